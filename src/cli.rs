@@ -1,0 +1,186 @@
+//! The command line: clap definitions, one function per command, exit codes. Thin by design.
+
+use crate::exit;
+use crate::plan::{self, LoadedPlan, Selection};
+use crate::print;
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "comeback",
+    version,
+    about = "Restart every service of an inherited infrastructure, one at a time, in dependency order, and prove each one comes back.",
+    after_help = "Exit codes: 0 ok, 1 a step failed, 2 invalid plan or usage, 3 stale config references, 4 locked, 130 interrupted."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Parse and validate a plan; print its warnings. No network.
+    #[command(after_help = "Example:\n  comeback check plans/web-stack.yaml")]
+    Check { plan: PathBuf },
+    /// Print the ordered steps, offline.
+    #[command(
+        after_help = "Examples:\n  comeback plan plans/web-stack.yaml\n  comeback plan plans/web-stack.yaml --only app --with-dependents --format json"
+    )]
+    Plan {
+        plan: PathBuf,
+        #[command(flatten)]
+        selection: SelectionArgs,
+        #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+        format: PlanFormat,
+    },
+    /// Print the service dependency graph.
+    #[command(
+        after_help = "Examples:\n  comeback graph plans/web-stack.yaml --format mermaid\n  comeback graph plans/web-stack.yaml --format dot | dot -Tsvg > graph.svg"
+    )]
+    Graph {
+        plan: PathBuf,
+        #[arg(long, value_enum)]
+        format: GraphFormat,
+    },
+    /// Print shell completions.
+    #[command(
+        after_help = "Example:\n  comeback completions bash > /etc/bash_completion.d/comeback"
+    )]
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct SelectionArgs {
+    /// Only this service (repeatable).
+    #[arg(long = "only", value_name = "SERVICE")]
+    pub only: Vec<String>,
+    /// Only these hosts: a host name or `group:NAME` (repeatable).
+    #[arg(long = "limit", value_name = "HOST|group:NAME")]
+    pub limit: Vec<String>,
+    /// Add every service downstream of the selection, on every host.
+    #[arg(long)]
+    pub with_dependents: bool,
+    /// Start at this step: its number or `service@host`.
+    #[arg(long, value_name = "STEP")]
+    pub from: Option<String>,
+}
+
+impl From<SelectionArgs> for Selection {
+    fn from(a: SelectionArgs) -> Selection {
+        Selection {
+            only: a.only,
+            limit: a.limit,
+            with_dependents: a.with_dependents,
+            from: a.from,
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanFormat {
+    Text,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+}
+
+/// A failure that ends the command with an exit code, its message already on stderr.
+pub struct Exit(pub i32);
+
+pub fn run(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Command::Check { plan } => check(&plan),
+        Command::Plan {
+            plan,
+            selection,
+            format,
+        } => show_plan(&plan, selection.into(), format),
+        Command::Graph { plan, format } => graph(&plan, format),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "comeback",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => exit::OK,
+        Err(Exit(code)) => code,
+    }
+}
+
+/// Loads a plan, printing its warnings, or its errors and exit code 2.
+pub fn load(path: &std::path::Path) -> Result<LoadedPlan, Exit> {
+    match plan::load(path) {
+        Ok(loaded) => {
+            let shown = path.display().to_string();
+            for w in &loaded.warnings {
+                eprintln!("{}\n", w.render(&shown, &loaded.source));
+            }
+            Ok(loaded)
+        }
+        Err(e) => {
+            eprint!("{}", e.render());
+            Err(Exit(exit::INVALID))
+        }
+    }
+}
+
+pub fn select(loaded: &LoadedPlan, selection: &Selection) -> Result<plan::Plan, Exit> {
+    plan::plan(&loaded.model, selection).map_err(|e| {
+        eprintln!("error: {e}");
+        if let Some(hint) = e.hint() {
+            eprintln!("  = help: {hint}");
+        }
+        Exit(exit::INVALID)
+    })
+}
+
+fn check(path: &std::path::Path) -> Result<(), Exit> {
+    let loaded = load(path)?;
+    let m = &loaded.model;
+    stdout(&format!(
+        "ok: {} is valid: {} hosts, {} services, {} steps, {} warning{}\n",
+        path.display(),
+        m.hosts.len(),
+        m.services.len(),
+        m.instance_count(),
+        loaded.warnings.len(),
+        if loaded.warnings.len() == 1 { "" } else { "s" }
+    ));
+    Ok(())
+}
+
+fn show_plan(path: &std::path::Path, selection: Selection, format: PlanFormat) -> Result<(), Exit> {
+    let loaded = load(path)?;
+    let plan = select(&loaded, &selection)?;
+    match format {
+        PlanFormat::Text => stdout(&print::plan::text(&loaded.model, &plan)),
+        PlanFormat::Json => stdout(&format!("{:#}\n", print::plan::json(&loaded.model, &plan))),
+    }
+    Ok(())
+}
+
+fn graph(path: &std::path::Path, format: GraphFormat) -> Result<(), Exit> {
+    let loaded = load(path)?;
+    match format {
+        GraphFormat::Dot => stdout(&print::graph::dot(&loaded.model)),
+        GraphFormat::Mermaid => stdout(&print::graph::mermaid(&loaded.model)),
+    }
+    Ok(())
+}
+
+/// Data goes to stdout; a reader that went away (`| head`) is not an error worth a panic.
+pub fn stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}

@@ -1,0 +1,174 @@
+//! Errors and warnings about a plan file, each pointing at the line it is about, rendered the
+//! way rustc renders its own: `error:`, `--> file:line:col`, the source line, a caret, a hint.
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde_saphyr::Location;
+use std::fmt;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Where in the plan file a diagnostic points: 1-based line and column, and a byte range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub line: u64,
+    pub column: u64,
+    pub bytes: Range<usize>,
+}
+
+impl Span {
+    /// The span of a YAML node; `None` where the parser knows no position.
+    pub fn of(location: &Location, source: &str) -> Option<Span> {
+        if location.line() == 0 {
+            return None;
+        }
+        let start = match location.span().byte_offset() {
+            Some(offset) if (offset as usize) <= source.len() => offset as usize,
+            _ => byte_of(source, location.line(), location.column())?,
+        };
+        let len = location.span().byte_len().unwrap_or(0) as usize;
+        let end = (start + len).min(source.len());
+        Some(Span {
+            line: location.line(),
+            column: location.column(),
+            bytes: start..end,
+        })
+    }
+
+    /// The first occurrence of `needle` at or after this span's start, on the same line: where a
+    /// word inside a longer YAML value (a key inside a flow mapping, a placeholder inside a
+    /// string) really is.
+    pub fn narrowed_to(mut self, source: &str, needle: &str) -> Span {
+        let rest = &source[self.bytes.start..];
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        if let Some(found) = line.find(needle) {
+            self.column += line[..found].chars().count() as u64;
+            self.bytes = self.bytes.start + found..self.bytes.start + found + needle.len();
+        }
+        self
+    }
+}
+
+/// Byte offset of a 1-based line and (character) column.
+fn byte_of(source: &str, line: u64, column: u64) -> Option<usize> {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        source
+            .match_indices('\n')
+            .nth(line as usize - 2)
+            .map(|(i, _)| i + 1)?
+    };
+    let rest = &source[line_start..];
+    let col = rest
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map(|(i, _)| i)
+        .unwrap_or(rest.len());
+    Some(line_start + col)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub span: Option<Span>,
+    /// What the caret says, when it adds to the message.
+    pub label: Option<String>,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>, span: Option<Span>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            span,
+            label: None,
+            hint: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>, span: Option<Span>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message, span)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Renders against the plan's source text; `path` is how the operator named the file.
+    pub fn render(&self, path: &str, source: &str) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let mut group = Group::with_title(level.primary_title(self.message.as_str()));
+        match &self.span {
+            Some(span) => {
+                let mut annotation = AnnotationKind::Primary.span(span.bytes.clone());
+                if let Some(label) = &self.label {
+                    annotation = annotation.label(label.as_str());
+                }
+                group = group.element(
+                    Snippet::source(source)
+                        .path(path)
+                        .fold(true)
+                        .annotation(annotation),
+                );
+            }
+            None => {
+                group = group.element(Level::NOTE.message(format!("in {path}")));
+            }
+        }
+        if let Some(hint) = &self.hint {
+            group = group.element(Level::HELP.message(hint.as_str()));
+        }
+        Renderer::plain().render(&[group]).to_string()
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.span {
+            Some(span) => write!(f, "{}:{}: {}", span.line, span.column, self.message)?,
+            None => f.write_str(&self.message)?,
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, " (hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The known name closest to a misspelt one, if any is close enough to be a typo.
+pub fn closest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|name| (strsim::jaro_winkler(wrong, name), name))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| name)
+}
+
+/// `did you mean `x`?` for the closest known name.
+pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(wrong, known).map(|name| format!("did you mean `{name}`?"))
+}

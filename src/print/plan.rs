@@ -1,0 +1,89 @@
+//! The restart order as text to read aloud in a maintenance call, or as JSON for scripts.
+
+use crate::plan::{Model, Plan};
+use serde_json::{Value, json};
+use std::fmt::Write;
+
+pub fn text(model: &Model, plan: &Plan) -> String {
+    let mut out = String::new();
+    let hosts: std::collections::BTreeSet<usize> = plan.steps.iter().map(|s| s.host).collect();
+    let services: std::collections::BTreeSet<usize> =
+        plan.steps.iter().map(|s| s.service).collect();
+    let _ = writeln!(
+        out,
+        "Restart order: {} step{}, {} service{} on {} host{}",
+        plan.steps.len(),
+        plural(plan.steps.len()),
+        services.len(),
+        plural(services.len()),
+        hosts.len(),
+        plural(hosts.len())
+    );
+    let width = plan
+        .steps
+        .iter()
+        .map(|s| s.id(model).len())
+        .max()
+        .unwrap_or(0);
+    let digits = plan.steps.last().map_or(1, |s| s.index.to_string().len());
+    let address_width = plan
+        .steps
+        .iter()
+        .map(|s| model.hosts[s.host].address.len())
+        .max()
+        .unwrap_or(0);
+    for step in &plan.steps {
+        let service = &model.services[step.service];
+        let host = &model.hosts[step.host];
+        let _ = write!(
+            out,
+            "{:>digits$}. {:<width$}  {:<address_width$}",
+            step.index,
+            step.id(model),
+            host.address
+        );
+        if !service.depends_on.is_empty() {
+            let deps: Vec<&str> = service
+                .depends_on
+                .iter()
+                .map(|&d| model.services[d].name.as_str())
+                .collect();
+            let _ = write!(out, "  after {}", deps.join(", "));
+        }
+        let line_end = out.trim_end_matches(' ').len();
+        out.truncate(line_end);
+        out.push('\n');
+    }
+    out
+}
+
+pub fn json(model: &Model, plan: &Plan) -> Value {
+    let steps: Vec<Value> = plan
+        .steps
+        .iter()
+        .map(|step| {
+            let service = &model.services[step.service];
+            let host = &model.hosts[step.host];
+            let instance = step.instance(model);
+            json!({
+                "index": step.index,
+                "id": step.id(model),
+                "service": service.name,
+                "host": host.name,
+                "address": host.address,
+                "depends_on": step.depends_on.iter()
+                    .map(|&(s, h)| format!("{}@{}", model.services[s].name, model.hosts[h].name))
+                    .collect::<Vec<_>>(),
+                "restart": instance.restart,
+                "restart_timeout_ms": service.restart_timeout.as_millis() as u64,
+                "configs": instance.configs,
+                "health": instance.health,
+            })
+        })
+        .collect();
+    json!({ "steps": steps })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

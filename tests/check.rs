@@ -1,0 +1,200 @@
+//! `comeback check`, `plan` and `graph` as an operator runs them: exit codes and exact output.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn comeback() -> Command {
+    let mut cmd = Command::cargo_bin("comeback").expect("binary built");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+/// One snapshot per broken plan: the exact message, exit code 2, nothing on stdout.
+#[test]
+fn every_broken_plan_is_refused_with_its_message() {
+    insta::glob!("plans/broken/*.yaml", |path| {
+        let relative = path
+            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+            .expect("inside the crate");
+        let output = comeback()
+            .arg("check")
+            .arg(relative)
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2), "{}", relative.display());
+        assert!(output.stdout.is_empty(), "errors go to stderr only");
+        insta::assert_snapshot!(String::from_utf8_lossy(&output.stderr));
+    });
+}
+
+#[test]
+fn a_cycle_of_three_services_is_named_whole_and_in_order() {
+    let output = comeback()
+        .args(["check", "tests/plans/broken/cycle.yaml"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("dependency cycle: app -> cache -> queue -> app"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_shipped_plans_pass_check_and_draw() {
+    for entry in
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("plans")).expect("plans/")
+    {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        comeback().arg("check").arg(&path).assert().success();
+        let mermaid = comeback()
+            .arg("graph")
+            .arg(&path)
+            .args(["--format", "mermaid"])
+            .output()
+            .expect("runs");
+        assert!(mermaid.status.success());
+        assert!(String::from_utf8_lossy(&mermaid.stdout).starts_with("flowchart LR\n"));
+    }
+}
+
+#[test]
+fn plan_text_is_a_numbered_list_in_dependency_order() {
+    let output = comeback()
+        .args(["plan", "plans/web-stack.yaml"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn plan_json_lists_steps_with_their_dependencies() {
+    let output = comeback()
+        .args([
+            "plan",
+            "plans/web-stack.yaml",
+            "--format",
+            "json",
+            "--only",
+            "app",
+        ])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let steps = json["steps"].as_array().expect("steps");
+    assert_eq!(steps.len(), 2);
+    assert_eq!(steps[0]["index"], 1);
+    assert_eq!(steps[0]["service"], "app");
+    assert_eq!(steps[0]["host"], "web-01");
+    assert_eq!(steps[0]["address"], "10.0.0.21");
+    assert_eq!(steps[0]["restart"], "/srv/shop/bin/shop restart");
+    assert_eq!(
+        steps[0]["depends_on"],
+        serde_json::json!([
+            "mariadb@db-01",
+            "mariadb@db-02",
+            "mariadb@db-03",
+            "redis@cache-01",
+            "postfix@mail-01"
+        ])
+    );
+    assert_eq!(steps[1]["host"], "web-02");
+}
+
+#[test]
+fn selection_flags_narrow_and_extend_the_order() {
+    let ids = |args: &[&str]| -> Vec<String> {
+        let output = comeback()
+            .args(["plan", "plans/web-stack.yaml", "--format", "json"])
+            .args(args)
+            .output()
+            .expect("runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        json["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .map(|s| format!("{}. {}", s["index"], s["id"].as_str().expect("id")))
+            .collect()
+    };
+    assert_eq!(ids(&["--only", "redis"]), ["1. redis@cache-01"]);
+    assert_eq!(
+        ids(&["--only", "redis", "--with-dependents"]),
+        [
+            "1. redis@cache-01",
+            "2. app@web-01",
+            "3. app@web-02",
+            "4. haproxy@lb-01"
+        ]
+    );
+    assert_eq!(
+        ids(&["--limit", "group:web", "--limit", "db-02"]),
+        ["1. mariadb@db-02", "2. app@web-01", "3. app@web-02"]
+    );
+    assert_eq!(
+        ids(&["--from", "app@web-02"]),
+        ["7. app@web-02", "8. haproxy@lb-01"]
+    );
+    assert_eq!(ids(&["--from", "8"]), ["8. haproxy@lb-01"]);
+}
+
+#[test]
+fn a_bad_selection_is_a_usage_error_with_a_hint() {
+    let output = comeback()
+        .args(["plan", "plans/web-stack.yaml", "--only", "mariadbb"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown service `mariadbb`"), "{stderr}");
+    assert!(stderr.contains("did you mean `mariadb`?"), "{stderr}");
+
+    let output = comeback()
+        .args(["plan", "plans/web-stack.yaml", "--from", "99"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn graph_dot_draws_restart_flow() {
+    let output = comeback()
+        .args(["graph", "plans/web-stack.yaml", "--format", "dot"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn a_missing_plan_file_is_exit_2_not_a_panic() {
+    let output = comeback()
+        .args(["check", "does/not/exist.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: cannot read plan `does/not/exist.yaml`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    comeback().args(["plan"]).assert().code(2);
+    comeback()
+        .args(["graph", "plans/web-stack.yaml", "--format", "png"])
+        .assert()
+        .code(2);
+}
