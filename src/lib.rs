@@ -1,7 +1,13 @@
 //! comeback: restart every service of an inherited infrastructure, one at a time, in dependency
 //! order, and prove that each one comes back before touching the next.
 
+pub mod checks;
 pub mod cli;
+pub mod demo_service;
+pub mod exec;
 pub mod exit;
 pub mod plan;
+pub mod journal;
 pub mod print;
+pub mod redact;
+pub mod transport;

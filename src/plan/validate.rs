@@ -207,6 +207,8 @@ impl Validator<'_> {
                     a.value.clone()
                 }
                 Some(a) => a.value.clone(),
+                // The controller itself: checks from here reach it on loopback.
+                None if entry.connection == Some(Connection::Local) => "127.0.0.1".to_string(),
                 None => name.value.clone(),
             };
             hosts.push(Host {

@@ -1,5 +1,7 @@
 //! The command line: clap definitions, one function per command, exit codes. Thin by design.
 
+mod run;
+
 use crate::exit;
 use crate::plan::{self, LoadedPlan, Selection};
 use crate::print;
@@ -43,6 +45,20 @@ pub enum Command {
         plan: PathBuf,
         #[arg(long, value_enum)]
         format: GraphFormat,
+    },
+    /// The controlled restart (or, with --dry-run, a read-only pass).
+    #[command(after_help = "Examples:\n  comeback run plans/web-stack.yaml --dry-run\n  comeback run plans/web-stack.yaml --only mariadb --with-dependents\n  comeback run plans/web-stack.yaml --yes --log-format json 2> run.jsonl")]
+    Run(run::RunArgs),
+    /// Continue the last halted run from its journal, starting with the step that failed.
+    #[command(after_help = "Example:\n  comeback resume --plan plans/web-stack.yaml")]
+    Resume(run::ResumeArgs),
+    /// Serve as a small demo service (used by the demo and the test lab).
+    #[command(hide = true)]
+    DemoService {
+        #[arg(long)]
+        listen: String,
+        #[arg(long)]
+        config: PathBuf,
     },
     /// Print shell completions.
     #[command(
@@ -102,6 +118,12 @@ pub fn run(cli: Cli) -> i32 {
             format,
         } => show_plan(&plan, selection.into(), format),
         Command::Graph { plan, format } => graph(&plan, format),
+        Command::Run(args) => run::run(args),
+        Command::Resume(args) => run::resume(args),
+        Command::DemoService { listen, config } => match crate::demo_service::serve(&listen, &config) {
+            0 => Ok(()),
+            code => Err(Exit(code)),
+        },
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

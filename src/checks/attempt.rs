@@ -1,0 +1,73 @@
+//! One try of one health check, bounded by a time budget.
+
+use crate::plan::model::{CheckKind, Host, HostId};
+use crate::transport::Transport;
+use std::time::Duration;
+
+/// Runs check attempts; holds the one HTTP client of the run (its connection pool is reused).
+pub struct Checker<'a, T> {
+    transport: &'a T,
+    http: reqwest::Client,
+}
+
+impl<'a, T: Transport> Checker<'a, T> {
+    pub fn new(transport: &'a T) -> Self {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .user_agent(concat!("comeback/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_default();
+        Checker { transport, http }
+    }
+
+    /// `Ok(())` when healthy; otherwise what the operator should read about it.
+    pub async fn attempt(&self, host_id: HostId, host: &Host, kind: &CheckKind, budget: Duration) -> Result<(), String> {
+        let budget = budget.max(Duration::from_millis(50));
+        match kind {
+            CheckKind::Tcp { port } => tcp(&host.address, *port, budget).await,
+            CheckKind::Http { url, status, body } => self.http(url, *status, body.as_deref(), budget).await,
+            CheckKind::Command { command } => match self.transport.run(host_id, command, budget).await {
+                Ok(out) if out.success() => Ok(()),
+                Ok(out) if out.timed_out => Err(format!("timed out after {}", crate::print::duration(budget))),
+                Ok(out) => Err(match out.code {
+                    Some(code) => format!("exit {code}: {}", out.evidence()),
+                    None => format!("killed by a signal: {}", out.evidence()),
+                }),
+                Err(e) => Err(e.to_string()),
+            },
+        }
+    }
+
+    async fn http(&self, url: &str, status: Option<u16>, body: Option<&str>, budget: Duration) -> Result<(), String> {
+        let response = self
+            .http
+            .get(url)
+            .timeout(budget)
+            .send()
+            .await
+            .map_err(|e| crate::redact::url_error(&e))?;
+        let code = response.status();
+        let ok = match status {
+            Some(expected) => code.as_u16() == expected,
+            None => code.is_success(),
+        };
+        let text = response.text().await.unwrap_or_default();
+        let text = crate::transport::bounded(text.as_bytes());
+        if !ok {
+            return Err(format!("HTTP {code}: {}", text.trim()));
+        }
+        match body {
+            Some(needle) if !text.contains(needle) => Err(format!("HTTP {code}, body lacks {needle:?}: {}", text.trim())),
+            _ => Ok(()),
+        }
+    }
+}
+
+async fn tcp(address: &str, port: u16, budget: Duration) -> Result<(), String> {
+    let host = address.trim_start_matches('[').trim_end_matches(']');
+    match tokio::time::timeout(budget, tokio::net::TcpStream::connect((host, port))).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(format!("{address}:{port}: {e}")),
+        Err(_) => Err(format!("{address}:{port}: no answer within {}", crate::print::duration(budget))),
+    }
+}

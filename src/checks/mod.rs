@@ -1,0 +1,8 @@
+//! Health checks: tcp from the controller, http with reqwest, command on the host. A gate polls
+//! a check until it passes within its timeout, then keeps polling through its settle time.
+
+mod attempt;
+mod gate;
+
+pub use attempt::Checker;
+pub use gate::{GateFailure, GatePass};

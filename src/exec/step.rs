@@ -1,0 +1,163 @@
+//! One step of the protocol, phase by phase.
+
+use super::{Event, Executor, Phase, Resumed, millis};
+use crate::plan::Step;
+use crate::plan::model::{Check, HostId, ServiceId};
+use crate::redact;
+use crate::transport::Transport;
+use futures_util::future::try_join_all;
+use std::time::{Duration, Instant};
+
+/// Why a step failed: the phase, whose check (this step's or a dependent's), and the evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepFailure {
+    pub phase: Phase,
+    /// `service@host` whose check or command failed.
+    pub target: String,
+    pub check: Option<String>,
+    pub reason: String,
+}
+
+/// The deadline of the one-command probe that tells whether a connected host still answers.
+const ANSWER_DEADLINE: Duration = Duration::from_secs(10);
+
+impl<T: Transport> Executor<'_, T> {
+    pub(super) async fn step(&self, step: &Step, resumed: Option<Resumed>) -> Result<(), StepFailure> {
+        let target = step.id(self.model);
+        if resumed != Some(Resumed::GatesOnly) {
+            self.phase(step, Phase::Preflight);
+            self.preflight(step, &target).await?;
+            if self.options.dry_run {
+                return Ok(());
+            }
+            self.phase(step, Phase::Restart);
+            self.restart(step, &target).await?;
+        }
+        self.phase(step, Phase::HealthGate);
+        self.gates(step, Phase::HealthGate, &[(step.service, step.instance)]).await?;
+        let dependents = self.dependents(step.service);
+        if !dependents.is_empty() {
+            self.phase(step, Phase::DependentsGate);
+            self.gates(step, Phase::DependentsGate, &dependents).await?;
+        }
+        Ok(())
+    }
+
+    fn phase(&self, step: &Step, phase: Phase) {
+        self.events.emit(Event::PhaseStarted { index: step.index, phase });
+    }
+
+    async fn preflight(&self, step: &Step, target: &str) -> Result<(), StepFailure> {
+        let fail = |check: Option<String>, reason: String| StepFailure {
+            phase: Phase::Preflight,
+            target: target.to_string(),
+            check,
+            reason,
+        };
+        match self.transport.run(step.host, "true", ANSWER_DEADLINE).await {
+            Ok(out) if out.success() => {}
+            Ok(out) => return Err(fail(None, format!("host does not answer commands: {}", out.evidence()))),
+            Err(e) => return Err(fail(None, e.to_string())),
+        }
+        let host = &self.model.hosts[step.host];
+        for check in &step.instance(self.model).health {
+            if let Err(reason) = self.checker.now(step.host, host, check).await {
+                if self.options.allow_unhealthy {
+                    continue;
+                }
+                return Err(fail(
+                    Some(describe(check)),
+                    format!(
+                        "already unhealthy before the restart: {}; comeback does not restart what was already broken (--allow-unhealthy to do it anyway)",
+                        redact::secrets(&reason)
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    async fn restart(&self, step: &Step, target: &str) -> Result<(), StepFailure> {
+        let service = &self.model.services[step.service];
+        let command = &step.instance(self.model).restart;
+        let started = Instant::now();
+        let result = self.transport.run(step.host, command, service.restart_timeout).await;
+        let reason = match result {
+            Ok(out) if out.success() => {
+                self.events.emit(Event::Restarted {
+                    index: step.index,
+                    elapsed_ms: millis(started.elapsed()),
+                });
+                return Ok(());
+            }
+            Ok(out) if out.timed_out => format!(
+                "the restart command did not finish within {} and was killed on the host: {}",
+                crate::print::duration(service.restart_timeout),
+                out.evidence()
+            ),
+            Ok(out) => match out.code {
+                Some(code) => format!("the restart command exited {code}: {}", out.evidence()),
+                None => format!("the restart command was killed by a signal: {}", out.evidence()),
+            },
+            Err(e) => e.to_string(),
+        };
+        Err(StepFailure {
+            phase: Phase::Restart,
+            target: target.to_string(),
+            check: Some(redact::secrets(command).into_owned()),
+            reason: redact::secrets(&reason).into_owned(),
+        })
+    }
+
+    /// Every instance of every service that depends directly on `service`.
+    fn dependents(&self, service: ServiceId) -> Vec<(ServiceId, usize)> {
+        self.model
+            .services
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.depends_on.contains(&service))
+            .flat_map(|(d, s)| (0..s.instances.len()).map(move |i| (d, i)))
+            .collect()
+    }
+
+    /// Runs the gate of every check of every given instance concurrently; the first failure
+    /// fails them all.
+    async fn gates(&self, step: &Step, phase: Phase, instances: &[(ServiceId, usize)]) -> Result<(), StepFailure> {
+        let mut gates = Vec::new();
+        for &(service, instance) in instances {
+            let inst = &self.model.services[service].instances[instance];
+            for check in &inst.health {
+                gates.push(self.gate(step, phase, service, inst.host, check));
+            }
+        }
+        try_join_all(gates).await.map(|_| ())
+    }
+
+    async fn gate(&self, step: &Step, phase: Phase, service: ServiceId, host: HostId, check: &Check) -> Result<(), StepFailure> {
+        let target = format!("{}@{}", self.model.services[service].name, self.model.hosts[host].name);
+        match self.checker.gate(host, &self.model.hosts[host], check).await {
+            Ok(pass) => {
+                self.events.emit(Event::CheckPassed {
+                    index: step.index,
+                    phase,
+                    target,
+                    check: describe(check),
+                    attempts: pass.attempts,
+                    healthy_after_ms: millis(pass.healthy_after),
+                });
+                Ok(())
+            }
+            Err(failure) => Err(StepFailure {
+                phase,
+                target,
+                check: Some(describe(check)),
+                reason: redact::secrets(&failure.to_string()).into_owned(),
+            }),
+        }
+    }
+}
+
+/// A check as the operator wrote it, secrets masked.
+pub fn describe(check: &Check) -> String {
+    redact::secrets(&check.kind.to_string()).into_owned()
+}

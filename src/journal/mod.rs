@@ -1,0 +1,85 @@
+//! The run's journal: `runs/<id>/journal.jsonl` under the state dir, one versioned JSON line per
+//! event, written through to the OS as each event happens, so a killed run can be resumed.
+
+mod lock;
+mod resume;
+
+pub use lock::{Lock, LockError};
+pub use resume::{History, ResumePoint};
+
+use crate::exec::{Consumer, Event};
+use serde::{Deserialize, Serialize};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Record {
+    pub v: u32,
+    /// RFC 3339, UTC.
+    pub ts: String,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+pub struct Journal {
+    file: File,
+    path: PathBuf,
+    /// The first write error, reported once; the run goes on (the services matter more).
+    failed: bool,
+}
+
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// A new run id: sortable by time, unique per process.
+pub fn new_run_id() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    format!("{}-{}", now.format(&format).unwrap_or_default(), std::process::id())
+}
+
+impl Journal {
+    /// Opens (creating or appending to) the journal of run `id` under `state_dir`.
+    pub fn open(state_dir: &Path, id: &str) -> std::io::Result<Journal> {
+        let dir = state_dir.join("runs").join(id);
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join("journal.jsonl");
+        let file = OpenOptions::new().create(true).append(true).open(&path)?;
+        Ok(Journal { file, path, failed: false })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn read(path: &Path) -> std::io::Result<Vec<Record>> {
+        let text = std::fs::read_to_string(path)?;
+        // A line cut short by a kill is the last one; everything before it is whole.
+        Ok(text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
+    }
+}
+
+impl Consumer for Journal {
+    fn on(&mut self, event: &Event) {
+        let record = Record {
+            v: VERSION,
+            ts: now_rfc3339(),
+            event: event.clone(),
+        };
+        let mut line = serde_json::to_string(&record).unwrap_or_default();
+        line.push('\n');
+        // One write per line, unbuffered: each event reaches the OS before the next step.
+        if let Err(e) = self.file.write_all(line.as_bytes())
+            && !self.failed
+        {
+            self.failed = true;
+            tracing::error!("cannot write the journal {}: {e}", self.path.display());
+        }
+    }
+}

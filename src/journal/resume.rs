@@ -1,0 +1,117 @@
+//! Reading a journal back: what a run did, and where `resume` picks it up.
+
+use super::{Journal, Record};
+use crate::exec::{Event, Outcome, Resumed};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// A run as its journal tells it.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    pub run_id: String,
+    pub plan: PathBuf,
+    pub dry_run: bool,
+    pub steps: Vec<(usize, String)>,
+    pub only: Vec<String>,
+    pub limit: Vec<String>,
+    pub with_dependents: bool,
+    pub succeeded: HashSet<String>,
+    /// The last step started and not finished: comeback died during it.
+    pub in_flight: Option<(String, bool)>,
+    pub outcome: Option<Outcome>,
+}
+
+/// Where a resumed run starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResumePoint {
+    /// Step ids still to run, in order.
+    pub remaining: Vec<String>,
+    pub first: Resumed,
+}
+
+impl History {
+    pub fn from_records(records: &[Record]) -> Option<History> {
+        let mut h = None::<History>;
+        for record in records {
+            match &record.event {
+                Event::RunStarted { run_id, plan, dry_run, steps, only, limit, with_dependents } => {
+                    h = Some(History {
+                        run_id: run_id.clone(),
+                        plan: PathBuf::from(plan),
+                        dry_run: *dry_run,
+                        steps: steps.clone(),
+                        only: only.clone(),
+                        limit: limit.clone(),
+                        with_dependents: *with_dependents,
+                        ..History::default()
+                    })
+                }
+                event => {
+                    let Some(h) = h.as_mut() else { continue };
+                    match event {
+                        Event::RunResumed { .. } => h.outcome = None,
+                        Event::StepStarted { step, resumed, .. } => {
+                            h.in_flight = Some((step.clone(), *resumed == Some(Resumed::GatesOnly)))
+                        }
+                        Event::Restarted { .. } => {
+                            if let Some((_, restarted)) = h.in_flight.as_mut() {
+                                *restarted = true;
+                            }
+                        }
+                        Event::StepSucceeded { step, .. } => {
+                            h.succeeded.insert(step.clone());
+                            h.in_flight = None;
+                        }
+                        Event::StepFailed { .. } => h.in_flight = None,
+                        Event::RunFinished { outcome, .. } => h.outcome = Some(outcome.clone()),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        h
+    }
+
+    pub fn read(journal: &Path) -> std::io::Result<Option<History>> {
+        Ok(History::from_records(&Journal::read(journal)?))
+    }
+
+    /// The journal of the newest real (not dry) run under `state_dir`, if any.
+    pub fn latest(state_dir: &Path) -> std::io::Result<Option<(PathBuf, History)>> {
+        let runs = state_dir.join("runs");
+        let mut ids: Vec<String> = match std::fs::read_dir(&runs) {
+            Ok(entries) => entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        ids.sort();
+        for id in ids.iter().rev() {
+            let path = runs.join(id).join("journal.jsonl");
+            if let Some(history) = History::read(&path)?
+                && !history.dry_run
+            {
+                return Ok(Some((path, history)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// `None` when the run completed: nothing is left to do.
+    pub fn resume_point(&self) -> Option<ResumePoint> {
+        if self.outcome == Some(Outcome::Completed) {
+            return None;
+        }
+        let remaining: Vec<String> = self
+            .steps
+            .iter()
+            .map(|(_, id)| id.clone())
+            .filter(|id| !self.succeeded.contains(id))
+            .collect();
+        let first_id = remaining.first()?;
+        let first = match &self.in_flight {
+            Some((id, true)) if id == first_id => Resumed::GatesOnly,
+            _ => Resumed::Full,
+        };
+        Some(ResumePoint { remaining, first })
+    }
+}

@@ -1,0 +1,114 @@
+//! SSH through OpenSSH's own client: one ControlMaster per host, commands multiplexed over it
+//! natively (real exit codes, no extra `ssh` process per command).
+
+use super::{Output, TransportError, deadline_argv, output_of};
+use crate::plan::model::{Host, SshSettings};
+use openssh::{ControlPersist, KnownHosts, Session, SessionBuilder, Stdio};
+use std::num::NonZeroUsize;
+use std::path::Path;
+use std::time::Duration;
+
+/// A master left behind by a killed comeback exits after this much idleness.
+pub const MASTER_IDLE_EXIT: usize = 60;
+
+pub async fn connect(host: &Host, settings: &SshSettings, control_dir: &Path) -> Result<Session, TransportError> {
+    let mut builder = SessionBuilder::default();
+    builder
+        .known_hosts_check(KnownHosts::Strict)
+        .connect_timeout(settings.connect_timeout)
+        .server_alive_interval(Duration::from_secs(5))
+        .control_directory(control_dir)
+        .control_persist(ControlPersist::IdleFor(
+            NonZeroUsize::new(MASTER_IDLE_EXIT).expect("non-zero"),
+        ));
+    if let Some(path) = &settings.known_hosts {
+        builder.user_known_hosts_file(path);
+    }
+    if let Some(path) = &settings.config {
+        builder.config_file(path);
+    }
+    if let Some(port) = host.port {
+        builder.port(port);
+    }
+    if let Some(user) = &host.user {
+        builder.user(user.clone());
+    }
+    if let Some(identity) = &host.identity {
+        builder.keyfile(identity);
+    }
+    // The master gets a little longer than ssh's own ConnectTimeout, which covers the TCP
+    // connect and the banner; this bound only catches what ssh itself would not.
+    let bound = settings.connect_timeout + Duration::from_secs(5);
+    let connecting = builder.connect_mux(&host.address);
+    match tokio::time::timeout(bound, connecting).await {
+        Ok(Ok(session)) => Ok(session),
+        Ok(Err(e)) => Err(classify(host, settings, &e)),
+        Err(_) => Err(TransportError::Unreachable {
+            host: host.name.clone(),
+            detail: format!("no SSH answer from {} within {:?}", host.address, bound),
+        }),
+    }
+}
+
+/// Turns ssh's error chain into what the operator must do about it.
+fn classify(host: &Host, settings: &SshSettings, e: &openssh::Error) -> TransportError {
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        detail = format!("{detail}: {s}");
+        source = s.source();
+    }
+    let detail = detail.trim().replace('\n', " ").replace('\r', "");
+    let key_problem = ["Host key verification failed", "HOST IDENTIFICATION HAS CHANGED", "host key for", "No ED25519 host key", "No RSA host key", "No ECDSA host key"]
+        .iter()
+        .any(|needle| detail.contains(needle));
+    if key_problem {
+        let file = settings
+            .known_hosts
+            .as_ref()
+            .map_or("~/.ssh/known_hosts".to_string(), |p| p.display().to_string());
+        TransportError::HostKey {
+            host: host.name.clone(),
+            detail: format!(
+                "the key of {} is unknown or changed; verify it out of band, then update {file}",
+                host.address
+            ),
+        }
+    } else {
+        TransportError::Unreachable {
+            host: host.name.clone(),
+            detail,
+        }
+    }
+}
+
+pub async fn run(
+    session: &Session,
+    host: &str,
+    command: &str,
+    deadline: Duration,
+    sudo: bool,
+) -> Result<Output, TransportError> {
+    let argv = deadline_argv(command, deadline, sudo);
+    let line = shlex::try_join(argv.iter().map(String::as_str)).map_err(|e| TransportError::Spawn {
+        host: host.to_string(),
+        detail: e.to_string(),
+    })?;
+    let mut remote = session.raw_command(line);
+    remote
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let running = remote.output();
+    match tokio::time::timeout(deadline + super::KILL_GRACE * 2, running).await {
+        Ok(Ok(out)) => Ok(output_of(&out)),
+        Ok(Err(e)) => Err(TransportError::Lost {
+            host: host.to_string(),
+            detail: e.to_string(),
+        }),
+        Err(_) => Err(TransportError::Lost {
+            host: host.to_string(),
+            detail: format!("no answer within {:?}", deadline + super::KILL_GRACE * 2),
+        }),
+    }
+}
