@@ -27,7 +27,8 @@ struct Config {
 }
 
 fn read_config(path: &Path) -> Result<Config, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut config = Config::default();
     for (n, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or("").trim();
@@ -40,7 +41,9 @@ fn read_config(path: &Path) -> Result<Config, String> {
             .ok_or_else(|| format!("{}:{}: expected `key = value`", path.display(), n + 1))?;
         let flag = || value == "true";
         match key {
-            "upstream" => config.upstreams.extend(value.split(',').map(|s| s.trim().to_string())),
+            "upstream" => config
+                .upstreams
+                .extend(value.split(',').map(|s| s.trim().to_string())),
             "hold_upstream" => config.hold_upstream = flag(),
             "fail_start" => config.fail_start = flag(),
             "hang_health" => config.hang_health = flag(),
@@ -75,7 +78,10 @@ pub fn serve(listen: &str, config_path: &Path) -> i32 {
         }
     };
     if config.fail_start {
-        eprintln!("demo-service: refusing to start: fail_start = true in {}", config_path.display());
+        eprintln!(
+            "demo-service: refusing to start: fail_start = true in {}",
+            config_path.display()
+        );
         return 1;
     }
     let listener = match TcpListener::bind(listen) {
@@ -145,14 +151,29 @@ fn answer(mut stream: TcpStream, config: &Config, held: &AtomicBool) {
     let path = request_line.split_whitespace().nth(1).unwrap_or("/");
     let (status, body) = if path == "/health" {
         let down: Vec<&str> = if config.hold_upstream {
-            if held.load(Ordering::SeqCst) { vec![] } else { config.upstreams.iter().map(String::as_str).collect() }
+            if held.load(Ordering::SeqCst) {
+                vec![]
+            } else {
+                config.upstreams.iter().map(String::as_str).collect()
+            }
         } else {
-            config.upstreams.iter().map(String::as_str).filter(|u| !reachable(u)).collect()
+            config
+                .upstreams
+                .iter()
+                .map(String::as_str)
+                .filter(|u| !reachable(u))
+                .collect()
         };
         if down.is_empty() {
             ("200 OK", "{\"status\":\"ok\"}\n".to_string())
         } else {
-            ("503 Service Unavailable", format!("{{\"status\":\"down\",\"upstream\":\"{}\"}}\n", down.join(",")))
+            (
+                "503 Service Unavailable",
+                format!(
+                    "{{\"status\":\"down\",\"upstream\":\"{}\"}}\n",
+                    down.join(",")
+                ),
+            )
         }
     } else {
         ("200 OK", "demo-service\n".to_string())

@@ -9,7 +9,7 @@ pub const MASK: &str = "****";
 
 static URL_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
     // scheme://user:password@ — the password is anything up to the last `@` before the host.
-    Regex::new(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s:/@]*):[^\s/@]+@").expect("valid regex")
+    Regex::new(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s:/@]*):[^\s/]+@").expect("valid regex")
 });
 static KEY_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)\b(password|passwd|pwd|secret|token|api_key|apikey|auth)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,]+)"#)
@@ -57,8 +57,14 @@ mod tests {
             secrets("DATABASE_URL=postgres://shop:s3cr3t@db-01:5432/shop"),
             "DATABASE_URL=postgres://shop:****@db-01:5432/shop"
         );
-        assert_eq!(secrets("host=db-01 password=hunter2 user=x"), "host=db-01 password=**** user=x");
-        assert_eq!(secrets("redis://:p@ss@cache:6379"), "redis://:****@cache:6379");
+        assert_eq!(
+            secrets("host=db-01 password=hunter2 user=x"),
+            "host=db-01 password=**** user=x"
+        );
+        assert_eq!(
+            secrets("redis://:p@ss@cache:6379"),
+            "redis://:****@cache:6379"
+        );
         assert_eq!(secrets("nothing to hide"), "nothing to hide");
     }
 }

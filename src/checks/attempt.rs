@@ -21,24 +21,43 @@ impl<'a, T: Transport> Checker<'a, T> {
     }
 
     /// `Ok(())` when healthy; otherwise what the operator should read about it.
-    pub async fn attempt(&self, host_id: HostId, host: &Host, kind: &CheckKind, budget: Duration) -> Result<(), String> {
+    pub async fn attempt(
+        &self,
+        host_id: HostId,
+        host: &Host,
+        kind: &CheckKind,
+        budget: Duration,
+    ) -> Result<(), String> {
         let budget = budget.max(Duration::from_millis(50));
         match kind {
             CheckKind::Tcp { port } => tcp(&host.address, *port, budget).await,
-            CheckKind::Http { url, status, body } => self.http(url, *status, body.as_deref(), budget).await,
-            CheckKind::Command { command } => match self.transport.run(host_id, command, budget).await {
-                Ok(out) if out.success() => Ok(()),
-                Ok(out) if out.timed_out => Err(format!("timed out after {}", crate::print::duration(budget))),
-                Ok(out) => Err(match out.code {
-                    Some(code) => format!("exit {code}: {}", out.evidence()),
-                    None => format!("killed by a signal: {}", out.evidence()),
-                }),
-                Err(e) => Err(e.to_string()),
-            },
+            CheckKind::Http { url, status, body } => {
+                self.http(url, *status, body.as_deref(), budget).await
+            }
+            CheckKind::Command { command } => {
+                match self.transport.run(host_id, command, budget).await {
+                    Ok(out) if out.success() => Ok(()),
+                    Ok(out) if out.timed_out => Err(format!(
+                        "timed out after {}",
+                        crate::print::duration(budget)
+                    )),
+                    Ok(out) => Err(match out.code {
+                        Some(code) => format!("exit {code}: {}", out.evidence()),
+                        None => format!("killed by a signal: {}", out.evidence()),
+                    }),
+                    Err(e) => Err(e.to_string()),
+                }
+            }
         }
     }
 
-    async fn http(&self, url: &str, status: Option<u16>, body: Option<&str>, budget: Duration) -> Result<(), String> {
+    async fn http(
+        &self,
+        url: &str,
+        status: Option<u16>,
+        body: Option<&str>,
+        budget: Duration,
+    ) -> Result<(), String> {
         let response = self
             .http
             .get(url)
@@ -57,7 +76,10 @@ impl<'a, T: Transport> Checker<'a, T> {
             return Err(format!("HTTP {code}: {}", text.trim()));
         }
         match body {
-            Some(needle) if !text.contains(needle) => Err(format!("HTTP {code}, body lacks {needle:?}: {}", text.trim())),
+            Some(needle) if !text.contains(needle) => Err(format!(
+                "HTTP {code}, body lacks {needle:?}: {}",
+                text.trim()
+            )),
             _ => Ok(()),
         }
     }
@@ -68,6 +90,9 @@ async fn tcp(address: &str, port: u16, budget: Duration) -> Result<(), String> {
     match tokio::time::timeout(budget, tokio::net::TcpStream::connect((host, port))).await {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(e)) => Err(format!("{address}:{port}: {e}")),
-        Err(_) => Err(format!("{address}:{port}: no answer within {}", crate::print::duration(budget))),
+        Err(_) => Err(format!(
+            "{address}:{port}: no answer within {}",
+            crate::print::duration(budget)
+        )),
     }
 }

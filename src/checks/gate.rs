@@ -21,13 +21,26 @@ pub struct GatePass {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GateFailure {
     #[error("not healthy within {} ({attempts} attempts): {last}", crate::print::duration(*timeout))]
-    NeverHealthy { timeout: Duration, attempts: u32, last: String },
+    NeverHealthy {
+        timeout: Duration,
+        attempts: u32,
+        last: String,
+    },
     #[error("came up, then failed {} later, within its {} settle time: {last}", crate::print::duration(*after), crate::print::duration(*settle))]
-    DiedWhileSettling { after: Duration, settle: Duration, last: String },
+    DiedWhileSettling {
+        after: Duration,
+        settle: Duration,
+        last: String,
+    },
 }
 
 impl<T: Transport> Checker<'_, T> {
-    pub async fn gate(&self, host_id: HostId, host: &Host, check: &Check) -> Result<GatePass, GateFailure> {
+    pub async fn gate(
+        &self,
+        host_id: HostId,
+        host: &Host,
+        check: &Check,
+    ) -> Result<GatePass, GateFailure> {
         let start = Instant::now();
         let deadline = start + check.timing.timeout;
         let mut delay = FIRST_DELAY.min(check.timing.interval);
@@ -40,7 +53,11 @@ impl<T: Transport> Checker<'_, T> {
                 Err(last) => {
                     let now = Instant::now();
                     if now >= deadline {
-                        return Err(GateFailure::NeverHealthy { timeout: check.timing.timeout, attempts, last });
+                        return Err(GateFailure::NeverHealthy {
+                            timeout: check.timing.timeout,
+                            attempts,
+                            last,
+                        });
                     }
                     tokio::time::sleep(delay.min(deadline - now)).await;
                     delay = (delay * 2).min(check.timing.interval);
@@ -53,7 +70,10 @@ impl<T: Transport> Checker<'_, T> {
             let wait = check.timing.interval.min(settled_at - Instant::now());
             tokio::time::sleep(wait).await;
             attempts += 1;
-            let budget = check.timing.timeout.min(check.timing.interval.max(Duration::from_secs(1)));
+            let budget = check
+                .timing
+                .timeout
+                .min(check.timing.interval.max(Duration::from_secs(1)));
             if let Err(last) = self.attempt(host_id, host, &check.kind, budget).await {
                 return Err(GateFailure::DiedWhileSettling {
                     after: healthy_at.elapsed(),
@@ -62,7 +82,10 @@ impl<T: Transport> Checker<'_, T> {
                 });
             }
         }
-        Ok(GatePass { attempts, healthy_after: healthy_at - start })
+        Ok(GatePass {
+            attempts,
+            healthy_after: healthy_at - start,
+        })
     }
 
     /// A single attempt, for "is it healthy right now": preflight and the dry run.

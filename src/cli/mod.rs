@@ -47,7 +47,9 @@ pub enum Command {
         format: GraphFormat,
     },
     /// The controlled restart (or, with --dry-run, a read-only pass).
-    #[command(after_help = "Examples:\n  comeback run plans/web-stack.yaml --dry-run\n  comeback run plans/web-stack.yaml --only mariadb --with-dependents\n  comeback run plans/web-stack.yaml --yes --log-format json 2> run.jsonl")]
+    #[command(
+        after_help = "Examples:\n  comeback run plans/web-stack.yaml --dry-run\n  comeback run plans/web-stack.yaml --only mariadb --with-dependents\n  comeback run plans/web-stack.yaml --yes --log-format json 2> run.jsonl"
+    )]
     Run(run::RunArgs),
     /// Continue the last halted run from its journal, starting with the step that failed.
     #[command(after_help = "Example:\n  comeback resume --plan plans/web-stack.yaml")]
@@ -120,10 +122,12 @@ pub fn run(cli: Cli) -> i32 {
         Command::Graph { plan, format } => graph(&plan, format),
         Command::Run(args) => run::run(args),
         Command::Resume(args) => run::resume(args),
-        Command::DemoService { listen, config } => match crate::demo_service::serve(&listen, &config) {
-            0 => Ok(()),
-            code => Err(Exit(code)),
-        },
+        Command::DemoService { listen, config } => {
+            match crate::demo_service::serve(&listen, &config) {
+                0 => Ok(()),
+                code => Err(Exit(code)),
+            }
+        }
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

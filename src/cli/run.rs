@@ -80,34 +80,74 @@ pub fn run(args: RunArgs) -> Result<(), Exit> {
     let selection: Selection = args.selection.clone().into();
     let plan = select(&loaded, &selection)?;
     let state_dir = state_dir(&args.flags, Some(&args.plan));
-    let _lock = if args.dry_run { None } else { Some(lock(&state_dir)?) };
+    let _lock = if args.dry_run {
+        None
+    } else {
+        Some(lock(&state_dir)?)
+    };
     if !args.dry_run {
         confirm(&loaded, &plan.steps, args.flags.yes)?;
     }
     let run_id = crate::journal::new_run_id();
-    let journal = Journal::open(&state_dir, &run_id).map_err(|e| fail(format!("cannot write the journal in {}: {e}", state_dir.display()), None, exit::INVALID))?;
+    let journal = Journal::open(&state_dir, &run_id).map_err(|e| {
+        fail(
+            format!("cannot write the journal in {}: {e}", state_dir.display()),
+            None,
+            exit::INVALID,
+        )
+    })?;
     let start = Event::RunStarted {
         run_id,
         plan: absolute(&args.plan),
         dry_run: args.dry_run,
-        steps: plan.steps.iter().map(|s| (s.index, s.id(&loaded.model))).collect(),
+        steps: plan
+            .steps
+            .iter()
+            .map(|s| (s.index, s.id(&loaded.model)))
+            .collect(),
         only: selection.only,
         limit: selection.limit,
         with_dependents: selection.with_dependents,
     };
-    let options = RunOptions { dry_run: args.dry_run, allow_unhealthy: args.flags.allow_unhealthy };
-    drive(&loaded, &plan.steps, None, start, journal, options, args.flags.log_format)
+    let options = RunOptions {
+        dry_run: args.dry_run,
+        allow_unhealthy: args.flags.allow_unhealthy,
+    };
+    drive(
+        &loaded,
+        &plan.steps,
+        None,
+        start,
+        journal,
+        options,
+        args.flags.log_format,
+    )
 }
 
 pub fn resume(args: ResumeArgs) -> Result<(), Exit> {
     let state_dir = state_dir(&args.flags, args.plan.as_deref());
     let (journal_path, history) = match History::latest(&state_dir) {
         Ok(Some(found)) => found,
-        Ok(None) => return Err(fail(format!("no run to resume in {}", state_dir.display()), Some("give --plan PLAN or --state-dir DIR of the halted run"), exit::INVALID)),
-        Err(e) => return Err(fail(format!("cannot read the runs in {}: {e}", state_dir.display()), None, exit::INVALID)),
+        Ok(None) => {
+            return Err(fail(
+                format!("no run to resume in {}", state_dir.display()),
+                Some("give --plan PLAN or --state-dir DIR of the halted run"),
+                exit::INVALID,
+            ));
+        }
+        Err(e) => {
+            return Err(fail(
+                format!("cannot read the runs in {}: {e}", state_dir.display()),
+                None,
+                exit::INVALID,
+            ));
+        }
     };
     let Some(point) = history.resume_point() else {
-        eprintln!("the last run ({}) completed: nothing to resume", history.run_id);
+        eprintln!(
+            "the last run ({}) completed: nothing to resume",
+            history.run_id
+        );
         return Ok(());
     };
     let plan_path = args.plan.clone().unwrap_or_else(|| history.plan.clone());
@@ -132,37 +172,69 @@ pub fn resume(args: ResumeArgs) -> Result<(), Exit> {
                 point.remaining.join(", "),
                 now.join(", ")
             ),
-            Some("resume only after fixes that keep the remaining order; otherwise start a new run with `comeback run --from STEP`"),
+            Some(
+                "resume only after fixes that keep the remaining order; otherwise start a new run with `comeback run --from STEP`",
+            ),
             exit::INVALID,
         ));
     }
-    let steps: Vec<Step> = plan.steps.into_iter().filter(|s| !history.succeeded.contains(&s.id(&loaded.model))).collect();
+    let steps: Vec<Step> = plan
+        .steps
+        .into_iter()
+        .filter(|s| !history.succeeded.contains(&s.id(&loaded.model)))
+        .collect();
     let _lock = lock(&state_dir)?;
     confirm(&loaded, &steps, args.flags.yes)?;
-    let journal = Journal::open(&state_dir, &history.run_id).map_err(|e| fail(format!("cannot append to {}: {e}", journal_path.display()), None, exit::INVALID))?;
+    let journal = Journal::open(&state_dir, &history.run_id).map_err(|e| {
+        fail(
+            format!("cannot append to {}: {e}", journal_path.display()),
+            None,
+            exit::INVALID,
+        )
+    })?;
     let start = Event::RunResumed {
         run_id: history.run_id.clone(),
         plan: absolute(&plan_path),
         steps: history.steps.clone(),
         from: steps[0].index,
     };
-    let options = RunOptions { dry_run: false, allow_unhealthy: args.flags.allow_unhealthy };
-    drive(&loaded, &steps, Some(point.first), start, journal, options, args.flags.log_format)
+    let options = RunOptions {
+        dry_run: false,
+        allow_unhealthy: args.flags.allow_unhealthy,
+    };
+    drive(
+        &loaded,
+        &steps,
+        Some(point.first),
+        start,
+        journal,
+        options,
+        args.flags.log_format,
+    )
 }
 
 fn absolute(path: &Path) -> String {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string()
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 fn lock(state_dir: &Path) -> Result<Lock, Exit> {
     match Lock::acquire(state_dir) {
         Ok(lock) => {
             if let Some(pid) = lock.took_over_from {
-                eprintln!("note: took over the lock left by comeback pid {pid}, which is no longer running");
+                eprintln!(
+                    "note: took over the lock left by comeback pid {pid}, which is no longer running"
+                );
             }
             Ok(lock)
         }
-        Err(e @ crate::journal::LockError::Held { .. }) => Err(fail(e, Some("wait for it to finish; two runs must never restart services at the same time"), exit::LOCKED)),
+        Err(e @ crate::journal::LockError::Held { .. }) => Err(fail(
+            e,
+            Some("wait for it to finish; two runs must never restart services at the same time"),
+            exit::LOCKED,
+        )),
         Err(e) => Err(fail(e, None, exit::INVALID)),
     }
 }
@@ -178,9 +250,16 @@ fn confirm(loaded: &LoadedPlan, steps: &[Step], yes: bool) -> Result<(), Exit> {
             exit::INVALID,
         ));
     }
-    let plan = crate::plan::Plan { steps: steps.to_vec() };
+    let plan = crate::plan::Plan {
+        steps: steps.to_vec(),
+    };
     let mut err = std::io::stderr().lock();
-    let _ = write!(err, "{}Restart these {} step(s) now, one at a time? [y/N] ", crate::print::plan::text(&loaded.model, &plan), steps.len());
+    let _ = write!(
+        err,
+        "{}Restart these {} step(s) now, one at a time? [y/N] ",
+        crate::print::plan::text(&loaded.model, &plan),
+        steps.len()
+    );
     let _ = err.flush();
     let mut answer = String::new();
     let _ = std::io::stdin().lock().read_line(&mut answer);
@@ -197,7 +276,11 @@ fn hosts_needed(loaded: &LoadedPlan, steps: &[Step]) -> Vec<usize> {
     let mut hosts: Vec<usize> = Vec::new();
     for step in steps {
         hosts.push(step.host);
-        for service in model.services.iter().filter(|s| s.depends_on.contains(&step.service)) {
+        for service in model
+            .services
+            .iter()
+            .filter(|s| s.depends_on.contains(&step.service))
+        {
             hosts.extend(service.instances.iter().map(|i| i.host));
         }
     }
@@ -209,7 +292,9 @@ fn hosts_needed(loaded: &LoadedPlan, steps: &[Step]) -> Vec<usize> {
 fn exit_code(outcome: &Outcome) -> i32 {
     match outcome {
         Outcome::Completed => exit::OK,
-        Outcome::Halted { .. } | Outcome::Blocked { .. } | Outcome::Unreachable { .. } => exit::STEP_FAILED,
+        Outcome::Halted { .. } | Outcome::Blocked { .. } | Outcome::Unreachable { .. } => {
+            exit::STEP_FAILED
+        }
         Outcome::Interrupted { .. } | Outcome::Aborted { .. } => exit::INTERRUPTED,
     }
 }
@@ -227,7 +312,13 @@ fn drive(
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| fail(format!("cannot start the runtime: {e}"), None, exit::INVALID))?;
+        .map_err(|e| {
+            fail(
+                format!("cannot start the runtime: {e}"),
+                None,
+                exit::INVALID,
+            )
+        })?;
     let printer: Box<dyn Consumer> = match log_format {
         LogFormat::Text => Box::new(Progress::new()),
         LogFormat::Json => Box::new(JsonLines),
@@ -277,5 +368,9 @@ fn drive(
         fleet.close().await;
         exit_code(&outcome)
     });
-    if code == exit::OK { Ok(()) } else { Err(Exit(code)) }
+    if code == exit::OK {
+        Ok(())
+    } else {
+        Err(Exit(code))
+    }
 }

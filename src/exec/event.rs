@@ -27,8 +27,11 @@ impl std::fmt::Display for Phase {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Resumed {
-    /// The step failed or never restarted: it runs again in full.
+    /// The step never got past preflight: it runs again in full.
     Full,
+    /// Its restart ran and then the step failed: it runs again in full, and its preflight
+    /// accepts it being down (this run is what took it down).
+    Retry,
     /// comeback died after the restart completed: its gates run again.
     GatesOnly,
 }

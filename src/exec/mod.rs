@@ -3,6 +3,8 @@
 
 pub mod event;
 mod step;
+#[cfg(test)]
+mod tests;
 
 pub use event::{Consumer, Event, Events, Outcome, Phase, Resumed};
 pub use step::StepFailure;
@@ -46,7 +48,13 @@ pub fn millis(d: Duration) -> u64 {
 }
 
 impl<'a, T: Transport> Executor<'a, T> {
-    pub fn new(model: &'a Model, transport: &'a T, events: &'a Events, options: RunOptions, stop: watch::Receiver<Stop>) -> Self {
+    pub fn new(
+        model: &'a Model,
+        transport: &'a T,
+        events: &'a Events,
+        options: RunOptions,
+        stop: watch::Receiver<Stop>,
+    ) -> Self {
         Executor {
             model,
             transport,
@@ -114,7 +122,10 @@ impl<'a, T: Transport> Executor<'a, T> {
                     if self.options.dry_run {
                         blocked.push(id);
                     } else {
-                        return Outcome::Halted { index: step.index, step: id };
+                        return Outcome::Halted {
+                            index: step.index,
+                            step: id,
+                        };
                     }
                 }
             }

@@ -22,11 +22,15 @@ pub struct StepFailure {
 const ANSWER_DEADLINE: Duration = Duration::from_secs(10);
 
 impl<T: Transport> Executor<'_, T> {
-    pub(super) async fn step(&self, step: &Step, resumed: Option<Resumed>) -> Result<(), StepFailure> {
+    pub(super) async fn step(
+        &self,
+        step: &Step,
+        resumed: Option<Resumed>,
+    ) -> Result<(), StepFailure> {
         let target = step.id(self.model);
         if resumed != Some(Resumed::GatesOnly) {
             self.phase(step, Phase::Preflight);
-            self.preflight(step, &target).await?;
+            self.preflight(step, &target, resumed).await?;
             if self.options.dry_run {
                 return Ok(());
             }
@@ -34,7 +38,8 @@ impl<T: Transport> Executor<'_, T> {
             self.restart(step, &target).await?;
         }
         self.phase(step, Phase::HealthGate);
-        self.gates(step, Phase::HealthGate, &[(step.service, step.instance)]).await?;
+        self.gates(step, Phase::HealthGate, &[(step.service, step.instance)])
+            .await?;
         let dependents = self.dependents(step.service);
         if !dependents.is_empty() {
             self.phase(step, Phase::DependentsGate);
@@ -44,10 +49,18 @@ impl<T: Transport> Executor<'_, T> {
     }
 
     fn phase(&self, step: &Step, phase: Phase) {
-        self.events.emit(Event::PhaseStarted { index: step.index, phase });
+        self.events.emit(Event::PhaseStarted {
+            index: step.index,
+            phase,
+        });
     }
 
-    async fn preflight(&self, step: &Step, target: &str) -> Result<(), StepFailure> {
+    async fn preflight(
+        &self,
+        step: &Step,
+        target: &str,
+        resumed: Option<Resumed>,
+    ) -> Result<(), StepFailure> {
         let fail = |check: Option<String>, reason: String| StepFailure {
             phase: Phase::Preflight,
             target: target.to_string(),
@@ -56,13 +69,18 @@ impl<T: Transport> Executor<'_, T> {
         };
         match self.transport.run(step.host, "true", ANSWER_DEADLINE).await {
             Ok(out) if out.success() => {}
-            Ok(out) => return Err(fail(None, format!("host does not answer commands: {}", out.evidence()))),
+            Ok(out) => {
+                return Err(fail(
+                    None,
+                    format!("host does not answer commands: {}", out.evidence()),
+                ));
+            }
             Err(e) => return Err(fail(None, e.to_string())),
         }
         let host = &self.model.hosts[step.host];
         for check in &step.instance(self.model).health {
             if let Err(reason) = self.checker.now(step.host, host, check).await {
-                if self.options.allow_unhealthy {
+                if self.options.allow_unhealthy || resumed == Some(Resumed::Retry) {
                     continue;
                 }
                 return Err(fail(
@@ -81,7 +99,10 @@ impl<T: Transport> Executor<'_, T> {
         let service = &self.model.services[step.service];
         let command = &step.instance(self.model).restart;
         let started = Instant::now();
-        let result = self.transport.run(step.host, command, service.restart_timeout).await;
+        let result = self
+            .transport
+            .run(step.host, command, service.restart_timeout)
+            .await;
         let reason = match result {
             Ok(out) if out.success() => {
                 self.events.emit(Event::Restarted {
@@ -97,7 +118,10 @@ impl<T: Transport> Executor<'_, T> {
             ),
             Ok(out) => match out.code {
                 Some(code) => format!("the restart command exited {code}: {}", out.evidence()),
-                None => format!("the restart command was killed by a signal: {}", out.evidence()),
+                None => format!(
+                    "the restart command was killed by a signal: {}",
+                    out.evidence()
+                ),
             },
             Err(e) => e.to_string(),
         };
@@ -122,7 +146,12 @@ impl<T: Transport> Executor<'_, T> {
 
     /// Runs the gate of every check of every given instance concurrently; the first failure
     /// fails them all.
-    async fn gates(&self, step: &Step, phase: Phase, instances: &[(ServiceId, usize)]) -> Result<(), StepFailure> {
+    async fn gates(
+        &self,
+        step: &Step,
+        phase: Phase,
+        instances: &[(ServiceId, usize)],
+    ) -> Result<(), StepFailure> {
         let mut gates = Vec::new();
         for &(service, instance) in instances {
             let inst = &self.model.services[service].instances[instance];
@@ -133,9 +162,23 @@ impl<T: Transport> Executor<'_, T> {
         try_join_all(gates).await.map(|_| ())
     }
 
-    async fn gate(&self, step: &Step, phase: Phase, service: ServiceId, host: HostId, check: &Check) -> Result<(), StepFailure> {
-        let target = format!("{}@{}", self.model.services[service].name, self.model.hosts[host].name);
-        match self.checker.gate(host, &self.model.hosts[host], check).await {
+    async fn gate(
+        &self,
+        step: &Step,
+        phase: Phase,
+        service: ServiceId,
+        host: HostId,
+        check: &Check,
+    ) -> Result<(), StepFailure> {
+        let target = format!(
+            "{}@{}",
+            self.model.services[service].name, self.model.hosts[host].name
+        );
+        match self
+            .checker
+            .gate(host, &self.model.hosts[host], check)
+            .await
+        {
             Ok(pass) => {
                 self.events.emit(Event::CheckPassed {
                     index: step.index,

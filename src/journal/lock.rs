@@ -16,7 +16,10 @@ pub enum LockError {
     #[error("another comeback run (pid {pid}) holds the lock {path}")]
     Held { pid: String, path: String },
     #[error("cannot take the lock {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 fn alive(pid: u32) -> bool {
@@ -26,9 +29,18 @@ fn alive(pid: u32) -> bool {
 impl Lock {
     pub fn acquire(state_dir: &Path) -> Result<Lock, LockError> {
         let path = state_dir.join("lock");
-        let io = |source| LockError::Io { path: path.display().to_string(), source };
+        let io = |source| LockError::Io {
+            path: path.display().to_string(),
+            source,
+        };
         std::fs::create_dir_all(state_dir).map_err(io)?;
-        let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io)?;
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io)?;
         let mut previous = String::new();
         let _ = file.read_to_string(&mut previous);
         match file.try_lock() {
@@ -41,11 +53,18 @@ impl Lock {
             }
             Err(TryLockError::Error(e)) => return Err(io(e)),
         }
-        let took_over_from = previous.trim().parse::<u32>().ok().filter(|pid| *pid != std::process::id() && !alive(*pid));
+        let took_over_from = previous
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|pid| *pid != std::process::id() && !alive(*pid));
         file.set_len(0).map_err(io)?;
         file.rewind().map_err(io)?;
         write!(file, "{}", std::process::id()).map_err(io)?;
-        Ok(Lock { file, took_over_from })
+        Ok(Lock {
+            file,
+            took_over_from,
+        })
     }
 }
 

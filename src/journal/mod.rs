@@ -41,7 +41,11 @@ pub fn now_rfc3339() -> String {
 pub fn new_run_id() -> String {
     let now = time::OffsetDateTime::now_utc();
     let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
-    format!("{}-{}", now.format(&format).unwrap_or_default(), std::process::id())
+    format!(
+        "{}-{}",
+        now.format(&format).unwrap_or_default(),
+        std::process::id()
+    )
 }
 
 impl Journal {
@@ -51,7 +55,11 @@ impl Journal {
         std::fs::create_dir_all(&dir)?;
         let path = dir.join("journal.jsonl");
         let file = OpenOptions::new().create(true).append(true).open(&path)?;
-        Ok(Journal { file, path, failed: false })
+        Ok(Journal {
+            file,
+            path,
+            failed: false,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -61,7 +69,10 @@ impl Journal {
     pub fn read(path: &Path) -> std::io::Result<Vec<Record>> {
         let text = std::fs::read_to_string(path)?;
         // A line cut short by a kill is the last one; everything before it is whole.
-        Ok(text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
+        Ok(text
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect())
     }
 }
 

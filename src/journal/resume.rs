@@ -1,7 +1,7 @@
 //! Reading a journal back: what a run did, and where `resume` picks it up.
 
 use super::{Journal, Record};
-use crate::exec::{Event, Outcome, Resumed};
+use crate::exec::{Event, Outcome, Phase, Resumed};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -18,6 +18,8 @@ pub struct History {
     pub succeeded: HashSet<String>,
     /// The last step started and not finished: comeback died during it.
     pub in_flight: Option<(String, bool)>,
+    /// The last step that failed, and whether its restart had run (this run touched it).
+    pub failed: Option<(String, bool)>,
     pub outcome: Option<Outcome>,
 }
 
@@ -34,7 +36,15 @@ impl History {
         let mut h = None::<History>;
         for record in records {
             match &record.event {
-                Event::RunStarted { run_id, plan, dry_run, steps, only, limit, with_dependents } => {
+                Event::RunStarted {
+                    run_id,
+                    plan,
+                    dry_run,
+                    steps,
+                    only,
+                    limit,
+                    with_dependents,
+                } => {
                     h = Some(History {
                         run_id: run_id.clone(),
                         plan: PathBuf::from(plan),
@@ -62,7 +72,10 @@ impl History {
                             h.succeeded.insert(step.clone());
                             h.in_flight = None;
                         }
-                        Event::StepFailed { .. } => h.in_flight = None,
+                        Event::StepFailed { step, phase, .. } => {
+                            h.in_flight = None;
+                            h.failed = Some((step.clone(), *phase != Phase::Preflight));
+                        }
                         Event::RunFinished { outcome, .. } => h.outcome = Some(outcome.clone()),
                         _ => {}
                     }
@@ -80,7 +93,9 @@ impl History {
     pub fn latest(state_dir: &Path) -> std::io::Result<Option<(PathBuf, History)>> {
         let runs = state_dir.join("runs");
         let mut ids: Vec<String> = match std::fs::read_dir(&runs) {
-            Ok(entries) => entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect(),
+            Ok(entries) => entries
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .collect(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
         };
@@ -108,8 +123,9 @@ impl History {
             .filter(|id| !self.succeeded.contains(id))
             .collect();
         let first_id = remaining.first()?;
-        let first = match &self.in_flight {
-            Some((id, true)) if id == first_id => Resumed::GatesOnly,
+        let first = match (&self.in_flight, &self.failed) {
+            (Some((id, true)), _) if id == first_id => Resumed::GatesOnly,
+            (_, Some((id, true))) if id == first_id => Resumed::Retry,
             _ => Resumed::Full,
         };
         Some(ResumePoint { remaining, first })

@@ -28,8 +28,10 @@ impl Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             bar.set_style(
-                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:24} {pos}/{len} {wide_msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {bar:24} {pos}/{len} {wide_msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
@@ -98,7 +100,8 @@ impl Progress {
                     .filter(|(i, _)| i > index)
                     .map(|(i, id)| format!("{i}. {id}"))
                     .collect();
-                let mut text = format!("HALTED at step {index}: {step}. Nothing after it was touched.\n");
+                let mut text =
+                    format!("HALTED at step {index}: {step}. Nothing after it was touched.\n");
                 if not_run.is_empty() {
                     text.push_str("  not run: nothing (it was the last step)\n");
                 } else {
@@ -115,11 +118,16 @@ impl Progress {
             ),
             Outcome::Interrupted { after } => format!(
                 "interrupted{}: the remaining steps were not run; continue with: {resume}",
-                after.as_ref().map(|s| format!(" after {s}")).unwrap_or_default()
+                after
+                    .as_ref()
+                    .map(|s| format!(" after {s}"))
+                    .unwrap_or_default()
             ),
             Outcome::Aborted { step } => format!(
                 "aborted{}: that step was left unverified; check it by hand, then: {resume}",
-                step.as_ref().map(|s| format!(" during {s}")).unwrap_or_default()
+                step.as_ref()
+                    .map(|s| format!(" during {s}"))
+                    .unwrap_or_default()
             ),
         };
         self.line(&text);
@@ -135,7 +143,13 @@ impl Default for Progress {
 impl Consumer for Progress {
     fn on(&mut self, event: &Event) {
         match event {
-            Event::RunStarted { run_id, plan, dry_run, steps, .. } => {
+            Event::RunStarted {
+                run_id,
+                plan,
+                dry_run,
+                steps,
+                ..
+            } => {
                 self.total = steps.last().map_or(0, |(i, _)| *i);
                 self.steps = steps.clone();
                 self.plan = plan.clone();
@@ -145,9 +159,18 @@ impl Consumer for Progress {
                     bar.set_position(steps.first().map_or(0, |(i, _)| (*i - 1) as u64));
                 }
                 let what = if *dry_run { "dry run" } else { "run" };
-                self.line(&format!("comeback {what} {run_id}: {} step{} of {plan}", steps.len(), if steps.len() == 1 { "" } else { "s" }));
+                self.line(&format!(
+                    "comeback {what} {run_id}: {} step{} of {plan}",
+                    steps.len(),
+                    if steps.len() == 1 { "" } else { "s" }
+                ));
             }
-            Event::RunResumed { run_id, plan, steps, from } => {
+            Event::RunResumed {
+                run_id,
+                plan,
+                steps,
+                from,
+            } => {
                 self.total = steps.last().map_or(0, |(i, _)| *i);
                 self.steps = steps.clone();
                 self.plan = plan.clone();
@@ -155,21 +178,35 @@ impl Consumer for Progress {
                     bar.set_length(self.total as u64);
                     bar.set_position((*from - 1) as u64);
                 }
-                self.line(&format!("comeback resume {run_id}: from step {from} of {} in {plan}", self.total));
+                self.line(&format!(
+                    "comeback resume {run_id}: from step {from} of {} in {plan}",
+                    self.total
+                ));
             }
             Event::HostConnected { host } => {
                 if self.bar.is_none() {
                     self.line(&format!("connected: {host}"));
                 }
             }
-            Event::HostUnreachable { host, error } => self.line(&format!("unreachable: {host}: {error}")),
-            Event::StepStarted { index, step, resumed } => {
+            Event::HostUnreachable { host, error } => {
+                self.line(&format!("unreachable: {host}: {error}"))
+            }
+            Event::StepStarted {
+                index,
+                step,
+                resumed,
+            } => {
                 self.current = Some((*index, step.clone()));
                 self.passed = 0;
                 if let Some(resumed) = resumed {
                     let how = match resumed {
                         crate::exec::Resumed::Full => "runs again in full",
-                        crate::exec::Resumed::GatesOnly => "was restarted before comeback stopped: re-verifying",
+                        crate::exec::Resumed::Retry => {
+                            "failed after its restart: runs again in full"
+                        }
+                        crate::exec::Resumed::GatesOnly => {
+                            "was restarted before comeback stopped: re-verifying"
+                        }
                     };
                     self.line(&format!("{} {how}", self.prefix(*index)));
                 }
@@ -179,11 +216,26 @@ impl Consumer for Progress {
                 self.status(format!("{} {phase}", self.prefix(*index)));
             }
             Event::Restarted { index, elapsed_ms } => {
-                self.status(format!("{} restarted in {}", self.prefix(*index), ms(*elapsed_ms)));
+                self.status(format!(
+                    "{} restarted in {}",
+                    self.prefix(*index),
+                    ms(*elapsed_ms)
+                ));
             }
-            Event::CheckPassed { index, phase, target, check, attempts, healthy_after_ms } => {
+            Event::CheckPassed {
+                index,
+                phase,
+                target,
+                check,
+                attempts,
+                healthy_after_ms,
+            } => {
                 self.passed += 1;
-                let whose = if *phase == Phase::DependentsGate { format!("{target} ") } else { String::new() };
+                let whose = if *phase == Phase::DependentsGate {
+                    format!("{target} ")
+                } else {
+                    String::new()
+                };
                 self.status(format!(
                     "{} {phase}: {}{check} healthy after {} ({attempts} attempt{})",
                     self.prefix(*index),
@@ -192,29 +244,53 @@ impl Consumer for Progress {
                     if *attempts == 1 { "" } else { "s" }
                 ));
             }
-            Event::StepSucceeded { index, elapsed_ms, .. } => {
+            Event::StepSucceeded {
+                index, elapsed_ms, ..
+            } => {
                 let verb = if self.dry_run { "ready" } else { "ok" };
-                self.line(&format!("{} {verb} ({})", self.prefix(*index), ms(*elapsed_ms)));
+                self.line(&format!(
+                    "{} {verb} ({})",
+                    self.prefix(*index),
+                    ms(*elapsed_ms)
+                ));
                 if let Some(bar) = &self.bar {
                     bar.set_position(*index as u64);
                 }
             }
-            Event::StepFailed { index, phase, target, check, reason, impact, runbook, .. } => {
+            Event::StepFailed {
+                index,
+                phase,
+                target,
+                check,
+                reason,
+                impact,
+                runbook,
+                ..
+            } => {
                 let mut text = format!("{} FAILED in {phase}", self.prefix(*index));
                 if let Some(check) = check {
                     text.push_str(&format!("\n  check:   {target}: {check}"));
                 }
-                text.push_str(&format!("\n  reason:  {}", reason.replace('\n', "\n           ")));
+                text.push_str(&format!(
+                    "\n  reason:  {}",
+                    reason.replace('\n', "\n           ")
+                ));
                 if let Some(impact) = impact {
                     text.push_str(&format!("\n  impact:  {}", impact.trim()));
                 }
                 if let Some(runbook) = runbook {
-                    text.push_str(&format!("\n  runbook:\n    {}", runbook.trim().replace('\n', "\n    ")));
+                    text.push_str(&format!(
+                        "\n  runbook:\n    {}",
+                        runbook.trim().replace('\n', "\n    ")
+                    ));
                 }
                 self.blocked.push(target.clone());
                 self.line(&text);
             }
-            Event::RunFinished { outcome, elapsed_ms } => self.finish(outcome, *elapsed_ms),
+            Event::RunFinished {
+                outcome,
+                elapsed_ms,
+            } => self.finish(outcome, *elapsed_ms),
         }
     }
 }

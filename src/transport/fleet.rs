@@ -93,26 +93,39 @@ impl Fleet {
 
     /// Closes every master; the control directory goes with the last of them.
     pub async fn close(mut self) {
-        let closing = self.links.drain(..).flatten().filter_map(|link| match link {
-            Link::Ssh(session) => Some(session.close()),
-            Link::Local => None,
-        });
+        let closing = self
+            .links
+            .drain(..)
+            .flatten()
+            .filter_map(|link| match link {
+                Link::Ssh(session) => Some(session.close()),
+                Link::Local => None,
+            });
         futures_util::future::join_all(closing).await;
         drop(self.control_dir.take());
     }
 
     /// Keeps idle masters from reaching their idle exit during a long run.
     pub async fn keep_alive(&self) {
-        let pings = self.links.iter().enumerate().filter_map(|(h, link)| match link {
-            Some(Link::Ssh(_)) => Some(self.run(h, "true", Duration::from_secs(10))),
-            _ => None,
-        });
+        let pings = self
+            .links
+            .iter()
+            .enumerate()
+            .filter_map(|(h, link)| match link {
+                Some(Link::Ssh(_)) => Some(self.run(h, "true", Duration::from_secs(10))),
+                _ => None,
+            });
         futures_util::future::join_all(pings).await;
     }
 }
 
 impl Transport for Fleet {
-    async fn run(&self, host: HostId, command: &str, deadline: Duration) -> Result<Output, TransportError> {
+    async fn run(
+        &self,
+        host: HostId,
+        command: &str,
+        deadline: Duration,
+    ) -> Result<Output, TransportError> {
         let name = &self.names[host];
         match &self.links[host] {
             Some(Link::Local) => local::run(name, command, deadline, self.sudo).await,

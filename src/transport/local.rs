@@ -4,7 +4,12 @@ use super::{Output, TransportError, deadline_argv, output_of};
 use std::process::Stdio;
 use std::time::Duration;
 
-pub async fn run(host: &str, command: &str, deadline: Duration, sudo: bool) -> Result<Output, TransportError> {
+pub async fn run(
+    host: &str,
+    command: &str,
+    deadline: Duration,
+    sudo: bool,
+) -> Result<Output, TransportError> {
     let argv = deadline_argv(command, deadline, sudo);
     let child = tokio::process::Command::new(&argv[0])
         .args(&argv[1..])

@@ -30,7 +30,11 @@ impl Output {
 
     /// stderr, else stdout, trimmed: what to show an operator about a failure.
     pub fn evidence(&self) -> String {
-        let text = if self.stderr.trim().is_empty() { &self.stdout } else { &self.stderr };
+        let text = if self.stderr.trim().is_empty() {
+            &self.stdout
+        } else {
+            &self.stderr
+        };
         text.trim().to_string()
     }
 }
@@ -38,10 +42,7 @@ impl Output {
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum TransportError {
     #[error("host `{host}` refused its SSH host key: {detail}")]
-    HostKey {
-        host: String,
-        detail: String,
-    },
+    HostKey { host: String, detail: String },
     #[error("host `{host}` is unreachable: {detail}")]
     Unreachable { host: String, detail: String },
     #[error("lost the connection to host `{host}`: {detail}")]
@@ -119,10 +120,23 @@ mod tests {
 
     #[test]
     fn the_command_is_one_word_after_sh_c() {
-        let argv = deadline_argv("echo $(id) ; rm -rf /tmp/x", Duration::from_millis(1500), true);
+        let argv = deadline_argv(
+            "echo $(id) ; rm -rf /tmp/x",
+            Duration::from_millis(1500),
+            true,
+        );
         assert_eq!(
             argv,
-            ["sudo", "-n", "timeout", "--kill-after=5", "1.500", "sh", "-c", "echo $(id) ; rm -rf /tmp/x"]
+            [
+                "sudo",
+                "-n",
+                "timeout",
+                "--kill-after=5",
+                "1.500",
+                "sh",
+                "-c",
+                "echo $(id) ; rm -rf /tmp/x"
+            ]
         );
     }
 

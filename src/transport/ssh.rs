@@ -11,7 +11,11 @@ use std::time::Duration;
 /// A master left behind by a killed comeback exits after this much idleness.
 pub const MASTER_IDLE_EXIT: usize = 60;
 
-pub async fn connect(host: &Host, settings: &SshSettings, control_dir: &Path) -> Result<Session, TransportError> {
+pub async fn connect(
+    host: &Host,
+    settings: &SshSettings,
+    control_dir: &Path,
+) -> Result<Session, TransportError> {
     let mut builder = SessionBuilder::default();
     builder
         .known_hosts_check(KnownHosts::Strict)
@@ -59,14 +63,23 @@ fn classify(host: &Host, settings: &SshSettings, e: &openssh::Error) -> Transpor
         source = s.source();
     }
     let detail = detail.trim().replace('\n', " ").replace('\r', "");
-    let key_problem = ["Host key verification failed", "HOST IDENTIFICATION HAS CHANGED", "host key for", "No ED25519 host key", "No RSA host key", "No ECDSA host key"]
-        .iter()
-        .any(|needle| detail.contains(needle));
+    let key_problem = [
+        "Host key verification failed",
+        "HOST IDENTIFICATION HAS CHANGED",
+        "host key for",
+        "No ED25519 host key",
+        "No RSA host key",
+        "No ECDSA host key",
+    ]
+    .iter()
+    .any(|needle| detail.contains(needle));
     if key_problem {
         let file = settings
             .known_hosts
             .as_ref()
-            .map_or("~/.ssh/known_hosts".to_string(), |p| p.display().to_string());
+            .map_or("~/.ssh/known_hosts".to_string(), |p| {
+                p.display().to_string()
+            });
         TransportError::HostKey {
             host: host.name.clone(),
             detail: format!(
@@ -90,10 +103,11 @@ pub async fn run(
     sudo: bool,
 ) -> Result<Output, TransportError> {
     let argv = deadline_argv(command, deadline, sudo);
-    let line = shlex::try_join(argv.iter().map(String::as_str)).map_err(|e| TransportError::Spawn {
-        host: host.to_string(),
-        detail: e.to_string(),
-    })?;
+    let line =
+        shlex::try_join(argv.iter().map(String::as_str)).map_err(|e| TransportError::Spawn {
+            host: host.to_string(),
+            detail: e.to_string(),
+        })?;
     let mut remote = session.raw_command(line);
     remote
         .stdin(Stdio::null())

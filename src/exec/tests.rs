@@ -1,0 +1,137 @@
+//! The executor against a scripted transport: which commands run, in which order, and when the
+//! walk stops. The real transport is proven end to end in tests/run_lab.rs.
+
+use super::*;
+use crate::plan::{self, Selection};
+use crate::transport::{Output, Transport, TransportError};
+use std::path::Path;
+use std::sync::Mutex;
+
+/// Answers every command with exit 0, except those containing `fails`; records what ran.
+struct Scripted {
+    fails: &'static str,
+    ran: Mutex<Vec<String>>,
+}
+
+impl Transport for Scripted {
+    async fn run(
+        &self,
+        _host: usize,
+        command: &str,
+        _deadline: Duration,
+    ) -> Result<Output, TransportError> {
+        self.ran.lock().expect("lock").push(command.to_string());
+        let code = if !self.fails.is_empty() && command.contains(self.fails) {
+            1
+        } else {
+            0
+        };
+        Ok(Output {
+            code: Some(code),
+            ..Output::default()
+        })
+    }
+}
+
+const PLAN: &str = r#"
+hosts:
+  a: {}
+  b: {}
+defaults:
+  health: { timeout: 1s, interval: 10ms, settle: 0s }
+services:
+  db:
+    hosts: [a]
+    restart: restart-db
+    health: [{ command: check-db }]
+  app:
+    hosts: [a, b]
+    depends_on: [db]
+    restart: "restart-app {host}"
+    health: [{ command: "check-app {host}" }]
+"#;
+
+fn walk(fails: &'static str, options: RunOptions) -> (Outcome, Vec<String>) {
+    let model = plan::parse(PLAN, Path::new(".")).expect("valid").model;
+    let steps = plan::plan(&model, &Selection::default())
+        .expect("steps")
+        .steps;
+    let transport = Scripted {
+        fails,
+        ran: Mutex::new(Vec::new()),
+    };
+    let events = Events::default();
+    let (_tx, rx) = watch::channel(Stop::No);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let outcome =
+        runtime.block_on(Executor::new(&model, &transport, &events, options, rx).run(&steps, None));
+    let ran = transport
+        .ran
+        .into_inner()
+        .expect("lock")
+        .into_iter()
+        .filter(|c| c != "true")
+        .collect();
+    (outcome, ran)
+}
+
+#[test]
+fn each_step_runs_preflight_restart_gates_in_order() {
+    let (outcome, ran) = walk("", RunOptions::default());
+    assert_eq!(outcome, Outcome::Completed);
+    assert_eq!(
+        ran,
+        [
+            "check-db",
+            "restart-db",
+            "check-db",
+            "check-app a",
+            "check-app b",
+            "check-app a",
+            "restart-app a",
+            "check-app a",
+            "check-app b",
+            "restart-app b",
+            "check-app b",
+        ]
+    );
+}
+
+#[test]
+fn nothing_runs_after_a_failed_restart() {
+    let (outcome, ran) = walk("restart-app a", RunOptions::default());
+    assert_eq!(
+        outcome,
+        Outcome::Halted {
+            index: 2,
+            step: "app@a".into()
+        }
+    );
+    assert_eq!(ran.last().map(String::as_str), Some("restart-app a"));
+    assert!(
+        !ran.iter()
+            .any(|c| c.ends_with(" b") && c.starts_with("restart"))
+    );
+}
+
+#[test]
+fn a_dry_run_runs_no_restart_and_visits_every_step() {
+    let (outcome, ran) = walk(
+        "check-db",
+        RunOptions {
+            dry_run: true,
+            allow_unhealthy: false,
+        },
+    );
+    assert_eq!(
+        outcome,
+        Outcome::Blocked {
+            steps: vec!["db@a".into()]
+        }
+    );
+    assert!(ran.iter().all(|c| !c.starts_with("restart")), "{ran:?}");
+    assert_eq!(ran, ["check-db", "check-app a", "check-app b"]);
+}

@@ -1,0 +1,393 @@
+//! The test lab: N hosts, each its own real `sshd` on its own 127.x.y.z address with its own host
+//! key, and real services (comeback's demo service) listening on each host's address, restarted
+//! by a per-host script that records a timestamped line per restart.
+//!
+//! Each sshd sets HOME to its host's folder, so a login shell reads no dotfiles: the tests
+//! measure comeback, not the controller's shell startup.
+#![allow(dead_code)] // each test binary uses its own part of the lab
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+pub const SSH_PORT: u16 = 2222;
+static LABS: AtomicU32 = AtomicU32::new(0);
+
+pub struct LabHost {
+    pub name: String,
+    pub address: String,
+    pub dir: PathBuf,
+    sshd: Option<Child>,
+}
+
+pub struct Lab {
+    pub root: tempfile::TempDir,
+    pub hosts: Vec<LabHost>,
+    pub identity: PathBuf,
+    pub known_hosts: PathBuf,
+    pub ssh_config: PathBuf,
+    pub user: String,
+}
+
+fn run(cmd: &mut Command) {
+    let out = cmd.output().expect("spawn");
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn keygen(path: &Path) {
+    run(Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "lab", "-f"])
+        .arg(path));
+}
+
+fn sshd_path() -> PathBuf {
+    ["/usr/sbin/sshd", "/usr/local/sbin/sshd"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .expect("sshd is installed (scripts/test installs openssh-server)")
+}
+
+fn wait_for_port(address: &str, port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if TcpStream::connect((address, port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("nothing listens on {address}:{port}");
+}
+
+pub fn comeback_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_comeback")
+}
+
+impl Lab {
+    pub fn start(n: usize) -> Lab {
+        let root = tempfile::Builder::new()
+            .prefix("comeback-lab-")
+            .tempdir()
+            .expect("tempdir");
+        let lab_no = LABS.fetch_add(1, Ordering::SeqCst);
+        // Unique per process and per lab, so parallel tests and test binaries never collide.
+        let second = 10 + (std::process::id() % 200);
+        let third = 1 + lab_no % 250;
+        let identity = root.path().join("id_ed25519");
+        keygen(&identity);
+        let user = String::from_utf8(Command::new("id").arg("-un").output().expect("id").stdout)
+            .expect("utf8")
+            .trim()
+            .to_string();
+        let _ = std::fs::create_dir_all("/run/sshd");
+        std::fs::create_dir_all(root.path().join("tmp")).expect("tmp");
+        let mut lab = Lab {
+            known_hosts: root.path().join("known_hosts"),
+            ssh_config: root.path().join("ssh_config"),
+            identity,
+            hosts: Vec::new(),
+            user,
+            root,
+        };
+        std::fs::write(
+            &lab.ssh_config,
+            "# the lab's own: the user's ~/.ssh/config does not apply\nLogLevel ERROR\n",
+        )
+        .expect("ssh_config");
+        for i in 0..n {
+            let name = format!("host-{}", i + 1);
+            let address = format!("127.{second}.{third}.{}", i + 1);
+            let dir = lab.root.path().join(&name);
+            std::fs::create_dir_all(dir.join("bin")).expect("host dir");
+            write_restart_script(&dir);
+            lab.hosts.push(LabHost {
+                name,
+                address,
+                dir,
+                sshd: None,
+            });
+            lab.new_host_key(i);
+            lab.start_sshd(i);
+        }
+        lab.write_known_hosts();
+        lab
+    }
+
+    fn new_host_key(&self, i: usize) {
+        let key = self.hosts[i].dir.join("ssh_host_ed25519_key");
+        let _ = std::fs::remove_file(&key);
+        let _ = std::fs::remove_file(key.with_extension("pub"));
+        keygen(&key);
+    }
+
+    fn write_known_hosts(&self) {
+        let mut text = String::new();
+        for h in &self.hosts {
+            let key =
+                std::fs::read_to_string(h.dir.join("ssh_host_ed25519_key.pub")).expect("host key");
+            let key: Vec<&str> = key.split_whitespace().take(2).collect();
+            text.push_str(&format!("[{}]:{SSH_PORT} {}\n", h.address, key.join(" ")));
+        }
+        std::fs::write(&self.known_hosts, text).expect("known_hosts");
+    }
+
+    fn start_sshd(&mut self, i: usize) {
+        let h = &self.hosts[i];
+        let authorized = self.identity.with_extension("pub");
+        let config = format!(
+            "ListenAddress {addr}:{SSH_PORT}\nHostKey {dir}/ssh_host_ed25519_key\nAuthorizedKeysFile {auth}\n\
+             StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
+             PidFile {dir}/sshd.pid\nSetEnv HOME={dir}\nMaxSessions 64\nMaxStartups 64\nLogLevel ERROR\n",
+            addr = h.address,
+            dir = h.dir.display(),
+            auth = authorized.display(),
+        );
+        let config_path = h.dir.join("sshd_config");
+        std::fs::write(&config_path, config).expect("sshd_config");
+        let log = std::fs::File::create(h.dir.join("sshd.log")).expect("log");
+        let child = Command::new(sshd_path())
+            .args(["-D", "-e", "-f"])
+            .arg(&config_path)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start sshd");
+        let address = h.address.clone();
+        self.hosts[i].sshd = Some(child);
+        wait_for_port(&address, SSH_PORT);
+    }
+
+    fn stop_sshd(&mut self, i: usize) {
+        if let Some(mut child) = self.hosts[i].sshd.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// The host now presents a different key than known_hosts records.
+    pub fn change_host_key(&mut self, i: usize) {
+        self.stop_sshd(i);
+        self.new_host_key(i);
+        self.start_sshd(i);
+    }
+
+    /// SIGSTOP (or SIGCONT) the host's sshd: it accepts TCP but never answers.
+    pub fn freeze(&self, i: usize, frozen: bool) {
+        let pid = self.hosts[i].sshd.as_ref().expect("running").id();
+        run(Command::new("kill")
+            .arg(if frozen { "-STOP" } else { "-CONT" })
+            .arg(pid.to_string()));
+    }
+
+    /// Writes a service's config and starts it the way its restart script would.
+    pub fn service(&self, i: usize, name: &str, port: u16, config: &str) {
+        let h = &self.hosts[i];
+        std::fs::write(
+            h.dir.join(format!("{name}.listen")),
+            format!("{}:{port}", h.address),
+        )
+        .expect("listen");
+        self.set_config(i, name, config);
+        run(Command::new(h.dir.join("bin/start"))
+            .arg(name)
+            .env("COMEBACK_BIN", comeback_bin()));
+        wait_for_port(&h.address, port);
+    }
+
+    /// Changes a service's config on disk without restarting it.
+    pub fn set_config(&self, i: usize, name: &str, config: &str) {
+        std::fs::write(self.hosts[i].dir.join(format!("{name}.conf")), config).expect("config");
+    }
+
+    /// The hosts section and ssh settings of a plan for this lab, then `services`.
+    pub fn plan(&self, services: &str) -> PathBuf {
+        self.plan_with("", services)
+    }
+
+    pub fn plan_with(&self, extra_top: &str, services: &str) -> PathBuf {
+        let mut text = String::from("hosts:\n");
+        for h in &self.hosts {
+            text.push_str(&format!(
+                "  {}: {{ address: {}, port: {SSH_PORT}, user: {}, identity: {}, vars: {{ dir: {} }} }}\n",
+                h.name,
+                h.address,
+                self.user,
+                self.identity.display(),
+                h.dir.display()
+            ));
+        }
+        text.push_str(&format!(
+            "ssh:\n  known_hosts: {}\n  config: {}\n  connect_timeout: 3s\n{extra_top}services:\n{services}",
+            self.known_hosts.display(),
+            self.ssh_config.display()
+        ));
+        let path = self.root.path().join("plan.yaml");
+        std::fs::write(&path, text).expect("plan");
+        path
+    }
+
+    /// `comeback` with this lab's TMPDIR, so its control sockets can be checked for.
+    pub fn comeback(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(comeback_bin());
+        cmd.env("TMPDIR", self.root.path().join("tmp"))
+            .env_remove("SSH_AUTH_SOCK");
+        cmd
+    }
+
+    /// Every restart the hosts recorded: (start, end, host index, service), by start time.
+    pub fn restarts(&self) -> Vec<(f64, f64, usize, String)> {
+        let mut all = Vec::new();
+        for (i, h) in self.hosts.iter().enumerate() {
+            let Ok(text) = std::fs::read_to_string(h.dir.join("restarts.log")) else {
+                continue;
+            };
+            let mut open: Option<(f64, String)> = None;
+            for line in text.lines() {
+                let parts: Vec<&str> = line.split_whitespace().collect();
+                let (ts, what, name) = (
+                    parts[0].parse::<f64>().expect("ts"),
+                    parts[1],
+                    parts[2].to_string(),
+                );
+                match what {
+                    "start" => open = Some((ts, name)),
+                    "end" => {
+                        let (start, started) = open.take().expect("start before end");
+                        assert_eq!(started, name);
+                        all.push((start, ts, i, name));
+                    }
+                    _ => panic!("bad record {line}"),
+                }
+            }
+        }
+        all.sort_by(|a, b| a.0.total_cmp(&b.0));
+        all
+    }
+
+    /// `service@host` of each recorded restart, in time order.
+    pub fn restart_ids(&self) -> Vec<String> {
+        self.restarts()
+            .iter()
+            .map(|(_, _, h, s)| format!("{s}@{}", self.hosts[*h].name))
+            .collect()
+    }
+
+    /// Control sockets and master processes this lab's runs left behind.
+    pub fn leftovers(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        for entry in walk(&self.root.path().join("tmp")) {
+            found.push(entry.display().to_string());
+        }
+        let ps = Command::new("ps")
+            .args(["-eo", "pid,args"])
+            .output()
+            .expect("ps");
+        for line in String::from_utf8_lossy(&ps.stdout).lines() {
+            if line.contains("ssh ")
+                && line.contains(self.root.path().to_str().expect("utf8"))
+                && !line.contains("sshd")
+            {
+                found.push(line.trim().to_string());
+            }
+        }
+        found
+    }
+
+    pub fn journal(&self) -> Vec<serde_json::Value> {
+        let runs = self.root.path().join(".comeback/runs");
+        let mut ids: Vec<_> = std::fs::read_dir(&runs)
+            .expect("runs")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        ids.sort();
+        let text = std::fs::read_to_string(ids.last().expect("a run").join("journal.jsonl"))
+            .expect("journal");
+        text.lines()
+            .map(|l| serde_json::from_str(l).expect("json line"))
+            .collect()
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            out.push(e.path());
+            out.extend(walk(&e.path()));
+        }
+    }
+    out
+}
+
+/// `bin/start NAME` starts a service detached from the caller; `bin/restart NAME` records the
+/// restart and stops the old process first.
+fn write_restart_script(dir: &Path) {
+    let start = format!(
+        r#"#!/bin/sh
+# start NAME: run the demo service NAME of this host, detached, and record its pid.
+d={dir}
+bin=${{COMEBACK_BIN:-$(cat "$d/bin/comeback-path")}}
+nohup setsid "$bin" demo-service --listen "$(cat "$d/$1.listen")" --config "$d/$1.conf" >>"$d/$1.out" 2>&1 </dev/null &
+echo $! > "$d/$1.pid"
+"#,
+        dir = dir.display()
+    );
+    let restart = format!(
+        r#"#!/bin/sh
+# restart NAME: stop the old process, start a new one, record both ends with timestamps.
+d={dir}
+echo "$(date +%s.%N) start $1" >> "$d/restarts.log"
+if [ -f "$d/$1.pid" ]; then
+  pid=$(cat "$d/$1.pid")
+  kill "$pid" 2>/dev/null
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+fi
+"$d/bin/start" "$1"
+echo "$(date +%s.%N) end $1" >> "$d/restarts.log"
+"#,
+        dir = dir.display()
+    );
+    for (name, text) in [("start", start), ("restart", restart)] {
+        let path = dir.join("bin").join(name);
+        let mut f = std::fs::File::create(&path).expect("script");
+        f.write_all(text.as_bytes()).expect("write");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    std::fs::write(dir.join("bin/comeback-path"), comeback_bin()).expect("path");
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        for i in 0..self.hosts.len() {
+            let _ = Command::new("kill")
+                .arg("-CONT")
+                .arg(
+                    self.hosts[i]
+                        .sshd
+                        .as_ref()
+                        .map_or(0, |c| c.id())
+                        .to_string(),
+                )
+                .output();
+            self.stop_sshd(i);
+            if let Ok(entries) = std::fs::read_dir(&self.hosts[i].dir) {
+                for e in entries.flatten() {
+                    if e.path().extension().is_some_and(|x| x == "pid")
+                        && let Ok(pid) = std::fs::read_to_string(e.path())
+                    {
+                        let _ = Command::new("kill").arg("-9").arg(pid.trim()).output();
+                    }
+                }
+            }
+        }
+    }
+}

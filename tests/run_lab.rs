@@ -1,0 +1,453 @@
+//! End-to-end: `comeback run`, `--dry-run` and `resume` over real SSH against the test lab.
+
+mod lab;
+
+use lab::Lab;
+use std::time::{Duration, Instant};
+
+const DEFAULTS: &str = "defaults:\n  health: { timeout: 10s, interval: 100ms, settle: 300ms }\n";
+
+/// db on host-1, app on host-2 and host-3, web on host-4.
+fn three_tier(lab: &Lab) -> std::path::PathBuf {
+    let a = |i: usize| lab.hosts[i].address.clone();
+    lab.service(0, "db", 7001, "");
+    lab.service(1, "app", 7002, &format!("upstream = {}:7001\n", a(0)));
+    lab.service(2, "app", 7002, &format!("upstream = {}:7001\n", a(0)));
+    lab.service(
+        3,
+        "web",
+        7003,
+        &format!("upstream = {0}:7002, {1}:7002\n", a(1), a(2)),
+    );
+    lab.plan_with(
+        DEFAULTS,
+        r#"  db:
+    hosts: [host-1]
+    restart: "{vars.dir}/bin/restart db"
+    health: [{ tcp: 7001 }]
+    impact: Nobody can log in.
+    runbook: Check the database log.
+  app:
+    hosts: [host-2, host-3]
+    depends_on: [db]
+    restart: "{vars.dir}/bin/restart app"
+    health:
+      - http: "http://{address}:7002/health"
+      - command: "kill -0 $(cat {vars.dir}/app.pid)"
+    impact: The shop is down.
+    runbook: |
+      Read {dir}/app.out on the host.
+      Then restart it by hand.
+  web:
+    hosts: [host-4]
+    depends_on: [app]
+    restart: "{vars.dir}/bin/restart web"
+    health: [{ tcp: 7003 }]
+"#,
+    )
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_three_tier_plan_restarts_every_instance_once_in_order_never_two_at_a_time() {
+    let lab = Lab::start(4);
+    let plan = three_tier(&lab);
+    let out = lab
+        .comeback()
+        .arg("run")
+        .arg(&plan)
+        .arg("--yes")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        lab.restart_ids(),
+        ["db@host-1", "app@host-2", "app@host-3", "web@host-4"]
+    );
+    let restarts = lab.restarts();
+    for pair in restarts.windows(2) {
+        assert!(pair[0].1 <= pair[1].0, "restarts overlap: {pair:?}");
+    }
+    assert!(
+        stderr(&out).contains("done: 4 steps restarted and verified"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(lab.leftovers(), Vec::<String>::new());
+}
+
+#[test]
+fn a_failing_restart_halts_the_run_and_touches_nothing_after() {
+    let lab = Lab::start(4);
+    let plan = three_tier(&lab);
+    // app's restart on host-2 fails the way a real one does: a message and a non-zero exit.
+    let text = std::fs::read_to_string(&plan).expect("plan").replace(
+        "restart: \"{vars.dir}/bin/restart app\"",
+        "restart: \"echo 'Job for app.service failed' >&2; exit 1\"",
+    );
+    std::fs::write(&plan, text).expect("plan");
+    let out = lab
+        .comeback()
+        .arg("run")
+        .arg(&plan)
+        .arg("--yes")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        lab.restart_ids(),
+        ["db@host-1"],
+        "nothing after the failed step is touched"
+    );
+    let err = stderr(&out);
+    for expected in [
+        "[2/4] app@host-2 FAILED in restart",
+        "the restart command exited 1: Job for app.service failed",
+        "impact:  The shop is down.",
+        "Read {dir}/app.out on the host.",
+        "HALTED at step 2: app@host-2",
+        "not run: 3. app@host-3, 4. web@host-4",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+    assert_eq!(lab.leftovers(), Vec::<String>::new());
+}
+
+#[test]
+fn a_service_that_dies_within_its_settle_time_fails_the_step() {
+    let lab = Lab::start(1);
+    lab.service(0, "db", 7001, "");
+    // Edited on disk, never loaded: the restart loads it, and the service crashes a bit later.
+    lab.set_config(0, "db", "die_after = 500ms\n");
+    let plan = lab.plan(
+        r#"  db:
+    hosts: [host-1]
+    restart: "{vars.dir}/bin/restart db"
+    health: [{ tcp: 7001, timeout: 5s, interval: 100ms, settle: 2s }]
+"#,
+    );
+    let out = lab
+        .comeback()
+        .arg("run")
+        .arg(&plan)
+        .arg("--yes")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("FAILED in health gate"), "{err}");
+    assert!(err.contains("came up, then failed"), "{err}");
+}
+
+#[test]
+fn a_dependent_that_never_reconnects_is_caught_by_the_dependents_gate() {
+    let lab = Lab::start(2);
+    lab.service(0, "db", 7001, "");
+    lab.service(
+        1,
+        "app",
+        7002,
+        &format!(
+            "upstream = {}:7001\nhold_upstream = true\n",
+            lab.hosts[0].address
+        ),
+    );
+    let plan = lab.plan_with(
+        DEFAULTS,
+        r#"  db:
+    hosts: [host-1]
+    restart: "{vars.dir}/bin/restart db"
+    health: [{ tcp: 7001 }]
+  app:
+    hosts: [host-2]
+    depends_on: [db]
+    restart: "{vars.dir}/bin/restart app"
+    health: [{ http: "http://{address}:7002/health", timeout: 2s }]
+"#,
+    );
+    let out = lab
+        .comeback()
+        .arg("run")
+        .arg(&plan)
+        .arg("--yes")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("[1/2] db@host-1 FAILED in dependents gate"),
+        "{err}"
+    );
+    assert!(err.contains("check:   app@host-2: http"), "{err}");
+    assert!(err.contains("503"), "{err}");
+    assert_eq!(lab.restart_ids(), ["db@host-1"]);
+}
+
+#[test]
+fn a_hanging_check_is_cut_by_its_timeout_on_the_host_too() {
+    let lab = Lab::start(1);
+    lab.service(0, "db", 7001, "");
+    let plan = lab.plan(
+        r#"  db:
+    hosts: [host-1]
+    restart: "{vars.dir}/bin/restart db"
+    health: [{ command: "sleep 477", timeout: 1s }]
+"#,
+    );
+    let started = Instant::now();
+    let out = lab
+        .comeback()
+        .arg("run")
+        .arg(&plan)
+        .arg("--yes")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "the check was not cut"
+    );
+    let err = stderr(&out);
+    assert!(err.contains("timed out after 1.0s"), "{err}");
+    assert!(
+        lab.restart_ids().is_empty(),
+        "an unhealthy service is not restarted"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let ps = std::process::Command::new("pgrep")
+        .args(["-f", "sleep 477"])
+        .output()
+        .expect("pgrep");
+    assert!(
+        ps.stdout.is_empty(),
+        "the host killed the command at its deadline"
+    );
+}
+
+#[test]
+fn a_frozen_sshd_is_reported_unreachable_before_anything_restarts() {
+    let lab = Lab::start(3);
+    let plan = three_tier_small(&lab);
+    lab.freeze(2, true);
+    let started = Instant::now();
+    let out = lab
+        .comeback()
+        .arg("run")
+        .arg(&plan)
+        .arg("--yes")
+        .output()
+        .expect("runs");
+    let elapsed = started.elapsed();
+    lab.freeze(2, false);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("unreachable: host-3"), "{err}");
+    assert!(err.contains("no step was run"), "{err}");
+    // connect_timeout is 3s; the bound only proves the run does not hang on the host.
+    assert!(elapsed < Duration::from_secs(15), "took {elapsed:?}");
+    assert!(lab.restart_ids().is_empty());
+    assert_eq!(lab.leftovers(), Vec::<String>::new());
+}
+
+/// db on host-1, app on host-2 and host-3.
+fn three_tier_small(lab: &Lab) -> std::path::PathBuf {
+    for i in 0..lab.hosts.len() {
+        lab.service(i, "svc", 7001, "");
+    }
+    lab.plan_with(
+        DEFAULTS,
+        r#"  db:
+    hosts: [host-1]
+    restart: "{vars.dir}/bin/restart svc"
+    health: [{ tcp: 7001 }]
+  app:
+    hosts: [host-2, host-3]
+    depends_on: [db]
+    restart: "{vars.dir}/bin/restart svc"
+    health: [{ tcp: 7001 }]
+"#,
+    )
+}
+
+#[test]
+fn a_changed_host_key_is_refused_and_nothing_runs() {
+    let mut lab = Lab::start(3);
+    let plan = three_tier_small(&lab);
+    lab.change_host_key(1);
+    let out = lab
+        .comeback()
+        .arg("run")
+        .arg(&plan)
+        .arg("--yes")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("host `host-2` refused its SSH host key"),
+        "{err}"
+    );
+    assert!(
+        err.contains(lab.known_hosts.to_str().expect("utf8")),
+        "names the known_hosts file: {err}"
+    );
+    assert!(lab.restart_ids().is_empty());
+    assert_eq!(lab.leftovers(), Vec::<String>::new());
+}
+
+#[test]
+fn dry_run_restarts_nothing_and_passes_on_a_healthy_lab() {
+    let lab = Lab::start(4);
+    let plan = three_tier(&lab);
+    let out = lab
+        .comeback()
+        .arg("run")
+        .arg(&plan)
+        .arg("--dry-run")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(lab.restart_ids().is_empty());
+    assert!(
+        stderr(&out).contains("dry run: all 4 steps are ready"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(lab.leftovers(), Vec::<String>::new());
+}
+
+#[test]
+fn resume_after_a_fixed_failure_restarts_only_the_remaining_steps() {
+    let lab = Lab::start(4);
+    let plan = three_tier(&lab);
+    // app on host-3 was given a config it cannot start with.
+    lab.set_config(2, "app", "fail_start = true\n");
+    let out = lab
+        .comeback()
+        .arg("run")
+        .arg(&plan)
+        .arg("--yes")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("HALTED at step 3: app@host-3"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(lab.restart_ids(), ["db@host-1", "app@host-2", "app@host-3"]);
+
+    lab.set_config(
+        2,
+        "app",
+        &format!("upstream = {}:7001\n", lab.hosts[0].address),
+    );
+    let out = lab
+        .comeback()
+        .args(["resume", "--yes", "--plan"])
+        .arg(&plan)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        lab.restart_ids(),
+        [
+            "db@host-1",
+            "app@host-2",
+            "app@host-3",
+            "app@host-3",
+            "web@host-4"
+        ],
+        "the failed step runs again in full, then the rest; nothing before it"
+    );
+    let again = lab
+        .comeback()
+        .args(["resume", "--yes", "--plan"])
+        .arg(&plan)
+        .output()
+        .expect("runs");
+    assert_eq!(again.status.code(), Some(0));
+    assert!(
+        stderr(&again).contains("nothing to resume"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn resume_after_kill_9_reverifies_the_step_in_flight_without_restarting_it_again() {
+    let lab = Lab::start(2);
+    lab.service(0, "db", 7001, "");
+    lab.service(1, "app", 7002, "");
+    let plan = lab.plan(
+        r#"  db:
+    hosts: [host-1]
+    restart: "{vars.dir}/bin/restart db"
+    health: [{ tcp: 7001, timeout: 10s, interval: 100ms, settle: 30s }]
+  app:
+    hosts: [host-2]
+    depends_on: [db]
+    restart: "{vars.dir}/bin/restart app"
+    health: [{ tcp: 7002, timeout: 10s, interval: 100ms, settle: 200ms }]
+"#,
+    );
+    let mut child = std::process::Command::new(lab::comeback_bin())
+        .arg("run")
+        .arg(&plan)
+        .arg("--yes")
+        .env("TMPDIR", lab.root.path().join("tmp"))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !lab.restart_ids().contains(&"db@host-1".to_string()) || !journal_has(&lab, "restarted") {
+        assert!(Instant::now() < deadline, "the restart never happened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().expect("kill -9");
+    let _ = child.wait();
+
+    // The settle time is what a resume re-verifies; shorten it so the test is quick.
+    let text = std::fs::read_to_string(&plan)
+        .expect("plan")
+        .replace("settle: 30s", "settle: 200ms");
+    std::fs::write(&plan, text).expect("plan");
+    let out = lab
+        .comeback()
+        .args(["resume", "--yes", "--plan"])
+        .arg(&plan)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("was restarted before comeback stopped: re-verifying"),
+        "{err}"
+    );
+    assert_eq!(
+        lab.restart_ids(),
+        ["db@host-1", "app@host-2"],
+        "db is re-verified, not restarted twice"
+    );
+    let resumed = lab
+        .journal()
+        .into_iter()
+        .find(|e| e["event"] == "step_started" && e["resumed"] == "gates_only")
+        .expect("a gates-only resume in the journal");
+    assert_eq!(resumed["step"], "db@host-1");
+}
+
+fn journal_has(lab: &Lab, event: &str) -> bool {
+    let runs = lab.root.path().join(".comeback/runs");
+    std::fs::read_dir(runs)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| {
+            std::fs::read_to_string(e.path().join("journal.jsonl"))
+                .is_ok_and(|t| t.contains(&format!("\"event\":\"{event}\"")))
+        })
+}
