@@ -10,4 +10,5 @@ pub mod journal;
 pub mod plan;
 pub mod print;
 pub mod redact;
+pub mod refs;
 pub mod transport;

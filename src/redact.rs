@@ -7,22 +7,91 @@ use std::sync::LazyLock;
 
 pub const MASK: &str = "****";
 
-static URL_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
-    // scheme://user:password@ — the password is anything up to the last `@` before the host.
-    Regex::new(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s:/@]*):[^\s/]+@").expect("valid regex")
-});
 static KEY_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b(password|passwd|pwd|secret|token|api_key|apikey|auth)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,]+)"#)
+    Regex::new(r#"(?i)\b([\w.-]*?(?:password|passwd|pwd|secret|token|api_key|apikey|auth))(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,]+)"#)
         .expect("valid regex")
 });
 
-/// `text` with every URL password and `password=value` pair masked.
+/// `text` with every URL credential and `password=value` pair masked.
 pub fn secrets(text: &str) -> Cow<'_, str> {
-    let step = URL_PASSWORD.replace_all(text, format!("${{1}}:{MASK}@"));
-    match KEY_PASSWORD.replace_all(&step, format!("${{1}}${{2}}{MASK}")) {
-        Cow::Borrowed(_) => step,
-        Cow::Owned(s) => Cow::Owned(s),
+    // Most text holds no secret at all; the regexes run only where one could be.
+    let credential_url = text.contains("://") && text.contains('@');
+    let key_value = may_hold_key_secret(text);
+    if !credential_url && !key_value {
+        return Cow::Borrowed(text);
     }
+    let mut out = Cow::Borrowed(text);
+    if credential_url {
+        out = Cow::Owned(url_credentials(text));
+    }
+    if key_value
+        && let Cow::Owned(replaced) = KEY_PASSWORD.replace_all(&out, format!("${{1}}${{2}}{MASK}"))
+    {
+        out = Cow::Owned(replaced);
+    }
+    out
+}
+
+/// Masks the user info of every URL: `user:password@` keeps the user, a lone `token@` (Sentry
+/// DSNs, Git tokens) is all secret.
+fn url_credentials(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (_, authority) in crate::refs::url_authorities(text) {
+        let Some(at) = text[authority.clone()].rfind('@') else {
+            continue;
+        };
+        let userinfo = authority.start..authority.start + at;
+        let secret_from = match text[userinfo.clone()].find(':') {
+            Some(colon) => userinfo.start + colon + 1,
+            None => userinfo.start,
+        };
+        if secret_from < userinfo.end {
+            out.push_str(&text[copied..secret_from]);
+            out.push_str(MASK);
+            copied = userinfo.end;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Whether some `=` or `:` follows a word that ends like a secret's key (`password`, `db_pwd`,
+/// `api_token`): one pass, looking back a few bytes from each separator.
+fn may_hold_key_secret(text: &str) -> bool {
+    const ENDINGS: [&[u8]; 8] = [
+        b"password",
+        b"passwd",
+        b"pwd",
+        b"secret",
+        b"token",
+        b"key",
+        b"auth",
+        b"apikey",
+    ];
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        if c != b'=' && c != b':' {
+            return false;
+        }
+        let key_end = b[..i]
+            .iter()
+            .rposition(|c| !c.is_ascii_whitespace())
+            .map_or(0, |p| p + 1);
+        let key = &b[key_end.saturating_sub(8)..key_end];
+        ENDINGS
+            .iter()
+            .any(|e| key.len() >= e.len() && key[key.len() - e.len()..].eq_ignore_ascii_case(e))
+    })
+}
+
+/// `needle` is lower case. A first-byte test before each comparison keeps this near a byte a
+/// cycle: it runs on most lines the reference scanner reads.
+pub(crate) fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    h.len() >= n.len()
+        && (0..=h.len() - n.len())
+            .any(|i| h[i].to_ascii_lowercase() == n[0] && h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// A reqwest error without its URL (which may carry credentials).
@@ -66,5 +135,13 @@ mod tests {
             "redis://:****@cache:6379"
         );
         assert_eq!(secrets("nothing to hide"), "nothing to hide");
+        assert_eq!(
+            secrets("DB_PASSWORD=hunter2 MQ_TOKEN: abc"),
+            "DB_PASSWORD=**** MQ_TOKEN: ****"
+        );
+        assert_eq!(
+            secrets("https://abc123@sentry.example.com/4"),
+            "https://****@sentry.example.com/4"
+        );
     }
 }

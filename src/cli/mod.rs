@@ -46,6 +46,16 @@ pub enum Command {
         #[arg(long, value_enum)]
         format: GraphFormat,
     },
+    /// List the hosts that local config files reference. No network.
+    #[command(
+        after_help = "Examples:\n  comeback refs /etc/mysql/mariadb.conf.d/60-galera.cnf\n  comeback refs /etc/haproxy/haproxy.cfg /srv/shop/etc/shop.env --format json"
+    )]
+    Refs {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+        format: PlanFormat,
+    },
     /// The controlled restart (or, with --dry-run, a read-only pass).
     #[command(
         after_help = "Examples:\n  comeback run plans/web-stack.yaml --dry-run\n  comeback run plans/web-stack.yaml --only mariadb --with-dependents\n  comeback run plans/web-stack.yaml --yes --log-format json 2> run.jsonl"
@@ -120,6 +130,7 @@ pub fn run(cli: Cli) -> i32 {
             format,
         } => show_plan(&plan, selection.into(), format),
         Command::Graph { plan, format } => graph(&plan, format),
+        Command::Refs { files, format } => refs(&files, format),
         Command::Run(args) => run::run(args),
         Command::Resume(args) => run::resume(args),
         Command::DemoService { listen, config } => {
@@ -209,4 +220,50 @@ fn graph(path: &std::path::Path, format: GraphFormat) -> Result<(), Exit> {
 pub fn stdout(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+fn refs(files: &[PathBuf], format: PlanFormat) -> Result<(), Exit> {
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read(file).map_err(|e| {
+            eprintln!("error: cannot read `{}`: {e}", file.display());
+            Exit(exit::INVALID)
+        })?;
+        let text = String::from_utf8_lossy(&text);
+        let shown = file.display().to_string();
+        found.extend(
+            crate::refs::scan(&text, &Default::default())
+                .into_iter()
+                .map(|r| (shown.clone(), r)),
+        );
+    }
+    match format {
+        PlanFormat::Text => {
+            let mut out = String::new();
+            for (file, r) in &found {
+                let target = match r.port {
+                    Some(port) if r.host.contains(':') => format!("[{}]:{port}", r.host),
+                    Some(port) => format!("{}:{port}", r.host),
+                    None => r.host.clone(),
+                };
+                out.push_str(&format!(
+                    "{file}:{}:{}\t{target}\t{}\n",
+                    r.line,
+                    r.column,
+                    r.text.trim()
+                ));
+            }
+            stdout(&out);
+        }
+        PlanFormat::Json => {
+            let rows: Vec<serde_json::Value> = found
+                .iter()
+                .map(|(file, r)| {
+                    serde_json::json!({"file": file, "line": r.line, "column": r.column, "host": r.host, "port": r.port, "text": r.text})
+                })
+                .collect();
+            stdout(&format!("{:#}\n", serde_json::Value::Array(rows)));
+        }
+    }
+    Ok(())
 }

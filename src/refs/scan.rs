@@ -1,0 +1,647 @@
+//! The scanner proper: each line goes through the forms below, most specific first; a span of
+//! the line that one form claimed is not read again by the next.
+
+use super::Reference;
+use super::context::{self, KeyKind};
+use super::tokens::{default_port, is_fqdn, is_hostname, is_netmask, is_wildcard, parse_ip, port};
+use crate::redact::{self, contains_ignore_case};
+use regex::Regex;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+/// What the plan adds per service: hosts to ignore, and patterns (regexes with a named group
+/// `host`, optionally `port`) for forms the scanner does not know.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    pub ignore: Vec<String>,
+    pub patterns: Vec<Regex>,
+}
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("valid regex")
+}
+
+static BRACKETED: LazyLock<Regex> = LazyLock::new(|| re(r"\[([0-9A-Za-z.:\-%]+)\](?::(\d{1,5}))?"));
+static RSYSLOG: LazyLock<Regex> =
+    LazyLock::new(|| re(r"@@?(?:\([a-z0-9,]*\))?([A-Za-z0-9.\-]+)(?::(\d{1,5}))?"));
+static CONNINFO_HOST: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?:host|hostaddr)\s*=\s*['\x22]?([^\s'\x22;&]+)"));
+static CONNINFO_PORT: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bport\s*=\s*['\x22]?([\d,]+)"));
+static REDIS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(?:replicaof|slaveof|sentinel\s+(?:monitor|known-replica|known-slave|known-sentinel)\s+\S+)\s+(\S+)\s+(\d{1,5})\b",
+    )
+});
+static IPV6: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:%[a-z0-9]+)?"));
+static NGINX_UPSTREAM: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*upstream\s+([A-Za-z0-9_.\-]+)\s*\{"));
+
+/// Every host the text references, in the order they appear.
+pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
+    // nginx `upstream backend { ... }` names a group, so `proxy_pass http://backend` is no host.
+    let upstreams = nginx_upstreams(text);
+    let mut found = Vec::new();
+    let mut list_under: Option<usize> = None;
+    // Reused from line to line: most lines claim something, and an allocation per line shows.
+    let mut claimed: Vec<bool> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if context::is_comment(line) || line.trim().is_empty() {
+            continue;
+        }
+        claimed.clear();
+        let mut l = Line {
+            text: line,
+            number: n + 1,
+            claimed: &mut claimed,
+            first_found: found.len(),
+            chars: None,
+            found: &mut found,
+            options,
+            upstreams: &upstreams,
+        };
+        let features = Features::of(line);
+        l.user_patterns();
+        if let Some(indent) = list_under {
+            match context::list_item(line) {
+                Some((item_indent, value_start)) if item_indent >= indent => {
+                    l.urls(&features);
+                    l.bracketed(&features);
+                    l.value_tokens(value_start, false);
+                    continue;
+                }
+                _ => list_under = None,
+            }
+        }
+        let kv = context::key_value(line);
+        let kind = kv.map_or(KeyKind::Other, |kv| context::classify(kv.key));
+        if kind == KeyKind::Own || kv.is_some_and(|kv| is_not_a_host_key(kv.key)) {
+            continue;
+        }
+        l.urls(&features);
+        l.bracketed(&features);
+        l.rsyslog(&features);
+        l.conninfo(&features);
+        l.redis();
+        if let (KeyKind::Hosts, Some(kv)) = (kind, kv) {
+            if kv.value.trim().is_empty() && !kv.directive {
+                list_under = Some(kv.indent + 1);
+            } else if !kv.value.trim_end().ends_with('{') {
+                let first_only = kv.directive && matches!(kv.key, "server" | "pool" | "peer");
+                l.value_tokens(kv.value_start, first_only);
+            }
+        }
+        if features.double_colon || features.colons >= 7 {
+            l.ipv6();
+        }
+        if features.digit_dot_digit || features.colon_digit || features.dot_letter {
+            l.words(&features);
+        }
+    }
+    if !options.ignore.is_empty() {
+        found.retain(|r: &Reference| {
+            !options
+                .ignore
+                .iter()
+                .any(|pattern| ignored(pattern, &r.host))
+        });
+    }
+    found
+}
+
+/// Names of nginx `upstream NAME {` blocks; found from each occurrence of the word, so that a
+/// text without it costs one substring search.
+fn nginx_upstreams(text: &str) -> HashSet<&str> {
+    text.match_indices("upstream")
+        .filter_map(|(at, _)| {
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            NGINX_UPSTREAM
+                .captures(&text[line_start..line_end])
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str())
+        })
+        .collect()
+}
+
+/// `version: 1.2.3.4` and `image: redis:7` name no host.
+fn is_not_a_host_key(key: &str) -> bool {
+    contains_ignore_case(key, "version") || key.eq_ignore_ascii_case("image")
+}
+
+/// What one pass over a line's bytes tells about which forms can occur in it at all: most
+/// lines rule out most forms, and a regex search costs more than this whole pass.
+#[derive(Default)]
+struct Features {
+    digit_dot_digit: bool,
+    colon_digit: bool,
+    dot_letter: bool,
+    colons: usize,
+    double_colon: bool,
+    scheme: bool,
+    at: bool,
+    bracket: bool,
+    equals: bool,
+}
+
+impl Features {
+    fn of(line: &str) -> Features {
+        let mut f = Features::default();
+        let b = line.as_bytes();
+        for (i, &c) in b.iter().enumerate() {
+            let next = b.get(i + 1).copied().unwrap_or(0);
+            match c {
+                b'.' if next.is_ascii_alphabetic() => f.dot_letter = true,
+                b'.' if next.is_ascii_digit() => f.digit_dot_digit = true,
+                b':' => {
+                    f.colons += 1;
+                    match next {
+                        b'0'..=b'9' => f.colon_digit = true,
+                        b':' => f.double_colon = true,
+                        b'/' => f.scheme |= b.get(i + 2) == Some(&b'/'),
+                        _ => {}
+                    }
+                }
+                b'@' => f.at = true,
+                b'[' => f.bracket = true,
+                b'=' => f.equals = true,
+                _ => {}
+            }
+        }
+        f
+    }
+}
+
+/// An ignore entry: an exact host, or `*.domain` / `prefix*`.
+fn ignored(pattern: &str, host: &str) -> bool {
+    let (p, h) = (pattern.to_ascii_lowercase(), host.to_ascii_lowercase());
+    match (p.strip_prefix('*'), p.strip_suffix('*')) {
+        (Some(suffix), _) => h.ends_with(suffix),
+        (_, Some(prefix)) => h.starts_with(prefix),
+        _ => p == h,
+    }
+}
+
+/// A byte class as a table: the hot loops test one byte at a time.
+const fn byte_table(extra: &[u8], alphanumeric: bool, whitespace: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] =
+            (alphanumeric && c.is_ascii_alphanumeric()) || (whitespace && c.is_ascii_whitespace());
+        b += 1;
+    }
+    let mut i = 0;
+    while i < extra.len() {
+        table[extra[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+/// Letters, digits, `.` and `-`: the bytes of a host name.
+static WORD_BYTE: [bool; 256] = byte_table(b".-", true, false);
+/// What ends a URL's authority.
+static AUTHORITY_END: [bool; 256] = byte_table(b"'\"<>(){}/?#;", false, true);
+/// What ends a whole URL, as shown in a reference's text.
+static URL_END: [bool; 256] = byte_table(b"'\";", false, true);
+/// What separates the words of a value.
+static VALUE_SEPARATOR: [bool; 256] = byte_table(b",;'\"[]{}()", false, true);
+
+/// At most this many references from one line: a generated line listing more is data, not a
+/// config an operator maintains, and the cap keeps the scan linear.
+const LINE_REFERENCE_LIMIT: usize = 256;
+
+/// The longest `text` a reference carries: enough to recognise the line, bounded so that one
+/// enormous line cannot make the scan quadratic.
+const TEXT_LIMIT: usize = 256;
+
+struct Line<'a> {
+    text: &'a str,
+    number: usize,
+    /// Per byte of the line, whether a form already claimed it; empty until the first claim.
+    claimed: &'a mut Vec<bool>,
+    /// Where this line's references start in `found`.
+    first_found: usize,
+    /// Character count before each byte, for columns on non-ASCII lines; built on first use.
+    chars: Option<Vec<u32>>,
+    found: &'a mut Vec<Reference>,
+    options: &'a ScanOptions,
+    upstreams: &'a HashSet<&'a str>,
+}
+
+impl Line<'_> {
+    fn free(&self, start: usize, end: usize) -> bool {
+        self.claimed.is_empty() || !self.claimed[start..end].contains(&true)
+    }
+
+    fn claim(&mut self, start: usize, end: usize) {
+        if self.claimed.is_empty() {
+            self.claimed.resize(self.text.len(), false);
+        }
+        self.claimed[start..end].fill(true);
+    }
+
+    fn column(&mut self, at: usize) -> usize {
+        if self.text.is_ascii() {
+            return at + 1;
+        }
+        let text = self.text;
+        let chars = self.chars.get_or_insert_with(|| {
+            let mut counts = Vec::with_capacity(text.len() + 1);
+            let mut n = 0u32;
+            for (i, _) in text.char_indices() {
+                counts.resize(i, n);
+                counts.push(n);
+                n += 1;
+            }
+            counts.resize(text.len() + 1, n);
+            counts
+        });
+        chars[at] as usize + 1
+    }
+
+    /// `:PORT` right after `at`: the port and where it ends.
+    fn port_after(&self, at: usize) -> Option<(Option<u16>, usize)> {
+        let rest = self.text.as_bytes().get(at..)?;
+        if rest.first() != Some(&b':') {
+            return None;
+        }
+        let digits = rest[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+        (1..=5)
+            .contains(&digits)
+            .then(|| (port(&self.text[at + 1..at + 1 + digits]), at + 1 + digits))
+    }
+
+    fn before(&self, at: usize) -> Option<u8> {
+        at.checked_sub(1).map(|i| self.text.as_bytes()[i])
+    }
+
+    fn after(&self, at: usize) -> Option<u8> {
+        self.text.as_bytes().get(at).copied()
+    }
+
+    /// Records `host` (and `port`) found at `start..end` of the line, unless it names no host.
+    fn add(&mut self, host: &str, port: Option<u16>, start: usize, end: usize) {
+        let host = host.trim_end_matches('.');
+        let host = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
+        if host.is_empty() || is_wildcard(host) || is_netmask(host) || self.upstreams.contains(host)
+        {
+            return;
+        }
+        if parse_ip(host).is_none() && !is_hostname(host) {
+            return;
+        }
+        // Lines name a handful of hosts; a pathological one with thousands costs a scan each,
+        // bounded by the cap below.
+        let this_line = &self.found[self.first_found..];
+        let duplicate = this_line.len() >= LINE_REFERENCE_LIMIT
+            || this_line.iter().any(|r| r.host == host && r.port == port);
+        if !duplicate {
+            let mut end = end.min(start + TEXT_LIMIT);
+            while !self.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let column = self.column(start);
+            self.found.push(Reference {
+                host: host.to_string(),
+                port,
+                line: self.number,
+                column,
+                text: redact::secrets(&self.text[start..end]).into_owned(),
+            });
+        }
+    }
+
+    fn user_patterns(&mut self) {
+        for pattern in &self.options.patterns {
+            for caps in pattern.captures_iter(self.text) {
+                let (Some(whole), Some(host)) = (caps.get(0), caps.name("host")) else {
+                    continue;
+                };
+                let port = caps.name("port").and_then(|p| port(p.as_str()));
+                self.add(host.as_str(), port, whole.start(), whole.end());
+                self.claim(whole.start(), whole.end());
+            }
+        }
+    }
+
+    /// `scheme://user:pass@host:port,host2/path`: every host of the authority.
+    fn urls(&mut self, features: &Features) {
+        if !features.scheme {
+            return;
+        }
+        let text = self.text;
+        for (scheme_start, authority) in url_authorities(text) {
+            let scheme = &text[scheme_start..authority.start - 3];
+            if !self.free(scheme_start, authority.end) {
+                continue;
+            }
+            // The text shown is the whole URL up to white space or a quote.
+            let mut end = text.as_bytes()[authority.end..]
+                .iter()
+                .position(|&c| URL_END[c as usize])
+                .map_or(text.len(), |i| authority.end + i)
+                .min(scheme_start + TEXT_LIMIT);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.claim(scheme_start, end.max(authority.end));
+            if ["unix", "file", "ipc"]
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(scheme))
+            {
+                continue;
+            }
+            let hosts = &text[authority.clone()];
+            let hosts = hosts.rsplit_once('@').map_or(hosts, |(_, h)| h);
+            for item in hosts.split(',') {
+                let (host, explicit) = split_port(item);
+                let port = explicit.or_else(|| default_port(scheme));
+                self.add(host, port, scheme_start, end);
+            }
+        }
+    }
+
+    /// `[mail.example.com]:587` (Postfix) and `[2001:db8::1]:5432`.
+    fn bracketed(&mut self, features: &Features) {
+        if !features.bracket {
+            return;
+        }
+        for caps in BRACKETED.captures_iter(self.text) {
+            let whole = caps.get(0).expect("match");
+            let inner = &caps[1];
+            let plausible =
+                parse_ip(inner).is_some() || (inner.contains('.') && is_hostname(inner));
+            if !plausible || !self.free(whole.start(), whole.end()) {
+                continue;
+            }
+            let port = caps.get(2).and_then(|p| port(p.as_str()));
+            self.claim(whole.start(), whole.end());
+            self.add(inner, port, whole.start(), whole.end());
+        }
+    }
+
+    /// rsyslog forwarding: `*.* @@logs.example.com:514` (TCP), `@host` (UDP).
+    fn rsyslog(&mut self, features: &Features) {
+        let b = self.text.as_bytes();
+        let at_word_start = |i: usize| b[i] == b'@' && (i == 0 || b[i - 1].is_ascii_whitespace());
+        if !features.at || !(0..b.len()).any(at_word_start) {
+            return;
+        }
+        for caps in RSYSLOG.captures_iter(self.text) {
+            let whole = caps.get(0).expect("match");
+            let at_word_start = self
+                .before(whole.start())
+                .is_none_or(|b| b.is_ascii_whitespace());
+            if !at_word_start || !self.free(whole.start(), whole.end()) {
+                continue;
+            }
+            let port = caps.get(2).and_then(|p| port(p.as_str())).or(Some(514));
+            self.claim(whole.start(), whole.end());
+            self.add(&caps[1], port, whole.start(), whole.end());
+        }
+    }
+
+    /// libpq conninfo: `host=db-01,db-02 port=5432,5433 user=x password=y`.
+    fn conninfo(&mut self, features: &Features) {
+        if !features.equals || !contains_ignore_case(self.text, "host") {
+            return;
+        }
+        let ports: Vec<Option<u16>> = CONNINFO_PORT
+            .captures(self.text)
+            .map(|c| c[1].split(',').map(port).collect())
+            .unwrap_or_default();
+        for caps in CONNINFO_HOST.captures_iter(self.text) {
+            let (whole, value) = (caps.get(0).expect("match"), caps.get(1).expect("group"));
+            if !self.free(whole.start(), whole.end()) || value.as_str().contains("://") {
+                continue;
+            }
+            self.claim(whole.start(), whole.end());
+            for (i, host) in value.as_str().split(',').enumerate() {
+                let (host, explicit) = split_port(host);
+                let port = explicit.or_else(|| ports.get(i).or(ports.first()).copied().flatten());
+                self.add(host, port, whole.start(), whole.end());
+            }
+        }
+    }
+
+    /// Redis `replicaof HOST PORT` and Sentinel `sentinel monitor NAME HOST PORT QUORUM`.
+    fn redis(&mut self) {
+        let t = self.text.trim_start().as_bytes();
+        let starts =
+            |word: &[u8]| t.len() > word.len() && t[..word.len()].eq_ignore_ascii_case(word);
+        if !(starts(b"replicaof") || starts(b"slaveof") || starts(b"sentinel")) {
+            return;
+        }
+        if let Some(caps) = REDIS.captures(self.text) {
+            let (host, p) = (caps.get(1).expect("host"), caps.get(2).expect("port"));
+            if self.free(host.start(), p.end()) {
+                self.claim(host.start(), p.end());
+                self.add(host.as_str(), port(p.as_str()), host.start(), p.end());
+            }
+        }
+    }
+
+    /// Bare names in the value of a key that names hosts; for `server`-like directives only the
+    /// address among the first two words (HAProxy's `server NAME ADDR` vs nginx's `server ADDR`).
+    fn value_tokens(&mut self, from: usize, first_only: bool) {
+        let tokens: Vec<(usize, usize)> = value_tokens(self.text, from)
+            .filter(|&(s, e)| {
+                let t = &self.text[s..e];
+                !t.contains("://")
+                    && !t.contains('=')
+                    && !t.starts_with(['/', '@', '$', '%', '<', '#', '*', '!'])
+            })
+            .collect();
+        let looks_like_address = |&(s, e): &(usize, usize)| {
+            let t = self.text[s..e].trim_end_matches('.');
+            split_port(t).1.is_some() || parse_ip(t).is_some() || is_fqdn(t)
+        };
+        let chosen: Vec<(usize, usize)> = if first_only {
+            match (tokens.first(), tokens.get(1)) {
+                (Some(a), _) if looks_like_address(a) => vec![*a],
+                (Some(_), Some(b)) if looks_like_address(b) => vec![*b],
+                (Some(a), _) => vec![*a],
+                _ => vec![],
+            }
+        } else {
+            tokens
+        };
+        for (s, e) in chosen {
+            if !self.free(s, e) {
+                continue;
+            }
+            // `zk3:2181/kafka`: a chroot or path after the address is not part of it.
+            let e = self.text[s..e].find('/').map_or(e, |slash| s + slash);
+            let token = &self.text[s..e];
+            if token.is_empty() || token.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            let (host, port) = split_port(token);
+            self.claim(s, e);
+            self.add(host, port, s, e);
+        }
+    }
+
+    fn ipv6(&mut self) {
+        if !self.text.contains("::") && self.text.bytes().filter(|b| *b == b':').count() < 7 {
+            return;
+        }
+        for m in IPV6.find_iter(self.text) {
+            let (s, e) = (m.start(), m.end());
+            let glued = self
+                .before(s)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'[')
+                || self
+                    .after(e)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/');
+            if glued || !self.free(s, e) || parse_ip(m.as_str()).is_none() {
+                continue;
+            }
+            self.claim(s, e);
+            self.add(m.as_str(), None, s, e);
+        }
+    }
+
+    /// IPv4 literals (`10.0.0.1`, `10.0.0.1:5432`), `name:port`, and dotted names ending in a
+    /// known top-level domain, from one walk over the line's words: maximal runs of letters,
+    /// digits, dots and hyphens. No regex: this runs on nearly every line.
+    fn words(&mut self, features: &Features) {
+        let bytes = self.text.as_bytes();
+        let in_word = |b: u8| WORD_BYTE[b as usize];
+        let mut i = 0;
+        while i < bytes.len() {
+            if !in_word(bytes[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && in_word(bytes[i]) {
+                i += 1;
+            }
+            // A sentence's full stop is not part of the word.
+            let end = if bytes[i - 1] == b'.' { i - 1 } else { i };
+            if end > start {
+                self.word(start, end, features);
+            }
+        }
+    }
+
+    fn word(&mut self, s: usize, e: usize, features: &Features) {
+        let word = &self.text[s..e];
+        if !self.free(s, e) {
+            return;
+        }
+        let before = self.before(s);
+        let port = self.port_after(e);
+        let port_glued = port.is_some_and(|(_, end)| {
+            self.after(end).is_some_and(|b| {
+                b.is_ascii_alphanumeric()
+                    || b == b':'
+                    || b == b'_'
+                    || (b == b'.'
+                        && self
+                            .after(end + 1)
+                            .is_some_and(|c| c.is_ascii_alphanumeric()))
+            })
+        });
+        if features.digit_dot_digit && word.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            if word.bytes().filter(|b| *b == b'.').count() != 3 || matches!(before, Some(b'_')) {
+                return;
+            }
+            let mut end = e;
+            if let Some((_, port_end)) = port {
+                end = port_end;
+            }
+            self.claim(s, end);
+            // `10.0.0.0/8` is a network; `10.1.2.3/24` an address with its prefix: neither is
+            // a host to reach.
+            if self.after(e) == Some(b'/') && self.after(e + 1).is_some_and(|b| b.is_ascii_digit())
+            {
+                return;
+            }
+            if word.parse::<std::net::Ipv4Addr>().is_ok() {
+                self.add(word, port.and_then(|(p, _)| p), s, end);
+            }
+            return;
+        }
+        if features.colon_digit
+            && let Some((p, end)) = port
+        {
+            let glued_before = matches!(before, Some(b'/' | b':' | b'_'));
+            if !glued_before && !port_glued && is_hostname(word) {
+                self.claim(s, end);
+                self.add(word, p, s, end);
+                return;
+            }
+        }
+        if features.dot_letter && word.contains('.') {
+            let glued_before = matches!(before, Some(b'/' | b'@' | b'_' | b'\\'));
+            let glued_after = matches!(self.after(e), Some(b'/' | b'_' | b'@'));
+            if !glued_before && !glued_after && is_fqdn(word) {
+                self.claim(s, e);
+                self.add(word, None, s, e);
+            }
+        }
+    }
+}
+
+/// Every `scheme://authority` in a line: where the scheme starts, and the authority's range
+/// (user info, hosts and ports, up to the path). Hand-written: URLs are everywhere in configs.
+pub fn url_authorities(text: &str) -> impl Iterator<Item = (usize, std::ops::Range<usize>)> + '_ {
+    let b = text.as_bytes();
+    text.match_indices("://").filter_map(move |(at, _)| {
+        let scheme_start = b[..at]
+            .iter()
+            .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-' | b'_')))
+            .map_or(0, |i| i + 1);
+        if scheme_start == at || !b[scheme_start].is_ascii_alphabetic() {
+            return None;
+        }
+        let start = at + 3;
+        let end = b[start..]
+            .iter()
+            .position(|&c| AUTHORITY_END[c as usize])
+            .map_or(b.len(), |i| start + i);
+        Some((scheme_start, start..end))
+    })
+}
+
+/// The words of a value: split at white space, commas, semicolons, quotes and brackets.
+fn value_tokens(text: &str, from: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let is_separator = |b: u8| VALUE_SEPARATOR[b as usize];
+    let bytes = text.as_bytes();
+    let mut i = from;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && is_separator(bytes[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && !is_separator(bytes[i]) {
+            i += 1;
+        }
+        (i > start).then_some((start, i))
+    })
+}
+
+/// `host:port`, `[v6]:port` or a bare host; an IPv6 literal keeps its colons.
+fn split_port(item: &str) -> (&str, Option<u16>) {
+    let item = item.trim();
+    if let Some(rest) = item.strip_prefix('[')
+        && let Some((host, after)) = rest.split_once(']')
+    {
+        return (host, after.strip_prefix(':').and_then(port));
+    }
+    if item.matches(':').count() == 1
+        && let Some((host, p)) = item.split_once(':')
+        && let Some(p) = port(p)
+    {
+        return (host, Some(p));
+    }
+    (item, None)
+}
