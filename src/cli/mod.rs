@@ -64,6 +64,11 @@ pub enum Command {
     /// Continue the last halted run from its journal, starting with the step that failed.
     #[command(after_help = "Example:\n  comeback resume --plan plans/web-stack.yaml")]
     Resume(run::ResumeArgs),
+    /// Read-only takeover audit: health, config references, drift, risks; writes report.md and report.json.
+    #[command(
+        after_help = "Example:\n  comeback audit plans/web-stack.yaml\n\nExit codes as for `run --dry-run`: 0 nothing blocks a restart, 1 a check fails or a host is unreachable, 3 stale config references."
+    )]
+    Audit(run::AuditArgs),
     /// Serve as a small demo service (used by the demo and the test lab).
     #[command(hide = true)]
     DemoService {
@@ -133,6 +138,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Refs { files, format } => refs(&files, format),
         Command::Run(args) => run::run(args),
         Command::Resume(args) => run::resume(args),
+        Command::Audit(args) => run::audit(args),
         Command::DemoService { listen, config } => {
             match crate::demo_service::serve(&listen, &config) {
                 0 => Ok(()),

@@ -6,6 +6,7 @@ use crate::exit;
 use crate::journal::{History, Journal, Lock};
 use crate::plan::{LoadedPlan, Selection, Step};
 use crate::print::progress::{JsonLines, Progress};
+use crate::report::{Mode, Report, ReportWriter};
 use crate::transport::Fleet;
 use clap::{Args, ValueEnum};
 use std::io::{BufRead, IsTerminal, Write};
@@ -45,6 +46,13 @@ pub struct RunArgs {
     /// Connect read-only: order, current health, what would block each step. Restarts nothing.
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub flags: RunFlags,
+}
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    pub plan: PathBuf,
     #[command(flatten)]
     pub flags: RunFlags,
 }
@@ -113,15 +121,79 @@ pub fn run(args: RunArgs) -> Result<(), Exit> {
         dry_run: args.dry_run,
         allow_unhealthy: args.flags.allow_unhealthy,
     };
+    let mode = if args.dry_run {
+        Mode::DryRun
+    } else {
+        Mode::Run
+    };
+    let report = ReportWriter::new(Report::new(&loaded.model, mode), run_dir(&journal));
     drive(
         &loaded,
         &plan.steps,
         None,
         start,
         journal,
+        report,
         options,
         args.flags.log_format,
     )
+}
+
+/// `comeback audit`: a read-only pass over every step that writes the takeover report.
+pub fn audit(args: AuditArgs) -> Result<(), Exit> {
+    let loaded = load(&args.plan)?;
+    let plan = select(&loaded, &Selection::default())?;
+    let state_dir = state_dir(&args.flags, Some(&args.plan));
+    let run_id = crate::journal::new_run_id();
+    let journal = Journal::open(&state_dir, &run_id).map_err(|e| {
+        fail(
+            format!("cannot write the journal in {}: {e}", state_dir.display()),
+            None,
+            exit::INVALID,
+        )
+    })?;
+    let dir = run_dir(&journal);
+    let start = Event::RunStarted {
+        run_id,
+        plan: absolute(&args.plan),
+        dry_run: true,
+        steps: plan
+            .steps
+            .iter()
+            .map(|s| (s.index, s.id(&loaded.model)))
+            .collect(),
+        only: Vec::new(),
+        limit: Vec::new(),
+        with_dependents: false,
+    };
+    let options = RunOptions {
+        dry_run: true,
+        allow_unhealthy: false,
+    };
+    let report = ReportWriter::new(Report::new(&loaded.model, Mode::Audit), dir.clone());
+    let result = drive(
+        &loaded,
+        &plan.steps,
+        None,
+        start,
+        journal,
+        report,
+        options,
+        args.flags.log_format,
+    );
+    eprintln!(
+        "audit report: {}\n              {}",
+        dir.join("report.md").display(),
+        dir.join("report.json").display()
+    );
+    result
+}
+
+fn run_dir(journal: &Journal) -> PathBuf {
+    journal
+        .path()
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 pub fn resume(args: ResumeArgs) -> Result<(), Exit> {
@@ -202,12 +274,16 @@ pub fn resume(args: ResumeArgs) -> Result<(), Exit> {
         dry_run: false,
         allow_unhealthy: args.flags.allow_unhealthy,
     };
+    let mut report = ReportWriter::new(Report::new(&loaded.model, Mode::Run), run_dir(&journal));
+    let earlier = Journal::read(&journal_path).unwrap_or_default();
+    report.replay(earlier.iter().map(|r| &r.event));
     drive(
         &loaded,
         &steps,
         Some(point.first),
         start,
         journal,
+        report,
         options,
         args.flags.log_format,
     )
@@ -292,6 +368,7 @@ fn hosts_needed(loaded: &LoadedPlan, steps: &[Step]) -> Vec<usize> {
 fn exit_code(outcome: &Outcome) -> i32 {
     match outcome {
         Outcome::Completed => exit::OK,
+        Outcome::StaleReferences { .. } => exit::STALE_REFERENCES,
         Outcome::Halted { .. } | Outcome::Blocked { .. } | Outcome::Unreachable { .. } => {
             exit::STEP_FAILED
         }
@@ -305,6 +382,7 @@ fn drive(
     first: Option<Resumed>,
     start: Event,
     journal: Journal,
+    report: ReportWriter,
     options: RunOptions,
     log_format: LogFormat,
 ) -> Result<(), Exit> {
@@ -323,25 +401,24 @@ fn drive(
         LogFormat::Text => Box::new(Progress::new()),
         LogFormat::Json => Box::new(JsonLines),
     };
-    let events = Events::new(vec![printer, Box::new(journal)]);
+    let events = Events::new(vec![printer, Box::new(journal), Box::new(report)]);
     events.emit(start);
     let code = runtime.block_on(async {
         let hosts = hosts_needed(loaded, steps);
         let model = &loaded.model;
-        let fleet = match Fleet::connect(model, &hosts, |h, result| match result {
+        let (fleet, failures) = Fleet::connect(model, &hosts, |h, result| match result {
             Ok(()) => events.emit(Event::HostConnected { host: model.hosts[h].name.clone() }),
             Err(e) => events.emit(Event::HostUnreachable { host: model.hosts[h].name.clone(), error: e.to_string() }),
         })
-        .await
-        {
-            Ok(fleet) => fleet,
-            Err((fleet, failures)) => {
-                fleet.close().await;
-                let outcome = Outcome::Unreachable { hosts: failures.iter().map(|(h, _)| model.hosts[*h].name.clone()).collect() };
-                events.emit(Event::RunFinished { outcome: outcome.clone(), elapsed_ms: 0 });
-                return exit_code(&outcome);
-            }
-        };
+        .await;
+        // A real run touches nothing unless every host answers; a dry run reports the rest.
+        if !failures.is_empty() && !options.dry_run {
+            fleet.close().await;
+            let outcome = Outcome::Unreachable { hosts: failures.iter().map(|(h, _)| model.hosts[*h].name.clone()).collect() };
+            events.emit(Event::RunFinished { outcome: outcome.clone(), elapsed_ms: 0 });
+            return exit_code(&outcome);
+        }
+
         let (stop_tx, stop_rx) = watch::channel(Stop::No);
         let signals = tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {

@@ -41,6 +41,8 @@ pub enum Resumed {
 pub enum Outcome {
     /// Every step passed (a dry run: every step could run).
     Completed,
+    /// A dry run found config references that no longer resolve or answer, and nothing else.
+    StaleReferences { steps: Vec<String> },
     /// A step failed; nothing after it was touched.
     Halted { index: usize, step: String },
     /// The dry run found problems in these steps.
@@ -89,6 +91,18 @@ pub enum Event {
     PhaseStarted {
         index: usize,
         phase: Phase,
+    },
+    /// What preflight found on the host: config references and their status, drift.
+    Inspected {
+        index: usize,
+        step: String,
+        missing_configs: Vec<String>,
+        unreadable_configs: Vec<String>,
+        references: Vec<crate::inspect::ReferenceFinding>,
+        process: Option<crate::inspect::ProcessInfo>,
+        drift: Vec<crate::inspect::Drift>,
+        /// What could not be inspected, and why.
+        errors: Vec<String>,
     },
     /// The restart command exited 0: from here on, a resume re-runs only the gates.
     Restarted {

@@ -41,6 +41,8 @@ pub struct Executor<'a, T: Transport> {
     events: &'a Events,
     options: RunOptions,
     stop: watch::Receiver<Stop>,
+    /// Blocking references found so far (a dry run goes on past them).
+    stale: std::sync::atomic::AtomicUsize,
 }
 
 pub fn millis(d: Duration) -> u64 {
@@ -62,6 +64,7 @@ impl<'a, T: Transport> Executor<'a, T> {
             events,
             options,
             stop,
+            stale: Default::default(),
         }
     }
 
@@ -79,6 +82,7 @@ impl<'a, T: Transport> Executor<'a, T> {
     async fn walk(&mut self, steps: &[Step], first: Option<Resumed>) -> Outcome {
         let mut last_done: Option<String> = None;
         let mut blocked = Vec::new();
+        let mut stale = Vec::new();
         for (n, step) in steps.iter().enumerate() {
             if *self.stop.borrow() >= Stop::AfterStep {
                 return Outcome::Interrupted { after: last_done };
@@ -92,12 +96,16 @@ impl<'a, T: Transport> Executor<'a, T> {
             });
             let started = Instant::now();
             let mut stop = self.stop.clone();
+            let stale_before = self.stale.load(std::sync::atomic::Ordering::Relaxed);
             let result = tokio::select! {
                 result = self.step(step, resumed) => result,
                 _ = stop.wait_for(|s| *s == Stop::Now) => {
                     return Outcome::Aborted { step: Some(id) };
                 }
             };
+            if self.stale.load(std::sync::atomic::Ordering::Relaxed) > stale_before {
+                stale.push(id.clone());
+            }
             match result {
                 Ok(()) => {
                     self.events.emit(Event::StepSucceeded {
@@ -130,10 +138,12 @@ impl<'a, T: Transport> Executor<'a, T> {
                 }
             }
         }
-        if blocked.is_empty() {
-            Outcome::Completed
-        } else {
+        if !blocked.is_empty() {
             Outcome::Blocked { steps: blocked }
+        } else if !stale.is_empty() {
+            Outcome::StaleReferences { steps: stale }
+        } else {
+            Outcome::Completed
         }
     }
 }

@@ -1,6 +1,9 @@
 //! One step of the protocol, phase by phase.
 
 use super::{Event, Executor, Phase, Resumed, millis};
+use crate::inspect::{
+    ConfigFile, ReferenceStatus, check_references, drift, fetch_configs, process_info,
+};
 use crate::plan::Step;
 use crate::plan::model::{Check, HostId, ServiceId};
 use crate::redact;
@@ -20,6 +23,8 @@ pub struct StepFailure {
 
 /// The deadline of the one-command probe that tells whether a connected host still answers.
 const ANSWER_DEADLINE: Duration = Duration::from_secs(10);
+/// The deadline of each read-only inspection command (configs, reference probes, process).
+const INSPECT_DEADLINE: Duration = Duration::from_secs(30);
 
 impl<T: Transport> Executor<'_, T> {
     pub(super) async fn step(
@@ -77,6 +82,7 @@ impl<T: Transport> Executor<'_, T> {
             }
             Err(e) => return Err(fail(None, e.to_string())),
         }
+        self.inspect(step, target).await?;
         let host = &self.model.hosts[step.host];
         for check in &step.instance(self.model).health {
             if let Err(reason) = self.checker.now(step.host, host, check).await {
@@ -93,6 +99,113 @@ impl<T: Transport> Executor<'_, T> {
             }
         }
         Ok(())
+    }
+
+    /// Configs, their references, and drift. A stale or dead reference stops a real run here;
+    /// a dry run records it and goes on.
+    async fn inspect(&self, step: &Step, target: &str) -> Result<(), StepFailure> {
+        let service = &self.model.services[step.service];
+        let instance = step.instance(self.model);
+        if instance.configs.is_empty() && service.process.is_none() {
+            return Ok(());
+        }
+        let mut errors = Vec::new();
+        let configs = match fetch_configs(
+            self.transport,
+            step.host,
+            &instance.configs,
+            INSPECT_DEADLINE,
+        )
+        .await
+        {
+            Ok(configs) => configs,
+            Err(e) => {
+                errors.push(e);
+                Vec::new()
+            }
+        };
+        let mut missing_configs = Vec::new();
+        let mut unreadable_configs = Vec::new();
+        let mut found = Vec::new();
+        for config in &configs {
+            match config {
+                ConfigFile::Read { path, text, .. } => found.extend(
+                    crate::refs::scan(text, &service.refs)
+                        .into_iter()
+                        .map(|r| (path.clone(), r)),
+                ),
+                ConfigFile::Missing { pattern } => missing_configs.push(pattern.clone()),
+                ConfigFile::Unreadable { path } => unreadable_configs.push(path.clone()),
+            }
+        }
+        let known = |name: &str| {
+            self.model
+                .hosts
+                .iter()
+                .any(|h| h.name.eq_ignore_ascii_case(name) || h.address.eq_ignore_ascii_case(name))
+        };
+        let references =
+            match check_references(self.transport, step.host, found, known, INSPECT_DEADLINE).await
+            {
+                Ok(references) => references,
+                Err(e) => {
+                    errors.push(e);
+                    Vec::new()
+                }
+            };
+        let process = match &service.process {
+            Some(source) => process_info(self.transport, step.host, source, INSPECT_DEADLINE)
+                .await
+                .unwrap_or_else(|e| {
+                    errors.push(e);
+                    None
+                }),
+            None => None,
+        };
+        let drift = process
+            .as_ref()
+            .map(|p| drift(p, &configs))
+            .unwrap_or_default();
+        let blocking: Vec<String> = references
+            .iter()
+            .filter(|r| r.status.blocks())
+            .map(|r| {
+                format!(
+                    "{}:{} {} ({})",
+                    r.file,
+                    r.line,
+                    r.host,
+                    describe_status(r.status)
+                )
+            })
+            .collect();
+        self.events.emit(Event::Inspected {
+            index: step.index,
+            step: target.to_string(),
+            missing_configs,
+            unreadable_configs,
+            references,
+            process,
+            drift,
+            errors,
+        });
+        if blocking.is_empty() {
+            return Ok(());
+        }
+        if self.options.dry_run {
+            self.stale
+                .fetch_add(blocking.len(), std::sync::atomic::Ordering::Relaxed);
+            return Ok(());
+        }
+        Err(StepFailure {
+            phase: Phase::Preflight,
+            target: target.to_string(),
+            check: Some("config references".into()),
+            reason: format!(
+                "its config names hosts that are gone, so it may not come back after a restart: {}",
+                blocking.join("; ")
+            ),
+        })
     }
 
     async fn restart(&self, step: &Step, target: &str) -> Result<(), StepFailure> {
@@ -197,6 +310,15 @@ impl<T: Transport> Executor<'_, T> {
                 reason: redact::secrets(&failure.to_string()).into_owned(),
             }),
         }
+    }
+}
+
+fn describe_status(status: ReferenceStatus) -> &'static str {
+    match status {
+        ReferenceStatus::Ok => "ok",
+        ReferenceStatus::Unknown => "not in the inventory",
+        ReferenceStatus::Stale => "does not resolve",
+        ReferenceStatus::Dead => "does not answer",
     }
 }
 

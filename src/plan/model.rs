@@ -49,6 +49,16 @@ pub struct Service {
     pub restart_timeout: Duration,
     pub impact: Option<String>,
     pub runbook: Option<String>,
+    pub refs: crate::refs::ScanOptions,
+    pub process: Option<ProcessSource>,
+}
+
+/// Where the running process of a service is found, to tell when it started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProcessSource {
+    Systemd(String),
+    PidFile(String),
+    Match(String),
 }
 
 /// A service on one host, with its templates rendered for that host.

@@ -447,7 +447,63 @@ impl Validator<'_> {
             restart_timeout: self.duration(&entry.restart_timeout, defaults.restart_timeout),
             impact: entry.impact.clone(),
             runbook: entry.runbook.clone(),
+            refs: self.refs(entry.refs.as_ref()),
+            process: self.process(name, entry),
         }
+    }
+
+    fn refs(&mut self, entry: Option<&wire::RefsEntry>) -> crate::refs::ScanOptions {
+        let Some(entry) = entry else {
+            return Default::default();
+        };
+        let mut patterns = Vec::new();
+        for p in &entry.patterns {
+            match regex::Regex::new(&p.value) {
+                Ok(re) if re.capture_names().flatten().any(|n| n == "host") => patterns.push(re),
+                Ok(_) => {
+                    self.error("a refs pattern needs a named group `host`", &p.referenced)
+                        .hint = Some(
+                        "write it as `(?P<host>...)`, and `(?P<port>\\d+)` if the port is known"
+                            .into(),
+                    );
+                }
+                Err(e) => {
+                    let first = e
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string();
+                    self.error(format!("invalid refs pattern: {first}"), &p.referenced);
+                }
+            }
+        }
+        crate::refs::ScanOptions {
+            ignore: entry.ignore.clone(),
+            patterns,
+        }
+    }
+
+    fn process(&mut self, name: &Name, entry: &ServiceEntry) -> Option<ProcessSource> {
+        let given = [
+            entry.unit.clone().map(ProcessSource::Systemd),
+            entry.pid_file.clone().map(ProcessSource::PidFile),
+            entry.process.clone().map(ProcessSource::Match),
+        ];
+        let mut given = given.into_iter().flatten();
+        let first = given.next();
+        if given.next().is_some() {
+            self.error(
+                format!(
+                    "service `{}` names its process more than one way",
+                    name.value
+                ),
+                &name.referenced,
+            )
+            .hint = Some("keep one of `unit`, `pid_file` and `process`".into());
+        }
+        first
     }
 
     fn render_error(&mut self, e: RenderError, host: &Host, service: &str, at: &Location) {

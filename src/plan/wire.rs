@@ -103,6 +103,24 @@ pub struct ServiceEntry {
     pub depends_on: Vec<Name>,
     pub impact: Option<String>,
     pub runbook: Option<String>,
+    pub refs: Option<RefsEntry>,
+    /// How to find the running process, for drift: a systemd unit, a pid file, or a
+    /// `pgrep -f` pattern.
+    pub unit: Option<String>,
+    pub pid_file: Option<String>,
+    pub process: Option<String>,
+}
+
+/// Per-service tuning of the config-reference scanner.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefsEntry {
+    /// Hosts never reported: exact names, `*.domain` or `prefix*`.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Regexes with a named group `host` (and optionally `port`) for forms the scanner misses.
+    #[serde(default)]
+    pub patterns: Vec<Spanned<String>>,
 }
 
 /// One health check. Exactly one of `tcp`, `http`, `command` is set; validation enforces it.

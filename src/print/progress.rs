@@ -2,6 +2,7 @@
 //! event otherwise, and the closing summary (what broke, what it means, what to do).
 
 use crate::exec::{Consumer, Event, Outcome, Phase};
+use crate::inspect::{Drift, ReferenceStatus};
 use crate::print::duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -86,6 +87,15 @@ impl Progress {
                 self.steps.len(),
                 if self.steps.len() == 1 { "" } else { "s" },
                 ms(elapsed_ms)
+            ),
+            Outcome::StaleReferences { steps } => format!(
+                "dry run: every step is healthy, but the configs of {} name hosts that are gone: {}; a restart of those may not come back",
+                if steps.len() == 1 {
+                    "one step"
+                } else {
+                    "these steps"
+                },
+                steps.join(", ")
             ),
             Outcome::Blocked { steps } => format!(
                 "dry run: {} of {} steps would not pass preflight: {}; nothing was restarted",
@@ -214,6 +224,64 @@ impl Consumer for Progress {
             Event::PhaseStarted { index, phase } => {
                 self.passed = 0;
                 self.status(format!("{} {phase}", self.prefix(*index)));
+            }
+            Event::Inspected {
+                index,
+                missing_configs,
+                unreadable_configs,
+                references,
+                drift,
+                errors,
+                ..
+            } => {
+                let mut text = Vec::new();
+                let ok = references
+                    .iter()
+                    .filter(|r| r.status == ReferenceStatus::Ok)
+                    .count();
+                for r in references
+                    .iter()
+                    .filter(|r| r.status != ReferenceStatus::Ok)
+                {
+                    let target = r.port.map_or(r.host.clone(), |p| format!("{}:{p}", r.host));
+                    let status = match r.status {
+                        ReferenceStatus::Stale => "STALE: does not resolve from this host",
+                        ReferenceStatus::Dead => "DEAD: does not answer on its port",
+                        _ => "not in the inventory (resolves)",
+                    };
+                    text.push(format!("  {}:{}  {target}  {status}", r.file, r.line));
+                }
+                for d in drift {
+                    text.push(match d {
+                        Drift::ConfigNewerThanProcess { path, .. } => {
+                            format!("  drift: {path} changed after the process started: the restart loads it for the first time")
+                        }
+                        Drift::DeletedCode { path } => format!("  drift: the running process uses {path}, deleted or replaced on disk"),
+                    });
+                }
+                text.extend(
+                    missing_configs
+                        .iter()
+                        .map(|p| format!("  missing config: {p}")),
+                );
+                text.extend(unreadable_configs.iter().map(|p| {
+                    format!("  unreadable config: {p} (sudo: true in the plan's ssh section?)")
+                }));
+                text.extend(errors.iter().map(|e| format!("  could not inspect: {e}")));
+                if !text.is_empty() || self.bar.is_none() {
+                    let head = format!(
+                        "{} {} reference{} ok",
+                        self.prefix(*index),
+                        ok,
+                        if ok == 1 { "" } else { "s" }
+                    );
+                    self.line(
+                        &std::iter::once(head)
+                            .chain(text)
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    );
+                }
             }
             Event::Restarted { index, elapsed_ms } => {
                 self.status(format!(

@@ -11,6 +11,8 @@ use std::time::Duration;
 enum Link {
     Local,
     Ssh(Session),
+    /// Did not connect: every command on it fails with this.
+    Down(TransportError),
 }
 
 pub struct Fleet {
@@ -26,12 +28,13 @@ pub type ConnectFailure = (HostId, TransportError);
 
 impl Fleet {
     /// Opens one master per SSH host in `hosts`, at most `connect_concurrency` at a time.
-    /// `on_connect` hears of each host as it answers or fails.
+    /// `on_connect` hears of each host as it answers or fails; the hosts that failed come back
+    /// with the fleet, where commands to them fail with the same error.
     pub async fn connect(
         model: &Model,
         hosts: &[HostId],
         mut on_connect: impl FnMut(HostId, Result<(), &TransportError>),
-    ) -> Result<Fleet, (Fleet, Vec<ConnectFailure>)> {
+    ) -> (Fleet, Vec<ConnectFailure>) {
         let settings: Arc<SshSettings> = Arc::new(model.ssh.clone());
         let mut fleet = Fleet {
             names: model.hosts.iter().map(|h| h.name.clone()).collect(),
@@ -58,7 +61,10 @@ impl Fleet {
                         host: model.hosts[remote[0]].name.clone(),
                         detail: format!("cannot create a control directory: {e}"),
                     };
-                    return Err((fleet, remote.iter().map(|&h| (h, error.clone())).collect()));
+                    for &h in &remote {
+                        fleet.links[h] = Some(Link::Down(error.clone()));
+                    }
+                    return (fleet, remote.iter().map(|&h| (h, error.clone())).collect());
                 }
             };
             let path = dir.path().to_path_buf();
@@ -78,17 +84,14 @@ impl Fleet {
                     }
                     Err(e) => {
                         on_connect(h, Err(&e));
+                        fleet.links[h] = Some(Link::Down(e.clone()));
                         failures.push((h, e));
                     }
                 }
             }
         }
-        if failures.is_empty() {
-            Ok(fleet)
-        } else {
-            failures.sort_by_key(|(h, _)| *h);
-            Err((fleet, failures))
-        }
+        failures.sort_by_key(|(h, _)| *h);
+        (fleet, failures)
     }
 
     /// Closes every master; the control directory goes with the last of them.
@@ -99,7 +102,7 @@ impl Fleet {
             .flatten()
             .filter_map(|link| match link {
                 Link::Ssh(session) => Some(session.close()),
-                Link::Local => None,
+                Link::Local | Link::Down(_) => None,
             });
         futures_util::future::join_all(closing).await;
         drop(self.control_dir.take());
@@ -130,6 +133,7 @@ impl Transport for Fleet {
         match &self.links[host] {
             Some(Link::Local) => local::run(name, command, deadline, self.sudo).await,
             Some(Link::Ssh(session)) => ssh::run(session, name, command, deadline, self.sudo).await,
+            Some(Link::Down(error)) => Err(error.clone()),
             None => Err(TransportError::Spawn {
                 host: name.clone(),
                 detail: "not connected".into(),
