@@ -130,12 +130,14 @@ pub fn run(args: RunArgs) -> Result<(), Exit> {
     drive(
         &loaded,
         &plan.steps,
-        None,
-        start,
-        journal,
-        report,
-        options,
-        args.flags.log_format,
+        Walk {
+            start,
+            first: None,
+            journal,
+            report,
+            options,
+            log_format: args.flags.log_format,
+        },
     )
 }
 
@@ -174,12 +176,14 @@ pub fn audit(args: AuditArgs) -> Result<(), Exit> {
     let result = drive(
         &loaded,
         &plan.steps,
-        None,
-        start,
-        journal,
-        report,
-        options,
-        args.flags.log_format,
+        Walk {
+            start,
+            first: None,
+            journal,
+            report,
+            options,
+            log_format: args.flags.log_format,
+        },
     );
     eprintln!(
         "audit report: {}\n              {}",
@@ -280,12 +284,14 @@ pub fn resume(args: ResumeArgs) -> Result<(), Exit> {
     drive(
         &loaded,
         &steps,
-        Some(point.first),
-        start,
-        journal,
-        report,
-        options,
-        args.flags.log_format,
+        Walk {
+            start,
+            first: Some(point.first),
+            journal,
+            report,
+            options,
+            log_format: args.flags.log_format,
+        },
     )
 }
 
@@ -376,16 +382,17 @@ fn exit_code(outcome: &Outcome) -> i32 {
     }
 }
 
-fn drive(
-    loaded: &LoadedPlan,
-    steps: &[Step],
-    first: Option<Resumed>,
+/// What a walk over the steps needs besides the plan: how it starts, where it records.
+struct Walk {
     start: Event,
+    first: Option<Resumed>,
     journal: Journal,
     report: ReportWriter,
     options: RunOptions,
     log_format: LogFormat,
-) -> Result<(), Exit> {
+}
+
+fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -397,6 +404,14 @@ fn drive(
                 exit::INVALID,
             )
         })?;
+    let Walk {
+        start,
+        first,
+        journal,
+        report,
+        options,
+        log_format,
+    } = walk;
     let printer: Box<dyn Consumer> = match log_format {
         LogFormat::Text => Box::new(Progress::new()),
         LogFormat::Json => Box::new(JsonLines),
