@@ -3,7 +3,7 @@
 
 pub mod checks;
 pub mod cli;
-pub mod demo_service;
+pub mod demo;
 pub mod exec;
 pub mod exit;
 pub mod inspect;

@@ -64,6 +64,15 @@ pub enum Command {
     /// Continue the last halted run from its journal, starting with the step that failed.
     #[command(after_help = "Example:\n  comeback resume --plan plans/web-stack.yaml")]
     Resume(run::ResumeArgs),
+    /// Run the whole job on a small real stack on this machine: dry run, fix, restart, report.
+    #[command(
+        after_help = "Example:\n  comeback demo\n  comeback demo --dir /tmp/comeback-demo   # keep its plan, configs and report"
+    )]
+    Demo {
+        /// Where to put the demo's plan, configs, logs and report [default: a temporary folder].
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Read-only takeover audit: health, config references, drift, risks; writes report.md and report.json.
     #[command(
         after_help = "Example:\n  comeback audit plans/web-stack.yaml\n\nExit codes as for `run --dry-run`: 0 nothing blocks a restart, 1 a check fails or a host is unreachable, 3 stale config references."
@@ -139,8 +148,9 @@ pub fn run(cli: Cli) -> i32 {
         Command::Run(args) => run::run(args),
         Command::Resume(args) => run::resume(args),
         Command::Audit(args) => run::audit(args),
+        Command::Demo { dir } => run::demo(dir),
         Command::DemoService { listen, config } => {
-            match crate::demo_service::serve(&listen, &config) {
+            match crate::demo::service::serve(&listen, &config) {
                 0 => Ok(()),
                 code => Err(Exit(code)),
             }

@@ -37,12 +37,16 @@ pub fn now_rfc3339() -> String {
         .unwrap_or_default()
 }
 
-/// A new run id: sortable by time, unique per process.
+/// A new run id: sortable by time (to the millisecond), unique across processes and within one.
 pub fn new_run_id() -> String {
+    static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let now = time::OffsetDateTime::now_utc();
-    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    let format = time::macros::format_description!(
+        "[year][month][day]T[hour][minute][second].[subsecond digits:3]Z"
+    );
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     format!(
-        "{}-{}",
+        "{}-{}-{n}",
         now.format(&format).unwrap_or_default(),
         std::process::id()
     )

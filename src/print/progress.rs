@@ -268,7 +268,7 @@ impl Consumer for Progress {
                     format!("  unreadable config: {p} (sudo: true in the plan's ssh section?)")
                 }));
                 text.extend(errors.iter().map(|e| format!("  could not inspect: {e}")));
-                if !text.is_empty() || self.bar.is_none() {
+                if !text.is_empty() || (ok > 0 && self.bar.is_none()) {
                     let head = format!(
                         "{} {} reference{} ok",
                         self.prefix(*index),

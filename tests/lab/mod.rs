@@ -346,10 +346,12 @@ echo $! > "$d/$1.pid"
 # restart NAME: stop the old process, start a new one, record both ends with timestamps.
 d={dir}
 echo "$(date +%s.%N) start $1" >> "$d/restarts.log"
+# A killed process may stay a zombie until init reaps it: that is not running.
+running() {{ s=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$s" ] && [ "${{s#Z}}" = "$s" ]; }}
 if [ -f "$d/$1.pid" ]; then
   pid=$(cat "$d/$1.pid")
   kill "$pid" 2>/dev/null
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+  for _ in $(seq 50); do running "$pid" || break; sleep 0.02; done
 fi
 "$d/bin/start" "$1"
 echo "$(date +%s.%N) end $1" >> "$d/restarts.log"

@@ -1,0 +1,246 @@
+//! `comeback demo`: a small real stack on this machine (a database, a cache, an app, a proxy:
+//! real processes on loopback ports, each reading its config), then the takeover week in two
+//! minutes: a dry run that finds a stale reference, the fix, a controlled restart, its report.
+//! Everything it started is stopped when it ends, fails or is interrupted.
+
+pub mod service;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// The demo's services, in plan order: name, and the services it depends on.
+const SERVICES: [(&str, &[&str]); 4] = [
+    ("db", &[]),
+    ("cache", &[]),
+    ("app", &["db", "cache"]),
+    ("proxy", &["app"]),
+];
+
+/// The line of app.conf that names a mail relay decommissioned long ago.
+const STALE_LINE: &str = "mail_relay = smtp-old.demo.invalid:25";
+
+/// `restart.sh NAME PORT`: stop the old process, start a new one detached, like systemd would.
+const RESTART_SCRIPT: &str = r#"#!/bin/sh
+d=@DIR@
+# A killed process may stay a zombie until init reaps it: that is not running.
+running() { s=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$s" ] && [ "${s#Z}" = "$s" ]; }
+if [ -f "$d/$1.pid" ]; then
+  pid=$(cat "$d/$1.pid")
+  kill "$pid" 2>/dev/null
+  for _ in 1 2 3 4 5 6 7 8 9 10; do running "$pid" || break; sleep 0.05; done
+fi
+nohup @EXE@ demo-service --listen "127.0.0.1:$2" --config "$d/$1.conf" >>"$d/$1.log" 2>&1 </dev/null &
+echo $! > "$d/$1.pid"
+"#;
+
+pub struct Demo {
+    pub dir: PathBuf,
+    ports: Vec<(String, u16)>,
+    _temp: Option<tempfile::TempDir>,
+}
+
+fn free_port() -> std::io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+impl Demo {
+    /// Writes the stack's configs, scripts and plan under `dir` (a fresh temporary folder when
+    /// `None`) and starts its services.
+    pub fn start(dir: Option<PathBuf>) -> std::io::Result<Demo> {
+        let (dir, temp) = match dir {
+            Some(dir) => {
+                std::fs::create_dir_all(&dir)?;
+                (dir, None)
+            }
+            None => {
+                let temp = tempfile::Builder::new()
+                    .prefix("comeback-demo-")
+                    .tempdir()?;
+                (temp.path().to_path_buf(), Some(temp))
+            }
+        };
+        let mut ports = Vec::new();
+        for (name, _) in SERVICES {
+            ports.push((name.to_string(), free_port()?));
+        }
+        let demo = Demo {
+            dir,
+            ports,
+            _temp: temp,
+        };
+        demo.write_files()?;
+        for (name, _) in SERVICES {
+            demo.start_service(name)?;
+        }
+        for (name, port) in &demo.ports {
+            demo.wait_for(name, *port)?;
+        }
+        Ok(demo)
+    }
+
+    fn port(&self, name: &str) -> u16 {
+        self.ports
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(0, |(_, p)| *p)
+    }
+
+    pub fn plan(&self) -> PathBuf {
+        self.dir.join("demo.yaml")
+    }
+
+    fn write_files(&self) -> std::io::Result<()> {
+        let exe = std::env::current_exe()?;
+        let d = &self.dir;
+        let at = |name: &str| format!("127.0.0.1:{}", self.port(name));
+        std::fs::write(
+            d.join("db.conf"),
+            "# demo database\nmax_connections = 100\ndata_dir = /var/lib/demo-db\n",
+        )?;
+        std::fs::write(d.join("cache.conf"), "# demo cache\nmaxmemory = 64mb\n")?;
+        std::fs::write(
+            d.join("app.conf"),
+            format!(
+                "# demo app: its upstreams are checked on every /health\nupstream = {}\nupstream = {}\n\
+                 DATABASE_URL=postgres://shop:demo-Passw0rd@{}/shop\n# left over from before the migration:\n{STALE_LINE}\n",
+                at("db"),
+                at("cache"),
+                at("db")
+            ),
+        )?;
+        std::fs::write(
+            d.join("proxy.conf"),
+            format!("# demo proxy\nupstream = {}\n", at("app")),
+        )?;
+        let restart = RESTART_SCRIPT
+            .replace(
+                "@DIR@",
+                &shlex::try_quote(&d.display().to_string()).map_err(std::io::Error::other)?,
+            )
+            .replace(
+                "@EXE@",
+                &shlex::try_quote(&exe.display().to_string()).map_err(std::io::Error::other)?,
+            );
+        let script = d.join("restart.sh");
+        std::fs::write(&script, restart)?;
+        let mut services = String::new();
+        for (name, deps) in SERVICES {
+            let port = self.port(name);
+            let health = if name == "app" || name == "proxy" {
+                format!(
+                    "\n      - {{ tcp: {port} }}\n      - http: \"http://{{address}}:{port}/health\"\n        body: '\"status\":\"ok\"'"
+                )
+            } else {
+                format!(" [{{ tcp: {port} }}]")
+            };
+            services.push_str(&format!(
+                "  {name}:\n    hosts: [{name}-01]\n    depends_on: [{}]\n    restart: \"sh {script} {name} {port}\"\n    \
+                 configs: [\"{conf}\"]\n    pid_file: {pid}\n    health:{health}\n    impact: {impact}\n    runbook: |\n      Read {log}.\n      Start it by hand: sh {script} {name} {port}\n",
+                deps.join(", "),
+                script = script.display(),
+                conf = d.join(format!("{name}.conf")).display(),
+                pid = d.join(format!("{name}.pid")).display(),
+                log = d.join(format!("{name}.log")).display(),
+                impact = match name {
+                    "db" => "Nobody can log in or order.",
+                    "cache" => "Pages are slow; sessions are lost.",
+                    "app" => "The shop answers with errors.",
+                    _ => "The shop is unreachable.",
+                },
+            ));
+        }
+        let hosts: String = SERVICES
+            .iter()
+            .map(|(n, _)| format!("  {n}-01: {{ connection: local }}\n"))
+            .collect();
+        let plan = format!(
+            "# The comeback demo: four real services on this machine, each on its own port.\nhosts:\n{hosts}\
+             defaults:\n  health: {{ timeout: 10s, interval: 200ms, settle: 1s }}\n  restart_timeout: 30s\nservices:\n{services}"
+        );
+        std::fs::write(self.plan(), plan)
+    }
+
+    fn start_service(&self, name: &str) -> std::io::Result<()> {
+        use std::os::unix::process::CommandExt;
+        // Its own process group: a Ctrl-C in the terminal is the demo's to handle, not theirs.
+        let status = Command::new("sh")
+            .process_group(0)
+            .arg(self.dir.join("restart.sh"))
+            .arg(name)
+            .arg(self.port(name).to_string())
+            .status()?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(std::io::Error::other(format!("could not start {name}")))
+        }
+    }
+
+    fn wait_for(&self, name: &str, port: u16) -> std::io::Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err(std::io::Error::other(format!(
+                    "{name} did not start on port {port}"
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(())
+    }
+
+    /// The operator's fix: the stale line goes, as it would in the config repository.
+    pub fn remove_stale_reference(&self) -> std::io::Result<()> {
+        let path = self.dir.join("app.conf");
+        let text = std::fs::read_to_string(&path)?;
+        std::fs::write(&path, text.replace(&format!("{STALE_LINE}\n"), ""))
+    }
+
+    /// Stops every service the demo started, whatever their state.
+    pub fn stop(&self) {
+        stop_services(&self.dir);
+    }
+}
+
+fn stop_services(dir: &Path) {
+    for (name, _) in SERVICES {
+        if let Ok(pid) = std::fs::read_to_string(dir.join(format!("{name}.pid"))) {
+            let _ = Command::new("kill").arg(pid.trim()).status();
+        }
+    }
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Ctrl-C outside a run stops the services and exits; during a run, the run handles it and the
+/// demo stops the services when the run returns.
+pub fn stop_on_interrupt(dir: PathBuf, in_run: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        runtime.block_on(async {
+            loop {
+                if tokio::signal::ctrl_c().await.is_err() {
+                    return;
+                }
+                if !in_run.load(Ordering::SeqCst) {
+                    eprintln!("\ninterrupted: stopping the demo's services");
+                    stop_services(&dir);
+                    std::process::exit(crate::exit::INTERRUPTED);
+                }
+            }
+        });
+    });
+}

@@ -1,0 +1,84 @@
+//! The README's first command: `comeback demo` restarts every demo service for real, shows the
+//! stale reference, and leaves no process and no listening port behind.
+
+use std::process::Command;
+
+#[test]
+fn the_demo_restarts_every_service_and_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_comeback"))
+        .args(["demo", "--dir"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("smtp-old.demo.invalid:25  STALE"),
+        "the dry run shows the stale reference: {err}"
+    );
+    assert!(
+        err.contains("done: 4 steps restarted and verified"),
+        "{err}"
+    );
+
+    let runs: Vec<_> = std::fs::read_dir(dir.path().join(".comeback/runs"))
+        .expect("runs")
+        .map(|e| e.expect("e").path())
+        .collect();
+    let reports: Vec<serde_json::Value> = runs
+        .iter()
+        .filter_map(|r| std::fs::read_to_string(r.join("report.json")).ok())
+        .map(|t| serde_json::from_str(&t).expect("json"))
+        .collect();
+    let real = reports
+        .iter()
+        .find(|r| r["mode"] == "run")
+        .expect("the real run's report");
+    let restarted: Vec<&str> = real["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter(|s| s["result"]["result"] == "passed" && s["restarted_at"].is_string())
+        .map(|s| s["step"].as_str().expect("id"))
+        .collect();
+    assert_eq!(
+        restarted,
+        ["db@db-01", "cache@cache-01", "app@app-01", "proxy@proxy-01"]
+    );
+
+    // Nothing left: every pid the demo recorded is gone, every port it used is closed.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let plan = std::fs::read_to_string(dir.path().join("demo.yaml")).expect("plan");
+    let ports: Vec<u16> = plan
+        .match_indices("tcp: ")
+        .map(|(i, _)| {
+            plan[i + 5..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .expect("port")
+        })
+        .collect();
+    assert_eq!(ports.len(), 4);
+    for port in ports {
+        assert!(
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+            "port {port} still listens"
+        );
+    }
+    for name in ["db", "cache", "app", "proxy"] {
+        let pid = std::fs::read_to_string(dir.path().join(format!("{name}.pid"))).expect("pid");
+        let state = Command::new("ps")
+            .args(["-o", "stat=", "-p", pid.trim()])
+            .output()
+            .expect("ps");
+        let state = String::from_utf8_lossy(&state.stdout);
+        assert!(
+            state.trim().is_empty() || state.starts_with('Z'),
+            "{name} (pid {}) still runs",
+            pid.trim()
+        );
+    }
+}
