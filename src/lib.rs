@@ -6,6 +6,7 @@ pub mod cli;
 pub mod demo;
 pub mod exec;
 pub mod exit;
+pub mod import;
 pub mod inspect;
 pub mod journal;
 pub mod plan;

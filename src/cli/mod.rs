@@ -64,6 +64,15 @@ pub enum Command {
     /// Continue the last halted run from its journal, starting with the step that failed.
     #[command(after_help = "Example:\n  comeback resume --plan plans/web-stack.yaml")]
     Resume(run::ResumeArgs),
+    /// Print a plan skeleton from an existing inventory (Ansible INI or YAML, or CSV).
+    #[command(
+        after_help = "Examples:\n  comeback import ansible /etc/ansible/hosts > plan.yaml\n  comeback import csv inventory.csv > plan.yaml"
+    )]
+    Import {
+        #[arg(value_enum)]
+        kind: ImportKind,
+        file: PathBuf,
+    },
     /// Run the whole job on a small real stack on this machine: dry run, fix, restart, report.
     #[command(
         after_help = "Example:\n  comeback demo\n  comeback demo --dir /tmp/comeback-demo   # keep its plan, configs and report"
@@ -127,6 +136,12 @@ pub enum PlanFormat {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportKind {
+    Ansible,
+    Csv,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GraphFormat {
     Dot,
     Mermaid,
@@ -149,6 +164,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Resume(args) => run::resume(args),
         Command::Audit(args) => run::audit(args),
         Command::Demo { dir } => run::demo(dir),
+        Command::Import { kind, file } => import(kind, &file),
         Command::DemoService { listen, config } => {
             match crate::demo::service::serve(&listen, &config) {
                 0 => Ok(()),
@@ -281,5 +297,29 @@ fn refs(files: &[PathBuf], format: PlanFormat) -> Result<(), Exit> {
             stdout(&format!("{:#}\n", serde_json::Value::Array(rows)));
         }
     }
+    Ok(())
+}
+
+fn import(kind: ImportKind, file: &std::path::Path) -> Result<(), Exit> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        eprintln!("error: cannot read `{}`: {e}", file.display());
+        Exit(exit::INVALID)
+    })?;
+    let hosts = match kind {
+        ImportKind::Ansible => crate::import::ansible(&text),
+        ImportKind::Csv => crate::import::csv(&text),
+    }
+    .map_err(|e| {
+        eprintln!("error: {}:{e}", file.display());
+        Exit(exit::INVALID)
+    })?;
+    if hosts.is_empty() {
+        eprintln!("error: {}: no hosts found", file.display());
+        return Err(Exit(exit::INVALID));
+    }
+    stdout(&crate::import::skeleton(
+        &hosts,
+        &file.display().to_string(),
+    ));
     Ok(())
 }
