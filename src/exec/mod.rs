@@ -12,6 +12,8 @@ pub use step::StepFailure;
 use crate::checks::Checker;
 use crate::plan::{Model, Step};
 use crate::transport::Transport;
+use futures_util::StreamExt;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
@@ -41,8 +43,6 @@ pub struct Executor<'a, T: Transport> {
     events: &'a Events,
     options: RunOptions,
     stop: watch::Receiver<Stop>,
-    /// Blocking references found so far (a dry run goes on past them).
-    stale: std::sync::atomic::AtomicUsize,
 }
 
 pub fn millis(d: Duration) -> u64 {
@@ -64,7 +64,6 @@ impl<'a, T: Transport> Executor<'a, T> {
             events,
             options,
             stop,
-            stale: Default::default(),
         }
     }
 
@@ -79,71 +78,163 @@ impl<'a, T: Transport> Executor<'a, T> {
         outcome
     }
 
-    async fn walk(&mut self, steps: &[Step], first: Option<Resumed>) -> Outcome {
-        let mut last_done: Option<String> = None;
-        let mut blocked = Vec::new();
-        let mut stale = Vec::new();
+    async fn walk(&self, steps: &[Step], first: Option<Resumed>) -> Outcome {
+        let mut tally = Tally::default();
+        if self.options.dry_run {
+            // Read-only: every step's preflight runs at once (bounded), and the events of each
+            // are replayed in step order, so the operator reads them as a sequential walk.
+            let concurrency = self.model.ssh.connect_concurrency;
+            let this = self;
+            let mut done = futures_util::stream::iter(steps.iter().map(|step| async move {
+                let recorder = Recorder::default();
+                let events = Events::new(vec![Box::new(recorder.clone())]);
+                let sink = Sink {
+                    events: &events,
+                    stale: AtomicBool::new(false),
+                };
+                let result = this.run_step(&sink, step, None).await;
+                (recorder.take(), result, sink.stale.into_inner())
+            }))
+            .buffered(concurrency);
+            while let Some((events, result, stale)) = done.next().await {
+                for event in events {
+                    this.events.emit(event);
+                }
+                tally.record(result, stale, true);
+            }
+            return tally.outcome();
+        }
         for (n, step) in steps.iter().enumerate() {
             if *self.stop.borrow() >= Stop::AfterStep {
-                return Outcome::Interrupted { after: last_done };
+                return Outcome::Interrupted {
+                    after: tally.last_done,
+                };
             }
-            let id = step.id(self.model);
             let resumed = if n == 0 { first } else { None };
-            self.events.emit(Event::StepStarted {
-                index: step.index,
-                step: id.clone(),
-                resumed,
-            });
-            let started = Instant::now();
+            let sink = Sink {
+                events: self.events,
+                stale: AtomicBool::new(false),
+            };
             let mut stop = self.stop.clone();
-            let stale_before = self.stale.load(std::sync::atomic::Ordering::Relaxed);
             let result = tokio::select! {
-                result = self.step(step, resumed) => result,
+                result = self.run_step(&sink, step, resumed) => result,
                 _ = stop.wait_for(|s| *s == Stop::Now) => {
-                    return Outcome::Aborted { step: Some(id) };
+                    return Outcome::Aborted { step: Some(step.id(self.model)) };
                 }
             };
-            if self.stale.load(std::sync::atomic::Ordering::Relaxed) > stale_before {
-                stale.push(id.clone());
-            }
-            match result {
-                Ok(()) => {
-                    self.events.emit(Event::StepSucceeded {
-                        index: step.index,
-                        step: id.clone(),
-                        elapsed_ms: millis(started.elapsed()),
-                    });
-                    last_done = Some(id);
-                }
-                Err(failure) => {
-                    let service = &self.model.services[step.service];
-                    self.events.emit(Event::StepFailed {
-                        impact: service.impact.clone(),
-                        runbook: service.runbook.clone(),
-                        index: step.index,
-                        step: id.clone(),
-                        phase: failure.phase,
-                        target: failure.target,
-                        check: failure.check,
-                        reason: failure.reason,
-                    });
-                    if self.options.dry_run {
-                        blocked.push(id);
-                    } else {
-                        return Outcome::Halted {
-                            index: step.index,
-                            step: id,
-                        };
-                    }
-                }
+            if let Some(halt) = tally.record(result, sink.stale.into_inner(), false) {
+                return halt;
             }
         }
-        if !blocked.is_empty() {
-            Outcome::Blocked { steps: blocked }
-        } else if !stale.is_empty() {
-            Outcome::StaleReferences { steps: stale }
+        tally.outcome()
+    }
+
+    /// One step, bracketed by its start and end events.
+    async fn run_step(&self, sink: &Sink<'_>, step: &Step, resumed: Option<Resumed>) -> StepEnd {
+        let id = step.id(self.model);
+        sink.events.emit(Event::StepStarted {
+            index: step.index,
+            step: id.clone(),
+            resumed,
+        });
+        let started = Instant::now();
+        let result = self.step(sink, step, resumed).await;
+        match &result {
+            Ok(()) => sink.events.emit(Event::StepSucceeded {
+                index: step.index,
+                step: id.clone(),
+                elapsed_ms: millis(started.elapsed()),
+            }),
+            Err(failure) => {
+                let service = &self.model.services[step.service];
+                sink.events.emit(Event::StepFailed {
+                    index: step.index,
+                    step: id.clone(),
+                    phase: failure.phase,
+                    target: failure.target.clone(),
+                    check: failure.check.clone(),
+                    reason: failure.reason.clone(),
+                    impact: service.impact.clone(),
+                    runbook: service.runbook.clone(),
+                });
+            }
+        }
+        StepEnd {
+            index: step.index,
+            id,
+            passed: result.is_ok(),
+        }
+    }
+}
+
+/// Where a step's events go, and whether its configs named a host that is gone.
+pub(crate) struct Sink<'a> {
+    events: &'a Events,
+    stale: AtomicBool,
+}
+
+struct StepEnd {
+    index: usize,
+    id: String,
+    passed: bool,
+}
+
+/// The walk's running account, and the outcome it adds up to.
+#[derive(Default)]
+struct Tally {
+    last_done: Option<String>,
+    blocked: Vec<String>,
+    stale: Vec<String>,
+}
+
+impl Tally {
+    /// Returns the halt of a real run on a failed step.
+    fn record(&mut self, end: StepEnd, stale: bool, dry_run: bool) -> Option<Outcome> {
+        if stale {
+            self.stale.push(end.id.clone());
+        }
+        if end.passed {
+            self.last_done = Some(end.id);
+            None
+        } else if dry_run {
+            self.blocked.push(end.id);
+            None
+        } else {
+            Some(Outcome::Halted {
+                index: end.index,
+                step: end.id,
+            })
+        }
+    }
+
+    fn outcome(self) -> Outcome {
+        if !self.blocked.is_empty() {
+            Outcome::Blocked {
+                steps: self.blocked,
+            }
+        } else if !self.stale.is_empty() {
+            Outcome::StaleReferences { steps: self.stale }
         } else {
             Outcome::Completed
         }
+    }
+}
+
+/// Keeps the events of a step that runs alongside others, to be replayed in order.
+#[derive(Clone, Default)]
+struct Recorder(std::sync::Arc<std::sync::Mutex<Vec<Event>>>);
+
+impl Recorder {
+    fn take(&self) -> Vec<Event> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+impl Consumer for Recorder {
+    fn on(&mut self, event: &Event) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(event.clone());
     }
 }

@@ -1,6 +1,6 @@
 //! One step of the protocol, phase by phase.
 
-use super::{Event, Executor, Phase, Resumed, millis};
+use super::{Event, Executor, Phase, Resumed, Sink, millis};
 use crate::inspect::{
     ConfigFile, ReferenceStatus, check_references, drift, fetch_configs, process_info,
 };
@@ -29,32 +29,39 @@ const INSPECT_DEADLINE: Duration = Duration::from_secs(30);
 impl<T: Transport> Executor<'_, T> {
     pub(super) async fn step(
         &self,
+        sink: &Sink<'_>,
         step: &Step,
         resumed: Option<Resumed>,
     ) -> Result<(), StepFailure> {
         let target = step.id(self.model);
         if resumed != Some(Resumed::GatesOnly) {
-            self.phase(step, Phase::Preflight);
-            self.preflight(step, &target, resumed).await?;
+            self.phase(sink, step, Phase::Preflight);
+            self.preflight(sink, step, &target, resumed).await?;
             if self.options.dry_run {
                 return Ok(());
             }
-            self.phase(step, Phase::Restart);
-            self.restart(step, &target).await?;
+            self.phase(sink, step, Phase::Restart);
+            self.restart(sink, step, &target).await?;
         }
-        self.phase(step, Phase::HealthGate);
-        self.gates(step, Phase::HealthGate, &[(step.service, step.instance)])
-            .await?;
+        self.phase(sink, step, Phase::HealthGate);
+        self.gates(
+            sink,
+            step,
+            Phase::HealthGate,
+            &[(step.service, step.instance)],
+        )
+        .await?;
         let dependents = self.dependents(step.service);
         if !dependents.is_empty() {
-            self.phase(step, Phase::DependentsGate);
-            self.gates(step, Phase::DependentsGate, &dependents).await?;
+            self.phase(sink, step, Phase::DependentsGate);
+            self.gates(sink, step, Phase::DependentsGate, &dependents)
+                .await?;
         }
         Ok(())
     }
 
-    fn phase(&self, step: &Step, phase: Phase) {
-        self.events.emit(Event::PhaseStarted {
+    fn phase(&self, sink: &Sink<'_>, step: &Step, phase: Phase) {
+        sink.events.emit(Event::PhaseStarted {
             index: step.index,
             phase,
         });
@@ -62,6 +69,7 @@ impl<T: Transport> Executor<'_, T> {
 
     async fn preflight(
         &self,
+        sink: &Sink<'_>,
         step: &Step,
         target: &str,
         resumed: Option<Resumed>,
@@ -82,7 +90,7 @@ impl<T: Transport> Executor<'_, T> {
             }
             Err(e) => return Err(fail(None, e.to_string())),
         }
-        self.inspect(step, target).await?;
+        self.inspect(sink, step, target).await?;
         let host = &self.model.hosts[step.host];
         for check in &step.instance(self.model).health {
             if let Err(reason) = self.checker.now(step.host, host, check).await {
@@ -103,7 +111,7 @@ impl<T: Transport> Executor<'_, T> {
 
     /// Configs, their references, and drift. A stale or dead reference stops a real run here;
     /// a dry run records it and goes on.
-    async fn inspect(&self, step: &Step, target: &str) -> Result<(), StepFailure> {
+    async fn inspect(&self, sink: &Sink<'_>, step: &Step, target: &str) -> Result<(), StepFailure> {
         let service = &self.model.services[step.service];
         let instance = step.instance(self.model);
         if instance.configs.is_empty() && service.process.is_none() {
@@ -179,7 +187,7 @@ impl<T: Transport> Executor<'_, T> {
                 )
             })
             .collect();
-        self.events.emit(Event::Inspected {
+        sink.events.emit(Event::Inspected {
             index: step.index,
             step: target.to_string(),
             missing_configs,
@@ -193,8 +201,7 @@ impl<T: Transport> Executor<'_, T> {
             return Ok(());
         }
         if self.options.dry_run {
-            self.stale
-                .fetch_add(blocking.len(), std::sync::atomic::Ordering::Relaxed);
+            sink.stale.store(true, std::sync::atomic::Ordering::Relaxed);
             return Ok(());
         }
         Err(StepFailure {
@@ -208,7 +215,7 @@ impl<T: Transport> Executor<'_, T> {
         })
     }
 
-    async fn restart(&self, step: &Step, target: &str) -> Result<(), StepFailure> {
+    async fn restart(&self, sink: &Sink<'_>, step: &Step, target: &str) -> Result<(), StepFailure> {
         let service = &self.model.services[step.service];
         let command = &step.instance(self.model).restart;
         let started = Instant::now();
@@ -218,7 +225,7 @@ impl<T: Transport> Executor<'_, T> {
             .await;
         let reason = match result {
             Ok(out) if out.success() => {
-                self.events.emit(Event::Restarted {
+                sink.events.emit(Event::Restarted {
                     index: step.index,
                     elapsed_ms: millis(started.elapsed()),
                 });
@@ -261,6 +268,7 @@ impl<T: Transport> Executor<'_, T> {
     /// fails them all.
     async fn gates(
         &self,
+        sink: &Sink<'_>,
         step: &Step,
         phase: Phase,
         instances: &[(ServiceId, usize)],
@@ -269,7 +277,7 @@ impl<T: Transport> Executor<'_, T> {
         for &(service, instance) in instances {
             let inst = &self.model.services[service].instances[instance];
             for check in &inst.health {
-                gates.push(self.gate(step, phase, service, inst.host, check));
+                gates.push(self.gate(sink, step, phase, service, inst.host, check));
             }
         }
         try_join_all(gates).await.map(|_| ())
@@ -277,6 +285,7 @@ impl<T: Transport> Executor<'_, T> {
 
     async fn gate(
         &self,
+        sink: &Sink<'_>,
         step: &Step,
         phase: Phase,
         service: ServiceId,
@@ -293,7 +302,7 @@ impl<T: Transport> Executor<'_, T> {
             .await
         {
             Ok(pass) => {
-                self.events.emit(Event::CheckPassed {
+                sink.events.emit(Event::CheckPassed {
                     index: step.index,
                     phase,
                     target,
