@@ -1,7 +1,7 @@
 //! The health gate of one check: pass before `timeout`, then keep passing for `settle`.
 //!
-//! Polling starts at once and backs off from 50 ms up to the check's `interval`, so a service
-//! that is back in 80 ms is seen in about 100 ms, not after a full interval.
+//! Polling starts at once and backs off from 10 ms up to the check's `interval`, so a service
+//! that is back in 80 ms is seen within about 10 ms of it, not after a full interval.
 
 use super::Checker;
 use crate::plan::model::{Check, Host, HostId};
@@ -9,7 +9,7 @@ use crate::transport::Transport;
 use std::time::Duration;
 use tokio::time::Instant;
 
-const FIRST_DELAY: Duration = Duration::from_millis(50);
+const FIRST_DELAY: Duration = Duration::from_millis(10);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GatePass {

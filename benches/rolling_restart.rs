@@ -1,0 +1,268 @@
+//! Rolling-restart benchmark on the test lab: N hosts (10, then 50), each its own sshd and one
+//! web service (restart + tcp + http checks, settle 0). Times side by side in one run:
+//! (a) `comeback run --yes`;
+//! (b) the floor: one OpenSSH ControlMaster per host opened in parallel, then a shell loop over
+//!     the same steps through them (both parts timed);
+//! (c) the same loop with a new SSH connection per command.
+//! Then the read-only pass: `comeback run --dry-run` over 50 hosts against the slowest single
+//! host's dry run alone. Prints totals, per-step overhead and ratios; asserts nothing.
+//!
+//! Run: `cargo bench --bench rolling_restart` (as root or as the user sshd may log in as).
+
+#[path = "../tests/lab/mod.rs"]
+mod lab;
+
+use lab::{Lab, SSH_PORT};
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PORT: u16 = 7100;
+
+fn plan(lab: &Lab) -> std::path::PathBuf {
+    let hosts: Vec<String> = lab.hosts.iter().map(|h| h.name.clone()).collect();
+    lab.plan_with(
+        "defaults:\n  health: { timeout: 30s, interval: 100ms, settle: 0s }\n",
+        &format!(
+            "  web:\n    hosts: [{}]\n    restart: \"{{vars.dir}}/bin/restart web\"\n    health:\n      - tcp: {PORT}\n      - http: \"http://{{address}}:{PORT}/health\"\n",
+            hosts.join(", ")
+        ),
+    )
+}
+
+/// Runs `comeback` and samples its peak memory (VmHWM) until it exits.
+fn comeback(lab: &Lab, args: &[&str]) -> (Duration, f64, bool) {
+    let start = Instant::now();
+    let mut child = Command::new(lab::comeback_bin())
+        .args(args)
+        .env("TMPDIR", lab.root.path().join("tmp"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn comeback");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0.0f64;
+    let status = loop {
+        if let Some(kb) = std::fs::read_to_string(&status_path).ok().and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        }) {
+            peak_kb = peak_kb.max(kb);
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let elapsed = start.elapsed();
+    let text = reader.join().unwrap_or_default();
+    if !matches!(status.code(), Some(0 | 3)) {
+        eprintln!("comeback {args:?} exited {status}:\n{text}");
+    }
+    (elapsed, peak_kb / 1024.0, status.success())
+}
+
+/// The hand-written floor: the same steps as a shell loop, through ControlMasters or not.
+const FLOOR: &str = r#"#!/bin/bash
+# floor.sh MODE SSH_CONFIG CONTROL_DIR PORT then lines "user address dir" on stdin
+mode=$1 cfg=$2 ctl=$3 port=$4
+mapfile -t hosts
+opts=(-F "$cfg" -o BatchMode=yes)
+[ "$mode" != plain ] && opts+=(-o "ControlPath=$ctl/%h")
+t0=$(date +%s.%N)
+if [ "$mode" != plain ]; then
+  for h in "${hosts[@]}"; do read -r user addr dir <<<"$h"; ssh "${opts[@]}" -o ControlMaster=yes -o ControlPersist=60 -fN "$user@$addr" & done
+  wait
+fi
+t1=$(date +%s.%N)
+[ "$mode" = connect-only ] && steps=() || steps=("${hosts[@]}")
+for h in "${steps[@]}"; do
+  read -r user addr dir <<<"$h"
+  ssh "${opts[@]}" "$user@$addr" "$dir/bin/restart web" </dev/null
+  until (exec 3<>"/dev/tcp/$addr/$port") 2>/dev/null; do sleep 0.005; done
+  until exec 3<>"/dev/tcp/$addr/$port" && printf 'GET /health HTTP/1.0\r\n\r\n' >&3 && read -r _ code _ <&3 && [ "$code" = 200 ]; do sleep 0.005; done
+  exec 3>&-
+done
+t2=$(date +%s.%N)
+if [ "$mode" != plain ]; then
+  for h in "${hosts[@]}"; do read -r user addr dir <<<"$h"; ssh "${opts[@]}" -O exit "$user@$addr" 2>/dev/null; done
+fi
+echo "$t0 $t1 $t2"
+"#;
+
+fn floor(lab: &Lab, mode: &str) -> (f64, f64) {
+    let script = lab.root.path().join("floor.sh");
+    std::fs::write(&script, FLOOR).expect("script");
+    let config = lab.root.path().join("floor_ssh_config");
+    let mut text = format!(
+        "Host *\n  Port {SSH_PORT}\n  IdentityFile {}\n  IdentitiesOnly yes\n  UserKnownHostsFile {}\n  StrictHostKeyChecking yes\n  LogLevel ERROR\n",
+        lab.identity.display(),
+        lab.known_hosts.display()
+    );
+    text.push_str("  ConnectTimeout 10\n");
+    std::fs::write(&config, text).expect("config");
+    let ctl = tempfile::Builder::new()
+        .prefix("fl")
+        .tempdir_in("/tmp")
+        .expect("control dir");
+    let input: String = lab
+        .hosts
+        .iter()
+        .map(|h| format!("{} {} {}\n", lab.user, h.address, h.dir.display()))
+        .collect();
+    let mut child = Command::new("bash")
+        .arg(&script)
+        .arg(mode)
+        .arg(&config)
+        .arg(ctl.path())
+        .arg(PORT.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("bash");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("floor");
+    let times: Vec<f64> = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    assert_eq!(
+        times.len(),
+        3,
+        "floor script output: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    (times[1] - times[0], times[2] - times[1])
+}
+
+/// Only the floor's parallel ControlMaster opening, with a loop over no host.
+fn floor_connect_only(lab: &Lab) -> (f64, f64) {
+    floor(lab, "connect-only")
+}
+
+/// Seconds the hosts spent in their restart commands, from their own records.
+fn restart_time(lab: &Lab, since: usize) -> f64 {
+    lab.restarts()
+        .iter()
+        .skip(since)
+        .map(|(start, end, _, _)| end - start)
+        .sum()
+}
+
+fn rolling(n: usize) {
+    let lab = Lab::start(n);
+    for i in 0..n {
+        lab.service(i, "web", PORT, "");
+    }
+    let plan = plan(&lab);
+    let plan_arg = plan.to_str().expect("utf8");
+
+    let before = lab.restarts().len();
+    let (a, peak, ok) = comeback(&lab, &["run", plan_arg, "--yes"]);
+    assert!(ok, "comeback run failed");
+    let a_restarts = restart_time(&lab, before);
+    let before = lab.restarts().len();
+    let (b_connect, b_loop) = floor(&lab, "master");
+    let b_restarts = restart_time(&lab, before);
+    let before = lab.restarts().len();
+    let (_, c_loop) = floor(&lab, "plain");
+    let c_restarts = restart_time(&lab, before);
+
+    let a = a.as_secs_f64();
+    let b = b_connect + b_loop;
+    let per_step = |total: f64, restarts: f64| (total - restarts) / n as f64 * 1000.0;
+    println!("\nrolling restart, {n} hosts, one web service each (restart + tcp + http, settle 0)");
+    println!(
+        "  (a) comeback run --yes            total {a:>7.3}s   overhead/step {:>6.1} ms   peak memory {peak:.1} MB",
+        per_step(a, a_restarts)
+    );
+    println!(
+        "  (b) ControlMaster floor           total {b:>7.3}s   overhead/step {:>6.1} ms   (connect {b_connect:.3}s + loop {b_loop:.3}s)",
+        per_step(b, b_restarts)
+    );
+    println!(
+        "  (c) new connection per command    total {c_loop:>7.3}s   overhead/step {:>6.1} ms",
+        per_step(c_loop, c_restarts)
+    );
+    println!(
+        "  a/b = {:.2} (target <= 1.5)   a/c = {:.2} (target < 1)",
+        a / b,
+        a / c_loop
+    );
+}
+
+fn dry_run(n: usize) {
+    let lab = Lab::start(n);
+    // References that resolve without DNS (this machine's resolver throttles bursts of
+    // queries, which would measure it rather than comeback), one of them dead.
+    for i in 0..n {
+        lab.service(
+            i,
+            "web",
+            PORT,
+            &format!(
+                "upstream = localhost:{PORT}\nreplica_host = {}:1\n",
+                lab.hosts[i].address
+            ),
+        );
+    }
+    // Every host reads one config and probes its references: the read-only pass in full.
+    let hosts: Vec<String> = lab.hosts.iter().map(|h| h.name.clone()).collect();
+    let services = |hosts: &[String]| {
+        format!(
+            "  web:\n    hosts: [{}]\n    restart: \"{{vars.dir}}/bin/restart web\"\n    configs: [\"{{vars.dir}}/web.conf\"]\n    health:\n      - tcp: {PORT}\n",
+            hosts.join(", ")
+        )
+    };
+    let all = lab.plan_with("", &services(&hosts));
+    let (whole, _, _) = comeback(&lab, &["run", all.to_str().expect("utf8"), "--dry-run"]);
+    let mut slowest = Duration::ZERO;
+    for host in &hosts {
+        let one = lab.plan_with("", &services(std::slice::from_ref(host)));
+        let (t, _, _) = comeback(&lab, &["run", one.to_str().expect("utf8"), "--dry-run"]);
+        slowest = slowest.max(t);
+    }
+    let (connect, _) = floor_connect_only(&lab);
+    println!("\ndry run (preflight + config references), {n} hosts");
+    println!(
+        "  comeback run --dry-run, all hosts   {:>7.3}s",
+        whole.as_secs_f64()
+    );
+    println!(
+        "  slowest single host alone           {:>7.3}s",
+        slowest.as_secs_f64()
+    );
+    println!("  floor: {n} ControlMasters opened in parallel by ssh alone {connect:.3}s");
+    println!(
+        "  ratio to the slowest host {:.2} (target <= 3); to parallel connect + slowest host {:.2}",
+        whole.as_secs_f64() / slowest.as_secs_f64(),
+        whole.as_secs_f64() / (connect + slowest.as_secs_f64())
+    );
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    println!(
+        "comeback benchmark: rolling restart and dry run on the test lab (real sshd per host)"
+    );
+    rolling(10);
+    rolling(50);
+    dry_run(50);
+}
