@@ -472,7 +472,14 @@ pub fn demo(dir: Option<PathBuf>) -> Result<(), Exit> {
     use crate::demo::Demo;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
-    let say = |text: &str| eprintln!("\n\x1b[1m== {text}\x1b[0m");
+    let bold = std::io::stderr().is_terminal();
+    let say = |text: &str| {
+        if bold {
+            eprintln!("\n\x1b[1m== {text}\x1b[0m");
+        } else {
+            eprintln!("\n== {text}");
+        }
+    };
     let in_run = Arc::new(AtomicBool::new(false));
     say(
         "starting a demo stack on this machine: db, cache, app (needs db and cache), proxy (needs app)",

@@ -337,7 +337,12 @@ impl Consumer for Progress {
             } => {
                 let mut text = format!("{} FAILED in {phase}", self.prefix(*index));
                 if let Some(check) = check {
-                    text.push_str(&format!("\n  check:   {target}: {check}"));
+                    let label = if *phase == Phase::Restart {
+                        "command:"
+                    } else {
+                        "check:  "
+                    };
+                    text.push_str(&format!("\n  {label} {target}: {check}"));
                 }
                 text.push_str(&format!(
                     "\n  reason:  {}",
