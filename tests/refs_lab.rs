@@ -50,13 +50,7 @@ fn stack_with_a_removed_host(lab: &Lab) -> std::path::PathBuf {
 fn a_config_naming_a_removed_host_makes_the_dry_run_exit_3_and_list_it() {
     let lab = Lab::start(3);
     let plan = stack_with_a_removed_host(&lab);
-    let out = lab
-        .comeback()
-        .arg("run")
-        .arg(&plan)
-        .arg("--dry-run")
-        .output()
-        .expect("runs");
+    let out = lab.run("run", &plan, &["--dry-run"]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let err = stderr(&out);
     let conf = lab.hosts[1].dir.join("app.conf");
@@ -75,13 +69,7 @@ fn a_config_naming_a_removed_host_makes_the_dry_run_exit_3_and_list_it() {
 fn a_real_run_halts_before_the_service_with_a_stale_reference() {
     let lab = Lab::start(3);
     let plan = stack_with_a_removed_host(&lab);
-    let out = lab
-        .comeback()
-        .arg("run")
-        .arg(&plan)
-        .arg("--yes")
-        .output()
-        .expect("runs");
+    let out = lab.run("run", &plan, &["--yes"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -118,13 +106,7 @@ fn a_config_edited_after_its_service_started_is_drift() {
         conf.display(),
         lab.hosts[0].dir.join("db.pid").display()
     ));
-    let out = lab
-        .comeback()
-        .arg("run")
-        .arg(&plan)
-        .arg("--dry-run")
-        .output()
-        .expect("runs");
+    let out = lab.run("run", &plan, &["--dry-run"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -140,12 +122,7 @@ fn a_config_edited_after_its_service_started_is_drift() {
 fn audit_writes_both_reports() {
     let lab = Lab::start(3);
     let plan = stack_with_a_removed_host(&lab);
-    let out = lab
-        .comeback()
-        .arg("audit")
-        .arg(&plan)
-        .output()
-        .expect("runs");
+    let out = lab.run("audit", &plan, &[]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let runs = lab.root.path().join(".comeback/runs");
     let run = std::fs::read_dir(&runs)
@@ -199,13 +176,7 @@ fn a_real_run_writes_its_report_from_its_events() {
     health: [{ tcp: 7001, interval: 100ms, settle: 200ms }]
 "#,
     );
-    let out = lab
-        .comeback()
-        .arg("run")
-        .arg(&plan)
-        .arg("--yes")
-        .output()
-        .expect("runs");
+    let out = lab.run("run", &plan, &["--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let runs = lab.root.path().join(".comeback/runs");
     let run = std::fs::read_dir(&runs)

@@ -55,13 +55,7 @@ fn stderr(out: &std::process::Output) -> String {
 fn a_three_tier_plan_restarts_every_instance_once_in_order_never_two_at_a_time() {
     let lab = Lab::start(4);
     let plan = three_tier(&lab);
-    let out = lab
-        .comeback()
-        .arg("run")
-        .arg(&plan)
-        .arg("--yes")
-        .output()
-        .expect("runs");
+    let out = lab.run("run", &plan, &["--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         lab.restart_ids(),
@@ -89,13 +83,7 @@ fn a_failing_restart_halts_the_run_and_touches_nothing_after() {
         "restart: \"echo 'Job for app.service failed' >&2; exit 1\"",
     );
     std::fs::write(&plan, text).expect("plan");
-    let out = lab
-        .comeback()
-        .arg("run")
-        .arg(&plan)
-        .arg("--yes")
-        .output()
-        .expect("runs");
+    let out = lab.run("run", &plan, &["--yes"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(
         lab.restart_ids(),
@@ -129,13 +117,7 @@ fn a_service_that_dies_within_its_settle_time_fails_the_step() {
     health: [{ tcp: 7001, timeout: 5s, interval: 100ms, settle: 2s }]
 "#,
     );
-    let out = lab
-        .comeback()
-        .arg("run")
-        .arg(&plan)
-        .arg("--yes")
-        .output()
-        .expect("runs");
+    let out = lab.run("run", &plan, &["--yes"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("FAILED in health gate"), "{err}");
@@ -168,13 +150,7 @@ fn a_dependent_that_never_reconnects_is_caught_by_the_dependents_gate() {
     health: [{ http: "http://{address}:7002/health", timeout: 2s }]
 "#,
     );
-    let out = lab
-        .comeback()
-        .arg("run")
-        .arg(&plan)
-        .arg("--yes")
-        .output()
-        .expect("runs");
+    let out = lab.run("run", &plan, &["--yes"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -198,13 +174,7 @@ fn a_hanging_check_is_cut_by_its_timeout_on_the_host_too() {
 "#,
     );
     let started = Instant::now();
-    let out = lab
-        .comeback()
-        .arg("run")
-        .arg(&plan)
-        .arg("--yes")
-        .output()
-        .expect("runs");
+    let out = lab.run("run", &plan, &["--yes"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         started.elapsed() < Duration::from_secs(20),
@@ -233,13 +203,7 @@ fn a_frozen_sshd_is_reported_unreachable_before_anything_restarts() {
     let plan = three_tier_small(&lab);
     lab.freeze(2, true);
     let started = Instant::now();
-    let out = lab
-        .comeback()
-        .arg("run")
-        .arg(&plan)
-        .arg("--yes")
-        .output()
-        .expect("runs");
+    let out = lab.run("run", &plan, &["--yes"]);
     let elapsed = started.elapsed();
     lab.freeze(2, false);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -277,13 +241,7 @@ fn a_changed_host_key_is_refused_and_nothing_runs() {
     let mut lab = Lab::start(3);
     let plan = three_tier_small(&lab);
     lab.change_host_key(1);
-    let out = lab
-        .comeback()
-        .arg("run")
-        .arg(&plan)
-        .arg("--yes")
-        .output()
-        .expect("runs");
+    let out = lab.run("run", &plan, &["--yes"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -302,13 +260,7 @@ fn a_changed_host_key_is_refused_and_nothing_runs() {
 fn dry_run_restarts_nothing_and_passes_on_a_healthy_lab() {
     let lab = Lab::start(4);
     let plan = three_tier(&lab);
-    let out = lab
-        .comeback()
-        .arg("run")
-        .arg(&plan)
-        .arg("--dry-run")
-        .output()
-        .expect("runs");
+    let out = lab.run("run", &plan, &["--dry-run"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(lab.restart_ids().is_empty());
     assert!(
@@ -325,13 +277,7 @@ fn resume_after_a_fixed_failure_restarts_only_the_remaining_steps() {
     let plan = three_tier(&lab);
     // app on host-3 was given a config it cannot start with.
     lab.set_config(2, "app", "fail_start = true\n");
-    let out = lab
-        .comeback()
-        .arg("run")
-        .arg(&plan)
-        .arg("--yes")
-        .output()
-        .expect("runs");
+    let out = lab.run("run", &plan, &["--yes"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("HALTED at step 3: app@host-3"),

@@ -96,31 +96,18 @@ pub fn run(args: RunArgs) -> Result<(), Exit> {
     if !args.dry_run {
         confirm(&loaded, &plan.steps, args.flags.yes)?;
     }
-    let run_id = crate::journal::new_run_id();
-    let journal = Journal::open(&state_dir, &run_id).map_err(|e| {
-        fail(
-            format!("cannot write the journal in {}: {e}", state_dir.display()),
-            None,
-            exit::INVALID,
-        )
-    })?;
-    let start = Event::RunStarted {
-        run_id,
-        plan: absolute(&args.plan),
-        dry_run: args.dry_run,
-        steps: plan
-            .steps
-            .iter()
-            .map(|s| (s.index, s.id(&loaded.model)))
-            .collect(),
-        only: selection.only,
-        limit: selection.limit,
-        with_dependents: selection.with_dependents,
-    };
     let options = RunOptions {
         dry_run: args.dry_run,
         allow_unhealthy: args.flags.allow_unhealthy,
     };
+    let (journal, start) = new_run(
+        &loaded,
+        &args.plan,
+        &plan.steps,
+        &selection,
+        &state_dir,
+        args.dry_run,
+    )?;
     let mode = if args.dry_run {
         Mode::DryRun
     } else {
@@ -144,34 +131,22 @@ pub fn run(args: RunArgs) -> Result<(), Exit> {
 /// `comeback audit`: a read-only pass over every step that writes the takeover report.
 pub fn audit(args: AuditArgs) -> Result<(), Exit> {
     let loaded = load(&args.plan)?;
-    let plan = select(&loaded, &Selection::default())?;
+    let selection = Selection::default();
+    let plan = select(&loaded, &selection)?;
     let state_dir = state_dir(&args.flags, Some(&args.plan));
-    let run_id = crate::journal::new_run_id();
-    let journal = Journal::open(&state_dir, &run_id).map_err(|e| {
-        fail(
-            format!("cannot write the journal in {}: {e}", state_dir.display()),
-            None,
-            exit::INVALID,
-        )
-    })?;
-    let dir = run_dir(&journal);
-    let start = Event::RunStarted {
-        run_id,
-        plan: absolute(&args.plan),
-        dry_run: true,
-        steps: plan
-            .steps
-            .iter()
-            .map(|s| (s.index, s.id(&loaded.model)))
-            .collect(),
-        only: Vec::new(),
-        limit: Vec::new(),
-        with_dependents: false,
-    };
     let options = RunOptions {
         dry_run: true,
         allow_unhealthy: false,
     };
+    let (journal, start) = new_run(
+        &loaded,
+        &args.plan,
+        &plan.steps,
+        &selection,
+        &state_dir,
+        true,
+    )?;
+    let dir = run_dir(&journal);
     let report = ReportWriter::new(Report::new(&loaded.model, Mode::Audit), dir.clone());
     let result = drive(
         &loaded,
@@ -191,6 +166,38 @@ pub fn audit(args: AuditArgs) -> Result<(), Exit> {
         dir.join("report.json").display()
     );
     result
+}
+
+/// A new run's journal, and the event that starts it.
+fn new_run(
+    loaded: &LoadedPlan,
+    plan_path: &Path,
+    steps: &[Step],
+    selection: &Selection,
+    state_dir: &Path,
+    dry_run: bool,
+) -> Result<(Journal, Event), Exit> {
+    let run_id = crate::journal::new_run_id();
+    let journal = Journal::open(state_dir, &run_id).map_err(|e| {
+        fail(
+            format!("cannot write the journal in {}: {e}", state_dir.display()),
+            None,
+            exit::INVALID,
+        )
+    })?;
+    let start = Event::RunStarted {
+        run_id,
+        plan: absolute(plan_path),
+        dry_run,
+        steps: steps
+            .iter()
+            .map(|s| (s.index, s.id(&loaded.model)))
+            .collect(),
+        only: selection.only.clone(),
+        limit: selection.limit.clone(),
+        with_dependents: selection.with_dependents,
+    };
+    Ok((journal, start))
 }
 
 fn run_dir(journal: &Journal) -> PathBuf {

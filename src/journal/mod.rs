@@ -24,6 +24,17 @@ pub struct Record {
     pub event: Event,
 }
 
+impl Record {
+    /// The event as recorded now.
+    pub fn now(event: &Event) -> Record {
+        Record {
+            v: VERSION,
+            ts: now_rfc3339(),
+            event: event.clone(),
+        }
+    }
+}
+
 pub struct Journal {
     file: File,
     path: PathBuf,
@@ -82,12 +93,7 @@ impl Journal {
 
 impl Consumer for Journal {
     fn on(&mut self, event: &Event) {
-        let record = Record {
-            v: VERSION,
-            ts: now_rfc3339(),
-            event: event.clone(),
-        };
-        let mut line = serde_json::to_string(&record).unwrap_or_default();
+        let mut line = serde_json::to_string(&Record::now(event)).unwrap_or_default();
         line.push('\n');
         // One write per line, unbuffered: each event reaches the OS before the next step.
         if let Err(e) = self.file.write_all(line.as_bytes())

@@ -15,8 +15,6 @@ pub struct Progress {
     plan: String,
     dry_run: bool,
     current: Option<(usize, String)>,
-    passed: usize,
-    blocked: Vec<String>,
 }
 
 fn ms(ms: u64) -> String {
@@ -44,8 +42,6 @@ impl Progress {
             plan: String::new(),
             dry_run: false,
             current: None,
-            passed: 0,
-            blocked: Vec::new(),
         }
     }
 
@@ -207,7 +203,6 @@ impl Consumer for Progress {
                 resumed,
             } => {
                 self.current = Some((*index, step.clone()));
-                self.passed = 0;
                 if let Some(resumed) = resumed {
                     let how = match resumed {
                         crate::exec::Resumed::Full => "runs again in full",
@@ -222,7 +217,6 @@ impl Consumer for Progress {
                 }
             }
             Event::PhaseStarted { index, phase } => {
-                self.passed = 0;
                 self.status(format!("{} {phase}", self.prefix(*index)));
             }
             Event::Inspected {
@@ -298,7 +292,6 @@ impl Consumer for Progress {
                 attempts,
                 healthy_after_ms,
             } => {
-                self.passed += 1;
                 let whose = if *phase == Phase::DependentsGate {
                     format!("{target} ")
                 } else {
@@ -357,7 +350,6 @@ impl Consumer for Progress {
                         runbook.trim().replace('\n', "\n    ")
                     ));
                 }
-                self.blocked.push(target.clone());
                 self.line(&text);
             }
             Event::RunFinished {
@@ -373,12 +365,7 @@ pub struct JsonLines;
 
 impl Consumer for JsonLines {
     fn on(&mut self, event: &Event) {
-        let record = crate::journal::Record {
-            v: crate::journal::VERSION,
-            ts: crate::journal::now_rfc3339(),
-            event: event.clone(),
-        };
-        if let Ok(line) = serde_json::to_string(&record) {
+        if let Ok(line) = serde_json::to_string(&crate::journal::Record::now(event)) {
             let _ = writeln!(std::io::stderr().lock(), "{line}");
         }
     }

@@ -243,6 +243,16 @@ impl Lab {
         cmd
     }
 
+    /// `comeback COMMAND PLAN FLAGS...` in this lab, waited for.
+    pub fn run(&self, command: &str, plan: &Path, flags: &[&str]) -> std::process::Output {
+        self.comeback()
+            .arg(command)
+            .arg(plan)
+            .args(flags)
+            .output()
+            .expect("comeback runs")
+    }
+
     /// Every restart the hosts recorded: (start, end, host index, service), by start time.
     pub fn restarts(&self) -> Vec<(f64, f64, usize, String)> {
         let mut all = Vec::new();
