@@ -35,11 +35,13 @@ pub enum GateFailure {
 }
 
 impl<T: Transport> Checker<'_, T> {
+    /// `on_up` hears when the check first passes, with the time it took: settling starts then.
     pub async fn gate(
         &self,
         host_id: HostId,
         host: &Host,
         check: &Check,
+        on_up: impl FnOnce(Duration),
     ) -> Result<GatePass, GateFailure> {
         let start = Instant::now();
         let deadline = start + check.timing.timeout;
@@ -65,6 +67,7 @@ impl<T: Transport> Checker<'_, T> {
             }
         }
         let healthy_at = Instant::now();
+        on_up(healthy_at - start);
         let settled_at = healthy_at + check.timing.settle;
         while Instant::now() < settled_at {
             let wait = check.timing.interval.min(settled_at - Instant::now());

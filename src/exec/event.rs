@@ -91,6 +91,8 @@ pub enum Event {
     PhaseStarted {
         index: usize,
         phase: Phase,
+        /// How many checks the phase waits for (the gates), for progress.
+        checks: usize,
     },
     /// What preflight found on the host: config references and their status, drift.
     Inspected {
@@ -108,6 +110,15 @@ pub enum Event {
     Restarted {
         index: usize,
         elapsed_ms: u64,
+    },
+    /// A check passed for the first time; it must keep passing for `settle_ms`.
+    CheckUp {
+        index: usize,
+        phase: Phase,
+        target: String,
+        check: String,
+        healthy_after_ms: u64,
+        settle_ms: u64,
     },
     CheckPassed {
         index: usize,

@@ -35,15 +35,20 @@ impl<T: Transport> Executor<'_, T> {
     ) -> Result<(), StepFailure> {
         let target = step.id(self.model);
         if resumed != Some(Resumed::GatesOnly) {
-            self.phase(sink, step, Phase::Preflight);
+            self.phase(sink, step, Phase::Preflight, 0);
             self.preflight(sink, step, &target, resumed).await?;
             if self.options.dry_run {
                 return Ok(());
             }
-            self.phase(sink, step, Phase::Restart);
+            self.phase(sink, step, Phase::Restart, 0);
             self.restart(sink, step, &target).await?;
         }
-        self.phase(sink, step, Phase::HealthGate);
+        self.phase(
+            sink,
+            step,
+            Phase::HealthGate,
+            step.instance(self.model).health.len(),
+        );
         self.gates(
             sink,
             step,
@@ -53,17 +58,23 @@ impl<T: Transport> Executor<'_, T> {
         .await?;
         let dependents = self.dependents(step.service);
         if !dependents.is_empty() {
-            self.phase(sink, step, Phase::DependentsGate);
+            self.phase(
+                sink,
+                step,
+                Phase::DependentsGate,
+                self.check_count(&dependents),
+            );
             self.gates(sink, step, Phase::DependentsGate, &dependents)
                 .await?;
         }
         Ok(())
     }
 
-    fn phase(&self, sink: &Sink<'_>, step: &Step, phase: Phase) {
+    fn phase(&self, sink: &Sink<'_>, step: &Step, phase: Phase, checks: usize) {
         sink.events.emit(Event::PhaseStarted {
             index: step.index,
             phase,
+            checks,
         });
     }
 
@@ -253,6 +264,13 @@ impl<T: Transport> Executor<'_, T> {
         })
     }
 
+    fn check_count(&self, instances: &[(ServiceId, usize)]) -> usize {
+        instances
+            .iter()
+            .map(|&(s, i)| self.model.services[s].instances[i].health.len())
+            .sum()
+    }
+
     /// Every instance of every service that depends directly on `service`.
     fn dependents(&self, service: ServiceId) -> Vec<(ServiceId, usize)> {
         self.model
@@ -296,9 +314,22 @@ impl<T: Transport> Executor<'_, T> {
             "{}@{}",
             self.model.services[service].name, self.model.hosts[host].name
         );
+        let settle = check.timing.settle;
+        let on_up = |after: Duration| {
+            if !settle.is_zero() {
+                sink.events.emit(Event::CheckUp {
+                    index: step.index,
+                    phase,
+                    target: target.clone(),
+                    check: describe(check),
+                    healthy_after_ms: millis(after),
+                    settle_ms: millis(settle),
+                });
+            }
+        };
         match self
             .checker
-            .gate(host, &self.model.hosts[host], check)
+            .gate(host, &self.model.hosts[host], check, on_up)
             .await
         {
             Ok(pass) => {

@@ -15,6 +15,8 @@ pub struct Progress {
     plan: String,
     dry_run: bool,
     current: Option<(usize, String)>,
+    /// Checks passed and checks awaited in the current gate.
+    gate: (usize, usize),
 }
 
 fn ms(ms: u64) -> String {
@@ -42,6 +44,7 @@ impl Progress {
             plan: String::new(),
             dry_run: false,
             current: None,
+            gate: (0, 0),
         }
     }
 
@@ -216,8 +219,43 @@ impl Consumer for Progress {
                     self.line(&format!("{} {how}", self.prefix(*index)));
                 }
             }
-            Event::PhaseStarted { index, phase } => {
-                self.status(format!("{} {phase}", self.prefix(*index)));
+            Event::PhaseStarted {
+                index,
+                phase,
+                checks,
+            } => {
+                self.gate = (0, *checks);
+                let waiting = if *checks > 0 {
+                    format!(": waiting for {checks} check{}", plural(*checks))
+                } else {
+                    String::new()
+                };
+                self.status(format!("{} {phase}{waiting}", self.prefix(*index)));
+            }
+            Event::CheckUp {
+                index,
+                phase,
+                target,
+                check,
+                healthy_after_ms,
+                settle_ms,
+            } => {
+                // On a terminal the bar says it; plain lines would only repeat the pass that follows.
+                if self.bar.is_some() {
+                    let whose = if *phase == Phase::DependentsGate {
+                        format!("{target} ")
+                    } else {
+                        String::new()
+                    };
+                    self.status(format!(
+                        "{} {phase} {}/{}: {whose}{check} up after {}, settling {}",
+                        self.prefix(*index),
+                        self.gate.0,
+                        self.gate.1,
+                        ms(*healthy_after_ms),
+                        ms(*settle_ms)
+                    ));
+                }
             }
             Event::Inspected {
                 index,
@@ -292,14 +330,17 @@ impl Consumer for Progress {
                 attempts,
                 healthy_after_ms,
             } => {
+                self.gate.0 += 1;
                 let whose = if *phase == Phase::DependentsGate {
                     format!("{target} ")
                 } else {
                     String::new()
                 };
                 self.status(format!(
-                    "{} {phase}: {}{check} healthy after {} ({attempts} attempt{})",
+                    "{} {phase} {}/{}: {}{check} healthy after {} ({attempts} attempt{})",
                     self.prefix(*index),
+                    self.gate.0,
+                    self.gate.1,
                     whose,
                     ms(*healthy_after_ms),
                     if *attempts == 1 { "" } else { "s" }
@@ -369,4 +410,8 @@ impl Consumer for JsonLines {
             let _ = writeln!(std::io::stderr().lock(), "{line}");
         }
     }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

@@ -266,7 +266,8 @@ impl Report {
             }
             Event::HostConnected { .. }
             | Event::HostUnreachable { .. }
-            | Event::PhaseStarted { .. } => {}
+            | Event::PhaseStarted { .. }
+            | Event::CheckUp { .. } => {}
         }
     }
 
