@@ -198,3 +198,47 @@ fn usage_errors_exit_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn completions_for_each_shell_name_every_command() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = comeback()
+            .args(["completions", shell])
+            .output()
+            .expect("runs");
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        for command in [
+            "check", "plan", "graph", "refs", "run", "resume", "audit", "import", "demo",
+        ] {
+            assert!(
+                text.contains(command),
+                "{shell} completions lack `{command}`"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_command_has_an_example_in_its_help() {
+    for command in [
+        "check",
+        "plan",
+        "graph",
+        "refs",
+        "run",
+        "resume",
+        "audit",
+        "import",
+        "demo",
+        "completions",
+    ] {
+        let out = comeback().args([command, "--help"]).output().expect("runs");
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("Example"),
+            "`comeback {command} --help` has no example"
+        );
+    }
+}

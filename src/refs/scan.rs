@@ -369,7 +369,7 @@ impl Line<'_> {
 
     /// `[mail.example.com]:587` (Postfix) and `[2001:db8::1]:5432`.
     fn bracketed(&mut self, features: &Features) {
-        if !features.bracket {
+        if !features.bracket || !bracketed_address_possible(self.text) {
             return;
         }
         for caps in BRACKETED.captures_iter(self.text) {
@@ -409,7 +409,7 @@ impl Line<'_> {
 
     /// libpq conninfo: `host=db-01,db-02 port=5432,5433 user=x password=y`.
     fn conninfo(&mut self, features: &Features) {
-        if !features.equals || !contains_ignore_case(self.text, "host") {
+        if !features.equals || !conninfo_host_possible(self.text) {
             return;
         }
         let ports: Vec<Option<u16>> = CONNINFO_PORT
@@ -450,42 +450,50 @@ impl Line<'_> {
     /// Bare names in the value of a key that names hosts; for `server`-like directives only the
     /// address among the first two words (HAProxy's `server NAME ADDR` vs nginx's `server ADDR`).
     fn value_tokens(&mut self, from: usize, first_only: bool) {
-        let tokens: Vec<(usize, usize)> = value_tokens(self.text, from)
-            .filter(|&(s, e)| {
-                let t = &self.text[s..e];
-                !t.contains("://")
-                    && !t.contains('=')
-                    && !t.starts_with(['/', '@', '$', '%', '<', '#', '*', '!'])
-            })
-            .collect();
-        let looks_like_address = |&(s, e): &(usize, usize)| {
-            let t = self.text[s..e].trim_end_matches('.');
-            split_port(t).1.is_some() || parse_ip(t).is_some() || is_fqdn(t)
-        };
-        let chosen: Vec<(usize, usize)> = if first_only {
-            match (tokens.first(), tokens.get(1)) {
-                (Some(a), _) if looks_like_address(a) => vec![*a],
-                (Some(_), Some(b)) if looks_like_address(b) => vec![*b],
-                (Some(a), _) => vec![*a],
-                _ => vec![],
+        let text = self.text;
+        let mut tokens = value_tokens(text, from).filter(|&(s, e)| {
+            let t = &text.as_bytes()[s..e];
+            !matches!(t[0], b'/' | b'@' | b'$' | b'%' | b'<' | b'#' | b'*' | b'!')
+                && !t.contains(&b'=')
+                && !t.windows(3).any(|w| w == b"://")
+        });
+        if first_only {
+            let looks_like_address = |(s, e): (usize, usize)| {
+                let t = text[s..e].trim_end_matches('.');
+                split_port(t).1.is_some() || parse_ip(t).is_some() || is_fqdn(t)
+            };
+            let (first, second) = (tokens.next(), tokens.next());
+            let chosen = match (first, second) {
+                (Some(b), Some(_)) if looks_like_address(b) => Some(b),
+                (Some(_), Some(b)) if looks_like_address(b) => Some(b),
+                (a, _) => a,
+            };
+            if let Some((s, e)) = chosen {
+                self.value_token(s, e);
             }
         } else {
-            tokens
-        };
-        for (s, e) in chosen {
-            if !self.free(s, e) {
-                continue;
+            for (s, e) in tokens {
+                self.value_token(s, e);
             }
-            // `zk3:2181/kafka`: a chroot or path after the address is not part of it.
-            let e = self.text[s..e].find('/').map_or(e, |slash| s + slash);
-            let token = &self.text[s..e];
-            if token.is_empty() || token.bytes().all(|b| b.is_ascii_digit()) {
-                continue;
-            }
-            let (host, port) = split_port(token);
-            self.claim(s, e);
-            self.add(host, port, s, e);
         }
+    }
+
+    fn value_token(&mut self, s: usize, e: usize) {
+        if !self.free(s, e) {
+            return;
+        }
+        // `zk3:2181/kafka`: a chroot or path after the address is not part of it.
+        let e = self.text.as_bytes()[s..e]
+            .iter()
+            .position(|&b| b == b'/')
+            .map_or(e, |slash| s + slash);
+        let token = &self.text[s..e];
+        if token.is_empty() || token.bytes().all(|b| b.is_ascii_digit()) {
+            return;
+        }
+        let (host, port) = split_port(token);
+        self.claim(s, e);
+        self.add(host, port, s, e);
     }
 
     fn ipv6(&mut self) {
@@ -589,6 +597,46 @@ impl Line<'_> {
             }
         }
     }
+}
+
+/// Whether `host=` or `hostaddr =` stands as a word somewhere in the line (not `SMTP_HOST=`,
+/// which the key rules handle): the cheap test before the conninfo regexes.
+fn conninfo_host_possible(text: &str) -> bool {
+    let b = text.as_bytes();
+    (0..b.len().saturating_sub(4)).any(|i| {
+        b[i] | 0x20 == b'h'
+            && b[i..i + 4].eq_ignore_ascii_case(b"host")
+            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
+            && {
+                let mut j = i + 4;
+                if b.len() >= j + 4 && b[j..j + 4].eq_ignore_ascii_case(b"addr") {
+                    j += 4;
+                }
+                while j < b.len() && b[j] == b' ' {
+                    j += 1;
+                }
+                b.get(j) == Some(&b'=')
+            }
+    })
+}
+
+/// Whether some `[...]` holds something address-like (a dot or a colon, no space or quote):
+/// INI section headers and YAML flow lists do not.
+fn bracketed_address_possible(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c == b'[' && {
+            let inner = b[i + 1..].iter().take_while(|&&c| {
+                c.is_ascii_alphanumeric() || matches!(c, b'.' | b':' | b'-' | b'%')
+            });
+            let (mut len, mut dotted) = (0, false);
+            for &c in inner {
+                len += 1;
+                dotted |= c == b'.' || c == b':';
+            }
+            dotted && b.get(i + 1 + len) == Some(&b']')
+        }
+    })
 }
 
 /// Every `scheme://authority` in a line: where the scheme starts, and the authority's range
