@@ -38,11 +38,11 @@ pub struct ReferenceFinding {
     pub status: ReferenceStatus,
 }
 
-/// Seconds each TCP probe may take on the host.
+/// Seconds each name lookup and each TCP probe may take on the host.
 const TCP_PROBE: &str = "3";
 
 const SCRIPT: &str = r#"probe() {
-  if getent ahosts "$1" >/dev/null 2>&1; then r=1; else r=0; fi
+  if timeout PROBE getent ahosts "$1" >/dev/null 2>&1; then r=1; else r=0; fi
   t=-
   if [ "$r" = 1 ] && [ "$2" != - ]; then
     if command -v bash >/dev/null 2>&1; then
