@@ -122,6 +122,7 @@ fn a_service_that_dies_within_its_settle_time_fails_the_step() {
     let err = stderr(&out);
     assert!(err.contains("FAILED in health gate"), "{err}");
     assert!(err.contains("came up, then failed"), "{err}");
+    assert_eq!(lab.leftovers(), Vec::<String>::new());
 }
 
 #[test]
@@ -160,6 +161,7 @@ fn a_dependent_that_never_reconnects_is_caught_by_the_dependents_gate() {
     assert!(err.contains("check:   app@host-2: http"), "{err}");
     assert!(err.contains("503"), "{err}");
     assert_eq!(lab.restart_ids(), ["db@host-1"]);
+    assert_eq!(lab.leftovers(), Vec::<String>::new());
 }
 
 #[test]
@@ -195,6 +197,7 @@ fn a_hanging_check_is_cut_by_its_timeout_on_the_host_too() {
         ps.stdout.is_empty(),
         "the host killed the command at its deadline"
     );
+    assert_eq!(lab.leftovers(), Vec::<String>::new());
 }
 
 #[test]
@@ -321,6 +324,7 @@ fn resume_after_a_fixed_failure_restarts_only_the_remaining_steps() {
         "{}",
         stderr(&again)
     );
+    assert_eq!(lab.leftovers(), Vec::<String>::new());
 }
 
 #[test]
@@ -355,6 +359,20 @@ fn resume_after_kill_9_reverifies_the_step_in_flight_without_restarting_it_again
     }
     child.kill().expect("kill -9");
     let _ = child.wait();
+    // The masters of the killed run outlive it, but each exits after 60 s without a session.
+    let masters: Vec<String> = lab
+        .leftovers()
+        .into_iter()
+        .filter(|l| l.contains("ssh "))
+        .collect();
+    assert!(
+        !masters.is_empty(),
+        "the killed run's masters are still there"
+    );
+    assert!(
+        masters.iter().all(|m| m.contains("ControlPersist=60s")),
+        "{masters:?}"
+    );
 
     // The settle time is what a resume re-verifies; shorten it so the test is quick.
     let text = std::fs::read_to_string(&plan)

@@ -379,6 +379,11 @@ echo "$(date +%s.%N) end $1" >> "$d/restarts.log"
 
 impl Drop for Lab {
     fn drop(&mut self) {
+        // Masters left by a run the test killed on purpose would otherwise idle out in 60 s.
+        let _ = Command::new("pkill")
+            .arg("-f")
+            .arg(self.root.path().join("tmp"))
+            .output();
         for i in 0..self.hosts.len() {
             let _ = Command::new("kill")
                 .arg("-CONT")
