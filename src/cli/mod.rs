@@ -1,5 +1,6 @@
 //! The command line: clap definitions, one function per command, exit codes. Thin by design.
 
+mod demo;
 mod run;
 
 use crate::exit;
@@ -163,7 +164,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Run(args) => run::run(args),
         Command::Resume(args) => run::resume(args),
         Command::Audit(args) => run::audit(args),
-        Command::Demo { dir } => run::demo(dir),
+        Command::Demo { dir } => demo::demo(dir),
         Command::Import { kind, file } => import(kind, &file),
         Command::DemoService { listen, config } => {
             match crate::demo::service::serve(&listen, &config) {
