@@ -83,6 +83,17 @@ impl Local {
             .collect()
     }
 
+    /// `comeback run PLAN --yes` in the background, its stderr dropped.
+    fn start_run(&self) -> std::process::Child {
+        self.comeback()
+            .arg("run")
+            .arg(self.plan())
+            .arg("--yes")
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn")
+    }
+
     fn comeback(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_comeback"));
         cmd.stdin(Stdio::null());
@@ -135,14 +146,7 @@ fn journal(dir: &Path) -> String {
 #[test]
 fn a_second_run_on_the_same_plan_exits_4_while_the_first_runs() {
     let local = Local::new(2, "3s");
-    let mut first = local
-        .comeback()
-        .arg("run")
-        .arg(local.plan())
-        .arg("--yes")
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
+    let mut first = local.start_run();
     wait_until("the first run to start restarting", || {
         !local.restarts().is_empty()
     });
@@ -231,14 +235,7 @@ fn the_first_ctrl_c_finishes_the_step_in_flight_then_exits_130() {
 #[test]
 fn a_second_ctrl_c_stops_at_once_and_records_it() {
     let local = Local::new(2, "30s");
-    let mut run = local
-        .comeback()
-        .arg("run")
-        .arg(local.plan())
-        .arg("--yes")
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
+    let mut run = local.start_run();
     wait_until("step 1 to restart", || local.restarts().len() == 1);
     let started = Instant::now();
     for _ in 0..2 {
