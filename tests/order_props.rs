@@ -152,3 +152,19 @@ proptest! {
         prop_assert_eq!(first, reference_order(&model(&text)));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Bad input gets diagnostics, never a panic: arbitrary text, and plan-shaped text with
+    /// random breakage.
+    #[test]
+    fn loading_never_panics(text in "(hosts:|services:|  [a-z]{1,4}:|    [a-z_]{1,10}: |\\{|\\}|\\[|\\]|- |tcp: |group:|[a-z0-9{}.$ ]{0,12}|\n){0,60}") {
+        if let Err(diagnostics) = plan::parse(&text, Path::new(".")) {
+            prop_assert!(!diagnostics.is_empty());
+            for d in diagnostics {
+                let _ = d.render("plan.yaml", &text);
+            }
+        }
+    }
+}
