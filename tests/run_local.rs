@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+fn err(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .expect("bind")
@@ -158,7 +162,7 @@ fn a_second_run_on_the_same_plan_exits_4_while_the_first_runs() {
         .output()
         .expect("runs");
     assert_eq!(second.status.code(), Some(4));
-    let err = String::from_utf8_lossy(&second.stderr);
+    let err = err(&second);
     assert!(err.contains("another comeback run (pid"), "{err}");
     assert_eq!(first.wait().expect("wait").code(), Some(0));
 }
@@ -176,16 +180,8 @@ fn a_lock_left_by_a_dead_run_is_taken_over_with_a_message() {
         .arg("--yes")
         .output()
         .expect("runs");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("took over the lock left by comeback pid 4194305")
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", err(&out));
+    assert!(err(&out).contains("took over the lock left by comeback pid 4194305"));
 }
 
 #[test]
@@ -198,7 +194,7 @@ fn without_a_terminal_and_without_yes_a_real_run_refuses_to_start() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("pass --yes"));
+    assert!(err(&out).contains("pass --yes"));
     assert!(local.restarts().is_empty());
 }
 
@@ -228,7 +224,7 @@ fn the_first_ctrl_c_finishes_the_step_in_flight_then_exits_130() {
         "the step in flight was verified and recorded"
     );
     assert!(journal.contains(r#""outcome":"interrupted""#), "{journal}");
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = err(&out);
     assert!(err.contains("comeback resume --plan"), "{err}");
 }
 
@@ -290,14 +286,6 @@ fn resume_refuses_when_the_plan_changed_the_remaining_order() {
         .arg(local.plan())
         .output()
         .expect("runs");
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("the plan changed the order of the steps still to run")
-    );
+    assert_eq!(out.status.code(), Some(2), "{}", err(&out));
+    assert!(err(&out).contains("the plan changed the order of the steps still to run"));
 }

@@ -70,16 +70,24 @@ impl<'a, T: Transport> Checker<'a, T> {
             Some(expected) => code.as_u16() == expected,
             None => code.is_success(),
         };
+        if ok && body.is_none() {
+            // Healthy, and nothing to look for: the body need not be read.
+            return Ok(());
+        }
         let text = response.text().await.unwrap_or_default();
-        let text = crate::transport::bounded(text.as_bytes());
+        // The whole body is searched; only what is shown is bounded.
+        let shown = || {
+            crate::transport::bounded(text.as_bytes())
+                .trim()
+                .to_string()
+        };
         if !ok {
-            return Err(format!("HTTP {code}: {}", text.trim()));
+            return Err(format!("HTTP {code}: {}", shown()));
         }
         match body {
-            Some(needle) if !text.contains(needle) => Err(format!(
-                "HTTP {code}, body lacks {needle:?}: {}",
-                text.trim()
-            )),
+            Some(needle) if !text.contains(needle) => {
+                Err(format!("HTTP {code}, body lacks {needle:?}: {}", shown()))
+            }
             _ => Ok(()),
         }
     }
@@ -94,5 +102,50 @@ async fn tcp(address: &str, port: u16, budget: Duration) -> Result<(), String> {
             "{address}:{port}: no answer within {}",
             crate::print::duration(budget)
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::{Output, TransportError};
+    use std::io::{Read, Write};
+
+    struct NoHost;
+
+    impl Transport for NoHost {
+        async fn run(&self, _: HostId, _: &str, _: Duration) -> Result<Output, TransportError> {
+            unreachable!("http checks run from the controller")
+        }
+    }
+
+    /// Regression: the body matcher once searched only the bounded tail kept for display.
+    #[tokio::test]
+    async fn the_body_matcher_searches_the_whole_body() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(2).flatten() {
+                let mut stream = stream;
+                let mut request = [0u8; 1024];
+                let _ = stream.read(&mut request);
+                let body = format!("{{\"db\":\"ok\"}}{}", " ".repeat(10_000));
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        let checker = Checker::new(&NoHost);
+        let url = format!("http://127.0.0.1:{port}/health");
+        let found = checker
+            .http(&url, None, Some("\"db\":\"ok\""), Duration::from_secs(5))
+            .await;
+        assert_eq!(found, Ok(()));
+        let missing = checker
+            .http(&url, None, Some("\"db\":\"down\""), Duration::from_secs(5))
+            .await;
+        assert!(missing.is_err_and(|e| e.starts_with("HTTP 200 OK, body lacks")));
     }
 }

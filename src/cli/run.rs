@@ -96,36 +96,20 @@ pub fn run(args: RunArgs) -> Result<(), Exit> {
     if !args.dry_run {
         confirm(&loaded, &plan.steps, args.flags.yes)?;
     }
-    let options = RunOptions {
-        dry_run: args.dry_run,
-        allow_unhealthy: args.flags.allow_unhealthy,
-    };
-    let (journal, start) = new_run(
-        &loaded,
-        &args.plan,
-        &plan.steps,
-        &selection,
-        &state_dir,
-        args.dry_run,
-    )?;
     let mode = if args.dry_run {
         Mode::DryRun
     } else {
         Mode::Run
     };
-    let report = ReportWriter::new(Report::new(&loaded.model, mode), run_dir(&journal));
-    drive(
+    let (walk, _) = new_walk(
         &loaded,
+        &args.plan,
         &plan.steps,
-        Walk {
-            start,
-            first: None,
-            journal,
-            report,
-            options,
-            log_format: args.flags.log_format,
-        },
-    )
+        &selection,
+        &args.flags,
+        mode,
+    )?;
+    drive(&loaded, &plan.steps, walk)
 }
 
 /// `comeback audit`: a read-only pass over every step that writes the takeover report.
@@ -133,33 +117,15 @@ pub fn audit(args: AuditArgs) -> Result<(), Exit> {
     let loaded = load(&args.plan)?;
     let selection = Selection::default();
     let plan = select(&loaded, &selection)?;
-    let state_dir = state_dir(&args.flags, Some(&args.plan));
-    let options = RunOptions {
-        dry_run: true,
-        allow_unhealthy: false,
-    };
-    let (journal, start) = new_run(
+    let (walk, dir) = new_walk(
         &loaded,
         &args.plan,
         &plan.steps,
         &selection,
-        &state_dir,
-        true,
+        &args.flags,
+        Mode::Audit,
     )?;
-    let dir = run_dir(&journal);
-    let report = ReportWriter::new(Report::new(&loaded.model, Mode::Audit), dir.clone());
-    let result = drive(
-        &loaded,
-        &plan.steps,
-        Walk {
-            start,
-            first: None,
-            journal,
-            report,
-            options,
-            log_format: args.flags.log_format,
-        },
-    );
+    let result = drive(&loaded, &plan.steps, walk);
     eprintln!(
         "audit report: {}\n              {}",
         dir.join("report.md").display(),
@@ -168,23 +134,26 @@ pub fn audit(args: AuditArgs) -> Result<(), Exit> {
     result
 }
 
-/// A new run's journal, and the event that starts it.
-fn new_run(
+/// A new run (real, dry or audit): its journal, its report, the event that starts it, and the
+/// run's folder.
+fn new_walk(
     loaded: &LoadedPlan,
     plan_path: &Path,
     steps: &[Step],
     selection: &Selection,
-    state_dir: &Path,
-    dry_run: bool,
-) -> Result<(Journal, Event), Exit> {
+    flags: &RunFlags,
+    mode: Mode,
+) -> Result<(Walk, PathBuf), Exit> {
+    let state_dir = state_dir(flags, Some(plan_path));
     let run_id = crate::journal::new_run_id();
-    let journal = Journal::open(state_dir, &run_id).map_err(|e| {
+    let journal = Journal::open(&state_dir, &run_id).map_err(|e| {
         fail(
             format!("cannot write the journal in {}: {e}", state_dir.display()),
             None,
             exit::INVALID,
         )
     })?;
+    let dry_run = mode != Mode::Run;
     let start = Event::RunStarted {
         run_id,
         plan: absolute(plan_path),
@@ -197,7 +166,22 @@ fn new_run(
         limit: selection.limit.clone(),
         with_dependents: selection.with_dependents,
     };
-    Ok((journal, start))
+    let dir = run_dir(&journal);
+    // An audit reports what is unhealthy; it never looks past it.
+    let options = RunOptions {
+        dry_run,
+        allow_unhealthy: flags.allow_unhealthy && mode != Mode::Audit,
+    };
+    let report = ReportWriter::new(Report::new(&loaded.model, mode), dir.clone());
+    let walk = Walk {
+        start,
+        first: None,
+        journal,
+        report,
+        options,
+        log_format: flags.log_format,
+    };
+    Ok((walk, dir))
 }
 
 fn run_dir(journal: &Journal) -> PathBuf {

@@ -1,9 +1,7 @@
 //! One step of the protocol, phase by phase.
 
 use super::{Event, Executor, Phase, Resumed, Sink, millis};
-use crate::inspect::{
-    ConfigFile, ReferenceStatus, check_references, drift, fetch_configs, process_info,
-};
+use crate::inspect::{ConfigFile, check_references, drift, fetch_configs, process_info};
 use crate::plan::Step;
 use crate::plan::model::{Check, HostId, ServiceId};
 use crate::redact;
@@ -188,15 +186,7 @@ impl<T: Transport> Executor<'_, T> {
         let blocking: Vec<String> = references
             .iter()
             .filter(|r| r.status.blocks())
-            .map(|r| {
-                format!(
-                    "{}:{} {} ({})",
-                    r.file,
-                    r.line,
-                    r.host,
-                    describe_status(r.status)
-                )
-            })
+            .map(|r| format!("{}:{} {} ({})", r.file, r.line, r.host, r.status.describe()))
             .collect();
         sink.events.emit(Event::Inspected {
             index: step.index,
@@ -350,15 +340,6 @@ impl<T: Transport> Executor<'_, T> {
                 reason: redact::secrets(&failure.to_string()).into_owned(),
             }),
         }
-    }
-}
-
-fn describe_status(status: ReferenceStatus) -> &'static str {
-    match status {
-        ReferenceStatus::Ok => "ok",
-        ReferenceStatus::Unknown => "not in the inventory",
-        ReferenceStatus::Stale => "does not resolve",
-        ReferenceStatus::Dead => "does not answer",
     }
 }
 

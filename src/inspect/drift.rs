@@ -32,6 +32,22 @@ pub enum Drift {
     DeletedCode { path: String },
 }
 
+impl std::fmt::Display for Drift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Drift::ConfigNewerThanProcess { path, .. } => {
+                write!(
+                    f,
+                    "{path} changed after the process started: never loaded, the restart loads it for the first time"
+                )
+            }
+            Drift::DeletedCode { path } => {
+                write!(f, "the process runs {path}, deleted or replaced on disk")
+            }
+        }
+    }
+}
+
 const SCRIPT: &str = r#"case "$1" in
   systemd) pid=$(systemctl show -p MainPID --value "$2" 2>/dev/null) ;;
   pid_file) pid=$(cat "$2" 2>/dev/null) ;;

@@ -20,6 +20,16 @@ pub enum ReferenceStatus {
 }
 
 impl ReferenceStatus {
+    /// What the status means, as every printer and report says it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ReferenceStatus::Ok => "ok",
+            ReferenceStatus::Unknown => "not in the inventory",
+            ReferenceStatus::Stale => "does not resolve",
+            ReferenceStatus::Dead => "does not answer",
+        }
+    }
+
     /// Stale and dead references stop a restart: the service may not come back.
     pub fn blocks(self) -> bool {
         matches!(self, ReferenceStatus::Stale | ReferenceStatus::Dead)

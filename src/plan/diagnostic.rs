@@ -77,8 +77,6 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
     pub span: Option<Span>,
-    /// What the caret says, when it adds to the message.
-    pub label: Option<String>,
     pub hint: Option<String>,
 }
 
@@ -88,7 +86,6 @@ impl Diagnostic {
             severity: Severity::Error,
             message: message.into(),
             span,
-            label: None,
             hint: None,
         }
     }
@@ -105,11 +102,6 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -123,10 +115,7 @@ impl Diagnostic {
         let mut group = Group::with_title(level.primary_title(self.message.as_str()));
         match &self.span {
             Some(span) => {
-                let mut annotation = AnnotationKind::Primary.span(span.bytes.clone());
-                if let Some(label) = &self.label {
-                    annotation = annotation.label(label.as_str());
-                }
+                let annotation = AnnotationKind::Primary.span(span.bytes.clone());
                 group = group.element(
                     Snippet::source(source)
                         .path(path)

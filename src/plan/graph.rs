@@ -107,17 +107,13 @@ impl InstanceGraph {
         ig
     }
 
-    pub fn nodes_of(
+    fn nodes_of(
         &self,
         service: ServiceId,
         model: &Model,
     ) -> impl Iterator<Item = NodeIndex> + use<> {
         let first = self.first[service];
         (first..first + model.services[service].instances.len()).map(NodeIndex::new)
-    }
-
-    pub fn node(&self, r: InstanceRef) -> NodeIndex {
-        NodeIndex::new(self.first[r.service] + r.instance)
     }
 
     /// The restart order of the selected nodes: Kahn's algorithm, always taking the ready

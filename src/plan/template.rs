@@ -123,14 +123,6 @@ impl Template {
         }
     }
 
-    /// The variables this template reads, in order of appearance.
-    pub fn vars(&self) -> impl Iterator<Item = &str> {
-        self.parts.iter().filter_map(|p| match p {
-            Part::Var(name) => Some(name.as_str()),
-            _ => None,
-        })
-    }
-
     pub fn render(&self, values: &Values<'_>, context: Context) -> Result<String, RenderError> {
         let mut out = String::new();
         for part in &self.parts {

@@ -2,7 +2,7 @@
 //! event otherwise, and the closing summary (what broke, what it means, what to do).
 
 use crate::exec::{Consumer, Event, Outcome, Phase};
-use crate::inspect::{Drift, ReferenceStatus};
+use crate::inspect::ReferenceStatus;
 use crate::print::duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -277,20 +277,17 @@ impl Consumer for Progress {
                 {
                     let target = r.port.map_or(r.host.clone(), |p| format!("{}:{p}", r.host));
                     let status = match r.status {
-                        ReferenceStatus::Stale => "STALE: does not resolve from this host",
-                        ReferenceStatus::Dead => "DEAD: does not answer on its port",
-                        _ => "not in the inventory (resolves)",
+                        ReferenceStatus::Stale => {
+                            format!("STALE: {} from this host", r.status.describe())
+                        }
+                        ReferenceStatus::Dead => {
+                            format!("DEAD: {} on its port", r.status.describe())
+                        }
+                        _ => format!("{} (resolves)", r.status.describe()),
                     };
                     text.push(format!("  {}:{}  {target}  {status}", r.file, r.line));
                 }
-                for d in drift {
-                    text.push(match d {
-                        Drift::ConfigNewerThanProcess { path, .. } => {
-                            format!("  drift: {path} changed after the process started: the restart loads it for the first time")
-                        }
-                        Drift::DeletedCode { path } => format!("  drift: the running process uses {path}, deleted or replaced on disk"),
-                    });
-                }
+                text.extend(drift.iter().map(|d| format!("  drift: {d}")));
                 text.extend(
                     missing_configs
                         .iter()

@@ -1,7 +1,7 @@
 //! report.md: what a team hands to its management after the takeover audit or a restart run.
 
 use super::{Mode, Report, StepResult};
-use crate::inspect::{Drift, ReferenceStatus};
+use crate::inspect::ReferenceStatus;
 use crate::print::duration;
 use std::fmt::Write;
 use std::time::Duration;
@@ -166,15 +166,7 @@ pub fn render(r: &Report) -> String {
                 let _ = writeln!(out, "- uptime: {}", uptime(up));
             }
             for d in &step.drift {
-                let _ = match d {
-                    Drift::ConfigNewerThanProcess { path, .. } => writeln!(
-                        out,
-                        "- drift: `{path}` changed after the process started (never loaded)"
-                    ),
-                    Drift::DeletedCode { path } => {
-                        writeln!(out, "- drift: runs `{path}`, deleted or replaced on disk")
-                    }
-                };
+                let _ = writeln!(out, "- drift: {}", cell(&d.to_string()));
             }
             for m in &step.missing_configs {
                 let _ = writeln!(out, "- missing config: `{m}`");
@@ -189,10 +181,9 @@ pub fn render(r: &Report) -> String {
                 );
                 for f in &step.references {
                     let status = match f.status {
-                        ReferenceStatus::Ok => "ok",
-                        ReferenceStatus::Unknown => "not in inventory",
-                        ReferenceStatus::Stale => "**stale**: does not resolve",
-                        ReferenceStatus::Dead => "**dead**: does not answer",
+                        ReferenceStatus::Stale => format!("**stale**: {}", f.status.describe()),
+                        ReferenceStatus::Dead => format!("**dead**: {}", f.status.describe()),
+                        _ => f.status.describe().to_string(),
                     };
                     let _ = writeln!(
                         out,

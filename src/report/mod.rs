@@ -5,7 +5,7 @@
 mod markdown;
 
 use crate::exec::{Consumer, Event, Outcome, Phase};
-use crate::inspect::{Drift, ProcessInfo, ReferenceFinding, ReferenceStatus};
+use crate::inspect::{Drift, ProcessInfo, ReferenceFinding};
 use crate::journal::now_rfc3339;
 use crate::plan::Model;
 use serde::Serialize;
@@ -283,27 +283,21 @@ impl Report {
                 });
             }
             for r in s.references.iter().filter(|r| r.status.blocks()) {
-                let what = if r.status == ReferenceStatus::Stale {
-                    "does not resolve"
-                } else {
-                    "does not answer"
-                };
                 risks.push(Risk {
                     component: s.step.clone(),
-                    reason: format!("{}:{} names {} which {what}", r.file, r.line, r.host),
+                    reason: format!(
+                        "{}:{} names {} which {}",
+                        r.file,
+                        r.line,
+                        r.host,
+                        r.status.describe()
+                    ),
                 });
             }
             for d in &s.drift {
                 risks.push(Risk {
                     component: s.step.clone(),
-                    reason: match d {
-                        Drift::ConfigNewerThanProcess { path, .. } => {
-                            format!("{path} changed after the process started: never loaded")
-                        }
-                        Drift::DeletedCode { path } => {
-                            format!("runs {path}, deleted or replaced on disk")
-                        }
-                    },
+                    reason: d.to_string(),
                 });
             }
             for m in &s.missing_configs {

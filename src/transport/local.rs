@@ -18,7 +18,7 @@ pub async fn run(
         .stderr(Stdio::piped())
         .kill_on_drop(true)
         .output();
-    match tokio::time::timeout(deadline + super::KILL_GRACE * 2, child).await {
+    match tokio::time::timeout(super::backstop(deadline), child).await {
         Ok(Ok(out)) => Ok(output_of(&out)),
         Ok(Err(e)) => Err(TransportError::Spawn {
             host: host.to_string(),

@@ -66,6 +66,12 @@ pub trait Transport: Send + Sync {
 /// `timeout` sends TERM at the deadline and KILL this much later.
 pub const KILL_GRACE: Duration = Duration::from_secs(5);
 
+/// How long the controller waits for a command before giving up on the host: the deadline,
+/// the host's TERM-to-KILL grace, and as much again for the answer to travel back.
+fn backstop(deadline: Duration) -> Duration {
+    deadline + KILL_GRACE * 2
+}
+
 /// `command` as the argv that runs it under a deadline the host enforces, through `sudo -n`
 /// when asked. The command is one quoted word: nothing in it reaches a shell unquoted.
 pub fn deadline_argv(command: &str, deadline: Duration, sudo: bool) -> Vec<String> {

@@ -114,7 +114,7 @@ pub async fn run(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let running = remote.output();
-    match tokio::time::timeout(deadline + super::KILL_GRACE * 2, running).await {
+    match tokio::time::timeout(super::backstop(deadline), running).await {
         Ok(Ok(out)) => Ok(output_of(&out)),
         Ok(Err(e)) => Err(TransportError::Lost {
             host: host.to_string(),
@@ -122,7 +122,7 @@ pub async fn run(
         }),
         Err(_) => Err(TransportError::Lost {
             host: host.to_string(),
-            detail: format!("no answer within {:?}", deadline + super::KILL_GRACE * 2),
+            detail: format!("no answer within {:?}", super::backstop(deadline)),
         }),
     }
 }
