@@ -2,8 +2,12 @@
 //! (`server ntp1 iburst`), and YAML lists under a key. A key like `seeds` or `REDIS_HOST`
 //! makes bare names in its value hosts; a key like `bind` or `server_name` makes none of them.
 
+use super::tokens::byte_table;
 use rustc_hash::FxHashSet;
 use std::sync::LazyLock;
+
+/// Letters, digits, `_`, `.` and `-`: the bytes of a key.
+static KEY_BYTE: [bool; 256] = byte_table(b"_.-", true, false);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyKind {
@@ -165,7 +169,7 @@ pub fn key_value(line: &str) -> Option<KeyValue<'_>> {
     {
         return None;
     }
-    while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'.' | b'-')) {
+    while i < b.len() && KEY_BYTE[b[i] as usize] {
         i += 1;
     }
     let key = &line[start..i];
@@ -199,7 +203,12 @@ pub fn list_item(line: &str) -> Option<(usize, usize)> {
     (rest.len() != value.len() || value.is_empty()).then_some((indent, line.len() - value.len()))
 }
 
-pub fn is_comment(line: &str) -> bool {
-    let t = line.trim_start();
-    t.starts_with('#') || t.starts_with(';') || t.starts_with("//") || t.starts_with("<!--")
+/// A line with nothing to read: blank, or a comment in one of the usual syntaxes.
+pub fn is_blank_or_comment(line: &str) -> bool {
+    let b = line.as_bytes();
+    let Some(first) = b.iter().position(|c| !c.is_ascii_whitespace()) else {
+        return true;
+    };
+    let t = &b[first..];
+    matches!(t[0], b'#' | b';') || t.starts_with(b"//") || t.starts_with(b"<!--")
 }

@@ -3,10 +3,13 @@
 
 use super::Reference;
 use super::context::{self, KeyKind};
-use super::tokens::{default_port, is_fqdn, is_hostname, is_netmask, is_wildcard, parse_ip, port};
+use super::tokens::{
+    byte_table, default_port, is_fqdn, is_hostname, names_no_host, parse_ip, port,
+};
 use crate::redact::{self, contains_ignore_case};
 use regex::Regex;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 /// What the plan adds per service: hosts to ignore, and patterns (regexes with a named group
@@ -21,17 +24,6 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("valid regex")
 }
 
-static BRACKETED: LazyLock<Regex> = LazyLock::new(|| re(r"\[([0-9A-Za-z.:\-%]+)\](?::(\d{1,5}))?"));
-static RSYSLOG: LazyLock<Regex> =
-    LazyLock::new(|| re(r"@@?(?:\([a-z0-9,]*\))?([A-Za-z0-9.\-]+)(?::(\d{1,5}))?"));
-static CONNINFO_HOST: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b(?:host|hostaddr)\s*=\s*['\x22]?([^\s'\x22;&]+)"));
-static CONNINFO_PORT: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bport\s*=\s*['\x22]?([\d,]+)"));
-static REDIS: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)^\s*(?:replicaof|slaveof|sentinel\s+(?:monitor|known-replica|known-slave|known-sentinel)\s+\S+)\s+(\S+)\s+(\d{1,5})\b",
-    )
-});
 static IPV6: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:%[a-z0-9]+)?"));
 static NGINX_UPSTREAM: LazyLock<Regex> =
@@ -45,8 +37,8 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     let mut list_under: Option<usize> = None;
     // Reused from line to line: most lines claim something, and an allocation per line shows.
     let mut claimed: Vec<bool> = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if context::is_comment(line) || line.trim().is_empty() {
+    for (n, line) in lines(text).enumerate() {
+        if context::is_blank_or_comment(line) {
             continue;
         }
         claimed.clear();
@@ -109,9 +101,25 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     found
 }
 
+/// `str::lines` with a SIMD newline search: config lines are short, and the per-line cost shows.
+fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .chain(std::iter::once(text.len()))
+        .filter_map(move |end| {
+            let line = &text[start.min(end)..end];
+            let last = end == text.len();
+            start = end + 1;
+            if last && line.is_empty() {
+                return None;
+            }
+            Some(line.strip_suffix('\r').unwrap_or(line))
+        })
+}
+
 /// Names of nginx `upstream NAME {` blocks; found from each occurrence of the word, so that a
 /// text without it costs one substring search.
-fn nginx_upstreams(text: &str) -> HashSet<&str> {
+fn nginx_upstreams(text: &str) -> FxHashSet<&str> {
     text.match_indices("upstream")
         .filter_map(|(at, _)| {
             let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -148,7 +156,13 @@ impl Features {
     fn of(line: &str) -> Features {
         let mut f = Features::default();
         let b = line.as_bytes();
+        let mut seen = 0;
         for (i, &c) in b.iter().enumerate() {
+            let class = CLASS[c as usize];
+            seen |= class;
+            if class & (DOT | COLON) == 0 {
+                continue;
+            }
             let next = b.get(i + 1).copied().unwrap_or(0);
             match c {
                 b'.' if next.is_ascii_alphabetic() => f.dot_letter = true,
@@ -162,15 +176,32 @@ impl Features {
                         _ => {}
                     }
                 }
-                b'@' => f.at = true,
-                b'[' => f.bracket = true,
-                b'=' => f.equals = true,
                 _ => {}
             }
         }
+        f.at = seen & AT != 0;
+        f.bracket = seen & BRACKET != 0;
+        f.equals = seen & EQUALS != 0;
         f
     }
 }
+
+const DOT: u8 = 1;
+const COLON: u8 = 2;
+const AT: u8 = 4;
+const BRACKET: u8 = 8;
+const EQUALS: u8 = 16;
+
+/// The bytes `Features` looks at, as bit flags: one load and one test for every other byte.
+static CLASS: [u8; 256] = {
+    let mut table = [0; 256];
+    table[b'.' as usize] = DOT;
+    table[b':' as usize] = COLON;
+    table[b'@' as usize] = AT;
+    table[b'[' as usize] = BRACKET;
+    table[b'=' as usize] = EQUALS;
+    table
+};
 
 /// An ignore entry: an exact host, or `*.domain` / `prefix*`.
 fn ignored(pattern: &str, host: &str) -> bool {
@@ -182,26 +213,10 @@ fn ignored(pattern: &str, host: &str) -> bool {
     }
 }
 
-/// A byte class as a table: the hot loops test one byte at a time.
-const fn byte_table(extra: &[u8], alphanumeric: bool, whitespace: bool) -> [bool; 256] {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] =
-            (alphanumeric && c.is_ascii_alphanumeric()) || (whitespace && c.is_ascii_whitespace());
-        b += 1;
-    }
-    let mut i = 0;
-    while i < extra.len() {
-        table[extra[i] as usize] = true;
-        i += 1;
-    }
-    table
-}
-
 /// Letters, digits, `.` and `-`: the bytes of a host name.
 static WORD_BYTE: [bool; 256] = byte_table(b".-", true, false);
+/// What may stand between brackets around an address: `[2001:db8::1%eth0]`, `[mx.example.com]`.
+static BRACKETED_BYTE: [bool; 256] = byte_table(b".:-%", true, false);
 /// What ends a URL's authority.
 static AUTHORITY_END: [bool; 256] = byte_table(b"'\"<>(){}/?#;", false, true);
 /// What ends a whole URL, as shown in a reference's text.
@@ -228,7 +243,7 @@ struct Line<'a> {
     chars: Option<Vec<u32>>,
     found: &'a mut Vec<Reference>,
     options: &'a ScanOptions,
-    upstreams: &'a HashSet<&'a str>,
+    upstreams: &'a FxHashSet<&'a str>,
 }
 
 impl Line<'_> {
@@ -289,11 +304,11 @@ impl Line<'_> {
             .strip_prefix('[')
             .and_then(|h| h.strip_suffix(']'))
             .unwrap_or(host);
-        if host.is_empty() || is_wildcard(host) || is_netmask(host) || self.upstreams.contains(host)
-        {
-            return;
-        }
-        if parse_ip(host).is_none() && !is_hostname(host) {
+        let names_a_host = match parse_ip(host) {
+            Some(ip) => !names_no_host(ip),
+            None => is_hostname(host) && !self.upstreams.contains(host),
+        };
+        if !names_a_host {
             return;
         }
         // Lines name a handful of hosts; a pathological one with thousands costs a scan each,
@@ -369,81 +384,145 @@ impl Line<'_> {
 
     /// `[mail.example.com]:587` (Postfix) and `[2001:db8::1]:5432`.
     fn bracketed(&mut self, features: &Features) {
-        if !features.bracket || !bracketed_address_possible(self.text) {
+        if !features.bracket {
             return;
         }
-        for caps in BRACKETED.captures_iter(self.text) {
-            let whole = caps.get(0).expect("match");
-            let inner = &caps[1];
-            let plausible =
-                parse_ip(inner).is_some() || (inner.contains('.') && is_hostname(inner));
-            if !plausible || !self.free(whole.start(), whole.end()) {
+        let text = self.text;
+        let b = text.as_bytes();
+        for open in memchr::memchr_iter(b'[', b) {
+            let close = open
+                + 1
+                + b[open + 1..]
+                    .iter()
+                    .take_while(|c| BRACKETED_BYTE[**c as usize])
+                    .count();
+            if close == open + 1 || b.get(close) != Some(&b']') {
                 continue;
             }
-            let port = caps.get(2).and_then(|p| port(p.as_str()));
-            self.claim(whole.start(), whole.end());
-            self.add(inner, port, whole.start(), whole.end());
+            let inner = &text[open + 1..close];
+            let plausible =
+                parse_ip(inner).is_some() || (inner.contains('.') && is_hostname(inner));
+            let (port, end) = self.port_after(close + 1).unwrap_or((None, close + 1));
+            if !plausible || !self.free(open, end) {
+                continue;
+            }
+            self.claim(open, end);
+            self.add(inner, port, open, end);
         }
     }
 
-    /// rsyslog forwarding: `*.* @@logs.example.com:514` (TCP), `@host` (UDP).
+    /// rsyslog forwarding: `*.* @@logs.example.com:514` (TCP), `@host` (UDP), `@@(o)host`.
     fn rsyslog(&mut self, features: &Features) {
-        let b = self.text.as_bytes();
-        let at_word_start = |i: usize| b[i] == b'@' && (i == 0 || b[i - 1].is_ascii_whitespace());
-        if !features.at || !(0..b.len()).any(at_word_start) {
+        if !features.at {
             return;
         }
-        for caps in RSYSLOG.captures_iter(self.text) {
-            let whole = caps.get(0).expect("match");
-            let at_word_start = self
-                .before(whole.start())
-                .is_none_or(|b| b.is_ascii_whitespace());
-            if !at_word_start || !self.free(whole.start(), whole.end()) {
+        let text = self.text;
+        let b = text.as_bytes();
+        for at in memchr::memchr_iter(b'@', b) {
+            if at > 0 && !b[at - 1].is_ascii_whitespace() {
                 continue;
             }
-            let port = caps.get(2).and_then(|p| port(p.as_str())).or(Some(514));
-            self.claim(whole.start(), whole.end());
-            self.add(&caps[1], port, whole.start(), whole.end());
+            let mut host = at + 1 + usize::from(b.get(at + 1) == Some(&b'@'));
+            if b.get(host) == Some(&b'(') {
+                let options = b[host + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || **c == b',')
+                    .count();
+                if b.get(host + 1 + options) != Some(&b')') {
+                    continue;
+                }
+                host += options + 2;
+            }
+            let host_end = host
+                + b[host..]
+                    .iter()
+                    .take_while(|c| WORD_BYTE[**c as usize])
+                    .count();
+            if host_end == host {
+                continue;
+            }
+            let (port, end) = self.port_after(host_end).unwrap_or((None, host_end));
+            if !self.free(at, end) {
+                continue;
+            }
+            self.claim(at, end);
+            self.add(&text[host..host_end], port.or(Some(514)), at, end);
         }
     }
 
     /// libpq conninfo: `host=db-01,db-02 port=5432,5433 user=x password=y`.
     fn conninfo(&mut self, features: &Features) {
-        if !features.equals || !conninfo_host_possible(self.text) {
+        if !features.equals {
             return;
         }
-        let ports: Vec<Option<u16>> = CONNINFO_PORT
-            .captures(self.text)
-            .map(|c| c[1].split(',').map(port).collect())
+        let text = self.text;
+        let is_host =
+            |key: &str| key.eq_ignore_ascii_case("host") || key.eq_ignore_ascii_case("hostaddr");
+        let mut hosts = conninfo_pairs(text)
+            .filter(|(key, _)| is_host(&text[key.clone()]))
+            .peekable();
+        if hosts.peek().is_none() {
+            return;
+        }
+        let ports: Vec<Option<u16>> = conninfo_pairs(text)
+            .filter(|(key, _)| text[key.clone()].eq_ignore_ascii_case("port"))
+            .find_map(|(_, value)| {
+                let value = &text[value];
+                let digits = value
+                    .bytes()
+                    .take_while(|b| b.is_ascii_digit() || *b == b',')
+                    .count();
+                (digits > 0).then(|| value[..digits].split(',').map(port).collect())
+            })
             .unwrap_or_default();
-        for caps in CONNINFO_HOST.captures_iter(self.text) {
-            let (whole, value) = (caps.get(0).expect("match"), caps.get(1).expect("group"));
-            if !self.free(whole.start(), whole.end()) || value.as_str().contains("://") {
+        for (key, value) in hosts {
+            let (start, end) = (key.start, value.end);
+            let value = &text[value];
+            if !self.free(start, end) || value.contains("://") {
                 continue;
             }
-            self.claim(whole.start(), whole.end());
-            for (i, host) in value.as_str().split(',').enumerate() {
+            self.claim(start, end);
+            for (i, host) in value.split(',').enumerate() {
                 let (host, explicit) = split_port(host);
                 let port = explicit.or_else(|| ports.get(i).or(ports.first()).copied().flatten());
-                self.add(host, port, whole.start(), whole.end());
+                self.add(host, port, start, end);
             }
         }
     }
 
     /// Redis `replicaof HOST PORT` and Sentinel `sentinel monitor NAME HOST PORT QUORUM`.
     fn redis(&mut self) {
-        let t = self.text.trim_start().as_bytes();
-        let starts =
-            |word: &[u8]| t.len() > word.len() && t[..word.len()].eq_ignore_ascii_case(word);
-        if !(starts(b"replicaof") || starts(b"slaveof") || starts(b"sentinel")) {
+        let text = self.text;
+        let mut words = text.split_ascii_whitespace();
+        let is = |word: Option<&str>, names: &[&str]| {
+            word.is_some_and(|w| names.iter().any(|n| w.eq_ignore_ascii_case(n)))
+        };
+        let first = words.next();
+        if is(first, &["sentinel"]) {
+            let second = words.next();
+            let subcommands = ["monitor", "known-replica", "known-slave", "known-sentinel"];
+            if !is(second, &subcommands) || words.next().is_none() {
+                return;
+            }
+        } else if !is(first, &["replicaof", "slaveof"]) {
             return;
         }
-        if let Some(caps) = REDIS.captures(self.text) {
-            let (host, p) = (caps.get(1).expect("host"), caps.get(2).expect("port"));
-            if self.free(host.start(), p.end()) {
-                self.claim(host.start(), p.end());
-                self.add(host.as_str(), port(p.as_str()), host.start(), p.end());
-            }
+        let (Some(host), Some(port_word)) = (words.next(), words.next()) else {
+            return;
+        };
+        let digits = port_word.bytes().take_while(u8::is_ascii_digit).count();
+        let glued = port_word
+            .as_bytes()
+            .get(digits)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
+        if !(1..=5).contains(&digits) || glued {
+            return;
+        }
+        let start = offset_in(text, host);
+        let end = offset_in(text, port_word) + digits;
+        if self.free(start, end) {
+            self.claim(start, end);
+            self.add(host, port(&port_word[..digits]), start, end);
         }
     }
 
@@ -599,49 +678,42 @@ impl Line<'_> {
     }
 }
 
-/// Whether `host=` or `hostaddr =` stands as a word somewhere in the line (not `SMTP_HOST=`,
-/// which the key rules handle): the cheap test before the conninfo regexes.
-fn conninfo_host_possible(text: &str) -> bool {
+/// The `key = value` pairs of a conninfo string: where each key (a whole word) and its value
+/// (without quotes) are. Found from each `=`, which most lines have few of.
+fn conninfo_pairs(text: &str) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + '_ {
     let b = text.as_bytes();
-    (0..b.len().saturating_sub(4)).any(|i| {
-        b[i] | 0x20 == b'h'
-            && b[i..i + 4].eq_ignore_ascii_case(b"host")
-            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
-            && {
-                let mut j = i + 4;
-                if b.len() >= j + 4 && b[j..j + 4].eq_ignore_ascii_case(b"addr") {
-                    j += 4;
-                }
-                while j < b.len() && b[j] == b' ' {
-                    j += 1;
-                }
-                b.get(j) == Some(&b'=')
-            }
+    memchr::memchr_iter(b'=', b).filter_map(move |equals| {
+        let key_end = b[..equals]
+            .iter()
+            .rposition(|c| !c.is_ascii_whitespace())
+            .map_or(0, |i| i + 1);
+        let key_start = b[..key_end]
+            .iter()
+            .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+            .map_or(0, |i| i + 1);
+        let mut start = equals + 1;
+        while b.get(start).is_some_and(u8::is_ascii_whitespace) {
+            start += 1;
+        }
+        if matches!(b.get(start), Some(b'\'' | b'"')) {
+            start += 1;
+        }
+        let len = b[start..]
+            .iter()
+            .position(|c| c.is_ascii_whitespace() || matches!(c, b'\'' | b'"' | b';' | b'&'))
+            .unwrap_or(b.len() - start);
+        (key_start < key_end && len > 0).then(|| (key_start..key_end, start..start + len))
     })
 }
 
-/// Whether some `[...]` holds something address-like (a dot or a colon, no space or quote):
-/// INI section headers and YAML flow lists do not.
-fn bracketed_address_possible(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| {
-        c == b'[' && {
-            let inner = b[i + 1..].iter().take_while(|&&c| {
-                c.is_ascii_alphanumeric() || matches!(c, b'.' | b':' | b'-' | b'%')
-            });
-            let (mut len, mut dotted) = (0, false);
-            for &c in inner {
-                len += 1;
-                dotted |= c == b'.' || c == b':';
-            }
-            dotted && b.get(i + 1 + len) == Some(&b']')
-        }
-    })
+/// Where `part`, a slice of `text`, starts in it.
+fn offset_in(text: &str, part: &str) -> usize {
+    part.as_ptr() as usize - text.as_ptr() as usize
 }
 
 /// Every `scheme://authority` in a line: where the scheme starts, and the authority's range
 /// (user info, hosts and ports, up to the path). Hand-written: URLs are everywhere in configs.
-pub fn url_authorities(text: &str) -> impl Iterator<Item = (usize, std::ops::Range<usize>)> + '_ {
+pub fn url_authorities(text: &str) -> impl Iterator<Item = (usize, Range<usize>)> + '_ {
     let b = text.as_bytes();
     text.match_indices("://").filter_map(move |(at, _)| {
         let scheme_start = b[..at]

@@ -2,7 +2,7 @@
 //! hosts (wildcards, file names, Java names).
 
 use rustc_hash::FxHashSet;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::LazyLock;
 
 /// Top-level domains that mark a bare dotted word as a host name. File extensions that are also
@@ -90,47 +90,86 @@ const NOT_HOSTS: &[&str] = &[
     "required", "optional", "unix", "file", "tcp", "udp", "http", "https",
 ];
 
-pub fn is_label(label: &str) -> bool {
-    let b = label.as_bytes();
-    !b.is_empty()
-        && b.len() <= 63
-        && b[0].is_ascii_alphanumeric()
-        && b[b.len() - 1].is_ascii_alphanumeric()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
-}
-
 /// A syntactically valid DNS name with at least one letter (all digits is a number, or an IP).
+/// One pass over the bytes: it runs on every candidate word of every line.
 pub fn is_hostname(name: &str) -> bool {
     let name = name.strip_suffix('.').unwrap_or(name);
-    !name.is_empty()
-        && name.len() <= 253
-        && name.split('.').all(is_label)
-        && name.bytes().any(|c| c.is_ascii_alphabetic())
-        && !NOT_HOSTS.iter().any(|w| w.eq_ignore_ascii_case(name))
+    let b = name.as_bytes();
+    if b.is_empty() || b.len() > 253 {
+        return false;
+    }
+    let (mut label_len, mut letter, mut previous) = (0, false, b'.');
+    for &c in b {
+        match c {
+            b'.' => {
+                // A label neither empty nor ending in a hyphen.
+                if label_len == 0 || previous == b'-' {
+                    return false;
+                }
+                label_len = 0;
+            }
+            b'-' if label_len == 0 => return false,
+            b'-' | b'0'..=b'9' => label_len += 1,
+            b'a'..=b'z' | b'A'..=b'Z' => {
+                label_len += 1;
+                letter = true;
+            }
+            _ => return false,
+        }
+        if label_len > 63 {
+            return false;
+        }
+        previous = c;
+    }
+    letter
+        && label_len > 0
+        && previous != b'-'
+        && !(b.len() <= 8 && NOT_HOSTS.iter().any(|w| w.eq_ignore_ascii_case(name)))
 }
 
 /// A dotted lower-case name ending in a known top-level domain: a host even without context.
 pub fn is_fqdn(name: &str) -> bool {
     let name = name.strip_suffix('.').unwrap_or(name);
-    let Some((first, _)) = name.split_once('.') else {
+    let (Some((first, _)), Some((_, last))) = (name.split_once('.'), name.rsplit_once('.')) else {
         return false;
     };
-    let (_, last) = name.rsplit_once('.').unwrap_or(("", name));
-    let count = name.bytes().filter(|b| *b == b'.').count() + 1;
+    let labels = memchr::memchr_iter(b'.', name.as_bytes()).count() + 1;
     is_tld(last)
         && !name.bytes().any(|c| c.is_ascii_uppercase())
         && is_hostname(name)
         // Reversed Java packages (`org.apache.x.Y`, `com.example.app`) are names, not hosts.
-        && !(count >= 3 && matches!(first, "org" | "com" | "net" | "java" | "javax" | "io" | "sun"))
+        && !(labels >= 3 && matches!(first, "org" | "com" | "net" | "java" | "javax" | "io" | "sun"))
 }
 
-pub fn parse_ip(text: &str) -> Option<std::net::IpAddr> {
-    let inner = text.trim_start_matches('[').trim_end_matches(']');
+/// A byte class as a table: the hot loops test one byte at a time.
+pub const fn byte_table(extra: &[u8], alphanumeric: bool, whitespace: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] =
+            (alphanumeric && c.is_ascii_alphanumeric()) || (whitespace && c.is_ascii_whitespace());
+        b += 1;
+    }
+    let mut i = 0;
+    while i < extra.len() {
+        table[extra[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+pub fn parse_ip(text: &str) -> Option<IpAddr> {
+    let inner = text.strip_prefix('[').unwrap_or(text);
+    let inner = inner.strip_suffix(']').unwrap_or(inner);
     // Host names are the common case: neither an IPv4 (digit first) nor an IPv6 (a colon).
-    if !inner.as_bytes().first().is_some_and(u8::is_ascii_digit) && !inner.contains(':') {
+    let b = inner.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_digit) && memchr::memchr(b':', b).is_none() {
         return None;
     }
-    let inner = inner.split('%').next().unwrap_or(inner);
+    let inner = inner
+        .split_once('%')
+        .map_or(inner, |(address, _zone)| address);
     inner
         .parse::<Ipv4Addr>()
         .map(Into::into)
@@ -138,22 +177,18 @@ pub fn parse_ip(text: &str) -> Option<std::net::IpAddr> {
         .ok()
 }
 
-/// Binds to every address, not references to one host.
-pub fn is_wildcard(host: &str) -> bool {
-    matches!(
-        host,
-        "*" | "0" | "0.0.0.0" | "::" | "[::]" | "::0" | "[::0]"
-    ) || parse_ip(host).is_some_and(|ip| {
-        ip.is_unspecified() || matches!(ip, std::net::IpAddr::V4(v4) if v4.is_broadcast())
-    })
-}
-
-/// A netmask (`255.255.255.0`) is an IP literal but names no host.
-pub fn is_netmask(host: &str) -> bool {
-    host.parse::<Ipv4Addr>().is_ok_and(|ip| {
-        let bits = u32::from(ip);
-        ip.octets()[0] == 255 && bits.leading_ones() + bits.trailing_zeros() == 32
-    })
+/// An address that names no host to reach: a wildcard bind (`0.0.0.0`, `::`), the broadcast
+/// address, or a netmask (`255.255.255.0`).
+pub fn names_no_host(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let bits = u32::from(v4);
+            let netmask =
+                v4.octets()[0] == 255 && bits.leading_ones() + bits.trailing_zeros() == 32;
+            v4.is_unspecified() || netmask
+        }
+        IpAddr::V6(v6) => v6.is_unspecified(),
+    }
 }
 
 pub fn port(text: &str) -> Option<u16> {
@@ -201,9 +236,21 @@ mod tests {
         assert!(!is_fqdn("1.2.3"));
         assert!(is_fqdn("ntp1.example.com"));
         assert!(is_fqdn("db-01.prod.internal"));
-        assert!(is_wildcard("0.0.0.0"));
-        assert!(is_wildcard("[::]"));
-        assert!(is_netmask("255.255.255.0"));
-        assert!(!is_netmask("255.1.2.3"));
+        let no_host = |text| parse_ip(text).is_some_and(names_no_host);
+        assert!(no_host("0.0.0.0"));
+        assert!(no_host("[::]"));
+        assert!(no_host("255.255.255.255"));
+        assert!(no_host("255.255.255.0"));
+        assert!(!no_host("255.1.2.3"));
+        assert!(!no_host("10.0.0.1"));
+        assert!(is_hostname("db-01.prod"));
+        assert!(is_hostname("a"));
+        assert!(!is_hostname("-db"));
+        assert!(!is_hostname("db-"));
+        assert!(!is_hostname("db..prod"));
+        assert!(!is_hostname("10.0.0.1"));
+        assert!(!is_hostname("on"));
+        assert!(!is_hostname("db_01"));
+        assert!(!is_hostname(&"a".repeat(64)));
     }
 }
