@@ -15,7 +15,7 @@ static KEY_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
 /// `text` with every URL credential and `password=value` pair masked.
 pub fn secrets(text: &str) -> Cow<'_, str> {
     // Most text holds no secret at all; the regexes run only where one could be.
-    let credential_url = text.contains("://") && text.contains('@');
+    let credential_url = memchr::memchr(b'@', text.as_bytes()).is_some() && text.contains("://");
     let key_value = may_hold_key_secret(text);
     if !credential_url && !key_value {
         return Cow::Borrowed(text);
@@ -57,7 +57,7 @@ fn url_credentials(text: &str) -> String {
 }
 
 /// Whether some `=` or `:` follows a word that ends like a secret's key (`password`, `db_pwd`,
-/// `api_token`): one pass, looking back a few bytes from each separator.
+/// `api_token`): looks back a few bytes from each separator. It runs on every reference found.
 fn may_hold_key_secret(text: &str) -> bool {
     const ENDINGS: [&[u8]; 8] = [
         b"password",
@@ -70,28 +70,19 @@ fn may_hold_key_secret(text: &str) -> bool {
         b"apikey",
     ];
     let b = text.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| {
-        if c != b'=' && c != b':' {
-            return false;
-        }
-        let key_end = b[..i]
+    memchr::memchr2_iter(b'=', b':', b).any(|separator| {
+        let key_end = b[..separator]
             .iter()
             .rposition(|c| !c.is_ascii_whitespace())
             .map_or(0, |p| p + 1);
         let key = &b[key_end.saturating_sub(8)..key_end];
-        ENDINGS
-            .iter()
-            .any(|e| key.len() >= e.len() && key[key.len() - e.len()..].eq_ignore_ascii_case(e))
+        // The last letters of the endings: most keys are ruled out by that one byte.
+        key.last()
+            .is_some_and(|c| matches!(c | 0x20, b'd' | b't' | b'n' | b'y' | b'h'))
+            && ENDINGS
+                .iter()
+                .any(|e| key.len() >= e.len() && key[key.len() - e.len()..].eq_ignore_ascii_case(e))
     })
-}
-
-/// `needle` is lower case. A first-byte test before each comparison keeps this near a byte a
-/// cycle: it runs on most lines the reference scanner reads.
-pub(crate) fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    h.len() >= n.len()
-        && (0..=h.len() - n.len())
-            .any(|i| h[i].to_ascii_lowercase() == n[0] && h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// A reqwest error without its URL (which may carry credentials).

@@ -3,8 +3,6 @@
 //! makes bare names in its value hosts; a key like `bind` or `server_name` makes none of them.
 
 use super::tokens::byte_table;
-use rustc_hash::FxHashSet;
-use std::sync::LazyLock;
 
 /// Letters, digits, `_`, `.` and `-`: the bytes of a key.
 static KEY_BYTE: [bool; 256] = byte_table(b"_.-", true, false);
@@ -13,13 +11,14 @@ static KEY_BYTE: [bool; 256] = byte_table(b"_.-", true, false);
 pub enum KeyKind {
     /// Its value names hosts, even bare single words.
     Hosts,
-    /// Its value is this host's own name or a bind address: nothing in it is a reference.
-    Own,
+    /// Its value names no other host: this host's own name, a bind address, a version
+    /// (`1.2.3.4`) or an image (`redis:7`). Nothing in it is a reference.
+    NoHosts,
     Other,
 }
 
-/// Runs on every line with a key: the key is lowered into a stack buffer and looked up in
-/// sets with a fast hash, not compared against each word of the lists.
+/// Runs on every line with a key: the key is lowered into a stack buffer and matched as bytes,
+/// which compiles to a few length and word comparisons.
 pub fn classify(key: &str) -> KeyKind {
     let mut buf = [0u8; 64];
     let Some(lower) = buf.get_mut(..key.len()) else {
@@ -27,14 +26,14 @@ pub fn classify(key: &str) -> KeyKind {
     };
     lower.copy_from_slice(key.as_bytes());
     lower.make_ascii_lowercase();
-    if OWN_KEYS.contains(&*lower) {
-        return KeyKind::Own;
+    if names_no_hosts(lower) {
+        return KeyKind::NoHosts;
     }
     let last = lower
-        .rsplit(|b| matches!(b, b'.' | b'_' | b'-'))
-        .next()
-        .unwrap_or(lower);
-    if HOST_KEYS.contains(last) {
+        .iter()
+        .rposition(|b| matches!(b, b'.' | b'_' | b'-'))
+        .map_or(&*lower, |i| &lower[i + 1..]);
+    if names_hosts(last) {
         KeyKind::Hosts
     } else {
         KeyKind::Other
@@ -42,94 +41,92 @@ pub fn classify(key: &str) -> KeyKind {
 }
 
 /// Last segments of keys whose values name other hosts.
-static HOST_KEYS: LazyLock<FxHashSet<&[u8]>> = LazyLock::new(|| {
-    [
-        "host",
-        "hosts",
-        "hostaddr",
-        "server",
-        "servers",
-        "address",
-        "addresses",
-        "addr",
-        "seeds",
-        "seed",
-        "relayhost",
-        "upstream",
-        "upstreams",
-        "master",
-        "primary",
-        "replicaof",
-        "slaveof",
-        "brokers",
-        "broker",
-        "endpoint",
-        "endpoints",
-        "target",
-        "targets",
-        "peer",
-        "peers",
-        "connect",
-        "url",
-        "urls",
-        "uri",
-        "dsn",
-        "zookeeper",
-        "gateway",
-        "proxy",
-        "nameserver",
-        "nameservers",
-        "smarthost",
-        "mailhu",
-        "pool",
-        "remote",
-    ]
-    .into_iter()
-    .map(str::as_bytes)
-    .collect()
-});
+fn names_hosts(last_segment: &[u8]) -> bool {
+    matches!(
+        last_segment,
+        b"host"
+            | b"hosts"
+            | b"hostaddr"
+            | b"server"
+            | b"servers"
+            | b"address"
+            | b"addresses"
+            | b"addr"
+            | b"seeds"
+            | b"seed"
+            | b"relayhost"
+            | b"upstream"
+            | b"upstreams"
+            | b"master"
+            | b"primary"
+            | b"replicaof"
+            | b"slaveof"
+            | b"brokers"
+            | b"broker"
+            | b"endpoint"
+            | b"endpoints"
+            | b"target"
+            | b"targets"
+            | b"peer"
+            | b"peers"
+            | b"connect"
+            | b"url"
+            | b"urls"
+            | b"uri"
+            | b"dsn"
+            | b"zookeeper"
+            | b"gateway"
+            | b"proxy"
+            | b"nameserver"
+            | b"nameservers"
+            | b"smarthost"
+            | b"mailhub"
+            | b"pool"
+            | b"remote"
+    )
+}
 
-/// Whole keys that name this host itself, or where it listens.
-static OWN_KEYS: LazyLock<FxHashSet<&[u8]>> = LazyLock::new(|| {
-    [
-        "bind",
-        "bind-address",
-        "bind_address",
-        "bindaddress",
-        "listen",
-        "listen_addresses",
-        "listen-address",
-        "listen_address",
-        "listeners",
-        "network.host",
-        "http.host",
-        "transport.host",
-        "server_name",
-        "servername",
-        "hostname",
-        "myhostname",
-        "mydomain",
-        "myorigin",
-        "mydestination",
-        "node.name",
-        "cluster.name",
-        "cluster.initial_master_nodes",
-        "initial_master_nodes",
-        "mynetworks",
-        "inet_interfaces",
-        "allow",
-        "deny",
-        "ignoreip",
-        "wsrep_node_name",
-        "wsrep_cluster_name",
-        "advertise",
-        "interface",
-        "interfaces",
-    ]
-    .into_iter()
-    .map(str::as_bytes)
-    .collect()
-});
+/// Whole keys that name this host itself or where it listens, and keys whose dotted values are
+/// versions or image names.
+fn names_no_hosts(key: &[u8]) -> bool {
+    matches!(
+        key,
+        b"bind"
+            | b"bind-address"
+            | b"bind_address"
+            | b"bindaddress"
+            | b"listen"
+            | b"listen_addresses"
+            | b"listen-address"
+            | b"listen_address"
+            | b"listeners"
+            | b"network.host"
+            | b"http.host"
+            | b"transport.host"
+            | b"server_name"
+            | b"servername"
+            | b"hostname"
+            | b"myhostname"
+            | b"mydomain"
+            | b"myorigin"
+            | b"mydestination"
+            | b"node.name"
+            | b"cluster.name"
+            | b"cluster.initial_master_nodes"
+            | b"initial_master_nodes"
+            | b"mynetworks"
+            | b"inet_interfaces"
+            | b"allow"
+            | b"deny"
+            | b"ignoreip"
+            | b"wsrep_node_name"
+            | b"wsrep_cluster_name"
+            | b"advertise"
+            | b"interface"
+            | b"interfaces"
+            | b"image"
+    ) || key.windows(7).any(|w| w == b"version")
+}
 
 /// A line split at its key: `value_start` is the byte offset of the value in the line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use super::context::{self, KeyKind};
 use super::tokens::{
     byte_table, default_port, is_fqdn, is_hostname, names_no_host, parse_ip, port,
 };
-use crate::redact::{self, contains_ignore_case};
+use crate::redact;
 use regex::Regex;
 use rustc_hash::FxHashSet;
 use std::ops::Range;
@@ -67,7 +67,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         }
         let kv = context::key_value(line);
         let kind = kv.map_or(KeyKind::Other, |kv| context::classify(kv.key));
-        if kind == KeyKind::Own || kv.is_some_and(|kv| is_not_a_host_key(kv.key)) {
+        if kind == KeyKind::NoHosts {
             continue;
         }
         l.urls(&features);
@@ -118,10 +118,10 @@ fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
 }
 
 /// Names of nginx `upstream NAME {` blocks; found from each occurrence of the word, so that a
-/// text without it costs one substring search.
+/// text without it costs one SIMD substring search.
 fn nginx_upstreams(text: &str) -> FxHashSet<&str> {
-    text.match_indices("upstream")
-        .filter_map(|(at, _)| {
+    memchr::memmem::find_iter(text.as_bytes(), "upstream")
+        .filter_map(|at| {
             let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
             let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
             NGINX_UPSTREAM
@@ -130,11 +130,6 @@ fn nginx_upstreams(text: &str) -> FxHashSet<&str> {
                 .map(|m| m.as_str())
         })
         .collect()
-}
-
-/// `version: 1.2.3.4` and `image: redis:7` name no host.
-fn is_not_a_host_key(key: &str) -> bool {
-    contains_ignore_case(key, "version") || key.eq_ignore_ascii_case("image")
 }
 
 /// What one pass over a line's bytes tells about which forms can occur in it at all: most
@@ -456,16 +451,11 @@ impl Line<'_> {
             return;
         }
         let text = self.text;
-        let is_host =
-            |key: &str| key.eq_ignore_ascii_case("host") || key.eq_ignore_ascii_case("hostaddr");
-        let mut hosts = conninfo_pairs(text)
-            .filter(|(key, _)| is_host(&text[key.clone()]))
-            .peekable();
+        let mut hosts = conninfo_values(text, &["host", "hostaddr"]).peekable();
         if hosts.peek().is_none() {
             return;
         }
-        let ports: Vec<Option<u16>> = conninfo_pairs(text)
-            .filter(|(key, _)| text[key.clone()].eq_ignore_ascii_case("port"))
+        let ports: Vec<Option<u16>> = conninfo_values(text, &["port"])
             .find_map(|(_, value)| {
                 let value = &text[value];
                 let digits = value
@@ -475,8 +465,8 @@ impl Line<'_> {
                 (digits > 0).then(|| value[..digits].split(',').map(port).collect())
             })
             .unwrap_or_default();
-        for (key, value) in hosts {
-            let (start, end) = (key.start, value.end);
+        for (start, value) in hosts {
+            let end = value.end;
             let value = &text[value];
             if !self.free(start, end) || value.contains("://") {
                 continue;
@@ -678,9 +668,9 @@ impl Line<'_> {
     }
 }
 
-/// The `key = value` pairs of a conninfo string: where each key (a whole word) and its value
-/// (without quotes) are. Found from each `=`, which most lines have few of.
-fn conninfo_pairs(text: &str) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + '_ {
+/// The keys of a conninfo string's `key = value` pairs (each a whole word), and where their
+/// `=` is. Found from each `=`, which most lines have few of.
+fn conninfo_keys(text: &str) -> impl Iterator<Item = (Range<usize>, usize)> + '_ {
     let b = text.as_bytes();
     memchr::memchr_iter(b'=', b).filter_map(move |equals| {
         let key_end = b[..equals]
@@ -691,19 +681,39 @@ fn conninfo_pairs(text: &str) -> impl Iterator<Item = (Range<usize>, Range<usize
             .iter()
             .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
             .map_or(0, |i| i + 1);
-        let mut start = equals + 1;
-        while b.get(start).is_some_and(u8::is_ascii_whitespace) {
-            start += 1;
-        }
-        if matches!(b.get(start), Some(b'\'' | b'"')) {
-            start += 1;
-        }
-        let len = b[start..]
-            .iter()
-            .position(|c| c.is_ascii_whitespace() || matches!(c, b'\'' | b'"' | b';' | b'&'))
-            .unwrap_or(b.len() - start);
-        (key_start < key_end && len > 0).then(|| (key_start..key_end, start..start + len))
+        (key_start < key_end).then_some((key_start..key_end, equals))
     })
+}
+
+/// Where each of the `keys` starts in a conninfo string, and its non-empty value.
+fn conninfo_values<'a>(
+    text: &'a str,
+    keys: &'static [&'static str],
+) -> impl Iterator<Item = (usize, Range<usize>)> + 'a {
+    conninfo_keys(text)
+        .filter(move |(key, _)| {
+            keys.iter()
+                .any(|k| text[key.clone()].eq_ignore_ascii_case(k))
+        })
+        .map(move |(key, equals)| (key.start, conninfo_value(text, equals)))
+        .filter(|(_, value)| !value.is_empty())
+}
+
+/// The value after a conninfo `=`, without its quotes.
+fn conninfo_value(text: &str, equals: usize) -> Range<usize> {
+    let b = text.as_bytes();
+    let mut start = equals + 1;
+    while b.get(start).is_some_and(u8::is_ascii_whitespace) {
+        start += 1;
+    }
+    if matches!(b.get(start), Some(b'\'' | b'"')) {
+        start += 1;
+    }
+    let len = b[start..]
+        .iter()
+        .position(|c| c.is_ascii_whitespace() || matches!(c, b'\'' | b'"' | b';' | b'&'))
+        .unwrap_or(b.len() - start);
+    start..start + len
 }
 
 /// Where `part`, a slice of `text`, starts in it.
@@ -751,17 +761,18 @@ fn value_tokens(text: &str, from: usize) -> impl Iterator<Item = (usize, usize)>
 
 /// `host:port`, `[v6]:port` or a bare host; an IPv6 literal keeps its colons.
 fn split_port(item: &str) -> (&str, Option<u16>) {
-    let item = item.trim();
+    let item = item.trim_ascii();
     if let Some(rest) = item.strip_prefix('[')
         && let Some((host, after)) = rest.split_once(']')
     {
         return (host, after.strip_prefix(':').and_then(port));
     }
-    if item.matches(':').count() == 1
-        && let Some((host, p)) = item.split_once(':')
-        && let Some(p) = port(p)
+    let b = item.as_bytes();
+    let mut colons = (0..b.len()).filter(|&i| b[i] == b':');
+    if let (Some(colon), None) = (colons.next(), colons.next())
+        && let Some(p) = port(&item[colon + 1..])
     {
-        return (host, Some(p));
+        return (&item[..colon], Some(p));
     }
     (item, None)
 }

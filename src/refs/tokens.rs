@@ -84,11 +84,47 @@ fn is_tld(label: &str) -> bool {
 }
 
 /// Words that sit where a host could but are settings: `host = localhost` is a host, `on` is not.
-const NOT_HOSTS: &[&str] = &[
-    "true", "false", "yes", "no", "on", "off", "none", "null", "nil", "auto", "default", "any",
-    "all", "disabled", "enabled", "iburst", "prefer", "check", "backup", "weight", "ssl", "tls",
-    "required", "optional", "unix", "file", "tcp", "udp", "http", "https",
-];
+fn is_setting_word(word: &[u8]) -> bool {
+    let mut buf = [0u8; 8];
+    let Some(lower) = buf.get_mut(..word.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(word);
+    lower.make_ascii_lowercase();
+    matches!(
+        &*lower,
+        b"true"
+            | b"false"
+            | b"yes"
+            | b"no"
+            | b"on"
+            | b"off"
+            | b"none"
+            | b"null"
+            | b"nil"
+            | b"auto"
+            | b"default"
+            | b"any"
+            | b"all"
+            | b"disabled"
+            | b"enabled"
+            | b"iburst"
+            | b"prefer"
+            | b"check"
+            | b"backup"
+            | b"weight"
+            | b"ssl"
+            | b"tls"
+            | b"required"
+            | b"optional"
+            | b"unix"
+            | b"file"
+            | b"tcp"
+            | b"udp"
+            | b"http"
+            | b"https"
+    )
+}
 
 /// A syntactically valid DNS name with at least one letter (all digits is a number, or an IP).
 /// One pass over the bytes: it runs on every candidate word of every line.
@@ -121,10 +157,7 @@ pub fn is_hostname(name: &str) -> bool {
         }
         previous = c;
     }
-    letter
-        && label_len > 0
-        && previous != b'-'
-        && !(b.len() <= 8 && NOT_HOSTS.iter().any(|w| w.eq_ignore_ascii_case(name)))
+    letter && label_len > 0 && previous != b'-' && !is_setting_word(b)
 }
 
 /// A dotted lower-case name ending in a known top-level domain: a host even without context.
