@@ -17,23 +17,25 @@ pub enum KeyKind {
     Other,
 }
 
-/// Runs on every line with a key: the key is lowered into a stack buffer and matched as bytes,
-/// which compiles to a few length and word comparisons.
+/// Runs on nearly every line: one pass lowers the key into a stack buffer and finds its last
+/// segment, then byte matches (a few length and word comparisons) classify it.
 pub fn classify(key: &str) -> KeyKind {
     let mut buf = [0u8; 64];
     let Some(lower) = buf.get_mut(..key.len()) else {
         return KeyKind::Other;
     };
-    lower.copy_from_slice(key.as_bytes());
-    lower.make_ascii_lowercase();
-    if names_no_hosts(lower) {
-        return KeyKind::NoHosts;
+    let (mut last_segment, mut v) = (0, false);
+    for (i, (out, &c)) in lower.iter_mut().zip(key.as_bytes()).enumerate() {
+        *out = c.to_ascii_lowercase();
+        v |= *out == b'v';
+        if matches!(c, b'.' | b'_' | b'-') {
+            last_segment = i + 1;
+        }
     }
-    let last = lower
-        .iter()
-        .rposition(|b| matches!(b, b'.' | b'_' | b'-'))
-        .map_or(&*lower, |i| &lower[i + 1..]);
-    if names_hosts(last) {
+    let lower = &*lower;
+    if names_no_hosts(lower) || (v && lower.windows(7).any(|w| w == b"version")) {
+        KeyKind::NoHosts
+    } else if names_hosts(&lower[last_segment..]) {
         KeyKind::Hosts
     } else {
         KeyKind::Other
@@ -86,8 +88,7 @@ fn names_hosts(last_segment: &[u8]) -> bool {
     )
 }
 
-/// Whole keys that name this host itself or where it listens, and keys whose dotted values are
-/// versions or image names.
+/// Whole keys that name this host itself or where it listens, or an image (`redis:7`).
 fn names_no_hosts(key: &[u8]) -> bool {
     matches!(
         key,
@@ -125,7 +126,7 @@ fn names_no_hosts(key: &[u8]) -> bool {
             | b"interface"
             | b"interfaces"
             | b"image"
-    ) || key.windows(7).any(|w| w == b"version")
+    )
 }
 
 /// A line split at its key: `value_start` is the byte offset of the value in the line.

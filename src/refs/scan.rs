@@ -86,7 +86,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if features.double_colon || features.colons >= 7 {
             l.ipv6();
         }
-        if features.digit_dot_digit || features.colon_digit || features.dot_letter {
+        if features.dot_digit || features.colon_digit || features.dot_letter {
             l.words(&features);
         }
     }
@@ -133,14 +133,15 @@ fn nginx_upstreams(text: &str) -> FxHashSet<&str> {
 }
 
 /// What one pass over a line's bytes tells about which forms can occur in it at all: most
-/// lines rule out most forms, and a regex search costs more than this whole pass.
-#[derive(Default)]
+/// lines rule out most forms, and running a form costs more than this whole pass.
 struct Features {
-    digit_dot_digit: bool,
-    colon_digit: bool,
+    /// A `.` before a digit (`10.0`), before a letter (`db.example`).
+    dot_digit: bool,
     dot_letter: bool,
-    colons: usize,
+    colon_digit: bool,
     double_colon: bool,
+    colons: usize,
+    /// `:/`, as in `scheme://`.
     scheme: bool,
     at: bool,
     bracket: bool,
@@ -148,53 +149,71 @@ struct Features {
 }
 
 impl Features {
+    /// Branch-free: each byte and the next are looked up in two tables whose bits meet only for
+    /// the pairs that matter (`.` then a digit, `:` then `/`, ...).
     fn of(line: &str) -> Features {
-        let mut f = Features::default();
         let b = line.as_bytes();
-        let mut seen = 0;
-        for (i, &c) in b.iter().enumerate() {
-            let class = CLASS[c as usize];
-            seen |= class;
-            if class & (DOT | COLON) == 0 {
-                continue;
-            }
-            let next = b.get(i + 1).copied().unwrap_or(0);
-            match c {
-                b'.' if next.is_ascii_alphabetic() => f.dot_letter = true,
-                b'.' if next.is_ascii_digit() => f.digit_dot_digit = true,
-                b':' => {
-                    f.colons += 1;
-                    match next {
-                        b'0'..=b'9' => f.colon_digit = true,
-                        b':' => f.double_colon = true,
-                        b'/' => f.scheme |= b.get(i + 2) == Some(&b'/'),
-                        _ => {}
-                    }
-                }
-                _ => {}
-            }
+        let mut flags = b.last().map_or(0, |&c| LEAD[c as usize] & FOLLOW[0]);
+        for pair in b.windows(2) {
+            flags |= LEAD[pair[0] as usize] & FOLLOW[pair[1] as usize];
         }
-        f.at = seen & AT != 0;
-        f.bracket = seen & BRACKET != 0;
-        f.equals = seen & EQUALS != 0;
-        f
+        let has = |flag: u16| flags & flag != 0;
+        Features {
+            dot_digit: has(DOT_DIGIT),
+            dot_letter: has(DOT_LETTER),
+            colon_digit: has(COLON_DIGIT),
+            double_colon: has(DOUBLE_COLON),
+            colons: if has(COLON_ANY) {
+                b.iter().filter(|&&c| c == b':').count()
+            } else {
+                0
+            },
+            scheme: has(COLON_SLASH),
+            at: has(AT),
+            bracket: has(BRACKET),
+            equals: has(EQUALS),
+        }
     }
 }
 
-const DOT: u8 = 1;
-const COLON: u8 = 2;
-const AT: u8 = 4;
-const BRACKET: u8 = 8;
-const EQUALS: u8 = 16;
+const DOT_DIGIT: u16 = 1;
+const DOT_LETTER: u16 = 1 << 1;
+const COLON_DIGIT: u16 = 1 << 2;
+const DOUBLE_COLON: u16 = 1 << 3;
+const COLON_SLASH: u16 = 1 << 4;
+const COLON_ANY: u16 = 1 << 5;
+const AT: u16 = 1 << 6;
+const BRACKET: u16 = 1 << 7;
+const EQUALS: u16 = 1 << 8;
+/// Features of a byte alone, whatever follows it.
+const ALONE: u16 = COLON_ANY | AT | BRACKET | EQUALS;
 
-/// The bytes `Features` looks at, as bit flags: one load and one test for every other byte.
-static CLASS: [u8; 256] = {
+/// Per byte, the features it starts.
+static LEAD: [u16; 256] = {
     let mut table = [0; 256];
-    table[b'.' as usize] = DOT;
-    table[b':' as usize] = COLON;
+    table[b'.' as usize] = DOT_DIGIT | DOT_LETTER;
+    table[b':' as usize] = COLON_DIGIT | DOUBLE_COLON | COLON_SLASH | COLON_ANY;
     table[b'@' as usize] = AT;
     table[b'[' as usize] = BRACKET;
     table[b'=' as usize] = EQUALS;
+    table
+};
+
+/// Per byte, the features it completes as the next byte.
+static FOLLOW: [u16; 256] = {
+    let mut table = [ALONE; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_digit() {
+            table[c] |= DOT_DIGIT | COLON_DIGIT;
+        } else if b.is_ascii_alphabetic() {
+            table[c] |= DOT_LETTER;
+        }
+        c += 1;
+    }
+    table[b':' as usize] |= DOUBLE_COLON;
+    table[b'/' as usize] |= COLON_SLASH;
     table
 };
 
@@ -483,6 +502,11 @@ impl Line<'_> {
     /// Redis `replicaof HOST PORT` and Sentinel `sentinel monitor NAME HOST PORT QUORUM`.
     fn redis(&mut self) {
         let text = self.text;
+        // The first byte rules out nearly every line before a word iterator is built.
+        let first_byte = text.trim_ascii_start().bytes().next().unwrap_or(0) | 0x20;
+        if first_byte != b'r' && first_byte != b's' {
+            return;
+        }
         let mut words = text.split_ascii_whitespace();
         let is = |word: Option<&str>, names: &[&str]| {
             word.is_some_and(|w| names.iter().any(|n| w.eq_ignore_ascii_case(n)))
@@ -627,7 +651,7 @@ impl Line<'_> {
                             .is_some_and(|c| c.is_ascii_alphanumeric()))
             })
         });
-        if features.digit_dot_digit && word.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        if features.dot_digit && word.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             if word.bytes().filter(|b| *b == b'.').count() != 3 || matches!(before, Some(b'_')) {
                 return;
             }
@@ -668,34 +692,28 @@ impl Line<'_> {
     }
 }
 
-/// The keys of a conninfo string's `key = value` pairs (each a whole word), and where their
-/// `=` is. Found from each `=`, which most lines have few of.
-fn conninfo_keys(text: &str) -> impl Iterator<Item = (Range<usize>, usize)> + '_ {
-    let b = text.as_bytes();
-    memchr::memchr_iter(b'=', b).filter_map(move |equals| {
-        let key_end = b[..equals]
-            .iter()
-            .rposition(|c| !c.is_ascii_whitespace())
-            .map_or(0, |i| i + 1);
-        let key_start = b[..key_end]
-            .iter()
-            .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
-            .map_or(0, |i| i + 1);
-        (key_start < key_end).then_some((key_start..key_end, equals))
-    })
-}
-
-/// Where each of the `keys` starts in a conninfo string, and its non-empty value.
+/// Where each of the `keys` (a whole word, any case) starts in a conninfo string, and its
+/// non-empty value. Found from each `=`, which most lines have few of.
 fn conninfo_values<'a>(
     text: &'a str,
     keys: &'static [&'static str],
 ) -> impl Iterator<Item = (usize, Range<usize>)> + 'a {
-    conninfo_keys(text)
-        .filter(move |(key, _)| {
-            keys.iter()
-                .any(|k| text[key.clone()].eq_ignore_ascii_case(k))
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'=', b)
+        .filter_map(move |equals| {
+            let key_end = b[..equals]
+                .iter()
+                .rposition(|c| !c.is_ascii_whitespace())
+                .map_or(0, |i| i + 1);
+            let key_start = keys.iter().find_map(|key| {
+                let start = key_end.checked_sub(key.len())?;
+                let whole_word =
+                    start == 0 || !(b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'_');
+                (whole_word && b[start..key_end].eq_ignore_ascii_case(key.as_bytes()))
+                    .then_some(start)
+            })?;
+            Some((key_start, conninfo_value(text, equals)))
         })
-        .map(move |(key, equals)| (key.start, conninfo_value(text, equals)))
         .filter(|(_, value)| !value.is_empty())
 }
 

@@ -126,38 +126,64 @@ fn is_setting_word(word: &[u8]) -> bool {
     )
 }
 
+/// What each byte is to a host name: one table load per byte on the scanner's hottest check.
+#[derive(Clone, Copy, PartialEq)]
+enum HostByte {
+    Invalid,
+    Digit,
+    Letter,
+    Hyphen,
+    Dot,
+}
+
+static HOST_BYTES: [HostByte; 256] = {
+    let mut table = [HostByte::Invalid; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = match b {
+            b'0'..=b'9' => HostByte::Digit,
+            b'a'..=b'z' | b'A'..=b'Z' => HostByte::Letter,
+            b'-' => HostByte::Hyphen,
+            b'.' => HostByte::Dot,
+            _ => HostByte::Invalid,
+        };
+        c += 1;
+    }
+    table
+};
+
 /// A syntactically valid DNS name with at least one letter (all digits is a number, or an IP).
-/// One pass over the bytes: it runs on every candidate word of every line.
 pub fn is_hostname(name: &str) -> bool {
     let name = name.strip_suffix('.').unwrap_or(name);
     let b = name.as_bytes();
     if b.is_empty() || b.len() > 253 {
         return false;
     }
-    let (mut label_len, mut letter, mut previous) = (0, false, b'.');
+    let (mut label_len, mut letter, mut previous) = (0, false, HostByte::Dot);
     for &c in b {
-        match c {
-            b'.' => {
-                // A label neither empty nor ending in a hyphen.
-                if label_len == 0 || previous == b'-' {
-                    return false;
-                }
-                label_len = 0;
+        let class = HOST_BYTES[c as usize];
+        match class {
+            HostByte::Invalid => return false,
+            // A label neither empty, nor longer than 63, nor ending in a hyphen.
+            HostByte::Dot if !(1..=63).contains(&label_len) || previous == HostByte::Hyphen => {
+                return false;
             }
-            b'-' if label_len == 0 => return false,
-            b'-' | b'0'..=b'9' => label_len += 1,
-            b'a'..=b'z' | b'A'..=b'Z' => {
-                label_len += 1;
+            HostByte::Dot => label_len = 0,
+            HostByte::Hyphen if label_len == 0 => return false,
+            HostByte::Letter => {
                 letter = true;
+                label_len += 1;
             }
-            _ => return false,
+            HostByte::Digit | HostByte::Hyphen => label_len += 1,
         }
-        if label_len > 63 {
-            return false;
-        }
-        previous = c;
+        previous = class;
     }
-    letter && label_len > 0 && previous != b'-' && !is_setting_word(b)
+    letter
+        && label_len > 0
+        && label_len <= 63
+        && previous != HostByte::Hyphen
+        && !is_setting_word(b)
 }
 
 /// A dotted lower-case name ending in a known top-level domain: a host even without context.
@@ -285,5 +311,7 @@ mod tests {
         assert!(!is_hostname("on"));
         assert!(!is_hostname("db_01"));
         assert!(!is_hostname(&"a".repeat(64)));
+        assert!(!is_hostname(&format!("{}.example.com", "a".repeat(64))));
+        assert!(is_hostname(&format!("{}.example.com", "a".repeat(63))));
     }
 }
