@@ -149,14 +149,16 @@ struct Features {
 }
 
 impl Features {
-    /// Branch-free: each byte and the next are looked up in two tables whose bits meet only for
-    /// the pairs that matter (`.` then a digit, `:` then `/`, ...).
+    /// Branch-free: what a byte starts (`LEAD`) meets what the next one completes (`FOLLOW`);
+    /// the bits overlap only for the pairs that matter (`.` then a digit, `:` then `/`, ...).
     fn of(line: &str) -> Features {
         let b = line.as_bytes();
-        let mut flags = b.last().map_or(0, |&c| LEAD[c as usize] & FOLLOW[0]);
-        for pair in b.windows(2) {
-            flags |= LEAD[pair[0] as usize] & FOLLOW[pair[1] as usize];
+        let (mut flags, mut lead) = (0, 0);
+        for &c in b {
+            flags |= lead & FOLLOW[c as usize];
+            lead = LEAD[c as usize];
         }
+        flags |= lead & FOLLOW[0];
         let has = |flag: u16| flags & flag != 0;
         Features {
             dot_digit: has(DOT_DIGIT),
@@ -621,13 +623,21 @@ impl Line<'_> {
                 i += 1;
                 continue;
             }
-            let start = i;
+            let (start, mut dots) = (i, 0);
             while i < bytes.len() && in_word(bytes[i]) {
+                dots += usize::from(bytes[i] == b'.');
                 i += 1;
             }
             // A sentence's full stop is not part of the word.
-            let end = if bytes[i - 1] == b'.' { i - 1 } else { i };
-            if end > start {
+            let end = if bytes[i - 1] == b'.' {
+                dots -= 1;
+                i - 1
+            } else {
+                i
+            };
+            // Only a dotted word or one before `:port` can be an address: most words are
+            // neither, and are skipped here.
+            if end > start && (dots > 0 || bytes.get(end) == Some(&b':')) {
                 self.word(start, end, features);
             }
         }
@@ -742,8 +752,10 @@ fn offset_in(text: &str, part: &str) -> usize {
 /// Every `scheme://authority` in a line: where the scheme starts, and the authority's range
 /// (user info, hosts and ports, up to the path). Hand-written: URLs are everywhere in configs.
 pub fn url_authorities(text: &str) -> impl Iterator<Item = (usize, Range<usize>)> + '_ {
+    static SCHEME_END: LazyLock<memchr::memmem::Finder> =
+        LazyLock::new(|| memchr::memmem::Finder::new("://"));
     let b = text.as_bytes();
-    text.match_indices("://").filter_map(move |(at, _)| {
+    SCHEME_END.find_iter(b).filter_map(move |at| {
         let scheme_start = b[..at]
             .iter()
             .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-' | b'_')))
