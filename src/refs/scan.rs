@@ -419,7 +419,11 @@ impl Line<'_> {
             let plausible =
                 parse_ip(inner).is_some() || (inner.contains('.') && is_hostname(inner));
             let (port, end) = self.port_after(close + 1).unwrap_or((None, close + 1));
-            if !plausible || !self.free(open, end) {
+            // `[plugins.cri]` alone on its line is an INI or TOML section, not an address.
+            let section = end == close + 1
+                && text[..open].trim_ascii().is_empty()
+                && text[end..].trim_ascii().is_empty();
+            if !plausible || section || !self.free(open, end) {
                 continue;
             }
             self.claim(open, end);
@@ -805,4 +809,82 @@ fn split_port(item: &str) -> (&str, Option<u16>) {
         return (&item[..colon], Some(p));
     }
     (item, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<String> {
+        scan(text, &ScanOptions::default())
+            .into_iter()
+            .map(|r| match r.port {
+                Some(port) => format!("{}:{port}", r.host),
+                None => r.host,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rsyslog_actions_with_options_and_default_port() {
+        assert_eq!(
+            found("*.* @@(o)logs.example.com:10514"),
+            ["logs.example.com:10514"]
+        );
+        assert_eq!(found("kern.* @(z9)10.0.0.5"), ["10.0.0.5:514"]);
+        assert_eq!(found("*.* @@(bad option)logs"), Vec::<String>::new());
+        assert_eq!(found("admin_email = ops@example.com"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn bracketed_names_and_addresses_but_not_sections() {
+        assert_eq!(
+            found("relayhost = [smtp.example.com]:587"),
+            ["smtp.example.com:587"]
+        );
+        assert_eq!(found("upstream = [2001:db8::1]:5432"), ["2001:db8::1:5432"]);
+        assert_eq!(found("[mysqld]"), Vec::<String>::new());
+        assert_eq!(found("[cluster.settings]"), Vec::<String>::new());
+        assert_eq!(found("[mx.example.com]:25"), ["mx.example.com:25"]);
+    }
+
+    #[test]
+    fn redis_replication_and_sentinel_lines() {
+        assert_eq!(found("slaveof 10.0.0.9 6379"), ["10.0.0.9:6379"]);
+        assert_eq!(
+            found("  SENTINEL known-replica m 10.0.0.2 6380"),
+            ["10.0.0.2:6380"]
+        );
+        assert_eq!(
+            found("sentinel monitor m cache-01 6379 2"),
+            ["cache-01:6379"]
+        );
+        assert_eq!(
+            found("sentinel down-after-milliseconds m 5000"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn conninfo_hosts_take_their_ports_in_order() {
+        assert_eq!(
+            found("primary_conninfo = 'host=a.example.com,b.example.com port=5432,5433'"),
+            ["a.example.com:5432", "b.example.com:5433"]
+        );
+        assert_eq!(
+            found("conn = \"hostaddr = 10.0.0.7 port = 6432 user=x\""),
+            ["10.0.0.7:6432"]
+        );
+        assert_eq!(found("opts = ghost=1 host_name=x"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn lines_split_like_str_lines() {
+        for text in ["", "a", "a\n", "a\r\nb", "a\n\nb\n", "\n", "a\rb\n"] {
+            assert_eq!(
+                lines(text).collect::<Vec<_>>(),
+                text.lines().collect::<Vec<_>>()
+            );
+        }
+    }
 }
