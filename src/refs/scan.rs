@@ -372,12 +372,13 @@ impl Line<'_> {
             if !self.free(scheme_start, authority.end) {
                 continue;
             }
-            // The text shown is the whole URL up to white space or a quote.
-            let mut end = text.as_bytes()[authority.end..]
+            // The text shown is the whole URL up to white space or a quote, read no further
+            // than it can be shown: a line of URLs without a space stays linear.
+            let limit = (scheme_start + TEXT_LIMIT).clamp(authority.end, text.len());
+            let mut end = text.as_bytes()[authority.end..limit]
                 .iter()
                 .position(|&c| URL_END[c as usize])
-                .map_or(text.len(), |i| authority.end + i)
-                .min(scheme_start + TEXT_LIMIT);
+                .map_or(limit, |i| authority.end + i);
             while !text.is_char_boundary(end) {
                 end -= 1;
             }
@@ -713,8 +714,14 @@ fn conninfo_values<'a>(
     keys: &'static [&'static str],
 ) -> impl Iterator<Item = (usize, Range<usize>)> + 'a {
     let b = text.as_bytes();
+    // Pairs do not overlap: an `=` inside a value already read starts no pair, which also
+    // keeps `host=host=host=…` linear.
+    let mut value_end = 0;
     memchr::memchr_iter(b'=', b)
         .filter_map(move |equals| {
+            if equals < value_end {
+                return None;
+            }
             let key_end = b[..equals]
                 .iter()
                 .rposition(|c| !c.is_ascii_whitespace())
@@ -726,7 +733,9 @@ fn conninfo_values<'a>(
                 (whole_word && b[start..key_end].eq_ignore_ascii_case(key.as_bytes()))
                     .then_some(start)
             })?;
-            Some((key_start, conninfo_value(text, equals)))
+            let value = conninfo_value(text, equals);
+            value_end = value.end;
+            Some((key_start, value))
         })
         .filter(|(_, value)| !value.is_empty())
 }
