@@ -2,7 +2,7 @@
 
 mod lab;
 
-use lab::Lab;
+use lab::{Lab, comeback_bin};
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -116,6 +116,36 @@ fn a_config_edited_after_its_service_started_is_drift() {
         )),
         "{err}"
     );
+}
+
+#[test]
+fn a_binary_replaced_under_its_running_service_is_drift() {
+    let lab = Lab::start(1);
+    // The service runs from its own copy of the binary, which an "upgrade" then replaces the
+    // way package managers do: a new file renamed over the old path.
+    let bin = lab.hosts[0].dir.join("bin/demo-v1");
+    std::fs::copy(comeback_bin(), &bin).expect("copy");
+    lab.service_from(0, "db", 7001, "max_connections = 100\n", &bin);
+    let upgrade = lab.hosts[0].dir.join("bin/demo-v2");
+    std::fs::copy(comeback_bin(), &upgrade).expect("copy");
+    std::fs::rename(&upgrade, &bin).expect("replace");
+    let plan = lab.plan(&format!(
+        r#"  db:
+    hosts: [host-1]
+    restart: "{{vars.dir}}/bin/restart db"
+    pid_file: {}
+    health: [{{ tcp: 7001 }}]
+"#,
+        lab.hosts[0].dir.join("db.pid").display()
+    ));
+    let out = lab.run("run", &plan, &["--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    let drift = format!(
+        "drift: the process runs {}, deleted or replaced on disk",
+        bin.display()
+    );
+    assert_eq!(err.matches(&drift).count(), 1, "{err}");
 }
 
 #[test]

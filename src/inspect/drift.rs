@@ -97,8 +97,11 @@ pub async fn process_info<T: Transport>(
                     });
                 }
             }
+            // The executable is also among the mapped files: report each path once.
             ["DELETED", path] => {
-                if let Some(info) = info.as_mut() {
+                if let Some(info) = info.as_mut()
+                    && !info.deleted.iter().any(|d| d == path)
+                {
                     info.deleted.push(path.to_string());
                 }
             }

@@ -190,6 +190,11 @@ impl Lab {
 
     /// Writes a service's config and starts it the way its restart script would.
     pub fn service(&self, i: usize, name: &str, port: u16, config: &str) {
+        self.service_from(i, name, port, config, Path::new(comeback_bin()));
+    }
+
+    /// `service`, running the demo service from the binary at `bin`.
+    pub fn service_from(&self, i: usize, name: &str, port: u16, config: &str, bin: &Path) {
         let h = &self.hosts[i];
         std::fs::write(
             h.dir.join(format!("{name}.listen")),
@@ -199,7 +204,7 @@ impl Lab {
         self.set_config(i, name, config);
         run(Command::new(h.dir.join("bin/start"))
             .arg(name)
-            .env("COMEBACK_BIN", comeback_bin()));
+            .env("COMEBACK_BIN", bin));
         wait_for_port(&h.address, port);
     }
 
