@@ -127,7 +127,7 @@ fn a_binary_replaced_under_its_running_service_is_drift() {
     std::fs::copy(comeback_bin(), &bin).expect("copy");
     lab.service_from(0, "db", 7001, "max_connections = 100\n", &bin);
     let upgrade = lab.hosts[0].dir.join("bin/demo-v2");
-    std::fs::copy(comeback_bin(), &upgrade).expect("copy");
+    std::fs::write(&upgrade, "#!/bin/sh\n").expect("upgrade");
     std::fs::rename(&upgrade, &bin).expect("replace");
     let plan = lab.plan(&format!(
         r#"  db:
