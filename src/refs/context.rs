@@ -24,16 +24,16 @@ pub fn classify(key: &str) -> KeyKind {
     let Some(lower) = buf.get_mut(..key.len()) else {
         return KeyKind::Other;
     };
-    let (mut last_segment, mut v) = (0, false);
+    let (mut last_segment, mut has_v) = (0, false);
     for (i, (out, &c)) in lower.iter_mut().zip(key.as_bytes()).enumerate() {
         *out = c.to_ascii_lowercase();
-        v |= *out == b'v';
+        has_v |= *out == b'v';
         if matches!(c, b'.' | b'_' | b'-') {
             last_segment = i + 1;
         }
     }
     let lower = &*lower;
-    if names_no_hosts(lower) || (v && lower.windows(7).any(|w| w == b"version")) {
+    if names_no_hosts(lower) || (has_v && lower.windows(7).any(|w| w == b"version")) {
         KeyKind::NoHosts
     } else if names_hosts(&lower[last_segment..]) {
         KeyKind::Hosts

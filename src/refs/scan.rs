@@ -107,7 +107,7 @@ fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
     memchr::memchr_iter(b'\n', text.as_bytes())
         .chain(std::iter::once(text.len()))
         .filter_map(move |end| {
-            let line = &text[start.min(end)..end];
+            let line = &text[start..end];
             let last = end == text.len();
             start = end + 1;
             if last && line.is_empty() {
@@ -135,10 +135,13 @@ fn nginx_upstreams(text: &str) -> FxHashSet<&str> {
 /// What one pass over a line's bytes tells about which forms can occur in it at all: most
 /// lines rule out most forms, and running a form costs more than this whole pass.
 struct Features {
-    /// A `.` before a digit (`10.0`), before a letter (`db.example`).
+    /// A `.` before a digit: `10.0`.
     dot_digit: bool,
+    /// A `.` before a letter: `db.example`.
     dot_letter: bool,
+    /// `:5432`.
     colon_digit: bool,
+    /// `::`, as in IPv6 literals.
     double_colon: bool,
     colons: usize,
     /// `:/`, as in `scheme://`.
