@@ -219,13 +219,12 @@ fn check(path: &std::path::Path) -> Result<(), Exit> {
     let loaded = load(path)?;
     let m = &loaded.model;
     stdout(&format!(
-        "ok: {} is valid: {} hosts, {} services, {} steps, {} warning{}\n",
+        "ok: {} is valid: {}, {}, {}, {}\n",
         path.display(),
-        m.hosts.len(),
-        m.services.len(),
-        m.instance_count(),
-        loaded.warnings.len(),
-        if loaded.warnings.len() == 1 { "" } else { "s" }
+        print::count(m.hosts.len(), "host"),
+        print::count(m.services.len(), "service"),
+        print::count(m.instance_count(), "step"),
+        print::count(loaded.warnings.len(), "warning")
     ));
     Ok(())
 }

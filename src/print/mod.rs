@@ -6,6 +6,15 @@ pub mod progress;
 
 use std::time::Duration;
 
+/// `1 host`, `2 hosts`: a count with its noun.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A duration as an operator reads it: `150ms`, `4.2s`, `2m05s`.
 pub fn duration(d: Duration) -> String {
     let ms = d.as_millis();

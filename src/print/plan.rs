@@ -1,6 +1,7 @@
 //! The restart order as text to read aloud in a maintenance call, or as JSON for scripts.
 
 use crate::plan::{Model, Plan};
+use crate::print::count;
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -11,13 +12,10 @@ pub fn text(model: &Model, plan: &Plan) -> String {
         plan.steps.iter().map(|s| s.service).collect();
     let _ = writeln!(
         out,
-        "Restart order: {} step{}, {} service{} on {} host{}",
-        plan.steps.len(),
-        plural(plan.steps.len()),
-        services.len(),
-        plural(services.len()),
-        hosts.len(),
-        plural(hosts.len())
+        "Restart order: {}, {} on {}",
+        count(plan.steps.len(), "step"),
+        count(services.len(), "service"),
+        count(hosts.len(), "host")
     );
     let width = plan
         .steps
@@ -82,8 +80,4 @@ pub fn json(model: &Model, plan: &Plan) -> Value {
         })
         .collect();
     json!({ "steps": steps })
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

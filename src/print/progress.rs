@@ -3,7 +3,7 @@
 
 use crate::exec::{Consumer, Event, Outcome, Phase};
 use crate::inspect::ReferenceStatus;
-use crate::print::duration;
+use crate::print::{count, duration};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
@@ -226,7 +226,7 @@ impl Consumer for Progress {
             } => {
                 self.gate = (0, *checks);
                 let waiting = if *checks > 0 {
-                    format!(": waiting for {checks} check{}", plural(*checks))
+                    format!(": waiting for {}", count(*checks, "check"))
                 } else {
                     String::new()
                 };
@@ -407,8 +407,4 @@ impl Consumer for JsonLines {
             let _ = writeln!(std::io::stderr().lock(), "{line}");
         }
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

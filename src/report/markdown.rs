@@ -2,7 +2,7 @@
 
 use super::{Mode, Report, StepResult};
 use crate::inspect::ReferenceStatus;
-use crate::print::duration;
+use crate::print::{count, duration};
 use std::fmt::Write;
 use std::time::Duration;
 
@@ -50,8 +50,10 @@ pub fn render(r: &Report) -> String {
     let s = &r.summary;
     let _ = writeln!(
         out,
-        "- {} hosts, {} services, {} steps",
-        s.hosts, s.services, s.steps
+        "- {}, {}, {}",
+        count(s.hosts, "host"),
+        count(s.services, "service"),
+        count(s.steps, "step")
     );
     if r.mode == Mode::Run {
         let _ = writeln!(
