@@ -179,11 +179,7 @@ pub fn is_hostname(name: &str) -> bool {
         }
         previous = class;
     }
-    letter
-        && label_len > 0
-        && label_len <= 63
-        && previous != HostByte::Hyphen
-        && !is_setting_word(b)
+    letter && (1..=63).contains(&label_len) && previous != HostByte::Hyphen && !is_setting_word(b)
 }
 
 /// A dotted lower-case name ending in a known top-level domain: a host even without context.
@@ -284,6 +280,30 @@ pub fn default_port(scheme: &str) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The definition `is_hostname` implements in one pass.
+    fn is_hostname_by_definition(name: &str) -> bool {
+        let name = name.strip_suffix('.').unwrap_or(name);
+        let is_label = |l: &str| {
+            let b = l.as_bytes();
+            (1..=63).contains(&b.len())
+                && b[0].is_ascii_alphanumeric()
+                && b[b.len() - 1].is_ascii_alphanumeric()
+                && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        };
+        (1..=253).contains(&name.len())
+            && name.split('.').all(is_label)
+            && name.bytes().any(|c| c.is_ascii_alphabetic())
+            && !is_setting_word(name.as_bytes())
+    }
+
+    proptest! {
+        #[test]
+        fn is_hostname_follows_its_definition(name in "[a-zA-Z0-9.-]{0,70}|[a-z]{60,66}(\\.[a-z]{1,3})?") {
+            prop_assert_eq!(is_hostname(&name), is_hostname_by_definition(&name));
+        }
+    }
 
     #[test]
     fn names_that_look_like_hosts_but_are_not() {
