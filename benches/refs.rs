@@ -41,7 +41,7 @@ fn timed<T>(f: impl FnOnce() -> T) -> Duration {
 
 /// Rounds of the scanner and both baselines in turn, so that a slow phase of a shared machine
 /// slows all three alike; the best of each is reported, and the scanner's median too.
-const ROUNDS: usize = 9;
+const ROUNDS: usize = 15;
 
 fn main() {
     let text = corpus();
