@@ -554,10 +554,14 @@ impl Line<'_> {
     /// address among the first two words (HAProxy's `server NAME ADDR` vs nginx's `server ADDR`).
     fn value_tokens(&mut self, from: usize, first_only: bool) {
         let text = self.text;
+        let bytes = text.as_bytes();
         let mut tokens = value_tokens(text, from).filter(|&(s, e)| {
-            let t = &text.as_bytes()[s..e];
+            let t = &bytes[s..e];
+            // A word before `=` is a key: `port` in `host = db port = 5433`.
+            let key = bytes[e..].iter().find(|b| **b != b' ' && **b != b'\t') == Some(&b'=');
             !matches!(t[0], b'/' | b'@' | b'$' | b'%' | b'<' | b'#' | b'*' | b'!')
                 && !t.contains(&b'=')
+                && !key
                 && !t.windows(3).any(|w| w == b"://")
         });
         if first_only {
@@ -888,6 +892,7 @@ mod tests {
             ["10.0.0.7:6432"]
         );
         assert_eq!(found("opts = ghost=1 host_name=x"), Vec::<String>::new());
+        assert_eq!(found("dsn = \"host = db port = 5433\""), ["db:5433"]);
     }
 
     #[test]
