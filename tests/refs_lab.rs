@@ -154,13 +154,7 @@ fn audit_writes_both_reports() {
     let plan = stack_with_a_removed_host(&lab);
     let out = lab.run("audit", &plan, &[]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    let runs = lab.root.path().join(".comeback/runs");
-    let run = std::fs::read_dir(&runs)
-        .expect("runs")
-        .next()
-        .expect("one run")
-        .expect("entry")
-        .path();
+    let run = lab.last_run();
     let md = std::fs::read_to_string(run.join("report.md")).expect("report.md");
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(run.join("report.json")).expect("report.json"),
@@ -208,13 +202,7 @@ fn a_real_run_writes_its_report_from_its_events() {
     );
     let out = lab.run("run", &plan, &["--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let runs = lab.root.path().join(".comeback/runs");
-    let run = std::fs::read_dir(&runs)
-        .expect("runs")
-        .next()
-        .expect("one run")
-        .expect("entry")
-        .path();
+    let run = lab.last_run();
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(run.join("report.json")).expect("report.json"),
     )

@@ -317,15 +317,19 @@ impl Lab {
         found
     }
 
-    pub fn journal(&self) -> Vec<serde_json::Value> {
+    /// The folder of the newest run (run ids sort by time).
+    pub fn last_run(&self) -> PathBuf {
         let runs = self.root.path().join(".comeback/runs");
         let mut ids: Vec<_> = std::fs::read_dir(&runs)
             .expect("runs")
             .map(|e| e.expect("entry").path())
             .collect();
         ids.sort();
-        let text = std::fs::read_to_string(ids.last().expect("a run").join("journal.jsonl"))
-            .expect("journal");
+        ids.pop().expect("a run")
+    }
+
+    pub fn journal(&self) -> Vec<serde_json::Value> {
+        let text = std::fs::read_to_string(self.last_run().join("journal.jsonl")).expect("journal");
         text.lines()
             .map(|l| serde_json::from_str(l).expect("json line"))
             .collect()
