@@ -1,6 +1,9 @@
 //! The README's first command: `comeback demo` restarts every demo service for real, shows the
 //! stale reference, and leaves no process and no listening port behind.
 
+mod output;
+
+use output::{assert_has, exited};
 use std::process::Command;
 
 #[test]
@@ -11,16 +14,10 @@ fn the_demo_restarts_every_service_and_leaves_nothing_behind() {
         .arg(dir.path())
         .output()
         .expect("runs");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(
-        err.contains("smtp-old.demo.invalid:25  STALE"),
-        "the dry run shows the stale reference: {err}"
-    );
-    assert!(
-        err.contains("done: 4 steps restarted and verified"),
-        "{err}"
-    );
+    let err = exited(&out, 0);
+    // The dry run shows the stale reference, then the real run restarts everything.
+    assert_has(&err, "smtp-old.demo.invalid:25  STALE");
+    assert_has(&err, "done: 4 steps restarted and verified");
 
     let runs: Vec<_> = std::fs::read_dir(dir.path().join(".comeback/runs"))
         .expect("runs")

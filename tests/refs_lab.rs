@@ -1,12 +1,10 @@
 //! End-to-end over real SSH: stale config references, drift, and the audit report.
 
 mod lab;
+mod output;
 
 use lab::{Lab, comeback_bin};
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use output::{assert_has, exited};
 
 /// db on host-1, app on host-2 whose config still names a decommissioned replica, web on host-3.
 fn stack_with_a_removed_host(lab: &Lab) -> std::path::PathBuf {
@@ -51,12 +49,11 @@ fn a_config_naming_a_removed_host_makes_the_dry_run_exit_3_and_list_it() {
     let lab = Lab::start(3);
     let plan = stack_with_a_removed_host(&lab);
     let out = lab.run("run", &plan, &["--dry-run"]);
-    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = exited(&out, 3);
     let conf = lab.hosts[1].dir.join("app.conf");
-    assert!(
-        err.contains(&format!("{}:3  db-legacy.invalid  STALE", conf.display())),
-        "{err}"
+    assert_has(
+        &err,
+        &format!("{}:3  db-legacy.invalid  STALE", conf.display()),
     );
     assert!(
         !err.contains("Sekr1tPw"),
@@ -70,16 +67,9 @@ fn a_real_run_halts_before_the_service_with_a_stale_reference() {
     let lab = Lab::start(3);
     let plan = stack_with_a_removed_host(&lab);
     let out = lab.run("run", &plan, &["--yes"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(
-        err.contains("[2/3] app@host-2 FAILED in preflight"),
-        "{err}"
-    );
-    assert!(
-        err.contains("db-legacy.invalid (does not resolve)"),
-        "{err}"
-    );
+    let err = exited(&out, 1);
+    assert_has(&err, "[2/3] app@host-2 FAILED in preflight");
+    assert_has(&err, "db-legacy.invalid (does not resolve)");
     assert_eq!(
         lab.restart_ids(),
         ["db@host-1"],
@@ -107,8 +97,7 @@ fn a_config_edited_after_its_service_started_is_drift() {
         lab.hosts[0].dir.join("db.pid").display()
     ));
     let out = lab.run("run", &plan, &["--dry-run"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = exited(&out, 0);
     assert!(
         err.contains(&format!(
             "drift: {} changed after the process started",
@@ -139,8 +128,7 @@ fn a_binary_replaced_under_its_running_service_is_drift() {
         lab.hosts[0].dir.join("db.pid").display()
     ));
     let out = lab.run("run", &plan, &["--dry-run"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = exited(&out, 0);
     let drift = format!(
         "drift: the process runs {}, deleted or replaced on disk",
         bin.display()
@@ -153,7 +141,7 @@ fn audit_writes_both_reports() {
     let lab = Lab::start(3);
     let plan = stack_with_a_removed_host(&lab);
     let out = lab.run("audit", &plan, &[]);
-    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    exited(&out, 3);
     let run = lab.last_run();
     let md = std::fs::read_to_string(run.join("report.md")).expect("report.md");
     let json: serde_json::Value = serde_json::from_str(
@@ -201,7 +189,7 @@ fn a_real_run_writes_its_report_from_its_events() {
 "#,
     );
     let out = lab.run("run", &plan, &["--yes"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    exited(&out, 0);
     let run = lab.last_run();
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(run.join("report.json")).expect("report.json"),

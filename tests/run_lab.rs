@@ -1,8 +1,10 @@
 //! End-to-end: `comeback run`, `--dry-run` and `resume` over real SSH against the test lab.
 
 mod lab;
+mod output;
 
 use lab::Lab;
+use output::{assert_has, exited};
 use std::time::{Duration, Instant};
 
 const DEFAULTS: &str = "defaults:\n  health: { timeout: 10s, interval: 100ms, settle: 300ms }\n";
@@ -47,16 +49,12 @@ fn three_tier(lab: &Lab) -> std::path::PathBuf {
     )
 }
 
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 #[test]
 fn a_three_tier_plan_restarts_every_instance_once_in_order_never_two_at_a_time() {
     let lab = Lab::start(4);
     let plan = three_tier(&lab);
     let out = lab.run("run", &plan, &["--yes"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = exited(&out, 0);
     assert_eq!(
         lab.restart_ids(),
         ["db@host-1", "app@host-2", "app@host-3", "web@host-4"]
@@ -65,11 +63,7 @@ fn a_three_tier_plan_restarts_every_instance_once_in_order_never_two_at_a_time()
     for pair in restarts.windows(2) {
         assert!(pair[0].1 <= pair[1].0, "restarts overlap: {pair:?}");
     }
-    assert!(
-        stderr(&out).contains("done: 4 steps restarted and verified"),
-        "{}",
-        stderr(&out)
-    );
+    assert_has(&err, "done: 4 steps restarted and verified");
     assert_eq!(lab.leftovers(), Vec::<String>::new());
 }
 
@@ -84,13 +78,12 @@ fn a_failing_restart_halts_the_run_and_touches_nothing_after() {
     );
     std::fs::write(&plan, text).expect("plan");
     let out = lab.run("run", &plan, &["--yes"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = exited(&out, 1);
     assert_eq!(
         lab.restart_ids(),
         ["db@host-1"],
         "nothing after the failed step is touched"
     );
-    let err = stderr(&out);
     for expected in [
         "[2/4] app@host-2 FAILED in restart",
         "the restart command exited 1: Job for app.service failed",
@@ -118,10 +111,9 @@ fn a_service_that_dies_within_its_settle_time_fails_the_step() {
 "#,
     );
     let out = lab.run("run", &plan, &["--yes"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(err.contains("FAILED in health gate"), "{err}");
-    assert!(err.contains("came up, then failed"), "{err}");
+    let err = exited(&out, 1);
+    assert_has(&err, "FAILED in health gate");
+    assert_has(&err, "came up, then failed");
     assert_eq!(lab.leftovers(), Vec::<String>::new());
 }
 
@@ -152,14 +144,10 @@ fn a_dependent_that_never_reconnects_is_caught_by_the_dependents_gate() {
 "#,
     );
     let out = lab.run("run", &plan, &["--yes"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(
-        err.contains("[1/2] db@host-1 FAILED in dependents gate"),
-        "{err}"
-    );
-    assert!(err.contains("check:   app@host-2: http"), "{err}");
-    assert!(err.contains("503"), "{err}");
+    let err = exited(&out, 1);
+    assert_has(&err, "[1/2] db@host-1 FAILED in dependents gate");
+    assert_has(&err, "check:   app@host-2: http");
+    assert_has(&err, "503");
     assert_eq!(lab.restart_ids(), ["db@host-1"]);
     assert_eq!(lab.leftovers(), Vec::<String>::new());
 }
@@ -177,13 +165,12 @@ fn a_hanging_check_is_cut_by_its_timeout_on_the_host_too() {
     );
     let started = Instant::now();
     let out = lab.run("run", &plan, &["--yes"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = exited(&out, 1);
     assert!(
         started.elapsed() < Duration::from_secs(20),
         "the check was not cut"
     );
-    let err = stderr(&out);
-    assert!(err.contains("timed out after 1.0s"), "{err}");
+    assert_has(&err, "timed out after 1.0s");
     assert!(
         lab.restart_ids().is_empty(),
         "an unhealthy service is not restarted"
@@ -209,10 +196,9 @@ fn a_frozen_sshd_is_reported_unreachable_before_anything_restarts() {
     let out = lab.run("run", &plan, &["--yes"]);
     let elapsed = started.elapsed();
     lab.freeze(2, false);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(err.contains("unreachable: host-3"), "{err}");
-    assert!(err.contains("no step was run"), "{err}");
+    let err = exited(&out, 1);
+    assert_has(&err, "unreachable: host-3");
+    assert_has(&err, "no step was run");
     // connect_timeout is 3s; the bound only proves the run does not hang on the host.
     assert!(elapsed < Duration::from_secs(15), "took {elapsed:?}");
     assert!(lab.restart_ids().is_empty());
@@ -245,12 +231,8 @@ fn a_changed_host_key_is_refused_and_nothing_runs() {
     let plan = three_tier_small(&lab);
     lab.change_host_key(1);
     let out = lab.run("run", &plan, &["--yes"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(
-        err.contains("host `host-2` refused its SSH host key"),
-        "{err}"
-    );
+    let err = exited(&out, 1);
+    assert_has(&err, "host `host-2` refused its SSH host key");
     assert!(
         err.contains(lab.known_hosts.to_str().expect("utf8")),
         "names the known_hosts file: {err}"
@@ -264,13 +246,9 @@ fn dry_run_restarts_nothing_and_passes_on_a_healthy_lab() {
     let lab = Lab::start(4);
     let plan = three_tier(&lab);
     let out = lab.run("run", &plan, &["--dry-run"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = exited(&out, 0);
     assert!(lab.restart_ids().is_empty());
-    assert!(
-        stderr(&out).contains("dry run: all 4 steps are ready"),
-        "{}",
-        stderr(&out)
-    );
+    assert_has(&err, "dry run: all 4 steps are ready");
     assert_eq!(lab.leftovers(), Vec::<String>::new());
 }
 
@@ -281,12 +259,7 @@ fn resume_after_a_fixed_failure_restarts_only_the_remaining_steps() {
     // app on host-3 was given a config it cannot start with.
     lab.set_config(2, "app", "fail_start = true\n");
     let out = lab.run("run", &plan, &["--yes"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("HALTED at step 3: app@host-3"),
-        "{}",
-        stderr(&out)
-    );
+    assert_has(&exited(&out, 1), "HALTED at step 3: app@host-3");
     assert_eq!(lab.restart_ids(), ["db@host-1", "app@host-2", "app@host-3"]);
 
     lab.set_config(
@@ -300,7 +273,7 @@ fn resume_after_a_fixed_failure_restarts_only_the_remaining_steps() {
         .arg(&plan)
         .output()
         .expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    exited(&out, 0);
     assert_eq!(
         lab.restart_ids(),
         [
@@ -318,12 +291,7 @@ fn resume_after_a_fixed_failure_restarts_only_the_remaining_steps() {
         .arg(&plan)
         .output()
         .expect("runs");
-    assert_eq!(again.status.code(), Some(0));
-    assert!(
-        stderr(&again).contains("nothing to resume"),
-        "{}",
-        stderr(&again)
-    );
+    assert_has(&exited(&again, 0), "nothing to resume");
     assert_eq!(lab.leftovers(), Vec::<String>::new());
 }
 
@@ -385,12 +353,8 @@ fn resume_after_kill_9_reverifies_the_step_in_flight_without_restarting_it_again
         .arg(&plan)
         .output()
         .expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(
-        err.contains("was restarted before comeback stopped: re-verifying"),
-        "{err}"
-    );
+    let err = exited(&out, 0);
+    assert_has(&err, "was restarted before comeback stopped: re-verifying");
     assert_eq!(
         lab.restart_ids(),
         ["db@host-1", "app@host-2"],

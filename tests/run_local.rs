@@ -1,14 +1,13 @@
 //! Run-level behaviour that needs no SSH: the lock, Ctrl-C, confirmation, resume refusals.
 //! Hosts are `connection: local`; services are real demo-service processes on loopback.
 
+mod output;
+
+use output::{assert_has, exited};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn err(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -161,9 +160,8 @@ fn a_second_run_on_the_same_plan_exits_4_while_the_first_runs() {
         .arg("--yes")
         .output()
         .expect("runs");
-    assert_eq!(second.status.code(), Some(4));
-    let err = err(&second);
-    assert!(err.contains("another comeback run (pid"), "{err}");
+    let err = exited(&second, 4);
+    assert_has(&err, "another comeback run (pid");
     assert_eq!(first.wait().expect("wait").code(), Some(0));
 }
 
@@ -180,8 +178,10 @@ fn a_lock_left_by_a_dead_run_is_taken_over_with_a_message() {
         .arg("--yes")
         .output()
         .expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", err(&out));
-    assert!(err(&out).contains("took over the lock left by comeback pid 4194305"));
+    assert_has(
+        &exited(&out, 0),
+        "took over the lock left by comeback pid 4194305",
+    );
 }
 
 #[test]
@@ -193,8 +193,7 @@ fn without_a_terminal_and_without_yes_a_real_run_refuses_to_start() {
         .arg(local.plan())
         .output()
         .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(err(&out).contains("pass --yes"));
+    assert_has(&exited(&out, 2), "pass --yes");
     assert!(local.restarts().is_empty());
 }
 
@@ -216,7 +215,7 @@ fn the_first_ctrl_c_finishes_the_step_in_flight_then_exits_130() {
         .status()
         .expect("kill");
     let out = run.wait_with_output().expect("wait");
-    assert_eq!(out.status.code(), Some(130));
+    let err = exited(&out, 130);
     assert_eq!(local.restarts(), ["s1"], "only the step in flight ran");
     let journal = journal(local.dir.path());
     assert!(
@@ -224,8 +223,7 @@ fn the_first_ctrl_c_finishes_the_step_in_flight_then_exits_130() {
         "the step in flight was verified and recorded"
     );
     assert!(journal.contains(r#""outcome":"interrupted""#), "{journal}");
-    let err = err(&out);
-    assert!(err.contains("comeback resume --plan"), "{err}");
+    assert_has(&err, "comeback resume --plan");
 }
 
 #[test]
@@ -286,6 +284,8 @@ fn resume_refuses_when_the_plan_changed_the_remaining_order() {
         .arg(local.plan())
         .output()
         .expect("runs");
-    assert_eq!(out.status.code(), Some(2), "{}", err(&out));
-    assert!(err(&out).contains("the plan changed the order of the steps still to run"));
+    assert_has(
+        &exited(&out, 2),
+        "the plan changed the order of the steps still to run",
+    );
 }

@@ -1,7 +1,7 @@
 //! Fetching a service's config files from its host: globs expanded there, each file bounded,
 //! a missing or unreadable one reported as a finding rather than an error.
 
-use super::with_args;
+use super::run_script;
 use crate::transport::Transport;
 use std::time::Duration;
 
@@ -53,15 +53,17 @@ pub async fn fetch_configs<T: Transport>(
         return Ok(Vec::new());
     }
     let script = SCRIPT.replace("LIMIT", &CONFIG_LIMIT.to_string());
-    let command = with_args(patterns.iter().map(String::as_str), &script);
-    let out = transport
-        .run(host, &command, deadline)
-        .await
-        .map_err(|e| e.to_string())?;
-    if !out.success() {
-        return Err(format!("reading the configs failed: {}", out.evidence()));
-    }
-    Ok(parse(&out.stdout))
+    let args = patterns.iter().map(String::as_str);
+    let stdout = run_script(
+        transport,
+        host,
+        args,
+        &script,
+        deadline,
+        "reading the configs",
+    )
+    .await?;
+    Ok(parse(&stdout))
 }
 
 fn parse(output: &str) -> Vec<ConfigFile> {

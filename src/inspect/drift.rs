@@ -2,7 +2,7 @@
 //! never loaded (the restart will load it for the first time); a binary or library deleted or
 //! replaced on disk means the process runs code that no longer exists (as needrestart reports).
 
-use super::with_args;
+use super::run_script;
 use crate::plan::model::ProcessSource;
 use crate::transport::Transport;
 use serde::{Deserialize, Serialize};
@@ -74,16 +74,18 @@ pub async fn process_info<T: Transport>(
         ProcessSource::PidFile(path) => ("pid_file", path),
         ProcessSource::Match(pattern) => ("match", pattern),
     };
-    let command = with_args([kind, value.as_str()], SCRIPT);
-    let out = transport
-        .run(host, &command, deadline)
-        .await
-        .map_err(|e| e.to_string())?;
-    if !out.success() {
-        return Err(format!("inspecting the process failed: {}", out.evidence()));
-    }
+    let args = [kind, value.as_str()];
+    let stdout = run_script(
+        transport,
+        host,
+        args,
+        SCRIPT,
+        deadline,
+        "inspecting the process",
+    )
+    .await?;
     let mut info: Option<ProcessInfo> = None;
-    for line in out.stdout.lines() {
+    for line in stdout.lines() {
         let words: Vec<&str> = line.splitn(2, ' ').collect();
         match words[..] {
             ["PROCESS", rest] => {

@@ -10,6 +10,29 @@ pub use configs::{ConfigFile, fetch_configs};
 pub use drift::{Drift, ProcessInfo, drift, process_info};
 pub use references::{ReferenceFinding, ReferenceStatus, check_references};
 
+use crate::transport::Transport;
+use std::time::Duration;
+
+/// Runs one of the inspection scripts on `host` with `args` as its "$@": its stdout, or what
+/// went wrong while `doing` it.
+async fn run_script<'a, T: Transport>(
+    transport: &T,
+    host: usize,
+    args: impl IntoIterator<Item = &'a str>,
+    script: &str,
+    deadline: Duration,
+    doing: &str,
+) -> Result<String, String> {
+    let out = transport
+        .run(host, &with_args(args, script), deadline)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !out.success() {
+        return Err(format!("{doing} failed: {}", out.evidence()));
+    }
+    Ok(out.stdout)
+}
+
 /// `set -- 'a' 'b'; ` so a script reads its arguments as "$@": plan values reach the remote
 /// shell only as quoted words.
 fn with_args<'a>(args: impl IntoIterator<Item = &'a str>, script: &str) -> String {

@@ -1,7 +1,7 @@
 //! Checking each referenced host from the host where the service runs: does it resolve there
 //! (`getent ahosts`), and does it accept TCP where a port is known.
 
-use super::with_args;
+use super::run_script;
 use crate::transport::Transport;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -92,16 +92,18 @@ pub async fn check_references<T: Transport>(
         .iter()
         .zip(&ports)
         .flat_map(|((h, _), p)| [h.as_str(), p.as_str()]);
-    let command = with_args(args, &SCRIPT.replace("PROBE", TCP_PROBE));
-    let out = transport
-        .run(host, &command, deadline)
-        .await
-        .map_err(|e| e.to_string())?;
-    if !out.success() {
-        return Err(format!("probing the references failed: {}", out.evidence()));
-    }
+    let script = SCRIPT.replace("PROBE", TCP_PROBE);
+    let stdout = run_script(
+        transport,
+        host,
+        args,
+        &script,
+        deadline,
+        "probing the references",
+    )
+    .await?;
     let mut answers = std::collections::HashMap::new();
-    for line in out.stdout.lines() {
+    for line in stdout.lines() {
         let parts: Vec<&str> = line.split(' ').collect();
         if let [h, p, resolves, tcp] = parts[..] {
             answers.insert(

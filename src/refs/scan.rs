@@ -236,6 +236,9 @@ fn ignored(pattern: &str, host: &str) -> bool {
 static WORD_BYTE: [bool; 256] = byte_table(b".-", true, false);
 /// What may stand between brackets around an address: `[2001:db8::1%eth0]`, `[mx.example.com]`.
 static BRACKETED_BYTE: [bool; 256] = byte_table(b".:-%", true, false);
+/// rsyslog action options: `@@(o,z9)host`.
+static RSYSLOG_OPTION_BYTE: [bool; 256] =
+    byte_table(b"abcdefghijklmnopqrstuvwxyz0123456789,", false, false);
 /// What ends a URL's authority.
 static AUTHORITY_END: [bool; 256] = byte_table(b"'\"<>(){}/?#;", false, true);
 /// What ends a whole URL, as shown in a reference's text.
@@ -410,12 +413,7 @@ impl Line<'_> {
         let text = self.text;
         let b = text.as_bytes();
         for open in memchr::memchr_iter(b'[', b) {
-            let close = open
-                + 1
-                + b[open + 1..]
-                    .iter()
-                    .take_while(|c| BRACKETED_BYTE[**c as usize])
-                    .count();
+            let close = run_end(b, open + 1, &BRACKETED_BYTE);
             if close == open + 1 || b.get(close) != Some(&b']') {
                 continue;
             }
@@ -448,20 +446,13 @@ impl Line<'_> {
             }
             let mut host = at + 1 + usize::from(b.get(at + 1) == Some(&b'@'));
             if b.get(host) == Some(&b'(') {
-                let options = b[host + 1..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || **c == b',')
-                    .count();
-                if b.get(host + 1 + options) != Some(&b')') {
+                let options_end = run_end(b, host + 1, &RSYSLOG_OPTION_BYTE);
+                if b.get(options_end) != Some(&b')') {
                     continue;
                 }
-                host += options + 2;
+                host = options_end + 1;
             }
-            let host_end = host
-                + b[host..]
-                    .iter()
-                    .take_while(|c| WORD_BYTE[**c as usize])
-                    .count();
+            let host_end = run_end(b, host, &WORD_BYTE);
             if host_end == host {
                 continue;
             }
@@ -762,6 +753,11 @@ fn conninfo_value(text: &str, equals: usize) -> Range<usize> {
         .position(|c| c.is_ascii_whitespace() || matches!(c, b'\'' | b'"' | b';' | b'&'))
         .unwrap_or(b.len() - start);
     start..start + len
+}
+
+/// Where the run of `class` bytes starting at `from` ends.
+fn run_end(b: &[u8], from: usize, class: &[bool; 256]) -> usize {
+    from + b[from..].iter().take_while(|&&c| class[c as usize]).count()
 }
 
 /// Where `part`, a slice of `text`, starts in it.
