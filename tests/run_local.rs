@@ -88,13 +88,22 @@ impl Local {
 
     /// `comeback run PLAN --yes` in the background, its stderr dropped.
     fn start_run(&self) -> std::process::Child {
-        self.comeback()
-            .arg("run")
-            .arg(self.plan())
-            .arg("--yes")
+        self.run_command(&["--yes"])
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn")
+    }
+
+    /// `comeback run PLAN FLAGS...`, not started yet.
+    fn run_command(&self, flags: &[&str]) -> Command {
+        let mut cmd = self.comeback();
+        cmd.arg("run").arg(self.plan()).args(flags);
+        cmd
+    }
+
+    /// `comeback run PLAN FLAGS...`, waited for.
+    fn run(&self, flags: &[&str]) -> std::process::Output {
+        self.run_command(flags).output().expect("runs")
     }
 
     fn comeback(&self) -> Command {
@@ -153,13 +162,7 @@ fn a_second_run_on_the_same_plan_exits_4_while_the_first_runs() {
     wait_until("the first run to start restarting", || {
         !local.restarts().is_empty()
     });
-    let second = local
-        .comeback()
-        .arg("run")
-        .arg(local.plan())
-        .arg("--yes")
-        .output()
-        .expect("runs");
+    let second = local.run(&["--yes"]);
     let err = exited(&second, 4);
     assert_has(&err, "another comeback run (pid");
     assert_eq!(first.wait().expect("wait").code(), Some(0));
@@ -171,13 +174,7 @@ fn a_lock_left_by_a_dead_run_is_taken_over_with_a_message() {
     std::fs::create_dir_all(local.dir.path().join(".comeback")).expect("dir");
     // A pid that cannot be running: above the kernel's maximum.
     std::fs::write(local.dir.path().join(".comeback/lock"), "4194305").expect("lock");
-    let out = local
-        .comeback()
-        .arg("run")
-        .arg(local.plan())
-        .arg("--yes")
-        .output()
-        .expect("runs");
+    let out = local.run(&["--yes"]);
     assert_has(
         &exited(&out, 0),
         "took over the lock left by comeback pid 4194305",
@@ -187,12 +184,7 @@ fn a_lock_left_by_a_dead_run_is_taken_over_with_a_message() {
 #[test]
 fn without_a_terminal_and_without_yes_a_real_run_refuses_to_start() {
     let local = Local::new(1, "0s");
-    let out = local
-        .comeback()
-        .arg("run")
-        .arg(local.plan())
-        .output()
-        .expect("runs");
+    let out = local.run(&[]);
     assert_has(&exited(&out, 2), "pass --yes");
     assert!(local.restarts().is_empty());
 }
@@ -201,10 +193,7 @@ fn without_a_terminal_and_without_yes_a_real_run_refuses_to_start() {
 fn the_first_ctrl_c_finishes_the_step_in_flight_then_exits_130() {
     let local = Local::new(3, "1500ms");
     let run = local
-        .comeback()
-        .arg("run")
-        .arg(local.plan())
-        .arg("--yes")
+        .run_command(&["--yes"])
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
@@ -256,13 +245,7 @@ fn resume_refuses_when_the_plan_changed_the_remaining_order() {
     let plan = std::fs::read_to_string(local.plan()).expect("plan");
     let broken = plan.replacen(&format!("s2 {}", local.ports[1]), "s2 1; exit 1", 1);
     std::fs::write(local.plan(), &broken).expect("plan");
-    let out = local
-        .comeback()
-        .arg("run")
-        .arg(local.plan())
-        .arg("--yes")
-        .output()
-        .expect("runs");
+    let out = local.run(&["--yes"]);
     assert_eq!(out.status.code(), Some(1));
     // Now s3 no longer depends on s2, and comes first among the remaining steps.
     let reordered = broken
