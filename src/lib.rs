@@ -4,11 +4,13 @@
 pub mod checks;
 pub mod cli;
 pub mod demo;
+pub mod eta;
 pub mod exec;
 pub mod exit;
 pub mod import;
 pub mod inspect;
 pub mod journal;
+pub mod notify;
 pub mod plan;
 pub mod print;
 pub mod redact;

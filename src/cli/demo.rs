@@ -45,6 +45,7 @@ pub fn demo(dir: Option<PathBuf>) -> Result<(), Exit> {
         selection: SelectionArgs::default(),
         dry_run,
         flags: flags.clone(),
+        pacing: Default::default(),
     };
 
     say("comeback plan: the restart order, offline");

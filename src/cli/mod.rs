@@ -1,6 +1,7 @@
 //! The command line: clap definitions, one function per command, exit codes. Thin by design.
 
 mod demo;
+mod pace;
 mod run;
 
 use crate::exit;
@@ -232,8 +233,24 @@ fn check(path: &std::path::Path) -> Result<(), Exit> {
 fn show_plan(path: &std::path::Path, selection: Selection, format: PlanFormat) -> Result<(), Exit> {
     let loaded = load(path)?;
     let plan = select(&loaded, &selection)?;
+    // With earlier runs beside the plan, the window's length is known before it starts.
+    let state_dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."))
+        .join(".comeback");
+    let ids: Vec<String> = plan.steps.iter().map(|s| s.id(&loaded.model)).collect();
+    let total =
+        crate::eta::Estimates::from_state_dir(&state_dir).total(ids.iter().map(String::as_str));
     match format {
-        PlanFormat::Text => stdout(&print::plan::text(&loaded.model, &plan)),
+        PlanFormat::Text => stdout(&format!(
+            "{}{}",
+            print::plan::text(&loaded.model, &plan),
+            total.map_or(String::new(), |ms| format!(
+                "Expected duration: {} (median of earlier runs)\n",
+                print::duration(std::time::Duration::from_millis(ms))
+            ))
+        )),
         PlanFormat::Json => stdout(&format!("{:#}\n", print::plan::json(&loaded.model, &plan))),
     }
     Ok(())

@@ -48,6 +48,8 @@ pub struct RunArgs {
     pub dry_run: bool,
     #[command(flatten)]
     pub flags: RunFlags,
+    #[command(flatten)]
+    pub pacing: super::pace::PacingArgs,
 }
 
 #[derive(Args, Debug)]
@@ -64,6 +66,8 @@ pub struct ResumeArgs {
     pub plan: Option<PathBuf>,
     #[command(flatten)]
     pub flags: RunFlags,
+    #[command(flatten)]
+    pub pacing: super::pace::PacingArgs,
 }
 
 fn state_dir(flags: &RunFlags, plan: Option<&Path>) -> PathBuf {
@@ -93,6 +97,7 @@ pub fn run(args: RunArgs) -> Result<(), Exit> {
     } else {
         Some(lock(&state_dir)?)
     };
+    let pacing = args.pacing.pacing()?;
     if !args.dry_run {
         confirm(&loaded, &plan.steps, args.flags.yes)?;
     }
@@ -101,7 +106,7 @@ pub fn run(args: RunArgs) -> Result<(), Exit> {
     } else {
         Mode::Run
     };
-    let (walk, _) = new_walk(
+    let (mut walk, _) = new_walk(
         &loaded,
         &args.plan,
         &plan.steps,
@@ -109,6 +114,7 @@ pub fn run(args: RunArgs) -> Result<(), Exit> {
         &args.flags,
         mode,
     )?;
+    walk.pacing = pacing;
     drive(&loaded, &plan.steps, walk)
 }
 
@@ -145,6 +151,7 @@ fn new_walk(
     mode: Mode,
 ) -> Result<(Walk, PathBuf), Exit> {
     let state_dir = state_dir(flags, Some(plan_path));
+    let estimates = crate::eta::Estimates::from_state_dir(&state_dir);
     let run_id = crate::journal::new_run_id();
     let journal = Journal::open(&state_dir, &run_id).map_err(|e| {
         fail(
@@ -180,6 +187,9 @@ fn new_walk(
         report,
         options,
         log_format: flags.log_format,
+        pacing: Default::default(),
+        estimates,
+        plan_name: plan_name(plan_path),
     };
     Ok((walk, dir))
 }
@@ -250,8 +260,10 @@ pub fn resume(args: ResumeArgs) -> Result<(), Exit> {
         .into_iter()
         .filter(|s| !history.succeeded.contains(&s.id(&loaded.model)))
         .collect();
+    let pacing = args.pacing.pacing()?;
     let _lock = lock(&state_dir)?;
     confirm(&loaded, &steps, args.flags.yes)?;
+    let estimates = crate::eta::Estimates::from_state_dir(&state_dir);
     let journal = Journal::open(&state_dir, &history.run_id).map_err(|e| {
         fail(
             format!("cannot append to {}: {e}", journal_path.display()),
@@ -282,8 +294,17 @@ pub fn resume(args: ResumeArgs) -> Result<(), Exit> {
             report,
             options,
             log_format: args.flags.log_format,
+            pacing,
+            estimates,
+            plan_name: plan_name(&plan_path),
         },
     )
+}
+
+/// The name people know the platform by, in messages: the plan file's name.
+fn plan_name(path: &Path) -> String {
+    path.file_stem()
+        .map_or_else(|| "the plan".into(), |s| s.to_string_lossy().into_owned())
 }
 
 fn absolute(path: &Path) -> String {
@@ -349,6 +370,8 @@ fn hosts_needed(loaded: &LoadedPlan, steps: &[Step]) -> Vec<usize> {
     let mut hosts: Vec<usize> = Vec::new();
     for step in steps {
         hosts.push(step.host);
+        let instance = step.instance(model);
+        hosts.extend(instance.before.iter().chain(&instance.after).map(|h| h.on));
         for service in model
             .services
             .iter()
@@ -364,7 +387,7 @@ fn hosts_needed(loaded: &LoadedPlan, steps: &[Step]) -> Vec<usize> {
 
 fn exit_code(outcome: &Outcome) -> i32 {
     match outcome {
-        Outcome::Completed => exit::OK,
+        Outcome::Completed | Outcome::Stopped { .. } => exit::OK,
         Outcome::StaleReferences { .. } => exit::STALE_REFERENCES,
         Outcome::Halted { .. } | Outcome::Blocked { .. } | Outcome::Unreachable { .. } => {
             exit::STEP_FAILED
@@ -381,6 +404,9 @@ struct Walk {
     report: ReportWriter,
     options: RunOptions,
     log_format: LogFormat,
+    pacing: crate::exec::Pacing,
+    estimates: crate::eta::Estimates,
+    plan_name: String,
 }
 
 fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
@@ -402,14 +428,33 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         report,
         options,
         log_format,
+        pacing,
+        estimates,
+        plan_name,
     } = walk;
     let printer: Box<dyn Consumer> = match log_format {
         LogFormat::Text => Box::new(Progress::new()),
         LogFormat::Json => Box::new(JsonLines),
     };
-    let events = Events::new(vec![printer, Box::new(journal), Box::new(report)]);
+    let mut consumers: Vec<Box<dyn Consumer>> = vec![printer, Box::new(journal), Box::new(report)];
+    // A dry run or an audit is ops' own business: only real runs tell people outside ops.
+    let (feed, deliveries) = crate::notify::channel(
+        if options.dry_run {
+            Vec::new()
+        } else {
+            loaded.model.notify.clone()
+        },
+        &plan_name,
+    );
+    consumers.push(Box::new(feed));
+    let events = Events::new(consumers);
+    let ids: Vec<(usize, String)> = steps
+        .iter()
+        .map(|s| (s.index, s.id(&loaded.model)))
+        .collect();
     events.emit(start);
-    let code = runtime.block_on(async {
+    events.emit(estimates.event(&ids));
+    let (code, ()) = runtime.block_on(async { tokio::join!(async {
         let hosts = hosts_needed(loaded, steps);
         let model = &loaded.model;
         let (fleet, failures) = Fleet::connect(model, &hosts, |h, result| match result {
@@ -436,7 +481,8 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
                 let _ = stop_tx.send(Stop::Now);
             }
         });
-        let mut executor = Executor::new(model, &fleet, &events, options, stop_rx);
+        let mut executor =
+            Executor::new(model, &fleet, &events, options, stop_rx).with_pacing(pacing);
         let keep_alive = async {
             loop {
                 tokio::time::sleep(Duration::from_secs(20)).await;
@@ -450,7 +496,7 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         signals.abort();
         fleet.close().await;
         exit_code(&outcome)
-    });
+    }, deliveries.run(&events)) });
     if code == exit::OK {
         Ok(())
     } else {

@@ -10,6 +10,10 @@ pub enum Phase {
     Restart,
     HealthGate,
     DependentsGate,
+    /// The `before` hooks, between preflight and the restart.
+    BeforeHooks,
+    /// The `after` hooks, once the health gate passed.
+    AfterHooks,
 }
 
 impl std::fmt::Display for Phase {
@@ -19,6 +23,8 @@ impl std::fmt::Display for Phase {
             Phase::Restart => "restart",
             Phase::HealthGate => "health gate",
             Phase::DependentsGate => "dependents gate",
+            Phase::BeforeHooks => "before hooks",
+            Phase::AfterHooks => "after hooks",
         })
     }
 }
@@ -53,6 +59,25 @@ pub enum Outcome {
     Interrupted { after: Option<String> },
     /// A second Ctrl-C: the step in flight was abandoned where it stood.
     Aborted { step: Option<String> },
+    /// `--stop-after N` or the operator's `no` at `--step`: a clean stop; `resume` continues.
+    Stopped { after: Option<String>, steps: usize },
+}
+
+/// Which of a service's hook lists a command belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HookWhen {
+    Before,
+    After,
+}
+
+impl std::fmt::Display for HookWhen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            HookWhen::Before => "before",
+            HookWhen::After => "after",
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,6 +173,48 @@ pub enum Event {
     RunFinished {
         outcome: Outcome,
         elapsed_ms: u64,
+    },
+    /// A `before` or `after` hook finished (or failed); its output is bounded and masked.
+    HookRan {
+        index: usize,
+        when: HookWhen,
+        host: String,
+        command: String,
+        ok: bool,
+        code: Option<i32>,
+        timed_out: bool,
+        output: String,
+        elapsed_ms: u64,
+    },
+    /// The step failed after its `before` hooks ran and before all its `after` hooks did: the
+    /// node is still out (drained). These are the commands to run by hand, in order.
+    HooksPending {
+        index: usize,
+        step: String,
+        /// (host, command)
+        after: Vec<(String, String)>,
+    },
+    /// Expected durations from earlier runs (median per step); `None`: no estimate yet.
+    Estimated {
+        steps: Vec<(usize, Option<u64>)>,
+        total_ms: Option<u64>,
+    },
+    /// `--pause`: waiting before the next step.
+    Pausing {
+        before: usize,
+        ms: u64,
+    },
+    /// `--step`: the operator is being asked whether to run this step.
+    Asking {
+        index: usize,
+        step: String,
+    },
+    /// A webhook could not be told; the run went on.
+    NotifyFailed {
+        url: String,
+        /// start, step, halt or done.
+        message: String,
+        error: String,
     },
 }
 

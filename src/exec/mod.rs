@@ -2,11 +2,14 @@
 //! time, halting on the first failure. Emits events and never prints.
 
 pub mod event;
+mod hooks;
+mod pacing;
 mod step;
 #[cfg(test)]
 mod tests;
 
-pub use event::{Consumer, Event, Events, Outcome, Phase, Resumed};
+pub use event::{Consumer, Event, Events, HookWhen, Outcome, Phase, Resumed};
+pub use pacing::{Answer, Ask, Pacing};
 pub use step::StepFailure;
 
 use crate::checks::Checker;
@@ -43,6 +46,7 @@ pub struct Executor<'a, T: Transport> {
     events: &'a Events,
     options: RunOptions,
     stop: watch::Receiver<Stop>,
+    pacing: Pacing,
 }
 
 pub fn millis(d: Duration) -> u64 {
@@ -64,7 +68,14 @@ impl<'a, T: Transport> Executor<'a, T> {
             events,
             options,
             stop,
+            pacing: Pacing::default(),
         }
+    }
+
+    /// `--stop-after`, `--pause`, `--step` for a real run.
+    pub fn with_pacing(mut self, pacing: Pacing) -> Self {
+        self.pacing = pacing;
+        self
     }
 
     /// Walks `steps` in order. `first` says how the first step resumes, if this is a resume.
@@ -88,10 +99,7 @@ impl<'a, T: Transport> Executor<'a, T> {
             let mut done = futures_util::stream::iter(steps.iter().map(|step| async move {
                 let recorder = Recorder::default();
                 let events = Events::new(vec![Box::new(recorder.clone())]);
-                let sink = Sink {
-                    events: &events,
-                    stale: AtomicBool::new(false),
-                };
+                let sink = Sink::new(&events);
                 let result = this.run_step(&sink, step, None).await;
                 (recorder.take(), result, sink.stale.into_inner())
             }))
@@ -104,17 +112,18 @@ impl<'a, T: Transport> Executor<'a, T> {
             }
             return tally.outcome();
         }
+        let mut asking = true;
         for (n, step) in steps.iter().enumerate() {
             if *self.stop.borrow() >= Stop::AfterStep {
                 return Outcome::Interrupted {
                     after: tally.last_done,
                 };
             }
+            if let Some(stop) = self.pace(n, step, &tally.last_done, &mut asking).await {
+                return stop;
+            }
             let resumed = if n == 0 { first } else { None };
-            let sink = Sink {
-                events: self.events,
-                stale: AtomicBool::new(false),
-            };
+            let sink = Sink::new(self.events);
             let mut stop = self.stop.clone();
             let result = tokio::select! {
                 result = self.run_step(&sink, step, resumed) => result,
@@ -157,6 +166,9 @@ impl<'a, T: Transport> Executor<'a, T> {
                     impact: service.impact.clone(),
                     runbook: service.runbook.clone(),
                 });
+                if let Some(pending) = self.hooks_pending(sink, step, failure) {
+                    sink.events.emit(pending);
+                }
             }
         }
         StepEnd {
@@ -171,6 +183,18 @@ impl<'a, T: Transport> Executor<'a, T> {
 pub(crate) struct Sink<'a> {
     events: &'a Events,
     stale: AtomicBool,
+    /// How many `after` hooks passed: the rest are owed if the step fails.
+    after_hooks_done: std::sync::atomic::AtomicUsize,
+}
+
+impl<'a> Sink<'a> {
+    fn new(events: &'a Events) -> Self {
+        Sink {
+            events,
+            stale: AtomicBool::new(false),
+            after_hooks_done: Default::default(),
+        }
+    }
 }
 
 struct StepEnd {

@@ -36,8 +36,9 @@ impl<T: Transport> Executor<'_, T> {
             self.phase(sink, step, Phase::Preflight, 0);
             self.preflight(sink, step, &target, resumed).await?;
             if self.options.dry_run {
-                return Ok(());
+                return self.hook_hosts_answer(step).await;
             }
+            self.hooks(sink, step, super::HookWhen::Before).await?;
             self.phase(sink, step, Phase::Restart, 0);
             self.restart(sink, step, &target).await?;
         }
@@ -54,6 +55,7 @@ impl<T: Transport> Executor<'_, T> {
             &[(step.service, step.instance)],
         )
         .await?;
+        self.hooks(sink, step, super::HookWhen::After).await?;
         let dependents = self.dependents(step.service);
         if !dependents.is_empty() {
             self.phase(
@@ -68,7 +70,7 @@ impl<T: Transport> Executor<'_, T> {
         Ok(())
     }
 
-    fn phase(&self, sink: &Sink<'_>, step: &Step, phase: Phase, checks: usize) {
+    pub(super) fn phase(&self, sink: &Sink<'_>, step: &Step, phase: Phase, checks: usize) {
         sink.events.emit(Event::PhaseStarted {
             index: step.index,
             phase,

@@ -74,7 +74,9 @@ impl History {
                         }
                         Event::StepFailed { step, phase, .. } => {
                             h.in_flight = None;
-                            h.failed = Some((step.clone(), *phase != Phase::Preflight));
+                            // Failed before its restart ran: nothing was touched by this run.
+                            let touched = !matches!(phase, Phase::Preflight | Phase::BeforeHooks);
+                            h.failed = Some((step.clone(), touched));
                         }
                         Event::RunFinished { outcome, .. } => h.outcome = Some(outcome.clone()),
                         _ => {}

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use super::wire::Connection;
+pub use super::wire::{Connection, NotifyEvent};
 
 pub type HostId = usize;
 pub type ServiceId = usize;
@@ -16,6 +16,27 @@ pub struct Model {
     pub hosts: Vec<Host>,
     pub services: Vec<Service>,
     pub ssh: SshSettings,
+    pub notify: Vec<Notify>,
+}
+
+/// A webhook told about the run. Its URL may hold a token: show it only through `masked_url`.
+#[derive(Debug, Clone)]
+pub struct Notify {
+    pub url: String,
+    pub events: Vec<NotifyEvent>,
+    pub headers: Vec<(String, String)>,
+    pub timeout: Duration,
+}
+
+/// A command run around a restart, on the step's host or another one, its templates rendered
+/// with the step's values (`{host}` is the host being restarted, even when it runs elsewhere).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hook {
+    #[serde(skip)]
+    pub on: HostId,
+    pub run: String,
+    #[serde(rename = "timeout_ms", with = "millis")]
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,6 +89,8 @@ pub struct Instance {
     pub restart: String,
     pub configs: Vec<String>,
     pub health: Vec<Check>,
+    pub before: Vec<Hook>,
+    pub after: Vec<Hook>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

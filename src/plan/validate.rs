@@ -18,6 +18,8 @@ pub const DEFAULT_TIMING: Timing = Timing {
 pub const DEFAULT_RESTART_TIMEOUT: Duration = Duration::from_secs(120);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_CONNECT_CONCURRENCY: usize = 32;
+pub const DEFAULT_HOOK_TIMEOUT: Duration = Duration::from_secs(60);
+pub const DEFAULT_NOTIFY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Names of hosts, groups and services go into shell commands, file names and `service@host`
 /// step names: they must never need quoting.
@@ -170,10 +172,12 @@ impl Validator<'_> {
                     .with_hint("add a `services:` section"),
             );
         }
+        let notify = self.notify(&plan.notify);
         Model {
             hosts,
             services,
             ssh,
+            notify,
         }
     }
 
@@ -375,6 +379,8 @@ impl Validator<'_> {
             .iter()
             .map(|c| (c, self.template(c)))
             .collect();
+        let before = self.hooks(&entry.before, hosts);
+        let after = self.hooks(&entry.after, hosts);
         let checks: Vec<_> = entry
             .health
             .iter()
@@ -432,11 +438,26 @@ impl Validator<'_> {
                     })
                 })
                 .collect();
+            let mut hooks = |pending: &[PendingHook]| -> Vec<Hook> {
+                pending
+                    .iter()
+                    .filter_map(|p| {
+                        Some(Hook {
+                            on: p.on.unwrap_or(h),
+                            run: render(self, &p.run, Context::Shell)?,
+                            timeout: p.timeout,
+                        })
+                    })
+                    .collect()
+            };
+            let (before, after) = (hooks(&before), hooks(&after));
             instances.push(Instance {
                 host: h,
                 restart: restart.unwrap_or_default(),
                 configs,
                 health,
+                before,
+                after,
             });
         }
 
@@ -450,6 +471,96 @@ impl Validator<'_> {
             refs: self.refs(entry.refs.as_ref()),
             process: self.process(name, entry),
         }
+    }
+
+    /// `before:` / `after:` items, their `on:` hosts resolved and templates parsed.
+    fn hooks(&mut self, entries: &[Spanned<wire::HookEntry>], hosts: &[Host]) -> Vec<PendingHook> {
+        let mut pending = Vec::new();
+        for entry in entries {
+            let (on, run, timeout) = match &entry.value {
+                wire::HookEntry::Here(run) => (None, run, None),
+                wire::HookEntry::On(h) => (h.on.as_deref(), &h.run, h.timeout.as_ref()),
+            };
+            let on = match on {
+                None => None,
+                Some(name) => match hosts.iter().position(|h| h.name == name) {
+                    Some(h) => Some(h),
+                    None => {
+                        let hint = did_you_mean(name, hosts.iter().map(|h| h.name.as_str()))
+                            .unwrap_or_else(|| "`on:` names a host declared under `hosts:`".into());
+                        self.error(
+                            format!("unknown host `{name}` in a hook's `on:`"),
+                            &entry.referenced,
+                        )
+                        .hint = Some(hint);
+                        continue;
+                    }
+                },
+            };
+            if run.trim().is_empty() {
+                self.error("a hook has an empty command", &entry.referenced);
+                continue;
+            }
+            let at = |value: String| Spanned::new(value, entry.referenced, entry.defined);
+            let timeout = self.duration(&timeout.cloned().map(at), DEFAULT_HOOK_TIMEOUT);
+            if let Some(run) = self.template(&at(run.clone())) {
+                pending.push(PendingHook { on, run, timeout });
+            }
+        }
+        pending
+    }
+
+    fn notify(&mut self, entries: &[wire::NotifyEntry]) -> Vec<Notify> {
+        let mut notify = Vec::new();
+        for entry in entries {
+            let url = &entry.url;
+            match reqwest::Url::parse(&url.value) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+                _ => {
+                    self.error(
+                        format!(
+                            "`{}` is not an http(s) URL",
+                            crate::notify::masked_url(&url.value)
+                        ),
+                        &url.referenced,
+                    )
+                    .hint = Some(
+                        "write the webhook's full address: `https://chat.example.com/hooks/...`"
+                            .into(),
+                    );
+                    continue;
+                }
+            }
+            let events = match &entry.events {
+                Some(events) if events.is_empty() => {
+                    self.error(
+                        "a webhook with `events: []` is never called",
+                        &url.referenced,
+                    )
+                    .hint =
+                        Some("list some of start, step, halt, done, or remove the webhook".into());
+                    continue;
+                }
+                Some(events) => events.clone(),
+                None => vec![
+                    NotifyEvent::Start,
+                    NotifyEvent::Step,
+                    NotifyEvent::Halt,
+                    NotifyEvent::Done,
+                ],
+            };
+            notify.push(Notify {
+                url: url.value.clone(),
+                events,
+                headers: entry
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                timeout: self.duration(&entry.timeout, DEFAULT_NOTIFY_TIMEOUT),
+            });
+        }
+        notify
     }
 
     fn refs(&mut self, entry: Option<&wire::RefsEntry>) -> crate::refs::ScanOptions {
@@ -633,6 +744,13 @@ impl Validator<'_> {
 struct ServiceDefaults<'a> {
     timing: &'a Timing,
     restart_timeout: Duration,
+}
+
+/// A hook whose template is parsed but not yet rendered for a host.
+struct PendingHook {
+    on: Option<HostId>,
+    run: (Template, Location),
+    timeout: Duration,
 }
 
 /// A check whose templates are parsed but not yet rendered for a host.

@@ -17,6 +17,9 @@ pub struct PlanFile {
     pub defaults: DefaultsEntry,
     #[serde(default)]
     pub services: IndexMap<Name, ServiceEntry>,
+    /// Webhooks told about the run, in words people outside ops read.
+    #[serde(default)]
+    pub notify: Vec<NotifyEntry>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -109,6 +112,27 @@ pub struct ServiceEntry {
     pub unit: Option<String>,
     pub pid_file: Option<String>,
     pub process: Option<String>,
+    /// Commands around the restart: after preflight, and once the health gate passed.
+    #[serde(default)]
+    pub before: Vec<Spanned<HookEntry>>,
+    #[serde(default)]
+    pub after: Vec<Spanned<HookEntry>>,
+}
+
+/// A hook: a command for the step's own host, or `{on: HOST, run: CMD, timeout: DUR}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum HookEntry {
+    Here(String),
+    On(HookOn),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HookOn {
+    pub on: Option<String>,
+    pub run: String,
+    pub timeout: Option<String>,
 }
 
 /// Per-service tuning of the config-reference scanner.
@@ -137,4 +161,26 @@ pub struct CheckEntry {
     pub timeout: Option<Spanned<String>>,
     pub interval: Option<Spanned<String>>,
     pub settle: Option<Spanned<String>>,
+}
+
+/// One webhook of `notify:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyEntry {
+    pub url: Spanned<String>,
+    /// Default: every event.
+    pub events: Option<Vec<NotifyEvent>>,
+    #[serde(default)]
+    pub headers: IndexMap<String, String>,
+    /// How long one post may take before it is given up (default 5s).
+    pub timeout: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NotifyEvent {
+    Start,
+    Step,
+    Halt,
+    Done,
 }

@@ -17,6 +17,7 @@ pub struct Progress {
     current: Option<(usize, String)>,
     /// Checks passed and checks awaited in the current gate.
     gate: (usize, usize),
+    clock: crate::eta::Clock,
 }
 
 fn ms(ms: u64) -> String {
@@ -45,6 +46,7 @@ impl Progress {
             dry_run: false,
             current: None,
             gate: (0, 0),
+            clock: crate::eta::Clock::default(),
         }
     }
 
@@ -60,7 +62,10 @@ impl Progress {
 
     fn status(&self, text: String) {
         match &self.bar {
-            Some(bar) => bar.set_message(text),
+            Some(bar) => bar.set_message(match self.clock.expected_end() {
+                Some(end) => format!("{text} · expected end {end}"),
+                None => text,
+            }),
             None => self.line(&text),
         }
     }
@@ -132,6 +137,14 @@ impl Progress {
                     .map(|s| format!(" after {s}"))
                     .unwrap_or_default()
             ),
+            Outcome::Stopped { steps, after } => format!(
+                "stopped after {} as asked{}; continue with: {resume}",
+                count(*steps, "step"),
+                after
+                    .as_ref()
+                    .map(|s| format!(" (last: {s})"))
+                    .unwrap_or_default()
+            ),
             Outcome::Aborted { step } => format!(
                 "aborted{}: that step was left unverified; check it by hand, then: {resume}",
                 step.as_ref()
@@ -151,6 +164,7 @@ impl Default for Progress {
 
 impl Consumer for Progress {
     fn on(&mut self, event: &Event) {
+        self.clock.on(event);
         match event {
             Event::RunStarted {
                 run_id,
@@ -206,6 +220,11 @@ impl Consumer for Progress {
                 resumed,
             } => {
                 self.current = Some((*index, step.clone()));
+                if let Some(bar) = &self.bar {
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                } else if let Some(end) = self.clock.expected_end() {
+                    self.line(&format!("{} expected end {end}", self.prefix(*index)));
+                }
                 if let Some(resumed) = resumed {
                     let how = match resumed {
                         crate::exec::Resumed::Full => "runs again in full",
@@ -394,6 +413,71 @@ impl Consumer for Progress {
                 outcome,
                 elapsed_ms,
             } => self.finish(outcome, *elapsed_ms),
+            Event::HookRan {
+                index,
+                when,
+                host,
+                command,
+                ok,
+                output,
+                elapsed_ms,
+                ..
+            } => {
+                let mut text = format!(
+                    "{} {when} hook on {host} {} ({}): {command}",
+                    self.prefix(*index),
+                    if *ok { "ok" } else { "FAILED" },
+                    ms(*elapsed_ms)
+                );
+                // The last lines say what happened; a hook that prints megabytes is cut.
+                let lines: Vec<&str> = output.lines().collect();
+                for line in &lines[lines.len().saturating_sub(5)..] {
+                    text.push_str(&format!("\n    | {line}"));
+                }
+                self.line(&text);
+            }
+            Event::HooksPending { after, .. } => {
+                let mut text = String::from(
+                    "  the node is STILL DRAINED: its before hooks ran, its after hooks did not.\n  once it is fixed, put it back by hand (or `comeback resume` runs the whole step again):",
+                );
+                for (host, command) in after {
+                    text.push_str(&format!("\n    on {host}: {command}"));
+                }
+                self.line(&text);
+            }
+            Event::Estimated { total_ms, steps } => {
+                let text = match total_ms {
+                    Some(total) => format!(
+                        "expected duration: {} (median of earlier runs), end about {}",
+                        ms(*total),
+                        crate::eta::end_time(Duration::from_millis(*total))
+                    ),
+                    None => {
+                        let known = steps.iter().filter(|(_, e)| e.is_some()).count();
+                        format!(
+                            "expected duration: no estimate yet ({known} of {} steps ran before)",
+                            steps.len()
+                        )
+                    }
+                };
+                self.line(&text);
+            }
+            Event::Pausing { before, ms: pause } => {
+                self.status(format!("pausing {} before step {before}", ms(*pause)));
+            }
+            Event::Asking { .. } => {
+                // The question is asked on this terminal: the bar must not draw over it.
+                if let Some(bar) = &self.bar {
+                    bar.set_draw_target(ProgressDrawTarget::hidden());
+                }
+            }
+            Event::NotifyFailed {
+                url,
+                message,
+                error,
+            } => self.line(&format!(
+                "warning: the {message} message to {url} was not delivered: {error} (the run goes on)"
+            )),
         }
     }
 }

@@ -118,6 +118,8 @@ pub fn render(r: &Report) -> String {
         );
     }
 
+    timing_and_hooks(&mut out, r);
+
     let _ = writeln!(out, "\n## Services\n");
     for svc in &r.services {
         let _ = writeln!(out, "### {}\n", svc.name);
@@ -204,4 +206,81 @@ pub fn render(r: &Report) -> String {
 
     let _ = writeln!(out, "## Dependency graph\n\n```mermaid\n{}```", r.graph);
     out
+}
+
+/// Estimated against actual durations, the hooks each step ran, and the run's warnings.
+fn timing_and_hooks(out: &mut String, r: &Report) {
+    if r.mode == Mode::Run {
+        let _ = writeln!(out, "\n## Timing\n");
+        let total = r.estimated_total_ms.map_or("no estimate yet".into(), ms);
+        let actual = r.actual_total_ms.map_or("-".into(), ms);
+        let _ = writeln!(out, "Whole run: estimated {total}, actual {actual}.\n");
+        let _ = writeln!(out, "| # | step | estimated | actual |\n|---|---|---|---|");
+        for step in &r.steps {
+            let actual = match &step.result {
+                Some(StepResult::Passed { elapsed_ms }) => ms(*elapsed_ms),
+                Some(StepResult::Failed { .. }) => "failed".into(),
+                None => "not run".into(),
+            };
+            let estimated = step.estimated_ms.map_or("no estimate yet".into(), ms);
+            let _ = writeln!(
+                out,
+                "| {} | {} | {estimated} | {actual} |",
+                step.index, step.step
+            );
+        }
+    }
+    if r.steps
+        .iter()
+        .any(|s| !s.hooks.is_empty() || !s.hooks_pending.is_empty())
+    {
+        let _ = writeln!(out, "\n## Hooks\n");
+        let _ = writeln!(
+            out,
+            "| step | when | host | command | result | output |\n|---|---|---|---|---|---|"
+        );
+        for step in &r.steps {
+            for h in &step.hooks {
+                let result = match (h.ok, h.timed_out, h.code) {
+                    (true, ..) => format!("ok ({})", ms(h.elapsed_ms)),
+                    (false, true, _) => "**timed out**".into(),
+                    (false, false, Some(code)) => format!("**exited {code}**"),
+                    (false, false, None) => "**could not run**".into(),
+                };
+                let output: String = h
+                    .output
+                    .lines()
+                    .last()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(200)
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | `{}` | {result} | {} |",
+                    step.step,
+                    h.when,
+                    h.host,
+                    cell(&h.command).replace('`', "'"),
+                    cell(&output)
+                );
+            }
+        }
+        for step in r.steps.iter().filter(|s| !s.hooks_pending.is_empty()) {
+            let _ = writeln!(
+                out,
+                "\n**{} is still drained**: its `after` hooks did not run. Put it back by hand:\n",
+                step.step
+            );
+            for (host, command) in &step.hooks_pending {
+                let _ = writeln!(out, "- on {host}: `{}`", cell(command).replace('`', "'"));
+            }
+        }
+    }
+    if !r.warnings.is_empty() {
+        let _ = writeln!(out, "\n## Warnings\n");
+        for w in &r.warnings {
+            let _ = writeln!(out, "- {}", cell(w));
+        }
+    }
 }

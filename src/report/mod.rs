@@ -32,6 +32,11 @@ pub struct Report {
     pub steps: Vec<StepReport>,
     /// The dependency graph, as Mermaid.
     pub graph: String,
+    /// The whole run as expected from earlier runs (`None`: no estimate yet), and as it went.
+    pub estimated_total_ms: Option<u64>,
+    pub actual_total_ms: Option<u64>,
+    /// What went wrong around the run without stopping it (undelivered notifications).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -82,6 +87,23 @@ pub struct StepReport {
     /// Seconds the process had been running when inspected.
     pub uptime_s: Option<i64>,
     pub inspect_errors: Vec<String>,
+    /// The median of the same step in earlier runs; `None`: no estimate yet.
+    pub estimated_ms: Option<u64>,
+    pub hooks: Vec<HookReport>,
+    /// `after` hooks owed when the step failed with its node drained: (host, command).
+    pub hooks_pending: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HookReport {
+    pub when: crate::exec::HookWhen,
+    pub host: String,
+    pub command: String,
+    pub ok: bool,
+    pub code: Option<i32>,
+    pub timed_out: bool,
+    pub output: String,
+    pub elapsed_ms: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -135,6 +157,9 @@ impl Report {
             services,
             steps: Vec::new(),
             graph: crate::print::graph::mermaid(model),
+            estimated_total_ms: None,
+            actual_total_ms: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -181,6 +206,7 @@ impl Report {
                         step: s.step.clone(),
                         service: s.service.clone(),
                         host: s.host.clone(),
+                        estimated_ms: s.estimated_ms,
                         ..StepReport::default()
                     };
                     s.started_at = Some(now_rfc3339());
@@ -259,7 +285,55 @@ impl Report {
                     });
                 }
             }
-            Event::RunFinished { outcome, .. } => {
+            Event::HookRan {
+                index,
+                when,
+                host,
+                command,
+                ok,
+                code,
+                timed_out,
+                output,
+                elapsed_ms,
+            } => {
+                if let Some(s) = self.step(*index) {
+                    s.hooks.push(HookReport {
+                        when: *when,
+                        host: host.clone(),
+                        command: command.clone(),
+                        ok: *ok,
+                        code: *code,
+                        timed_out: *timed_out,
+                        output: output.clone(),
+                        elapsed_ms: *elapsed_ms,
+                    });
+                }
+            }
+            Event::HooksPending { index, after, .. } => {
+                if let Some(s) = self.step(*index) {
+                    s.hooks_pending = after.clone();
+                }
+            }
+            Event::Estimated { steps, total_ms } => {
+                for (index, estimate) in steps {
+                    if let Some(s) = self.step(*index) {
+                        s.estimated_ms = *estimate;
+                    }
+                }
+                self.estimated_total_ms = *total_ms;
+            }
+            Event::NotifyFailed {
+                url,
+                message,
+                error,
+            } => self.warnings.push(format!(
+                "the {message} message to {url} was not delivered: {error}"
+            )),
+            Event::RunFinished {
+                outcome,
+                elapsed_ms,
+            } => {
+                self.actual_total_ms = Some(*elapsed_ms);
                 self.finished_at = Some(now_rfc3339());
                 self.outcome = Some(outcome.clone());
                 self.summarize();
@@ -267,7 +341,9 @@ impl Report {
             Event::HostConnected { .. }
             | Event::HostUnreachable { .. }
             | Event::PhaseStarted { .. }
-            | Event::CheckUp { .. } => {}
+            | Event::CheckUp { .. }
+            | Event::Pausing { .. }
+            | Event::Asking { .. } => {}
         }
     }
 
@@ -363,7 +439,10 @@ impl ReportWriter {
 impl Consumer for ReportWriter {
     fn on(&mut self, event: &Event) {
         self.report.record(event);
-        if let Event::RunFinished { .. } = event {
+        // A notification that failed after the end is still part of the report.
+        let late_warning =
+            matches!(event, Event::NotifyFailed { .. }) && self.report.finished_at.is_some();
+        if matches!(event, Event::RunFinished { .. }) || late_warning {
             let json = serde_json::to_string_pretty(&self.report).unwrap_or_default();
             let written = std::fs::create_dir_all(&self.dir)
                 .and_then(|()| std::fs::write(self.dir.join("report.md"), self.report.markdown()))

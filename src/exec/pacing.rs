@@ -1,0 +1,88 @@
+//! The operator's pace through a window: `--stop-after N` (the canary), `--pause DUR` between
+//! steps, `--step` (ask before each one). Asking is the caller's business: the executor only
+//! hands it the step and waits for the answer.
+
+use super::{Event, Executor, Outcome, Stop};
+use crate::plan::Step;
+use crate::transport::Transport;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The operator's answer before a step, under `--step`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Run this step.
+    Yes,
+    /// Stop here, cleanly: `resume` continues with this step.
+    No,
+    /// Run this step and every next one without asking.
+    All,
+    /// Stop now, as an interruption.
+    Quit,
+}
+
+/// Asks the operator about a step (`index`, `service@host`); runs on a blocking thread.
+pub type Ask = Arc<dyn Fn(usize, &str) -> Answer + Send + Sync>;
+
+#[derive(Clone, Default)]
+pub struct Pacing {
+    /// Stop cleanly after this many steps of this invocation.
+    pub stop_after: Option<usize>,
+    pub pause: Option<Duration>,
+    pub ask: Option<Ask>,
+}
+
+impl<T: Transport> Executor<'_, T> {
+    /// Before the `n`th step of this walk (0-based): the canary stop, the pause, the question.
+    /// `Some(outcome)` ends the walk there.
+    pub(super) async fn pace(
+        &self,
+        n: usize,
+        step: &Step,
+        last_done: &Option<String>,
+        asking: &mut bool,
+    ) -> Option<Outcome> {
+        let stopped = || Outcome::Stopped {
+            after: last_done.clone(),
+            steps: n,
+        };
+        if self.pacing.stop_after == Some(n) {
+            return Some(stopped());
+        }
+        if let Some(pause) = self.pacing.pause.filter(|p| n > 0 && !p.is_zero()) {
+            self.events.emit(Event::Pausing {
+                before: step.index,
+                ms: super::millis(pause),
+            });
+            let mut stop = self.stop.clone();
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = stop.wait_for(|s| *s >= Stop::AfterStep) => {
+                    return Some(Outcome::Interrupted { after: last_done.clone() });
+                }
+            }
+        }
+        if let Some(ask) = self.pacing.ask.clone().filter(|_| *asking) {
+            let id = step.id(self.model);
+            self.events.emit(Event::Asking {
+                index: step.index,
+                step: id.clone(),
+            });
+            let index = step.index;
+            let answer = tokio::task::spawn_blocking(move || ask(index, &id))
+                .await
+                .unwrap_or(Answer::Quit);
+            match answer {
+                Answer::Yes => {}
+                Answer::All => *asking = false,
+                Answer::No => return Some(stopped()),
+                Answer::Quit => {
+                    return Some(Outcome::Interrupted {
+                        after: last_done.clone(),
+                    });
+                }
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,323 @@
+//! From run events to the words of a message: what a support desk or a manager can paste into
+//! a status page, plus the same facts as fields.
+
+use crate::eta::Clock;
+use crate::exec::{Event, Outcome};
+use crate::plan::model::NotifyEvent;
+use serde_json::{Value, json};
+
+/// Follows the run and says, for the events worth a message, what to post.
+#[derive(Default)]
+pub struct Messages {
+    plan: String,
+    run_id: String,
+    steps: Vec<(usize, String)>,
+    total: usize,
+    clock: Clock,
+    /// A start (or resume) waiting for the estimate, which is emitted right after it.
+    start_pending: Option<usize>,
+    current: Option<(usize, String)>,
+    failure: Option<Failure>,
+    dry_run: bool,
+}
+
+struct Failure {
+    impact: Option<String>,
+    runbook: Option<String>,
+}
+
+impl Messages {
+    /// `plan`: the name people know the platform by (the plan file's name).
+    pub fn new(plan: &str) -> Messages {
+        Messages {
+            plan: plan.to_string(),
+            ..Messages::default()
+        }
+    }
+
+    fn eta(&self) -> (String, Value) {
+        match self.clock.expected_end() {
+            Some(end) => (format!("Expected end {end}."), json!(end)),
+            None => ("No ETA yet.".to_string(), Value::Null),
+        }
+    }
+
+    fn body(&self, event: NotifyEvent, text: String, step: Value, extra: Value) -> Value {
+        let (_, eta) = self.eta();
+        let mut body = json!({
+            "text": text,
+            "event": event,
+            "plan": self.plan,
+            "run_id": self.run_id,
+            "step": step,
+            "total_steps": self.total,
+            "expected_end": eta,
+        });
+        if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), extra) {
+            body.extend(extra);
+        }
+        body
+    }
+
+    fn step_fields(&self) -> Value {
+        match &self.current {
+            Some((index, id)) => {
+                let (service, host) = id.split_once('@').unwrap_or((id, ""));
+                json!({"index": index, "id": id, "service": service, "host": host})
+            }
+            None => Value::Null,
+        }
+    }
+
+    /// `service on host`, as people say it.
+    fn step_words(&self) -> String {
+        self.current
+            .as_ref()
+            .map(|(index, id)| {
+                let (service, host) = id.split_once('@').unwrap_or((id, ""));
+                format!("step {index}/{} {service} on {host}", self.total)
+            })
+            .unwrap_or_else(|| "before the first step".into())
+    }
+
+    /// The message this event calls for, if any: which kind, and its JSON body.
+    pub fn on(&mut self, event: &Event) -> Option<(NotifyEvent, Value)> {
+        self.clock.on(event);
+        match event {
+            Event::RunStarted {
+                run_id,
+                steps,
+                dry_run,
+                ..
+            } => {
+                self.dry_run = *dry_run;
+                self.run_id = run_id.clone();
+                self.steps = steps.clone();
+                self.total = steps.last().map_or(0, |(i, _)| *i);
+                self.start_pending = Some(steps.first().map_or(1, |(i, _)| *i));
+                None
+            }
+            Event::RunResumed {
+                run_id,
+                steps,
+                from,
+                ..
+            } => {
+                self.run_id = run_id.clone();
+                self.steps = steps.clone();
+                self.total = steps.last().map_or(0, |(i, _)| *i);
+                self.start_pending = Some(*from);
+                None
+            }
+            _ if self.dry_run => None,
+            Event::Estimated { total_ms, .. } => {
+                let from = self.start_pending.take()?;
+                let eta = match total_ms {
+                    Some(ms) => format!(
+                        "Expected end {}.",
+                        crate::eta::end_time(std::time::Duration::from_millis(*ms))
+                    ),
+                    None => "No ETA yet.".to_string(),
+                };
+                let what = if from > 1 {
+                    format!("resumes at step {from}/{}", self.total)
+                } else {
+                    format!("starts: {} steps, one service at a time", self.total)
+                };
+                let text = format!("Restart of {}: {what}. {eta}", self.plan);
+                Some((
+                    NotifyEvent::Start,
+                    self.body(NotifyEvent::Start, text, Value::Null, json!({})),
+                ))
+            }
+            Event::StepStarted { index, step, .. } => {
+                self.current = Some((*index, step.clone()));
+                let (eta, _) = self.eta();
+                let text = format!("Restart of {}: {}. {eta}", self.plan, self.step_words());
+                Some((
+                    NotifyEvent::Step,
+                    self.body(NotifyEvent::Step, text, self.step_fields(), json!({})),
+                ))
+            }
+            Event::StepFailed {
+                impact, runbook, ..
+            } => {
+                self.failure = Some(Failure {
+                    impact: impact.clone(),
+                    runbook: runbook.clone(),
+                });
+                None
+            }
+            Event::RunFinished {
+                outcome,
+                elapsed_ms,
+            } => self.finished(outcome, *elapsed_ms),
+            _ => None,
+        }
+    }
+
+    fn finished(&mut self, outcome: &Outcome, elapsed_ms: u64) -> Option<(NotifyEvent, Value)> {
+        let took = crate::print::duration(std::time::Duration::from_millis(elapsed_ms));
+        let outcome_name = serde_json::to_value(outcome)
+            .ok()
+            .and_then(|v| v["outcome"].as_str().map(String::from));
+        let plan = &self.plan;
+        let (kind, text, extra) = match outcome {
+            Outcome::Completed => (
+                NotifyEvent::Done,
+                format!(
+                    "Restart of {plan}: done. All {} steps came back ({took}).",
+                    self.steps.len()
+                ),
+                json!({}),
+            ),
+            Outcome::Stopped { steps, .. } => (
+                NotifyEvent::Done,
+                format!(
+                    "Restart of {plan}: paused as planned after {steps} step{}; everything restarted so far came back. The rest follows later.",
+                    if *steps == 1 { "" } else { "s" }
+                ),
+                json!({}),
+            ),
+            Outcome::Halted { .. } => {
+                let failure = self.failure.take();
+                let impact = failure
+                    .as_ref()
+                    .and_then(|f| f.impact.as_deref())
+                    .map(str::trim);
+                let first_line = failure
+                    .as_ref()
+                    .and_then(|f| f.runbook.as_deref())
+                    .and_then(|r| r.lines().map(str::trim).find(|l| !l.is_empty()));
+                let mut text = format!("Restart of {plan} HALTED at {}.", self.step_words());
+                text.push_str(&match impact {
+                    Some(impact) => format!(" Impact: {impact}"),
+                    None => " Impact: not described in the plan.".into(),
+                });
+                if !text.ends_with('.') {
+                    text.push('.');
+                }
+                if let Some(line) = first_line {
+                    text.push_str(&format!(" Next: {line}"));
+                    if !text.ends_with('.') {
+                        text.push('.');
+                    }
+                }
+                text.push_str(
+                    " Nothing else is being restarted. No ETA yet: the ops team is on it.",
+                );
+                (
+                    NotifyEvent::Halt,
+                    text,
+                    json!({"impact": impact, "runbook_first_line": first_line}),
+                )
+            }
+            Outcome::Unreachable { hosts } => (
+                NotifyEvent::Halt,
+                format!(
+                    "Restart of {plan} did not start: {} did not answer. Nothing was touched.",
+                    hosts.join(", ")
+                ),
+                json!({}),
+            ),
+            Outcome::Interrupted { .. } | Outcome::Aborted { .. } => (
+                NotifyEvent::Halt,
+                format!(
+                    "Restart of {plan} stopped by the operator at {}. No ETA yet.",
+                    self.step_words()
+                ),
+                json!({}),
+            ),
+            Outcome::StaleReferences { .. } | Outcome::Blocked { .. } => return None,
+        };
+        let mut body = self.body(kind, text, self.step_fields(), extra);
+        body["outcome"] = json!(outcome_name);
+        body["expected_end"] = Value::Null;
+        Some((kind, body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn started(m: &mut Messages) {
+        m.on(&Event::RunStarted {
+            run_id: "r1".into(),
+            plan: "/p/shop.yaml".into(),
+            dry_run: false,
+            steps: vec![(1, "db@db-01".into()), (2, "app@web-01".into())],
+            only: vec![],
+            limit: vec![],
+            with_dependents: false,
+        });
+    }
+
+    #[test]
+    fn without_history_every_message_says_no_eta_yet() {
+        let mut m = Messages::new("shop");
+        started(&mut m);
+        let (kind, start) = m
+            .on(&Event::Estimated {
+                steps: vec![(1, None), (2, None)],
+                total_ms: None,
+            })
+            .expect("start");
+        assert_eq!(kind, NotifyEvent::Start);
+        assert_eq!(
+            start["text"],
+            "Restart of shop: starts: 2 steps, one service at a time. No ETA yet."
+        );
+        let (_, step) = m
+            .on(&Event::StepStarted {
+                index: 2,
+                step: "app@web-01".into(),
+                resumed: None,
+            })
+            .expect("step");
+        assert_eq!(
+            step["text"],
+            "Restart of shop: step 2/2 app on web-01. No ETA yet."
+        );
+        assert_eq!(step["step"]["host"], "web-01");
+        assert_eq!(step["expected_end"], Value::Null);
+    }
+
+    #[test]
+    fn a_halt_says_what_users_feel_and_the_first_runbook_line() {
+        let mut m = Messages::new("shop");
+        started(&mut m);
+        m.on(&Event::StepStarted {
+            index: 1,
+            step: "db@db-01".into(),
+            resumed: None,
+        });
+        m.on(&Event::StepFailed {
+            index: 1,
+            step: "db@db-01".into(),
+            phase: crate::exec::Phase::HealthGate,
+            target: "db@db-01".into(),
+            check: None,
+            reason: "tcp 3306 refused".into(),
+            impact: Some("Customers cannot log in\n".into()),
+            runbook: Some("\nCheck the galera state.\nThen bootstrap.".into()),
+        });
+        let (kind, halt) = m
+            .on(&Event::RunFinished {
+                outcome: Outcome::Halted {
+                    index: 1,
+                    step: "db@db-01".into(),
+                },
+                elapsed_ms: 1000,
+            })
+            .expect("halt");
+        assert_eq!(kind, NotifyEvent::Halt);
+        assert_eq!(
+            halt["text"],
+            "Restart of shop HALTED at step 1/2 db on db-01. Impact: Customers cannot log in. Next: Check the galera state. Nothing else is being restarted. No ETA yet: the ops team is on it."
+        );
+        assert_eq!(halt["impact"], "Customers cannot log in");
+        assert_eq!(halt["runbook_first_line"], "Check the galera state.");
+        assert_eq!(halt["outcome"], "halted");
+    }
+}
