@@ -7,6 +7,8 @@ mod pacing;
 mod step;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_window;
 
 pub use event::{Consumer, Event, Events, HookWhen, Outcome, Phase, Resumed};
 pub use pacing::{Answer, Ask, Pacing};

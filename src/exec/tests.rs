@@ -8,9 +8,9 @@ use std::path::Path;
 use std::sync::Mutex;
 
 /// Answers every command with exit 0, except those containing `fails`; records what ran.
-struct Scripted {
-    fails: &'static str,
-    ran: Mutex<Vec<String>>,
+pub(super) struct Scripted {
+    pub(super) fails: &'static str,
+    pub(super) ran: Mutex<Vec<String>>,
 }
 
 impl Transport for Scripted {

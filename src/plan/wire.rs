@@ -120,11 +120,34 @@ pub struct ServiceEntry {
 }
 
 /// A hook: a command for the step's own host, or `{on: HOST, run: CMD, timeout: DUR}`.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub enum HookEntry {
     Here(String),
     On(HookOn),
+}
+
+/// By hand rather than `untagged`: a typo in a key (`rn:`) is reported as such, with its line.
+impl<'de> Deserialize<'de> for HookEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HookEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a command, or `{ on: HOST, run: COMMAND, timeout: DURATION }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<HookEntry, E> {
+                Ok(HookEntry::Here(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<HookEntry, A::Error> {
+                HookOn::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(HookEntry::On)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,0 +1,185 @@
+//! Hooks and pacing against the scripted transport: what runs, in which order, and what the
+//! halt says is still owed. The real thing is proven in tests/window_lab.rs.
+
+use super::tests::Scripted;
+use super::*;
+use crate::plan::{self, Selection};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+const PLAN: &str = r#"
+hosts:
+  lb: {}
+  a: {}
+  b: {}
+defaults:
+  health: { timeout: 1s, interval: 10ms, settle: 0s }
+services:
+  web:
+    hosts: [a, b]
+    restart: "restart-web {host}"
+    health: [{ command: "check-web {host}" }]
+    before:
+      - { on: lb, run: "drain {host}" }
+      - "stop-cron {host}"
+    after:
+      - { on: lb, run: "ready {host}", timeout: 5s }
+"#;
+
+#[derive(Clone, Default)]
+struct Kept(Arc<Mutex<Vec<Event>>>);
+
+impl Consumer for Kept {
+    fn on(&mut self, event: &Event) {
+        self.0.lock().expect("lock").push(event.clone());
+    }
+}
+
+fn walk(fails: &'static str, pacing: Pacing) -> (Outcome, Vec<String>, Vec<Event>) {
+    let model = plan::parse(PLAN, Path::new(".")).expect("valid").model;
+    let steps = plan::plan(&model, &Selection::default())
+        .expect("steps")
+        .steps;
+    let transport = Scripted {
+        fails,
+        ran: Mutex::new(Vec::new()),
+    };
+    let kept = Kept::default();
+    let events = Events::new(vec![Box::new(kept.clone())]);
+    let (_tx, rx) = watch::channel(Stop::No);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let outcome = runtime.block_on(
+        Executor::new(&model, &transport, &events, RunOptions::default(), rx)
+            .with_pacing(pacing)
+            .run(&steps, None),
+    );
+    let ran = transport
+        .ran
+        .into_inner()
+        .expect("lock")
+        .into_iter()
+        .filter(|c| c != "true" && !c.starts_with("check"))
+        .collect();
+    let events = kept.0.lock().expect("lock").clone();
+    (outcome, ran, events)
+}
+
+fn pending(events: &[Event]) -> Option<Vec<(String, String)>> {
+    events.iter().find_map(|e| match e {
+        Event::HooksPending { after, .. } => Some(after.clone()),
+        _ => None,
+    })
+}
+
+#[test]
+fn before_hooks_run_before_the_restart_and_after_hooks_once_healthy() {
+    let (outcome, ran, events) = walk("", Pacing::default());
+    assert_eq!(outcome, Outcome::Completed);
+    assert_eq!(
+        ran,
+        [
+            "drain a",
+            "stop-cron a",
+            "restart-web a",
+            "ready a",
+            "drain b",
+            "stop-cron b",
+            "restart-web b",
+            "ready b"
+        ]
+    );
+    assert_eq!(pending(&events), None);
+}
+
+#[test]
+fn a_failing_before_hook_restarts_nothing_and_owes_the_after_hooks() {
+    let (outcome, ran, events) = walk("stop-cron a", Pacing::default());
+    assert!(matches!(outcome, Outcome::Halted { index: 1, .. }));
+    assert_eq!(ran, ["drain a", "stop-cron a"]);
+    assert_eq!(
+        pending(&events),
+        Some(vec![("lb".into(), "ready a".into())])
+    );
+}
+
+#[test]
+fn a_failing_restart_between_the_hooks_leaves_the_node_drained() {
+    let (_, ran, events) = walk("restart-web a", Pacing::default());
+    assert_eq!(ran, ["drain a", "stop-cron a", "restart-web a"]);
+    assert_eq!(
+        pending(&events),
+        Some(vec![("lb".into(), "ready a".into())])
+    );
+    let failed = events.iter().find_map(|e| match e {
+        Event::StepFailed { phase, .. } => Some(*phase),
+        _ => None,
+    });
+    assert_eq!(failed, Some(Phase::Restart));
+}
+
+#[test]
+fn a_failing_after_hook_is_still_owed() {
+    let (outcome, ran, events) = walk("ready a", Pacing::default());
+    assert!(matches!(outcome, Outcome::Halted { index: 1, .. }));
+    assert_eq!(ran.last().map(String::as_str), Some("ready a"));
+    assert_eq!(
+        pending(&events),
+        Some(vec![("lb".into(), "ready a".into())])
+    );
+}
+
+#[test]
+fn the_canary_stops_cleanly_after_n_steps() {
+    let pacing = Pacing {
+        stop_after: Some(1),
+        ..Pacing::default()
+    };
+    let (outcome, ran, _) = walk("", pacing);
+    assert_eq!(
+        outcome,
+        Outcome::Stopped {
+            after: Some("web@a".into()),
+            steps: 1
+        }
+    );
+    assert!(!ran.iter().any(|c| c.ends_with(" b")), "{ran:?}");
+}
+
+#[test]
+fn answers_at_each_step_all_stops_asking_and_no_stops_cleanly() {
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let record = asked.clone();
+    let ask: Ask = Arc::new(move |index, _step: &str| {
+        record.lock().expect("lock").push(index);
+        Answer::All
+    });
+    let (outcome, _, _) = walk(
+        "",
+        Pacing {
+            ask: Some(ask),
+            ..Pacing::default()
+        },
+    );
+    assert_eq!(outcome, Outcome::Completed);
+    assert_eq!(*asked.lock().expect("lock"), [1], "`all` stops asking");
+
+    let ask: Ask = Arc::new(|index, _step: &str| if index == 1 { Answer::Yes } else { Answer::No });
+    let (outcome, ran, _) = walk(
+        "",
+        Pacing {
+            ask: Some(ask),
+            ..Pacing::default()
+        },
+    );
+    assert_eq!(
+        outcome,
+        Outcome::Stopped {
+            after: Some("web@a".into()),
+            steps: 1
+        }
+    );
+    assert!(!ran.iter().any(|c| c.ends_with(" b")));
+}
