@@ -76,8 +76,18 @@ pub fn json(model: &Model, plan: &Plan) -> Value {
                 "restart_timeout_ms": service.restart_timeout.as_millis() as u64,
                 "configs": instance.configs,
                 "health": instance.health,
+                "before": hooks(model, &instance.before),
+                "after": hooks(model, &instance.after),
             })
         })
         .collect();
     json!({ "steps": steps })
+}
+
+/// Hooks with the name of the host each runs on.
+fn hooks(model: &Model, hooks: &[crate::plan::model::Hook]) -> Vec<Value> {
+    hooks
+        .iter()
+        .map(|h| json!({"on": model.hosts[h.on].name, "run": h.run, "timeout_ms": h.timeout.as_millis() as u64}))
+        .collect()
 }

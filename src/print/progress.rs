@@ -454,9 +454,14 @@ impl Consumer for Progress {
                     ),
                     None => {
                         let known = steps.iter().filter(|(_, e)| e.is_some()).count();
+                        let known = if known == 0 {
+                            "none".to_string()
+                        } else {
+                            known.to_string()
+                        };
                         format!(
-                            "expected duration: no estimate yet ({known} of {} steps ran before)",
-                            steps.len()
+                            "expected duration: no estimate yet ({known} of {} ran before)",
+                            count(steps.len(), "step")
                         )
                     }
                 };
