@@ -214,7 +214,9 @@ fn a_dry_run_checks_that_every_hook_host_answers() {
 // HAProxy
 
 /// A real HAProxy on host-1's address, with its admin socket in host-1's folder, balancing
-/// `web` over the demo services on the other hosts (server names = host names).
+/// `web` over the demo services on the other hosts (server names = host names). `retries 0`:
+/// a request sent to a server in its restart fails instead of being retried, so what keeps
+/// requests succeeding is the drain, not HAProxy's retries.
 struct Haproxy {
     child: Child,
     socket: PathBuf,
@@ -227,7 +229,7 @@ impl Haproxy {
         let socket = dir.join("haproxy.sock");
         let mut config = format!(
             "global\n  stats socket {} level admin mode 600\n  pidfile {}/haproxy.pid\n\
-             defaults\n  mode http\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\n\
+             defaults\n  mode http\n  retries 0\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\n\
              frontend fe\n  bind {}:{port}\n  default_backend web\n\
              backend web\n  balance roundrobin\n  option httpchk GET /health\n",
             socket.display(),
