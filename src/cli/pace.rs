@@ -23,6 +23,10 @@ pub struct PacingArgs {
 }
 
 impl PacingArgs {
+    pub fn is_set(&self) -> bool {
+        self.stop_after.is_some() || self.pause.is_some() || self.step
+    }
+
     pub fn pacing(&self) -> Result<Pacing, Exit> {
         if self.step && !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
             return Err(super::run::fail(

@@ -97,6 +97,13 @@ pub fn run(args: RunArgs) -> Result<(), Exit> {
     } else {
         Some(lock(&state_dir)?)
     };
+    if args.dry_run && args.pacing.is_set() {
+        return Err(fail(
+            "--stop-after, --pause and --step pace a real run; a dry run restarts nothing",
+            None,
+            exit::INVALID,
+        ));
+    }
     let pacing = args.pacing.pacing()?;
     if !args.dry_run {
         confirm(&loaded, &plan.steps, args.flags.yes)?;

@@ -477,33 +477,36 @@ impl Validator<'_> {
     fn hooks(&mut self, entries: &[Spanned<wire::HookEntry>], hosts: &[Host]) -> Vec<PendingHook> {
         let mut pending = Vec::new();
         for entry in entries {
+            let here;
             let (on, run, timeout) = match &entry.value {
-                wire::HookEntry::Here(run) => (None, run, None),
-                wire::HookEntry::On(h) => (h.on.as_deref(), &h.run, h.timeout.as_ref()),
+                wire::HookEntry::Here(run) => {
+                    here = Spanned::new(run.clone(), entry.referenced, entry.defined);
+                    (None, &here, None)
+                }
+                wire::HookEntry::On(h) => (h.on.as_ref(), &h.run, h.timeout.clone()),
             };
             let on = match on {
                 None => None,
-                Some(name) => match hosts.iter().position(|h| h.name == name) {
+                Some(name) => match hosts.iter().position(|h| h.name == name.value) {
                     Some(h) => Some(h),
                     None => {
-                        let hint = did_you_mean(name, hosts.iter().map(|h| h.name.as_str()))
+                        let hint = did_you_mean(&name.value, hosts.iter().map(|h| h.name.as_str()))
                             .unwrap_or_else(|| "`on:` names a host declared under `hosts:`".into());
                         self.error(
-                            format!("unknown host `{name}` in a hook's `on:`"),
-                            &entry.referenced,
+                            format!("unknown host `{}` in a hook's `on:`", name.value),
+                            &name.referenced,
                         )
                         .hint = Some(hint);
                         continue;
                     }
                 },
             };
-            if run.trim().is_empty() {
-                self.error("a hook has an empty command", &entry.referenced);
+            if run.value.trim().is_empty() {
+                self.error("a hook has an empty command", &run.referenced);
                 continue;
             }
-            let at = |value: String| Spanned::new(value, entry.referenced, entry.defined);
-            let timeout = self.duration(&timeout.cloned().map(at), DEFAULT_HOOK_TIMEOUT);
-            if let Some(run) = self.template(&at(run.clone())) {
+            let timeout = self.duration(&timeout, DEFAULT_HOOK_TIMEOUT);
+            if let Some(run) = self.template(run) {
                 pending.push(PendingHook { on, run, timeout });
             }
         }

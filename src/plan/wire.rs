@@ -153,9 +153,9 @@ impl<'de> Deserialize<'de> for HookEntry {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HookOn {
-    pub on: Option<String>,
-    pub run: String,
-    pub timeout: Option<String>,
+    pub on: Option<Name>,
+    pub run: Spanned<String>,
+    pub timeout: Option<Spanned<String>>,
 }
 
 /// Per-service tuning of the config-reference scanner.
