@@ -108,7 +108,7 @@ impl Clock {
 
     /// The expected end as a UTC clock time (`15:42 UTC`).
     pub fn expected_end(&self) -> Option<String> {
-        self.remaining().map(|left| end_time(left))
+        self.remaining().map(end_time)
     }
 }
 

@@ -123,7 +123,7 @@ pub struct ServiceEntry {
 #[derive(Debug)]
 pub enum HookEntry {
     Here(String),
-    On(HookOn),
+    On(Box<HookOn>),
 }
 
 /// By hand rather than `untagged`: a typo in a key (`rn:`) is reported as such, with its line.
@@ -143,7 +143,7 @@ impl<'de> Deserialize<'de> for HookEntry {
                 map: A,
             ) -> Result<HookEntry, A::Error> {
                 HookOn::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(HookEntry::On)
+                    .map(|h| HookEntry::On(Box::new(h)))
             }
         }
         d.deserialize_any(Visitor)
