@@ -423,8 +423,12 @@ impl Consumer for Progress {
                 elapsed_ms,
                 ..
             } => {
+                // A script hook shows its first line; the journal and the report keep it whole.
+                let mut lines = command.trim().lines();
+                let first = lines.next().unwrap_or_default();
+                let more = if lines.next().is_some() { " …" } else { "" };
                 let mut text = format!(
-                    "{} {when} hook on {host} {} ({}): {command}",
+                    "{} {when} hook on {host} {} ({}): {first}{more}",
                     self.prefix(*index),
                     if *ok { "ok" } else { "FAILED" },
                     ms(*elapsed_ms)
@@ -441,7 +445,10 @@ impl Consumer for Progress {
                     "  the node is STILL DRAINED: its before hooks ran, its after hooks did not.\n  once it is fixed, put it back by hand (or `comeback resume` runs the whole step again):",
                 );
                 for (host, command) in after {
-                    text.push_str(&format!("\n    on {host}: {command}"));
+                    text.push_str(&format!(
+                        "\n    on {host}: {}",
+                        command.trim().replace('\n', "\n      ")
+                    ));
                 }
                 self.line(&text);
             }

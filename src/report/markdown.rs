@@ -208,6 +208,17 @@ pub fn render(r: &Report) -> String {
     out
 }
 
+/// A script's first line, marked when there is more (report.json keeps it whole).
+fn first_line(script: &str) -> String {
+    let mut lines = script.trim().lines();
+    let first = cell(lines.next().unwrap_or_default());
+    if lines.next().is_some() {
+        format!("{first} …")
+    } else {
+        first
+    }
+}
+
 /// Estimated against actual durations, the hooks each step ran, and the run's warnings.
 fn timing_and_hooks(out: &mut String, r: &Report) {
     if r.mode == Mode::Run {
@@ -261,7 +272,7 @@ fn timing_and_hooks(out: &mut String, r: &Report) {
                     step.step,
                     h.when,
                     h.host,
-                    cell(&h.command).replace('`', "'"),
+                    first_line(&h.command).replace('`', "'"),
                     cell(&output)
                 );
             }
