@@ -454,14 +454,16 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         &plan_name,
     );
     consumers.push(Box::new(feed));
-    let events = Events::new(consumers);
+    let events = std::sync::Arc::new(Events::new(consumers));
+    // Posts go out beside the walk, each bounded: a webhook never holds up a step.
+    let deliveries = runtime.spawn(deliveries.run(events.clone()));
     let ids: Vec<(usize, String)> = steps
         .iter()
         .map(|s| (s.index, s.id(&loaded.model)))
         .collect();
     events.emit(start);
     events.emit(estimates.event(&ids));
-    let (code, ()) = runtime.block_on(async { tokio::join!(async {
+    let code = runtime.block_on(async {
         let hosts = hosts_needed(loaded, steps);
         let model = &loaded.model;
         let (fleet, failures) = Fleet::connect(model, &hosts, |h, result| match result {
@@ -503,7 +505,8 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         signals.abort();
         fleet.close().await;
         exit_code(&outcome)
-    }, deliveries.run(&events)) });
+    });
+    let _ = runtime.block_on(deliveries);
     if code == exit::OK {
         Ok(())
     } else {

@@ -49,7 +49,7 @@ impl Consumer for Feed {
 
 impl Deliveries {
     /// Posts until the run finished and every post ended (each within its timeout).
-    pub async fn run(mut self, events: &Events) {
+    pub async fn run(mut self, events: std::sync::Arc<Events>) {
         if self.hooks.is_empty() {
             return;
         }
