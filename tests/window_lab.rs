@@ -244,7 +244,12 @@ impl Haproxy {
         let path = dir.join("haproxy.cfg");
         std::fs::write(&path, config).expect("haproxy.cfg");
         let log = std::fs::File::create(dir.join("haproxy.log")).expect("log");
-        let child = Command::new("haproxy")
+        // /usr/sbin is not on every user's PATH.
+        let binary = ["/usr/sbin/haproxy", "/usr/local/sbin/haproxy"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+            .unwrap_or("haproxy");
+        let child = Command::new(binary)
             .arg("-f")
             .arg(&path)
             .arg("-db")
