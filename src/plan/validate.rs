@@ -552,6 +552,18 @@ impl Validator<'_> {
                     NotifyEvent::Done,
                 ],
             };
+            // Checked here, not at the first post: a header value may be a token, never shown.
+            if let Some(name) = entry.headers.iter().find_map(|(name, value)| {
+                let valid = reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_ok()
+                    && reqwest::header::HeaderValue::from_str(value).is_ok();
+                (!valid).then_some(name)
+            }) {
+                self.error(
+                    format!("webhook header `{name}` is not a valid HTTP header name and value"),
+                    &url.referenced,
+                );
+                continue;
+            }
             notify.push(Notify {
                 url: url.value.clone(),
                 events,
