@@ -462,7 +462,9 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         .map(|s| (s.index, s.id(&loaded.model)))
         .collect();
     events.emit(start);
-    events.emit(estimates.event(&ids));
+    if !options.dry_run {
+        events.emit(estimates.event(&ids));
+    }
     let code = runtime.block_on(async {
         let hosts = hosts_needed(loaded, steps);
         let model = &loaded.model;
