@@ -43,3 +43,14 @@ fn namespace_hosts_are_separate_machines_reached_over_ssh() {
         "host PID 1 still runs: {state}"
     );
 }
+
+#[test]
+fn a_namespace_host_is_told_to_run_init_scripts() {
+    use comeback::inspect::manager::{FACTS_SCRIPT, Manager, decide, parse_facts};
+    let lab = Lab::start_ns(1);
+    let out = lab.ssh(0, FACTS_SCRIPT);
+    assert!(out.status.success(), "{out:?}");
+    let facts = parse_facts(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(facts.pid1, "bash");
+    assert_eq!(decide(&facts), Ok(Manager::Sysv));
+}
