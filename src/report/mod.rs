@@ -3,6 +3,7 @@
 //! read-only pass, with the takeover view first: what is at risk and why.
 
 mod markdown;
+mod units;
 
 use crate::exec::{Consumer, Event, Outcome, Phase};
 use crate::inspect::{Drift, ProcessInfo, ReferenceFinding};
@@ -30,6 +31,8 @@ pub struct Report {
     pub summary: Summary,
     pub services: Vec<ServiceReport>,
     pub steps: Vec<StepReport>,
+    /// The service manager of each host with unit services.
+    pub managers: Vec<units::HostManager>,
     /// The dependency graph, as Mermaid.
     pub graph: String,
 }
@@ -82,6 +85,12 @@ pub struct StepReport {
     /// Seconds the process had been running when inspected.
     pub uptime_s: Option<i64>,
     pub inspect_errors: Vec<String>,
+    /// The process before and after the restart command.
+    pub restart_proof: Option<units::RestartProof>,
+    /// Checks comeback inferred for a unit with no `health`.
+    pub inferred_checks: Vec<String>,
+    /// Configs changed under the old process that were loaded at last.
+    pub configs_loaded: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -134,6 +143,7 @@ impl Report {
             },
             services,
             steps: Vec::new(),
+            managers: Vec::new(),
             graph: crate::print::graph::mermaid(model),
         }
     }
@@ -143,6 +153,9 @@ impl Report {
     }
 
     fn record(&mut self, event: &Event) {
+        if units::record(self, event) {
+            return;
+        }
         match event {
             Event::RunStarted {
                 run_id,
@@ -268,6 +281,10 @@ impl Report {
             | Event::HostUnreachable { .. }
             | Event::PhaseStarted { .. }
             | Event::CheckUp { .. } => {}
+            Event::ManagerDetected { .. }
+            | Event::RestartEvidence { .. }
+            | Event::ChecksInferred { .. }
+            | Event::ConfigsLoaded { .. } => {}
         }
     }
 
