@@ -313,6 +313,7 @@ now=$(date +%s)
 age=$(ps -o etimes= -p "$pid" | tr -dc 0-9)
 echo "PROCESS $pid $((now - ${age:-0})) $now"
 echo "EXE $(readlink "/proc/$pid/exe" 2>/dev/null)"
+echo "COMM $(ps -o comm= -p "$pid" 2>/dev/null)"
 exe=$(readlink "/proc/$pid/exe" 2>/dev/null)
 case "$exe" in *" (deleted)") echo "DELETED ${exe% (deleted)}" ;; esac
 awk '/ \(deleted\)$/ && $6 ~ /^\// {print "DELETED " $6}' "/proc/$pid/maps" 2>/dev/null | sort -u
@@ -327,6 +328,8 @@ pub struct Located {
     pub pid_file: Option<String>,
     /// No live pid file named it: found by its daemon's command name.
     pub by_name: bool,
+    /// Its command name.
+    pub comm: String,
 }
 
 pub fn parse_located(output: &str) -> Located {
@@ -358,6 +361,7 @@ pub fn parse_located(output: &str) -> Located {
                     p.exe = rest.chars().take(4096).collect();
                 }
             }
+            "COMM" => found.comm = rest.trim().chars().take(64).collect(),
             // The executable is also among the mapped files: report each path once.
             "DELETED" => {
                 if let Some(p) = found.process.as_mut()
@@ -443,7 +447,7 @@ pub async fn locate<T: Transport>(
     let found = parse_located(&out);
     if let (Locator::PidFiles { unit, daemon, .. }, Some(process), Some(file)) =
         (locator, &found.process, &found.pid_file)
-        && !runs_program(&process.exe, unit, daemon.as_deref())
+        && !runs_program(&process.exe, &found.comm, unit, daemon.as_deref())
     {
         return Err(format!(
             "pid file {file} points at pid {}, which runs {}, not {unit}",
@@ -458,11 +462,21 @@ pub async fn locate<T: Transport>(
     Ok(found.process)
 }
 
-/// Whether an executable is the unit's program: the script's daemon, or a path naming the
-/// unit (`/usr/lib/postfix/sbin/master` for `postfix`). Unknown executables pass.
-pub fn runs_program(exe: &str, unit: &str, daemon: Option<&str>) -> bool {
+/// Whether a process runs the unit's program: the script's daemon (by path or by command
+/// name: `/usr/bin/redis-server` is a link to `redis-check-rdb`), or a path naming the unit
+/// (`/usr/lib/postfix/sbin/master` for `postfix`). An unknown executable passes.
+pub fn runs_program(exe: &str, comm: &str, unit: &str, daemon: Option<&str>) -> bool {
     let exe = exe.strip_suffix(" (deleted)").unwrap_or(exe);
-    exe.is_empty() || daemon == Some(exe) || exe.contains(unit_base(unit))
+    let daemon_name: String = daemon
+        .and_then(|d| d.rsplit('/').next())
+        .unwrap_or_default()
+        .chars()
+        .take(15)
+        .collect();
+    exe.is_empty()
+        || daemon == Some(exe)
+        || exe.contains(unit_base(unit))
+        || (!comm.is_empty() && (comm == daemon_name || comm.contains(unit_base(unit))))
 }
 
 #[cfg(test)]
@@ -592,20 +606,37 @@ mod tests {
 
     #[test]
     fn a_pid_file_naming_another_program_is_told_apart() {
+        let redis = Some("/usr/bin/redis-server");
         assert!(runs_program(
             "/usr/bin/redis-server",
             "redis-server",
-            Some("/usr/bin/redis-server")
+            "redis-server",
+            redis
+        ));
+        // Debian's redis-server is a link to redis-check-rdb.
+        assert!(runs_program(
+            "/usr/bin/redis-check-rdb",
+            "redis-server",
+            "redis-server",
+            redis
         ));
         assert!(runs_program(
             "/usr/lib/postfix/sbin/master",
+            "master",
             "postfix",
             Some("/usr/sbin/postfix")
         ));
         assert!(!runs_program(
             "/usr/bin/sleep",
+            "sleep",
             "redis-server",
-            Some("/usr/bin/redis-server")
+            redis
+        ));
+        assert!(!runs_program(
+            "/usr/sbin/sshd",
+            "sshd",
+            "redis-server",
+            redis
         ));
     }
 }
