@@ -129,3 +129,95 @@ fn every_debian_daemon_restarts_through_its_init_script_with_proof() {
     );
     assert_has(&report, "- inferred check: port 6379 listens again");
 }
+
+#[test]
+fn a_stale_pid_file_that_makes_the_init_script_restart_nothing_is_caught() {
+    let lab = Lab::start_ns(1);
+    start_daemons(&lab, 0, &["redis-server"]);
+    let old = pid_in(&lab, 0, "/run/redis/redis-server.pid");
+    // The pid file names a process that is gone: the init script stops nothing, and the
+    // redis it starts cannot bind the port the old one still holds.
+    lab.exec(0, "echo 999999 > /run/redis/redis-server.pid");
+    let plan = lab.plan_with(
+        TIMING,
+        "  redis:\n    hosts: [host-1]\n    unit: redis-server\n    impact: Sessions are lost.\n",
+    );
+    let out = lab.run("run", &plan, &["--yes"]);
+    let err = exited(&out, 1);
+    assert_has(
+        &err,
+        &format!("the restart command exited 0, but redis-server is still pid {old} started"),
+    );
+    assert_has(&err, "nothing was restarted");
+    // The old process still serves, and the journal keeps both sides of the evidence.
+    lab.exec(0, &format!("kill -0 {old}"));
+    let journal = lab.journal();
+    let proof = events(&journal, "restart_evidence");
+    assert_eq!(proof.len(), 1);
+    assert_eq!(proof[0]["proved"], false);
+    assert_eq!(proof[0]["before"]["pid"], old);
+    assert_eq!(proof[0]["after"]["pid"], old);
+}
+
+#[test]
+fn bad_units_are_refused_naming_host_and_unit_before_anything_restarts() {
+    let lab = Lab::start_ns(1);
+    start_daemons(&lab, 0, &["redis-server", "nginx"]);
+    let redis = pid_in(&lab, 0, "/run/redis/redis-server.pid");
+    let nginx = pid_in(&lab, 0, "/run/nginx.pid");
+    let untouched = |lab: &Lab| {
+        assert_eq!(pid_in(lab, 0, "/run/redis/redis-server.pid"), redis);
+        assert_eq!(pid_in(lab, 0, "/run/nginx.pid"), nginx);
+        lab.exec(0, &format!("kill -0 {redis} && kill -0 {nginx}"));
+    };
+    // nginx comes first: a problem found with a later step still restarts nothing.
+    let plan = |unit: &str| {
+        lab.plan_with(
+            TIMING,
+            &format!(
+                "  nginx:\n    hosts: [host-1]\n    unit: nginx\n\
+                 \x20 redis:\n    hosts: [host-1]\n    depends_on: [nginx]\n    unit: {unit}\n"
+            ),
+        )
+    };
+
+    let out = lab.run("run", &plan("redis-sever"), &["--yes"]);
+    let err = exited(&out, 2);
+    assert_has(
+        &err,
+        "host `host-1`, unit `redis-sever` (redis@host-1): unknown unit `redis-sever`: there is no /etc/init.d/redis-sever",
+    );
+    untouched(&lab);
+
+    // The pid file names another program (here the host's sshd).
+    let dir = lab.hosts[0].dir.display().to_string();
+    lab.exec(0, &format!("cp /run/redis/redis-server.pid {dir}/redis.pid; cat /run/sshd.pid > /run/redis/redis-server.pid"));
+    let out = lab.run("run", &plan("redis-server"), &["--yes"]);
+    let err = exited(&out, 2);
+    assert_has(
+        &err,
+        "host `host-1`, unit `redis-server` (redis@host-1): pid file /run/redis/redis-server.pid points at pid",
+    );
+    assert_has(&err, "which runs /usr/sbin/sshd, not redis-server");
+    lab.exec(
+        0,
+        &format!("cp {dir}/redis.pid /run/redis/redis-server.pid"),
+    );
+    untouched(&lab);
+
+    // A host where no service manager can be told: init scripts but no `service`.
+    lab.exec(
+        0,
+        &format!("touch {dir}/no-service && mount --bind {dir}/no-service /usr/sbin/service"),
+    );
+    let out = lab.run("run", &plan("redis-server"), &["--dry-run"]);
+    let err = exited(&out, 2);
+    assert_has(
+        &err,
+        "host `host-1`: cannot tell its service manager, so unit `nginx` (nginx@host-1) cannot be restarted through it",
+    );
+    assert_has(&err, "no `service` command");
+    let out = lab.run("run", &plan("redis-server"), &["--yes"]);
+    exited(&out, 2);
+    untouched(&lab);
+}
