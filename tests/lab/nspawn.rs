@@ -22,13 +22,20 @@ const MASKED: &[&str] = &[
     "systemd-timesyncd.service",
 ];
 
-/// cgroup hierarchies nspawn needs a subtree of (cgroups v1 hybrid, as on these machines).
-const HIERARCHIES: &[&str] = &["/sys/fs/cgroup/systemd", "/sys/fs/cgroup/unified"];
+/// cgroup hierarchies nspawn needs a subtree of: `systemd` and `unified` on a cgroups v1
+/// hybrid machine (as these are), the one root on a pure cgroups v2 machine.
+fn hierarchies() -> Vec<&'static str> {
+    if Path::new("/sys/fs/cgroup/systemd").is_dir() {
+        vec!["/sys/fs/cgroup/systemd", "/sys/fs/cgroup/unified"]
+    } else {
+        vec!["/sys/fs/cgroup"]
+    }
+}
 
 fn holder_script(name: &str, dir: &Path, lab_root: &Path, ns: &str, cgroup: &str) -> String {
     let d = dir.display();
     let mut s = String::from("set -e\n");
-    for h in HIERARCHIES {
+    for h in hierarchies() {
         s.push_str(&format!("echo $$ > {h}/{cgroup}/cgroup.procs\n"));
     }
     s.push_str(&format!(
@@ -89,7 +96,7 @@ impl super::Lab {
             let net = lab.net.as_mut().expect("net");
             let ns = net.add_host(i, &address);
             let cgroup = format!("{}h{}", net.prefix, i + 1);
-            for h in HIERARCHIES {
+            for h in hierarchies() {
                 let path = PathBuf::from(h).join(&cgroup);
                 std::fs::create_dir_all(&path).expect("cgroup");
                 net.cgroups.push(path);
