@@ -69,6 +69,20 @@ fn systemd_units_restart_and_reload_with_proof_and_a_dying_process_is_caught() {
         "{inferred}"
     );
 
+    // A restart command that exits 0 and restarts nothing never passes.
+    let plan = lab.plan_with(
+        "",
+        "  redis:\n    hosts: [host-1]\n    unit: redis-server\n    restart: \"true\"\n",
+    );
+    let out = lab.run("run", &plan, &["--yes"]);
+    let err = exited(&out, 1);
+    assert_has(
+        &err,
+        &format!("the restart command exited 0, but redis-server is still pid {new_redis} started"),
+    );
+    assert_has(&err, "nothing was restarted");
+    assert_eq!(main_pid("redis-server"), new_redis);
+
     let plan = lab.plan_with("", "  redis:\n    hosts: [host-1]\n    unit: redis-sever\n");
     let out = lab.run("run", &plan, &["--dry-run"]);
     let err = exited(&out, 2);
