@@ -32,8 +32,12 @@ impl<T: Transport> Executor<'_, T> {
         resumed: Option<Resumed>,
     ) -> Result<(), StepFailure> {
         let target = step.id(self.model);
-        // Checks inferred for a unit with no `health` (see `units`).
-        let mut inferred = Vec::new();
+        // Checks inferred for a unit with no `health` (see `units`); a gates-only resume knows
+        // no old ports, only the manager's word.
+        let mut inferred = match resumed {
+            Some(Resumed::GatesOnly) => self.status_check(step).into_iter().map(|c| c.0).collect(),
+            _ => Vec::new(),
+        };
         if resumed != Some(Resumed::GatesOnly) {
             self.phase(sink, step, Phase::Preflight, 0);
             self.preflight(sink, step, &target, resumed).await?;

@@ -337,6 +337,22 @@ impl<T: Transport> Executor<'_, T> {
         }
     }
 
+    /// For a unit with no `health`, the manager's word that it is active; else nothing.
+    pub(super) fn status_check(&self, step: &Step) -> Option<(Check, String)> {
+        let unit = self.model.services[step.service].unit.as_ref()?;
+        let &manager = self.resolved.managers.get(&step.host)?;
+        if !step.instance(self.model).health.is_empty() {
+            return None;
+        }
+        let check = Check {
+            kind: CheckKind::Command {
+                command: unit::status_command(manager, &unit.name),
+            },
+            timing: unit.timing.clone(),
+        };
+        Some((check, format!("{manager} says {} is active", unit.name)))
+    }
+
     /// For a unit with no `health`: its manager says it is active, and every TCP port the old
     /// process listened on is listened on again by the new one.
     fn inferred_checks(
@@ -346,27 +362,18 @@ impl<T: Transport> Executor<'_, T> {
         old: Option<&ProcessInfo>,
         new: &ProcessInfo,
     ) -> Vec<Check> {
-        let service = &self.model.services[step.service];
-        let (Some(unit), Some(&manager)) = (&service.unit, self.resolved.managers.get(&step.host))
-        else {
+        let Some((status, said)) = self.status_check(step) else {
             return Vec::new();
         };
-        if !step.instance(self.model).health.is_empty() {
-            return Vec::new();
-        }
-        let mut checks = vec![Check {
-            kind: CheckKind::Command {
-                command: unit::status_command(manager, &unit.name),
-            },
-            timing: unit.timing.clone(),
-        }];
-        let mut described = vec![format!("{manager} says {} is active", unit.name)];
+        let timing = status.timing.clone();
+        let mut checks = vec![status];
+        let mut described = vec![said];
         for port in old.map(|o| o.ports.as_slice()).unwrap_or_default() {
             checks.push(Check {
                 kind: CheckKind::Command {
                     command: format!("ss -Hltnp 'sport = :{port}' | grep -q 'pid={},'", new.pid),
                 },
-                timing: unit.timing.clone(),
+                timing: timing.clone(),
             });
             described.push(format!(
                 "port {port} listens again, owned by the new process (pid {})",
