@@ -639,4 +639,18 @@ mod tests {
             redis
         ));
     }
+
+    proptest::proptest! {
+        /// Remote output is hostile: no text makes a parser panic, and a process is only ever
+        /// found on a PROCESS line.
+        #[test]
+        fn parsers_take_any_text(text in "(PIDFILE|PROCESS|EXE|COMM|LISTEN|DELETED|BYNAME|[A-Z]+=|\\$\\{?|[ 0-9:.\n/a-z'\"]){0,40}") {
+            let found = parse_located(&text);
+            if found.process.is_some() {
+                proptest::prop_assert!(text.contains("PROCESS "));
+            }
+            let _ = init_script_facts("x", &text);
+            let _ = parse_bsd_status(&text);
+        }
+    }
 }
