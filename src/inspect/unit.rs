@@ -310,13 +310,20 @@ esac
 pid=$(printf '%s' "$pid" | tr -dc 0-9 | head -c 12)
 if [ -z "$pid" ] || [ "$pid" = 0 ] || ! alive "$pid"; then echo NOPROCESS; exit 0; fi
 now=$(date +%s)
-age=$(ps -o etimes= -p "$pid" | tr -dc 0-9)
-echo "PROCESS $pid $((now - ${age:-0})) $now"
+# Boot time plus the start in clock ticks is stable from one look to the next (ps's elapsed
+# seconds are not); elsewhere (FreeBSD), the elapsed seconds.
+st=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $20}')
+bt=$(awk '/^btime/ {print $2}' /proc/stat 2>/dev/null)
+hz=$(getconf CLK_TCK 2>/dev/null)
+if [ -n "$st" ] && [ -n "$bt" ] && [ -n "$hz" ]; then started=$((bt + st / hz))
+else age=$(ps -o etimes= -p "$pid" | tr -dc 0-9); started=$((now - ${age:-0})); fi
+echo "PROCESS $pid $started $now"
 echo "EXE $(readlink "/proc/$pid/exe" 2>/dev/null)"
 echo "COMM $(ps -o comm= -p "$pid" 2>/dev/null)"
 exe=$(readlink "/proc/$pid/exe" 2>/dev/null)
 case "$exe" in *" (deleted)") echo "DELETED ${exe% (deleted)}" ;; esac
-awk '/ \(deleted\)$/ && $6 ~ /^\// {print "DELETED " $6}' "/proc/$pid/maps" 2>/dev/null | sort -u
+# Shared memory shows as deleted /dev/zero, /memfd: or /SYSV files: not code.
+awk '/ \(deleted\)$/ && $6 ~ /^\// && $6 !~ /^\/(dev\/|memfd:|SYSV)/ {print "DELETED " $6}' "/proc/$pid/maps" 2>/dev/null | sort -u
 ss -Hltnp 2>/dev/null | grep -F "pid=$pid," | awk '{print "LISTEN " $4}'
 exit 0"#;
 

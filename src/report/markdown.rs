@@ -130,7 +130,9 @@ pub fn render(r: &Report) -> String {
             out,
             "- health checks: {}{}",
             svc.health_checks,
-            if svc.health_checks == 0 {
+            if svc.checks_inferred {
+                " (inferred from its unit: active, and its old ports listen again)"
+            } else if svc.health_checks == 0 {
                 " (a restart cannot be verified)"
             } else {
                 ""

@@ -60,6 +60,8 @@ pub struct ServiceReport {
     pub hosts: Vec<String>,
     pub depends_on: Vec<String>,
     pub health_checks: usize,
+    /// A unit with no `health`: comeback infers its checks (see `units`).
+    pub checks_inferred: bool,
     pub single_instance: bool,
     pub impact: Option<String>,
 }
@@ -125,6 +127,8 @@ impl Report {
                     .map(|&d| model.services[d].name.clone())
                     .collect(),
                 health_checks: s.instances.first().map_or(0, |i| i.health.len()),
+                checks_inferred: s.unit.is_some()
+                    && s.instances.first().is_some_and(|i| i.health.is_empty()),
                 single_instance: s.instances.len() == 1,
                 impact: s.impact.clone(),
             })
@@ -331,7 +335,7 @@ impl Report {
                     reason: "single instance: a single point of failure".into(),
                 });
             }
-            if svc.health_checks == 0 {
+            if svc.health_checks == 0 && !svc.checks_inferred {
                 risks.push(Risk {
                     component: svc.name.clone(),
                     reason: "no health check: a restart cannot be verified".into(),
