@@ -18,7 +18,7 @@ fn start_daemons(lab: &Lab, i: usize, daemons: &[&str]) {
     lab.exec(
         i,
         "printf 'myhostname = lab.example\\ninet_interfaces = all\\ninet_protocols = ipv4\\n\
-         mydestination =\\ncompatibility_level = 3.6\\nmaillog_file = /var/log/postfix.log\\n' \
+         mydestination =\\ncompatibility_level = 3.6\\n' \
          > /etc/postfix/main.cf && touch -d '-10 seconds' /etc/postfix/main.cf",
     );
     lab.exec(
