@@ -54,8 +54,8 @@ pub(super) struct Before {
 
 impl<T: Transport> Executor<'_, T> {
     /// Tells the manager of every host with a unit step, then resolves every unit step. Any
-    /// problem is returned, and then nothing runs. A host that does not answer is left to its
-    /// steps' preflight.
+    /// problem is returned, and then nothing runs. In a dry run, a host that does not answer is
+    /// left to its steps' preflight; a real run only starts when every unit resolved.
     pub(super) async fn resolve_units(&mut self, steps: &[Step]) -> Result<(), Vec<String>> {
         let model = self.model;
         let unit_steps: Vec<&Step> = steps
@@ -67,11 +67,13 @@ impl<T: Transport> Executor<'_, T> {
         hosts.dedup();
         let concurrency = model.ssh.connect_concurrency;
         let transport = self.transport;
+        let dry_run = self.options.dry_run;
         let detected: Vec<(HostId, Option<Result<Manager, String>>)> =
             futures_util::stream::iter(hosts.into_iter().map(|h| async move {
                 let facts = crate::inspect::manager::FACTS_SCRIPT;
                 let found = match transport.run(h, facts, ASK_DEADLINE).await {
-                    Err(_) => None,
+                    Err(_) if dry_run => None,
+                    Err(e) => Some(Err(e.to_string())),
                     Ok(out) if !out.success() => Some(Err(format!(
                         "detecting the service manager failed: {}",
                         out.evidence()
