@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 /// The deadline of each command that asks a host about its manager, units or processes.
 const ASK_DEADLINE: Duration = Duration::from_secs(30);
 /// How long after the restart command the new process may take to show up.
+/// How long the old process may still show after the command exited (a pid file rewritten
+/// late); a process that has not shown up at all gets the health timeout (a slow start).
 const PROOF_WAIT: Duration = Duration::from_secs(5);
 const PROOF_INTERVAL: Duration = Duration::from_millis(250);
 
@@ -229,7 +231,16 @@ impl<T: Transport> Executor<'_, T> {
             check: Some(format!("proof of the {action}")),
             reason,
         };
-        let deadline = Instant::now() + PROOF_WAIT;
+        let began = Instant::now();
+        let slow_start = step
+            .instance(self.model)
+            .health
+            .iter()
+            .map(|c| c.timing.timeout)
+            .chain(service.unit.as_ref().map(|u| u.timing.timeout))
+            .max()
+            .unwrap_or(PROOF_WAIT)
+            .max(PROOF_WAIT);
         let after = loop {
             let after = match self.process_of(step.service, step.host).await {
                 Some(Ok(p)) => p,
@@ -243,7 +254,12 @@ impl<T: Transport> Executor<'_, T> {
                 (Action::Reload, Some(new)) => old.is_none_or(|o| o.pid == new.pid),
                 (_, None) => false,
             };
-            if proved || Instant::now() >= deadline {
+            let wait = if after.is_none() {
+                slow_start
+            } else {
+                PROOF_WAIT
+            };
+            if proved || began.elapsed() >= wait {
                 sink.events.emit(Event::RestartEvidence {
                     index: step.index,
                     action,
