@@ -324,7 +324,7 @@ fn shipped_haproxy_services(socket: &Path) -> String {
         .replace("/run/haproxy/admin.sock", &socket.display().to_string())
         .replace("[group:web]", "[host-2, host-3]")
         .replace("on: lb-01", "on: host-1")
-        .replace("systemctl restart nginx", "\"{vars.dir}/bin/restart web\"")
+        .replace("unit: nginx", "restart: \"{vars.dir}/bin/restart web\"")
         .replace("http://{address}/health", "http://{address}:7100/health")
 }
 

@@ -9,10 +9,12 @@ mod step;
 mod tests;
 #[cfg(test)]
 mod tests_window;
+mod units;
 
 pub use event::{Consumer, Event, Events, HookWhen, Outcome, Phase, Resumed};
 pub use pacing::{Answer, Ask, Pacing};
 pub use step::StepFailure;
+pub use units::Seen;
 
 use crate::checks::Checker;
 use crate::plan::{Model, Step};
@@ -49,6 +51,7 @@ pub struct Executor<'a, T: Transport> {
     options: RunOptions,
     stop: watch::Receiver<Stop>,
     pacing: Pacing,
+    resolved: units::Resolved,
 }
 
 pub fn millis(d: Duration) -> u64 {
@@ -71,6 +74,7 @@ impl<'a, T: Transport> Executor<'a, T> {
             options,
             stop,
             pacing: Pacing::default(),
+            resolved: units::Resolved::default(),
         }
     }
 
@@ -83,7 +87,10 @@ impl<'a, T: Transport> Executor<'a, T> {
     /// Walks `steps` in order. `first` says how the first step resumes, if this is a resume.
     pub async fn run(&mut self, steps: &[Step], first: Option<Resumed>) -> Outcome {
         let started = Instant::now();
-        let outcome = self.walk(steps, first).await;
+        let outcome = match self.resolve_units(steps).await {
+            Ok(()) => self.walk(steps, first).await,
+            Err(problems) => Outcome::Invalid { problems },
+        };
         self.events.emit(Event::RunFinished {
             outcome: outcome.clone(),
             elapsed_ms: millis(started.elapsed()),

@@ -220,6 +220,13 @@ impl Messages {
                 ),
                 json!({}),
             ),
+            Outcome::Invalid { .. } => (
+                NotifyEvent::Halt,
+                format!(
+                    "Restart of {plan} did not start: the plan does not match the hosts. Nothing was touched."
+                ),
+                json!({}),
+            ),
             Outcome::Interrupted { .. } | Outcome::Aborted { .. } => (
                 NotifyEvent::Halt,
                 format!(
