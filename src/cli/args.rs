@@ -1,10 +1,36 @@
+// The clap definitions of the command line, and nothing else: build.rs includes this file to
+// write the man pages and shell completions the package ships, so it may only use clap and std
+// (and, being included, cannot have a `//!` doc line).
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+
+/// What `comeback --version` prints: build.rs adds the commit when built from a git checkout.
+const VERSION: &str = match option_env!("COMEBACK_VERSION") {
+    Some(version) => version,
+    None => env!("CARGO_PKG_VERSION"),
+};
+
+/// The command line as shell completions offer it: without hidden subcommands (`demo-service`).
+/// clap's completion generators list hidden subcommands and clap cannot remove one, so the top
+/// level is built again from the visible ones.
+pub fn completion_command() -> clap::Command {
+    let cli = <Cli as clap::CommandFactory>::command();
+    let visible: Vec<clap::Command> = cli
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .cloned()
+        .collect();
+    clap::Command::new("comeback")
+        .version(VERSION)
+        .args(cli.get_arguments().cloned())
+        .subcommands(visible)
+}
 
 #[derive(Parser, Debug)]
 #[command(
     name = "comeback",
-    version,
+    version = VERSION,
     about = "Restart every service of an inherited infrastructure, one at a time, in dependency order, and prove each one comes back.",
     after_help = "Exit codes: 0 ok, 1 a step failed, 2 invalid plan or usage, 3 stale config references, 4 locked, 130 interrupted."
 )]

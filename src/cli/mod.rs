@@ -1,5 +1,6 @@
 //! The command line: clap definitions, one function per command, exit codes. Thin by design.
 
+/// The clap definitions, kept free of the rest of the crate so that build.rs can include them.
 mod args;
 mod demo;
 mod run;
@@ -9,7 +10,6 @@ pub use args::*;
 use crate::exit;
 use crate::plan::{self, LoadedPlan, Selection};
 use crate::print;
-use clap::CommandFactory;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -51,7 +51,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
-                &mut Cli::command(),
+                &mut completion_command(),
                 "comeback",
                 &mut std::io::stdout(),
             );
