@@ -69,15 +69,25 @@ fn assets_dir() -> Option<PathBuf> {
     Some(build.parent()?.join("assets"))
 }
 
-/// `comeback.1` and `comeback-SUBCOMMAND.1` for each visible subcommand.
+/// `comeback.1.gz`, and `comeback-SUBCOMMAND.1.gz` for each visible subcommand.
 fn write_man_pages(dir: &Path, version: &'static str) -> Result<(), Box<dyn Error>> {
     // Afresh, so that a renamed or removed subcommand leaves no page behind.
     if dir.exists() {
         fs::remove_dir_all(dir)?;
     }
     fs::create_dir_all(dir)?;
-    let cmd = <cli::Cli as clap::CommandFactory>::command().version(version);
-    clap_mangen::generate_to(cmd, dir)?;
+    let mut cmd = <cli::Cli as clap::CommandFactory>::command()
+        .version(version)
+        .disable_help_subcommand(true);
+    cmd.build(); // names the subcommands as their pages: `comeback-run`
+    let visible = cmd.get_subcommands().filter(|s| !s.is_hide_set());
+    for page in std::iter::once(&cmd).chain(visible) {
+        // Every page's footer names the version, not only the top one's.
+        let man = clap_mangen::Man::new(page.clone()).source(format!("comeback {version}"));
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        man.render(&mut gz)?;
+        fs::write(dir.join(format!("{}.gz", man.get_filename())), gz.finish()?)?;
+    }
     Ok(())
 }
 
