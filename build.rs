@@ -19,7 +19,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
     println!("cargo:rustc-env=COMEBACK_VERSION={version}");
     let Some(assets) = assets_dir() else {
-        println!("cargo:warning=no target/<profile> folder above OUT_DIR: man pages and completions not written");
+        println!(
+            "cargo:warning=no target/<profile> folder above OUT_DIR: man pages and completions not written"
+        );
         return Ok(());
     };
     let version: &'static str = version.leak();
@@ -41,7 +43,11 @@ fn git_commit() -> Option<String> {
     if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
         let loose = PathBuf::from(git(&["rev-parse", "--git-path", &branch])?);
         // A packed branch becomes a loose file at the next commit: watch where it will appear.
-        let watch = if loose.exists() { loose.as_path() } else { loose.parent()? };
+        let watch = if loose.exists() {
+            loose.as_path()
+        } else {
+            loose.parent()?
+        };
         watched.push(watch.to_string_lossy().into_owned());
         watched.push(git(&["rev-parse", "--git-path", "packed-refs"])?);
     }
