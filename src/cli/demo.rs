@@ -1,7 +1,8 @@
 //! `comeback demo`: the takeover week in two minutes on a real little stack (see `crate::demo`).
 
-use super::run::{LogFormat, RunArgs, RunFlags, fail, run};
+use super::run::{fail, run};
 use super::{Exit, SelectionArgs, load, select};
+use super::{LogFormat, RunArgs, RunFlags};
 use crate::exit;
 use crate::plan::Selection;
 use std::io::IsTerminal;

@@ -1,124 +1,18 @@
 //! The command line: clap definitions, one function per command, exit codes. Thin by design.
 
+/// The clap definitions, kept free of the rest of the crate so that build.rs can include them.
+mod args;
 mod demo;
 mod pace;
 mod run;
 
+pub use args::*;
+
 use crate::exit;
 use crate::plan::{self, LoadedPlan, Selection};
 use crate::print;
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
-
-#[derive(Parser, Debug)]
-#[command(
-    name = "comeback",
-    version,
-    about = "Restart every service of an inherited infrastructure, one at a time, in dependency order, and prove each one comes back.",
-    after_help = "Exit codes: 0 ok, 1 a step failed, 2 invalid plan or usage, 3 stale config references, 4 locked, 130 interrupted."
-)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Parse and validate a plan; print its warnings. No network.
-    #[command(after_help = "Example:\n  comeback check plans/web-stack.yaml")]
-    Check { plan: PathBuf },
-    /// Print the ordered steps, offline.
-    #[command(
-        after_help = "Examples:\n  comeback plan plans/web-stack.yaml\n  comeback plan plans/web-stack.yaml --only app --with-dependents --format json"
-    )]
-    Plan {
-        plan: PathBuf,
-        #[command(flatten)]
-        selection: SelectionArgs,
-        #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
-        format: PlanFormat,
-    },
-    /// Print the service dependency graph.
-    #[command(
-        after_help = "Examples:\n  comeback graph plans/web-stack.yaml --format mermaid\n  comeback graph plans/web-stack.yaml --format dot | dot -Tsvg > graph.svg"
-    )]
-    Graph {
-        plan: PathBuf,
-        #[arg(long, value_enum)]
-        format: GraphFormat,
-    },
-    /// List the hosts that local config files reference. No network.
-    #[command(
-        after_help = "Examples:\n  comeback refs /etc/mysql/mariadb.conf.d/60-galera.cnf\n  comeback refs /etc/haproxy/haproxy.cfg /srv/shop/etc/shop.env --format json"
-    )]
-    Refs {
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
-        format: PlanFormat,
-    },
-    /// The controlled restart (or, with --dry-run, a read-only pass).
-    #[command(
-        after_help = "Examples:\n  comeback run plans/web-stack.yaml --dry-run\n  comeback run plans/web-stack.yaml --only mariadb --with-dependents\n  comeback run plans/web-stack.yaml --yes --log-format json 2> run.jsonl"
-    )]
-    Run(run::RunArgs),
-    /// Continue the last halted run from its journal, starting with the step that failed.
-    #[command(after_help = "Example:\n  comeback resume --plan plans/web-stack.yaml")]
-    Resume(run::ResumeArgs),
-    /// Print a plan skeleton from an existing inventory (Ansible INI or YAML, or CSV).
-    #[command(
-        after_help = "Examples:\n  comeback import ansible /etc/ansible/hosts > plan.yaml\n  comeback import csv inventory.csv > plan.yaml"
-    )]
-    Import {
-        #[arg(value_enum)]
-        kind: ImportKind,
-        file: PathBuf,
-    },
-    /// Run the whole job on a small real stack on this machine: dry run, fix, restart, report.
-    #[command(
-        after_help = "Example:\n  comeback demo\n  comeback demo --dir /tmp/comeback-demo   # keep its plan, configs and report"
-    )]
-    Demo {
-        /// Where to put the demo's plan, configs, logs and report [default: a temporary folder].
-        #[arg(long)]
-        dir: Option<PathBuf>,
-    },
-    /// Read-only takeover audit: health, config references, drift, risks; writes report.md and report.json.
-    #[command(
-        after_help = "Example:\n  comeback audit plans/web-stack.yaml\n\nExit codes as for `run --dry-run`: 0 nothing blocks a restart, 1 a check fails or a host is unreachable, 3 stale config references."
-    )]
-    Audit(run::AuditArgs),
-    /// Serve as a small demo service (used by the demo and the test lab).
-    #[command(hide = true)]
-    DemoService {
-        #[arg(long)]
-        listen: String,
-        #[arg(long)]
-        config: PathBuf,
-    },
-    /// Print shell completions.
-    #[command(
-        after_help = "Example:\n  comeback completions bash > /etc/bash_completion.d/comeback"
-    )]
-    Completions { shell: clap_complete::Shell },
-}
-
-#[derive(Args, Debug, Clone, Default)]
-pub struct SelectionArgs {
-    /// Only this service (repeatable).
-    #[arg(long = "only", value_name = "SERVICE")]
-    pub only: Vec<String>,
-    /// Only these hosts: a host name or `group:NAME` (repeatable).
-    #[arg(long = "limit", value_name = "HOST|group:NAME")]
-    pub limit: Vec<String>,
-    /// Add every service downstream of the selection, on every host.
-    #[arg(long)]
-    pub with_dependents: bool,
-    /// Start at this step: its number or `service@host`.
-    #[arg(long, value_name = "STEP")]
-    pub from: Option<String>,
-}
 
 impl From<SelectionArgs> for Selection {
     fn from(a: SelectionArgs) -> Selection {
@@ -129,24 +23,6 @@ impl From<SelectionArgs> for Selection {
             from: a.from,
         }
     }
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PlanFormat {
-    Text,
-    Json,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ImportKind {
-    Ansible,
-    Csv,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GraphFormat {
-    Dot,
-    Mermaid,
 }
 
 /// A failure that ends the command with an exit code, its message already on stderr.
@@ -176,7 +52,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
-                &mut Cli::command(),
+                &mut completion_command(),
                 "comeback",
                 &mut std::io::stdout(),
             );

@@ -1,26 +1,11 @@
 //! `--stop-after`, `--pause` and `--step` on `run` and `resume`, and the question `--step`
 //! asks on the terminal.
 
-use super::Exit;
+use super::{Exit, PacingArgs};
 use crate::exec::{Answer, Pacing};
 use crate::exit;
-use clap::Args;
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
-use std::time::Duration;
-
-#[derive(Args, Debug, Clone, Default)]
-pub struct PacingArgs {
-    /// The canary: stop cleanly after N steps (exit 0); `comeback resume` continues.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub stop_after: Option<u32>,
-    /// Wait this long between steps (`30s`, `2m`), e.g. to watch dashboards.
-    #[arg(long, value_name = "DUR", value_parser = humantime::parse_duration)]
-    pub pause: Option<Duration>,
-    /// Ask before each step: yes, no (stop here), all (stop asking), quit.
-    #[arg(long)]
-    pub step: bool,
-}
 
 impl PacingArgs {
     pub fn is_set(&self) -> bool {

@@ -1,6 +1,6 @@
 //! `comeback run` and `comeback resume`: lock, confirm, connect, walk the steps, close.
 
-use super::{Exit, SelectionArgs, load, select};
+use super::{AuditArgs, Exit, LogFormat, ResumeArgs, RunArgs, RunFlags, load, select};
 use crate::exec::{Consumer, Event, Events, Executor, Outcome, Resumed, RunOptions, Stop};
 use crate::exit;
 use crate::journal::{History, Journal, Lock};
@@ -8,67 +8,10 @@ use crate::plan::{LoadedPlan, Selection, Step};
 use crate::print::progress::{JsonLines, Progress};
 use crate::report::{Mode, Report, ReportWriter};
 use crate::transport::Fleet;
-use clap::{Args, ValueEnum};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::sync::watch;
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum LogFormat {
-    /// A progress bar on a terminal, plain lines otherwise.
-    #[default]
-    Text,
-    /// One JSON object per event on stderr.
-    Json,
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct RunFlags {
-    /// Skip the confirmation prompt (required without a terminal).
-    #[arg(long)]
-    pub yes: bool,
-    /// Restart a service even if it is unhealthy before comeback touches it.
-    #[arg(long)]
-    pub allow_unhealthy: bool,
-    /// Where journals, reports and the lock live [default: .comeback/ beside the plan].
-    #[arg(long, value_name = "DIR")]
-    pub state_dir: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
-    pub log_format: LogFormat,
-}
-
-#[derive(Args, Debug)]
-pub struct RunArgs {
-    pub plan: PathBuf,
-    #[command(flatten)]
-    pub selection: SelectionArgs,
-    /// Connect read-only: order, current health, what would block each step. Restarts nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    #[command(flatten)]
-    pub flags: RunFlags,
-    #[command(flatten)]
-    pub pacing: super::pace::PacingArgs,
-}
-
-#[derive(Args, Debug)]
-pub struct AuditArgs {
-    pub plan: PathBuf,
-    #[command(flatten)]
-    pub flags: RunFlags,
-}
-
-#[derive(Args, Debug)]
-pub struct ResumeArgs {
-    /// The plan of the halted run [default: the plan its journal names].
-    #[arg(long)]
-    pub plan: Option<PathBuf>,
-    #[command(flatten)]
-    pub flags: RunFlags,
-    #[command(flatten)]
-    pub pacing: super::pace::PacingArgs,
-}
 
 fn state_dir(flags: &RunFlags, plan: Option<&Path>) -> PathBuf {
     flags.state_dir.clone().unwrap_or_else(|| {
