@@ -271,7 +271,7 @@ pub fn resume(args: ResumeArgs) -> Result<(), Exit> {
     };
     let mut report = ReportWriter::new(Report::new(&loaded.model, Mode::Run), run_dir(&journal));
     let earlier = Journal::read(&journal_path).unwrap_or_default();
-    report.replay(earlier.iter().map(|r| &r.event));
+    report.replay(&earlier);
     drive(
         &loaded,
         &steps,

@@ -151,9 +151,40 @@ pub enum Event {
     },
 }
 
+/// The version of the recorded form of events (journal, JSON log).
+pub const VERSION: u32 = 1;
+
+/// An event as it was emitted: stamped once, so the journal, the log, the progress display and
+/// the report (even one rebuilt from the journal after a resume) all tell the same time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub v: u32,
+    /// RFC 3339, UTC.
+    pub ts: String,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+impl Record {
+    /// The event, stamped now.
+    pub fn now(event: Event) -> Record {
+        Record {
+            v: VERSION,
+            ts: now_rfc3339(),
+            event,
+        }
+    }
+}
+
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 /// Anything that listens to the run: a printer, the journal, a report builder.
 pub trait Consumer: Send {
-    fn on(&mut self, event: &Event);
+    fn on(&mut self, record: &Record);
 }
 
 /// The one place events go out: fans each event to every consumer, in order.
@@ -169,10 +200,16 @@ impl Events {
         }
     }
 
+    /// Stamps `event` and hands it to every consumer.
     pub fn emit(&self, event: Event) {
+        self.forward(&Record::now(event));
+    }
+
+    /// Hands on an event stamped earlier (replayed in order), keeping its time.
+    pub fn forward(&self, record: &Record) {
         let mut consumers = self.consumers.lock().unwrap_or_else(|p| p.into_inner());
         for c in consumers.iter_mut() {
-            c.on(&event);
+            c.on(record);
         }
     }
 }

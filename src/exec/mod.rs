@@ -6,7 +6,7 @@ mod step;
 #[cfg(test)]
 mod tests;
 
-pub use event::{Consumer, Event, Events, Outcome, Phase, Resumed};
+pub use event::{Consumer, Event, Events, Outcome, Phase, Record, Resumed};
 pub use step::StepFailure;
 
 use crate::checks::Checker;
@@ -97,8 +97,8 @@ impl<'a, T: Transport> Executor<'a, T> {
             }))
             .buffered(concurrency);
             while let Some((events, result, stale)) = done.next().await {
-                for event in events {
-                    this.events.emit(event);
+                for record in &events {
+                    this.events.forward(record);
                 }
                 tally.record(result, stale, true);
             }
@@ -222,19 +222,19 @@ impl Tally {
 
 /// Keeps the events of a step that runs alongside others, to be replayed in order.
 #[derive(Clone, Default)]
-struct Recorder(std::sync::Arc<std::sync::Mutex<Vec<Event>>>);
+struct Recorder(std::sync::Arc<std::sync::Mutex<Vec<Record>>>);
 
 impl Recorder {
-    fn take(&self) -> Vec<Event> {
+    fn take(&self) -> Vec<Record> {
         std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
 
 impl Consumer for Recorder {
-    fn on(&mut self, event: &Event) {
+    fn on(&mut self, record: &Record) {
         self.0
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push(event.clone());
+            .push(record.clone());
     }
 }

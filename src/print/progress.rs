@@ -1,7 +1,7 @@
 //! What the operator watches during a run: an indicatif bar on a terminal, one plain line per
 //! event otherwise, and the closing summary (what broke, what it means, what to do).
 
-use crate::exec::{Consumer, Event, Outcome, Phase};
+use crate::exec::{Consumer, Event, Outcome, Phase, Record};
 use crate::inspect::ReferenceStatus;
 use crate::print::{count, duration};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -150,8 +150,8 @@ impl Default for Progress {
 }
 
 impl Consumer for Progress {
-    fn on(&mut self, event: &Event) {
-        match event {
+    fn on(&mut self, record: &Record) {
+        match &record.event {
             Event::RunStarted {
                 run_id,
                 plan,
@@ -402,8 +402,8 @@ impl Consumer for Progress {
 pub struct JsonLines;
 
 impl Consumer for JsonLines {
-    fn on(&mut self, event: &Event) {
-        if let Ok(line) = serde_json::to_string(&crate::journal::Record::now(event)) {
+    fn on(&mut self, record: &Record) {
+        if let Ok(line) = serde_json::to_string(record) {
             let _ = writeln!(std::io::stderr().lock(), "{line}");
         }
     }

@@ -4,9 +4,8 @@
 
 mod markdown;
 
-use crate::exec::{Consumer, Event, Outcome, Phase};
+use crate::exec::{Consumer, Event, Outcome, Phase, Record, Resumed};
 use crate::inspect::{Drift, ProcessInfo, ReferenceFinding};
-use crate::journal::now_rfc3339;
 use crate::plan::Model;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -30,8 +29,27 @@ pub struct Report {
     pub summary: Summary,
     pub services: Vec<ServiceReport>,
     pub steps: Vec<StepReport>,
+    /// The run and each of its resumes, in order, with the times their events were emitted.
+    pub history: Vec<Session>,
     /// The dependency graph, as Mermaid.
     pub graph: String,
+}
+
+/// One invocation of `run` or `resume` on this run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Session {
+    pub resumed: bool,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub outcome: Option<Outcome>,
+}
+
+/// An earlier attempt at a step, before the one its result shows: a halt, or comeback stopping.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attempt {
+    pub started_at: Option<String>,
+    pub restarted_at: Option<String>,
+    pub result: Option<StepResult>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -41,6 +59,8 @@ pub struct Summary {
     pub steps: usize,
     pub steps_passed: usize,
     pub steps_failed: usize,
+    /// Attempts that failed before a resume ran their step again.
+    pub earlier_failures: usize,
     /// `service@host` (or `service`) and why, most serious first.
     pub at_risk: Vec<Risk>,
 }
@@ -82,6 +102,8 @@ pub struct StepReport {
     /// Seconds the process had been running when inspected.
     pub uptime_s: Option<i64>,
     pub inspect_errors: Vec<String>,
+    /// The attempts before the last one, oldest first.
+    pub earlier_attempts: Vec<Attempt>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,7 +146,7 @@ impl Report {
             mode,
             run_id: String::new(),
             plan: String::new(),
-            started_at: now_rfc3339(),
+            started_at: String::new(),
             finished_at: None,
             outcome: None,
             summary: Summary {
@@ -134,6 +156,7 @@ impl Report {
             },
             services,
             steps: Vec::new(),
+            history: Vec::new(),
             graph: crate::print::graph::mermaid(model),
         }
     }
@@ -142,8 +165,9 @@ impl Report {
         self.steps.iter_mut().rev().find(|s| s.index == index)
     }
 
-    fn record(&mut self, event: &Event) {
-        match event {
+    fn record(&mut self, record: &Record) {
+        let ts = &record.ts;
+        match &record.event {
             Event::RunStarted {
                 run_id,
                 plan,
@@ -156,6 +180,16 @@ impl Report {
                 steps,
                 ..
             } => {
+                let resumed = matches!(record.event, Event::RunResumed { .. });
+                if self.history.is_empty() {
+                    self.started_at = ts.clone();
+                }
+                self.history.push(Session {
+                    resumed,
+                    started_at: ts.clone(),
+                    finished_at: None,
+                    outcome: None,
+                });
                 self.run_id = run_id.clone();
                 self.plan = plan.clone();
                 for (index, id) in steps {
@@ -173,17 +207,32 @@ impl Report {
                 }
                 self.summary.steps = self.steps.len();
             }
-            Event::StepStarted { index, .. } => {
+            Event::StepStarted { index, resumed, .. } => {
                 if let Some(s) = self.step(*index) {
-                    // A resumed step starts over in the report as in the run.
+                    // A resumed step starts over in the report as in the run; the earlier
+                    // attempt stays in its history.
+                    let mut earlier = std::mem::take(&mut s.earlier_attempts);
+                    if s.started_at.is_some() {
+                        earlier.push(Attempt {
+                            started_at: s.started_at.clone(),
+                            restarted_at: s.restarted_at.clone(),
+                            result: s.result.clone(),
+                        });
+                    }
+                    let restart = (s.restarted_at.clone(), s.restart_ms);
                     *s = StepReport {
                         index: s.index,
                         step: s.step.clone(),
                         service: s.service.clone(),
                         host: s.host.clone(),
+                        earlier_attempts: earlier,
                         ..StepReport::default()
                     };
-                    s.started_at = Some(now_rfc3339());
+                    // Only its gates run again: the restart is the earlier attempt's.
+                    if *resumed == Some(Resumed::GatesOnly) {
+                        (s.restarted_at, s.restart_ms) = restart;
+                    }
+                    s.started_at = Some(ts.clone());
                 }
             }
             Event::Inspected {
@@ -208,7 +257,7 @@ impl Report {
             }
             Event::Restarted { index, elapsed_ms } => {
                 if let Some(s) = self.step(*index) {
-                    s.restarted_at = Some(now_rfc3339());
+                    s.restarted_at = Some(ts.clone());
                     s.restart_ms = Some(*elapsed_ms);
                 }
             }
@@ -260,7 +309,11 @@ impl Report {
                 }
             }
             Event::RunFinished { outcome, .. } => {
-                self.finished_at = Some(now_rfc3339());
+                if let Some(session) = self.history.last_mut() {
+                    session.finished_at = Some(ts.clone());
+                    session.outcome = Some(outcome.clone());
+                }
+                self.finished_at = Some(ts.clone());
                 self.outcome = Some(outcome.clone());
                 self.summarize();
             }
@@ -332,6 +385,12 @@ impl Report {
             .iter()
             .filter(|s| matches!(s.result, Some(StepResult::Failed { .. })))
             .count();
+        self.summary.earlier_failures = self
+            .steps
+            .iter()
+            .flat_map(|s| &s.earlier_attempts)
+            .filter(|a| matches!(a.result, Some(StepResult::Failed { .. })))
+            .count();
     }
 
     pub fn markdown(&self) -> String {
@@ -350,20 +409,19 @@ impl ReportWriter {
         ReportWriter { report, dir }
     }
 
-    /// Replays a resumed run's earlier events, so its report covers the whole run.
-    pub fn replay<'a>(&mut self, events: impl IntoIterator<Item = &'a Event>) {
-        for event in events {
-            if !matches!(event, Event::RunFinished { .. }) {
-                self.report.record(event);
-            }
+    /// Replays a resumed run's earlier records, with their own times, so its report covers
+    /// the whole run: every start, halt and resume.
+    pub fn replay<'a>(&mut self, records: impl IntoIterator<Item = &'a Record>) {
+        for record in records {
+            self.report.record(record);
         }
     }
 }
 
 impl Consumer for ReportWriter {
-    fn on(&mut self, event: &Event) {
-        self.report.record(event);
-        if let Event::RunFinished { .. } = event {
+    fn on(&mut self, record: &Record) {
+        self.report.record(record);
+        if let Event::RunFinished { .. } = record.event {
             let json = serde_json::to_string_pretty(&self.report).unwrap_or_default();
             let written = std::fs::create_dir_all(&self.dir)
                 .and_then(|()| std::fs::write(self.dir.join("report.md"), self.report.markdown()))
