@@ -53,6 +53,9 @@ pub enum Outcome {
     Interrupted { after: Option<String> },
     /// A second Ctrl-C: the step in flight was abandoned where it stood.
     Aborted { step: Option<String> },
+    /// `resume` found commands of the interrupted run still running on these hosts, and they
+    /// did not end while it waited: it touched nothing.
+    StillRunning { hosts: Vec<String> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,6 +147,24 @@ pub enum Event {
         /// The service's `impact` and `runbook`, so every consumer can tell the operator.
         impact: Option<String>,
         runbook: Option<String>,
+    },
+    /// A command of this run (or of the interrupted run a resume continues) still runs on its
+    /// host: `resume` waits for it (at most `wait_ms`) before it touches anything.
+    CommandStillRunning {
+        host: String,
+        pgid: u32,
+        age_s: u64,
+        /// Secrets masked.
+        command: String,
+        wait_ms: u64,
+    },
+    /// That command ended (or, when `killed`, comeback killed it: an abort, or the end of a run
+    /// that left it behind).
+    CommandEnded {
+        host: String,
+        pgid: u32,
+        command: String,
+        killed: bool,
     },
     RunFinished {
         outcome: Outcome,

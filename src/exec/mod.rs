@@ -2,6 +2,7 @@
 //! time, halting on the first failure. Emits events and never prints.
 
 pub mod event;
+pub mod leftovers;
 mod step;
 #[cfg(test)]
 mod tests;
@@ -78,7 +79,8 @@ impl<'a, T: Transport> Executor<'a, T> {
         outcome
     }
 
-    async fn walk(&self, steps: &[Step], first: Option<Resumed>) -> Outcome {
+    /// Walks `steps` like [`Executor::run`], leaving the run's last event to the caller.
+    pub async fn walk(&self, steps: &[Step], first: Option<Resumed>) -> Outcome {
         let mut tally = Tally::default();
         if self.options.dry_run {
             // Read-only: every step's preflight runs at once (bounded), and the events of each

@@ -14,7 +14,6 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-
 pub struct Journal {
     file: File,
     path: PathBuf,

@@ -132,6 +132,10 @@ impl Progress {
                     .map(|s| format!(" after {s}"))
                     .unwrap_or_default()
             ),
+            Outcome::StillRunning { hosts } => format!(
+                "not resumed: commands of the interrupted run still run on {}; nothing was touched. Check them (see above), then resume again: {resume}",
+                hosts.join(", ")
+            ),
             Outcome::Aborted { step } => format!(
                 "aborted{}: that step was left unverified; check it by hand, then: {resume}",
                 step.as_ref()
@@ -192,6 +196,31 @@ impl Consumer for Progress {
                     self.total
                 ));
             }
+            Event::CommandStillRunning {
+                host,
+                pgid,
+                age_s,
+                command,
+                wait_ms,
+            } => self.line(&format!(
+                "{host}: a command of the interrupted run is still running there (process group {pgid}, for {age_s}s): {}\n  waiting up to {} for it to end before touching anything",
+                command.replace('\n', " "),
+                ms(*wait_ms)
+            )),
+            Event::CommandEnded {
+                host,
+                pgid,
+                command,
+                killed,
+            } => self.line(&format!(
+                "{host}: {} (process group {pgid}): {}",
+                if *killed {
+                    "killed a command this run left running"
+                } else {
+                    "the command of the interrupted run ended"
+                },
+                command.replace('\n', " ")
+            )),
             Event::HostConnected { host } => {
                 if self.bar.is_none() {
                     self.line(&format!("connected: {host}"));

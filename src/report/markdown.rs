@@ -39,7 +39,10 @@ fn outcome_name(outcome: &crate::exec::Outcome) -> String {
 
 /// Every session of the run (start, halts, resumes) and every earlier attempt at a step.
 fn history(out: &mut String, r: &Report) {
-    if r.history.len() < 2 && r.steps.iter().all(|s| s.earlier_attempts.is_empty()) {
+    if r.history.len() < 2
+        && r.steps.iter().all(|s| s.earlier_attempts.is_empty())
+        && r.history.iter().all(|s| s.leftovers.is_empty())
+    {
         return;
     }
     let _ = writeln!(out, "\n## History\n");
@@ -47,11 +50,21 @@ fn history(out: &mut String, r: &Report) {
         let _ = writeln!(
             out,
             "- {} {}, finished {}: `{}`",
-            if session.resumed { "resumed" } else { "started" },
+            if session.resumed {
+                "resumed"
+            } else {
+                "started"
+            },
             session.started_at,
-            session.finished_at.as_deref().unwrap_or("(never: comeback stopped)"),
+            session
+                .finished_at
+                .as_deref()
+                .unwrap_or("(never: comeback stopped)"),
             session.outcome.as_ref().map_or("-".into(), outcome_name)
         );
+        for note in &session.leftovers {
+            let _ = writeln!(out, "  - command left running: {}", cell(note));
+        }
     }
     for step in &r.steps {
         for a in &step.earlier_attempts {

@@ -42,6 +42,8 @@ pub struct Session {
     pub started_at: String,
     pub finished_at: Option<String>,
     pub outcome: Option<Outcome>,
+    /// Commands of the run found still running on a host, waited for or killed.
+    pub leftovers: Vec<String>,
 }
 
 /// An earlier attempt at a step, before the one its result shows: a halt, or comeback stopping.
@@ -189,6 +191,7 @@ impl Report {
                     started_at: ts.clone(),
                     finished_at: None,
                     outcome: None,
+                    leftovers: Vec::new(),
                 });
                 self.run_id = run_id.clone();
                 self.plan = plan.clone();
@@ -317,10 +320,34 @@ impl Report {
                 self.outcome = Some(outcome.clone());
                 self.summarize();
             }
+            Event::CommandStillRunning {
+                host,
+                pgid,
+                age_s,
+                command,
+                ..
+            } => self.leftover(format!(
+                "{ts}: on {host}, still running for {age_s}s (process group {pgid}): {command}"
+            )),
+            Event::CommandEnded {
+                host,
+                pgid,
+                command,
+                killed,
+            } => self.leftover(format!(
+                "{ts}: on {host}, {} (process group {pgid}): {command}",
+                if *killed { "killed" } else { "ended" }
+            )),
             Event::HostConnected { .. }
             | Event::HostUnreachable { .. }
             | Event::PhaseStarted { .. }
             | Event::CheckUp { .. } => {}
+        }
+    }
+
+    fn leftover(&mut self, note: String) {
+        if let Some(session) = self.history.last_mut() {
+            session.leftovers.push(note);
         }
     }
 

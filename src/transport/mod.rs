@@ -4,9 +4,11 @@
 
 mod fleet;
 mod local;
+pub mod mark;
 mod ssh;
 
 pub use fleet::Fleet;
+pub use mark::LiveCommand;
 
 use crate::plan::model::HostId;
 use std::future::Future;
@@ -72,24 +74,6 @@ fn backstop(deadline: Duration) -> Duration {
     deadline + KILL_GRACE * 2
 }
 
-/// `command` as the argv that runs it under a deadline the host enforces, through `sudo -n`
-/// when asked. The command is one quoted word: nothing in it reaches a shell unquoted.
-pub fn deadline_argv(command: &str, deadline: Duration, sudo: bool) -> Vec<String> {
-    let mut argv = Vec::with_capacity(8);
-    if sudo {
-        argv.extend(["sudo", "-n"].map(String::from));
-    }
-    argv.extend([
-        "timeout".to_string(),
-        format!("--kill-after={}", KILL_GRACE.as_secs()),
-        format!("{:.3}", deadline.as_secs_f64().max(0.001)),
-        "sh".to_string(),
-        "-c".to_string(),
-        command.to_string(),
-    ]);
-    argv
-}
-
 /// `timeout` exits 124 when the deadline killed the command (137 after KILL).
 fn timed_out(code: Option<i32>) -> bool {
     matches!(code, Some(124) | Some(137))
@@ -126,10 +110,11 @@ mod tests {
 
     #[test]
     fn the_command_is_one_word_after_sh_c() {
-        let argv = deadline_argv(
+        let argv = mark::command_argv(
             "echo $(id) ; rm -rf /tmp/x",
             Duration::from_millis(1500),
             true,
+            None,
         );
         assert_eq!(
             argv,
