@@ -239,7 +239,7 @@ impl Consumer for Progress {
                     let how = match resumed {
                         crate::exec::Resumed::Full => "runs again in full",
                         crate::exec::Resumed::Retry => {
-                            "failed after its restart: runs again in full"
+                            "its restart ran, then it failed or comeback stopped: runs again in full, even if it is down now"
                         }
                         crate::exec::Resumed::GatesOnly => {
                             "was restarted before comeback stopped: re-verifying"

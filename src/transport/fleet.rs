@@ -66,7 +66,13 @@ impl Fleet {
         }
         let mut failures = Vec::new();
         if !remote.is_empty() {
-            let dir = match tempfile::Builder::new().prefix("comeback-ssh-").tempdir() {
+            // Its sockets give a shell on every host: only this user may reach them.
+            let private = std::os::unix::fs::PermissionsExt::from_mode(0o700);
+            let dir = match tempfile::Builder::new()
+                .prefix("comeback-ssh-")
+                .permissions(private)
+                .tempdir()
+            {
                 Ok(dir) => dir,
                 Err(e) => {
                     let error = TransportError::Spawn {
