@@ -60,7 +60,20 @@ age=$(ps -o etimes= -p "$pid" | tr -dc 0-9)
 echo "PROCESS $pid $((now - age)) $now"
 exe=$(readlink "/proc/$pid/exe" 2>/dev/null)
 case "$exe" in *" (deleted)") echo "DELETED ${exe% (deleted)}" ;; esac
-awk '/ \(deleted\)$/ && $6 ~ /^\// {print "DELETED " $6}' "/proc/$pid/maps" 2>/dev/null | sort -u"#;
+awk "$3" "/proc/$pid/maps" 2>/dev/null | sort -u"#;
+
+/// The mapped files that are code and gone from disk: executable mappings only, so a shared
+/// anonymous mapping (`/dev/zero (deleted)`, `/SYSV…`, `memfd:`), which is data, never is one.
+const DELETED_CODE: &str = r#"$2 ~ /x/ && / \(deleted\)$/ && $6 ~ /^\// {print "DELETED " $6}"#;
+
+/// Files whose "(deleted)" mark means shared memory, not replaced code.
+fn is_code(path: &str) -> bool {
+    !(path.starts_with("/dev/zero")
+        || path.starts_with("/SYSV")
+        || path.starts_with("/memfd:")
+        || path.starts_with("/dev/shm/")
+        || path.starts_with("/[aio]"))
+}
 
 /// The service's process, if the plan says how to find it and it runs.
 pub async fn process_info<T: Transport>(
@@ -74,7 +87,7 @@ pub async fn process_info<T: Transport>(
         ProcessSource::PidFile(path) => ("pid_file", path),
         ProcessSource::Match(pattern) => ("match", pattern),
     };
-    let args = [kind, value.as_str()];
+    let args = [kind, value.as_str(), DELETED_CODE];
     let stdout = run_script(
         transport,
         host,
@@ -102,6 +115,7 @@ pub async fn process_info<T: Transport>(
             // The executable is also among the mapped files: report each path once.
             ["DELETED", path] => {
                 if let Some(info) = info.as_mut()
+                    && is_code(path)
                     && !info.deleted.iter().any(|d| d == path)
                 {
                     info.deleted.push(path.to_string());
@@ -135,4 +149,39 @@ pub fn drift(process: &ProcessInfo, configs: &[super::ConfigFile]) -> Vec<Drift>
             .map(|path| Drift::DeletedCode { path: path.clone() }),
     );
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// /proc/PID/maps of an nginx worker after an upgrade: shared memory zones are data.
+    const MAPS: &str = "\
+55d0c0a00000-55d0c0a2a000 r--p 00000000 fe:01 1311 /usr/sbin/nginx
+55d0c0a2a000-55d0c0b20000 r-xp 0002a000 fe:01 1311 /usr/sbin/nginx
+7f1c00000000-7f1c00100000 rw-s 00000000 00:01 4128 /dev/zero (deleted)
+7f1c00200000-7f1c00300000 rw-s 00000000 00:01 4129 /SYSV00000000 (deleted)
+7f1c00400000-7f1c00500000 r-xs 00000000 00:01 4130 /memfd:jit (deleted)
+7f1c00600000-7f1c00700000 r-xp 00000000 fe:01 2001 /usr/lib/x86_64-linux-gnu/libssl.so.3 (deleted)
+7f1c00800000-7f1c00900000 r--p 00000000 fe:01 2002 /usr/lib/x86_64-linux-gnu/libz.so.1 (deleted)
+";
+
+    #[test]
+    fn shared_anonymous_mappings_are_not_deleted_code() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let maps = dir.path().join("maps");
+        std::fs::write(&maps, MAPS).expect("maps");
+        let out = std::process::Command::new("awk")
+            .arg(DELETED_CODE)
+            .arg(&maps)
+            .output()
+            .expect("awk");
+        let found: Vec<&str> = std::str::from_utf8(&out.stdout)
+            .expect("utf8")
+            .lines()
+            .map(|l| l.trim_start_matches("DELETED "))
+            .filter(|p| is_code(p))
+            .collect();
+        assert_eq!(found, ["/usr/lib/x86_64-linux-gnu/libssl.so.3"]);
+    }
 }
