@@ -9,6 +9,7 @@ pub mod exit;
 pub mod import;
 pub mod inspect;
 pub mod journal;
+pub mod local_file;
 pub mod plan;
 pub mod print;
 pub mod redact;
