@@ -30,7 +30,10 @@ fn devices_are_refused_by_every_command_that_reads_a_file() {
     ] {
         let (code, err) = comeback(args);
         assert_eq!(code, Some(2), "{args:?}: {err}");
-        assert!(err.contains("not a regular file (a device)"), "{args:?}: {err}");
+        assert!(
+            err.contains("not a regular file (a device)"),
+            "{args:?}: {err}"
+        );
     }
 }
 

@@ -79,5 +79,7 @@ pub fn json(model: &Model, plan: &Plan) -> Value {
             })
         })
         .collect();
-    json!({ "steps": steps })
+    let mut plan = json!({ "steps": steps });
+    crate::redact::json(&mut plan);
+    plan
 }

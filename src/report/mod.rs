@@ -449,9 +449,12 @@ impl Consumer for ReportWriter {
     fn on(&mut self, record: &Record) {
         self.report.record(record);
         if let Event::RunFinished { .. } = record.event {
-            let json = serde_json::to_string_pretty(&self.report).unwrap_or_default();
+            let mut json = serde_json::to_value(&self.report).unwrap_or_default();
+            crate::redact::json(&mut json);
+            let json = format!("{json:#}");
+            let markdown = crate::redact::secrets(&self.report.markdown()).into_owned();
             let written = std::fs::create_dir_all(&self.dir)
-                .and_then(|()| std::fs::write(self.dir.join("report.md"), self.report.markdown()))
+                .and_then(|()| std::fs::write(self.dir.join("report.md"), markdown))
                 .and_then(|()| std::fs::write(self.dir.join("report.json"), json + "\n"));
             if let Err(e) = written {
                 tracing::error!("cannot write the report in {}: {e}", self.dir.display());
