@@ -360,3 +360,106 @@ fn kill_9_at_any_point_of_a_step_then_resume_never_restarts_a_service_twice_at_o
         assert_eq!(marked_processes(&lab), Vec::<String>::new(), "{what}");
     }
 }
+
+#[test]
+fn a_restart_that_ignores_sigterm_is_reported_as_timed_out_and_killed() {
+    let lab = Lab::start(1);
+    lab.service(0, "db", 7001, "");
+    let plan = lab.plan(
+        r#"  db:
+    hosts: [host-1]
+    restart: "trap '' TERM; sleep 60"
+    restart_timeout: 1s
+    health: [{ tcp: 7001, timeout: 5s, interval: 100ms, settle: 0s }]
+"#,
+    );
+    let out = lab.run("run", &plan, &["--yes"]);
+    let err = exited(&out, 1);
+    assert_has(
+        &err,
+        "the restart command did not finish within 1.0s and was killed on the host",
+    );
+    assert!(!err.contains("lost the connection"), "{err}");
+    assert_eq!(lab.leftovers(), Vec::<String>::new());
+}
+
+/// The pids of this lab's SSH masters.
+fn masters(lab: &Lab) -> Vec<String> {
+    let ps = Command::new("ps")
+        .args(["-eo", "pid,args"])
+        .output()
+        .expect("ps");
+    let tmp = lab.root.path().join("tmp");
+    String::from_utf8_lossy(&ps.stdout)
+        .lines()
+        .filter(|l| l.contains(" -M ") && l.contains(tmp.to_str().expect("utf8")))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn a_connection_lost_during_a_restart_is_an_unknown_outcome_and_the_restart_is_killed() {
+    let lab = Lab::start(2);
+    let plan = slow_pair(&lab, "3", "200ms");
+    let child = spawn_run(&lab, &plan);
+    wait_until(&lab, "db's restart", phase("restart", 1));
+    std::thread::sleep(Duration::from_millis(300));
+    for pid in masters(&lab) {
+        Command::new("kill").arg(&pid).status().expect("kill");
+    }
+    let out = child.wait_with_output().expect("exits");
+    let err = exited(&out, 1);
+    assert_has(&err, "whether the restart completed is unknown");
+    assert_has(&err, "killed a command this run left running");
+    // Longer than the restart's own sleep: it was killed through a fresh connection.
+    std::thread::sleep(Duration::from_secs(4));
+    assert_eq!(restarts_one_at_a_time(&lab), Vec::<String>::new());
+    assert_eq!(marked_processes(&lab), Vec::<String>::new());
+
+    let err = exited(&resume(&lab, &plan), 0);
+    assert_has(&err, "runs again in full, even if it is down now");
+    assert_eq!(restarts_one_at_a_time(&lab), ["db@host-1", "app@host-2"]);
+}
+
+#[test]
+fn the_identity_file_is_checked_and_the_key_tried_is_named() {
+    let lab = Lab::start(1);
+    lab.service(0, "db", 7001, "");
+    let plan = lab.plan("  db:\n    hosts: [host-1]\n    restart: \"true\"\n");
+    let text = std::fs::read_to_string(&plan).expect("plan");
+    let identity = lab.identity.to_str().expect("utf8");
+
+    let missing = lab.root.path().join("no-such-key");
+    std::fs::write(
+        &plan,
+        text.replace(identity, missing.to_str().expect("utf8")),
+    )
+    .expect("plan");
+    let err = exited(&lab.run("check", &plan, &[]), 2);
+    assert_has(
+        &err,
+        &format!(
+            "identity file `{}` of host `host-1` does not exist",
+            missing.display()
+        ),
+    );
+
+    // A key the host does not accept: the failure names it.
+    let other = lab.root.path().join("other_key");
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&other)
+        .status()
+        .expect("ssh-keygen");
+    assert!(made.success());
+    std::fs::write(&plan, text.replace(identity, other.to_str().expect("utf8"))).expect("plan");
+    let err = exited(&lab.run("run", &plan, &["--yes"]), 1);
+    assert_has(&err, "Permission denied");
+    assert_has(
+        &err,
+        &format!(
+            "the key it tried: {} (identity of the plan)",
+            other.display()
+        ),
+    );
+}

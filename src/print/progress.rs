@@ -323,7 +323,7 @@ impl Consumer for Progress {
                         .map(|p| format!("  missing config: {p}")),
                 );
                 text.extend(unreadable_configs.iter().map(|p| {
-                    format!("  unreadable config: {p} (sudo: true in the plan's ssh section?)")
+                    format!("  unreadable config: {p}")
                 }));
                 text.extend(errors.iter().map(|e| format!("  could not inspect: {e}")));
                 if !text.is_empty() || (ok > 0 && self.bar.is_none()) {

@@ -87,6 +87,19 @@ fn classify(host: &Host, settings: &SshSettings, e: &openssh::Error) -> Transpor
                 host.address
             ),
         }
+    } else if detail.contains("Permission denied") {
+        let key = match &host.identity {
+            Some(path) => format!(
+                "the key it tried: {} (identity of the plan)",
+                path.display()
+            ),
+            None => "no identity in the plan: ssh tried the keys of its config and its defaults"
+                .to_string(),
+        };
+        TransportError::Unreachable {
+            host: host.name.clone(),
+            detail: format!("{detail}; {key}"),
+        }
     } else {
         TransportError::Unreachable {
             host: host.name.clone(),
