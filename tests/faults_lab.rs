@@ -469,3 +469,56 @@ fn the_identity_file_is_checked_and_the_key_tried_is_named() {
         ),
     );
 }
+
+#[test]
+fn resume_refuses_when_the_interrupted_runs_command_outlives_its_wait() {
+    let lab = Lab::start(1);
+    lab.service(0, "db", 7001, "");
+    let plan = lab.plan(
+        r#"  db:
+    hosts: [host-1]
+    restart: "sleep 40; {vars.dir}/bin/restart db"
+    restart_timeout: 60s
+    health: [{ tcp: 7001, timeout: 1s, interval: 100ms, settle: 0s }]
+"#,
+    );
+    let mut child = spawn_run(&lab, &plan);
+    wait_until(&lab, "db's restart", phase("restart", 1));
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().expect("kill -9");
+    let _ = child.wait();
+    // The plan now says the restart cannot take that long: resume waits 1 s + 10 s at most.
+    let text = std::fs::read_to_string(&plan)
+        .expect("plan")
+        .replace("restart_timeout: 60s", "restart_timeout: 1s");
+    std::fs::write(&plan, text).expect("plan");
+
+    let err = exited(&resume(&lab, &plan), 4);
+    assert_has(
+        &err,
+        "host-1: a command of the interrupted run is still running there",
+    );
+    assert_has(&err, "sleep 40; ");
+    assert_has(
+        &err,
+        "not resumed: commands of the interrupted run still run on host-1",
+    );
+    let last = journal_lines(&lab).pop().expect("events");
+    assert_eq!(last["outcome"]["outcome"], "still_running");
+    // Refused means untouched: the command is still there, found by its pid file.
+    let runs = lab.hosts[0].dir.join(".comeback/runs");
+    let pids: Vec<PathBuf> = std::fs::read_dir(&runs)
+        .expect("the run's folder on the host")
+        .flatten()
+        .flat_map(|run| std::fs::read_dir(run.path()).expect("run").flatten())
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(pids.len(), 1, "{pids:?}");
+    let pgid = pids[0].file_stem().expect("stem").to_str().expect("utf8");
+    let killed = Command::new("kill")
+        .args(["-KILL", &format!("-{pgid}")])
+        .status()
+        .expect("kill");
+    assert!(killed.success(), "the command's process group was alive");
+    assert_eq!(restarts_one_at_a_time(&lab), Vec::<String>::new());
+}

@@ -480,7 +480,14 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
             }
         };
         // Nothing this run started may outlive it: an abort leaves its step's command behind.
-        leftovers::sweep(&fleet, &names, &events).await;
+        // A run that never walked started nothing, and what an interrupted run left running is
+        // the operator's to judge.
+        if !matches!(
+            outcome,
+            Outcome::Unreachable { .. } | Outcome::StillRunning { .. }
+        ) {
+            leftovers::sweep(&fleet, &names, &events).await;
+        }
         events.emit(Event::RunFinished {
             outcome: outcome.clone(),
             elapsed_ms: crate::exec::millis(started.elapsed()),
