@@ -180,7 +180,7 @@ fn after_kill_9_during_a_restart_resume_waits_for_it_and_never_restarts_twice_at
 fn a_second_ctrl_c_kills_the_restart_in_flight_on_its_host() {
     let lab = Lab::start(2);
     let plan = slow_pair(&lab, "3", "200ms");
-    let mut child = spawn_run(&lab, &plan);
+    let child = spawn_run(&lab, &plan);
     wait_until(&lab, "db's restart", phase("restart", 1));
     std::thread::sleep(Duration::from_millis(300));
     signal(&child, "INT");
@@ -321,11 +321,11 @@ fn after_kill_9_in_a_health_gate_the_report_keeps_the_restart_time() {
 
 #[test]
 fn kill_9_at_any_point_of_a_step_then_resume_never_restarts_a_service_twice_at_once() {
-    type Point = (&'static str, Box<dyn Fn(&[serde_json::Value]) -> bool>);
-    let last =
-        |p: Box<dyn Fn(&serde_json::Value) -> bool>| -> Box<dyn Fn(&[serde_json::Value]) -> bool> {
-            Box::new(move |events: &[serde_json::Value]| events.last().is_some_and(&p))
-        };
+    type Reached = Box<dyn Fn(&[serde_json::Value]) -> bool>;
+    type Point = (&'static str, Reached);
+    let last = |p: Box<dyn Fn(&serde_json::Value) -> bool>| -> Reached {
+        Box::new(move |events: &[serde_json::Value]| events.last().is_some_and(&p))
+    };
     let points: Vec<Point> = vec![
         ("preflight", last(Box::new(phase("preflight", 1)))),
         ("restart, just begun", last(Box::new(phase("restart", 1)))),
