@@ -147,22 +147,20 @@ impl Fleet {
         };
         let kill_after = KILL_GRACE.as_secs().to_string();
         let args = [run, kill_after.as_str()];
+        // A host that never connected ran nothing of this run.
         let sweeps = self.links.iter().enumerate().filter_map(|(h, link)| {
-            let link = link.as_ref()?;
+            let ssh = match link.as_ref()? {
+                Link::Down(_) => return None,
+                link => matches!(link, Link::Ssh(_)),
+            };
             let args = &args;
             Some(async move {
                 let parse = |out: Output| mark::parse_live(&out.stdout, "KILLED");
-                let result = match link {
-                    Link::Local | Link::Ssh(_) => {
-                        self.script(h, mark::SWEEP, args).await.map(parse)
-                    }
-                    Link::Down(e) => Err(e.clone()),
+                let result = match self.script(h, mark::SWEEP, args).await {
+                    Err(_) if ssh => self.fresh_sweep(h, args).await,
+                    result => result,
                 };
-                let result = match (result, link) {
-                    (Err(_), Link::Ssh(_)) => self.fresh_sweep(h, args).await.map(parse),
-                    (result, _) => result,
-                };
-                (h, result)
+                (h, result.map(parse))
             })
         });
         futures_util::future::join_all(sweeps)
