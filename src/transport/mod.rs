@@ -74,6 +74,12 @@ fn backstop(deadline: Duration) -> Duration {
     deadline + KILL_GRACE * 2
 }
 
+/// `command` under a deadline the host enforces, unmarked (outside a run); see
+/// [`mark::command_argv`].
+pub fn deadline_argv(command: &str, deadline: Duration, sudo: bool) -> Vec<String> {
+    mark::command_argv(command, deadline, sudo, None)
+}
+
 /// `timeout` exits 124 when the deadline killed the command (137 after KILL).
 fn timed_out(code: Option<i32>) -> bool {
     matches!(code, Some(124) | Some(137))
@@ -110,11 +116,10 @@ mod tests {
 
     #[test]
     fn the_command_is_one_word_after_sh_c() {
-        let argv = mark::command_argv(
+        let argv = deadline_argv(
             "echo $(id) ; rm -rf /tmp/x",
             Duration::from_millis(1500),
             true,
-            None,
         );
         assert_eq!(
             argv,
