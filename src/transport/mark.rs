@@ -10,14 +10,15 @@
 use super::KILL_GRACE;
 use std::time::Duration;
 
-/// Runs `$4` under `timeout` in a new session, with a pid file for as long as it runs. The
-/// exit status is the command's, or timeout's (124, 137 when KILL was needed): the wrapper is
-/// outside the group timeout signals, so it survives to tell.
+/// Runs `$4` under `timeout` in a new session, with a pid file (its mtime: when the command
+/// began; its text: the command) for as long as it runs. The exit status is the command's, or
+/// timeout's (124, 137 when KILL was needed): the wrapper is outside the group timeout signals,
+/// so it survives to tell. Builtins only besides `setsid` and `rm`: it wraps every command.
 const WRAPPER: &str = r#"d="${HOME:-/tmp}/.comeback/runs/$1"
-(umask 077 && mkdir -p "$d") 2>/dev/null
+[ -d "$d" ] || mkdir -p -m 700 "$d" 2>/dev/null
 COMEBACK_RUN="$1" setsid timeout --kill-after="$2" "$3" sh -c "$4" &
 p=$!
-printf '%s\n%s\n' "$(date +%s)" "$4" >"$d/$p.pid" 2>/dev/null
+printf '%s\n' "$4" >"$d/$p.pid" 2>/dev/null
 wait "$p"
 s=$?
 rm -f "$d/$p.pid"
@@ -32,8 +33,8 @@ for f in "$d"/*.pid; do
   p=${f##*/}; p=${p%.pid}
   case "$p" in ''|*[!0-9]*) continue ;; esac
   if kill -0 "-$p" 2>/dev/null; then
-    since=$(head -n 1 "$f" | tr -dc 0-9)
-    printf 'LIVE %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(tail -n +2 "$f" | head -c 2000 | tr '\n\r' '  ')"
+    since=$(stat -c %Y -- "$f" 2>/dev/null)
+    printf 'LIVE %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
   else
     rm -f "$f"
   fi
@@ -52,8 +53,8 @@ for f in "$d"/*.pid; do
   case "$p" in ''|*[!0-9]*) continue ;; esac
   if kill -TERM "-$p" 2>/dev/null; then
     live="$live $p"
-    since=$(head -n 1 "$f" | tr -dc 0-9)
-    printf 'KILLED %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(tail -n +2 "$f" | head -c 2000 | tr '\n\r' '  ')"
+    since=$(stat -c %Y -- "$f" 2>/dev/null)
+    printf 'KILLED %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
   fi
 done
 n=0
