@@ -10,6 +10,7 @@ pub mod exit;
 pub mod import;
 pub mod inspect;
 pub mod journal;
+pub mod local_file;
 pub mod notify;
 pub mod plan;
 pub mod print;

@@ -108,3 +108,35 @@ fn malformed_inventories_name_the_line() {
         "error: INPUT: no hosts found\n"
     );
 }
+
+#[test]
+fn a_huge_range_is_refused_naming_its_line_before_anything_is_allocated() {
+    assert_eq!(
+        import_error("ansible", "[web]\nweb-01\nweb[1:4000000000]\n"),
+        "error: INPUT:line 3: `web[1:4000000000]` expands to 4000000000 hosts, more than the 10000 an inventory range may name\n"
+    );
+    assert_eq!(
+        import_error("ansible", "[web]\nweb[1:200][1:200]\n"),
+        "error: INPUT:line 2: `web[1:200][1:200]` expands to 40000 hosts, more than the 10000 an inventory range may name\n"
+    );
+}
+
+#[test]
+fn the_largest_range_allowed_imports_every_host_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("inventory.ini");
+    std::fs::write(&path, "[web]\nweb[1:10000]\n[all:children]\nweb\n").expect("write");
+    let out = comeback()
+        .args(["import", "ansible"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let plan = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        plan.matches("groups: [web]").count(),
+        10_000,
+        "{}",
+        &plan[..500.min(plan.len())]
+    );
+}

@@ -150,7 +150,7 @@ pub fn stdout(text: &str) {
 fn refs(files: &[PathBuf], format: PlanFormat) -> Result<(), Exit> {
     let mut found = Vec::new();
     for file in files {
-        let text = std::fs::read(file).map_err(|e| {
+        let text = crate::local_file::read(file, crate::local_file::CONFIG_LIMIT).map_err(|e| {
             eprintln!("error: cannot read `{}`: {e}", file.display());
             Exit(exit::INVALID)
         })?;
@@ -194,10 +194,11 @@ fn refs(files: &[PathBuf], format: PlanFormat) -> Result<(), Exit> {
 }
 
 fn import(kind: ImportKind, file: &std::path::Path) -> Result<(), Exit> {
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        eprintln!("error: cannot read `{}`: {e}", file.display());
-        Exit(exit::INVALID)
-    })?;
+    let text = crate::local_file::read_to_string(file, crate::local_file::INVENTORY_LIMIT)
+        .map_err(|e| {
+            eprintln!("error: cannot read `{}`: {e}", file.display());
+            Exit(exit::INVALID)
+        })?;
     let hosts = match kind {
         ImportKind::Ansible => crate::import::ansible(&text),
         ImportKind::Csv => crate::import::csv(&text),

@@ -1,6 +1,7 @@
 //! `comeback run` and `comeback resume`: lock, confirm, connect, walk the steps, close.
 
 use super::{AuditArgs, Exit, LogFormat, ResumeArgs, RunArgs, RunFlags, load, select};
+use crate::exec::leftovers;
 use crate::exec::{Consumer, Event, Events, Executor, Outcome, Resumed, RunOptions, Stop};
 use crate::exit;
 use crate::journal::{History, Journal, Lock};
@@ -10,7 +11,9 @@ use crate::report::{Mode, Report, ReportWriter};
 use crate::transport::Fleet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 fn state_dir(flags: &RunFlags, plan: Option<&Path>) -> PathBuf {
@@ -233,7 +236,7 @@ pub fn resume(args: ResumeArgs) -> Result<(), Exit> {
     };
     let mut report = ReportWriter::new(Report::new(&loaded.model, Mode::Run), run_dir(&journal));
     let earlier = Journal::read(&journal_path).unwrap_or_default();
-    report.replay(earlier.iter().map(|r| &r.event));
+    report.replay(&earlier);
     drive(
         &loaded,
         &steps,
@@ -335,15 +338,20 @@ fn hosts_needed(loaded: &LoadedPlan, steps: &[Step]) -> Vec<usize> {
     hosts
 }
 
-fn exit_code(outcome: &Outcome) -> i32 {
+/// The exit code of `outcome`; `signal` is the one that stopped the run, if any.
+fn exit_code(outcome: &Outcome, signal: i32) -> i32 {
     match outcome {
         Outcome::Completed | Outcome::Stopped { .. } => exit::OK,
         Outcome::StaleReferences { .. } => exit::STALE_REFERENCES,
         Outcome::Halted { .. } | Outcome::Blocked { .. } | Outcome::Unreachable { .. } => {
             exit::STEP_FAILED
         }
-        Outcome::Interrupted { .. } | Outcome::Aborted { .. } => exit::INTERRUPTED,
+        Outcome::StillRunning { .. } => exit::LOCKED,
         Outcome::Invalid { .. } => exit::INVALID,
+        Outcome::Interrupted { .. } | Outcome::Aborted { .. } => match signal {
+            0 => exit::INTERRUPTED,
+            n => 128 + n,
+        },
     }
 }
 
@@ -387,6 +395,10 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         LogFormat::Text => Box::new(Progress::new()),
         LogFormat::Json => Box::new(JsonLines),
     };
+    let run_id = match &start {
+        Event::RunStarted { run_id, .. } | Event::RunResumed { run_id, .. } => run_id.clone(),
+        _ => String::new(),
+    };
     let mut consumers: Vec<Box<dyn Consumer>> = vec![printer, Box::new(journal), Box::new(report)];
     // A dry run or an audit is ops' own business: only real runs tell people outside ops.
     let (feed, deliveries) = crate::notify::channel(
@@ -398,7 +410,7 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         &plan_name,
     );
     consumers.push(Box::new(feed));
-    let events = std::sync::Arc::new(Events::new(consumers));
+    let events = Arc::new(Events::new(consumers));
     // Posts go out beside the walk, each bounded: a webhook never holds up a step.
     let deliveries = runtime.spawn(deliveries.run(events.clone()));
     let ids: Vec<(usize, String)> = steps
@@ -410,52 +422,132 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         events.emit(estimates.event(&ids));
     }
     let code = runtime.block_on(async {
+        let (stop_tx, stop_rx) = watch::channel(Stop::No);
+        let signal = Arc::new(AtomicI32::new(0));
+        let signals = tokio::spawn(stop_on_signals(stop_tx, signal.clone()));
+        let started = Instant::now();
         let hosts = hosts_needed(loaded, steps);
         let model = &loaded.model;
-        let (fleet, failures) = Fleet::connect(model, &hosts, |h, result| match result {
-            Ok(()) => events.emit(Event::HostConnected { host: model.hosts[h].name.clone() }),
-            Err(e) => events.emit(Event::HostUnreachable { host: model.hosts[h].name.clone(), error: e.to_string() }),
+        let names: Vec<String> = model.hosts.iter().map(|h| h.name.clone()).collect();
+        let (mut fleet, failures) = Fleet::connect(model, &hosts, |h, result| match result {
+            Ok(()) => events.emit(Event::HostConnected {
+                host: model.hosts[h].name.clone(),
+            }),
+            Err(e) => events.emit(Event::HostUnreachable {
+                host: model.hosts[h].name.clone(),
+                error: e.to_string(),
+            }),
         })
         .await;
+        fleet.mark(&run_id);
         // A real run touches nothing unless every host answers; a dry run reports the rest.
-        if !failures.is_empty() && !options.dry_run {
-            fleet.close().await;
-            let outcome = Outcome::Unreachable { hosts: failures.iter().map(|(h, _)| model.hosts[*h].name.clone()).collect() };
-            events.emit(Event::RunFinished { outcome: outcome.clone(), elapsed_ms: 0 });
-            return exit_code(&outcome);
+        let outcome = if !failures.is_empty() && !options.dry_run {
+            Outcome::Unreachable {
+                hosts: failures
+                    .iter()
+                    .map(|(h, _)| model.hosts[*h].name.clone())
+                    .collect(),
+            }
+        } else {
+            // What the interrupted run left running must end before this one touches anything.
+            let busy = if first.is_some() {
+                leftovers::wait_for(
+                    &fleet,
+                    &names,
+                    &hosts,
+                    &run_id,
+                    leftover_bound(loaded),
+                    &events,
+                )
+                .await
+            } else {
+                Vec::new()
+            };
+            if busy.is_empty() {
+                let mut executor =
+                    Executor::new(model, &fleet, &events, options, stop_rx).with_pacing(pacing);
+                let keep_alive = async {
+                    loop {
+                        tokio::time::sleep(Duration::from_secs(20)).await;
+                        fleet.keep_alive().await;
+                    }
+                };
+                tokio::select! {
+                    outcome = executor.walk(steps, first) => outcome,
+                    _ = keep_alive => unreachable!("the keep-alive loop never ends"),
+                }
+            } else {
+                Outcome::StillRunning { hosts: busy }
+            }
+        };
+        // Nothing this run started may outlive it: an abort leaves its step's command behind.
+        // A run that never walked started nothing, and what an interrupted run left running is
+        // the operator's to judge.
+        if !matches!(
+            outcome,
+            Outcome::Unreachable { .. } | Outcome::StillRunning { .. } | Outcome::Invalid { .. }
+        ) {
+            leftovers::sweep(&fleet, &names, &events).await;
         }
-
-        let (stop_tx, stop_rx) = watch::channel(Stop::No);
-        let signals = tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!("\nCtrl-C: finishing the step in flight, then stopping (Ctrl-C again to stop at once)");
-                let _ = stop_tx.send(Stop::AfterStep);
-            }
-            if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!("\nCtrl-C again: stopping now");
-                let _ = stop_tx.send(Stop::Now);
-            }
+        events.emit(Event::RunFinished {
+            outcome: outcome.clone(),
+            elapsed_ms: crate::exec::millis(started.elapsed()),
         });
-        let mut executor =
-            Executor::new(model, &fleet, &events, options, stop_rx).with_pacing(pacing);
-        let keep_alive = async {
-            loop {
-                tokio::time::sleep(Duration::from_secs(20)).await;
-                fleet.keep_alive().await;
-            }
-        };
-        let outcome = tokio::select! {
-            outcome = executor.run(steps, first) => outcome,
-            _ = keep_alive => unreachable!("the keep-alive loop never ends"),
-        };
         signals.abort();
         fleet.close().await;
-        exit_code(&outcome)
+        exit_code(&outcome, signal.load(Ordering::Relaxed))
     });
     let _ = runtime.block_on(deliveries);
     if code == exit::OK {
         Ok(())
     } else {
         Err(Exit(code))
+    }
+}
+
+/// How long `resume` waits for a command of the interrupted run: the longest deadline a
+/// command of the plan has, and the host's grace to kill it.
+fn leftover_bound(loaded: &LoadedPlan) -> Duration {
+    let model = &loaded.model;
+    let longest = model
+        .services
+        .iter()
+        .flat_map(|s| {
+            s.instances
+                .iter()
+                .flat_map(|i| i.health.iter().map(|c| c.timing.timeout))
+                .chain([s.restart_timeout])
+        })
+        .max()
+        .unwrap_or_default();
+    longest + crate::transport::KILL_GRACE * 2
+}
+
+/// The first Ctrl-C, SIGTERM or SIGHUP finishes the step in flight and stops; a second stops at
+/// once. `signal` keeps the number of the first, for the exit code (128 + n).
+async fn stop_on_signals(stop: watch::Sender<Stop>, signal: Arc<AtomicI32>) {
+    use tokio::signal::unix::{SignalKind, signal as listen};
+    let (Ok(mut term), Ok(mut hup)) = (
+        listen(SignalKind::terminate()),
+        listen(SignalKind::hangup()),
+    ) else {
+        return;
+    };
+    for wish in [Stop::AfterStep, Stop::Now] {
+        let (name, n) = tokio::select! {
+            Ok(()) = tokio::signal::ctrl_c() => ("Ctrl-C", 2),
+            Some(()) = term.recv() => ("SIGTERM", 15),
+            Some(()) = hup.recv() => ("SIGHUP", 1),
+            else => return,
+        };
+        let _ = signal.compare_exchange(0, n, Ordering::Relaxed, Ordering::Relaxed);
+        // The terminal may be gone (SIGHUP): a failed write must not end the handler.
+        let said = if wish == Stop::AfterStep {
+            format!("\n{name}: finishing the step in flight, then stopping (again to stop at once)")
+        } else {
+            format!("\n{name} again: stopping now, killing the command in flight")
+        };
+        let _ = writeln!(std::io::stderr(), "{said}");
+        let _ = stop.send(wish);
     }
 }

@@ -64,6 +64,9 @@ pub enum Outcome {
     Aborted { step: Option<String> },
     /// `--stop-after N` or the operator's `no` at `--step`: a clean stop; `resume` continues.
     Stopped { after: Option<String>, steps: usize },
+    /// `resume` found commands of the interrupted run still running on these hosts, and they
+    /// did not end while it waited: it touched nothing.
+    StillRunning { hosts: Vec<String> },
 }
 
 /// Which of a service's hook lists a command belongs to.
@@ -199,6 +202,24 @@ pub enum Event {
         impact: Option<String>,
         runbook: Option<String>,
     },
+    /// A command of this run (or of the interrupted run a resume continues) still runs on its
+    /// host: `resume` waits for it (at most `wait_ms`) before it touches anything.
+    CommandStillRunning {
+        host: String,
+        pgid: u32,
+        age_s: u64,
+        /// Secrets masked.
+        command: String,
+        wait_ms: u64,
+    },
+    /// That command ended (or, when `killed`, comeback killed it: an abort, or the end of a run
+    /// that left it behind).
+    CommandEnded {
+        host: String,
+        pgid: u32,
+        command: String,
+        killed: bool,
+    },
     RunFinished {
         outcome: Outcome,
         elapsed_ms: u64,
@@ -247,9 +268,40 @@ pub enum Event {
     },
 }
 
+/// The version of the recorded form of events (journal, JSON log).
+pub const VERSION: u32 = 1;
+
+/// An event as it was emitted: stamped once, so the journal, the log, the progress display and
+/// the report (even one rebuilt from the journal after a resume) all tell the same time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub v: u32,
+    /// RFC 3339, UTC.
+    pub ts: String,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+impl Record {
+    /// The event, stamped now, its secrets masked: no consumer ever sees one.
+    pub fn now(event: Event) -> Record {
+        Record {
+            v: VERSION,
+            ts: now_rfc3339(),
+            event: crate::redact::masked(event),
+        }
+    }
+}
+
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 /// Anything that listens to the run: a printer, the journal, a report builder.
 pub trait Consumer: Send {
-    fn on(&mut self, event: &Event);
+    fn on(&mut self, record: &Record);
 }
 
 /// The one place events go out: fans each event to every consumer, in order.
@@ -265,10 +317,16 @@ impl Events {
         }
     }
 
+    /// Stamps `event` and hands it to every consumer.
     pub fn emit(&self, event: Event) {
+        self.forward(&Record::now(event));
+    }
+
+    /// Hands on an event stamped earlier (replayed in order), keeping its time.
+    pub fn forward(&self, record: &Record) {
         let mut consumers = self.consumers.lock().unwrap_or_else(|p| p.into_inner());
         for c in consumers.iter_mut() {
-            c.on(&event);
+            c.on(record);
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod event;
 mod hooks;
+pub mod leftovers;
 mod pacing;
 mod step;
 #[cfg(test)]
@@ -11,7 +12,7 @@ mod tests;
 mod tests_window;
 mod units;
 
-pub use event::{Consumer, Event, Events, HookWhen, Outcome, Phase, Resumed};
+pub use event::{Consumer, Event, Events, HookWhen, Outcome, Phase, Record, Resumed};
 pub use pacing::{Answer, Ask, Pacing};
 pub use step::StepFailure;
 pub use units::Seen;
@@ -87,10 +88,7 @@ impl<'a, T: Transport> Executor<'a, T> {
     /// Walks `steps` in order. `first` says how the first step resumes, if this is a resume.
     pub async fn run(&mut self, steps: &[Step], first: Option<Resumed>) -> Outcome {
         let started = Instant::now();
-        let outcome = match self.resolve_units(steps).await {
-            Ok(()) => self.walk(steps, first).await,
-            Err(problems) => Outcome::Invalid { problems },
-        };
+        let outcome = self.walk(steps, first).await;
         self.events.emit(Event::RunFinished {
             outcome: outcome.clone(),
             elapsed_ms: millis(started.elapsed()),
@@ -98,7 +96,15 @@ impl<'a, T: Transport> Executor<'a, T> {
         outcome
     }
 
-    async fn walk(&self, steps: &[Step], first: Option<Resumed>) -> Outcome {
+    /// Walks `steps` like [`Executor::run`], leaving the run's last event to the caller.
+    pub async fn walk(&mut self, steps: &[Step], first: Option<Resumed>) -> Outcome {
+        match self.resolve_units(steps).await {
+            Ok(()) => self.walk_steps(steps, first).await,
+            Err(problems) => Outcome::Invalid { problems },
+        }
+    }
+
+    async fn walk_steps(&self, steps: &[Step], first: Option<Resumed>) -> Outcome {
         let mut tally = Tally::default();
         if self.options.dry_run {
             // Read-only: every step's preflight runs at once (bounded), and the events of each
@@ -114,8 +120,8 @@ impl<'a, T: Transport> Executor<'a, T> {
             }))
             .buffered(concurrency);
             while let Some((events, result, stale)) = done.next().await {
-                for event in events {
-                    this.events.emit(event);
+                for record in &events {
+                    this.events.forward(record);
                 }
                 tally.record(result, stale, true);
             }
@@ -255,19 +261,19 @@ impl Tally {
 
 /// Keeps the events of a step that runs alongside others, to be replayed in order.
 #[derive(Clone, Default)]
-struct Recorder(std::sync::Arc<std::sync::Mutex<Vec<Event>>>);
+struct Recorder(std::sync::Arc<std::sync::Mutex<Vec<Record>>>);
 
 impl Recorder {
-    fn take(&self) -> Vec<Event> {
+    fn take(&self) -> Vec<Record> {
         std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
 
 impl Consumer for Recorder {
-    fn on(&mut self, event: &Event) {
+    fn on(&mut self, record: &Record) {
         self.0
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push(event.clone());
+            .push(record.clone());
     }
 }

@@ -161,7 +161,9 @@ impl<T: Transport> Executor<'_, T> {
                         .map(|r| (path.clone(), r)),
                 ),
                 ConfigFile::Missing { pattern } => missing_configs.push(pattern.clone()),
-                ConfigFile::Unreadable { path } => unreadable_configs.push(path.clone()),
+                ConfigFile::Unreadable { path, why } => {
+                    unreadable_configs.push(format!("{}: {why}", path.escape_debug()))
+                }
             }
         }
         let known = |name: &str| {
@@ -261,6 +263,9 @@ impl<T: Transport> Executor<'_, T> {
                     out.evidence()
                 ),
             },
+            Err(e @ crate::transport::TransportError::Lost { .. }) => format!(
+                "{e}; whether the restart completed is unknown: what is left of it on the host is killed when the run ends, and `comeback resume` runs the step again in full"
+            ),
             Err(e) => e.to_string(),
         };
         Err(StepFailure {

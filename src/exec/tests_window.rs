@@ -30,8 +30,8 @@ services:
 struct Kept(Arc<Mutex<Vec<Event>>>);
 
 impl Consumer for Kept {
-    fn on(&mut self, event: &Event) {
-        self.0.lock().expect("lock").push(event.clone());
+    fn on(&mut self, record: &Record) {
+        self.0.lock().expect("lock").push(record.event.clone());
     }
 }
 

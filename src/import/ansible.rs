@@ -2,7 +2,10 @@
 //! vars comeback needs (`ansible_host`, `ansible_port`, `ansible_user`).
 
 use super::{ImportError, ImportedHost, check_name};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The most hosts one range (`web[1:4000]`) may expand to: more is a typo, not a fleet.
+pub const MAX_RANGE_HOSTS: u64 = 10_000;
 
 pub fn looks_like_yaml(text: &str) -> bool {
     text.lines()
@@ -15,41 +18,51 @@ pub fn looks_like_yaml(text: &str) -> bool {
 #[derive(Default)]
 struct Inventory {
     hosts: Vec<(String, BTreeMap<String, String>, usize)>,
+    /// Where each host is in `hosts`: an inventory of thousands stays linear.
+    index: HashMap<String, usize>,
     groups: BTreeMap<String, Group>,
 }
 
 #[derive(Default)]
 struct Group {
     hosts: Vec<String>,
+    /// The same hosts, for a linear import.
+    members: std::collections::HashSet<String>,
     children: Vec<String>,
     vars: BTreeMap<String, String>,
 }
 
+impl Group {
+    fn add(&mut self, host: &str) {
+        if self.members.insert(host.to_string()) {
+            self.hosts.push(host.to_string());
+        }
+    }
+}
+
 impl Inventory {
     fn add_host(&mut self, name: &str, vars: BTreeMap<String, String>, line: usize) {
-        match self.hosts.iter_mut().find(|(n, _, _)| n == name) {
-            Some((_, existing, _)) => existing.extend(vars),
-            None => self.hosts.push((name.to_string(), vars, line)),
+        match self.index.get(name) {
+            Some(&i) => self.hosts[i].1.extend(vars),
+            None => {
+                self.index.insert(name.to_string(), self.hosts.len());
+                self.hosts.push((name.to_string(), vars, line));
+            }
         }
     }
 
-    /// Every group a host is in, directly or through `children`, without `all`/`ungrouped`.
-    fn groups_of(&self, host: &str) -> Vec<String> {
+    /// Every group a host is in, directly or through `children`, without `all`/`ungrouped`;
+    /// `direct` and `parents` are the groups of each host and of each group.
+    fn groups_of(
+        host: &str,
+        direct: &HashMap<&str, Vec<&str>>,
+        parents: &HashMap<&str, Vec<&str>>,
+    ) -> Vec<String> {
         let mut found = BTreeSet::new();
-        let mut todo: Vec<&str> = self
-            .groups
-            .iter()
-            .filter(|(_, g)| g.hosts.iter().any(|h| h == host))
-            .map(|(n, _)| n.as_str())
-            .collect();
+        let mut todo: Vec<&str> = direct.get(host).cloned().unwrap_or_default();
         while let Some(group) = todo.pop() {
             if found.insert(group.to_string()) {
-                todo.extend(
-                    self.groups
-                        .iter()
-                        .filter(|(_, g)| g.children.iter().any(|c| c == group))
-                        .map(|(n, _)| n.as_str()),
-                );
+                todo.extend(parents.get(group).into_iter().flatten());
             }
         }
         found
@@ -59,10 +72,20 @@ impl Inventory {
     }
 
     fn into_hosts(self) -> Result<Vec<ImportedHost>, ImportError> {
+        let mut direct: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut parents: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (name, g) in &self.groups {
+            for h in &g.hosts {
+                direct.entry(h).or_default().push(name);
+            }
+            for c in &g.children {
+                parents.entry(c).or_default().push(name);
+            }
+        }
         let mut out = Vec::new();
         for (name, host_vars, line) in &self.hosts {
             check_name("host", name, Some(*line))?;
-            let groups = self.groups_of(name);
+            let groups = Self::groups_of(name, &direct, &parents);
             // Group vars apply under host vars; `all` first, so a nearer group wins.
             let mut vars: BTreeMap<String, String> = BTreeMap::new();
             if let Some(all) = self.groups.get("all") {
@@ -107,8 +130,42 @@ impl Inventory {
     }
 }
 
-/// `web[01:03].example.com` and `db-[a:c]`: Ansible's host ranges.
+/// `web[01:03].example.com` and `db-[a:c]`: Ansible's host ranges, at most
+/// [`MAX_RANGE_HOSTS`] names.
 fn expand(pattern: &str, line: usize) -> Result<Vec<String>, ImportError> {
+    let n = range_size(pattern);
+    if n > MAX_RANGE_HOSTS {
+        return Err(ImportError::at(
+            line,
+            format!(
+                "`{pattern}` expands to {n} hosts, more than the {MAX_RANGE_HOSTS} an inventory range may name"
+            ),
+        ));
+    }
+    expand_ranges(pattern, line)
+}
+
+/// How many names `pattern` expands to (saturating), counted before anything is allocated.
+fn range_size(pattern: &str) -> u64 {
+    let mut size: u64 = 1;
+    let mut rest = pattern;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find(']').map(|c| open + c) else {
+            break;
+        };
+        if let Some((from, to)) = rest[open + 1..close].split_once(':') {
+            let span = match (from.parse::<u64>(), to.parse::<u64>()) {
+                (Ok(a), Ok(b)) => b.saturating_sub(a).saturating_add(1),
+                _ => 26,
+            };
+            size = size.saturating_mul(span);
+        }
+        rest = &rest[close + 1..];
+    }
+    size
+}
+
+fn expand_ranges(pattern: &str, line: usize) -> Result<Vec<String>, ImportError> {
     let Some(open) = pattern.find('[') else {
         return Ok(vec![pattern.to_string()]);
     };
@@ -133,7 +190,7 @@ fn expand(pattern: &str, line: usize) -> Result<Vec<String>, ImportError> {
         }
         let width = if from.starts_with('0') { from.len() } else { 0 };
         for n in a..=b {
-            for rest in expand(tail, line)? {
+            for rest in expand_ranges(tail, line)? {
                 out.push(format!("{head}{n:0width$}{rest}"));
             }
         }
@@ -143,7 +200,7 @@ fn expand(pattern: &str, line: usize) -> Result<Vec<String>, ImportError> {
         && a <= b
     {
         for c in *a..=*b {
-            for rest in expand(tail, line)? {
+            for rest in expand_ranges(tail, line)? {
                 out.push(format!("{head}{}{rest}", c as char));
             }
         }
@@ -208,10 +265,7 @@ pub fn ini(text: &str) -> Result<Vec<ImportedHost>, ImportError> {
             Section::Hosts => {
                 let vars = key_values(&words[1..], line)?;
                 for host in expand(&words[0], line)? {
-                    let group = inv.groups.entry(section.0.clone()).or_default();
-                    if !group.hosts.contains(&host) {
-                        group.hosts.push(host.clone());
-                    }
+                    inv.groups.entry(section.0.clone()).or_default().add(&host);
                     inv.add_host(&host, vars.clone(), line);
                 }
             }
@@ -309,10 +363,7 @@ fn walk(inv: &mut Inventory, name: &str, group: &serde_json::Value) -> Result<()
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), scalar(v))).collect())
                 .unwrap_or_default();
             for host in expand(pattern, 0).map_err(|e| bad(&e.message))? {
-                let g = inv.groups.get_mut(name).expect("inserted above");
-                if !g.hosts.contains(&host) {
-                    g.hosts.push(host.clone());
-                }
+                inv.groups.get_mut(name).expect("inserted above").add(&host);
                 inv.add_host(&host, vars.clone(), 0);
             }
         }

@@ -284,9 +284,19 @@ pub fn parse_bsd_status(output: &str) -> BsdStatus {
     BsdStatus::Unknown
 }
 
+/// The awk program that lists the mapped files that are code and gone from disk: executable
+/// mappings only, so shared memory (`/dev/zero (deleted)`, `/SYSV…`, `memfd:`), data that only
+/// looks deleted, never counts.
+macro_rules! deleted_code {
+    () => {
+        r#"$2 ~ /x/ && / \(deleted\)$/ && $6 ~ /^\// && $6 !~ /^\/(dev\/|memfd:|SYSV)/ {print "DELETED " $6}"#
+    };
+}
+
 /// Finds the pid the locator names, then describes that process. Portable to FreeBSD's sh and
 /// ps; /proc and ss add the executable, deleted code and listening ports where they exist.
-const LOCATE_SCRIPT: &str = r#"how=$1; shift
+const LOCATE_SCRIPT: &str = concat!(
+    r#"how=$1; shift
 pid=
 alive() { s=$(ps -o stat= -p "$1" 2>/dev/null) && [ -n "$s" ] && [ "${s#Z}" = "$s" ]; }
 case "$how" in
@@ -322,10 +332,12 @@ echo "EXE $(readlink "/proc/$pid/exe" 2>/dev/null)"
 echo "COMM $(ps -o comm= -p "$pid" 2>/dev/null)"
 exe=$(readlink "/proc/$pid/exe" 2>/dev/null)
 case "$exe" in *" (deleted)") echo "DELETED ${exe% (deleted)}" ;; esac
-# Shared memory shows as deleted /dev/zero, /memfd: or /SYSV files: not code.
-awk '/ \(deleted\)$/ && $6 ~ /^\// && $6 !~ /^\/(dev\/|memfd:|SYSV)/ {print "DELETED " $6}' "/proc/$pid/maps" 2>/dev/null | sort -u
+awk '"#,
+    deleted_code!(),
+    r#"' "/proc/$pid/maps" 2>/dev/null | sort -u
 ss -Hltnp 2>/dev/null | grep -F "pid=$pid," | awk '{print "LISTEN " $4}'
-exit 0"#;
+exit 0"#
+);
 
 /// What the locate script found.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -659,5 +671,38 @@ mod tests {
             let _ = init_script_facts("x", &text);
             let _ = parse_bsd_status(&text);
         }
+    }
+}
+
+#[cfg(test)]
+mod deleted_code_tests {
+
+    /// /proc/PID/maps of an nginx worker after an upgrade: shared memory zones are data.
+    const MAPS: &str = "\
+55d0c0a00000-55d0c0a2a000 r--p 00000000 fe:01 1311 /usr/sbin/nginx
+55d0c0a2a000-55d0c0b20000 r-xp 0002a000 fe:01 1311 /usr/sbin/nginx
+7f1c00000000-7f1c00100000 rw-s 00000000 00:01 4128 /dev/zero (deleted)
+7f1c00200000-7f1c00300000 rw-s 00000000 00:01 4129 /SYSV00000000 (deleted)
+7f1c00400000-7f1c00500000 r-xs 00000000 00:01 4130 /memfd:jit (deleted)
+7f1c00600000-7f1c00700000 r-xp 00000000 fe:01 2001 /usr/lib/x86_64-linux-gnu/libssl.so.3 (deleted)
+7f1c00800000-7f1c00900000 r--p 00000000 fe:01 2002 /usr/lib/x86_64-linux-gnu/libz.so.1 (deleted)
+";
+
+    #[test]
+    fn shared_anonymous_mappings_are_not_deleted_code() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let maps = dir.path().join("maps");
+        std::fs::write(&maps, MAPS).expect("maps");
+        let out = std::process::Command::new("awk")
+            .arg(deleted_code!())
+            .arg(&maps)
+            .output()
+            .expect("awk");
+        let found: Vec<&str> = std::str::from_utf8(&out.stdout)
+            .expect("utf8")
+            .lines()
+            .map(|l| l.trim_start_matches("DELETED "))
+            .collect();
+        assert_eq!(found, ["/usr/lib/x86_64-linux-gnu/libssl.so.3"]);
     }
 }

@@ -7,45 +7,18 @@ mod resume;
 pub use lock::{Lock, LockError};
 pub use resume::{History, ResumePoint};
 
-use crate::exec::{Consumer, Event};
-use serde::{Deserialize, Serialize};
+pub use crate::exec::event::{Record, VERSION, now_rfc3339};
+
+use crate::exec::Consumer;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-pub const VERSION: u32 = 1;
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Record {
-    pub v: u32,
-    /// RFC 3339, UTC.
-    pub ts: String,
-    #[serde(flatten)]
-    pub event: Event,
-}
-
-impl Record {
-    /// The event as recorded now.
-    pub fn now(event: &Event) -> Record {
-        Record {
-            v: VERSION,
-            ts: now_rfc3339(),
-            event: event.clone(),
-        }
-    }
-}
 
 pub struct Journal {
     file: File,
     path: PathBuf,
     /// The first write error, reported once; the run goes on (the services matter more).
     failed: bool,
-}
-
-pub fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 /// A new run id: sortable by time (to the millisecond), unique across processes and within one.
@@ -92,8 +65,8 @@ impl Journal {
 }
 
 impl Consumer for Journal {
-    fn on(&mut self, event: &Event) {
-        let mut line = serde_json::to_string(&Record::now(event)).unwrap_or_default();
+    fn on(&mut self, record: &Record) {
+        let mut line = serde_json::to_string(record).unwrap_or_default();
         line.push('\n');
         // One write per line, unbuffered: each event reaches the OS before the next step.
         if let Err(e) = self.file.write_all(line.as_bytes())

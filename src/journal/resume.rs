@@ -18,6 +18,8 @@ pub struct History {
     pub succeeded: HashSet<String>,
     /// The last step started and not finished: comeback died during it.
     pub in_flight: Option<(String, bool)>,
+    /// The phase the step in flight had reached.
+    pub in_flight_phase: Option<Phase>,
     /// The last step that failed, and whether its restart had run (this run touched it).
     pub failed: Option<(String, bool)>,
     pub outcome: Option<Outcome>,
@@ -61,8 +63,11 @@ impl History {
                     match event {
                         Event::RunResumed { .. } => h.outcome = None,
                         Event::StepStarted { step, resumed, .. } => {
-                            h.in_flight = Some((step.clone(), *resumed == Some(Resumed::GatesOnly)))
+                            h.in_flight =
+                                Some((step.clone(), *resumed == Some(Resumed::GatesOnly)));
+                            h.in_flight_phase = None;
                         }
+                        Event::PhaseStarted { phase, .. } => h.in_flight_phase = Some(*phase),
                         Event::Restarted { .. } => {
                             if let Some((_, restarted)) = h.in_flight.as_mut() {
                                 *restarted = true;
@@ -127,6 +132,12 @@ impl History {
         let first_id = remaining.first()?;
         let first = match (&self.in_flight, &self.failed) {
             (Some((id, true)), _) if id == first_id => Resumed::GatesOnly,
+            // Its restart began and its outcome is unknown: this run may have taken it down.
+            (Some((id, false)), _)
+                if id == first_id && self.in_flight_phase == Some(Phase::Restart) =>
+            {
+                Resumed::Retry
+            }
             (_, Some((id, true))) if id == first_id => Resumed::Retry,
             _ => Resumed::Full,
         };

@@ -220,6 +220,14 @@ impl Messages {
                 ),
                 json!({}),
             ),
+            Outcome::StillRunning { hosts } => (
+                NotifyEvent::Halt,
+                format!(
+                    "Restart of {plan} did not resume: a command of the interrupted run still runs on {}. Nothing was touched.",
+                    hosts.join(", ")
+                ),
+                json!({}),
+            ),
             Outcome::Invalid { .. } => (
                 NotifyEvent::Halt,
                 format!(

@@ -3,7 +3,7 @@
 //! timeout, and turns failures into `NotifyFailed` events. Nothing here can hold up a step.
 
 use super::{Messages, masked_url};
-use crate::exec::{Consumer, Event, Events};
+use crate::exec::{Consumer, Event, Events, Record};
 use crate::plan::model::{Notify, NotifyEvent};
 use serde_json::Value;
 use tokio::sync::mpsc;
@@ -34,7 +34,8 @@ pub fn channel(hooks: Vec<Notify>, plan: &str) -> (Feed, Deliveries) {
 }
 
 impl Consumer for Feed {
-    fn on(&mut self, event: &Event) {
+    fn on(&mut self, record: &Record) {
+        let event = &record.event;
         if let Some(message) = self.messages.on(event)
             && let Some(queue) = &self.queue
         {

@@ -61,10 +61,12 @@ impl LoadError {
 }
 
 pub fn load(path: &Path) -> Result<LoadedPlan, LoadError> {
-    let source = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let source = crate::local_file::read_to_string(path, crate::local_file::PLAN_LIMIT).map_err(
+        |source| LoadError::Read {
+            path: path.to_path_buf(),
+            source,
+        },
+    )?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -215,12 +215,28 @@ impl Validator<'_> {
                 None if entry.connection == Some(Connection::Local) => "127.0.0.1".to_string(),
                 None => name.value.clone(),
             };
+            let identity = entry.identity.as_deref().map(|p| self.path(p));
+            // ssh would warn and quietly try other keys (the ssh config's, the agent's).
+            if let Some(path) = identity.as_ref().filter(|p| !p.is_file()) {
+                let span = self.span(&name.referenced);
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        format!(
+                            "identity file `{}` of host `{}` does not exist",
+                            path.display(),
+                            name.value
+                        ),
+                        span,
+                    )
+                    .with_hint("fix the path, or remove `identity:` to use the ssh config's key"),
+                );
+            }
             hosts.push(Host {
                 name: name.value.clone(),
                 address,
                 port: entry.port,
                 user: entry.user.clone(),
-                identity: entry.identity.as_deref().map(|p| self.path(p)),
+                identity,
                 groups,
                 vars: entry
                     .vars

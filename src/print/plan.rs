@@ -83,7 +83,9 @@ pub fn json(model: &Model, plan: &Plan) -> Value {
             })
         })
         .collect();
-    json!({ "steps": steps })
+    let mut plan = json!({ "steps": steps });
+    crate::redact::json(&mut plan);
+    plan
 }
 
 /// Hooks with the name of the host each runs on.

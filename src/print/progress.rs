@@ -1,7 +1,7 @@
 //! What the operator watches during a run: an indicatif bar on a terminal, one plain line per
 //! event otherwise, and the closing summary (what broke, what it means, what to do).
 
-use crate::exec::{Consumer, Event, Outcome, Phase};
+use crate::exec::{Consumer, Event, Outcome, Phase, Record};
 use crate::inspect::ReferenceStatus;
 use crate::print::{count, duration};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -153,6 +153,10 @@ impl Progress {
                     .map(|s| format!(" (last: {s})"))
                     .unwrap_or_default()
             ),
+            Outcome::StillRunning { hosts } => format!(
+                "not resumed: commands of the interrupted run still run on {}; nothing was touched. Check them (see above), then resume again: {resume}",
+                hosts.join(", ")
+            ),
             Outcome::Aborted { step } => format!(
                 "aborted{}: that step was left unverified; check it by hand, then: {resume}",
                 step.as_ref()
@@ -171,7 +175,8 @@ impl Default for Progress {
 }
 
 impl Consumer for Progress {
-    fn on(&mut self, event: &Event) {
+    fn on(&mut self, record: &Record) {
+        let event = &record.event;
         self.clock.on(event);
         match event {
             Event::RunStarted {
@@ -223,6 +228,31 @@ impl Consumer for Progress {
                     self.line(&format!("{}{text}", prefix.unwrap_or_default()));
                 }
             }
+            Event::CommandStillRunning {
+                host,
+                pgid,
+                age_s,
+                command,
+                wait_ms,
+            } => self.line(&format!(
+                "{host}: a command of the interrupted run is still running there (process group {pgid}, for {age_s}s): {}\n  waiting up to {} for it to end before touching anything",
+                command.replace('\n', " "),
+                ms(*wait_ms)
+            )),
+            Event::CommandEnded {
+                host,
+                pgid,
+                command,
+                killed,
+            } => self.line(&format!(
+                "{host}: {} (process group {pgid}): {}",
+                if *killed {
+                    "killed a command this run left running"
+                } else {
+                    "the command of the interrupted run ended"
+                },
+                command.replace('\n', " ")
+            )),
             Event::HostConnected { host } => {
                 if self.bar.is_none() {
                     self.line(&format!("connected: {host}"));
@@ -246,7 +276,7 @@ impl Consumer for Progress {
                     let how = match resumed {
                         crate::exec::Resumed::Full => "runs again in full",
                         crate::exec::Resumed::Retry => {
-                            "failed after its restart: runs again in full"
+                            "its restart ran, then it failed or comeback stopped: runs again in full, even if it is down now"
                         }
                         crate::exec::Resumed::GatesOnly => {
                             "was restarted before comeback stopped: re-verifying"
@@ -330,7 +360,7 @@ impl Consumer for Progress {
                         .map(|p| format!("  missing config: {p}")),
                 );
                 text.extend(unreadable_configs.iter().map(|p| {
-                    format!("  unreadable config: {p} (sudo: true in the plan's ssh section?)")
+                    format!("  unreadable config: {p}")
                 }));
                 text.extend(errors.iter().map(|e| format!("  could not inspect: {e}")));
                 if !text.is_empty() || (ok > 0 && self.bar.is_none()) {
@@ -515,8 +545,8 @@ impl Consumer for Progress {
 pub struct JsonLines;
 
 impl Consumer for JsonLines {
-    fn on(&mut self, event: &Event) {
-        if let Ok(line) = serde_json::to_string(&crate::journal::Record::now(event)) {
+    fn on(&mut self, record: &Record) {
+        if let Ok(line) = serde_json::to_string(record) {
             let _ = writeln!(std::io::stderr().lock(), "{line}");
         }
     }

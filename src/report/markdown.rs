@@ -30,6 +30,63 @@ pub(super) fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
+fn outcome_name(outcome: &crate::exec::Outcome) -> String {
+    serde_json::to_value(outcome)
+        .ok()
+        .and_then(|v| v["outcome"].as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+/// Every session of the run (start, halts, resumes) and every earlier attempt at a step.
+fn history(out: &mut String, r: &Report) {
+    if r.history.len() < 2
+        && r.steps.iter().all(|s| s.earlier_attempts.is_empty())
+        && r.history.iter().all(|s| s.leftovers.is_empty())
+    {
+        return;
+    }
+    let _ = writeln!(out, "\n## History\n");
+    for session in &r.history {
+        let _ = writeln!(
+            out,
+            "- {} {}, finished {}: `{}`",
+            if session.resumed {
+                "resumed"
+            } else {
+                "started"
+            },
+            session.started_at,
+            session
+                .finished_at
+                .as_deref()
+                .unwrap_or("(never: comeback stopped)"),
+            session.outcome.as_ref().map_or("-".into(), outcome_name)
+        );
+        for note in &session.leftovers {
+            let _ = writeln!(out, "  - command left running: {}", cell(note));
+        }
+    }
+    for step in &r.steps {
+        for a in &step.earlier_attempts {
+            let result = match &a.result {
+                Some(StepResult::Failed { phase, reason, .. }) => {
+                    format!("failed in {phase}: {}", cell(reason))
+                }
+                Some(StepResult::Passed { .. }) => "passed".into(),
+                None => "not finished (comeback stopped)".into(),
+            };
+            let _ = writeln!(
+                out,
+                "- step {} {} attempt started {}, restarted at {}: {result}",
+                step.index,
+                step.step,
+                a.started_at.as_deref().unwrap_or("-"),
+                a.restarted_at.as_deref().unwrap_or("-"),
+            );
+        }
+    }
+}
+
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
     let title = match r.mode {
@@ -61,6 +118,14 @@ pub fn render(r: &Report) -> String {
             "- {} steps restarted and verified, {} failed",
             s.steps_passed, s.steps_failed
         );
+        if s.earlier_failures > 0 || r.history.len() > 1 {
+            let _ = writeln!(
+                out,
+                "- {} before this result, over {} (see History)",
+                count(s.earlier_failures, "failed attempt"),
+                count(r.history.len(), "session")
+            );
+        }
     } else {
         let _ = writeln!(
             out,
@@ -69,14 +134,7 @@ pub fn render(r: &Report) -> String {
         );
     }
     if let Some(outcome) = &r.outcome {
-        let _ = writeln!(
-            out,
-            "- outcome: `{}`",
-            serde_json::to_value(outcome)
-                .ok()
-                .and_then(|v| v["outcome"].as_str().map(String::from))
-                .unwrap_or_default()
-        );
+        let _ = writeln!(out, "- outcome: `{}`", outcome_name(outcome));
     }
     let _ = writeln!(out, "\n### Components at risk\n");
     if s.at_risk.is_empty() {
@@ -120,6 +178,7 @@ pub fn render(r: &Report) -> String {
     }
 
     timing_and_hooks(&mut out, r);
+    history(&mut out, r);
 
     let _ = writeln!(out, "\n## Services\n");
     for svc in &r.services {

@@ -5,9 +5,8 @@
 mod markdown;
 mod units;
 
-use crate::exec::{Consumer, Event, Outcome, Phase};
+use crate::exec::{Consumer, Event, Outcome, Phase, Record, Resumed};
 use crate::inspect::{Drift, ProcessInfo, ReferenceFinding};
-use crate::journal::now_rfc3339;
 use crate::plan::Model;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -33,6 +32,8 @@ pub struct Report {
     pub steps: Vec<StepReport>,
     /// The service manager of each host with unit services.
     pub managers: Vec<units::HostManager>,
+    /// The run and each of its resumes, in order, with the times their events were emitted.
+    pub history: Vec<Session>,
     /// The dependency graph, as Mermaid.
     pub graph: String,
     /// The whole run as expected from earlier runs (`None`: no estimate yet), and as it went.
@@ -42,6 +43,25 @@ pub struct Report {
     pub warnings: Vec<String>,
 }
 
+/// One invocation of `run` or `resume` on this run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Session {
+    pub resumed: bool,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub outcome: Option<Outcome>,
+    /// Commands of the run found still running on a host, waited for or killed.
+    pub leftovers: Vec<String>,
+}
+
+/// An earlier attempt at a step, before the one its result shows: a halt, or comeback stopping.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attempt {
+    pub started_at: Option<String>,
+    pub restarted_at: Option<String>,
+    pub result: Option<StepResult>,
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
     pub hosts: usize,
@@ -49,6 +69,8 @@ pub struct Summary {
     pub steps: usize,
     pub steps_passed: usize,
     pub steps_failed: usize,
+    /// Attempts that failed before a resume ran their step again.
+    pub earlier_failures: usize,
     /// `service@host` (or `service`) and why, most serious first.
     pub at_risk: Vec<Risk>,
 }
@@ -103,6 +125,8 @@ pub struct StepReport {
     pub inferred_checks: Vec<String>,
     /// Configs changed under the old process that were loaded at last.
     pub configs_loaded: Vec<String>,
+    /// The attempts before the last one, oldest first.
+    pub earlier_attempts: Vec<Attempt>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -159,7 +183,7 @@ impl Report {
             mode,
             run_id: String::new(),
             plan: String::new(),
-            started_at: now_rfc3339(),
+            started_at: String::new(),
             finished_at: None,
             outcome: None,
             summary: Summary {
@@ -170,6 +194,7 @@ impl Report {
             services,
             steps: Vec::new(),
             managers: Vec::new(),
+            history: Vec::new(),
             graph: crate::print::graph::mermaid(model),
             estimated_total_ms: None,
             actual_total_ms: None,
@@ -181,7 +206,9 @@ impl Report {
         self.steps.iter_mut().rev().find(|s| s.index == index)
     }
 
-    fn record(&mut self, event: &Event) {
+    fn record(&mut self, record: &Record) {
+        let ts = &record.ts;
+        let event = &record.event;
         if units::record(self, event) {
             return;
         }
@@ -198,6 +225,17 @@ impl Report {
                 steps,
                 ..
             } => {
+                let resumed = matches!(record.event, Event::RunResumed { .. });
+                if self.history.is_empty() {
+                    self.started_at = ts.clone();
+                }
+                self.history.push(Session {
+                    resumed,
+                    started_at: ts.clone(),
+                    finished_at: None,
+                    outcome: None,
+                    leftovers: Vec::new(),
+                });
                 self.run_id = run_id.clone();
                 self.plan = plan.clone();
                 for (index, id) in steps {
@@ -215,18 +253,33 @@ impl Report {
                 }
                 self.summary.steps = self.steps.len();
             }
-            Event::StepStarted { index, .. } => {
+            Event::StepStarted { index, resumed, .. } => {
                 if let Some(s) = self.step(*index) {
-                    // A resumed step starts over in the report as in the run.
+                    // A resumed step starts over in the report as in the run; the earlier
+                    // attempt stays in its history.
+                    let mut earlier = std::mem::take(&mut s.earlier_attempts);
+                    if s.started_at.is_some() {
+                        earlier.push(Attempt {
+                            started_at: s.started_at.clone(),
+                            restarted_at: s.restarted_at.clone(),
+                            result: s.result.clone(),
+                        });
+                    }
+                    let restart = (s.restarted_at.clone(), s.restart_ms);
                     *s = StepReport {
                         index: s.index,
                         step: s.step.clone(),
                         service: s.service.clone(),
                         host: s.host.clone(),
                         estimated_ms: s.estimated_ms,
+                        earlier_attempts: earlier,
                         ..StepReport::default()
                     };
-                    s.started_at = Some(now_rfc3339());
+                    // Only its gates run again: the restart is the earlier attempt's.
+                    if *resumed == Some(Resumed::GatesOnly) {
+                        (s.restarted_at, s.restart_ms) = restart;
+                    }
+                    s.started_at = Some(ts.clone());
                 }
             }
             Event::Inspected {
@@ -251,7 +304,7 @@ impl Report {
             }
             Event::Restarted { index, elapsed_ms } => {
                 if let Some(s) = self.step(*index) {
-                    s.restarted_at = Some(now_rfc3339());
+                    s.restarted_at = Some(ts.clone());
                     s.restart_ms = Some(*elapsed_ms);
                 }
             }
@@ -351,10 +404,32 @@ impl Report {
                 elapsed_ms,
             } => {
                 self.actual_total_ms = Some(*elapsed_ms);
-                self.finished_at = Some(now_rfc3339());
+                if let Some(session) = self.history.last_mut() {
+                    session.finished_at = Some(ts.clone());
+                    session.outcome = Some(outcome.clone());
+                }
+                self.finished_at = Some(ts.clone());
                 self.outcome = Some(outcome.clone());
                 self.summarize();
             }
+            Event::CommandStillRunning {
+                host,
+                pgid,
+                age_s,
+                command,
+                ..
+            } => self.leftover(format!(
+                "{ts}: on {host}, still running for {age_s}s (process group {pgid}): {command}"
+            )),
+            Event::CommandEnded {
+                host,
+                pgid,
+                command,
+                killed,
+            } => self.leftover(format!(
+                "{ts}: on {host}, {} (process group {pgid}): {command}",
+                if *killed { "killed" } else { "ended" }
+            )),
             Event::HostConnected { .. }
             | Event::HostUnreachable { .. }
             | Event::PhaseStarted { .. }
@@ -365,6 +440,12 @@ impl Report {
             | Event::RestartEvidence { .. }
             | Event::ChecksInferred { .. }
             | Event::ConfigsLoaded { .. } => {}
+        }
+    }
+
+    fn leftover(&mut self, note: String) {
+        if let Some(session) = self.history.last_mut() {
+            session.leftovers.push(note);
         }
     }
 
@@ -429,6 +510,12 @@ impl Report {
             .iter()
             .filter(|s| matches!(s.result, Some(StepResult::Failed { .. })))
             .count();
+        self.summary.earlier_failures = self
+            .steps
+            .iter()
+            .flat_map(|s| &s.earlier_attempts)
+            .filter(|a| matches!(a.result, Some(StepResult::Failed { .. })))
+            .count();
     }
 
     pub fn markdown(&self) -> String {
@@ -447,26 +534,28 @@ impl ReportWriter {
         ReportWriter { report, dir }
     }
 
-    /// Replays a resumed run's earlier events, so its report covers the whole run.
-    pub fn replay<'a>(&mut self, events: impl IntoIterator<Item = &'a Event>) {
-        for event in events {
-            if !matches!(event, Event::RunFinished { .. }) {
-                self.report.record(event);
-            }
+    /// Replays a resumed run's earlier records, with their own times, so its report covers
+    /// the whole run: every start, halt and resume.
+    pub fn replay<'a>(&mut self, records: impl IntoIterator<Item = &'a Record>) {
+        for record in records {
+            self.report.record(record);
         }
     }
 }
 
 impl Consumer for ReportWriter {
-    fn on(&mut self, event: &Event) {
-        self.report.record(event);
+    fn on(&mut self, record: &Record) {
+        self.report.record(record);
         // A notification that failed after the end is still part of the report.
         let late_warning =
-            matches!(event, Event::NotifyFailed { .. }) && self.report.finished_at.is_some();
-        if matches!(event, Event::RunFinished { .. }) || late_warning {
-            let json = serde_json::to_string_pretty(&self.report).unwrap_or_default();
+            matches!(record.event, Event::NotifyFailed { .. }) && self.report.finished_at.is_some();
+        if matches!(record.event, Event::RunFinished { .. }) || late_warning {
+            let mut json = serde_json::to_value(&self.report).unwrap_or_default();
+            crate::redact::json(&mut json);
+            let json = format!("{json:#}");
+            let markdown = crate::redact::secrets(&self.report.markdown()).into_owned();
             let written = std::fs::create_dir_all(&self.dir)
-                .and_then(|()| std::fs::write(self.dir.join("report.md"), self.report.markdown()))
+                .and_then(|()| std::fs::write(self.dir.join("report.md"), markdown))
                 .and_then(|()| std::fs::write(self.dir.join("report.json"), json + "\n"));
             if let Err(e) = written {
                 tracing::error!("cannot write the report in {}: {e}", self.dir.display());

@@ -1,8 +1,9 @@
 //! The run's connections: one per host the plan touches, opened concurrently at the start and
 //! closed at the end, whatever the end.
 
-use super::{Output, Transport, TransportError, local, ssh};
-use crate::plan::model::{Connection, HostId, Model, SshSettings};
+use super::mark::{self, LiveCommand};
+use super::{KILL_GRACE, Output, Transport, TransportError, backstop, local, ssh};
+use crate::plan::model::{Connection, Host, HostId, Model, SshSettings};
 use futures_util::StreamExt;
 use openssh::Session;
 use std::sync::Arc;
@@ -21,7 +22,15 @@ pub struct Fleet {
     sudo: bool,
     /// Private to this run (0700); removed when the fleet closes.
     control_dir: Option<tempfile::TempDir>,
+    /// The run whose mark every command carries (see [`mark`]); none outside a run.
+    run: Option<String>,
+    /// To open a fresh connection when a master is gone and a command must still be killed.
+    hosts: Vec<Host>,
+    settings: Arc<SshSettings>,
 }
+
+/// What a sweep of a host found and killed, or why it could not look.
+pub type Swept = (HostId, Result<Vec<LiveCommand>, TransportError>);
 
 /// A host that could not be connected, and why.
 pub type ConnectFailure = (HostId, TransportError);
@@ -41,6 +50,9 @@ impl Fleet {
             links: (0..model.hosts.len()).map(|_| None).collect(),
             sudo: model.ssh.sudo,
             control_dir: None,
+            run: None,
+            hosts: model.hosts.clone(),
+            settings: settings.clone(),
         };
         let mut remote = Vec::new();
         for &h in hosts {
@@ -54,7 +66,13 @@ impl Fleet {
         }
         let mut failures = Vec::new();
         if !remote.is_empty() {
-            let dir = match tempfile::Builder::new().prefix("comeback-ssh-").tempdir() {
+            // Its sockets give a shell on every host: only this user may reach them.
+            let private = std::os::unix::fs::PermissionsExt::from_mode(0o700);
+            let dir = match tempfile::Builder::new()
+                .prefix("comeback-ssh-")
+                .permissions(private)
+                .tempdir()
+            {
                 Ok(dir) => dir,
                 Err(e) => {
                     let error = TransportError::Spawn {
@@ -94,6 +112,96 @@ impl Fleet {
         (fleet, failures)
     }
 
+    /// Marks every command from now on as one of run `run_id`, on its host.
+    pub fn mark(&mut self, run_id: &str) {
+        self.run = Some(run_id.to_string());
+    }
+
+    /// Runs one of [`mark`]'s scripts, unmarked (it must not find or kill itself).
+    async fn script(
+        &self,
+        host: HostId,
+        script: &str,
+        args: &[&str],
+    ) -> Result<Output, TransportError> {
+        let argv = mark::script_argv(script, args, self.sudo);
+        self.run_argv(host, &argv, backstop(KILL_GRACE * 2)).await
+    }
+
+    /// The live commands of run `run_id` on `host` (an interrupted run's, for `resume`).
+    pub async fn live_commands(
+        &self,
+        host: HostId,
+        run_id: &str,
+    ) -> Result<Vec<LiveCommand>, TransportError> {
+        let out = self.script(host, mark::FIND, &[run_id]).await?;
+        Ok(mark::parse_live(&out.stdout, "LIVE"))
+    }
+
+    /// Kills every command of this run still alive on every host it connected, through a fresh
+    /// connection where the master is gone, and removes the run's folder there. Returns the
+    /// hosts where it killed something or could not look.
+    pub async fn sweep(&self) -> Vec<Swept> {
+        let Some(run) = self.run.as_deref() else {
+            return Vec::new();
+        };
+        let kill_after = KILL_GRACE.as_secs().to_string();
+        let args = [run, kill_after.as_str()];
+        // A host that never connected ran nothing of this run.
+        let sweeps = self.links.iter().enumerate().filter_map(|(h, link)| {
+            let ssh = match link.as_ref()? {
+                Link::Down(_) => return None,
+                link => matches!(link, Link::Ssh(_)),
+            };
+            let args = &args;
+            Some(async move {
+                let parse = |out: Output| mark::parse_live(&out.stdout, "KILLED");
+                let result = match self.script(h, mark::SWEEP, args).await {
+                    Err(_) if ssh => self.fresh_sweep(h, args).await,
+                    result => result,
+                };
+                (h, result.map(parse))
+            })
+        });
+        futures_util::future::join_all(sweeps)
+            .await
+            .into_iter()
+            .filter(|(_, r)| r.as_ref().map_or(true, |killed| !killed.is_empty()))
+            .collect()
+    }
+
+    /// The sweep through a new master, for a host whose master died.
+    async fn fresh_sweep(&self, host: HostId, args: &[&str]) -> Result<Output, TransportError> {
+        let dir = self
+            .control_dir
+            .as_ref()
+            .map(|d| d.path().to_path_buf())
+            .unwrap_or_else(std::env::temp_dir);
+        let session = ssh::connect(&self.hosts[host], &self.settings, &dir).await?;
+        let argv = mark::script_argv(mark::SWEEP, args, self.sudo);
+        let out = ssh::run(&session, &self.names[host], &argv, backstop(KILL_GRACE * 2)).await;
+        let _ = session.close().await;
+        out
+    }
+
+    async fn run_argv(
+        &self,
+        host: HostId,
+        argv: &[String],
+        backstop: Duration,
+    ) -> Result<Output, TransportError> {
+        let name = &self.names[host];
+        match &self.links[host] {
+            Some(Link::Local) => local::run(name, argv, backstop).await,
+            Some(Link::Ssh(session)) => ssh::run(session, name, argv, backstop).await,
+            Some(Link::Down(error)) => Err(error.clone()),
+            None => Err(TransportError::Spawn {
+                host: name.clone(),
+                detail: "not connected".into(),
+            }),
+        }
+    }
+
     /// Closes every master; the control directory goes with the last of them.
     pub async fn close(mut self) {
         let closing = self
@@ -129,15 +237,7 @@ impl Transport for Fleet {
         command: &str,
         deadline: Duration,
     ) -> Result<Output, TransportError> {
-        let name = &self.names[host];
-        match &self.links[host] {
-            Some(Link::Local) => local::run(name, command, deadline, self.sudo).await,
-            Some(Link::Ssh(session)) => ssh::run(session, name, command, deadline, self.sudo).await,
-            Some(Link::Down(error)) => Err(error.clone()),
-            None => Err(TransportError::Spawn {
-                host: name.clone(),
-                detail: "not connected".into(),
-            }),
-        }
+        let argv = mark::command_argv(command, deadline, self.sudo, self.run.as_deref());
+        self.run_argv(host, &argv, backstop(deadline)).await
     }
 }

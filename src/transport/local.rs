@@ -1,16 +1,15 @@
 //! `connection: local`: commands run on the controller itself, under the same deadline rules.
 
-use super::{Output, TransportError, deadline_argv, output_of};
+use super::{Output, TransportError, output_of};
 use std::process::Stdio;
 use std::time::Duration;
 
+/// Runs `argv` (see [`super::mark::command_argv`]); gives up after `backstop`.
 pub async fn run(
     host: &str,
-    command: &str,
-    deadline: Duration,
-    sudo: bool,
+    argv: &[String],
+    backstop: Duration,
 ) -> Result<Output, TransportError> {
-    let argv = deadline_argv(command, deadline, sudo);
     let child = tokio::process::Command::new(&argv[0])
         .args(&argv[1..])
         .stdin(Stdio::null())
@@ -18,7 +17,7 @@ pub async fn run(
         .stderr(Stdio::piped())
         .kill_on_drop(true)
         .output();
-    match tokio::time::timeout(super::backstop(deadline), child).await {
+    match tokio::time::timeout(backstop, child).await {
         Ok(Ok(out)) => Ok(output_of(&out)),
         Ok(Err(e)) => Err(TransportError::Spawn {
             host: host.to_string(),

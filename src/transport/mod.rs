@@ -4,9 +4,11 @@
 
 mod fleet;
 mod local;
+pub mod mark;
 mod ssh;
 
 pub use fleet::Fleet;
+pub use mark::LiveCommand;
 
 use crate::plan::model::HostId;
 use std::future::Future;
@@ -72,22 +74,10 @@ fn backstop(deadline: Duration) -> Duration {
     deadline + KILL_GRACE * 2
 }
 
-/// `command` as the argv that runs it under a deadline the host enforces, through `sudo -n`
-/// when asked. The command is one quoted word: nothing in it reaches a shell unquoted.
+/// `command` under a deadline the host enforces, unmarked (outside a run); see
+/// [`mark::command_argv`].
 pub fn deadline_argv(command: &str, deadline: Duration, sudo: bool) -> Vec<String> {
-    let mut argv = Vec::with_capacity(8);
-    if sudo {
-        argv.extend(["sudo", "-n"].map(String::from));
-    }
-    argv.extend([
-        "timeout".to_string(),
-        format!("--kill-after={}", KILL_GRACE.as_secs()),
-        format!("{:.3}", deadline.as_secs_f64().max(0.001)),
-        "sh".to_string(),
-        "-c".to_string(),
-        command.to_string(),
-    ]);
-    argv
+    mark::command_argv(command, deadline, sudo, None)
 }
 
 /// `timeout` exits 124 when the deadline killed the command (137 after KILL).

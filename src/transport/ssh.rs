@@ -1,7 +1,7 @@
 //! SSH through OpenSSH's own client: one ControlMaster per host, commands multiplexed over it
 //! natively (real exit codes, no extra `ssh` process per command).
 
-use super::{Output, TransportError, deadline_argv, output_of};
+use super::{Output, TransportError, output_of};
 use crate::plan::model::{Host, SshSettings};
 use openssh::{ControlPersist, KnownHosts, Session, SessionBuilder, Stdio};
 use std::num::NonZeroUsize;
@@ -87,6 +87,19 @@ fn classify(host: &Host, settings: &SshSettings, e: &openssh::Error) -> Transpor
                 host.address
             ),
         }
+    } else if detail.contains("Permission denied") {
+        let key = match &host.identity {
+            Some(path) => format!(
+                "the key it tried: {} (identity of the plan)",
+                path.display()
+            ),
+            None => "no identity in the plan: ssh tried the keys of its config and its defaults"
+                .to_string(),
+        };
+        TransportError::Unreachable {
+            host: host.name.clone(),
+            detail: format!("{detail}; {key}"),
+        }
     } else {
         TransportError::Unreachable {
             host: host.name.clone(),
@@ -95,14 +108,13 @@ fn classify(host: &Host, settings: &SshSettings, e: &openssh::Error) -> Transpor
     }
 }
 
+/// Runs `argv` (see [`super::mark::command_argv`]); gives up after `backstop`.
 pub async fn run(
     session: &Session,
     host: &str,
-    command: &str,
-    deadline: Duration,
-    sudo: bool,
+    argv: &[String],
+    backstop: Duration,
 ) -> Result<Output, TransportError> {
-    let argv = deadline_argv(command, deadline, sudo);
     let line =
         shlex::try_join(argv.iter().map(String::as_str)).map_err(|e| TransportError::Spawn {
             host: host.to_string(),
@@ -114,15 +126,22 @@ pub async fn run(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let running = remote.output();
-    match tokio::time::timeout(super::backstop(deadline), running).await {
+    match tokio::time::timeout(backstop, running).await {
         Ok(Ok(out)) => Ok(output_of(&out)),
+        // ssh reports a command ended by a signal like a lost connection: the master tells.
+        Ok(Err(openssh::Error::RemoteProcessTerminated)) if session.check().await.is_ok() => {
+            Ok(Output {
+                code: None,
+                ..Output::default()
+            })
+        }
         Ok(Err(e)) => Err(TransportError::Lost {
             host: host.to_string(),
             detail: e.to_string(),
         }),
         Err(_) => Err(TransportError::Lost {
             host: host.to_string(),
-            detail: format!("no answer within {:?}", super::backstop(deadline)),
+            detail: format!("no answer within {backstop:?}"),
         }),
     }
 }

@@ -1,0 +1,186 @@
+//! Every remote command of a run is marked on its host, so that nothing comeback started can
+//! outlive it unseen: the command runs in its own session and process group (`setsid`), with
+//! `COMEBACK_RUN=<run id>` in its environment and `comeback-run <run id>` in its wrapper's argv,
+//! and a pid file in `~/.comeback/runs/<run id>/` that lives as long as the command does. An
+//! abort kills those process groups; `resume` finds the live ones of the run it continues.
+//!
+//! Every value reaches the scripts below as a positional argument: nothing from a plan or a
+//! host's output is ever part of a script's text.
+
+use super::KILL_GRACE;
+use std::time::Duration;
+
+/// Runs `$4` under `timeout` in a new session, with a pid file (its mtime: when the command
+/// began; its text: the command) for as long as it runs. The exit status is the command's, or
+/// timeout's (124, 137 when KILL was needed): the wrapper is outside the group timeout signals,
+/// so it survives to tell. Builtins only besides `setsid` and `rm`: it wraps every command.
+const WRAPPER: &str = r#"d="${HOME:-/tmp}/.comeback/runs/$1"
+[ -d "$d" ] || mkdir -p -m 700 "$d" 2>/dev/null
+COMEBACK_RUN="$1" setsid timeout --kill-after="$2" "$3" sh -c "$4" &
+p=$!
+printf '%s\n' "$4" >"$d/$p.pid" 2>/dev/null
+wait "$p"
+s=$?
+rm -f "$d/$p.pid"
+exit "$s""#;
+
+/// Lists the live commands of run `$1`: `LIVE <pgid> <age s> <command, one line>`; forgets the
+/// pid files of those that are gone.
+pub const FIND: &str = r#"d="${HOME:-/tmp}/.comeback/runs/$1"
+now=$(date +%s)
+for f in "$d"/*.pid; do
+  [ -f "$f" ] || continue
+  p=${f##*/}; p=${p%.pid}
+  case "$p" in ''|*[!0-9]*) continue ;; esac
+  if kill -0 "-$p" 2>/dev/null; then
+    since=$(stat -c %Y -- "$f" 2>/dev/null)
+    printf 'LIVE %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
+  else
+    rm -f "$f"
+  fi
+done
+exit 0"#;
+
+/// Kills every live command of run `$1` (TERM to its process group, KILL `$2` seconds later),
+/// says `KILLED <pgid> <age s> <command>` for each, and removes the run's folder on the host.
+pub const SWEEP: &str = r#"d="${HOME:-/tmp}/.comeback/runs/$1"
+[ -d "$d" ] || exit 0
+now=$(date +%s)
+live=""
+for f in "$d"/*.pid; do
+  [ -f "$f" ] || continue
+  p=${f##*/}; p=${p%.pid}
+  case "$p" in ''|*[!0-9]*) continue ;; esac
+  if kill -TERM "-$p" 2>/dev/null; then
+    live="$live $p"
+    since=$(stat -c %Y -- "$f" 2>/dev/null)
+    printf 'KILLED %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
+  fi
+done
+n=0
+while [ -n "$live" ] && [ "$n" -lt "$(($2 * 10))" ]; do
+  still=""
+  for p in $live; do kill -0 "-$p" 2>/dev/null && still="$still $p"; done
+  live=$still
+  [ -n "$live" ] && sleep 0.1
+  n=$((n + 1))
+done
+for p in $live; do kill -KILL "-$p" 2>/dev/null; done
+rm -f "$d"/*.pid
+rmdir "$d" 2>/dev/null
+exit 0"#;
+
+/// `command` as the argv that runs it under a deadline the host enforces, through `sudo -n`
+/// when asked, marked with `run` when given. The command is one word: nothing in it reaches a
+/// shell unquoted.
+pub fn command_argv(
+    command: &str,
+    deadline: Duration,
+    sudo: bool,
+    run: Option<&str>,
+) -> Vec<String> {
+    let mut argv = Vec::with_capacity(10);
+    if sudo {
+        argv.extend(["sudo", "-n"].map(String::from));
+    }
+    let kill_after = KILL_GRACE.as_secs().to_string();
+    let seconds = format!("{:.3}", deadline.as_secs_f64().max(0.001));
+    match run {
+        Some(run) => argv.extend([
+            "sh".to_string(),
+            "-c".to_string(),
+            WRAPPER.to_string(),
+            "comeback-run".to_string(),
+            run.to_string(),
+            kill_after,
+            seconds,
+            command.to_string(),
+        ]),
+        None => argv.extend([
+            "timeout".to_string(),
+            format!("--kill-after={kill_after}"),
+            seconds,
+            "sh".to_string(),
+            "-c".to_string(),
+            command.to_string(),
+        ]),
+    }
+    argv
+}
+
+/// `script` with its positional arguments, as an argv (through `sudo -n` when asked).
+pub fn script_argv(script: &str, args: &[&str], sudo: bool) -> Vec<String> {
+    let mut argv = Vec::with_capacity(6 + args.len());
+    if sudo {
+        argv.extend(["sudo", "-n"].map(String::from));
+    }
+    argv.extend(["sh", "-c", script, "comeback-run"].map(String::from));
+    argv.extend(args.iter().map(|a| a.to_string()));
+    argv
+}
+
+/// A command of the run still alive on its host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveCommand {
+    pub pgid: u32,
+    pub age_s: u64,
+    pub command: String,
+}
+
+/// The `LIVE`/`KILLED` lines of [`FIND`] and [`SWEEP`]; anything else is ignored.
+pub fn parse_live(stdout: &str, tag: &str) -> Vec<LiveCommand> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix(tag)?.strip_prefix(' ')?;
+            let mut words = rest.splitn(3, ' ');
+            let pgid = words.next()?.parse().ok()?;
+            let age_s = words.next()?.parse().unwrap_or(0);
+            let command = words.next().unwrap_or("").trim();
+            Some(LiveCommand {
+                pgid,
+                age_s,
+                command: crate::redact::secrets(command).into_owned(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_is_one_word_after_the_wrapper_and_the_run_id() {
+        let argv = command_argv(
+            "echo $(id) ; rm -rf /tmp/x",
+            Duration::from_millis(1500),
+            true,
+            Some("R1"),
+        );
+        assert_eq!(argv[..3], ["sudo", "-n", "sh"]);
+        assert_eq!(
+            argv[5..],
+            [
+                "comeback-run",
+                "R1",
+                "5",
+                "1.500",
+                "echo $(id) ; rm -rf /tmp/x"
+            ]
+        );
+    }
+
+    #[test]
+    fn live_lines_with_hostile_commands_parse() {
+        let found = parse_live(
+            "LIVE 12 3 sleep 8; restart --password hunter2\nLIVE x 1 y\njunk\nLIVE 13 0 \n",
+            "LIVE",
+        );
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].pgid, 12);
+        assert_eq!(found[0].age_s, 3);
+        assert!(!found[0].command.contains("hunter2"), "{found:?}");
+        assert_eq!(found[1].command, "");
+    }
+}

@@ -1,0 +1,116 @@
+//! Secrets are masked by key names and known flags everywhere text leaves comeback (issue 10,
+//! item 6): the terminal, the JSON log, the journal, the reports and `plan --format json`.
+
+mod output;
+
+use assert_cmd::Command;
+use output::exited;
+
+const SECRET: &str = "hunter2xyz";
+
+fn plan(dir: &std::path::Path, services: &str) -> std::path::PathBuf {
+    let path = dir.join("plan.yaml");
+    std::fs::write(
+        &path,
+        format!(
+            "hosts:\n  here: {{ connection: local }}\ndefaults:\n  health: {{ timeout: 1s, interval: 100ms, settle: 0s }}\nservices:\n{services}"
+        ),
+    )
+    .expect("plan");
+    path
+}
+
+/// Every file the run wrote under the state dir, and what it printed, with no secret.
+fn assert_nowhere(dir: &std::path::Path, printed: &str) {
+    assert!(!printed.contains(SECRET), "printed:\n{printed}");
+    let mut files = 0;
+    for run in std::fs::read_dir(dir.join(".comeback/runs"))
+        .expect("runs")
+        .flatten()
+    {
+        for file in std::fs::read_dir(run.path()).expect("run").flatten() {
+            let text = std::fs::read_to_string(file.path()).expect("text");
+            assert!(!text.contains(SECRET), "{}:\n{text}", file.path().display());
+            files += 1;
+        }
+    }
+    assert!(files >= 3, "journal, report.md, report.json");
+}
+
+#[test]
+fn a_failing_checks_output_is_masked_by_key_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let conf = dir.path().join("redis.conf");
+    std::fs::write(
+        &conf,
+        format!("requirepass {SECRET}\nmasterauth {SECRET}\nsecret_key = {SECRET}\n"),
+    )
+    .expect("conf");
+    let plan = plan(
+        dir.path(),
+        &format!(
+            "  cache:\n    hosts: [here]\n    restart: \"true\"\n    health:\n      - command: \"cat {}; exit 1\"\n",
+            conf.display()
+        ),
+    );
+    for format in ["text", "json"] {
+        let out = Command::cargo_bin("comeback")
+            .expect("bin")
+            .arg("run")
+            .arg(&plan)
+            .args(["--yes", "--log-format", format])
+            .output()
+            .expect("runs");
+        let err = exited(&out, 1);
+        assert!(err.contains("requirepass ****"), "{err}");
+        assert_nowhere(dir.path(), &err);
+    }
+}
+
+#[test]
+fn a_failing_restarts_command_line_is_masked_by_its_flags() {
+    for restart in [
+        format!("mysqladmin --password {SECRET} shutdown; exit 3"),
+        format!("mysql -uroot -p{SECRET} -e 'restart'; exit 3"),
+        format!("redis-cli -h 127.0.0.1 -a {SECRET} shutdown; exit 3"),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let plan = plan(
+            dir.path(),
+            &format!("  db:\n    hosts: [here]\n    restart: \"{restart}\"\n"),
+        );
+        let out = Command::cargo_bin("comeback")
+            .expect("bin")
+            .arg("run")
+            .arg(&plan)
+            .arg("--yes")
+            .output()
+            .expect("runs");
+        let err = exited(&out, 1);
+        assert!(err.contains("FAILED in restart"), "{err}");
+        assert_nowhere(dir.path(), &err);
+    }
+}
+
+#[test]
+fn plan_json_masks_url_passwords_and_key_values() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan = plan(
+        dir.path(),
+        &format!(
+            "  web:\n    hosts: [here]\n    restart: \"app restart password={SECRET}\"\n    health: [{{ http: \"http://admin:{SECRET}@127.0.0.1:1/health\" }}]\n"
+        ),
+    );
+    let out = Command::cargo_bin("comeback")
+        .expect("bin")
+        .arg("plan")
+        .arg(&plan)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    assert!(!text.contains(SECRET), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
+    assert_eq!(json["steps"][0]["restart"], "app restart password=****");
+}
