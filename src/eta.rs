@@ -24,7 +24,7 @@ impl Estimates {
             };
             let dry = records
                 .iter()
-                .any(|r| matches!(r.event, Event::RunStarted { dry_run: true, .. }));
+                .any(|r| matches!(r.event, Event::RunStarted { mode, .. } if mode.read_only()));
             if dry {
                 continue;
             }

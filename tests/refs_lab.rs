@@ -141,8 +141,17 @@ fn audit_writes_both_reports() {
     let lab = Lab::start(3);
     let plan = stack_with_a_removed_host(&lab);
     let out = lab.run("audit", &plan, &[]);
-    exited(&out, 3);
+    let err = exited(&out, 3);
+    // Regression: the audit's progress and summary said "dry run".
+    assert!(err.contains("comeback audit "), "{err}");
+    assert!(err.contains("\naudit: every step is healthy, but"), "{err}");
+    assert!(!err.contains("dry run"), "{err}");
     let run = lab.last_run();
+    let journal = std::fs::read_to_string(run.join("journal.jsonl")).expect("journal");
+    let first: serde_json::Value =
+        serde_json::from_str(journal.lines().next().expect("a line")).expect("json");
+    assert_eq!(first["event"], "run_started");
+    assert_eq!(first["mode"], "audit");
     let md = std::fs::read_to_string(run.join("report.md")).expect("report.md");
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(run.join("report.json")).expect("report.json"),

@@ -113,11 +113,10 @@ fn new_walk(
             exit::INVALID,
         )
     })?;
-    let dry_run = mode != Mode::Run;
     let start = Event::RunStarted {
         run_id,
         plan: absolute(plan_path),
-        dry_run,
+        mode,
         steps: steps
             .iter()
             .map(|s| (s.index, s.id(&loaded.model)))
@@ -129,10 +128,10 @@ fn new_walk(
     let dir = run_dir(&journal);
     // An audit reports what is unhealthy; it never looks past it.
     let options = RunOptions {
-        dry_run,
+        mode,
         allow_unhealthy: flags.allow_unhealthy && mode != Mode::Audit,
     };
-    let report = ReportWriter::new(Report::new(&loaded.model, mode), dir.clone());
+    let report = ReportWriter::new(Report::new(&loaded.model), dir.clone());
     let walk = Walk {
         start,
         first: None,
@@ -231,10 +230,10 @@ pub fn resume(args: ResumeArgs) -> Result<(), Exit> {
         from: steps[0].index,
     };
     let options = RunOptions {
-        dry_run: false,
+        mode: Mode::Run,
         allow_unhealthy: args.flags.allow_unhealthy,
     };
-    let mut report = ReportWriter::new(Report::new(&loaded.model, Mode::Run), run_dir(&journal));
+    let mut report = ReportWriter::new(Report::new(&loaded.model), run_dir(&journal));
     let earlier = Journal::read(&journal_path).unwrap_or_default();
     report.replay(&earlier);
     drive(
@@ -402,7 +401,7 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
     let mut consumers: Vec<Box<dyn Consumer>> = vec![printer, Box::new(journal), Box::new(report)];
     // A dry run or an audit is ops' own business: only real runs tell people outside ops.
     let (feed, deliveries) = crate::notify::channel(
-        if options.dry_run {
+        if options.mode.read_only() {
             Vec::new()
         } else {
             loaded.model.notify.clone()
@@ -418,7 +417,7 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         .map(|s| (s.index, s.id(&loaded.model)))
         .collect();
     events.emit(start);
-    if !options.dry_run {
+    if !options.mode.read_only() {
         events.emit(estimates.event(&ids));
     }
     let code = runtime.block_on(async {
@@ -441,7 +440,7 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         .await;
         fleet.mark(&run_id);
         // A real run touches nothing unless every host answers; a dry run reports the rest.
-        let outcome = if !failures.is_empty() && !options.dry_run {
+        let outcome = if !failures.is_empty() && !options.mode.read_only() {
             Outcome::Unreachable {
                 hosts: failures
                     .iter()

@@ -86,13 +86,45 @@ impl std::fmt::Display for HookWhen {
     }
 }
 
+/// What a walk does, chosen once when it starts and carried by its first event, so every
+/// consumer (progress, journal, report, notifications) says the same word.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// The controlled restart.
+    #[default]
+    Run,
+    /// Read-only: every step's preflight, nothing restarted, never halts.
+    DryRun,
+    /// Read-only like a dry run, for the takeover report; never looks past an unhealthy service.
+    Audit,
+}
+
+impl Mode {
+    /// Whether the walk only looks (dry run, audit).
+    pub fn read_only(self) -> bool {
+        self != Mode::Run
+    }
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Mode::Run => "run",
+            Mode::DryRun => "dry run",
+            Mode::Audit => "audit",
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "event")]
 pub enum Event {
     RunStarted {
         run_id: String,
         plan: String,
-        dry_run: bool,
+        /// Run, dry run or audit (a resume starts with `RunResumed` and is always a run).
+        mode: Mode,
         /// Every step id of the selected order, first to last, with its number.
         steps: Vec<(usize, String)>,
         /// The selection that produced the order, for `resume` to compute it again.
@@ -268,8 +300,9 @@ pub enum Event {
     },
 }
 
-/// The version of the recorded form of events (journal, JSON log).
-pub const VERSION: u32 = 1;
+/// The version of the recorded form of events (journal, JSON log). 2: `RunStarted` says its
+/// `mode` (was `dry_run`).
+pub const VERSION: u32 = 2;
 
 /// An event as it was emitted: stamped once, so the journal, the log, the progress display and
 /// the report (even one rebuilt from the journal after a resume) all tell the same time.

@@ -12,7 +12,7 @@ mod tests;
 mod tests_window;
 mod units;
 
-pub use event::{Consumer, Event, Events, HookWhen, Outcome, Phase, Record, Resumed};
+pub use event::{Consumer, Event, Events, HookWhen, Mode, Outcome, Phase, Record, Resumed};
 pub use pacing::{Answer, Ask, Pacing};
 pub use step::StepFailure;
 pub use units::Seen;
@@ -27,8 +27,8 @@ use tokio::sync::watch;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RunOptions {
-    /// Read-only: preflight every step, restart nothing, never halt.
-    pub dry_run: bool,
+    /// A read-only mode (dry run, audit) preflights every step, restarts nothing, never halts.
+    pub mode: Mode,
     /// Restart a service even when it was unhealthy before we touched it.
     pub allow_unhealthy: bool,
 }
@@ -106,7 +106,7 @@ impl<'a, T: Transport> Executor<'a, T> {
 
     async fn walk_steps(&self, steps: &[Step], first: Option<Resumed>) -> Outcome {
         let mut tally = Tally::default();
-        if self.options.dry_run {
+        if self.options.mode.read_only() {
             // Read-only: every step's preflight runs at once (bounded), and the events of each
             // are replayed in step order, so the operator reads them as a sequential walk.
             let concurrency = self.model.ssh.connect_concurrency;

@@ -41,7 +41,7 @@ impl<T: Transport> Executor<'_, T> {
         if resumed != Some(Resumed::GatesOnly) {
             self.phase(sink, step, Phase::Preflight, 0);
             self.preflight(sink, step, &target, resumed).await?;
-            if self.options.dry_run {
+            if self.options.mode.read_only() {
                 return self.hook_hosts_answer(step).await;
             }
             self.hooks(sink, step, super::HookWhen::Before).await?;
@@ -210,7 +210,7 @@ impl<T: Transport> Executor<'_, T> {
         if blocking.is_empty() {
             return Ok(());
         }
-        if self.options.dry_run {
+        if self.options.mode.read_only() {
             sink.stale.store(true, std::sync::atomic::Ordering::Relaxed);
             return Ok(());
         }

@@ -122,7 +122,7 @@ fn a_dry_run_runs_no_restart_and_visits_every_step() {
     let (outcome, ran) = walk(
         "check-db",
         RunOptions {
-            dry_run: true,
+            mode: Mode::DryRun,
             allow_unhealthy: false,
         },
     );

@@ -69,7 +69,7 @@ impl<T: Transport> Executor<'_, T> {
         hosts.dedup();
         let concurrency = model.ssh.connect_concurrency;
         let transport = self.transport;
-        let dry_run = self.options.dry_run;
+        let dry_run = self.options.mode.read_only();
         let detected: Vec<(HostId, Option<Result<Manager, String>>)> =
             futures_util::stream::iter(hosts.into_iter().map(|h| async move {
                 let facts = crate::inspect::manager::FACTS_SCRIPT;

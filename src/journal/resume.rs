@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 pub struct History {
     pub run_id: String,
     pub plan: PathBuf,
-    pub dry_run: bool,
+    pub mode: crate::exec::Mode,
     pub steps: Vec<(usize, String)>,
     pub only: Vec<String>,
     pub limit: Vec<String>,
@@ -41,7 +41,7 @@ impl History {
                 Event::RunStarted {
                     run_id,
                     plan,
-                    dry_run,
+                    mode,
                     steps,
                     only,
                     limit,
@@ -50,7 +50,7 @@ impl History {
                     h = Some(History {
                         run_id: run_id.clone(),
                         plan: PathBuf::from(plan),
-                        dry_run: *dry_run,
+                        mode: *mode,
                         steps: steps.clone(),
                         only: only.clone(),
                         limit: limit.clone(),
@@ -110,7 +110,7 @@ impl History {
         for id in ids.iter().rev() {
             let path = runs.join(id).join("journal.jsonl");
             if let Some(history) = History::read(&path)?
-                && !history.dry_run
+                && !history.mode.read_only()
             {
                 return Ok(Some((path, history)));
             }

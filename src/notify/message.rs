@@ -87,10 +87,10 @@ impl Messages {
             Event::RunStarted {
                 run_id,
                 steps,
-                dry_run,
+                mode,
                 ..
             } => {
-                self.dry_run = *dry_run;
+                self.dry_run = mode.read_only();
                 self.run_id = run_id.clone();
                 self.steps = steps.clone();
                 self.total = steps.last().map_or(0, |(i, _)| *i);
@@ -260,7 +260,7 @@ mod tests {
         m.on(&Event::RunStarted {
             run_id: "r1".into(),
             plan: "/p/shop.yaml".into(),
-            dry_run: false,
+            mode: crate::exec::Mode::Run,
             steps: vec![(1, "db@db-01".into()), (2, "app@web-01".into())],
             only: vec![],
             limit: vec![],

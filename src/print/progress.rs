@@ -13,7 +13,7 @@ pub struct Progress {
     total: usize,
     steps: Vec<(usize, String)>,
     plan: String,
-    dry_run: bool,
+    mode: crate::exec::Mode,
     current: Option<(usize, String)>,
     /// Checks passed and checks awaited in the current gate.
     gate: (usize, usize),
@@ -43,7 +43,7 @@ impl Progress {
             total: 0,
             steps: Vec::new(),
             plan: String::new(),
-            dry_run: false,
+            mode: crate::exec::Mode::Run,
             current: None,
             gate: (0, 0),
             clock: crate::eta::Clock::default(),
@@ -81,8 +81,9 @@ impl Progress {
         }
         let resume = format!("comeback resume --plan {}", self.plan);
         let text = match outcome {
-            Outcome::Completed if self.dry_run => format!(
-                "dry run: all {} steps are ready; nothing was restarted ({})",
+            Outcome::Completed if self.mode.read_only() => format!(
+                "{}: all {} steps are ready; nothing was restarted ({})",
+                self.mode,
                 self.total,
                 ms(elapsed_ms)
             ),
@@ -93,7 +94,8 @@ impl Progress {
                 ms(elapsed_ms)
             ),
             Outcome::StaleReferences { steps } => format!(
-                "dry run: every step is healthy, but the configs of {} name hosts that are gone: {}; a restart of those may not come back",
+                "{}: every step is healthy, but the configs of {} name hosts that are gone: {}; a restart of those may not come back",
+                self.mode,
                 if steps.len() == 1 {
                     "one step"
                 } else {
@@ -102,7 +104,8 @@ impl Progress {
                 steps.join(", ")
             ),
             Outcome::Blocked { steps } => format!(
-                "dry run: {} of {} steps would not pass preflight: {}; nothing was restarted",
+                "{}: {} of {} steps would not pass preflight: {}; nothing was restarted",
+                self.mode,
                 steps.len(),
                 self.total,
                 steps.join(", ")
@@ -182,21 +185,20 @@ impl Consumer for Progress {
             Event::RunStarted {
                 run_id,
                 plan,
-                dry_run,
+                mode,
                 steps,
                 ..
             } => {
                 self.total = steps.last().map_or(0, |(i, _)| *i);
                 self.steps = steps.clone();
                 self.plan = plan.clone();
-                self.dry_run = *dry_run;
+                self.mode = *mode;
                 if let Some(bar) = &self.bar {
                     bar.set_length(self.total as u64);
                     bar.set_position(steps.first().map_or(0, |(i, _)| (*i - 1) as u64));
                 }
-                let what = if *dry_run { "dry run" } else { "run" };
                 self.line(&format!(
-                    "comeback {what} {run_id}: {} step{} of {plan}",
+                    "comeback {mode} {run_id}: {} step{} of {plan}",
                     steps.len(),
                     if steps.len() == 1 { "" } else { "s" }
                 ));
@@ -412,7 +414,7 @@ impl Consumer for Progress {
             Event::StepSucceeded {
                 index, elapsed_ms, ..
             } => {
-                let verb = if self.dry_run { "ready" } else { "ok" };
+                let verb = if self.mode.read_only() { "ready" } else { "ok" };
                 self.line(&format!(
                     "{} {verb} ({})",
                     self.prefix(*index),

@@ -11,13 +11,7 @@ use crate::plan::Model;
 use serde::Serialize;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    Run,
-    DryRun,
-    Audit,
-}
+pub use crate::exec::Mode;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -156,7 +150,8 @@ pub enum StepResult {
 }
 
 impl Report {
-    pub fn new(model: &Model, mode: Mode) -> Report {
+    /// An empty report of `model`; its mode and run come from the run's first event.
+    pub fn new(model: &Model) -> Report {
         let services = model
             .services
             .iter()
@@ -180,7 +175,7 @@ impl Report {
             })
             .collect();
         Report {
-            mode,
+            mode: Mode::Run,
             run_id: String::new(),
             plan: String::new(),
             started_at: String::new(),
@@ -225,6 +220,9 @@ impl Report {
                 steps,
                 ..
             } => {
+                if let Event::RunStarted { mode, .. } = event {
+                    self.mode = *mode;
+                }
                 let resumed = matches!(record.event, Event::RunResumed { .. });
                 if self.history.is_empty() {
                     self.started_at = ts.clone();
