@@ -7,17 +7,26 @@ use std::time::Duration;
 /// Runs check attempts; holds the one HTTP client of the run (its connection pool is reused).
 pub struct Checker<'a, T> {
     transport: &'a T,
-    http: reqwest::Client,
+    /// Why there is none: every HTTP check fails with it. A default client would honour proxy
+    /// settings, and a health check through a proxy proves nothing about the service.
+    http: Result<reqwest::Client, String>,
+}
+
+/// The client of HTTP checks: straight to the service, never through a proxy.
+fn http_client(user_agent: &str) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .no_proxy()
+        .user_agent(user_agent)
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client of the checks: {e}"))
 }
 
 impl<'a, T: Transport> Checker<'a, T> {
     pub fn new(transport: &'a T) -> Self {
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .user_agent(concat!("comeback/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_default();
-        Checker { transport, http }
+        Checker {
+            transport,
+            http: http_client(concat!("comeback/", env!("CARGO_PKG_VERSION"))),
+        }
     }
 
     /// `Ok(())` when healthy; otherwise what the operator should read about it.
@@ -60,6 +69,8 @@ impl<'a, T: Transport> Checker<'a, T> {
     ) -> Result<(), String> {
         let response = self
             .http
+            .as_ref()
+            .map_err(Clone::clone)?
             .get(url)
             .timeout(budget)
             .send()
@@ -117,6 +128,27 @@ mod tests {
         async fn run(&self, _: HostId, _: &str, _: Duration) -> Result<Output, TransportError> {
             unreachable!("http checks run from the controller")
         }
+    }
+
+    /// Regression: a client that could not be built fell back to a default one, which honours
+    /// `HTTP_PROXY`: the check then proved the proxy up, not the service.
+    #[tokio::test]
+    async fn no_http_client_fails_the_check_instead_of_using_a_proxy() {
+        let broken = http_client("bad\nagent");
+        assert!(broken.is_err());
+        let checker = Checker {
+            transport: &NoHost,
+            http: broken,
+        };
+        let result = checker
+            .http("http://127.0.0.1:9/", None, None, Duration::from_secs(1))
+            .await;
+        assert!(
+            result
+                .as_ref()
+                .is_err_and(|e| e.starts_with("cannot build the HTTP client")),
+            "{result:?}"
+        );
     }
 
     /// Regression: the body matcher once searched only the bounded tail kept for display.

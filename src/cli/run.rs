@@ -166,8 +166,8 @@ pub fn resume(args: ResumeArgs) -> Result<(), Exit> {
         }
         Err(e) => {
             return Err(fail(
-                format!("cannot read the runs in {}: {e}", state_dir.display()),
-                None,
+                e,
+                Some("resume continues a run from its whole journal; start a new run instead"),
                 exit::INVALID,
             ));
         }
@@ -234,7 +234,9 @@ pub fn resume(args: ResumeArgs) -> Result<(), Exit> {
         allow_unhealthy: args.flags.allow_unhealthy,
     };
     let mut report = ReportWriter::new(Report::new(&loaded.model), run_dir(&journal));
-    let earlier = Journal::read(&journal_path).unwrap_or_default();
+    // The report covers the whole run: a journal that cannot be read again is an error, not a
+    // report that silently starts at this resume.
+    let earlier = Journal::read(&journal_path).map_err(|e| fail(e, None, exit::INVALID))?;
     report.replay(&earlier);
     drive(
         &loaded,

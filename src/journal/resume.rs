@@ -92,19 +92,24 @@ impl History {
         h
     }
 
-    pub fn read(journal: &Path) -> std::io::Result<Option<History>> {
+    pub fn read(journal: &Path) -> Result<Option<History>, super::JournalError> {
         Ok(History::from_records(&Journal::read(journal)?))
     }
 
     /// The journal of the newest real (not dry) run under `state_dir`, if any.
-    pub fn latest(state_dir: &Path) -> std::io::Result<Option<(PathBuf, History)>> {
+    pub fn latest(state_dir: &Path) -> Result<Option<(PathBuf, History)>, super::JournalError> {
         let runs = state_dir.join("runs");
         let mut ids: Vec<String> = match std::fs::read_dir(&runs) {
             Ok(entries) => entries
                 .filter_map(|e| e.ok()?.file_name().into_string().ok())
                 .collect(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
+            Err(source) => {
+                return Err(super::JournalError::Io {
+                    path: runs.display().to_string(),
+                    source,
+                });
+            }
         };
         ids.sort();
         for id in ids.iter().rev() {

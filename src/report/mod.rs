@@ -548,16 +548,46 @@ impl Consumer for ReportWriter {
         let late_warning =
             matches!(record.event, Event::NotifyFailed { .. }) && self.report.finished_at.is_some();
         if matches!(record.event, Event::RunFinished { .. }) || late_warning {
-            let mut json = serde_json::to_value(&self.report).unwrap_or_default();
-            crate::redact::json(&mut json);
-            let json = format!("{json:#}");
             let markdown = crate::redact::secrets(&self.report.markdown()).into_owned();
             let written = std::fs::create_dir_all(&self.dir)
-                .and_then(|()| std::fs::write(self.dir.join("report.md"), markdown))
-                .and_then(|()| std::fs::write(self.dir.join("report.json"), json + "\n"));
+                .map_err(|e| e.to_string())
+                .and_then(|()| write_json(&self.dir.join("report.json"), &self.report))
+                .and_then(|()| {
+                    std::fs::write(self.dir.join("report.md"), markdown).map_err(|e| e.to_string())
+                });
             if let Err(e) = written {
                 tracing::error!("cannot write the report in {}: {e}", self.dir.display());
             }
         }
+    }
+}
+
+/// Writes `value` as pretty JSON, secrets masked; writes nothing when it cannot be serialized
+/// (an empty or `null` report would pass for a real one).
+fn write_json(path: &std::path::Path, value: &impl Serialize) -> Result<(), String> {
+    let mut json = serde_json::to_value(value).map_err(|e| e.to_string())?;
+    crate::redact::json(&mut json);
+    std::fs::write(path, format!("{json:#}\n")).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod write_tests {
+    /// A value serde cannot write.
+    struct Unwritable;
+
+    impl serde::Serialize for Unwritable {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("no"))
+        }
+    }
+
+    #[test]
+    fn a_report_that_cannot_be_serialized_is_an_error_and_no_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("report.json");
+        assert!(super::write_json(&path, &Unwritable).is_err());
+        assert!(!path.exists());
+        super::write_json(&path, &serde_json::json!({"a": 1})).expect("written");
+        assert!(std::fs::read_to_string(&path).expect("read").contains("\"a\": 1"));
     }
 }
