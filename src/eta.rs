@@ -1,11 +1,12 @@
 //! Expected durations from the run history in the state dir: per step, the median time the same
 //! step took in earlier real runs. No history, no estimate: "no estimate yet", never a guess.
 
-use crate::exec::Event;
+use crate::exec::{Event, Record};
 use crate::journal::Journal;
 use std::collections::HashMap;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use time::OffsetDateTime;
 
 /// Median durations of earlier real runs, by step id (`service@host`).
 #[derive(Debug, Clone, Default)]
@@ -70,35 +71,37 @@ fn median(sorted: &[u64]) -> u64 {
     sorted[(sorted.len() - 1) / 2]
 }
 
-/// The expected end of a run as it goes, from the `Estimated` and step events.
+/// The expected end of a run as it goes, from the `Estimated` and step events and the times
+/// they were stamped with (never the time a consumer happens to fold them).
 #[derive(Debug, Default)]
 pub struct Clock {
     steps: Vec<(usize, Option<u64>)>,
-    current: Option<(usize, Instant)>,
+    current: Option<(usize, OffsetDateTime)>,
     /// Paused this long in total, to add before each remaining step after the current one.
     pause_ms: u64,
 }
 
 impl Clock {
-    pub fn on(&mut self, event: &Event) {
-        match event {
+    pub fn on(&mut self, record: &Record) {
+        match &record.event {
             Event::Estimated { steps, .. } => self.steps = steps.clone(),
-            Event::StepStarted { index, .. } => self.current = Some((*index, Instant::now())),
+            Event::StepStarted { index, .. } => self.current = Some((*index, stamp(record))),
             Event::Pausing { ms, .. } => self.pause_ms = *ms,
             _ => {}
         }
     }
 
-    /// How long until the last step ends: the rest of the current step's median (at least
-    /// nothing), the medians of every later step, and the pauses between them. `None` when a
-    /// remaining step has no history.
-    pub fn remaining(&self) -> Option<Duration> {
+    /// How long from `now` until the last step ends: the rest of the current step's median (at
+    /// least nothing), the medians of every later step, and the pauses between them. `None`
+    /// when a remaining step has no history.
+    pub fn remaining(&self, now: OffsetDateTime) -> Option<Duration> {
         let (current, started) = self.current?;
+        let elapsed = Duration::try_from(now - started).unwrap_or_default();
         let mut ms = 0u64;
         for (index, estimate) in self.steps.iter().filter(|(i, _)| *i >= current) {
             let estimate = (*estimate)?;
             if *index == current {
-                ms += estimate.saturating_sub(super::exec::millis(started.elapsed()));
+                ms += estimate.saturating_sub(super::exec::millis(elapsed));
             } else {
                 ms += estimate + self.pause_ms;
             }
@@ -108,15 +111,21 @@ impl Clock {
 
     /// The expected end as a UTC clock time (`15:42 UTC`).
     pub fn expected_end(&self) -> Option<String> {
-        self.remaining().map(end_time)
+        let now = OffsetDateTime::now_utc();
+        self.remaining(now).map(|left| end_time(now, left))
     }
 }
 
-/// `now + left` as `HH:MM UTC`.
-pub fn end_time(left: Duration) -> String {
-    let at = time::OffsetDateTime::now_utc() + left;
+/// When `record` was emitted (now, for a stamp that does not parse: ours always do).
+pub fn stamp(record: &Record) -> OffsetDateTime {
+    OffsetDateTime::parse(&record.ts, &time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| OffsetDateTime::now_utc())
+}
+
+/// `from + left` as `HH:MM UTC`.
+pub fn end_time(from: OffsetDateTime, left: Duration) -> String {
     let format = time::macros::format_description!("[hour]:[minute] UTC");
-    at.format(&format).unwrap_or_default()
+    (from + left).format(&format).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -140,36 +149,74 @@ mod tests {
         assert_eq!(e.total(["a@h", "c@h"]), None);
     }
 
+    fn at(event: Event, ts: &str) -> Record {
+        Record {
+            v: crate::exec::event::VERSION,
+            ts: ts.into(),
+            event,
+        }
+    }
+
+    /// Regression: the clock took a step's start from the time it folded the event, so a
+    /// progress display or a message built later (or from a replay) was off by the delay.
+    #[test]
+    fn the_clock_counts_from_the_stamp_not_from_when_it_folds() {
+        let mut clock = Clock::default();
+        clock.on(&at(
+            Event::Estimated {
+                steps: vec![(1, Some(60_000)), (2, Some(30_000))],
+                total_ms: Some(90_000),
+            },
+            "2026-01-01T10:00:00Z",
+        ));
+        clock.on(&at(
+            Event::StepStarted {
+                index: 1,
+                step: "a@h".into(),
+                resumed: None,
+            },
+            "2026-01-01T10:00:00Z",
+        ));
+        let now = OffsetDateTime::parse(
+            "2026-01-01T10:00:40Z",
+            &time::format_description::well_known::Rfc3339,
+        )
+        .expect("time");
+        assert_eq!(clock.remaining(now), Some(Duration::from_secs(50)));
+        assert_eq!(end_time(now, Duration::from_secs(50)), "10:01 UTC");
+    }
+
     #[test]
     fn the_clock_has_no_end_until_every_remaining_step_has_history() {
+        let now = OffsetDateTime::now_utc;
         let mut clock = Clock::default();
-        clock.on(&Event::Estimated {
+        clock.on(&Record::now(Event::Estimated {
             steps: vec![(1, Some(60_000)), (2, None)],
             total_ms: None,
-        });
-        clock.on(&Event::StepStarted {
+        }));
+        clock.on(&Record::now(Event::StepStarted {
             index: 1,
             step: "a@h".into(),
             resumed: None,
-        });
-        assert_eq!(clock.remaining(), None);
-        clock.on(&Event::StepStarted {
+        }));
+        assert_eq!(clock.remaining(now()), None);
+        clock.on(&Record::now(Event::StepStarted {
             index: 2,
             step: "b@h".into(),
             resumed: None,
-        });
-        assert_eq!(clock.remaining(), None);
+        }));
+        assert_eq!(clock.remaining(now()), None);
         let mut clock = Clock::default();
-        clock.on(&Event::Estimated {
+        clock.on(&Record::now(Event::Estimated {
             steps: vec![(1, Some(60_000)), (2, Some(30_000))],
             total_ms: Some(90_000),
-        });
-        clock.on(&Event::StepStarted {
+        }));
+        clock.on(&Record::now(Event::StepStarted {
             index: 1,
             step: "a@h".into(),
             resumed: None,
-        });
-        let left = clock.remaining().expect("known");
+        }));
+        let left = clock.remaining(now()).expect("known");
         assert!(left <= Duration::from_secs(90) && left > Duration::from_secs(80));
     }
 }

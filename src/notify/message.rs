@@ -2,7 +2,7 @@
 //! a status page, plus the same facts as fields.
 
 use crate::eta::Clock;
-use crate::exec::{Event, Outcome};
+use crate::exec::{Event, Outcome, Record};
 use crate::plan::model::NotifyEvent;
 use serde_json::{Value, json};
 
@@ -81,8 +81,9 @@ impl Messages {
     }
 
     /// The message this event calls for, if any: which kind, and its JSON body.
-    pub fn on(&mut self, event: &Event) -> Option<(NotifyEvent, Value)> {
-        self.clock.on(event);
+    pub fn on(&mut self, record: &Record) -> Option<(NotifyEvent, Value)> {
+        self.clock.on(record);
+        let event = &record.event;
         match event {
             Event::RunStarted {
                 run_id,
@@ -115,7 +116,10 @@ impl Messages {
                 let eta = match total_ms {
                     Some(ms) => format!(
                         "Expected end {}.",
-                        crate::eta::end_time(std::time::Duration::from_millis(*ms))
+                        crate::eta::end_time(
+                            crate::eta::stamp(record),
+                            std::time::Duration::from_millis(*ms),
+                        )
                     ),
                     None => "No ETA yet.".to_string(),
                 };
@@ -257,7 +261,7 @@ mod tests {
     use super::*;
 
     fn started(m: &mut Messages) {
-        m.on(&Event::RunStarted {
+        m.on(&Record::now(Event::RunStarted {
             run_id: "r1".into(),
             plan: "/p/shop.yaml".into(),
             mode: crate::exec::Mode::Run,
@@ -265,7 +269,7 @@ mod tests {
             only: vec![],
             limit: vec![],
             with_dependents: false,
-        });
+        }));
     }
 
     #[test]
@@ -273,10 +277,10 @@ mod tests {
         let mut m = Messages::new("shop");
         started(&mut m);
         let (kind, start) = m
-            .on(&Event::Estimated {
+            .on(&Record::now(Event::Estimated {
                 steps: vec![(1, None), (2, None)],
                 total_ms: None,
-            })
+            }))
             .expect("start");
         assert_eq!(kind, NotifyEvent::Start);
         assert_eq!(
@@ -284,11 +288,11 @@ mod tests {
             "Restart of shop: starts: 2 steps, one service at a time. No ETA yet."
         );
         let (_, step) = m
-            .on(&Event::StepStarted {
+            .on(&Record::now(Event::StepStarted {
                 index: 2,
                 step: "app@web-01".into(),
                 resumed: None,
-            })
+            }))
             .expect("step");
         assert_eq!(
             step["text"],
@@ -302,12 +306,12 @@ mod tests {
     fn a_halt_says_what_users_feel_and_the_first_runbook_line() {
         let mut m = Messages::new("shop");
         started(&mut m);
-        m.on(&Event::StepStarted {
+        m.on(&Record::now(Event::StepStarted {
             index: 1,
             step: "db@db-01".into(),
             resumed: None,
-        });
-        m.on(&Event::StepFailed {
+        }));
+        m.on(&Record::now(Event::StepFailed {
             index: 1,
             step: "db@db-01".into(),
             phase: crate::exec::Phase::HealthGate,
@@ -316,15 +320,15 @@ mod tests {
             reason: "tcp 3306 refused".into(),
             impact: Some("Customers cannot log in\n".into()),
             runbook: Some("\nCheck the galera state.\nThen bootstrap.".into()),
-        });
+        }));
         let (kind, halt) = m
-            .on(&Event::RunFinished {
+            .on(&Record::now(Event::RunFinished {
                 outcome: Outcome::Halted {
                     index: 1,
                     step: "db@db-01".into(),
                 },
                 elapsed_ms: 1000,
-            })
+            }))
             .expect("halt");
         assert_eq!(kind, NotifyEvent::Halt);
         assert_eq!(

@@ -36,7 +36,7 @@ pub fn channel(hooks: Vec<Notify>, plan: &str) -> (Feed, Deliveries) {
 impl Consumer for Feed {
     fn on(&mut self, record: &Record) {
         let event = &record.event;
-        if let Some(message) = self.messages.on(event)
+        if let Some(message) = self.messages.on(record)
             && let Some(queue) = &self.queue
         {
             let _ = queue.send(message);

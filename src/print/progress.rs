@@ -180,7 +180,7 @@ impl Default for Progress {
 impl Consumer for Progress {
     fn on(&mut self, record: &Record) {
         let event = &record.event;
-        self.clock.on(event);
+        self.clock.on(record);
         match event {
             Event::RunStarted {
                 run_id,
@@ -506,7 +506,7 @@ impl Consumer for Progress {
                     Some(total) => format!(
                         "expected duration: {} (median of earlier runs), end about {}",
                         ms(*total),
-                        crate::eta::end_time(Duration::from_millis(*total))
+                        crate::eta::end_time(crate::eta::stamp(record), Duration::from_millis(*total))
                     ),
                     None => {
                         let known = steps.iter().filter(|(_, e)| e.is_some()).count();
