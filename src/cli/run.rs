@@ -37,13 +37,19 @@ pub fn run(args: RunArgs) -> Result<(), Exit> {
     let loaded = load(&args.plan)?;
     let selection: Selection = args.selection.clone().into();
     let plan = select(&loaded, &selection)?;
+    // Chosen once: everything below asks the mode, never the flag.
+    let mode = if args.dry_run {
+        Mode::DryRun
+    } else {
+        Mode::Run
+    };
     let state_dir = state_dir(&args.flags, Some(&args.plan));
-    let _lock = if args.dry_run {
+    let _lock = if mode.read_only() {
         None
     } else {
         Some(lock(&state_dir)?)
     };
-    if args.dry_run && args.pacing.is_set() {
+    if mode.read_only() && args.pacing.is_set() {
         return Err(fail(
             "--stop-after, --pause and --step pace a real run; a dry run restarts nothing",
             None,
@@ -51,14 +57,9 @@ pub fn run(args: RunArgs) -> Result<(), Exit> {
         ));
     }
     let pacing = args.pacing.pacing()?;
-    if !args.dry_run {
+    if !mode.read_only() {
         confirm(&loaded, &plan.steps, args.flags.yes)?;
     }
-    let mode = if args.dry_run {
-        Mode::DryRun
-    } else {
-        Mode::Run
-    };
     let (mut walk, _) = new_walk(
         &loaded,
         &args.plan,

@@ -21,7 +21,6 @@ use crate::checks::Checker;
 use crate::plan::{Model, Step};
 use crate::transport::Transport;
 use futures_util::StreamExt;
-use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
@@ -116,14 +115,14 @@ impl<'a, T: Transport> Executor<'a, T> {
                 let events = Events::new(vec![Box::new(recorder.clone())]);
                 let sink = Sink::new(&events);
                 let result = this.run_step(&sink, step, None).await;
-                (recorder.take(), result, sink.stale.into_inner())
+                (recorder.take(), result)
             }))
             .buffered(concurrency);
-            while let Some((events, result, stale)) = done.next().await {
-                for record in &events {
+            while let Some((records, result)) = done.next().await {
+                for record in &records {
                     this.events.forward(record);
                 }
-                tally.record(result, stale, true);
+                tally.record(result, names_a_host_gone(&records), true);
             }
             return tally.outcome();
         }
@@ -146,7 +145,8 @@ impl<'a, T: Transport> Executor<'a, T> {
                     return Outcome::Aborted { step: Some(step.id(self.model)) };
                 }
             };
-            if let Some(halt) = tally.record(result, sink.stale.into_inner(), false) {
+            // A real run halts on a stale reference (preflight fails): it is never only noted.
+            if let Some(halt) = tally.record(result, false, false) {
                 return halt;
             }
         }
@@ -194,10 +194,18 @@ impl<'a, T: Transport> Executor<'a, T> {
     }
 }
 
-/// Where a step's events go, and whether its configs named a host that is gone.
+/// Whether a step's configs named a host that is gone or does not answer, as its `Inspected`
+/// event says.
+fn names_a_host_gone(records: &[Record]) -> bool {
+    records.iter().any(|r| {
+        matches!(&r.event, Event::Inspected { references, .. }
+            if references.iter().any(|f| f.status.blocks()))
+    })
+}
+
+/// Where a step's events go.
 pub(crate) struct Sink<'a> {
     events: &'a Events,
-    stale: AtomicBool,
     /// How many `after` hooks passed: the rest are owed if the step fails.
     after_hooks_done: std::sync::atomic::AtomicUsize,
 }
@@ -206,7 +214,6 @@ impl<'a> Sink<'a> {
     fn new(events: &'a Events) -> Self {
         Sink {
             events,
-            stale: AtomicBool::new(false),
             after_hooks_done: Default::default(),
         }
     }
@@ -228,14 +235,14 @@ struct Tally {
 
 impl Tally {
     /// Returns the halt of a real run on a failed step.
-    fn record(&mut self, end: StepEnd, stale: bool, dry_run: bool) -> Option<Outcome> {
+    fn record(&mut self, end: StepEnd, stale: bool, read_only: bool) -> Option<Outcome> {
         if stale {
             self.stale.push(end.id.clone());
         }
         if end.passed {
             self.last_done = Some(end.id);
             None
-        } else if dry_run {
+        } else if read_only {
             self.blocked.push(end.id);
             None
         } else {

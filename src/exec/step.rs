@@ -210,8 +210,8 @@ impl<T: Transport> Executor<'_, T> {
         if blocking.is_empty() {
             return Ok(());
         }
+        // A read-only walk goes on: the `Inspected` event already says what is stale.
         if self.options.mode.read_only() {
-            sink.stale.store(true, std::sync::atomic::Ordering::Relaxed);
             return Ok(());
         }
         Err(StepFailure {
