@@ -7,6 +7,7 @@ pub mod demo;
 pub mod eta;
 pub mod exec;
 pub mod exit;
+pub mod human;
 pub mod import;
 pub mod inspect;
 pub mod journal;

@@ -48,7 +48,7 @@ impl<'a, T: Transport> Checker<'a, T> {
                     Ok(out) if out.success() => Ok(()),
                     Ok(out) if out.timed_out => Err(format!(
                         "timed out after {}",
-                        crate::print::duration(budget)
+                        crate::human::duration(budget)
                     )),
                     Ok(out) => Err(match out.code {
                         Some(code) => format!("exit {code}: {}", out.evidence()),
@@ -108,10 +108,11 @@ async fn tcp(address: &str, port: u16, budget: Duration) -> Result<(), String> {
     let host = address.trim_start_matches('[').trim_end_matches(']');
     match tokio::time::timeout(budget, tokio::net::TcpStream::connect((host, port))).await {
         Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(format!("{address}:{port}: {e}")),
+        Ok(Err(e)) => Err(format!("{}: {e}", crate::human::host_port(host, port))),
         Err(_) => Err(format!(
-            "{address}:{port}: no answer within {}",
-            crate::print::duration(budget)
+            "{}: no answer within {}",
+            crate::human::host_port(host, port),
+            crate::human::duration(budget)
         )),
     }
 }

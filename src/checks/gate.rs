@@ -20,13 +20,13 @@ pub struct GatePass {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GateFailure {
-    #[error("not healthy within {} ({attempts} attempts): {last}", crate::print::duration(*timeout))]
+    #[error("not healthy within {} ({}): {last}", crate::human::duration(*timeout), crate::human::count(*attempts as usize, "attempt"))]
     NeverHealthy {
         timeout: Duration,
         attempts: u32,
         last: String,
     },
-    #[error("came up, then failed {} later, within its {} settle time: {last}", crate::print::duration(*after), crate::print::duration(*settle))]
+    #[error("came up, then failed {} later, within its {} settle time: {last}", crate::human::duration(*after), crate::human::duration(*settle))]
     DiedWhileSettling {
         after: Duration,
         settle: Duration,

@@ -98,10 +98,10 @@ fn check(path: &std::path::Path) -> Result<(), Exit> {
     stdout(&format!(
         "ok: {} is valid: {}, {}, {}, {}\n",
         path.display(),
-        print::count(m.hosts.len(), "host"),
-        print::count(m.services.len(), "service"),
-        print::count(m.instance_count(), "step"),
-        print::count(loaded.warnings.len(), "warning")
+        crate::human::count(m.hosts.len(), "host"),
+        crate::human::count(m.services.len(), "service"),
+        crate::human::count(m.instance_count(), "step"),
+        crate::human::count(loaded.warnings.len(), "warning")
     ));
     Ok(())
 }
@@ -124,7 +124,7 @@ fn show_plan(path: &std::path::Path, selection: Selection, format: PlanFormat) -
             print::plan::text(&loaded.model, &plan),
             total.map_or(String::new(), |ms| format!(
                 "Expected duration: {} (median of earlier runs)\n",
-                print::duration(std::time::Duration::from_millis(ms))
+                crate::human::duration(std::time::Duration::from_millis(ms))
             ))
         )),
         PlanFormat::Json => stdout(&format!("{:#}\n", print::plan::json(&loaded.model, &plan))),
@@ -167,8 +167,7 @@ fn refs(files: &[PathBuf], format: PlanFormat) -> Result<(), Exit> {
             let mut out = String::new();
             for (file, r) in &found {
                 let target = match r.port {
-                    Some(port) if r.host.contains(':') => format!("[{}]:{port}", r.host),
-                    Some(port) => format!("{}:{port}", r.host),
+                    Some(port) => crate::human::host_port(&r.host, port),
                     None => r.host.clone(),
                 };
                 out.push_str(&format!(

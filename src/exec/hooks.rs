@@ -63,7 +63,7 @@ impl<T: Transport> Executor<'_, T> {
                 let how = match (timed_out, code) {
                     (true, _) => format!(
                         "did not finish within {} and was killed",
-                        crate::print::duration(hook.timeout)
+                        crate::human::duration(hook.timeout)
                     ),
                     (false, Some(code)) => format!("exited {code}"),
                     (false, None) => "could not run".to_string(),

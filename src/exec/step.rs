@@ -253,7 +253,7 @@ impl<T: Transport> Executor<'_, T> {
             }
             Ok(out) if out.timed_out => format!(
                 "the restart command did not finish within {} and was killed on the host: {}",
-                crate::print::duration(service.restart_timeout),
+                crate::human::duration(service.restart_timeout),
                 out.evidence()
             ),
             Ok(out) => match out.code {
@@ -326,9 +326,9 @@ impl<T: Transport> Executor<'_, T> {
         host: HostId,
         check: &Check,
     ) -> Result<(), StepFailure> {
-        let target = format!(
-            "{}@{}",
-            self.model.services[service].name, self.model.hosts[host].name
+        let target = crate::human::at(
+            &self.model.services[service].name,
+            &self.model.hosts[host].name,
         );
         let settle = check.timing.settle;
         let on_up = |after: Duration| {

@@ -10,6 +10,7 @@ use crate::inspect::{ConfigFile, fetch_configs, locate};
 use crate::plan::Step;
 use crate::plan::model::{Action, Check, CheckKind, HostId, ProcessSource, ServiceId};
 use crate::transport::Transport;
+use crate::human::ago;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -436,16 +437,6 @@ fn disproof(
     }
 }
 
-/// `41 days ago`, `3 min ago`: how an operator says a process's age.
-fn ago(seconds: i64) -> String {
-    let s = seconds.max(0);
-    match s {
-        0..120 => format!("{s} s ago"),
-        120..7200 => format!("{} min ago", s / 60),
-        7200..172_800 => format!("{} h ago", s / 3600),
-        _ => format!("{} days ago", s / 86_400),
-    }
-}
 
 #[cfg(test)]
 mod tests {

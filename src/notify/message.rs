@@ -161,7 +161,7 @@ impl Messages {
     }
 
     fn finished(&mut self, outcome: &Outcome, elapsed_ms: u64) -> Option<(NotifyEvent, Value)> {
-        let took = crate::print::duration(std::time::Duration::from_millis(elapsed_ms));
+        let took = crate::human::duration(std::time::Duration::from_millis(elapsed_ms));
         let outcome_name = serde_json::to_value(outcome)
             .ok()
             .and_then(|v| v["outcome"].as_str().map(String::from));
@@ -178,8 +178,8 @@ impl Messages {
             Outcome::Stopped { steps, .. } => (
                 NotifyEvent::Done,
                 format!(
-                    "Restart of {plan}: paused as planned after {steps} step{}; everything restarted so far came back. The rest follows later.",
-                    if *steps == 1 { "" } else { "s" }
+                    "Restart of {plan}: paused as planned after {}; everything restarted so far came back. The rest follows later.",
+                    crate::human::count(*steps, "step")
                 ),
                 json!({}),
             ),

@@ -110,7 +110,7 @@ async fn post(
         Ok(response) if response.status().is_success() => return None,
         Ok(response) => format!("the webhook answered HTTP {}", response.status().as_u16()),
         Err(e) if e.is_timeout() => {
-            format!("no answer within {}", crate::print::duration(hook.timeout))
+            format!("no answer within {}", crate::human::duration(hook.timeout))
         }
         Err(e) => crate::redact::url_error(&e),
     };

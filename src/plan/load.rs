@@ -50,9 +50,8 @@ impl LoadError {
                     out.push_str("\n\n");
                 }
                 out.push_str(&format!(
-                    "error: {} error{} in {shown}; nothing was run\n",
-                    diagnostics.len(),
-                    if diagnostics.len() == 1 { "" } else { "s" }
+                    "error: {} in {shown}; nothing was run\n",
+                    crate::human::count(diagnostics.len(), "error")
                 ));
                 out
             }

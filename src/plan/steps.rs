@@ -28,9 +28,9 @@ pub struct Step {
 impl Step {
     /// `service@host`, the step's name everywhere.
     pub fn id(&self, model: &Model) -> String {
-        format!(
-            "{}@{}",
-            model.services[self.service].name, model.hosts[self.host].name
+        crate::human::at(
+            &model.services[self.service].name,
+            &model.hosts[self.host].name,
         )
     }
 

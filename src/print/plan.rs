@@ -1,7 +1,7 @@
 //! The restart order as text to read aloud in a maintenance call, or as JSON for scripts.
 
 use crate::plan::{Model, Plan};
-use crate::print::count;
+use crate::human::count;
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -70,7 +70,7 @@ pub fn json(model: &Model, plan: &Plan) -> Value {
                 "host": host.name,
                 "address": host.address,
                 "depends_on": step.depends_on.iter()
-                    .map(|&(s, h)| format!("{}@{}", model.services[s].name, model.hosts[h].name))
+                    .map(|&(s, h)| crate::human::at(&model.services[s].name, &model.hosts[h].name))
                     .collect::<Vec<_>>(),
                 // null: the host's service manager restarts the unit (known at run time).
                 "restart": (!service.unit.as_ref().is_some_and(|u| u.managed_restart))

@@ -3,7 +3,7 @@
 
 use crate::exec::{Consumer, Event, Outcome, Phase, Record};
 use crate::inspect::ReferenceStatus;
-use crate::print::{count, duration};
+use crate::human::{count, duration};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
@@ -88,9 +88,8 @@ impl Progress {
                 ms(elapsed_ms)
             ),
             Outcome::Completed => format!(
-                "done: {} step{} restarted and verified in {}",
-                self.steps.len(),
-                if self.steps.len() == 1 { "" } else { "s" },
+                "done: {} restarted and verified in {}",
+                count(self.steps.len(), "step"),
                 ms(elapsed_ms)
             ),
             Outcome::StaleReferences { steps } => format!(
@@ -136,9 +135,8 @@ impl Progress {
                     .join("\n")
             ),
             Outcome::Unreachable { hosts } => format!(
-                "no step was run: {} host{} did not answer: {}",
-                hosts.len(),
-                if hosts.len() == 1 { "" } else { "s" },
+                "no step was run: {} did not answer: {}",
+                count(hosts.len(), "host"),
                 hosts.join(", ")
             ),
             Outcome::Interrupted { after } => format!(
@@ -198,9 +196,8 @@ impl Consumer for Progress {
                     bar.set_position(steps.first().map_or(0, |(i, _)| (*i - 1) as u64));
                 }
                 self.line(&format!(
-                    "comeback {mode} {run_id}: {} step{} of {plan}",
-                    steps.len(),
-                    if steps.len() == 1 { "" } else { "s" }
+                    "comeback {mode} {run_id}: {} of {plan}",
+                    count(steps.len(), "step")
                 ));
             }
             Event::RunResumed {
@@ -343,7 +340,9 @@ impl Consumer for Progress {
                     .iter()
                     .filter(|r| r.status != ReferenceStatus::Ok)
                 {
-                    let target = r.port.map_or(r.host.clone(), |p| format!("{}:{p}", r.host));
+                    let target = r
+                        .port
+                        .map_or(r.host.clone(), |p| crate::human::host_port(&r.host, p));
                     let status = match r.status {
                         ReferenceStatus::Stale => {
                             format!("STALE: {} from this host", r.status.describe())
@@ -367,10 +366,9 @@ impl Consumer for Progress {
                 text.extend(errors.iter().map(|e| format!("  could not inspect: {e}")));
                 if !text.is_empty() || (ok > 0 && self.bar.is_none()) {
                     let head = format!(
-                        "{} {} reference{} ok",
+                        "{} {} ok",
                         self.prefix(*index),
-                        ok,
-                        if ok == 1 { "" } else { "s" }
+                        count(ok, "reference")
                     );
                     self.line(
                         &std::iter::once(head)
@@ -402,13 +400,13 @@ impl Consumer for Progress {
                     String::new()
                 };
                 self.status(format!(
-                    "{} {phase} {}/{}: {}{check} healthy after {} ({attempts} attempt{})",
+                    "{} {phase} {}/{}: {}{check} healthy after {} ({})",
                     self.prefix(*index),
                     self.gate.0,
                     self.gate.1,
                     whose,
                     ms(*healthy_after_ms),
-                    if *attempts == 1 { "" } else { "s" }
+                    count(*attempts as usize, "attempt")
                 ));
             }
             Event::StepSucceeded {

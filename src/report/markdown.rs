@@ -2,7 +2,7 @@
 
 use super::{Mode, Report, StepResult};
 use crate::inspect::ReferenceStatus;
-use crate::print::{count, duration};
+use crate::human::{count, duration, uptime};
 use std::fmt::Write;
 use std::time::Duration;
 
@@ -10,20 +10,6 @@ fn ms(ms: u64) -> String {
     duration(Duration::from_millis(ms))
 }
 
-fn uptime(seconds: i64) -> String {
-    let (d, h, m) = (
-        seconds / 86_400,
-        seconds % 86_400 / 3600,
-        seconds % 3600 / 60,
-    );
-    if d > 0 {
-        format!("{d}d {h}h")
-    } else if h > 0 {
-        format!("{h}h {m}m")
-    } else {
-        format!("{m}m {}s", seconds % 60)
-    }
-}
 
 /// Table cells: one line, no pipes.
 pub(super) fn cell(text: &str) -> String {
