@@ -29,7 +29,10 @@ fn a_corrupt_line_in_the_middle_of_the_journal_stops_resume() {
         r#"{"v":2,"ts":"2026-01-01T00:00:01Z","event":"host_connected","host":"h"}"#
     ));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("journal.jsonl:2: this journal line is not a record"), "{err}");
+    assert!(
+        err.contains("journal.jsonl:2: this journal line is not a record"),
+        "{err}"
+    );
 }
 
 #[test]

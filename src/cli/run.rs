@@ -1,20 +1,15 @@
 //! `comeback run` and `comeback resume`: lock, confirm, connect, walk the steps, close.
 
 use super::{AuditArgs, Exit, LogFormat, ResumeArgs, RunArgs, RunFlags, load, select};
-use crate::exec::leftovers;
-use crate::exec::{Consumer, Event, Events, Executor, Outcome, Resumed, RunOptions, Stop};
+use crate::exec::{Consumer, Event, Events, Outcome, Resumed, Session};
 use crate::exit;
 use crate::journal::{History, Journal, Lock};
 use crate::plan::{LoadedPlan, Selection, Step};
 use crate::print::progress::{JsonLines, Progress};
 use crate::report::{Mode, Report, ReportWriter};
-use crate::transport::Fleet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI32, Ordering};
-use std::time::{Duration, Instant};
-use tokio::sync::watch;
 
 fn state_dir(flags: &RunFlags, plan: Option<&Path>) -> PathBuf {
     flags.state_dir.clone().unwrap_or_else(|| {
@@ -127,18 +122,13 @@ fn new_walk(
         with_dependents: selection.with_dependents,
     };
     let dir = run_dir(&journal);
-    // An audit reports what is unhealthy; it never looks past it.
-    let options = RunOptions {
-        mode,
-        allow_unhealthy: flags.allow_unhealthy && mode != Mode::Audit,
-    };
     let report = ReportWriter::new(Report::new(&loaded.model), dir.clone());
     let walk = Walk {
         start,
         first: None,
         journal,
         report,
-        options,
+        allow_unhealthy: flags.allow_unhealthy,
         log_format: flags.log_format,
         pacing: Default::default(),
         estimates,
@@ -182,37 +172,18 @@ pub fn resume(args: ResumeArgs) -> Result<(), Exit> {
     };
     let plan_path = args.plan.clone().unwrap_or_else(|| history.plan.clone());
     let loaded = load(&plan_path)?;
-    let selection = Selection {
-        only: history.only.clone(),
-        limit: history.limit.clone(),
-        with_dependents: history.with_dependents,
-        from: None,
-    };
-    let plan = select(&loaded, &selection)?;
-    let now: Vec<String> = plan
-        .steps
-        .iter()
-        .map(|s| s.id(&loaded.model))
-        .filter(|id| !history.succeeded.contains(id))
-        .collect();
-    if now != point.remaining {
-        return Err(fail(
-            format!(
-                "the plan changed the order of the steps still to run\n  journal: {}\n  plan now: {}",
-                point.remaining.join(", "),
-                now.join(", ")
-            ),
-            Some(
-                "resume only after fixes that keep the remaining order; otherwise start a new run with `comeback run --from STEP`",
-            ),
-            exit::INVALID,
-        ));
-    }
-    let steps: Vec<Step> = plan
-        .steps
-        .into_iter()
-        .filter(|s| !history.succeeded.contains(&s.id(&loaded.model)))
-        .collect();
+    let plan = select(&loaded, &history.selection())?;
+    let steps = history
+        .remaining_steps(&loaded.model, plan, &point)
+        .map_err(|e| {
+            fail(
+                e,
+                Some(
+                    "resume only after fixes that keep the remaining order; otherwise start a new run with `comeback run --from STEP`",
+                ),
+                exit::INVALID,
+            )
+        })?;
     let pacing = args.pacing.pacing()?;
     let _lock = lock(&state_dir)?;
     confirm(&loaded, &steps, args.flags.yes)?;
@@ -230,10 +201,6 @@ pub fn resume(args: ResumeArgs) -> Result<(), Exit> {
         steps: history.steps.clone(),
         from: steps[0].index,
     };
-    let options = RunOptions {
-        mode: Mode::Run,
-        allow_unhealthy: args.flags.allow_unhealthy,
-    };
     let mut report = ReportWriter::new(Report::new(&loaded.model), run_dir(&journal));
     // The report covers the whole run: a journal that cannot be read again is an error, not a
     // report that silently starts at this resume.
@@ -247,7 +214,7 @@ pub fn resume(args: ResumeArgs) -> Result<(), Exit> {
             first: Some(point.first),
             journal,
             report,
-            options,
+            allow_unhealthy: args.flags.allow_unhealthy,
             log_format: args.flags.log_format,
             pacing,
             estimates,
@@ -319,27 +286,6 @@ fn confirm(loaded: &LoadedPlan, steps: &[Step], yes: bool) -> Result<(), Exit> {
     }
 }
 
-/// Every host the steps touch: their own, and those of the dependents their gates check.
-fn hosts_needed(loaded: &LoadedPlan, steps: &[Step]) -> Vec<usize> {
-    let model = &loaded.model;
-    let mut hosts: Vec<usize> = Vec::new();
-    for step in steps {
-        hosts.push(step.host);
-        let instance = step.instance(model);
-        hosts.extend(instance.before.iter().chain(&instance.after).map(|h| h.on));
-        for service in model
-            .services
-            .iter()
-            .filter(|s| s.depends_on.contains(&step.service))
-        {
-            hosts.extend(service.instances.iter().map(|i| i.host));
-        }
-    }
-    hosts.sort_unstable();
-    hosts.dedup();
-    hosts
-}
-
 /// The exit code of `outcome`; `signal` is the one that stopped the run, if any.
 fn exit_code(outcome: &Outcome, signal: i32) -> i32 {
     match outcome {
@@ -363,7 +309,7 @@ struct Walk {
     first: Option<Resumed>,
     journal: Journal,
     report: ReportWriter,
-    options: RunOptions,
+    allow_unhealthy: bool,
     log_format: LogFormat,
     pacing: crate::exec::Pacing,
     estimates: crate::eta::Estimates,
@@ -387,7 +333,7 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         first,
         journal,
         report,
-        options,
+        allow_unhealthy,
         log_format,
         pacing,
         estimates,
@@ -397,20 +343,15 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         LogFormat::Text => Box::new(Progress::new()),
         LogFormat::Json => Box::new(JsonLines),
     };
-    let run_id = match &start {
-        Event::RunStarted { run_id, .. } | Event::RunResumed { run_id, .. } => run_id.clone(),
-        _ => String::new(),
-    };
     let mut consumers: Vec<Box<dyn Consumer>> = vec![printer, Box::new(journal), Box::new(report)];
     // A dry run or an audit is ops' own business: only real runs tell people outside ops.
-    let (feed, deliveries) = crate::notify::channel(
-        if options.mode.read_only() {
-            Vec::new()
-        } else {
-            loaded.model.notify.clone()
-        },
-        &plan_name,
-    );
+    let read_only = matches!(&start, Event::RunStarted { mode, .. } if mode.read_only());
+    let hooks = if read_only {
+        Vec::new()
+    } else {
+        loaded.model.notify.clone()
+    };
+    let (feed, deliveries) = crate::notify::channel(hooks, &plan_name);
     consumers.push(Box::new(feed));
     let events = Arc::new(Events::new(consumers));
     // Posts go out beside the walk, each bounded: a webhook never holds up a step.
@@ -419,137 +360,21 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         .iter()
         .map(|s| (s.index, s.id(&loaded.model)))
         .collect();
-    events.emit(start);
-    if !options.mode.read_only() {
-        events.emit(estimates.event(&ids));
-    }
-    let code = runtime.block_on(async {
-        let (stop_tx, stop_rx) = watch::channel(Stop::No);
-        let signal = Arc::new(AtomicI32::new(0));
-        let signals = tokio::spawn(stop_on_signals(stop_tx, signal.clone()));
-        let started = Instant::now();
-        let hosts = hosts_needed(loaded, steps);
-        let model = &loaded.model;
-        let names: Vec<String> = model.hosts.iter().map(|h| h.name.clone()).collect();
-        let (mut fleet, failures) = Fleet::connect(model, &hosts, |h, result| match result {
-            Ok(()) => events.emit(Event::HostConnected {
-                host: model.hosts[h].name.clone(),
-            }),
-            Err(e) => events.emit(Event::HostUnreachable {
-                host: model.hosts[h].name.clone(),
-                error: e.to_string(),
-            }),
-        })
-        .await;
-        fleet.mark(&run_id);
-        // A real run touches nothing unless every host answers; a dry run reports the rest.
-        let outcome = if !failures.is_empty() && !options.mode.read_only() {
-            Outcome::Unreachable {
-                hosts: failures
-                    .iter()
-                    .map(|(h, _)| model.hosts[*h].name.clone())
-                    .collect(),
-            }
-        } else {
-            // What the interrupted run left running must end before this one touches anything.
-            let busy = if first.is_some() {
-                leftovers::wait_for(
-                    &fleet,
-                    &names,
-                    &hosts,
-                    &run_id,
-                    leftover_bound(loaded),
-                    &events,
-                )
-                .await
-            } else {
-                Vec::new()
-            };
-            if busy.is_empty() {
-                let mut executor =
-                    Executor::new(model, &fleet, &events, options, stop_rx).with_pacing(pacing);
-                let keep_alive = async {
-                    loop {
-                        tokio::time::sleep(Duration::from_secs(20)).await;
-                        fleet.keep_alive().await;
-                    }
-                };
-                tokio::select! {
-                    outcome = executor.walk(steps, first) => outcome,
-                    _ = keep_alive => unreachable!("the keep-alive loop never ends"),
-                }
-            } else {
-                Outcome::StillRunning { hosts: busy }
-            }
-        };
-        // Nothing this run started may outlive it: an abort leaves its step's command behind.
-        // A run that never walked started nothing, and what an interrupted run left running is
-        // the operator's to judge.
-        if !matches!(
-            outcome,
-            Outcome::Unreachable { .. } | Outcome::StillRunning { .. } | Outcome::Invalid { .. }
-        ) {
-            leftovers::sweep(&fleet, &names, &events).await;
-        }
-        events.emit(Event::RunFinished {
-            outcome: outcome.clone(),
-            elapsed_ms: crate::exec::millis(started.elapsed()),
-        });
-        signals.abort();
-        fleet.close().await;
-        exit_code(&outcome, signal.load(Ordering::Relaxed))
-    });
+    let session = Session {
+        model: &loaded.model,
+        steps,
+        start,
+        first,
+        allow_unhealthy,
+        pacing,
+        estimated: (!read_only).then(|| estimates.event(&ids)),
+    };
+    let ended = runtime.block_on(session.run(&events));
     let _ = runtime.block_on(deliveries);
+    let code = exit_code(&ended.outcome, ended.signal.unwrap_or(0));
     if code == exit::OK {
         Ok(())
     } else {
         Err(Exit(code))
-    }
-}
-
-/// How long `resume` waits for a command of the interrupted run: the longest deadline a
-/// command of the plan has, and the host's grace to kill it.
-fn leftover_bound(loaded: &LoadedPlan) -> Duration {
-    let model = &loaded.model;
-    let longest = model
-        .services
-        .iter()
-        .flat_map(|s| {
-            s.instances
-                .iter()
-                .flat_map(|i| i.health.iter().map(|c| c.timing.timeout))
-                .chain([s.restart_timeout])
-        })
-        .max()
-        .unwrap_or_default();
-    longest + crate::transport::KILL_GRACE * 2
-}
-
-/// The first Ctrl-C, SIGTERM or SIGHUP finishes the step in flight and stops; a second stops at
-/// once. `signal` keeps the number of the first, for the exit code (128 + n).
-async fn stop_on_signals(stop: watch::Sender<Stop>, signal: Arc<AtomicI32>) {
-    use tokio::signal::unix::{SignalKind, signal as listen};
-    let (Ok(mut term), Ok(mut hup)) = (
-        listen(SignalKind::terminate()),
-        listen(SignalKind::hangup()),
-    ) else {
-        return;
-    };
-    for wish in [Stop::AfterStep, Stop::Now] {
-        let (name, n) = tokio::select! {
-            Ok(()) = tokio::signal::ctrl_c() => ("Ctrl-C", 2),
-            Some(()) = term.recv() => ("SIGTERM", 15),
-            Some(()) = hup.recv() => ("SIGHUP", 1),
-            else => return,
-        };
-        let _ = signal.compare_exchange(0, n, Ordering::Relaxed, Ordering::Relaxed);
-        // The terminal may be gone (SIGHUP): a failed write must not end the handler.
-        let said = if wish == Stop::AfterStep {
-            format!("\n{name}: finishing the step in flight, then stopping (again to stop at once)")
-        } else {
-            format!("\n{name} again: stopping now, killing the command in flight")
-        };
-        let _ = writeln!(std::io::stderr(), "{said}");
-        let _ = stop.send(wish);
     }
 }

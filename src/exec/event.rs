@@ -291,6 +291,12 @@ pub enum Event {
         index: usize,
         step: String,
     },
+    /// The operator asked comeback to stop (Ctrl-C, SIGTERM, SIGHUP): the first time it finishes
+    /// the step in flight, the second (`now`) it kills the command in flight.
+    StopAsked {
+        signal: String,
+        now: bool,
+    },
     /// A webhook could not be told; the run went on.
     NotifyFailed {
         url: String,

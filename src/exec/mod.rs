@@ -5,6 +5,7 @@ pub mod event;
 mod hooks;
 pub mod leftovers;
 mod pacing;
+mod session;
 mod step;
 #[cfg(test)]
 mod tests;
@@ -14,6 +15,7 @@ mod units;
 
 pub use event::{Consumer, Event, Events, HookWhen, Mode, Outcome, Phase, Record, Resumed};
 pub use pacing::{Answer, Ask, Pacing};
+pub use session::{Ended, Session};
 pub use step::StepFailure;
 pub use units::Seen;
 

@@ -4,13 +4,13 @@
 //! has no `health` and the configs the new process loaded at last.
 
 use super::{Event, Executor, Phase, Sink, StepFailure};
+use crate::human::ago;
 use crate::inspect::manager::{Manager, decide, parse_facts};
 use crate::inspect::unit::{self, Locator, ProcessInfo};
 use crate::inspect::{ConfigFile, fetch_configs, locate};
 use crate::plan::Step;
 use crate::plan::model::{Action, Check, CheckKind, HostId, ProcessSource, ServiceId};
 use crate::transport::Transport;
-use crate::human::ago;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -436,7 +436,6 @@ fn disproof(
         ),
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -5,8 +5,7 @@ mod lock;
 mod resume;
 
 pub use lock::{Lock, LockError};
-pub use resume::{History, ResumePoint};
-
+pub use resume::{History, OrderChanged, ResumePoint};
 
 pub use crate::exec::event::{Record, VERSION, now_rfc3339};
 
@@ -100,7 +99,9 @@ impl Journal {
         let mut line = serde_json::to_string(value).map_err(|e| e.to_string())?;
         line.push('\n');
         // One write per line, unbuffered: each event reaches the OS before the next step.
-        self.file.write_all(line.as_bytes()).map_err(|e| e.to_string())
+        self.file
+            .write_all(line.as_bytes())
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -123,9 +124,7 @@ pub enum JournalError {
         at: String,
         source: serde_json::Error,
     },
-    #[error(
-        "{at}: this journal was written in format v{found}; this comeback reads v{VERSION}"
-    )]
+    #[error("{at}: this journal was written in format v{found}; this comeback reads v{VERSION}")]
     Version { at: String, found: u32 },
 }
 
@@ -188,7 +187,10 @@ mod tests {
             "{\"v\":1,\"ts\":\"2026-01-01T00:00:00Z\",\"event\":\"host_connected\",\"host\":\"a\"}\n",
         );
         let e = Journal::read(&path).expect_err("old version");
-        assert!(e.to_string().contains("format v1; this comeback reads v2"), "{e}");
+        assert!(
+            e.to_string().contains("format v1; this comeback reads v2"),
+            "{e}"
+        );
     }
 
     /// A value serde cannot write.

@@ -25,6 +25,18 @@ pub struct History {
     pub outcome: Option<Outcome>,
 }
 
+/// The plan no longer orders the steps still to run as the journal does.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the plan changed the order of the steps still to run\n  journal: {}\n  plan now: {}",
+    journal.join(", "),
+    plan.join(", ")
+)]
+pub struct OrderChanged {
+    pub journal: Vec<String>,
+    pub plan: Vec<String>,
+}
+
 /// Where a resumed run starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResumePoint {
@@ -121,6 +133,39 @@ impl History {
             }
         }
         Ok(None)
+    }
+
+    /// The selection the run started with, to compute its order again.
+    pub fn selection(&self) -> crate::plan::Selection {
+        crate::plan::Selection {
+            only: self.only.clone(),
+            limit: self.limit.clone(),
+            with_dependents: self.with_dependents,
+            from: None,
+        }
+    }
+
+    /// The steps of `plan` (the run's selection, computed again) still to run: those `point`
+    /// names, in its order. A plan whose order of the remaining steps changed is refused.
+    pub fn remaining_steps(
+        &self,
+        model: &crate::plan::Model,
+        plan: crate::plan::Plan,
+        point: &ResumePoint,
+    ) -> Result<Vec<crate::plan::Step>, OrderChanged> {
+        let steps: Vec<crate::plan::Step> = plan
+            .steps
+            .into_iter()
+            .filter(|s| !self.succeeded.contains(&s.id(model)))
+            .collect();
+        let now: Vec<String> = steps.iter().map(|s| s.id(model)).collect();
+        if now != point.remaining || steps.is_empty() {
+            return Err(OrderChanged {
+                journal: point.remaining.clone(),
+                plan: now,
+            });
+        }
+        Ok(steps)
     }
 
     /// `None` when the run completed: nothing is left to do.

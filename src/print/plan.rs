@@ -1,7 +1,7 @@
 //! The restart order as text to read aloud in a maintenance call, or as JSON for scripts.
 
-use crate::plan::{Model, Plan};
 use crate::human::count;
+use crate::plan::{Model, Plan};
 use serde_json::{Value, json};
 use std::fmt::Write;
 

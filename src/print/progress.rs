@@ -2,8 +2,8 @@
 //! event otherwise, and the closing summary (what broke, what it means, what to do).
 
 use crate::exec::{Consumer, Event, Outcome, Phase, Record};
-use crate::inspect::ReferenceStatus;
 use crate::human::{count, duration};
+use crate::inspect::ReferenceStatus;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
@@ -521,6 +521,13 @@ impl Consumer for Progress {
                 };
                 self.line(&text);
             }
+            // The terminal may be gone (SIGHUP): `line` ignores a failed write.
+            Event::StopAsked { signal, now: false } => self.line(&format!(
+                "\n{signal}: finishing the step in flight, then stopping (again to stop at once)"
+            )),
+            Event::StopAsked { signal, now: true } => self.line(&format!(
+                "\n{signal} again: stopping now, killing the command in flight"
+            )),
             Event::Pausing { before, ms: pause } => {
                 self.status(format!("pausing {} before step {before}", ms(*pause)));
             }

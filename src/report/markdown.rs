@@ -1,15 +1,14 @@
 //! report.md: what a team hands to its management after the takeover audit or a restart run.
 
 use super::{Mode, Report, StepResult};
-use crate::inspect::ReferenceStatus;
 use crate::human::{count, duration, uptime};
+use crate::inspect::ReferenceStatus;
 use std::fmt::Write;
 use std::time::Duration;
 
 fn ms(ms: u64) -> String {
     duration(Duration::from_millis(ms))
 }
-
 
 /// Table cells: one line, no pipes.
 pub(super) fn cell(text: &str) -> String {

@@ -433,7 +433,8 @@ impl Report {
             | Event::PhaseStarted { .. }
             | Event::CheckUp { .. }
             | Event::Pausing { .. }
-            | Event::Asking { .. } => {}
+            | Event::Asking { .. }
+            | Event::StopAsked { .. } => {}
             Event::ManagerDetected { .. }
             | Event::RestartEvidence { .. }
             | Event::ChecksInferred { .. }
@@ -588,6 +589,10 @@ mod write_tests {
         assert!(super::write_json(&path, &Unwritable).is_err());
         assert!(!path.exists());
         super::write_json(&path, &serde_json::json!({"a": 1})).expect("written");
-        assert!(std::fs::read_to_string(&path).expect("read").contains("\"a\": 1"));
+        assert!(
+            std::fs::read_to_string(&path)
+                .expect("read")
+                .contains("\"a\": 1")
+        );
     }
 }

@@ -1,0 +1,210 @@
+//! A whole run around the walk: connect to every host the steps need (a real run touches
+//! nothing unless all answer), wait for what an interrupted run left running, walk with the
+//! connections kept alive and the operator's signals heard, kill what this run left behind,
+//! close. Emits every event of the run, its first and last included; the caller only chooses
+//! the consumers and turns the outcome into an exit code.
+
+use super::{Event, Events, Executor, Mode, Outcome, Pacing, Resumed, RunOptions, Stop, leftovers};
+use crate::plan::{Model, Step};
+use crate::transport::Fleet;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+/// What a run is: its first event (`RunStarted` or `RunResumed`), how it walks, and how the
+/// first step of a resume starts again.
+pub struct Session<'a> {
+    pub model: &'a Model,
+    pub steps: &'a [Step],
+    /// `RunStarted` (its `mode` is the walk's) or `RunResumed` (always a real run).
+    pub start: Event,
+    pub first: Option<Resumed>,
+    /// Restart a service even when it was unhealthy before we touched it (never in an audit).
+    pub allow_unhealthy: bool,
+    pub pacing: Pacing,
+    /// The `Estimated` event, emitted after the start by a real run.
+    pub estimated: Option<Event>,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ended {
+    pub outcome: Outcome,
+    /// The number of the signal that stopped it (SIGINT 2, SIGHUP 1, SIGTERM 15), if one did.
+    pub signal: Option<i32>,
+}
+
+impl Session<'_> {
+    /// The walk's options: its mode is the one the first event says, chosen once.
+    fn options(&self) -> RunOptions {
+        let mode = match &self.start {
+            Event::RunStarted { mode, .. } => *mode,
+            _ => Mode::Run,
+        };
+        RunOptions {
+            mode,
+            allow_unhealthy: self.allow_unhealthy && mode != Mode::Audit,
+        }
+    }
+
+    /// Runs the whole session, emitting its events on `events`.
+    pub async fn run(self, events: &Events) -> Ended {
+        let run_id = match &self.start {
+            Event::RunStarted { run_id, .. } | Event::RunResumed { run_id, .. } => run_id.clone(),
+            _ => String::new(),
+        };
+        events.emit(self.start.clone());
+        if let Some(estimated) = self.estimated.clone() {
+            events.emit(estimated);
+        }
+        let (stop_tx, stop_rx) = watch::channel(Stop::No);
+        let signal = AtomicI32::new(0);
+        let started = Instant::now();
+        let outcome = tokio::select! {
+            outcome = self.connect_and_walk(events, &run_id, stop_rx) => outcome,
+            () = stop_on_signals(stop_tx, &signal, events) => unreachable!("never ends"),
+        };
+        events.emit(Event::RunFinished {
+            outcome: outcome.clone(),
+            elapsed_ms: super::millis(started.elapsed()),
+        });
+        let signal = match signal.load(Ordering::Relaxed) {
+            0 => None,
+            n => Some(n),
+        };
+        Ended { outcome, signal }
+    }
+
+    async fn connect_and_walk(
+        &self,
+        events: &Events,
+        run_id: &str,
+        stop: watch::Receiver<Stop>,
+    ) -> Outcome {
+        let model = self.model;
+        let hosts = hosts_needed(model, self.steps);
+        let names: Vec<String> = model.hosts.iter().map(|h| h.name.clone()).collect();
+        let (mut fleet, failures) = Fleet::connect(model, &hosts, |h, result| match result {
+            Ok(()) => events.emit(Event::HostConnected {
+                host: names[h].clone(),
+            }),
+            Err(e) => events.emit(Event::HostUnreachable {
+                host: names[h].clone(),
+                error: e.to_string(),
+            }),
+        })
+        .await;
+        fleet.mark(run_id);
+        // A real run touches nothing unless every host answers; a read-only one reports the rest.
+        let options = self.options();
+        let outcome = if !failures.is_empty() && !options.mode.read_only() {
+            Outcome::Unreachable {
+                hosts: failures.iter().map(|(h, _)| names[*h].clone()).collect(),
+            }
+        } else {
+            // What the interrupted run left running must end before this one touches anything.
+            let busy = if self.first.is_some() {
+                let bound = leftover_bound(model);
+                leftovers::wait_for(&fleet, &names, &hosts, run_id, bound, events).await
+            } else {
+                Vec::new()
+            };
+            if busy.is_empty() {
+                let mut executor = Executor::new(model, &fleet, events, options, stop)
+                    .with_pacing(self.pacing.clone());
+                let keep_alive = async {
+                    loop {
+                        tokio::time::sleep(KEEP_ALIVE).await;
+                        fleet.keep_alive().await;
+                    }
+                };
+                tokio::select! {
+                    outcome = executor.walk(self.steps, self.first) => outcome,
+                    _ = keep_alive => unreachable!("the keep-alive loop never ends"),
+                }
+            } else {
+                Outcome::StillRunning { hosts: busy }
+            }
+        };
+        // Nothing this run started may outlive it: an abort leaves its step's command behind.
+        // A run that never walked started nothing, and what an interrupted run left running is
+        // the operator's to judge.
+        if !matches!(
+            outcome,
+            Outcome::Unreachable { .. } | Outcome::StillRunning { .. } | Outcome::Invalid { .. }
+        ) {
+            leftovers::sweep(&fleet, &names, events).await;
+        }
+        fleet.close().await;
+        outcome
+    }
+}
+
+/// How often the SSH masters are told the run is still there (idle steps: long settles, pauses).
+const KEEP_ALIVE: Duration = Duration::from_secs(20);
+
+/// Every host the steps touch: their own, their hooks', and those of the dependents their gates
+/// check.
+fn hosts_needed(model: &Model, steps: &[Step]) -> Vec<usize> {
+    let mut hosts: Vec<usize> = Vec::new();
+    for step in steps {
+        hosts.push(step.host);
+        let instance = step.instance(model);
+        hosts.extend(instance.before.iter().chain(&instance.after).map(|h| h.on));
+        for service in model
+            .services
+            .iter()
+            .filter(|s| s.depends_on.contains(&step.service))
+        {
+            hosts.extend(service.instances.iter().map(|i| i.host));
+        }
+    }
+    hosts.sort_unstable();
+    hosts.dedup();
+    hosts
+}
+
+/// How long `resume` waits for a command of the interrupted run: the longest deadline a
+/// command of the plan has, and the host's grace to kill it.
+fn leftover_bound(model: &Model) -> Duration {
+    let longest = model
+        .services
+        .iter()
+        .flat_map(|s| {
+            s.instances
+                .iter()
+                .flat_map(|i| i.health.iter().map(|c| c.timing.timeout))
+                .chain([s.restart_timeout])
+        })
+        .max()
+        .unwrap_or_default();
+    longest + crate::transport::KILL_GRACE * 2
+}
+
+/// The first Ctrl-C, SIGTERM or SIGHUP finishes the step in flight and stops; a second stops at
+/// once. `signal` keeps the number of the first, for the exit code (128 + n). Never ends: it
+/// is dropped with the walk it listens for.
+async fn stop_on_signals(stop: watch::Sender<Stop>, signal: &AtomicI32, events: &Events) {
+    use tokio::signal::unix::{SignalKind, signal as listen};
+    let (Ok(mut term), Ok(mut hup)) = (
+        listen(SignalKind::terminate()),
+        listen(SignalKind::hangup()),
+    ) else {
+        return std::future::pending().await;
+    };
+    for wish in [Stop::AfterStep, Stop::Now] {
+        let (name, n) = tokio::select! {
+            Ok(()) = tokio::signal::ctrl_c() => ("Ctrl-C", 2),
+            Some(()) = term.recv() => ("SIGTERM", 15),
+            Some(()) = hup.recv() => ("SIGHUP", 1),
+            else => break,
+        };
+        let _ = signal.compare_exchange(0, n, Ordering::Relaxed, Ordering::Relaxed);
+        events.emit(Event::StopAsked {
+            signal: name.into(),
+            now: wish == Stop::Now,
+        });
+        let _ = stop.send(wish);
+    }
+    std::future::pending().await
+}
