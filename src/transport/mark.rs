@@ -24,26 +24,44 @@ s=$?
 rm -f "$d/$p.pid"
 exit "$s""#;
 
+/// Whether process `$2` is still the one run `$1` started: a pid file outlives its command when
+/// the wrapper was killed, and its pid may since name another process group (a pid is reused),
+/// which must never be signalled. Where `/proc` cannot tell, the group is taken as ours.
+macro_rules! ours {
+    () => {
+        r#"ours() {
+  [ -r "/proc/$2/environ" ] || return 0
+  tr '\0' '\n' <"/proc/$2/environ" 2>/dev/null | grep -qxF "COMEBACK_RUN=$1"
+}
+"#
+    };
+}
+
 /// Lists the live commands of run `$1`: `LIVE <pgid> <age s> <command, one line>`; forgets the
-/// pid files of those that are gone.
-pub const FIND: &str = r#"d="${HOME:-/tmp}/.comeback/runs/$1"
+/// pid files of those that are gone (or whose pid now names another process).
+pub const FIND: &str = concat!(
+    ours!(),
+    r#"d="${HOME:-/tmp}/.comeback/runs/$1"
 now=$(date +%s)
 for f in "$d"/*.pid; do
   [ -f "$f" ] || continue
   p=${f##*/}; p=${p%.pid}
   case "$p" in ''|*[!0-9]*) continue ;; esac
-  if kill -0 "-$p" 2>/dev/null; then
+  if kill -0 "-$p" 2>/dev/null && ours "$1" "$p"; then
     since=$(stat -c %Y -- "$f" 2>/dev/null)
     printf 'LIVE %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
   else
     rm -f "$f"
   fi
 done
-exit 0"#;
+exit 0"#
+);
 
 /// Kills every live command of run `$1` (TERM to its process group, KILL `$2` seconds later),
 /// says `KILLED <pgid> <age s> <command>` for each, and removes the run's folder on the host.
-pub const SWEEP: &str = r#"d="${HOME:-/tmp}/.comeback/runs/$1"
+pub const SWEEP: &str = concat!(
+    ours!(),
+    r#"d="${HOME:-/tmp}/.comeback/runs/$1"
 [ -d "$d" ] || exit 0
 now=$(date +%s)
 live=""
@@ -51,7 +69,7 @@ for f in "$d"/*.pid; do
   [ -f "$f" ] || continue
   p=${f##*/}; p=${p%.pid}
   case "$p" in ''|*[!0-9]*) continue ;; esac
-  if kill -TERM "-$p" 2>/dev/null; then
+  if ours "$1" "$p" && kill -TERM "-$p" 2>/dev/null; then
     live="$live $p"
     since=$(stat -c %Y -- "$f" 2>/dev/null)
     printf 'KILLED %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
@@ -68,7 +86,8 @@ done
 for p in $live; do kill -KILL "-$p" 2>/dev/null; done
 rm -f "$d"/*.pid
 rmdir "$d" 2>/dev/null
-exit 0"#;
+exit 0"#
+);
 
 /// `command` as the argv that runs it under a deadline the host enforces, through `sudo -n`
 /// when asked, marked with `run` when given. The command is one word: nothing in it reaches a
@@ -169,6 +188,67 @@ mod tests {
                 "echo $(id) ; rm -rf /tmp/x"
             ]
         );
+    }
+
+    /// Runs `script` locally with `HOME=home` and these arguments.
+    fn run_script(script: &str, home: &std::path::Path, args: &[&str]) -> String {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .arg("comeback-run")
+            .args(args)
+            .env("HOME", home)
+            .output()
+            .expect("sh");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// A process group leader of its own (`setsid`), with `env` added to its environment.
+    fn group(env: &[(&str, &str)]) -> std::process::Child {
+        std::process::Command::new("setsid")
+            .args(["sleep", "30"])
+            .envs(env.iter().copied())
+            .spawn()
+            .expect("setsid sleep")
+    }
+
+    fn alive(pid: u32) -> bool {
+        std::process::Command::new("kill")
+            .args(["-0", &pid.to_string()])
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    /// Regression: a pid file left by a killed wrapper named a pid that was later reused by
+    /// another process group, and the sweep killed that group (an operator's shell).
+    #[test]
+    fn a_stale_pid_file_never_kills_a_process_that_is_not_the_runs() {
+        let home = tempfile::tempdir().expect("tempdir");
+        let runs = home.path().join(".comeback/runs/R1");
+        std::fs::create_dir_all(&runs).expect("mkdir");
+        let mut stranger = group(&[]);
+        let mut ours = group(&[("COMEBACK_RUN", "R1")]);
+        std::thread::sleep(Duration::from_millis(100));
+        for child in [&stranger, &ours] {
+            std::fs::write(runs.join(format!("{}.pid", child.id())), "sleep 30\n").expect("pid");
+        }
+        let found = parse_live(&run_script(FIND, home.path(), &["R1"]), "LIVE");
+        assert_eq!(
+            found.iter().map(|c| c.pgid).collect::<Vec<_>>(),
+            [ours.id()]
+        );
+        let killed = parse_live(&run_script(SWEEP, home.path(), &["R1", "1"]), "KILLED");
+        assert_eq!(
+            killed.iter().map(|c| c.pgid).collect::<Vec<_>>(),
+            [ours.id()]
+        );
+        let _ = ours.wait();
+        assert!(
+            alive(stranger.id()),
+            "the sweep killed a process not of the run"
+        );
+        let _ = stranger.kill();
+        let _ = stranger.wait();
     }
 
     #[test]
