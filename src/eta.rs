@@ -10,11 +10,11 @@ use time::OffsetDateTime;
 
 /// Median durations of earlier real runs, by step id (`service@host`).
 #[derive(Debug, Clone, Default)]
-pub struct Estimates(HashMap<String, u64>);
+pub(crate) struct Estimates(HashMap<String, u64>);
 
 impl Estimates {
     /// Reads every journal under `state_dir/runs`; unreadable or dry runs are skipped.
-    pub fn from_state_dir(state_dir: &Path) -> Estimates {
+    pub(crate) fn from_state_dir(state_dir: &Path) -> Estimates {
         let mut seen: HashMap<String, Vec<u64>> = HashMap::new();
         let Ok(runs) = std::fs::read_dir(state_dir.join("runs")) else {
             return Estimates::default();
@@ -48,17 +48,17 @@ impl Estimates {
         )
     }
 
-    pub fn step(&self, id: &str) -> Option<u64> {
+    pub(crate) fn step(&self, id: &str) -> Option<u64> {
         self.0.get(id).copied()
     }
 
     /// The sum over `ids`, only when every one of them has a history.
-    pub fn total<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Option<u64> {
+    pub(crate) fn total<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Option<u64> {
         ids.into_iter().map(|id| self.step(id)).sum()
     }
 
     /// The `Estimated` event for these steps (`(index, id)`).
-    pub fn event(&self, steps: &[(usize, String)]) -> Event {
+    pub(crate) fn event(&self, steps: &[(usize, String)]) -> Event {
         Event::Estimated {
             steps: steps.iter().map(|(i, id)| (*i, self.step(id))).collect(),
             total_ms: self.total(steps.iter().map(|(_, id)| id.as_str())),
@@ -74,7 +74,7 @@ fn median(sorted: &[u64]) -> u64 {
 /// The expected end of a run as it goes, from the `Estimated` and step events and the times
 /// they were stamped with (never the time a consumer happens to fold them).
 #[derive(Debug, Default)]
-pub struct Clock {
+pub(crate) struct Clock {
     steps: Vec<(usize, Option<u64>)>,
     current: Option<(usize, OffsetDateTime)>,
     /// Paused this long in total, to add before each remaining step after the current one.
@@ -82,7 +82,7 @@ pub struct Clock {
 }
 
 impl Clock {
-    pub fn on(&mut self, record: &Record) {
+    pub(crate) fn on(&mut self, record: &Record) {
         match &record.event {
             Event::Estimated { steps, .. } => self.steps = steps.clone(),
             Event::StepStarted { index, .. } => self.current = Some((*index, stamp(record))),
@@ -94,7 +94,7 @@ impl Clock {
     /// How long from `now` until the last step ends: the rest of the current step's median (at
     /// least nothing), the medians of every later step, and the pauses between them. `None`
     /// when a remaining step has no history.
-    pub fn remaining(&self, now: OffsetDateTime) -> Option<Duration> {
+    pub(crate) fn remaining(&self, now: OffsetDateTime) -> Option<Duration> {
         let (current, started) = self.current?;
         let elapsed = Duration::try_from(now - started).unwrap_or_default();
         let mut ms = 0u64;
@@ -110,20 +110,20 @@ impl Clock {
     }
 
     /// The expected end as a UTC clock time (`15:42 UTC`).
-    pub fn expected_end(&self) -> Option<String> {
+    pub(crate) fn expected_end(&self) -> Option<String> {
         let now = OffsetDateTime::now_utc();
         self.remaining(now).map(|left| end_time(now, left))
     }
 }
 
 /// When `record` was emitted (now, for a stamp that does not parse: ours always do).
-pub fn stamp(record: &Record) -> OffsetDateTime {
+pub(crate) fn stamp(record: &Record) -> OffsetDateTime {
     OffsetDateTime::parse(&record.ts, &time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| OffsetDateTime::now_utc())
 }
 
 /// `from + left` as `HH:MM UTC`.
-pub fn end_time(from: OffsetDateTime, left: Duration) -> String {
+pub(crate) fn end_time(from: OffsetDateTime, left: Duration) -> String {
     let format = time::macros::format_description!("[hour]:[minute] UTC");
     (from + left).format(&format).unwrap_or_default()
 }

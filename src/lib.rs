@@ -1,21 +1,37 @@
 //! comeback: restart every service of an inherited infrastructure, one at a time, in dependency
 //! order, and prove that each one comes back before touching the next.
+//!
+//! The library is what the `comeback` binary is built on. Its public part is small on purpose:
+//! - [`plan`]: load and validate a plan file ([`plan::load()`]), order its steps
+//!   ([`plan::plan()`]);
+//! - [`refs`]: the config-reference scanner ([`refs::scan`]);
+//! - [`exec`]: the events of a run ([`exec::Event`], [`exec::Record`]), a consumer of your own
+//!   ([`exec::Consumer`]), and a way to run a walk with it ([`exec::Session`]);
+//! - [`inspect`]: what the events say about a host (references, processes, drift);
+//! - [`human`]: how values are written for people; [`exit`]: the exit codes.
+//!
+//! `examples/` shows each in a few lines.
 
-pub mod checks;
-pub mod cli;
-pub mod demo;
-pub mod eta;
+#![warn(unreachable_pub)]
+
 pub mod exec;
 pub mod exit;
 pub mod human;
-pub mod import;
 pub mod inspect;
-pub mod journal;
-pub mod local_file;
-pub mod notify;
 pub mod plan;
-pub mod print;
-pub mod redact;
 pub mod refs;
-pub mod report;
-pub mod transport;
+
+#[doc(hidden)]
+pub mod cli;
+
+pub(crate) mod checks;
+pub(crate) mod demo;
+pub(crate) mod eta;
+pub(crate) mod import;
+pub(crate) mod journal;
+pub(crate) mod local_file;
+pub(crate) mod notify;
+pub(crate) mod print;
+pub(crate) mod redact;
+pub(crate) mod report;
+pub(crate) mod transport;

@@ -6,14 +6,14 @@ use std::io::{self, Read};
 use std::path::Path;
 
 /// A plan is a few kilobytes; a thousand hosts and services stay far below this.
-pub const PLAN_LIMIT: u64 = 8 << 20;
+pub(crate) const PLAN_LIMIT: u64 = 8 << 20;
 /// Config files scanned by `comeback refs`.
-pub const CONFIG_LIMIT: u64 = 32 << 20;
+pub(crate) const CONFIG_LIMIT: u64 = 32 << 20;
 /// Inventories given to `comeback import`.
-pub const INVENTORY_LIMIT: u64 = 64 << 20;
+pub(crate) const INVENTORY_LIMIT: u64 = 64 << 20;
 
 /// The bytes of the regular file at `path`, if it holds at most `limit` bytes.
-pub fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+pub(crate) fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     // Checked before opening: opening a FIFO blocks until a writer comes.
     let kind = std::fs::metadata(path)?.file_type();
     if !kind.is_file() {
@@ -38,7 +38,7 @@ pub fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
 }
 
 /// [`read`], as UTF-8 text.
-pub fn read_to_string(path: &Path, limit: u64) -> io::Result<String> {
+pub(crate) fn read_to_string(path: &Path, limit: u64) -> io::Result<String> {
     String::from_utf8(read(path, limit)?)
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
 }

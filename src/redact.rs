@@ -7,7 +7,7 @@ use regex::Regex;
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-pub const MASK: &str = "****";
+pub(crate) const MASK: &str = "****";
 
 static KEY_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)\b([\w.-]*?(?:password|passwd|pwd|pass|secret|token|key|auth|credentials?))(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,'"]+)"#)
@@ -39,7 +39,7 @@ static MAY_HOLD: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// `text` with every URL credential and `password=value` pair masked.
-pub fn secrets(text: &str) -> Cow<'_, str> {
+pub(crate) fn secrets(text: &str) -> Cow<'_, str> {
     // Most text holds no secret at all; the regexes run only where one could be.
     let credential_url = memchr::memchr(b'@', text.as_bytes()).is_some() && text.contains("://");
     let key_value = may_hold_key_secret(text);
@@ -73,7 +73,7 @@ pub fn secrets(text: &str) -> Cow<'_, str> {
 }
 
 /// Every string in `value` (keys stay), masked: JSON stays JSON.
-pub fn json(value: &mut serde_json::Value) {
+pub(crate) fn json(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::String(s) => {
             if let Cow::Owned(masked) = secrets(s) {
@@ -87,7 +87,7 @@ pub fn json(value: &mut serde_json::Value) {
 }
 
 /// `value` with every string masked, through its JSON form; as it was if that fails.
-pub fn masked<T: serde::Serialize + serde::de::DeserializeOwned>(value: T) -> T {
+pub(crate) fn masked<T: serde::Serialize + serde::de::DeserializeOwned>(value: T) -> T {
     let Ok(mut json_value) = serde_json::to_value(&value) else {
         return value;
     };
@@ -151,7 +151,7 @@ fn may_hold_key_secret(text: &str) -> bool {
 }
 
 /// A reqwest error without its URL (which may carry credentials).
-pub fn url_error(e: &reqwest::Error) -> String {
+pub(crate) fn url_error(e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {

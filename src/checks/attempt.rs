@@ -5,7 +5,7 @@ use crate::transport::Transport;
 use std::time::Duration;
 
 /// Runs check attempts; holds the one HTTP client of the run (its connection pool is reused).
-pub struct Checker<'a, T> {
+pub(crate) struct Checker<'a, T> {
     transport: &'a T,
     /// Why there is none: every HTTP check fails with it. A default client would honour proxy
     /// settings, and a health check through a proxy proves nothing about the service.
@@ -22,7 +22,7 @@ fn http_client(user_agent: &str) -> Result<reqwest::Client, String> {
 }
 
 impl<'a, T: Transport> Checker<'a, T> {
-    pub fn new(transport: &'a T) -> Self {
+    pub(crate) fn new(transport: &'a T) -> Self {
         Checker {
             transport,
             http: http_client(concat!("comeback/", env!("CARGO_PKG_VERSION"))),
@@ -30,7 +30,7 @@ impl<'a, T: Transport> Checker<'a, T> {
     }
 
     /// `Ok(())` when healthy; otherwise what the operator should read about it.
-    pub async fn attempt(
+    pub(crate) async fn attempt(
         &self,
         host_id: HostId,
         host: &Host,

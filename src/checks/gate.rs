@@ -12,14 +12,14 @@ use tokio::time::Instant;
 const FIRST_DELAY: Duration = Duration::from_millis(10);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GatePass {
+pub(crate) struct GatePass {
     pub attempts: u32,
     /// From the start of the gate to the first passing attempt.
     pub healthy_after: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum GateFailure {
+pub(crate) enum GateFailure {
     #[error("not healthy within {} ({}): {last}", crate::human::duration(*timeout), crate::human::count(*attempts as usize, "attempt"))]
     NeverHealthy {
         timeout: Duration,
@@ -36,7 +36,7 @@ pub enum GateFailure {
 
 impl<T: Transport> Checker<'_, T> {
     /// `on_up` hears when the check first passes, with the time it took: settling starts then.
-    pub async fn gate(
+    pub(crate) async fn gate(
         &self,
         host_id: HostId,
         host: &Host,
@@ -92,7 +92,12 @@ impl<T: Transport> Checker<'_, T> {
     }
 
     /// A single attempt, for "is it healthy right now": preflight and the dry run.
-    pub async fn now(&self, host_id: HostId, host: &Host, check: &Check) -> Result<(), String> {
+    pub(crate) async fn now(
+        &self,
+        host_id: HostId,
+        host: &Host,
+        check: &Check,
+    ) -> Result<(), String> {
         let budget = check.timing.timeout.min(Duration::from_secs(10));
         self.attempt(host_id, host, &check.kind, budget).await
     }

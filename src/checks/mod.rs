@@ -4,5 +4,4 @@
 mod attempt;
 mod gate;
 
-pub use attempt::Checker;
-pub use gate::{GateFailure, GatePass};
+pub(crate) use attempt::Checker;

@@ -14,7 +14,7 @@ const VERSION: &str = match option_env!("COMEBACK_VERSION") {
 /// The command line as shell completions offer it: without hidden subcommands (`demo-service`).
 /// clap's completion generators list hidden subcommands and clap cannot remove one, so the top
 /// level is built again from the visible ones.
-pub fn completion_command() -> clap::Command {
+pub(crate) fn completion_command() -> clap::Command {
     let cli = <Cli as clap::CommandFactory>::command();
     let visible: Vec<clap::Command> = cli
         .get_subcommands()
@@ -34,13 +34,13 @@ pub fn completion_command() -> clap::Command {
     about = "Restart every service of an inherited infrastructure, one at a time, in dependency order, and prove each one comes back.",
     after_help = "Exit codes: 0 ok, 1 a step failed, 2 invalid plan or usage, 3 stale config references, 4 locked, 130 interrupted."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Parse and validate a plan; print its warnings. No network.
     #[command(after_help = "Example:\n  comeback check plans/web-stack.yaml")]
     Check { plan: PathBuf },
@@ -121,41 +121,41 @@ pub enum Command {
 }
 
 #[derive(Args, Debug, Clone, Default)]
-pub struct SelectionArgs {
+pub(crate) struct SelectionArgs {
     /// Only this service (repeatable).
     #[arg(long = "only", value_name = "SERVICE")]
-    pub only: Vec<String>,
+    pub(crate) only: Vec<String>,
     /// Only these hosts: a host name or `group:NAME` (repeatable).
     #[arg(long = "limit", value_name = "HOST|group:NAME")]
-    pub limit: Vec<String>,
+    pub(crate) limit: Vec<String>,
     /// Add every service downstream of the selection, on every host.
     #[arg(long)]
-    pub with_dependents: bool,
+    pub(crate) with_dependents: bool,
     /// Start at this step: its number or `service@host`.
     #[arg(long, value_name = "STEP")]
-    pub from: Option<String>,
+    pub(crate) from: Option<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PlanFormat {
+pub(crate) enum PlanFormat {
     Text,
     Json,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ImportKind {
+pub(crate) enum ImportKind {
     Ansible,
     Csv,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GraphFormat {
+pub(crate) enum GraphFormat {
     Dot,
     Mermaid,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum LogFormat {
+pub(crate) enum LogFormat {
     /// A progress bar on a terminal, plain lines otherwise.
     #[default]
     Text,
@@ -164,62 +164,62 @@ pub enum LogFormat {
 }
 
 #[derive(Args, Debug, Clone)]
-pub struct RunFlags {
+pub(crate) struct RunFlags {
     /// Skip the confirmation prompt (required without a terminal).
     #[arg(long)]
-    pub yes: bool,
+    pub(crate) yes: bool,
     /// Restart a service even if it is unhealthy before comeback touches it.
     #[arg(long)]
-    pub allow_unhealthy: bool,
+    pub(crate) allow_unhealthy: bool,
     /// Where journals, reports and the lock live [default: .comeback/ beside the plan].
     #[arg(long, value_name = "DIR")]
-    pub state_dir: Option<PathBuf>,
+    pub(crate) state_dir: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
-    pub log_format: LogFormat,
+    pub(crate) log_format: LogFormat,
 }
 
 #[derive(Args, Debug)]
-pub struct RunArgs {
-    pub plan: PathBuf,
+pub(crate) struct RunArgs {
+    pub(crate) plan: PathBuf,
     #[command(flatten)]
-    pub selection: SelectionArgs,
+    pub(crate) selection: SelectionArgs,
     /// Connect read-only: order, current health, what would block each step. Restarts nothing.
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     #[command(flatten)]
-    pub flags: RunFlags,
+    pub(crate) flags: RunFlags,
     #[command(flatten)]
-    pub pacing: PacingArgs,
+    pub(crate) pacing: PacingArgs,
 }
 
 #[derive(Args, Debug)]
-pub struct AuditArgs {
-    pub plan: PathBuf,
+pub(crate) struct AuditArgs {
+    pub(crate) plan: PathBuf,
     #[command(flatten)]
-    pub flags: RunFlags,
+    pub(crate) flags: RunFlags,
 }
 
 #[derive(Args, Debug)]
-pub struct ResumeArgs {
+pub(crate) struct ResumeArgs {
     /// The plan of the halted run [default: the plan its journal names].
     #[arg(long)]
-    pub plan: Option<PathBuf>,
+    pub(crate) plan: Option<PathBuf>,
     #[command(flatten)]
-    pub flags: RunFlags,
+    pub(crate) flags: RunFlags,
     #[command(flatten)]
-    pub pacing: PacingArgs,
+    pub(crate) pacing: PacingArgs,
 }
 
 /// `--stop-after`, `--pause` and `--step` on `run` and `resume`.
 #[derive(Args, Debug, Clone, Default)]
-pub struct PacingArgs {
+pub(crate) struct PacingArgs {
     /// The canary: stop cleanly after N steps (exit 0); `comeback resume` continues.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub stop_after: Option<u32>,
+    pub(crate) stop_after: Option<u32>,
     /// Wait this long between steps (`30s`, `2m`), e.g. to watch dashboards.
     #[arg(long, value_name = "DUR", value_parser = humantime::parse_duration)]
-    pub pause: Option<std::time::Duration>,
+    pub(crate) pause: Option<std::time::Duration>,
     /// Ask before each step: yes, no (stop here), all (stop asking), quit.
     #[arg(long)]
-    pub step: bool,
+    pub(crate) step: bool,
 }

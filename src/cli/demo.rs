@@ -9,7 +9,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// `comeback demo`: the whole job on a real little stack on this machine.
-pub fn demo(dir: Option<PathBuf>) -> Result<(), Exit> {
+pub(super) fn demo(dir: Option<PathBuf>) -> Result<(), Exit> {
     use crate::demo::Demo;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};

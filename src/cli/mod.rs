@@ -6,7 +6,7 @@ mod demo;
 mod pace;
 mod run;
 
-pub use args::*;
+pub(crate) use args::*;
 
 use crate::exit;
 use crate::plan::{self, LoadedPlan, Selection};
@@ -28,7 +28,25 @@ impl From<SelectionArgs> for Selection {
 /// A failure that ends the command with an exit code, its message already on stderr.
 pub struct Exit(pub i32);
 
-pub fn run(cli: Cli) -> i32 {
+/// Parses the command line and runs its command: the binary's whole `main`, returning its exit
+/// code.
+pub fn main() -> i32 {
+    use clap::Parser;
+    match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(e) => {
+            // Usage errors are exit 2 like invalid plans; --help and --version are not errors.
+            let _ = e.print();
+            if e.use_stderr() {
+                exit::INVALID
+            } else {
+                exit::OK
+            }
+        }
+    }
+}
+
+fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Check { plan } => check(&plan),
         Command::Plan {

@@ -8,11 +8,11 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
 impl PacingArgs {
-    pub fn is_set(&self) -> bool {
+    pub(crate) fn is_set(&self) -> bool {
         self.stop_after.is_some() || self.pause.is_some() || self.step
     }
 
-    pub fn pacing(&self) -> Result<Pacing, Exit> {
+    pub(crate) fn pacing(&self) -> Result<Pacing, Exit> {
         if self.step && !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
             return Err(super::run::fail(
                 "--step asks before each step, and there is no terminal to ask on",

@@ -28,7 +28,7 @@ pub(super) fn fail(message: impl std::fmt::Display, hint: Option<&str>, code: i3
     Exit(code)
 }
 
-pub fn run(args: RunArgs) -> Result<(), Exit> {
+pub(super) fn run(args: RunArgs) -> Result<(), Exit> {
     let loaded = load(&args.plan)?;
     let selection: Selection = args.selection.clone().into();
     let plan = select(&loaded, &selection)?;
@@ -68,7 +68,7 @@ pub fn run(args: RunArgs) -> Result<(), Exit> {
 }
 
 /// `comeback audit`: a read-only pass over every step that writes the takeover report.
-pub fn audit(args: AuditArgs) -> Result<(), Exit> {
+pub(super) fn audit(args: AuditArgs) -> Result<(), Exit> {
     let loaded = load(&args.plan)?;
     let selection = Selection::default();
     let plan = select(&loaded, &selection)?;
@@ -144,7 +144,7 @@ fn run_dir(journal: &Journal) -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-pub fn resume(args: ResumeArgs) -> Result<(), Exit> {
+pub(super) fn resume(args: ResumeArgs) -> Result<(), Exit> {
     let state_dir = state_dir(&args.flags, args.plan.as_deref());
     let (journal_path, history) = match History::latest(&state_dir) {
         Ok(Some(found)) => found,

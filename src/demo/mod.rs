@@ -3,7 +3,7 @@
 //! minutes: a dry run that finds a stale reference, the fix, a controlled restart, its report.
 //! Everything it started is stopped when it ends, fails or is interrupted.
 
-pub mod service;
+pub(crate) mod service;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -37,7 +37,7 @@ nohup @EXE@ demo-service --listen "127.0.0.1:$2" --config "$d/$1.conf" >>"$d/$1.
 echo $! > "$d/$1.pid"
 "#;
 
-pub struct Demo {
+pub(crate) struct Demo {
     pub dir: PathBuf,
     ports: Vec<(String, u16)>,
     _temp: Option<tempfile::TempDir>,
@@ -50,7 +50,7 @@ fn free_port() -> std::io::Result<u16> {
 impl Demo {
     /// Writes the stack's configs, scripts and plan under `dir` (a fresh temporary folder when
     /// `None`) and starts its services.
-    pub fn start(dir: Option<PathBuf>) -> std::io::Result<Demo> {
+    pub(crate) fn start(dir: Option<PathBuf>) -> std::io::Result<Demo> {
         let (dir, temp) = match dir {
             Some(dir) => {
                 std::fs::create_dir_all(&dir)?;
@@ -89,7 +89,7 @@ impl Demo {
             .map_or(0, |(_, p)| *p)
     }
 
-    pub fn plan(&self) -> PathBuf {
+    pub(crate) fn plan(&self) -> PathBuf {
         self.dir.join("demo.yaml")
     }
 
@@ -194,14 +194,14 @@ impl Demo {
     }
 
     /// The operator's fix: the stale line goes, as it would in the config repository.
-    pub fn remove_stale_reference(&self) -> std::io::Result<()> {
+    pub(crate) fn remove_stale_reference(&self) -> std::io::Result<()> {
         let path = self.dir.join("app.conf");
         let text = std::fs::read_to_string(&path)?;
         std::fs::write(&path, text.replace(&format!("{STALE_LINE}\n"), ""))
     }
 
     /// Stops every service the demo started, whatever their state.
-    pub fn stop(&self) {
+    pub(crate) fn stop(&self) {
         stop_services(&self.dir);
     }
 }
@@ -222,7 +222,7 @@ impl Drop for Demo {
 
 /// Ctrl-C outside a run stops the services and exits; during a run, the run handles it and the
 /// demo stops the services when the run returns.
-pub fn stop_on_interrupt(dir: PathBuf, in_run: Arc<AtomicBool>) {
+pub(crate) fn stop_on_interrupt(dir: PathBuf, in_run: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -69,7 +69,7 @@ fn reachable(target: &str) -> bool {
 }
 
 /// Runs the service until it is killed (or its config says it dies). Returns the exit code.
-pub fn serve(listen: &str, config_path: &Path) -> i32 {
+pub(crate) fn serve(listen: &str, config_path: &Path) -> i32 {
     let config = match read_config(config_path) {
         Ok(c) => c,
         Err(e) => {

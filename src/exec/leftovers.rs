@@ -11,7 +11,7 @@ const POLL: Duration = Duration::from_millis(250);
 
 /// Waits (at most `bound`) until no command of run `run_id` runs on any of `hosts`. Returns the
 /// hosts where one still runs, or could not be looked for.
-pub async fn wait_for(
+pub(crate) async fn wait_for(
     fleet: &Fleet,
     names: &[String],
     hosts: &[HostId],
@@ -67,8 +67,8 @@ pub async fn wait_for(
     }
 }
 
-/// Kills what this run left running on its hosts (see [`Fleet::sweep`]) and says so.
-pub async fn sweep(fleet: &Fleet, names: &[String], events: &Events) {
+/// Kills what this run left running on its hosts (see `Fleet::sweep`) and says so.
+pub(crate) async fn sweep(fleet: &Fleet, names: &[String], events: &Events) {
     for (h, result) in fleet.sweep().await {
         match result {
             Ok(killed) => {

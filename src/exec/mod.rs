@@ -1,9 +1,9 @@
 //! The step protocol: preflight, restart, health gate, dependents gate, record; one step at a
 //! time, halting on the first failure. Emits events and never prints.
 
-pub mod event;
+pub(crate) mod event;
 mod hooks;
-pub mod leftovers;
+pub(crate) mod leftovers;
 mod pacing;
 mod session;
 mod step;
@@ -13,7 +13,9 @@ mod tests;
 mod tests_window;
 mod units;
 
-pub use event::{Consumer, Event, Events, HookWhen, Mode, Outcome, Phase, Record, Resumed};
+pub use event::{
+    Consumer, Event, Events, HookWhen, Mode, Outcome, Phase, Record, Resumed, VERSION,
+};
 pub use pacing::{Answer, Ask, Pacing};
 pub use session::{Ended, Session};
 pub use step::StepFailure;

@@ -370,6 +370,6 @@ impl<T: Transport> Executor<'_, T> {
 }
 
 /// A check as the operator wrote it, secrets masked.
-pub fn describe(check: &Check) -> String {
+pub(super) fn describe(check: &Check) -> String {
     redact::secrets(&check.kind.to_string()).into_owned()
 }

@@ -26,7 +26,7 @@ const PROOF_INTERVAL: Duration = Duration::from_millis(250);
 
 /// What the start of the run resolved: each host's manager, each unit step's locator.
 #[derive(Debug, Default)]
-pub struct Resolved {
+pub(super) struct Resolved {
     managers: HashMap<HostId, Manager>,
     locators: HashMap<(ServiceId, HostId), Locator>,
 }

@@ -5,9 +5,9 @@ use super::{ImportError, ImportedHost, check_name};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The most hosts one range (`web[1:4000]`) may expand to: more is a typo, not a fleet.
-pub const MAX_RANGE_HOSTS: u64 = 10_000;
+pub(super) const MAX_RANGE_HOSTS: u64 = 10_000;
 
-pub fn looks_like_yaml(text: &str) -> bool {
+pub(super) fn looks_like_yaml(text: &str) -> bool {
     text.lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'))
@@ -224,7 +224,7 @@ fn key_values(words: &[String], line: usize) -> Result<BTreeMap<String, String>,
         .collect()
 }
 
-pub fn ini(text: &str) -> Result<Vec<ImportedHost>, ImportError> {
+pub(super) fn ini(text: &str) -> Result<Vec<ImportedHost>, ImportError> {
     #[derive(Clone, Copy, PartialEq)]
     enum Section {
         Hosts,
@@ -311,7 +311,7 @@ fn scalar(v: &serde_json::Value) -> String {
     }
 }
 
-pub fn yaml(text: &str) -> Result<Vec<ImportedHost>, ImportError> {
+pub(super) fn yaml(text: &str) -> Result<Vec<ImportedHost>, ImportError> {
     let root: serde_json::Value = serde_saphyr::from_str(text).map_err(|e| ImportError {
         line: e.location().map(|l| l.line() as usize),
         message: e.without_snippet().to_string(),

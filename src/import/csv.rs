@@ -41,7 +41,7 @@ fn var_name(header: &str) -> String {
         .collect()
 }
 
-pub fn parse(text: &str) -> Result<Vec<ImportedHost>, ImportError> {
+pub(super) fn parse(text: &str) -> Result<Vec<ImportedHost>, ImportError> {
     let mut reader = ::csv::ReaderBuilder::new()
         .flexible(false)
         .trim(::csv::Trim::All)

@@ -5,13 +5,13 @@ mod ansible;
 mod csv;
 mod skeleton;
 
-pub use skeleton::skeleton;
+pub(crate) use skeleton::skeleton;
 
 use std::collections::BTreeMap;
 
 /// A host as an inventory describes it, before it becomes a plan entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImportedHost {
+pub(crate) struct ImportedHost {
     pub name: String,
     pub address: Option<String>,
     pub port: Option<u16>,
@@ -23,7 +23,7 @@ pub struct ImportedHost {
 /// An input problem, with the 1-based line it is on when there is one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{message}", line.map(|l| format!("line {l}: ")).unwrap_or_default())]
-pub struct ImportError {
+pub(crate) struct ImportError {
     pub line: Option<usize>,
     pub message: String,
 }
@@ -37,7 +37,7 @@ impl ImportError {
     }
 }
 
-pub fn ansible(text: &str) -> Result<Vec<ImportedHost>, ImportError> {
+pub(crate) fn ansible(text: &str) -> Result<Vec<ImportedHost>, ImportError> {
     if ansible::looks_like_yaml(text) {
         ansible::yaml(text)
     } else {
@@ -45,7 +45,7 @@ pub fn ansible(text: &str) -> Result<Vec<ImportedHost>, ImportError> {
     }
 }
 
-pub fn csv(text: &str) -> Result<Vec<ImportedHost>, ImportError> {
+pub(crate) fn csv(text: &str) -> Result<Vec<ImportedHost>, ImportError> {
     csv::parse(text)
 }
 

@@ -23,7 +23,7 @@ fn scalar(value: &str) -> String {
     }
 }
 
-pub fn skeleton(hosts: &[ImportedHost], source: &str) -> String {
+pub(crate) fn skeleton(hosts: &[ImportedHost], source: &str) -> String {
     let mut out = format!(
         "# Plan skeleton imported by comeback from {source}.\n\
          # Next: fill in `services`, then `comeback check` this file and `comeback run --dry-run` it.\n\

@@ -6,7 +6,7 @@ use crate::transport::Transport;
 use std::time::Duration;
 
 /// The largest config read: a "config" larger than this is data, not configuration.
-pub const CONFIG_LIMIT: usize = 1 << 20;
+pub(super) const CONFIG_LIMIT: usize = 1 << 20;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigFile {

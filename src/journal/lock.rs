@@ -5,14 +5,14 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};
 use std::path::Path;
 
-pub struct Lock {
+pub(crate) struct Lock {
     file: File,
     /// Set when a lock file from a process that no longer runs was taken over.
     pub took_over_from: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum LockError {
+pub(crate) enum LockError {
     #[error("another comeback run (pid {pid}) holds the lock {path}")]
     Held { pid: String, path: String },
     #[error("cannot take the lock {path}: {source}")]
@@ -27,7 +27,7 @@ fn alive(pid: u32) -> bool {
 }
 
 impl Lock {
-    pub fn acquire(state_dir: &Path) -> Result<Lock, LockError> {
+    pub(crate) fn acquire(state_dir: &Path) -> Result<Lock, LockError> {
         let path = state_dir.join("lock");
         let io = |source| LockError::Io {
             path: path.display().to_string(),

@@ -4,17 +4,17 @@
 mod lock;
 mod resume;
 
-pub use lock::{Lock, LockError};
-pub use resume::{History, OrderChanged, ResumePoint};
+pub(crate) use lock::{Lock, LockError};
+pub(crate) use resume::History;
 
-pub use crate::exec::event::{Record, VERSION, now_rfc3339};
+pub(crate) use crate::exec::event::{Record, VERSION};
 
 use crate::exec::Consumer;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub struct Journal {
+pub(crate) struct Journal {
     file: File,
     path: PathBuf,
     /// The first write error, reported once; the run goes on (the services matter more).
@@ -22,7 +22,7 @@ pub struct Journal {
 }
 
 /// A new run id: sortable by time (to the millisecond), unique across processes and within one.
-pub fn new_run_id() -> String {
+pub(crate) fn new_run_id() -> String {
     static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let now = time::OffsetDateTime::now_utc();
     let format = time::macros::format_description!(
@@ -38,7 +38,7 @@ pub fn new_run_id() -> String {
 
 impl Journal {
     /// Opens (creating or appending to) the journal of run `id` under `state_dir`.
-    pub fn open(state_dir: &Path, id: &str) -> std::io::Result<Journal> {
+    pub(crate) fn open(state_dir: &Path, id: &str) -> std::io::Result<Journal> {
         let dir = state_dir.join("runs").join(id);
         std::fs::create_dir_all(&dir)?;
         let path = dir.join("journal.jsonl");
@@ -50,14 +50,14 @@ impl Journal {
         })
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// Every record of the journal at `path`. A kill can cut short only the last line (each
     /// line is one write): that one is left out with a warning; any other line that does not
     /// parse, or was written by another version of the format, is an error.
-    pub fn read(path: &Path) -> Result<Vec<Record>, JournalError> {
+    pub(crate) fn read(path: &Path) -> Result<Vec<Record>, JournalError> {
         let at = |line: usize| format!("{}:{line}", path.display());
         let text = std::fs::read_to_string(path).map_err(|source| JournalError::Io {
             path: path.display().to_string(),
@@ -113,7 +113,7 @@ struct Versioned {
 
 /// Why a journal cannot be read back.
 #[derive(Debug, thiserror::Error)]
-pub enum JournalError {
+pub(crate) enum JournalError {
     #[error("cannot read the journal {path}: {source}")]
     Io {
         path: String,

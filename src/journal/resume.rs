@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// A run as its journal tells it.
 #[derive(Debug, Clone, Default)]
-pub struct History {
+pub(crate) struct History {
     pub run_id: String,
     pub plan: PathBuf,
     pub mode: crate::exec::Mode,
@@ -32,21 +32,21 @@ pub struct History {
     journal.join(", "),
     plan.join(", ")
 )]
-pub struct OrderChanged {
+pub(crate) struct OrderChanged {
     pub journal: Vec<String>,
     pub plan: Vec<String>,
 }
 
 /// Where a resumed run starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResumePoint {
+pub(crate) struct ResumePoint {
     /// Step ids still to run, in order.
     pub remaining: Vec<String>,
     pub first: Resumed,
 }
 
 impl History {
-    pub fn from_records(records: &[Record]) -> Option<History> {
+    pub(crate) fn from_records(records: &[Record]) -> Option<History> {
         let mut h = None::<History>;
         for record in records {
             match &record.event {
@@ -104,12 +104,14 @@ impl History {
         h
     }
 
-    pub fn read(journal: &Path) -> Result<Option<History>, super::JournalError> {
+    pub(crate) fn read(journal: &Path) -> Result<Option<History>, super::JournalError> {
         Ok(History::from_records(&Journal::read(journal)?))
     }
 
     /// The journal of the newest real (not dry) run under `state_dir`, if any.
-    pub fn latest(state_dir: &Path) -> Result<Option<(PathBuf, History)>, super::JournalError> {
+    pub(crate) fn latest(
+        state_dir: &Path,
+    ) -> Result<Option<(PathBuf, History)>, super::JournalError> {
         let runs = state_dir.join("runs");
         let mut ids: Vec<String> = match std::fs::read_dir(&runs) {
             Ok(entries) => entries
@@ -136,7 +138,7 @@ impl History {
     }
 
     /// The selection the run started with, to compute its order again.
-    pub fn selection(&self) -> crate::plan::Selection {
+    pub(crate) fn selection(&self) -> crate::plan::Selection {
         crate::plan::Selection {
             only: self.only.clone(),
             limit: self.limit.clone(),
@@ -147,7 +149,7 @@ impl History {
 
     /// The steps of `plan` (the run's selection, computed again) still to run: those `point`
     /// names, in its order. A plan whose order of the remaining steps changed is refused.
-    pub fn remaining_steps(
+    pub(crate) fn remaining_steps(
         &self,
         model: &crate::plan::Model,
         plan: crate::plan::Plan,
@@ -169,7 +171,7 @@ impl History {
     }
 
     /// `None` when the run completed: nothing is left to do.
-    pub fn resume_point(&self) -> Option<ResumePoint> {
+    pub(crate) fn resume_point(&self) -> Option<ResumePoint> {
         if self.outcome == Some(Outcome::Completed) {
             return None;
         }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 /// Follows the run and says, for the events worth a message, what to post.
 #[derive(Default)]
-pub struct Messages {
+pub(crate) struct Messages {
     plan: String,
     run_id: String,
     steps: Vec<(usize, String)>,
@@ -28,7 +28,7 @@ struct Failure {
 
 impl Messages {
     /// `plan`: the name people know the platform by (the plan file's name).
-    pub fn new(plan: &str) -> Messages {
+    pub(crate) fn new(plan: &str) -> Messages {
         Messages {
             plan: plan.to_string(),
             ..Messages::default()
@@ -81,7 +81,7 @@ impl Messages {
     }
 
     /// The message this event calls for, if any: which kind, and its JSON body.
-    pub fn on(&mut self, record: &Record) -> Option<(NotifyEvent, Value)> {
+    pub(crate) fn on(&mut self, record: &Record) -> Option<(NotifyEvent, Value)> {
         self.clock.on(record);
         let event = &record.event;
         match event {

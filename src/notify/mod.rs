@@ -5,12 +5,12 @@
 mod message;
 mod send;
 
-pub use message::Messages;
-pub use send::{Deliveries, Feed, channel};
+pub(crate) use message::Messages;
+pub(crate) use send::channel;
 
 /// A webhook URL as it may be shown: scheme, host and port; the path and query, where chat
 /// services put their tokens, and any user info are masked.
-pub fn masked_url(url: &str) -> String {
+pub(crate) fn masked_url(url: &str) -> String {
     let Ok(parsed) = reqwest::Url::parse(url) else {
         return crate::redact::MASK.to_string();
     };

@@ -10,19 +10,19 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 /// The consumer side: builds messages from events, in event order.
-pub struct Feed {
+pub(crate) struct Feed {
     messages: Messages,
     queue: Option<mpsc::UnboundedSender<(NotifyEvent, Value)>>,
 }
 
 /// The sending side, run alongside the walk.
-pub struct Deliveries {
+pub(crate) struct Deliveries {
     hooks: Vec<Notify>,
     queue: mpsc::UnboundedReceiver<(NotifyEvent, Value)>,
 }
 
 /// A feed for the event stream and the deliveries that post what it queues.
-pub fn channel(hooks: Vec<Notify>, plan: &str) -> (Feed, Deliveries) {
+pub(crate) fn channel(hooks: Vec<Notify>, plan: &str) -> (Feed, Deliveries) {
     let (tx, rx) = mpsc::unbounded_channel();
     (
         Feed {
@@ -50,7 +50,7 @@ impl Consumer for Feed {
 
 impl Deliveries {
     /// Posts until the run finished and every post ended (each within its timeout).
-    pub async fn run(mut self, events: std::sync::Arc<Events>) {
+    pub(crate) async fn run(mut self, events: std::sync::Arc<Events>) {
         if self.hooks.is_empty() {
             return;
         }

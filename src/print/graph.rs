@@ -13,7 +13,7 @@ fn hosts_of(model: &Model, service: usize) -> String {
         .join(", ")
 }
 
-pub fn dot(model: &Model) -> String {
+pub(crate) fn dot(model: &Model) -> String {
     let mut out = String::from("digraph comeback {\n  rankdir=LR;\n  node [shape=box];\n");
     for (s, service) in model.services.iter().enumerate() {
         let _ = writeln!(
@@ -37,7 +37,7 @@ pub fn dot(model: &Model) -> String {
     out
 }
 
-pub fn mermaid(model: &Model) -> String {
+pub(crate) fn mermaid(model: &Model) -> String {
     // Mermaid reserves words like `end`, so nodes get neutral ids and the names go in labels.
     let mut out = String::from("flowchart LR\n");
     for (s, service) in model.services.iter().enumerate() {

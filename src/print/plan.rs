@@ -5,7 +5,7 @@ use crate::plan::{Model, Plan};
 use serde_json::{Value, json};
 use std::fmt::Write;
 
-pub fn text(model: &Model, plan: &Plan) -> String {
+pub(crate) fn text(model: &Model, plan: &Plan) -> String {
     let mut out = String::new();
     let hosts: std::collections::BTreeSet<usize> = plan.steps.iter().map(|s| s.host).collect();
     let services: std::collections::BTreeSet<usize> =
@@ -55,7 +55,7 @@ pub fn text(model: &Model, plan: &Plan) -> String {
     out
 }
 
-pub fn json(model: &Model, plan: &Plan) -> Value {
+pub(crate) fn json(model: &Model, plan: &Plan) -> Value {
     let steps: Vec<Value> = plan
         .steps
         .iter()

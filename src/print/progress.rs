@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-pub struct Progress {
+pub(crate) struct Progress {
     bar: Option<ProgressBar>,
     total: usize,
     steps: Vec<(usize, String)>,
@@ -26,7 +26,7 @@ fn ms(ms: u64) -> String {
 
 impl Progress {
     /// A bar when stderr is a terminal, plain lines when it is not.
-    pub fn new() -> Progress {
+    pub(crate) fn new() -> Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             bar.set_style(
@@ -549,7 +549,7 @@ impl Consumer for Progress {
 }
 
 /// `--log-format json`: one JSON object per event on stderr, for log pipelines.
-pub struct JsonLines;
+pub(crate) struct JsonLines;
 
 impl Consumer for JsonLines {
     fn on(&mut self, record: &Record) {

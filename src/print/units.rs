@@ -4,7 +4,7 @@ use crate::exec::Event;
 use crate::plan::model::Action;
 
 /// The step index (if any) and the text of a unit event; `None` for any other event.
-pub fn line(event: &Event) -> Option<(Option<usize>, String)> {
+pub(crate) fn line(event: &Event) -> Option<(Option<usize>, String)> {
     Some(match event {
         Event::ManagerDetected {
             host,

@@ -8,7 +8,7 @@ use super::tokens::byte_table;
 static KEY_BYTE: [bool; 256] = byte_table(b"_.-", true, false);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyKind {
+pub(super) enum KeyKind {
     /// Its value names hosts, even bare single words.
     Hosts,
     /// Its value names no other host: this host's own name, a bind address, a version
@@ -19,7 +19,7 @@ pub enum KeyKind {
 
 /// Runs on nearly every line: one pass lowers the key into a stack buffer and finds its last
 /// segment, then byte matches (a few length and word comparisons) classify it.
-pub fn classify(key: &str) -> KeyKind {
+pub(super) fn classify(key: &str) -> KeyKind {
     let mut buf = [0u8; 64];
     let Some(lower) = buf.get_mut(..key.len()) else {
         return KeyKind::Other;
@@ -131,7 +131,7 @@ fn names_no_hosts(key: &[u8]) -> bool {
 
 /// A line split at its key: `value_start` is the byte offset of the value in the line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KeyValue<'a> {
+pub(super) struct KeyValue<'a> {
     pub key: &'a str,
     pub value: &'a str,
     pub value_start: usize,
@@ -143,7 +143,7 @@ pub struct KeyValue<'a> {
 
 /// `key = value`, `key: value`, `"key": value`, `- key: value` or `key value`. Hand-written:
 /// it runs on every line, where a regex with captures costs more than the rest of the scan.
-pub fn key_value(line: &str) -> Option<KeyValue<'_>> {
+pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
     let b = line.as_bytes();
     let skip_space = |mut i: usize| {
         while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
@@ -194,7 +194,7 @@ pub fn key_value(line: &str) -> Option<KeyValue<'_>> {
     })
 }
 
-pub fn list_item(line: &str) -> Option<(usize, usize)> {
+pub(super) fn list_item(line: &str) -> Option<(usize, usize)> {
     let indent = line.len() - line.trim_start().len();
     let rest = line[indent..].strip_prefix('-')?;
     let value = rest.trim_start();
@@ -202,7 +202,7 @@ pub fn list_item(line: &str) -> Option<(usize, usize)> {
 }
 
 /// A line with nothing to read: blank, or a comment in one of the usual syntaxes.
-pub fn is_blank_or_comment(line: &str) -> bool {
+pub(super) fn is_blank_or_comment(line: &str) -> bool {
     let b = line.as_bytes();
     let Some(first) = b.iter().position(|c| !c.is_ascii_whitespace()) else {
         return true;

@@ -154,7 +154,7 @@ static HOST_BYTES: [HostByte; 256] = {
 };
 
 /// A syntactically valid DNS name with at least one letter (all digits is a number, or an IP).
-pub fn is_hostname(name: &str) -> bool {
+pub(super) fn is_hostname(name: &str) -> bool {
     let name = name.strip_suffix('.').unwrap_or(name);
     let b = name.as_bytes();
     if b.is_empty() || b.len() > 253 {
@@ -183,7 +183,7 @@ pub fn is_hostname(name: &str) -> bool {
 }
 
 /// A dotted lower-case name ending in a known top-level domain: a host even without context.
-pub fn is_fqdn(name: &str) -> bool {
+pub(super) fn is_fqdn(name: &str) -> bool {
     let name = name.strip_suffix('.').unwrap_or(name);
     let (Some((first, _)), Some((_, last))) = (name.split_once('.'), name.rsplit_once('.')) else {
         return false;
@@ -197,7 +197,7 @@ pub fn is_fqdn(name: &str) -> bool {
 }
 
 /// A byte class as a table: the hot loops test one byte at a time.
-pub const fn byte_table(extra: &[u8], alphanumeric: bool, whitespace: bool) -> [bool; 256] {
+pub(super) const fn byte_table(extra: &[u8], alphanumeric: bool, whitespace: bool) -> [bool; 256] {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 256 {
@@ -214,7 +214,7 @@ pub const fn byte_table(extra: &[u8], alphanumeric: bool, whitespace: bool) -> [
     table
 }
 
-pub fn parse_ip(text: &str) -> Option<IpAddr> {
+pub(super) fn parse_ip(text: &str) -> Option<IpAddr> {
     let inner = text.strip_prefix('[').unwrap_or(text);
     let inner = inner.strip_suffix(']').unwrap_or(inner);
     // Host names are the common case: neither an IPv4 (digit first) nor an IPv6 (a colon).
@@ -234,7 +234,7 @@ pub fn parse_ip(text: &str) -> Option<IpAddr> {
 
 /// An address that names no host to reach: a wildcard bind (`0.0.0.0`, `::`), the broadcast
 /// address, or a netmask (`255.255.255.0`).
-pub fn names_no_host(ip: IpAddr) -> bool {
+pub(super) fn names_no_host(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
             let bits = u32::from(v4);
@@ -246,12 +246,12 @@ pub fn names_no_host(ip: IpAddr) -> bool {
     }
 }
 
-pub fn port(text: &str) -> Option<u16> {
+pub(super) fn port(text: &str) -> Option<u16> {
     text.parse::<u16>().ok().filter(|p| *p > 0)
 }
 
 /// The port a URL scheme implies when the URL gives none.
-pub fn default_port(scheme: &str) -> Option<u16> {
+pub(super) fn default_port(scheme: &str) -> Option<u16> {
     Some(match scheme.to_ascii_lowercase().as_str() {
         "http" | "ws" => 80,
         "https" | "wss" => 443,

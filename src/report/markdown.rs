@@ -72,7 +72,7 @@ fn history(out: &mut String, r: &Report) {
     }
 }
 
-pub fn render(r: &Report) -> String {
+pub(super) fn render(r: &Report) -> String {
     let mut out = String::new();
     let title = match r.mode {
         Mode::Audit => "Takeover audit",

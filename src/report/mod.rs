@@ -11,10 +11,10 @@ use crate::plan::Model;
 use serde::Serialize;
 use std::path::PathBuf;
 
-pub use crate::exec::Mode;
+pub(crate) use crate::exec::Mode;
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     pub mode: Mode,
     pub run_id: String,
     pub plan: String,
@@ -39,7 +39,7 @@ pub struct Report {
 
 /// One invocation of `run` or `resume` on this run.
 #[derive(Debug, Clone, Serialize)]
-pub struct Session {
+pub(crate) struct Session {
     pub resumed: bool,
     pub started_at: String,
     pub finished_at: Option<String>,
@@ -50,14 +50,14 @@ pub struct Session {
 
 /// An earlier attempt at a step, before the one its result shows: a halt, or comeback stopping.
 #[derive(Debug, Clone, Serialize)]
-pub struct Attempt {
+pub(crate) struct Attempt {
     pub started_at: Option<String>,
     pub restarted_at: Option<String>,
     pub result: Option<StepResult>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub hosts: usize,
     pub services: usize,
     pub steps: usize,
@@ -70,13 +70,13 @@ pub struct Summary {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Risk {
+pub(crate) struct Risk {
     pub component: String,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ServiceReport {
+pub(crate) struct ServiceReport {
     pub name: String,
     pub hosts: Vec<String>,
     pub depends_on: Vec<String>,
@@ -88,7 +88,7 @@ pub struct ServiceReport {
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct StepReport {
+pub(crate) struct StepReport {
     pub index: usize,
     pub step: String,
     pub service: String,
@@ -124,7 +124,7 @@ pub struct StepReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct HookReport {
+pub(crate) struct HookReport {
     pub when: crate::exec::HookWhen,
     pub host: String,
     pub command: String,
@@ -137,7 +137,7 @@ pub struct HookReport {
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "snake_case", tag = "result")]
-pub enum StepResult {
+pub(crate) enum StepResult {
     Passed {
         elapsed_ms: u64,
     },
@@ -151,7 +151,7 @@ pub enum StepResult {
 
 impl Report {
     /// An empty report of `model`; its mode and run come from the run's first event.
-    pub fn new(model: &Model) -> Report {
+    pub(crate) fn new(model: &Model) -> Report {
         let services = model
             .services
             .iter()
@@ -517,25 +517,25 @@ impl Report {
             .count();
     }
 
-    pub fn markdown(&self) -> String {
+    pub(crate) fn markdown(&self) -> String {
         markdown::render(self)
     }
 }
 
 /// Writes report.md and report.json into a run's folder when the run finishes.
-pub struct ReportWriter {
+pub(crate) struct ReportWriter {
     report: Report,
     dir: PathBuf,
 }
 
 impl ReportWriter {
-    pub fn new(report: Report, dir: PathBuf) -> Self {
+    pub(crate) fn new(report: Report, dir: PathBuf) -> Self {
         ReportWriter { report, dir }
     }
 
     /// Replays a resumed run's earlier records, with their own times, so its report covers
     /// the whole run: every start, halt and resume.
-    pub fn replay<'a>(&mut self, records: impl IntoIterator<Item = &'a Record>) {
+    pub(crate) fn replay<'a>(&mut self, records: impl IntoIterator<Item = &'a Record>) {
         for record in records {
             self.report.record(record);
         }

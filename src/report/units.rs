@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::fmt::Write;
 
 #[derive(Debug, Clone, Serialize)]
-pub struct HostManager {
+pub(crate) struct HostManager {
     pub host: String,
     pub manager: Option<Manager>,
     pub error: Option<String>,
@@ -18,7 +18,7 @@ pub struct HostManager {
 
 /// The process before and after a step's restart command.
 #[derive(Debug, Clone, Serialize)]
-pub struct RestartProof {
+pub(crate) struct RestartProof {
     pub action: Action,
     pub command: String,
     pub before: Option<Seen>,
@@ -72,7 +72,7 @@ pub(super) fn record(report: &mut Report, event: &Event) -> bool {
 }
 
 /// `pid 812 (started 2026-11-28 02:10:00 UTC)`.
-pub fn process(seen: Option<&Seen>) -> String {
+pub(super) fn process(seen: Option<&Seen>) -> String {
     match seen {
         Some(s) => format!("pid {} (started {})", s.pid, utc(s.started)),
         None => "no process".into(),

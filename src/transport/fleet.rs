@@ -16,7 +16,7 @@ enum Link {
     Down(TransportError),
 }
 
-pub struct Fleet {
+pub(crate) struct Fleet {
     names: Vec<String>,
     links: Vec<Option<Link>>,
     sudo: bool,
@@ -30,16 +30,16 @@ pub struct Fleet {
 }
 
 /// What a sweep of a host found and killed, or why it could not look.
-pub type Swept = (HostId, Result<Vec<LiveCommand>, TransportError>);
+pub(super) type Swept = (HostId, Result<Vec<LiveCommand>, TransportError>);
 
 /// A host that could not be connected, and why.
-pub type ConnectFailure = (HostId, TransportError);
+pub(super) type ConnectFailure = (HostId, TransportError);
 
 impl Fleet {
     /// Opens one master per SSH host in `hosts`, at most `connect_concurrency` at a time.
     /// `on_connect` hears of each host as it answers or fails; the hosts that failed come back
     /// with the fleet, where commands to them fail with the same error.
-    pub async fn connect(
+    pub(crate) async fn connect(
         model: &Model,
         hosts: &[HostId],
         mut on_connect: impl FnMut(HostId, Result<(), &TransportError>),
@@ -113,7 +113,7 @@ impl Fleet {
     }
 
     /// Marks every command from now on as one of run `run_id`, on its host.
-    pub fn mark(&mut self, run_id: &str) {
+    pub(crate) fn mark(&mut self, run_id: &str) {
         self.run = Some(run_id.to_string());
     }
 
@@ -129,7 +129,7 @@ impl Fleet {
     }
 
     /// The live commands of run `run_id` on `host` (an interrupted run's, for `resume`).
-    pub async fn live_commands(
+    pub(crate) async fn live_commands(
         &self,
         host: HostId,
         run_id: &str,
@@ -141,7 +141,7 @@ impl Fleet {
     /// Kills every command of this run still alive on every host it connected, through a fresh
     /// connection where the master is gone, and removes the run's folder there. Returns the
     /// hosts where it killed something or could not look.
-    pub async fn sweep(&self) -> Vec<Swept> {
+    pub(crate) async fn sweep(&self) -> Vec<Swept> {
         let Some(run) = self.run.as_deref() else {
             return Vec::new();
         };
@@ -203,7 +203,7 @@ impl Fleet {
     }
 
     /// Closes every master; the control directory goes with the last of them.
-    pub async fn close(mut self) {
+    pub(crate) async fn close(mut self) {
         let closing = self
             .links
             .drain(..)
@@ -217,7 +217,7 @@ impl Fleet {
     }
 
     /// Keeps idle masters from reaching their idle exit during a long run.
-    pub async fn keep_alive(&self) {
+    pub(crate) async fn keep_alive(&self) {
         let pings = self
             .links
             .iter()

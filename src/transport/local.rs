@@ -5,7 +5,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 /// Runs `argv` (see [`super::mark::command_argv`]); gives up after `backstop`.
-pub async fn run(
+pub(super) async fn run(
     host: &str,
     argv: &[String],
     backstop: Duration,

@@ -39,7 +39,7 @@ macro_rules! ours {
 
 /// Lists the live commands of run `$1`: `LIVE <pgid> <age s> <command, one line>`; forgets the
 /// pid files of those that are gone (or whose pid now names another process).
-pub const FIND: &str = concat!(
+pub(crate) const FIND: &str = concat!(
     ours!(),
     r#"d="${HOME:-/tmp}/.comeback/runs/$1"
 now=$(date +%s)
@@ -59,7 +59,7 @@ exit 0"#
 
 /// Kills every live command of run `$1` (TERM to its process group, KILL `$2` seconds later),
 /// says `KILLED <pgid> <age s> <command>` for each, and removes the run's folder on the host.
-pub const SWEEP: &str = concat!(
+pub(crate) const SWEEP: &str = concat!(
     ours!(),
     r#"d="${HOME:-/tmp}/.comeback/runs/$1"
 [ -d "$d" ] || exit 0
@@ -92,7 +92,7 @@ exit 0"#
 /// `command` as the argv that runs it under a deadline the host enforces, through `sudo -n`
 /// when asked, marked with `run` when given. The command is one word: nothing in it reaches a
 /// shell unquoted.
-pub fn command_argv(
+pub(crate) fn command_argv(
     command: &str,
     deadline: Duration,
     sudo: bool,
@@ -128,7 +128,7 @@ pub fn command_argv(
 }
 
 /// `script` with its positional arguments, as an argv (through `sudo -n` when asked).
-pub fn script_argv(script: &str, args: &[&str], sudo: bool) -> Vec<String> {
+pub(crate) fn script_argv(script: &str, args: &[&str], sudo: bool) -> Vec<String> {
     let mut argv = Vec::with_capacity(6 + args.len());
     if sudo {
         argv.extend(["sudo", "-n"].map(String::from));
@@ -140,14 +140,14 @@ pub fn script_argv(script: &str, args: &[&str], sudo: bool) -> Vec<String> {
 
 /// A command of the run still alive on its host.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LiveCommand {
+pub(crate) struct LiveCommand {
     pub pgid: u32,
     pub age_s: u64,
     pub command: String,
 }
 
 /// The `LIVE`/`KILLED` lines of [`FIND`] and [`SWEEP`]; anything else is ignored.
-pub fn parse_live(stdout: &str, tag: &str) -> Vec<LiveCommand> {
+pub(crate) fn parse_live(stdout: &str, tag: &str) -> Vec<LiveCommand> {
     stdout
         .lines()
         .filter_map(|line| {

@@ -4,11 +4,11 @@
 
 mod fleet;
 mod local;
-pub mod mark;
+pub(crate) mod mark;
 mod ssh;
 
-pub use fleet::Fleet;
-pub use mark::LiveCommand;
+pub(crate) use fleet::Fleet;
+pub(crate) use mark::LiveCommand;
 
 use crate::plan::model::HostId;
 use std::future::Future;
@@ -66,18 +66,12 @@ pub trait Transport: Send + Sync {
 
 /// Extra time the controller waits beyond a command's deadline before it gives up on the host:
 /// `timeout` sends TERM at the deadline and KILL this much later.
-pub const KILL_GRACE: Duration = Duration::from_secs(5);
+pub(crate) const KILL_GRACE: Duration = Duration::from_secs(5);
 
 /// How long the controller waits for a command before giving up on the host: the deadline,
 /// the host's TERM-to-KILL grace, and as much again for the answer to travel back.
 fn backstop(deadline: Duration) -> Duration {
     deadline + KILL_GRACE * 2
-}
-
-/// `command` under a deadline the host enforces, unmarked (outside a run); see
-/// [`mark::command_argv`].
-pub fn deadline_argv(command: &str, deadline: Duration, sudo: bool) -> Vec<String> {
-    mark::command_argv(command, deadline, sudo, None)
 }
 
 /// `timeout` exits 124 when the deadline killed the command (137 after KILL).
@@ -88,7 +82,7 @@ fn timed_out(code: Option<i32>) -> bool {
 const OUTPUT_LIMIT: usize = 4096;
 
 /// The last `OUTPUT_LIMIT` bytes of a stream, on a character boundary.
-pub fn bounded(bytes: &[u8]) -> String {
+pub(crate) fn bounded(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     if text.len() <= OUTPUT_LIMIT {
         return text.into_owned();
@@ -116,10 +110,11 @@ mod tests {
 
     #[test]
     fn the_command_is_one_word_after_sh_c() {
-        let argv = deadline_argv(
+        let argv = mark::command_argv(
             "echo $(id) ; rm -rf /tmp/x",
             Duration::from_millis(1500),
             true,
+            None,
         );
         assert_eq!(
             argv,

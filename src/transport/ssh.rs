@@ -9,9 +9,9 @@ use std::path::Path;
 use std::time::Duration;
 
 /// A master left behind by a killed comeback exits after this much idleness.
-pub const MASTER_IDLE_EXIT: usize = 60;
+pub(super) const MASTER_IDLE_EXIT: usize = 60;
 
-pub async fn connect(
+pub(super) async fn connect(
     host: &Host,
     settings: &SshSettings,
     control_dir: &Path,
@@ -109,7 +109,7 @@ fn classify(host: &Host, settings: &SshSettings, e: &openssh::Error) -> Transpor
 }
 
 /// Runs `argv` (see [`super::mark::command_argv`]); gives up after `backstop`.
-pub async fn run(
+pub(super) async fn run(
     session: &Session,
     host: &str,
     argv: &[String],

@@ -430,6 +430,17 @@ echo "$(date +%s.%N) end $1" >> "$d/restarts.log"
     std::fs::write(dir.join("bin/comeback-path"), comeback_bin()).expect("path");
 }
 
+/// Whether `pid` is still a demo service of the host in `dir`: a pid file outlives its process
+/// (a test killed it), and its number may since be another process's, which must never be
+/// killed (it killed the shells of whoever ran tests beside this one).
+fn still_this_hosts_service(pid: &str, dir: &Path) -> bool {
+    let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+        return false;
+    };
+    let cmdline = String::from_utf8_lossy(&cmdline);
+    cmdline.contains("demo-service") && cmdline.contains(&*dir.to_string_lossy())
+}
+
 impl Drop for Lab {
     fn drop(&mut self) {
         // Masters left by a run the test killed on purpose would otherwise idle out in 60 s.
@@ -458,6 +469,7 @@ impl Drop for Lab {
                 for e in entries.flatten() {
                     if e.path().extension().is_some_and(|x| x == "pid")
                         && let Ok(pid) = std::fs::read_to_string(e.path())
+                        && still_this_hosts_service(pid.trim(), &self.hosts[i].dir)
                     {
                         let _ = Command::new("kill").arg("-9").arg(pid.trim()).output();
                     }
