@@ -1,11 +1,12 @@
 //! The scanner proper: each line goes through the forms below, most specific first; a span of
 //! the line that one form claimed is not read again by the next.
 
-use super::Reference;
 use super::context::{self, KeyKind};
+use super::siblings::Siblings;
 use super::tokens::{
     byte_table, default_port, is_fqdn, is_hostname, names_no_host, parse_ip, port,
 };
+use super::{Kind, Reference, Strength};
 use crate::redact;
 use regex::Regex;
 use rustc_hash::FxHashSet;
@@ -35,13 +36,25 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     let upstreams = nginx_upstreams(text);
     let mut found = Vec::new();
     let mut list_under: Option<usize> = None;
+    let mut siblings = Siblings::default();
+    // The indent of the last key that names no hosts: lines indented deeper continue its value
+    // (LDIF and schema definitions folded over lines, YAML lists, Postfix continuations).
+    let mut no_hosts_above: Option<usize> = None;
     // Reused from line to line: most lines claim something, and an allocation per line shows.
     let mut claimed: Vec<bool> = Vec::new();
     for (n, line) in lines(text).enumerate() {
         if context::is_blank_or_comment(line) {
             continue;
         }
+        if let Some(indent) = no_hosts_above {
+            let line_indent = line.len() - line.trim_ascii_start().len();
+            if line_indent > indent {
+                continue;
+            }
+            no_hosts_above = None;
+        }
         claimed.clear();
+        let features = Features::of(line);
         let mut l = Line {
             text: line,
             number: n + 1,
@@ -51,8 +64,12 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             found: &mut found,
             options,
             upstreams: &upstreams,
+            listen: false,
         };
-        let features = Features::of(line);
+        if features.brace || is_section_header(line) {
+            siblings.next_section();
+        }
+        l.templates(&features);
         l.user_patterns();
         if let Some(indent) = list_under {
             match context::list_item(line) {
@@ -66,21 +83,41 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             }
         }
         let kv = context::key_value(line);
-        let kind = kv.map_or(KeyKind::Other, |kv| context::classify(kv.key));
-        if kind == KeyKind::NoHosts {
-            continue;
+        let mut kind = kv.map_or(KeyKind::Other, |kv| context::classify(kv.key));
+        if let Some(kv) = kv {
+            // OpenSSH's `HostName db.example.com` names the host to reach; `hostname = web-01`
+            // (and Zabbix's `Hostname=`) is this host's own name.
+            if kv.directive && kv.key.eq_ignore_ascii_case("hostname") {
+                kind = KeyKind::Hosts;
+            }
+            siblings.key(kv);
+        }
+        match (kind, kv) {
+            (KeyKind::NoHosts, Some(kv)) => {
+                no_hosts_above = Some(kv.indent);
+                continue;
+            }
+            (KeyKind::Listen, Some(kv)) => {
+                l.listen = true;
+                l.value_tokens(kv.value_start, false);
+                continue;
+            }
+            _ => {}
         }
         l.urls(&features);
         l.bracketed(&features);
         l.rsyslog(&features);
         l.conninfo(&features);
         l.redis();
+        l.remote_paths(&features);
+        l.shares(&features);
         if let (KeyKind::Hosts, Some(kv)) = (kind, kv) {
             if kv.value.trim().is_empty() && !kv.directive {
                 list_under = Some(kv.indent + 1);
             } else if !kv.value.trim_end().ends_with('{') {
-                let first_only = kv.directive && matches!(kv.key, "server" | "pool" | "peer");
-                l.value_tokens(kv.value_start, first_only);
+                let first = l.found.len();
+                l.value_tokens(kv.value_start, kv.directive && names_one_server(kv.key));
+                siblings.hosts(kv, first, l.found.len());
             }
         }
         if features.double_colon || features.colons >= 7 {
@@ -90,6 +127,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.words(&features);
         }
     }
+    siblings.give_ports(&mut found);
     if !options.ignore.is_empty() {
         found.retain(|r: &Reference| {
             !options
@@ -99,6 +137,22 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         });
     }
     found
+}
+
+/// `[section]` alone on its line: what follows is another block.
+fn is_section_header(line: &str) -> bool {
+    let t = line.trim_ascii();
+    t.starts_with('[') && t.ends_with(']')
+}
+
+/// Directives whose value is one server and its options: HAProxy's `server NAME ADDR check`,
+/// nginx's `server ADDR weight=5`, chrony's `server ntp1 iburst`, OpenVPN's `remote HOST PORT`,
+/// squid's `cache_peer HOST parent 3128 3130`.
+fn names_one_server(key: &str) -> bool {
+    let b = key.as_bytes();
+    ["server", "pool", "peer", "remote"].iter().any(|name| {
+        b.len() >= name.len() && b[b.len() - name.len()..].eq_ignore_ascii_case(name.as_bytes())
+    })
 }
 
 /// `str::lines` with a SIMD newline search: config lines are short, and the per-line cost shows.
@@ -134,7 +188,7 @@ fn nginx_upstreams(text: &str) -> FxHashSet<&str> {
 
 /// What one pass over a line's bytes tells about which forms can occur in it at all: most
 /// lines rule out most forms, and running a form costs more than this whole pass.
-struct Features {
+pub(super) struct Features {
     /// A `.` before a digit: `10.0`.
     dot_digit: bool,
     /// A `.` before a letter: `db.example`.
@@ -145,10 +199,16 @@ struct Features {
     double_colon: bool,
     colons: usize,
     /// `:/`, as in `scheme://`.
-    scheme: bool,
-    at: bool,
+    pub(super) scheme: bool,
+    pub(super) at: bool,
     bracket: bool,
     equals: bool,
+    /// `{` or `}`: a block opens or closes.
+    brace: bool,
+    /// `${`, `%{`, `{{` or `$(`: a template or a command substitution.
+    pub(super) template: bool,
+    /// `//` or a backslash pair: an SMB share, or a URL.
+    pub(super) slashes: bool,
 }
 
 impl Features {
@@ -177,6 +237,9 @@ impl Features {
             at: has(AT),
             bracket: has(BRACKET),
             equals: has(EQUALS),
+            brace: has(BRACE),
+            template: has(TEMPLATE),
+            slashes: has(SLASHES),
         }
     }
 }
@@ -190,8 +253,11 @@ const COLON_ANY: u16 = 1 << 5;
 const AT: u16 = 1 << 6;
 const BRACKET: u16 = 1 << 7;
 const EQUALS: u16 = 1 << 8;
+const BRACE: u16 = 1 << 9;
+const TEMPLATE: u16 = 1 << 10;
+const SLASHES: u16 = 1 << 11;
 /// Features of a byte alone, whatever follows it.
-const ALONE: u16 = COLON_ANY | AT | BRACKET | EQUALS;
+const ALONE: u16 = COLON_ANY | AT | BRACKET | EQUALS | BRACE;
 
 /// Per byte, the features it starts.
 static LEAD: [u16; 256] = {
@@ -201,6 +267,12 @@ static LEAD: [u16; 256] = {
     table[b'@' as usize] = AT;
     table[b'[' as usize] = BRACKET;
     table[b'=' as usize] = EQUALS;
+    table[b'{' as usize] = BRACE | TEMPLATE;
+    table[b'}' as usize] = BRACE;
+    table[b'$' as usize] = TEMPLATE;
+    table[b'%' as usize] = TEMPLATE;
+    table[b'/' as usize] = SLASHES;
+    table[b'\\' as usize] = SLASHES;
     table
 };
 
@@ -218,7 +290,10 @@ static FOLLOW: [u16; 256] = {
         c += 1;
     }
     table[b':' as usize] |= DOUBLE_COLON;
-    table[b'/' as usize] |= COLON_SLASH;
+    table[b'/' as usize] |= COLON_SLASH | SLASHES;
+    table[b'\\' as usize] |= SLASHES;
+    table[b'{' as usize] |= TEMPLATE;
+    table[b'(' as usize] |= TEMPLATE;
     table
 };
 
@@ -254,8 +329,8 @@ const LINE_REFERENCE_LIMIT: usize = 256;
 /// enormous line cannot make the scan quadratic.
 const TEXT_LIMIT: usize = 256;
 
-struct Line<'a> {
-    text: &'a str,
+pub(super) struct Line<'a> {
+    pub(super) text: &'a str,
     number: usize,
     /// Per byte of the line, whether a form already claimed it; empty until the first claim.
     claimed: &'a mut Vec<bool>,
@@ -263,17 +338,19 @@ struct Line<'a> {
     first_found: usize,
     /// Character count before each byte, for columns on non-ASCII lines; built on first use.
     chars: Option<Vec<u32>>,
-    found: &'a mut Vec<Reference>,
+    pub(super) found: &'a mut Vec<Reference>,
     options: &'a ScanOptions,
     upstreams: &'a FxHashSet<&'a str>,
+    /// The line's value is where the service listens: only its addresses count, as `listen`.
+    listen: bool,
 }
 
 impl Line<'_> {
-    fn free(&self, start: usize, end: usize) -> bool {
+    pub(super) fn free(&self, start: usize, end: usize) -> bool {
         self.claimed.is_empty() || !self.claimed[start..end].contains(&true)
     }
 
-    fn claim(&mut self, start: usize, end: usize) {
+    pub(super) fn claim(&mut self, start: usize, end: usize) {
         if self.claimed.is_empty() {
             self.claimed.resize(self.text.len(), false);
         }
@@ -320,15 +397,28 @@ impl Line<'_> {
     }
 
     /// Records `host` (and `port`) found at `start..end` of the line, unless it names no host.
-    fn add(&mut self, host: &str, port: Option<u16>, start: usize, end: usize) {
+    pub(super) fn add(&mut self, host: &str, port: Option<u16>, start: usize, end: usize) {
+        self.add_as(host, port, start, end, Strength::Strong);
+    }
+
+    /// Like `add`, with the strength of the evidence. On a listen line only addresses count,
+    /// and never a wildcard or loopback one: those are every host's own.
+    fn add_as(
+        &mut self,
+        host: &str,
+        port: Option<u16>,
+        start: usize,
+        end: usize,
+        strength: Strength,
+    ) {
         let host = host.trim_end_matches('.');
         let host = host
             .strip_prefix('[')
             .and_then(|h| h.strip_suffix(']'))
             .unwrap_or(host);
         let names_a_host = match parse_ip(host) {
-            Some(ip) => !names_no_host(ip),
-            None => is_hostname(host) && !self.upstreams.contains(host),
+            Some(ip) => !names_no_host(ip) && !(self.listen && ip.is_loopback()),
+            None => !self.listen && is_hostname(host) && !self.upstreams.contains(host),
         };
         if !names_a_host {
             return;
@@ -350,6 +440,12 @@ impl Line<'_> {
                 line: self.number,
                 column,
                 text: redact::secrets(&self.text[start..end]).into_owned(),
+                kind: if self.listen {
+                    Kind::Listen
+                } else {
+                    Kind::Connect
+                },
+                strength,
             });
         }
     }
@@ -440,8 +536,10 @@ impl Line<'_> {
         }
         let text = self.text;
         let b = text.as_bytes();
+        // An action follows a selector: `@` first on its line is PAM's `@include common-auth`.
+        let first = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(0);
         for at in memchr::memchr_iter(b'@', b) {
-            if at > 0 && !b[at - 1].is_ascii_whitespace() {
+            if at == first || (at > 0 && !b[at - 1].is_ascii_whitespace()) {
                 continue;
             }
             let mut host = at + 1 + usize::from(b.get(at + 1) == Some(&b'@'));
@@ -566,32 +664,54 @@ impl Line<'_> {
                 (Some(_), Some(b)) if looks_like_address(b) => Some(b),
                 (a, _) => a,
             };
+            // OpenVPN's `remote HOST PORT`: a number right after the host is its port.
+            let next = if chosen == first {
+                second
+            } else {
+                tokens.next()
+            };
+            let next_port = next
+                .filter(|&(s, e)| e - s <= 5 && bytes[s..e].iter().all(u8::is_ascii_digit))
+                .and_then(|(s, e)| port(&text[s..e]));
             if let Some((s, e)) = chosen {
-                self.value_token(s, e);
+                self.value_token(s, e, next_port);
             }
         } else {
             for (s, e) in tokens {
-                self.value_token(s, e);
+                self.value_token(s, e, None);
             }
         }
     }
 
-    fn value_token(&mut self, s: usize, e: usize) {
+    fn value_token(&mut self, s: usize, e: usize, next_port: Option<u16>) {
         if !self.free(s, e) {
             return;
         }
-        // `zk3:2181/kafka`: a chroot or path after the address is not part of it.
-        let e = self.text.as_bytes()[s..e]
+        let bytes = self.text.as_bytes();
+        // `rabbit@mq-01`, `deploy@bastion`: the host is after the user.
+        let s = bytes[s..e]
             .iter()
-            .position(|&b| b == b'/')
-            .map_or(e, |slash| s + slash);
+            .rposition(|&b| b == b'@')
+            .map_or(s, |at| s + at + 1);
+        // `zk3:2181/kafka`: a chroot or path after the address is not part of it; `10.0.0.0/8`
+        // and `fe80::/10` are networks, no host at all.
+        let e = match bytes[s..e].iter().position(|&b| b == b'/') {
+            Some(slash) => {
+                let prefix = &bytes[s + slash + 1..e];
+                if (1..=3).contains(&prefix.len()) && prefix.iter().all(u8::is_ascii_digit) {
+                    return;
+                }
+                s + slash
+            }
+            None => e,
+        };
         let token = &self.text[s..e];
         if token.is_empty() || token.bytes().all(|b| b.is_ascii_digit()) {
             return;
         }
         let (host, port) = split_port(token);
         self.claim(s, e);
-        self.add(host, port, s, e);
+        self.add(host, port.or(next_port), s, e);
     }
 
     fn ipv6(&mut self) {
@@ -665,7 +785,12 @@ impl Line<'_> {
             })
         });
         if features.dot_digit && word.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-            if word.bytes().filter(|b| *b == b'.').count() != 3 || matches!(before, Some(b'_')) {
+            // `( 2.5.4.2 NAME ...`: an OID in LDAP schema syntax, not an address.
+            let oid = self.text[..s].ends_with("( ");
+            if word.bytes().filter(|b| *b == b'.').count() != 3
+                || matches!(before, Some(b'_'))
+                || oid
+            {
                 return;
             }
             let mut end = e;
@@ -690,7 +815,11 @@ impl Line<'_> {
             let glued_before = matches!(before, Some(b'/' | b':' | b'_'));
             if !glued_before && !port_glued && is_hostname(word) {
                 self.claim(s, end);
-                self.add(word, p, s, end);
+                if word.contains('.') {
+                    self.add(word, p, s, end);
+                } else if plausible_single_label(word, end - e - 1, self.after(end)) {
+                    self.add_as(word, p, s, end, Strength::Weak);
+                }
                 return;
             }
         }
@@ -703,6 +832,15 @@ impl Line<'_> {
             }
         }
     }
+}
+
+/// Whether a single-label `name:port` outside any host key is worth listing at all (weak): not
+/// an option (`timeout:2`, `ndots:5`), a CSS property (`width:100%;`) or a schema identifier
+/// (`MSADat2:104`). Host names are lower case in configs; identifiers and macros are not.
+fn plausible_single_label(word: &str, port_digits: usize, after: Option<u8>) -> bool {
+    port_digits >= 2
+        && !word.bytes().any(|b| b.is_ascii_uppercase())
+        && !matches!(after, Some(b';' | b'%' | b'.' | b'-'))
 }
 
 /// Where each of the `keys` (a whole word, any case) starts in a conninfo string, and its

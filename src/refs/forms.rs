@@ -1,0 +1,206 @@
+//! Forms that name a host by where it stands in a command or a path: `user@host:path` targets
+//! of rsync and scp, `ssh user@host`, NFS `host:/export`, SMB `//host/share` and
+//! `\\host\share`; and the template spans (`${...}`, `{{ }}`, `%{...}`, `$(...)`) where no
+//! word is a host yet.
+
+use super::scan::{Features, Line};
+use super::tokens::{byte_table, parse_ip};
+
+/// Letters, digits, `.` and `-`: the bytes of a host name.
+static HOST_BYTE: [bool; 256] = byte_table(b".-", true, false);
+/// The bytes of a user name before `@`.
+static USER_BYTE: [bool; 256] = byte_table(b"._-", true, false);
+/// What may stand right before a target: the start of a word.
+static TARGET_START: [bool; 256] = byte_table(b"'\"=,(`", false, true);
+/// What ends a path after a target.
+static PATH_END: [bool; 256] = byte_table(b"'\";`)", false, true);
+/// The bytes of a path after a target.
+static PATH_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        table[c] = !PATH_END[c];
+        c += 1;
+    }
+    table
+};
+
+/// Words before `:/` that are schemes or drive letters, not hosts.
+fn is_scheme_word(word: &str) -> bool {
+    word.len() == 1
+        || [
+            "unix",
+            "file",
+            "jar",
+            "classpath",
+            "mailto",
+            "urn",
+            "tcp",
+            "udp",
+            "ipc",
+            "npipe",
+        ]
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(word))
+}
+
+/// A line that copies or mounts: a single-label `host:/path` in it is a host.
+fn copies_or_mounts(line: &str) -> bool {
+    let b = line.as_bytes();
+    ["nfs", "rsync", "scp", "mount", "sshfs"]
+        .iter()
+        .any(|w| memchr::memmem::find(b, w.as_bytes()).is_some())
+}
+
+/// Whether the line runs `ssh`, `scp`, `sftp` or `rsync` before `at`.
+fn runs_ssh_before(line: &[u8], at: usize) -> bool {
+    ["ssh ", "scp ", "sftp ", "rsync "]
+        .iter()
+        .any(|w| memchr::memmem::find(&line[..at], w.as_bytes()).is_some())
+}
+
+fn starts_target(b: &[u8], at: usize) -> bool {
+    at == 0 || TARGET_START[b[at - 1] as usize]
+}
+
+fn run_back(b: &[u8], end: usize, class: &[bool; 256]) -> usize {
+    end - b[..end]
+        .iter()
+        .rev()
+        .take_while(|&&c| class[c as usize])
+        .count()
+}
+
+fn run_forward(b: &[u8], from: usize, class: &[bool; 256]) -> usize {
+    from + b[from..].iter().take_while(|&&c| class[c as usize]).count()
+}
+
+impl Line<'_> {
+    /// Claims template and command-substitution spans: `${if exists{CONFDIR/x}}`, `{{ host }}`,
+    /// `%{host}`, `$(awk '{print $2}' f)`. What is inside is not known until it is expanded.
+    pub(super) fn templates(&mut self, features: &Features) {
+        if !features.template {
+            return;
+        }
+        let b = self.text.as_bytes();
+        let mut i = 0;
+        while i + 1 < b.len() {
+            let (open, close) = match (b[i], b[i + 1]) {
+                (b'$' | b'%' | b'{', b'{') => (b'{', b'}'),
+                (b'$', b'(') => (b'(', b')'),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            let mut depth = 0usize;
+            let mut j = i + 1;
+            while j < b.len() {
+                if b[j] == open {
+                    depth += 1;
+                } else if b[j] == close {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                j += 1;
+            }
+            let end = (j + 1).min(b.len());
+            self.claim(i, end);
+            i = end;
+        }
+    }
+
+    /// `user@host:path` (rsync, scp), `host:/path` (NFS, rsync), and `ssh user@host`.
+    pub(super) fn remote_paths(&mut self, features: &Features) {
+        if !(features.at || features.scheme) {
+            return;
+        }
+        let text = self.text;
+        let b = text.as_bytes();
+        for colon in memchr::memchr_iter(b':', b) {
+            let next = b.get(colon + 1).copied().unwrap_or(b' ');
+            if next == b'/' && b.get(colon + 2) == Some(&b'/') {
+                continue;
+            }
+            let host_start = run_back(b, colon, &HOST_BYTE);
+            let host = &text[host_start..colon];
+            if host.is_empty() || is_scheme_word(host) {
+                continue;
+            }
+            let user = host_start > 0 && b[host_start - 1] == b'@';
+            let start = if user {
+                run_back(b, host_start - 1, &USER_BYTE)
+            } else {
+                host_start
+            };
+            if !starts_target(b, start) || (user && start == host_start - 1) {
+                continue;
+            }
+            let path_like = next == b'/' || next == b'~';
+            let evidence = if user {
+                path_like || next.is_ascii_alphabetic() || next == b'.'
+            } else {
+                path_like
+                    && (host.contains('.') || parse_ip(host).is_some() || copies_or_mounts(text))
+            };
+            let end = run_forward(b, colon + 1, &PATH_BYTE);
+            if !evidence || !self.free(start, end) {
+                continue;
+            }
+            self.claim(start, end);
+            self.add(host, None, start, end);
+        }
+        if !features.at {
+            return;
+        }
+        for at in memchr::memchr_iter(b'@', b) {
+            let start = run_back(b, at, &USER_BYTE);
+            let end = run_forward(b, at + 1, &HOST_BYTE);
+            let ends_word = b.get(end).is_none_or(|&c| PATH_END[c as usize]);
+            if start == at
+                || end == at + 1
+                || !ends_word
+                || !starts_target(b, start)
+                || !runs_ssh_before(b, start)
+                || !self.free(start, end)
+            {
+                continue;
+            }
+            self.claim(start, end);
+            self.add(&text[at + 1..end], Some(22), start, end);
+        }
+    }
+
+    /// SMB and CIFS shares: `//fs-01/share` (fstab, autofs, smbclient) and `\\fs-01\share`
+    /// (also escaped, `\\\\fs-01\\share`). A URL's `://` is no share.
+    pub(super) fn shares(&mut self, features: &Features) {
+        if !features.slashes {
+            return;
+        }
+        let text = self.text;
+        let b = text.as_bytes();
+        let mut i = 0;
+        while let Some(found) = memchr::memchr2(b'/', b'\\', &b[i..]) {
+            let at = i + found;
+            let sep = b[at];
+            let run = b[at..].iter().take_while(|&&c| c == sep).count();
+            i = at + run;
+            if run < 2 || !starts_target(b, at) {
+                continue;
+            }
+            let host_end = run_forward(b, i, &HOST_BYTE);
+            let host = &text[i..host_end];
+            let share = b.get(host_end) == Some(&sep)
+                && b.get(host_end + b[host_end..].iter().take_while(|&&c| c == sep).count())
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'$');
+            let end = run_forward(b, host_end, &PATH_BYTE);
+            if !share || host.is_empty() || !self.free(at, end) {
+                continue;
+            }
+            self.claim(at, end);
+            self.add(host, None, at, end);
+        }
+    }
+}
