@@ -94,6 +94,7 @@ fn names_hosts(last_segment: &[u8]) -> bool {
             | b"nameserver"
             | b"nameservers"
             | b"smarthost"
+            | b"dcsmarthost"
             | b"mailhub"
             | b"pool"
             | b"remote"
@@ -126,6 +127,8 @@ fn names_listen(key: &[u8]) -> bool {
             | b"listenaddress"
             | b"listen-on"
             | b"listen-on-v6"
+            | b"bind_addr"
+            | b"client_addr"
             | b"rpc_address"
             | b"network.host"
             | b"network.bind_host"
@@ -163,6 +166,11 @@ fn names_no_hosts(key: &[u8]) -> bool {
             | b"interface"
             | b"interfaces"
             | b"image"
+            // Domains and files, not hosts: BIND's `zone`, resolv.conf's `search` and `domain`.
+            | b"zone"
+            | b"search"
+            | b"domain"
+            | b"file"
             // HAProxy defaults and options of server lines, not servers.
             | b"default-server"
             | b"init-addr"
@@ -214,6 +222,25 @@ pub fn key_value(line: &str) -> Option<KeyValue<'_>> {
     let mut i = indent;
     if b.get(i) == Some(&b'-') && matches!(b.get(i + 1), Some(b' ' | b'\t')) {
         i = skip_space(i + 1);
+    }
+    // `<host>db</host>`: an XML element is a key and its text the value.
+    if b.get(i) == Some(&b'<') && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+        let start = i + 1;
+        let end = start
+            + b[start..]
+                .iter()
+                .take_while(|c| KEY_BYTE[**c as usize])
+                .count();
+        if b.get(end) != Some(&b'>') {
+            return None;
+        }
+        return Some(KeyValue {
+            key: &line[start..end],
+            value: &line[end + 1..],
+            value_start: end + 1,
+            directive: false,
+            indent,
+        });
     }
     let quote = matches!(b.get(i), Some(b'"' | b'\'')).then(|| b[i]);
     if quote.is_some() {
@@ -283,6 +310,15 @@ pub fn list_item(line: &str) -> Option<(usize, usize)> {
     (rest.len() != value.len() || value.is_empty()).then_some((indent, line.len() - value.len()))
 }
 
+/// `host/share` after `//` at the start of a line: an fstab or autofs CIFS entry, not a comment.
+fn is_share(rest: &[u8]) -> bool {
+    let host = rest
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-'))
+        .count();
+    host > 0 && rest.get(host) == Some(&b'/')
+}
+
 /// A line with nothing to read: blank, or a comment in one of the usual syntaxes.
 pub fn is_blank_or_comment(line: &str) -> bool {
     let b = line.as_bytes();
@@ -290,5 +326,7 @@ pub fn is_blank_or_comment(line: &str) -> bool {
         return true;
     };
     let t = &b[first..];
-    matches!(t[0], b'#' | b';') || t.starts_with(b"//") || t.starts_with(b"<!--")
+    matches!(t[0], b'#' | b';')
+        || (t.starts_with(b"//") && !is_share(&t[2..]))
+        || t.starts_with(b"<!--")
 }

@@ -187,7 +187,9 @@ impl Line<'_> {
             let sep = b[at];
             let run = b[at..].iter().take_while(|&&c| c == sep).count();
             i = at + run;
-            if run < 2 || !starts_target(b, at) {
+            // autofs writes a CIFS location as `://host/share`.
+            let autofs = at > 0 && b[at - 1] == b':' && starts_target(b, at - 1);
+            if run < 2 || !(starts_target(b, at) || autofs) {
                 continue;
             }
             let host_end = run_forward(b, i, &HOST_BYTE);

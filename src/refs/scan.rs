@@ -90,11 +90,23 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             if kv.directive && kv.key.eq_ignore_ascii_case("hostname") {
                 kind = KeyKind::Hosts;
             }
+            // ODBC's `Servername = 10.0.4.30` is the server; Apache's `ServerName` is its own.
+            if !kv.directive && kv.key.eq_ignore_ascii_case("servername") {
+                kind = KeyKind::Hosts;
+            }
+            // OpenSSH's `Host app-*` and pg_hba's `host all all 10.0.0.0/8` are patterns and
+            // connection types, not hosts.
+            if kv.directive && kv.key.eq_ignore_ascii_case("host") {
+                kind = KeyKind::Other;
+            }
             siblings.key(kv);
         }
         match (kind, kv) {
             (KeyKind::NoHosts, Some(kv)) => {
-                no_hosts_above = Some(kv.indent);
+                // A block it opens (`zone "x" {`) holds keys of its own.
+                if !kv.value.trim_end().ends_with('{') {
+                    no_hosts_above = Some(kv.indent);
+                }
                 continue;
             }
             (KeyKind::Listen, Some(kv)) => {
@@ -104,6 +116,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             }
             _ => {}
         }
+        let first = l.found.len();
         l.urls(&features);
         l.bracketed(&features);
         l.rsyslog(&features);
@@ -115,7 +128,6 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             if kv.value.trim().is_empty() && !kv.directive {
                 list_under = Some(kv.indent + 1);
             } else if !kv.value.trim_end().ends_with('{') {
-                let first = l.found.len();
                 l.value_tokens(kv.value_start, kv.directive && names_one_server(kv.key));
                 siblings.hosts(kv, first, l.found.len());
             }
@@ -319,7 +331,7 @@ static AUTHORITY_END: [bool; 256] = byte_table(b"'\"<>(){}/?#;", false, true);
 /// What ends a whole URL, as shown in a reference's text.
 static URL_END: [bool; 256] = byte_table(b"'\";", false, true);
 /// What separates the words of a value.
-static VALUE_SEPARATOR: [bool; 256] = byte_table(b",;'\"[]{}()", false, true);
+static VALUE_SEPARATOR: [bool; 256] = byte_table(b",;'\"[]{}()<", false, true);
 
 /// At most this many references from one line: a generated line listing more is data, not a
 /// config an operator maintains, and the cap keeps the scan linear.
@@ -536,10 +548,8 @@ impl Line<'_> {
         }
         let text = self.text;
         let b = text.as_bytes();
-        // An action follows a selector: `@` first on its line is PAM's `@include common-auth`.
-        let first = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(0);
         for at in memchr::memchr_iter(b'@', b) {
-            if at == first || (at > 0 && !b[at - 1].is_ascii_whitespace()) {
+            if at == 0 || !b[at - 1].is_ascii_whitespace() || !after_selector(b, at) {
                 continue;
             }
             let mut host = at + 1 + usize::from(b.get(at + 1) == Some(&b'@'));
@@ -813,11 +823,18 @@ impl Line<'_> {
             && let Some((p, end)) = port
         {
             let glued_before = matches!(before, Some(b'/' | b':' | b'_'));
-            if !glued_before && !port_glued && is_hostname(word) {
+            // `.pgpass`'s `host:port:db:user:password`, ZooKeeper's `host:2888:3888`.
+            let fields_after = port_glued
+                && self.after(end) == Some(b':')
+                && is_fqdn(word)
+                && !matches!(before, Some(b':'));
+            if !glued_before && (!port_glued || fields_after) && is_hostname(word) {
                 self.claim(s, end);
                 if word.contains('.') {
                     self.add(word, p, s, end);
-                } else if plausible_single_label(word, end - e - 1, self.after(end)) {
+                } else if before != Some(b',')
+                    && plausible_single_label(word, end - e - 1, self.after(end))
+                {
                     self.add_as(word, p, s, end, Strength::Weak);
                 }
                 return;
@@ -826,12 +843,51 @@ impl Line<'_> {
         if features.dot_letter && word.contains('.') {
             let glued_before = matches!(before, Some(b'/' | b'@' | b'_' | b'\\'));
             let glued_after = matches!(self.after(e), Some(b'/' | b'_' | b'@'));
-            if !glued_before && !glued_after && is_fqdn(word) {
+            if !glued_before && !glued_after && is_fqdn(word) && !after_name_key(self.text, s) {
                 self.claim(s, e);
                 self.add(word, None, s, e);
             }
         }
     }
+}
+
+/// An rsyslog action follows a selector (`*.*`, `mail.info;auth.none`): PAM's `@include
+/// common-auth` and Samba's `printer admin = @lpadmin` have none.
+fn after_selector(b: &[u8], at: usize) -> bool {
+    let end = b[..at]
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    let start = b[..end]
+        .iter()
+        .rposition(u8::is_ascii_whitespace)
+        .map_or(0, |i| i + 1);
+    let selector = &b[start..end];
+    !selector.is_empty()
+        && selector.contains(&b'.')
+        && selector.iter().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, b'.' | b'*' | b';' | b',' | b'!' | b'=' | b'-')
+        })
+        && b[..start].iter().all(u8::is_ascii_whitespace)
+}
+
+/// Whether the word at `at` is the value of a key that names no host, inside a line of several
+/// pairs: Oracle's `(SERVICE_NAME = shop.example.com)`, BIND's `zone "corp.internal"`.
+fn after_name_key(text: &str, at: usize) -> bool {
+    let b = &text.as_bytes()[..at];
+    let mut end = b.len();
+    while end > 0 && matches!(b[end - 1], b' ' | b'\t' | b'"' | b'\'' | b'=' | b':' | b'>') {
+        end -= 1;
+    }
+    let start = b[..end]
+        .iter()
+        .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')))
+        .map_or(0, |i| i + 1);
+    let key = text[start..end].to_ascii_lowercase();
+    !key.is_empty()
+        && (key.ends_with("name")
+            || key.ends_with("names")
+            || context::classify(&key) == KeyKind::NoHosts)
 }
 
 /// Whether a single-label `name:port` outside any host key is worth listing at all (weak): not
@@ -888,7 +944,7 @@ fn conninfo_value(text: &str, equals: usize) -> Range<usize> {
     }
     let len = b[start..]
         .iter()
-        .position(|c| c.is_ascii_whitespace() || matches!(c, b'\'' | b'"' | b';' | b'&'))
+        .position(|c| c.is_ascii_whitespace() || matches!(c, b'\'' | b'"' | b';' | b'&' | b')'))
         .unwrap_or(b.len() - start);
     start..start + len
 }
@@ -953,10 +1009,29 @@ fn split_port(item: &str) -> (&str, Option<u16>) {
     }
     let b = item.as_bytes();
     let mut colons = (0..b.len()).filter(|&i| b[i] == b':');
-    if let (Some(colon), None) = (colons.next(), colons.next())
-        && let Some(p) = port(&item[colon + 1..])
-    {
-        return (&item[..colon], Some(p));
+    let Some(colon) = colons.next() else {
+        return (item, None);
+    };
+    if colons.next().is_none() {
+        if let Some(p) = port(&item[colon + 1..]) {
+            return (&item[..colon], Some(p));
+        }
+        // Docker's `extra_hosts` and `--add-host`: `name:10.0.5.17` maps a name to an address.
+        if item[colon + 1..].parse::<std::net::Ipv4Addr>().is_ok() {
+            return (&item[colon + 1..], None);
+        }
+        return (item, None);
+    }
+    // ZooKeeper's `host:2888:3888` (the first port) and exim's `host::587`; not IPv6, whose
+    // first group is hex digits.
+    let host = &item[..colon];
+    let ports = item[colon + 1..].trim_start_matches(':');
+    let first = ports.split(':').next().unwrap_or_default();
+    let all_ports = ports.split(':').all(|p| port(p).is_some());
+    let hex_group = host.len() <= 4 && host.bytes().all(|c| c.is_ascii_hexdigit());
+    let named = is_hostname(host) || host.parse::<std::net::Ipv4Addr>().is_ok();
+    if all_ports && !hex_group && named {
+        return (host, port(first));
     }
     (item, None)
 }
