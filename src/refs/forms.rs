@@ -52,11 +52,12 @@ fn copies_or_mounts(line: &str) -> bool {
         .any(|w| memchr::memmem::find(b, w.as_bytes()).is_some())
 }
 
-/// Whether the line runs `ssh`, `scp`, `sftp` or `rsync` before `at`.
-fn runs_ssh_before(line: &[u8], at: usize) -> bool {
+/// Where the line first runs `ssh`, `scp`, `sftp` or `rsync`.
+fn first_ssh(line: &[u8]) -> Option<usize> {
     ["ssh ", "scp ", "sftp ", "rsync "]
         .iter()
-        .any(|w| memchr::memmem::find(&line[..at], w.as_bytes()).is_some())
+        .filter_map(|w| memchr::memmem::find(line, w.as_bytes()))
+        .min()
 }
 
 fn starts_target(b: &[u8], at: usize) -> bool {
@@ -119,6 +120,8 @@ impl Line<'_> {
         }
         let text = self.text;
         let b = text.as_bytes();
+        // Asked once per line, and only when a single-label `host:/path` needs it.
+        let mut copies = None;
         for colon in memchr::memchr_iter(b':', b) {
             let next = b.get(colon + 1).copied().unwrap_or(b' ');
             if next == b'/' && b.get(colon + 2) == Some(&b'/') {
@@ -143,7 +146,9 @@ impl Line<'_> {
                 path_like || next.is_ascii_alphabetic() || next == b'.'
             } else {
                 path_like
-                    && (host.contains('.') || parse_ip(host).is_some() || copies_or_mounts(text))
+                    && (host.contains('.')
+                        || parse_ip(host).is_some()
+                        || *copies.get_or_insert_with(|| copies_or_mounts(text)))
             };
             let end = run_forward(b, colon + 1, &PATH_BYTE);
             if !evidence || !self.free(start, end) {
@@ -152,9 +157,9 @@ impl Line<'_> {
             self.claim(start, end);
             self.add(host, None, start, end);
         }
-        if !features.at {
+        let Some(ssh) = first_ssh(b).filter(|_| features.at) else {
             return;
-        }
+        };
         for at in memchr::memchr_iter(b'@', b) {
             let start = run_back(b, at, &USER_BYTE);
             let end = run_forward(b, at + 1, &HOST_BYTE);
@@ -163,7 +168,7 @@ impl Line<'_> {
                 || end == at + 1
                 || !ends_word
                 || !starts_target(b, start)
-                || !runs_ssh_before(b, start)
+                || ssh >= start
                 || !self.free(start, end)
             {
                 continue;

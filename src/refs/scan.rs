@@ -1104,6 +1104,172 @@ mod tests {
         assert_eq!(found("dsn = \"host = db port = 5433\""), ["db:5433"]);
     }
 
+    /// `host[:port]` with ` listen` / ` weak` where they apply.
+    fn described(text: &str) -> Vec<String> {
+        scan(text, &ScanOptions::default())
+            .into_iter()
+            .map(|r| {
+                let mut d = match r.port {
+                    Some(port) => format!("{}:{port}", r.host),
+                    None => r.host,
+                };
+                if r.kind == Kind::Listen {
+                    d.push_str(" listen");
+                }
+                if r.strength == Strength::Weak {
+                    d.push_str(" weak");
+                }
+                d
+            })
+            .collect()
+    }
+
+    #[test]
+    fn copy_targets_shares_and_ssh() {
+        assert_eq!(
+            found("0 1 * * * rsync -a /srv/ bk@backup-01:/srv/bk/"),
+            ["backup-01"]
+        );
+        assert_eq!(found("scp x.tgz ops@10.0.0.4:dumps/"), ["10.0.0.4"]);
+        assert_eq!(found("ssh -p 22 deploy@bastion 'uptime'"), ["bastion:22"]);
+        assert_eq!(found("fs-01:/export /mnt nfs rw 0 0"), ["fs-01"]);
+        assert_eq!(found("//fs-02/share /mnt/s cifs guest 0 0"), ["fs-02"]);
+        assert_eq!(
+            found(r"path = \\fs-03.corp.internal\share"),
+            ["fs-03.corp.internal"]
+        );
+        assert_eq!(found(r"unc = \\fs-04\public"), ["fs-04"]);
+        assert_eq!(found(r"unc = \\\\fs-06\\public"), ["fs-06"]);
+        assert_eq!(found("media -fstype=cifs ://fs-05/media"), ["fs-05"]);
+        // Search paths, sockets, e-mail addresses and drive letters are no targets.
+        assert_eq!(found("LD_LIBRARY_PATH=lib:/usr/lib"), Vec::<String>::new());
+        assert_eq!(found("socket = unix:/run/app.sock"), Vec::<String>::new());
+        assert_eq!(found("notify = ops@example.com"), Vec::<String>::new());
+        assert_eq!(found("data = C:/data"), Vec::<String>::new());
+        assert_eq!(found("x = 1 // see /etc/x"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn keyword_values_and_numbered_keys() {
+        assert_eq!(found("HostName bastion-02"), ["bastion-02"]);
+        assert_eq!(found("hostname = web-01"), Vec::<String>::new());
+        assert_eq!(found("Host app-*"), Vec::<String>::new());
+        assert_eq!(found("ProxyJump ops@jump-01:2222"), ["jump-01:2222"]);
+        assert_eq!(found("relayhost: mx-01"), ["mx-01"]);
+        assert_eq!(found("krb5_server kdc-01"), ["kdc-01"]);
+        assert_eq!(
+            found("remote vpn-01.example.com 1194 udp"),
+            ["vpn-01.example.com:1194"]
+        );
+        assert_eq!(found("server.2=zk-02:2888:3888;2181"), ["zk-02:2888"]);
+        assert_eq!(found("server.3=10.0.1.3:2888:3888"), ["10.0.1.3:2888"]);
+        assert_eq!(found("nodes.1 = rabbit@mq-01"), ["mq-01"]);
+        assert_eq!(found("password server = dc-01"), ["dc-01"]);
+        assert_eq!(
+            found("server role = standalone server"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("character-set-server = utf8mb4"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("default-server init-addr last,libc,none"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn sibling_ports_in_the_same_section_with_the_same_prefix() {
+        assert_eq!(found("[client]\nhost = db-r\nport = 3307\n"), ["db-r:3307"]);
+        assert_eq!(
+            found("spring.mail.host=mx-02\nspring.mail.port=2525\nserver.port=8080\n"),
+            ["mx-02:2525"]
+        );
+        assert_eq!(
+            found("syslog {\n host => \"siem\"\n port => 1514\n}"),
+            ["siem:1514"]
+        );
+        // Another section's port, or another prefix's, is not this host's.
+        assert_eq!(found("[a]\nhost = db-a\n[b]\nport = 3307\n"), ["db-a"]);
+        assert_eq!(found("upstream_host = up-1\nport = 8080\n"), ["up-1"]);
+        assert_eq!(found("db:\n  host: db-y\ncache:\n  port: 6379\n"), ["db-y"]);
+    }
+
+    #[test]
+    fn listen_addresses_are_their_own_kind_and_never_wildcards_or_loopback() {
+        assert_eq!(described("bind-address = 10.0.0.5"), ["10.0.0.5 listen"]);
+        assert_eq!(described("listen 10.0.0.5:80 ssl;"), ["10.0.0.5:80 listen"]);
+        assert_eq!(described("ListenAddress 10.0.0.6"), ["10.0.0.6 listen"]);
+        assert_eq!(described("network.host: 10.0.0.7"), ["10.0.0.7 listen"]);
+        assert_eq!(
+            described("listen_addresses = 'localhost,10.0.0.8'"),
+            ["10.0.0.8 listen"]
+        );
+        for wildcard in [
+            "bind 127.0.0.1 ::1",
+            "bind-address = 0.0.0.0",
+            "listen [::]:80",
+            "listen = *:8080",
+            "ListenAddress ::",
+            "listen 80;",
+        ] {
+            assert_eq!(described(wildcard), Vec::<String>::new(), "{wildcard}");
+        }
+    }
+
+    #[test]
+    fn single_labels_are_strong_only_in_host_keys_or_known_forms() {
+        assert_eq!(described("seeds = es-01"), ["es-01"]);
+        assert_eq!(described("targets = app-01:9100"), ["app-01:9100"]);
+        assert_eq!(described("run = app-01:9100"), ["app-01:9100 weak"]);
+        assert_eq!(
+            described("run = 10.0.0.1:9100 db.example.com:5432"),
+            ["10.0.0.1:9100", "db.example.com:5432"]
+        );
+        // Options, CSS, schema identifiers and ratios are not even weak references.
+        for not_hosts in [
+            "options timeout:2 attempts:3 ndots:5",
+            "opts = rw,timeo:30,soft",
+            "body { width:100%; z-index:10; }",
+            "( MSADat2:104 NAME 'x' )",
+            "ratio 16:9 at 12:30:45",
+            "version: 2.14.1-rc2",
+        ] {
+            assert_eq!(described(not_hosts), Vec::<String>::new(), "{not_hosts}");
+        }
+    }
+
+    #[test]
+    fn contexts_that_rule_words_out() {
+        for text in [
+            "@include common-auth",
+            "printer admin = @lpadmin",
+            "hosts = ${if exists{CONFDIR/hubbed}{a}{b}}",
+            "upstream = {{ db_host }}",
+            "upstream = %{host}",
+            "old_servers=$(awk '/^server / {print $2}' f)",
+            "relay_hosts = 127.0.0.0/8 : 10.0.0.0/8 : fe80::/10",
+            "olcAttributeTypes: ( 2.5.4.2 NAME 'knowledgeInformation'",
+            "attributetype ( 2.5.6.9 NAME 'groupOfNames'",
+            "zone \"10.in-addr.arpa\" { type master; };",
+            "search corp.internal",
+            "(SERVICE_NAME = shop.corp.internal)",
+            "[domain/LDAP]",
+        ] {
+            assert_eq!(found(text), Vec::<String>::new(), "{text}");
+        }
+        // An LDIF definition folded over lines stays a definition.
+        assert_eq!(
+            found(
+                "olcAttributeTypes: ( 1.3.6.1.4.1.1466.115.1\n 21.1.5 NAME 'x' DESC 'any\n URI can be used' )\n"
+            ),
+            Vec::<String>::new()
+        );
+        // rsyslog still forwards.
+        assert_eq!(found("*.* @@logs-01:514"), ["logs-01:514"]);
+    }
+
     #[test]
     fn lines_split_like_str_lines() {
         for text in ["", "a", "a\n", "a\r\nb", "a\n\nb\n", "\n", "a\rb\n"] {

@@ -4,6 +4,7 @@
 
 use super::context::KeyValue;
 use super::{Kind, Reference};
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 /// Host keys and port keys seen so far, each with the section it is in.
@@ -13,8 +14,8 @@ pub struct Siblings {
     indent: usize,
     /// Section, key prefix (lower case), and the references the host key's value gave.
     hosts: Vec<(usize, String, Range<usize>)>,
-    /// Section, key prefix (lower case), and the port.
-    ports: Vec<(usize, String, u16)>,
+    /// The first port of each section and key prefix (lower case).
+    ports: FxHashMap<(usize, String), u16>,
 }
 
 impl Siblings {
@@ -42,7 +43,7 @@ impl Siblings {
         if let Some(port) = value[..digits].parse::<u16>().ok().filter(|p| *p > 0)
             && !glued
         {
-            self.ports.push((self.section, prefix, port));
+            self.ports.entry((self.section, prefix)).or_insert(port);
         }
     }
 
@@ -65,11 +66,7 @@ impl Siblings {
             return;
         }
         for (section, prefix, range) in self.hosts {
-            let Some(&(_, _, port)) = self
-                .ports
-                .iter()
-                .find(|(s, p, _)| *s == section && *p == prefix)
-            else {
+            let Some(&port) = self.ports.get(&(section, prefix)) else {
                 continue;
             };
             for r in &mut found[range] {
