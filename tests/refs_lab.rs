@@ -263,6 +263,11 @@ fn a_bind_address_the_host_does_not_have_halts_a_real_run_in_preflight() {
     let reference = &json["steps"][0]["references"][0];
     assert_eq!(reference["kind"], "listen");
     assert_eq!(reference["status"], "not_local");
+    let md = std::fs::read_to_string(run.join("report.md")).expect("report.md");
+    assert!(
+        md.contains("**listen**: not an address of this host"),
+        "{md}"
+    );
 }
 
 #[test]
@@ -404,4 +409,41 @@ backend app
     assert_eq!(refs[0]["host"], app.as_str());
     assert_eq!(refs[0]["port"], 7001);
     assert_eq!(refs[0]["status"], "ok");
+}
+
+/// db on host-1 whose config names `target` in a key that says nothing about hosts.
+fn service_naming(lab: &Lab, target: &str) -> std::path::PathBuf {
+    lab.service(0, "db", 7001, &format!("run = {target}\n"));
+    lab.plan(&format!(
+        r#"  db:
+    hosts: [host-1]
+    restart: "{{vars.dir}}/bin/restart db"
+    configs: ["{}"]
+    health: [{{ tcp: 7001 }}]
+"#,
+        lab.hosts[0].dir.join("db.conf").display()
+    ))
+}
+
+#[test]
+fn a_weak_reference_is_listed_as_unverified_and_never_blocks() {
+    let lab = Lab::start(1);
+    let plan = service_naming(&lab, "gone-app:9100");
+    let out = lab.run("run", &plan, &["--dry-run"]);
+    let err = exited(&out, 0);
+    assert_has(&err, "gone-app:9100  unverified: may not be a host");
+    let out = lab.run("run", &plan, &["--yes"]);
+    exited(&out, 0);
+    assert_eq!(lab.restart_ids(), ["db@host-1"]);
+}
+
+#[test]
+fn a_weak_reference_the_inventory_knows_is_checked_like_a_strong_one() {
+    // `host-1` is an inventory name, so `host-1:7001` is a host; the host itself cannot
+    // resolve that name (the lab has no DNS for it), so the service could not reach it.
+    let lab = Lab::start(1);
+    let plan = service_naming(&lab, "host-1:7001");
+    let out = lab.run("run", &plan, &["--dry-run"]);
+    let err = exited(&out, 3);
+    assert_has(&err, "host-1:7001  STALE");
 }
