@@ -3,7 +3,7 @@
 //! `\\host\share`; and the template spans (`${...}`, `{{ }}`, `%{...}`, `$(...)`) where no
 //! word is a host yet.
 
-use super::scan::{Features, Line};
+use super::scan::{Features, Line, TEXT_LIMIT};
 use super::tokens::{byte_table, parse_ip};
 
 /// Letters, digits, `.` and `-`: the bytes of a host name.
@@ -74,6 +74,13 @@ fn run_back(b: &[u8], end: usize, class: &[bool; 256]) -> usize {
 
 fn run_forward(b: &[u8], from: usize, class: &[bool; 256]) -> usize {
     from + b[from..].iter().take_while(|&&c| class[c as usize]).count()
+}
+
+/// Where the path after a target ends, read no further than a reference's text can show: a
+/// line of targets without a space stays linear.
+fn path_end(b: &[u8], from: usize) -> usize {
+    let limit = (from + TEXT_LIMIT).min(b.len());
+    run_forward(&b[..limit], from, &PATH_BYTE)
 }
 
 impl Line<'_> {
@@ -150,8 +157,11 @@ impl Line<'_> {
                         || parse_ip(host).is_some()
                         || *copies.get_or_insert_with(|| copies_or_mounts(text)))
             };
-            let end = run_forward(b, colon + 1, &PATH_BYTE);
-            if !evidence || !self.free(start, end) {
+            if !evidence {
+                continue;
+            }
+            let end = path_end(b, colon + 1);
+            if !self.free(start, end) {
                 continue;
             }
             self.claim(start, end);
@@ -202,7 +212,7 @@ impl Line<'_> {
             let share = b.get(host_end) == Some(&sep)
                 && b.get(host_end + b[host_end..].iter().take_while(|&&c| c == sep).count())
                     .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'$');
-            let end = run_forward(b, host_end, &PATH_BYTE);
+            let end = path_end(b, host_end);
             if !share || host.is_empty() || !self.free(at, end) {
                 continue;
             }

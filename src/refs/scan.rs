@@ -339,7 +339,7 @@ const LINE_REFERENCE_LIMIT: usize = 256;
 
 /// The longest `text` a reference carries: enough to recognise the line, bounded so that one
 /// enormous line cannot make the scan quadratic.
-const TEXT_LIMIT: usize = 256;
+pub(super) const TEXT_LIMIT: usize = 256;
 
 pub(super) struct Line<'a> {
     pub(super) text: &'a str,
