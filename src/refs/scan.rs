@@ -350,7 +350,7 @@ pub(super) struct Line<'a> {
     first_found: usize,
     /// Character count before each byte, for columns on non-ASCII lines; built on first use.
     chars: Option<Vec<u32>>,
-    pub(super) found: &'a mut Vec<Reference>,
+    found: &'a mut Vec<Reference>,
     options: &'a ScanOptions,
     upstreams: &'a FxHashSet<&'a str>,
     /// The line's value is where the service listens: only its addresses count, as `listen`.
