@@ -429,7 +429,7 @@ impl Line<'_> {
             .and_then(|h| h.strip_suffix(']'))
             .unwrap_or(host);
         let names_a_host = match parse_ip(host) {
-            Some(ip) => !names_no_host(ip) && !(self.listen && ip.is_loopback()),
+            Some(ip) => !(names_no_host(ip) || self.listen && ip.is_loopback()),
             None => !self.listen && is_hostname(host) && !self.upstreams.contains(host),
         };
         if !names_a_host {
