@@ -447,3 +447,23 @@ fn a_weak_reference_the_inventory_knows_is_checked_like_a_strong_one() {
     let err = exited(&out, 3);
     assert_has(&err, "host-1:7001  STALE");
 }
+
+#[test]
+fn the_audit_reports_a_bind_address_the_host_does_not_have_as_its_own_risk() {
+    let lab = Lab::start(1);
+    let plan = service_binding(&lab, MOVED_ADDRESS);
+    let out = lab.run("audit", &plan, &[]);
+    exited(&out, 3);
+    let md = std::fs::read_to_string(lab.last_run().join("report.md")).expect("report.md");
+    assert!(
+        md.contains(&format!(
+            "db.conf:1 binds {MOVED_ADDRESS}: not an address of this host"
+        )),
+        "{md}"
+    );
+    assert!(
+        md.contains("**listen**: not an address of this host"),
+        "{md}"
+    );
+    assert!(lab.restart_ids().is_empty(), "an audit restarts nothing");
+}

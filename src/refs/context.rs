@@ -28,18 +28,21 @@ pub fn classify(key: &str) -> KeyKind {
     let Some(lower) = buf.get_mut(..key.len()) else {
         return KeyKind::Other;
     };
-    let (mut segment, mut last, mut has_v) = (0, 0..0, false);
+    // A segment of digits only (or an empty one) is never the last.
+    let (mut segment, mut digits, mut last, mut has_v) = (0, true, 0..0, false);
     for (i, (out, &c)) in lower.iter_mut().zip(key.as_bytes()).enumerate() {
         *out = c.to_ascii_lowercase();
         has_v |= *out == b'v';
         if matches!(c, b'.' | b'_' | b'-' | b' ') {
-            if !key.as_bytes()[segment..i].iter().all(u8::is_ascii_digit) {
+            if !digits {
                 last = segment..i;
             }
-            segment = i + 1;
+            (segment, digits) = (i + 1, true);
+        } else {
+            digits &= c.is_ascii_digit();
         }
     }
-    if !key.as_bytes()[segment..].iter().all(u8::is_ascii_digit) {
+    if !digits {
         last = segment..key.len();
     }
     let lower = &*lower;

@@ -131,7 +131,10 @@ impl Line<'_> {
         let mut copies = None;
         for colon in memchr::memchr_iter(b':', b) {
             let next = b.get(colon + 1).copied().unwrap_or(b' ');
-            if next == b'/' && b.get(colon + 2) == Some(&b'/') {
+            // A URL's `://`, or a `host:port` on a line without a user: not a target.
+            if (next == b'/' && b.get(colon + 2) == Some(&b'/'))
+                || !(next == b'/' || next == b'~' || features.at)
+            {
                 continue;
             }
             let host_start = run_back(b, colon, &HOST_BYTE);
@@ -167,7 +170,10 @@ impl Line<'_> {
             self.claim(start, end);
             self.add(host, None, start, end);
         }
-        let Some(ssh) = first_ssh(b).filter(|_| features.at) else {
+        if !features.at {
+            return;
+        }
+        let Some(ssh) = first_ssh(b) else {
             return;
         };
         for at in memchr::memchr_iter(b'@', b) {

@@ -883,11 +883,13 @@ fn after_name_key(text: &str, at: usize) -> bool {
         .iter()
         .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')))
         .map_or(0, |i| i + 1);
-    let key = text[start..end].to_ascii_lowercase();
+    let key = &text[start..end];
+    let ends_with = |suffix: &str| {
+        key.len() >= suffix.len()
+            && key.as_bytes()[key.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
     !key.is_empty()
-        && (key.ends_with("name")
-            || key.ends_with("names")
-            || context::classify(&key) == KeyKind::NoHosts)
+        && (ends_with("name") || ends_with("names") || context::classify(key) == KeyKind::NoHosts)
 }
 
 /// Whether a single-label `name:port` outside any host key is worth listing at all (weak): not

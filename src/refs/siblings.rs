@@ -5,17 +5,20 @@
 use super::context::KeyValue;
 use super::{Kind, Reference};
 use rustc_hash::FxHashMap;
+use std::hash::Hasher;
 use std::ops::Range;
 
-/// Host keys and port keys seen so far, each with the section it is in.
+/// Host keys and port keys seen so far, each with the section it is in. Key prefixes are kept
+/// as hashes of their lower-case bytes: this runs on every `key value` line, where an
+/// allocation per key shows.
 #[derive(Default)]
 pub struct Siblings {
     section: usize,
     indent: usize,
-    /// Section, key prefix (lower case), and the references the host key's value gave.
-    hosts: Vec<(usize, String, Range<usize>)>,
-    /// The first port of each section and key prefix (lower case).
-    ports: FxHashMap<(usize, String), u16>,
+    /// Section, key prefix, and the references the host key's value gave.
+    hosts: Vec<(usize, u64, Range<usize>)>,
+    /// The first port of each section and key prefix.
+    ports: FxHashMap<(usize, u64), u16>,
 }
 
 impl Siblings {
@@ -55,8 +58,8 @@ impl Siblings {
             .rposition(|c| matches!(c, b'.' | b'_' | b'-'))
             .map_or(0, |i| i + 1);
         if first < end {
-            let prefix = kv.key[..segment].to_ascii_lowercase();
-            self.hosts.push((self.section, prefix, first..end));
+            self.hosts
+                .push((self.section, prefix_hash(&kv.key[..segment]), first..end));
         }
     }
 
@@ -78,10 +81,20 @@ impl Siblings {
     }
 }
 
-/// `db_port` -> `db_`, `port` -> ``: the key's prefix when it ends in the segment `name`.
-fn prefix_of(key: &str, name: &str) -> Option<String> {
+/// `db_port` -> hash of `db_`, `port` -> hash of ``: the key's prefix when it ends in the
+/// segment `name`.
+fn prefix_of(key: &str, name: &str) -> Option<u64> {
     let cut = key.len().checked_sub(name.len())?;
     let (prefix, last) = key.split_at_checked(cut)?;
     let whole_segment = prefix.is_empty() || prefix.ends_with(['.', '_', '-']);
-    (whole_segment && last.eq_ignore_ascii_case(name)).then(|| prefix.to_ascii_lowercase())
+    (whole_segment && last.eq_ignore_ascii_case(name)).then(|| prefix_hash(prefix))
+}
+
+/// A hash of the prefix's lower-case bytes: `DB_` and `db_` are one prefix.
+fn prefix_hash(prefix: &str) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    for b in prefix.bytes() {
+        hasher.write_u8(b.to_ascii_lowercase());
+    }
+    hasher.finish()
 }
