@@ -208,3 +208,33 @@ async fn probe<T: Transport>(
     )
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_addresses_from_ip_ifconfig_and_hostname() {
+        let ip = "127.0.0.1/8\n10.0.2.15/24\n::1/128\nfe80::a00:27ff:fe4e:66a1/64\n";
+        let ifconfig = "addr:10.0.2.16\n10.0.2.17\nfe80::1%em0\n";
+        let hostname = "10.0.2.18\n\n";
+        let parsed: Vec<String> = [ip, ifconfig, hostname]
+            .iter()
+            .flat_map(|out| own_addresses(out))
+            .map(|a| a.to_string())
+            .collect();
+        assert_eq!(
+            parsed,
+            [
+                "127.0.0.1",
+                "10.0.2.15",
+                "::1",
+                "fe80::a00:27ff:fe4e:66a1",
+                "10.0.2.16",
+                "10.0.2.17",
+                "fe80::1",
+                "10.0.2.18"
+            ]
+        );
+    }
+}
