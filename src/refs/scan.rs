@@ -124,6 +124,12 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         l.redis();
         l.remote_paths(&features);
         l.shares(&features);
+        if let (KeyKind::Other, Some(kv)) = (kind, kv)
+            && features.equals
+            && kv.value.contains('=')
+        {
+            l.env_pairs(kv.value_start);
+        }
         if let (KeyKind::Hosts, Some(kv)) = (kind, kv) {
             if kv.value.trim().is_empty() && !kv.directive {
                 list_under = Some(kv.indent + 1);
@@ -935,7 +941,7 @@ fn conninfo_values<'a>(
 }
 
 /// The value after a conninfo `=`, without its quotes.
-fn conninfo_value(text: &str, equals: usize) -> Range<usize> {
+pub(super) fn conninfo_value(text: &str, equals: usize) -> Range<usize> {
     let b = text.as_bytes();
     let mut start = equals + 1;
     while b.get(start).is_some_and(u8::is_ascii_whitespace) {
@@ -1002,7 +1008,7 @@ fn value_tokens(text: &str, from: usize) -> impl Iterator<Item = (usize, usize)>
 }
 
 /// `host:port`, `[v6]:port` or a bare host; an IPv6 literal keeps its colons.
-fn split_port(item: &str) -> (&str, Option<u16>) {
+pub(super) fn split_port(item: &str) -> (&str, Option<u16>) {
     let item = item.trim_ascii();
     if let Some(rest) = item.strip_prefix('[')
         && let Some((host, after)) = rest.split_once(']')
@@ -1196,6 +1202,20 @@ mod tests {
         assert_eq!(found("[a]\nhost = db-a\n[b]\nport = 3307\n"), ["db-a"]);
         assert_eq!(found("upstream_host = up-1\nport = 8080\n"), ["up-1"]);
         assert_eq!(found("db:\n  host: db-y\ncache:\n  port: 6379\n"), ["db-y"]);
+    }
+
+    #[test]
+    fn pairs_on_one_line_with_their_port() {
+        assert_eq!(
+            found("Environment=DB_HOST=db-03 DB_PORT=5433 WORKERS=4"),
+            ["db-03:5433"]
+        );
+        assert_eq!(found("env APP_SERVER=app-7:8080 ./run"), ["app-7:8080"]);
+        assert_eq!(
+            found("Environment=\"CACHE_HOST=c-1\" \"C_PORT=1\""),
+            ["c-1"]
+        );
+        assert_eq!(found("opts = a=1 b=2 mode=x"), Vec::<String>::new());
     }
 
     #[test]
