@@ -24,26 +24,49 @@ s=$?
 rm -f "$d/$p.pid"
 exit "$s""#;
 
+/// Defines `ours PGID`: whether process group PGID is still a command of run `$run`, i.e. some
+/// process of the group has `COMEBACK_RUN=<run>` in its environment. A pid file can outlive its
+/// command (its wrapper died with the connection) and pids are reused: a group id alone could
+/// name anyone's processes. Where /proc is missing (FreeBSD), no group is ever taken for ours.
+macro_rules! ours {
+    () => {
+        r#"ours() {
+  for q in $(pgrep -g "$1" 2>/dev/null); do
+    tr '\0' '\n' <"/proc/$q/environ" 2>/dev/null | grep -qxF "COMEBACK_RUN=$run" && return 0
+  done
+  return 1
+}
+"#
+    };
+}
+
 /// Lists the live commands of run `$1`: `LIVE <pgid> <age s> <command, one line>`; forgets the
 /// pid files of those that are gone.
-pub const FIND: &str = r#"d="${HOME:-/tmp}/.comeback/runs/$1"
+pub const FIND: &str = concat!(
+    ours!(),
+    r#"run=$1
+d="${HOME:-/tmp}/.comeback/runs/$1"
 now=$(date +%s)
 for f in "$d"/*.pid; do
   [ -f "$f" ] || continue
   p=${f##*/}; p=${p%.pid}
   case "$p" in ''|*[!0-9]*) continue ;; esac
-  if kill -0 "-$p" 2>/dev/null; then
+  if ours "$p"; then
     since=$(stat -c %Y -- "$f" 2>/dev/null)
     printf 'LIVE %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
   else
     rm -f "$f"
   fi
 done
-exit 0"#;
+exit 0"#
+);
 
 /// Kills every live command of run `$1` (TERM to its process group, KILL `$2` seconds later),
 /// says `KILLED <pgid> <age s> <command>` for each, and removes the run's folder on the host.
-pub const SWEEP: &str = r#"d="${HOME:-/tmp}/.comeback/runs/$1"
+pub const SWEEP: &str = concat!(
+    ours!(),
+    r#"run=$1
+d="${HOME:-/tmp}/.comeback/runs/$1"
 [ -d "$d" ] || exit 0
 now=$(date +%s)
 live=""
@@ -51,7 +74,7 @@ for f in "$d"/*.pid; do
   [ -f "$f" ] || continue
   p=${f##*/}; p=${p%.pid}
   case "$p" in ''|*[!0-9]*) continue ;; esac
-  if kill -TERM "-$p" 2>/dev/null; then
+  if ours "$p" && kill -TERM -- "-$p" 2>/dev/null; then
     live="$live $p"
     since=$(stat -c %Y -- "$f" 2>/dev/null)
     printf 'KILLED %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
@@ -60,15 +83,16 @@ done
 n=0
 while [ -n "$live" ] && [ "$n" -lt "$(($2 * 10))" ]; do
   still=""
-  for p in $live; do kill -0 "-$p" 2>/dev/null && still="$still $p"; done
+  for p in $live; do ours "$p" && still="$still $p"; done
   live=$still
   [ -n "$live" ] && sleep 0.1
   n=$((n + 1))
 done
-for p in $live; do kill -KILL "-$p" 2>/dev/null; done
+for p in $live; do ours "$p" && kill -KILL -- "-$p" 2>/dev/null; done
 rm -f "$d"/*.pid
 rmdir "$d" 2>/dev/null
-exit 0"#;
+exit 0"#
+);
 
 /// `command` as the argv that runs it under a deadline the host enforces, through `sudo -n`
 /// when asked, marked with `run` when given. The command is one word: nothing in it reaches a
@@ -182,5 +206,48 @@ mod tests {
         assert_eq!(found[0].age_s, 3);
         assert!(!found[0].command.contains("hunter2"), "{found:?}");
         assert_eq!(found[1].command, "");
+    }
+
+    /// A pid file that outlived its command names a process group that may now be anyone's:
+    /// the sweep kills only groups that carry the run's mark.
+    #[test]
+    fn the_sweep_kills_the_runs_commands_and_never_a_stranger_behind_a_stale_pid_file() {
+        let home = tempfile::tempdir().expect("tempdir");
+        let runs = home.path().join(".comeback/runs/R-test");
+        std::fs::create_dir_all(&runs).expect("runs");
+        let start = |run: Option<&str>| {
+            let mut cmd = std::process::Command::new("setsid");
+            cmd.args(["sleep", "30"]);
+            if let Some(run) = run {
+                cmd.env("COMEBACK_RUN", run);
+            }
+            let child = cmd.spawn().expect("setsid sleep");
+            std::fs::write(runs.join(format!("{}.pid", child.id())), "sleep 30").expect("pid");
+            child
+        };
+        let mut ours = start(Some("R-test"));
+        let mut stranger = start(None);
+        let mut other_run = start(Some("R-test-2"));
+        let out = std::process::Command::new("sh")
+            .args(["-c", SWEEP, "comeback-run", "R-test", "1"])
+            .env("HOME", home.path())
+            .output()
+            .expect("sweep");
+        let killed = parse_live(&String::from_utf8_lossy(&out.stdout), "KILLED");
+        assert_eq!(
+            killed.iter().map(|c| c.pgid).collect::<Vec<_>>(),
+            [ours.id()],
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(ours.wait().is_ok());
+        for child in [&mut stranger, &mut other_run] {
+            assert!(
+                child.try_wait().expect("status").is_none(),
+                "a stranger was killed"
+            );
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
