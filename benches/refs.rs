@@ -1,4 +1,4 @@
-//! Reference-scanner throughput on a 50 MB corpus of mixed config formats (the test corpus plus
+//! Reference-scanner throughput on a 50 MB corpus of mixed config formats (both test corpora plus
 //! comment and prose lines, as real config trees are mostly), side by side with two baselines:
 //! splitting the text into lines (the floor of any line scanner) and one IPv4 regex over the
 //! whole text (what `grep -E` for addresses costs).
@@ -12,9 +12,11 @@ use std::time::{Duration, Instant};
 const TARGET_BYTES: usize = 50 * 1024 * 1024;
 
 fn corpus() -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs");
-    let mut files: Vec<String> = std::fs::read_dir(dir)
-        .expect("corpus dir")
+    let mut files: Vec<String> = ["tests/refs", "tests/refs_formats"]
+        .iter()
+        .flat_map(|dir| {
+            std::fs::read_dir(format!("{}/{dir}", env!("CARGO_MANIFEST_DIR"))).expect("corpus dir")
+        })
         .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("text"))
         .collect();
     files.push(

@@ -516,7 +516,7 @@ fn resume_refuses_when_the_interrupted_runs_command_outlives_its_wait() {
     assert_eq!(pids.len(), 1, "{pids:?}");
     let pgid = pids[0].file_stem().expect("stem").to_str().expect("utf8");
     let killed = Command::new("kill")
-        .args(["-KILL", &format!("-{pgid}")])
+        .args(["-KILL", "--", &format!("-{pgid}")])
         .status()
         .expect("kill");
     assert!(killed.success(), "the command's process group was alive");

@@ -1,17 +1,26 @@
 //! The reference scanner over real-world config formats: the exact references each must yield,
 //! and the traps it must not fall into.
 
-use comeback::refs::{ScanOptions, scan};
+use comeback::refs::{Kind, ScanOptions, Strength, scan};
 
-/// `line host[:port]` for each reference, in order.
+/// `line host[:port]` for each reference, in order; ` listen` and ` weak` where they apply.
 fn found(file: &str) -> Vec<String> {
     let path = format!("{}/tests/refs/{file}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("corpus file");
     scan(&text, &ScanOptions::default())
         .into_iter()
-        .map(|r| match r.port {
-            Some(p) => format!("{} {}:{p}", r.line, r.host),
-            None => format!("{} {}", r.line, r.host),
+        .map(|r| {
+            let mut shown = match r.port {
+                Some(p) => format!("{} {}:{p}", r.line, r.host),
+                None => format!("{} {}", r.line, r.host),
+            };
+            if r.kind == Kind::Listen {
+                shown.push_str(" listen");
+            }
+            if r.strength == Strength::Weak {
+                shown.push_str(" weak");
+            }
+            shown
         })
         .collect()
 }
@@ -75,7 +84,12 @@ fn redis_sentinel() {
 fn elasticsearch_seed_hosts_list_but_not_node_names() {
     assert_eq!(
         found("elasticsearch.yml"),
-        ["8 es-01", "9 es-02.prod.internal", "10 10.0.0.53:9300"]
+        [
+            "5 10.0.0.51 listen",
+            "8 es-01",
+            "9 es-02.prod.internal",
+            "10 10.0.0.53:9300"
+        ]
     );
 }
 
@@ -93,10 +107,15 @@ fn kafka_advertised_listener_and_zookeeper_chroot_list() {
 }
 
 #[test]
-fn cassandra_seeds() {
+fn cassandra_seeds_and_listen_address() {
     assert_eq!(
         found("cassandra.yaml"),
-        ["6 10.0.0.61", "6 10.0.0.62:7000", "6 cass-03.prod.internal"]
+        [
+            "6 10.0.0.61",
+            "6 10.0.0.62:7000",
+            "6 cass-03.prod.internal",
+            "7 10.0.0.61 listen"
+        ]
     );
 }
 
@@ -105,6 +124,7 @@ fn postgresql_conninfo_and_archive_target() {
     assert_eq!(
         found("postgresql.auto.conf"),
         [
+            "2 10.0.0.11 listen",
             "3 pg-primary.prod.internal:5433",
             "4 backup-01.prod.internal"
         ]
@@ -112,14 +132,14 @@ fn postgresql_conninfo_and_archive_target() {
 }
 
 #[test]
-fn dotenv_urls_with_credentials_and_bare_host_variables() {
+fn dotenv_urls_with_credentials_and_bare_host_variables_with_sibling_ports() {
     assert_eq!(
         found("app.env"),
         [
             "3 db-vip.prod.internal:5432",
             "4 cache-01:6379",
             "5 mq-01.prod.internal:5672",
-            "6 mail-01",
+            "6 mail-01:587",
             "8 sentry.example.com:443"
         ]
     );

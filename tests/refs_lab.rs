@@ -210,3 +210,269 @@ fn a_real_run_writes_its_report_from_its_events() {
     assert!(step["healthy_after_ms"].is_u64());
     assert_eq!(step["checks_passed"][0], "tcp 7001");
 }
+
+/// db on host-1 whose config binds `address` besides its own loopback ones.
+fn service_binding(lab: &Lab, address: &str) -> std::path::PathBuf {
+    lab.service(
+        0,
+        "db",
+        7001,
+        // The demo service reads `key = value` lines; the loopback listen address is never a
+        // finding.
+        &format!("bind-address = {address}\nlisten_address = 127.0.0.1\nport = 7001\n"),
+    );
+    lab.plan(&format!(
+        r#"  db:
+    hosts: [host-1]
+    restart: "{{vars.dir}}/bin/restart db"
+    configs: ["{}"]
+    health: [{{ tcp: 7001 }}]
+"#,
+        lab.hosts[0].dir.join("db.conf").display()
+    ))
+}
+
+/// TEST-NET-1: documentation only, never an address of this machine.
+const MOVED_ADDRESS: &str = "192.0.2.77";
+
+#[test]
+fn a_bind_address_the_host_does_not_have_is_a_finding_of_the_dry_run() {
+    let lab = Lab::start(1);
+    let plan = service_binding(&lab, MOVED_ADDRESS);
+    let out = lab.run("run", &plan, &["--dry-run"]);
+    let err = exited(&out, 3);
+    let conf = lab.hosts[0].dir.join("db.conf");
+    assert_has(
+        &err,
+        &format!(
+            "{}:1  {MOVED_ADDRESS}  LISTEN: not an address of this host",
+            conf.display()
+        ),
+    );
+    assert!(lab.restart_ids().is_empty());
+}
+
+#[test]
+fn a_bind_address_the_host_does_not_have_halts_a_real_run_in_preflight() {
+    let lab = Lab::start(1);
+    let plan = service_binding(&lab, MOVED_ADDRESS);
+    let out = lab.run("run", &plan, &["--yes"]);
+    let err = exited(&out, 1);
+    assert_has(&err, "[1/1] db@host-1 FAILED in preflight");
+    assert_has(
+        &err,
+        &format!("{MOVED_ADDRESS} (not an address of this host)"),
+    );
+    assert!(lab.restart_ids().is_empty(), "nothing restarted");
+    let run = lab.last_run();
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(run.join("report.json")).expect("report.json"),
+    )
+    .expect("json");
+    let reference = &json["steps"][0]["references"][0];
+    assert_eq!(reference["kind"], "listen");
+    assert_eq!(reference["status"], "not_local");
+    let md = std::fs::read_to_string(run.join("report.md")).expect("report.md");
+    assert!(
+        md.contains("**listen**: not an address of this host"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_bind_address_the_host_has_passes() {
+    // This machine's own first non-loopback address, when it has one: the positive control.
+    let out = std::process::Command::new("hostname")
+        .arg("-I")
+        .output()
+        .expect("hostname -I");
+    let own = String::from_utf8_lossy(&out.stdout);
+    let Some(own) = own
+        .split_whitespace()
+        .find(|a| a.parse::<std::net::Ipv4Addr>().is_ok())
+    else {
+        panic!("this machine has no non-loopback IPv4 address to bind: {own:?}");
+    };
+    let lab = Lab::start(1);
+    let plan = service_binding(&lab, own);
+    let out = lab.run("run", &plan, &["--dry-run"]);
+    let err = exited(&out, 0);
+    assert!(!err.contains("not an address of this host"), "{err}");
+}
+
+/// A real HAProxy, run by the test, in front of a lab service; its config in the stock Debian
+/// style, with the `default-server init-addr last,libc,none` that read as three stale hosts.
+struct Haproxy(std::process::Child);
+
+impl Drop for Haproxy {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_dry_run_of_a_real_haproxy_with_init_addr_exits_0_when_its_backends_exist() {
+    let lab = Lab::start(2);
+    lab.service(0, "app", 7001, "");
+    let (app, lb) = (&lab.hosts[0].address, &lab.hosts[1].address);
+    let cfg = lab.hosts[1].dir.join("haproxy.cfg");
+    std::fs::write(
+        &cfg,
+        format!(
+            r#"global
+	log /dev/log	local0
+	log /dev/log	local1 notice
+	stats timeout 30s
+	ca-base /etc/ssl/certs
+	crt-base /etc/ssl/private
+	ssl-default-bind-ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384
+	ssl-default-bind-ciphersuites TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256
+	ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets
+
+defaults
+	log	global
+	mode	http
+	option	httplog
+	option	dontlognull
+	timeout connect 5000
+	timeout client  50000
+	timeout server  50000
+	default-server init-addr last,libc,none
+
+frontend web
+	bind {lb}:7080
+	default_backend app
+
+backend app
+	balance roundrobin
+	server app1 {app}:7001 check inter 2s
+"#
+        ),
+    )
+    .expect("haproxy.cfg");
+    let haproxy = ["/usr/sbin/haproxy", "/usr/local/sbin/haproxy"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("haproxy is installed (scripts/test installs it)");
+    let check = std::process::Command::new(haproxy)
+        .args(["-c", "-f"])
+        .arg(&cfg)
+        .output()
+        .expect("haproxy -c");
+    assert!(
+        check.status.success(),
+        "haproxy rejects the config: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let _haproxy = Haproxy(
+        std::process::Command::new(haproxy)
+            .args(["-db", "-f"])
+            .arg(&cfg)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start haproxy"),
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::net::TcpStream::connect((lb.as_str(), 7080)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "haproxy does not listen"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let plan = lab.plan(&format!(
+        r#"  app:
+    hosts: [host-1]
+    restart: "{{vars.dir}}/bin/restart app"
+    health: [{{ tcp: 7001 }}]
+  lb:
+    hosts: [host-2]
+    depends_on: [app]
+    restart: "true"
+    configs: ["{}"]
+    health: [{{ tcp: 7080 }}, {{ http: "http://{{address}}:7080/" }}]
+"#,
+        cfg.display()
+    ));
+    let out = lab.run("run", &plan, &["--dry-run"]);
+    let err = exited(&out, 0);
+    for word in ["init-addr", "last", "libc", "STALE"] {
+        assert!(!err.contains(word), "{word} in the dry run: {err}");
+    }
+    // The backend is a reference that was checked, not skipped.
+    let run = lab.last_run();
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(run.join("report.json")).expect("report.json"),
+    )
+    .expect("json");
+    let lb_step = json["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|s| s["step"] == "lb@host-2")
+        .expect("lb step");
+    let refs = lb_step["references"].as_array().expect("references");
+    assert_eq!(refs.len(), 1, "{refs:?}");
+    assert_eq!(refs[0]["host"], app.as_str());
+    assert_eq!(refs[0]["port"], 7001);
+    assert_eq!(refs[0]["status"], "ok");
+}
+
+/// db on host-1 whose config names `target` in a key that says nothing about hosts.
+fn service_naming(lab: &Lab, target: &str) -> std::path::PathBuf {
+    lab.service(0, "db", 7001, &format!("run = {target}\n"));
+    lab.plan(&format!(
+        r#"  db:
+    hosts: [host-1]
+    restart: "{{vars.dir}}/bin/restart db"
+    configs: ["{}"]
+    health: [{{ tcp: 7001 }}]
+"#,
+        lab.hosts[0].dir.join("db.conf").display()
+    ))
+}
+
+#[test]
+fn a_weak_reference_is_listed_as_unverified_and_never_blocks() {
+    let lab = Lab::start(1);
+    let plan = service_naming(&lab, "gone-app:9100");
+    let out = lab.run("run", &plan, &["--dry-run"]);
+    let err = exited(&out, 0);
+    assert_has(&err, "gone-app:9100  unverified: may not be a host");
+    let out = lab.run("run", &plan, &["--yes"]);
+    exited(&out, 0);
+    assert_eq!(lab.restart_ids(), ["db@host-1"]);
+}
+
+#[test]
+fn a_weak_reference_the_inventory_knows_is_checked_like_a_strong_one() {
+    // `host-1` is an inventory name, so `host-1:7001` is a host; the host itself cannot
+    // resolve that name (the lab has no DNS for it), so the service could not reach it.
+    let lab = Lab::start(1);
+    let plan = service_naming(&lab, "host-1:7001");
+    let out = lab.run("run", &plan, &["--dry-run"]);
+    let err = exited(&out, 3);
+    assert_has(&err, "host-1:7001  STALE");
+}
+
+#[test]
+fn the_audit_reports_a_bind_address_the_host_does_not_have_as_its_own_risk() {
+    let lab = Lab::start(1);
+    let plan = service_binding(&lab, MOVED_ADDRESS);
+    let out = lab.run("audit", &plan, &[]);
+    exited(&out, 3);
+    let md = std::fs::read_to_string(lab.last_run().join("report.md")).expect("report.md");
+    assert!(
+        md.contains(&format!(
+            "db.conf:1 binds {MOVED_ADDRESS}: not an address of this host"
+        )),
+        "{md}"
+    );
+    assert!(
+        md.contains("**listen**: not an address of this host"),
+        "{md}"
+    );
+    assert!(lab.restart_ids().is_empty(), "an audit restarts nothing");
+}

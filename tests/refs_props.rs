@@ -1,12 +1,12 @@
 //! Property tests of the reference scanner: it never panics, finishes on any input, and never
 //! lets a password from a URL or a conninfo string into its output.
 
-use comeback::refs::{ScanOptions, scan};
+use comeback::refs::{Kind, ScanOptions, Strength, scan};
 use proptest::prelude::*;
 
 /// Text made of the characters configs are made of, so the scanner's forms are exercised.
 fn config_text() -> impl Strategy<Value = String> {
-    proptest::string::string_regex(r"([a-z0-9.:/@\[\],=;'\x22 #\-_*%{}()]|\n|://|\.com|\.internal|host=|port=|[0-9]{1,3}\.){0,400}")
+    proptest::string::string_regex(r"([a-z0-9.:/@\[\],=;'\x22 #\-_*%{}()$<>\\]|\n|://|\.com|\.internal|host=|port=|[0-9]{1,3}\.|//|\$\{|\{\{|\$\(|bind-address = |listen |server\.1=|rsync |ssh |[a-z]+@|:/|\n  |\[s\]\n){0,400}")
         .expect("valid strategy")
 }
 
@@ -14,12 +14,40 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn never_panics_and_reports_sane_positions(text in config_text()) {
+    fn never_panics_and_reports_sane_positions_kinds_and_strengths(text in config_text()) {
         let lines: Vec<&str> = text.lines().collect();
         for r in scan(&text, &ScanOptions::default()) {
             prop_assert!(r.line >= 1 && r.line <= lines.len());
             prop_assert!(r.column >= 1 && r.column <= lines[r.line - 1].chars().count());
             prop_assert!(!r.host.is_empty());
+            // A listen reference is an address, never a wildcard or loopback one; a weak one a
+            // single label.
+            if r.kind == Kind::Listen {
+                let ip: std::net::IpAddr = r.host.parse().expect("a listen reference is an address");
+                prop_assert!(!ip.is_loopback() && !ip.is_unspecified(), "{}", r.host);
+            }
+            if r.strength == Strength::Weak {
+                prop_assert!(!r.host.contains('.') && r.host.parse::<std::net::IpAddr>().is_err());
+            }
+        }
+    }
+
+    #[test]
+    fn a_password_in_a_copy_target_or_share_line_never_appears(
+        user in "[a-z]{1,8}",
+        password in "[A-Z0-9!$^*~+]{6,20}",
+        host in "[a-z][a-z0-9-]{0,10}(\\.corp\\.internal)?",
+        form in 0usize..4,
+    ) {
+        let text = match form {
+            0 => format!("//{host}/share /mnt cifs username={user},password={password} 0 0"),
+            1 => format!("15 2 * * * sshpass -p {password} rsync -a /x {user}@{host}:/y"),
+            2 => format!("unc = \\\\{host}\\share password={password}"),
+            _ => format!("smb://{user}:{password}@{host}/share"),
+        };
+        for r in scan(&text, &ScanOptions::default()) {
+            prop_assert!(!r.text.contains(&password), "{:?} leaks {}", r.text, password);
+            prop_assert!(!r.host.contains(&password));
         }
     }
 
@@ -76,14 +104,38 @@ fn pathological_lines_finish() {
         (0..50_000)
             .map(|i| format!("10.0.{}.{} ", i / 250, i % 250))
             .collect::<String>(),
+        "ab@cd:/".repeat(200_000),
+        "ssh ab@cd ".repeat(200_000),
+        "nfs ab:/".repeat(200_000),
+        "//ab/".repeat(200_000),
+        "${{".repeat(200_000),
+        "( 1.2.3.4 ".repeat(100_000),
+        "x = a.b.example.com ".repeat(50_000),
+        "*.* @".repeat(200_000),
+        "ab:cd:".repeat(200_000),
+        "//ab".repeat(200_000),
+        format!("Environment={}", "A_HOST=h B_PORT=1 ".repeat(100_000)),
     ];
     // Each case is one line. The almost-matches yield nothing but the one real IPv6 literal at
-    // the start of `1:1:1:1:1:1:1:1:…`, and `a.b` and `h` once each (a line names a host
-    // once); the real lists are capped at 256 references a line (what keeps a generated line
-    // from making the scan quadratic).
-    let expected = [0, 1, 0, 0, 0, 1, 1, 256, 256];
+    // the start of `1:1:1:1:1:1:1:1:…` (and of `ab:cd:…`), and `a.b`, `h`, `cd`, `ab` and
+    // `a.b.example.com` once each (a line names a host once); the real lists are capped at 256
+    // references a line (what keeps a generated line from making the scan quadratic);
+    // `( 1.2.3.4` is an OID and `*.* @` an action without a host.
+    let expected = [
+        0, 1, 0, 0, 0, 1, 1, 256, 256, 1, 1, 1, 1, 0, 0, 1, 0, 1, 1, 1,
+    ];
     for (text, expected) in cases.iter().zip(expected) {
         let refs = scan(text, &ScanOptions::default());
         assert_eq!(refs.len(), expected, "{}…", &text[..40]);
     }
+}
+
+#[test]
+fn many_host_and_port_lines_finish() {
+    // Sibling ports are matched through a map: 100,000 host keys and as many port keys in one
+    // section stay linear.
+    let text = "host = db-01\nport = 5432\n".repeat(100_000);
+    let refs = scan(&text, &ScanOptions::default());
+    assert_eq!(refs.len(), 100_000);
+    assert!(refs.iter().all(|r| r.port == Some(5432)));
 }

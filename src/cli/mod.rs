@@ -184,10 +184,16 @@ fn refs(files: &[PathBuf], format: PlanFormat) -> Result<(), Exit> {
         PlanFormat::Text => {
             let mut out = String::new();
             for (file, r) in &found {
-                let target = match r.port {
+                let mut target = match r.port {
                     Some(port) => crate::human::host_port(&r.host, port),
                     None => r.host.clone(),
                 };
+                if r.kind == crate::refs::Kind::Listen {
+                    target.push_str(" (listen)");
+                }
+                if r.strength == crate::refs::Strength::Weak {
+                    target.push_str(" (weak)");
+                }
                 out.push_str(&format!(
                     "{file}:{}:{}\t{target}\t{}\n",
                     r.line,
@@ -201,7 +207,7 @@ fn refs(files: &[PathBuf], format: PlanFormat) -> Result<(), Exit> {
             let rows: Vec<serde_json::Value> = found
                 .iter()
                 .map(|(file, r)| {
-                    serde_json::json!({"file": file, "line": r.line, "column": r.column, "host": r.host, "port": r.port, "text": r.text})
+                    serde_json::json!({"file": file, "line": r.line, "column": r.column, "host": r.host, "port": r.port, "text": r.text, "kind": r.kind, "strength": r.strength})
                 })
                 .collect();
             stdout(&format!("{:#}\n", serde_json::Value::Array(rows)));

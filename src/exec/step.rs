@@ -219,7 +219,7 @@ impl<T: Transport> Executor<'_, T> {
             target: target.to_string(),
             check: Some("config references".into()),
             reason: format!(
-                "its config names hosts that are gone, so it may not come back after a restart: {}",
+                "its config names hosts that are gone or addresses this host does not have, so it may not come back after a restart: {}",
                 blocking.join("; ")
             ),
         })

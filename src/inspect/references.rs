@@ -1,9 +1,12 @@
 //! Checking each referenced host from the host where the service runs: does it resolve there
-//! (`getent ahosts`), and does it accept TCP where a port is known.
+//! (`getent ahosts`), and does it accept TCP where a port is known; and each listen address:
+//! is it one of that host's own addresses.
 
 use super::run_script;
+use crate::refs::{Kind, Strength};
 use crate::transport::Transport;
 use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +20,11 @@ pub enum ReferenceStatus {
     Stale,
     /// Resolves but refuses or ignores TCP on its port.
     Dead,
+    /// A listen address the host does not have: the service cannot bind it (the re-IPed VM).
+    NotLocal,
+    /// Weak evidence that the word is a host at all (`app:8080` in a free value, unknown to
+    /// the inventory): listed, not probed, never blocking.
+    Unverified,
 }
 
 impl ReferenceStatus {
@@ -27,12 +35,18 @@ impl ReferenceStatus {
             ReferenceStatus::Unknown => "not in the inventory",
             ReferenceStatus::Stale => "does not resolve",
             ReferenceStatus::Dead => "does not answer",
+            ReferenceStatus::NotLocal => "not an address of this host",
+            ReferenceStatus::Unverified => "unverified: may not be a host",
         }
     }
 
-    /// Stale and dead references stop a restart: the service may not come back.
+    /// Stale and dead references and listen addresses the host does not have stop a restart:
+    /// the service may not come back.
     pub fn blocks(self) -> bool {
-        matches!(self, ReferenceStatus::Stale | ReferenceStatus::Dead)
+        matches!(
+            self,
+            ReferenceStatus::Stale | ReferenceStatus::Dead | ReferenceStatus::NotLocal
+        )
     }
 }
 
@@ -45,6 +59,11 @@ pub struct ReferenceFinding {
     pub port: Option<u16>,
     /// The matched text, secrets masked.
     pub text: String,
+    /// `connect` or `listen`; absent in journals written before listen addresses were checked.
+    #[serde(default)]
+    pub kind: Kind,
+    #[serde(default)]
+    pub strength: Strength,
     pub status: ReferenceStatus,
 }
 
@@ -66,8 +85,14 @@ const SCRIPT: &str = r#"probe() {
 while [ $# -ge 2 ]; do probe "$1" "$2" & shift 2; done
 wait"#;
 
+/// The host's own addresses, one a line, from whichever tool it has.
+const ADDRESSES: &str = r#"if command -v ip >/dev/null 2>&1; then ip -o addr show | awk '{print $4}'
+elif command -v ifconfig >/dev/null 2>&1; then ifconfig -a | awk '$1 == "inet" || $1 == "inet6" {print $2}'
+else hostname -I 2>/dev/null | tr ' ' '\n'; fi"#;
+
 /// Probes every distinct (host, port) once, in parallel on the host, and classifies each finding.
-/// `known` says whether a host name or address is in the inventory.
+/// `known` says whether a host name or address is in the inventory: a weak reference the
+/// inventory knows is checked like a strong one; one it does not know is only listed.
 pub async fn check_references<T: Transport>(
     transport: &T,
     host: usize,
@@ -75,33 +100,33 @@ pub async fn check_references<T: Transport>(
     known: impl Fn(&str) -> bool,
     deadline: Duration,
 ) -> Result<Vec<ReferenceFinding>, String> {
+    let checked = |r: &crate::refs::Reference| r.strength == Strength::Strong || known(&r.host);
+    let own = if found.iter().any(|(_, r)| r.kind == Kind::Listen) {
+        let stdout = run_script(
+            transport,
+            host,
+            [],
+            ADDRESSES,
+            deadline,
+            "listing the host's addresses",
+        )
+        .await?;
+        own_addresses(&stdout)
+    } else {
+        Vec::new()
+    };
     let mut targets: Vec<(String, Option<u16>)> = found
         .iter()
+        .filter(|(_, r)| r.kind == Kind::Connect && checked(r))
         .map(|(_, r)| (r.host.clone(), r.port))
         .collect();
     targets.sort();
     targets.dedup();
-    if targets.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ports: Vec<String> = targets
-        .iter()
-        .map(|(_, p)| p.map_or("-".to_string(), |p| p.to_string()))
-        .collect();
-    let args = targets
-        .iter()
-        .zip(&ports)
-        .flat_map(|((h, _), p)| [h.as_str(), p.as_str()]);
-    let script = SCRIPT.replace("PROBE", TCP_PROBE);
-    let stdout = run_script(
-        transport,
-        host,
-        args,
-        &script,
-        deadline,
-        "probing the references",
-    )
-    .await?;
+    let stdout = if targets.is_empty() {
+        String::new()
+    } else {
+        probe(transport, host, &targets, deadline).await?
+    };
     let mut answers = std::collections::HashMap::new();
     for line in stdout.lines() {
         let parts: Vec<&str> = line.split(' ').collect();
@@ -115,9 +140,16 @@ pub async fn check_references<T: Transport>(
     Ok(found
         .into_iter()
         .map(|(file, r)| {
-            let status = match answers.get(&(r.host.clone(), r.port)) {
-                Some((false, _)) => ReferenceStatus::Stale,
-                Some((true, "0")) => ReferenceStatus::Dead,
+            let status = match (r.kind, answers.get(&(r.host.clone(), r.port))) {
+                (Kind::Listen, _) => match r.host.parse::<IpAddr>() {
+                    // Without the host's address list nothing can be said either way.
+                    _ if own.is_empty() => ReferenceStatus::Unverified,
+                    Ok(ip) if own.contains(&ip) => ReferenceStatus::Ok,
+                    _ => ReferenceStatus::NotLocal,
+                },
+                _ if !checked(&r) => ReferenceStatus::Unverified,
+                (_, Some((false, _))) => ReferenceStatus::Stale,
+                (_, Some((true, "0"))) => ReferenceStatus::Dead,
                 _ if !known(&r.host) => ReferenceStatus::Unknown,
                 _ => ReferenceStatus::Ok,
             };
@@ -128,8 +160,81 @@ pub async fn check_references<T: Transport>(
                 host: r.host,
                 port: r.port,
                 text: r.text,
+                kind: r.kind,
+                strength: r.strength,
                 status,
             }
         })
         .collect())
+}
+
+/// Addresses from `ip -o addr` (`10.0.0.5/24`), `ifconfig` (`addr:10.0.0.5`, `fe80::1%eth0`)
+/// or `hostname -I`.
+fn own_addresses(stdout: &str) -> Vec<IpAddr> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let word = line.trim();
+            let word = word.strip_prefix("addr:").unwrap_or(word);
+            let word = word.split(['/', '%']).next().unwrap_or_default();
+            word.parse().ok()
+        })
+        .collect()
+}
+
+/// Runs the probe script for each (host, port): its output, a line per target.
+async fn probe<T: Transport>(
+    transport: &T,
+    host: usize,
+    targets: &[(String, Option<u16>)],
+    deadline: Duration,
+) -> Result<String, String> {
+    let ports: Vec<String> = targets
+        .iter()
+        .map(|(_, p)| p.map_or("-".to_string(), |p| p.to_string()))
+        .collect();
+    let args = targets
+        .iter()
+        .zip(&ports)
+        .flat_map(|((h, _), p)| [h.as_str(), p.as_str()]);
+    let script = SCRIPT.replace("PROBE", TCP_PROBE);
+    run_script(
+        transport,
+        host,
+        args,
+        &script,
+        deadline,
+        "probing the references",
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_addresses_from_ip_ifconfig_and_hostname() {
+        let ip = "127.0.0.1/8\n10.0.2.15/24\n::1/128\nfe80::a00:27ff:fe4e:66a1/64\n";
+        let ifconfig = "addr:10.0.2.16\n10.0.2.17\nfe80::1%em0\n";
+        let hostname = "10.0.2.18\n\n";
+        let parsed: Vec<String> = [ip, ifconfig, hostname]
+            .iter()
+            .flat_map(|out| own_addresses(out))
+            .map(|a| a.to_string())
+            .collect();
+        assert_eq!(
+            parsed,
+            [
+                "127.0.0.1",
+                "10.0.2.15",
+                "::1",
+                "fe80::a00:27ff:fe4e:66a1",
+                "10.0.2.16",
+                "10.0.2.17",
+                "fe80::1",
+                "10.0.2.18"
+            ]
+        );
+    }
 }

@@ -350,6 +350,10 @@ impl Consumer for Progress {
                         ReferenceStatus::Dead => {
                             format!("DEAD: {} on its port", r.status.describe())
                         }
+                        ReferenceStatus::NotLocal => {
+                            format!("LISTEN: {}", r.status.describe())
+                        }
+                        ReferenceStatus::Unverified => r.status.describe().to_string(),
                         _ => format!("{} (resolves)", r.status.describe()),
                     };
                     text.push(format!("  {}:{}  {target}  {status}", r.file, r.line));

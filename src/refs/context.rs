@@ -1,6 +1,7 @@
 //! Where a line says what its words are: `key = value` and `key: value` pairs, directives
 //! (`server ntp1 iburst`), and YAML lists under a key. A key like `seeds` or `REDIS_HOST`
-//! makes bare names in its value hosts; a key like `bind` or `server_name` makes none of them.
+//! makes bare names in its value hosts; a key like `server_name` makes none of them, and a key
+//! like `bind` makes its addresses the host's own (listen addresses).
 
 use super::tokens::byte_table;
 
@@ -14,28 +15,42 @@ pub(super) enum KeyKind {
     /// Its value names no other host: this host's own name, a bind address, a version
     /// (`1.2.3.4`) or an image (`redis:7`). Nothing in it is a reference.
     NoHosts,
+    /// Its value is where the service listens: addresses that must be the host's own.
+    Listen,
     Other,
 }
 
 /// Runs on nearly every line: one pass lowers the key into a stack buffer and finds its last
-/// segment, then byte matches (a few length and word comparisons) classify it.
+/// segment (skipping a numbered entry's number: `server.1`, `nodes.2`), then byte matches (a
+/// few length and word comparisons) classify it.
 pub(super) fn classify(key: &str) -> KeyKind {
     let mut buf = [0u8; 64];
     let Some(lower) = buf.get_mut(..key.len()) else {
         return KeyKind::Other;
     };
-    let (mut last_segment, mut has_v) = (0, false);
+    // A segment of digits only (or an empty one) is never the last.
+    let (mut segment, mut digits, mut last, mut has_v) = (0, true, 0..0, false);
     for (i, (out, &c)) in lower.iter_mut().zip(key.as_bytes()).enumerate() {
         *out = c.to_ascii_lowercase();
         has_v |= *out == b'v';
-        if matches!(c, b'.' | b'_' | b'-') {
-            last_segment = i + 1;
+        if matches!(c, b'.' | b'_' | b'-' | b' ') {
+            if !digits {
+                last = segment..i;
+            }
+            (segment, digits) = (i + 1, true);
+        } else {
+            digits &= c.is_ascii_digit();
         }
     }
+    if !digits {
+        last = segment..key.len();
+    }
     let lower = &*lower;
-    if names_no_hosts(lower) || (has_v && lower.windows(7).any(|w| w == b"version")) {
+    if names_listen(lower) {
+        KeyKind::Listen
+    } else if names_no_hosts(lower) || (has_v && lower.windows(7).any(|w| w == b"version")) {
         KeyKind::NoHosts
-    } else if names_hosts(&lower[last_segment..]) {
+    } else if names_hosts(&lower[last]) {
         KeyKind::Hosts
     } else {
         KeyKind::Other
@@ -82,9 +97,49 @@ fn names_hosts(last_segment: &[u8]) -> bool {
             | b"nameserver"
             | b"nameservers"
             | b"smarthost"
+            | b"dcsmarthost"
             | b"mailhub"
             | b"pool"
             | b"remote"
+            | b"proxyjump"
+            | b"join"
+            | b"nodes"
+            | b"kdc"
+            | b"serveractive"
+            | b"forwarders"
+            | b"masters"
+            | b"primaries"
+    )
+}
+
+/// Whole keys whose value is where this service listens.
+fn names_listen(key: &[u8]) -> bool {
+    matches!(
+        key,
+        b"bind"
+            | b"bind-address"
+            | b"bind_address"
+            | b"bindaddress"
+            | b"bind_host"
+            | b"bind_ip"
+            | b"listen"
+            | b"listen_addresses"
+            | b"listen-address"
+            | b"listen_address"
+            | b"listen_addr"
+            | b"listenaddress"
+            | b"listen-on"
+            | b"listen-on-v6"
+            | b"bind_addr"
+            | b"client_addr"
+            | b"rpc_address"
+            | b"network.host"
+            | b"network.bind_host"
+            | b"http.host"
+            | b"http.bind_host"
+            | b"transport.host"
+            | b"transport.bind_host"
+            | b"inet_interfaces"
     )
 }
 
@@ -92,18 +147,7 @@ fn names_hosts(last_segment: &[u8]) -> bool {
 fn names_no_hosts(key: &[u8]) -> bool {
     matches!(
         key,
-        b"bind"
-            | b"bind-address"
-            | b"bind_address"
-            | b"bindaddress"
-            | b"listen"
-            | b"listen_addresses"
-            | b"listen-address"
-            | b"listen_address"
-            | b"listeners"
-            | b"network.host"
-            | b"http.host"
-            | b"transport.host"
+        b"listeners"
             | b"server_name"
             | b"servername"
             | b"hostname"
@@ -116,7 +160,6 @@ fn names_no_hosts(key: &[u8]) -> bool {
             | b"cluster.initial_master_nodes"
             | b"initial_master_nodes"
             | b"mynetworks"
-            | b"inet_interfaces"
             | b"allow"
             | b"deny"
             | b"ignoreip"
@@ -126,6 +169,33 @@ fn names_no_hosts(key: &[u8]) -> bool {
             | b"interface"
             | b"interfaces"
             | b"image"
+            // Domains and files, not hosts: BIND's `zone`, resolv.conf's `search` and `domain`.
+            | b"zone"
+            | b"search"
+            | b"domain"
+            | b"file"
+            // HAProxy defaults and options of server lines, not servers.
+            | b"default-server"
+            | b"init-addr"
+            // MariaDB's character set and collation of the server.
+            | b"character-set-server"
+            | b"character_set_server"
+            | b"collation-server"
+            | b"collation_server"
+            // LDAP schema definitions: OIDs and `MSAD:2` identifiers, never hosts.
+            | b"attributetype"
+            | b"attributetypes"
+            | b"objectclass"
+            | b"objectclasses"
+            | b"objectidentifier"
+            | b"ldapsyntax"
+            | b"ldapsyntaxes"
+            | b"ditcontentrule"
+            | b"olcattributetypes"
+            | b"olcobjectclasses"
+            | b"olcobjectidentifier"
+            | b"olcldapsyntaxes"
+            | b"olcditcontentrules"
     )
 }
 
@@ -156,6 +226,25 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
     if b.get(i) == Some(&b'-') && matches!(b.get(i + 1), Some(b' ' | b'\t')) {
         i = skip_space(i + 1);
     }
+    // `<host>db</host>`: an XML element is a key and its text the value.
+    if b.get(i) == Some(&b'<') && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+        let start = i + 1;
+        let end = start
+            + b[start..]
+                .iter()
+                .take_while(|c| KEY_BYTE[**c as usize])
+                .count();
+        if b.get(end) != Some(&b'>') {
+            return None;
+        }
+        return Some(KeyValue {
+            key: &line[start..end],
+            value: &line[end + 1..],
+            value_start: end + 1,
+            directive: false,
+            indent,
+        });
+    }
     let quote = matches!(b.get(i), Some(b'"' | b'\'')).then(|| b[i]);
     if quote.is_some() {
         i += 1;
@@ -182,7 +271,30 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
         Some(b':') if matches!(b.get(after_key + 1), None | Some(b' ' | b'\t')) => {
             (skip_space(after_key + 1), false)
         }
-        _ if after_key > i && after_key < b.len() => (after_key, true),
+        _ if after_key > i && after_key < b.len() => {
+            // Samba's words before ` = ` are one key: `password server = dc1`, `server role =
+            // standalone server` (whose `server` is no host).
+            let words_end = after_key
+                + b[after_key..]
+                    .iter()
+                    .take_while(|c| KEY_BYTE[**c as usize] || matches!(c, b' ' | b'\t'))
+                    .count();
+            if words_end > after_key
+                && b.get(words_end) == Some(&b'=')
+                && matches!(b[words_end - 1], b' ' | b'\t')
+            {
+                let key = line[start..words_end].trim_end();
+                let value_start = skip_space(words_end + 1);
+                return Some(KeyValue {
+                    key,
+                    value: &line[value_start..],
+                    value_start,
+                    directive: false,
+                    indent,
+                });
+            }
+            (after_key, true)
+        }
         _ => return None,
     };
     Some(KeyValue {
@@ -201,6 +313,15 @@ pub(super) fn list_item(line: &str) -> Option<(usize, usize)> {
     (rest.len() != value.len() || value.is_empty()).then_some((indent, line.len() - value.len()))
 }
 
+/// `host/share` after `//` at the start of a line: an fstab or autofs CIFS entry, not a comment.
+fn is_share(rest: &[u8]) -> bool {
+    let host = rest
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-'))
+        .count();
+    host > 0 && rest.get(host) == Some(&b'/')
+}
+
 /// A line with nothing to read: blank, or a comment in one of the usual syntaxes.
 pub(super) fn is_blank_or_comment(line: &str) -> bool {
     let b = line.as_bytes();
@@ -208,5 +329,7 @@ pub(super) fn is_blank_or_comment(line: &str) -> bool {
         return true;
     };
     let t = &b[first..];
-    matches!(t[0], b'#' | b';') || t.starts_with(b"//") || t.starts_with(b"<!--")
+    matches!(t[0], b'#' | b';')
+        || (t.starts_with(b"//") && !is_share(&t[2..]))
+        || t.starts_with(b"<!--")
 }

@@ -2,12 +2,14 @@
 //! names, without being told the format. It is what finds the Galera node removed a year ago.
 
 mod context;
+mod forms;
 mod scan;
+mod siblings;
 mod tokens;
 
 pub use scan::{ScanOptions, scan, url_authorities};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One host named by a config file. `text` is what matched, with any secret masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -19,4 +21,32 @@ pub struct Reference {
     /// 1-based, in characters.
     pub column: usize,
     pub text: String,
+    pub kind: Kind,
+    pub strength: Strength,
+}
+
+/// What the service does with the address: reach it, or listen on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Another host the service connects to: it must resolve and answer.
+    #[default]
+    Connect,
+    /// An address the service binds (`bind-address`, `ListenAddress`, `listen 10.0.0.5:80`): it
+    /// must be one of its own host's addresses, or the service does not start.
+    Listen,
+}
+
+/// How sure the scanner is that the word is a host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strength {
+    /// An IP address, a dotted name, a URL authority, the value of a key that names hosts, or a
+    /// host position in a known form (`user@host:path`, `//host/share`, `sentinel monitor`).
+    /// Only strong references may stop a run.
+    #[default]
+    Strong,
+    /// A single-label `name:port` with nothing else saying it is a host (`app:8080` in a free
+    /// value): listed as unverified unless the inventory knows the name, never blocking.
+    Weak,
 }

@@ -1,11 +1,12 @@
 //! The scanner proper: each line goes through the forms below, most specific first; a span of
 //! the line that one form claimed is not read again by the next.
 
-use super::Reference;
 use super::context::{self, KeyKind};
+use super::siblings::Siblings;
 use super::tokens::{
     byte_table, default_port, is_fqdn, is_hostname, names_no_host, parse_ip, port,
 };
+use super::{Kind, Reference, Strength};
 use crate::redact;
 use regex::Regex;
 use rustc_hash::FxHashSet;
@@ -35,13 +36,25 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     let upstreams = nginx_upstreams(text);
     let mut found = Vec::new();
     let mut list_under: Option<usize> = None;
+    let mut siblings = Siblings::default();
+    // The indent of the last key that names no hosts: lines indented deeper continue its value
+    // (LDIF and schema definitions folded over lines, YAML lists, Postfix continuations).
+    let mut no_hosts_above: Option<usize> = None;
     // Reused from line to line: most lines claim something, and an allocation per line shows.
     let mut claimed: Vec<bool> = Vec::new();
     for (n, line) in lines(text).enumerate() {
         if context::is_blank_or_comment(line) {
             continue;
         }
+        if let Some(indent) = no_hosts_above {
+            let line_indent = line.len() - line.trim_ascii_start().len();
+            if line_indent > indent {
+                continue;
+            }
+            no_hosts_above = None;
+        }
         claimed.clear();
+        let features = Features::of(line);
         let mut l = Line {
             text: line,
             number: n + 1,
@@ -51,8 +64,12 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             found: &mut found,
             options,
             upstreams: &upstreams,
+            listen: false,
         };
-        let features = Features::of(line);
+        if features.brace || is_section_header(line) {
+            siblings.next_section();
+        }
+        l.templates(&features);
         l.user_patterns();
         if let Some(indent) = list_under {
             match context::list_item(line) {
@@ -66,21 +83,59 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             }
         }
         let kv = context::key_value(line);
-        let kind = kv.map_or(KeyKind::Other, |kv| context::classify(kv.key));
-        if kind == KeyKind::NoHosts {
-            continue;
+        let mut kind = kv.map_or(KeyKind::Other, |kv| context::classify(kv.key));
+        if let Some(kv) = kv {
+            // OpenSSH's `HostName db.example.com` names the host to reach; `hostname = web-01`
+            // (and Zabbix's `Hostname=`) is this host's own name.
+            if kv.directive && kv.key.eq_ignore_ascii_case("hostname") {
+                kind = KeyKind::Hosts;
+            }
+            // ODBC's `Servername = 10.0.4.30` is the server; Apache's `ServerName` is its own.
+            if !kv.directive && kv.key.eq_ignore_ascii_case("servername") {
+                kind = KeyKind::Hosts;
+            }
+            // OpenSSH's `Host app-*` and pg_hba's `host all all 10.0.0.0/8` are patterns and
+            // connection types, not hosts.
+            if kv.directive && kv.key.eq_ignore_ascii_case("host") {
+                kind = KeyKind::Other;
+            }
+            siblings.key(kv);
         }
+        match (kind, kv) {
+            (KeyKind::NoHosts, Some(kv)) => {
+                // A block it opens (`zone "x" {`) holds keys of its own.
+                if !kv.value.trim_end().ends_with('{') {
+                    no_hosts_above = Some(kv.indent);
+                }
+                continue;
+            }
+            (KeyKind::Listen, Some(kv)) => {
+                l.listen = true;
+                l.value_tokens(kv.value_start, false);
+                continue;
+            }
+            _ => {}
+        }
+        let first = l.found.len();
         l.urls(&features);
         l.bracketed(&features);
         l.rsyslog(&features);
         l.conninfo(&features);
         l.redis();
+        l.remote_paths(&features);
+        l.shares(&features);
+        if let (KeyKind::Other, Some(kv)) = (kind, kv)
+            && features.equals
+            && kv.value.contains('=')
+        {
+            l.env_pairs(kv.value_start);
+        }
         if let (KeyKind::Hosts, Some(kv)) = (kind, kv) {
             if kv.value.trim().is_empty() && !kv.directive {
                 list_under = Some(kv.indent + 1);
             } else if !kv.value.trim_end().ends_with('{') {
-                let first_only = kv.directive && matches!(kv.key, "server" | "pool" | "peer");
-                l.value_tokens(kv.value_start, first_only);
+                l.value_tokens(kv.value_start, kv.directive && names_one_server(kv.key));
+                siblings.hosts(kv, first, l.found.len());
             }
         }
         if features.double_colon || features.colons >= 7 {
@@ -90,6 +145,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.words(&features);
         }
     }
+    siblings.give_ports(&mut found);
     if !options.ignore.is_empty() {
         found.retain(|r: &Reference| {
             !options
@@ -99,6 +155,22 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         });
     }
     found
+}
+
+/// `[section]` alone on its line: what follows is another block.
+fn is_section_header(line: &str) -> bool {
+    let t = line.trim_ascii();
+    t.starts_with('[') && t.ends_with(']')
+}
+
+/// Directives whose value is one server and its options: HAProxy's `server NAME ADDR check`,
+/// nginx's `server ADDR weight=5`, chrony's `server ntp1 iburst`, OpenVPN's `remote HOST PORT`,
+/// squid's `cache_peer HOST parent 3128 3130`.
+fn names_one_server(key: &str) -> bool {
+    let b = key.as_bytes();
+    ["server", "pool", "peer", "remote"].iter().any(|name| {
+        b.len() >= name.len() && b[b.len() - name.len()..].eq_ignore_ascii_case(name.as_bytes())
+    })
 }
 
 /// `str::lines` with a SIMD newline search: config lines are short, and the per-line cost shows.
@@ -134,7 +206,7 @@ fn nginx_upstreams(text: &str) -> FxHashSet<&str> {
 
 /// What one pass over a line's bytes tells about which forms can occur in it at all: most
 /// lines rule out most forms, and running a form costs more than this whole pass.
-struct Features {
+pub(super) struct Features {
     /// A `.` before a digit: `10.0`.
     dot_digit: bool,
     /// A `.` before a letter: `db.example`.
@@ -145,10 +217,16 @@ struct Features {
     double_colon: bool,
     colons: usize,
     /// `:/`, as in `scheme://`.
-    scheme: bool,
-    at: bool,
+    pub(super) scheme: bool,
+    pub(super) at: bool,
     bracket: bool,
     equals: bool,
+    /// `{` or `}`: a block opens or closes.
+    brace: bool,
+    /// `${`, `%{`, `{{` or `$(`: a template or a command substitution.
+    pub(super) template: bool,
+    /// `//` or a backslash pair: an SMB share, or a URL.
+    pub(super) slashes: bool,
 }
 
 impl Features {
@@ -177,6 +255,9 @@ impl Features {
             at: has(AT),
             bracket: has(BRACKET),
             equals: has(EQUALS),
+            brace: has(BRACE),
+            template: has(TEMPLATE),
+            slashes: has(SLASHES),
         }
     }
 }
@@ -190,8 +271,11 @@ const COLON_ANY: u16 = 1 << 5;
 const AT: u16 = 1 << 6;
 const BRACKET: u16 = 1 << 7;
 const EQUALS: u16 = 1 << 8;
+const BRACE: u16 = 1 << 9;
+const TEMPLATE: u16 = 1 << 10;
+const SLASHES: u16 = 1 << 11;
 /// Features of a byte alone, whatever follows it.
-const ALONE: u16 = COLON_ANY | AT | BRACKET | EQUALS;
+const ALONE: u16 = COLON_ANY | AT | BRACKET | EQUALS | BRACE;
 
 /// Per byte, the features it starts.
 static LEAD: [u16; 256] = {
@@ -201,6 +285,12 @@ static LEAD: [u16; 256] = {
     table[b'@' as usize] = AT;
     table[b'[' as usize] = BRACKET;
     table[b'=' as usize] = EQUALS;
+    table[b'{' as usize] = BRACE | TEMPLATE;
+    table[b'}' as usize] = BRACE;
+    table[b'$' as usize] = TEMPLATE;
+    table[b'%' as usize] = TEMPLATE;
+    table[b'/' as usize] = SLASHES;
+    table[b'\\' as usize] = SLASHES;
     table
 };
 
@@ -218,7 +308,10 @@ static FOLLOW: [u16; 256] = {
         c += 1;
     }
     table[b':' as usize] |= DOUBLE_COLON;
-    table[b'/' as usize] |= COLON_SLASH;
+    table[b'/' as usize] |= COLON_SLASH | SLASHES;
+    table[b'\\' as usize] |= SLASHES;
+    table[b'{' as usize] |= TEMPLATE;
+    table[b'(' as usize] |= TEMPLATE;
     table
 };
 
@@ -244,7 +337,7 @@ static AUTHORITY_END: [bool; 256] = byte_table(b"'\"<>(){}/?#;", false, true);
 /// What ends a whole URL, as shown in a reference's text.
 static URL_END: [bool; 256] = byte_table(b"'\";", false, true);
 /// What separates the words of a value.
-static VALUE_SEPARATOR: [bool; 256] = byte_table(b",;'\"[]{}()", false, true);
+static VALUE_SEPARATOR: [bool; 256] = byte_table(b",;'\"[]{}()<", false, true);
 
 /// At most this many references from one line: a generated line listing more is data, not a
 /// config an operator maintains, and the cap keeps the scan linear.
@@ -252,10 +345,10 @@ const LINE_REFERENCE_LIMIT: usize = 256;
 
 /// The longest `text` a reference carries: enough to recognise the line, bounded so that one
 /// enormous line cannot make the scan quadratic.
-const TEXT_LIMIT: usize = 256;
+pub(super) const TEXT_LIMIT: usize = 256;
 
-struct Line<'a> {
-    text: &'a str,
+pub(super) struct Line<'a> {
+    pub(super) text: &'a str,
     number: usize,
     /// Per byte of the line, whether a form already claimed it; empty until the first claim.
     claimed: &'a mut Vec<bool>,
@@ -266,14 +359,16 @@ struct Line<'a> {
     found: &'a mut Vec<Reference>,
     options: &'a ScanOptions,
     upstreams: &'a FxHashSet<&'a str>,
+    /// The line's value is where the service listens: only its addresses count, as `listen`.
+    listen: bool,
 }
 
 impl Line<'_> {
-    fn free(&self, start: usize, end: usize) -> bool {
+    pub(super) fn free(&self, start: usize, end: usize) -> bool {
         self.claimed.is_empty() || !self.claimed[start..end].contains(&true)
     }
 
-    fn claim(&mut self, start: usize, end: usize) {
+    pub(super) fn claim(&mut self, start: usize, end: usize) {
         if self.claimed.is_empty() {
             self.claimed.resize(self.text.len(), false);
         }
@@ -320,15 +415,28 @@ impl Line<'_> {
     }
 
     /// Records `host` (and `port`) found at `start..end` of the line, unless it names no host.
-    fn add(&mut self, host: &str, port: Option<u16>, start: usize, end: usize) {
+    pub(super) fn add(&mut self, host: &str, port: Option<u16>, start: usize, end: usize) {
+        self.add_as(host, port, start, end, Strength::Strong);
+    }
+
+    /// Like `add`, with the strength of the evidence. On a listen line only addresses count,
+    /// and never a wildcard or loopback one: those are every host's own.
+    fn add_as(
+        &mut self,
+        host: &str,
+        port: Option<u16>,
+        start: usize,
+        end: usize,
+        strength: Strength,
+    ) {
         let host = host.trim_end_matches('.');
         let host = host
             .strip_prefix('[')
             .and_then(|h| h.strip_suffix(']'))
             .unwrap_or(host);
         let names_a_host = match parse_ip(host) {
-            Some(ip) => !names_no_host(ip),
-            None => is_hostname(host) && !self.upstreams.contains(host),
+            Some(ip) => !(names_no_host(ip) || self.listen && ip.is_loopback()),
+            None => !self.listen && is_hostname(host) && !self.upstreams.contains(host),
         };
         if !names_a_host {
             return;
@@ -350,6 +458,12 @@ impl Line<'_> {
                 line: self.number,
                 column,
                 text: redact::secrets(&self.text[start..end]).into_owned(),
+                kind: if self.listen {
+                    Kind::Listen
+                } else {
+                    Kind::Connect
+                },
+                strength,
             });
         }
     }
@@ -441,7 +555,7 @@ impl Line<'_> {
         let text = self.text;
         let b = text.as_bytes();
         for at in memchr::memchr_iter(b'@', b) {
-            if at > 0 && !b[at - 1].is_ascii_whitespace() {
+            if at == 0 || !b[at - 1].is_ascii_whitespace() || !after_selector(b, at) {
                 continue;
             }
             let mut host = at + 1 + usize::from(b.get(at + 1) == Some(&b'@'));
@@ -566,32 +680,54 @@ impl Line<'_> {
                 (Some(_), Some(b)) if looks_like_address(b) => Some(b),
                 (a, _) => a,
             };
+            // OpenVPN's `remote HOST PORT`: a number right after the host is its port.
+            let next = if chosen == first {
+                second
+            } else {
+                tokens.next()
+            };
+            let next_port = next
+                .filter(|&(s, e)| e - s <= 5 && bytes[s..e].iter().all(u8::is_ascii_digit))
+                .and_then(|(s, e)| port(&text[s..e]));
             if let Some((s, e)) = chosen {
-                self.value_token(s, e);
+                self.value_token(s, e, next_port);
             }
         } else {
             for (s, e) in tokens {
-                self.value_token(s, e);
+                self.value_token(s, e, None);
             }
         }
     }
 
-    fn value_token(&mut self, s: usize, e: usize) {
+    fn value_token(&mut self, s: usize, e: usize, next_port: Option<u16>) {
         if !self.free(s, e) {
             return;
         }
-        // `zk3:2181/kafka`: a chroot or path after the address is not part of it.
-        let e = self.text.as_bytes()[s..e]
+        let bytes = self.text.as_bytes();
+        // `rabbit@mq-01`, `deploy@bastion`: the host is after the user.
+        let s = bytes[s..e]
             .iter()
-            .position(|&b| b == b'/')
-            .map_or(e, |slash| s + slash);
+            .rposition(|&b| b == b'@')
+            .map_or(s, |at| s + at + 1);
+        // `zk3:2181/kafka`: a chroot or path after the address is not part of it; `10.0.0.0/8`
+        // and `fe80::/10` are networks, no host at all.
+        let e = match bytes[s..e].iter().position(|&b| b == b'/') {
+            Some(slash) => {
+                let prefix = &bytes[s + slash + 1..e];
+                if (1..=3).contains(&prefix.len()) && prefix.iter().all(u8::is_ascii_digit) {
+                    return;
+                }
+                s + slash
+            }
+            None => e,
+        };
         let token = &self.text[s..e];
         if token.is_empty() || token.bytes().all(|b| b.is_ascii_digit()) {
             return;
         }
         let (host, port) = split_port(token);
         self.claim(s, e);
-        self.add(host, port, s, e);
+        self.add(host, port.or(next_port), s, e);
     }
 
     fn ipv6(&mut self) {
@@ -665,7 +801,12 @@ impl Line<'_> {
             })
         });
         if features.dot_digit && word.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-            if word.bytes().filter(|b| *b == b'.').count() != 3 || matches!(before, Some(b'_')) {
+            // `( 2.5.4.2 NAME ...`: an OID in LDAP schema syntax, not an address.
+            let oid = self.text[..s].ends_with("( ");
+            if word.bytes().filter(|b| *b == b'.').count() != 3
+                || matches!(before, Some(b'_'))
+                || oid
+            {
                 return;
             }
             let mut end = e;
@@ -688,21 +829,82 @@ impl Line<'_> {
             && let Some((p, end)) = port
         {
             let glued_before = matches!(before, Some(b'/' | b':' | b'_'));
-            if !glued_before && !port_glued && is_hostname(word) {
+            // `.pgpass`'s `host:port:db:user:password`, ZooKeeper's `host:2888:3888`.
+            let fields_after = port_glued
+                && self.after(end) == Some(b':')
+                && is_fqdn(word)
+                && !matches!(before, Some(b':'));
+            if !glued_before && (!port_glued || fields_after) && is_hostname(word) {
                 self.claim(s, end);
-                self.add(word, p, s, end);
+                if word.contains('.') {
+                    self.add(word, p, s, end);
+                } else if before != Some(b',')
+                    && plausible_single_label(word, end - e - 1, self.after(end))
+                {
+                    self.add_as(word, p, s, end, Strength::Weak);
+                }
                 return;
             }
         }
         if features.dot_letter && word.contains('.') {
             let glued_before = matches!(before, Some(b'/' | b'@' | b'_' | b'\\'));
             let glued_after = matches!(self.after(e), Some(b'/' | b'_' | b'@'));
-            if !glued_before && !glued_after && is_fqdn(word) {
+            if !glued_before && !glued_after && is_fqdn(word) && !after_name_key(self.text, s) {
                 self.claim(s, e);
                 self.add(word, None, s, e);
             }
         }
     }
+}
+
+/// An rsyslog action follows a selector (`*.*`, `mail.info;auth.none`): PAM's `@include
+/// common-auth` and Samba's `printer admin = @lpadmin` have none.
+fn after_selector(b: &[u8], at: usize) -> bool {
+    let end = b[..at]
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    let start = b[..end]
+        .iter()
+        .rposition(u8::is_ascii_whitespace)
+        .map_or(0, |i| i + 1);
+    let selector = &b[start..end];
+    !selector.is_empty()
+        && selector.contains(&b'.')
+        && selector.iter().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, b'.' | b'*' | b';' | b',' | b'!' | b'=' | b'-')
+        })
+        && b[..start].iter().all(u8::is_ascii_whitespace)
+}
+
+/// Whether the word at `at` is the value of a key that names no host, inside a line of several
+/// pairs: Oracle's `(SERVICE_NAME = shop.example.com)`, BIND's `zone "corp.internal"`.
+fn after_name_key(text: &str, at: usize) -> bool {
+    let b = &text.as_bytes()[..at];
+    let mut end = b.len();
+    while end > 0 && matches!(b[end - 1], b' ' | b'\t' | b'"' | b'\'' | b'=' | b':' | b'>') {
+        end -= 1;
+    }
+    let start = b[..end]
+        .iter()
+        .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')))
+        .map_or(0, |i| i + 1);
+    let key = &text[start..end];
+    let ends_with = |suffix: &str| {
+        key.len() >= suffix.len()
+            && key.as_bytes()[key.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    !key.is_empty()
+        && (ends_with("name") || ends_with("names") || context::classify(key) == KeyKind::NoHosts)
+}
+
+/// Whether a single-label `name:port` outside any host key is worth listing at all (weak): not
+/// an option (`timeout:2`, `ndots:5`), a CSS property (`width:100%;`) or a schema identifier
+/// (`MSADat2:104`). Host names are lower case in configs; identifiers and macros are not.
+fn plausible_single_label(word: &str, port_digits: usize, after: Option<u8>) -> bool {
+    port_digits >= 2
+        && !word.bytes().any(|b| b.is_ascii_uppercase())
+        && !matches!(after, Some(b';' | b'%' | b'.' | b'-'))
 }
 
 /// Where each of the `keys` (a whole word, any case) starts in a conninfo string, and its
@@ -739,7 +941,7 @@ fn conninfo_values<'a>(
 }
 
 /// The value after a conninfo `=`, without its quotes.
-fn conninfo_value(text: &str, equals: usize) -> Range<usize> {
+pub(super) fn conninfo_value(text: &str, equals: usize) -> Range<usize> {
     let b = text.as_bytes();
     let mut start = equals + 1;
     while b.get(start).is_some_and(u8::is_ascii_whitespace) {
@@ -750,7 +952,7 @@ fn conninfo_value(text: &str, equals: usize) -> Range<usize> {
     }
     let len = b[start..]
         .iter()
-        .position(|c| c.is_ascii_whitespace() || matches!(c, b'\'' | b'"' | b';' | b'&'))
+        .position(|c| c.is_ascii_whitespace() || matches!(c, b'\'' | b'"' | b';' | b'&' | b')'))
         .unwrap_or(b.len() - start);
     start..start + len
 }
@@ -806,7 +1008,7 @@ fn value_tokens(text: &str, from: usize) -> impl Iterator<Item = (usize, usize)>
 }
 
 /// `host:port`, `[v6]:port` or a bare host; an IPv6 literal keeps its colons.
-fn split_port(item: &str) -> (&str, Option<u16>) {
+pub(super) fn split_port(item: &str) -> (&str, Option<u16>) {
     let item = item.trim_ascii();
     if let Some(rest) = item.strip_prefix('[')
         && let Some((host, after)) = rest.split_once(']')
@@ -815,10 +1017,29 @@ fn split_port(item: &str) -> (&str, Option<u16>) {
     }
     let b = item.as_bytes();
     let mut colons = (0..b.len()).filter(|&i| b[i] == b':');
-    if let (Some(colon), None) = (colons.next(), colons.next())
-        && let Some(p) = port(&item[colon + 1..])
-    {
-        return (&item[..colon], Some(p));
+    let Some(colon) = colons.next() else {
+        return (item, None);
+    };
+    if colons.next().is_none() {
+        if let Some(p) = port(&item[colon + 1..]) {
+            return (&item[..colon], Some(p));
+        }
+        // Docker's `extra_hosts` and `--add-host`: `name:10.0.5.17` maps a name to an address.
+        if item[colon + 1..].parse::<std::net::Ipv4Addr>().is_ok() {
+            return (&item[colon + 1..], None);
+        }
+        return (item, None);
+    }
+    // ZooKeeper's `host:2888:3888` (the first port) and exim's `host::587`; not IPv6, whose
+    // first group is hex digits.
+    let host = &item[..colon];
+    let ports = item[colon + 1..].trim_start_matches(':');
+    let first = ports.split(':').next().unwrap_or_default();
+    let all_ports = ports.split(':').all(|p| port(p).is_some());
+    let hex_group = host.len() <= 4 && host.bytes().all(|c| c.is_ascii_hexdigit());
+    let named = is_hostname(host) || host.parse::<std::net::Ipv4Addr>().is_ok();
+    if all_ports && !hex_group && named {
+        return (host, port(first));
     }
     (item, None)
 }
@@ -889,6 +1110,186 @@ mod tests {
         );
         assert_eq!(found("opts = ghost=1 host_name=x"), Vec::<String>::new());
         assert_eq!(found("dsn = \"host = db port = 5433\""), ["db:5433"]);
+    }
+
+    /// `host[:port]` with ` listen` / ` weak` where they apply.
+    fn described(text: &str) -> Vec<String> {
+        scan(text, &ScanOptions::default())
+            .into_iter()
+            .map(|r| {
+                let mut d = match r.port {
+                    Some(port) => format!("{}:{port}", r.host),
+                    None => r.host,
+                };
+                if r.kind == Kind::Listen {
+                    d.push_str(" listen");
+                }
+                if r.strength == Strength::Weak {
+                    d.push_str(" weak");
+                }
+                d
+            })
+            .collect()
+    }
+
+    #[test]
+    fn copy_targets_shares_and_ssh() {
+        assert_eq!(
+            found("0 1 * * * rsync -a /srv/ bk@backup-01:/srv/bk/"),
+            ["backup-01"]
+        );
+        assert_eq!(found("scp x.tgz ops@10.0.0.4:dumps/"), ["10.0.0.4"]);
+        assert_eq!(found("ssh -p 22 deploy@bastion 'uptime'"), ["bastion:22"]);
+        assert_eq!(found("fs-01:/export /mnt nfs rw 0 0"), ["fs-01"]);
+        assert_eq!(found("//fs-02/share /mnt/s cifs guest 0 0"), ["fs-02"]);
+        assert_eq!(
+            found(r"path = \\fs-03.corp.internal\share"),
+            ["fs-03.corp.internal"]
+        );
+        assert_eq!(found(r"unc = \\fs-04\public"), ["fs-04"]);
+        assert_eq!(found(r"unc = \\\\fs-06\\public"), ["fs-06"]);
+        assert_eq!(found("media -fstype=cifs ://fs-05/media"), ["fs-05"]);
+        // Search paths, sockets, e-mail addresses and drive letters are no targets.
+        assert_eq!(found("LD_LIBRARY_PATH=lib:/usr/lib"), Vec::<String>::new());
+        assert_eq!(found("socket = unix:/run/app.sock"), Vec::<String>::new());
+        assert_eq!(found("notify = ops@example.com"), Vec::<String>::new());
+        assert_eq!(found("data = C:/data"), Vec::<String>::new());
+        assert_eq!(found("x = 1 // see /etc/x"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn keyword_values_and_numbered_keys() {
+        assert_eq!(found("HostName bastion-02"), ["bastion-02"]);
+        assert_eq!(found("hostname = web-01"), Vec::<String>::new());
+        assert_eq!(found("Host app-*"), Vec::<String>::new());
+        assert_eq!(found("ProxyJump ops@jump-01:2222"), ["jump-01:2222"]);
+        assert_eq!(found("relayhost: mx-01"), ["mx-01"]);
+        assert_eq!(found("krb5_server kdc-01"), ["kdc-01"]);
+        assert_eq!(
+            found("remote vpn-01.example.com 1194 udp"),
+            ["vpn-01.example.com:1194"]
+        );
+        assert_eq!(found("server.2=zk-02:2888:3888;2181"), ["zk-02:2888"]);
+        assert_eq!(found("server.3=10.0.1.3:2888:3888"), ["10.0.1.3:2888"]);
+        assert_eq!(found("nodes.1 = rabbit@mq-01"), ["mq-01"]);
+        assert_eq!(found("password server = dc-01"), ["dc-01"]);
+        assert_eq!(
+            found("server role = standalone server"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("character-set-server = utf8mb4"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("default-server init-addr last,libc,none"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn sibling_ports_in_the_same_section_with_the_same_prefix() {
+        assert_eq!(found("[client]\nhost = db-r\nport = 3307\n"), ["db-r:3307"]);
+        assert_eq!(
+            found("spring.mail.host=mx-02\nspring.mail.port=2525\nserver.port=8080\n"),
+            ["mx-02:2525"]
+        );
+        assert_eq!(
+            found("syslog {\n host => \"siem\"\n port => 1514\n}"),
+            ["siem:1514"]
+        );
+        // Another section's port, or another prefix's, is not this host's.
+        assert_eq!(found("[a]\nhost = db-a\n[b]\nport = 3307\n"), ["db-a"]);
+        assert_eq!(found("upstream_host = up-1\nport = 8080\n"), ["up-1"]);
+        assert_eq!(found("db:\n  host: db-y\ncache:\n  port: 6379\n"), ["db-y"]);
+    }
+
+    #[test]
+    fn pairs_on_one_line_with_their_port() {
+        assert_eq!(
+            found("Environment=DB_HOST=db-03 DB_PORT=5433 WORKERS=4"),
+            ["db-03:5433"]
+        );
+        assert_eq!(found("env APP_SERVER=app-7:8080 ./run"), ["app-7:8080"]);
+        assert_eq!(
+            found("Environment=\"CACHE_HOST=c-1\" \"C_PORT=1\""),
+            ["c-1"]
+        );
+        assert_eq!(found("opts = a=1 b=2 mode=x"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn listen_addresses_are_their_own_kind_and_never_wildcards_or_loopback() {
+        assert_eq!(described("bind-address = 10.0.0.5"), ["10.0.0.5 listen"]);
+        assert_eq!(described("listen 10.0.0.5:80 ssl;"), ["10.0.0.5:80 listen"]);
+        assert_eq!(described("ListenAddress 10.0.0.6"), ["10.0.0.6 listen"]);
+        assert_eq!(described("network.host: 10.0.0.7"), ["10.0.0.7 listen"]);
+        assert_eq!(
+            described("listen_addresses = 'localhost,10.0.0.8'"),
+            ["10.0.0.8 listen"]
+        );
+        for wildcard in [
+            "bind 127.0.0.1 ::1",
+            "bind-address = 0.0.0.0",
+            "listen [::]:80",
+            "listen = *:8080",
+            "ListenAddress ::",
+            "listen 80;",
+        ] {
+            assert_eq!(described(wildcard), Vec::<String>::new(), "{wildcard}");
+        }
+    }
+
+    #[test]
+    fn single_labels_are_strong_only_in_host_keys_or_known_forms() {
+        assert_eq!(described("seeds = es-01"), ["es-01"]);
+        assert_eq!(described("targets = app-01:9100"), ["app-01:9100"]);
+        assert_eq!(described("run = app-01:9100"), ["app-01:9100 weak"]);
+        assert_eq!(
+            described("run = 10.0.0.1:9100 db.example.com:5432"),
+            ["10.0.0.1:9100", "db.example.com:5432"]
+        );
+        // Options, CSS, schema identifiers and ratios are not even weak references.
+        for not_hosts in [
+            "options timeout:2 attempts:3 ndots:5",
+            "opts = rw,timeo:30,soft",
+            "body { width:100%; z-index:10; }",
+            "( MSADat2:104 NAME 'x' )",
+            "ratio 16:9 at 12:30:45",
+            "version: 2.14.1-rc2",
+        ] {
+            assert_eq!(described(not_hosts), Vec::<String>::new(), "{not_hosts}");
+        }
+    }
+
+    #[test]
+    fn contexts_that_rule_words_out() {
+        for text in [
+            "@include common-auth",
+            "printer admin = @lpadmin",
+            "hosts = ${if exists{CONFDIR/hubbed}{a}{b}}",
+            "upstream = {{ db_host }}",
+            "upstream = %{host}",
+            "old_servers=$(awk '/^server / {print $2}' f)",
+            "relay_hosts = 127.0.0.0/8 : 10.0.0.0/8 : fe80::/10",
+            "olcAttributeTypes: ( 2.5.4.2 NAME 'knowledgeInformation'",
+            "attributetype ( 2.5.6.9 NAME 'groupOfNames'",
+            "zone \"10.in-addr.arpa\" { type master; };",
+            "search corp.internal",
+            "(SERVICE_NAME = shop.corp.internal)",
+            "[domain/LDAP]",
+        ] {
+            assert_eq!(found(text), Vec::<String>::new(), "{text}");
+        }
+        // An LDIF definition folded over lines stays a definition.
+        assert_eq!(
+            found(
+                "olcAttributeTypes: ( 1.3.6.1.4.1.1466.115.1\n 21.1.5 NAME 'x' DESC 'any\n URI can be used' )\n"
+            ),
+            Vec::<String>::new()
+        );
+        // rsyslog still forwards.
+        assert_eq!(found("*.* @@logs-01:514"), ["logs-01:514"]);
     }
 
     #[test]

@@ -5,7 +5,8 @@ use rustc_hash::FxHashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::LazyLock;
 
-/// Top-level domains that mark a bare dotted word as a host name. File extensions that are also
+/// Top-level domains that mark a bare dotted word as a host name (not `arpa`: its names are
+/// reverse zones, `10.in-addr.arpa`, never a host to reach). File extensions that are also
 /// country codes (`.sh`, `.pl`, `.py`, `.rs`, `.md`, `.so`, `.in`, `.am`, `.cc`) are left out on
 /// purpose: `deploy.sh` is a file, not a host in Saint Helena.
 static TLDS: LazyLock<FxHashSet<&str>> = LazyLock::new(|| {
@@ -67,7 +68,6 @@ static TLDS: LazyLock<FxHashSet<&str>> = LazyLock::new(|| {
         "example",
         "test",
         "invalid",
-        "arpa",
         "svc",
         "cluster",
         "consul",

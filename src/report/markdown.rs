@@ -235,6 +235,9 @@ pub(super) fn render(r: &Report) -> String {
                     let status = match f.status {
                         ReferenceStatus::Stale => format!("**stale**: {}", f.status.describe()),
                         ReferenceStatus::Dead => format!("**dead**: {}", f.status.describe()),
+                        ReferenceStatus::NotLocal => {
+                            format!("**listen**: {}", f.status.describe())
+                        }
                         _ => f.status.describe().to_string(),
                     };
                     let _ = writeln!(

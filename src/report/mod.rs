@@ -462,13 +462,22 @@ impl Report {
             for r in s.references.iter().filter(|r| r.status.blocks()) {
                 risks.push(Risk {
                     component: s.step.clone(),
-                    reason: format!(
-                        "{}:{} names {} which {}",
-                        r.file,
-                        r.line,
-                        r.host,
-                        r.status.describe()
-                    ),
+                    reason: match r.status {
+                        crate::inspect::ReferenceStatus::NotLocal => format!(
+                            "{}:{} binds {}: {}",
+                            r.file,
+                            r.line,
+                            r.host,
+                            r.status.describe()
+                        ),
+                        _ => format!(
+                            "{}:{} names {} which {}",
+                            r.file,
+                            r.line,
+                            r.host,
+                            r.status.describe()
+                        ),
+                    },
                 });
             }
             for d in &s.drift {

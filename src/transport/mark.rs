@@ -24,30 +24,34 @@ s=$?
 rm -f "$d/$p.pid"
 exit "$s""#;
 
-/// Whether process `$2` is still the one run `$1` started: a pid file outlives its command when
-/// the wrapper was killed, and its pid may since name another process group (a pid is reused),
-/// which must never be signalled. Where `/proc` cannot tell, the group is taken as ours.
+/// Defines `ours PGID`: whether process group PGID is still a command of run `$run`, i.e. some
+/// process of the group has `COMEBACK_RUN=<run>` in its environment. A pid file can outlive its
+/// command (its wrapper died with the connection) and pids are reused: a group id alone could
+/// name anyone's processes. Where /proc is missing (FreeBSD), no group is ever taken for ours.
 macro_rules! ours {
     () => {
         r#"ours() {
-  [ -r "/proc/$2/environ" ] || return 0
-  tr '\0' '\n' <"/proc/$2/environ" 2>/dev/null | grep -qxF "COMEBACK_RUN=$1"
+  for q in $(pgrep -g "$1" 2>/dev/null); do
+    tr '\0' '\n' <"/proc/$q/environ" 2>/dev/null | grep -qxF "COMEBACK_RUN=$run" && return 0
+  done
+  return 1
 }
 "#
     };
 }
 
 /// Lists the live commands of run `$1`: `LIVE <pgid> <age s> <command, one line>`; forgets the
-/// pid files of those that are gone (or whose pid now names another process).
+/// pid files of those that are gone.
 pub(crate) const FIND: &str = concat!(
     ours!(),
-    r#"d="${HOME:-/tmp}/.comeback/runs/$1"
+    r#"run=$1
+d="${HOME:-/tmp}/.comeback/runs/$1"
 now=$(date +%s)
 for f in "$d"/*.pid; do
   [ -f "$f" ] || continue
   p=${f##*/}; p=${p%.pid}
   case "$p" in ''|*[!0-9]*) continue ;; esac
-  if kill -0 "-$p" 2>/dev/null && ours "$1" "$p"; then
+  if ours "$p"; then
     since=$(stat -c %Y -- "$f" 2>/dev/null)
     printf 'LIVE %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
   else
@@ -61,7 +65,8 @@ exit 0"#
 /// says `KILLED <pgid> <age s> <command>` for each, and removes the run's folder on the host.
 pub(crate) const SWEEP: &str = concat!(
     ours!(),
-    r#"d="${HOME:-/tmp}/.comeback/runs/$1"
+    r#"run=$1
+d="${HOME:-/tmp}/.comeback/runs/$1"
 [ -d "$d" ] || exit 0
 now=$(date +%s)
 live=""
@@ -69,7 +74,7 @@ for f in "$d"/*.pid; do
   [ -f "$f" ] || continue
   p=${f##*/}; p=${p%.pid}
   case "$p" in ''|*[!0-9]*) continue ;; esac
-  if ours "$1" "$p" && kill -TERM "-$p" 2>/dev/null; then
+  if ours "$p" && kill -TERM -- "-$p" 2>/dev/null; then
     live="$live $p"
     since=$(stat -c %Y -- "$f" 2>/dev/null)
     printf 'KILLED %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
@@ -78,12 +83,12 @@ done
 n=0
 while [ -n "$live" ] && [ "$n" -lt "$(($2 * 10))" ]; do
   still=""
-  for p in $live; do kill -0 "-$p" 2>/dev/null && still="$still $p"; done
+  for p in $live; do ours "$p" && still="$still $p"; done
   live=$still
   [ -n "$live" ] && sleep 0.1
   n=$((n + 1))
 done
-for p in $live; do kill -KILL "-$p" 2>/dev/null; done
+for p in $live; do ours "$p" && kill -KILL -- "-$p" 2>/dev/null; done
 rm -f "$d"/*.pid
 rmdir "$d" 2>/dev/null
 exit 0"#
@@ -141,9 +146,9 @@ pub(crate) fn script_argv(script: &str, args: &[&str], sudo: bool) -> Vec<String
 /// A command of the run still alive on its host.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LiveCommand {
-    pub pgid: u32,
-    pub age_s: u64,
-    pub command: String,
+    pub(crate) pgid: u32,
+    pub(crate) age_s: u64,
+    pub(crate) command: String,
 }
 
 /// The `LIVE`/`KILLED` lines of [`FIND`] and [`SWEEP`]; anything else is ignored.
@@ -190,67 +195,6 @@ mod tests {
         );
     }
 
-    /// Runs `script` locally with `HOME=home` and these arguments.
-    fn run_script(script: &str, home: &std::path::Path, args: &[&str]) -> String {
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(script)
-            .arg("comeback-run")
-            .args(args)
-            .env("HOME", home)
-            .output()
-            .expect("sh");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// A process group leader of its own (`setsid`), with `env` added to its environment.
-    fn group(env: &[(&str, &str)]) -> std::process::Child {
-        std::process::Command::new("setsid")
-            .args(["sleep", "30"])
-            .envs(env.iter().copied())
-            .spawn()
-            .expect("setsid sleep")
-    }
-
-    fn alive(pid: u32) -> bool {
-        std::process::Command::new("kill")
-            .args(["-0", &pid.to_string()])
-            .status()
-            .is_ok_and(|s| s.success())
-    }
-
-    /// Regression: a pid file left by a killed wrapper named a pid that was later reused by
-    /// another process group, and the sweep killed that group (an operator's shell).
-    #[test]
-    fn a_stale_pid_file_never_kills_a_process_that_is_not_the_runs() {
-        let home = tempfile::tempdir().expect("tempdir");
-        let runs = home.path().join(".comeback/runs/R1");
-        std::fs::create_dir_all(&runs).expect("mkdir");
-        let mut stranger = group(&[]);
-        let mut ours = group(&[("COMEBACK_RUN", "R1")]);
-        std::thread::sleep(Duration::from_millis(100));
-        for child in [&stranger, &ours] {
-            std::fs::write(runs.join(format!("{}.pid", child.id())), "sleep 30\n").expect("pid");
-        }
-        let found = parse_live(&run_script(FIND, home.path(), &["R1"]), "LIVE");
-        assert_eq!(
-            found.iter().map(|c| c.pgid).collect::<Vec<_>>(),
-            [ours.id()]
-        );
-        let killed = parse_live(&run_script(SWEEP, home.path(), &["R1", "1"]), "KILLED");
-        assert_eq!(
-            killed.iter().map(|c| c.pgid).collect::<Vec<_>>(),
-            [ours.id()]
-        );
-        let _ = ours.wait();
-        assert!(
-            alive(stranger.id()),
-            "the sweep killed a process not of the run"
-        );
-        let _ = stranger.kill();
-        let _ = stranger.wait();
-    }
-
     #[test]
     fn live_lines_with_hostile_commands_parse() {
         let found = parse_live(
@@ -262,5 +206,48 @@ mod tests {
         assert_eq!(found[0].age_s, 3);
         assert!(!found[0].command.contains("hunter2"), "{found:?}");
         assert_eq!(found[1].command, "");
+    }
+
+    /// A pid file that outlived its command names a process group that may now be anyone's:
+    /// the sweep kills only groups that carry the run's mark.
+    #[test]
+    fn the_sweep_kills_the_runs_commands_and_never_a_stranger_behind_a_stale_pid_file() {
+        let home = tempfile::tempdir().expect("tempdir");
+        let runs = home.path().join(".comeback/runs/R-test");
+        std::fs::create_dir_all(&runs).expect("runs");
+        let start = |run: Option<&str>| {
+            let mut cmd = std::process::Command::new("setsid");
+            cmd.args(["sleep", "30"]);
+            if let Some(run) = run {
+                cmd.env("COMEBACK_RUN", run);
+            }
+            let child = cmd.spawn().expect("setsid sleep");
+            std::fs::write(runs.join(format!("{}.pid", child.id())), "sleep 30").expect("pid");
+            child
+        };
+        let mut ours = start(Some("R-test"));
+        let mut stranger = start(None);
+        let mut other_run = start(Some("R-test-2"));
+        let out = std::process::Command::new("sh")
+            .args(["-c", SWEEP, "comeback-run", "R-test", "1"])
+            .env("HOME", home.path())
+            .output()
+            .expect("sweep");
+        let killed = parse_live(&String::from_utf8_lossy(&out.stdout), "KILLED");
+        assert_eq!(
+            killed.iter().map(|c| c.pgid).collect::<Vec<_>>(),
+            [ours.id()],
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(ours.wait().is_ok());
+        for child in [&mut stranger, &mut other_run] {
+            assert!(
+                child.try_wait().expect("status").is_none(),
+                "a stranger was killed"
+            );
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }

@@ -467,7 +467,9 @@ impl Drop for Lab {
             }
             if let Ok(entries) = std::fs::read_dir(&self.hosts[i].dir) {
                 for e in entries.flatten() {
+                    // sshd is stopped above: its pid may already be someone else's.
                     if e.path().extension().is_some_and(|x| x == "pid")
+                        && e.file_name() != "sshd.pid"
                         && let Ok(pid) = std::fs::read_to_string(e.path())
                         && still_this_hosts_service(pid.trim(), &self.hosts[i].dir)
                     {
