@@ -12,7 +12,7 @@ use std::ops::Range;
 /// as hashes of their lower-case bytes: this runs on every `key value` line, where an
 /// allocation per key shows.
 #[derive(Default)]
-pub struct Siblings {
+pub(super) struct Siblings {
     section: usize,
     indent: usize,
     /// Section, key prefix, and the references the host key's value gave.
@@ -23,13 +23,13 @@ pub struct Siblings {
 
 impl Siblings {
     /// A `[section]` header, or a block opening or closing.
-    pub fn next_section(&mut self) {
+    pub(super) fn next_section(&mut self) {
         self.section += 1;
     }
 
     /// Every `key value` line: a key less indented than the one before starts another YAML
     /// mapping; a `*port` key is recorded.
-    pub fn key(&mut self, kv: KeyValue<'_>) {
+    pub(super) fn key(&mut self, kv: KeyValue<'_>) {
         if kv.indent < self.indent {
             self.section += 1;
         }
@@ -51,7 +51,7 @@ impl Siblings {
     }
 
     /// The references `found[range]` came from the value of the host key `kv`.
-    pub fn hosts(&mut self, kv: KeyValue<'_>, first: usize, end: usize) {
+    pub(super) fn hosts(&mut self, kv: KeyValue<'_>, first: usize, end: usize) {
         let key = kv.key.as_bytes();
         let segment = key
             .iter()
@@ -64,7 +64,7 @@ impl Siblings {
     }
 
     /// Each host key's references without a port get the port of a sibling key.
-    pub fn give_ports(self, found: &mut [Reference]) {
+    pub(super) fn give_ports(self, found: &mut [Reference]) {
         if self.ports.is_empty() {
             return;
         }
