@@ -63,6 +63,8 @@ exit 0"#
 
 /// Kills every live command of run `$1` (TERM to its process group, KILL `$2` seconds later),
 /// says `KILLED <pgid> <age s> <command>` for each, and removes the run's folder on the host.
+/// `kill -SIG "-$p"`, never `kill -SIG -- "-$p"`: the shell's builtin reads `-N` after a signal
+/// as a process group, and dash's builtin refuses `--` (the sweep then killed nothing).
 pub(crate) const SWEEP: &str = concat!(
     ours!(),
     r#"run=$1
@@ -74,7 +76,7 @@ for f in "$d"/*.pid; do
   [ -f "$f" ] || continue
   p=${f##*/}; p=${p%.pid}
   case "$p" in ''|*[!0-9]*) continue ;; esac
-  if ours "$p" && kill -TERM -- "-$p" 2>/dev/null; then
+  if ours "$p" && kill -TERM "-$p" 2>/dev/null; then
     live="$live $p"
     since=$(stat -c %Y -- "$f" 2>/dev/null)
     printf 'KILLED %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
@@ -88,7 +90,7 @@ while [ -n "$live" ] && [ "$n" -lt "$(($2 * 10))" ]; do
   [ -n "$live" ] && sleep 0.1
   n=$((n + 1))
 done
-for p in $live; do ours "$p" && kill -KILL -- "-$p" 2>/dev/null; done
+for p in $live; do ours "$p" && kill -KILL "-$p" 2>/dev/null; done
 rm -f "$d"/*.pid
 rmdir "$d" 2>/dev/null
 exit 0"#
