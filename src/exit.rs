@@ -1,5 +1,6 @@
 //! The process exit codes: part of the contract scripts rely on.
 
+/// All good.
 pub const OK: i32 = 0;
 /// A step failed and the run halted, or a dry run found a failing check.
 pub const STEP_FAILED: i32 = 1;

@@ -18,7 +18,7 @@ pub use event::{
 };
 pub use pacing::{Answer, Ask, Pacing};
 pub use session::{Ended, Session};
-pub use step::StepFailure;
+pub(crate) use step::StepFailure;
 pub use units::Seen;
 
 use crate::checks::Checker;
@@ -28,17 +28,19 @@ use futures_util::StreamExt;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
+/// How the executor walks: chosen once per run (see [`Session`]).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RunOptions {
+pub(crate) struct RunOptions {
     /// A read-only mode (dry run, audit) preflights every step, restarts nothing, never halts.
-    pub mode: Mode,
+    pub(crate) mode: Mode,
     /// Restart a service even when it was unhealthy before we touched it.
-    pub allow_unhealthy: bool,
+    pub(crate) allow_unhealthy: bool,
 }
 
 /// The operator's wish to stop, as a Ctrl-C handler sets it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub enum Stop {
+pub(crate) enum Stop {
+    /// Go on.
     #[default]
     No,
     /// First Ctrl-C: finish the step in flight, record it, then stop.
@@ -47,7 +49,8 @@ pub enum Stop {
     Now,
 }
 
-pub struct Executor<'a, T: Transport> {
+/// Walks the steps of a plan over a transport, one at a time, emitting events.
+pub(crate) struct Executor<'a, T: Transport> {
     model: &'a Model,
     transport: &'a T,
     checker: Checker<'a, T>,
@@ -58,12 +61,14 @@ pub struct Executor<'a, T: Transport> {
     resolved: units::Resolved,
 }
 
-pub fn millis(d: Duration) -> u64 {
+/// A duration in whole milliseconds, as events carry them.
+pub(crate) fn millis(d: Duration) -> u64 {
     d.as_millis().try_into().unwrap_or(u64::MAX)
 }
 
 impl<'a, T: Transport> Executor<'a, T> {
-    pub fn new(
+    /// An executor of `model`'s steps over `transport`; `stop` carries the operator's wish.
+    pub(crate) fn new(
         model: &'a Model,
         transport: &'a T,
         events: &'a Events,
@@ -83,13 +88,15 @@ impl<'a, T: Transport> Executor<'a, T> {
     }
 
     /// `--stop-after`, `--pause`, `--step` for a real run.
-    pub fn with_pacing(mut self, pacing: Pacing) -> Self {
+    pub(crate) fn with_pacing(mut self, pacing: Pacing) -> Self {
         self.pacing = pacing;
         self
     }
 
-    /// Walks `steps` in order. `first` says how the first step resumes, if this is a resume.
-    pub async fn run(&mut self, steps: &[Step], first: Option<Resumed>) -> Outcome {
+    /// Walks `steps` in order and emits the run's last event (the unit tests' whole run; a real
+    /// one is a [`Session`]). `first` says how the first step resumes, if this is a resume.
+    #[cfg(test)]
+    pub(crate) async fn run(&mut self, steps: &[Step], first: Option<Resumed>) -> Outcome {
         let started = Instant::now();
         let outcome = self.walk(steps, first).await;
         self.events.emit(Event::RunFinished {
@@ -100,7 +107,7 @@ impl<'a, T: Transport> Executor<'a, T> {
     }
 
     /// Walks `steps` like [`Executor::run`], leaving the run's last event to the caller.
-    pub async fn walk(&mut self, steps: &[Step], first: Option<Resumed>) -> Outcome {
+    pub(crate) async fn walk(&mut self, steps: &[Step], first: Option<Resumed>) -> Outcome {
         match self.resolve_units(steps).await {
             Ok(()) => self.walk_steps(steps, first).await,
             Err(problems) => Outcome::Invalid { problems },

@@ -24,11 +24,14 @@ pub enum Answer {
 /// Asks the operator about a step (`index`, `service@host`); runs on a blocking thread.
 pub type Ask = Arc<dyn Fn(usize, &str) -> Answer + Send + Sync>;
 
+/// How a real run is paced (`--stop-after`, `--pause`, `--step`); the default runs straight on.
 #[derive(Clone, Default)]
 pub struct Pacing {
     /// Stop cleanly after this many steps of this invocation.
     pub stop_after: Option<usize>,
+    /// Wait this long between steps.
     pub pause: Option<Duration>,
+    /// Ask before each step (on a terminal).
     pub ask: Option<Ask>,
 }
 

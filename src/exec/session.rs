@@ -14,13 +14,17 @@ use tokio::sync::watch;
 /// What a run is: its first event (`RunStarted` or `RunResumed`), how it walks, and how the
 /// first step of a resume starts again.
 pub struct Session<'a> {
+    /// The plan's validated model.
     pub model: &'a Model,
+    /// The steps to walk, in order (a [`crate::plan::Plan`]'s, or the rest of a resumed run).
     pub steps: &'a [Step],
     /// `RunStarted` (its `mode` is the walk's) or `RunResumed` (always a real run).
     pub start: Event,
+    /// How the first step of a resume starts again; `None` for a new run.
     pub first: Option<Resumed>,
     /// Restart a service even when it was unhealthy before we touched it (never in an audit).
     pub allow_unhealthy: bool,
+    /// `--stop-after`, `--pause`, `--step` of a real run.
     pub pacing: Pacing,
     /// The `Estimated` event, emitted after the start by a real run.
     pub estimated: Option<Event>,
@@ -29,6 +33,7 @@ pub struct Session<'a> {
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ended {
+    /// What the run added up to (also the `RunFinished` event's).
     pub outcome: Outcome,
     /// The number of the signal that stopped it (SIGINT 2, SIGHUP 1, SIGTERM 15), if one did.
     pub signal: Option<i32>,

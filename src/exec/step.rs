@@ -11,12 +11,15 @@ use std::time::{Duration, Instant};
 
 /// Why a step failed: the phase, whose check (this step's or a dependent's), and the evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StepFailure {
-    pub phase: Phase,
+pub(crate) struct StepFailure {
+    /// The phase that failed.
+    pub(crate) phase: Phase,
     /// `service@host` whose check or command failed.
-    pub target: String,
-    pub check: Option<String>,
-    pub reason: String,
+    pub(crate) target: String,
+    /// The check that failed, if a check did.
+    pub(crate) check: Option<String>,
+    /// What the operator reads about it.
+    pub(crate) reason: String,
 }
 
 /// The deadline of the one-command probe that tells whether a connected host still answers.

@@ -34,6 +34,7 @@ pub(super) struct Resolved {
 /// A process as the journal and the report keep it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Seen {
+    /// Its process id.
     pub pid: u32,
     /// Unix seconds on the host.
     pub started: i64,

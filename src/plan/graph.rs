@@ -61,19 +61,23 @@ fn cycle_through(services: &[Service], members: &[ServiceId]) -> Vec<ServiceId> 
 /// One node per (service, instance index); an edge from every instance of a dependency to every
 /// instance of its dependents.
 pub struct InstanceGraph {
+    /// The nodes and edges.
     pub graph: DiGraph<InstanceRef, ()>,
     /// `first[s]` is the node of service `s`'s first instance; its instances are contiguous.
     first: Vec<usize>,
 }
 
+/// One instance of a service: the graph's node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct InstanceRef {
+    /// The service.
     pub service: ServiceId,
     /// Index into `Service::instances`, which keeps the service's order of hosts.
     pub instance: usize,
 }
 
 impl InstanceGraph {
+    /// The graph of `model`'s instances.
     pub fn new(model: &Model) -> InstanceGraph {
         let nodes = model.instance_count();
         let edges: usize = model

@@ -12,23 +12,35 @@ use std::sync::LazyLock;
 /// A plan that passed validation, with the warnings it still deserves.
 #[derive(Debug)]
 pub struct LoadedPlan {
+    /// Where it was read from.
     pub path: PathBuf,
+    /// Its text, for diagnostics that show a line.
     pub source: String,
+    /// The validated model.
     pub model: Model,
+    /// What is valid but deserves a look.
     pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Debug, thiserror::Error)]
+/// Why a plan could not be loaded.
 pub enum LoadError {
     #[error("cannot read plan `{}`: {source}", path.display())]
+    /// The file could not be read.
     Read {
+        /// The plan file.
         path: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
     #[error("plan `{}` is invalid: {} error(s)", path.display(), diagnostics.len())]
+    /// The file is not a valid plan.
     Invalid {
+        /// The plan file.
         path: PathBuf,
+        /// Its text, for rendering the diagnostics.
         source_text: String,
+        /// Every problem found, with its position.
         diagnostics: Vec<Diagnostic>,
     },
 }
@@ -59,6 +71,7 @@ impl LoadError {
     }
 }
 
+/// Reads, parses and validates the plan at `path`.
 pub fn load(path: &Path) -> Result<LoadedPlan, LoadError> {
     let source = crate::local_file::read_to_string(path, crate::local_file::PLAN_LIMIT).map_err(
         |source| LoadError::Read {

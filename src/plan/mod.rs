@@ -2,14 +2,15 @@
 
 pub mod diagnostic;
 pub mod graph;
-pub mod load;
+mod load;
 pub mod model;
 pub mod steps;
-pub mod template;
-pub mod validate;
-pub mod wire;
+pub(crate) mod template;
+mod validate;
+pub(crate) mod wire;
 
 pub use diagnostic::Diagnostic;
 pub use load::{LoadError, LoadedPlan, load, parse};
 pub use model::Model;
 pub use steps::{Plan, Selection, SelectionError, Step, plan};
+pub use validate::Validated;

@@ -7,9 +7,13 @@ use super::model::{HostId, Model, ServiceId};
 /// `--only`, `--limit`, `--with-dependents`, `--from`, as the operator typed them.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
+    /// `--only SERVICE`: these services only.
     pub only: Vec<String>,
+    /// `--limit HOST|group:NAME`: their instances on these hosts only.
     pub limit: Vec<String>,
+    /// `--with-dependents`: and every service that depends on a selected one.
     pub with_dependents: bool,
+    /// `--from STEP`: start at this step (its number or `service@host`).
     pub from: Option<String>,
 }
 
@@ -17,9 +21,13 @@ pub struct Selection {
 /// the number the operator reads aloud and gives to `--from`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
+    /// 1-based position in the whole order.
     pub index: usize,
+    /// The service restarted.
     pub service: ServiceId,
+    /// Which of the service's instances.
     pub instance: usize,
+    /// Its host.
     pub host: HostId,
     /// The instances this one waits for, as (service, host).
     pub depends_on: Vec<(ServiceId, HostId)>,
@@ -34,17 +42,22 @@ impl Step {
         )
     }
 
+    /// The service instance this step restarts.
     pub fn instance<'m>(&self, model: &'m Model) -> &'m super::model::Instance {
         &model.services[self.service].instances[self.instance]
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// The ordered steps of a run.
 pub struct Plan {
+    /// In order: dependencies first.
     pub steps: Vec<Step>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+/// A selection that names nothing the plan has.
+#[allow(missing_docs)] // Each variant says it in its message; its fields are what it names.
 pub enum SelectionError {
     #[error("--only: unknown service `{name}`")]
     UnknownService { name: String, hint: Option<String> },
@@ -55,10 +68,12 @@ pub enum SelectionError {
     #[error("--from: no step `{step}` in the selected order")]
     UnknownStep { step: String, hint: Option<String> },
     #[error("the selection matches no step")]
+    /// The selection leaves no step.
     Empty,
 }
 
 impl SelectionError {
+    /// A `did you mean` for the operator, if one is close.
     pub fn hint(&self) -> Option<&str> {
         match self {
             SelectionError::UnknownService { hint, .. }
@@ -72,11 +87,13 @@ impl SelectionError {
     }
 }
 
+/// The ordered steps of `model` narrowed by `selection`: a pure function of both.
 pub fn plan(model: &Model, selection: &Selection) -> Result<Plan, SelectionError> {
     let graph = InstanceGraph::new(model);
     plan_with(model, &graph, selection)
 }
 
+/// [`plan`] with a graph built beforehand (benchmarks build it once).
 pub fn plan_with(
     model: &Model,
     graph: &InstanceGraph,

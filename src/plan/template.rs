@@ -16,13 +16,13 @@ enum Part {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Template {
+pub(crate) struct Template {
     parts: Vec<Part>,
 }
 
 /// A placeholder that names nothing we know, with its byte range inside the template.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownPlaceholder {
+pub(crate) struct UnknownPlaceholder {
     pub name: String,
     pub start: usize,
     pub end: usize,
@@ -30,12 +30,12 @@ pub struct UnknownPlaceholder {
 
 /// What a template is rendered into: a shell command quotes every substituted value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Context {
+pub(crate) enum Context {
     Shell,
     Plain,
 }
 
-pub struct Values<'a> {
+pub(crate) struct Values<'a> {
     pub host: &'a str,
     pub address: &'a str,
     pub service: &'a str,
@@ -43,21 +43,21 @@ pub struct Values<'a> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RenderError {
+pub(crate) enum RenderError {
     /// `{vars.NAME}` where this host has no such variable.
     MissingVar(String),
     /// A value that no shell quoting can carry (a NUL byte).
     Unquotable(String),
 }
 
-pub const PLACEHOLDERS: [&str; 3] = ["host", "address", "service"];
+pub(crate) const PLACEHOLDERS: [&str; 3] = ["host", "address", "service"];
 
 fn is_ident_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'
 }
 
 impl Template {
-    pub fn parse(raw: &str) -> Result<Template, Vec<UnknownPlaceholder>> {
+    pub(crate) fn parse(raw: &str) -> Result<Template, Vec<UnknownPlaceholder>> {
         let mut parts = Vec::new();
         let mut unknown = Vec::new();
         let mut text = String::new();
@@ -123,7 +123,11 @@ impl Template {
         }
     }
 
-    pub fn render(&self, values: &Values<'_>, context: Context) -> Result<String, RenderError> {
+    pub(crate) fn render(
+        &self,
+        values: &Values<'_>,
+        context: Context,
+    ) -> Result<String, RenderError> {
         let mut out = String::new();
         for part in &self.parts {
             let value: &str = match part {

@@ -10,16 +10,16 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub const DEFAULT_TIMING: Timing = Timing {
+pub(super) const DEFAULT_TIMING: Timing = Timing {
     timeout: Duration::from_secs(60),
     interval: Duration::from_secs(1),
     settle: Duration::from_secs(5),
 };
-pub const DEFAULT_RESTART_TIMEOUT: Duration = Duration::from_secs(120);
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-pub const DEFAULT_CONNECT_CONCURRENCY: usize = 32;
-pub const DEFAULT_HOOK_TIMEOUT: Duration = Duration::from_secs(60);
-pub const DEFAULT_NOTIFY_TIMEOUT: Duration = Duration::from_secs(5);
+pub(super) const DEFAULT_RESTART_TIMEOUT: Duration = Duration::from_secs(120);
+pub(super) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const DEFAULT_CONNECT_CONCURRENCY: usize = 32;
+pub(super) const DEFAULT_HOOK_TIMEOUT: Duration = Duration::from_secs(60);
+pub(super) const DEFAULT_NOTIFY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Names of hosts, groups and services go into shell commands, file names and `service@host`
 /// step names: they must never need quoting.
@@ -48,7 +48,7 @@ struct Validator<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-pub fn validate(
+pub(super) fn validate(
     plan: PlanFile,
     source: &str,
     plan_dir: &Path,

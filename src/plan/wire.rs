@@ -4,11 +4,11 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-pub type Name = Spanned<String>;
+pub(crate) type Name = Spanned<String>;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PlanFile {
+pub(crate) struct PlanFile {
     #[serde(default)]
     pub hosts: IndexMap<Name, Option<HostEntry>>,
     #[serde(default)]
@@ -24,7 +24,7 @@ pub struct PlanFile {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HostEntry {
+pub(crate) struct HostEntry {
     pub address: Option<Spanned<String>>,
     pub port: Option<u16>,
     pub user: Option<String>,
@@ -63,7 +63,7 @@ impl std::fmt::Display for Action {
 /// A host variable: YAML gives strings, numbers and booleans; templates want text.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
-pub enum Scalar {
+pub(crate) enum Scalar {
     Bool(bool),
     Int(i64),
     Float(f64),
@@ -83,7 +83,7 @@ impl std::fmt::Display for Scalar {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SshEntry {
+pub(crate) struct SshEntry {
     pub known_hosts: Option<String>,
     pub config: Option<String>,
     pub connect_timeout: Option<Spanned<String>>,
@@ -95,7 +95,7 @@ pub struct SshEntry {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DefaultsEntry {
+pub(crate) struct DefaultsEntry {
     #[serde(default)]
     pub health: TimingEntry,
     pub restart_timeout: Option<Spanned<String>>,
@@ -103,7 +103,7 @@ pub struct DefaultsEntry {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TimingEntry {
+pub(crate) struct TimingEntry {
     pub timeout: Option<Spanned<String>>,
     pub interval: Option<Spanned<String>>,
     pub settle: Option<Spanned<String>>,
@@ -111,7 +111,7 @@ pub struct TimingEntry {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ServiceEntry {
+pub(crate) struct ServiceEntry {
     pub hosts: Option<Spanned<Vec<Name>>>,
     pub restart: Option<Spanned<String>>,
     pub restart_timeout: Option<Spanned<String>>,
@@ -141,7 +141,7 @@ pub struct ServiceEntry {
 
 /// A hook: a command for the step's own host, or `{on: HOST, run: CMD, timeout: DUR}`.
 #[derive(Debug)]
-pub enum HookEntry {
+pub(crate) enum HookEntry {
     Here(String),
     On(Box<HookOn>),
 }
@@ -172,7 +172,7 @@ impl<'de> Deserialize<'de> for HookEntry {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HookOn {
+pub(crate) struct HookOn {
     pub on: Option<Name>,
     pub run: Spanned<String>,
     pub timeout: Option<Spanned<String>>,
@@ -181,7 +181,7 @@ pub struct HookOn {
 /// Per-service tuning of the config-reference scanner.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RefsEntry {
+pub(crate) struct RefsEntry {
     /// Hosts never reported: exact names, `*.domain` or `prefix*`.
     #[serde(default)]
     pub ignore: Vec<String>,
@@ -193,7 +193,7 @@ pub struct RefsEntry {
 /// One health check. Exactly one of `tcp`, `http`, `command` is set; validation enforces it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CheckEntry {
+pub(crate) struct CheckEntry {
     pub tcp: Option<u16>,
     pub http: Option<Spanned<String>>,
     pub command: Option<Spanned<String>>,
@@ -209,7 +209,7 @@ pub struct CheckEntry {
 /// One webhook of `notify:`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NotifyEntry {
+pub(crate) struct NotifyEntry {
     pub url: Spanned<String>,
     /// Default: every event.
     pub events: Option<Vec<NotifyEvent>>,

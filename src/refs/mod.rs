@@ -14,14 +14,19 @@ use serde::{Deserialize, Serialize};
 /// One host named by a config file. `text` is what matched, with any secret masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reference {
+    /// The host as written (an IPv6 address without brackets).
     pub host: String,
+    /// The port, when the config gives one.
     pub port: Option<u16>,
     /// 1-based.
     pub line: usize,
     /// 1-based, in characters.
     pub column: usize,
+    /// What matched, secrets masked.
     pub text: String,
+    /// Reached (`connect`) or bound (`listen`).
     pub kind: Kind,
+    /// How sure the scanner is that this names a host.
     pub strength: Strength,
 }
 

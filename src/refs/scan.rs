@@ -17,7 +17,9 @@ use std::sync::LazyLock;
 /// `host`, optionally `port`) for forms the scanner does not know.
 #[derive(Debug, Clone, Default)]
 pub struct ScanOptions {
+    /// Host names never reported.
     pub ignore: Vec<String>,
+    /// Extra forms: regexes with a named group `host` (and optionally `port`).
     pub patterns: Vec<Regex>,
 }
 
