@@ -3,12 +3,17 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The phases of a step, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
+    /// The host answers, the service is healthy now, its references resolve.
     Preflight,
+    /// The restart command and its proof.
     Restart,
+    /// The service's checks pass, then keep passing for `settle`.
     HealthGate,
+    /// The checks of its dependents still pass.
     DependentsGate,
     /// The `before` hooks, between preflight and the restart.
     BeforeHooks,
@@ -42,38 +47,72 @@ pub enum Resumed {
     GatesOnly,
 }
 
+/// What a run added up to; the exit code follows from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum Outcome {
     /// Every step passed (a dry run: every step could run).
     Completed,
     /// A dry run found config references that no longer resolve or answer, and nothing else.
-    StaleReferences { steps: Vec<String> },
+    StaleReferences {
+        /// The steps whose configs name them.
+        steps: Vec<String>,
+    },
     /// A step failed; nothing after it was touched.
-    Halted { index: usize, step: String },
+    Halted {
+        /// The failed step's number.
+        index: usize,
+        /// The failed step.
+        step: String,
+    },
     /// The dry run found problems in these steps.
-    Blocked { steps: Vec<String> },
+    Blocked {
+        /// The steps that would not pass preflight.
+        steps: Vec<String>,
+    },
     /// Hosts did not answer at the start: nothing was touched.
-    Unreachable { hosts: Vec<String> },
+    Unreachable {
+        /// The hosts that did not answer.
+        hosts: Vec<String>,
+    },
     /// A unit the plan names is unknown on its host, the host's service manager cannot be
     /// told, or its pid file points at another program: nothing was touched.
-    Invalid { problems: Vec<String> },
+    Invalid {
+        /// What is wrong, one line each.
+        problems: Vec<String>,
+    },
     /// Ctrl-C: the step in flight finished and was recorded; the rest did not run.
-    Interrupted { after: Option<String> },
+    Interrupted {
+        /// The last step done, if any.
+        after: Option<String>,
+    },
     /// A second Ctrl-C: the step in flight was abandoned where it stood.
-    Aborted { step: Option<String> },
+    Aborted {
+        /// The step abandoned, if one was in flight.
+        step: Option<String>,
+    },
     /// `--stop-after N` or the operator's `no` at `--step`: a clean stop; `resume` continues.
-    Stopped { after: Option<String>, steps: usize },
+    Stopped {
+        /// The last step done, if any.
+        after: Option<String>,
+        /// How many steps this invocation ran.
+        steps: usize,
+    },
     /// `resume` found commands of the interrupted run still running on these hosts, and they
     /// did not end while it waited: it touched nothing.
-    StillRunning { hosts: Vec<String> },
+    StillRunning {
+        /// The hosts where they run.
+        hosts: Vec<String>,
+    },
 }
 
 /// Which of a service's hook lists a command belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HookWhen {
+    /// The `before` hooks.
     Before,
+    /// The `after` hooks.
     After,
 }
 
@@ -117,11 +156,16 @@ impl std::fmt::Display for Mode {
     }
 }
 
+/// Something that happened during a run. Its JSON form (`event` names the variant) is what the
+/// journal and `--log-format json` write: part of the contract.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "event")]
 pub enum Event {
+    /// A new run (or dry run, or audit) starts: its first event.
     RunStarted {
+        /// The run's id (its folder under `runs/`).
         run_id: String,
+        /// The plan file, as an absolute path.
         plan: String,
         /// Run, dry run or audit (a resume starts with `RunResumed` and is always a run).
         mode: Mode,
@@ -129,179 +173,275 @@ pub enum Event {
         steps: Vec<(usize, String)>,
         /// The selection that produced the order, for `resume` to compute it again.
         only: Vec<String>,
+        /// `--limit` of the selection.
         limit: Vec<String>,
+        /// `--with-dependents` of the selection.
         with_dependents: bool,
     },
     /// `comeback resume` continues the run in the same journal.
     RunResumed {
+        /// The run's id (its folder under `runs/`).
         run_id: String,
+        /// The plan file, as an absolute path.
         plan: String,
+        /// Every step of the order, first to last, with its number.
         steps: Vec<(usize, String)>,
+        /// The number of the step it continues at.
         from: usize,
     },
+    /// A host answered at the start.
     HostConnected {
+        /// The host's name in the plan.
         host: String,
     },
+    /// A host did not answer at the start.
     HostUnreachable {
+        /// The host's name in the plan.
         host: String,
+        /// Why.
         error: String,
     },
     /// The service manager of a host with unit services, told once at connect.
     ManagerDetected {
+        /// The host's name in the plan.
         host: String,
+        /// The service manager found, if one was.
         manager: Option<crate::inspect::Manager>,
+        /// Why it could not be told, if it could not.
         error: Option<String>,
     },
+    /// A step begins.
     StepStarted {
+        /// The step's number in the whole order.
         index: usize,
+        /// The step, `service@host`.
         step: String,
+        /// How it starts again, when a resume runs it.
         resumed: Option<Resumed>,
     },
+    /// A phase of a step begins.
     PhaseStarted {
+        /// The step's number in the whole order.
         index: usize,
+        /// The phase of the step.
         phase: Phase,
         /// How many checks the phase waits for (the gates), for progress.
         checks: usize,
     },
     /// What preflight found on the host: config references and their status, drift.
     Inspected {
+        /// The step's number in the whole order.
         index: usize,
+        /// The step, `service@host`.
         step: String,
+        /// Configs the plan names that do not exist on the host.
         missing_configs: Vec<String>,
+        /// Configs that exist but could not be read.
         unreadable_configs: Vec<String>,
+        /// The hosts its configs name, and whether each resolves and answers.
         references: Vec<crate::inspect::ReferenceFinding>,
+        /// The service's process, when it could be found.
         process: Option<crate::inspect::ProcessInfo>,
+        /// What changed under the running process (configs, its binary).
         drift: Vec<crate::inspect::Drift>,
         /// What could not be inspected, and why.
         errors: Vec<String>,
     },
     /// The restart command exited 0: from here on, a resume re-runs only the gates.
     Restarted {
+        /// The step's number in the whole order.
         index: usize,
+        /// How long it took, in milliseconds.
         elapsed_ms: u64,
     },
     /// The process before and after the restart command, and whether that proves a restart
     /// (a new process started after the command) or a reload (the same process).
     RestartEvidence {
+        /// The step's number in the whole order.
         index: usize,
+        /// Restart or reload.
         action: crate::plan::model::Action,
+        /// The command, secrets masked.
         command: String,
+        /// The process before the command.
         before: Option<super::units::Seen>,
+        /// The process after the command.
         after: Option<super::units::Seen>,
+        /// Whether that proves the action (a new process, or the same one for a reload).
         proved: bool,
     },
     /// The service has no `health`: these checks were inferred from its unit and old ports.
     ChecksInferred {
+        /// The step's number in the whole order.
         index: usize,
+        /// The checks, as the operator reads them.
         checks: Vec<String>,
     },
     /// Configs changed under the old process that the new one (or the reload) loaded at last.
     ConfigsLoaded {
+        /// The step's number in the whole order.
         index: usize,
+        /// The configs.
         paths: Vec<String>,
     },
     /// A check passed for the first time; it must keep passing for `settle_ms`.
     CheckUp {
+        /// The step's number in the whole order.
         index: usize,
+        /// The phase of the step.
         phase: Phase,
+        /// `service@host` whose check it is: this step's, or a dependent's.
         target: String,
+        /// The check, as the operator reads it (`tcp 5432`).
         check: String,
+        /// From the start of the gate to the check passing, in milliseconds.
         healthy_after_ms: u64,
+        /// How long it must keep passing, in milliseconds.
         settle_ms: u64,
     },
+    /// A check passed (and, with a settle time, kept passing).
     CheckPassed {
+        /// The step's number in the whole order.
         index: usize,
+        /// The phase of the step.
         phase: Phase,
         /// The instance whose check it is: this step's, or a dependent's.
         target: String,
+        /// The check, as the operator reads it (`tcp 5432`).
         check: String,
+        /// How many tries it took.
         attempts: u32,
+        /// From the start of the gate to the check passing, in milliseconds.
         healthy_after_ms: u64,
     },
+    /// A step passed every phase.
     StepSucceeded {
+        /// The step's number in the whole order.
         index: usize,
+        /// The step, `service@host`.
         step: String,
+        /// How long it took, in milliseconds.
         elapsed_ms: u64,
     },
+    /// A step failed: the run halts (a dry run goes on).
     StepFailed {
+        /// The step's number in the whole order.
         index: usize,
+        /// The step, `service@host`.
         step: String,
+        /// The phase of the step.
         phase: Phase,
+        /// `service@host` whose check it is: this step's, or a dependent's.
         target: String,
+        /// The check that failed, if a check did.
         check: Option<String>,
+        /// What the operator reads about the failure.
         reason: String,
         /// The service's `impact` and `runbook`, so every consumer can tell the operator.
         impact: Option<String>,
+        /// The service's `runbook`.
         runbook: Option<String>,
     },
     /// A command of this run (or of the interrupted run a resume continues) still runs on its
     /// host: `resume` waits for it (at most `wait_ms`) before it touches anything.
     CommandStillRunning {
+        /// The host's name in the plan.
         host: String,
+        /// Its process group on the host.
         pgid: u32,
+        /// How long it has been running, in seconds.
         age_s: u64,
         /// Secrets masked.
         command: String,
+        /// How long `resume` waits for it at most, in milliseconds.
         wait_ms: u64,
     },
     /// That command ended (or, when `killed`, comeback killed it: an abort, or the end of a run
     /// that left it behind).
     CommandEnded {
+        /// The host's name in the plan.
         host: String,
+        /// Its process group on the host.
         pgid: u32,
+        /// The command, secrets masked.
         command: String,
+        /// comeback killed it.
         killed: bool,
     },
+    /// The run's last event.
     RunFinished {
+        /// What the run added up to.
         outcome: Outcome,
+        /// How long it took, in milliseconds.
         elapsed_ms: u64,
     },
     /// A `before` or `after` hook finished (or failed); its output is bounded and masked.
     HookRan {
+        /// The step's number in the whole order.
         index: usize,
+        /// Before or after the restart.
         when: HookWhen,
+        /// The host's name in the plan.
         host: String,
+        /// The command, secrets masked.
         command: String,
+        /// It exited 0.
         ok: bool,
+        /// Its exit code, if it exited.
         code: Option<i32>,
+        /// The deadline killed it.
         timed_out: bool,
+        /// The last lines of its output, bounded and masked.
         output: String,
+        /// How long it took, in milliseconds.
         elapsed_ms: u64,
     },
     /// The step failed after its `before` hooks ran and before all its `after` hooks did: the
     /// node is still out (drained). These are the commands to run by hand, in order.
     HooksPending {
+        /// The step's number in the whole order.
         index: usize,
+        /// The step, `service@host`.
         step: String,
         /// (host, command)
         after: Vec<(String, String)>,
     },
     /// Expected durations from earlier runs (median per step); `None`: no estimate yet.
     Estimated {
+        /// Each step's median from earlier runs (`None`: no history).
         steps: Vec<(usize, Option<u64>)>,
+        /// The sum of the steps' medians, when every step has one.
         total_ms: Option<u64>,
     },
     /// `--pause`: waiting before the next step.
     Pausing {
+        /// The number of the step it waits before.
         before: usize,
+        /// How long, in milliseconds.
         ms: u64,
     },
     /// `--step`: the operator is being asked whether to run this step.
     Asking {
+        /// The step's number in the whole order.
         index: usize,
+        /// The step, `service@host`.
         step: String,
     },
     /// The operator asked comeback to stop (Ctrl-C, SIGTERM, SIGHUP): the first time it finishes
     /// the step in flight, the second (`now`) it kills the command in flight.
     StopAsked {
+        /// The signal's name (`Ctrl-C`, `SIGTERM`, `SIGHUP`).
         signal: String,
+        /// A second request: the command in flight is killed.
         now: bool,
     },
     /// A webhook could not be told; the run went on.
     NotifyFailed {
+        /// The webhook, its secrets masked.
         url: String,
         /// start, step, halt or done.
         message: String,
+        /// Why.
         error: String,
     },
 }
@@ -314,10 +454,12 @@ pub const VERSION: u32 = 2;
 /// the report (even one rebuilt from the journal after a resume) all tell the same time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
+    /// The version of this recorded form ([`VERSION`]).
     pub v: u32,
     /// RFC 3339, UTC.
     pub ts: String,
     #[serde(flatten)]
+    /// The event.
     pub event: Event,
 }
 
@@ -340,6 +482,7 @@ pub(crate) fn now_rfc3339() -> String {
 
 /// Anything that listens to the run: a printer, the journal, a report builder.
 pub trait Consumer: Send {
+    /// Called with every event of the run, in order, as it is emitted.
     fn on(&mut self, record: &Record);
 }
 
@@ -350,6 +493,7 @@ pub struct Events {
 }
 
 impl Events {
+    /// Events fanned out to `consumers`, in this order.
     pub fn new(consumers: Vec<Box<dyn Consumer>>) -> Self {
         Events {
             consumers: std::sync::Mutex::new(consumers),
