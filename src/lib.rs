@@ -12,7 +12,7 @@
 //!
 //! `examples/` shows each in a few lines.
 
-#![warn(unreachable_pub)]
+#![warn(unreachable_pub, missing_docs)]
 
 pub mod exec;
 pub mod exit;

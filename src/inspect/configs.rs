@@ -9,7 +9,7 @@ use std::time::Duration;
 pub(super) const CONFIG_LIMIT: usize = 1 << 20;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConfigFile {
+pub(crate) enum ConfigFile {
     Read {
         path: String,
         modified: i64,
@@ -68,7 +68,7 @@ for p in "$@"; do
   [ -n "$found" ] || printf '\036MISSING %s\037' "$p"
 done"#;
 
-pub async fn fetch_configs<T: Transport>(
+pub(crate) async fn fetch_configs<T: Transport>(
     transport: &T,
     host: usize,
     patterns: &[String],

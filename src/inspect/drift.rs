@@ -7,15 +7,22 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
+/// Something about a running service that a restart would change, or that says it is not what the plan thinks.
 pub enum Drift {
     /// Modified after the process started: the running service never loaded it.
     ConfigNewerThanProcess {
+        /// The config.
         path: String,
+        /// When it was modified (Unix seconds on the host).
         modified: i64,
+        /// When the process started (Unix seconds on the host).
         started: i64,
     },
     /// The process maps a file that is gone from disk.
-    DeletedCode { path: String },
+    DeletedCode {
+        /// The file.
+        path: String,
+    },
 }
 
 impl std::fmt::Display for Drift {
@@ -35,7 +42,7 @@ impl std::fmt::Display for Drift {
 }
 
 /// Drift findings from the process and the configs' modification times.
-pub fn drift(process: &ProcessInfo, configs: &[super::ConfigFile]) -> Vec<Drift> {
+pub(crate) fn drift(process: &ProcessInfo, configs: &[super::ConfigFile]) -> Vec<Drift> {
     let mut found: Vec<Drift> = configs
         .iter()
         .filter_map(|c| match c {

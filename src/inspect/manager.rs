@@ -11,10 +11,13 @@ use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// A host's service manager: how a unit is restarted and its process found.
 pub enum Manager {
+    /// systemd (`systemctl`).
     Systemd,
     /// SysV-style init scripts in `/etc/init.d`, run through `service`.
     Sysv,
+    /// OpenRC (`rc-service`).
     Openrc,
     /// FreeBSD's rc.d, through `service`.
     Bsdrc,
@@ -42,7 +45,9 @@ pub struct Facts {
     pub systemd_booted: bool,
     /// `/run/openrc` exists: OpenRC runs this host.
     pub openrc_running: bool,
+    /// `/etc/init.d` exists.
     pub init_d: bool,
+    /// A `service` command is installed.
     pub service_command: bool,
 }
 

@@ -6,13 +6,16 @@ mod configs;
 mod drift;
 pub mod manager;
 mod references;
-pub mod unit;
+pub(crate) mod unit;
 
-pub use configs::{ConfigFile, fetch_configs};
-pub use drift::{Drift, drift};
+pub(crate) use configs::{ConfigFile, fetch_configs};
+pub use drift::Drift;
+pub(crate) use drift::drift;
 pub use manager::Manager;
-pub use references::{ReferenceFinding, ReferenceStatus, check_references};
-pub use unit::{Locator, ProcessInfo, locate};
+pub(crate) use references::check_references;
+pub use references::{ReferenceFinding, ReferenceStatus};
+pub use unit::ProcessInfo;
+pub(crate) use unit::locate;
 
 use crate::transport::Transport;
 use std::time::Duration;

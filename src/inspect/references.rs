@@ -11,6 +11,7 @@ use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// What probing a referenced host from the service's host found.
 pub enum ReferenceStatus {
     /// In the inventory, resolves, answers where a port is known.
     Ok,
@@ -51,11 +52,17 @@ impl ReferenceStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A host a service's config names, and what probing it from the service's host found.
 pub struct ReferenceFinding {
+    /// The config file on the host.
     pub file: String,
+    /// 1-based.
     pub line: usize,
+    /// 1-based, in characters.
     pub column: usize,
+    /// The host as written.
     pub host: String,
+    /// The port, when the config gives one.
     pub port: Option<u16>,
     /// The matched text, secrets masked.
     pub text: String,
@@ -63,7 +70,9 @@ pub struct ReferenceFinding {
     #[serde(default)]
     pub kind: Kind,
     #[serde(default)]
+    /// How sure the scanner is that this names a host.
     pub strength: Strength,
+    /// Whether it resolves and answers.
     pub status: ReferenceStatus,
 }
 
@@ -93,7 +102,7 @@ else hostname -I 2>/dev/null | tr ' ' '\n'; fi"#;
 /// Probes every distinct (host, port) once, in parallel on the host, and classifies each finding.
 /// `known` says whether a host name or address is in the inventory: a weak reference the
 /// inventory knows is checked like a strong one; one it does not know is only listed.
-pub async fn check_references<T: Transport>(
+pub(crate) async fn check_references<T: Transport>(
     transport: &T,
     host: usize,
     found: Vec<(String, crate::refs::Reference)>,

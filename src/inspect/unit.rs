@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// How to find a service's process on one host, once its manager and unit are resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Locator {
+pub(crate) enum Locator {
     /// systemd's `MainPID` of the unit.
     Systemd { unit: String },
     /// The first of these pid files that names a live process, else the oldest process whose
@@ -33,7 +33,7 @@ pub enum Locator {
 
 impl Locator {
     /// The locator of a plan's `pid_file` or `process`; a unit needs its host's manager.
-    pub fn of_source(source: &ProcessSource) -> Option<Locator> {
+    pub(crate) fn of_source(source: &ProcessSource) -> Option<Locator> {
         match source {
             ProcessSource::Unit(_) => None,
             ProcessSource::PidFile(p) => Some(Locator::PidFile(p.clone())),
@@ -45,6 +45,7 @@ impl Locator {
 /// The running process of a service, as seen on its host.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcessInfo {
+    /// Its process id.
     pub pid: u32,
     /// Unix seconds.
     pub started: i64,
@@ -61,7 +62,7 @@ pub struct ProcessInfo {
 }
 
 /// The command that restarts (or reloads) `unit` through `manager`; the name is quoted.
-pub fn command(manager: Manager, unit: &str, action: Action) -> String {
+pub(crate) fn command(manager: Manager, unit: &str, action: Action) -> String {
     let u = quote(unit);
     match manager {
         Manager::Systemd => format!("systemctl {action} {u}"),
@@ -75,7 +76,7 @@ pub fn command(manager: Manager, unit: &str, action: Action) -> String {
 }
 
 /// The command that exits 0 when the manager says `unit` is running.
-pub fn status_command(manager: Manager, unit: &str) -> String {
+pub(crate) fn status_command(manager: Manager, unit: &str) -> String {
     let u = quote(unit);
     match manager {
         Manager::Systemd => format!("systemctl is-active --quiet {u}"),
@@ -107,7 +108,7 @@ esac
 exit 0"#;
 
 /// The locator of `unit` on a host whose manager is `manager`, or why the unit is unknown.
-pub async fn resolve<T: Transport>(
+pub(crate) async fn resolve<T: Transport>(
     transport: &T,
     host: usize,
     manager: Manager,
@@ -152,7 +153,7 @@ pub async fn resolve<T: Transport>(
 
 /// What an init script says about its daemon.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct ScriptFacts {
+pub(crate) struct ScriptFacts {
     /// Where to look for the pid, in order: the script's own, the daemon's, then the usual.
     pub pid_files: Vec<String>,
     /// The daemon's executable.
@@ -168,7 +169,7 @@ const OWN_PID_FILES: &[(&str, &str)] = &[
 /// Reads the literal assignments of an init script (`RUNDIR=/run/redis`,
 /// `PIDFILE=$RUNDIR/redis-server.pid`, OpenRC's `pidfile=` and `command=`), expanding earlier
 /// ones; anything computed (`$(...)`, backquotes) is skipped, never run.
-pub fn init_script_facts(unit: &str, script: &str) -> ScriptFacts {
+pub(crate) fn init_script_facts(unit: &str, script: &str) -> ScriptFacts {
     let mut vars: Vec<(String, String)> = Vec::new();
     for line in script.lines().take(2000) {
         let line = line.trim_start();
@@ -255,21 +256,21 @@ fn expand(value: &str, vars: &[(String, String)]) -> String {
 }
 
 /// `postfix@-` → `postfix`, `nginx.service` → `nginx`.
-pub fn unit_base(unit: &str) -> &str {
+pub(crate) fn unit_base(unit: &str) -> &str {
     let unit = unit.strip_suffix(".service").unwrap_or(unit);
     unit.split('@').next().unwrap_or(unit)
 }
 
 /// What FreeBSD's `service NAME onestatus` said.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BsdStatus {
+pub(crate) enum BsdStatus {
     Running(u32),
     NotRunning,
     Unknown,
 }
 
 /// `sshd is running as pid 812.` / `nginx is not running.` (rc.subr's wording).
-pub fn parse_bsd_status(output: &str) -> BsdStatus {
+pub(crate) fn parse_bsd_status(output: &str) -> BsdStatus {
     for line in output.lines() {
         if let Some((_, rest)) = line.split_once(" is running as pid ") {
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
@@ -341,7 +342,7 @@ exit 0"#
 
 /// What the locate script found.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Located {
+pub(crate) struct Located {
     pub process: Option<ProcessInfo>,
     /// The pid file that named the process, when one did.
     pub pid_file: Option<String>,
@@ -351,7 +352,7 @@ pub struct Located {
     pub comm: String,
 }
 
-pub fn parse_located(output: &str) -> Located {
+pub(crate) fn parse_located(output: &str) -> Located {
     let mut found = Located::default();
     let mut last_file: Option<String> = None;
     for line in output.lines() {
@@ -408,7 +409,7 @@ pub fn parse_located(output: &str) -> Located {
 
 /// The process `locator` names on `host`, if one runs; an error when the manager or a pid file
 /// points at a process that is not the service's program.
-pub async fn locate<T: Transport>(
+pub(crate) async fn locate<T: Transport>(
     transport: &T,
     host: usize,
     locator: &Locator,
@@ -484,7 +485,7 @@ pub async fn locate<T: Transport>(
 /// Whether a process runs the unit's program: the script's daemon (by path or by command
 /// name: `/usr/bin/redis-server` is a link to `redis-check-rdb`), or a path naming the unit
 /// (`/usr/lib/postfix/sbin/master` for `postfix`). An unknown executable passes.
-pub fn runs_program(exe: &str, comm: &str, unit: &str, daemon: Option<&str>) -> bool {
+pub(crate) fn runs_program(exe: &str, comm: &str, unit: &str, daemon: Option<&str>) -> bool {
     let exe = exe.strip_suffix(" (deleted)").unwrap_or(exe);
     let daemon_name: String = daemon
         .and_then(|d| d.rsplit('/').next())

@@ -7,16 +7,22 @@ use std::fmt;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An error stops the plan from being used; a warning does not.
 pub enum Severity {
+    /// The plan cannot be used.
     Error,
+    /// Valid, but worth a look.
     Warning,
 }
 
 /// Where in the plan file a diagnostic points: 1-based line and column, and a byte range.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Span {
+    /// 1-based line.
     pub line: u64,
+    /// 1-based column.
     pub column: u64,
+    /// Byte range in the plan's text.
     pub bytes: Range<usize>,
 }
 
@@ -73,14 +79,20 @@ fn byte_of(source: &str, line: u64, column: u64) -> Option<usize> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// One problem of a plan: what, where, and a hint.
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// What is wrong, with the key path.
     pub message: String,
+    /// Where in the file, when the YAML tells.
     pub span: Option<Span>,
+    /// A `did you mean`, or what to write instead.
     pub hint: Option<String>,
 }
 
 impl Diagnostic {
+    /// An error at `span`.
     pub fn error(message: impl Into<String>, span: Option<Span>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -90,6 +102,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning at `span`.
     pub fn warning(message: impl Into<String>, span: Option<Span>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -97,11 +110,13 @@ impl Diagnostic {
         }
     }
 
+    /// The same diagnostic with a hint.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
+    /// Whether it stops the plan.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -57,18 +57,41 @@ pub struct Plan {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 /// A selection that names nothing the plan has.
-#[allow(missing_docs)] // Each variant says it in its message; its fields are what it names.
 pub enum SelectionError {
+    /// `--only` names no service of the plan.
     #[error("--only: unknown service `{name}`")]
-    UnknownService { name: String, hint: Option<String> },
+    UnknownService {
+        /// As typed.
+        name: String,
+        /// A close name, if there is one.
+        hint: Option<String>,
+    },
+    /// `--limit` names no host of the plan.
     #[error("--limit: unknown host `{name}`")]
-    UnknownHost { name: String, hint: Option<String> },
+    UnknownHost {
+        /// As typed.
+        name: String,
+        /// A close name, if there is one.
+        hint: Option<String>,
+    },
+    /// `--limit group:NAME` names no group of the plan.
     #[error("--limit: unknown group `{name}`")]
-    UnknownGroup { name: String, hint: Option<String> },
+    UnknownGroup {
+        /// As typed.
+        name: String,
+        /// A close name, if there is one.
+        hint: Option<String>,
+    },
+    /// `--from` names no step of the selected order.
     #[error("--from: no step `{step}` in the selected order")]
-    UnknownStep { step: String, hint: Option<String> },
-    #[error("the selection matches no step")]
+    UnknownStep {
+        /// As typed.
+        step: String,
+        /// A close step, if there is one.
+        hint: Option<String>,
+    },
     /// The selection leaves no step.
+    #[error("the selection matches no step")]
     Empty,
 }
 

@@ -37,8 +37,11 @@ fn is_plain_address(address: &str) -> bool {
         })
 }
 
+/// A plan that passed validation, and its warnings.
 pub struct Validated {
+    /// The model.
     pub model: Model,
+    /// What is valid but deserves a look.
     pub warnings: Vec<Diagnostic>,
 }
 

@@ -38,16 +38,22 @@ pub(crate) struct HostEntry {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+/// How a host is reached.
 pub enum Connection {
+    /// Over SSH (the default).
     Ssh,
+    /// On the controller itself.
     Local,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+/// What a managed unit is told.
 pub enum Action {
     #[default]
+    /// A new process.
     Restart,
+    /// The same process reloads its config.
     Reload,
 }
 
@@ -221,9 +227,14 @@ pub(crate) struct NotifyEntry {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+/// Which messages a webhook gets.
 pub enum NotifyEvent {
+    /// The run starts.
     Start,
+    /// Each step starts.
     Step,
+    /// The run halted.
     Halt,
+    /// The run ended.
     Done,
 }
