@@ -3,6 +3,7 @@
 //! after the process started, a binary or library replaced under it).
 
 mod configs;
+pub mod facts;
 mod drift;
 mod references;
 
