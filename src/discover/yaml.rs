@@ -1,0 +1,263 @@
+//! The draft written into the plan: the input plan's text kept byte for byte (its hosts, ssh
+//! settings and services exactly as written), the discovered services appended to its
+//! `services:` block, each edge's evidence and each finding as a YAML comment.
+
+use super::draft::{Draft, Edge, Health, NewService};
+use crate::import::scalar;
+use std::fmt::Write;
+
+/// The most characters of remote text (paths, reference text) put into one comment.
+const COMMENT_LIMIT: usize = 200;
+
+/// Remote text made safe for a YAML comment: one line, no control characters, bounded.
+pub fn comment_text(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .take(COMMENT_LIMIT)
+        .collect();
+    if text.chars().count() > COMMENT_LIMIT {
+        out.push('…');
+    }
+    out
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error(
+    "the plan's `services:` is written in flow style (`services: {{...}}`) with entries in it: write it as a block (one service per line group) so discover can append to it"
+)]
+pub struct FlowServices;
+
+/// The plan text with the new services appended to its `services:` block.
+pub fn write_plan(source: &str, draft: &Draft) -> Result<String, FlowServices> {
+    let lines: Vec<&str> = source.split_inclusive('\n').collect();
+    let top_level = |l: &str| {
+        !l.trim().is_empty() && !l.starts_with([' ', '\t', '#']) && !l.starts_with("---")
+    };
+    let key = lines.iter().position(|l| {
+        l.strip_prefix("services:")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\n', '\r', '#']))
+    });
+    let mut out = String::with_capacity(source.len() + 4096);
+    let Some(key) = key else {
+        out.push_str(source);
+        if !draft.services.is_empty() {
+            if !source.is_empty() && !source.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str("services:\n");
+            out.push_str(&services_block(draft, "  "));
+        }
+        return Ok(out);
+    };
+    if draft.services.is_empty() {
+        return Ok(source.to_string());
+    }
+    let value = lines[key]["services:".len()..].trim();
+    let value = value.split(" #").next().unwrap_or("").trim();
+    let flow_empty = value == "{}";
+    if !value.is_empty() && !value.starts_with('#') && !flow_empty {
+        return Err(FlowServices);
+    }
+    // The block runs to the next top-level key; comments and blank lines just before that key
+    // stay with it.
+    let mut end = (key + 1..lines.len())
+        .find(|&i| top_level(lines[i]))
+        .unwrap_or(lines.len());
+    while end > key + 1 && (lines[end - 1].trim().is_empty() || lines[end - 1].starts_with('#')) {
+        end -= 1;
+    }
+    let indent = lines[key + 1..end]
+        .iter()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map_or("  ".to_string(), |l| {
+            l[..l.len() - l.trim_start().len()].to_string()
+        });
+    for (i, line) in lines.iter().enumerate() {
+        if i == end {
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(&services_block(draft, &indent));
+        }
+        if i == key && flow_empty {
+            let comment = lines[key]
+                .find(" #")
+                .map(|at| lines[key][at..].trim_end())
+                .unwrap_or("");
+            let _ = writeln!(out, "services:{comment}");
+        } else {
+            out.push_str(line);
+        }
+    }
+    if end == lines.len() {
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&services_block(draft, &indent));
+    }
+    Ok(out)
+}
+
+/// The new services, each entry at `indent`.
+fn services_block(draft: &Draft, indent: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{indent}# Discovered by `comeback discover` (read-only). Review every entry, then `comeback check` and `comeback run --dry-run`."
+    );
+    for s in &draft.services {
+        service(&mut out, draft, s, indent);
+    }
+    out
+}
+
+fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
+    let f = format!("{i}  ");
+    let _ = writeln!(out, "{i}{}:", s.name);
+    for (host, how, listens) in &s.found {
+        let ports: Vec<String> = listens.iter().map(ToString::to_string).collect();
+        let _ = writeln!(
+            out,
+            "{f}# on {host}: {}; listens on {}",
+            comment_text(how),
+            if ports.is_empty() { "nothing".to_string() } else { ports.join(", ") }
+        );
+    }
+    let hosts: Vec<String> = s.hosts.iter().map(|h| scalar(h)).collect();
+    let _ = writeln!(out, "{f}hosts: [{}]", hosts.join(", "));
+    let _ = writeln!(out, "{f}restart: {}", scalar(&s.restart));
+    if let Some(unit) = &s.systemd_unit {
+        let _ = writeln!(out, "{f}unit: {}", scalar(unit));
+    } else if let Some(pid_file) = &s.pid_file {
+        let _ = writeln!(out, "{f}pid_file: {}", scalar(pid_file));
+    }
+    if !s.configs.is_empty() {
+        let _ = writeln!(out, "{f}configs:");
+        for c in &s.configs {
+            let _ = writeln!(out, "{f}  - {}", scalar(c));
+        }
+    }
+    for c in &s.configs_elsewhere {
+        let _ = writeln!(out, "{f}# config on some hosts only: {}", comment_text(c));
+    }
+    if s.health.is_empty() {
+        let _ = writeln!(out, "{f}# no port every host listens on: add a health check");
+    } else {
+        let _ = writeln!(out, "{f}health:");
+        for h in &s.health {
+            match h {
+                Health::Tcp(port) => {
+                    let _ = writeln!(out, "{f}  - tcp: {port}");
+                }
+                Health::Command(command) => {
+                    let _ = writeln!(
+                        out,
+                        "{f}  - command: {}  # listens on loopback only",
+                        scalar(command)
+                    );
+                }
+            }
+        }
+    }
+    let edges: Vec<&Edge> = draft.edges.iter().filter(|e| e.from == s.name).collect();
+    if !edges.is_empty() {
+        let _ = writeln!(out, "{f}depends_on:");
+        for e in edges {
+            let _ = writeln!(
+                out,
+                "{f}  - {}  # {}",
+                e.to,
+                comment_text(&e.evidence_text())
+            );
+        }
+    }
+    for b in draft.broken.iter().filter(|b| b.edge.from == s.name) {
+        let _ = writeln!(
+            out,
+            "{f}# not written: depends_on {} ({}), the weakest edge of the cycle {}",
+            b.edge.to,
+            comment_text(&b.edge.evidence_text()),
+            b.cycle.join(" -> ")
+        );
+    }
+    for e in draft.suggested.iter().filter(|e| e.to == s.name) {
+        let _ = writeln!(
+            out,
+            "{f}# used by `{}`, which the plan already has: add `depends_on: [{}]` there ({})",
+            e.from,
+            s.name,
+            comment_text(&e.evidence_text())
+        );
+    }
+    for st in draft.stale.iter().filter(|st| st.service == s.name) {
+        let _ = writeln!(
+            out,
+            "{f}# STALE: {} names {}, which does not resolve from {}: `{}`",
+            comment_text(&st.at),
+            comment_text(&st.name),
+            st.host,
+            comment_text(st.text.trim())
+        );
+    }
+    for x in draft.external.iter().filter(|x| x.from == s.name) {
+        let _ = writeln!(
+            out,
+            "{f}# external: {} from {} ({})",
+            comment_text(&x.endpoint),
+            x.host,
+            comment_text(&x.evidence)
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> Draft {
+        Draft {
+            services: vec![NewService {
+                name: "redis-server".into(),
+                unit: "redis-server".into(),
+                hosts: vec!["cache-01".into()],
+                manager: crate::inspect::facts::Manager::Sysv,
+                restart: "service redis-server restart".into(),
+                systemd_unit: None,
+                pid_file: Some("/run/redis/redis-server.pid".into()),
+                configs: vec!["/etc/redis/redis.conf".into()],
+                configs_elsewhere: vec![],
+                health: vec![Health::Tcp(6379)],
+                found: vec![("cache-01".into(), "init script \"x\"\nevil: 1".into(), vec![])],
+            }],
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn appends_to_a_block_keeping_its_indentation_and_what_follows() {
+        let source = "hosts:\n  a: {}\nservices:\n    web:\n        hosts: [a]\n        restart: x\n\n# notify\nnotify: []\n";
+        let out = write_plan(source, &draft()).expect("plan");
+        assert!(out.starts_with("hosts:\n  a: {}\nservices:\n    web:\n        hosts: [a]\n        restart: x\n    # Discovered"));
+        assert!(out.contains("\n    redis-server:\n      # on cache-01: init script \"x\"?evil: 1; listens on nothing\n      hosts: [cache-01]\n"));
+        assert!(out.ends_with("\n\n# notify\nnotify: []\n"), "{out}");
+    }
+
+    #[test]
+    fn an_empty_flow_map_becomes_a_block_and_no_services_key_gets_one() {
+        let out = write_plan("hosts: {a: {}}\nservices: {}  # fill me\n  # comment\n", &draft()).expect("plan");
+        assert!(out.contains("services: # fill me\n  # comment\n  # Discovered"), "{out}");
+        let out = write_plan("hosts: {a: {}}", &draft()).expect("plan");
+        assert!(out.starts_with("hosts: {a: {}}\nservices:\n  # Discovered"));
+        assert_eq!(
+            write_plan("services: { a: { hosts: [a] } }\n", &draft()),
+            Err(FlowServices)
+        );
+    }
+
+    #[test]
+    fn nothing_new_leaves_the_plan_byte_for_byte() {
+        let source = "hosts:\n  a: {}\nservices: {}\n";
+        assert_eq!(write_plan(source, &Draft::default()).expect("plan"), source);
+    }
+}
