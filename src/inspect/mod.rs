@@ -5,10 +5,12 @@
 mod configs;
 pub mod facts;
 mod drift;
+pub mod manager;
 mod references;
 
 pub use configs::{ConfigFile, fetch_configs};
 pub use drift::{Drift, ProcessInfo, drift, process_info};
+pub use manager::Manager;
 pub use references::{ReferenceFinding, ReferenceStatus, check_references};
 
 use crate::transport::Transport;

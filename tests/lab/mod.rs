@@ -6,6 +6,8 @@
 //! measure comeback, not the controller's shell startup.
 #![allow(dead_code)] // each test binary uses its own part of the lab
 
+pub mod nshost;
+
 use std::io::Write;
 use std::net::TcpStream;
 use std::os::unix::fs::PermissionsExt;
@@ -21,7 +23,10 @@ pub struct LabHost {
     pub name: String,
     pub address: String,
     pub dir: PathBuf,
+    /// The sshd, or for a namespace host the process holding it (see `nshost`).
     sshd: Option<Child>,
+    /// A namespace host's PID 1, as the machine sees it.
+    pub pid1: Option<u32>,
 }
 
 pub struct Lab {
@@ -31,9 +36,11 @@ pub struct Lab {
     pub known_hosts: PathBuf,
     pub ssh_config: PathBuf,
     pub user: String,
+    /// The namespaces of a lab of namespace hosts (`Lab::start_ns`).
+    pub net: Option<nshost::Net>,
 }
 
-fn run(cmd: &mut Command) {
+pub fn run(cmd: &mut Command) {
     let out = cmd.output().expect("spawn");
     assert!(
         out.status.success(),
@@ -73,35 +80,10 @@ pub fn comeback_bin() -> &'static str {
 
 impl Lab {
     pub fn start(n: usize) -> Lab {
-        let root = tempfile::Builder::new()
-            .prefix("comeback-lab-")
-            .tempdir()
-            .expect("tempdir");
-        let lab_no = LABS.fetch_add(1, Ordering::SeqCst);
+        let (mut lab, lab_no) = Lab::empty();
         // Unique per process and per lab, so parallel tests and test binaries never collide.
         let second = 10 + (std::process::id() % 200);
         let third = 1 + lab_no % 250;
-        let identity = root.path().join("id_ed25519");
-        keygen(&identity);
-        let user = String::from_utf8(Command::new("id").arg("-un").output().expect("id").stdout)
-            .expect("utf8")
-            .trim()
-            .to_string();
-        let _ = std::fs::create_dir_all("/run/sshd");
-        std::fs::create_dir_all(root.path().join("tmp")).expect("tmp");
-        let mut lab = Lab {
-            known_hosts: root.path().join("known_hosts"),
-            ssh_config: root.path().join("ssh_config"),
-            identity,
-            hosts: Vec::new(),
-            user,
-            root,
-        };
-        std::fs::write(
-            &lab.ssh_config,
-            "# the lab's own: the user's ~/.ssh/config does not apply\nLogLevel ERROR\n",
-        )
-        .expect("ssh_config");
         for i in 0..n {
             let name = format!("host-{}", i + 1);
             let address = format!("127.{second}.{third}.{}", i + 1);
@@ -113,12 +95,45 @@ impl Lab {
                 address,
                 dir,
                 sshd: None,
+                pid1: None,
             });
             lab.new_host_key(i);
             lab.start_sshd(i);
         }
         lab.write_known_hosts();
         lab
+    }
+
+    /// A lab without hosts yet, and its number in this process.
+    fn empty() -> (Lab, u32) {
+        let root = tempfile::Builder::new()
+            .prefix("comeback-lab-")
+            .tempdir()
+            .expect("tempdir");
+        let lab_no = LABS.fetch_add(1, Ordering::SeqCst);
+        let identity = root.path().join("id_ed25519");
+        keygen(&identity);
+        let user = String::from_utf8(Command::new("id").arg("-un").output().expect("id").stdout)
+            .expect("utf8")
+            .trim()
+            .to_string();
+        let _ = std::fs::create_dir_all("/run/sshd");
+        std::fs::create_dir_all(root.path().join("tmp")).expect("tmp");
+        let lab = Lab {
+            known_hosts: root.path().join("known_hosts"),
+            ssh_config: root.path().join("ssh_config"),
+            identity,
+            hosts: Vec::new(),
+            user,
+            root,
+            net: None,
+        };
+        std::fs::write(
+            &lab.ssh_config,
+            "# the lab's own: the user's ~/.ssh/config does not apply\nLogLevel ERROR\n",
+        )
+        .expect("ssh_config");
+        (lab, lab_no)
     }
 
     fn new_host_key(&self, i: usize) {
@@ -139,19 +154,32 @@ impl Lab {
         std::fs::write(&self.known_hosts, text).expect("known_hosts");
     }
 
-    fn start_sshd(&mut self, i: usize) {
+    /// The host's sshd_config: its address, key and HOME; the pid file inside a namespace
+    /// host's own /run.
+    fn write_sshd_config(&self, i: usize) -> PathBuf {
         let h = &self.hosts[i];
         let authorized = self.identity.with_extension("pub");
+        let pid_file = match self.net {
+            Some(_) => PathBuf::from("/run/sshd.pid"),
+            None => h.dir.join("sshd.pid"),
+        };
         let config = format!(
             "ListenAddress {addr}:{SSH_PORT}\nHostKey {dir}/ssh_host_ed25519_key\nAuthorizedKeysFile {auth}\n\
              StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
-             PidFile {dir}/sshd.pid\nSetEnv HOME={dir}\nMaxSessions 64\nMaxStartups 64\nLogLevel ERROR\n",
+             PidFile {pid}\nSetEnv HOME={dir}\nMaxSessions 64\nMaxStartups 64\nLogLevel ERROR\n",
             addr = h.address,
             dir = h.dir.display(),
             auth = authorized.display(),
+            pid = pid_file.display(),
         );
         let config_path = h.dir.join("sshd_config");
         std::fs::write(&config_path, config).expect("sshd_config");
+        config_path
+    }
+
+    fn start_sshd(&mut self, i: usize) {
+        let config_path = self.write_sshd_config(i);
+        let h = &self.hosts[i];
         let log = std::fs::File::create(h.dir.join("sshd.log")).expect("log");
         let child = Command::new(sshd_path())
             .args(["-D", "-e", "-f"])
@@ -242,7 +270,15 @@ impl Lab {
 
     /// `comeback` with this lab's TMPDIR, so its control sockets can be checked for.
     pub fn comeback(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(comeback_bin());
+        let mut cmd = match &self.net {
+            Some(net) => {
+                let mut cmd = assert_cmd::Command::new("nsenter");
+                cmd.arg(format!("--net=/run/netns/{}", net.hub))
+                    .arg(comeback_bin());
+                cmd
+            }
+            None => assert_cmd::Command::new(comeback_bin()),
+        };
         cmd.env("TMPDIR", self.root.path().join("tmp"))
             .env_remove("SSH_AUTH_SOCK");
         cmd
@@ -405,6 +441,11 @@ impl Drop for Lab {
                 )
                 .output();
             self.stop_sshd(i);
+            // A namespace host's processes died with its PID 1; its pid files hold its own
+            // pid numbers, not the machine's.
+            if self.hosts[i].pid1.is_some() {
+                continue;
+            }
             if let Ok(entries) = std::fs::read_dir(&self.hosts[i].dir) {
                 for e in entries.flatten() {
                     if e.path().extension().is_some_and(|x| x == "pid")
