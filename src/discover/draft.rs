@@ -28,7 +28,7 @@ pub struct NewService {
     pub name: String,
     pub unit: String,
     pub hosts: Vec<String>,
-    pub manager: Manager,
+    pub manager: Option<Manager>,
     pub restart: String,
     /// systemd: the unit, so drift and restart proof find its main process.
     pub systemd_unit: Option<String>,
@@ -154,8 +154,8 @@ pub struct Draft {
     pub notes: Vec<String>,
     /// Hosts that could not be read, and why.
     pub failures: Vec<(String, String)>,
-    /// Hosts read: name, OS, manager.
-    pub hosts: Vec<(String, String, Manager)>,
+    /// Hosts read: name, OS, service manager (or why it cannot be told).
+    pub hosts: Vec<(String, String, String)>,
 }
 
 /// `10.0.0.1`, `[::1]`: an IP literal as config files write one.
@@ -213,7 +213,14 @@ pub fn build(
         .collect();
     b.draft.hosts = scans
         .iter()
-        .map(|(h, s)| (model.hosts[*h].name.clone(), s.facts.os.clone(), s.facts.manager))
+        .map(|(h, s)| {
+            let manager = match (&s.facts.manager, &s.facts.manager_problem) {
+                (Some(m), _) => m.to_string(),
+                (None, Some(why)) => format!("unknown: {why}"),
+                (None, None) => "unknown".to_string(),
+            };
+            (model.hosts[*h].name.clone(), s.facts.os.clone(), manager)
+        })
         .collect();
     b.services();
     let edges = b.edges();
@@ -264,14 +271,11 @@ fn existing_service(model: &Model, host: HostId, unit: &str, ports: &[u16]) -> O
 }
 
 fn restart_command(facts: &HostFacts, unit: &str) -> String {
-    if facts.manager == Manager::Rcd && !facts.enabled.iter().any(|e| e == unit) {
+    if facts.manager == Some(Manager::Bsdrc) && !facts.enabled.iter().any(|e| e == unit) {
         // Not enabled in rc.conf: `restart` would refuse, `onerestart` does not.
         return format!("service {unit} onerestart");
     }
-    facts
-        .manager
-        .restart_command(unit)
-        .unwrap_or_else(|| format!("service {unit} restart"))
+    crate::inspect::facts::restart_command(facts.manager, unit)
 }
 
 fn port_check(os: &str, port: u16) -> String {
@@ -429,8 +433,8 @@ impl Builder<'_> {
                 .collect(),
             manager: first.manager,
             restart,
-            systemd_unit: (first.manager == Manager::Systemd).then(|| unit.to_string()),
-            pid_file: (first.manager != Manager::Systemd).then_some(pid_file).flatten(),
+            systemd_unit: (first.manager == Some(Manager::Systemd)).then(|| unit.to_string()),
+            pid_file: (first.manager != Some(Manager::Systemd)).then_some(pid_file).flatten(),
             configs: configs.into_iter().map(String::from).collect(),
             configs_elsewhere,
             health,

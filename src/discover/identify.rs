@@ -81,7 +81,7 @@ pub fn owner(facts: &HostFacts, pid: u32) -> Option<Owner> {
             && (facts.enabled.iter().any(|e| e == name)
                 || facts.init_scripts.iter().any(|s| s == name))
     };
-    let scripts = if facts.manager == Manager::Rcd {
+    let scripts = if facts.manager == Some(Manager::Bsdrc) {
         "rc.d script"
     } else {
         "init script"
@@ -238,7 +238,7 @@ mod tests {
     fn debian() -> HostFacts {
         let mut facts = HostFacts {
             os: "Linux".into(),
-            manager: Manager::Sysv,
+            manager: Some(Manager::Sysv),
             ssh: parse_endpoint("10.0.0.21:22"),
             init_scripts: ["haproxy", "postfix", "redis-server", "ssh"].map(String::from).into(),
             pid_files: vec![
@@ -305,7 +305,7 @@ mod tests {
     #[test]
     fn systemd_cgroups_win() {
         let mut facts = debian();
-        facts.manager = Manager::Systemd;
+        facts.manager = Some(Manager::Systemd);
         facts.processes.get_mut(&101).expect("worker").unit = Some("haproxy".into());
         facts.processes.get_mut(&100).expect("master").unit = Some("haproxy".into());
         let found = identify(&facts);

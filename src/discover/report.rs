@@ -29,7 +29,7 @@ pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
 
     let _ = writeln!(out, "## Hosts\n");
     for (host, os, manager) in &draft.hosts {
-        let _ = writeln!(out, "### {host}\n\n{os}, service manager: {}\n", manager.name());
+        let _ = writeln!(out, "### {host}\n\n{os}, service manager: {}\n", cell(manager));
         let _ = writeln!(out, "| service | listens on | unit | config files |\n|---|---|---|---|");
         let mut any = false;
         for s in &draft.services {

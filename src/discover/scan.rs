@@ -144,15 +144,15 @@ fn candidates(i: &super::identify::Instance) -> Vec<String> {
 }
 
 /// Where the unit file or init script of `unit` lives under each manager.
-fn script_paths(manager: Manager, unit: &str) -> Vec<String> {
+fn script_paths(manager: Option<Manager>, unit: &str) -> Vec<String> {
     match manager {
-        Manager::Systemd => vec![
+        Some(Manager::Systemd) => vec![
             format!("/etc/systemd/system/{unit}.service"),
             format!("/lib/systemd/system/{unit}.service"),
             format!("/usr/lib/systemd/system/{unit}.service"),
             format!("/etc/systemd/system/{unit}.service.d/*.conf"),
         ],
-        Manager::Rcd => vec![
+        Some(Manager::Bsdrc) => vec![
             format!("/etc/rc.d/{unit}"),
             format!("/usr/local/etc/rc.d/{unit}"),
         ],

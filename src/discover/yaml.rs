@@ -221,7 +221,7 @@ mod tests {
                 name: "redis-server".into(),
                 unit: "redis-server".into(),
                 hosts: vec!["cache-01".into()],
-                manager: crate::inspect::facts::Manager::Sysv,
+                manager: Some(crate::inspect::facts::Manager::Sysv),
                 restart: "service redis-server restart".into(),
                 systemd_unit: None,
                 pid_file: Some("/run/redis/redis-server.pid".into()),

@@ -3,7 +3,7 @@
 //! format; it has not run on a real FreeBSD yet (the README says so).
 
 use super::linux::{pid_list, ssh_server};
-use super::{Connection, FactsError, HostFacts, Listener, Manager, Process, parse_endpoint, unhex};
+use super::{Connection, FactsError, HostFacts, Listener, Process, parse_endpoint, unhex};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
@@ -57,7 +57,6 @@ pub fn wrapped_script() -> String {
 pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
     let mut facts = HostFacts {
         os: "FreeBSD".into(),
-        manager: Manager::Rcd,
         ..HostFacts::default()
     };
     let mut listeners: BTreeMap<_, Vec<u32>> = BTreeMap::new();

@@ -3,7 +3,7 @@
 //! `/etc/init.d` and, on Debian, the package that owns each executable.
 
 use super::{
-    CMDLINE_LIMIT, Connection, Endpoint, FactsError, HostFacts, Listener, Manager, Process,
+    CMDLINE_LIMIT, Connection, Endpoint, FactsError, HostFacts, Listener, Process,
     SOCKET_LIMIT, parse_endpoint, split_args, unhex, unit_from_cgroup,
 };
 use std::net::IpAddr;
@@ -12,10 +12,6 @@ use std::net::IpAddr;
 const SCRIPT: &str = r#"export LC_ALL=C
 hex() { od -An -v -tx1 | tr -d ' \n'; }
 echo "OS Linux"
-[ -d /run/systemd/system ] && echo SYSTEMD
-[ -d /run/openrc ] && echo OPENRC
-[ -d /etc/init.d ] && echo SYSV
-printf 'INIT %s\n' "$(head -c 64 /proc/1/comm 2>/dev/null | hex)"
 printf 'SSH %s\n' "$SSH_CONNECTION"
 if command -v ip >/dev/null 2>&1; then ip -o addr show 2>/dev/null | awk '{print "ADDR", $4}'
 else for a in $(hostname -I 2>/dev/null); do echo "ADDR $a"; done; fi
@@ -78,17 +74,12 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
         os: "Linux".into(),
         ..HostFacts::default()
     };
-    let (mut systemd, mut openrc, mut sysv, mut init) = (false, false, false, String::new());
     let mut packages: Vec<(String, String)> = Vec::new();
     for line in output.lines() {
         let (tag, rest) = line.split_once(' ').unwrap_or((line, ""));
         match tag {
-            "SYSTEMD" => systemd = true,
-            "OPENRC" => openrc = true,
-            "SYSV" => sysv = true,
             "NOSS" => return Err(FactsError::NoSs),
             "TRUNCATED" => facts.truncated = true,
-            "INIT" => init = unhex(rest),
             "SSH" => facts.ssh = ssh_server(rest),
             "ADDR" => {
                 let ip = rest.split('/').next().unwrap_or("");
@@ -153,15 +144,6 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
             .find(|(exe, _)| *exe == p.exe)
             .map(|(_, name)| name.clone());
     }
-    facts.manager = if systemd || init == "systemd" {
-        Manager::Systemd
-    } else if openrc {
-        Manager::OpenRc
-    } else if sysv {
-        Manager::Sysv
-    } else {
-        Manager::Unknown
-    };
     facts.init_scripts.sort();
     facts.init_scripts.dedup();
     Ok(facts)
@@ -215,20 +197,18 @@ mod tests {
     #[test]
     fn a_debian_host_running_its_init_scripts() {
         let out = format!(
-            "OS Linux\nSYSV\nINIT {}\nSSH 10.0.0.1 50000 10.0.0.21 22\nADDR 127.0.0.1/8\nADDR 10.0.0.21/24\nADDR fe80::1/64\n\
+            "OS Linux\nSSH 10.0.0.1 50000 10.0.0.21 22\nADDR 127.0.0.1/8\nADDR 10.0.0.21/24\nADDR fe80::1/64\n\
              LISTEN 0.0.0.0:6379 812\nLISTEN [::]:22 90,91\nLISTEN 127.0.0.1:25 \n\
              ESTAB 10.0.0.21:51234 10.0.0.31:6379 3 812\nESTAB 10.0.0.21:22 10.0.0.1:50000 1 91\n\
              PROC 812 1 {} {} {} {}\n\
              PIDFILE 812 /run/redis/redis-server.pid\nINITD redis-server\nINITD ssh\n\
              PKG /var/lib/dpkg/info/redis-tools.list:/usr/bin/redis-check-rdb\n",
-            hex("sh\n"),
             hex("redis-server\n"),
             hex("/usr/bin/redis-check-rdb"),
             hex("/usr/bin/redis-server 0.0.0.0:6379\0--daemonize\0yes\0"),
             hex("0::/\n"),
         );
         let facts = parse(&out).expect("facts");
-        assert_eq!(facts.manager, Manager::Sysv);
         assert_eq!(facts.ssh.map(|e| e.to_string()).as_deref(), Some("10.0.0.21:22"));
         assert_eq!(facts.addresses.len(), 2, "loopback left out: {:?}", facts.addresses);
         assert_eq!(facts.listeners.len(), 3);
@@ -244,10 +224,8 @@ mod tests {
     }
 
     #[test]
-    fn systemd_and_a_missing_ss() {
-        let facts = parse("OS Linux\nSYSTEMD\nSYSV\n").expect("facts");
-        assert_eq!(facts.manager, Manager::Systemd);
-        assert_eq!(parse("OS Linux\nSYSV\nNOSS\n"), Err(FactsError::NoSs));
+    fn a_missing_ss_is_said() {
+        assert_eq!(parse("OS Linux\nNOSS\n"), Err(FactsError::NoSs));
     }
 
     #[test]
@@ -263,7 +241,6 @@ mod tests {
             return; // ss is installed by scripts/test; without it the parser says so (above).
         }
         let facts = parse(&text).expect("facts");
-        assert_ne!(facts.manager, Manager::OpenRc);
         assert!(
             facts.processes.values().all(|p| p.pid > 1),
             "{:?}",

@@ -17,38 +17,14 @@ pub const SOCKET_LIMIT: usize = 20_000;
 /// The most bytes of a command line kept per process.
 pub const CMDLINE_LIMIT: usize = 4096;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Manager {
-    Systemd,
-    /// SysV init scripts driven through `service` (Debian without systemd as PID 1).
-    Sysv,
-    OpenRc,
-    /// FreeBSD rc.d.
-    Rcd,
-    #[default]
-    Unknown,
-}
+pub use super::manager::Manager;
 
-impl Manager {
-    /// The command that restarts `unit` through this manager; `None` where there is none.
-    pub fn restart_command(self, unit: &str) -> Option<String> {
-        match self {
-            Manager::Systemd => Some(format!("systemctl restart {unit}")),
-            Manager::Sysv | Manager::Rcd => Some(format!("service {unit} restart")),
-            Manager::OpenRc => Some(format!("rc-service {unit} restart")),
-            Manager::Unknown => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Manager::Systemd => "systemd",
-            Manager::Sysv => "sysv",
-            Manager::OpenRc => "openrc",
-            Manager::Rcd => "rc.d",
-            Manager::Unknown => "unknown",
-        }
+/// The command that restarts `unit` through `manager` (`service` where it is not known).
+pub fn restart_command(manager: Option<Manager>, unit: &str) -> String {
+    match manager {
+        Some(Manager::Systemd) => format!("systemctl restart {unit}"),
+        Some(Manager::Openrc) => format!("rc-service {unit} restart"),
+        Some(Manager::Sysv | Manager::Bsdrc) | None => format!("service {unit} restart"),
     }
 }
 
@@ -113,7 +89,9 @@ pub struct Process {
 pub struct HostFacts {
     /// `uname -s`: `Linux`, `FreeBSD`.
     pub os: String,
-    pub manager: Manager,
+    /// `None` when it cannot be told (`manager_problem` says why).
+    pub manager: Option<Manager>,
+    pub manager_problem: Option<String>,
     /// The host's own addresses (loopback left out).
     pub addresses: Vec<IpAddr>,
     /// The server end of comeback's own SSH connection: its daemon is not a service.
@@ -189,9 +167,10 @@ pub async fn collect<T: Transport>(
         Ok(out.stdout)
     };
     let script = format!(
-        "case $(uname -s) in Linux) {linux} ;; FreeBSD) {freebsd} ;; *) echo \"OS $(uname -s)\" ;; esac",
+        "( {detect} )\ncase $(uname -s) in Linux) {linux} ;; FreeBSD) {freebsd} ;; *) echo \"OS $(uname -s)\" ;; esac",
         linux = linux::wrapped_script(),
-        freebsd = freebsd::wrapped_script()
+        freebsd = freebsd::wrapped_script(),
+        detect = super::manager::FACTS_SCRIPT,
     );
     let stdout = run(script).await?;
     let os = stdout
@@ -200,11 +179,16 @@ pub async fn collect<T: Transport>(
         .unwrap_or("")
         .trim()
         .to_string();
-    match os.as_str() {
-        "Linux" => linux::parse(&stdout),
-        "FreeBSD" => freebsd::parse(&stdout),
-        _ => Err(FactsError::UnsupportedOs(os)),
+    let mut facts = match os.as_str() {
+        "Linux" => linux::parse(&stdout)?,
+        "FreeBSD" => freebsd::parse(&stdout)?,
+        _ => return Err(FactsError::UnsupportedOs(os)),
+    };
+    match super::manager::decide(&super::manager::parse_facts(&stdout)) {
+        Ok(m) => facts.manager = Some(m),
+        Err(why) => facts.manager_problem = Some(why),
     }
+    Ok(facts)
 }
 
 /// Hex as `od -An -tx1` prints it (spaces and newlines ignored) to the bytes, lossily as text.
