@@ -1,6 +1,7 @@
 //! The command line: clap definitions, one function per command, exit codes. Thin by design.
 
 mod demo;
+mod discover;
 mod run;
 
 use crate::exit;
@@ -74,6 +75,11 @@ pub enum Command {
         kind: ImportKind,
         file: PathBuf,
     },
+    /// Read-only: what runs on each host and what talks to what; a draft plan to review.
+    #[command(
+        after_help = "Examples:\n  comeback discover hosts.yaml --out plan.yaml --report discovery.md\n  comeback discover plan.yaml --format json > discovery.json\n\nExit codes: 0 every host read, 1 a host could not be read (the rest is written), 2 invalid plan or usage."
+    )]
+    Discover(discover::DiscoverArgs),
     /// Run the whole job on a small real stack on this machine: dry run, fix, restart, report.
     #[command(
         after_help = "Example:\n  comeback demo\n  comeback demo --dir /tmp/comeback-demo   # keep its plan, configs and report"
@@ -165,6 +171,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Resume(args) => run::resume(args),
         Command::Audit(args) => run::audit(args),
         Command::Demo { dir } => demo::demo(dir),
+        Command::Discover(args) => discover::discover(args),
         Command::Import { kind, file } => import(kind, &file),
         Command::DemoService { listen, config } => {
             match crate::demo::service::serve(&listen, &config) {

@@ -121,7 +121,10 @@ mod tests {
             &[],
         );
         assert_eq!(broken.len(), 1);
-        assert_eq!((broken[0].edge.from.as_str(), broken[0].edge.to.as_str()), ("cache", "app"));
+        assert_eq!(
+            (broken[0].edge.from.as_str(), broken[0].edge.to.as_str()),
+            ("cache", "app")
+        );
         assert_eq!(broken[0].cycle, ["app", "cache", "app"]);
         assert_eq!(kept.len(), 2);
     }

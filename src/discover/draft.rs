@@ -195,11 +195,7 @@ struct Builder<'a> {
     draft: Draft,
 }
 
-pub fn build(
-    model: &Model,
-    scans: &[(HostId, HostScan)],
-    failures: &[(HostId, String)],
-) -> Draft {
+pub fn build(model: &Model, scans: &[(HostId, HostScan)], failures: &[(HostId, String)]) -> Draft {
     let mut b = Builder {
         model,
         scans,
@@ -234,7 +230,12 @@ pub fn build(
 fn address_owners(model: &Model, scans: &[(HostId, HostScan)]) -> HashMap<IpAddr, HostId> {
     let mut claims: HashMap<IpAddr, BTreeSet<HostId>> = HashMap::new();
     for (h, s) in scans {
-        for ip in s.facts.addresses.iter().chain(s.facts.ssh.as_ref().map(|e| &e.ip)) {
+        for ip in s
+            .facts
+            .addresses
+            .iter()
+            .chain(s.facts.ssh.as_ref().map(|e| &e.ip))
+        {
             if !ip.is_loopback() && !ip.is_unspecified() {
                 claims.entry(*ip).or_default().insert(*h);
             }
@@ -326,7 +327,8 @@ impl Builder<'_> {
                     .push((h, k));
             }
         }
-        let mut taken: BTreeSet<String> = self.model.services.iter().map(|s| s.name.clone()).collect();
+        let mut taken: BTreeSet<String> =
+            self.model.services.iter().map(|s| s.name.clone()).collect();
         for (unit, by_restart) in groups {
             for (restart, members) in by_restart {
                 let base = plain_name(&unit);
@@ -434,7 +436,9 @@ impl Builder<'_> {
             manager: first.manager,
             restart,
             systemd_unit: (first.manager == Some(Manager::Systemd)).then(|| unit.to_string()),
-            pid_file: (first.manager != Some(Manager::Systemd)).then_some(pid_file).flatten(),
+            pid_file: (first.manager != Some(Manager::Systemd))
+                .then_some(pid_file)
+                .flatten(),
             configs: configs.into_iter().map(String::from).collect(),
             configs_elsewhere,
             health,
@@ -520,26 +524,30 @@ impl Builder<'_> {
                 };
                 let text = format!("connection {} -> {}", c.local, c.peer);
                 match self.host_of_ip(h, c.peer.ip) {
-                    Target::Host(t, _) => match self.listener_service(t, c.peer.ip, c.peer.port) {
-                        Some(to) if to != from => edges.entry((from, to)).or_default().push(Evidence {
-                            kind: EvidenceKind::Connection,
-                            text,
-                        }),
-                        Some(_) => {}
-                        None => {
-                            let ssh = self
-                                .scan(t)
-                                .and_then(|s| s.facts.ssh)
-                                .is_some_and(|e| e.port == c.peer.port);
-                            if !ssh {
-                                self.draft.notes.push(format!(
+                    Target::Host(t, _) => {
+                        match self.listener_service(t, c.peer.ip, c.peer.port) {
+                            Some(to) if to != from => {
+                                edges.entry((from, to)).or_default().push(Evidence {
+                                    kind: EvidenceKind::Connection,
+                                    text,
+                                })
+                            }
+                            Some(_) => {}
+                            None => {
+                                let ssh = self
+                                    .scan(t)
+                                    .and_then(|s| s.facts.ssh)
+                                    .is_some_and(|e| e.port == c.peer.port);
+                                if !ssh {
+                                    self.draft.notes.push(format!(
                                     "{from} on {host}: {text}: no service of {} listens there{}",
                                     self.host_name(t),
                                     if self.scan(t).is_none() { " (host not read)" } else { "" }
                                 ));
+                                }
                             }
                         }
-                    },
+                    }
                     _ => self.draft.external.push(External {
                         host: host.clone(),
                         from,
@@ -636,7 +644,12 @@ impl Builder<'_> {
     }
 
     fn place_edges(&mut self, found: BTreeMap<(String, String), Vec<Evidence>>) {
-        let new: BTreeSet<&str> = self.draft.services.iter().map(|s| s.name.as_str()).collect();
+        let new: BTreeSet<&str> = self
+            .draft
+            .services
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
         let mut candidates = Vec::new();
         for ((from, to), evidence) in found {
             let edge = Edge { from, to, evidence };

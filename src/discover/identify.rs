@@ -190,13 +190,21 @@ pub fn identify(facts: &HostFacts) -> Identified {
                 });
                 continue;
             };
-            match found.instances.iter_mut().find(|i| i.owner.unit == owner.unit) {
+            match found
+                .instances
+                .iter_mut()
+                .find(|i| i.owner.unit == owner.unit)
+            {
                 Some(i) => {
                     i.listeners.insert(l.at);
                     i.pids.insert(pid);
                 }
                 None => found.instances.push(Instance {
-                    process: facts.processes.get(&owner.root).cloned().unwrap_or_default(),
+                    process: facts
+                        .processes
+                        .get(&owner.root)
+                        .cloned()
+                        .unwrap_or_default(),
                     listeners: [l.at].into(),
                     pids: [pid, owner.root].into(),
                     owner,
@@ -205,8 +213,12 @@ pub fn identify(facts: &HostFacts) -> Identified {
         }
     }
     found.instances.retain(|i| !ssh_units.contains(i.unit()));
-    found.instances.sort_by(|a, b| a.owner.unit.cmp(&b.owner.unit));
-    found.unowned.sort_by(|a, b| (a.at, a.pid).cmp(&(b.at, b.pid)));
+    found
+        .instances
+        .sort_by(|a, b| a.owner.unit.cmp(&b.owner.unit));
+    found
+        .unowned
+        .sort_by(|a, b| (a.at, a.pid).cmp(&(b.at, b.pid)));
     found.unowned.dedup();
     found
 }
@@ -240,7 +252,9 @@ mod tests {
             os: "Linux".into(),
             manager: Some(Manager::Sysv),
             ssh: parse_endpoint("10.0.0.21:22"),
-            init_scripts: ["haproxy", "postfix", "redis-server", "ssh"].map(String::from).into(),
+            init_scripts: ["haproxy", "postfix", "redis-server", "ssh"]
+                .map(String::from)
+                .into(),
             pid_files: vec![
                 ("/run/haproxy.pid".into(), 100),
                 ("/run/redis/redis-server.pid".into(), 200),

@@ -36,7 +36,15 @@ pub async fn discover(
         .into_iter()
         .filter(|h| !failures.iter().any(|(f, _)| f == h))
         .collect();
-    let scans = scan_all(&fleet, &connected, deadline, model.ssh.connect_concurrency, &mut on_host, &mut failures).await;
+    let scans = scan_all(
+        &fleet,
+        &connected,
+        deadline,
+        model.ssh.connect_concurrency,
+        &mut on_host,
+        &mut failures,
+    )
+    .await;
     fleet.close().await;
     failures.sort_by_key(|(h, _)| *h);
     (scans, failures)

@@ -14,7 +14,10 @@ fn cell(text: &str) -> String {
 /// `mermaid`: the graph of the whole draft plan (`print::graph::mermaid` of its model).
 pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Discovery: what runs where, and what talks to what\n");
+    let _ = writeln!(
+        out,
+        "# Discovery: what runs where, and what talks to what\n"
+    );
     let _ = writeln!(
         out,
         "Read-only discovery of `{}` by `comeback discover`: {} read, {} could not be read; {} new, {} already in the plan, {} edges, {} stale references.\n",
@@ -29,8 +32,15 @@ pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
 
     let _ = writeln!(out, "## Hosts\n");
     for (host, os, manager) in &draft.hosts {
-        let _ = writeln!(out, "### {host}\n\n{os}, service manager: {}\n", cell(manager));
-        let _ = writeln!(out, "| service | listens on | unit | config files |\n|---|---|---|---|");
+        let _ = writeln!(
+            out,
+            "### {host}\n\n{os}, service manager: {}\n",
+            cell(manager)
+        );
+        let _ = writeln!(
+            out,
+            "| service | listens on | unit | config files |\n|---|---|---|---|"
+        );
         let mut any = false;
         for s in &draft.services {
             for (h, how, listens) in s.found.iter().filter(|(h, _, _)| h == host) {
@@ -62,7 +72,10 @@ pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
         out.push('\n');
     }
 
-    let _ = writeln!(out, "## Service graph\n\nAn arrow goes from a service to the ones that restart after it.\n");
+    let _ = writeln!(
+        out,
+        "## Service graph\n\nAn arrow goes from a service to the ones that restart after it.\n"
+    );
     let _ = writeln!(out, "```mermaid\n{}```\n", mermaid);
 
     let _ = writeln!(out, "## Dependencies and their evidence\n");
@@ -71,7 +84,13 @@ pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
     } else {
         let _ = writeln!(out, "| service | depends on | evidence |\n|---|---|---|");
         for e in &draft.edges {
-            let _ = writeln!(out, "| {} | {} | {} |", e.from, e.to, cell(&e.evidence_text()));
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                e.from,
+                e.to,
+                cell(&e.evidence_text())
+            );
         }
         out.push('\n');
     }
@@ -102,7 +121,10 @@ pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
     if draft.stale.is_empty() {
         let _ = writeln!(out, "None: every name in the config files read resolves.\n");
     } else {
-        let _ = writeln!(out, "| host | service | where | names | text |\n|---|---|---|---|---|");
+        let _ = writeln!(
+            out,
+            "| host | service | where | names | text |\n|---|---|---|---|---|"
+        );
         for s in &draft.stale {
             let _ = writeln!(
                 out,
@@ -121,7 +143,10 @@ pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
     if draft.external.is_empty() {
         let _ = writeln!(out, "None.\n");
     } else {
-        let _ = writeln!(out, "| host | service | endpoint | evidence |\n|---|---|---|---|");
+        let _ = writeln!(
+            out,
+            "| host | service | endpoint | evidence |\n|---|---|---|---|"
+        );
         for x in &draft.external {
             let _ = writeln!(
                 out,
@@ -139,7 +164,10 @@ pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
     if draft.unowned.is_empty() {
         let _ = writeln!(out, "None.\n");
     } else {
-        let _ = writeln!(out, "| host | listens on | pid | process |\n|---|---|---|---|");
+        let _ = writeln!(
+            out,
+            "| host | listens on | pid | process |\n|---|---|---|---|"
+        );
         for u in &draft.unowned {
             let _ = writeln!(
                 out,

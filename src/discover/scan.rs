@@ -31,7 +31,11 @@ pub async fn scan_host<T: Transport>(
     deadline: Duration,
 ) -> Result<HostScan, String> {
     let start = Instant::now();
-    let left = || deadline.saturating_sub(start.elapsed()).max(Duration::from_millis(1));
+    let left = || {
+        deadline
+            .saturating_sub(start.elapsed())
+            .max(Duration::from_millis(1))
+    };
     let facts = facts::collect(transport, host, deadline)
         .await
         .map_err(|e| e.to_string())?;
@@ -45,7 +49,13 @@ pub async fn scan_host<T: Transport>(
         wanted.insert(i.unit().to_string(), candidates(i));
         scripts.insert(i.unit().to_string(), script_paths(facts.manager, i.unit()));
     }
-    let mut files = read(transport, host, wanted.values().chain(scripts.values()), left()).await?;
+    let mut files = read(
+        transport,
+        host,
+        wanted.values().chain(scripts.values()),
+        left(),
+    )
+    .await?;
     let mut more: Vec<String> = Vec::new();
     for paths in scripts.values() {
         for p in paths {
@@ -245,10 +255,19 @@ mod tests {
 
     #[test]
     fn globs_stay_within_a_path_segment() {
-        assert!(glob_match("/etc/nginx/sites-enabled/*", "/etc/nginx/sites-enabled/default"));
-        assert!(glob_match("/etc/postgresql/*/main/postgresql.conf", "/etc/postgresql/15/main/postgresql.conf"));
+        assert!(glob_match(
+            "/etc/nginx/sites-enabled/*",
+            "/etc/nginx/sites-enabled/default"
+        ));
+        assert!(glob_match(
+            "/etc/postgresql/*/main/postgresql.conf",
+            "/etc/postgresql/15/main/postgresql.conf"
+        ));
         assert!(!glob_match("/etc/redis/*.conf", "/etc/redis/x/y.conf"));
         assert!(glob_match("/etc/redis/redis.conf", "/etc/redis/redis.conf"));
-        assert!(!glob_match("/etc/redis/redis.conf", "/etc/redis/redis.conf.bak"));
+        assert!(!glob_match(
+            "/etc/redis/redis.conf",
+            "/etc/redis/redis.conf.bak"
+        ));
     }
 }

@@ -3,8 +3,28 @@
 //! `services:` block, each edge's evidence and each finding as a YAML comment.
 
 use super::draft::{Draft, Edge, Health, NewService};
-use crate::import::scalar;
 use std::fmt::Write;
+
+/// A YAML scalar: plain when it is plain words (commands, paths, names), else a JSON string,
+/// which YAML reads as a double-quoted scalar. Nothing from a host can break out of either.
+pub fn scalar(value: &str) -> String {
+    let plain = value.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '/')
+        && !value.ends_with(' ')
+        && !value.contains("  ")
+        && value.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ' ' | '@' | '+' | '=')
+        })
+        && !matches!(
+            value.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+        )
+        && value.parse::<f64>().is_err();
+    if plain {
+        value.to_string()
+    } else {
+        serde_json::Value::String(value.to_string()).to_string()
+    }
+}
 
 /// The most characters of remote text (paths, reference text) put into one comment.
 const COMMENT_LIMIT: usize = 200;
@@ -31,9 +51,8 @@ pub struct FlowServices;
 /// The plan text with the new services appended to its `services:` block.
 pub fn write_plan(source: &str, draft: &Draft) -> Result<String, FlowServices> {
     let lines: Vec<&str> = source.split_inclusive('\n').collect();
-    let top_level = |l: &str| {
-        !l.trim().is_empty() && !l.starts_with([' ', '\t', '#']) && !l.starts_with("---")
-    };
+    let top_level =
+        |l: &str| !l.trim().is_empty() && !l.starts_with([' ', '\t', '#']) && !l.starts_with("---");
     let key = lines.iter().position(|l| {
         l.strip_prefix("services:")
             .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\n', '\r', '#']))
@@ -121,7 +140,11 @@ fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
             out,
             "{f}# on {host}: {}; listens on {}",
             comment_text(how),
-            if ports.is_empty() { "nothing".to_string() } else { ports.join(", ") }
+            if ports.is_empty() {
+                "nothing".to_string()
+            } else {
+                ports.join(", ")
+            }
         );
     }
     let hosts: Vec<String> = s.hosts.iter().map(|h| scalar(h)).collect();
@@ -142,7 +165,10 @@ fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
         let _ = writeln!(out, "{f}# config on some hosts only: {}", comment_text(c));
     }
     if s.health.is_empty() {
-        let _ = writeln!(out, "{f}# no port every host listens on: add a health check");
+        let _ = writeln!(
+            out,
+            "{f}# no port every host listens on: add a health check"
+        );
     } else {
         let _ = writeln!(out, "{f}health:");
         for h in &s.health {
@@ -228,7 +254,11 @@ mod tests {
                 configs: vec!["/etc/redis/redis.conf".into()],
                 configs_elsewhere: vec![],
                 health: vec![Health::Tcp(6379)],
-                found: vec![("cache-01".into(), "init script \"x\"\nevil: 1".into(), vec![])],
+                found: vec![(
+                    "cache-01".into(),
+                    "init script \"x\"\nevil: 1".into(),
+                    vec![],
+                )],
             }],
             ..Draft::default()
         }
@@ -245,14 +275,38 @@ mod tests {
 
     #[test]
     fn an_empty_flow_map_becomes_a_block_and_no_services_key_gets_one() {
-        let out = write_plan("hosts: {a: {}}\nservices: {}  # fill me\n  # comment\n", &draft()).expect("plan");
-        assert!(out.contains("services: # fill me\n  # comment\n  # Discovered"), "{out}");
+        let out = write_plan(
+            "hosts: {a: {}}\nservices: {}  # fill me\n  # comment\n",
+            &draft(),
+        )
+        .expect("plan");
+        assert!(
+            out.contains("services: # fill me\n  # comment\n  # Discovered"),
+            "{out}"
+        );
         let out = write_plan("hosts: {a: {}}", &draft()).expect("plan");
         assert!(out.starts_with("hosts: {a: {}}\nservices:\n  # Discovered"));
         assert_eq!(
             write_plan("services: { a: { hosts: [a] } }\n", &draft()),
             Err(FlowServices)
         );
+    }
+
+    #[test]
+    fn scalars_are_plain_only_when_yaml_reads_them_back_as_the_same_text() {
+        assert_eq!(
+            scalar("service redis-server restart"),
+            "service redis-server restart"
+        );
+        assert_eq!(scalar("/etc/redis/redis.conf"), "/etc/redis/redis.conf");
+        for hostile in [
+            "a: b", "x #y", "yes", "1.5", "-x", "{a}", "'q'", "\"q\"", "a\nb", "", " a", "*x",
+            "&x", "a  b",
+        ] {
+            let written = scalar(hostile);
+            let read: String = serde_saphyr::from_str(&written).expect("yaml");
+            assert_eq!(read, hostile, "{written}");
+        }
     }
 
     #[test]

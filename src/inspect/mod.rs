@@ -3,8 +3,8 @@
 //! after the process started, a binary or library replaced under it).
 
 mod configs;
-pub mod facts;
 mod drift;
+pub mod facts;
 pub mod manager;
 mod references;
 

@@ -161,7 +161,9 @@ pub fn sockstat_columns(line: &str) -> Option<(String, String, u32)> {
     }
     let n = w.len();
     let pid = w[n - 5].parse().ok()?;
-    w[n - 3].starts_with("tcp").then(|| (w[n - 2].to_string(), w[n - 1].to_string(), pid))
+    w[n - 3]
+        .starts_with("tcp")
+        .then(|| (w[n - 2].to_string(), w[n - 1].to_string(), pid))
 }
 
 /// A captured `sockstat -l` and `sockstat -c` to the tagged lines the script prints, as its awk

@@ -3,8 +3,8 @@
 //! `/etc/init.d` and, on Debian, the package that owns each executable.
 
 use super::{
-    CMDLINE_LIMIT, Connection, Endpoint, FactsError, HostFacts, Listener, Process,
-    SOCKET_LIMIT, parse_endpoint, split_args, unhex, unit_from_cgroup,
+    CMDLINE_LIMIT, Connection, Endpoint, FactsError, HostFacts, Listener, Process, SOCKET_LIMIT,
+    parse_endpoint, split_args, unhex, unit_from_cgroup,
 };
 use std::net::IpAddr;
 
@@ -129,7 +129,10 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
             "PKG" => {
                 // /var/lib/dpkg/info/postfix.list:/usr/lib/postfix/sbin/master
                 if let Some((list, exe)) = rest.split_once(':')
-                    && let Some(name) = list.rsplit('/').next().and_then(|f| f.strip_suffix(".list"))
+                    && let Some(name) = list
+                        .rsplit('/')
+                        .next()
+                        .and_then(|f| f.strip_suffix(".list"))
                 {
                     let name = name.split(':').next().unwrap_or(name); // pkg:arch.list
                     packages.push((exe.to_string(), name.to_string()));
@@ -209,18 +212,32 @@ mod tests {
             hex("0::/\n"),
         );
         let facts = parse(&out).expect("facts");
-        assert_eq!(facts.ssh.map(|e| e.to_string()).as_deref(), Some("10.0.0.21:22"));
-        assert_eq!(facts.addresses.len(), 2, "loopback left out: {:?}", facts.addresses);
+        assert_eq!(
+            facts.ssh.map(|e| e.to_string()).as_deref(),
+            Some("10.0.0.21:22")
+        );
+        assert_eq!(
+            facts.addresses.len(),
+            2,
+            "loopback left out: {:?}",
+            facts.addresses
+        );
         assert_eq!(facts.listeners.len(), 3);
         assert_eq!(facts.listeners[1].pids, [90, 91]);
         assert!(facts.listeners[2].pids.is_empty());
         assert_eq!(facts.connections[0].count, 3);
         let p = &facts.processes[&812];
         assert_eq!(p.name, "redis-server");
-        assert_eq!(p.args, ["/usr/bin/redis-server 0.0.0.0:6379", "--daemonize", "yes"]);
+        assert_eq!(
+            p.args,
+            ["/usr/bin/redis-server 0.0.0.0:6379", "--daemonize", "yes"]
+        );
         assert_eq!(p.package.as_deref(), Some("redis-tools"));
         assert_eq!(p.unit, None);
-        assert_eq!(facts.pid_files, [("/run/redis/redis-server.pid".to_string(), 812)]);
+        assert_eq!(
+            facts.pid_files,
+            [("/run/redis/redis-server.pid".to_string(), 812)]
+        );
     }
 
     #[test]

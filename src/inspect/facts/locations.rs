@@ -5,7 +5,13 @@
 /// (names the daemon goes by, its usual config files on Debian-like and FreeBSD hosts).
 pub const DAEMONS: &[(&[&str], &[&str])] = &[
     (
-        &["nginx", "nginx-light", "nginx-core", "nginx-full", "nginx-extras"],
+        &[
+            "nginx",
+            "nginx-light",
+            "nginx-core",
+            "nginx-full",
+            "nginx-extras",
+        ],
         &[
             "/etc/nginx/nginx.conf",
             "/etc/nginx/conf.d/*.conf",
@@ -59,7 +65,10 @@ pub const DAEMONS: &[(&[&str], &[&str])] = &[
     ),
     (
         &["pgbouncer"],
-        &["/etc/pgbouncer/pgbouncer.ini", "/usr/local/etc/pgbouncer.ini"],
+        &[
+            "/etc/pgbouncer/pgbouncer.ini",
+            "/usr/local/etc/pgbouncer.ini",
+        ],
     ),
     (
         &["elasticsearch"],
@@ -174,9 +183,21 @@ pub fn files_in_args(args: &[String]) -> Vec<String> {
 
 fn looks_like_config(arg: &str) -> bool {
     arg.starts_with('/')
-        && [".conf", ".cfg", ".cnf", ".ini", ".yml", ".yaml", ".properties", ".cf", ".toml", ".json", ".env"]
-            .iter()
-            .any(|ext| arg.ends_with(ext))
+        && [
+            ".conf",
+            ".cfg",
+            ".cnf",
+            ".ini",
+            ".yml",
+            ".yaml",
+            ".properties",
+            ".cf",
+            ".toml",
+            ".json",
+            ".env",
+        ]
+        .iter()
+        .any(|ext| arg.ends_with(ext))
 }
 
 fn push_path(found: &mut Vec<String>, path: &str) {
@@ -237,11 +258,15 @@ mod tests {
     #[test]
     fn config_flags_in_every_spelling() {
         assert_eq!(
-            files_in_args(&args("/usr/sbin/haproxy -Ws -f /etc/haproxy/haproxy.cfg -p /run/haproxy.pid")),
+            files_in_args(&args(
+                "/usr/sbin/haproxy -Ws -f /etc/haproxy/haproxy.cfg -p /run/haproxy.pid"
+            )),
             ["/etc/haproxy/haproxy.cfg"]
         );
         assert_eq!(
-            files_in_args(&args("mysqld --defaults-file=/etc/mysql/my.cnf --user=mysql")),
+            files_in_args(&args(
+                "mysqld --defaults-file=/etc/mysql/my.cnf --user=mysql"
+            )),
             ["/etc/mysql/my.cnf"]
         );
         assert_eq!(
@@ -258,7 +283,10 @@ mod tests {
     #[test]
     fn units_and_init_scripts_name_their_files() {
         let unit = "[Service]\nEnvironmentFile=-/etc/default/app\nExecStart=/usr/bin/app --config /srv/app/app.yml\n";
-        assert_eq!(files_in_script(unit), ["/etc/default/app", "/srv/app/app.yml"]);
+        assert_eq!(
+            files_in_script(unit),
+            ["/etc/default/app", "/srv/app/app.yml"]
+        );
         let init = "DAEMON_ARGS=/etc/redis/redis.conf\n[ -r /etc/default/$NAME ] && . /etc/default/$NAME\n. /etc/default/redis-server\n";
         assert_eq!(
             files_in_script(init),

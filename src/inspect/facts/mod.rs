@@ -273,8 +273,7 @@ mod tests {
             Some("redis-server")
         );
         assert_eq!(
-            unit_from_cgroup("12:pids:/\n1:name=systemd:/system.slice/nginx.service\n")
-                .as_deref(),
+            unit_from_cgroup("12:pids:/\n1:name=systemd:/system.slice/nginx.service\n").as_deref(),
             Some("nginx")
         );
         assert_eq!(
