@@ -31,7 +31,7 @@ fn topology(lab: &Lab) {
     lab.exec(
         LB,
         &format!(
-            "cat >> /etc/haproxy/haproxy.cfg <<'EOF'\n\nfrontend www\n    bind *:80\n    default_backend web\n\nbackend web\n    default-server init-addr last,libc,none\n{}EOF\nservice haproxy start",
+            "cat >> /etc/haproxy/haproxy.cfg <<'EOF'\n\nfrontend www\n    bind *:80\n    default_backend web\n\nbackend web\n{}EOF\nservice haproxy start",
             backends.concat()
         ),
     );
@@ -192,6 +192,24 @@ fn discover_finds_every_service_and_true_edge_of_the_lab_and_marks_the_stale_rel
     ] {
         assert_has(&md, needle);
     }
+
+    if std::env::var_os("DISCOVER_SHOW").is_some() {
+        eprintln!("{err}\n{yaml}\n{md}");
+    }
+
+    // The same findings as JSON, for scripts.
+    let out = lab.run("discover", &skeleton, &["--format", "json"]);
+    exited(&out, 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let edge = json["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .find(|e| e["from"] == "redis-sentinel")
+        .expect("sentinel's edge");
+    assert_eq!(edge["to"], "redis-server");
+    assert_eq!(edge["evidence"][0]["kind"], "connection");
+    assert_eq!(json["stale"][0]["name"], "old-relay.example.invalid");
 
     // It passes `check`.
     let check = lab

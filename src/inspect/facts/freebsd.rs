@@ -21,6 +21,7 @@ $1 == "L" && NF >= 8 { k = $(NF - 1) " " $(NF - 4); if (!(k in seen)) { seen[k] 
 $1 == "C" && NF >= 8 {
   k = $NF " " $(NF - 4)
   if (!(k in c)) { if (e >= limit) { t = 1; next }; order[++e] = k; first[k] = $(NF - 1) }
+  else if ($(NF - 1) < first[k]) first[k] = $(NF - 1)
   c[k]++
 }
 END {

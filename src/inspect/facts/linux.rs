@@ -27,6 +27,7 @@ $1 == "LISTEN" { if (++l <= limit) print "LISTEN", $4, pids(); else t = 1; next 
 $1 == "ESTAB" {
   k = $5 " " pids()
   if (!(k in c)) { if (e >= limit) { t = 1; next }; order[++e] = k; first[k] = $4 }
+  else if ($4 < first[k]) first[k] = $4
   c[k]++
 }
 END {
