@@ -274,6 +274,7 @@ fn existing_service(model: &Model, host: HostId, unit: &str, ports: &[u16]) -> O
 fn restart_command(facts: &HostFacts, unit: &str) -> String {
     if facts.manager == Some(Manager::Bsdrc) && !facts.enabled.iter().any(|e| e == unit) {
         // Not enabled in rc.conf: `restart` would refuse, `onerestart` does not.
+        let unit = shlex::try_quote(unit).map_or_else(|_| "''".into(), |q| q.into_owned());
         return format!("service {unit} onerestart");
     }
     crate::inspect::facts::restart_command(facts.manager, unit)

@@ -20,10 +20,32 @@ pub fn scalar(value: &str) -> String {
         )
         && value.parse::<f64>().is_err();
     if plain {
-        value.to_string()
-    } else {
-        serde_json::Value::String(value.to_string()).to_string()
+        return value.to_string();
     }
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if printable(c) && c != '\u{feff}' => out.push(c),
+            c if (c as u32) <= 0xffff => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// YAML's printable characters (YAML 1.2, 5.1), tab and line breaks left out.
+fn printable(c: char) -> bool {
+    matches!(c as u32, 0x20..=0x7e | 0xa0..=0xd7ff | 0xe000..=0xfffd | 0x10000..)
+}
+
+/// A value the plan reads as a template (`restart`, `configs`, `command`): braces from a host
+/// are literal braces, never placeholders.
+fn template(value: &str) -> String {
+    scalar(&value.replace('{', "{{").replace('}', "}}"))
 }
 
 /// The most characters of remote text (paths, reference text) put into one comment.
@@ -33,7 +55,13 @@ const COMMENT_LIMIT: usize = 200;
 pub fn comment_text(text: &str) -> String {
     let mut out: String = text
         .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
+        .map(|c| {
+            if printable(c) && c != '\u{feff}' {
+                c
+            } else {
+                '?'
+            }
+        })
         .take(COMMENT_LIMIT)
         .collect();
     if text.chars().count() > COMMENT_LIMIT {
@@ -149,7 +177,7 @@ fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
     }
     let hosts: Vec<String> = s.hosts.iter().map(|h| scalar(h)).collect();
     let _ = writeln!(out, "{f}hosts: [{}]", hosts.join(", "));
-    let _ = writeln!(out, "{f}restart: {}", scalar(&s.restart));
+    let _ = writeln!(out, "{f}restart: {}", template(&s.restart));
     if let Some(unit) = &s.systemd_unit {
         let _ = writeln!(out, "{f}unit: {}", scalar(unit));
     } else if let Some(pid_file) = &s.pid_file {
@@ -158,7 +186,7 @@ fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
     if !s.configs.is_empty() {
         let _ = writeln!(out, "{f}configs:");
         for c in &s.configs {
-            let _ = writeln!(out, "{f}  - {}", scalar(c));
+            let _ = writeln!(out, "{f}  - {}", template(c));
         }
     }
     for c in &s.configs_elsewhere {
@@ -180,7 +208,7 @@ fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
                     let _ = writeln!(
                         out,
                         "{f}  - command: {}  # listens on loopback only",
-                        scalar(command)
+                        template(command)
                     );
                 }
             }

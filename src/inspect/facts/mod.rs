@@ -21,6 +21,8 @@ pub use super::manager::Manager;
 
 /// The command that restarts `unit` through `manager` (`service` where it is not known).
 pub fn restart_command(manager: Option<Manager>, unit: &str) -> String {
+    // A unit's name comes from the host: it reaches the shell as one quoted word.
+    let unit = shlex::try_quote(unit).map_or_else(|_| "''".into(), |q| q.into_owned());
     match manager {
         Some(Manager::Systemd) => format!("systemctl restart {unit}"),
         Some(Manager::Openrc) => format!("rc-service {unit} restart"),
