@@ -114,10 +114,22 @@ pub fn write_plan(source: &str, draft: &Draft) -> Result<String, FlowServices> {
     while end > key + 1 && (lines[end - 1].trim().is_empty() || lines[end - 1].starts_with('#')) {
         end -= 1;
     }
-    let indent = lines[key + 1..end]
-        .iter()
-        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .map_or("  ".to_string(), |l| {
+    let first_entry = (key + 1..end)
+        .find(|&i| !lines[i].trim().is_empty() && !lines[i].trim_start().starts_with('#'));
+    // `services:` with its flow value on the next line: `{}` is dropped, anything else refused.
+    let mut dropped = None;
+    if let Some(i) = first_entry
+        && lines[i].trim_start().starts_with(['{', '['])
+    {
+        if lines[i].split(" #").next().unwrap_or("").trim() != "{}" {
+            return Err(FlowServices);
+        }
+        dropped = Some(i);
+    }
+    let indent = first_entry
+        .filter(|_| dropped.is_none())
+        .map_or("  ".to_string(), |i| {
+            let l = lines[i];
             l[..l.len() - l.trim_start().len()].to_string()
         });
     for (i, line) in lines.iter().enumerate() {
@@ -126,6 +138,9 @@ pub fn write_plan(source: &str, draft: &Draft) -> Result<String, FlowServices> {
                 out.push('\n');
             }
             out.push_str(&services_block(draft, &indent));
+        }
+        if Some(i) == dropped {
+            continue;
         }
         if i == key && flow_empty {
             let comment = lines[key]
@@ -312,6 +327,8 @@ mod tests {
             out.contains("services: # fill me\n  # comment\n  # Discovered"),
             "{out}"
         );
+        let out = write_plan("hosts: {a: {}}\nservices:\n  {}\n", &draft()).expect("plan");
+        assert!(out.starts_with("hosts: {a: {}}\nservices:\n  # Discovered"), "{out}");
         let out = write_plan("hosts: {a: {}}", &draft()).expect("plan");
         assert!(out.starts_with("hosts: {a: {}}\nservices:\n  # Discovered"));
         assert_eq!(
