@@ -206,7 +206,7 @@ fn the_draft_for_a_freebsd_host_restarts_through_rc_d_and_passes_check() {
     assert_eq!(nginx.depends_on, [1], "{text}");
     assert!(
         text.contains(
-            "# external: 10.0.0.31:5432 from web-01 (connection 10.0.0.21:41234 -> 10.0.0.31:5432)"
+            "# external: 10.0.0.31:5432 from web-01 (connection 10.0.0.21 -> 10.0.0.31:5432)"
         ),
         "{text}"
     );

@@ -166,9 +166,12 @@ fn discover_finds_every_service_and_true_edge_of_the_lab_and_marks_the_stale_rel
     // Evidence: the live connection and the config lines, as comments.
     assert_has(
         &yaml,
-        &format!("- redis-server  # connection {}:", address(&lab, MONITOR)),
+        &format!(
+            "- redis-server  # connection {} -> {}:6379; /etc/redis/sentinel.conf:",
+            address(&lab, MONITOR),
+            address(&lab, CACHE)
+        ),
     );
-    assert_has(&yaml, &format!("-> {}:6379", address(&lab, CACHE)));
     assert_has(&yaml, "/etc/redis/sentinel.conf:");
     assert_has(&yaml, "- nginx  # /etc/haproxy/haproxy.cfg:");
     // Restarts through the hosts' init scripts, with their pid files and config files.

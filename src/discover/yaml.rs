@@ -48,6 +48,39 @@ fn template(value: &str) -> String {
     scalar(&value.replace('{', "{{").replace('}', "}}"))
 }
 
+/// Evidence as the plan keeps it: a connection without its client's ephemeral port, which
+/// changes whenever the client reconnects (the report and the JSON keep it), so the same hosts
+/// give the same plan byte for byte.
+fn stable(text: &str) -> String {
+    let Some(rest) = text.strip_prefix("connection ") else {
+        return text.to_string();
+    };
+    match rest.split_once(" -> ") {
+        Some((local, peer)) => {
+            let host = local.rsplit_once(':').map_or(local, |(h, _)| h);
+            format!("connection {host} -> {peer}")
+        }
+        None => text.to_string(),
+    }
+}
+
+/// An edge's evidence for a comment: stable, each piece once, bounded.
+fn evidence(edge: &Edge) -> String {
+    let mut shown: Vec<String> = Vec::new();
+    for e in &edge.evidence {
+        let text = stable(&e.text);
+        if !shown.contains(&text) {
+            shown.push(text);
+        }
+    }
+    let more = shown.len().saturating_sub(super::draft::MAX_EVIDENCE);
+    shown.truncate(super::draft::MAX_EVIDENCE);
+    if more > 0 {
+        shown.push(format!("and {more} more"));
+    }
+    comment_text(&shown.join("; "))
+}
+
 /// The most characters of remote text (paths, reference text) put into one comment.
 const COMMENT_LIMIT: usize = 200;
 
@@ -237,7 +270,7 @@ fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
                 out,
                 "{f}  - {}  # {}",
                 e.to,
-                comment_text(&e.evidence_text())
+                evidence(e)
             );
         }
     }
@@ -246,7 +279,7 @@ fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
             out,
             "{f}# not written: depends_on {} ({}), the weakest edge of the cycle {}",
             b.edge.to,
-            comment_text(&b.edge.evidence_text()),
+            evidence(&b.edge),
             b.cycle.join(" -> ")
         );
     }
@@ -256,7 +289,7 @@ fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
             "{f}# used by `{}`, which the plan already has: add `depends_on: [{}]` there ({})",
             e.from,
             s.name,
-            comment_text(&e.evidence_text())
+            evidence(e)
         );
     }
     for st in draft.stale.iter().filter(|st| st.service == s.name) {
@@ -269,14 +302,22 @@ fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
             comment_text(st.text.trim())
         );
     }
-    for x in draft.external.iter().filter(|x| x.from == s.name) {
-        let _ = writeln!(
-            out,
-            "{f}# external: {} from {} ({})",
-            comment_text(&x.endpoint),
-            x.host,
-            comment_text(&x.evidence)
-        );
+    let mut external: Vec<String> = draft
+        .external
+        .iter()
+        .filter(|x| x.from == s.name)
+        .map(|x| {
+            format!(
+                "{f}# external: {} from {} ({})",
+                comment_text(&x.endpoint),
+                x.host,
+                comment_text(&stable(&x.evidence))
+            )
+        })
+        .collect();
+    external.dedup();
+    for line in external {
+        let _ = writeln!(out, "{line}");
     }
 }
 
@@ -352,6 +393,16 @@ mod tests {
             let read: String = serde_saphyr::from_str(&written).expect("yaml");
             assert_eq!(read, hostile, "{written}");
         }
+    }
+
+    #[test]
+    fn connections_are_kept_without_their_ephemeral_port() {
+        assert_eq!(
+            stable("connection 10.0.0.21:51234 -> 10.0.0.31:6379"),
+            "connection 10.0.0.21 -> 10.0.0.31:6379"
+        );
+        assert_eq!(stable("connection [::1]:5 -> [::1]:6379"), "connection [::1] -> [::1]:6379");
+        assert_eq!(stable("/etc/app.env:4"), "/etc/app.env:4");
     }
 
     #[test]
