@@ -90,7 +90,9 @@ fn main() {
         println!("discover benchmark: needs root (namespace hosts); skipped");
         return;
     }
-    println!("comeback benchmark: discover over {HOSTS} namespace hosts (real sshd and nginx each)");
+    println!(
+        "comeback benchmark: discover over {HOSTS} namespace hosts (real sshd and nginx each)"
+    );
     let setup = Instant::now();
     let lab = Lab::start_ns(HOSTS);
     for i in 0..HOSTS {
@@ -113,10 +115,7 @@ fn main() {
             .lines()
             .find(|l| l.starts_with(&format!("  {}: ", h.name)))
             .expect("host line");
-        let one = format!(
-            "hosts:\n{line}\n{}",
-            &all_text[hosts_section_end..]
-        );
+        let one = format!("hosts:\n{line}\n{}", &all_text[hosts_section_end..]);
         let path = lab.root.path().join(format!("one-{i}.yaml"));
         std::fs::write(&path, one).expect("plan");
         let (t, _) = discover(&lab, &path);
@@ -125,11 +124,10 @@ fn main() {
     let a = whole.as_secs_f64();
     let b = connect;
     let c = slowest.as_secs_f64();
-    println!("  (a) comeback discover, {HOSTS} hosts            {a:>7.3}s   ({services} service found)");
+    println!(
+        "  (a) comeback discover, {HOSTS} hosts            {a:>7.3}s   ({services} service found)"
+    );
     println!("  (b) OpenSSH opens {HOSTS} ControlMasters in parallel {b:>7.3}s");
     println!("  (c) slowest single host's discovery alone       {c:>7.3}s");
-    println!(
-        "  a / (b + c) = {:.2} (target <= 1.5)",
-        a / (b + c)
-    );
+    println!("  a / (b + c) = {:.2} (target <= 1.5)", a / (b + c));
 }

@@ -187,20 +187,24 @@ fn the_draft_for_a_freebsd_host_restarts_through_rc_d_and_passes_check() {
     let plan = comeback::plan::parse(&text, Path::new("."))
         .unwrap_or_else(|d| panic!("{text}\n{d:?}"))
         .model;
-    let restarts: Vec<(&str, &str)> = plan
+    // Restarted through rc.d as the units they are (`onerestart` where rc.conf does not enable
+    // them, which the manager decides on the host).
+    let units: Vec<(&str, Option<&comeback::plan::model::ProcessSource>)> = plan
         .services
         .iter()
-        .map(|s| (s.name.as_str(), s.instances[0].restart.as_str()))
+        .map(|s| (s.name.as_str(), s.process.as_ref()))
         .collect();
+    use comeback::plan::model::ProcessSource::Unit;
     assert_eq!(
-        restarts,
+        units,
         [
-            ("nginx", "service nginx restart"),
-            ("php-fpm", "service php-fpm restart"),
-            // Not enabled in rc.conf: `restart` would refuse.
-            ("redis", "service redis onerestart"),
+            ("nginx", Some(&Unit("nginx".into()))),
+            ("php-fpm", Some(&Unit("php-fpm".into()))),
+            ("redis", Some(&Unit("redis".into()))),
         ]
     );
+    let redis = draft.services[2].restart.as_deref().expect("rc.d command");
+    assert!(redis.contains("service redis onerestart"), "{redis}");
     // nginx talks to php-fpm over loopback; PostgreSQL is outside the inventory.
     let nginx = &plan.services[0];
     assert_eq!(nginx.depends_on, [1], "{text}");

@@ -175,8 +175,7 @@ fn discover_finds_every_service_and_true_edge_of_the_lab_and_marks_the_stale_rel
     assert_has(&yaml, "/etc/redis/sentinel.conf:");
     assert_has(&yaml, "- nginx  # /etc/haproxy/haproxy.cfg:");
     // Restarts through the hosts' init scripts, with their pid files and config files.
-    assert_has(&yaml, "restart: service redis-server restart");
-    assert_has(&yaml, "pid_file: /run/redis/redis-server.pid");
+    assert_has(&yaml, "unit: redis-server\n");
     assert_has(&yaml, "- /etc/postfix/main.cf");
     assert_has(&yaml, "- /etc/haproxy/haproxy.cfg");
     assert_has(&yaml, "- tcp: 6379");

@@ -54,3 +54,26 @@ fn a_namespace_host_is_told_to_run_init_scripts() {
     assert_eq!(facts.pid1, "bash");
     assert_eq!(decide(&facts), Ok(Manager::Sysv));
 }
+
+#[test]
+fn a_systemd_host_boots_and_is_told_to_run_systemd() {
+    use comeback::inspect::manager::{FACTS_SCRIPT, Manager, decide, parse_facts};
+    let lab = Lab::start_systemd(1, &[]);
+    let out = lab.ssh(0, FACTS_SCRIPT);
+    assert!(out.status.success(), "{out:?}");
+    let facts = parse_facts(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(facts.pid1, "systemd");
+    assert_eq!(decide(&facts), Ok(Manager::Systemd));
+    let out = lab.ssh(0, "systemctl is-system-running; hostname");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("running\n") || text.starts_with("degraded\n"),
+        "{text}"
+    );
+    assert!(text.ends_with("host-1\n"), "{text}");
+    let cgroups = lab.net.as_ref().expect("net").cgroups.clone();
+    drop(lab);
+    for c in cgroups {
+        assert!(!c.exists(), "{} left behind", c.display());
+    }
+}

@@ -370,6 +370,7 @@ fn exit_code(outcome: &Outcome) -> i32 {
             exit::STEP_FAILED
         }
         Outcome::Interrupted { .. } | Outcome::Aborted { .. } => exit::INTERRUPTED,
+        Outcome::Invalid { .. } => exit::INVALID,
     }
 }
 

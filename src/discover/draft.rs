@@ -5,7 +5,7 @@
 
 use super::cycles::break_cycles;
 use super::scan::HostScan;
-use crate::inspect::facts::{Endpoint, HostFacts, Manager};
+use crate::inspect::facts::{Endpoint, Manager};
 use crate::plan::model::{CheckKind, HostId, Model, ProcessSource};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -28,12 +28,9 @@ pub struct NewService {
     pub name: String,
     pub unit: String,
     pub hosts: Vec<String>,
+    /// The first host's manager, and what it runs to restart the unit (`None`: not told).
     pub manager: Option<Manager>,
-    pub restart: String,
-    /// systemd: the unit, so drift and restart proof find its main process.
-    pub systemd_unit: Option<String>,
-    /// An init script's pid file, when every host has the same.
-    pub pid_file: Option<String>,
+    pub restart: Option<String>,
     /// Config files found on every host of the service.
     pub configs: Vec<String>,
     /// Config files found on some hosts only (`host: path`).
@@ -261,7 +258,7 @@ fn existing_service(model: &Model, host: HostId, unit: &str, ports: &[u16]) -> O
     model.services.iter().find_map(|s| {
         let here = s.instances.iter().find(|i| i.host == host)?;
         let same_unit = s.name == unit
-            || matches!(&s.process, Some(ProcessSource::Systemd(u)) if u == unit)
+            || matches!(&s.process, Some(ProcessSource::Unit(u)) if u == unit)
             || here.restart.split_whitespace().any(|w| w == unit);
         let same_port = here
             .health
@@ -269,15 +266,6 @@ fn existing_service(model: &Model, host: HostId, unit: &str, ports: &[u16]) -> O
             .any(|c| matches!(c.kind, CheckKind::Tcp { port } if ports.contains(&port)));
         (same_unit || same_port).then(|| s.name.clone())
     })
-}
-
-fn restart_command(facts: &HostFacts, unit: &str) -> String {
-    if facts.manager == Some(Manager::Bsdrc) && !facts.enabled.iter().any(|e| e == unit) {
-        // Not enabled in rc.conf: `restart` would refuse, `onerestart` does not.
-        let unit = shlex::try_quote(unit).map_or_else(|_| "''".into(), |q| q.into_owned());
-        return format!("service {unit} onerestart");
-    }
-    crate::inspect::facts::restart_command(facts.manager, unit)
 }
 
 fn port_check(os: &str, port: u16) -> String {
@@ -298,8 +286,8 @@ impl Builder<'_> {
     }
 
     fn services(&mut self) {
-        // unit -> restart command -> [(host, scan index)], hosts in inventory order.
-        let mut groups: BTreeMap<String, BTreeMap<String, Vec<(HostId, usize)>>> = BTreeMap::new();
+        // unit -> [(host, scan index)], hosts in inventory order.
+        let mut groups: BTreeMap<String, Vec<(HostId, usize)>> = BTreeMap::new();
         let mut order: Vec<(HostId, usize)> = self
             .scans
             .iter()
@@ -320,42 +308,29 @@ impl Builder<'_> {
                     self.service_of.insert((h, i.unit().to_string()), existing);
                     continue;
                 }
-                groups
-                    .entry(i.unit().to_string())
-                    .or_default()
-                    .entry(restart_command(&scan.facts, i.unit()))
-                    .or_default()
-                    .push((h, k));
+                groups.entry(i.unit().to_string()).or_default().push((h, k));
             }
         }
         let mut taken: BTreeSet<String> =
             self.model.services.iter().map(|s| s.name.clone()).collect();
-        for (unit, by_restart) in groups {
-            for (restart, members) in by_restart {
-                let base = plain_name(&unit);
-                let mut name = base.clone();
-                let mut n = 2;
-                while taken.contains(&name) {
-                    name = format!("{base}-{n}");
-                    n += 1;
-                }
-                taken.insert(name.clone());
-                let service = self.new_service(&name, &unit, restart, &members);
-                for (h, _) in &members {
-                    self.service_of.insert((*h, unit.clone()), name.clone());
-                }
-                self.draft.services.push(service);
+        for (unit, members) in groups {
+            let base = plain_name(&unit);
+            let mut name = base.clone();
+            let mut n = 2;
+            while taken.contains(&name) {
+                name = format!("{base}-{n}");
+                n += 1;
             }
+            taken.insert(name.clone());
+            let service = self.new_service(&name, &unit, &members);
+            for (h, _) in &members {
+                self.service_of.insert((*h, unit.clone()), name.clone());
+            }
+            self.draft.services.push(service);
         }
     }
 
-    fn new_service(
-        &self,
-        name: &str,
-        unit: &str,
-        restart: String,
-        members: &[(HostId, usize)],
-    ) -> NewService {
+    fn new_service(&self, name: &str, unit: &str, members: &[(HostId, usize)]) -> NewService {
         let instances: Vec<(HostId, &HostScan, &super::identify::Instance)> = members
             .iter()
             .filter_map(|&(h, k)| {
@@ -419,14 +394,6 @@ impl Builder<'_> {
             .filter(|(p, _)| !configs.contains(*p))
             .map(|(p, hosts)| format!("{p} (on {})", hosts.join(", ")))
             .collect();
-        let pid_files: BTreeSet<Option<&String>> = instances
-            .iter()
-            .map(|(_, _, i)| i.owner.pid_file.as_ref())
-            .collect();
-        let pid_file = match pid_files.into_iter().collect::<Vec<_>>()[..] {
-            [Some(one)] => Some(one.clone()),
-            _ => None,
-        };
         NewService {
             name: name.to_string(),
             unit: unit.to_string(),
@@ -435,11 +402,9 @@ impl Builder<'_> {
                 .map(|(h, _, _)| self.host_name(*h).to_string())
                 .collect(),
             manager: first.manager,
-            restart,
-            systemd_unit: (first.manager == Some(Manager::Systemd)).then(|| unit.to_string()),
-            pid_file: (first.manager != Some(Manager::Systemd))
-                .then_some(pid_file)
-                .flatten(),
+            restart: first.manager.map(|m| {
+                crate::inspect::unit::command(m, unit, crate::plan::wire::Action::Restart)
+            }),
             configs: configs.into_iter().map(String::from).collect(),
             configs_elsewhere,
             health,

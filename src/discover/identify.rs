@@ -64,10 +64,23 @@ impl Identified {
 /// Folders on the way to a pid file that say nothing about whose it is.
 const GENERIC_DIRS: &[&str] = &["", "run", "var", "pid", "pids", "spool", "lib"];
 
+/// A name a service manager could know: what `unit:` accepts (a file name in /etc/init.d could
+/// be anything; such a "unit" is left to the report as a listener no unit owns).
+fn is_unit_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('-')
+        && !name
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '/' | '\'' | '"'))
+}
+
 /// The unit that owns `pid` on this host, if any.
 pub fn owner(facts: &HostFacts, pid: u32) -> Option<Owner> {
     let lineage = facts.lineage(pid);
-    if let Some(p) = lineage.iter().find(|p| p.unit.is_some()) {
+    if let Some(p) = lineage
+        .iter()
+        .find(|p| p.unit.as_deref().is_some_and(is_unit_name))
+    {
         let unit = p.unit.clone()?;
         return Some(Owner {
             how: format!("systemd unit {unit}.service"),
@@ -77,7 +90,7 @@ pub fn owner(facts: &HostFacts, pid: u32) -> Option<Owner> {
         });
     }
     let is_script = |name: &str| -> bool {
-        !name.is_empty()
+        is_unit_name(name)
             && (facts.enabled.iter().any(|e| e == name)
                 || facts.init_scripts.iter().any(|s| s == name))
     };

@@ -225,12 +225,8 @@ fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
     }
     let hosts: Vec<String> = s.hosts.iter().map(|h| scalar(h)).collect();
     let _ = writeln!(out, "{f}hosts: [{}]", hosts.join(", "));
-    let _ = writeln!(out, "{f}restart: {}", template(&s.restart));
-    if let Some(unit) = &s.systemd_unit {
-        let _ = writeln!(out, "{f}unit: {}", scalar(unit));
-    } else if let Some(pid_file) = &s.pid_file {
-        let _ = writeln!(out, "{f}pid_file: {}", scalar(pid_file));
-    }
+    // The host's service manager restarts it and proves the restart.
+    let _ = writeln!(out, "{f}unit: {}", scalar(&s.unit));
     if !s.configs.is_empty() {
         let _ = writeln!(out, "{f}configs:");
         for c in &s.configs {
@@ -266,12 +262,7 @@ fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
     if !edges.is_empty() {
         let _ = writeln!(out, "{f}depends_on:");
         for e in edges {
-            let _ = writeln!(
-                out,
-                "{f}  - {}  # {}",
-                e.to,
-                evidence(e)
-            );
+            let _ = writeln!(out, "{f}  - {}  # {}", e.to, evidence(e));
         }
     }
     for b in draft.broken.iter().filter(|b| b.edge.from == s.name) {
@@ -332,9 +323,7 @@ mod tests {
                 unit: "redis-server".into(),
                 hosts: vec!["cache-01".into()],
                 manager: Some(crate::inspect::facts::Manager::Sysv),
-                restart: "service redis-server restart".into(),
-                systemd_unit: None,
-                pid_file: Some("/run/redis/redis-server.pid".into()),
+                restart: Some("service redis-server restart".into()),
                 configs: vec!["/etc/redis/redis.conf".into()],
                 configs_elsewhere: vec![],
                 health: vec![Health::Tcp(6379)],
@@ -369,7 +358,10 @@ mod tests {
             "{out}"
         );
         let out = write_plan("hosts: {a: {}}\nservices:\n  {}\n", &draft()).expect("plan");
-        assert!(out.starts_with("hosts: {a: {}}\nservices:\n  # Discovered"), "{out}");
+        assert!(
+            out.starts_with("hosts: {a: {}}\nservices:\n  # Discovered"),
+            "{out}"
+        );
         let out = write_plan("hosts: {a: {}}", &draft()).expect("plan");
         assert!(out.starts_with("hosts: {a: {}}\nservices:\n  # Discovered"));
         assert_eq!(
@@ -401,7 +393,10 @@ mod tests {
             stable("connection 10.0.0.21:51234 -> 10.0.0.31:6379"),
             "connection 10.0.0.21 -> 10.0.0.31:6379"
         );
-        assert_eq!(stable("connection [::1]:5 -> [::1]:6379"), "connection [::1] -> [::1]:6379");
+        assert_eq!(
+            stable("connection [::1]:5 -> [::1]:6379"),
+            "connection [::1] -> [::1]:6379"
+        );
         assert_eq!(stable("/etc/app.env:4"), "/etc/app.env:4");
     }
 

@@ -49,6 +49,9 @@ pub enum Outcome {
     Blocked { steps: Vec<String> },
     /// Hosts did not answer at the start: nothing was touched.
     Unreachable { hosts: Vec<String> },
+    /// A unit the plan names is unknown on its host, the host's service manager cannot be
+    /// told, or its pid file points at another program: nothing was touched.
+    Invalid { problems: Vec<String> },
     /// Ctrl-C: the step in flight finished and was recorded; the rest did not run.
     Interrupted { after: Option<String> },
     /// A second Ctrl-C: the step in flight was abandoned where it stood.
@@ -83,6 +86,12 @@ pub enum Event {
         host: String,
         error: String,
     },
+    /// The service manager of a host with unit services, told once at connect.
+    ManagerDetected {
+        host: String,
+        manager: Option<crate::inspect::Manager>,
+        error: Option<String>,
+    },
     StepStarted {
         index: usize,
         step: String,
@@ -110,6 +119,26 @@ pub enum Event {
     Restarted {
         index: usize,
         elapsed_ms: u64,
+    },
+    /// The process before and after the restart command, and whether that proves a restart
+    /// (a new process started after the command) or a reload (the same process).
+    RestartEvidence {
+        index: usize,
+        action: crate::plan::model::Action,
+        command: String,
+        before: Option<super::units::Seen>,
+        after: Option<super::units::Seen>,
+        proved: bool,
+    },
+    /// The service has no `health`: these checks were inferred from its unit and old ports.
+    ChecksInferred {
+        index: usize,
+        checks: Vec<String>,
+    },
+    /// Configs changed under the old process that the new one (or the reload) loaded at last.
+    ConfigsLoaded {
+        index: usize,
+        paths: Vec<String>,
     },
     /// A check passed for the first time; it must keep passing for `settle_ms`.
     CheckUp {

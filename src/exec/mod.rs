@@ -5,9 +5,11 @@ pub mod event;
 mod step;
 #[cfg(test)]
 mod tests;
+mod units;
 
 pub use event::{Consumer, Event, Events, Outcome, Phase, Resumed};
 pub use step::StepFailure;
+pub use units::Seen;
 
 use crate::checks::Checker;
 use crate::plan::{Model, Step};
@@ -43,6 +45,7 @@ pub struct Executor<'a, T: Transport> {
     events: &'a Events,
     options: RunOptions,
     stop: watch::Receiver<Stop>,
+    resolved: units::Resolved,
 }
 
 pub fn millis(d: Duration) -> u64 {
@@ -64,13 +67,17 @@ impl<'a, T: Transport> Executor<'a, T> {
             events,
             options,
             stop,
+            resolved: units::Resolved::default(),
         }
     }
 
     /// Walks `steps` in order. `first` says how the first step resumes, if this is a resume.
     pub async fn run(&mut self, steps: &[Step], first: Option<Resumed>) -> Outcome {
         let started = Instant::now();
-        let outcome = self.walk(steps, first).await;
+        let outcome = match self.resolve_units(steps).await {
+            Ok(()) => self.walk(steps, first).await,
+            Err(problems) => Outcome::Invalid { problems },
+        };
         self.events.emit(Event::RunFinished {
             outcome: outcome.clone(),
             elapsed_ms: millis(started.elapsed()),

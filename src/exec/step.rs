@@ -1,7 +1,7 @@
 //! One step of the protocol, phase by phase.
 
 use super::{Event, Executor, Phase, Resumed, Sink, millis};
-use crate::inspect::{ConfigFile, check_references, drift, fetch_configs, process_info};
+use crate::inspect::{ConfigFile, check_references, drift, fetch_configs};
 use crate::plan::Step;
 use crate::plan::model::{Check, HostId, ServiceId};
 use crate::redact;
@@ -32,6 +32,12 @@ impl<T: Transport> Executor<'_, T> {
         resumed: Option<Resumed>,
     ) -> Result<(), StepFailure> {
         let target = step.id(self.model);
+        // Checks inferred for a unit with no `health` (see `units`); a gates-only resume knows
+        // no old ports, only the manager's word.
+        let mut inferred = match resumed {
+            Some(Resumed::GatesOnly) => self.status_check(step).into_iter().map(|c| c.0).collect(),
+            _ => Vec::new(),
+        };
         if resumed != Some(Resumed::GatesOnly) {
             self.phase(sink, step, Phase::Preflight, 0);
             self.preflight(sink, step, &target, resumed).await?;
@@ -39,19 +45,20 @@ impl<T: Transport> Executor<'_, T> {
                 return Ok(());
             }
             self.phase(sink, step, Phase::Restart, 0);
-            self.restart(sink, step, &target).await?;
+            inferred = self.restart(sink, step, &target).await?;
         }
         self.phase(
             sink,
             step,
             Phase::HealthGate,
-            step.instance(self.model).health.len(),
+            step.instance(self.model).health.len() + inferred.len(),
         );
         self.gates(
             sink,
             step,
             Phase::HealthGate,
             &[(step.service, step.instance)],
+            &inferred,
         )
         .await?;
         let dependents = self.dependents(step.service);
@@ -62,7 +69,7 @@ impl<T: Transport> Executor<'_, T> {
                 Phase::DependentsGate,
                 self.check_count(&dependents),
             );
-            self.gates(sink, step, Phase::DependentsGate, &dependents)
+            self.gates(sink, step, Phase::DependentsGate, &dependents, &[])
                 .await?;
         }
         Ok(())
@@ -170,13 +177,11 @@ impl<T: Transport> Executor<'_, T> {
                     Vec::new()
                 }
             };
-        let process = match &service.process {
-            Some(source) => process_info(self.transport, step.host, source, INSPECT_DEADLINE)
-                .await
-                .unwrap_or_else(|e| {
-                    errors.push(e);
-                    None
-                }),
+        let process = match self.process_of(step.service, step.host).await {
+            Some(found) => found.unwrap_or_else(|e| {
+                errors.push(e);
+                None
+            }),
             None => None,
         };
         let drift = process
@@ -216,9 +221,16 @@ impl<T: Transport> Executor<'_, T> {
         })
     }
 
-    async fn restart(&self, sink: &Sink<'_>, step: &Step, target: &str) -> Result<(), StepFailure> {
+    /// Runs the restart command and proves it; returns the checks inferred for a unit.
+    async fn restart(
+        &self,
+        sink: &Sink<'_>,
+        step: &Step,
+        target: &str,
+    ) -> Result<Vec<Check>, StepFailure> {
         let service = &self.model.services[step.service];
-        let command = &step.instance(self.model).restart;
+        let command = &self.restart_command(step);
+        let before = self.before_restart(step, target).await?;
         let started = Instant::now();
         let result = self
             .transport
@@ -230,7 +242,10 @@ impl<T: Transport> Executor<'_, T> {
                     index: step.index,
                     elapsed_ms: millis(started.elapsed()),
                 });
-                return Ok(());
+                return match before {
+                    Some(before) => self.prove(sink, step, target, command, before).await,
+                    None => Ok(Vec::new()),
+                };
             }
             Ok(out) if out.timed_out => format!(
                 "the restart command did not finish within {} and was killed on the host: {}",
@@ -280,6 +295,7 @@ impl<T: Transport> Executor<'_, T> {
         step: &Step,
         phase: Phase,
         instances: &[(ServiceId, usize)],
+        inferred: &[Check],
     ) -> Result<(), StepFailure> {
         let mut gates = Vec::new();
         for &(service, instance) in instances {
@@ -287,6 +303,9 @@ impl<T: Transport> Executor<'_, T> {
             for check in &inst.health {
                 gates.push(self.gate(sink, step, phase, service, inst.host, check));
             }
+        }
+        for check in inferred {
+            gates.push(self.gate(sink, step, phase, step.service, step.host, check));
         }
         try_join_all(gates).await.map(|_| ())
     }

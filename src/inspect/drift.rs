@@ -2,22 +2,8 @@
 //! never loaded (the restart will load it for the first time); a binary or library deleted or
 //! replaced on disk means the process runs code that no longer exists (as needrestart reports).
 
-use super::run_script;
-use crate::plan::model::ProcessSource;
-use crate::transport::Transport;
+use super::unit::ProcessInfo;
 use serde::{Deserialize, Serialize};
-use std::time::Duration;
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProcessInfo {
-    pub pid: u32,
-    /// Unix seconds.
-    pub started: i64,
-    /// Unix seconds on the host, when asked.
-    pub now: i64,
-    /// The executable and mapped libraries that were deleted or replaced since start.
-    pub deleted: Vec<String>,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
@@ -46,71 +32,6 @@ impl std::fmt::Display for Drift {
             }
         }
     }
-}
-
-const SCRIPT: &str = r#"case "$1" in
-  systemd) pid=$(systemctl show -p MainPID --value "$2" 2>/dev/null) ;;
-  pid_file) pid=$(cat "$2" 2>/dev/null) ;;
-  match) pid=$(pgrep -o -f "$2" 2>/dev/null) ;;
-esac
-pid=$(printf '%s' "$pid" | tr -dc 0-9)
-if [ -z "$pid" ] || [ "$pid" = 0 ] || ! [ -d "/proc/$pid" ]; then echo NOPROCESS; exit 0; fi
-now=$(date +%s)
-age=$(ps -o etimes= -p "$pid" | tr -dc 0-9)
-echo "PROCESS $pid $((now - age)) $now"
-exe=$(readlink "/proc/$pid/exe" 2>/dev/null)
-case "$exe" in *" (deleted)") echo "DELETED ${exe% (deleted)}" ;; esac
-awk '/ \(deleted\)$/ && $6 ~ /^\// {print "DELETED " $6}' "/proc/$pid/maps" 2>/dev/null | sort -u"#;
-
-/// The service's process, if the plan says how to find it and it runs.
-pub async fn process_info<T: Transport>(
-    transport: &T,
-    host: usize,
-    source: &ProcessSource,
-    deadline: Duration,
-) -> Result<Option<ProcessInfo>, String> {
-    let (kind, value) = match source {
-        ProcessSource::Systemd(unit) => ("systemd", unit),
-        ProcessSource::PidFile(path) => ("pid_file", path),
-        ProcessSource::Match(pattern) => ("match", pattern),
-    };
-    let args = [kind, value.as_str()];
-    let stdout = run_script(
-        transport,
-        host,
-        args,
-        SCRIPT,
-        deadline,
-        "inspecting the process",
-    )
-    .await?;
-    let mut info: Option<ProcessInfo> = None;
-    for line in stdout.lines() {
-        let words: Vec<&str> = line.splitn(2, ' ').collect();
-        match words[..] {
-            ["PROCESS", rest] => {
-                let n: Vec<i64> = rest.split(' ').filter_map(|w| w.parse().ok()).collect();
-                if let [pid, started, now] = n[..] {
-                    info = Some(ProcessInfo {
-                        pid: pid as u32,
-                        started,
-                        now,
-                        deleted: Vec::new(),
-                    });
-                }
-            }
-            // The executable is also among the mapped files: report each path once.
-            ["DELETED", path] => {
-                if let Some(info) = info.as_mut()
-                    && !info.deleted.iter().any(|d| d == path)
-                {
-                    info.deleted.push(path.to_string());
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(info)
 }
 
 /// Drift findings from the process and the configs' modification times.

@@ -7,11 +7,13 @@ mod drift;
 pub mod facts;
 pub mod manager;
 mod references;
+pub mod unit;
 
 pub use configs::{ConfigFile, fetch_configs};
-pub use drift::{Drift, ProcessInfo, drift, process_info};
+pub use drift::{Drift, drift};
 pub use manager::Manager;
 pub use references::{ReferenceFinding, ReferenceStatus, check_references};
+pub use unit::{Locator, ProcessInfo, locate};
 
 use crate::transport::Transport;
 use std::time::Duration;

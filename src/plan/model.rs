@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use super::wire::Connection;
+pub use super::wire::{Action, Connection};
 
 pub type HostId = usize;
 pub type ServiceId = usize;
@@ -51,12 +51,26 @@ pub struct Service {
     pub runbook: Option<String>,
     pub refs: crate::refs::ScanOptions,
     pub process: Option<ProcessSource>,
+    /// What the restart command does to the process: replace it, or keep it and reload.
+    pub action: Action,
+    pub unit: Option<Unit>,
+}
+
+/// A service the host's service manager knows by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub name: String,
+    /// No `restart` in the plan: the command comes from the host's detected manager.
+    pub managed_restart: bool,
+    /// The plan's default health timing, for the checks inferred when `health` is empty.
+    pub timing: Timing,
 }
 
 /// Where the running process of a service is found, to tell when it started.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProcessSource {
-    Systemd(String),
+    /// Through the host's service manager.
+    Unit(String),
     PidFile(String),
     Match(String),
 }

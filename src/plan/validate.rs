@@ -358,13 +358,15 @@ impl Validator<'_> {
                 None
             }
             Some(r) => self.template(r),
+            // The host's service manager restarts it.
+            None if entry.unit.is_some() => None,
             None => {
                 self.error(
                     format!("service `{}` has no `restart` command", name.value),
                     &name.referenced,
                 )
                 .hint = Some(
-                    "add `restart: systemctl restart NAME` (or the command that restarts it)"
+                    "add `unit: NAME` (restarted through the host's service manager) or `restart: COMMAND`"
                         .into(),
                 );
                 None
@@ -380,7 +382,7 @@ impl Validator<'_> {
             .iter()
             .filter_map(|c| self.check(c, defaults.timing))
             .collect();
-        if entry.health.is_empty() {
+        if entry.health.is_empty() && entry.unit.is_none() {
             self.warn(
                 format!(
                     "service `{}` has no health check: comeback cannot tell whether it came back",
@@ -449,7 +451,34 @@ impl Validator<'_> {
             runbook: entry.runbook.clone(),
             refs: self.refs(entry.refs.as_ref()),
             process: self.process(name, entry),
+            action: entry.action.unwrap_or_default(),
+            unit: self.unit(entry, defaults.timing),
         }
+    }
+
+    /// The unit, if its name is one a service manager could know.
+    fn unit(&mut self, entry: &ServiceEntry, timing: &Timing) -> Option<Unit> {
+        let unit = entry.unit.as_ref()?;
+        let name = &unit.value;
+        let bad = name.is_empty()
+            || name.starts_with('-')
+            || name
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '/' | '\'' | '"'));
+        if bad {
+            self.error(
+                format!("`{name}` cannot be the name of a unit"),
+                &unit.referenced,
+            )
+            .hint =
+                Some("write the name the host's service manager knows, e.g. `redis-server`".into());
+            return None;
+        }
+        Some(Unit {
+            name: name.clone(),
+            managed_restart: entry.restart.is_none(),
+            timing: timing.clone(),
+        })
     }
 
     fn refs(&mut self, entry: Option<&wire::RefsEntry>) -> crate::refs::ScanOptions {
@@ -487,7 +516,10 @@ impl Validator<'_> {
 
     fn process(&mut self, name: &Name, entry: &ServiceEntry) -> Option<ProcessSource> {
         let given = [
-            entry.unit.clone().map(ProcessSource::Systemd),
+            entry
+                .unit
+                .as_ref()
+                .map(|u| ProcessSource::Unit(u.value.clone())),
             entry.pid_file.clone().map(ProcessSource::PidFile),
             entry.process.clone().map(ProcessSource::Match),
         ];

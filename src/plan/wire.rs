@@ -40,6 +40,23 @@ pub enum Connection {
     Local,
 }
 
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    #[default]
+    Restart,
+    Reload,
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Action::Restart => "restart",
+            Action::Reload => "reload",
+        })
+    }
+}
+
 /// A host variable: YAML gives strings, numbers and booleans; templates want text.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
@@ -104,9 +121,12 @@ pub struct ServiceEntry {
     pub impact: Option<String>,
     pub runbook: Option<String>,
     pub refs: Option<RefsEntry>,
-    /// How to find the running process, for drift: a systemd unit, a pid file, or a
-    /// `pgrep -f` pattern.
-    pub unit: Option<String>,
+    /// How to find the running process: the name the host's service manager knows (which
+    /// also gives the restart command when `restart` is not set), a pid file, or a `pgrep -f`
+    /// pattern.
+    pub unit: Option<Spanned<String>>,
+    /// `restart` (a new process is expected) or `reload` (the same process, configs reread).
+    pub action: Option<Action>,
     pub pid_file: Option<String>,
     pub process: Option<String>,
 }

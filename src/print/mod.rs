@@ -3,6 +3,7 @@
 pub mod graph;
 pub mod plan;
 pub mod progress;
+pub mod units;
 
 use std::time::Duration;
 

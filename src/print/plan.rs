@@ -72,7 +72,9 @@ pub fn json(model: &Model, plan: &Plan) -> Value {
                 "depends_on": step.depends_on.iter()
                     .map(|&(s, h)| format!("{}@{}", model.services[s].name, model.hosts[h].name))
                     .collect::<Vec<_>>(),
-                "restart": instance.restart,
+                // null: the host's service manager restarts the unit (known at run time).
+                "restart": (!service.unit.as_ref().is_some_and(|u| u.managed_restart))
+                    .then_some(&instance.restart),
                 "restart_timeout_ms": service.restart_timeout.as_millis() as u64,
                 "configs": instance.configs,
                 "health": instance.health,

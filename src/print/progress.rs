@@ -119,6 +119,14 @@ impl Progress {
                 text.push_str(&format!("  after fixing the cause: {resume}"));
                 text
             }
+            Outcome::Invalid { problems } => format!(
+                "error: nothing was run:\n{}",
+                problems
+                    .iter()
+                    .map(|p| format!("  - {p}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
             Outcome::Unreachable { hosts } => format!(
                 "no step was run: {} host{} did not answer: {}",
                 hosts.len(),
@@ -191,6 +199,15 @@ impl Consumer for Progress {
                     "comeback resume {run_id}: from step {from} of {} in {plan}",
                     self.total
                 ));
+            }
+            Event::ManagerDetected { .. }
+            | Event::RestartEvidence { .. }
+            | Event::ChecksInferred { .. }
+            | Event::ConfigsLoaded { .. } => {
+                if let Some((index, text)) = super::units::line(event) {
+                    let prefix = index.map(|i| format!("{} ", self.prefix(i)));
+                    self.line(&format!("{}{text}", prefix.unwrap_or_default()));
+                }
             }
             Event::HostConnected { host } => {
                 if self.bar.is_none() {

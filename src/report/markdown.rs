@@ -26,7 +26,7 @@ fn uptime(seconds: i64) -> String {
 }
 
 /// Table cells: one line, no pipes.
-fn cell(text: &str) -> String {
+pub(super) fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
@@ -93,6 +93,7 @@ pub fn render(r: &Report) -> String {
         }
     }
 
+    super::units::managers_markdown(r, &mut out);
     let _ = writeln!(out, "\n## Steps\n");
     let _ = writeln!(
         out,
@@ -129,7 +130,9 @@ pub fn render(r: &Report) -> String {
             out,
             "- health checks: {}{}",
             svc.health_checks,
-            if svc.health_checks == 0 {
+            if svc.checks_inferred {
+                " (inferred from its unit: active, and its old ports listen again)"
+            } else if svc.health_checks == 0 {
                 " (a restart cannot be verified)"
             } else {
                 ""
@@ -167,6 +170,7 @@ pub fn render(r: &Report) -> String {
             if let Some(up) = step.uptime_s {
                 let _ = writeln!(out, "- uptime: {}", uptime(up));
             }
+            super::units::step_markdown(step, &mut out);
             for d in &step.drift {
                 let _ = writeln!(out, "- drift: {}", cell(&d.to_string()));
             }

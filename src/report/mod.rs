@@ -3,6 +3,7 @@
 //! read-only pass, with the takeover view first: what is at risk and why.
 
 mod markdown;
+mod units;
 
 use crate::exec::{Consumer, Event, Outcome, Phase};
 use crate::inspect::{Drift, ProcessInfo, ReferenceFinding};
@@ -30,6 +31,8 @@ pub struct Report {
     pub summary: Summary,
     pub services: Vec<ServiceReport>,
     pub steps: Vec<StepReport>,
+    /// The service manager of each host with unit services.
+    pub managers: Vec<units::HostManager>,
     /// The dependency graph, as Mermaid.
     pub graph: String,
 }
@@ -57,6 +60,8 @@ pub struct ServiceReport {
     pub hosts: Vec<String>,
     pub depends_on: Vec<String>,
     pub health_checks: usize,
+    /// A unit with no `health`: comeback infers its checks (see `units`).
+    pub checks_inferred: bool,
     pub single_instance: bool,
     pub impact: Option<String>,
 }
@@ -82,6 +87,12 @@ pub struct StepReport {
     /// Seconds the process had been running when inspected.
     pub uptime_s: Option<i64>,
     pub inspect_errors: Vec<String>,
+    /// The process before and after the restart command.
+    pub restart_proof: Option<units::RestartProof>,
+    /// Checks comeback inferred for a unit with no `health`.
+    pub inferred_checks: Vec<String>,
+    /// Configs changed under the old process that were loaded at last.
+    pub configs_loaded: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -116,6 +127,8 @@ impl Report {
                     .map(|&d| model.services[d].name.clone())
                     .collect(),
                 health_checks: s.instances.first().map_or(0, |i| i.health.len()),
+                checks_inferred: s.unit.is_some()
+                    && s.instances.first().is_some_and(|i| i.health.is_empty()),
                 single_instance: s.instances.len() == 1,
                 impact: s.impact.clone(),
             })
@@ -134,6 +147,7 @@ impl Report {
             },
             services,
             steps: Vec::new(),
+            managers: Vec::new(),
             graph: crate::print::graph::mermaid(model),
         }
     }
@@ -143,6 +157,9 @@ impl Report {
     }
 
     fn record(&mut self, event: &Event) {
+        if units::record(self, event) {
+            return;
+        }
         match event {
             Event::RunStarted {
                 run_id,
@@ -268,6 +285,10 @@ impl Report {
             | Event::HostUnreachable { .. }
             | Event::PhaseStarted { .. }
             | Event::CheckUp { .. } => {}
+            Event::ManagerDetected { .. }
+            | Event::RestartEvidence { .. }
+            | Event::ChecksInferred { .. }
+            | Event::ConfigsLoaded { .. } => {}
         }
     }
 
@@ -314,7 +335,7 @@ impl Report {
                     reason: "single instance: a single point of failure".into(),
                 });
             }
-            if svc.health_checks == 0 {
+            if svc.health_checks == 0 && !svc.checks_inferred {
                 risks.push(Risk {
                     component: svc.name.clone(),
                     reason: "no health check: a restart cannot be verified".into(),

@@ -7,6 +7,7 @@
 #![allow(dead_code)] // each test binary uses its own part of the lab
 
 pub mod nshost;
+pub mod nspawn;
 
 use std::io::Write;
 use std::net::TcpStream;
@@ -27,6 +28,8 @@ pub struct LabHost {
     sshd: Option<Child>,
     /// A namespace host's PID 1, as the machine sees it.
     pub pid1: Option<u32>,
+    /// Booted by systemd in nspawn: stopped by a clean poweroff.
+    pub systemd: bool,
 }
 
 pub struct Lab {
@@ -96,6 +99,7 @@ impl Lab {
                 dir,
                 sshd: None,
                 pid1: None,
+                systemd: false,
             });
             lab.new_host_key(i);
             lab.start_sshd(i);
@@ -196,6 +200,10 @@ impl Lab {
 
     fn stop_sshd(&mut self, i: usize) {
         if let Some(mut child) = self.hosts[i].sshd.take() {
+            if self.hosts[i].systemd {
+                nspawn::power_off(&mut child);
+                return;
+            }
             let _ = child.kill();
             let _ = child.wait();
         }

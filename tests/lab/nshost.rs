@@ -33,17 +33,19 @@ pub const PRIVATE_DIRS: &[&str] = &[
     "/var/log/nginx",
 ];
 
-const SUBNET: &str = "10.77.0";
+pub const SUBNET: &str = "10.77.0";
 
 /// The lab's network namespaces, deleted when the lab goes.
 pub struct Net {
     pub prefix: String,
     pub hub: String,
     hosts: Vec<String>,
+    /// cgroups made for systemd hosts, removed (deepest first) when the lab goes.
+    pub cgroups: Vec<PathBuf>,
 }
 
 impl Net {
-    fn new(lab_no: u32) -> Net {
+    pub fn new(lab_no: u32) -> Net {
         sweep_stale();
         let prefix = format!("cb{}-{lab_no}-", std::process::id());
         let hub = format!("{prefix}hub");
@@ -52,6 +54,7 @@ impl Net {
             prefix,
             hub,
             hosts: Vec::new(),
+            cgroups: Vec::new(),
         };
         net.in_hub(&["link", "set", "lo", "up"]);
         net.in_hub(&["link", "add", "br0", "type", "bridge"]);
@@ -65,7 +68,7 @@ impl Net {
     }
 
     /// A host's network namespace on the bridge, with `address`.
-    fn add_host(&mut self, i: usize, address: &str) -> String {
+    pub fn add_host(&mut self, i: usize, address: &str) -> String {
         let ns = format!("{}h{}", self.prefix, i + 1);
         run(Command::new("ip").args(["netns", "add", &ns]));
         self.hosts.push(ns.clone());
@@ -118,7 +121,22 @@ impl Drop for Net {
         for ns in self.hosts.iter().chain(std::iter::once(&self.hub)) {
             let _ = Command::new("ip").args(["netns", "del", ns]).output();
         }
+        for cgroup in &self.cgroups {
+            remove_cgroup(cgroup);
+        }
     }
+}
+
+/// A cgroup and the ones systemd made under it, deepest first (rmdir is how cgroups go).
+fn remove_cgroup(path: &Path) {
+    if let Ok(entries) = std::fs::read_dir(path) {
+        for e in entries.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_cgroup(&e.path());
+            }
+        }
+    }
+    let _ = std::fs::remove_dir(path);
 }
 
 /// Deletes the network namespaces of labs whose test process is gone.
@@ -194,6 +212,7 @@ impl super::Lab {
                 dir: dir.clone(),
                 sshd: None,
                 pid1: None,
+                systemd: false,
             });
             lab.new_host_key(i);
             lab.write_sshd_config(i);

@@ -19,17 +19,6 @@ pub const CMDLINE_LIMIT: usize = 4096;
 
 pub use super::manager::Manager;
 
-/// The command that restarts `unit` through `manager` (`service` where it is not known).
-pub fn restart_command(manager: Option<Manager>, unit: &str) -> String {
-    // A unit's name comes from the host: it reaches the shell as one quoted word.
-    let unit = shlex::try_quote(unit).map_or_else(|_| "''".into(), |q| q.into_owned());
-    match manager {
-        Some(Manager::Systemd) => format!("systemctl restart {unit}"),
-        Some(Manager::Openrc) => format!("rc-service {unit} restart"),
-        Some(Manager::Sysv | Manager::Bsdrc) | None => format!("service {unit} restart"),
-    }
-}
-
 /// An address and port; the unspecified address stands for "all addresses" (`*`, `0.0.0.0`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Endpoint {

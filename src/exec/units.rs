@@ -1,0 +1,484 @@
+//! Services the host's service manager knows (`unit:`): the manager of each host told once at
+//! the start, every unit resolved before anything is touched, and the proof that a restart
+//! replaced the process (or that a reload kept it), with the checks inferred for a unit that
+//! has no `health` and the configs the new process loaded at last.
+
+use super::{Event, Executor, Phase, Sink, StepFailure};
+use crate::inspect::manager::{Manager, decide, parse_facts};
+use crate::inspect::unit::{self, Locator, ProcessInfo};
+use crate::inspect::{ConfigFile, fetch_configs, locate};
+use crate::plan::Step;
+use crate::plan::model::{Action, Check, CheckKind, HostId, ProcessSource, ServiceId};
+use crate::transport::Transport;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// The deadline of each command that asks a host about its manager, units or processes.
+const ASK_DEADLINE: Duration = Duration::from_secs(30);
+/// How long after the restart command the new process may take to show up.
+const PROOF_WAIT: Duration = Duration::from_secs(5);
+const PROOF_INTERVAL: Duration = Duration::from_millis(250);
+
+/// What the start of the run resolved: each host's manager, each unit step's locator.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    managers: HashMap<HostId, Manager>,
+    locators: HashMap<(ServiceId, HostId), Locator>,
+}
+
+/// A process as the journal and the report keep it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen {
+    pub pid: u32,
+    /// Unix seconds on the host.
+    pub started: i64,
+}
+
+impl From<&ProcessInfo> for Seen {
+    fn from(p: &ProcessInfo) -> Self {
+        Seen {
+            pid: p.pid,
+            started: p.started,
+        }
+    }
+}
+
+/// The process before the restart command, and the host's clock then.
+pub(super) struct Before {
+    process: Option<ProcessInfo>,
+    /// Unix seconds on the host just before the command.
+    now: i64,
+}
+
+impl<T: Transport> Executor<'_, T> {
+    /// Tells the manager of every host with a unit step, then resolves every unit step. Any
+    /// problem is returned, and then nothing runs. In a dry run, a host that does not answer is
+    /// left to its steps' preflight; a real run only starts when every unit resolved.
+    pub(super) async fn resolve_units(&mut self, steps: &[Step]) -> Result<(), Vec<String>> {
+        let model = self.model;
+        let unit_steps: Vec<&Step> = steps
+            .iter()
+            .filter(|s| model.services[s.service].unit.is_some())
+            .collect();
+        let mut hosts: Vec<HostId> = unit_steps.iter().map(|s| s.host).collect();
+        hosts.sort_unstable();
+        hosts.dedup();
+        let concurrency = model.ssh.connect_concurrency;
+        let transport = self.transport;
+        let dry_run = self.options.dry_run;
+        let detected: Vec<(HostId, Option<Result<Manager, String>>)> =
+            futures_util::stream::iter(hosts.into_iter().map(|h| async move {
+                let facts = crate::inspect::manager::FACTS_SCRIPT;
+                let found = match transport.run(h, facts, ASK_DEADLINE).await {
+                    Err(_) if dry_run => None,
+                    Err(e) => Some(Err(e.to_string())),
+                    Ok(out) if !out.success() => Some(Err(format!(
+                        "detecting the service manager failed: {}",
+                        out.evidence()
+                    ))),
+                    Ok(out) => Some(decide(&parse_facts(&out.stdout))),
+                };
+                (h, found)
+            }))
+            .buffered(concurrency)
+            .collect()
+            .await;
+        let mut problems = Vec::new();
+        for (h, found) in detected {
+            let Some(found) = found else { continue };
+            let host = model.hosts[h].name.clone();
+            match found {
+                Ok(manager) => {
+                    self.resolved.managers.insert(h, manager);
+                    self.events.emit(Event::ManagerDetected {
+                        host,
+                        manager: Some(manager),
+                        error: None,
+                    });
+                }
+                Err(why) => {
+                    for s in unit_steps.iter().filter(|s| s.host == h) {
+                        let unit = &model.services[s.service].unit.as_ref().expect("unit").name;
+                        problems.push(format!(
+                            "host `{host}`: cannot tell its service manager, so unit `{unit}` ({}) cannot be restarted through it: {why}",
+                            s.id(model)
+                        ));
+                    }
+                    self.events.emit(Event::ManagerDetected {
+                        host,
+                        manager: None,
+                        error: Some(why),
+                    });
+                }
+            }
+        }
+        let managers = &self.resolved.managers;
+        let looked: Vec<_> = futures_util::stream::iter(unit_steps.iter().filter_map(|s| {
+            let manager = *managers.get(&s.host)?;
+            let unit = model.services[s.service].unit.as_ref()?.name.clone();
+            Some(async move {
+                let located =
+                    match unit::resolve(transport, s.host, manager, &unit, ASK_DEADLINE).await {
+                        Ok(locator) => locate(transport, s.host, &locator, ASK_DEADLINE)
+                            .await
+                            .map(|_| locator),
+                        Err(e) => Err(e),
+                    };
+                (*s, unit, located)
+            })
+        }))
+        .buffered(concurrency)
+        .collect()
+        .await;
+        for (s, unit, located) in looked {
+            match located {
+                Ok(locator) => {
+                    self.resolved.locators.insert((s.service, s.host), locator);
+                }
+                Err(e) => problems.push(format!(
+                    "host `{}`, unit `{unit}` ({}): {e}",
+                    model.hosts[s.host].name,
+                    s.id(model)
+                )),
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The command that restarts the step's service: the plan's, else its manager's.
+    pub(super) fn restart_command(&self, step: &Step) -> String {
+        let service = &self.model.services[step.service];
+        match (&service.unit, self.resolved.managers.get(&step.host)) {
+            (Some(u), Some(&manager)) if u.managed_restart => {
+                unit::command(manager, &u.name, service.action)
+            }
+            _ => step.instance(self.model).restart.clone(),
+        }
+    }
+
+    /// The service's process on the step's host, when the plan says how to find it.
+    pub(super) async fn process_of(
+        &self,
+        service: ServiceId,
+        host: HostId,
+    ) -> Option<Result<Option<ProcessInfo>, String>> {
+        let locator = match self.model.services[service].process.as_ref()? {
+            ProcessSource::Unit(_) => self.resolved.locators.get(&(service, host))?.clone(),
+            source => Locator::of_source(source)?,
+        };
+        Some(locate(self.transport, host, &locator, ASK_DEADLINE).await)
+    }
+
+    /// The process before the restart command; `None` when the plan cannot tell it.
+    pub(super) async fn before_restart(
+        &self,
+        step: &Step,
+        target: &str,
+    ) -> Result<Option<Before>, StepFailure> {
+        let Some(found) = self.process_of(step.service, step.host).await else {
+            return Ok(None);
+        };
+        let process = found.map_err(|e| StepFailure {
+            phase: Phase::Restart,
+            target: target.to_string(),
+            check: Some("the process before the restart".into()),
+            reason: format!("{e}; nothing was restarted"),
+        })?;
+        let now = match &process {
+            Some(p) => p.now,
+            None => self.host_clock(step.host).await.unwrap_or(0),
+        };
+        Ok(Some(Before { process, now }))
+    }
+
+    async fn host_clock(&self, host: HostId) -> Option<i64> {
+        let out = self
+            .transport
+            .run(host, "date +%s", ASK_DEADLINE)
+            .await
+            .ok()?;
+        out.stdout.trim().parse().ok()
+    }
+
+    /// After a restart command exited 0: the proof that it replaced the process (a reload: kept
+    /// it), then the checks inferred for a unit without `health`, and the configs loaded at last.
+    pub(super) async fn prove(
+        &self,
+        sink: &Sink<'_>,
+        step: &Step,
+        target: &str,
+        command: &str,
+        before: Before,
+    ) -> Result<Vec<Check>, StepFailure> {
+        let service = &self.model.services[step.service];
+        let action = service.action;
+        let name = service
+            .unit
+            .as_ref()
+            .map_or(service.name.as_str(), |u| u.name.as_str());
+        let old = before.process.as_ref();
+        let fail = |reason: String| StepFailure {
+            phase: Phase::Restart,
+            target: target.to_string(),
+            check: Some(format!("proof of the {action}")),
+            reason,
+        };
+        let deadline = Instant::now() + PROOF_WAIT;
+        let after = loop {
+            let after = match self.process_of(step.service, step.host).await {
+                Some(Ok(p)) => p,
+                Some(Err(e)) => return Err(fail(e)),
+                None => None,
+            };
+            let proved = match (action, &after) {
+                (Action::Restart, Some(new)) => {
+                    old.is_none_or(|o| o.pid != new.pid) && new.started + 1 >= before.now
+                }
+                (Action::Reload, Some(new)) => old.is_none_or(|o| o.pid == new.pid),
+                (_, None) => false,
+            };
+            if proved || Instant::now() >= deadline {
+                sink.events.emit(Event::RestartEvidence {
+                    index: step.index,
+                    action,
+                    command: crate::redact::secrets(command).into_owned(),
+                    before: old.map(Seen::from),
+                    after: after.as_ref().map(Seen::from),
+                    proved,
+                });
+                if proved {
+                    break after.expect("a proved process");
+                }
+                return Err(fail(disproof(action, name, old, after.as_ref(), &before)));
+            }
+            tokio::time::sleep(PROOF_INTERVAL).await;
+        };
+        if action == Action::Reload {
+            self.reload_read_configs(step, &before, &fail).await?;
+        }
+        self.loaded_at_last(sink, step, old, &after, &before).await;
+        Ok(self.inferred_checks(sink, step, old, &after))
+    }
+
+    /// A reload reads the configs as they were when it began: none may be newer.
+    async fn reload_read_configs(
+        &self,
+        step: &Step,
+        before: &Before,
+        fail: &impl Fn(String) -> StepFailure,
+    ) -> Result<(), StepFailure> {
+        let configs = &step.instance(self.model).configs;
+        let Ok(files) = fetch_configs(self.transport, step.host, configs, ASK_DEADLINE).await
+        else {
+            return Ok(());
+        };
+        let newer: Vec<&str> = files
+            .iter()
+            .filter_map(|f| match f {
+                ConfigFile::Read { path, modified, .. } if *modified > before.now => {
+                    Some(path.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        if newer.is_empty() {
+            Ok(())
+        } else {
+            Err(fail(format!(
+                "{} changed after the reload began: the reload may not have read it; reload again",
+                newer.join(", ")
+            )))
+        }
+    }
+
+    /// Configs modified after the old process started that the new process (or the reload)
+    /// has now loaded.
+    async fn loaded_at_last(
+        &self,
+        sink: &Sink<'_>,
+        step: &Step,
+        old: Option<&ProcessInfo>,
+        new: &ProcessInfo,
+        before: &Before,
+    ) {
+        let Some(old) = old else { return };
+        let configs = &step.instance(self.model).configs;
+        if configs.is_empty() {
+            return;
+        }
+        let Ok(files) = fetch_configs(self.transport, step.host, configs, ASK_DEADLINE).await
+        else {
+            return;
+        };
+        let loaded_by = match self.model.services[step.service].action {
+            Action::Restart => new.started,
+            Action::Reload => before.now,
+        };
+        let paths: Vec<String> = files
+            .iter()
+            .filter_map(|f| match f {
+                ConfigFile::Read { path, modified, .. }
+                    if *modified > old.started && *modified <= loaded_by =>
+                {
+                    Some(path.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        if !paths.is_empty() {
+            sink.events.emit(Event::ConfigsLoaded {
+                index: step.index,
+                paths,
+            });
+        }
+    }
+
+    /// For a unit with no `health`, the manager's word that it is active; else nothing.
+    pub(super) fn status_check(&self, step: &Step) -> Option<(Check, String)> {
+        let unit = self.model.services[step.service].unit.as_ref()?;
+        let &manager = self.resolved.managers.get(&step.host)?;
+        if !step.instance(self.model).health.is_empty() {
+            return None;
+        }
+        let check = Check {
+            kind: CheckKind::Command {
+                command: unit::status_command(manager, &unit.name),
+            },
+            timing: unit.timing.clone(),
+        };
+        Some((check, format!("{manager} says {} is active", unit.name)))
+    }
+
+    /// For a unit with no `health`: its manager says it is active, and every TCP port the old
+    /// process listened on is listened on again by the new one.
+    fn inferred_checks(
+        &self,
+        sink: &Sink<'_>,
+        step: &Step,
+        old: Option<&ProcessInfo>,
+        new: &ProcessInfo,
+    ) -> Vec<Check> {
+        let Some((status, said)) = self.status_check(step) else {
+            return Vec::new();
+        };
+        let timing = status.timing.clone();
+        let mut checks = vec![status];
+        let mut described = vec![said];
+        for port in old.map(|o| o.ports.as_slice()).unwrap_or_default() {
+            checks.push(Check {
+                kind: CheckKind::Command {
+                    command: format!("ss -Hltnp 'sport = :{port}' | grep -q 'pid={},'", new.pid),
+                },
+                timing: timing.clone(),
+            });
+            described.push(format!(
+                "port {port} listens again, owned by the new process (pid {})",
+                new.pid
+            ));
+        }
+        sink.events.emit(Event::ChecksInferred {
+            index: step.index,
+            checks: described,
+        });
+        checks
+    }
+}
+
+/// Why the process after the command does not prove the action.
+fn disproof(
+    action: Action,
+    name: &str,
+    old: Option<&ProcessInfo>,
+    new: Option<&ProcessInfo>,
+    before: &Before,
+) -> String {
+    match (action, old, new) {
+        (_, _, None) => format!(
+            "the {action} command exited 0, but no process of {name} runs: it did not come back"
+        ),
+        (Action::Restart, Some(o), Some(n)) if o.pid == n.pid => format!(
+            "the restart command exited 0, but {name} is still pid {} started {}: nothing was restarted",
+            n.pid,
+            ago(before.now - n.started)
+        ),
+        (Action::Restart, _, Some(n)) => format!(
+            "the restart command exited 0, but {name} runs as pid {} started {}, before the command: nothing was restarted",
+            n.pid,
+            ago(before.now - n.started)
+        ),
+        (Action::Reload, o, Some(n)) => format!(
+            "the reload command exited 0, but {name} changed from pid {} to pid {}: a reload keeps the process, this one was replaced",
+            o.map_or("none".to_string(), |o| o.pid.to_string()),
+            n.pid
+        ),
+    }
+}
+
+/// `41 days ago`, `3 min ago`: how an operator says a process's age.
+fn ago(seconds: i64) -> String {
+    let s = seconds.max(0);
+    match s {
+        0..120 => format!("{s} s ago"),
+        120..7200 => format!("{} min ago", s / 60),
+        7200..172_800 => format!("{} h ago", s / 3600),
+        _ => format!("{} days ago", s / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn process(pid: u32, started: i64) -> ProcessInfo {
+        ProcessInfo {
+            pid,
+            started,
+            ..ProcessInfo::default()
+        }
+    }
+
+    #[test]
+    fn an_unreplaced_process_says_nothing_was_restarted_and_how_old_it_is() {
+        let before = Before {
+            process: Some(process(812, 1_000)),
+            now: 1_000 + 41 * 86_400 + 5,
+        };
+        let old = process(812, 1_000);
+        let text = disproof(
+            Action::Restart,
+            "redis-server",
+            Some(&old),
+            Some(&old),
+            &before,
+        );
+        assert_eq!(
+            text,
+            "the restart command exited 0, but redis-server is still pid 812 started 41 days ago: nothing was restarted"
+        );
+        let text = disproof(
+            Action::Reload,
+            "haproxy",
+            Some(&old),
+            Some(&process(9, 1)),
+            &before,
+        );
+        assert!(text.contains("from pid 812 to pid 9"), "{text}");
+        let text = disproof(Action::Restart, "x", Some(&old), None, &before);
+        assert!(text.contains("did not come back"), "{text}");
+    }
+
+    #[test]
+    fn ages_read_like_an_operator_says_them() {
+        assert_eq!(ago(5), "5 s ago");
+        assert_eq!(ago(600), "10 min ago");
+        assert_eq!(ago(3 * 3600), "3 h ago");
+        assert_eq!(ago(41 * 86_400), "41 days ago");
+        assert_eq!(ago(-3), "0 s ago");
+    }
+}

@@ -1,0 +1,56 @@
+//! How the operator reads service managers and restart proofs as they happen.
+
+use crate::exec::Event;
+use crate::plan::model::Action;
+
+/// The step index (if any) and the text of a unit event; `None` for any other event.
+pub fn line(event: &Event) -> Option<(Option<usize>, String)> {
+    Some(match event {
+        Event::ManagerDetected {
+            host,
+            manager,
+            error,
+        } => (
+            None,
+            match (manager, error) {
+                (Some(m), _) => format!("service manager of {host}: {m}"),
+                (None, e) => format!(
+                    "service manager of {host}: unknown: {}",
+                    e.as_deref().unwrap_or("no answer")
+                ),
+            },
+        ),
+        Event::RestartEvidence {
+            index,
+            action,
+            before,
+            after,
+            proved: true,
+            ..
+        } => {
+            let pid = |s: &Option<crate::exec::Seen>| {
+                s.map_or("none".to_string(), |s| format!("pid {}", s.pid))
+            };
+            let how = match action {
+                Action::Restart => "restart proved: new process",
+                Action::Reload => "reload proved: same process",
+            };
+            (
+                Some(*index),
+                format!("{how} ({} -> {})", pid(before), pid(after)),
+            )
+        }
+        Event::ChecksInferred { index, checks } => (
+            Some(*index),
+            format!(
+                "no health checks in the plan; inferred: {}",
+                checks.join("; ")
+            ),
+        ),
+        Event::ConfigsLoaded { index, paths } => (
+            Some(*index),
+            format!("loaded at last: {}", paths.join(", ")),
+        ),
+        _ => return None,
+    })
+}
