@@ -24,7 +24,6 @@ fn discover(lab: &Lab, plan: &std::path::Path) -> (Duration, usize) {
         .comeback()
         .arg("discover")
         .arg(plan)
-        .stdin(Stdio::null())
         .output()
         .expect("comeback discover");
     let elapsed = start.elapsed();

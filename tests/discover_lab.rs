@@ -298,3 +298,52 @@ fn a_host_that_cannot_be_read_is_reported_and_the_rest_written() {
     assert_has(&md, "- **gone**: host 'gone' is unreachable");
     assert_has(&md, "- **host-1**: 'ss' is missing");
 }
+
+#[test]
+fn on_systemd_hosts_units_come_from_cgroups_and_our_sshd_is_left_out() {
+    let lab = Lab::start_systemd(2, &[]);
+    lab.exec(
+        0,
+        "sed -i -e 's/^bind .*/bind 0.0.0.0/' -e 's/^protected-mode yes/protected-mode no/' /etc/redis/redis.conf && systemctl start redis-server",
+    );
+    lab.exec(
+        1,
+        &format!(
+            "sed -i 's/^sentinel monitor mymaster .*/sentinel monitor mymaster {} 6379 1/' /etc/redis/sentinel.conf && systemctl start redis-sentinel",
+            address(&lab, 0)
+        ),
+    );
+    let mut connected = false;
+    for _ in 0..100 {
+        if lab
+            .exec(1, "ss -Htn state established")
+            .contains(&format!("{}:6379", address(&lab, 0)))
+        {
+            connected = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(connected, "sentinel never connected to redis");
+    let skeleton = lab.plan_with("", "  {}\n");
+    let out = lab.run("discover", &skeleton, &[]);
+    let err = exited(&out, 0);
+    let yaml = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_has(&err, "discovered: 2 services new");
+    assert_has(
+        &yaml,
+        "  redis-server:\n    # on host-1: systemd unit redis-server.service; listens on 0.0.0.0:6379\n    hosts: [host-1]\n    unit: redis-server\n",
+    );
+    assert_has(&yaml, "  redis-sentinel:\n");
+    assert_has(
+        &yaml,
+        &format!(
+            "      - redis-server  # connection {} -> {}:6379",
+            address(&lab, 1),
+            address(&lab, 0)
+        ),
+    );
+    // The sshd carrying our connections is a unit too, and not a service to restart (two
+    // services above, not three).
+    assert!(!yaml.contains("unit: ssh"), "{yaml}");
+}
