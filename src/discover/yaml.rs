@@ -204,17 +204,57 @@ fn services_block(draft: &Draft, indent: &str) -> String {
     for s in &draft.services {
         service(&mut out, draft, s, indent);
     }
+    cap_comment_runs(&out, COMMENT_RUN)
+}
+
+/// The most comment lines written in a row. The YAML parser buffers the comments it meets
+/// while looking ahead for the next key and refuses a file with a few dozen in a row (a
+/// service on 50 hosts, a config naming 40 dead hosts); past this many, one line points at
+/// the report, which has them all. It leaves room for a skeleton's own comments just above.
+const COMMENT_RUN: usize = 10;
+
+fn cap_comment_runs(text: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = 0;
+    let mut dropped = 0;
+    let mut indent = "";
+    let flush = |out: &mut String, dropped: &mut usize, indent: &str| {
+        if *dropped > 0 {
+            let _ = writeln!(
+                out,
+                "{indent}# … and {dropped} more comment lines: the report (--report) and --format json have them all"
+            );
+            *dropped = 0;
+        }
+    };
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') {
+            run += 1;
+            if run >= limit {
+                dropped += 1;
+                indent = &line[..line.len() - trimmed.len()];
+                continue;
+            }
+        } else {
+            flush(&mut out, &mut dropped, indent);
+            run = 0;
+        }
+        out.push_str(line);
+    }
+    flush(&mut out, &mut dropped, indent);
     out
 }
 
 fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
     let f = format!("{i}  ");
     let _ = writeln!(out, "{i}{}:", s.name);
+    // Hosts where the unit was found the same way share one line.
+    let mut found: Vec<(String, Vec<&str>)> = Vec::new();
     for (host, how, listens) in &s.found {
         let ports: Vec<String> = listens.iter().map(ToString::to_string).collect();
-        let _ = writeln!(
-            out,
-            "{f}# on {host}: {}; listens on {}",
+        let what = format!(
+            "{}; listens on {}",
             comment_text(how),
             if ports.is_empty() {
                 "nothing".to_string()
@@ -222,6 +262,13 @@ fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
                 ports.join(", ")
             }
         );
+        match found.iter_mut().find(|(w, _)| *w == what) {
+            Some((_, hosts)) => hosts.push(host),
+            None => found.push((what, vec![host])),
+        }
+    }
+    for (what, hosts) in found {
+        let _ = writeln!(out, "{f}# on {}: {what}", hosts.join(", "));
     }
     let hosts: Vec<String> = s.hosts.iter().map(|h| scalar(h)).collect();
     let _ = writeln!(out, "{f}hosts: [{}]", hosts.join(", "));
@@ -398,6 +445,35 @@ mod tests {
             "connection [::1] -> [::1]:6379"
         );
         assert_eq!(stable("/etc/app.env:4"), "/etc/app.env:4");
+    }
+
+    #[test]
+    fn long_runs_of_comments_are_cut_so_the_parser_takes_them() {
+        let mut d = draft();
+        let s = &mut d.services[0];
+        s.found = (0..50)
+            .map(|n| (format!("host-{n}"), format!("init script {n}"), vec![]))
+            .collect();
+        let text = write_plan("hosts: {}\nservices: {}\n", &d).expect("plan");
+        let longest = text
+            .lines()
+            .fold((0, 0), |(run, max), l| {
+                let run = if l.trim_start().starts_with('#') {
+                    run + 1
+                } else {
+                    0
+                };
+                (run, max.max(run))
+            })
+            .1;
+        assert_eq!(longest, COMMENT_RUN, "{text}");
+        assert!(text.contains("# … and 41 more comment lines"), "{text}");
+        // Hosts found the same way share a line.
+        d.services[0].found = (0..50)
+            .map(|n| (format!("host-{n}"), "init script nginx".into(), vec![]))
+            .collect();
+        let text = write_plan("hosts: {}\nservices: {}\n", &d).expect("plan");
+        assert!(text.contains("# on host-0, host-1, host-2,"), "{text}");
     }
 
     #[test]
