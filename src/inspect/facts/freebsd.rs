@@ -2,10 +2,7 @@
 //! folders for units. Written from the man pages' formats and tested on outputs captured in that
 //! format; it has not run on a real FreeBSD yet (the README says so).
 
-use super::linux::{pid_list, ssh_server};
-use super::{Connection, FactsError, HostFacts, Listener, Process, parse_endpoint, unhex};
-use std::collections::BTreeMap;
-use std::net::IpAddr;
+use super::{FactsError, HostFacts, Process, common_line, finish, unhex};
 
 /// Read-only, like the Linux one. sockstat's COMMAND column may hold spaces: the awk keys on
 /// the columns counted from the right, where nothing a process chooses can shift them.
@@ -60,41 +57,10 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
         os: "FreeBSD".into(),
         ..HostFacts::default()
     };
-    let mut listeners: BTreeMap<_, Vec<u32>> = BTreeMap::new();
     for line in output.lines() {
         let (tag, rest) = line.split_once(' ').unwrap_or((line, ""));
         match tag {
             "NOSOCKSTAT" => return Err(FactsError::NoSockstat),
-            "TRUNCATED" => facts.truncated = true,
-            "SSH" => facts.ssh = ssh_server(rest),
-            "ADDR" => {
-                let ip = rest.split('%').next().unwrap_or("");
-                if let Ok(ip) = ip.parse::<IpAddr>()
-                    && !ip.is_loopback()
-                    && !facts.addresses.contains(&ip)
-                {
-                    facts.addresses.push(ip);
-                }
-            }
-            "LISTEN" => {
-                let mut w = rest.split(' ');
-                if let Some(at) = w.next().and_then(parse_endpoint) {
-                    listeners.entry(at).or_default().extend(pid_list(w.next()));
-                }
-            }
-            "ESTAB" => {
-                let w: Vec<&str> = rest.split(' ').collect();
-                if let [local, peer, count, pids @ ..] = &w[..]
-                    && let (Some(local), Some(peer)) = (parse_endpoint(local), parse_endpoint(peer))
-                {
-                    facts.connections.push(Connection {
-                        local,
-                        peer,
-                        pids: pid_list(pids.first().copied()),
-                        count: count.parse().unwrap_or(1),
-                    });
-                }
-            }
             "PROC" => {
                 let w: Vec<&str> = rest.split(' ').collect();
                 if let [pid, ppid, name, exe, args, ..] = w[..]
@@ -114,32 +80,15 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
                     );
                 }
             }
-            "PIDFILE" => {
-                if let Some((pid, path)) = rest.split_once(' ')
-                    && let Ok(pid) = pid.parse::<u32>()
-                {
-                    facts.pid_files.push((path.to_string(), pid));
-                }
-            }
-            "INITD" => facts.init_scripts.push(rest.to_string()),
             "ENABLED" => {
                 if let Some(name) = rest.trim().rsplit('/').next().filter(|n| !n.is_empty()) {
                     facts.enabled.push(name.to_string());
                 }
             }
-            _ => {}
+            _ => common_line(&mut facts, tag, rest),
         }
     }
-    facts.listeners = listeners
-        .into_iter()
-        .map(|(at, mut pids)| {
-            pids.sort_unstable();
-            pids.dedup();
-            Listener { at, pids }
-        })
-        .collect();
-    facts.init_scripts.sort();
-    facts.init_scripts.dedup();
+    finish(&mut facts);
     Ok(facts)
 }
 

@@ -3,10 +3,9 @@
 //! `/etc/init.d` and, on Debian, the package that owns each executable.
 
 use super::{
-    CMDLINE_LIMIT, Connection, Endpoint, FactsError, HostFacts, Listener, Process, SOCKET_LIMIT,
-    parse_endpoint, split_args, unhex, unit_from_cgroup,
+    CMDLINE_LIMIT, FactsError, HostFacts, Process, SOCKET_LIMIT, common_line, finish, split_args,
+    unhex, unit_from_cgroup,
 };
-use std::net::IpAddr;
 
 /// Read-only: it lists and reads, writes nothing (not even a temporary file).
 const SCRIPT: &str = r#"export LC_ALL=C
@@ -80,53 +79,11 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
         let (tag, rest) = line.split_once(' ').unwrap_or((line, ""));
         match tag {
             "NOSS" => return Err(FactsError::NoSs),
-            "TRUNCATED" => facts.truncated = true,
-            "SSH" => facts.ssh = ssh_server(rest),
-            "ADDR" => {
-                let ip = rest.split('/').next().unwrap_or("");
-                if let Ok(ip) = ip.parse::<IpAddr>()
-                    && !ip.is_loopback()
-                    && !facts.addresses.contains(&ip)
-                {
-                    facts.addresses.push(ip);
-                }
-            }
-            "LISTEN" => {
-                let mut words = rest.split(' ');
-                if let Some(at) = words.next().and_then(parse_endpoint) {
-                    facts.listeners.push(Listener {
-                        at,
-                        pids: pid_list(words.next()),
-                    });
-                }
-            }
-            "ESTAB" => {
-                let w: Vec<&str> = rest.split(' ').collect();
-                if let [local, peer, count, pids @ ..] = &w[..]
-                    && let (Some(local), Some(peer)) = (parse_endpoint(local), parse_endpoint(peer))
-                {
-                    facts.connections.push(Connection {
-                        local,
-                        peer,
-                        pids: pid_list(pids.first().copied()),
-                        count: count.parse().unwrap_or(1),
-                    });
-                }
-            }
             "PROC" => {
                 if let Some(p) = process(rest) {
                     facts.processes.insert(p.pid, p);
                 }
             }
-            "PIDFILE" => {
-                if let Some((pid, path)) = rest.split_once(' ')
-                    && let Ok(pid) = pid.parse::<u32>()
-                    && !facts.pid_files.iter().any(|(p, _)| p == path)
-                {
-                    facts.pid_files.push((path.to_string(), pid));
-                }
-            }
-            "INITD" => facts.init_scripts.push(rest.to_string()),
             "PKG" => {
                 // /var/lib/dpkg/info/postfix.list:/usr/lib/postfix/sbin/master
                 if let Some((list, exe)) = rest.split_once(':')
@@ -139,7 +96,7 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
                     packages.push((exe.to_string(), name.to_string()));
                 }
             }
-            _ => {}
+            _ => common_line(&mut facts, tag, rest),
         }
     }
     for p in facts.processes.values_mut() {
@@ -148,29 +105,8 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
             .find(|(exe, _)| *exe == p.exe)
             .map(|(_, name)| name.clone());
     }
-    facts.init_scripts.sort();
-    facts.init_scripts.dedup();
+    finish(&mut facts);
     Ok(facts)
-}
-
-/// `$SSH_CONNECTION`: client address, client port, server address, server port.
-pub(super) fn ssh_server(text: &str) -> Option<Endpoint> {
-    let w: Vec<&str> = text.split_whitespace().collect();
-    match w[..] {
-        [_, _, ip, port] => Some(Endpoint::new(ip.parse().ok()?, port.parse().ok()?)),
-        _ => None,
-    }
-}
-
-pub(super) fn pid_list(text: Option<&str>) -> Vec<u32> {
-    let mut pids: Vec<u32> = text
-        .unwrap_or("")
-        .split(',')
-        .filter_map(|p| p.parse().ok())
-        .collect();
-    pids.sort_unstable();
-    pids.dedup();
-    pids
 }
 
 fn process(rest: &str) -> Option<Process> {
@@ -223,9 +159,16 @@ mod tests {
             "loopback left out: {:?}",
             facts.addresses
         );
-        assert_eq!(facts.listeners.len(), 3);
-        assert_eq!(facts.listeners[1].pids, [90, 91]);
-        assert!(facts.listeners[2].pids.is_empty());
+        // One per address, in address order.
+        let listening: Vec<String> = facts
+            .listeners
+            .iter()
+            .map(|l| format!("{} {:?}", l.at, l.pids))
+            .collect();
+        assert_eq!(
+            listening,
+            ["0.0.0.0:6379 [812]", "127.0.0.1:25 []", "[::]:22 [90, 91]"]
+        );
         assert_eq!(facts.connections[0].count, 3);
         let p = &facts.processes[&812];
         assert_eq!(p.name, "redis-server");

@@ -182,6 +182,97 @@ pub async fn collect<T: Transport>(
     Ok(facts)
 }
 
+/// The lines both OS scripts print alike: addresses, our own SSH connection, sockets, pid
+/// files, init scripts. Anything else is ignored: it can only be hostile bytes that slipped
+/// through, never the script itself.
+fn common_line(facts: &mut HostFacts, tag: &str, rest: &str) {
+    match tag {
+        "TRUNCATED" => facts.truncated = true,
+        "SSH" => facts.ssh = ssh_server(rest),
+        "ADDR" => {
+            // `10.0.0.1/24` from ip, `fe80::1%vtnet0` from ifconfig.
+            let ip = rest.split(['/', '%']).next().unwrap_or("");
+            if let Ok(ip) = ip.parse::<IpAddr>()
+                && !ip.is_loopback()
+                && !facts.addresses.contains(&ip)
+            {
+                facts.addresses.push(ip);
+            }
+        }
+        "LISTEN" => {
+            let mut words = rest.split(' ');
+            if let Some(at) = words.next().and_then(parse_endpoint) {
+                facts.listeners.push(Listener {
+                    at,
+                    pids: pid_list(words.next()),
+                });
+            }
+        }
+        "ESTAB" => {
+            let w: Vec<&str> = rest.split(' ').collect();
+            if let [local, peer, count, pids @ ..] = &w[..]
+                && let (Some(local), Some(peer)) = (parse_endpoint(local), parse_endpoint(peer))
+            {
+                facts.connections.push(Connection {
+                    local,
+                    peer,
+                    pids: pid_list(pids.first().copied()),
+                    count: count.parse().unwrap_or(1),
+                });
+            }
+        }
+        "PIDFILE" => {
+            if let Some((pid, path)) = rest.split_once(' ')
+                && let Ok(pid) = pid.parse::<u32>()
+                && !facts.pid_files.iter().any(|(p, _)| p == path)
+            {
+                facts.pid_files.push((path.to_string(), pid));
+            }
+        }
+        "INITD" => facts.init_scripts.push(rest.to_string()),
+        _ => {}
+    }
+}
+
+/// One listener per address (sockstat lists a socket once per process holding it), and the
+/// init scripts sorted.
+fn finish(facts: &mut HostFacts) {
+    let mut merged: BTreeMap<Endpoint, Vec<u32>> = BTreeMap::new();
+    for l in facts.listeners.drain(..) {
+        merged.entry(l.at).or_default().extend(l.pids);
+    }
+    facts.listeners = merged
+        .into_iter()
+        .map(|(at, mut pids)| {
+            pids.sort_unstable();
+            pids.dedup();
+            Listener { at, pids }
+        })
+        .collect();
+    facts.init_scripts.sort();
+    facts.init_scripts.dedup();
+}
+
+/// `$SSH_CONNECTION`: client address, client port, server address, server port.
+fn ssh_server(text: &str) -> Option<Endpoint> {
+    let w: Vec<&str> = text.split_whitespace().collect();
+    match w[..] {
+        [_, _, ip, port] => Some(Endpoint::new(ip.parse().ok()?, port.parse().ok()?)),
+        _ => None,
+    }
+}
+
+fn pid_list(text: Option<&str>) -> Vec<u32> {
+    let mut pids: Vec<u32> = text
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    pids.sort_unstable();
+    pids.dedup();
+    pids
+}
+
 /// Hex as `od -An -tx1` prints it (spaces and newlines ignored) to the bytes, lossily as text.
 /// Remote strings travel hex-encoded so no byte in them can break the line protocol.
 pub fn unhex(text: &str) -> String {
