@@ -78,22 +78,17 @@ pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
     );
     let _ = writeln!(out, "```mermaid\n{}```\n", mermaid);
 
-    let _ = writeln!(out, "## Dependencies and their evidence\n");
-    if draft.edges.is_empty() {
-        let _ = writeln!(out, "None found.\n");
-    } else {
-        let _ = writeln!(out, "| service | depends on | evidence |\n|---|---|---|");
-        for e in &draft.edges {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} |",
-                e.from,
-                e.to,
-                cell(&e.evidence_text())
-            );
-        }
-        out.push('\n');
-    }
+    table(
+        &mut out,
+        "Dependencies and their evidence",
+        "None found.",
+        &["service", "depends on", "evidence"],
+        draft
+            .edges
+            .iter()
+            .map(|e| vec![e.from.clone(), e.to.clone(), cell(&e.evidence_text())])
+            .collect(),
+    );
     for b in &draft.broken {
         let _ = writeln!(
             out,
@@ -117,69 +112,61 @@ pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
         out.push('\n');
     }
 
-    let _ = writeln!(out, "## Stale config references\n");
-    if draft.stale.is_empty() {
-        let _ = writeln!(out, "None: every name in the config files read resolves.\n");
-    } else {
-        let _ = writeln!(
-            out,
-            "| host | service | where | names | text |\n|---|---|---|---|---|"
-        );
-        for s in &draft.stale {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} (does not resolve) | {} |",
-                s.host,
-                s.service,
-                cell(&s.at),
-                cell(&s.name),
-                cell(s.text.trim())
-            );
-        }
-        out.push('\n');
-    }
-
-    let _ = writeln!(out, "## External endpoints\n");
-    if draft.external.is_empty() {
-        let _ = writeln!(out, "None.\n");
-    } else {
-        let _ = writeln!(
-            out,
-            "| host | service | endpoint | evidence |\n|---|---|---|---|"
-        );
-        for x in &draft.external {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                x.host,
-                x.from,
-                cell(&x.endpoint),
-                cell(&x.evidence)
-            );
-        }
-        out.push('\n');
-    }
-
-    let _ = writeln!(out, "## Listening processes that no unit owns\n");
-    if draft.unowned.is_empty() {
-        let _ = writeln!(out, "None.\n");
-    } else {
-        let _ = writeln!(
-            out,
-            "| host | listens on | pid | process |\n|---|---|---|---|"
-        );
-        for u in &draft.unowned {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                u.host,
-                u.at,
-                u.pid.map_or("-".into(), |p| p.to_string()),
-                cell(&u.process)
-            );
-        }
-        out.push('\n');
-    }
+    table(
+        &mut out,
+        "Stale config references",
+        "None: every name in the config files read resolves.",
+        &["host", "service", "where", "names", "text"],
+        draft
+            .stale
+            .iter()
+            .map(|s| {
+                vec![
+                    s.host.clone(),
+                    s.service.clone(),
+                    cell(&s.at),
+                    format!("{} (does not resolve)", cell(&s.name)),
+                    cell(s.text.trim()),
+                ]
+            })
+            .collect(),
+    );
+    table(
+        &mut out,
+        "External endpoints",
+        "None.",
+        &["host", "service", "endpoint", "evidence"],
+        draft
+            .external
+            .iter()
+            .map(|x| {
+                vec![
+                    x.host.clone(),
+                    x.from.clone(),
+                    cell(&x.endpoint),
+                    cell(&x.evidence),
+                ]
+            })
+            .collect(),
+    );
+    table(
+        &mut out,
+        "Listening processes that no unit owns",
+        "None.",
+        &["host", "listens on", "pid", "process"],
+        draft
+            .unowned
+            .iter()
+            .map(|u| {
+                vec![
+                    u.host.clone(),
+                    u.at.to_string(),
+                    u.pid.map_or("-".into(), |p| p.to_string()),
+                    cell(&u.process),
+                ]
+            })
+            .collect(),
+    );
 
     let _ = writeln!(out, "## Hosts that could not be read\n");
     if draft.failures.is_empty() {
@@ -198,6 +185,21 @@ pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A section: its title, then a table of `rows`, or `empty` when there is none.
+fn table(out: &mut String, title: &str, empty: &str, header: &[&str], rows: Vec<Vec<String>>) {
+    let _ = writeln!(out, "## {title}\n");
+    if rows.is_empty() {
+        let _ = writeln!(out, "{empty}\n");
+        return;
+    }
+    let _ = writeln!(out, "| {} |", header.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(header.len()));
+    for row in rows {
+        let _ = writeln!(out, "| {} |", row.join(" | "));
+    }
+    out.push('\n');
 }
 
 fn count(n: usize, noun: &str) -> String {
