@@ -10,6 +10,9 @@ use super::{
 /// Read-only: it lists and reads, writes nothing (not even a temporary file).
 const SCRIPT: &str = r#"export LC_ALL=C
 hex() { od -An -v -tx1 | tr -d ' \n'; }
+# A field as `p` and itself when it is plain, else `x` and its hex: most names and paths cost
+# no process at all (a host has hundreds of processes; each fork counts on 50 hosts at once).
+enc() { case $1 in ''|*[!A-Za-z0-9._/:@+=,-]*) v=x$(printf %s "$1" | hex) ;; *) v=p$1 ;; esac; }
 echo "OS Linux"
 printf 'SSH %s\n' "$SSH_CONNECTION"
 if command -v ip >/dev/null 2>&1; then ip -o addr show 2>/dev/null | awk '{print "ADDR", $4}'
@@ -41,12 +44,20 @@ for p in $pids; do
   while [ "${p:-0}" -gt 1 ] 2>/dev/null; do
     case "$seen" in *" $p "*) break ;; esac
     seen="$seen$p "
-    [ -r "/proc/$p/stat" ] || break
-    pp=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f2)
-    e=$(readlink "/proc/$p/exe" 2>/dev/null)
+    IFS= read -r st < "/proc/$p/stat" 2>/dev/null || break
+    # The fields after the name, which may itself hold ") ".
+    set -- ${st##*) }
+    pp=$2
+    IFS= read -r comm < "/proc/$p/comm"; enc "$comm"; c=$v
+    e=$(readlink "/proc/$p/exe" 2>/dev/null); enc "$e"; x=$v
     exes="$exes
 $e"
-    printf 'PROC %s %s %s %s %s %s\n' "$p" "${pp:-0}" "$(head -c 64 "/proc/$p/comm" | hex)" "$(printf %s "$e" | hex)" "$(head -c CMDLINE "/proc/$p/cmdline" | hex)" "$(head -c 2048 "/proc/$p/cgroup" | hex)"
+    cg=
+    while IFS= read -r l; do
+      case $l in *:name=systemd:*) cg=$l ;; 0::*) [ -n "$cg" ] || cg=$l ;; esac
+    done < "/proc/$p/cgroup"
+    enc "$cg"; g=$v
+    printf 'PROC %s %s %s %s x%s %s\n' "$p" "${pp:-0}" "$c" "$x" "$(head -c CMDLINE "/proc/$p/cmdline" | hex)" "$g"
     p=$pp
   done
 done
@@ -109,6 +120,15 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
     Ok(facts)
 }
 
+/// `pNAME` as is, `xHEX` decoded (and bare hex, as older scripts sent every field).
+fn field(word: &str) -> String {
+    match (word.strip_prefix('p'), word.strip_prefix('x')) {
+        (Some(plain), _) => plain.to_string(),
+        (_, Some(hex)) => unhex(hex),
+        _ => unhex(word),
+    }
+}
+
 fn process(rest: &str) -> Option<Process> {
     let w: Vec<&str> = rest.split(' ').collect();
     let [pid, ppid, name, exe, cmdline, cgroup, ..] = w[..] else {
@@ -118,10 +138,10 @@ fn process(rest: &str) -> Option<Process> {
     Some(Process {
         pid: pid.parse().ok()?,
         ppid: ppid.parse().unwrap_or(0),
-        name: unhex(name).trim_end_matches('\n').to_string(),
-        exe: unhex(exe).trim_end().to_string(),
-        args: split_args(&unhex(cmdline)),
-        unit: unit_from_cgroup(&unhex(cgroup)),
+        name: field(name).trim_end_matches('\n').to_string(),
+        exe: field(exe).trim_end().to_string(),
+        args: split_args(&field(cmdline)),
+        unit: unit_from_cgroup(&field(cgroup)),
         package: None,
     })
 }
@@ -182,6 +202,13 @@ mod tests {
             facts.pid_files,
             [("/run/redis/redis-server.pid".to_string(), 812)]
         );
+    }
+
+    #[test]
+    fn plain_fields_travel_as_they_are_and_others_in_hex() {
+        assert_eq!(field("p/usr/sbin/nginx"), "/usr/sbin/nginx");
+        assert_eq!(field(&format!("x{}", hex("a b\n\"c"))), "a b\n\"c");
+        assert_eq!(field("x"), "");
     }
 
     #[test]
