@@ -229,9 +229,7 @@ pub fn identify(facts: &HostFacts) -> Identified {
     found
         .instances
         .sort_by(|a, b| a.owner.unit.cmp(&b.owner.unit));
-    found
-        .unowned
-        .sort_by(|a, b| (a.at, a.pid).cmp(&(b.at, b.pid)));
+    found.unowned.sort_by_key(|u| (u.at, u.pid));
     found.unowned.dedup();
     found
 }
