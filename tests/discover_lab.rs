@@ -255,6 +255,12 @@ fn discover_finds_every_service_and_true_edge_of_the_lab_and_marks_the_stale_rel
 fn a_host_that_cannot_be_read_is_reported_and_the_rest_written() {
     let lab = Lab::start_ns(2);
     lab.exec(1, "service nginx start");
+    // Postfix whose pid file is gone: its process is `master`, and only its package, postfix,
+    // names the init script.
+    lab.exec(
+        1,
+        "printf 'compatibility_level = 3.6\\nmyhostname = localhost\\nmydestination = localhost\\ninet_interfaces = all\\ninet_protocols = ipv4\\n' > /etc/postfix/main.cf && touch -d '-5 seconds' /etc/postfix/main.cf && service postfix start && rm /var/spool/postfix/pid/master.pid",
+    );
     lab.net
         .as_ref()
         .expect("net")
@@ -294,6 +300,10 @@ fn a_host_that_cannot_be_read_is_reported_and_the_rest_written() {
     assert_has(&err, "host-1: not read: `ss` is missing");
     let yaml = String::from_utf8_lossy(&out.stdout);
     assert_has(&yaml, "  nginx:\n");
+    assert_has(
+        &yaml,
+        "# on host-2: init script postfix by its package; listens on 0.0.0.0:25",
+    );
     let md = std::fs::read_to_string(&report).expect("report");
     assert_has(&md, "- **gone**: host 'gone' is unreachable");
     assert_has(&md, "- **host-1**: 'ss' is missing");

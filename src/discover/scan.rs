@@ -7,7 +7,7 @@ use crate::inspect::facts::{self, HostFacts, Manager, locations};
 use crate::inspect::{ConfigFile, fetch_configs};
 use crate::transport::Transport;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
@@ -36,10 +36,24 @@ pub async fn scan_host<T: Transport>(
             .saturating_sub(start.elapsed())
             .max(Duration::from_millis(1))
     };
-    let facts = facts::collect(transport, host, deadline)
+    let mut facts = facts::collect(transport, host, deadline)
         .await
         .map_err(|e| e.to_string())?;
-    let identified = identify(&facts);
+    let mut identified = identify(&facts);
+    // A listener no pid file or name explained: on Debian, the package of its executable may.
+    let exes: BTreeSet<String> = identified
+        .unowned
+        .iter()
+        .filter_map(|u| u.pid)
+        .flat_map(|pid| facts.lineage(pid))
+        .map(|p| p.exe.clone())
+        .filter(|e| !e.is_empty())
+        .collect();
+    if facts.os == "Linux" && !exes.is_empty() {
+        let exes: Vec<String> = exes.into_iter().collect();
+        facts::linux::find_packages(transport, host, &mut facts, &exes, left()).await?;
+        identified = identify(&facts);
+    }
 
     // Round 1: the unit's own files and the usual places; round 2: what its unit or init
     // script names. All units of the host in one command per round.

@@ -39,7 +39,6 @@ END {
 printf '%s\n' "$socks"
 pids=$(printf '%s\n' "$socks" | awk '$1 == "LISTEN" { print $3 } $1 == "ESTAB" { print $5 }' | tr ',' '\n' | sort -un)
 seen=" "
-exes=
 for p in $pids; do
   while [ "${p:-0}" -gt 1 ] 2>/dev/null; do
     case "$seen" in *" $p "*) break ;; esac
@@ -50,8 +49,6 @@ for p in $pids; do
     pp=$2
     IFS= read -r comm < "/proc/$p/comm"; enc "$comm"; c=$v
     e=$(readlink "/proc/$p/exe" 2>/dev/null); enc "$e"; x=$v
-    exes="$exes
-$e"
     cg=
     while IFS= read -r l; do
       case $l in *:name=systemd:*) cg=$l ;; 0::*) [ -n "$cg" ] || cg=$l ;; esac
@@ -65,10 +62,55 @@ for f in /run/*.pid /run/*/*.pid /var/run/*.pid /var/run/*/*.pid /var/spool/post
   [ -f "$f" ] && printf 'PIDFILE %s %s\n' "$(head -c 32 "$f" | tr -dc 0-9)" "$f"
 done
 for f in /etc/init.d/*; do [ -f "$f" ] && [ -x "$f" ] && printf 'INITD %s\n' "${f##*/}"; done
-if [ -d /var/lib/dpkg/info ]; then
-  printf '%s\n' "$exes" | sed '/^$/d' | sort -u | grep -sxF -f - /var/lib/dpkg/info/*.list | sed 's/^/PKG /'
-fi
 exit 0"#;
+
+/// Debian: the package that owns each executable in "$@". Asked only when a listener's unit was
+/// not found otherwise: it reads every package's file list.
+const PACKAGES: &str = r#"[ -d /var/lib/dpkg/info ] || exit 0
+printf '%s\n' "$@" | grep -sxF -f - /var/lib/dpkg/info/*.list | sed 's/^/PKG /'
+exit 0"#;
+
+/// Sets the package of every process whose executable one of `exes` is, from the host's dpkg.
+pub async fn find_packages<T: crate::transport::Transport>(
+    transport: &T,
+    host: usize,
+    facts: &mut HostFacts,
+    exes: &[String],
+    deadline: std::time::Duration,
+) -> Result<(), String> {
+    let out = crate::inspect::run_script(
+        transport,
+        host,
+        exes.iter().map(String::as_str),
+        PACKAGES,
+        deadline,
+        "looking up packages",
+    )
+    .await?;
+    set_packages(facts, &out);
+    Ok(())
+}
+
+/// `PKG /var/lib/dpkg/info/postfix.list:/usr/lib/postfix/sbin/master` lines to packages.
+fn set_packages(facts: &mut HostFacts, output: &str) {
+    let mut packages: Vec<(&str, &str)> = Vec::new();
+    for rest in output.lines().filter_map(|l| l.strip_prefix("PKG ")) {
+        if let Some((list, exe)) = rest.split_once(':')
+            && let Some(name) = list
+                .rsplit('/')
+                .next()
+                .and_then(|f| f.strip_suffix(".list"))
+        {
+            // `pkg:arch.list` for multi-arch packages.
+            packages.push((exe, name.split(':').next().unwrap_or(name)));
+        }
+    }
+    for p in facts.processes.values_mut() {
+        if let Some((_, name)) = packages.iter().find(|(exe, _)| *exe == p.exe) {
+            p.package = Some(name.to_string());
+        }
+    }
+}
 
 /// The script, ready to run as one `sh -c` word.
 pub fn wrapped_script() -> String {
@@ -85,7 +127,6 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
         os: "Linux".into(),
         ..HostFacts::default()
     };
-    let mut packages: Vec<(String, String)> = Vec::new();
     for line in output.lines() {
         let (tag, rest) = line.split_once(' ').unwrap_or((line, ""));
         match tag {
@@ -95,27 +136,10 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
                     facts.processes.insert(p.pid, p);
                 }
             }
-            "PKG" => {
-                // /var/lib/dpkg/info/postfix.list:/usr/lib/postfix/sbin/master
-                if let Some((list, exe)) = rest.split_once(':')
-                    && let Some(name) = list
-                        .rsplit('/')
-                        .next()
-                        .and_then(|f| f.strip_suffix(".list"))
-                {
-                    let name = name.split(':').next().unwrap_or(name); // pkg:arch.list
-                    packages.push((exe.to_string(), name.to_string()));
-                }
-            }
             _ => common_line(&mut facts, tag, rest),
         }
     }
-    for p in facts.processes.values_mut() {
-        p.package = packages
-            .iter()
-            .find(|(exe, _)| *exe == p.exe)
-            .map(|(_, name)| name.clone());
-    }
+    set_packages(&mut facts, output);
     finish(&mut facts);
     Ok(facts)
 }
