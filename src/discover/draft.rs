@@ -422,12 +422,18 @@ impl Builder<'_> {
     }
 
     /// The service listening on `port` of host `h` at `ip`.
+    /// The service listening on `port` of host `h` at `ip` (a reference by name carries no
+    /// address: any listener on the port then).
     fn listener_service(&self, h: HostId, ip: IpAddr, port: u16) -> Option<String> {
-        let scan = self.scan(h)?;
-        scan.identified
-            .instances
+        let instances = &self.scan(h)?.identified.instances;
+        instances
             .iter()
-            .find(|i| i.listens(ip, port) || i.listeners.iter().any(|l| l.port == port))
+            .find(|i| i.listens(ip, port))
+            .or_else(|| {
+                instances
+                    .iter()
+                    .find(|i| i.listeners.iter().any(|l| l.port == port))
+            })
             .and_then(|i| self.service_of.get(&(h, i.unit().to_string())).cloned())
     }
 
