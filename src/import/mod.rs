@@ -5,7 +5,7 @@ mod ansible;
 mod csv;
 mod skeleton;
 
-pub use skeleton::{scalar, skeleton};
+pub use skeleton::skeleton;
 
 use std::collections::BTreeMap;
 

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 /// A YAML scalar that needs no quotes stays bare; anything else is written as a JSON string,
 /// which YAML reads as a double-quoted scalar.
-pub fn scalar(value: &str) -> String {
+fn scalar(value: &str) -> String {
     let plain = !value.is_empty()
         && value
             .chars()
