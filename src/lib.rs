@@ -4,6 +4,7 @@
 pub mod checks;
 pub mod cli;
 pub mod demo;
+pub mod discover;
 pub mod eta;
 pub mod exec;
 pub mod exit;

@@ -4,6 +4,7 @@
 
 mod configs;
 mod drift;
+pub mod facts;
 pub mod manager;
 mod references;
 pub mod unit;
@@ -19,7 +20,7 @@ use std::time::Duration;
 
 /// Runs one of the inspection scripts on `host` with `args` as its "$@": its stdout, or what
 /// went wrong while `doing` it.
-async fn run_script<'a, T: Transport>(
+pub(crate) async fn run_script<'a, T: Transport>(
     transport: &T,
     host: usize,
     args: impl IntoIterator<Item = &'a str>,

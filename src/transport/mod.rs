@@ -14,7 +14,8 @@ use crate::plan::model::HostId;
 use std::future::Future;
 use std::time::Duration;
 
-/// What a remote command left behind; output is bounded to its last few KiB.
+/// What a remote command left behind: stdout whole up to `STDOUT_LIMIT` (inspection scripts
+/// return whole config files and socket tables), stderr bounded to its last few KiB.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Output {
     /// `None` when the command was killed by a signal.
@@ -37,7 +38,7 @@ impl Output {
         } else {
             &self.stderr
         };
-        text.trim().to_string()
+        bounded(text.trim().as_bytes())
     }
 }
 
@@ -87,6 +88,9 @@ fn timed_out(code: Option<i32>) -> bool {
 
 const OUTPUT_LIMIT: usize = 4096;
 
+/// The most stdout kept from one command: inspection scripts bound their own output below this.
+pub const STDOUT_LIMIT: usize = 64 << 20;
+
 /// The last `OUTPUT_LIMIT` bytes of a stream, on a character boundary.
 pub fn bounded(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
@@ -104,7 +108,8 @@ fn output_of(out: &std::process::Output) -> Output {
     let code = out.status.code();
     Output {
         code,
-        stdout: bounded(&out.stdout),
+        stdout: String::from_utf8_lossy(&out.stdout[..out.stdout.len().min(STDOUT_LIMIT)])
+            .into_owned(),
         stderr: bounded(&out.stderr),
         timed_out: timed_out(code),
     }
