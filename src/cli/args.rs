@@ -91,6 +91,11 @@ pub(crate) enum Command {
         kind: ImportKind,
         file: PathBuf,
     },
+    /// Read-only: what runs on each host and what talks to what; a draft plan to review.
+    #[command(
+        after_help = "Examples:\n  comeback discover hosts.yaml --out plan.yaml --report discovery.md\n  comeback discover plan.yaml --format json > discovery.json\n\nExit codes: 0 every host read, 1 a host could not be read (the rest is written), 2 invalid plan or usage."
+    )]
+    Discover(DiscoverArgs),
     /// Run the whole job on a small real stack on this machine: dry run, fix, restart, report.
     #[command(
         after_help = "Example:\n  comeback demo\n  comeback demo --dir /tmp/comeback-demo   # keep its plan, configs and report"
@@ -222,4 +227,29 @@ pub(crate) struct PacingArgs {
     /// Ask before each step: yes, no (stop here), all (stop asking), quit.
     #[arg(long)]
     pub(crate) step: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) enum DiscoverFormat {
+    /// The plan with the discovered services appended (passes `comeback check`).
+    #[default]
+    Yaml,
+    /// What was found, for scripts: services, edges with evidence, stale references, externals.
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct DiscoverArgs {
+    pub plan: PathBuf,
+    /// Write the output here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also write the Markdown report (the wiki's first page) here.
+    #[arg(long, value_name = "FILE.md")]
+    pub report: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = DiscoverFormat::Yaml)]
+    pub format: DiscoverFormat,
+    /// How long each host may take to be read, all its commands together.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub timeout: std::time::Duration,
 }

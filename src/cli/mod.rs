@@ -3,6 +3,7 @@
 /// The clap definitions, kept free of the rest of the crate so that build.rs can include them.
 mod args;
 mod demo;
+mod discover;
 mod pace;
 mod run;
 
@@ -60,6 +61,7 @@ fn run(cli: Cli) -> i32 {
         Command::Resume(args) => run::resume(args),
         Command::Audit(args) => run::audit(args),
         Command::Demo { dir } => demo::demo(dir),
+        Command::Discover(args) => discover::discover(args),
         Command::Import { kind, file } => import(kind, &file),
         Command::DemoService { listen, config } => {
             match crate::demo::service::serve(&listen, &config) {

@@ -63,8 +63,8 @@ exit 0"#
 
 /// Kills every live command of run `$1` (TERM to its process group, KILL `$2` seconds later),
 /// says `KILLED <pgid> <age s> <command>` for each, and removes the run's folder on the host.
-/// `kill -SIG "-$p"`, never `kill -SIG -- "-$p"`: the shell's builtin reads `-N` after a signal
-/// as a process group, and dash's builtin refuses `--` (the sweep then killed nothing).
+/// `kill -s SIG -- "-$p"`: the form dash, bash and procps all read (dash's builtin refuses
+/// `kill -SIG -- "-$p"`, and the sweep then killed nothing).
 pub(crate) const SWEEP: &str = concat!(
     ours!(),
     r#"run=$1
@@ -76,7 +76,7 @@ for f in "$d"/*.pid; do
   [ -f "$f" ] || continue
   p=${f##*/}; p=${p%.pid}
   case "$p" in ''|*[!0-9]*) continue ;; esac
-  if ours "$p" && kill -TERM "-$p" 2>/dev/null; then
+  if ours "$p" && kill -s TERM -- "-$p" 2>/dev/null; then
     live="$live $p"
     since=$(stat -c %Y -- "$f" 2>/dev/null)
     printf 'KILLED %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
@@ -90,7 +90,7 @@ while [ -n "$live" ] && [ "$n" -lt "$(($2 * 10))" ]; do
   [ -n "$live" ] && sleep 0.1
   n=$((n + 1))
 done
-for p in $live; do ours "$p" && kill -KILL "-$p" 2>/dev/null; done
+for p in $live; do ours "$p" && kill -s KILL -- "-$p" 2>/dev/null; done
 rm -f "$d"/*.pid
 rmdir "$d" 2>/dev/null
 exit 0"#
@@ -224,6 +224,21 @@ mod tests {
                 cmd.env("COMEBACK_RUN", run);
             }
             let child = cmd.spawn().expect("setsid sleep");
+            // setsid has made its group once the process leads one.
+            let leads = || {
+                std::process::Command::new("ps")
+                    .args(["-o", "pgid=", "-p", &child.id().to_string()])
+                    .output()
+                    .is_ok_and(|o| {
+                        String::from_utf8_lossy(&o.stdout).trim() == child.id().to_string()
+                    })
+            };
+            for _ in 0..200 {
+                if leads() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
             std::fs::write(runs.join(format!("{}.pid", child.id())), "sleep 30").expect("pid");
             child
         };

@@ -14,7 +14,8 @@ use crate::plan::model::HostId;
 use std::future::Future;
 use std::time::Duration;
 
-/// What a remote command left behind; output is bounded to its last few KiB.
+/// What a remote command left behind: stdout whole up to `STDOUT_LIMIT` (inspection scripts
+/// return whole config files and socket tables), stderr bounded to its last few KiB.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Output {
     /// `None` when the command was killed by a signal.
@@ -37,7 +38,7 @@ impl Output {
         } else {
             &self.stderr
         };
-        text.trim().to_string()
+        bounded(text.trim().as_bytes())
     }
 }
 
@@ -81,6 +82,9 @@ fn timed_out(code: Option<i32>) -> bool {
 
 const OUTPUT_LIMIT: usize = 4096;
 
+/// The most stdout kept from one command: inspection scripts bound their own output below this.
+pub(crate) const STDOUT_LIMIT: usize = 64 << 20;
+
 /// The last `OUTPUT_LIMIT` bytes of a stream, on a character boundary.
 pub(crate) fn bounded(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
@@ -98,7 +102,8 @@ fn output_of(out: &std::process::Output) -> Output {
     let code = out.status.code();
     Output {
         code,
-        stdout: bounded(&out.stdout),
+        stdout: String::from_utf8_lossy(&out.stdout[..out.stdout.len().min(STDOUT_LIMIT)])
+            .into_owned(),
         stderr: bounded(&out.stderr),
         timed_out: timed_out(code),
     }

@@ -1,0 +1,164 @@
+//! Property tests for discovery: whatever a host prints (arbitrary `ss` and `sockstat` text,
+//! hostile process names, command lines, unit names and paths), the parsers never panic, and the
+//! draft plan built from it still passes `check` and keeps the operator's plan byte for byte.
+
+use comeback::discover::{self, HostScan, identify::identify};
+use comeback::inspect::facts::{
+    HostFacts, Listener, Manager, Process, freebsd, linux, parse_endpoint,
+};
+use proptest::prelude::*;
+use std::path::Path;
+
+/// Text with the separators and framing characters a parser could trip on.
+fn hostile() -> impl Strategy<Value = String> {
+    prop_oneof![
+        ".*",
+        "[ \t\n\"'\\\\:,=()\\[\\]{}#*%0-9a-f]{0,40}",
+        Just("users:((\"x\",pid=1,fd=3),(\"a b\",pid=99999999999,fd=))".to_string()),
+        Just("[::ffff:10.0.0.1]:65536".to_string()),
+        Just("\u{1e}FILE 1 /etc/x\n".to_string()),
+    ]
+}
+
+fn tagged_lines() -> impl Strategy<Value = String> {
+    let tag = prop_oneof![
+        Just("LISTEN"),
+        Just("ESTAB"),
+        Just("PROC"),
+        Just("PIDFILE"),
+        Just("INITD"),
+        Just("PKG"),
+        Just("SSH"),
+        Just("ADDR"),
+        Just("ENABLED"),
+        Just("TRUNCATED"),
+        Just("OS"),
+    ];
+    prop::collection::vec((tag, hostile()), 0..40).prop_map(|lines| {
+        lines
+            .into_iter()
+            .map(|(t, rest)| format!("{t} {rest}\n"))
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn arbitrary_ss_and_script_output_never_panics(text in tagged_lines(), raw in ".*") {
+        let _ = linux::parse(&text);
+        let _ = linux::parse(&raw);
+        let _ = freebsd::parse(&text);
+        let _ = freebsd::parse(&raw);
+        let _ = parse_endpoint(&raw);
+        if let Ok(facts) = linux::parse(&text) {
+            let _ = identify(&facts);
+        }
+    }
+
+    #[test]
+    fn arbitrary_sockstat_text_never_panics(lines in prop::collection::vec(hostile(), 0..30)) {
+        let text = lines.join("\n");
+        for line in text.lines() {
+            let _ = freebsd::sockstat_columns(line);
+        }
+        let tagged = freebsd::tag_sockstat(&text, &text);
+        let _ = freebsd::parse(&tagged);
+    }
+
+    #[test]
+    fn hostile_hosts_still_give_a_plan_that_passes_check(
+        units in prop::collection::vec(hostile(), 1..5),
+        paths in prop::collection::vec(hostile(), 1..4),
+        args in prop::collection::vec(hostile(), 0..4),
+        ports in prop::collection::vec(1u16..65535, 1..6),
+        loopback in any::<bool>(),
+        systemd in any::<bool>(),
+    ) {
+        let mut facts = HostFacts {
+            os: "Linux".into(),
+            manager: Some(if systemd { Manager::Systemd } else { Manager::Sysv }),
+            init_scripts: units.clone(),
+            ..HostFacts::default()
+        };
+        for (k, unit) in units.iter().enumerate() {
+            let pid = 100 + k as u32;
+            facts.processes.insert(pid, Process {
+                pid,
+                ppid: 1,
+                name: unit.clone(),
+                exe: paths[k % paths.len()].clone(),
+                args: args.clone(),
+                unit: systemd.then(|| unit.clone()),
+                package: None,
+            });
+            facts.pid_files.push((paths[k % paths.len()].clone(), pid));
+            let ip = if loopback { "127.0.0.1" } else { "0.0.0.0" };
+            facts.listeners.push(Listener {
+                at: parse_endpoint(&format!("{ip}:{}", ports[k % ports.len()])).expect("endpoint"),
+                pids: vec![pid],
+            });
+        }
+        let identified = identify(&facts);
+        let configs = identified
+            .instances
+            .iter()
+            .map(|i| (i.unit().to_string(), vec![(paths[0].clone(), args.join("\n"))]))
+            .collect();
+        let scan = HostScan { facts, identified, configs, resolved: Default::default() };
+        let source = "hosts:\n  web-01: { address: 10.0.0.21 }\nservices:\n  app:\n    hosts: [web-01]\n    restart: /srv/app restart\n";
+        let model = comeback::plan::parse(source, Path::new(".")).map_err(|_| "plan").expect("valid").model;
+        let draft = discover::build(&model, &[(0, scan)], &[(0, "x\n`|".into())]);
+        let text = discover::yaml::write_plan(source, &draft).expect("block services");
+        prop_assert!(text.starts_with(source), "the operator's plan changed:\n{}", text);
+        let parsed = comeback::plan::parse(&text, Path::new("."));
+        prop_assert!(parsed.is_ok(), "draft does not pass check:\n{}\n{:?}", text, parsed.err());
+        let _ = discover::report::markdown(&draft, "plan.yaml", "");
+    }
+}
+
+/// The real Linux script against an `ss` that prints a million sockets, hostile process names
+/// among them: its output stays bounded, the host is marked truncated, and it parses.
+#[test]
+fn a_million_sockets_stay_bounded() {
+    let bin = tempfile::tempdir().expect("tempdir");
+    let ss = bin.path().join("ss");
+    std::fs::write(
+        &ss,
+        r#"#!/bin/sh
+case "$*" in
+  *l*) echo 'LISTEN 0 128 0.0.0.0:6379 0.0.0.0:* users:(("redis-server",pid=2,fd=6))' ;;
+  *) awk 'BEGIN { for (i = 0; i < 1000000; i++)
+        printf "ESTAB 0 0 10.0.0.21:%d 10.1.%d.%d:6379 users:((\"a\\\",pid=9,fd=1) x\",pid=%d,fd=7))\n", 1024 + i % 60000, int(i / 256) % 256, i % 256, 2 + i % 40 }' ;;
+esac
+"#,
+    )
+    .expect("ss");
+    std::fs::set_permissions(&ss, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(linux::wrapped_script())
+        .env("PATH", path)
+        .output()
+        .expect("sh");
+    assert!(out.stdout.len() < 8 << 20, "{} bytes", out.stdout.len());
+    let facts = linux::parse(&String::from_utf8_lossy(&out.stdout)).expect("facts");
+    assert!(facts.truncated);
+    assert!(facts.connections.len() <= comeback::inspect::facts::SOCKET_LIMIT);
+    assert_eq!(facts.listeners.len(), 1);
+    assert_eq!(facts.listeners[0].pids, [2]);
+    // Folded: every connection kept carries the real pid, and more than one socket.
+    assert!(
+        facts
+            .connections
+            .iter()
+            .all(|c| c.count >= 1 && !c.pids.is_empty())
+    );
+}
