@@ -242,3 +242,27 @@ fn every_command_has_an_example_in_its_help() {
         );
     }
 }
+
+/// Values that would reach ssh as an option, or overflow a deadline, are plan errors.
+#[test]
+fn an_address_like_an_option_and_an_endless_duration_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (plan, expected) in [
+        (
+            "hosts:\n  a: { address: -oProxyCommand=x }\nservices:\n  s:\n    hosts: [a]\n    restart: \"true\"\n",
+            "-oProxyCommand=x",
+        ),
+        (
+            "hosts:\n  a: {}\nservices:\n  s:\n    hosts: [a]\n    restart: \"true\"\n    restart_timeout: 18446744073709551615s\n",
+            "longer than 30 days",
+        ),
+    ] {
+        let path = dir.path().join("plan.yaml");
+        std::fs::write(&path, plan).expect("plan");
+        let out = comeback().arg("check").arg(&path).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{plan}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expected), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

@@ -251,7 +251,8 @@ impl<T: Transport> Executor<'_, T> {
             };
             let proved = match (action, &after) {
                 (Action::Restart, Some(new)) => {
-                    old.is_none_or(|o| o.pid != new.pid) && new.started + 1 >= before.now
+                    old.is_none_or(|o| o.pid != new.pid)
+                        && new.started.saturating_add(1) >= before.now
                 }
                 (Action::Reload, Some(new)) => old.is_none_or(|o| o.pid == new.pid),
                 (_, None) => false,
@@ -423,12 +424,12 @@ fn disproof(
         (Action::Restart, Some(o), Some(n)) if o.pid == n.pid => format!(
             "the restart command exited 0, but {name} is still pid {} started {}: nothing was restarted",
             n.pid,
-            ago(before.now - n.started)
+            ago(before.now.saturating_sub(n.started))
         ),
         (Action::Restart, _, Some(n)) => format!(
             "the restart command exited 0, but {name} runs as pid {} started {}, before the command: nothing was restarted",
             n.pid,
-            ago(before.now - n.started)
+            ago(before.now.saturating_sub(n.started))
         ),
         (Action::Reload, o, Some(n)) => format!(
             "the reload command exited 0, but {name} changed from pid {} to pid {}: a reload keeps the process, this one was replaced",

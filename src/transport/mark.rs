@@ -50,7 +50,7 @@ now=$(date +%s)
 for f in "$d"/*.pid; do
   [ -f "$f" ] || continue
   p=${f##*/}; p=${p%.pid}
-  case "$p" in ''|*[!0-9]*) continue ;; esac
+  case "$p" in ''|*[!0-9]*|0|1) continue ;; esac
   if ours "$p"; then
     since=$(stat -c %Y -- "$f" 2>/dev/null)
     printf 'LIVE %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
@@ -75,7 +75,7 @@ live=""
 for f in "$d"/*.pid; do
   [ -f "$f" ] || continue
   p=${f##*/}; p=${p%.pid}
-  case "$p" in ''|*[!0-9]*) continue ;; esac
+  case "$p" in ''|*[!0-9]*|0|1) continue ;; esac
   if ours "$p" && kill -s TERM -- "-$p" 2>/dev/null; then
     live="$live $p"
     since=$(stat -c %Y -- "$f" 2>/dev/null)

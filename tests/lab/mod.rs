@@ -449,16 +449,12 @@ impl Drop for Lab {
             .arg(self.root.path().join("tmp"))
             .output();
         for i in 0..self.hosts.len() {
-            let _ = Command::new("kill")
-                .arg("-CONT")
-                .arg(
-                    self.hosts[i]
-                        .sshd
-                        .as_ref()
-                        .map_or(0, |c| c.id())
-                        .to_string(),
-                )
-                .output();
+            if let Some(sshd) = &self.hosts[i].sshd {
+                let _ = Command::new("kill")
+                    .arg("-CONT")
+                    .arg(sshd.id().to_string())
+                    .output();
+            }
             self.stop_sshd(i);
             // A namespace host's processes died with its PID 1; its pid files hold its own
             // pid numbers, not the machine's.

@@ -156,6 +156,7 @@ impl Validator<'_> {
 /// An address is a host name or an IP literal (IPv6 possibly bracketed).
 fn is_plain_address(address: &str) -> bool {
     !address.is_empty()
+        && !address.starts_with('-')
         && address.chars().all(|c| {
             c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':' | '[' | ']' | '%')
         })

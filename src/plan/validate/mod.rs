@@ -105,9 +105,20 @@ impl Validator<'_> {
         }
     }
 
+    /// Longer would overflow the deadline arithmetic; nothing sensible waits that long.
+    const MAX_DURATION: Duration = Duration::from_secs(30 * 24 * 3600);
+
     fn duration(&mut self, value: &Option<Spanned<String>>, default: Duration) -> Duration {
         let Some(value) = value else { return default };
         match humantime::parse_duration(value.value.trim()) {
+            Ok(d) if d > Self::MAX_DURATION => {
+                self.error(
+                    format!("duration `{}` is longer than 30 days", value.value),
+                    &value.referenced,
+                )
+                .hint = Some("no check, hook or restart should wait that long".into());
+                default
+            }
             Ok(d) => d,
             Err(e) => {
                 self.error(
