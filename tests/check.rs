@@ -266,3 +266,23 @@ fn an_address_like_an_option_and_an_endless_duration_are_refused() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// A plan error quotes its source line: a password or a webhook token on that line is masked.
+#[test]
+fn a_plan_error_never_quotes_a_secret_from_its_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("plan.yaml");
+    std::fs::write(
+        &path,
+        "hosts:\n  a: {}\nservices:\n  db:\n    hosts: [a]\n    restart: \"mysql -pS3CRET -e 'flush' {vars.nope}\"\nnotify:\n  - url: ftp://chat.example.com/hooks/T0KEN\n",
+    )
+    .expect("plan");
+    let out = comeback().arg("check").arg(&path).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("vars.nope"), "{err}");
+    assert!(err.contains("plan.yaml:6"), "{err}");
+    assert!(err.contains("-p****"), "the line is still shown: {err}");
+    assert!(err.contains("not an http(s) URL"), "{err}");
+    assert!(!err.contains("S3CRET") && !err.contains("T0KEN"), "{err}");
+}

@@ -128,11 +128,15 @@ impl Diagnostic {
             Severity::Warning => Level::WARNING,
         };
         let mut group = Group::with_title(level.primary_title(self.message.as_str()));
+        // Owned here so the snippet can borrow it: the text as it may be shown.
+        let shown;
         match &self.span {
             Some(span) => {
-                let annotation = AnnotationKind::Primary.span(span.bytes.clone());
+                let bytes;
+                (shown, bytes) = masked(source, span.bytes.clone());
+                let annotation = AnnotationKind::Primary.span(bytes);
                 group = group.element(
-                    Snippet::source(source)
+                    Snippet::source(&shown)
                         .path(path)
                         .fold(true)
                         .annotation(annotation),
@@ -147,6 +151,53 @@ impl Diagnostic {
         }
         Renderer::plain().render(&[group]).to_string()
     }
+}
+
+/// The plan's text as a diagnostic may quote it: every line holding a secret (a password, a
+/// token, a webhook's URL) masked, and `bytes` moved to where it now stands (onto the whole line
+/// when the line it points into was masked).
+fn masked(source: &str, bytes: Range<usize>) -> (String, Range<usize>) {
+    let mut shown = String::with_capacity(source.len());
+    let mut span = bytes.clone();
+    let mut at = 0;
+    for line in source.split_inclusive('\n') {
+        let end = at + line.len();
+        let line_shown = mask_line(line);
+        if line_shown != line {
+            let start = shown.len();
+            if bytes.start >= end {
+                let delta = line_shown.len() as isize - line.len() as isize;
+                span =
+                    span.start.saturating_add_signed(delta)..span.end.saturating_add_signed(delta);
+            } else if bytes.start >= at {
+                let len = line_shown.trim_end_matches('\n').len();
+                span = start + (bytes.start - at).min(len)..start + len;
+            }
+        }
+        shown.push_str(&line_shown);
+        at = end;
+    }
+    let len = shown.len();
+    (shown, span.start.min(len)..span.end.min(len))
+}
+
+fn mask_line(line: &str) -> std::borrow::Cow<'_, str> {
+    let line = crate::redact::secrets(line);
+    // A webhook's URL is its token: `url: https://chat.example.com/hooks/XXXX`.
+    let key = line.trim_start().trim_start_matches("- ").trim_start();
+    let Some(value) = key.strip_prefix("url:") else {
+        return line;
+    };
+    let url = value.trim().trim_matches(|c| c == '"' || c == '\'');
+    if !url.contains("://") {
+        return line;
+    }
+    let head = &line[..line.len() - value.len()];
+    let newline = if line.ends_with('\n') { "\n" } else { "" };
+    std::borrow::Cow::Owned(format!(
+        "{head} {}{newline}",
+        crate::notify::masked_url(url)
+    ))
 }
 
 impl fmt::Display for Diagnostic {
