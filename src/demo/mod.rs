@@ -31,7 +31,9 @@ running() { s=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$s" ] && [ "${s#Z}" = "$
 if [ -f "$d/$1.pid" ]; then
   pid=$(cat "$d/$1.pid")
   kill "$pid" 2>/dev/null
-  for _ in 1 2 3 4 5 6 7 8 9 10; do running "$pid" || break; sleep 0.05; done
+  # Up to 5 s: a new process started while the old one still holds the port cannot bind it.
+  i=0
+  while running "$pid" && [ "$i" -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 fi
 nohup @EXE@ demo-service --listen "127.0.0.1:$2" --config "$d/$1.conf" >>"$d/$1.log" 2>&1 </dev/null &
 echo $! > "$d/$1.pid"
