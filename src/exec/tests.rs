@@ -51,8 +51,15 @@ services:
     health: [{ command: "check-app {host}" }]
 "#;
 
-fn walk(fails: &'static str, options: RunOptions) -> (Outcome, Vec<String>) {
-    let model = plan::parse(PLAN, Path::new(".")).expect("valid").model;
+/// Walks `plan`'s whole order on the scripted transport: the outcome, every command run in
+/// order, and every event emitted.
+pub(super) fn drive(
+    plan: &str,
+    fails: &'static str,
+    options: RunOptions,
+    pacing: Pacing,
+) -> (Outcome, Vec<String>, Vec<Event>) {
+    let model = plan::parse(plan, Path::new(".")).expect("valid").model;
     let steps = plan::plan(&model, &Selection::default())
         .expect("steps")
         .steps;
@@ -60,22 +67,36 @@ fn walk(fails: &'static str, options: RunOptions) -> (Outcome, Vec<String>) {
         fails,
         ran: Mutex::new(Vec::new()),
     };
-    let events = Events::default();
+    let kept = Kept::default();
+    let events = Events::new(vec![Box::new(kept.clone())]);
     let (_tx, rx) = watch::channel(Stop::No);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    let outcome =
-        runtime.block_on(Executor::new(&model, &transport, &events, options, rx).run(&steps, None));
-    let ran = transport
-        .ran
-        .into_inner()
-        .expect("lock")
-        .into_iter()
-        .filter(|c| c != "true")
-        .collect();
-    (outcome, ran)
+    let outcome = runtime.block_on(
+        Executor::new(&model, &transport, &events, options, rx)
+            .with_pacing(pacing)
+            .run(&steps, None),
+    );
+    let ran = transport.ran.into_inner().expect("lock");
+    let events = kept.0.lock().expect("lock").clone();
+    (outcome, ran, events)
+}
+
+/// Keeps every event emitted, for the test to read.
+#[derive(Clone, Default)]
+struct Kept(std::sync::Arc<Mutex<Vec<Event>>>);
+
+impl Consumer for Kept {
+    fn on(&mut self, record: &Record) {
+        self.0.lock().expect("lock").push(record.event.clone());
+    }
+}
+
+fn walk(fails: &'static str, options: RunOptions) -> (Outcome, Vec<String>) {
+    let (outcome, ran, _) = drive(PLAN, fails, options, Pacing::default());
+    (outcome, ran.into_iter().filter(|c| c != "true").collect())
 }
 
 #[test]

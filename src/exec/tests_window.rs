@@ -1,10 +1,8 @@
 //! Hooks and pacing against the scripted transport: what runs, in which order, and what the
 //! halt says is still owed. The real thing is proven in tests/window_lab.rs.
 
-use super::tests::Scripted;
+use super::tests::drive;
 use super::*;
-use crate::plan::{self, Selection};
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 const PLAN: &str = r#"
@@ -26,44 +24,12 @@ services:
       - { on: lb, run: "ready {host}", timeout: 5s }
 "#;
 
-#[derive(Clone, Default)]
-struct Kept(Arc<Mutex<Vec<Event>>>);
-
-impl Consumer for Kept {
-    fn on(&mut self, record: &Record) {
-        self.0.lock().expect("lock").push(record.event.clone());
-    }
-}
-
 fn walk(fails: &'static str, pacing: Pacing) -> (Outcome, Vec<String>, Vec<Event>) {
-    let model = plan::parse(PLAN, Path::new(".")).expect("valid").model;
-    let steps = plan::plan(&model, &Selection::default())
-        .expect("steps")
-        .steps;
-    let transport = Scripted {
-        fails,
-        ran: Mutex::new(Vec::new()),
-    };
-    let kept = Kept::default();
-    let events = Events::new(vec![Box::new(kept.clone())]);
-    let (_tx, rx) = watch::channel(Stop::No);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let outcome = runtime.block_on(
-        Executor::new(&model, &transport, &events, RunOptions::default(), rx)
-            .with_pacing(pacing)
-            .run(&steps, None),
-    );
-    let ran = transport
-        .ran
-        .into_inner()
-        .expect("lock")
+    let (outcome, ran, events) = drive(PLAN, fails, RunOptions::default(), pacing);
+    let ran = ran
         .into_iter()
         .filter(|c| c != "true" && !c.starts_with("check"))
         .collect();
-    let events = kept.0.lock().expect("lock").clone();
     (outcome, ran, events)
 }
 
