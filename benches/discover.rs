@@ -4,7 +4,9 @@
 //! (a) `comeback discover` over the 50 hosts;
 //! (b) the floor: OpenSSH alone opening the 50 ControlMasters in parallel;
 //! (c) the slowest single host's discovery (`comeback discover` on a plan of that host alone).
-//! Target: a <= 1.5 x (b + c). Prints, asserts nothing.
+//! Target: a <= 1.5 x (b + c). (a) and (b) alternate for a few rounds and the best of each is
+//! compared, so a burst of load on the machine during one of them does not decide the ratio.
+//! Prints, asserts nothing.
 //!
 //! Run as root: `cargo bench --bench discover`.
 
@@ -16,6 +18,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const HOSTS: usize = 50;
+const ROUNDS: usize = 3;
 
 /// `comeback discover PLAN` in the lab's hub, timed; the plan's services must come back.
 fn discover(lab: &Lab, plan: &std::path::Path) -> (Duration, usize) {
@@ -104,8 +107,20 @@ fn main() {
 
     let all = lab.plan_with("", "  {}\n");
     let all_text = std::fs::read_to_string(&all).expect("plan");
-    let (whole, services) = discover(&lab, &all);
-    let connect = openssh_connect(&lab);
+    let mut whole = Duration::MAX;
+    let mut connect = f64::MAX;
+    let mut services = 0;
+    for round in 1..=ROUNDS {
+        let (a, found) = discover(&lab, &all);
+        let b = openssh_connect(&lab);
+        println!(
+            "  round {round}: discover {:.3}s, OpenSSH connects {b:.3}s",
+            a.as_secs_f64()
+        );
+        whole = whole.min(a);
+        connect = connect.min(b);
+        services = found;
+    }
     let mut slowest = Duration::ZERO;
     let hosts_section_end = all_text.find("ssh:\n").expect("ssh section");
     for (i, h) in lab.hosts.iter().enumerate() {
@@ -124,9 +139,9 @@ fn main() {
     let b = connect;
     let c = slowest.as_secs_f64();
     println!(
-        "  (a) comeback discover, {HOSTS} hosts            {a:>7.3}s   ({services} service found)"
+        "  (a) comeback discover, {HOSTS} hosts (best)     {a:>7.3}s   ({services} service found)"
     );
-    println!("  (b) OpenSSH opens {HOSTS} ControlMasters in parallel {b:>7.3}s");
+    println!("  (b) OpenSSH opens {HOSTS} ControlMasters (best)  {b:>7.3}s");
     println!("  (c) slowest single host's discovery alone       {c:>7.3}s");
     println!("  a / (b + c) = {:.2} (target <= 1.5)", a / (b + c));
 }

@@ -53,7 +53,7 @@ pub struct Facts {
 
 /// Read-only; every probe answers on its own line, and nothing fails the script.
 pub const FACTS_SCRIPT: &str = r#"echo "os $(uname -s 2>/dev/null)"
-p=$(cat /proc/1/comm 2>/dev/null) || p=
+{ IFS= read -r p < /proc/1/comm; } 2>/dev/null || p=
 [ -n "$p" ] || p=$(ps -o comm= -p 1 2>/dev/null)
 echo "pid1 $p"
 [ -d /run/systemd/system ] && echo systemd_booted

@@ -191,7 +191,8 @@ impl Fleet {
         backstop: Duration,
     ) -> Result<Output, TransportError> {
         let name = &self.names[host];
-        match &self.links[host] {
+        let start = std::time::Instant::now();
+        let result = match &self.links[host] {
             Some(Link::Local) => local::run(name, argv, backstop).await,
             Some(Link::Ssh(session)) => ssh::run(session, name, argv, backstop).await,
             Some(Link::Down(error)) => Err(error.clone()),
@@ -199,7 +200,16 @@ impl Fleet {
                 host: name.clone(),
                 detail: "not connected".into(),
             }),
-        }
+        };
+        // Commands are plan text: only their length is logged, never what they say.
+        tracing::debug!(
+            host = %name,
+            bytes = argv.iter().map(String::len).sum::<usize>(),
+            ms = start.elapsed().as_millis() as u64,
+            ok = result.as_ref().is_ok_and(Output::success),
+            "remote command"
+        );
+        result
     }
 
     /// Closes every master; the control directory goes with the last of them.

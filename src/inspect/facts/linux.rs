@@ -3,26 +3,29 @@
 //! `/etc/init.d` and, on Debian, the package that owns each executable.
 
 use super::{
-    CMDLINE_LIMIT, FactsError, HostFacts, Process, SOCKET_LIMIT, common_line, finish, split_args,
-    unhex, unit_from_cgroup,
+    CMDLINE_LIMIT, FactsError, HostFacts, Process, SOCKET_LIMIT, common_line, field, finish,
+    split_args, unit_from_cgroup,
 };
 
-/// Read-only: it lists and reads, writes nothing (not even a temporary file).
+/// Read-only: it lists and reads, writes nothing (not even a temporary file). Forks are what
+/// it costs (a host has hundreds of processes, and discovery reads 50 hosts at once on the
+/// controller's cores): builtins wherever they do, two small commands per process.
 const SCRIPT: &str = r#"export LC_ALL=C
-hex() { od -An -v -tx1 | tr -d ' \n'; }
 # A field as `p` and itself when it is plain, else `x` and its hex: most names and paths cost
-# no process at all (a host has hundreds of processes; each fork counts on 50 hosts at once).
-enc() { case $1 in ''|*[!A-Za-z0-9._/:@+=,-]*) v=x$(printf %s "$1" | hex) ;; *) v=p$1 ;; esac; }
+# no process at all.
+enc() { case $1 in ''|*[!A-Za-z0-9._/:@+=,-]*) v=x$(printf %s "$1" | od -An -v -tx1 | tr -d ' \n') ;; *) v=p$1 ;; esac; }
 echo "OS Linux"
 printf 'SSH %s\n' "$SSH_CONNECTION"
-if command -v ip >/dev/null 2>&1; then ip -o addr show 2>/dev/null | awk '{print "ADDR", $4}'
+# `N: IFACE inet ADDR/LEN ...` lines as they are (the parser reads them: no awk spent).
+if command -v ip >/dev/null 2>&1; then ip -o addr show 2>/dev/null
 else for a in $(hostname -I 2>/dev/null); do echo "ADDR $a"; done; fi
 command -v ss >/dev/null 2>&1 || { echo NOSS; exit 0; }
-socks=$({ ss -Htlnp; ss -Htnp; } 2>/dev/null | awk -v limit=LIMIT '
-function pids(   s, out, i) {
+# The sockets, then (last line) every pid that holds one.
+socks=$(ss -Htanp 2>/dev/null | awk -v limit=LIMIT '
+function pids(   s, out, i, p) {
   s = ""; for (i = 6; i <= NF; i++) s = s " " $i
   out = ""
-  while (match(s, /,pid=[0-9]+,/)) { out = out "," substr(s, RSTART + 5, RLENGTH - 6); s = substr(s, RSTART + RLENGTH) }
+  while (match(s, /,pid=[0-9]+,/)) { p = substr(s, RSTART + 5, RLENGTH - 6); out = out "," p; all[p] = 1; s = substr(s, RSTART + RLENGTH) }
   return substr(out, 2)
 }
 $1 == "LISTEN" { if (++l <= limit) print "LISTEN", $4, pids(); else t = 1; next }
@@ -35,9 +38,10 @@ $1 == "ESTAB" {
 END {
   for (i = 1; i <= e; i++) { k = order[i]; split(k, kk, " "); print "ESTAB", first[k], kk[1], c[k], kk[2] }
   if (t) print "TRUNCATED"
+  printf "PIDS"; for (p in all) printf " %s", p; print ""
 }')
-printf '%s\n' "$socks"
-pids=$(printf '%s\n' "$socks" | awk '$1 == "LISTEN" { print $3 } $1 == "ESTAB" { print $5 }' | tr ',' '\n' | sort -un)
+pids=${socks##*PIDS}
+printf '%s\n' "${socks%PIDS*}"
 seen=" "
 for p in $pids; do
   while [ "${p:-0}" -gt 1 ] 2>/dev/null; do
@@ -53,13 +57,17 @@ for p in $pids; do
     while IFS= read -r l; do
       case $l in *:name=systemd:*) cg=$l ;; 0::*) [ -n "$cg" ] || cg=$l ;; esac
     done < "/proc/$p/cgroup"
-    enc "$cg"; g=$v
-    printf 'PROC %s %s %s %s x%s %s\n' "$p" "${pp:-0}" "$c" "$x" "$(head -c CMDLINE "/proc/$p/cmdline" | hex)" "$g"
+    enc "$cg"
+    # The command line last, as od writes it: hex bytes and spaces, on one line.
+    a=$(od -An -v -tx1 -wCMDLINE -NCMDLINE "/proc/$p/cmdline" 2>/dev/null)
+    printf 'PROC %s %s %s %s %s x%s\n' "$p" "${pp:-0}" "$c" "$x" "$v" "$a"
     p=$pp
   done
 done
 for f in /run/*.pid /run/*/*.pid /var/run/*.pid /var/run/*/*.pid /var/spool/postfix/pid/*.pid; do
-  [ -f "$f" ] && printf 'PIDFILE %s %s\n' "$(head -c 32 "$f" | tr -dc 0-9)" "$f"
+  [ -f "$f" ] || continue
+  n=$(head -c 32 "$f"); enc "$f"
+  printf 'PIDFILE %s %s\n' "${n%%[!0-9]*}" "$v"
 done
 for f in /etc/init.d/*; do [ -f "$f" ] && [ -x "$f" ] && printf 'INITD %s\n' "${f##*/}"; done
 exit 0"#;
@@ -136,6 +144,15 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
                     facts.processes.insert(p.pid, p);
                 }
             }
+            // `ip -o addr`: `2: eth0    inet 10.0.0.21/24 brd ...`.
+            index if index.ends_with(':') && index[..index.len() - 1].parse::<u32>().is_ok() => {
+                let mut words = rest
+                    .split_whitespace()
+                    .skip_while(|w| !w.starts_with("inet"));
+                if let (Some(_), Some(address)) = (words.next(), words.next()) {
+                    common_line(&mut facts, "ADDR", address);
+                }
+            }
             _ => common_line(&mut facts, tag, rest),
         }
     }
@@ -144,19 +161,11 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
     Ok(facts)
 }
 
-/// `pNAME` as is, `xHEX` decoded (and bare hex, as older scripts sent every field).
-fn field(word: &str) -> String {
-    match (word.strip_prefix('p'), word.strip_prefix('x')) {
-        (Some(plain), _) => plain.to_string(),
-        (_, Some(hex)) => unhex(hex),
-        _ => unhex(word),
-    }
-}
-
+/// `PID PPID NAME EXE CGROUP xCMDLINE`, the command line in hex with spaces, as od writes it.
 fn process(rest: &str) -> Option<Process> {
-    let w: Vec<&str> = rest.split(' ').collect();
-    let [pid, ppid, name, exe, cmdline, cgroup, ..] = w[..] else {
-        // Empty hex fields come out as empty words; fewer than six means a broken line.
+    let w: Vec<&str> = rest.splitn(6, ' ').collect();
+    let [pid, ppid, name, exe, cgroup, cmdline] = w[..] else {
+        // Empty fields come out as empty words; fewer than six means a broken line.
         return None;
     };
     Some(Process {
@@ -181,16 +190,26 @@ mod tests {
     #[test]
     fn a_debian_host_running_its_init_scripts() {
         let out = format!(
-            "OS Linux\nSSH 10.0.0.1 50000 10.0.0.21 22\nADDR 127.0.0.1/8\nADDR 10.0.0.21/24\nADDR fe80::1/64\n\
+            "OS Linux\nSSH 10.0.0.1 50000 10.0.0.21 22\n\
+             1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n\
+             2: eth0    inet 10.0.0.21/24 brd 10.0.0.255 scope global eth0\\       valid_lft forever\n\
+             2: eth0    inet6 fe80::1/64 scope link \\       valid_lft forever preferred_lft forever\n\
              LISTEN 0.0.0.0:6379 812\nLISTEN [::]:22 90,91\nLISTEN 127.0.0.1:25 \n\
              ESTAB 10.0.0.21:51234 10.0.0.31:6379 3 812\nESTAB 10.0.0.21:22 10.0.0.1:50000 1 91\n\
-             PROC 812 1 {} {} {} {}\n\
-             PIDFILE 812 /run/redis/redis-server.pid\nINITD redis-server\nINITD ssh\n\
+             PROC 812 1 x{} x{} x{} x{}\n\
+             PIDFILE 812 p/run/redis/redis-server.pid\nPIDFILE 77 x{}\n\
+             INITD redis-server\nINITD ssh\n\
              PKG /var/lib/dpkg/info/redis-tools.list:/usr/bin/redis-check-rdb\n",
             hex("redis-server\n"),
             hex("/usr/bin/redis-check-rdb"),
-            hex("/usr/bin/redis-server 0.0.0.0:6379\0--daemonize\0yes\0"),
             hex("0::/\n"),
+            // As od writes it: a space before each byte.
+            hex("/usr/bin/redis-server 0.0.0.0:6379\0--daemonize\0yes\0")
+                .as_bytes()
+                .chunks(2)
+                .map(|b| format!(" {}", String::from_utf8_lossy(b)))
+                .collect::<String>(),
+            hex("/run/user/1000/a b\nPIDFILE 1 /run/sshd.pid"),
         );
         let facts = parse(&out).expect("facts");
         assert_eq!(
@@ -224,7 +243,13 @@ mod tests {
         assert_eq!(p.unit, None);
         assert_eq!(
             facts.pid_files,
-            [("/run/redis/redis-server.pid".to_string(), 812)]
+            [
+                ("/run/redis/redis-server.pid".to_string(), 812),
+                (
+                    "/run/user/1000/a b\nPIDFILE 1 /run/sshd.pid".to_string(),
+                    77
+                )
+            ]
         );
     }
 

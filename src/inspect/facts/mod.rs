@@ -222,11 +222,18 @@ fn common_line(facts: &mut HostFacts, tag: &str, rest: &str) {
             }
         }
         "PIDFILE" => {
+            // Linux encodes the path (a folder of /run may be a user's), FreeBSD sends it bare.
             if let Some((pid, path)) = rest.split_once(' ')
                 && let Ok(pid) = pid.parse::<u32>()
-                && !facts.pid_files.iter().any(|(p, _)| p == path)
             {
-                facts.pid_files.push((path.to_string(), pid));
+                let path = if path.starts_with('/') {
+                    path.to_string()
+                } else {
+                    field(path)
+                };
+                if !facts.pid_files.iter().any(|(p, _)| *p == path) {
+                    facts.pid_files.push((path, pid));
+                }
             }
         }
         "INITD" => facts.init_scripts.push(rest.to_string()),
@@ -271,6 +278,15 @@ fn pid_list(text: Option<&str>) -> Vec<u32> {
     pids.sort_unstable();
     pids.dedup();
     pids
+}
+
+/// `pNAME` as is, `xHEX` decoded (and bare hex, as older scripts sent every field).
+fn field(word: &str) -> String {
+    match (word.strip_prefix('p'), word.strip_prefix('x')) {
+        (Some(plain), _) => plain.to_string(),
+        (_, Some(hex)) => unhex(hex),
+        _ => unhex(word),
+    }
 }
 
 /// Hex as `od -An -tx1` prints it (spaces and newlines ignored) to the bytes, lossily as text.
