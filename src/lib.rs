@@ -15,9 +15,6 @@
 
 #![warn(unreachable_pub, missing_docs)]
 
-// Landed with `comeback discover` (w13) after this crate's docs pass: its public items (used by
-// its tests) are not all documented yet.
-#[allow(missing_docs)]
 pub mod discover;
 pub mod exec;
 pub mod exit;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// Splits `candidates` into the edges kept and the ones dropped to break cycles. `fixed` are
 /// edges the plan already has: never dropped, but part of any cycle they close.
-pub fn break_cycles(
+pub(crate) fn break_cycles(
     mut candidates: Vec<Edge>,
     fixed: &[(String, String)],
 ) -> (Vec<Edge>, Vec<BrokenEdge>) {

@@ -4,8 +4,6 @@
 
 mod configs;
 mod drift;
-// Host facts of `comeback discover` (w13), landed after the docs pass: not all documented yet.
-#[allow(missing_docs)]
 pub mod facts;
 pub mod manager;
 mod references;
