@@ -88,9 +88,12 @@ pub struct Process {
     /// Its command line, one argument per item: on Linux the first 4096 bytes of it; on
     /// FreeBSD split at spaces (`procstat -c` joins the arguments with them).
     pub args: Vec<String>,
-    /// systemd: the `.service` of its cgroup; FreeBSD: none (found from rc.d later).
+    /// Linux: the `.service` its cgroup is in, without the suffix (`None` outside one, or in a
+    /// user's session); FreeBSD: always `None` (its rc.d script is found from pid files and
+    /// names).
     pub unit: Option<String>,
-    /// Debian: the package that owns `exe`.
+    /// Debian: the package that owns `exe`, looked up only for the processes of listeners no
+    /// pid file or name explained.
     pub package: Option<String>,
 }
 
@@ -138,7 +141,7 @@ impl HostFacts {
         chain
     }
 
-    /// Ports this host listens on, any address.
+    /// Whether this host listens on `port`, at any address.
     pub(crate) fn listens_on(&self, port: u16) -> bool {
         self.listeners.iter().any(|l| l.at.port == port)
     }
@@ -327,8 +330,9 @@ pub(crate) fn split_args(cmdline: &str) -> Vec<String> {
         .collect()
 }
 
-/// `10.0.0.1:80`, `[::1]:80`, `*:80`, `0.0.0.0:*`, `127.0.0.53%lo:53`, `[fe80::1]%eth0:22`,
-/// and FreeBSD's `*:22`, `10.0.0.1.80`? (no: sockstat uses `:`). `None` for a port `*`.
+/// An address and port as `ss` and `sockstat` print them: `10.0.0.1:80`, `[::1]:80`, `*:80`,
+/// `127.0.0.53%lo:53`, `[fe80::1]%eth0:22` (the zone dropped). `None` for a port `*`
+/// (`0.0.0.0:*`) and for anything else.
 pub fn parse_endpoint(text: &str) -> Option<Endpoint> {
     let (host, port) = text.rsplit_once(':')?;
     let port: u16 = port.parse().ok()?;
