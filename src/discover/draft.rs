@@ -20,11 +20,12 @@ pub(crate) const MAX_EVIDENCE: usize = 3;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase", tag = "kind", content = "value")]
 pub enum Health {
-    /// `tcp: PORT`, checked from comeback's machine: the port is open beyond loopback.
+    /// `tcp: PORT`, checked from the controller: every host listens on the port beyond
+    /// loopback.
     Tcp(u16),
-    /// `command:` run on the host (`ss` on Linux, `sockstat` on FreeBSD) that succeeds while
-    /// the port is listened on: for a port bound to loopback on some host, which a TCP check
-    /// from outside cannot reach.
+    /// `command:` run on the host (`ss` on Linux, `sockstat` on FreeBSD), which succeeds while
+    /// the port is listened on: for a port some host listens on only on loopback, which a
+    /// check from the controller cannot reach.
     Command(String),
 }
 
