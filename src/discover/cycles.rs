@@ -39,7 +39,9 @@ pub(crate) fn break_cycles(
     (candidates, broken)
 }
 
-/// One cycle, as `[a, b, ..., a]`, starting at its smallest name.
+/// One cycle, as `[a, b, ..., a]`: found by walking from the smallest name of the first
+/// component that has one, always to the smallest next name, so the same edges give the same
+/// cycle (which need not start at that name).
 fn find_cycle(candidates: &[Edge], fixed: &[(String, String)]) -> Option<Vec<String>> {
     let mut graph = DiGraph::<String, ()>::new();
     let mut nodes = BTreeMap::new();

@@ -487,7 +487,6 @@ impl Builder<'_> {
         }
     }
 
-    /// The service listening on `port` of host `h` at `ip`.
     /// The service listening on `port` of host `h` at `ip` (a reference by name carries no
     /// address: any listener on the port then).
     fn listener_service(&self, h: HostId, ip: IpAddr, port: u16) -> Option<String> {
