@@ -7,7 +7,8 @@
 //! - [`refs`]: the config-reference scanner ([`refs::scan`]);
 //! - [`exec`]: the events of a run ([`exec::Event`], [`exec::Record`]), a consumer of your own
 //!   ([`exec::Consumer`]), and a way to run a walk with it ([`exec::Session`]);
-//! - [`inspect`]: what the events say about a host (references, processes, drift);
+//! - [`inspect`]: what the events say about a host (references, processes, drift), and the
+//!   facts discovery reads from one ([`inspect::facts`]);
 //! - [`discover`]: what runs on a host and what talks to what, as a draft plan;
 //! - [`human`]: how values are written for people; [`exit`]: the exit codes.
 //!
@@ -15,9 +16,6 @@
 
 #![warn(unreachable_pub, missing_docs)]
 
-// Landed with `comeback discover` (w13) after this crate's docs pass: its public items (used by
-// its tests) are not all documented yet.
-#[allow(missing_docs)]
 pub mod discover;
 pub mod exec;
 pub mod exit;

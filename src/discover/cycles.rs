@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// Splits `candidates` into the edges kept and the ones dropped to break cycles. `fixed` are
 /// edges the plan already has: never dropped, but part of any cycle they close.
-pub fn break_cycles(
+pub(crate) fn break_cycles(
     mut candidates: Vec<Edge>,
     fixed: &[(String, String)],
 ) -> (Vec<Edge>, Vec<BrokenEdge>) {
@@ -39,7 +39,9 @@ pub fn break_cycles(
     (candidates, broken)
 }
 
-/// One cycle, as `[a, b, ..., a]`, starting at its smallest name.
+/// One cycle, as `[a, b, ..., a]`: found by walking from the smallest name of the first
+/// component that has one, always to the smallest next name, so the same edges give the same
+/// cycle (which need not start at that name).
 fn find_cycle(candidates: &[Edge], fixed: &[(String, String)]) -> Option<Vec<String>> {
     let mut graph = DiGraph::<String, ()>::new();
     let mut nodes = BTreeMap::new();

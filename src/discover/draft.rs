@@ -14,29 +14,46 @@ use std::net::IpAddr;
 /// The most health checks written per service: one per port, the lowest ports first.
 const MAX_PORT_CHECKS: usize = 8;
 /// The most pieces of evidence written per edge; the rest are counted.
-pub const MAX_EVIDENCE: usize = 3;
+pub(crate) const MAX_EVIDENCE: usize = 3;
 
+/// A health check written for a new service, one per port every host of it listens on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase", tag = "kind", content = "value")]
 pub enum Health {
+    /// `tcp: PORT`, checked from the controller: every host listens on the port beyond
+    /// loopback.
     Tcp(u16),
+    /// `command:` run on the host (`ss` on Linux, `sockstat` on FreeBSD), which succeeds while
+    /// the port is listened on: for a port some host listens on only on loopback, which a
+    /// check from the controller cannot reach.
     Command(String),
 }
 
+/// A service the plan does not have yet: one per unit, across every host that runs it.
 #[derive(Debug, Clone, Serialize)]
 pub struct NewService {
+    /// Its name in the plan: the unit's, with anything but letters, digits, `.`, `_` and `-`
+    /// made `-`, and `-2`, `-3`... added when the plan already has that name.
     pub name: String,
+    /// The unit as the host's service manager knows it (a systemd unit without `.service`, an
+    /// init or rc.d script's name): written as `unit:`.
     pub unit: String,
+    /// The inventory names of the hosts that run it, in inventory order.
     pub hosts: Vec<String>,
-    /// The first host's manager, and what it runs to restart the unit (`None`: not told).
+    /// The first host's service manager (`None`: it could not be told).
     pub manager: Option<Manager>,
+    /// What that manager runs to restart the unit (`None` with the manager). The plan gets
+    /// `unit:` instead, which each host's own manager turns into its command.
     pub restart: Option<String>,
-    /// Config files found on every host of the service.
+    /// Config files found on every host of the service, sorted.
     pub configs: Vec<String>,
-    /// Config files found on some hosts only (`host: path`).
+    /// Config files found on some hosts only, as `path (on host, host)`: said, not written.
     pub configs_elsewhere: Vec<String>,
+    /// Its health checks: the ports every host of it listens on, lowest first, at most 8.
+    /// Empty when the hosts share no port (the plan then asks for a check by hand).
     pub health: Vec<Health>,
-    /// Per host: how the unit was recognised and what it listens on.
+    /// Per host: its inventory name, how the unit was recognised there, and where the unit
+    /// listens there.
     pub found: Vec<(String, String, Vec<Endpoint>)>,
 }
 
@@ -52,22 +69,30 @@ pub enum EvidenceKind {
     Connection,
 }
 
+/// One thing seen that says a service depends on another.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Evidence {
+    /// What kind of sighting it is, which says how much it is worth.
     pub kind: EvidenceKind,
+    /// What was seen: `connection LOCAL -> PEER` for a connection, `path:line` of the config
+    /// file for a reference.
     pub text: String,
 }
 
+/// A dependency found between two services: `from` depends on `to` (`to` restarts first).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Edge {
+    /// The service that uses the other: `to` goes into its `depends_on`.
     pub from: String,
+    /// The service it uses.
     pub to: String,
+    /// Why, strongest kind first, then by text; each piece once, never empty.
     pub evidence: Vec<Evidence>,
 }
 
 impl Edge {
     /// The edge's strength: its strongest evidence, then how much of it there is.
-    pub fn strength(&self) -> (EvidenceKind, usize) {
+    pub(crate) fn strength(&self) -> (EvidenceKind, usize) {
         let best = self
             .evidence
             .iter()
@@ -77,6 +102,8 @@ impl Edge {
         (best, self.evidence.len())
     }
 
+    /// The evidence on one line for people: its first three pieces joined with `; `, then
+    /// `and N more`.
     pub fn evidence_text(&self) -> String {
         let mut shown: Vec<&str> = self
             .evidence
@@ -93,59 +120,96 @@ impl Edge {
     }
 }
 
+/// An edge dropped because it closed a cycle: said in the plan's comments and the report,
+/// never written as `depends_on`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BrokenEdge {
+    /// The edge dropped: the weakest discovered edge of the cycle.
     pub edge: Edge,
+    /// The cycle it closed, as service names with the first repeated at the end
+    /// (`[app, cache, app]`).
     pub cycle: Vec<String>,
 }
 
 /// A connection or a reference to something outside the inventory.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct External {
+    /// The inventory name of the host where it was seen.
     pub host: String,
-    /// The service (or process) on that host that uses it.
+    /// The service on that host that uses it.
     pub from: String,
+    /// What it uses: the connection's peer address and port, or the name (with its port, when
+    /// the reference gives one) a config file names.
     pub endpoint: String,
+    /// What shows it: `connection LOCAL -> PEER`, or `path:line` of the config reference.
     pub evidence: String,
 }
 
-/// A config reference to a name that does not resolve from the service's host.
+/// A config reference to a name that does not resolve from the service's host (an inventory
+/// host's name included).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Stale {
+    /// The inventory name of the host whose config it is, where the name was looked up.
     pub host: String,
+    /// The service whose config file names it.
     pub service: String,
+    /// The name that does not resolve, as written.
     pub name: String,
+    /// The port the reference gives with it, if any.
     pub port: Option<u16>,
+    /// Where: `path:line` of the config file.
     pub at: String,
+    /// The reference's text as the scanner matched it, secrets masked (remote text: make it
+    /// safe before printing it).
     pub text: String,
 }
 
+/// A listening socket that no unit owns, on one host: reported, never restarted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unowned {
+    /// The inventory name of the host.
     pub host: String,
+    /// Where it listens.
     pub at: Endpoint,
+    /// The process holding it; `None` when the host showed none (discover then needs root).
     pub pid: Option<u32>,
+    /// The process's short name (empty when it was not read), or, without a pid, a hint to
+    /// run discover as root.
     pub process: String,
 }
 
+/// A unit found on a host that the plan already has as a service: kept as the plan writes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Duplicate {
+    /// The inventory name of the host.
     pub host: String,
+    /// The unit found there.
     pub unit: String,
+    /// The plan's service it is: same name, same `unit:`, the unit named in its restart
+    /// command, or a TCP check on one of the unit's ports.
     pub existing: String,
 }
 
+/// What discovery found across the hosts read, ready to be written as a plan
+/// ([`yaml::write_plan`](super::yaml::write_plan)), a report
+/// ([`report::markdown`](super::report::markdown)) or JSON (its serialization).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Draft {
+    /// Services to add to the plan, in unit name order.
     pub services: Vec<NewService>,
+    /// Units found that the plan already has, per host.
     pub duplicates: Vec<Duplicate>,
     /// Edges kept, between any services (new or already in the plan).
     pub edges: Vec<Edge>,
     /// Edges into services the plan already has from ones it has too: said, not written.
     pub suggested: Vec<Edge>,
+    /// Edges dropped to break cycles.
     pub broken: Vec<BrokenEdge>,
+    /// What the services use outside the inventory, sorted, each once.
     pub external: Vec<External>,
+    /// Config references to names that do not resolve, sorted, each once.
     pub stale: Vec<Stale>,
+    /// Listening sockets no unit owns, host by host.
     pub unowned: Vec<Unowned>,
     /// Things worth a look that fit nowhere else (ambiguous references, truncated hosts).
     pub notes: Vec<String>,
@@ -156,7 +220,7 @@ pub struct Draft {
 }
 
 /// `10.0.0.1`, `[::1]`: an IP literal as config files write one.
-pub fn ip_literal(text: &str) -> Option<IpAddr> {
+pub(crate) fn ip_literal(text: &str) -> Option<IpAddr> {
     text.trim_start_matches('[')
         .trim_end_matches(']')
         .parse::<IpAddr>()
@@ -192,6 +256,8 @@ struct Builder<'a> {
     draft: Draft,
 }
 
+/// The draft from the plan's model, the scans of the hosts that were read and why each of the
+/// others could not be (hosts by their index in `model.hosts`). Pure: nothing is read or run.
 pub fn build(model: &Model, scans: &[(HostId, HostScan)], failures: &[(HostId, String)]) -> Draft {
     let mut b = Builder {
         model,
@@ -421,7 +487,6 @@ impl Builder<'_> {
         }
     }
 
-    /// The service listening on `port` of host `h` at `ip`.
     /// The service listening on `port` of host `h` at `ip` (a reference by name carries no
     /// address: any listener on the port then).
     fn listener_service(&self, h: HostId, ip: IpAddr, port: u16) -> Option<String> {

@@ -9,30 +9,38 @@ use std::collections::BTreeSet;
 /// How a unit was recognised: said in the plan's comments and the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Owner {
+    /// The unit's name: a systemd unit without `.service`, or an init or rc.d script's name.
     pub unit: String,
     /// The process the unit runs (the pid file's, or the topmost of the listener's ancestors).
     pub root: u32,
+    /// The pid file that names `root`, when one does (never under systemd).
     pub pid_file: Option<String>,
+    /// How it was recognised, in words: `systemd unit nginx.service`, `init script redis-server,
+    /// pid file /run/redis/redis-server.pid`, `init script postfix by its package`.
     pub how: String,
 }
 
 /// A unit running on one host, with the sockets its processes listen on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Instance {
+    /// The unit, and how it was recognised.
     pub owner: Owner,
+    /// Where its processes listen.
     pub listeners: BTreeSet<Endpoint>,
+    /// Its listening processes and its root process.
     pub pids: BTreeSet<u32>,
     /// The root process's name and command line, for the config files they name.
     pub process: Process,
 }
 
 impl Instance {
+    /// The unit's name (its owner's).
     pub fn unit(&self) -> &str {
         &self.owner.unit
     }
 
     /// Whether this instance listens on `port` at `ip` (or on every address).
-    pub fn listens(&self, ip: std::net::IpAddr, port: u16) -> bool {
+    pub(crate) fn listens(&self, ip: std::net::IpAddr, port: u16) -> bool {
         self.listeners
             .iter()
             .any(|l| l.port == port && (l.ip == ip || l.ip.is_unspecified()))
@@ -42,21 +50,29 @@ impl Instance {
 /// A listening socket that no unit owns: reported, never restarted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unowned {
+    /// Where it listens.
     pub at: Endpoint,
+    /// The process holding it; `None` when the host showed none (discover then needs root).
     pub pid: Option<u32>,
+    /// The process's short name (empty when it was not read), or, without a pid, a hint to
+    /// run discover as root.
     pub process: String,
 }
 
+/// What runs on one host, as [`identify`] tells it from the host's facts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Identified {
+    /// The units with a listening socket, in name order; the one of the SSH daemon carrying
+    /// comeback's own connection left out.
     pub instances: Vec<Instance>,
+    /// Listening sockets no unit owns, in address order (the SSH daemon's excluded).
     pub unowned: Vec<Unowned>,
     /// The processes of the SSH daemon carrying comeback's own connection.
     pub ssh_pids: BTreeSet<u32>,
 }
 
 impl Identified {
-    pub fn instance(&self, unit: &str) -> Option<&Instance> {
+    pub(crate) fn instance(&self, unit: &str) -> Option<&Instance> {
         self.instances.iter().find(|i| i.unit() == unit)
     }
 }
@@ -75,7 +91,7 @@ fn is_unit_name(name: &str) -> bool {
 }
 
 /// The unit that owns `pid` on this host, if any.
-pub fn owner(facts: &HostFacts, pid: u32) -> Option<Owner> {
+pub(crate) fn owner(facts: &HostFacts, pid: u32) -> Option<Owner> {
     let lineage = facts.lineage(pid);
     if let Some(p) = lineage
         .iter()

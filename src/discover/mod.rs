@@ -2,15 +2,16 @@
 //! host is read (read-only, under a deadline) over the same SSH connections a run uses; the
 //! OS-specific reading lives in `inspect::facts`, the pure building of the draft here.
 
-pub mod cycles;
+mod cycles;
 pub mod draft;
 pub mod identify;
 pub mod report;
-pub mod scan;
+mod scan;
 pub mod yaml;
 
 pub use draft::{Draft, build};
-pub use scan::{HostScan, scan_host};
+pub use scan::HostScan;
+use scan::scan_host;
 
 use crate::plan::model::{HostId, Model};
 use crate::transport::{Fleet, Transport};

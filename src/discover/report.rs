@@ -12,7 +12,9 @@ fn cell(text: &str) -> String {
     comment_text(text).replace('|', "\\|").replace('`', "'")
 }
 
-/// `mermaid`: the graph of the whole draft plan (`print::graph::mermaid` of its model).
+/// The discovery report as Markdown. `plan` is the plan file as the operator named it;
+/// `mermaid` the graph of the whole draft plan (the plan with the draft written in, drawn as
+/// Mermaid).
 pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(

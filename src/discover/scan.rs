@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 /// One host as discovery saw it.
 #[derive(Debug, Clone, Serialize)]
 pub struct HostScan {
+    /// What the host's own tools reported.
     pub facts: HostFacts,
+    /// The units found in those facts.
     pub identified: Identified,
     /// Per unit: the config files read (path, text), sorted by path.
     pub configs: BTreeMap<String, Vec<(String, String)>>,
@@ -25,7 +27,7 @@ pub struct HostScan {
 /// The most config files read per unit: a folder of thousands of vhosts is data, not config.
 const FILES_PER_UNIT: usize = 200;
 
-pub async fn scan_host<T: Transport>(
+pub(crate) async fn scan_host<T: Transport>(
     transport: &T,
     host: usize,
     deadline: Duration,
@@ -206,7 +208,7 @@ async fn read<'a, T: Transport>(
 
 /// A shell glob (`*`, `?` within one path segment) against a path, for telling which pattern
 /// a file read on the host came from.
-pub fn glob_match(pattern: &str, path: &str) -> bool {
+pub(crate) fn glob_match(pattern: &str, path: &str) -> bool {
     fn go(p: &[u8], s: &[u8]) -> bool {
         match (p.first(), s.first()) {
             (None, None) => true,

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 /// A YAML scalar: plain when it is plain words (commands, paths, names), else a JSON string,
 /// which YAML reads as a double-quoted scalar. Nothing from a host can break out of either.
-pub fn scalar(value: &str) -> String {
+fn scalar(value: &str) -> String {
     let plain = value.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '/')
         && !value.ends_with(' ')
         && !value.contains("  ")
@@ -85,7 +85,7 @@ fn evidence(edge: &Edge) -> String {
 const COMMENT_LIMIT: usize = 200;
 
 /// Remote text made safe for a YAML comment: one line, no control characters, bounded.
-pub fn comment_text(text: &str) -> String {
+pub(crate) fn comment_text(text: &str) -> String {
     let mut out: String = text
         .chars()
         .map(|c| {
@@ -103,13 +103,17 @@ pub fn comment_text(text: &str) -> String {
     out
 }
 
+/// The plan writes `services:` in flow style with entries in it: discover appends only to a
+/// block, and refuses rather than rewrite the operator's text.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error(
     "the plan's `services:` is written in flow style (`services: {{...}}`) with entries in it: write it as a block (one service per line group) so discover can append to it"
 )]
 pub struct FlowServices;
 
-/// The plan text with the new services appended to its `services:` block.
+/// The plan text with the new services appended to its `services:` block (a `services:` key
+/// added at the end when it has none), every byte of the operator's text kept; the text
+/// unchanged when there is nothing new.
 pub fn write_plan(source: &str, draft: &Draft) -> Result<String, FlowServices> {
     let lines: Vec<&str> = source.split_inclusive('\n').collect();
     let top_level =

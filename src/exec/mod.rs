@@ -106,7 +106,8 @@ impl<'a, T: Transport> Executor<'a, T> {
         outcome
     }
 
-    /// Walks `steps` like [`Executor::run`], leaving the run's last event to the caller.
+    /// Walks `steps` in order and says how the walk ended, leaving the run's last event to the
+    /// caller (a [`Session`]; the unit tests' `run`).
     pub(crate) async fn walk(&mut self, steps: &[Step], first: Option<Resumed>) -> Outcome {
         match self.resolve_units(steps).await {
             Ok(()) => self.walk_steps(steps, first).await,

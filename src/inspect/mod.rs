@@ -1,11 +1,10 @@
 //! Read-only looks at a host, over the same transport as everything else: the service's config
 //! files, whether the hosts they reference still exist from there, and drift (a config edited
-//! after the process started, a binary or library replaced under it).
+//! after the process started, a binary or library replaced under it); and, for `comeback
+//! discover`, what a host runs ([`facts`]).
 
 mod configs;
 mod drift;
-// Host facts of `comeback discover` (w13), landed after the docs pass: not all documented yet.
-#[allow(missing_docs)]
 pub mod facts;
 pub mod manager;
 mod references;

@@ -45,6 +45,7 @@ for f in /etc/rc.d/* /usr/local/etc/rc.d/*; do [ -f "$f" ] && [ -x "$f" ] && pri
 service -e 2>/dev/null | sed 's/^/ENABLED /'
 exit 0"#;
 
+/// The script, ready to run as one `sh -c` word.
 pub fn wrapped_script() -> String {
     format!(
         "( {} )",
@@ -52,6 +53,8 @@ pub fn wrapped_script() -> String {
     )
 }
 
+/// The script's output to facts (`manager` left to the caller, who detects it apart); an error
+/// only when `sockstat` is missing. Lines it does not know are ignored.
 pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
     let mut facts = HostFacts {
         os: "FreeBSD".into(),

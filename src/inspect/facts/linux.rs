@@ -79,7 +79,7 @@ printf '%s\n' "$@" | grep -sxF -f - /var/lib/dpkg/info/*.list | sed 's/^/PKG /'
 exit 0"#;
 
 /// Sets the package of every process whose executable one of `exes` is, from the host's dpkg.
-pub async fn find_packages<T: crate::transport::Transport>(
+pub(crate) async fn find_packages<T: crate::transport::Transport>(
     transport: &T,
     host: usize,
     facts: &mut HostFacts,

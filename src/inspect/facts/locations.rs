@@ -3,7 +3,7 @@
 //! globs expanded on the host; what does not exist there is simply not listed.
 
 /// (names the daemon goes by, its usual config files on Debian-like and FreeBSD hosts).
-pub const DAEMONS: &[(&[&str], &[&str])] = &[
+pub(crate) const DAEMONS: &[(&[&str], &[&str])] = &[
     (
         &[
             "nginx",
@@ -126,7 +126,7 @@ pub const DAEMONS: &[(&[&str], &[&str])] = &[
 ];
 
 /// The usual config files of a daemon known by any of `names`.
-pub fn usual_configs<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<&'static str> {
+pub(crate) fn usual_configs<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<&'static str> {
     let names: Vec<&str> = names.into_iter().collect();
     DAEMONS
         .iter()
@@ -155,7 +155,7 @@ const FLAGS: &[&str] = &[
 /// Files a command line names: flag values, and bare arguments that look like config paths
 /// (`redis-server /etc/redis/redis.conf`). Only absolute paths: a relative one depends on a
 /// working directory discovery does not know.
-pub fn files_in_args(args: &[String]) -> Vec<String> {
+pub(crate) fn files_in_args(args: &[String]) -> Vec<String> {
     let mut found = Vec::new();
     let mut take_next = false;
     for (i, arg) in args.iter().enumerate() {
@@ -208,7 +208,7 @@ fn push_path(found: &mut Vec<String>, path: &str) {
 
 /// Config files and environment files a systemd unit or an init script names: `ExecStart`
 /// flags, `EnvironmentFile=`, and shell variables or words that hold a path under `/etc`.
-pub fn files_in_script(text: &str) -> Vec<String> {
+pub(crate) fn files_in_script(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     for line in text.lines().take(5_000) {
         let line = line.trim();

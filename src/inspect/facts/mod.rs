@@ -4,7 +4,7 @@
 
 pub mod freebsd;
 pub mod linux;
-pub mod locations;
+pub(crate) mod locations;
 
 use crate::transport::Transport;
 use serde::Serialize;
@@ -15,14 +15,17 @@ use std::time::Duration;
 /// The most sockets of each kind kept per host: beyond it the host is marked truncated.
 pub const SOCKET_LIMIT: usize = 20_000;
 /// The most bytes of a command line kept per process.
-pub const CMDLINE_LIMIT: usize = 4096;
+pub(crate) const CMDLINE_LIMIT: usize = 4096;
 
 pub use super::manager::Manager;
 
 /// An address and port; the unspecified address stands for "all addresses" (`*`, `0.0.0.0`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Endpoint {
+    /// The address ([`parse_endpoint`] reads an IPv4-mapped IPv6 address as the IPv4 address
+    /// it is).
     pub ip: IpAddr,
+    /// The TCP port.
     pub port: u16,
 }
 
@@ -37,7 +40,7 @@ impl std::fmt::Display for Endpoint {
 
 impl Endpoint {
     /// IPv4-mapped IPv6 addresses (`::ffff:10.0.0.1`) as the IPv4 address they are.
-    pub fn new(ip: IpAddr, port: u16) -> Endpoint {
+    pub(crate) fn new(ip: IpAddr, port: u16) -> Endpoint {
         let ip = match ip {
             IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
             v4 => v4,
@@ -46,9 +49,13 @@ impl Endpoint {
     }
 }
 
+/// A listening TCP socket: one per address and port, whichever processes hold it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Listener {
+    /// Where it listens.
     pub at: Endpoint,
+    /// The processes holding it, sorted; empty when the host does not show them (discover not
+    /// run as root).
     pub pids: Vec<u32>,
 }
 
@@ -56,39 +63,58 @@ pub struct Listener {
 /// process and peer.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Connection {
+    /// This host's end (of folded connections, one of theirs).
     pub local: Endpoint,
+    /// The other end.
     pub peer: Endpoint,
+    /// The processes holding it, sorted; empty when the host does not show them.
     pub pids: Vec<u32>,
+    /// How many connections were folded into this one (at least 1).
     pub count: usize,
 }
 
+/// A process that holds a socket, or an ancestor of one (up to, not including, PID 1).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Process {
+    /// Its process id.
     pub pid: u32,
+    /// Its parent's process id (0 when it could not be read).
     pub ppid: u32,
     /// The kernel's short name (`comm`).
     pub name: String,
+    /// The path of its executable (Linux `/proc/PID/exe`, FreeBSD `procstat -b`); empty when
+    /// it could not be read.
     pub exe: String,
+    /// Its command line, one argument per item: on Linux the first 4096 bytes of it; on
+    /// FreeBSD split at spaces (`procstat -c` joins the arguments with them).
     pub args: Vec<String>,
-    /// systemd: the `.service` of its cgroup; FreeBSD: none (found from rc.d later).
+    /// Linux: the `.service` its cgroup is in, without the suffix (`None` outside one, or in a
+    /// user's session); FreeBSD: always `None` (its rc.d script is found from pid files and
+    /// names).
     pub unit: Option<String>,
-    /// Debian: the package that owns `exe`.
+    /// Debian: the package that owns `exe`, looked up only for the processes of listeners no
+    /// pid file or name explained.
     pub package: Option<String>,
 }
 
+/// Everything discovery reads from one host, before any guess at what is a service.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct HostFacts {
     /// `uname -s`: `Linux`, `FreeBSD`.
     pub os: String,
     /// `None` when it cannot be told (`manager_problem` says why).
     pub manager: Option<Manager>,
+    /// Why the service manager cannot be told, when `manager` is `None`.
     pub manager_problem: Option<String>,
     /// The host's own addresses (loopback left out).
     pub addresses: Vec<IpAddr>,
     /// The server end of comeback's own SSH connection: its daemon is not a service.
     pub ssh: Option<Endpoint>,
+    /// Listening TCP sockets, in address order.
     pub listeners: Vec<Listener>,
+    /// Established TCP connections, those with the same peer and processes folded into one.
     pub connections: Vec<Connection>,
+    /// The processes of the sockets and their ancestors, by pid.
     pub processes: BTreeMap<u32, Process>,
     /// (path, pid) of every pid file found in the usual places.
     pub pid_files: Vec<(String, u32)>,
@@ -96,13 +122,13 @@ pub struct HostFacts {
     pub init_scripts: Vec<String>,
     /// FreeBSD: the rc.d scripts `service -e` says are enabled.
     pub enabled: Vec<String>,
-    /// More sockets than `SOCKET_LIMIT`: the rest were not read.
+    /// More sockets of a kind than [`SOCKET_LIMIT`]: the rest were not read.
     pub truncated: bool,
 }
 
 impl HostFacts {
     /// The process and its ancestors, nearest first, up to (not including) PID 1.
-    pub fn lineage(&self, pid: u32) -> Vec<&Process> {
+    pub(crate) fn lineage(&self, pid: u32) -> Vec<&Process> {
         let mut chain = Vec::new();
         let mut next = Some(pid);
         while let Some(p) = next.and_then(|p| self.processes.get(&p)) {
@@ -115,28 +141,34 @@ impl HostFacts {
         chain
     }
 
-    /// Ports this host listens on, any address.
-    pub fn listens_on(&self, port: u16) -> bool {
+    /// Whether this host listens on `port`, at any address.
+    pub(crate) fn listens_on(&self, port: u16) -> bool {
         self.listeners.iter().any(|l| l.at.port == port)
     }
 }
 
+/// Why a host's facts could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FactsError {
+    /// The script could not be run, or failed: the transport's error or the script's evidence.
     #[error("{0}")]
     Transport(String),
+    /// A Linux host without `ss` (iproute2).
     #[error("`ss` is missing: install iproute2 to discover this host")]
     NoSs,
+    /// A FreeBSD host without `sockstat`.
     #[error("`sockstat` is missing")]
     NoSockstat,
+    /// `uname -s` names an OS discovery has no command set for.
     #[error("unsupported OS `{0}`: discovery knows Linux and FreeBSD")]
     UnsupportedOs(String),
+    /// The script did not finish within the deadline.
     #[error("reading the host took longer than {0:?}")]
     TimedOut(Duration),
 }
 
 /// `uname -s`, then the facts with that OS's command set, under one deadline.
-pub async fn collect<T: Transport>(
+pub(crate) async fn collect<T: Transport>(
     transport: &T,
     host: usize,
     deadline: Duration,
@@ -291,7 +323,7 @@ fn field(word: &str) -> String {
 
 /// Hex as `od -An -tx1` prints it (spaces and newlines ignored) to the bytes, lossily as text.
 /// Remote strings travel hex-encoded so no byte in them can break the line protocol.
-pub fn unhex(text: &str) -> String {
+pub(crate) fn unhex(text: &str) -> String {
     let digits: Vec<u8> = text
         .bytes()
         .filter(u8::is_ascii_hexdigit)
@@ -306,7 +338,7 @@ pub fn unhex(text: &str) -> String {
 }
 
 /// `/proc/PID/cmdline`: NUL-separated arguments.
-pub fn split_args(cmdline: &str) -> Vec<String> {
+pub(crate) fn split_args(cmdline: &str) -> Vec<String> {
     cmdline
         .split('\0')
         .filter(|a| !a.is_empty())
@@ -314,8 +346,9 @@ pub fn split_args(cmdline: &str) -> Vec<String> {
         .collect()
 }
 
-/// `10.0.0.1:80`, `[::1]:80`, `*:80`, `0.0.0.0:*`, `127.0.0.53%lo:53`, `[fe80::1]%eth0:22`,
-/// and FreeBSD's `*:22`, `10.0.0.1.80`? (no: sockstat uses `:`). `None` for a port `*`.
+/// An address and port as `ss` and `sockstat` print them: `10.0.0.1:80`, `[::1]:80`, `*:80`,
+/// `127.0.0.53%lo:53`, `[fe80::1]%eth0:22` (the zone dropped). `None` for a port `*`
+/// (`0.0.0.0:*`) and for anything else.
 pub fn parse_endpoint(text: &str) -> Option<Endpoint> {
     let (host, port) = text.rsplit_once(':')?;
     let port: u16 = port.parse().ok()?;
@@ -329,7 +362,7 @@ pub fn parse_endpoint(text: &str) -> Option<Endpoint> {
 }
 
 /// The `.service` a cgroup path names, outside users' sessions: `redis-server`.
-pub fn unit_from_cgroup(cgroup: &str) -> Option<String> {
+pub(crate) fn unit_from_cgroup(cgroup: &str) -> Option<String> {
     cgroup.lines().find_map(|line| {
         let path = line.splitn(3, ':').nth(2)?;
         if path.contains("user.slice") {
