@@ -109,7 +109,7 @@ fn edges_evidence_externals_stale_names_and_the_plans_own_services() {
                 &[(
                     "app",
                     "/etc/app/app.env",
-                    "DB=postgres://10.0.0.31:5432/shop\nSMTP=gone.example.invalid:25\nAPI=https://api.partner.example/v1\nSELF=http://127.0.0.1:8080/\n",
+                    "DB=postgres://10.0.0.31:5432/shop\nSMTP=gone.example.invalid:25\nAPI=https://api.partner.example/v1\nSELF=http://127.0.0.1:8080/\nCACHE=http://[2001:db8::7]:11211/\n",
                 )],
             ),
         ),
@@ -152,6 +152,8 @@ fn edges_evidence_externals_stale_names_and_the_plans_own_services() {
     );
     let external: Vec<&str> = draft.external.iter().map(|x| x.endpoint.as_str()).collect();
     assert!(external.contains(&"198.51.100.9:443"), "{external:?}");
+    // An IPv6 endpoint keeps its brackets, or its port would read as part of the address.
+    assert!(external.contains(&"[2001:db8::7]:11211"), "{external:?}");
     assert!(
         external.contains(&"api.partner.example:443"),
         "{external:?}"

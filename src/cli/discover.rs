@@ -55,7 +55,7 @@ pub(super) fn discover(args: DiscoverArgs) -> Result<(), Exit> {
     })?;
     let output = match args.format {
         DiscoverFormat::Yaml => plan_text,
-        DiscoverFormat::Json => json(&draft),
+        DiscoverFormat::Json => json(&draft)?,
     };
     match &args.out {
         Some(path) => write(path, &output)?,
@@ -74,11 +74,17 @@ pub(super) fn discover(args: DiscoverArgs) -> Result<(), Exit> {
     }
 }
 
-fn json(draft: &Draft) -> String {
-    format!(
-        "{:#}\n",
-        serde_json::to_value(draft).unwrap_or(serde_json::Value::Null)
-    )
+/// The findings as JSON; a draft that cannot be written is said, never printed as `null`.
+fn json(draft: &Draft) -> Result<String, Exit> {
+    serde_json::to_string_pretty(draft)
+        .map(|text| text + "\n")
+        .map_err(|e| {
+            super::run::fail(
+                format!("cannot write the findings as JSON: {e}"),
+                None,
+                exit::INVALID,
+            )
+        })
 }
 
 fn write(path: &Path, text: &str) -> Result<(), Exit> {

@@ -602,7 +602,7 @@ impl Builder<'_> {
                     for r in crate::refs::scan(text, &Default::default()) {
                         let at = format!("{path}:{}", r.line);
                         let endpoint = match r.port {
-                            Some(p) => format!("{}:{p}", r.host),
+                            Some(p) => crate::human::host_port(&r.host, p),
                             None => r.host.clone(),
                         };
                         let target = self.target_host(h, scan, &r.host);

@@ -46,7 +46,7 @@ pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
         );
         let mut any = false;
         for s in &draft.services {
-            for (h, how, listens) in s.found.iter().filter(|(h, _, _)| h == host) {
+            for (_, how, listens) in s.found.iter().filter(|(h, _, _)| h == host) {
                 any = true;
                 let ports: Vec<String> = listens.iter().map(ToString::to_string).collect();
                 let _ = writeln!(
@@ -57,7 +57,6 @@ pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
                     cell(how),
                     cell(&s.configs.join(", "))
                 );
-                let _ = h;
             }
         }
         for d in draft.duplicates.iter().filter(|d| &d.host == host) {

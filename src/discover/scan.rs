@@ -223,9 +223,13 @@ pub(crate) fn glob_match(pattern: &str, path: &str) -> bool {
     go(pattern.as_bytes(), path.as_bytes())
 }
 
-const RESOLVE: &str = r#"for n in "$@"; do
+/// Names are looked up 16 at a time: a config naming hundreds of hosts must not start hundreds
+/// of processes at once on a host in production.
+const RESOLVE: &str = r#"i=0
+for n in "$@"; do
   ( a=$(timeout 3 getent ahosts "$n" 2>/dev/null | awk '{ print $1 }' | sort -u | tr '\n' ' ')
     printf 'NAME %s %s\n' "$(printf %s "$n" | od -An -v -tx1 | tr -d ' \n')" "$a" ) &
+  i=$((i + 1)); [ $((i % 16)) -ne 0 ] || wait
 done
 wait"#;
 
