@@ -45,6 +45,26 @@ impl Span {
         })
     }
 
+    /// Where bytes `part` of `value`, the value of the scalar this span covers, are written in
+    /// the file, quotes, escapes and block indentation accounted for. Where that cannot be
+    /// proven, the first occurrence of the part's text on the scalar's first line.
+    pub(crate) fn within(self, source: &str, value: &str, part: Range<usize>) -> Span {
+        match super::scalar::source_range(source, self.bytes.clone(), value, part.clone()) {
+            Some(bytes) => {
+                let line_start = source[..bytes.start].rfind('\n').map_or(0, |n| n + 1);
+                Span {
+                    line: source[..bytes.start].matches('\n').count() as u64 + 1,
+                    column: source[line_start..bytes.start].chars().count() as u64 + 1,
+                    bytes,
+                }
+            }
+            None => {
+                let needle = value.get(part).unwrap_or_default();
+                self.narrowed_to(source, needle)
+            }
+        }
+    }
+
     /// The first occurrence of `needle` at or after this span's start, on the same line: where a
     /// word inside a longer YAML value (a key inside a flow mapping, a placeholder inside a
     /// string) really is.

@@ -4,6 +4,7 @@ pub mod diagnostic;
 pub mod graph;
 mod load;
 pub mod model;
+mod scalar;
 pub mod steps;
 pub(crate) mod template;
 mod validate;
