@@ -5,6 +5,7 @@ pub mod graph;
 mod load;
 pub mod model;
 mod scalar;
+mod shell_quoting;
 pub mod steps;
 pub(crate) mod template;
 mod validate;
