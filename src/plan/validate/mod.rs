@@ -1,7 +1,8 @@
 //! Wire structs to the typed `Model`: resolve names, parse durations, render templates per host,
 //! and collect every problem found in one pass, each pointing at its line. One file per entity
 //! (hosts, services, checks, hooks, notify); every diagnostic is built here, through
-//! `Validator::error` and `Validator::warn` at a YAML location.
+//! `Validator::error` and `Validator::warn` at a YAML location, or `Validator::error_in` at a
+//! placeholder inside a scalar.
 
 use super::diagnostic::{Diagnostic, Span, closest, did_you_mean};
 use super::model::*;
