@@ -247,3 +247,27 @@ pub fn closest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Opt
 pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
     closest(wrong, known).map(|name| format!("did you mean `{name}`?"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_part_of_a_scalar_is_found_in_the_file_or_else_searched_on_its_line() {
+        let source = "a: |\n  one {x}\n  two {x}\n";
+        let scalar = Span {
+            line: 2,
+            column: 3,
+            bytes: 7..source.len(),
+        };
+        let value = "one {x}\ntwo {x}\n";
+        let found = scalar.clone().within(source, value, 12..15);
+        assert_eq!((found.line, found.column, found.bytes), (3, 7, 21..24));
+        // A value the scalar does not decode to: the first `{x}` on the scalar's first line.
+        let fallback = scalar.within(source, "two {x}", 4..7);
+        assert_eq!(
+            (fallback.line, fallback.column, fallback.bytes),
+            (2, 7, 11..14)
+        );
+    }
+}

@@ -50,6 +50,8 @@ enum Frame {
     Top,
     Command,
     Paren,
+    /// `case ... esac`, whose patterns end in a `)` that closes nothing.
+    Case,
     Single,
     Double,
     // Where a value cannot be quoted with confidence.
@@ -69,7 +71,10 @@ enum Frame {
 impl Frame {
     /// Shell code whose lines end where a here-document starts.
     fn is_command_line(&self) -> bool {
-        matches!(self, Frame::Top | Frame::Command | Frame::Paren)
+        matches!(
+            self,
+            Frame::Top | Frame::Command | Frame::Paren | Frame::Case
+        )
     }
 
     /// Why a placeholder inside this frame cannot be quoted, if it cannot.
@@ -219,6 +224,19 @@ impl Lexer {
                     }
                     ')' if matches!(top, Frame::Command | Frame::Paren) => self.pop(),
                     '}' if top == Frame::Brace => self.pop(),
+                    'a'..='z' if top.is_command_line() && self.previous.is_none_or(ends_word) => {
+                        let word: String = chars[i - 1..]
+                            .iter()
+                            .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+                            .collect();
+                        let whole = chars.get(i - 1 + word.len()).is_none_or(|c| ends_word(*c));
+                        match word.as_str() {
+                            "case" if whole => self.push(Frame::Case),
+                            "esac" if whole && top == Frame::Case => self.pop(),
+                            _ => {}
+                        }
+                        i += word.len() - 1;
+                    }
                     '#' if top != Frame::Brace
                         && top != Frame::Arithmetic
                         && self.previous.is_none_or(ends_word) =>
@@ -237,7 +255,7 @@ impl Lexer {
                     _ => {}
                 },
             }
-            self.previous = Some(c);
+            self.previous = Some(chars[i - 1]);
         }
     }
 
@@ -391,6 +409,12 @@ mod tests {
             [Ok(InSingle), Ok(Bare), Ok(InDouble)]
         );
         assert_eq!(sites("echo $( (cd @) ) @"), [Ok(Bare), Ok(Bare)]);
+        // A `case` pattern's `)` closes nothing.
+        assert_eq!(
+            sites("echo \"$(case $x in a) echo @;; (b) echo @;; esac) @\" @"),
+            [Ok(Bare), Ok(Bare), Ok(InDouble), Ok(Bare)]
+        );
+        assert_eq!(sites("echo case_x) @ esac @"), [Ok(Bare), Ok(Bare)]);
     }
 
     #[test]
