@@ -286,3 +286,120 @@ fn a_plan_error_never_quotes_a_secret_from_its_line() {
     assert!(err.contains("not an http(s) URL"), "{err}");
     assert!(!err.contains("S3CRET") && !err.contains("T0KEN"), "{err}");
 }
+
+/// Each `--> file:LINE:COL` of `comeback check`'s stderr, and the text its caret underlines.
+fn carets(stderr: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(at) = line.trim_start().strip_prefix("--> ") else {
+            continue;
+        };
+        let position = at.rsplitn(3, ':').take(2).collect::<Vec<_>>();
+        let source = lines[i + 2];
+        let caret = lines[i + 3];
+        let start = caret.find('^').expect("a caret");
+        let len = caret[start..].chars().take_while(|c| *c == '^').count();
+        found.push((
+            format!("{}:{}", position[1], position[0]),
+            source[start..start + len].to_string(),
+        ));
+    }
+    found
+}
+
+/// Carets stand under the placeholder they are about: two alike on one line, one on the third
+/// line of a block scalar, one after escapes in a double-quoted scalar, a host's missing var,
+/// and a placeholder inside backticks (refused: no quoting is safe there).
+#[test]
+fn each_template_error_points_at_its_own_placeholder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("plan.yaml");
+    std::fs::write(
+        &path,
+        r#"hosts:
+  a: { vars: { root: /srv } }
+services:
+  twice:
+    hosts: [a]
+    restart: run {hots} --again {hots}
+  block:
+    hosts: [a]
+    restart: |
+      set -e
+      cd {vars.root}
+      ./run {servce}
+  escaped:
+    hosts: [a]
+    restart: "printf \"%s\\n\" \"{vars.root}\" {adress}"
+  missing:
+    hosts: [a]
+    restart: |
+      cd {vars.root}
+      ./run --port {vars.port}
+  backticks:
+    hosts: [a]
+    restart: echo "`cat {vars.root}`"
+"#,
+    )
+    .expect("plan");
+    let out = comeback().arg("check").arg(&path).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let expected = [
+        ("6:18", "{hots}"),
+        ("6:33", "{hots}"),
+        ("12:13", "{servce}"),
+        ("15:48", "{adress}"),
+        ("20:20", "{vars.port}"),
+        ("23:25", "{vars.root}"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(at, text)| (at.to_string(), text.to_string()))
+        .collect();
+    assert_eq!(carets(&err), expected, "{err}");
+    assert!(
+        err.contains("`{vars.root}` stands inside backticks")
+            && err.contains("write it outside quotes, e.g. echo x {vars.root}"),
+        "{err}"
+    );
+}
+
+/// A host's value substituted inside double quotes reaches the shell as text: the rendered
+/// command, run by a real `sh`, prints it and runs nothing.
+#[test]
+fn a_value_inside_double_quotes_is_never_run_by_the_shell() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("plan.yaml");
+    let hostile = "$(touch pwned) `touch pwned` \" ' \\";
+    let plan = format!(
+        "hosts:\n  a: {{ vars: {{ v: {} }} }}\nservices:\n  s:\n    hosts: [a]\n    restart: printf %s \"x {{vars.v}}\" '{{vars.v}}' {{vars.v}}\n    health: [{{ tcp: 1 }}]\n",
+        serde_json::to_string(hostile).expect("json is YAML")
+    );
+    std::fs::write(&path, plan).expect("plan");
+    let out = comeback()
+        .args(["plan", "--format", "json"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let restart = json["steps"][0]["restart"].as_str().expect("restart");
+    let ran = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(restart)
+        .current_dir(dir.path())
+        .output()
+        .expect("sh");
+    assert_eq!(
+        String::from_utf8_lossy(&ran.stdout),
+        format!("x {hostile}{hostile}{hostile}"),
+        "{restart}"
+    );
+    assert!(!dir.path().join("pwned").exists(), "{restart}");
+}

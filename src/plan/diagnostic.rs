@@ -45,6 +45,26 @@ impl Span {
         })
     }
 
+    /// Where bytes `part` of `value`, the value of the scalar this span covers, are written in
+    /// the file, quotes, escapes and block indentation accounted for. Where that cannot be
+    /// proven, the first occurrence of the part's text on the scalar's first line.
+    pub(crate) fn within(self, source: &str, value: &str, part: Range<usize>) -> Span {
+        match super::scalar::source_range(source, self.bytes.clone(), value, part.clone()) {
+            Some(bytes) => {
+                let line_start = source[..bytes.start].rfind('\n').map_or(0, |n| n + 1);
+                Span {
+                    line: source[..bytes.start].matches('\n').count() as u64 + 1,
+                    column: source[line_start..bytes.start].chars().count() as u64 + 1,
+                    bytes,
+                }
+            }
+            None => {
+                let needle = value.get(part).unwrap_or_default();
+                self.narrowed_to(source, needle)
+            }
+        }
+    }
+
     /// The first occurrence of `needle` at or after this span's start, on the same line: where a
     /// word inside a longer YAML value (a key inside a flow mapping, a placeholder inside a
     /// string) really is.
@@ -226,4 +246,28 @@ pub fn closest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Opt
 /// `did you mean `x`?` for the closest known name.
 pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
     closest(wrong, known).map(|name| format!("did you mean `{name}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_part_of_a_scalar_is_found_in_the_file_or_else_searched_on_its_line() {
+        let source = "a: |\n  one {x}\n  two {x}\n";
+        let scalar = Span {
+            line: 2,
+            column: 3,
+            bytes: 7..source.len(),
+        };
+        let value = "one {x}\ntwo {x}\n";
+        let found = scalar.clone().within(source, value, 12..15);
+        assert_eq!((found.line, found.column, found.bytes), (3, 7, 21..24));
+        // A value the scalar does not decode to: the first `{x}` on the scalar's first line.
+        let fallback = scalar.within(source, "two {x}", 4..7);
+        assert_eq!(
+            (fallback.line, fallback.column, fallback.bytes),
+            (2, 7, 11..14)
+        );
+    }
 }

@@ -4,6 +4,8 @@ pub mod diagnostic;
 pub mod graph;
 mod load;
 pub mod model;
+mod scalar;
+mod shell_quoting;
 pub mod steps;
 pub(crate) mod template;
 mod validate;

@@ -1,14 +1,30 @@
 //! `{host}`, `{address}`, `{service}` and `{vars.NAME}` in commands, URLs and paths.
 //!
 //! Only a brace pair around a plain identifier is a placeholder, so shell text such as
-//! `${HOME}` or `awk '{print $1}'` passes through untouched; `{{` writes a literal `{`.
+//! `${HOME}` or `awk '{print $1}'` passes through untouched; `{{` writes a literal `{`. In a
+//! shell command each placeholder's quoting is read from the text around it when the plan is
+//! parsed, so `check` refuses a placeholder no quoting can make safe before any host is known.
 
-use std::borrow::Cow;
+use super::shell_quoting::{Lexer, Quoting};
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
     Text(String),
+    Placeholder(Placeholder),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Placeholder {
+    value: Value,
+    /// Byte range of `{...}` in the template.
+    at: Range<usize>,
+    quoting: Quoting,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Value {
     Host,
     Address,
     Service,
@@ -20,12 +36,19 @@ pub(crate) struct Template {
     parts: Vec<Part>,
 }
 
-/// A placeholder that names nothing we know, with its byte range inside the template.
+/// Why a template cannot be used, with the byte range of the placeholder inside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct UnknownPlaceholder {
-    pub name: String,
-    pub start: usize,
-    pub end: usize,
+pub(crate) struct TemplateError {
+    pub problem: Problem,
+    pub at: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Problem {
+    /// A placeholder that names nothing we know.
+    Unknown(String),
+    /// A placeholder where no quoting is safe in a shell command (inside backticks, ...).
+    CannotQuote(&'static str),
 }
 
 /// What a template is rendered into: a shell command quotes every substituted value.
@@ -42,12 +65,13 @@ pub(crate) struct Values<'a> {
     pub vars: &'a BTreeMap<String, String>,
 }
 
+/// Why a template could not be rendered for a host, with the placeholder's byte range.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum RenderError {
     /// `{vars.NAME}` where this host has no such variable.
-    MissingVar(String),
+    MissingVar { name: String, at: Range<usize> },
     /// A value that no shell quoting can carry (a NUL byte).
-    Unquotable(String),
+    Unquotable { value: String, at: Range<usize> },
 }
 
 pub(crate) const PLACEHOLDERS: [&str; 3] = ["host", "address", "service"];
@@ -57,12 +81,14 @@ fn is_ident_char(c: char) -> bool {
 }
 
 impl Template {
-    pub(crate) fn parse(raw: &str) -> Result<Template, Vec<UnknownPlaceholder>> {
+    pub(crate) fn parse(raw: &str, context: Context) -> Result<Template, Vec<TemplateError>> {
         let mut parts = Vec::new();
-        let mut unknown = Vec::new();
+        let mut errors = Vec::new();
         let mut text = String::new();
         let mut rest = raw;
         let mut offset = 0;
+        let mut shell = (context == Context::Shell).then(Lexer::new);
+        let mut sites = Vec::new();
         while let Some(open) = rest.find('{') {
             text.push_str(&rest[..open]);
             let after = &rest[open + 1..];
@@ -79,26 +105,35 @@ impl Template {
                 Some(name)
                     if !shell_expansion && !name.is_empty() && name.chars().all(is_ident_char) =>
                 {
-                    let part = match name {
-                        "host" => Some(Part::Host),
-                        "address" => Some(Part::Address),
-                        "service" => Some(Part::Service),
+                    let value = match name {
+                        "host" => Some(Value::Host),
+                        "address" => Some(Value::Address),
+                        "service" => Some(Value::Service),
                         _ => match name.strip_prefix("vars.") {
-                            Some(var) if !var.is_empty() => Some(Part::Var(var.to_string())),
+                            Some(var) if !var.is_empty() => Some(Value::Var(var.to_string())),
                             _ => None,
                         },
                     };
-                    match part {
-                        Some(part) => {
+                    let at = offset + open..offset + open + name.len() + 2;
+                    match value {
+                        Some(value) => {
+                            let quoting = match &mut shell {
+                                Some(lexer) => {
+                                    lexer.text(&text);
+                                    let site = lexer.placeholder();
+                                    sites.push((parts.len() + usize::from(!text.is_empty()), site));
+                                    Quoting::Bare
+                                }
+                                None => Quoting::Verbatim,
+                            };
                             if !text.is_empty() {
                                 parts.push(Part::Text(std::mem::take(&mut text)));
                             }
-                            parts.push(part);
+                            parts.push(Part::Placeholder(Placeholder { value, at, quoting }));
                         }
-                        None => unknown.push(UnknownPlaceholder {
-                            name: name.to_string(),
-                            start: offset + open,
-                            end: offset + open + name.len() + 2,
+                        None => errors.push(TemplateError {
+                            problem: Problem::Unknown(name.to_string()),
+                            at,
                         }),
                     }
                     let consumed = open + 1 + name.len() + 1;
@@ -113,42 +148,70 @@ impl Template {
             }
         }
         text.push_str(rest);
+        if let Some(lexer) = &mut shell {
+            lexer.text(&text);
+        }
         if !text.is_empty() {
             parts.push(Part::Text(text));
         }
-        if unknown.is_empty() {
+        if let Some(lexer) = &shell {
+            for (index, site) in sites {
+                let Part::Placeholder(p) = &mut parts[index] else {
+                    unreachable!("a site is recorded at its placeholder");
+                };
+                match site.quoting {
+                    Ok(_) if lexer.still_open(&site) => errors.push(TemplateError {
+                        problem: Problem::CannotQuote("inside a quote or `(` never closed"),
+                        at: p.at.clone(),
+                    }),
+                    Ok(quoting) => p.quoting = quoting,
+                    Err(why) => errors.push(TemplateError {
+                        problem: Problem::CannotQuote(why),
+                        at: p.at.clone(),
+                    }),
+                }
+            }
+        }
+        errors.sort_by_key(|e| e.at.start);
+        if errors.is_empty() {
             Ok(Template { parts })
         } else {
-            Err(unknown)
+            Err(errors)
         }
     }
 
-    pub(crate) fn render(
-        &self,
-        values: &Values<'_>,
-        context: Context,
-    ) -> Result<String, RenderError> {
+    pub(crate) fn render(&self, values: &Values<'_>) -> Result<String, RenderError> {
         let mut out = String::new();
         for part in &self.parts {
-            let value: &str = match part {
+            let p = match part {
                 Part::Text(text) => {
                     out.push_str(text);
                     continue;
                 }
-                Part::Host => values.host,
-                Part::Address => values.address,
-                Part::Service => values.service,
-                Part::Var(name) => values
-                    .vars
-                    .get(name)
-                    .ok_or_else(|| RenderError::MissingVar(name.clone()))?,
+                Part::Placeholder(p) => p,
             };
-            let value = match context {
-                Context::Plain => Cow::Borrowed(value),
-                Context::Shell => shlex::try_quote(value)
-                    .map_err(|_| RenderError::Unquotable(value.to_string()))?,
+            let value: &str = match &p.value {
+                Value::Host => values.host,
+                Value::Address => values.address,
+                Value::Service => values.service,
+                Value::Var(name) => {
+                    values
+                        .vars
+                        .get(name)
+                        .ok_or_else(|| RenderError::MissingVar {
+                            name: name.clone(),
+                            at: p.at.clone(),
+                        })?
+                }
             };
-            out.push_str(&value);
+            let quoted = p
+                .quoting
+                .apply(value)
+                .ok_or_else(|| RenderError::Unquotable {
+                    value: value.to_string(),
+                    at: p.at.clone(),
+                })?;
+            out.push_str(&quoted);
         }
         Ok(out)
     }
@@ -158,17 +221,20 @@ impl Template {
 mod tests {
     use super::*;
 
-    fn render(raw: &str, context: Context) -> String {
-        let vars = BTreeMap::from([("root".to_string(), "/srv/my app".to_string())]);
-        let values = Values {
+    fn values(vars: &BTreeMap<String, String>) -> Values<'_> {
+        Values {
             host: "web-01",
             address: "10.0.0.1",
             service: "app",
-            vars: &vars,
-        };
-        Template::parse(raw)
+            vars,
+        }
+    }
+
+    fn render(raw: &str, context: Context) -> String {
+        let vars = BTreeMap::from([("root".to_string(), "/srv/my app".to_string())]);
+        Template::parse(raw, context)
             .unwrap()
-            .render(&values, context)
+            .render(&values(&vars))
             .unwrap()
     }
 
@@ -181,6 +247,10 @@ mod tests {
         assert_eq!(
             render("http://{address}:8080/health", Context::Plain),
             "http://10.0.0.1:8080/health"
+        );
+        assert_eq!(
+            render("echo '{vars.root}' \"{vars.root}\"", Context::Shell),
+            "echo '/srv/my app' \"/srv/my app\""
         );
     }
 
@@ -195,36 +265,145 @@ mod tests {
 
     #[test]
     fn reports_unknown_placeholders_with_their_position() {
-        let err = Template::parse("run {hots} and {vars.} {service}").unwrap_err();
+        let err = Template::parse("run {hots} and {vars.} {service}", Context::Plain).unwrap_err();
         assert_eq!(
             err,
             vec![
-                UnknownPlaceholder {
-                    name: "hots".into(),
-                    start: 4,
-                    end: 10
+                TemplateError {
+                    problem: Problem::Unknown("hots".into()),
+                    at: 4..10
                 },
-                UnknownPlaceholder {
-                    name: "vars.".into(),
-                    start: 15,
-                    end: 22
+                TemplateError {
+                    problem: Problem::Unknown("vars.".into()),
+                    at: 15..22
                 },
             ]
         );
     }
 
     #[test]
-    fn a_missing_variable_is_an_error_not_an_empty_string() {
-        let vars = BTreeMap::new();
-        let values = Values {
-            host: "h",
-            address: "a",
-            service: "s",
-            vars: &vars,
-        };
-        let err = Template::parse("{vars.root}/x")
+    fn a_placeholder_no_quoting_can_protect_is_refused_where_it_stands() {
+        let err =
+            Template::parse("echo `cat {host}` {{x} ${X:-{vars.v}}", Context::Shell).unwrap_err();
+        assert_eq!(
+            err,
+            vec![
+                TemplateError {
+                    problem: Problem::CannotQuote("inside backticks"),
+                    at: 10..16
+                },
+                TemplateError {
+                    problem: Problem::CannotQuote("inside `${...}`"),
+                    at: 28..36
+                }
+            ]
+        );
+        let err = Template::parse("echo \"{host} {vars.v}", Context::Shell).unwrap_err();
+        let at: Vec<_> = err.iter().map(|e| e.at.clone()).collect();
+        assert_eq!(at, [6..12, 13..21]);
+        // Not a shell command: nothing to quote, nothing to refuse.
+        assert!(Template::parse("`{host}`", Context::Plain).is_ok());
+    }
+
+    #[test]
+    fn a_missing_variable_is_an_error_at_its_own_placeholder() {
+        let vars = BTreeMap::from([("a".to_string(), "1".to_string())]);
+        let err = Template::parse("{vars.a} {vars.b}/x", Context::Shell)
             .unwrap()
-            .render(&values, Context::Shell);
-        assert_eq!(err, Err(RenderError::MissingVar("root".into())));
+            .render(&values(&vars));
+        assert_eq!(
+            err,
+            Err(RenderError::MissingVar {
+                name: "b".into(),
+                at: 9..17
+            })
+        );
+    }
+
+    #[test]
+    fn a_nul_byte_is_unquotable_in_every_shell_context() {
+        let vars = BTreeMap::from([("v".to_string(), "a\0b".to_string())]);
+        for raw in ["x {vars.v}", "x '{vars.v}'", "x \"{vars.v}\""] {
+            let err = Template::parse(raw, Context::Shell)
+                .unwrap()
+                .render(&values(&vars));
+            assert!(
+                matches!(err, Err(RenderError::Unquotable { .. })),
+                "{raw}: {err:?}"
+            );
+        }
+    }
+
+    /// Commands where `{vars.v}` stands in each quoting context, and what `sh` must print for
+    /// a value `v` (`printf %s` writes its arguments back byte for byte).
+    const CONTEXTS: [(&str, &str, &str); 5] = [
+        ("printf %s {vars.v}", "", ""),
+        ("printf %s 'pre {vars.v} post'", "pre ", " post"),
+        ("printf %s \"pre {vars.v} post\"", "pre ", " post"),
+        ("printf %s \"<$(printf %s. {vars.v})>\"", "<", ".>"),
+        ("printf %s \"<$(printf %s. 'in {vars.v}')>\"", "<in ", ".>"),
+    ];
+
+    /// What `sh -c` prints for `command` rendered with `v`, run in `dir`.
+    fn shell_prints(command: &str, v: &str, dir: &std::path::Path) -> String {
+        let vars = BTreeMap::from([("v".to_string(), v.to_string())]);
+        let rendered = Template::parse(command, Context::Shell)
+            .unwrap()
+            .render(&values(&vars))
+            .unwrap();
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&rendered)
+            .current_dir(dir)
+            .output()
+            .expect("sh runs");
+        assert!(out.status.success(), "{rendered}: {out:?}");
+        String::from_utf8(out.stdout).expect("utf-8")
+    }
+
+    #[test]
+    fn hostile_values_reach_the_shell_byte_for_byte_and_never_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let hostile = [
+            "$(touch pwned)",
+            "`touch pwned`",
+            "'$(touch pwned)'",
+            "\"$(touch pwned)\"",
+            "\\\"$(touch pwned)\\\"",
+            "'\\''; touch pwned; '",
+            "\"; touch pwned; \"",
+            "it's",
+            "say \"hi\"",
+            "back\\slash\\",
+            "two\nlines\n",
+            "  spaced  out  ",
+            "$HOME ${HOME} $1 * ? ~ !",
+            "",
+        ];
+        for (command, before, after) in CONTEXTS {
+            for v in hostile {
+                assert_eq!(
+                    shell_prints(command, v, dir.path()),
+                    format!("{before}{v}{after}"),
+                    "{command} with {v:?}"
+                );
+            }
+        }
+        assert!(!dir.path().join("pwned").exists(), "a value ran");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        #[test]
+        fn any_value_arrives_intact_in_every_context(v in "[^\u{0}]{0,24}") {
+            let dir = tempfile::tempdir().unwrap();
+            for (command, before, after) in CONTEXTS {
+                proptest::prop_assert_eq!(
+                    shell_prints(command, &v, dir.path()),
+                    format!("{before}{v}{after}")
+                );
+            }
+            proptest::prop_assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        }
     }
 }

@@ -36,12 +36,12 @@ impl Validator<'_> {
             PendingKind::Tcp(port)
         } else if let Some(url) = &c.http {
             PendingKind::Http {
-                url: self.template(url)?,
+                url: self.template(url, Context::Plain)?,
                 status: c.status,
                 body: c.body.clone(),
             }
         } else {
-            PendingKind::Command(self.template(c.command.as_ref()?)?)
+            PendingKind::Command(self.template(c.command.as_ref()?, Context::Shell)?)
         };
         Some((kind, timing))
     }
@@ -51,9 +51,9 @@ impl Validator<'_> {
 pub(super) enum PendingKind {
     Tcp(u16),
     Http {
-        url: (Template, Location),
+        url: Parsed,
         status: Option<u16>,
         body: Option<String>,
     },
-    Command((Template, Location)),
+    Command(Parsed),
 }

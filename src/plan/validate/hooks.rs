@@ -40,7 +40,7 @@ impl Validator<'_> {
                 continue;
             }
             let timeout = self.duration(&timeout, DEFAULT_HOOK_TIMEOUT);
-            if let Some(run) = self.template(run) {
+            if let Some(run) = self.template(run, Context::Shell) {
                 pending.push(PendingHook { on, run, timeout });
             }
         }
@@ -51,6 +51,6 @@ impl Validator<'_> {
 /// A hook whose template is parsed but not yet rendered for a host.
 pub(super) struct PendingHook {
     pub(super) on: Option<HostId>,
-    pub(super) run: (Template, Location),
+    pub(super) run: Parsed,
     pub(super) timeout: Duration,
 }

@@ -43,18 +43,16 @@ impl Validator<'_> {
             let identity = entry.identity.as_deref().map(|p| self.path(p));
             // ssh would warn and quietly try other keys (the ssh config's, the agent's).
             if let Some(path) = identity.as_ref().filter(|p| !p.is_file()) {
-                let span = self.span(&name.referenced);
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        format!(
-                            "identity file `{}` of host `{}` does not exist",
-                            path.display(),
-                            name.value
-                        ),
-                        span,
-                    )
-                    .with_hint("fix the path, or remove `identity:` to use the ssh config's key"),
-                );
+                self.error(
+                    format!(
+                        "identity file `{}` of host `{}` does not exist",
+                        path.display(),
+                        name.value
+                    ),
+                    &name.referenced,
+                )
+                .hint =
+                    Some("fix the path, or remove `identity:` to use the ssh config's key".into());
             }
             hosts.push(Host {
                 name: name.value.clone(),

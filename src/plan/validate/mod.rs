@@ -1,14 +1,16 @@
 //! Wire structs to the typed `Model`: resolve names, parse durations, render templates per host,
 //! and collect every problem found in one pass, each pointing at its line. One file per entity
 //! (hosts, services, checks, hooks, notify); every diagnostic is built here, through
-//! `Validator::error` and `Validator::warn` at a YAML location.
+//! `Validator::error` and `Validator::warn` at a YAML location, or `Validator::error_in` at a
+//! placeholder inside a scalar.
 
 use super::diagnostic::{Diagnostic, Span, closest, did_you_mean};
 use super::model::*;
-use super::template::{Context, RenderError, Template, Values};
+use super::template::{Context, Problem, RenderError, Template, Values};
 use super::wire::{self, CheckEntry, Name, PlanFile, ServiceEntry, TimingEntry};
 use serde_saphyr::{Location, Spanned};
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -80,16 +82,32 @@ impl Validator<'_> {
         Span::of(location, self.source)
     }
 
-    fn error(&mut self, message: impl Into<String>, at: &Location) -> &mut Diagnostic {
-        let d = Diagnostic::error(message, self.span(at));
-        self.diagnostics.push(d);
+    fn push(&mut self, diagnostic: Diagnostic) -> &mut Diagnostic {
+        self.diagnostics.push(diagnostic);
         self.diagnostics.last_mut().expect("just pushed")
     }
 
+    fn error(&mut self, message: impl Into<String>, at: &Location) -> &mut Diagnostic {
+        let span = self.span(at);
+        self.push(Diagnostic::error(message, span))
+    }
+
     fn warn(&mut self, message: impl Into<String>, at: &Location) -> &mut Diagnostic {
-        let d = Diagnostic::warning(message, self.span(at));
-        self.diagnostics.push(d);
-        self.diagnostics.last_mut().expect("just pushed")
+        let span = self.span(at);
+        self.push(Diagnostic::warning(message, span))
+    }
+
+    /// An error about bytes `part` of a scalar's value (a placeholder inside a command).
+    fn error_in(
+        &mut self,
+        message: impl Into<String>,
+        scalar: &Spanned<String>,
+        part: Range<usize>,
+    ) -> &mut Diagnostic {
+        let span = self
+            .span(&scalar.referenced)
+            .map(|s| s.within(self.source, &scalar.value, part));
+        self.push(Diagnostic::error(message, span))
     }
 
     fn check_name(&mut self, what: &str, name: &Name) {
@@ -185,10 +203,11 @@ impl Validator<'_> {
         }
         self.report_cycles(&plan, &services);
         if plan.services.is_empty() {
-            self.diagnostics.push(
-                Diagnostic::warning("the plan has no services: nothing to restart", None)
-                    .with_hint("add a `services:` section"),
-            );
+            self.warn(
+                "the plan has no services: nothing to restart",
+                &Location::UNKNOWN,
+            )
+            .hint = Some("add a `services:` section".into());
         }
         let notify = self.notify(&plan.notify);
         Model {
@@ -199,60 +218,72 @@ impl Validator<'_> {
         }
     }
 
-    fn render_error(&mut self, e: RenderError, host: &Host, service: &str, at: &Location) {
+    fn render_error(&mut self, e: RenderError, host: &Host, service: &str, parsed: &Parsed) {
         match e {
-            RenderError::MissingVar(var) => {
+            RenderError::MissingVar { name, at } => {
                 let known: Vec<&str> = host.vars.keys().map(String::as_str).collect();
-                let hint = closest(&var, known)
+                let hint = closest(&name, known)
                     .map(|v| format!("did you mean `{{vars.{v}}}`?"))
                     .unwrap_or_else(|| {
-                        format!("add `vars: {{ {var}: ... }}` to host `{}`", host.name)
+                        format!("add `vars: {{ {name}: ... }}` to host `{}`", host.name)
                     });
-                let span = self
-                    .span(at)
-                    .map(|s| s.narrowed_to(self.source, &format!("{{vars.{var}}}")));
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        format!("unknown variable `vars.{var}`: host `{}` of service `{service}` has no such var", host.name),
-                        span,
-                    )
-                    .with_hint(hint),
-                );
+                self.error_in(
+                    format!(
+                        "unknown variable `vars.{name}`: host `{}` of service `{service}` has no such var",
+                        host.name
+                    ),
+                    &parsed.source,
+                    at,
+                )
+                .hint = Some(hint);
             }
-            RenderError::Unquotable(value) => {
-                self.error(
+            RenderError::Unquotable { value, at } => {
+                self.error_in(
                     format!(
                         "a value for host `{}` cannot be quoted for a shell: {value:?}",
                         host.name
                     ),
+                    &parsed.source,
                     at,
                 );
             }
         }
     }
 
-    /// Parses a template, reporting each unknown placeholder at its own column.
-    fn template(&mut self, raw: &Spanned<String>) -> Option<(Template, Location)> {
-        match Template::parse(&raw.value) {
-            Ok(t) => Some((t, raw.referenced)),
-            Err(unknown) => {
-                for u in unknown {
-                    let span = self
-                        .span(&raw.referenced)
-                        .map(|s| s.narrowed_to(self.source, &format!("{{{}}}", u.name)));
-                    let hint = closest(&u.name, super::template::PLACEHOLDERS)
-                        .map(|p| format!("did you mean `{{{p}}}`?"))
-                        .unwrap_or_else(|| "placeholders are {host}, {address}, {service} and {vars.NAME}; write {{ for a literal brace".into());
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            format!("unknown template variable `{{{}}}`", u.name),
-                            span,
-                        )
-                        .with_hint(hint),
-                    );
-                }
-                None
+    /// Parses a template, reporting each placeholder it cannot use at its own line and column.
+    fn template(&mut self, raw: &Spanned<String>, context: Context) -> Option<Parsed> {
+        let errors = match Template::parse(&raw.value, context) {
+            Ok(template) => {
+                return Some(Parsed {
+                    template,
+                    source: raw.clone(),
+                });
             }
+            Err(errors) => errors,
+        };
+        for e in errors {
+            let written = raw.value[e.at.clone()].to_string();
+            let (message, hint) = match e.problem {
+                Problem::Unknown(name) => (
+                    format!("unknown template variable `{written}`"),
+                    closest(&name, super::template::PLACEHOLDERS)
+                        .map(|p| format!("did you mean `{{{p}}}`?"))
+                        .unwrap_or_else(|| "placeholders are {host}, {address}, {service} and {vars.NAME}; write {{ for a literal brace".into()),
+                ),
+                Problem::CannotQuote(why) => (
+                    format!("`{written}` stands {why}, where its value cannot be quoted safely"),
+                    format!("comeback quotes each value itself: write it outside quotes, e.g. echo x {written}"),
+                ),
+            };
+            self.error_in(message, raw, e.at).hint = Some(hint);
         }
+        None
     }
+}
+
+/// A template parsed once and rendered per host, with the scalar it was written as, so an error
+/// found while rendering still points at its placeholder.
+pub(super) struct Parsed {
+    pub(super) template: Template,
+    pub(super) source: Spanned<String>,
 }

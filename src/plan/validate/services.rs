@@ -53,7 +53,7 @@ impl Validator<'_> {
                 );
                 None
             }
-            Some(r) => self.template(r),
+            Some(r) => self.template(r, Context::Shell),
             // The host's service manager restarts it.
             None if entry.unit.is_some() => None,
             None => {
@@ -71,7 +71,7 @@ impl Validator<'_> {
         let configs: Vec<_> = entry
             .configs
             .iter()
-            .map(|c| (c, self.template(c)))
+            .map(|c| self.template(c, Context::Plain))
             .collect();
         let before = self.hooks(&entry.before, hosts);
         let after = self.hooks(&entry.after, hosts);
@@ -100,17 +100,16 @@ impl Validator<'_> {
                 service: &name.value,
                 vars: &host.vars,
             };
-            let render = |v: &mut Self, t: &(Template, Location), context| {
-                t.0.render(&values, context)
-                    .map_err(|e| v.render_error(e, host, &name.value, &t.1))
+            let render = |v: &mut Self, p: &Parsed| {
+                p.template
+                    .render(&values)
+                    .map_err(|e| v.render_error(e, host, &name.value, p))
                     .ok()
             };
-            let restart = restart
-                .as_ref()
-                .and_then(|t| render(self, t, Context::Shell));
+            let restart = restart.as_ref().and_then(|p| render(self, p));
             let configs: Vec<String> = configs
                 .iter()
-                .filter_map(|(_, t)| t.as_ref().and_then(|t| render(self, t, Context::Plain)))
+                .filter_map(|p| p.as_ref().and_then(|p| render(self, p)))
                 .collect();
             let health: Vec<Check> = checks
                 .iter()
@@ -118,12 +117,12 @@ impl Validator<'_> {
                     let kind = match kind {
                         PendingKind::Tcp(port) => CheckKind::Tcp { port: *port },
                         PendingKind::Http { url, status, body } => CheckKind::Http {
-                            url: render(self, url, Context::Plain)?,
+                            url: render(self, url)?,
                             status: *status,
                             body: body.clone(),
                         },
                         PendingKind::Command(t) => CheckKind::Command {
-                            command: render(self, t, Context::Shell)?,
+                            command: render(self, t)?,
                         },
                     };
                     Some(Check {
@@ -138,7 +137,7 @@ impl Validator<'_> {
                     .filter_map(|p| {
                         Some(Hook {
                             on: p.on.unwrap_or(h),
-                            run: render(self, &p.run, Context::Shell)?,
+                            run: render(self, &p.run)?,
                             timeout: p.timeout,
                         })
                     })
