@@ -45,7 +45,8 @@ fn printable(c: char) -> bool {
 /// A value the plan reads as a template (`restart`, `configs`, `command`): braces from a host
 /// are literal braces, never placeholders.
 fn template(value: &str) -> String {
-    scalar(&value.replace('{', "{{").replace('}', "}}"))
+    // `{{` is the one escape: a `}` alone is already literal.
+    scalar(&value.replace('{', "{{"))
 }
 
 /// Evidence as the plan keeps it: a connection without its client's ephemeral port, which
@@ -395,6 +396,26 @@ mod tests {
         assert!(out.starts_with("hosts:\n  a: {}\nservices:\n    web:\n        hosts: [a]\n        restart: x\n    # Discovered"));
         assert!(out.contains("\n    redis-server:\n      # on cache-01: init script \"x\"?evil: 1; listens on nothing\n      hosts: [cache-01]\n"));
         assert!(out.ends_with("\n\n# notify\nnotify: []\n"), "{out}");
+    }
+
+    #[test]
+    fn braces_from_a_host_render_back_as_they_were() {
+        use crate::plan::template::{Context, Template, Values};
+        let command = "awk '{print $1}' /etc/{host}.conf";
+        let yaml = template(command);
+        let text: String = serde_saphyr::from_str(&yaml).expect("a YAML string");
+        let vars = Default::default();
+        let values = Values {
+            host: "h",
+            address: "a",
+            service: "s",
+            vars: &vars,
+        };
+        let rendered = Template::parse(&text, Context::Plain)
+            .expect("a template")
+            .render(&values)
+            .expect("rendered");
+        assert_eq!(rendered, command);
     }
 
     #[test]
