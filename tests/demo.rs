@@ -8,18 +8,35 @@ use std::process::Command;
 
 #[test]
 fn the_demo_restarts_every_service_and_leaves_nothing_behind() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let root = tempfile::tempdir().expect("tempdir");
+    // A folder name a shell, YAML and a template would each misread, unquoted.
+    let dir = root.path().join("my \"demo\" {host} 'x'");
+    std::fs::create_dir(&dir).expect("dir");
+    // An earlier demo's folder whose pid files now name a stranger: it must live on.
+    let mut stranger = Command::new("sleep").arg("60").spawn().expect("sleep");
+    std::fs::write(
+        dir.join("demo.yaml"),
+        "# The comeback demo: four real services on this machine, each on its own port.\n",
+    )
+    .expect("plan");
+    for name in ["db", "cache", "app", "proxy"] {
+        std::fs::write(dir.join(format!("{name}.pid")), stranger.id().to_string()).expect("pid");
+    }
     let out = Command::new(env!("CARGO_BIN_EXE_comeback"))
         .args(["demo", "--dir"])
-        .arg(dir.path())
+        .arg(&dir)
         .output()
         .expect("runs");
+    let alive = stranger.try_wait().expect("wait").is_none();
+    let _ = stranger.kill();
+    let _ = stranger.wait();
+    assert!(alive, "the demo killed a process it did not start");
     let err = exited(&out, 0);
     // The dry run shows the stale reference, then the real run restarts everything.
     assert_has(&err, "smtp-old.demo.invalid:25  STALE");
     assert_has(&err, "done: 4 steps restarted and verified");
 
-    let runs: Vec<_> = std::fs::read_dir(dir.path().join(".comeback/runs"))
+    let runs: Vec<_> = std::fs::read_dir(dir.join(".comeback/runs"))
         .expect("runs")
         .map(|e| e.expect("e").path())
         .collect();
@@ -46,7 +63,7 @@ fn the_demo_restarts_every_service_and_leaves_nothing_behind() {
 
     // Nothing left: every pid the demo recorded is gone, every port it used is closed.
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let plan = std::fs::read_to_string(dir.path().join("demo.yaml")).expect("plan");
+    let plan = std::fs::read_to_string(dir.join("demo.yaml")).expect("plan");
     let ports: Vec<u16> = plan
         .match_indices("tcp: ")
         .map(|(i, _)| {
@@ -66,7 +83,7 @@ fn the_demo_restarts_every_service_and_leaves_nothing_behind() {
         );
     }
     for name in ["db", "cache", "app", "proxy"] {
-        let pid = std::fs::read_to_string(dir.path().join(format!("{name}.pid"))).expect("pid");
+        let pid = std::fs::read_to_string(dir.join(format!("{name}.pid"))).expect("pid");
         let state = Command::new("ps")
             .args(["-o", "stat=", "-p", pid.trim()])
             .output()
@@ -78,4 +95,26 @@ fn the_demo_restarts_every_service_and_leaves_nothing_behind() {
             pid.trim()
         );
     }
+}
+
+#[test]
+fn a_folder_with_files_of_its_own_is_refused_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("app.conf"), "mine\n").expect("file");
+    let out = Command::new(env!("CARGO_BIN_EXE_comeback"))
+        .args(["demo", "--dir"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let err = exited(&out, 2);
+    assert_has(&err, "holds files of its own");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(names, ["app.conf"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("app.conf")).expect("file"),
+        "mine\n"
+    );
 }

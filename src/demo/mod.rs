@@ -28,9 +28,11 @@ const RESTART_SCRIPT: &str = r#"#!/bin/sh
 d=@DIR@
 # A killed process may stay a zombie until init reaps it: that is not running.
 running() { s=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$s" ] && [ "${s#Z}" = "$s" ]; }
+# Only the demo's own process: a pid file outlives its process, and pids are reused.
+ours() { case $(ps -o args= -p "$1" 2>/dev/null) in *" demo-service "*" --config $d/$2.conf") return 0 ;; esac; return 1; }
 if [ -f "$d/$1.pid" ]; then
   pid=$(cat "$d/$1.pid")
-  kill "$pid" 2>/dev/null
+  ours "$pid" "$1" && kill "$pid" 2>/dev/null
   # Up to 5 s: a new process started while the old one still holds the port cannot bind it.
   i=0
   while running "$pid" && [ "$i" -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
@@ -45,6 +47,41 @@ pub(crate) struct Demo {
     _temp: Option<tempfile::TempDir>,
 }
 
+/// The first line of every demo plan: how an earlier demo's folder is told from anyone's.
+const PLAN_HEADER: &str =
+    "# The comeback demo: four real services on this machine, each on its own port.";
+
+/// `--dir` must be new, empty or an earlier demo's: the demo writes `app.conf`, `restart.sh`
+/// and more there, and must never overwrite someone's files.
+fn usable(dir: &Path) -> std::io::Result<()> {
+    let Ok(mut entries) = std::fs::read_dir(dir) else {
+        return if dir.exists() {
+            Err(std::io::Error::other(format!(
+                "`{}` is not a readable folder",
+                dir.display()
+            )))
+        } else {
+            Ok(())
+        };
+    };
+    let earlier_demo = std::fs::read_to_string(dir.join("demo.yaml"))
+        .is_ok_and(|plan| plan.lines().next() == Some(PLAN_HEADER));
+    if entries.next().is_none() || earlier_demo {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!(
+            "`{}` holds files of its own: give a new or empty folder (the demo writes its configs, scripts and plan there)",
+            dir.display()
+        )))
+    }
+}
+
+/// A value for the plan: a YAML double-quoted scalar (JSON's strings are), braces kept literal
+/// for a template.
+fn yaml_template(value: &str) -> String {
+    serde_json::Value::from(value.replace('{', "{{")).to_string()
+}
+
 fn free_port() -> std::io::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
@@ -55,6 +92,7 @@ impl Demo {
     pub(crate) fn start(dir: Option<PathBuf>) -> std::io::Result<Demo> {
         let (dir, temp) = match dir {
             Some(dir) => {
+                usable(&dir)?;
                 std::fs::create_dir_all(&dir)?;
                 (dir, None)
             }
@@ -119,14 +157,8 @@ impl Demo {
             format!("# demo proxy\nupstream = {}\n", at("app")),
         )?;
         let restart = RESTART_SCRIPT
-            .replace(
-                "@DIR@",
-                &shlex::try_quote(&d.display().to_string()).map_err(std::io::Error::other)?,
-            )
-            .replace(
-                "@EXE@",
-                &shlex::try_quote(&exe.display().to_string()).map_err(std::io::Error::other)?,
-            );
+            .replace("@DIR@", &quoted(d)?)
+            .replace("@EXE@", &quoted(&exe)?);
         let script = d.join("restart.sh");
         std::fs::write(&script, restart)?;
         let mut services = String::new();
@@ -139,14 +171,19 @@ impl Demo {
             } else {
                 format!(" [{{ tcp: {port} }}]")
             };
+            let start = format!("sh {} {name} {port}", quoted(&script)?);
+            let log = d.join(format!("{name}.log"));
             services.push_str(&format!(
-                "  {name}:\n    hosts: [{name}-01]\n    depends_on: [{}]\n    restart: \"sh {script} {name} {port}\"\n    \
-                 configs: [\"{conf}\"]\n    pid_file: {pid}\n    health:{health}\n    impact: {impact}\n    runbook: |\n      Read {log}.\n      Start it by hand: sh {script} {name} {port}\n",
+                "  {name}:\n    hosts: [{name}-01]\n    depends_on: [{}]\n    restart: {restart}\n    \
+                 configs: [{conf}]\n    pid_file: {pid}\n    health:{health}\n    impact: {impact}\n    runbook: {runbook}\n",
                 deps.join(", "),
-                script = script.display(),
-                conf = d.join(format!("{name}.conf")).display(),
-                pid = d.join(format!("{name}.pid")).display(),
-                log = d.join(format!("{name}.log")).display(),
+                restart = yaml_template(&start),
+                conf = yaml_template(&d.join(format!("{name}.conf")).display().to_string()),
+                pid = serde_json::Value::from(d.join(format!("{name}.pid")).display().to_string()),
+                runbook = serde_json::Value::from(format!(
+                    "Read {}.\nStart it by hand: {start}\n",
+                    log.display()
+                )),
                 impact = match name {
                     "db" => "Nobody can log in or order.",
                     "cache" => "Pages are slow; sessions are lost.",
@@ -160,7 +197,7 @@ impl Demo {
             .map(|(n, _)| format!("  {n}-01: {{ connection: local }}\n"))
             .collect();
         let plan = format!(
-            "# The comeback demo: four real services on this machine, each on its own port.\nhosts:\n{hosts}\
+            "{PLAN_HEADER}\nhosts:\n{hosts}\
              defaults:\n  health: {{ timeout: 10s, interval: 200ms, settle: 1s }}\n  restart_timeout: 30s\nservices:\n{services}"
         );
         std::fs::write(self.plan(), plan)
@@ -208,10 +245,28 @@ impl Demo {
     }
 }
 
+/// A path as one shell word.
+fn quoted(path: &Path) -> std::io::Result<String> {
+    shlex::try_quote(&path.display().to_string())
+        .map(|q| q.into_owned())
+        .map_err(std::io::Error::other)
+}
+
+/// Stops the demo's services: only a process that is the demo service of this folder, since a
+/// pid file outlives its process and pids are reused.
 fn stop_services(dir: &Path) {
     for (name, _) in SERVICES {
-        if let Ok(pid) = std::fs::read_to_string(dir.join(format!("{name}.pid"))) {
-            let _ = Command::new("kill").arg(pid.trim()).status();
+        let Ok(pid) = std::fs::read_to_string(dir.join(format!("{name}.pid"))) else {
+            continue;
+        };
+        let pid = pid.trim();
+        let Ok(args) = Command::new("ps").args(["-o", "args=", "-p", pid]).output() else {
+            continue;
+        };
+        let config = format!("--config {}", dir.join(format!("{name}.conf")).display());
+        let args = String::from_utf8_lossy(&args.stdout);
+        if args.contains(" demo-service ") && args.trim_end().ends_with(&config) {
+            let _ = Command::new("kill").arg(pid).status();
         }
     }
 }
