@@ -823,4 +823,20 @@ fn the_eta_comes_from_earlier_runs_and_is_never_invented() {
     assert_eq!(second["steps"][0]["estimated_ms"], took[0]);
     let report = std::fs::read_to_string(lab.last_run().join("report.md")).expect("report");
     assert_has(&report, "## Timing");
+
+    // The plan elsewhere: its history is where --state-dir says, not beside it.
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let copy = elsewhere.path().join("plan.yaml");
+    std::fs::copy(&plan, &copy).expect("copy");
+    let shown = |state_dir: Option<&std::path::Path>| {
+        let mut cmd = lab.comeback();
+        cmd.arg("plan").arg(&copy);
+        if let Some(dir) = state_dir {
+            cmd.arg("--state-dir").arg(dir);
+        }
+        String::from_utf8_lossy(&cmd.output().expect("plan").stdout).into_owned()
+    };
+    assert!(!shown(None).contains("Expected duration"));
+    let state = lab.root.path().join(".comeback");
+    assert_has(&shown(Some(&state)), "Expected duration: ");
 }

@@ -54,6 +54,10 @@ pub(crate) enum Command {
         selection: SelectionArgs,
         #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
         format: PlanFormat,
+        /// Where earlier runs' journals are read for the expected duration [default: .comeback/
+        /// beside the plan].
+        #[arg(long, value_name = "DIR")]
+        state_dir: Option<PathBuf>,
     },
     /// Print the service dependency graph.
     #[command(

@@ -54,7 +54,8 @@ fn run(cli: Cli) -> i32 {
             plan,
             selection,
             format,
-        } => show_plan(&plan, selection.into(), format),
+            state_dir,
+        } => show_plan(&plan, selection.into(), format, state_dir.as_deref()),
         Command::Graph { plan, format } => graph(&plan, format),
         Command::Refs { files, format } => refs(&files, format),
         Command::Run(args) => run::run(args),
@@ -126,15 +127,16 @@ fn check(path: &std::path::Path) -> Result<(), Exit> {
     Ok(())
 }
 
-fn show_plan(path: &std::path::Path, selection: Selection, format: PlanFormat) -> Result<(), Exit> {
+fn show_plan(
+    path: &std::path::Path,
+    selection: Selection,
+    format: PlanFormat,
+    state_dir: Option<&std::path::Path>,
+) -> Result<(), Exit> {
     let loaded = load(path)?;
     let plan = select(&loaded, &selection)?;
-    // With earlier runs beside the plan, the window's length is known before it starts.
-    let state_dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."))
-        .join(".comeback");
+    // With earlier runs in the state folder, the window's length is known before it starts.
+    let state_dir = run::state_dir(state_dir, Some(path));
     let ids: Vec<String> = plan.steps.iter().map(|s| s.id(&loaded.model)).collect();
     let total =
         crate::eta::Estimates::from_state_dir(&state_dir).total(ids.iter().map(String::as_str));

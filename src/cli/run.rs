@@ -11,8 +11,9 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-fn state_dir(flags: &RunFlags, plan: Option<&Path>) -> PathBuf {
-    flags.state_dir.clone().unwrap_or_else(|| {
+/// `--state-dir`, else `.comeback/` beside the plan.
+pub(super) fn state_dir(explicit: Option<&Path>, plan: Option<&Path>) -> PathBuf {
+    explicit.map(Path::to_path_buf).unwrap_or_else(|| {
         plan.and_then(Path::parent)
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
@@ -38,7 +39,7 @@ pub(super) fn run(args: RunArgs) -> Result<(), Exit> {
     } else {
         Mode::Run
     };
-    let state_dir = state_dir(&args.flags, Some(&args.plan));
+    let state_dir = state_dir(args.flags.state_dir.as_deref(), Some(&args.plan));
     let _lock = if mode.read_only() {
         None
     } else {
@@ -99,7 +100,7 @@ fn new_walk(
     flags: &RunFlags,
     mode: Mode,
 ) -> Result<(Walk, PathBuf), Exit> {
-    let state_dir = state_dir(flags, Some(plan_path));
+    let state_dir = state_dir(flags.state_dir.as_deref(), Some(plan_path));
     let estimates = crate::eta::Estimates::from_state_dir(&state_dir);
     let run_id = crate::journal::new_run_id();
     let journal = Journal::open(&state_dir, &run_id).map_err(|e| {
@@ -145,7 +146,7 @@ fn run_dir(journal: &Journal) -> PathBuf {
 }
 
 pub(super) fn resume(args: ResumeArgs) -> Result<(), Exit> {
-    let state_dir = state_dir(&args.flags, args.plan.as_deref());
+    let state_dir = state_dir(args.flags.state_dir.as_deref(), args.plan.as_deref());
     let (journal_path, history) = match History::latest(&state_dir) {
         Ok(Some(found)) => found,
         Ok(None) => {

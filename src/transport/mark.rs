@@ -11,17 +11,22 @@ use super::KILL_GRACE;
 use std::time::Duration;
 
 /// Runs `$4` under `timeout` in a new session, with a pid file (its mtime: when the command
-/// began; its text: the command) for as long as it runs. The exit status is the command's, or
-/// timeout's (124, 137 when KILL was needed): the wrapper is outside the group timeout signals,
-/// so it survives to tell. Builtins only besides `setsid` and `rm`: it wraps every command.
-const WRAPPER: &str = r#"d="${HOME:-/tmp}/.comeback/runs/$1"
-[ -d "$d" ] || mkdir -p -m 700 "$d" 2>/dev/null
+/// began; its text: `$5`, the command with its secrets masked) for as long as it runs. The exit
+/// status is the command's, or timeout's (124, 137 when KILL was needed): the wrapper is outside
+/// the group timeout signals, so it survives to tell. Builtins only besides `setsid` and `rm`:
+/// it wraps every command. Without a home there is no pid file (never one in a shared /tmp,
+/// where another user could have put a symlink first).
+const WRAPPER: &str = r#"d=
+if [ -d "${HOME:-}" ]; then
+  d="$HOME/.comeback/runs/$1"
+  [ -d "$d" ] || mkdir -p -m 700 "$d" 2>/dev/null
+fi
 COMEBACK_RUN="$1" setsid timeout --kill-after="$2" "$3" sh -c "$4" &
 p=$!
-printf '%s\n' "$4" >"$d/$p.pid" 2>/dev/null
+[ -z "$d" ] || printf '%s\n' "$5" >"$d/$p.pid" 2>/dev/null
 wait "$p"
 s=$?
-rm -f "$d/$p.pid"
+[ -z "$d" ] || rm -f "$d/$p.pid"
 exit "$s""#;
 
 /// Defines `ours PGID`: whether process group PGID is still a command of run `$run`, i.e. some
@@ -45,7 +50,8 @@ macro_rules! ours {
 pub(crate) const FIND: &str = concat!(
     ours!(),
     r#"run=$1
-d="${HOME:-/tmp}/.comeback/runs/$1"
+[ -d "${HOME:-}" ] || exit 0
+d="$HOME/.comeback/runs/$1"
 now=$(date +%s)
 for f in "$d"/*.pid; do
   [ -f "$f" ] || continue
@@ -68,7 +74,8 @@ exit 0"#
 pub(crate) const SWEEP: &str = concat!(
     ours!(),
     r#"run=$1
-d="${HOME:-/tmp}/.comeback/runs/$1"
+[ -d "${HOME:-}" ] || exit 0
+d="$HOME/.comeback/runs/$1"
 [ -d "$d" ] || exit 0
 now=$(date +%s)
 live=""
@@ -105,7 +112,7 @@ pub(crate) fn command_argv(
     sudo: bool,
     run: Option<&str>,
 ) -> Vec<String> {
-    let mut argv = Vec::with_capacity(10);
+    let mut argv = Vec::with_capacity(11);
     if sudo {
         argv.extend(["sudo", "-n"].map(String::from));
     }
@@ -121,6 +128,7 @@ pub(crate) fn command_argv(
             kill_after,
             seconds,
             command.to_string(),
+            crate::redact::secrets(command).into_owned(),
         ]),
         None => argv.extend([
             "timeout".to_string(),
@@ -179,21 +187,58 @@ mod tests {
     #[test]
     fn the_command_is_one_word_after_the_wrapper_and_the_run_id() {
         let argv = command_argv(
-            "echo $(id) ; rm -rf /tmp/x",
+            "echo $(id) ; rm -rf /tmp/x --password hunter2",
             Duration::from_millis(1500),
             true,
             Some("R1"),
         );
         assert_eq!(argv[..3], ["sudo", "-n", "sh"]);
+        assert_eq!(argv[5..9], ["comeback-run", "R1", "5", "1.500"]);
+        assert_eq!(argv[9], "echo $(id) ; rm -rf /tmp/x --password hunter2");
+        // The pid file on the host gets the command masked.
+        assert!(argv[10].starts_with("echo $(id)"), "{}", argv[10]);
+        assert!(!argv[10].contains("hunter2"), "{}", argv[10]);
+        assert_eq!(argv.len(), 11);
+    }
+
+    /// The wrapper as the host runs it, with `HOME` as given.
+    fn wrapped(command: &str, run: &str, home: Option<&std::path::Path>) -> std::process::Output {
+        let argv = command_argv(command, Duration::from_secs(10), false, Some(run));
+        let mut sh = std::process::Command::new(&argv[0]);
+        sh.args(&argv[1..]).env_remove("HOME");
+        if let Some(home) = home {
+            sh.env("HOME", home);
+        }
+        sh.output().expect("sh")
+    }
+
+    #[test]
+    fn the_pid_file_holds_the_command_masked_and_only_under_a_home() {
+        let home = tempfile::tempdir().expect("tempdir");
+        // The command reads its own pid file while it runs.
+        let out = wrapped(
+            "cat \"$HOME\"/.comeback/runs/R-mask/*.pid # --password hunter2",
+            "R-mask",
+            Some(home.path()),
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{out:?}");
+        assert!(text.starts_with("cat "), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+        let runs = home.path().join(".comeback/runs/R-mask");
         assert_eq!(
-            argv[5..],
-            [
-                "comeback-run",
-                "R1",
-                "5",
-                "1.500",
-                "echo $(id) ; rm -rf /tmp/x"
-            ]
+            std::fs::read_dir(&runs).expect("runs").count(),
+            0,
+            "removed after"
+        );
+
+        let run = format!("R-nohome-{}", std::process::id());
+        let out = wrapped("echo ran", &run, None);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "ran\n");
+        assert!(
+            !std::path::Path::new("/tmp/.comeback/runs")
+                .join(&run)
+                .exists()
         );
     }
 
