@@ -411,10 +411,15 @@ d={dir}
 echo "$(date +%s.%N) start $1" >> "$d/restarts.log"
 # A killed process may stay a zombie until init reaps it: that is not running.
 running() {{ s=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$s" ] && [ "${{s#Z}}" = "$s" ]; }}
+# Only this host's service: a pid file outlives its process, and pids are reused.
+ours() {{ case $(ps -o args= -p "$1" 2>/dev/null) in *" demo-service "*" --config $d/$2.conf") return 0 ;; esac; return 1; }}
 if [ -f "$d/$1.pid" ]; then
   pid=$(cat "$d/$1.pid")
-  kill "$pid" 2>/dev/null
-  for _ in $(seq 50); do running "$pid" || break; sleep 0.02; done
+  if ours "$pid" "$1"; then
+    kill "$pid" 2>/dev/null
+    # Up to 5 s: under load a process can take a while to let go of its port.
+    for _ in $(seq 100); do running "$pid" || break; sleep 0.05; done
+  fi
 fi
 "$d/bin/start" "$1"
 echo "$(date +%s.%N) end $1" >> "$d/restarts.log"
