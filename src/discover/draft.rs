@@ -173,8 +173,7 @@ pub struct Unowned {
     pub at: Endpoint,
     /// The process holding it; `None` when the host showed none (discover then needs root).
     pub pid: Option<u32>,
-    /// The process's short name (empty when it was not read), or, without a pid, a hint to
-    /// run discover as root.
+    /// The process's short name; empty when it was not read.
     pub process: String,
 }
 

@@ -54,8 +54,7 @@ pub struct Unowned {
     pub at: Endpoint,
     /// The process holding it; `None` when the host showed none (discover then needs root).
     pub pid: Option<u32>,
-    /// The process's short name (empty when it was not read), or, without a pid, a hint to
-    /// run discover as root.
+    /// The process's short name; empty when it was not read.
     pub process: String,
 }
 
@@ -198,7 +197,7 @@ pub fn identify(facts: &HostFacts) -> Identified {
             found.unowned.push(Unowned {
                 at: l.at,
                 pid: None,
-                process: "(no process visible: run discover as root or with ssh.sudo)".into(),
+                process: String::new(),
             });
             continue;
         }

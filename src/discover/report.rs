@@ -164,7 +164,12 @@ pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
                     u.host.clone(),
                     u.at.to_string(),
                     u.pid.map_or("-".into(), |p| p.to_string()),
-                    cell(&u.process),
+                    match u.pid {
+                        Some(_) => cell(&u.process),
+                        None => {
+                            "(no process visible: run discover as root or with ssh.sudo)".into()
+                        }
+                    },
                 ]
             })
             .collect(),
@@ -202,4 +207,28 @@ fn table(out: &mut String, title: &str, empty: &str, header: &[&str], rows: Vec<
         let _ = writeln!(out, "| {} |", row.join(" | "));
     }
     out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::draft::Unowned;
+
+    #[test]
+    fn a_listener_without_a_visible_process_gets_advice_in_the_report_not_in_the_data() {
+        let draft = Draft {
+            unowned: vec![Unowned {
+                host: "web-01".into(),
+                at: crate::inspect::facts::parse_endpoint("0.0.0.0:8080").expect("endpoint"),
+                pid: None,
+                process: String::new(),
+            }],
+            ..Draft::default()
+        };
+        let text = markdown(&draft, "plan.yaml", "");
+        assert!(
+            text.contains("| web-01 | 0.0.0.0:8080 | - | (no process visible: run discover as root or with ssh.sudo) |"),
+            "{text}"
+        );
+    }
 }
