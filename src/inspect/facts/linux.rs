@@ -20,8 +20,9 @@ printf 'SSH %s\n' "$SSH_CONNECTION"
 if command -v ip >/dev/null 2>&1; then ip -o addr show 2>/dev/null
 else for a in $(hostname -I 2>/dev/null); do echo "ADDR $a"; done; fi
 command -v ss >/dev/null 2>&1 || { echo NOSS; exit 0; }
-# The sockets, then (last line) every pid that holds one.
-socks=$(ss -Htanp 2>/dev/null | awk -v limit=LIMIT '
+# The sockets, then (last line) every pid that holds one. Our own SSH connection is left out:
+# its processes are comeback's session, not a service (and each costs two processes below).
+socks=$(ss -Htanp 2>/dev/null | awk -v limit=LIMIT -v me="$SSH_CONNECTION" '
 function pids(   s, out, i, p) {
   s = ""; for (i = 6; i <= NF; i++) s = s " " $i
   out = ""
@@ -29,6 +30,10 @@ function pids(   s, out, i, p) {
   return substr(out, 2)
 }
 $1 == "LISTEN" { if (++l <= limit) print "LISTEN", $4, pids(); else t = 1; next }
+# `ip:port` as ss writes it: `10.0.0.1:22`, `[::1]:22`, `[::ffff:10.0.0.1]:22`.
+function is(a, ip, port) { gsub(/[][]/, "", a); t = ip ":" port; return ip != "" && (a == t || a == "::ffff:" t) }
+BEGIN { split(me, m, " ") }
+$1 == "ESTAB" && is($4, m[3], m[4]) && is($5, m[1], m[2]) { next }
 $1 == "ESTAB" {
   k = $5 " " pids()
   if (!(k in c)) { if (e >= limit) { t = 1; next }; order[++e] = k; first[k] = $4 }
@@ -263,6 +268,39 @@ mod tests {
     #[test]
     fn a_missing_ss_is_said() {
         assert_eq!(parse("OS Linux\nNOSS\n"), Err(FactsError::NoSs));
+    }
+
+    #[test]
+    fn our_own_ssh_connection_is_not_read_as_a_service_connection() {
+        let bin = tempfile::tempdir().expect("tempdir");
+        let ss = bin.path().join("ss");
+        std::fs::write(
+            &ss,
+            "#!/bin/sh\necho 'ESTAB 0 0 10.0.0.2:22 10.0.0.1:50000 users:((\"sshd\",pid=999999,fd=3))'\n\
+             echo 'ESTAB 0 0 10.0.0.2:22 10.0.0.9:50000 users:((\"sshd\",pid=999998,fd=3))'\n",
+        )
+        .expect("ss");
+        std::fs::set_permissions(&ss, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("chmod");
+        let path = format!(
+            "{}:{}",
+            bin.path().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(wrapped_script())
+            .env("PATH", path)
+            .env("SSH_CONNECTION", "10.0.0.1 50000 10.0.0.2 22")
+            .output()
+            .expect("sh");
+        let facts = parse(&String::from_utf8_lossy(&out.stdout)).expect("facts");
+        let peers: Vec<String> = facts
+            .connections
+            .iter()
+            .map(|c| c.peer.to_string())
+            .collect();
+        assert_eq!(peers, ["10.0.0.9:50000"], "another admin's session stays");
     }
 
     #[test]

@@ -189,8 +189,9 @@ pub(crate) async fn collect<T: Transport>(
         }
         Ok(out.stdout)
     };
+    // The manager's facts open with `os NAME`: the OS is asked once.
     let script = format!(
-        "( {detect} )\ncase $(uname -s) in Linux) {linux} ;; FreeBSD) {freebsd} ;; *) echo \"OS $(uname -s)\" ;; esac",
+        "m=$( {detect} )\nprintf '%s\\n' \"$m\"\ncase $m in 'os Linux'*) {linux} ;; 'os FreeBSD'*) {freebsd} ;; *) echo \"OS $(uname -s)\" ;; esac",
         linux = linux::wrapped_script(),
         freebsd = freebsd::wrapped_script(),
         detect = super::manager::FACTS_SCRIPT,
