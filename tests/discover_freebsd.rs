@@ -64,7 +64,7 @@ fn script_output() -> String {
         .collect();
     for line in fixture("pidfiles.txt").lines() {
         let (path, pid) = line.split_once(' ').expect("path pid");
-        text.push_str(&format!("PIDFILE {pid} {path}\n"));
+        text.push_str(&format!("PIDFILE {pid} p{path}\n"));
     }
     for name in fixture("rc.d.txt").lines() {
         text.push_str(&format!("INITD {name}\n"));

@@ -8,6 +8,7 @@ use super::{FactsError, HostFacts, Process, common_line, finish, unhex};
 /// the columns counted from the right, where nothing a process chooses can shift them.
 const SCRIPT: &str = r#"export LC_ALL=C
 hex() { od -An -v -tx1 | tr -d ' \n'; }
+enc() { case $1 in ''|*[!A-Za-z0-9._/:@+=,-]*) v=x$(printf %s "$1" | hex) ;; *) v=p$1 ;; esac; }
 echo "OS FreeBSD"
 printf 'SSH %s\n' "$SSH_CONNECTION"
 ifconfig -a 2>/dev/null | awk '$1 == "inet" || $1 == "inet6" { print "ADDR", $2 }'
@@ -39,7 +40,9 @@ for p in $pids; do
   done
 done
 for f in /var/run/*.pid /var/run/*/*.pid; do
-  [ -f "$f" ] && printf 'PIDFILE %s %s\n' "$(head -c 32 "$f" | tr -dc 0-9)" "$f"
+  [ -f "$f" ] || continue
+  n=$(head -c 32 "$f"); enc "$f"
+  printf 'PIDFILE %s %s\n' "${n%%[!0-9]*}" "$v"
 done
 for f in /etc/rc.d/* /usr/local/etc/rc.d/*; do [ -f "$f" ] && [ -x "$f" ] && printf 'INITD %s\n' "${f##*/}"; done
 service -e 2>/dev/null | sed 's/^/ENABLED /'

@@ -255,15 +255,11 @@ fn common_line(facts: &mut HostFacts, tag: &str, rest: &str) {
             }
         }
         "PIDFILE" => {
-            // Linux encodes the path (a folder of /run may be a user's), FreeBSD sends it bare.
+            // The path comes encoded: a folder of /run may be a user's, and a name anything.
             if let Some((pid, path)) = rest.split_once(' ')
                 && let Ok(pid) = pid.parse::<u32>()
             {
-                let path = if path.starts_with('/') {
-                    path.to_string()
-                } else {
-                    field(path)
-                };
+                let path = field(path);
                 if !facts.pid_files.iter().any(|(p, _)| *p == path) {
                     facts.pid_files.push((path, pid));
                 }
