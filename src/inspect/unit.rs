@@ -336,7 +336,9 @@ case "$exe" in *" (deleted)") echo "DELETED ${exe% (deleted)}" ;; esac
 awk '"#,
     deleted_code!(),
     r#"' "/proc/$pid/maps" 2>/dev/null | sort -u
-ss -Hltnp 2>/dev/null | grep -F "pid=$pid," | awk '{print "LISTEN " $4}'
+ss -Hltnp 2>/dev/null | awk -v pid="$pid" '"#,
+    ss_owners!(),
+    r#"{ n = split(owners(), a, ","); for (i = 1; i <= n; i++) if (a[i] == pid) { print "LISTEN " $4; next } }'
 exit 0"#
 );
 

@@ -23,15 +23,11 @@ command -v ss >/dev/null 2>&1 || { echo NOSS; exit 0; }
 # The sockets, then (last line) every pid that holds one. Our own SSH connection is left out:
 # its processes are comeback's session, not a service (and each costs two processes below).
 socks=$(ss -Htanp 2>/dev/null | awk -v limit=LIMIT -v me="$SSH_CONNECTION" '
-function pids(   s, out, i, p) {
-  s = ""; for (i = 6; i <= NF; i++) s = s " " $i
-  out = ""
-  while (match(s, /,pid=[0-9]+,/)) { p = substr(s, RSTART + 5, RLENGTH - 6); out = out "," p; all[p] = 1; s = substr(s, RSTART + RLENGTH) }
-  return substr(out, 2)
-}
+OWNERS
+function pids(   o, n, i, a) { o = owners(); n = split(o, a, ","); for (i = 1; i <= n; i++) all[a[i]] = 1; return o }
 $1 == "LISTEN" { if (++l <= limit) print "LISTEN", $4, pids(); else t = 1; next }
 # `ip:port` as ss writes it: `10.0.0.1:22`, `[::1]:22`, `[::ffff:10.0.0.1]:22`.
-function is(a, ip, port) { gsub(/[][]/, "", a); t = ip ":" port; return ip != "" && (a == t || a == "::ffff:" t) }
+function is(a, ip, port,   want) { gsub(/[][]/, "", a); want = ip ":" port; return ip != "" && (a == want || a == "::ffff:" want) }
 BEGIN { split(me, m, " ") }
 $1 == "ESTAB" && is($4, m[3], m[4]) && is($5, m[1], m[2]) { next }
 $1 == "ESTAB" {
@@ -128,6 +124,7 @@ fn set_packages(facts: &mut HostFacts, output: &str) {
 /// The script, ready to run as one `sh -c` word.
 pub fn wrapped_script() -> String {
     let script = SCRIPT
+        .replace("OWNERS", ss_owners!())
         .replace("LIMIT", &SOCKET_LIMIT.to_string())
         .replace("CMDLINE", &CMDLINE_LIMIT.to_string());
     format!("( {script} )")
@@ -301,6 +298,55 @@ mod tests {
             .map(|c| c.peer.to_string())
             .collect();
         assert_eq!(peers, ["10.0.0.9:50000"], "another admin's session stays");
+        assert!(!facts.truncated, "two sockets are not more than the limit");
+    }
+
+    /// A real process named so that ss's line for its socket seems to hold pid 1 too.
+    #[test]
+    fn a_process_name_cannot_claim_another_process_s_socket() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // A process's name is its executable's file name, cut at 15 bytes.
+        let forger = dir.path().join("x\",pid=1,fd=9)");
+        std::os::unix::fs::symlink("/bin/sleep", &forger).expect("symlink");
+        let mut child = std::process::Command::new(&forger)
+            .arg("30")
+            .spawn()
+            .expect("spawn");
+        let q = child.id();
+        let ss = dir.path().join("ss");
+        std::fs::write(
+            &ss,
+            format!(
+                "#!/bin/sh\necho 'LISTEN 0 128 0.0.0.0:8080 0.0.0.0:* users:((\"x\",pid=1,fd=9)\",pid={q},fd=3))'\n"
+            ),
+        )
+        .expect("ss");
+        std::fs::set_permissions(&ss, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("chmod");
+        let path = format!(
+            "{}:{}",
+            dir.path().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        // The name is in /proc once the exec is done.
+        for _ in 0..200 {
+            if std::fs::read_to_string(format!("/proc/{q}/comm")).is_ok_and(|c| c.starts_with('x'))
+            {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(wrapped_script())
+            .env("PATH", path)
+            .output()
+            .expect("sh");
+        let _ = child.kill();
+        let _ = child.wait();
+        let facts = parse(&String::from_utf8_lossy(&out.stdout)).expect("facts");
+        assert_eq!(facts.listeners.len(), 1, "{facts:?}");
+        assert_eq!(facts.listeners[0].pids, [q], "only the socket's real owner");
     }
 
     #[test]
@@ -316,6 +362,7 @@ mod tests {
             return; // ss is installed by scripts/test; without it the parser says so (above).
         }
         let facts = parse(&text).expect("facts");
+        assert!(!facts.truncated, "{text}");
         assert!(
             facts.processes.values().all(|p| p.pid > 1),
             "{:?}",
