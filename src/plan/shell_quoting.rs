@@ -50,8 +50,6 @@ enum Frame {
     Top,
     Command,
     Paren,
-    /// `case ... esac`, whose patterns end in a `)` that closes nothing.
-    Case,
     Single,
     Double,
     // Where a value cannot be quoted with confidence.
@@ -71,10 +69,7 @@ enum Frame {
 impl Frame {
     /// Shell code whose lines end where a here-document starts.
     fn is_command_line(&self) -> bool {
-        matches!(
-            self,
-            Frame::Top | Frame::Command | Frame::Paren | Frame::Case
-        )
+        matches!(self, Frame::Top | Frame::Command | Frame::Paren)
     }
 
     /// Why a placeholder inside this frame cannot be quoted, if it cannot.
@@ -92,26 +87,29 @@ impl Frame {
     }
 }
 
-/// Where a placeholder stands: its quoting, or why there is none; and the frame it is in, so
-/// a frame never closed can be told at the end.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Site {
-    pub(crate) quoting: Result<Quoting, &'static str>,
-    frame: usize,
-}
+/// Where a placeholder stands: its quoting, or why there is none.
+pub(crate) type Site = Result<Quoting, &'static str>;
 
 /// Reads a shell command's text piece by piece, placeholders between the pieces.
 pub(crate) struct Lexer {
-    /// Open frames with their ids; the bottom one is `Top` and never closes.
-    stack: Vec<(usize, Frame)>,
-    next_id: usize,
+    /// Open frames; the bottom one is `Top` and never closes.
+    stack: Vec<Frame>,
     /// A backslash was just read: the next character is literal.
     escaped: bool,
     /// The last character read (a placeholder counts as a word character).
     previous: Option<char>,
+    /// `previous` as it was before the pending backslash.
+    before_escape: Option<char>,
     /// Here-documents announced on this line, their bodies starting at its end.
     heredocs: Vec<(String, bool)>,
+    /// A construct whose quoting this lexer does not model: every placeholder of the command
+    /// is refused, wherever it stands.
+    refused: Option<&'static str>,
 }
+
+/// Where bash evaluates a value as arithmetic even when it is quoted (`a[$(cmd)]` runs there).
+const ARITHMETIC: &str =
+    "in a bash arithmetic context (`((...))`, `[[...]]`, `$[...]`, `let`, `declare`, `typeset`)";
 
 /// Characters that end a shell word outside quotes.
 fn ends_word(c: char) -> bool {
@@ -121,21 +119,30 @@ fn ends_word(c: char) -> bool {
 impl Lexer {
     pub(crate) fn new() -> Lexer {
         Lexer {
-            stack: vec![(0, Frame::Top)],
-            next_id: 1,
+            stack: vec![Frame::Top],
             escaped: false,
             previous: None,
+            before_escape: None,
             heredocs: Vec::new(),
+            refused: None,
         }
     }
 
+    fn escape(&mut self) {
+        self.escaped = true;
+        self.before_escape = self.previous;
+    }
+
+    fn refuse(&mut self, why: &'static str) {
+        self.refused.get_or_insert(why);
+    }
+
     fn top(&self) -> &Frame {
-        &self.stack.last().expect("Top never closes").1
+        self.stack.last().expect("Top never closes")
     }
 
     fn push(&mut self, frame: Frame) {
-        self.stack.push((self.next_id, frame));
-        self.next_id += 1;
+        self.stack.push(frame);
     }
 
     fn pop(&mut self) {
@@ -146,15 +153,9 @@ impl Lexer {
 
     /// The site of a placeholder standing here.
     pub(crate) fn placeholder(&mut self) -> Site {
-        let frame = self.stack.last().expect("Top never closes").0;
         let quoting = if self.escaped {
             Err("right after a backslash")
-        } else if let Some(why) = self
-            .stack
-            .iter()
-            .rev()
-            .find_map(|(_, f)| f.unsafe_because())
-        {
+        } else if let Some(why) = self.stack.iter().rev().find_map(Frame::unsafe_because) {
             Err(why)
         } else {
             Ok(match self.top() {
@@ -163,18 +164,23 @@ impl Lexer {
                 _ => Quoting::Bare,
             })
         };
-        if let Some((_, Frame::HereDoc { line, .. })) = self.stack.last_mut() {
+        if let Some(Frame::HereDoc { line, .. }) = self.stack.last_mut() {
             // A value is never the delimiter line.
             line.push('\0');
         }
         self.escaped = false;
         self.previous = Some('_');
-        Site { quoting, frame }
+        quoting
     }
 
-    /// Whether `site` was inside a frame the command never closes (a quote, `$(`, ...).
-    pub(crate) fn still_open(&self, site: &Site) -> bool {
-        site.frame != 0 && self.stack.iter().any(|(id, _)| *id == site.frame)
+    /// Once the whole command is read: why none of its placeholders can be trusted, if so. A
+    /// quote, `(` or here-document left open means this reading and the shell's disagree
+    /// somewhere, so no site found on the way is sure.
+    pub(crate) fn finish(&self) -> Option<&'static str> {
+        self.refused.or_else(|| {
+            (self.stack.len() > 1 || !self.heredocs.is_empty() || self.escaped)
+                .then_some("in a command that leaves a quote, `(` or here-document open")
+        })
     }
 
     /// Reads one piece of the command's text.
@@ -186,7 +192,12 @@ impl Lexer {
             let next = chars.get(i + 1).copied();
             i += 1;
             if std::mem::take(&mut self.escaped) {
-                self.previous = Some(c);
+                // A backslash-newline joins the lines: the word before it goes on.
+                self.previous = if c == '\n' {
+                    self.before_escape
+                } else {
+                    Some(c)
+                };
                 continue;
             }
             let top = self.top().clone();
@@ -204,18 +215,23 @@ impl Lexer {
                 }
                 Frame::HereDoc { .. } => self.heredoc_char(c),
                 Frame::DollarSingle | Frame::DollarDouble | Frame::Double => match c {
-                    '\\' => self.escaped = true,
+                    '\\' => self.escape(),
                     '\'' if top == Frame::DollarSingle => self.pop(),
                     '"' if top != Frame::DollarSingle => self.pop(),
                     '`' | '$' if top == Frame::Double => i += self.expansion(c, &chars[i..]),
                     _ => {}
                 },
                 _ => match c {
-                    '\\' => self.escaped = true,
+                    '\\' => self.escape(),
                     '\'' => self.push(Frame::Single),
                     '"' => self.push(Frame::Double),
                     '`' | '$' => i += self.expansion(c, &chars[i..]),
+                    // bash reads `((...))` as arithmetic, where even a quoted value is evaluated.
+                    '(' if next == Some('(') => self.refuse(ARITHMETIC),
                     '(' => self.push(Frame::Paren),
+                    '[' if next == Some('[') && self.previous.is_none_or(ends_word) => {
+                        self.refuse(ARITHMETIC)
+                    }
                     ')' if top == Frame::Arithmetic => {
                         if next == Some(')') {
                             i += 1;
@@ -223,6 +239,9 @@ impl Lexer {
                         self.pop();
                     }
                     ')' if matches!(top, Frame::Command | Frame::Paren) => self.pop(),
+                    ')' if top == Frame::Top => {
+                        self.refuse("in a command with a `)` that closes nothing")
+                    }
                     '}' if top == Frame::Brace => self.pop(),
                     'a'..='z' if top.is_command_line() && self.previous.is_none_or(ends_word) => {
                         let word: String = chars[i - 1..]
@@ -231,8 +250,12 @@ impl Lexer {
                             .collect();
                         let whole = chars.get(i - 1 + word.len()).is_none_or(|c| ends_word(*c));
                         match word.as_str() {
-                            "case" if whole => self.push(Frame::Case),
-                            "esac" if whole && top == Frame::Case => self.pop(),
+                            // Patterns end in a `)` that closes nothing, and `case` may be a
+                            // mere argument: not modelled, so refused.
+                            "case" | "esac" if whole => {
+                                self.refuse("in a command that uses `case`")
+                            }
+                            "let" | "declare" | "typeset" if whole => self.refuse(ARITHMETIC),
                             _ => {}
                         }
                         i += word.len() - 1;
@@ -285,8 +308,14 @@ impl Lexer {
                 1
             }
             (Some('\''), _) if !in_double => {
+                // dash has no `$'...'`: it reads the same text with other quotes than bash.
+                self.refuse("in a command that uses `$'...'`, which dash and bash read apart");
                 self.push(Frame::DollarSingle);
                 1
+            }
+            (Some('['), _) => {
+                self.refuse(ARITHMETIC);
+                0
             }
             (Some('"'), _) if !in_double => {
                 self.push(Frame::DollarDouble);
@@ -314,8 +343,8 @@ impl Lexer {
             }
             i += 1;
         }
-        if delimiter.is_empty() {
-            // A placeholder as the delimiter: the body's end cannot be known.
+        if delimiter.is_empty() || i == rest.len() {
+            // A placeholder as (part of) the delimiter: the body's end cannot be known.
             delimiter.push('\0');
         }
         self.heredocs.push((delimiter, strip_tabs));
@@ -335,14 +364,11 @@ impl Lexer {
     }
 
     fn heredoc_char(&mut self, c: char) {
-        let Some((
-            _,
-            Frame::HereDoc {
-                delimiter,
-                strip_tabs,
-                line,
-            },
-        )) = self.stack.last_mut()
+        let Some(Frame::HereDoc {
+            delimiter,
+            strip_tabs,
+            line,
+        }) = self.stack.last_mut()
         else {
             return;
         };
@@ -378,11 +404,12 @@ mod tests {
             found.push(lexer.placeholder());
             lexer.text(piece);
         }
+        let whole = lexer.finish();
         found
             .into_iter()
-            .map(|site| match site.quoting {
-                Ok(_) if lexer.still_open(&site) => Err("never closed"),
-                q => q,
+            .map(|site| match (site, whole) {
+                (Ok(_), Some(_)) => Err("whole command refused"),
+                (site, _) => site,
             })
             .collect()
     }
@@ -409,12 +436,49 @@ mod tests {
             [Ok(InSingle), Ok(Bare), Ok(InDouble)]
         );
         assert_eq!(sites("echo $( (cd @) ) @"), [Ok(Bare), Ok(Bare)]);
-        // A `case` pattern's `)` closes nothing.
+    }
+
+    /// Each found in review: a reading that differs from the shell's somewhere makes every
+    /// placeholder of the command untrusted, not only the ones after it.
+    #[test]
+    fn constructs_not_modelled_refuse_the_whole_command() {
+        const REFUSED: Site = Err("whole command refused");
+        // `case` as a mere argument made `)` close nothing.
+        assert_eq!(sites("echo \"$(grep -c case /etc/hosts) '@'\""), [REFUSED]);
         assert_eq!(
-            sites("echo \"$(case $x in a) echo @;; (b) echo @;; esac) @\" @"),
-            [Ok(Bare), Ok(Bare), Ok(InDouble), Ok(Bare)]
+            sites("x=b; echo \"$(case $x in a) echo esac;; b) echo '@';; esac)\" @"),
+            [REFUSED; 2]
         );
-        assert_eq!(sites("echo case_x) @ esac @"), [Ok(Bare), Ok(Bare)]);
+        assert_eq!(sites("echo case_x) @"), [REFUSED]);
+        // A placeholder inside a here-document's delimiter: the body's end is unknown.
+        assert_eq!(
+            sites("cat <<EOF@\nEOF\necho @\nEOFx\n"),
+            [REFUSED, Err("inside a here-document")]
+        );
+        // dash reads `$'\''` as `$` and a quoted backslash, then a quote that opens.
+        assert_eq!(sites("echo $'\\'' @ ''"), [REFUSED]);
+        // bash evaluates a value as arithmetic there, quoted or not.
+        for command in [
+            "[[ 1 -eq @ ]]",
+            "(( 1 + @ ))",
+            "echo $[ 1 + @ ]",
+            "let x=@",
+            "declare -i x=@",
+        ] {
+            assert_eq!(sites(command), [REFUSED], "{command}");
+        }
+        assert_eq!(sites("echo '@"), [REFUSED]);
+        assert_eq!(sites("echo \"$(@"), [REFUSED]);
+    }
+
+    #[test]
+    fn a_backslash_newline_joins_the_word_before_it() {
+        // `a\<newline>#'` is the word `a#` and an opening quote, not a comment.
+        assert_eq!(sites("echo a\\\n#'\n@\n'"), [Ok(InSingle)]);
+        assert_eq!(
+            sites("echo \\\n# @\n@"),
+            [Err("in a shell comment"), Ok(Bare)]
+        );
     }
 
     #[test]
@@ -439,8 +503,6 @@ mod tests {
             [Err("in a shell comment"), Ok(Bare)]
         );
         assert_eq!(sites("echo a#@ $#@"), [Ok(Bare), Ok(Bare)]);
-        assert_eq!(sites("echo '@"), [Err("never closed")]);
-        assert_eq!(sites("echo \"$(@"), [Err("never closed")]);
     }
 
     #[test]
@@ -455,5 +517,9 @@ mod tests {
             [Err("inside a here-document"), Ok(Bare)]
         );
         assert_eq!(sites("cat <<END\n@"), [Err("inside a here-document")]);
+        assert_eq!(
+            sites("cat <<END\n@\nEND\n"),
+            [Err("inside a here-document")]
+        );
     }
 }

@@ -155,17 +155,14 @@ impl Template {
             parts.push(Part::Text(text));
         }
         if let Some(lexer) = &shell {
+            let whole_command = lexer.finish();
             for (index, site) in sites {
                 let Part::Placeholder(p) = &mut parts[index] else {
                     unreachable!("a site is recorded at its placeholder");
                 };
-                match site.quoting {
-                    Ok(_) if lexer.still_open(&site) => errors.push(TemplateError {
-                        problem: Problem::CannotQuote("inside a quote or `(` never closed"),
-                        at: p.at.clone(),
-                    }),
-                    Ok(quoting) => p.quoting = quoting,
-                    Err(why) => errors.push(TemplateError {
+                match (site, whole_command) {
+                    (Ok(quoting), None) => p.quoting = quoting,
+                    (Err(why), _) | (Ok(_), Some(why)) => errors.push(TemplateError {
                         problem: Problem::CannotQuote(why),
                         at: p.at.clone(),
                     }),
