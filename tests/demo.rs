@@ -14,11 +14,7 @@ fn the_demo_restarts_every_service_and_leaves_nothing_behind() {
     std::fs::create_dir(&dir).expect("dir");
     // An earlier demo's folder whose pid files now name a stranger: it must live on.
     let mut stranger = Command::new("sleep").arg("60").spawn().expect("sleep");
-    std::fs::write(
-        dir.join("demo.yaml"),
-        "# The comeback demo: four real services on this machine, each on its own port.\n",
-    )
-    .expect("plan");
+    std::fs::write(dir.join("demo.yaml"), "# an earlier demo's plan\n").expect("plan");
     for name in ["db", "cache", "app", "proxy"] {
         std::fs::write(dir.join(format!("{name}.pid")), stranger.id().to_string()).expect("pid");
     }
@@ -100,7 +96,9 @@ fn the_demo_restarts_every_service_and_leaves_nothing_behind() {
 #[test]
 fn a_folder_with_files_of_its_own_is_refused_untouched() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("app.conf"), "mine\n").expect("file");
+    // A plan named like the demo's does not make a project folder the demo's.
+    std::fs::write(dir.path().join("demo.yaml"), "hosts: {}\n").expect("file");
+    std::fs::write(dir.path().join("notes.txt"), "mine\n").expect("file");
     let out = Command::new(env!("CARGO_BIN_EXE_comeback"))
         .args(["demo", "--dir"])
         .arg(dir.path())
@@ -108,13 +106,22 @@ fn a_folder_with_files_of_its_own_is_refused_untouched() {
         .expect("runs");
     let err = exited(&out, 2);
     assert_has(&err, "holds files of its own");
-    let names: Vec<_> = std::fs::read_dir(dir.path())
+    let mut names: Vec<_> = std::fs::read_dir(dir.path())
         .expect("dir")
         .map(|e| e.expect("entry").file_name())
         .collect();
-    assert_eq!(names, ["app.conf"]);
+    names.sort();
+    assert_eq!(names, ["demo.yaml", "notes.txt"]);
     assert_eq!(
-        std::fs::read_to_string(dir.path().join("app.conf")).expect("file"),
-        "mine\n"
+        std::fs::read_to_string(dir.path().join("demo.yaml")).expect("file"),
+        "hosts: {}\n"
     );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_comeback"))
+        .args(["demo", "--dir"])
+        .arg(dir.path().join("new\nline"))
+        .output()
+        .expect("runs");
+    assert_has(&exited(&out, 2), "without control characters");
+    assert!(!dir.path().join("new\nline").exists());
 }

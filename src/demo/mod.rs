@@ -47,14 +47,31 @@ pub(crate) struct Demo {
     _temp: Option<tempfile::TempDir>,
 }
 
-/// The first line of every demo plan: how an earlier demo's folder is told from anyone's.
+/// The first line of every demo plan.
 const PLAN_HEADER: &str =
     "# The comeback demo: four real services on this machine, each on its own port.";
 
-/// `--dir` must be new, empty or an earlier demo's: the demo writes `app.conf`, `restart.sh`
-/// and more there, and must never overwrite someone's files.
+/// Whether a file name is one the demo writes in its folder.
+fn written_by_the_demo(name: &str) -> bool {
+    if matches!(name, "demo.yaml" | "restart.sh" | ".comeback") {
+        return true;
+    }
+    name.split_once('.').is_some_and(|(service, kind)| {
+        SERVICES.iter().any(|(s, _)| *s == service) && matches!(kind, "conf" | "pid" | "log")
+    })
+}
+
+/// `--dir` must be new, empty or an earlier demo's (nothing in it the demo would not write
+/// itself): the demo writes `app.conf`, `restart.sh` and more there, and must never overwrite
+/// someone's files. Its path must be plain text: the demo finds its own processes by it.
 fn usable(dir: &Path) -> std::io::Result<()> {
-    let Ok(mut entries) = std::fs::read_dir(dir) else {
+    if dir.to_str().is_none_or(|d| d.chars().any(char::is_control)) {
+        return Err(std::io::Error::other(format!(
+            "`{}`: give a folder whose path is UTF-8 without control characters",
+            dir.display()
+        )));
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return if dir.exists() {
             Err(std::io::Error::other(format!(
                 "`{}` is not a readable folder",
@@ -64,9 +81,8 @@ fn usable(dir: &Path) -> std::io::Result<()> {
             Ok(())
         };
     };
-    let earlier_demo = std::fs::read_to_string(dir.join("demo.yaml"))
-        .is_ok_and(|plan| plan.lines().next() == Some(PLAN_HEADER));
-    if entries.next().is_none() || earlier_demo {
+    let mut names = entries.map(|e| e.map(|e| e.file_name()));
+    if names.all(|n| n.is_ok_and(|n| n.to_str().is_some_and(written_by_the_demo))) {
         Ok(())
     } else {
         Err(std::io::Error::other(format!(

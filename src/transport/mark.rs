@@ -13,8 +13,8 @@ use std::time::Duration;
 /// Runs `$4` under `timeout` in a new session, with a pid file (its mtime: when the command
 /// began; its text: `$5`, the command with its secrets masked) for as long as it runs. The exit
 /// status is the command's, or timeout's (124, 137 when KILL was needed): the wrapper is outside
-/// the group timeout signals, so it survives to tell. Builtins only besides `setsid` and `rm`:
-/// it wraps every command. Without a home there is no pid file (never one in a shared /tmp,
+/// the group timeout signals, so it survives to tell. Few processes (`mkdir` once, `setsid`,
+/// `timeout`, `rm`): it wraps every command. Without a home there is no pid file (never one in a shared /tmp,
 /// where another user could have put a symlink first).
 const WRAPPER: &str = r#"d=
 if [ -d "${HOME:-}" ]; then

@@ -41,7 +41,7 @@ for p in $pids; do
 done
 for f in /var/run/*.pid /var/run/*/*.pid; do
   [ -f "$f" ] || continue
-  n=$(head -c 32 "$f"); enc "$f"
+  n=$(head -c 32 "$f"); n=${n#"${n%%[0-9]*}"}; enc "$f"
   printf 'PIDFILE %s %s\n' "${n%%[!0-9]*}" "$v"
 done
 for f in /etc/rc.d/* /usr/local/etc/rc.d/*; do [ -f "$f" ] && [ -x "$f" ] && printf 'INITD %s\n' "${f##*/}"; done

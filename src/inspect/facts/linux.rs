@@ -67,7 +67,7 @@ for p in $pids; do
 done
 for f in /run/*.pid /run/*/*.pid /var/run/*.pid /var/run/*/*.pid /var/spool/postfix/pid/*.pid; do
   [ -f "$f" ] || continue
-  n=$(head -c 32 "$f"); enc "$f"
+  n=$(head -c 32 "$f"); n=${n#"${n%%[0-9]*}"}; enc "$f"
   printf 'PIDFILE %s %s\n' "${n%%[!0-9]*}" "$v"
 done
 for f in /etc/init.d/*; do [ -f "$f" ] && [ -x "$f" ] && printf 'INITD %s\n' "${f##*/}"; done
@@ -130,8 +130,8 @@ pub fn wrapped_script() -> String {
     format!("( {script} )")
 }
 
-/// The script's output to facts. Lines it does not know are ignored: they can only come from
-/// hostile bytes that slipped through, never from the script itself.
+/// The script's output to facts. Lines it does not know are ignored: the service manager's
+/// facts (read apart), or hostile bytes that slipped through.
 pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
     let mut facts = HostFacts {
         os: "Linux".into(),
@@ -148,10 +148,8 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
             }
             // `ip -o addr`: `2: eth0    inet 10.0.0.21/24 brd ...`.
             index if index.ends_with(':') && index[..index.len() - 1].parse::<u32>().is_ok() => {
-                let mut words = rest
-                    .split_whitespace()
-                    .skip_while(|w| !w.starts_with("inet"));
-                if let (Some(_), Some(address)) = (words.next(), words.next()) {
+                let words: Vec<&str> = rest.split_whitespace().take(3).collect();
+                if let [_interface, "inet" | "inet6", address] = words[..] {
                     common_line(&mut facts, "ADDR", address);
                 }
             }
@@ -194,6 +192,7 @@ mod tests {
         let out = format!(
             "OS Linux\nSSH 10.0.0.1 50000 10.0.0.21 22\n\
              1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n\
+             3: inet0    inet 10.0.0.22/24 scope global inet0\n\
              2: eth0    inet 10.0.0.21/24 brd 10.0.0.255 scope global eth0\\       valid_lft forever\n\
              2: eth0    inet6 fe80::1/64 scope link \\       valid_lft forever preferred_lft forever\n\
              LISTEN 0.0.0.0:6379 812\nLISTEN [::]:22 90,91\nLISTEN 127.0.0.1:25 \n\
@@ -220,8 +219,8 @@ mod tests {
         );
         assert_eq!(
             facts.addresses.len(),
-            2,
-            "loopback left out: {:?}",
+            3,
+            "loopback left out, an interface named inet0 read: {:?}",
             facts.addresses
         );
         // One per address, in address order.
