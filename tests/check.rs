@@ -361,7 +361,7 @@ services:
     assert_eq!(carets(&err), expected, "{err}");
     assert!(
         err.contains("`{vars.root}` stands inside backticks")
-            && err.contains("write it outside quotes, e.g. echo x {vars.root}"),
+            && err.contains("write it outside quotes (echo x {vars.root})"),
         "{err}"
     );
 }

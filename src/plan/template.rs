@@ -5,7 +5,7 @@
 //! shell command each placeholder's quoting is read from the text around it when the plan is
 //! parsed, so `check` refuses a placeholder no quoting can make safe before any host is known.
 
-use super::shell_quoting::{Lexer, Quoting};
+use super::shell_quoting::{self, Lexer, Quoting};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -155,7 +155,14 @@ impl Template {
             parts.push(Part::Text(text));
         }
         if let Some(lexer) = &shell {
-            let whole_command = lexer.finish();
+            let code: String = parts
+                .iter()
+                .map(|p| match p {
+                    Part::Text(text) => text.as_str(),
+                    Part::Placeholder(_) => "x",
+                })
+                .collect();
+            let whole_command = lexer.finish().or_else(|| shell_quoting::unmodelled(&code));
             for (index, site) in sites {
                 let Part::Placeholder(p) = &mut parts[index] else {
                     unreachable!("a site is recorded at its placeholder");

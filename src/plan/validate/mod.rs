@@ -272,7 +272,7 @@ impl Validator<'_> {
                 ),
                 Problem::CannotQuote(why) => (
                     format!("`{written}` stands {why}, where its value cannot be quoted safely"),
-                    format!("comeback quotes each value itself: write it outside quotes, e.g. echo x {written}"),
+                    format!("comeback quotes each value itself: write it outside quotes (echo x {written}), and keep the command to plain words, quotes and $(...); anything more belongs in a script on the host, the value passed as its argument"),
                 ),
             };
             self.error_in(message, raw, e.at).hint = Some(hint);
