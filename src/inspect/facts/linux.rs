@@ -266,16 +266,11 @@ mod tests {
         assert_eq!(parse("OS Linux\nNOSS\n"), Err(FactsError::NoSs));
     }
 
-    #[test]
-    fn our_own_ssh_connection_is_not_read_as_a_service_connection() {
+    /// The real script on this machine, with an `ss` that prints `ss_lines`, under `env`.
+    fn with_fake_ss(ss_lines: &str, env: &[(&str, &str)]) -> HostFacts {
         let bin = tempfile::tempdir().expect("tempdir");
         let ss = bin.path().join("ss");
-        std::fs::write(
-            &ss,
-            "#!/bin/sh\necho 'ESTAB 0 0 10.0.0.2:22 10.0.0.1:50000 users:((\"sshd\",pid=999999,fd=3))'\n\
-             echo 'ESTAB 0 0 10.0.0.2:22 10.0.0.9:50000 users:((\"sshd\",pid=999998,fd=3))'\n",
-        )
-        .expect("ss");
+        std::fs::write(&ss, format!("#!/bin/sh\ncat <<'EOF'\n{ss_lines}\nEOF\n")).expect("ss");
         std::fs::set_permissions(&ss, std::os::unix::fs::PermissionsExt::from_mode(0o755))
             .expect("chmod");
         let path = format!(
@@ -287,10 +282,19 @@ mod tests {
             .arg("-c")
             .arg(wrapped_script())
             .env("PATH", path)
-            .env("SSH_CONNECTION", "10.0.0.1 50000 10.0.0.2 22")
+            .envs(env.iter().copied())
             .output()
             .expect("sh");
-        let facts = parse(&String::from_utf8_lossy(&out.stdout)).expect("facts");
+        parse(&String::from_utf8_lossy(&out.stdout)).expect("facts")
+    }
+
+    #[test]
+    fn our_own_ssh_connection_is_not_read_as_a_service_connection() {
+        let facts = with_fake_ss(
+            "ESTAB 0 0 10.0.0.2:22 10.0.0.1:50000 users:((\"sshd\",pid=999999,fd=3))\n\
+             ESTAB 0 0 10.0.0.2:22 10.0.0.9:50000 users:((\"sshd\",pid=999998,fd=3))",
+            &[("SSH_CONNECTION", "10.0.0.1 50000 10.0.0.2 22")],
+        );
         let peers: Vec<String> = facts
             .connections
             .iter()
@@ -312,21 +316,6 @@ mod tests {
             .spawn()
             .expect("spawn");
         let q = child.id();
-        let ss = dir.path().join("ss");
-        std::fs::write(
-            &ss,
-            format!(
-                "#!/bin/sh\necho 'LISTEN 0 128 0.0.0.0:8080 0.0.0.0:* users:((\"x\",pid=1,fd=9)\",pid={q},fd=3))'\n"
-            ),
-        )
-        .expect("ss");
-        std::fs::set_permissions(&ss, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-            .expect("chmod");
-        let path = format!(
-            "{}:{}",
-            dir.path().display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
         // The name is in /proc once the exec is done.
         for _ in 0..200 {
             if std::fs::read_to_string(format!("/proc/{q}/comm")).is_ok_and(|c| c.starts_with('x'))
@@ -335,15 +324,14 @@ mod tests {
             }
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(wrapped_script())
-            .env("PATH", path)
-            .output()
-            .expect("sh");
+        let facts = with_fake_ss(
+            &format!(
+                "LISTEN 0 128 0.0.0.0:8080 0.0.0.0:* users:((\"x\",pid=1,fd=9)\",pid={q},fd=3))"
+            ),
+            &[],
+        );
         let _ = child.kill();
         let _ = child.wait();
-        let facts = parse(&String::from_utf8_lossy(&out.stdout)).expect("facts");
         assert_eq!(facts.listeners.len(), 1, "{facts:?}");
         assert_eq!(facts.listeners[0].pids, [q], "only the socket's real owner");
     }
