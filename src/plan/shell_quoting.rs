@@ -23,7 +23,10 @@ pub(crate) enum Quoting {
 impl Quoting {
     /// The value as it must be written; `None` when no quoting can carry it (a NUL byte).
     pub(crate) fn apply(self, value: &str) -> Option<Cow<'_, str>> {
-        if self != Quoting::Verbatim && value.contains('\0') {
+        // bash evaluates `a[$(cmd)]` as an array subscript wherever a value ends up read as a
+        // variable name or a number, quoted or not; no value needs both.
+        let subscript_with_code = value.contains('[') && value.contains(['$', '`']);
+        if self != Quoting::Verbatim && (value.contains('\0') || subscript_with_code) {
             return None;
         }
         match self {
@@ -125,15 +128,42 @@ fn ends_word(c: char) -> bool {
 
 /// Words that make bash read a value as a variable name or arithmetic, or that change how the
 /// rest of the text is read, wherever they stand (even quoted: `'let'` still runs `let`).
-const UNMODELLED_WORDS: [&str; 10] = [
-    "alias", "case", "declare", "esac", "eval", "let", "local", "read", "typeset", "readonly",
+const UNMODELLED_WORDS: [&str; 27] = [
+    "alias",
+    "case",
+    "declare",
+    "esac",
+    "eval",
+    "let",
+    "local",
+    "read",
+    "typeset",
+    "readonly",
+    // Builtins and variables that run a string as code.
+    "trap",
+    "source",
+    "mapfile",
+    "readarray",
+    "shopt",
+    "enable",
+    "PS0",
+    "PS1",
+    "PS2",
+    "PS3",
+    "PS4",
+    "PROMPT_COMMAND",
+    "BASH_ENV",
+    "ENV",
+    "BASH_ALIASES",
+    "BASH_CMDS",
+    ".",
 ];
 
 /// Text this reader does not follow the way every shell does (found by attacking it): any of
 /// it makes every placeholder of the command refused. `code` is the command with each
 /// placeholder written as `x`.
 pub(crate) fn unmodelled(code: &str) -> Option<&'static str> {
-    const SEQUENCES: [(&str, &str); 9] = [
+    const SEQUENCES: [(&str, &str); 10] = [
         ("`", "in a command with backticks"),
         ("\\\n", "in a command with a backslash-newline"),
         ("<<", "in a command with a here-document"),
@@ -142,6 +172,10 @@ pub(crate) fn unmodelled(code: &str) -> Option<&'static str> {
             "in a command with `$((...))`, which dash and bash read apart",
         ),
         ("$[", "in a command with bash's `$[...]` arithmetic"),
+        (
+            "$\"",
+            "in a command with `$\"...\"`, which dash and bash read apart",
+        ),
         ("((", "in a command with bash's `((...))` arithmetic"),
         ("[[", "in a command with bash's `[[...]]`"),
         ("<(", "in a command with bash's process substitution"),
@@ -185,13 +219,22 @@ pub(crate) fn unmodelled(code: &str) -> Option<&'static str> {
             return Some("in a command with a `${...}` other than `${NAME}`");
         }
     }
-    let words = code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'));
-    let words: Vec<&str> = words.filter(|w| !w.is_empty()).collect();
+    // Words as the shell sees them once quotes and backslashes are gone: `e''val` is `eval`.
+    let unquoted = code.replace(['\'', '"', '\\'], "");
+    let words = unquoted.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+    let mut words: Vec<&str> = words.filter(|w| !w.is_empty()).collect();
+    words.extend(
+        unquoted
+            .split([' ', '\t', '\n', ';', '&', '|', '(', ')'])
+            .filter(|w| *w == "."),
+    );
     if let Some(word) = words.iter().find(|w| UNMODELLED_WORDS.contains(w)) {
         return Some(match *word {
             "case" | "esac" => "in a command that uses `case`",
             "alias" => "in a command that defines an alias",
-            "eval" => "in a command with `eval`, which reads the value as code again",
+            "eval" | "trap" | "source" | "." | "mapfile" | "readarray" => {
+                "in a command with a builtin that runs a string as code"
+            }
             _ => {
                 "in a command with a bash builtin that reads values as variable names or arithmetic"
             }
@@ -317,7 +360,7 @@ impl Lexer {
                 self.previous = if c == '\n' {
                     self.before_escape
                 } else {
-                    Some(c)
+                    Some('_')
                 };
                 continue;
             }
@@ -625,6 +668,49 @@ mod tests {
             sites("kill -HUP $(cat /run/@.pid) && echo \"${HOME} @\" <<< '@' && [ -f @ ] >&2 2>&1"),
             [Ok(Bare), Ok(InDouble), Ok(InSingle), Ok(Bare)]
         );
+    }
+
+    /// The third review's bypasses.
+    #[test]
+    fn the_third_reviews_constructs_are_refused() {
+        // An escaped blank or operator is part of a word: the `#` after it is no comment, the
+        // quote opens, and the placeholder after it is bare, as the shell reads it.
+        assert_eq!(sites("echo \\ #'\n' @ #'"), [Ok(Bare)]);
+        assert_eq!(sites("echo a\\;#'\n' @ #'"), [Ok(Bare)]);
+        for command in [
+            "echo $\"$(echo \" '@' \")\"",
+            // Forbidden words split by quotes or a backslash.
+            "e''val @",
+            "e\\val @",
+            "l\"\"et x=@",
+            // Builtins and variables that run a string as code.
+            "trap @ EXIT",
+            "set -x; PS4=\"+ @ \"; true",
+            "BASH_ALIASES[q]=\"echo '\"\nq @\"' #\"",
+            "mapfile -C @ -c 1 a </etc/hostname",
+            ". /dev/stdin <<< @",
+            "BASH_ENV=@ bash -c true",
+        ] {
+            assert!(
+                sites(command).iter().all(Result::is_err),
+                "accepted: {command:?}"
+            );
+        }
+        // Still plain: a path starting with `./`, a word with a dot.
+        assert_eq!(sites("./run @ && cat a.conf"), [Ok(Bare)]);
+    }
+
+    /// Values bash could run as an array subscript (`x=@; a[x]=1`, `RANDOM=@`, `[ -v "$x" ]`)
+    /// are refused in every quoting; values without both `[` and `$` or a backtick pass.
+    #[test]
+    fn a_value_with_a_subscript_and_code_is_never_substituted() {
+        for quoting in [Bare, InSingle, InDouble] {
+            assert_eq!(quoting.apply("b[$(touch MARK)]"), None);
+            assert_eq!(quoting.apply("b[`touch MARK`]"), None);
+            assert!(quoting.apply("b[1]").is_some());
+            assert!(quoting.apply("$HOME").is_some());
+        }
+        assert!(Verbatim.apply("b[$(x)]").is_some(), "not a shell command");
     }
 
     #[test]

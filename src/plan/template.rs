@@ -400,6 +400,8 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
         #[test]
         fn any_value_arrives_intact_in_every_context(v in "[^\u{0}]{0,24}") {
+            // Refused in every quoting (see shell_quoting): bash could run it as a subscript.
+            proptest::prop_assume!(!(v.contains('[') && v.contains(['$', '`'])));
             let dir = tempfile::tempdir().unwrap();
             for (command, before, after) in CONTEXTS {
                 proptest::prop_assert_eq!(

@@ -237,14 +237,18 @@ impl Validator<'_> {
                 )
                 .hint = Some(hint);
             }
-            RenderError::Unquotable { value, at } => {
+            RenderError::Unquotable { at, .. } => {
+                // The value itself is not shown: it may be a secret.
                 self.error_in(
                     format!(
-                        "a value for host `{}` cannot be quoted for a shell: {value:?}",
+                        "the value for host `{}` cannot be quoted for a shell",
                         host.name
                     ),
                     &parsed.source,
                     at,
+                )
+                .hint = Some(
+                    "a value with a NUL byte, or with `[` and `$` or a backtick (bash may run it as an array subscript), cannot go into a command".into(),
                 );
             }
         }
