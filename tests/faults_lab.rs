@@ -72,7 +72,8 @@ fn wait_until(lab: &Lab, what: &str, point: impl Fn(&serde_json::Value) -> bool)
 
 /// Waits until the journal's events match `point`.
 fn wait_for_journal(lab: &Lab, what: &str, point: impl Fn(&[serde_json::Value]) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
+    // Generous: on a loaded 2-core machine a run's connect and preflight can take a while.
+    let deadline = Instant::now() + Duration::from_secs(90);
     while !point(&journal_lines(lab)) {
         assert!(Instant::now() < deadline, "the run never reached {what}");
         std::thread::sleep(Duration::from_millis(20));
