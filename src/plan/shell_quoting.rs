@@ -128,7 +128,7 @@ fn ends_word(c: char) -> bool {
 
 /// Words that make bash read a value as a variable name or arithmetic, or that change how the
 /// rest of the text is read, wherever they stand (even quoted: `'let'` still runs `let`).
-const UNMODELLED_WORDS: [&str; 27] = [
+const UNMODELLED_WORDS: [&str; 30] = [
     "alias",
     "case",
     "declare",
@@ -157,6 +157,9 @@ const UNMODELLED_WORDS: [&str; 27] = [
     "BASH_ALIASES",
     "BASH_CMDS",
     ".",
+    "compgen",
+    "complete",
+    "xtrace",
 ];
 
 /// Text this reader does not follow the way every shell does (found by attacking it): any of
@@ -228,11 +231,18 @@ pub(crate) fn unmodelled(code: &str) -> Option<&'static str> {
             .split([' ', '\t', '\n', ';', '&', '|', '(', ')'])
             .filter(|w| *w == "."),
     );
+    // `set -x` (or `-ex`, `+x`...) expands `PS4`, command substitutions included, at every line.
+    let xtrace = words
+        .windows(2)
+        .any(|pair| pair[0] == "set" && pair[1].starts_with(['-', '+']) && pair[1].contains('x'));
+    if xtrace {
+        return Some("in a command that turns on `set -x`, which runs what `PS4` holds");
+    }
     if let Some(word) = words.iter().find(|w| UNMODELLED_WORDS.contains(w)) {
         return Some(match *word {
             "case" | "esac" => "in a command that uses `case`",
             "alias" => "in a command that defines an alias",
-            "eval" | "trap" | "source" | "." | "mapfile" | "readarray" => {
+            "eval" | "trap" | "source" | "." | "mapfile" | "readarray" | "compgen" | "complete" => {
                 "in a command with a builtin that runs a string as code"
             }
             _ => {
@@ -273,7 +283,19 @@ impl Lexer {
         self.subscript = false;
         if !self.word.is_empty() {
             let word = std::mem::take(&mut self.word);
-            self.command.get_or_insert_with(|| word.clone());
+            // `NAME=value` before a command is an assignment, not the command's name.
+            let assignment = word.split_once('=').is_some_and(|(name, _)| {
+                !name.is_empty()
+                    && !name.starts_with(|c: char| c.is_ascii_digit())
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            });
+            if self.command.is_none() && !assignment {
+                if word.contains(['$', '`']) {
+                    // `${e}al` may spell any builtin: which command runs is unknown.
+                    self.refuse("in a command whose command name is computed");
+                }
+                self.command = Some(word.clone());
+            }
             self.last_word = word;
         }
         if matches!(c, ';' | '&' | '|' | '(' | ')' | '\n') {
@@ -316,6 +338,13 @@ impl Lexer {
             && matches!(self.command.as_deref(), Some("test" | "[" | "printf"))
         {
             Err("after `-v`, which reads it as a variable name")
+        } else if self.word.is_empty()
+            && (matches!(self.command.as_deref(), Some("export" | "env"))
+                || self.command.as_deref() == Some("printf") && self.last_word == "printf")
+        {
+            Err("where its value could name a variable or an option")
+        } else if self.word == "~" {
+            Err("right after `~`, which the shell expands")
         } else if let Some(why) = self.stack.iter().rev().find_map(Frame::unsafe_because) {
             Err(why)
         } else {
@@ -698,6 +727,30 @@ mod tests {
         }
         // Still plain: a path starting with `./`, a word with a dot.
         assert_eq!(sites("./run @ && cat a.conf"), [Ok(Bare)]);
+    }
+
+    /// The fourth review's bypasses.
+    #[test]
+    fn the_fourth_reviews_constructs_are_refused() {
+        for command in [
+            "compgen -W @ x",
+            "set -x; export @; true",
+            "set -ex; true @",
+            "export @; set -o xtrace; true",
+            "env @ bash -c true",
+            "printf @ @; true",
+            "e=ev; ${e}al @",
+            "c=compgen; $c -W @",
+            "echo ~@",
+        ] {
+            assert!(
+                sites(command).iter().any(Result::is_err),
+                "accepted: {command:?}"
+            );
+        }
+        // An assignment before the command is not its name.
+        assert_eq!(sites("out=$(echo @) && echo \"$out\""), [Ok(Bare)]);
+        assert_eq!(sites("printf '%s' @"), [Ok(Bare)]);
     }
 
     /// Values bash could run as an array subscript (`x=@; a[x]=1`, `RANDOM=@`, `[ -v "$x" ]`)

@@ -185,7 +185,39 @@ impl Template {
     }
 
     pub(crate) fn render(&self, values: &Values<'_>) -> Result<String, RenderError> {
+        let mut resolved = Vec::new();
+        for part in &self.parts {
+            if let Part::Placeholder(p) = part {
+                resolved.push(match &p.value {
+                    Value::Host => values.host,
+                    Value::Address => values.address,
+                    Value::Service => values.service,
+                    Value::Var(name) => {
+                        values
+                            .vars
+                            .get(name)
+                            .ok_or_else(|| RenderError::MissingVar {
+                                name: name.clone(),
+                                at: p.at.clone(),
+                            })?
+                    }
+                });
+            }
+        }
+        // bash runs `a[$(cmd)]` wherever it reads a word as a variable name or a number, and
+        // the `[` may come from the command or from another value: with a `[` anywhere (but the
+        // `[` test word), no value of a shell command may hold `$` or a backtick.
+        let shell = self
+            .parts
+            .iter()
+            .any(|part| matches!(part, Part::Placeholder(p) if p.quoting != Quoting::Verbatim));
+        let bracket = resolved.iter().any(|v| v.contains('['))
+            || self.parts.iter().any(|part| {
+                matches!(part, Part::Text(text)
+                    if text.split_whitespace().any(|w| w.contains('[') && w != "["))
+            });
         let mut out = String::new();
+        let mut resolved = resolved.into_iter();
         for part in &self.parts {
             let p = match part {
                 Part::Text(text) => {
@@ -194,27 +226,15 @@ impl Template {
                 }
                 Part::Placeholder(p) => p,
             };
-            let value: &str = match &p.value {
-                Value::Host => values.host,
-                Value::Address => values.address,
-                Value::Service => values.service,
-                Value::Var(name) => {
-                    values
-                        .vars
-                        .get(name)
-                        .ok_or_else(|| RenderError::MissingVar {
-                            name: name.clone(),
-                            at: p.at.clone(),
-                        })?
-                }
+            let value = resolved.next().unwrap_or_default();
+            let unquotable = || RenderError::Unquotable {
+                value: value.to_string(),
+                at: p.at.clone(),
             };
-            let quoted = p
-                .quoting
-                .apply(value)
-                .ok_or_else(|| RenderError::Unquotable {
-                    value: value.to_string(),
-                    at: p.at.clone(),
-                })?;
+            if shell && bracket && value.contains(['$', '`']) {
+                return Err(unquotable());
+            }
+            let quoted = p.quoting.apply(value).ok_or_else(unquotable)?;
             out.push_str(&quoted);
         }
         Ok(out)
@@ -336,6 +356,34 @@ mod tests {
                 "{raw}: {err:?}"
             );
         }
+    }
+
+    /// A `[` in the command or in another value, and a value with `$` or a backtick: bash may
+    /// build `a[$(cmd)]` and evaluate it as a subscript (`test -v "a[{vars.v}]"`,
+    /// `x={vars.v}{vars.w}; RANDOM=x`).
+    #[test]
+    fn a_bracket_anywhere_keeps_code_out_of_every_value() {
+        let vars = BTreeMap::from([
+            ("v".to_string(), "$(touch MARK)".to_string()),
+            ("w".to_string(), "a[".to_string()),
+            ("plain".to_string(), "x".to_string()),
+        ]);
+        let render = |raw: &str| {
+            Template::parse(raw, Context::Shell)
+                .unwrap()
+                .render(&values(&vars))
+        };
+        for raw in [
+            "test -v \"a[{vars.v}]\"",
+            "printf -v 'arr[{vars.v}]' %s x",
+            "x={vars.w}{vars.v}; RANDOM=x",
+        ] {
+            assert!(
+                matches!(render(raw), Err(RenderError::Unquotable { .. })),
+                "{raw}"
+            );
+        }
+        assert!(render("echo {vars.v} && [ -f {vars.plain} ]").is_ok());
     }
 
     /// Commands where `{vars.v}` stands in each quoting context, and what `sh` must print for
