@@ -16,7 +16,7 @@ pub(crate) enum Quoting {
     Bare,
     /// Inside `'...'`: each `'` closes, writes an escaped quote and reopens.
     InSingle,
-    /// Inside `"..."`: `\`, `$`, backtick and `"` escaped.
+    /// Inside `"..."`: the quote closed, the value as a bare word, the quote reopened.
     InDouble,
 }
 
@@ -33,15 +33,11 @@ impl Quoting {
             Quoting::Verbatim => Some(Cow::Borrowed(value)),
             Quoting::Bare => shlex::try_quote(value).ok(),
             Quoting::InSingle => Some(Cow::Owned(value.replace('\'', r"'\''"))),
+            // The double quote closed, the value quoted as a bare word, the quote reopened: no
+            // backslash a multibyte locale (BIG5, GBK) could swallow into the character before.
             Quoting::InDouble => {
-                let mut out = String::with_capacity(value.len());
-                for c in value.chars() {
-                    if matches!(c, '\\' | '$' | '`' | '"') {
-                        out.push('\\');
-                    }
-                    out.push(c);
-                }
-                Some(Cow::Owned(out))
+                let quoted = shlex::try_quote(value).ok()?;
+                Some(Cow::Owned(format!("\"{quoted}\"")))
             }
         }
     }
@@ -116,6 +112,9 @@ pub(crate) struct Lexer {
     word: String,
     last_word: String,
     command: Option<String>,
+    /// This simple command has an `env` or `export` word (`command export`, `/usr/bin/env`):
+    /// a value starting one of its words could name a variable (`BASH_ENV=...`).
+    sets_variables: bool,
 }
 
 /// Characters that end a shell word outside quotes (the shell splits on these blanks only).
@@ -271,6 +270,7 @@ impl Lexer {
             word: String::new(),
             last_word: String::new(),
             command: None,
+            sets_variables: false,
         }
     }
 
@@ -296,11 +296,16 @@ impl Lexer {
                 }
                 self.command = Some(word.clone());
             }
+            let name = word.replace(['"', '\'', '\\'], "");
+            if matches!(name.rsplit('/').next(), Some("env" | "export")) {
+                self.sets_variables = true;
+            }
             self.last_word = word;
         }
         if matches!(c, ';' | '&' | '|' | '(' | ')' | '\n') {
             self.command = None;
             self.last_word.clear();
+            self.sets_variables = false;
         }
     }
 
@@ -333,13 +338,13 @@ impl Lexer {
             Err("right after a backslash")
         } else if self.subscript && self.top().is_command_line() {
             Err("inside `[...]`, which bash may evaluate as an array subscript")
-        } else if self.word.is_empty()
+        } else if self.word.trim_matches(['"', '\'']).is_empty()
             && self.last_word == "-v"
             && matches!(self.command.as_deref(), Some("test" | "[" | "printf"))
         {
             Err("after `-v`, which reads it as a variable name")
-        } else if self.word.is_empty()
-            && (matches!(self.command.as_deref(), Some("export" | "env"))
+        } else if self.word.trim_matches(['"', '\'']).is_empty()
+            && (self.sets_variables
                 || self.command.as_deref() == Some("printf") && self.last_word == "printf")
         {
             Err("where its value could name a variable or an option")
@@ -748,6 +753,24 @@ mod tests {
                 "accepted: {command:?}"
             );
         }
+        // The fifth review: quotes around the placeholder, or another spelling of the command.
+        for command in [
+            "export \"@\"; bash /x/s.sh",
+            "command export @; bash /x/s.sh",
+            "/usr/bin/env @ /x/s.sh",
+            "exec env \"@\" bash -c 'echo hi'",
+            "printf \"@\" x",
+            "test -v \"@\"",
+        ] {
+            assert!(
+                sites(command).iter().any(Result::is_err),
+                "accepted: {command:?}"
+            );
+        }
+        assert_eq!(
+            sites("export JAVA_HOME=@; env X=@ run"),
+            [Ok(Bare), Ok(Bare)]
+        );
         // An assignment before the command is not its name.
         assert_eq!(sites("out=$(echo @) && echo \"$out\""), [Ok(Bare)]);
         assert_eq!(sites("printf '%s' @"), [Ok(Bare)]);
