@@ -35,9 +35,15 @@ impl Quoting {
             Quoting::InSingle => Some(Cow::Owned(value.replace('\'', r"'\''"))),
             // The double quote closed, the value quoted as a bare word, the quote reopened: no
             // backslash a multibyte locale (BIG5, GBK) could swallow into the character before.
+            // A value shlex leaves as it is (plain ASCII letters, digits, `-./:@`...) goes in
+            // as it is, so a command shown to the operator reads as written.
             Quoting::InDouble => {
                 let quoted = shlex::try_quote(value).ok()?;
-                Some(Cow::Owned(format!("\"{quoted}\"")))
+                if quoted == value {
+                    Some(Cow::Borrowed(value))
+                } else {
+                    Some(Cow::Owned(format!("\"{quoted}\"")))
+                }
             }
         }
     }
