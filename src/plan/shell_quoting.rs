@@ -606,6 +606,28 @@ mod tests {
 
     use Quoting::*;
 
+    /// Every placeholder of each command is refused.
+    #[track_caller]
+    fn refused_whole(commands: &[&str]) {
+        for command in commands {
+            assert!(
+                sites(command).iter().all(Result::is_err),
+                "accepted: {command:?}"
+            );
+        }
+    }
+
+    /// Some placeholder of each command is refused (the one that could be misused).
+    #[track_caller]
+    fn refused_somewhere(commands: &[&str]) {
+        for command in commands {
+            assert!(
+                sites(command).iter().any(Result::is_err),
+                "accepted: {command:?}"
+            );
+        }
+    }
+
     #[test]
     fn bare_single_and_double_quoted_placeholders() {
         assert_eq!(
@@ -664,7 +686,7 @@ mod tests {
     /// The second review's bypasses: each construct refuses every placeholder of its command.
     #[test]
     fn the_second_reviews_constructs_refuse_the_whole_command() {
-        for command in [
+        refused_whole(&[
             // bash expands the word after `>&` twice.
             "echo hi >& /var/log/@.log",
             "echo hi >&@",
@@ -689,12 +711,7 @@ mod tests {
             "echo \"${x:-'}\" '}\"@\"' #\"",
             "alias q=\"echo '\"\nq @\"' #\"",
             "cat <(true)#'\n@\"' #\"",
-        ] {
-            assert!(
-                sites(command).iter().all(Result::is_err),
-                "accepted: {command:?}"
-            );
-        }
+        ]);
         assert_eq!(
             sites("a[@]=1"),
             [Err(
@@ -717,7 +734,7 @@ mod tests {
         // quote opens, and the placeholder after it is bare, as the shell reads it.
         assert_eq!(sites("echo \\ #'\n' @ #'"), [Ok(Bare)]);
         assert_eq!(sites("echo a\\;#'\n' @ #'"), [Ok(Bare)]);
-        for command in [
+        refused_whole(&[
             "echo $\"$(echo \" '@' \")\"",
             // Forbidden words split by quotes or a backslash.
             "e''val @",
@@ -730,12 +747,7 @@ mod tests {
             "mapfile -C @ -c 1 a </etc/hostname",
             ". /dev/stdin <<< @",
             "BASH_ENV=@ bash -c true",
-        ] {
-            assert!(
-                sites(command).iter().all(Result::is_err),
-                "accepted: {command:?}"
-            );
-        }
+        ]);
         // Still plain: a path starting with `./`, a word with a dot.
         assert_eq!(sites("./run @ && cat a.conf"), [Ok(Bare)]);
     }
@@ -743,7 +755,7 @@ mod tests {
     /// The fourth review's bypasses.
     #[test]
     fn the_fourth_reviews_constructs_are_refused() {
-        for command in [
+        refused_somewhere(&[
             "compgen -W @ x",
             "set -x; export @; true",
             "set -ex; true @",
@@ -753,26 +765,16 @@ mod tests {
             "e=ev; ${e}al @",
             "c=compgen; $c -W @",
             "echo ~@",
-        ] {
-            assert!(
-                sites(command).iter().any(Result::is_err),
-                "accepted: {command:?}"
-            );
-        }
+        ]);
         // The fifth review: quotes around the placeholder, or another spelling of the command.
-        for command in [
+        refused_somewhere(&[
             "export \"@\"; bash /x/s.sh",
             "command export @; bash /x/s.sh",
             "/usr/bin/env @ /x/s.sh",
             "exec env \"@\" bash -c 'echo hi'",
             "printf \"@\" x",
             "test -v \"@\"",
-        ] {
-            assert!(
-                sites(command).iter().any(Result::is_err),
-                "accepted: {command:?}"
-            );
-        }
+        ]);
         assert_eq!(
             sites("export JAVA_HOME=@; env X=@ run"),
             [Ok(Bare), Ok(Bare)]
