@@ -1,6 +1,8 @@
-//! Test hosts whose PID 1 is a real systemd, booted with `systemd-nspawn` (recipe and pitfalls:
-//! `/work/shared/notes/systemd-test-host.md`), on the same private hub network as the namespace
-//! hosts of `nshost`.
+//! Test hosts whose PID 1 is a real systemd, booted with `systemd-nspawn --boot --register=no
+//! --keep-unit` over an overlay of the machine's `/`, on the same private hub network as the
+//! namespace hosts of `nshost`. Pitfalls met: nspawn keeps state under `/run/systemd`, so a tmpfs
+//! goes there first in the holder's private mount namespace; without `--register=no --keep-unit`
+//! it asks for a machined that does not exist here.
 //!
 //! Each host boots an overlay of the machine's own root (upper layer on a tmpfs, in a private
 //! mount namespace), in its own cgroup subtree `cb<pid>-<lab>-h<n>` under the `systemd` and
