@@ -246,6 +246,17 @@ pub enum Event {
         drift: Vec<crate::inspect::Drift>,
         /// What could not be inspected, and why.
         errors: Vec<String>,
+        /// What the operator should know that does not stop the step: a unit not enabled at
+        /// boot, a restart nothing can prove.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        warnings: Vec<String>,
+    },
+    /// A real run's preflight of every step passed, before the first restart.
+    Prechecked {
+        /// How many steps were looked at.
+        steps: usize,
+        /// How long it took, in milliseconds.
+        elapsed_ms: u64,
     },
     /// The restart command exited 0: from here on, a resume re-runs only the gates.
     Restarted {
@@ -263,12 +274,26 @@ pub enum Event {
         action: crate::plan::model::Action,
         /// The command, secrets masked.
         command: String,
+        /// The member unit whose process this is, when it is not the service's own unit (an
+        /// umbrella unit's: `postgresql@15-main` of `postgresql`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
         /// The process before the command.
         before: Option<super::units::Seen>,
         /// The process after the command.
         after: Option<super::units::Seen>,
         /// Whether that proves the action (a new process, or the same one for a reload).
         proved: bool,
+    },
+    /// The service manager had to kill the unit to stop it (its stop timed out): the restart
+    /// happened, but the old process did not shut down cleanly.
+    StopForced {
+        /// The step's number in the whole order.
+        index: usize,
+        /// The unit that was killed.
+        unit: String,
+        /// The manager's log line that says so.
+        log: String,
     },
     /// The service has no `health`: these checks were inferred from its unit and old ports.
     ChecksInferred {

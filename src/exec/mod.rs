@@ -11,6 +11,7 @@ mod step;
 mod tests;
 #[cfg(test)]
 mod tests_window;
+mod unit_watch;
 mod units;
 
 pub use event::{
@@ -35,6 +36,9 @@ pub(crate) struct RunOptions {
     pub(crate) mode: Mode,
     /// Restart a service even when it was unhealthy before we touched it.
     pub(crate) allow_unhealthy: bool,
+    /// The read-only pass of a real run before it touches anything: each step stops after its
+    /// preflight, which fails as a real run's would (a stale reference halts).
+    pub(crate) precheck: bool,
 }
 
 /// The operator's wish to stop, as a Ctrl-C handler sets it.
@@ -115,28 +119,102 @@ impl<'a, T: Transport> Executor<'a, T> {
         }
     }
 
+    /// Whether each step stops after its preflight: a read-only walk, or a real run's precheck.
+    fn looks_only(&self) -> bool {
+        self.options.mode.read_only() || self.options.precheck
+    }
+
+    /// Every step's preflight at once (bounded), each step's events kept apart to be replayed
+    /// in step order, so the operator reads them as a sequential walk.
+    fn preflight_all<'s>(
+        &'s self,
+        steps: &'s [Step],
+        first: Option<Resumed>,
+    ) -> impl futures_util::Stream<Item = (Vec<Record>, StepEnd)> + 's {
+        let concurrency = self.model.ssh.connect_concurrency;
+        futures_util::stream::iter(steps.iter().enumerate().map(move |(n, step)| async move {
+            let recorder = Recorder::default();
+            let events = Events::new(vec![Box::new(recorder.clone())]);
+            let sink = Sink::new(&events);
+            let resumed = if n == 0 { first } else { None };
+            let result = self.run_step(&sink, step, resumed).await;
+            (recorder.take(), result)
+        }))
+        .buffered(concurrency)
+    }
+
+    /// A real run's read-only pass over every step before the first restart: when any step
+    /// would halt at its preflight, nothing is touched and the run ends as a dry run would
+    /// (its failing steps told in full); else the walk may start.
+    async fn precheck(&self, steps: &[Step], first: Option<Resumed>) -> Result<(), Outcome> {
+        // A step resumed for its gates alone has no preflight to run.
+        let (steps, first) = match first {
+            Some(Resumed::GatesOnly) => (&steps[1.min(steps.len())..], None),
+            _ => (steps, first),
+        };
+        let started = Instant::now();
+        let look = Executor {
+            model: self.model,
+            transport: self.transport,
+            checker: Checker::new(self.transport),
+            events: self.events,
+            options: RunOptions {
+                precheck: true,
+                ..self.options
+            },
+            stop: self.stop.clone(),
+            pacing: Pacing::default(),
+            resolved: self.resolved.clone(),
+        };
+        let mut tally = Tally::default();
+        let mut looked = std::pin::pin!(look.preflight_all(steps, first));
+        while let Some((records, end)) = looked.next().await {
+            if end.passed {
+                continue;
+            }
+            // Only the steps that would halt are told: a step that passed its preflight here
+            // has not run, and the journal must not say it did.
+            for record in &records {
+                self.events.forward(record);
+            }
+            let stale_only = records.iter().any(|r| {
+                matches!(&r.event, Event::StepFailed { check: Some(c), .. } if c == step::CONFIG_REFERENCES)
+            });
+            tally.record(end, stale_only, true);
+        }
+        if tally.blocked.is_empty() {
+            self.events.emit(Event::Prechecked {
+                steps: steps.len(),
+                elapsed_ms: millis(started.elapsed()),
+            });
+            return Ok(());
+        }
+        // Steps held back only by stale references end as a dry run's stale references do.
+        let stale: std::collections::HashSet<&String> = tally.stale.iter().collect();
+        if tally.blocked.iter().all(|s| stale.contains(s)) {
+            return Err(Outcome::StaleReferences {
+                steps: tally.blocked,
+            });
+        }
+        Err(Outcome::Blocked {
+            steps: tally.blocked,
+        })
+    }
+
     async fn walk_steps(&self, steps: &[Step], first: Option<Resumed>) -> Outcome {
         let mut tally = Tally::default();
         if self.options.mode.read_only() {
-            // Read-only: every step's preflight runs at once (bounded), and the events of each
-            // are replayed in step order, so the operator reads them as a sequential walk.
-            let concurrency = self.model.ssh.connect_concurrency;
-            let this = self;
-            let mut done = futures_util::stream::iter(steps.iter().map(|step| async move {
-                let recorder = Recorder::default();
-                let events = Events::new(vec![Box::new(recorder.clone())]);
-                let sink = Sink::new(&events);
-                let result = this.run_step(&sink, step, None).await;
-                (recorder.take(), result)
-            }))
-            .buffered(concurrency);
-            while let Some((records, result)) = done.next().await {
+            let mut looked = std::pin::pin!(self.preflight_all(steps, None));
+            while let Some((records, result)) = looked.next().await {
                 for record in &records {
-                    this.events.forward(record);
+                    self.events.forward(record);
                 }
                 tally.record(result, names_a_host_gone(&records), true);
             }
             return tally.outcome();
+        }
+        if let Err(outcome) = self.precheck(steps, first).await {
+            return outcome;
         }
         let mut asking = true;
         for (n, step) in steps.iter().enumerate() {

@@ -49,6 +49,7 @@ impl Session<'_> {
         RunOptions {
             mode,
             allow_unhealthy: self.allow_unhealthy && mode != Mode::Audit,
+            precheck: false,
         }
     }
 

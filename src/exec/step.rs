@@ -22,6 +22,8 @@ pub(crate) struct StepFailure {
     pub(crate) reason: String,
 }
 
+/// The check named by a preflight that failed on the hosts its configs name.
+pub(super) const CONFIG_REFERENCES: &str = "config references";
 /// The deadline of the one-command probe that tells whether a connected host still answers.
 const ANSWER_DEADLINE: Duration = Duration::from_secs(10);
 /// The deadline of each read-only inspection command (configs, reference probes, process).
@@ -41,15 +43,20 @@ impl<T: Transport> Executor<'_, T> {
             Some(Resumed::GatesOnly) => self.status_check(step).into_iter().map(|c| c.0).collect(),
             _ => Vec::new(),
         };
+        // The manager's word on the unit, watched from the restart to the end of the gate.
+        let watch = self.watch(step);
         if resumed != Some(Resumed::GatesOnly) {
             self.phase(sink, step, Phase::Preflight, 0);
             self.preflight(sink, step, &target, resumed).await?;
-            if self.options.mode.read_only() {
+            if self.looks_only() {
                 return self.hook_hosts_answer(step).await;
             }
             self.hooks(sink, step, super::HookWhen::Before).await?;
             self.phase(sink, step, Phase::Restart, 0);
-            inferred = self.restart(sink, step, &target).await?;
+            inferred = self.restart(sink, step, &target, watch.as_ref()).await?;
+        }
+        if let Some(w) = &watch {
+            w.settle(self.transport, step.host).await;
         }
         self.phase(
             sink,
@@ -57,14 +64,22 @@ impl<T: Transport> Executor<'_, T> {
             Phase::HealthGate,
             step.instance(self.model).health.len() + inferred.len(),
         );
-        self.gates(
-            sink,
-            step,
-            Phase::HealthGate,
-            &[(step.service, step.instance)],
-            &inferred,
-        )
-        .await?;
+        let own = [(step.service, step.instance)];
+        let gate = self.gates(sink, step, Phase::HealthGate, &own, &inferred);
+        match &watch {
+            Some(w) => tokio::select! {
+                passed = gate => passed?,
+                words = w.until_broken(self.transport, step.host) => {
+                    return Err(StepFailure {
+                        phase: Phase::HealthGate,
+                        target: target.clone(),
+                        check: Some("the service manager's state".into()),
+                        reason: redact::secrets(&words).into_owned(),
+                    });
+                }
+            },
+            None => gate.await?,
+        }
         self.hooks(sink, step, super::HookWhen::After).await?;
         let dependents = self.dependents(step.service);
         if !dependents.is_empty() {
@@ -111,7 +126,7 @@ impl<T: Transport> Executor<'_, T> {
             }
             Err(e) => return Err(fail(None, e.to_string())),
         }
-        self.inspect(sink, step, target).await?;
+        let not_running = self.inspect(sink, step, target).await?;
         let host = &self.model.hosts[step.host];
         for check in &step.instance(self.model).health {
             if let Err(reason) = self.checker.now(step.host, host, check).await {
@@ -127,18 +142,43 @@ impl<T: Transport> Executor<'_, T> {
                 ));
             }
         }
+        if let Some(words) = not_running
+            && !self.options.allow_unhealthy
+            && resumed != Some(Resumed::Retry)
+        {
+            return Err(fail(
+                Some("the service manager's state".into()),
+                format!(
+                    "{}: it was not running before the restart; comeback does not start what was stopped or broken (--allow-unhealthy to do it anyway)",
+                    redact::secrets(&words)
+                ),
+            ));
+        }
         Ok(())
     }
 
-    /// Configs, their references, and drift. A stale or dead reference stops a real run here;
-    /// a dry run records it and goes on.
-    async fn inspect(&self, sink: &Sink<'_>, step: &Step, target: &str) -> Result<(), StepFailure> {
+    /// Configs, their references, drift and the manager's state of a unit. A stale or dead
+    /// reference stops a real run here; a dry run records it and goes on. Returns why the unit
+    /// is not running, in the manager's words, when it is not.
+    async fn inspect(
+        &self,
+        sink: &Sink<'_>,
+        step: &Step,
+        target: &str,
+    ) -> Result<Option<String>, StepFailure> {
         let service = &self.model.services[step.service];
         let instance = step.instance(self.model);
         if instance.configs.is_empty() && service.process.is_none() {
-            return Ok(());
+            return Ok(None);
         }
         let mut errors = Vec::new();
+        let manager = match self.manager_preflight(step).await {
+            Ok(found) => found,
+            Err(e) => {
+                errors.push(e);
+                Default::default()
+            }
+        };
         let configs = match fetch_configs(
             self.transport,
             step.host,
@@ -184,11 +224,12 @@ impl<T: Transport> Executor<'_, T> {
                     Vec::new()
                 }
             };
-        let process = match self.process_of(step.service, step.host).await {
-            Some(found) => found.unwrap_or_else(|e| {
+        let process = match self.processes_of(step.service, step.host).await {
+            Some(Ok(found)) => found.into_iter().find_map(|f| f.process),
+            Some(Err(e)) => {
                 errors.push(e);
                 None
-            }),
+            }
             None => None,
         };
         let drift = process
@@ -209,18 +250,16 @@ impl<T: Transport> Executor<'_, T> {
             process,
             drift,
             errors,
+            warnings: manager.warnings,
         });
-        if blocking.is_empty() {
-            return Ok(());
-        }
         // A read-only walk goes on: the `Inspected` event already says what is stale.
-        if self.options.mode.read_only() {
-            return Ok(());
+        if blocking.is_empty() || self.options.mode.read_only() {
+            return Ok(manager.not_running);
         }
         Err(StepFailure {
             phase: Phase::Preflight,
             target: target.to_string(),
-            check: Some("config references".into()),
+            check: Some(CONFIG_REFERENCES.into()),
             reason: format!(
                 "its config names hosts that are gone or addresses this host does not have, so it may not come back after a restart: {}",
                 blocking.join("; ")
@@ -234,6 +273,7 @@ impl<T: Transport> Executor<'_, T> {
         sink: &Sink<'_>,
         step: &Step,
         target: &str,
+        watch: Option<&super::unit_watch::Watch>,
     ) -> Result<Vec<Check>, StepFailure> {
         let service = &self.model.services[step.service];
         let command = &self.restart_command(step);
@@ -250,7 +290,7 @@ impl<T: Transport> Executor<'_, T> {
                     elapsed_ms: millis(started.elapsed()),
                 });
                 return match before {
-                    Some(before) => self.prove(sink, step, target, command, before).await,
+                    Some(before) => self.prove(sink, step, target, command, before, watch).await,
                     None => Ok(Vec::new()),
                 };
             }
@@ -270,6 +310,15 @@ impl<T: Transport> Executor<'_, T> {
                 "{e}; whether the restart completed is unknown: what is left of it on the host is killed when the run ends, and `comeback resume` runs the step again in full"
             ),
             Err(e) => e.to_string(),
+        };
+        // What the manager knew of the failure (`Failed with result 'exit-code'`, the VCL
+        // compile error in the unit's log) says more than the command's own output.
+        let reason = match watch {
+            Some(w) => match w.explain(self.transport, step.host).await {
+                Some(words) => format!("{reason}\n  {words}"),
+                None => reason,
+            },
+            None => reason,
         };
         Err(StepFailure {
             phase: Phase::Restart,

@@ -106,6 +106,11 @@ fn each_step_runs_preflight_restart_gates_in_order() {
     assert_eq!(
         ran,
         [
+            // The precheck: every step's preflight before the first restart.
+            "check-db",
+            "check-app a",
+            "check-app b",
+            // The walk.
             "check-db",
             "restart-db",
             "check-db",
@@ -118,6 +123,37 @@ fn each_step_runs_preflight_restart_gates_in_order() {
             "restart-app b",
             "check-app b",
         ]
+    );
+}
+
+#[test]
+fn a_step_that_would_halt_later_stops_the_run_before_the_first_restart() {
+    let (outcome, ran, events) = drive(
+        PLAN,
+        "check-app b",
+        RunOptions::default(),
+        Pacing::default(),
+    );
+    assert_eq!(
+        outcome,
+        Outcome::Blocked {
+            steps: vec!["app@b".into()]
+        }
+    );
+    assert!(ran.iter().all(|c| !c.starts_with("restart")), "{ran:?}");
+    // Only the blocking step is told: the others did not run, and no event says they did.
+    let told: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::StepStarted { step, .. } => Some(step.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(told, ["app@b"]);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::StepSucceeded { .. } | Event::Prechecked { .. }))
     );
 }
 
@@ -145,6 +181,7 @@ fn a_dry_run_runs_no_restart_and_visits_every_step() {
         RunOptions {
             mode: Mode::DryRun,
             allow_unhealthy: false,
+            precheck: false,
         },
     );
     assert_eq!(

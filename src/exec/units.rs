@@ -3,10 +3,11 @@
 //! replaced the process (or that a reload kept it), with the checks inferred for a unit that
 //! has no `health` and the configs the new process loaded at last.
 
+use super::unit_watch::Watch;
 use super::{Event, Executor, Phase, Sink, StepFailure};
 use crate::human::ago;
 use crate::inspect::manager::{Manager, decide, parse_facts};
-use crate::inspect::unit::{self, Locator, ProcessInfo};
+use crate::inspect::unit::{self, Locator, ProcessInfo, Resolution};
 use crate::inspect::{ConfigFile, fetch_configs, locate};
 use crate::plan::Step;
 use crate::plan::model::{Action, Check, CheckKind, HostId, ProcessSource, ServiceId};
@@ -23,12 +24,23 @@ const ASK_DEADLINE: Duration = Duration::from_secs(30);
 /// late); a process that has not shown up at all gets the health timeout (a slow start).
 const PROOF_WAIT: Duration = Duration::from_secs(5);
 const PROOF_INTERVAL: Duration = Duration::from_millis(250);
+/// How often the manager is asked about a unit whose new process has not shown yet.
+const WATCH_EVERY: Duration = Duration::from_secs(1);
 
-/// What the start of the run resolved: each host's manager, each unit step's locator.
-#[derive(Debug, Default)]
+/// What the start of the run resolved: each host's manager, each unit step's resolution.
+#[derive(Debug, Default, Clone)]
 pub(super) struct Resolved {
-    managers: HashMap<HostId, Manager>,
-    locators: HashMap<(ServiceId, HostId), Locator>,
+    pub(super) managers: HashMap<HostId, Manager>,
+    pub(super) units: HashMap<(ServiceId, HostId), Resolution>,
+}
+
+/// One process that proves a restart: the service's own, or a member unit's.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Found {
+    /// The member unit it belongs to, when it is not the service's own unit.
+    pub(super) member: Option<String>,
+    /// The process, if one runs.
+    pub(super) process: Option<ProcessInfo>,
 }
 
 /// A process as the journal and the report keep it.
@@ -49,11 +61,11 @@ impl From<&ProcessInfo> for Seen {
     }
 }
 
-/// The process before the restart command, and the host's clock then.
+/// The processes before the restart command, and the host's clock then.
 pub(super) struct Before {
-    process: Option<ProcessInfo>,
+    processes: Vec<Found>,
     /// Unix seconds on the host just before the command.
-    now: i64,
+    pub(super) now: i64,
 }
 
 impl<T: Transport> Executor<'_, T> {
@@ -121,25 +133,40 @@ impl<T: Transport> Executor<'_, T> {
         let managers = &self.resolved.managers;
         let looked: Vec<_> = futures_util::stream::iter(unit_steps.iter().filter_map(|s| {
             let manager = *managers.get(&s.host)?;
-            let unit = model.services[s.service].unit.as_ref()?.name.clone();
+            let service = &model.services[s.service];
+            let unit = service.unit.as_ref()?.name.clone();
+            let action = service.action;
             Some(async move {
-                let located =
-                    match unit::resolve(transport, s.host, manager, &unit, ASK_DEADLINE).await {
-                        Ok(locator) => locate(transport, s.host, &locator, ASK_DEADLINE)
-                            .await
-                            .map(|_| locator),
-                        Err(e) => Err(e),
-                    };
-                (*s, unit, located)
+                let resolved =
+                    unit::resolve(transport, s.host, manager, &unit, action, ASK_DEADLINE).await;
+                // A pid file pointing at another program is refused here, before anything runs.
+                let checked = match resolved {
+                    Ok(resolution) => {
+                        let mut result = Ok(resolution);
+                        if let Ok(r) = &result {
+                            for (_, locator) in &r.tracked {
+                                if let Err(e) =
+                                    locate(transport, s.host, locator, ASK_DEADLINE).await
+                                {
+                                    result = Err(e);
+                                    break;
+                                }
+                            }
+                        }
+                        result
+                    }
+                    Err(e) => Err(e),
+                };
+                (*s, unit, checked)
             })
         }))
         .buffered(concurrency)
         .collect()
         .await;
-        for (s, unit, located) in looked {
-            match located {
-                Ok(locator) => {
-                    self.resolved.locators.insert((s.service, s.host), locator);
+        for (s, unit, resolved) in looked {
+            match resolved {
+                Ok(resolution) => {
+                    self.resolved.units.insert((s.service, s.host), resolution);
                 }
                 Err(e) => problems.push(format!(
                     "host `{}`, unit `{unit}` ({}): {e}",
@@ -166,39 +193,59 @@ impl<T: Transport> Executor<'_, T> {
         }
     }
 
-    /// The service's process on the step's host, when the plan says how to find it.
-    pub(super) async fn process_of(
+    /// The processes that prove a restart of the step's service on `host` (its own, or each
+    /// member's of an umbrella unit); `None` when the plan cannot tell any.
+    pub(super) async fn processes_of(
         &self,
         service: ServiceId,
         host: HostId,
-    ) -> Option<Result<Option<ProcessInfo>, String>> {
-        let locator = match self.model.services[service].process.as_ref()? {
-            ProcessSource::Unit(_) => self.resolved.locators.get(&(service, host))?.clone(),
-            source => Locator::of_source(source)?,
+    ) -> Option<Result<Vec<Found>, String>> {
+        let tracked = match self.model.services[service].process.as_ref()? {
+            ProcessSource::Unit(_) => self.resolved.units.get(&(service, host))?.tracked.clone(),
+            source => vec![(None, Locator::of_source(source)?)],
         };
-        Some(locate(self.transport, host, &locator, ASK_DEADLINE).await)
+        if tracked.is_empty() {
+            return None;
+        }
+        let mut found = Vec::with_capacity(tracked.len());
+        for (member, locator) in tracked {
+            match locate(self.transport, host, &locator, ASK_DEADLINE).await {
+                Ok(process) => found.push(Found { member, process }),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        Some(Ok(found))
     }
 
-    /// The process before the restart command; `None` when the plan cannot tell it.
+    /// Why nothing can prove a restart of the step's unit, when nothing can.
+    pub(super) fn unprovable(&self, step: &Step) -> Option<&str> {
+        self.resolved
+            .units
+            .get(&(step.service, step.host))?
+            .unprovable
+            .as_deref()
+    }
+
+    /// The processes before the restart command; `None` when the plan cannot tell them.
     pub(super) async fn before_restart(
         &self,
         step: &Step,
         target: &str,
     ) -> Result<Option<Before>, StepFailure> {
-        let Some(found) = self.process_of(step.service, step.host).await else {
+        let Some(found) = self.processes_of(step.service, step.host).await else {
             return Ok(None);
         };
-        let process = found.map_err(|e| StepFailure {
+        let processes = found.map_err(|e| StepFailure {
             phase: Phase::Restart,
             target: target.to_string(),
             check: Some("the process before the restart".into()),
             reason: format!("{e}; nothing was restarted"),
         })?;
-        let now = match &process {
+        let now = match processes.iter().find_map(|f| f.process.as_ref()) {
             Some(p) => p.now,
             None => self.host_clock(step.host).await.unwrap_or(0),
         };
-        Ok(Some(Before { process, now }))
+        Ok(Some(Before { processes, now }))
     }
 
     async fn host_clock(&self, host: HostId) -> Option<i64> {
@@ -210,8 +257,10 @@ impl<T: Transport> Executor<'_, T> {
         out.stdout.trim().parse().ok()
     }
 
-    /// After a restart command exited 0: the proof that it replaced the process (a reload: kept
-    /// it), then the checks inferred for a unit without `health`, and the configs loaded at last.
+    /// After a restart command exited 0: the proof that it replaced each process (a reload:
+    /// kept it), then the checks inferred for a unit without `health`, and the configs loaded
+    /// at last. While no new process shows, the manager is watched: a unit that failed ends the
+    /// wait at once, in the manager's words.
     pub(super) async fn prove(
         &self,
         sink: &Sink<'_>,
@@ -219,6 +268,7 @@ impl<T: Transport> Executor<'_, T> {
         target: &str,
         command: &str,
         before: Before,
+        watch: Option<&Watch>,
     ) -> Result<Vec<Check>, StepFailure> {
         let service = &self.model.services[step.service];
         let action = service.action;
@@ -226,7 +276,6 @@ impl<T: Transport> Executor<'_, T> {
             .unit
             .as_ref()
             .map_or(service.name.as_str(), |u| u.name.as_str());
-        let old = before.process.as_ref();
         let fail = |reason: String| StepFailure {
             phase: Phase::Restart,
             target: target.to_string(),
@@ -243,46 +292,93 @@ impl<T: Transport> Executor<'_, T> {
             .max()
             .unwrap_or(PROOF_WAIT)
             .max(PROOF_WAIT);
+        let mut watched = Instant::now();
         let after = loop {
-            let after = match self.process_of(step.service, step.host).await {
+            let after = match self.processes_of(step.service, step.host).await {
                 Some(Ok(p)) => p,
                 Some(Err(e)) => return Err(fail(e)),
-                None => None,
+                None => Vec::new(),
             };
-            let proved = match (action, &after) {
+            let proved = |old: &Found, new: &Found| match (action, &new.process) {
                 (Action::Restart, Some(new)) => {
-                    old.is_none_or(|o| o.pid != new.pid)
+                    old.process.as_ref().is_none_or(|o| o.pid != new.pid)
                         && new.started.saturating_add(1) >= before.now
                 }
-                (Action::Reload, Some(new)) => old.is_none_or(|o| o.pid == new.pid),
+                (Action::Reload, Some(new)) => {
+                    old.process.as_ref().is_none_or(|o| o.pid == new.pid)
+                }
                 (_, None) => false,
             };
-            let wait = if after.is_none() {
-                slow_start
-            } else {
-                PROOF_WAIT
-            };
-            if proved || began.elapsed() >= wait {
-                sink.events.emit(Event::RestartEvidence {
-                    index: step.index,
-                    action,
-                    command: crate::redact::secrets(command).into_owned(),
-                    before: old.map(Seen::from),
-                    after: after.as_ref().map(Seen::from),
-                    proved,
-                });
-                if proved {
-                    break after.expect("a proved process");
+            let all_proved = after.len() == before.processes.len()
+                && before
+                    .processes
+                    .iter()
+                    .zip(&after)
+                    .all(|(o, n)| proved(o, n));
+            let missing = after.iter().any(|f| f.process.is_none()) || after.is_empty();
+            let wait = if missing { slow_start } else { PROOF_WAIT };
+            let broken = match watch {
+                Some(w) if !all_proved && watched.elapsed() >= WATCH_EVERY => {
+                    watched = Instant::now();
+                    w.broken(self.transport, step.host).await
                 }
-                return Err(fail(disproof(action, name, old, after.as_ref(), &before)));
+                _ => None,
+            };
+            if all_proved || began.elapsed() >= wait || broken.is_some() {
+                let empty = Found::default();
+                for (i, old) in before.processes.iter().enumerate() {
+                    let new = after.get(i).unwrap_or(&empty);
+                    sink.events.emit(Event::RestartEvidence {
+                        index: step.index,
+                        action,
+                        command: crate::redact::secrets(command).into_owned(),
+                        unit: old.member.clone(),
+                        before: old.process.as_ref().map(Seen::from),
+                        after: new.process.as_ref().map(Seen::from),
+                        proved: proved(old, new),
+                    });
+                }
+                if all_proved {
+                    break after;
+                }
+                if let Some(words) = broken {
+                    return Err(fail(words));
+                }
+                let (old, new) = before
+                    .processes
+                    .iter()
+                    .zip(after.iter().chain(std::iter::repeat(&empty)))
+                    .find(|(o, n)| !proved(o, n))
+                    .expect("an unproved process");
+                let name = old.member.as_deref().unwrap_or(name);
+                return Err(fail(disproof(
+                    action,
+                    name,
+                    old.process.as_ref(),
+                    new.process.as_ref(),
+                    before.now,
+                )));
             }
             tokio::time::sleep(PROOF_INTERVAL).await;
         };
         if action == Action::Reload {
             self.reload_read_configs(step, &before, &fail).await?;
         }
-        self.loaded_at_last(sink, step, old, &after, &before).await;
-        Ok(self.inferred_checks(sink, step, old, &after))
+        if let Some(w) = watch {
+            for forced in w.forced_stops(self.transport, step.host, before.now).await {
+                sink.events.emit(Event::StopForced {
+                    index: step.index,
+                    unit: forced.0,
+                    log: forced.1,
+                });
+            }
+        }
+        if let (Some(old), Some(new)) = (before.processes.first(), after.first())
+            && let (Some(old), Some(new)) = (&old.process, &new.process)
+        {
+            self.loaded_at_last(sink, step, old, new, &before).await;
+        }
+        Ok(self.inferred_checks(sink, step, &before.processes, &after))
     }
 
     /// A reload reads the configs as they were when it began: none may be newer.
@@ -322,11 +418,10 @@ impl<T: Transport> Executor<'_, T> {
         &self,
         sink: &Sink<'_>,
         step: &Step,
-        old: Option<&ProcessInfo>,
+        old: &ProcessInfo,
         new: &ProcessInfo,
         before: &Before,
     ) {
-        let Some(old) = old else { return };
         let configs = &step.instance(self.model).configs;
         if configs.is_empty() {
             return;
@@ -374,14 +469,14 @@ impl<T: Transport> Executor<'_, T> {
         Some((check, format!("{manager} says {} is active", unit.name)))
     }
 
-    /// For a unit with no `health`: its manager says it is active, and every TCP port the old
-    /// process listened on is listened on again by the new one.
+    /// For a unit with no `health`: its manager says it is active, and every TCP port an old
+    /// process listened on is listened on again by its new one (a reload: still by the same).
     fn inferred_checks(
         &self,
         sink: &Sink<'_>,
         step: &Step,
-        old: Option<&ProcessInfo>,
-        new: &ProcessInfo,
+        old: &[Found],
+        new: &[Found],
     ) -> Vec<Check> {
         let Some((status, said)) = self.status_check(step) else {
             return Vec::new();
@@ -389,17 +484,29 @@ impl<T: Transport> Executor<'_, T> {
         let timing = status.timing.clone();
         let mut checks = vec![status];
         let mut described = vec![said];
-        for port in old.map(|o| o.ports.as_slice()).unwrap_or_default() {
-            checks.push(Check {
-                kind: CheckKind::Command {
-                    command: format!("ss -Hltnp 'sport = :{port}' | grep -q 'pid={},'", new.pid),
-                },
-                timing: timing.clone(),
-            });
-            described.push(format!(
-                "port {port} listens again, owned by the new process (pid {})",
-                new.pid
-            ));
+        let owner = match self.model.services[step.service].action {
+            Action::Restart => "the new process",
+            Action::Reload => "the same process",
+        };
+        for (old, new) in old.iter().zip(new) {
+            let (Some(old), Some(new)) = (&old.process, &new.process) else {
+                continue;
+            };
+            for port in &old.ports {
+                checks.push(Check {
+                    kind: CheckKind::Command {
+                        command: format!(
+                            "ss -Hltnp 'sport = :{port}' | grep -q 'pid={},'",
+                            new.pid
+                        ),
+                    },
+                    timing: timing.clone(),
+                });
+                described.push(format!(
+                    "port {port} listens again, owned by {owner} (pid {})",
+                    new.pid
+                ));
+            }
         }
         sink.events.emit(Event::ChecksInferred {
             index: step.index,
@@ -415,7 +522,7 @@ fn disproof(
     name: &str,
     old: Option<&ProcessInfo>,
     new: Option<&ProcessInfo>,
-    before: &Before,
+    before_now: i64,
 ) -> String {
     match (action, old, new) {
         (_, _, None) => format!(
@@ -424,12 +531,12 @@ fn disproof(
         (Action::Restart, Some(o), Some(n)) if o.pid == n.pid => format!(
             "the restart command exited 0, but {name} is still pid {} started {}: nothing was restarted",
             n.pid,
-            ago(before.now.saturating_sub(n.started))
+            ago(before_now.saturating_sub(n.started))
         ),
         (Action::Restart, _, Some(n)) => format!(
             "the restart command exited 0, but {name} runs as pid {} started {}, before the command: nothing was restarted",
             n.pid,
-            ago(before.now.saturating_sub(n.started))
+            ago(before_now.saturating_sub(n.started))
         ),
         (Action::Reload, o, Some(n)) => format!(
             "the reload command exited 0, but {name} changed from pid {} to pid {}: a reload keeps the process, this one was replaced",
@@ -453,17 +560,14 @@ mod tests {
 
     #[test]
     fn an_unreplaced_process_says_nothing_was_restarted_and_how_old_it_is() {
-        let before = Before {
-            process: Some(process(812, 1_000)),
-            now: 1_000 + 41 * 86_400 + 5,
-        };
+        let before = 1_000 + 41 * 86_400 + 5;
         let old = process(812, 1_000);
         let text = disproof(
             Action::Restart,
             "redis-server",
             Some(&old),
             Some(&old),
-            &before,
+            before,
         );
         assert_eq!(
             text,
@@ -474,10 +578,10 @@ mod tests {
             "haproxy",
             Some(&old),
             Some(&process(9, 1)),
-            &before,
+            before,
         );
         assert!(text.contains("from pid 812 to pid 9"), "{text}");
-        let text = disproof(Action::Restart, "x", Some(&old), None, &before);
+        let text = disproof(Action::Restart, "x", Some(&old), None, before);
         assert!(text.contains("did not come back"), "{text}");
     }
 

@@ -29,9 +29,11 @@ macro_rules! ss_owners {
 mod configs;
 mod drift;
 pub mod facts;
+mod identity;
 pub mod manager;
 mod references;
 pub(crate) mod unit;
+pub(crate) mod unit_state;
 
 pub(crate) use configs::{ConfigFile, fetch_configs};
 pub use drift::Drift;

@@ -4,6 +4,7 @@
 //! with its start time, executable and listening TCP ports. Parsers are pure and tested from
 //! captured outputs; the I/O is one script per question.
 
+use super::identity::{Shown, runs_program};
 use super::manager::Manager;
 use super::run_script;
 use crate::plan::model::{Action, ProcessSource};
@@ -14,7 +15,7 @@ use std::time::Duration;
 /// How to find a service's process on one host, once its manager and unit are resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Locator {
-    /// systemd's `MainPID` of the unit.
+    /// systemd's `MainPID` of the unit (of an umbrella unit, each member's: see [`resolve`]).
     Systemd { unit: String },
     /// The first of these pid files that names a live process, else the oldest process whose
     /// command name is `daemon`'s; the process must run `program` (an init script's daemon).
@@ -86,18 +87,15 @@ pub(crate) fn status_command(manager: Manager, unit: &str) -> String {
     }
 }
 
-fn quote(word: &str) -> String {
+pub(crate) fn quote(word: &str) -> String {
     shlex::try_quote(word)
         .map(|q| q.into_owned())
         .unwrap_or_else(|_| "''".into())
 }
 
-/// Tells whether the manager knows `unit` on this host; for init scripts, reads the script
-/// for its pid file and daemon.
+/// Tells whether an init-script manager knows `unit` on this host, and reads the script for its
+/// pid file and daemon.
 const RESOLVE_SCRIPT: &str = r#"case "$1" in
-  systemd)
-    load=$(systemctl show -p LoadState --value -- "$2" 2>/dev/null)
-    [ "$load" = loaded ] || echo "NOUNIT systemd has no unit $2 (LoadState=${load:-unknown})" ;;
   sysv|openrc)
     if [ -f "/etc/init.d/$2" ]; then echo SCRIPT; head -c 65536 "/etc/init.d/$2"
     else echo "NOUNIT there is no /etc/init.d/$2"; fi ;;
@@ -107,16 +105,50 @@ const RESOLVE_SCRIPT: &str = r#"case "$1" in
 esac
 exit 0"#;
 
-/// The locator of `unit` on a host whose manager is `manager`, or why the unit is unknown.
+/// What proves a restart of a unit: the processes to find before and after it, each with the
+/// member unit it belongs to when that is not the unit itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Resolution {
+    /// The unit's own process, or each member's of an umbrella unit (`postgresql` restarts
+    /// `postgresql@15-main`).
+    pub tracked: Vec<(Option<String>, Locator)>,
+    /// Why nothing can prove a restart of this unit, when nothing can.
+    pub unprovable: Option<String>,
+}
+
+impl Resolution {
+    fn one(locator: Locator) -> Resolution {
+        Resolution {
+            tracked: vec![(None, locator)],
+            unprovable: None,
+        }
+    }
+}
+
+/// How `unit` is found on a host whose manager is `manager`, or why the unit is unknown. A
+/// systemd unit with no process of its own (a oneshot umbrella) is proved by the units that
+/// its `action` really acts on: `ConsistsOf` for a restart, `PropagatesReloadTo` for a reload.
 pub(crate) async fn resolve<T: Transport>(
     transport: &T,
     host: usize,
     manager: Manager,
     unit: &str,
+    action: Action,
     deadline: Duration,
-) -> Result<Locator, String> {
+) -> Result<Resolution, String> {
     let kind = match manager {
-        Manager::Systemd => "systemd",
+        Manager::Systemd => {
+            let out = run_script(
+                transport,
+                host,
+                [],
+                &super::unit_state::show_command(&[unit]),
+                deadline,
+                "looking up the unit",
+            )
+            .await?;
+            return systemd_resolution(unit, action, &out);
+        }
         Manager::Sysv => "sysv",
         Manager::Openrc => "openrc",
         Manager::Bsdrc => "bsdrc",
@@ -136,10 +168,9 @@ pub(crate) async fn resolve<T: Transport>(
             rest.lines().next().unwrap_or_default().trim()
         ));
     }
-    Ok(match manager {
-        Manager::Systemd => Locator::Systemd { unit: unit.into() },
+    Ok(Resolution::one(match manager {
         Manager::Bsdrc => Locator::BsdStatus { unit: unit.into() },
-        Manager::Sysv | Manager::Openrc => {
+        _ => {
             let script = out.strip_prefix("SCRIPT\n").unwrap_or(&out);
             let facts = init_script_facts(unit, script);
             Locator::PidFiles {
@@ -148,7 +179,41 @@ pub(crate) async fn resolve<T: Transport>(
                 daemon: facts.daemon,
             }
         }
-    })
+    }))
+}
+
+/// The resolution of `unit` from `systemctl show`'s description of it.
+fn systemd_resolution(unit: &str, action: Action, shown: &str) -> Result<Resolution, String> {
+    let shown = super::unit_state::parse_show(shown);
+    let Some(shown) = shown.first().filter(|s| s.load_state == "loaded") else {
+        let load = shown.first().map_or("unknown", |s| s.load_state.as_str());
+        return Err(format!(
+            "unknown unit `{unit}`: systemd has no unit {unit} (LoadState={})",
+            if load.is_empty() { "unknown" } else { load }
+        ));
+    };
+    let members = shown.members(action == Action::Reload);
+    if !members.is_empty() {
+        return Ok(Resolution {
+            tracked: members
+                .into_iter()
+                .map(|m| {
+                    let name = m.strip_suffix(".service").unwrap_or(&m).to_string();
+                    (Some(name.clone()), Locator::Systemd { unit: name })
+                })
+                .collect(),
+            unprovable: None,
+        });
+    }
+    if shown.kind == "oneshot" && shown.main_pid == 0 {
+        return Ok(Resolution {
+            tracked: Vec::new(),
+            unprovable: Some(format!(
+                "no process to prove a {action} by: {unit} is a oneshot unit with no process of its own and no unit that is part of it"
+            )),
+        });
+    }
+    Ok(Resolution::one(Locator::Systemd { unit: unit.into() }))
 }
 
 /// What an init script says about its daemon.
@@ -331,6 +396,10 @@ else age=$(ps -o etimes= -p "$pid" | tr -dc 0-9); started=$((now - ${age:-0})); 
 echo "PROCESS $pid $started $now"
 echo "EXE $(readlink "/proc/$pid/exe" 2>/dev/null)"
 echo "COMM $(ps -o comm= -p "$pid" 2>/dev/null)"
+# The command line word by word (US between words, a newline inside a word as a space).
+args=$(tr '\n\000' ' \037' < "/proc/$pid/cmdline" 2>/dev/null | head -c 8192)
+[ -n "$args" ] || args=$(ps -o args= -p "$pid" 2>/dev/null | head -c 8192 | tr '\n' ' ')
+echo "ARGS $args"
 exe=$(readlink "/proc/$pid/exe" 2>/dev/null)
 case "$exe" in *" (deleted)") echo "DELETED ${exe% (deleted)}" ;; esac
 awk '"#,
@@ -352,6 +421,8 @@ pub(crate) struct Located {
     pub by_name: bool,
     /// Its command name.
     pub comm: String,
+    /// Its command line, word by word.
+    pub args: Vec<String>,
 }
 
 pub(crate) fn parse_located(output: &str) -> Located {
@@ -384,6 +455,19 @@ pub(crate) fn parse_located(output: &str) -> Located {
                 }
             }
             "COMM" => found.comm = rest.trim().chars().take(64).collect(),
+            "ARGS" => {
+                let sep = if rest.contains('\u{1f}') {
+                    '\u{1f}'
+                } else {
+                    ' '
+                };
+                found.args = rest
+                    .split(sep)
+                    .filter(|w| !w.is_empty())
+                    .take(512)
+                    .map(str::to_string)
+                    .collect();
+            }
             // The executable is also among the mapped files: report each path once.
             "DELETED" => {
                 if let Some(p) = found.process.as_mut()
@@ -469,7 +553,15 @@ pub(crate) async fn locate<T: Transport>(
     let found = parse_located(&out);
     if let (Locator::PidFiles { unit, daemon, .. }, Some(process), Some(file)) =
         (locator, &found.process, &found.pid_file)
-        && !runs_program(&process.exe, &found.comm, unit, daemon.as_deref())
+        && !runs_program(
+            Shown {
+                exe: &process.exe,
+                comm: &found.comm,
+                args: &found.args,
+            },
+            unit,
+            daemon.as_deref(),
+        )
     {
         return Err(format!(
             "pid file {file} points at pid {}, which runs {}, not {unit}",
@@ -482,23 +574,6 @@ pub(crate) async fn locate<T: Transport>(
         ));
     }
     Ok(found.process)
-}
-
-/// Whether a process runs the unit's program: the script's daemon (by path or by command
-/// name: `/usr/bin/redis-server` is a link to `redis-check-rdb`), or a path naming the unit
-/// (`/usr/lib/postfix/sbin/master` for `postfix`). An unknown executable passes.
-pub(crate) fn runs_program(exe: &str, comm: &str, unit: &str, daemon: Option<&str>) -> bool {
-    let exe = exe.strip_suffix(" (deleted)").unwrap_or(exe);
-    let daemon_name: String = daemon
-        .and_then(|d| d.rsplit('/').next())
-        .unwrap_or_default()
-        .chars()
-        .take(15)
-        .collect();
-    exe.is_empty()
-        || daemon == Some(exe)
-        || exe.contains(unit_base(unit))
-        || (!comm.is_empty() && (comm == daemon_name || comm.contains(unit_base(unit))))
 }
 
 #[cfg(test)]
@@ -626,47 +701,11 @@ mod tests {
         assert_eq!(found.pid_file, None);
     }
 
-    #[test]
-    fn a_pid_file_naming_another_program_is_told_apart() {
-        let redis = Some("/usr/bin/redis-server");
-        assert!(runs_program(
-            "/usr/bin/redis-server",
-            "redis-server",
-            "redis-server",
-            redis
-        ));
-        // Debian's redis-server is a link to redis-check-rdb.
-        assert!(runs_program(
-            "/usr/bin/redis-check-rdb",
-            "redis-server",
-            "redis-server",
-            redis
-        ));
-        assert!(runs_program(
-            "/usr/lib/postfix/sbin/master",
-            "master",
-            "postfix",
-            Some("/usr/sbin/postfix")
-        ));
-        assert!(!runs_program(
-            "/usr/bin/sleep",
-            "sleep",
-            "redis-server",
-            redis
-        ));
-        assert!(!runs_program(
-            "/usr/sbin/sshd",
-            "sshd",
-            "redis-server",
-            redis
-        ));
-    }
-
     proptest::proptest! {
         /// Remote output is hostile: no text makes a parser panic, and a process is only ever
         /// found on a PROCESS line.
         #[test]
-        fn parsers_take_any_text(text in "(PIDFILE|PROCESS|EXE|COMM|LISTEN|DELETED|BYNAME|[A-Z]+=|\\$\\{?|[ 0-9:.\n/a-z'\"]){0,40}") {
+        fn parsers_take_any_text(text in "(PIDFILE|PROCESS|EXE|COMM|ARGS|LISTEN|DELETED|BYNAME|[A-Z]+=|\\$\\{?|[ 0-9:.\n/a-z'\"]){0,40}") {
             let found = parse_located(&text);
             if found.process.is_some() {
                 proptest::prop_assert!(text.contains("PROCESS "));

@@ -18,6 +18,12 @@ pub(crate) struct Progress {
     /// Checks passed and checks awaited in the current gate.
     gate: (usize, usize),
     clock: crate::eta::Clock,
+    /// Steps that passed in this invocation (a resume counts only its own), and which of them
+    /// were reloads.
+    passed: usize,
+    reloads: std::collections::BTreeSet<usize>,
+    /// A step failed: commands it left running are cleaned up quietly (the journal has them).
+    failed: bool,
 }
 
 fn ms(ms: u64) -> String {
@@ -47,6 +53,9 @@ impl Progress {
             current: None,
             gate: (0, 0),
             clock: crate::eta::Clock::default(),
+            passed: 0,
+            reloads: Default::default(),
+            failed: false,
         }
     }
 
@@ -87,11 +96,45 @@ impl Progress {
                 self.total,
                 ms(elapsed_ms)
             ),
-            Outcome::Completed => format!(
-                "done: {} restarted and verified in {}",
-                count(self.steps.len(), "step"),
-                ms(elapsed_ms)
-            ),
+            Outcome::Completed => {
+                let reloaded = self.reloads.len();
+                let what = if reloaded == 0 {
+                    "restarted and verified".to_string()
+                } else if reloaded == self.passed {
+                    "reloaded and verified".to_string()
+                } else {
+                    format!(
+                        "verified ({} restarted, {reloaded} reloaded)",
+                        self.passed - reloaded
+                    )
+                };
+                let mut text = format!(
+                    "done: {} {what} in {}",
+                    count(self.passed, "step"),
+                    ms(elapsed_ms)
+                );
+                if self.passed < self.steps.len() {
+                    text.push_str(&format!(
+                        "; with the earlier sessions of this run, all {} steps are done",
+                        self.steps.len()
+                    ));
+                }
+                text
+            }
+            // A real run whose read-only look at every step found one that would halt.
+            Outcome::StaleReferences { steps } | Outcome::Blocked { steps }
+                if !self.mode.read_only() =>
+            {
+                format!(
+                    "nothing was restarted: {} would halt at preflight ({}); every step is looked at before the first restart. Fix them, then run again",
+                    if steps.len() == 1 {
+                        "one step".to_string()
+                    } else {
+                        format!("{} of {} steps", steps.len(), self.total)
+                    },
+                    steps.join(", ")
+                )
+            }
             Outcome::StaleReferences { steps } => format!(
                 "{}: every step is healthy, but the configs of {} name hosts that are gone: {}; a restart of those may not come back",
                 self.mode,
@@ -220,8 +263,17 @@ impl Consumer for Progress {
             }
             Event::ManagerDetected { .. }
             | Event::RestartEvidence { .. }
+            | Event::StopForced { .. }
             | Event::ChecksInferred { .. }
             | Event::ConfigsLoaded { .. } => {
+                if let Event::RestartEvidence {
+                    index,
+                    action: crate::plan::model::Action::Reload,
+                    ..
+                } = event
+                {
+                    self.reloads.insert(*index);
+                }
                 if let Some((index, text)) = super::units::line(event) {
                     let prefix = index.map(|i| format!("{} ", self.prefix(i)));
                     self.line(&format!("{}{text}", prefix.unwrap_or_default()));
@@ -238,6 +290,9 @@ impl Consumer for Progress {
                 command.replace('\n', " "),
                 ms(*wait_ms)
             )),
+            // What a failed step left running (a check abandoned when another failed) is
+            // housekeeping: the journal and the report keep it.
+            Event::CommandEnded { killed: true, .. } if self.failed => {}
             Event::CommandEnded {
                 host,
                 pgid,
@@ -329,6 +384,7 @@ impl Consumer for Progress {
                 references,
                 drift,
                 errors,
+                warnings,
                 ..
             } => {
                 let mut text = Vec::new();
@@ -368,6 +424,7 @@ impl Consumer for Progress {
                     format!("  unreadable config: {p}")
                 }));
                 text.extend(errors.iter().map(|e| format!("  could not inspect: {e}")));
+                text.extend(warnings.iter().map(|w| format!("  warning: {w}")));
                 if !text.is_empty() || (ok > 0 && self.bar.is_none()) {
                     let head = format!(
                         "{} {} ok",
@@ -416,6 +473,7 @@ impl Consumer for Progress {
             Event::StepSucceeded {
                 index, elapsed_ms, ..
             } => {
+                self.passed += 1;
                 let verb = if self.mode.read_only() { "ready" } else { "ok" };
                 self.line(&format!(
                     "{} {verb} ({})",
@@ -436,6 +494,7 @@ impl Consumer for Progress {
                 runbook,
                 ..
             } => {
+                self.failed = true;
                 let mut text = format!("{} FAILED in {phase}", self.prefix(*index));
                 if let Some(check) = check {
                     let label = if *phase == Phase::Restart {
@@ -464,6 +523,15 @@ impl Consumer for Progress {
                 outcome,
                 elapsed_ms,
             } => self.finish(outcome, *elapsed_ms),
+            Event::Prechecked { steps, elapsed_ms } => self.line(&format!(
+                "preflight of {} passed ({}): nothing stands in the way of the first restart",
+                if *steps == 1 {
+                    "the one step".to_string()
+                } else {
+                    format!("all {steps} steps")
+                },
+                ms(*elapsed_ms)
+            )),
             Event::HookRan {
                 index,
                 when,

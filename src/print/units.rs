@@ -23,6 +23,7 @@ pub(crate) fn line(event: &Event) -> Option<(Option<usize>, String)> {
         Event::RestartEvidence {
             index,
             action,
+            unit,
             before,
             after,
             proved: true,
@@ -35,11 +36,16 @@ pub(crate) fn line(event: &Event) -> Option<(Option<usize>, String)> {
                 Action::Restart => "restart proved: new process",
                 Action::Reload => "reload proved: same process",
             };
+            let whose = unit.as_ref().map(|u| format!("{u}: ")).unwrap_or_default();
             (
                 Some(*index),
-                format!("{how} ({} -> {})", pid(before), pid(after)),
+                format!("{how} ({whose}{} -> {})", pid(before), pid(after)),
             )
         }
+        Event::StopForced { index, unit, log } => (
+            Some(*index),
+            format!("warning: the stop of {unit} was forced: the manager killed it ({log})"),
+        ),
         Event::ChecksInferred { index, checks } => (
             Some(*index),
             format!(

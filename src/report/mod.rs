@@ -113,8 +113,12 @@ pub(crate) struct StepReport {
     pub hooks: Vec<HookReport>,
     /// `after` hooks owed when the step failed with its node drained: (host, command).
     pub hooks_pending: Vec<(String, String)>,
-    /// The process before and after the restart command.
-    pub restart_proof: Option<units::RestartProof>,
+    /// The process before and after the restart command (of an umbrella unit, each
+    /// member's).
+    pub restart_proofs: Vec<units::RestartProof>,
+    /// What preflight and the restart warned of: a unit not enabled at boot, a restart
+    /// nothing can prove, a stop the manager had to force.
+    pub warnings: Vec<String>,
     /// Checks comeback inferred for a unit with no `health`.
     pub inferred_checks: Vec<String>,
     /// Configs changed under the old process that were loaded at last.
@@ -288,9 +292,11 @@ impl Report {
                 process,
                 drift,
                 errors,
+                warnings,
                 ..
             } => {
                 if let Some(s) = self.step(*index) {
+                    s.warnings = warnings.clone();
                     s.missing_configs = missing_configs.clone();
                     s.unreadable_configs = unreadable_configs.clone();
                     s.references = references.clone();
@@ -434,9 +440,11 @@ impl Report {
             | Event::CheckUp { .. }
             | Event::Pausing { .. }
             | Event::Asking { .. }
-            | Event::StopAsked { .. } => {}
+            | Event::StopAsked { .. }
+            | Event::Prechecked { .. } => {}
             Event::ManagerDetected { .. }
             | Event::RestartEvidence { .. }
+            | Event::StopForced { .. }
             | Event::ChecksInferred { .. }
             | Event::ConfigsLoaded { .. } => {}
         }
@@ -490,6 +498,12 @@ impl Report {
                 risks.push(Risk {
                     component: s.step.clone(),
                     reason: format!("config {m} is missing"),
+                });
+            }
+            for w in &s.warnings {
+                risks.push(Risk {
+                    component: s.step.clone(),
+                    reason: w.clone(),
                 });
             }
         }

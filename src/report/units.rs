@@ -20,6 +20,9 @@ pub(crate) struct HostManager {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct RestartProof {
     pub action: Action,
+    /// The member unit whose process it is, when not the service's own (an umbrella's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     pub command: String,
     pub before: Option<Seen>,
     pub after: Option<Seen>,
@@ -42,18 +45,27 @@ pub(super) fn record(report: &mut Report, event: &Event) -> bool {
             index,
             action,
             command,
+            unit,
             before,
             after,
             proved,
         } => {
             if let Some(s) = report.step(*index) {
-                s.restart_proof = Some(RestartProof {
+                s.restart_proofs.push(RestartProof {
                     action: *action,
+                    unit: unit.clone(),
                     command: command.clone(),
                     before: *before,
                     after: *after,
                     proved: *proved,
                 });
+            }
+        }
+        Event::StopForced { index, unit, log } => {
+            if let Some(s) = report.step(*index) {
+                s.warnings.push(format!(
+                    "the stop of {unit} was forced: the manager killed it ({log})"
+                ));
             }
         }
         Event::ChecksInferred { index, checks } => {
@@ -97,20 +109,28 @@ pub(super) fn managers_markdown(report: &Report, out: &mut String) {
 
 /// The lines of a step's proof, inferred checks and configs loaded at last.
 pub(super) fn step_markdown(step: &StepReport, out: &mut String) {
-    if let Some(p) = &step.restart_proof {
+    for p in &step.restart_proofs {
         let verdict = match (p.proved, p.action) {
             (true, Action::Restart) => "replaced",
             (true, Action::Reload) => "reloaded in place",
             (false, _) => "**not proved**",
         };
+        let whose = p
+            .unit
+            .as_ref()
+            .map(|u| format!("{}: ", super::markdown::cell(u)))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "- {} proof: {verdict}: {} → {} (`{}`)",
+            "- {} proof: {verdict}: {whose}{} → {} (`{}`)",
             p.action,
             process(p.before.as_ref()),
             process(p.after.as_ref()),
             super::markdown::cell(&p.command)
         );
+    }
+    for w in &step.warnings {
+        let _ = writeln!(out, "- **warning**: {}", super::markdown::cell(w));
     }
     for c in &step.inferred_checks {
         let _ = writeln!(out, "- inferred check: {}", super::markdown::cell(c));
