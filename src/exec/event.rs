@@ -250,6 +250,10 @@ pub enum Event {
         /// boot, a restart nothing can prove.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         warnings: Vec<String>,
+        /// The units a restart of this umbrella unit really restarts, each proved on its own
+        /// (`postgresql@15-main` of `postgresql`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        members: Vec<String>,
     },
     /// A real run's preflight of every step passed, before the first restart.
     Prechecked {

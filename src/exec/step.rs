@@ -251,6 +251,7 @@ impl<T: Transport> Executor<'_, T> {
             drift,
             errors,
             warnings: manager.warnings,
+            members: manager.members,
         });
         // A read-only walk goes on: the `Inspected` event already says what is stale.
         if blocking.is_empty() || self.options.mode.read_only() {

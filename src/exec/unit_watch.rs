@@ -15,7 +15,7 @@ use std::time::Duration;
 /// The deadline of each question to the manager.
 const ASK_DEADLINE: Duration = Duration::from_secs(15);
 /// Lines of a unit's log shown with a failure.
-const LOG_LINES: usize = 12;
+const LOG_LINES: usize = 15;
 /// How many answers in a row an init script must give "not running" before it counts: its
 /// `status` is only as good as its pid file.
 const SCRIPT_DOWN_ANSWERS: u32 = 2;
@@ -162,6 +162,8 @@ pub(super) struct Preflight {
     pub(super) not_running: Option<String>,
     /// What the operator should know and that does not stop the step.
     pub(super) warnings: Vec<String>,
+    /// The member units an umbrella unit's restart acts on.
+    pub(super) members: Vec<String>,
 }
 
 impl<T: Transport> Executor<'_, T> {
@@ -205,6 +207,13 @@ impl<T: Transport> Executor<'_, T> {
             .as_ref()
             .expect("a unit step")
             .name;
+        if let Some(resolution) = self.resolved.units.get(&(step.service, step.host)) {
+            found.members = resolution
+                .tracked
+                .iter()
+                .filter_map(|(m, _)| m.clone())
+                .collect();
+        }
         if let Some(why) = self.unprovable(step) {
             found.warnings.push(why.to_string());
         }

@@ -15,7 +15,8 @@ use std::time::Duration;
 /// How to find a service's process on one host, once its manager and unit are resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Locator {
-    /// systemd's `MainPID` of the unit (of an umbrella unit, each member's: see [`resolve`]).
+    /// systemd's `MainPID` of the unit, else the eldest process of its cgroup (a unit
+    /// generated from an init script has no main process).
     Systemd { unit: String },
     /// The first of these pid files that names a live process, else the oldest process whose
     /// command name is `daemon`'s; the process must run `program` (an init script's daemon).
@@ -57,7 +58,8 @@ pub struct ProcessInfo {
     /// The executable, where the host shows it.
     #[serde(default)]
     pub exe: String,
-    /// TCP ports it listens on.
+    /// TCP ports it listens on, but those in the host's ephemeral range (chosen by the OS,
+    /// different after a restart).
     #[serde(default)]
     pub ports: Vec<u16>,
 }
@@ -366,7 +368,18 @@ const LOCATE_SCRIPT: &str = concat!(
 pid=
 alive() { s=$(ps -o stat= -p "$1" 2>/dev/null) && [ -n "$s" ] && [ "${s#Z}" = "$s" ]; }
 case "$how" in
-  systemd) pid=$(systemctl show -p MainPID --value -- "$1" 2>/dev/null) ;;
+  systemd) pid=$(systemctl show -p MainPID --value -- "$1" 2>/dev/null)
+    # No main process (a unit generated from an init script): the eldest process in the
+    # unit's own cgroup, as systemd tracks it.
+    if [ "${pid:-0}" = 0 ]; then
+      cg=$(systemctl show -p ControlGroup --value -- "$1" 2>/dev/null)
+      for f in "/sys/fs/cgroup/unified$cg/cgroup.procs" "/sys/fs/cgroup/systemd$cg/cgroup.procs" "/sys/fs/cgroup$cg/cgroup.procs"; do
+        [ -n "$cg" ] && [ -r "$f" ] || continue
+        pid=$(awk '{ f = "/proc/" $1 "/stat"; if ((getline s < f) > 0) { sub(/.*\) /, "", s); split(s, a, " "); if (best == "" || a[20] + 0 < first) { best = $1; first = a[20] + 0 } } close(f) } END { print best }' "$f")
+        echo "CGROUP $cg"
+        break
+      done
+    fi ;;
   pid_files)
     comm=$1; shift
     for f in "$@"; do
@@ -405,6 +418,7 @@ case "$exe" in *" (deleted)") echo "DELETED ${exe% (deleted)}" ;; esac
 awk '"#,
     deleted_code!(),
     r#"' "/proc/$pid/maps" 2>/dev/null | sort -u
+echo "EPHEMERAL $(cat /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)"
 ss -Hltnp 2>/dev/null | awk -v pid="$pid" '"#,
     ss_owners!(),
     r#"{ n = split(owners(), a, ","); for (i = 1; i <= n; i++) if (a[i] == pid) { print "LISTEN " $4; next } }'
@@ -428,6 +442,7 @@ pub(crate) struct Located {
 pub(crate) fn parse_located(output: &str) -> Located {
     let mut found = Located::default();
     let mut last_file: Option<String> = None;
+    let mut ephemeral = None;
     for line in output.lines() {
         let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
         match word {
@@ -476,10 +491,22 @@ pub(crate) fn parse_located(output: &str) -> Located {
                     p.deleted.push(rest.to_string());
                 }
             }
+            // Ports the OS picks for a process that asks for any (a JVM's JMX port) differ
+            // after every start: a port in the host's ephemeral range is not expected back.
+            "EPHEMERAL" => {
+                let n: Vec<u16> = rest
+                    .split_whitespace()
+                    .filter_map(|w| w.parse().ok())
+                    .collect();
+                if let [low, high] = n[..] {
+                    ephemeral = Some(low..=high);
+                }
+            }
             "LISTEN" => {
                 let port = rest.rsplit(':').next().and_then(|p| p.trim().parse().ok());
                 if let (Some(p), Some(port)) = (found.process.as_mut(), port)
                     && !p.ports.contains(&port)
+                    && !ephemeral.as_ref().is_some_and(|r| r.contains(&port))
                 {
                     p.ports.push(port);
                 }
@@ -682,6 +709,7 @@ mod tests {
     fn located_processes_with_pid_file_ports_and_deleted_code() {
         let out = "PIDFILE none /run/a.pid\nPIDFILE 812 /run/redis/redis-server.pid\n\
                    PROCESS 812 1700000000 1700003600\nEXE /usr/bin/redis-server\n\
+                   EPHEMERAL 32768\t60999\nLISTEN 127.0.0.1:37575\n\
                    LISTEN 127.0.0.1:6379\nLISTEN [::1]:6379\nLISTEN *:26379\n\
                    DELETED /usr/lib/libssl.so.3\n";
         let found = parse_located(out);

@@ -385,9 +385,18 @@ impl Consumer for Progress {
                 drift,
                 errors,
                 warnings,
+                members,
+                step,
                 ..
             } => {
                 let mut text = Vec::new();
+                if !members.is_empty() {
+                    let (service, _) = step.split_once('@').unwrap_or((step, ""));
+                    text.push(format!(
+                        "  {service} restarts {} (its unit has no process of its own)",
+                        members.join(", ")
+                    ));
+                }
                 let ok = references
                     .iter()
                     .filter(|r| r.status == ReferenceStatus::Ok)
