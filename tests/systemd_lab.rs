@@ -1,7 +1,8 @@
 //! A real systemd as a test host's PID 1 (systemd-nspawn), driven over SSH with `unit:`:
 //! Redis restarted with proof and inferred checks, nginx reloaded in place, a `Type=simple`
-//! unit whose new process dies a second after `systemctl restart` exited 0 caught by the
-//! health gate, and an unknown unit refused.
+//! unit whose new process dies a second after `systemctl restart` exited 0 caught as soon as
+//! systemd knows, a unit restarting in a loop, a stop systemd had to force, a oneshot with
+//! nothing to prove a restart by, and an unknown unit refused.
 
 mod lab;
 mod output;
@@ -13,10 +14,35 @@ use output::{assert_has, exited};
 const FLAKY: &str = "[Unit]\nDescription=a service that breaks on its next start\n[Service]\nType=simple\n\
 ExecStart=/bin/sh -c 'if [ -e /etc/lab-broken ]; then sleep 1; exit 1; fi; exec sleep infinity'\n";
 
+/// Restarted by systemd after each crash: a crash loop once /etc/lab-broken exists.
+const LOOPING: &str = "[Unit]\nDescription=a service that crashes in a loop\n[Service]\n\
+Type=simple\nRestart=always\nRestartSec=200ms\n\
+ExecStart=/bin/sh -c 'if [ -e /etc/lab-broken ]; then sleep 0.3; exit 3; fi; exec sleep infinity'\n";
+
+/// Ignores SIGTERM: systemd kills it when its stop times out.
+const STUBBORN: &str = "[Unit]\nDescription=a service that does not stop when asked\n[Service]\n\
+Type=simple\nTimeoutStopSec=1\n\
+ExecStart=/usr/bin/python3 -c 'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(1e9)'\n";
+
+/// A oneshot that leaves nothing running: nothing can prove its restart.
+const ONESHOT: &str = "[Unit]\nDescription=a oneshot setup\n[Service]\nType=oneshot\n\
+RemainAfterExit=yes\nExecStart=/bin/true\n";
+
 #[test]
 fn systemd_units_restart_and_reload_with_proof_and_a_dying_process_is_caught() {
-    let lab = Lab::start_systemd(1, &[("lab-flaky.service", FLAKY)]);
-    lab.exec(0, "systemctl start redis-server nginx lab-flaky");
+    let lab = Lab::start_systemd(
+        1,
+        &[
+            ("lab-flaky.service", FLAKY),
+            ("lab-loop.service", LOOPING),
+            ("lab-stubborn.service", STUBBORN),
+            ("lab-setup.service", ONESHOT),
+        ],
+    );
+    lab.exec(
+        0,
+        "systemctl start redis-server nginx lab-flaky lab-loop lab-stubborn lab-setup",
+    );
     let main_pid = |unit: &str| -> u32 {
         lab.exec(0, &format!("systemctl show -p MainPID --value {unit}"))
             .trim()
@@ -38,7 +64,12 @@ fn systemd_units_restart_and_reload_with_proof_and_a_dying_process_is_caught() {
     let out = lab.run("run", &plan, &["--yes"]);
     let err = exited(&out, 1);
     assert_has(&err, "HALTED at step 3: flaky@host-1");
-    assert_has(&err, "systemctl is-active --quiet lab-flaky");
+    // systemd's word, whichever saw it first: the watch or the inferred check.
+    assert_has(
+        &err,
+        "systemd says lab-flaky is failed (failed), Result=exit-code",
+    );
+    assert_has(&err, "the last lines of its log (journalctl -u lab-flaky)");
     let journal = lab.journal();
     let proofs: Vec<_> = journal
         .iter()
@@ -82,6 +113,50 @@ fn systemd_units_restart_and_reload_with_proof_and_a_dying_process_is_caught() {
     );
     assert_has(&err, "nothing was restarted");
     assert_eq!(main_pid("redis-server"), new_redis);
+
+    // A crash loop halts within seconds, in systemd's words; a forced stop is a warning; a
+    // oneshot with nothing to prove is said at preflight, and its restart is not failed for it.
+    let plan = lab.plan_with(
+        "defaults:\n  health: { timeout: 60s, interval: 200ms, settle: 3s }\n",
+        "  stubborn:\n    hosts: [host-1]\n    unit: lab-stubborn\n\
+         \x20 setup:\n    hosts: [host-1]\n    unit: lab-setup\n\
+         \x20 looping:\n    hosts: [host-1]\n    unit: lab-loop\n",
+    );
+    let dry = lab.run("run", &plan, &["--dry-run"]);
+    let err = exited(&dry, 0);
+    assert_has(
+        &err,
+        "warning: no process to prove a restart by: lab-setup is a oneshot unit with no process of its own and no unit that is part of it",
+    );
+    let began = std::time::Instant::now();
+    let out = lab.run("run", &plan, &["--yes"]);
+    let err = exited(&out, 1);
+    assert!(
+        began.elapsed() < std::time::Duration::from_secs(30),
+        "the crash loop was waited on for {:?}",
+        began.elapsed()
+    );
+    assert_has(&err, "warning: the stop of lab-stubborn was forced");
+    assert_has(&err, "[2/3] setup@host-1 ok");
+    assert_has(&err, "HALTED at step 3: looping@host-1");
+    assert_has(&err, "systemd says lab-loop is");
+    // Caught at the first crash (systemd restarting it) or after a few (its restart count).
+    assert!(
+        err.contains("restarting it after a crash") || err.contains("(a crash loop)"),
+        "{err}"
+    );
+    let journal = lab.journal();
+    let forced: Vec<_> = journal
+        .iter()
+        .filter(|e| e["event"] == "stop_forced")
+        .collect();
+    assert_eq!(forced.len(), 1, "{forced:?}");
+    assert_eq!(forced[0]["unit"], "lab-stubborn");
+    let report = std::fs::read_to_string(lab.last_run().join("report.md")).expect("report");
+    assert!(
+        report.contains("the stop of lab-stubborn was forced"),
+        "{report}"
+    );
 
     let plan = lab.plan_with("", "  redis:\n    hosts: [host-1]\n    unit: redis-sever\n");
     let out = lab.run("run", &plan, &["--dry-run"]);

@@ -68,7 +68,17 @@ impl<T: Transport> Executor<'_, T> {
         let gate = self.gates(sink, step, Phase::HealthGate, &own, &inferred);
         match &watch {
             Some(w) => tokio::select! {
-                passed = gate => passed?,
+                passed = gate => if let Err(mut failure) = passed {
+                    // A check saw it first: what the manager knows still says the most.
+                    if let Some(words) = w.explain(self.transport, step.host).await {
+                        failure.reason = format!(
+                            "{}\n  {}",
+                            failure.reason,
+                            redact::secrets(&words)
+                        );
+                    }
+                    return Err(failure);
+                },
                 words = w.until_broken(self.transport, step.host) => {
                     return Err(StepFailure {
                         phase: Phase::HealthGate,

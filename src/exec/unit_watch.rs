@@ -41,11 +41,6 @@ impl Watch {
         let states = unit_state::states(transport, host, self.manager, &units, ASK_DEADLINE)
             .await
             .ok()?;
-        let baseline = self
-            .baseline
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
         let script_down = states.iter().any(|s| !s.up) && self.manager != Manager::Systemd;
         let down_answers = if script_down {
             self.down_answers.fetch_add(1, Ordering::Relaxed) + 1
@@ -53,17 +48,40 @@ impl Watch {
             self.down_answers.store(0, Ordering::Relaxed);
             0
         };
-        let (state, more_restarts) = states.iter().enumerate().find_map(|(i, state)| {
-            let more_restarts = baseline
-                .as_ref()
-                .and_then(|b| b.get(i).copied().flatten())
-                .zip(state.restarts)
-                .filter(|(was, now)| now > was)
-                .map(|(was, now)| now - was);
+        let restarts = self.more_restarts(&states);
+        let (state, more) = states.iter().zip(restarts).find(|(state, more)| {
             let down = !state.up
                 && (self.manager == Manager::Systemd || down_answers >= SCRIPT_DOWN_ANSWERS);
-            (state.broken || down || more_restarts.is_some()).then_some((state, more_restarts))
+            state.broken || down || more.is_some()
         })?;
+        Some(self.words(transport, host, state, more).await)
+    }
+
+    /// How many times each unit restarted by itself since the restart was proved.
+    fn more_restarts(&self, states: &[UnitState]) -> Vec<Option<u32>> {
+        let baseline = self.baseline.lock().unwrap_or_else(|p| p.into_inner());
+        states
+            .iter()
+            .enumerate()
+            .map(|(i, state)| {
+                baseline
+                    .as_ref()
+                    .and_then(|b| b.get(i).copied().flatten())
+                    .zip(state.restarts)
+                    .filter(|(was, now)| now > was)
+                    .map(|(was, now)| now - was)
+            })
+            .collect()
+    }
+
+    /// A unit's state in the manager's words, its crash loop, and its log.
+    async fn words<T: Transport>(
+        &self,
+        transport: &T,
+        host: HostId,
+        state: &UnitState,
+        more_restarts: Option<u32>,
+    ) -> String {
         let mut words = format!("{} says {} is {}", self.manager, state.unit, state.words);
         if let Some(n) = more_restarts {
             words.push_str(&format!(
@@ -71,7 +89,7 @@ impl Watch {
                 crate::human::count(n as usize, "time")
             ));
         }
-        Some(self.with_log(transport, host, &state.unit, words).await)
+        self.with_log(transport, host, &state.unit, words).await
     }
 
     /// Records the restart counts now, once the restart is proved: any more is a loop.
@@ -105,9 +123,13 @@ impl Watch {
         let states = unit_state::states(transport, host, self.manager, &units, ASK_DEADLINE)
             .await
             .ok()?;
-        let state = states.iter().find(|s| !s.up).or(states.first())?;
-        let words = format!("{} says {} is {}", self.manager, state.unit, state.words);
-        Some(self.with_log(transport, host, &state.unit, words).await)
+        let restarts = self.more_restarts(&states);
+        let (state, more) = states
+            .iter()
+            .zip(restarts.iter().copied())
+            .find(|(s, more)| !s.up || s.broken || more.is_some())
+            .or(states.first().zip(Some(None)))?;
+        Some(self.words(transport, host, state, more).await)
     }
 
     /// Units whose stop since `since` (unix seconds on the host) the manager had to force, with

@@ -137,6 +137,9 @@ impl From<&Shown> for UnitState {
             words.push_str(&format!(", Result={}", s.result));
         }
         let looping = s.sub == "auto-restart";
+        if looping {
+            words.push_str(": restarting it after a crash");
+        }
         UnitState {
             unit,
             words,
@@ -306,6 +309,10 @@ mod tests {
                            Result=exit-code\nNRestarts=4\n",
         );
         assert!(looping.broken && !looping.up);
+        assert_eq!(
+            looping.words,
+            "activating (auto-restart), Result=exit-code: restarting it after a crash"
+        );
         assert_eq!(looping.restarts, Some(4));
         // A oneshot that ran and exited is neither up nor down.
         let oneshot = one("Id=setup.service\nType=oneshot\nRemainAfterExit=no\n\
