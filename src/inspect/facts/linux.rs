@@ -43,6 +43,15 @@ END {
 }')
 pids=${socks##*PIDS}
 printf '%s\n' "${socks%PIDS*}"
+SYSTEMD
+# Pid files before the processes: a live one adds its process (an init script's daemon that
+# listens on nothing is still a service).
+for f in /run/*.pid /run/*/*.pid /var/run/*.pid /var/run/*/*.pid /var/spool/postfix/pid/*.pid; do
+  [ -f "$f" ] || continue
+  n=$(head -c 32 "$f"); n=${n#"${n%%[0-9]*}"}; n=${n%%[!0-9]*}; enc "$f"
+  printf 'PIDFILE %s %s\n' "$n" "$v"
+  [ -n "$n" ] && [ -d "/proc/$n" ] && pids="$pids $n"
+done
 seen=" "
 for p in $pids; do
   while [ "${p:-0}" -gt 1 ] 2>/dev/null; do
@@ -64,11 +73,6 @@ for p in $pids; do
     printf 'PROC %s %s %s %s %s x%s\n' "$p" "${pp:-0}" "$c" "$x" "$v" "$a"
     p=$pp
   done
-done
-for f in /run/*.pid /run/*/*.pid /var/run/*.pid /var/run/*/*.pid /var/spool/postfix/pid/*.pid; do
-  [ -f "$f" ] || continue
-  n=$(head -c 32 "$f"); n=${n#"${n%%[0-9]*}"}; enc "$f"
-  printf 'PIDFILE %s %s\n' "${n%%[!0-9]*}" "$v"
 done
 for f in /etc/init.d/*; do [ -f "$f" ] && [ -x "$f" ] && printf 'INITD %s\n' "${f##*/}"; done
 exit 0"#;
@@ -126,7 +130,8 @@ pub fn wrapped_script() -> String {
     let script = SCRIPT
         .replace("OWNERS", ss_owners!())
         .replace("LIMIT", &SOCKET_LIMIT.to_string())
-        .replace("CMDLINE", &CMDLINE_LIMIT.to_string());
+        .replace("CMDLINE", &CMDLINE_LIMIT.to_string())
+        .replace("SYSTEMD", super::systemd::SCRIPT);
     format!("( {script} )")
 }
 
@@ -137,6 +142,7 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
         os: "Linux".into(),
         ..HostFacts::default()
     };
+    let mut unit = None;
     for line in output.lines() {
         let (tag, rest) = line.split_once(' ').unwrap_or((line, ""));
         match tag {
@@ -146,6 +152,8 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
                     facts.processes.insert(p.pid, p);
                 }
             }
+            "SD" => super::systemd::line(&mut facts, &mut unit, rest),
+            "SDEXE" => super::systemd::manager_exe(&mut facts, rest),
             // `ip -o addr`: `2: eth0    inet 10.0.0.21/24 brd ...`.
             index if index.ends_with(':') && index[..index.len() - 1].parse::<u32>().is_ok() => {
                 let words: Vec<&str> = rest.split_whitespace().take(3).collect();
@@ -156,6 +164,7 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
             _ => common_line(&mut facts, tag, rest),
         }
     }
+    super::systemd::close(&mut facts, &mut unit);
     set_packages(&mut facts, output);
     finish(&mut facts);
     Ok(facts)
