@@ -689,12 +689,24 @@ impl Builder<'_> {
         edges
     }
 
-    /// The one service of host `t` other than `from`, when there is exactly one.
+    /// The one service of host `t` other than `from` that accepts connections, when there is
+    /// exactly one: a unit that listens on nothing (a log forwarder, a worker) is never what
+    /// a host name points at.
     fn only_service(&self, t: HostId, from: &str) -> Option<String> {
+        let listening: BTreeSet<&str> = self
+            .scan(t)
+            .map(|s| &s.identified.instances)
+            .into_iter()
+            .flatten()
+            .filter(|i| !i.listeners.is_empty())
+            .map(|i| i.unit())
+            .collect();
         let names: BTreeSet<&String> = self
             .service_of
             .iter()
-            .filter(|((h, _), name)| *h == t && name.as_str() != from)
+            .filter(|((h, unit), name)| {
+                *h == t && name.as_str() != from && listening.contains(unit.as_str())
+            })
             .map(|(_, name)| name)
             .collect();
         match names.into_iter().collect::<Vec<_>>()[..] {

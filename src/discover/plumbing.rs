@@ -35,11 +35,16 @@ pub(crate) fn base_os_and_silent(scan: &HostScan, i: &Instance) -> Option<String
     if connects {
         return None;
     }
-    let names_a_host = scan.configs.get(i.unit()).into_iter().flatten().any(|(_, text)| {
-        crate::refs::scan(text, &Default::default())
-            .iter()
-            .any(|r| r.kind == crate::refs::Kind::Connect && !is_local(&r.host))
-    });
+    let names_a_host = scan
+        .configs
+        .get(i.unit())
+        .into_iter()
+        .flatten()
+        .any(|(_, text)| {
+            crate::refs::scan(text, &Default::default())
+                .iter()
+                .any(|r| r.kind == crate::refs::Kind::Connect && !is_local(&r.host))
+        });
     (!names_a_host).then(|| format!("the base OS's ({why}), and it talks to no other host"))
 }
 

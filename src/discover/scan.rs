@@ -192,7 +192,10 @@ fn candidates(i: &super::identify::Instance) -> Vec<String> {
     let mut own = vec![i.unit().to_string()];
     own.extend(i.unit().split_once('@').map(|(t, _)| t.to_string()));
     own.extend(p.package.clone());
-    for n in own.iter().filter(|n| !n.is_empty() && !n.contains(['*', '?', '['])) {
+    for n in own
+        .iter()
+        .filter(|n| !n.is_empty() && !n.contains(['*', '?', '[']))
+    {
         out.push(format!("/etc/{n}/*"));
         out.push(format!("/etc/{n}.d/*"));
     }
@@ -205,9 +208,17 @@ fn candidates(i: &super::identify::Instance) -> Vec<String> {
 /// taken from a folder's glob as a config, whatever it contains.
 pub(crate) fn is_secret_file(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    ["secret", "passw", "shadow", "token", "credential", "id_rsa", "id_ed25519"]
-        .iter()
-        .any(|w| name.contains(w))
+    [
+        "secret",
+        "passw",
+        "shadow",
+        "token",
+        "credential",
+        "id_rsa",
+        "id_ed25519",
+    ]
+    .iter()
+    .any(|w| name.contains(w))
         || [".key", ".pem", ".p12", ".pfx", ".jks", ".keytab", ".crt"]
             .iter()
             .any(|ext| name.ends_with(ext))

@@ -295,7 +295,9 @@ mod tests {
             ["/etc/shop/shop.conf"]
         );
         assert_eq!(
-            files_in_args(&args("/usr/bin/python3 -m shop --config /etc/shop/settings")),
+            files_in_args(&args(
+                "/usr/bin/python3 -m shop --config /etc/shop/settings"
+            )),
             ["/etc/shop/settings"]
         );
     }

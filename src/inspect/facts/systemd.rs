@@ -129,7 +129,10 @@ fn parse_packages(
     for l in output.lines() {
         if let Some(rest) = l.strip_prefix("PKG ") {
             if let Some((list, path)) = rest.split_once(':')
-                && let Some(name) = list.rsplit('/').next().and_then(|f| f.strip_suffix(".list"))
+                && let Some(name) = list
+                    .rsplit('/')
+                    .next()
+                    .and_then(|f| f.strip_suffix(".list"))
             {
                 let name = name.split(':').next().unwrap_or(name);
                 owners.insert(path.to_string(), name.to_string());
@@ -269,7 +272,8 @@ mod tests {
 
     #[test]
     fn packages_across_merged_usr_and_multiarch() {
-        let mut facts = read("SD Id=a.service\nSD FragmentPath=/usr/lib/systemd/system/a.service\n");
+        let mut facts =
+            read("SD Id=a.service\nSD FragmentPath=/usr/lib/systemd/system/a.service\n");
         facts.manager_exe = Some("/usr/lib/systemd/systemd".into());
         facts.init_scripts = vec!["cron".into()];
         set_packages(
