@@ -71,11 +71,7 @@ fn topology(lab: &Lab) {
     for i in 0..lab.hosts.len() {
         lab.exec(i, &names(lab));
     }
-    // ZooKeeper has only an init script: systemd's sysv generator makes it a unit wanted at
-    // boot (from /etc/rc2.d), which the lab's emptied .wants folders do not cover.
-    for i in [DB, APP] {
-        lab.exec(i, "systemctl stop zookeeper");
-    }
+
     // db-01: PostgreSQL (listening on its own address too: a listen line, not an edge) behind
     // PgBouncer.
     lab.exec(

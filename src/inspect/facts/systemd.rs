@@ -147,9 +147,10 @@ fn parse_packages(
     (owners, priorities)
 }
 
-/// Sets each unit's package and priority, and the manager's package, from [`PACKAGES`]'s
-/// answer.
-fn set_packages(facts: &mut HostFacts, output: &str) {
+/// Sets each unit's package and priority, the manager's package and the init scripts'
+/// packages, from the answer of the host's dpkg (`PKG list:path` and `PRIO package priority`
+/// lines; anything else ignored).
+pub fn set_packages(facts: &mut HostFacts, output: &str) {
     let (owners, priorities) = parse_packages(output);
     let owner = |path: &str| {
         merged_usr_twins(path)
