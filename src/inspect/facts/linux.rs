@@ -108,11 +108,9 @@ pub(crate) async fn find_packages<T: crate::transport::Transport>(
 fn set_packages(facts: &mut HostFacts, output: &str) {
     let mut packages: Vec<(&str, &str)> = Vec::new();
     for rest in output.lines().filter_map(|l| l.strip_prefix("PKG ")) {
-        if let Some((list, exe)) = rest.split_once(':')
-            && let Some(name) = list
-                .rsplit('/')
-                .next()
-                .and_then(|f| f.strip_suffix(".list"))
+        // The list's name ends at `.list:` (`pkg:arch.list` holds a colon of its own).
+        if let Some((list, exe)) = rest.split_once(".list:")
+            && let Some(name) = list.rsplit('/').next()
         {
             // `pkg:arch.list` for multi-arch packages.
             packages.push((exe, name.split(':').next().unwrap_or(name)));
@@ -209,7 +207,7 @@ mod tests {
              PROC 812 1 x{} x{} x{} x{}\n\
              PIDFILE 812 p/run/redis/redis-server.pid\nPIDFILE 77 x{}\n\
              INITD redis-server\nINITD ssh\n\
-             PKG /var/lib/dpkg/info/redis-tools.list:/usr/bin/redis-check-rdb\n",
+             PKG /var/lib/dpkg/info/redis-tools:amd64.list:/usr/bin/redis-check-rdb\n",
             hex("redis-server\n"),
             hex("/usr/bin/redis-check-rdb"),
             hex("0::/\n"),

@@ -128,11 +128,9 @@ fn parse_packages(
     let mut priorities = std::collections::BTreeMap::new();
     for l in output.lines() {
         if let Some(rest) = l.strip_prefix("PKG ") {
-            if let Some((list, path)) = rest.split_once(':')
-                && let Some(name) = list
-                    .rsplit('/')
-                    .next()
-                    .and_then(|f| f.strip_suffix(".list"))
+            // `pkg:arch.list:path` for a multi-arch package: the list's name ends at `.list:`.
+            if let Some((list, path)) = rest.split_once(".list:")
+                && let Some(name) = list.rsplit('/').next()
             {
                 let name = name.split(':').next().unwrap_or(name);
                 owners.insert(path.to_string(), name.to_string());
