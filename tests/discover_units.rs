@@ -74,6 +74,8 @@ fn db_host() -> HostFacts {
             &["/usr/bin/dbus-daemon", "--system"],
             Some("dbus"),
         ),
+        process(80, "systemd-resolve", &[], Some("systemd-resolved")),
+        process(90, "polkitd", &[], Some("polkit")),
     ] {
         facts.processes.insert(p.pid, p);
     }
@@ -93,7 +95,11 @@ fn db_host() -> HostFacts {
     bus.refused_by_hand = true;
     let mut pgbouncer = unit("pgbouncer", 20, ("pgbouncer", "optional"));
     pgbouncer.environment_files = vec!["/etc/default/pgbouncer".into()];
+    let mut polkit = unit("polkit", 90, ("polkitd", "optional"));
+    polkit.bus_name = Some("org.freedesktop.PolicyKit1".into());
     facts.units = vec![
+        unit("systemd-resolved", 80, ("systemd-resolved", "optional")),
+        polkit,
         unit("postgresql@15-main", 10, ("postgresql-15", "optional")),
         pgbouncer,
         unit("rsyslog", 30, ("rsyslog", "important")),
@@ -133,7 +139,13 @@ fn every_running_unit_but_the_os_s_own_and_a_forwarding_syslog_is_a_service() {
     // The manager's own are gone already; the base OS's wait for their configs.
     assert_eq!(
         units,
-        ["cron", "pgbouncer", "postgresql@15-main", "rsyslog"]
+        [
+            "cron",
+            "pgbouncer",
+            "polkit",
+            "postgresql@15-main",
+            "rsyslog"
+        ]
     );
     assert_eq!(
         found.plumbing,
@@ -149,6 +161,11 @@ fn every_running_unit_but_the_os_s_own_and_a_forwarding_syslog_is_a_service() {
             (
                 "systemd-journald".to_string(),
                 "its unit file ships with the service manager (package systemd)".to_string()
+            ),
+            (
+                "systemd-resolved".to_string(),
+                "its unit file ships with the service manager (package systemd-resolved)"
+                    .to_string()
             ),
         ]
     );
@@ -207,7 +224,16 @@ fn every_running_unit_but_the_os_s_own_and_a_forwarding_syslog_is_a_service() {
         cron.why,
         "the base OS's (package cron, priority important), and it talks to no other host"
     );
-    assert_eq!(d.plumbing.len(), 4, "{:?}", d.plumbing);
+    let polkit = d
+        .plumbing
+        .iter()
+        .find(|p| p.unit == "polkit")
+        .expect("polkit left out");
+    assert_eq!(
+        polkit.why,
+        "the base OS's (a service of the system bus, BusName=org.freedesktop.PolicyKit1), and it talks to no other host"
+    );
+    assert_eq!(d.plumbing.len(), 6, "{:?}", d.plumbing);
     // PgBouncer uses PostgreSQL; PostgreSQL's listen line names nothing it uses.
     let edges: Vec<(&str, &str)> = d
         .edges

@@ -259,7 +259,8 @@ fn manager_own(facts: &HostFacts, unit: &str) -> Option<String> {
         return Some("a login on a terminal (TTYPath)".into());
     }
     match (&u.package, &facts.manager_package) {
-        (Some((p, _)), Some(m)) if p == m => Some(format!(
+        // Its family too: Debian ships systemd-resolved and systemd-timesyncd apart.
+        (Some((p, _)), Some(m)) if p == m || p.starts_with(&format!("{m}-")) => Some(format!(
             "its unit file ships with the service manager (package {p})"
         )),
         (None, None)
@@ -276,12 +277,14 @@ fn manager_own(facts: &HostFacts, unit: &str) -> Option<String> {
 /// Debian's priorities for what every installed system has.
 const BASE_PRIORITIES: &[&str] = &["required", "important", "standard"];
 
-/// The package priority that makes a unit the base OS's (cron, dbus, rsyslog), if it does.
+/// What makes a unit the base OS's, if anything does: its package's priority (cron, dbus,
+/// rsyslog), or a name on the system bus (polkit, udisks: D-Bus services of the OS).
 fn base_os(facts: &HostFacts, unit: &str) -> Option<String> {
-    let (package, priority) = facts
-        .units
-        .iter()
-        .find(|u| u.name == unit)
+    let running = facts.units.iter().find(|u| u.name == unit);
+    if let Some(bus) = running.and_then(|u| u.bus_name.as_ref()) {
+        return Some(format!("a service of the system bus, BusName={bus}"));
+    }
+    let (package, priority) = running
         .and_then(|u| u.package.as_ref())
         .or_else(|| facts.script_packages.get(unit))?;
     BASE_PRIORITIES

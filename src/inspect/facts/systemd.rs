@@ -22,6 +22,8 @@ pub struct RunningUnit {
     pub refused_by_hand: bool,
     /// It runs on a terminal (`TTYPath=`): a login prompt.
     pub terminal: bool,
+    /// The name it takes on the system bus (`BusName=`): a D-Bus service (polkit, udisks).
+    pub bus_name: Option<String>,
     /// Debian: the package that ships `file`, and that package's priority.
     pub package: Option<(String, String)>,
 }
@@ -32,7 +34,7 @@ pub(crate) const SCRIPT: &str = r#"if [ -d /run/systemd/system ] && command -v s
   set -f
   units=$(systemctl list-units --type=service --state=running --no-legend --plain --full 2>/dev/null | awk '$1 ~ /\.service$/ { print $1 }')
   if [ -n "$units" ]; then
-    shown=$(systemctl show -p Id,MainPID,FragmentPath,SourcePath,EnvironmentFiles,RefuseManualStart,RefuseManualStop,TTYPath -- $units 2>/dev/null)
+    shown=$(systemctl show -p Id,MainPID,FragmentPath,SourcePath,EnvironmentFiles,RefuseManualStart,RefuseManualStop,TTYPath,BusName -- $units 2>/dev/null)
     printf '%s\n' "$shown" | sed 's/^/SD /'
     printf 'SD\n'
     for m in $(printf '%s\n' "$shown" | sed -n 's/^MainPID=//p'); do pids="$pids $m"; done
@@ -66,6 +68,7 @@ pub(crate) fn line(facts: &mut HostFacts, open: &mut Option<RunningUnit>, rest: 
         "EnvironmentFiles" => unit.environment_files.extend(environment_file(value)),
         "RefuseManualStart" | "RefuseManualStop" => unit.refused_by_hand |= value == "yes",
         "TTYPath" => unit.terminal = !value.is_empty(),
+        "BusName" if !value.is_empty() => unit.bus_name = Some(value.to_string()),
         _ => {}
     }
 }
@@ -234,7 +237,7 @@ mod tests {
         let facts = read(
             "SD Id=memcached.service\nSD MainPID=120\nSD FragmentPath=/lib/systemd/system/memcached.service\n\
              SD EnvironmentFiles=/etc/default/memcached (ignore_errors=yes)\nSD RefuseManualStart=no\nSD TTYPath=\nSD \n\
-             SD Id=dbus.service\nSD MainPID=40\nSD RefuseManualStart=yes\nSD \n\
+             SD Id=dbus.service\nSD MainPID=40\nSD RefuseManualStart=yes\nSD BusName=\nSD \n\
              SD Id=zookeeper.service\nSD MainPID=77\nSD FragmentPath=/run/systemd/generator.late/zookeeper.service\n\
              SD SourcePath=/etc/init.d/zookeeper\nSD Id=getty@tty1.service\nSD TTYPath=/dev/tty1\nSD\n",
         );
