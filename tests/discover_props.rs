@@ -4,7 +4,7 @@
 
 use comeback::discover::{self, HostScan, identify::identify};
 use comeback::inspect::facts::{
-    HostFacts, Listener, Manager, Process, freebsd, linux, parse_endpoint,
+    HostFacts, Listener, Manager, Process, freebsd, linux, parse_endpoint, systemd,
 };
 use proptest::prelude::*;
 use std::path::Path;
@@ -33,6 +33,11 @@ fn tagged_lines() -> impl Strategy<Value = String> {
         Just("ENABLED"),
         Just("TRUNCATED"),
         Just("OS"),
+        Just("SD"),
+        Just("SD Id="),
+        Just("SD MainPID="),
+        Just("SD EnvironmentFiles="),
+        Just("SDEXE"),
     ];
     prop::collection::vec((tag, hostile()), 0..40).prop_map(|lines| {
         lines
@@ -53,6 +58,21 @@ proptest! {
         let _ = freebsd::parse(&raw);
         let _ = parse_endpoint(&raw);
         if let Ok(facts) = linux::parse(&text) {
+            let _ = identify(&facts);
+        }
+    }
+
+    #[test]
+    fn arbitrary_systemctl_and_dpkg_answers_never_panic(
+        text in tagged_lines(),
+        answer in prop::collection::vec((prop_oneof![Just("PKG "), Just("PRIO "), Just("")], hostile()), 0..30),
+    ) {
+        let answer: String = answer.into_iter().map(|(t, r)| format!("{t}{r}\n")).collect();
+        if let Ok(mut facts) = linux::parse(&text) {
+            systemd::set_packages(&mut facts, &answer);
+            for u in &facts.units {
+                prop_assert!(!u.name.is_empty());
+            }
             let _ = identify(&facts);
         }
     }
@@ -98,6 +118,16 @@ proptest! {
             facts.listeners.push(Listener {
                 at: parse_endpoint(&format!("{ip}:{}", ports[k % ports.len()])).expect("endpoint"),
                 pids: vec![pid],
+            });
+        }
+        // Units that listen on nothing, as systemd would report them.
+        for (k, unit) in units.iter().enumerate() {
+            facts.units.push(systemd::RunningUnit {
+                name: format!("{unit}-quiet"),
+                main_pid: 100 + k as u32,
+                file: paths[k % paths.len()].clone(),
+                environment_files: args.clone(),
+                ..Default::default()
             });
         }
         let identified = identify(&facts);

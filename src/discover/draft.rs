@@ -210,6 +210,9 @@ pub struct Draft {
     pub stale: Vec<Stale>,
     /// Listening sockets no unit owns, host by host.
     pub unowned: Vec<Unowned>,
+    /// Running units left out as the OS's own plumbing, host by host, each with the host's
+    /// word for it.
+    pub plumbing: Vec<super::plumbing::Plumbing>,
     /// Things worth a look that fit nowhere else (ambiguous references, truncated hosts).
     pub notes: Vec<String>,
     /// Hosts that could not be read, and why.
@@ -362,7 +365,22 @@ impl Builder<'_> {
         order.sort();
         for (h, k) in order {
             let scan = &self.scans[k].1;
+            for (unit, why) in &scan.identified.plumbing {
+                self.draft.plumbing.push(super::plumbing::Plumbing {
+                    host: self.host_name(h).to_string(),
+                    unit: unit.clone(),
+                    why: why.clone(),
+                });
+            }
             for i in &scan.identified.instances {
+                if let Some(why) = super::plumbing::base_os_and_silent(scan, i) {
+                    self.draft.plumbing.push(super::plumbing::Plumbing {
+                        host: self.host_name(h).to_string(),
+                        unit: i.unit().to_string(),
+                        why,
+                    });
+                    continue;
+                }
                 let ports: Vec<u16> = i.listeners.iter().map(|l| l.port).collect();
                 if let Some(existing) = existing_service(self.model, h, i.unit(), &ports) {
                     self.draft.duplicates.push(Duplicate {
@@ -598,7 +616,13 @@ impl Builder<'_> {
                     continue;
                 };
                 for (path, text) in files {
-                    for r in crate::refs::scan(text, &Default::default()) {
+                    // Where the service listens says nothing of what it uses (a
+                    // `listen_addresses` naming the host's own address is not an edge to the
+                    // host's other service).
+                    let uses = crate::refs::scan(text, &Default::default())
+                        .into_iter()
+                        .filter(|r| r.kind == crate::refs::Kind::Connect);
+                    for r in uses {
                         let at = format!("{path}:{}", r.line);
                         let endpoint = match r.port {
                             Some(p) => crate::human::host_port(&r.host, p),
@@ -665,12 +689,24 @@ impl Builder<'_> {
         edges
     }
 
-    /// The one service of host `t` other than `from`, when there is exactly one.
+    /// The one service of host `t` other than `from` that accepts connections, when there is
+    /// exactly one: a unit that listens on nothing (a log forwarder, a worker) is never what
+    /// a host name points at.
     fn only_service(&self, t: HostId, from: &str) -> Option<String> {
+        let listening: BTreeSet<&str> = self
+            .scan(t)
+            .map(|s| &s.identified.instances)
+            .into_iter()
+            .flatten()
+            .filter(|i| !i.listeners.is_empty())
+            .map(|i| i.unit())
+            .collect();
         let names: BTreeSet<&String> = self
             .service_of
             .iter()
-            .filter(|((h, _), name)| *h == t && name.as_str() != from)
+            .filter(|((h, unit), name)| {
+                *h == t && name.as_str() != from && listening.contains(unit.as_str())
+            })
             .map(|(_, name)| name)
             .collect();
         match names.into_iter().collect::<Vec<_>>()[..] {
@@ -743,6 +779,7 @@ impl Builder<'_> {
         d.stale.dedup();
         d.notes.sort();
         d.notes.dedup();
+        d.plumbing.sort();
     }
 }
 

@@ -1,6 +1,8 @@
 //! Which unit owns each listening process: systemd's cgroup, else an init script found through
-//! the process's pid file, its name, or the package that owns its executable. Pure: host facts
-//! in, the host's service instances out.
+//! the process's pid file, its name, or the package that owns its executable; and the units
+//! that listen on nothing (systemd's running units, init scripts whose pid file names a live
+//! process). The OS's own plumbing is told from what the host says, not from daemon names.
+//! Pure: host facts in, the host's service instances out.
 
 use crate::inspect::facts::{Endpoint, HostFacts, Manager, Process};
 use serde::Serialize;
@@ -31,6 +33,11 @@ pub struct Instance {
     pub pids: BTreeSet<u32>,
     /// The root process's name and command line, for the config files they name.
     pub process: Process,
+    /// The files of the unit's `EnvironmentFile=` lines, as systemd reports them.
+    pub environment_files: Vec<String>,
+    /// Why it may be the base OS's (its package's priority): such a unit is a service only
+    /// when it listens beyond loopback or talks to another host (rsyslog forwarding).
+    pub base_os: Option<String>,
 }
 
 impl Instance {
@@ -61,13 +68,15 @@ pub struct Unowned {
 /// What runs on one host, as [`identify`] tells it from the host's facts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Identified {
-    /// The units with a listening socket, in name order; the one of the SSH daemon carrying
-    /// comeback's own connection left out.
+    /// The units with a listening socket or a running process, in name order; the one of the
+    /// SSH daemon carrying comeback's own connection and the manager's own left out.
     pub instances: Vec<Instance>,
     /// Listening sockets no unit owns, in address order (the SSH daemon's excluded).
     pub unowned: Vec<Unowned>,
     /// The processes of the SSH daemon carrying comeback's own connection.
     pub ssh_pids: BTreeSet<u32>,
+    /// Running units left out as the service manager's own, and why (what the host said).
+    pub plumbing: Vec<(String, String)>,
 }
 
 impl Identified {
@@ -176,6 +185,113 @@ pub(crate) fn owner(facts: &HostFacts, pid: u32) -> Option<Owner> {
     None
 }
 
+/// Units with no listening socket: every unit systemd runs, and on other managers every init
+/// script whose pid file names a live process.
+fn silent_units(facts: &HostFacts, found: &mut Identified) {
+    let known = |found: &Identified, unit: &str| found.instances.iter().any(|i| i.unit() == unit);
+    for u in &facts.units {
+        if !is_unit_name(&u.name) || known(found, &u.name) {
+            continue;
+        }
+        // Without a main pid systemd reported, any process of the unit's cgroup.
+        let root = Some(u.main_pid).filter(|&p| p > 1).or_else(|| {
+            facts
+                .processes
+                .values()
+                .find(|p| p.unit.as_deref() == Some(u.name.as_str()))
+                .map(|p| p.pid)
+        });
+        found.instances.push(Instance {
+            owner: Owner {
+                unit: u.name.clone(),
+                root: root.unwrap_or(0),
+                pid_file: None,
+                how: format!("systemd unit {}.service", u.name),
+            },
+            listeners: BTreeSet::new(),
+            pids: root.into_iter().collect(),
+            process: root
+                .and_then(|r| facts.processes.get(&r))
+                .cloned()
+                .unwrap_or_default(),
+            environment_files: Vec::new(),
+            base_os: None,
+        });
+    }
+    if facts.manager == Some(Manager::Systemd) {
+        return;
+    }
+    for (_, pid) in &facts.pid_files {
+        if !facts.processes.contains_key(pid) || found.ssh_pids.contains(pid) {
+            continue; // not running (a stale pid file), or our own sshd
+        }
+        let Some(owner) = owner(facts, *pid) else {
+            continue;
+        };
+        if known(found, &owner.unit) {
+            continue;
+        }
+        found.instances.push(Instance {
+            process: facts
+                .processes
+                .get(&owner.root)
+                .cloned()
+                .unwrap_or_default(),
+            listeners: BTreeSet::new(),
+            pids: [*pid, owner.root].into(),
+            owner,
+            environment_files: Vec::new(),
+            base_os: None,
+        });
+    }
+}
+
+/// Why a unit is the service manager's own machinery, from what the host says: systemd
+/// refuses to start or stop it by hand (the system bus), it runs a login on a terminal, or its
+/// unit file ships in the manager's own package. Without a package database, systemd's own
+/// naming (`systemd-*`, `user@`) stands in for the last.
+fn manager_own(facts: &HostFacts, unit: &str) -> Option<String> {
+    let u = facts.units.iter().find(|u| u.name == unit)?;
+    if u.refused_by_hand {
+        return Some("systemd refuses to start or stop it by hand".into());
+    }
+    if u.terminal {
+        return Some("a login on a terminal (TTYPath)".into());
+    }
+    match (&u.package, &facts.manager_package) {
+        // Its family too: Debian ships systemd-resolved and systemd-timesyncd apart.
+        (Some((p, _)), Some(m)) if p == m || p.starts_with(&format!("{m}-")) => Some(format!(
+            "its unit file ships with the service manager (package {p})"
+        )),
+        (None, None)
+            if ["systemd-", "user@", "user-runtime-dir@"]
+                .iter()
+                .any(|prefix| unit.starts_with(prefix)) =>
+        {
+            Some("systemd's own unit".into())
+        }
+        _ => None,
+    }
+}
+
+/// Debian's priorities for what every installed system has.
+const BASE_PRIORITIES: &[&str] = &["required", "important", "standard"];
+
+/// What makes a unit the base OS's, if anything does: its package's priority (cron, dbus,
+/// rsyslog), or a name on the system bus (polkit, udisks: D-Bus services of the OS).
+fn base_os(facts: &HostFacts, unit: &str) -> Option<String> {
+    let running = facts.units.iter().find(|u| u.name == unit);
+    if let Some(bus) = running.and_then(|u| u.bus_name.as_ref()) {
+        return Some(format!("a service of the system bus, BusName={bus}"));
+    }
+    let (package, priority) = running
+        .and_then(|u| u.package.as_ref())
+        .or_else(|| facts.script_packages.get(unit))?;
+    BASE_PRIORITIES
+        .contains(&priority.as_str())
+        .then(|| format!("package {package}, priority {priority}"))
+}
+
 fn basename(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
@@ -236,11 +352,28 @@ pub fn identify(facts: &HostFacts) -> Identified {
                     listeners: [l.at].into(),
                     pids: [pid, owner.root].into(),
                     owner,
+                    environment_files: Vec::new(),
+                    base_os: None,
                 }),
             }
         }
     }
+    silent_units(facts, &mut found);
     found.instances.retain(|i| !ssh_units.contains(i.unit()));
+    let mut kept = Vec::new();
+    for mut i in std::mem::take(&mut found.instances) {
+        if let Some(why) = manager_own(facts, i.unit()) {
+            found.plumbing.push((i.unit().to_string(), why));
+            continue;
+        }
+        i.base_os = base_os(facts, i.unit());
+        if let Some(u) = facts.units.iter().find(|u| u.name == i.unit()) {
+            i.environment_files = u.environment_files.clone();
+        }
+        kept.push(i);
+    }
+    found.instances = kept;
+    found.plumbing.sort();
     found
         .instances
         .sort_by(|a, b| a.owner.unit.cmp(&b.owner.unit));

@@ -5,6 +5,7 @@
 mod cycles;
 pub mod draft;
 pub mod identify;
+pub mod plumbing;
 pub mod report;
 mod scan;
 pub mod yaml;

@@ -174,6 +174,17 @@ pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
             })
             .collect(),
     );
+    table(
+        &mut out,
+        "Running units left out as the OS's own",
+        "None.",
+        &["host", "unit", "why"],
+        draft
+            .plumbing
+            .iter()
+            .map(|p| vec![p.host.clone(), cell(&p.unit), cell(&p.why)])
+            .collect(),
+    );
 
     let _ = writeln!(out, "## Hosts that could not be read\n");
     if draft.failures.is_empty() {

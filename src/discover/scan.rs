@@ -56,6 +56,21 @@ pub(crate) async fn scan_host<T: Transport>(
         facts::linux::find_packages(transport, host, &mut facts, &exes, left()).await?;
         identified = identify(&facts);
     }
+    // Which units are the OS's own: the packages of their unit files or init scripts.
+    if facts.os == "Linux" {
+        let scripts: Vec<&str> = identified
+            .instances
+            .iter()
+            .map(|i| i.unit())
+            .filter(|u| facts.init_scripts.iter().any(|s| s == u))
+            .collect();
+        if !facts.units.is_empty() || !scripts.is_empty() {
+            let scripts: Vec<String> = scripts.into_iter().map(String::from).collect();
+            let scripts: Vec<&str> = scripts.iter().map(String::as_str).collect();
+            facts::systemd::find_packages(transport, host, &mut facts, &scripts, left()).await?;
+            identified = identify(&facts);
+        }
+    }
 
     // Round 1: the unit's own files and the usual places; round 2: what its unit or init
     // script names. All units of the host in one command per round.
@@ -104,6 +119,7 @@ pub(crate) async fn scan_host<T: Transport>(
             .iter()
             .filter(|(path, _)| patterns.iter().any(|p| glob_match(p, path)))
             .filter(|(path, _)| !script_files.iter().any(|s| glob_match(s, path)))
+            .filter(|(path, _)| !is_secret_file(path) || patterns.contains(*path))
             .map(|(p, t)| (p.clone(), t.clone()))
             .take(FILES_PER_UNIT)
             .collect();
@@ -115,6 +131,7 @@ pub(crate) async fn scan_host<T: Transport>(
         .values()
         .flatten()
         .flat_map(|(_, text)| crate::refs::scan(text, &Default::default()))
+        .filter(|r| r.kind == crate::refs::Kind::Connect)
         .map(|r| r.host)
         .filter(|h| super::draft::ip_literal(h).is_none())
         .collect();
@@ -129,11 +146,15 @@ pub(crate) async fn scan_host<T: Transport>(
     })
 }
 
-/// Config files worth reading for an instance: command-line flags, the unit's /etc
-/// conventions, and the table of common daemons.
+/// Config files worth reading for an instance: command-line flags, the unit's
+/// `EnvironmentFile=`s, the unit's /etc conventions, and the table of common daemons.
 fn candidates(i: &super::identify::Instance) -> Vec<String> {
     let p = &i.process;
     let mut names = vec![i.unit().to_string(), p.name.clone()];
+    // A template's instance (`postgresql@15-main`) keeps its files under the template's name.
+    if let Some((template, _)) = i.unit().split_once('@') {
+        names.push(template.to_string());
+    }
     names.extend(p.package.clone());
     if let Some(exe) = p.exe.rsplit('/').next() {
         names.push(exe.to_string());
@@ -142,6 +163,7 @@ fn candidates(i: &super::identify::Instance) -> Vec<String> {
     names.sort();
     names.dedup();
     let mut out = locations::files_in_args(&p.args);
+    out.extend(i.environment_files.iter().cloned());
     out.extend(
         locations::usual_configs(names.iter().map(String::as_str))
             .into_iter()
@@ -164,9 +186,42 @@ fn candidates(i: &super::identify::Instance) -> Vec<String> {
             out.push(pattern);
         }
     }
+    // Whatever else the unit's own folder holds (a VCL, an app's settings) and its drop-in
+    // folder: by the unit's and package's names only (an interpreter's name, `python3`, would
+    // read the interpreter's folder). Key and secret files are dropped once read.
+    let mut own = vec![i.unit().to_string()];
+    own.extend(i.unit().split_once('@').map(|(t, _)| t.to_string()));
+    own.extend(p.package.clone());
+    for n in own
+        .iter()
+        .filter(|n| !n.is_empty() && !n.contains(['*', '?', '[']))
+    {
+        out.push(format!("/etc/{n}/*"));
+        out.push(format!("/etc/{n}.d/*"));
+    }
     out.sort();
     out.dedup();
     out
+}
+
+/// A file that holds a key or a secret by its name (varnish's `secret`, a TLS key): never
+/// taken from a folder's glob as a config, whatever it contains.
+pub(crate) fn is_secret_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    [
+        "secret",
+        "passw",
+        "shadow",
+        "token",
+        "credential",
+        "id_rsa",
+        "id_ed25519",
+    ]
+    .iter()
+    .any(|w| name.contains(w))
+        || [".key", ".pem", ".p12", ".pfx", ".jks", ".keytab", ".crt"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
 }
 
 /// Where the unit file or init script of `unit` lives under each manager.

@@ -80,7 +80,9 @@ pub struct ReferenceFinding {
 const TCP_PROBE: &str = "3";
 
 const SCRIPT: &str = r#"probe() {
-  if timeout PROBE getent ahosts "$1" >/dev/null 2>&1; then r=1; else r=0; fi
+  # The addresses too: a name the inventory knows by its address is the inventory's.
+  if a=$(timeout PROBE getent ahosts "$1" 2>/dev/null); then r=1; else r=0; fi
+  a=$(printf '%s\n' "$a" | awk '{ print $1 }' | sort -u | tr '\n' ' ')
   t=-
   if [ "$r" = 1 ] && [ "$2" != - ]; then
     if command -v bash >/dev/null 2>&1; then
@@ -89,7 +91,7 @@ const SCRIPT: &str = r#"probe() {
       if nc -z -w PROBE "$1" "$2" 2>/dev/null; then t=1; else t=0; fi
     fi
   fi
-  printf '%s %s %s %s\n' "$1" "$2" "$r" "$t"
+  printf '%s %s %s %s %s\n' "$1" "$2" "$r" "$t" "$a"
 }
 while [ $# -ge 2 ]; do probe "$1" "$2" & shift 2; done
 wait"#;
@@ -139,10 +141,14 @@ pub(crate) async fn check_references<T: Transport>(
     let mut answers = std::collections::HashMap::new();
     for line in stdout.lines() {
         let parts: Vec<&str> = line.split(' ').collect();
-        if let [h, p, resolves, tcp] = parts[..] {
+        if let [h, p, resolves, tcp, addresses @ ..] = &parts[..] {
+            // Loopback is the service's own host, which is in the inventory.
+            let by_address = addresses.iter().any(|a| {
+                !a.is_empty() && (known(a) || a.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback()))
+            });
             answers.insert(
                 (h.to_string(), p.parse::<u16>().ok()),
-                (resolves == "1", tcp),
+                (*resolves == "1", *tcp, by_address),
             );
         }
     }
@@ -157,8 +163,9 @@ pub(crate) async fn check_references<T: Transport>(
                     _ => ReferenceStatus::NotLocal,
                 },
                 _ if !checked(&r) => ReferenceStatus::Unverified,
-                (_, Some((false, _))) => ReferenceStatus::Stale,
-                (_, Some((true, "0"))) => ReferenceStatus::Dead,
+                (_, Some((false, _, _))) => ReferenceStatus::Stale,
+                (_, Some((true, "0", _))) => ReferenceStatus::Dead,
+                (_, Some((true, _, true))) => ReferenceStatus::Ok,
                 _ if !known(&r.host) => ReferenceStatus::Unknown,
                 _ => ReferenceStatus::Ok,
             };

@@ -7,8 +7,9 @@
 //! Each host boots an overlay of the machine's own root (upper layer on a tmpfs, in a private
 //! mount namespace), in its own cgroup subtree `cb<pid>-<lab>-h<n>` under the `systemd` and
 //! `unified` hierarchies, with every unit the machine enables masked or dropped except the
-//! host's own sshd and the units a test installs. Stopped by SIGTERM to nspawn (a clean
-//! poweroff), then its cgroups and network namespace are removed.
+//! host's own sshd and the units a test installs (init scripts' rc2-5.d start links too:
+//! systemd's sysv generator would otherwise start ZooKeeper on every host). Stopped by SIGTERM
+//! to nspawn (a clean poweroff), then its cgroups and network namespace are removed.
 
 use super::{LabHost, SSH_PORT};
 use std::path::{Path, PathBuf};
@@ -49,7 +50,8 @@ fn holder_script(name: &str, dir: &Path, lab_root: &Path, ns: &str, cgroup: &str
          R={d}/rootfs\n\
          echo {name} > $R/etc/hostname\n\
          systemd-id128 new > $R/etc/machine-id\n\
-         for w in multi-user getty timers sysinit; do rm -f $R/etc/systemd/system/$w.target.wants/*; done\n"
+         for w in multi-user getty timers sysinit; do rm -f $R/etc/systemd/system/$w.target.wants/*; done\n\
+         rm -f $R/etc/rc[2-5].d/S*\n"
     ));
     for u in MASKED {
         s.push_str(&format!("ln -sf /dev/null $R/etc/systemd/system/{u}\n"));

@@ -43,6 +43,15 @@ END {
 }')
 pids=${socks##*PIDS}
 printf '%s\n' "${socks%PIDS*}"
+SYSTEMD
+# Pid files before the processes: a live one adds its process (an init script's daemon that
+# listens on nothing is still a service).
+for f in /run/*.pid /run/*/*.pid /var/run/*.pid /var/run/*/*.pid /var/spool/postfix/pid/*.pid; do
+  [ -f "$f" ] || continue
+  n=$(head -c 32 "$f"); n=${n#"${n%%[0-9]*}"}; n=${n%%[!0-9]*}; enc "$f"
+  printf 'PIDFILE %s %s\n' "$n" "$v"
+  [ -n "$n" ] && [ -d "/proc/$n" ] && pids="$pids $n"
+done
 seen=" "
 for p in $pids; do
   while [ "${p:-0}" -gt 1 ] 2>/dev/null; do
@@ -64,11 +73,6 @@ for p in $pids; do
     printf 'PROC %s %s %s %s %s x%s\n' "$p" "${pp:-0}" "$c" "$x" "$v" "$a"
     p=$pp
   done
-done
-for f in /run/*.pid /run/*/*.pid /var/run/*.pid /var/run/*/*.pid /var/spool/postfix/pid/*.pid; do
-  [ -f "$f" ] || continue
-  n=$(head -c 32 "$f"); n=${n#"${n%%[0-9]*}"}; enc "$f"
-  printf 'PIDFILE %s %s\n' "${n%%[!0-9]*}" "$v"
 done
 for f in /etc/init.d/*; do [ -f "$f" ] && [ -x "$f" ] && printf 'INITD %s\n' "${f##*/}"; done
 exit 0"#;
@@ -104,11 +108,9 @@ pub(crate) async fn find_packages<T: crate::transport::Transport>(
 fn set_packages(facts: &mut HostFacts, output: &str) {
     let mut packages: Vec<(&str, &str)> = Vec::new();
     for rest in output.lines().filter_map(|l| l.strip_prefix("PKG ")) {
-        if let Some((list, exe)) = rest.split_once(':')
-            && let Some(name) = list
-                .rsplit('/')
-                .next()
-                .and_then(|f| f.strip_suffix(".list"))
+        // The list's name ends at `.list:` (`pkg:arch.list` holds a colon of its own).
+        if let Some((list, exe)) = rest.split_once(".list:")
+            && let Some(name) = list.rsplit('/').next()
         {
             // `pkg:arch.list` for multi-arch packages.
             packages.push((exe, name.split(':').next().unwrap_or(name)));
@@ -126,7 +128,8 @@ pub fn wrapped_script() -> String {
     let script = SCRIPT
         .replace("OWNERS", ss_owners!())
         .replace("LIMIT", &SOCKET_LIMIT.to_string())
-        .replace("CMDLINE", &CMDLINE_LIMIT.to_string());
+        .replace("CMDLINE", &CMDLINE_LIMIT.to_string())
+        .replace("SYSTEMD", super::systemd::SCRIPT);
     format!("( {script} )")
 }
 
@@ -137,6 +140,7 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
         os: "Linux".into(),
         ..HostFacts::default()
     };
+    let mut unit = None;
     for line in output.lines() {
         let (tag, rest) = line.split_once(' ').unwrap_or((line, ""));
         match tag {
@@ -146,6 +150,8 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
                     facts.processes.insert(p.pid, p);
                 }
             }
+            "SD" => super::systemd::line(&mut facts, &mut unit, rest),
+            "SDEXE" => super::systemd::manager_exe(&mut facts, rest),
             // `ip -o addr`: `2: eth0    inet 10.0.0.21/24 brd ...`.
             index if index.ends_with(':') && index[..index.len() - 1].parse::<u32>().is_ok() => {
                 let words: Vec<&str> = rest.split_whitespace().take(3).collect();
@@ -156,6 +162,7 @@ pub fn parse(output: &str) -> Result<HostFacts, FactsError> {
             _ => common_line(&mut facts, tag, rest),
         }
     }
+    super::systemd::close(&mut facts, &mut unit);
     set_packages(&mut facts, output);
     finish(&mut facts);
     Ok(facts)
@@ -200,7 +207,7 @@ mod tests {
              PROC 812 1 x{} x{} x{} x{}\n\
              PIDFILE 812 p/run/redis/redis-server.pid\nPIDFILE 77 x{}\n\
              INITD redis-server\nINITD ssh\n\
-             PKG /var/lib/dpkg/info/redis-tools.list:/usr/bin/redis-check-rdb\n",
+             PKG /var/lib/dpkg/info/redis-tools:amd64.list:/usr/bin/redis-check-rdb\n",
             hex("redis-server\n"),
             hex("/usr/bin/redis-check-rdb"),
             hex("0::/\n"),

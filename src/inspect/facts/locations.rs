@@ -161,7 +161,11 @@ pub(crate) fn files_in_args(args: &[String]) -> Vec<String> {
     for (i, arg) in args.iter().enumerate() {
         if take_next {
             take_next = false;
-            push_path(&mut found, arg);
+            // `-c config_file=/etc/postgresql/15/main/postgresql.conf`: a setting's value.
+            match arg.split_once('=') {
+                Some((_, value)) if !arg.starts_with('/') => push_path(&mut found, value),
+                _ => push_path(&mut found, arg),
+            }
             continue;
         }
         if let Some((flag, value)) = arg.split_once('=')
@@ -278,6 +282,24 @@ mod tests {
             ["/etc/redis/redis.conf"]
         );
         assert!(files_in_args(&args("app -c relative.conf")).is_empty());
+        assert_eq!(
+            files_in_args(&args(
+                "/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main -c config_file=/etc/postgresql/15/main/postgresql.conf"
+            )),
+            ["/etc/postgresql/15/main/postgresql.conf"]
+        );
+        assert_eq!(
+            files_in_args(&args(
+                "/usr/bin/python3 /usr/local/lib/shop/shop.py --config=/etc/shop/shop.conf"
+            )),
+            ["/etc/shop/shop.conf"]
+        );
+        assert_eq!(
+            files_in_args(&args(
+                "/usr/bin/python3 -m shop --config /etc/shop/settings"
+            )),
+            ["/etc/shop/settings"]
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod freebsd;
 pub mod linux;
 pub(crate) mod locations;
+pub mod systemd;
 
 use crate::transport::Transport;
 use serde::Serialize;
@@ -122,6 +123,15 @@ pub struct HostFacts {
     pub init_scripts: Vec<String>,
     /// FreeBSD: the rc.d scripts `service -e` says are enabled.
     pub enabled: Vec<String>,
+    /// systemd: every service unit in state `running`, listening or not.
+    pub units: Vec<systemd::RunningUnit>,
+    /// systemd: the manager's own executable (PID 1's), for telling its own units.
+    pub manager_exe: Option<String>,
+    /// Debian: the package of the manager's executable (`systemd`).
+    pub manager_package: Option<String>,
+    /// Debian: init script -> (its package, that package's priority), for the scripts of
+    /// units found running.
+    pub script_packages: BTreeMap<String, (String, String)>,
     /// More sockets of a kind than [`SOCKET_LIMIT`]: the rest were not read.
     pub truncated: bool,
 }
