@@ -148,7 +148,21 @@ fn a_stale_pid_file_that_makes_the_init_script_restart_nothing_is_caught() {
         TIMING,
         "  redis:\n    hosts: [host-1]\n    unit: redis-server\n    impact: Sessions are lost.\n",
     );
+    // The init script's own status says so before anything is touched.
     let out = lab.run("run", &plan, &["--yes"]);
+    let err = exited(&out, 1);
+    assert_has(
+        &err,
+        &format!(
+            "says redis-server is not running (status exited 1), yet its process runs as pid {old}: the manager has lost track of it"
+        ),
+    );
+    assert_has(
+        &err,
+        "nothing was restarted: one step would halt at preflight",
+    );
+    // Pressed on, the restart through the script restarts nothing, and the proof says so.
+    let out = lab.run("run", &plan, &["--yes", "--allow-unhealthy"]);
     let err = exited(&out, 1);
     assert_has(
         &err,

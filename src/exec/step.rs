@@ -159,7 +159,7 @@ impl<T: Transport> Executor<'_, T> {
             return Err(fail(
                 Some("the service manager's state".into()),
                 format!(
-                    "{}: it was not running before the restart; comeback does not start what was stopped or broken (--allow-unhealthy to do it anyway)",
+                    "{}; comeback does not restart what was stopped or broken (--allow-unhealthy to do it anyway)",
                     redact::secrets(&words)
                 ),
             ));
@@ -246,6 +246,14 @@ impl<T: Transport> Executor<'_, T> {
             .as_ref()
             .map(|p| drift(p, &configs))
             .unwrap_or_default();
+        // The manager says down while the process it should know runs: it lost track of it.
+        let not_running = match (manager.not_running, &process) {
+            (Some(words), Some(p)) => Some(format!(
+                "{words}, yet its process runs as pid {}: the manager has lost track of it (a stale pid file?), so a restart through it may restart nothing",
+                p.pid
+            )),
+            (words, _) => words.map(|w| format!("{w}: it was not running before the restart")),
+        };
         let blocking: Vec<String> = references
             .iter()
             .filter(|r| r.status.blocks())
@@ -265,7 +273,7 @@ impl<T: Transport> Executor<'_, T> {
         });
         // A read-only walk goes on: the `Inspected` event already says what is stale.
         if blocking.is_empty() || self.options.mode.read_only() {
-            return Ok(manager.not_running);
+            return Ok(not_running);
         }
         Err(StepFailure {
             phase: Phase::Preflight,

@@ -484,9 +484,9 @@ impl<T: Transport> Executor<'_, T> {
         let timing = status.timing.clone();
         let mut checks = vec![status];
         let mut described = vec![said];
-        let owner = match self.model.services[step.service].action {
-            Action::Restart => "the new process",
-            Action::Reload => "the same process",
+        let said = match self.model.services[step.service].action {
+            Action::Restart => "listens again, owned by the new process",
+            Action::Reload => "still listens, owned by the same process",
         };
         for (old, new) in old.iter().zip(new) {
             let (Some(old), Some(new)) = (&old.process, &new.process) else {
@@ -502,10 +502,7 @@ impl<T: Transport> Executor<'_, T> {
                     },
                     timing: timing.clone(),
                 });
-                described.push(format!(
-                    "port {port} listens again, owned by {owner} (pid {})",
-                    new.pid
-                ));
+                described.push(format!("port {port} {said} (pid {})", new.pid));
             }
         }
         sink.events.emit(Event::ChecksInferred {

@@ -22,8 +22,11 @@ pub(crate) struct Progress {
     /// were reloads.
     passed: usize,
     reloads: std::collections::BTreeSet<usize>,
-    /// A step failed: commands it left running are cleaned up quietly (the journal has them).
-    failed: bool,
+    /// The lines written, kept instead of printed (the wording tests).
+    captured: Option<std::sync::Arc<std::sync::Mutex<Vec<String>>>>,
+    /// A step failed in a gate: the checks it abandoned and that are killed at the end are
+    /// housekeeping, told by the journal and the report, not on the terminal.
+    failed_in_gate: bool,
 }
 
 fn ms(ms: u64) -> String {
@@ -55,14 +58,19 @@ impl Progress {
             clock: crate::eta::Clock::default(),
             passed: 0,
             reloads: Default::default(),
-            failed: false,
+            failed_in_gate: false,
+            captured: None,
         }
     }
 
     fn line(&self, text: &str) {
-        match &self.bar {
-            Some(bar) => bar.println(text),
-            None => {
+        match (&self.bar, &self.captured) {
+            (Some(bar), _) => bar.println(text),
+            (None, Some(captured)) => captured
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(text.to_string()),
+            (None, None) => {
                 let mut err = std::io::stderr().lock();
                 let _ = writeln!(err, "{text}");
             }
@@ -290,9 +298,7 @@ impl Consumer for Progress {
                 command.replace('\n', " "),
                 ms(*wait_ms)
             )),
-            // What a failed step left running (a check abandoned when another failed) is
-            // housekeeping: the journal and the report keep it.
-            Event::CommandEnded { killed: true, .. } if self.failed => {}
+            Event::CommandEnded { killed: true, .. } if self.failed_in_gate => {}
             Event::CommandEnded {
                 host,
                 pgid,
@@ -503,7 +509,8 @@ impl Consumer for Progress {
                 runbook,
                 ..
             } => {
-                self.failed = true;
+                self.failed_in_gate =
+                    matches!(phase, Phase::HealthGate | Phase::DependentsGate);
                 let mut text = format!("{} FAILED in {phase}", self.prefix(*index));
                 if let Some(check) = check {
                     let label = if *phase == Phase::Restart {
@@ -639,3 +646,7 @@ impl Consumer for JsonLines {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "progress_wording.rs"]
+mod wording;
