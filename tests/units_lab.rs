@@ -241,3 +241,79 @@ fn bad_units_are_refused_naming_host_and_unit_before_anything_restarts() {
     exited(&out, 2);
     untouched(&lab);
 }
+
+/// An in-house Python app under a Debian-style init script: the interpreter runs the app
+/// (named like the unit) as its argument; the pid file is made by start-stop-daemon.
+fn shop_init_script(app: &std::path::Path) -> String {
+    format!(
+        "#!/bin/sh\n### BEGIN INIT INFO\n# Provides: shop\n# Default-Start: 2 3 4 5\n\
+         # Default-Stop: 0 1 6\n### END INIT INFO\nPYTHON=/usr/bin/python3\nAPP={app}\n\
+         PIDFILE=/run/shop.pid\ncase \"$1\" in\n\
+         start) start-stop-daemon --start --background --make-pidfile --pidfile $PIDFILE \
+         --exec $PYTHON -- $APP ;;\n\
+         stop) start-stop-daemon --stop --pidfile $PIDFILE --remove-pidfile --retry TERM/5 ;;\n\
+         restart) $0 stop; $0 start ;;\n\
+         status) start-stop-daemon --status --pidfile $PIDFILE ;;\nesac\n",
+        app = app.display()
+    )
+}
+
+#[test]
+fn interpreted_daemons_under_init_scripts_are_known_by_their_command_line() {
+    let lab = Lab::start_ns(1);
+    let app = lab.hosts[0].dir.join("shop");
+    std::fs::write(
+        &app,
+        "import http.server\nclass Ok(http.server.BaseHTTPRequestHandler):\n    \
+         def do_GET(self):\n        self.send_response(200); self.end_headers()\n\
+         http.server.HTTPServer(('0.0.0.0', 8081), Ok).serve_forever()\n",
+    )
+    .expect("app");
+    lab.exec(
+        0,
+        &format!(
+            "cat > /etc/init.d/shop <<'EOF'\n{}EOF\nchmod 755 /etc/init.d/shop",
+            shop_init_script(&app)
+        ),
+    );
+    lab.exec(0, "service shop start && service zookeeper start");
+    let java = pid_in(&lab, 0, "/run/zookeeper/zookeeper.pid");
+    let python = pid_in(&lab, 0, "/run/shop.pid");
+    // Python and Java: the executables are the interpreters, not the daemons.
+    assert!(
+        lab.exec(0, &format!("readlink /proc/{python}/exe"))
+            .contains("python3")
+    );
+    assert!(
+        lab.exec(0, &format!("readlink /proc/{java}/exe"))
+            .contains("java")
+    );
+    let plan = lab.plan_with(
+        "defaults:\n  health: { timeout: 60s, interval: 300ms, settle: 1s }\n",
+        "  zookeeper:\n    hosts: [host-1]\n    unit: zookeeper\n\
+         \x20 shop:\n    hosts: [host-1]\n    unit: shop\n    depends_on: [zookeeper]\n\
+         \x20   health: [{ tcp: 8081 }]\n",
+    );
+    let out = lab.run("run", &plan, &["--yes"]);
+    let err = exited(&out, 0);
+    assert_has(&err, "done: 2 steps restarted and verified");
+    let journal = lab.journal();
+    let proofs = events(&journal, "restart_evidence");
+    assert_eq!(proofs.len(), 2, "{proofs:?}");
+    assert_eq!(proofs[0]["before"]["pid"], java);
+    assert_eq!(proofs[1]["before"]["pid"], python);
+    for proof in &proofs {
+        assert_eq!(proof["proved"], true, "{proof}");
+    }
+    assert_ne!(pid_in(&lab, 0, "/run/shop.pid"), python);
+
+    // A pid file pointing at a Python program that is not the app is still refused.
+    lab.exec(
+        0,
+        "python3 -c 'import time; time.sleep(600)' >/dev/null 2>&1 & echo $! > /run/shop.pid",
+    );
+    let out = lab.run("run", &plan, &["--dry-run", "--only", "shop"]);
+    let err = exited(&out, 2);
+    assert_has(&err, "pid file /run/shop.pid points at pid");
+    assert_has(&err, "not shop");
+}

@@ -31,6 +31,11 @@ pub const PRIVATE_DIRS: &[&str] = &[
     "/var/lib/nginx",
     "/var/log/redis",
     "/var/log/nginx",
+    // Init scripts a test writes (an in-house app's), and ZooKeeper's state.
+    "/etc/init.d",
+    "/etc/zookeeper",
+    "/var/lib/zookeeper",
+    "/var/log/zookeeper",
 ];
 
 pub const SUBNET: &str = "10.77.0";
