@@ -51,7 +51,7 @@ fn holder_script(name: &str, dir: &Path, lab_root: &Path, ns: &str, cgroup: &str
          echo {name} > $R/etc/hostname\n\
          systemd-id128 new > $R/etc/machine-id\n\
          for w in multi-user getty timers sysinit; do rm -f $R/etc/systemd/system/$w.target.wants/*; done\n\
-         rm -f $R/etc/rc[2-5].d/S*\n"
+         for f in $R/etc/rc[2-5].d/S*; do [ -e \"$f\" ] && mv \"$f\" \"${{f%/*}}/K01${{f##*/S??}}\"; done\n"
     ));
     for u in MASKED {
         s.push_str(&format!("ln -sf /dev/null $R/etc/systemd/system/{u}\n"));
