@@ -42,6 +42,7 @@ fn main() {
         start: Event::RunStarted {
             run_id: "example".into(),
             plan: path.to_string_lossy().into_owned(),
+            plan_sha256: None,
             mode: Mode::DryRun,
             steps: order
                 .steps

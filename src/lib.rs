@@ -37,4 +37,5 @@ pub(crate) mod notify;
 pub(crate) mod print;
 pub(crate) mod redact;
 pub(crate) mod report;
+pub(crate) mod state_files;
 pub(crate) mod transport;

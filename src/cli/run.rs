@@ -103,7 +103,7 @@ fn new_walk(
     let state_dir = state_dir(flags.state_dir.as_deref(), Some(plan_path));
     let estimates = crate::eta::Estimates::from_state_dir(&state_dir);
     let run_id = crate::journal::new_run_id();
-    let journal = Journal::open(&state_dir, &run_id).map_err(|e| {
+    let journal = Journal::create(&state_dir, &run_id).map_err(|e| {
         fail(
             format!("cannot write the journal in {}: {e}", state_dir.display()),
             None,
@@ -113,6 +113,7 @@ fn new_walk(
     let start = Event::RunStarted {
         run_id,
         plan: absolute(plan_path),
+        plan_sha256: plan_sha256(plan_path),
         mode,
         steps: steps
             .iter()
@@ -171,7 +172,33 @@ pub(super) fn resume(args: ResumeArgs) -> Result<(), Exit> {
         );
         return Ok(());
     };
-    let plan_path = args.plan.clone().unwrap_or_else(|| history.plan.clone());
+    let plan_path = match &args.plan {
+        Some(plan) => plan.clone(),
+        // The journal names the plan: say which, and take it only as the run last used it.
+        None => {
+            eprintln!(
+                "resuming run {} with the plan its journal names: {}",
+                history.run_id,
+                history.plan.display()
+            );
+            let now = plan_sha256(&history.plan);
+            if let Some(then) = &history.plan_sha256
+                && now.as_ref() != Some(then)
+            {
+                return Err(fail(
+                    format!(
+                        "{} is not the plan this run last used: it changed since (or is gone)",
+                        history.plan.display()
+                    ),
+                    Some(
+                        "check what changed, then resume with `--plan PLAN` to use the plan as it is now",
+                    ),
+                    exit::INVALID,
+                ));
+            }
+            history.plan.clone()
+        }
+    };
     let loaded = load(&plan_path)?;
     let plan = select(&loaded, &history.selection())?;
     let steps = history
@@ -189,16 +216,11 @@ pub(super) fn resume(args: ResumeArgs) -> Result<(), Exit> {
     let _lock = lock(&state_dir)?;
     confirm(&loaded, &steps, args.flags.yes)?;
     let estimates = crate::eta::Estimates::from_state_dir(&state_dir);
-    let journal = Journal::open(&state_dir, &history.run_id).map_err(|e| {
-        fail(
-            format!("cannot append to {}: {e}", journal_path.display()),
-            None,
-            exit::INVALID,
-        )
-    })?;
+    let journal = Journal::reopen(&journal_path).map_err(|e| fail(e, None, exit::INVALID))?;
     let start = Event::RunResumed {
         run_id: history.run_id.clone(),
         plan: absolute(&plan_path),
+        plan_sha256: plan_sha256(&plan_path),
         steps: history.steps.clone(),
         from: steps[0].index,
     };
@@ -228,6 +250,18 @@ pub(super) fn resume(args: ResumeArgs) -> Result<(), Exit> {
 fn plan_name(path: &Path) -> String {
     path.file_stem()
         .map_or_else(|| "the plan".into(), |s| s.to_string_lossy().into_owned())
+}
+
+/// The SHA-256 of the plan file's bytes, in hex; `None` when it cannot be read.
+fn plan_sha256(path: &Path) -> Option<String> {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).ok()?;
+    Some(
+        sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    )
 }
 
 fn absolute(path: &Path) -> String {

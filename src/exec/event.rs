@@ -167,6 +167,9 @@ pub enum Event {
         run_id: String,
         /// The plan file, as an absolute path.
         plan: String,
+        /// The plan file's SHA-256 when the run started: `resume` without `--plan` checks it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        plan_sha256: Option<String>,
         /// Run, dry run or audit (a resume starts with `RunResumed` and is always a run).
         mode: Mode,
         /// Every step id of the selected order, first to last, with its number.
@@ -184,6 +187,9 @@ pub enum Event {
         run_id: String,
         /// The plan file, as an absolute path.
         plan: String,
+        /// The plan file's SHA-256 when this resume read it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        plan_sha256: Option<String>,
         /// Every step of the order, first to last, with its number.
         steps: Vec<(usize, String)>,
         /// The number of the step it continues at.
@@ -476,8 +482,9 @@ pub enum Event {
 }
 
 /// The version of the recorded form of events (journal, JSON log). 2: `RunStarted` says its
-/// `mode` (was `dry_run`).
-pub const VERSION: u32 = 2;
+/// `mode` (was `dry_run`). 3: each journal line ends with its seal (`h`), and the run's start
+/// and resumes carry the plan's hash.
+pub const VERSION: u32 = 3;
 
 /// An event as it was emitted: stamped once, so the journal, the log, the progress display and
 /// the report (even one rebuilt from the journal after a resume) all tell the same time.

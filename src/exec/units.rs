@@ -318,7 +318,7 @@ impl<T: Transport> Executor<'_, T> {
             let missing = after.iter().any(|f| f.process.is_none()) || after.is_empty();
             let wait = if missing { slow_start } else { PROOF_WAIT };
             let broken = match watch {
-                Some(w) if !all_proved && watched.elapsed() >= WATCH_EVERY => {
+                Some(w) if missing && watched.elapsed() >= WATCH_EVERY => {
                     watched = Instant::now();
                     w.broken(self.transport, step.host).await
                 }

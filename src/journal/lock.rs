@@ -1,7 +1,7 @@
 //! One run at a time per state dir: an OS file lock (released by the kernel when its holder
 //! dies), plus the holder's pid in the file so a second run can say who holds it.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, Write};
 use std::path::Path;
 
@@ -33,14 +33,8 @@ impl Lock {
             path: path.display().to_string(),
             source,
         };
-        std::fs::create_dir_all(state_dir).map_err(io)?;
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io)?;
+        crate::state_files::private_dir(state_dir).map_err(io)?;
+        let mut file = crate::state_files::open_private(&path, false).map_err(io)?;
         let mut previous = String::new();
         let _ = file.read_to_string(&mut previous);
         match file.try_lock() {

@@ -1,8 +1,10 @@
 //! The run's journal: `runs/<id>/journal.jsonl` under the state dir, one versioned JSON line per
-//! event, written through to the OS as each event happens, so a killed run can be resumed.
+//! event, written through to the OS as each event happens, so a killed run can be resumed; each
+//! line sealed ([`seal`]) so that an edited journal is refused rather than believed.
 
 mod lock;
 mod resume;
+mod seal;
 
 pub(crate) use lock::{Lock, LockError};
 pub(crate) use resume::History;
@@ -10,15 +12,22 @@ pub(crate) use resume::History;
 pub(crate) use crate::exec::event::{Record, VERSION};
 
 use crate::exec::Consumer;
-use std::fs::{File, OpenOptions};
+use seal::{Broken, Seal};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub(crate) struct Journal {
     file: File,
     path: PathBuf,
+    seal: Seal,
     /// The first write error, reported once; the run goes on (the services matter more).
     failed: bool,
+}
+
+/// The key that seals the journal at `path`.
+fn key_path(journal: &Path) -> PathBuf {
+    journal.with_file_name("key")
 }
 
 /// A new run id: sortable by time (to the millisecond), unique across processes and within one.
@@ -37,15 +46,41 @@ pub(crate) fn new_run_id() -> String {
 }
 
 impl Journal {
-    /// Opens (creating or appending to) the journal of run `id` under `state_dir`.
-    pub(crate) fn open(state_dir: &Path, id: &str) -> std::io::Result<Journal> {
+    /// The journal of a new run `id` under `state_dir`: its folder, key and file, all new and
+    /// private.
+    pub(crate) fn create(state_dir: &Path, id: &str) -> std::io::Result<Journal> {
+        crate::state_files::private_dir(state_dir)?;
         let dir = state_dir.join("runs").join(id);
-        std::fs::create_dir_all(&dir)?;
+        crate::state_files::private_dir(&dir)?;
         let path = dir.join("journal.jsonl");
-        let file = OpenOptions::new().create(true).append(true).open(&path)?;
+        let seal = Seal::create(&key_path(&path))?;
+        let file = crate::state_files::create_new_private(&path)?;
         Ok(Journal {
             file,
             path,
+            seal,
+            failed: false,
+        })
+    }
+
+    /// The journal at `path`, to go on writing: every line's seal checked, a torn last line
+    /// (a kill mid-write) cut off so the next line starts on its own.
+    pub(crate) fn reopen(path: &Path) -> Result<Journal, JournalError> {
+        let io = |source| JournalError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        let (records, seal, whole) = read_sealed(path)?;
+        drop(records);
+        for file in ["report.md", "report.json"] {
+            crate::state_files::not_a_symlink(&path.with_file_name(file)).map_err(io)?;
+        }
+        let file = crate::state_files::open_private(path, true).map_err(io)?;
+        file.set_len(whole).map_err(io)?;
+        Ok(Journal {
+            file,
+            path: path.to_path_buf(),
+            seal,
             failed: false,
         })
     }
@@ -54,55 +89,77 @@ impl Journal {
         &self.path
     }
 
-    /// Every record of the journal at `path`. A kill can cut short only the last line (each
-    /// line is one write): that one is left out with a warning; any other line that does not
-    /// parse, or was written by another version of the format, is an error.
+    /// Every record of the journal at `path`, each line's seal checked. A kill can cut short
+    /// only the last line (each line is one write): that one is left out with a warning; any
+    /// other line that does not parse, was written by another version of the format, or whose
+    /// seal does not hold (an edited journal), is an error.
     pub(crate) fn read(path: &Path) -> Result<Vec<Record>, JournalError> {
-        let at = |line: usize| format!("{}:{line}", path.display());
-        let text = std::fs::read_to_string(path).map_err(|source| JournalError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        let torn = !text.is_empty() && !text.ends_with('\n');
-        let count = text.lines().count();
-        let mut records = Vec::with_capacity(count);
-        for (n, line) in text.lines().enumerate() {
-            let last = n + 1 == count;
-            // The version first: a record of another version may not parse as ours at all.
-            match serde_json::from_str::<Versioned>(line) {
-                Ok(Versioned { v }) if v != VERSION => {
-                    return Err(JournalError::Version {
-                        at: at(n + 1),
-                        found: v,
-                    });
-                }
-                _ => {}
-            }
-            match serde_json::from_str::<Record>(line) {
-                Ok(record) => records.push(record),
-                Err(e) if last && torn => {
-                    tracing::warn!("{}: the last line was cut short ({e}); left out", at(n + 1));
-                }
-                Err(source) => {
-                    return Err(JournalError::Corrupt {
-                        at: at(n + 1),
-                        source,
-                    });
-                }
-            }
-        }
-        Ok(records)
+        read_sealed(path).map(|(records, _, _)| records)
     }
 
-    /// Appends one line; nothing at all when `value` cannot be written as JSON.
+    /// Appends one sealed line; nothing at all when `value` cannot be written as JSON.
     fn append(&mut self, value: &impl serde::Serialize) -> Result<(), String> {
-        let mut line = serde_json::to_string(value).map_err(|e| e.to_string())?;
+        let line = serde_json::to_string(value).map_err(|e| e.to_string())?;
+        let mut line = self.seal.seal(&line);
         line.push('\n');
         // One write per line, unbuffered: each event reaches the OS before the next step.
         self.file
             .write_all(line.as_bytes())
             .map_err(|e| e.to_string())
     }
+}
+
+/// The records of the journal at `path`, the seal after its last whole line, and the length
+/// of its whole lines.
+fn read_sealed(path: &Path) -> Result<(Vec<Record>, Seal, u64), JournalError> {
+    let at = |line: usize| format!("{}:{line}", path.display());
+    let io = |source| JournalError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    crate::state_files::not_a_symlink(path).map_err(io)?;
+    let text = std::fs::read_to_string(path).map_err(io)?;
+    let key = key_path(path);
+    let mut seal = Seal::open(&key).map_err(|source| JournalError::Key {
+        path: key.display().to_string(),
+        source,
+    })?;
+    let torn = !text.is_empty() && !text.ends_with('\n');
+    let count = text.lines().count();
+    let mut records = Vec::with_capacity(count);
+    let mut whole = 0u64;
+    for (n, line) in text.lines().enumerate() {
+        let last = n + 1 == count;
+        if last && torn {
+            tracing::warn!("{}: the last line was cut short; left out", at(n + 1));
+            break;
+        }
+        // The version first: a record of another version may not parse as ours at all.
+        match serde_json::from_str::<Versioned>(line) {
+            Ok(Versioned { v }) if v != VERSION => {
+                return Err(JournalError::Version {
+                    at: at(n + 1),
+                    found: v,
+                });
+            }
+            _ => {}
+        }
+        let unsealed = seal.check(line).map_err(|broken| JournalError::Tampered {
+            at: at(n + 1),
+            why: match broken {
+                Broken::Unsealed => "it carries no seal",
+                Broken::Mismatch => "its seal does not match its text and the lines before it",
+            },
+        })?;
+        let record =
+            serde_json::from_str::<Record>(&unsealed).map_err(|source| JournalError::Corrupt {
+                at: at(n + 1),
+                source,
+            })?;
+        records.push(record);
+        whole += line.len() as u64 + 1;
+    }
+    Ok((records, seal, whole))
 }
 
 /// Just the version of a line, read before the rest.
@@ -126,6 +183,15 @@ pub(crate) enum JournalError {
     },
     #[error("{at}: this journal was written in format v{found}; this comeback reads v{VERSION}")]
     Version { at: String, found: u32 },
+    #[error(
+        "{at}: this journal was changed after it was written ({why}); comeback does not resume from an edited journal"
+    )]
+    Tampered { at: String, why: &'static str },
+    #[error("cannot read the journal's key {path}: {source}")]
+    Key {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 impl Consumer for Journal {
@@ -148,47 +214,71 @@ mod tests {
     use super::*;
     use crate::exec::Event;
 
-    fn record(host: &str) -> String {
-        serde_json::to_string(&Record::now(Event::HostConnected { host: host.into() }))
-            .expect("json")
+    fn record(host: &str) -> Record {
+        Record::now(Event::HostConnected { host: host.into() })
     }
 
-    fn journal(text: &str) -> (tempfile::TempDir, PathBuf) {
+    /// A journal of `hosts.len()` sealed lines, and its text.
+    fn written(hosts: &[&str]) -> (tempfile::TempDir, PathBuf, String) {
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("journal.jsonl");
-        std::fs::write(&path, text).expect("write");
-        (dir, path)
+        let mut journal = Journal::create(dir.path(), "r").expect("create");
+        for h in hosts {
+            journal.on(&record(h));
+        }
+        let path = journal.path().to_path_buf();
+        let text = std::fs::read_to_string(&path).expect("read");
+        (dir, path, text)
     }
 
     #[test]
-    fn only_a_torn_last_line_is_left_out() {
-        let (_dir, path) = journal(&format!("{}\n{}\n{{\"v\":2,\"ts", record("a"), record("b")));
+    fn only_a_torn_last_line_is_left_out_and_cut_before_the_next() {
+        let (_dir, path, text) = written(&["a", "b"]);
+        std::fs::write(&path, format!("{text}{{\"v\":3,\"ts")).expect("write");
         assert_eq!(Journal::read(&path).expect("readable").len(), 2);
+        let mut journal = Journal::reopen(&path).expect("reopen");
+        journal.on(&record("c"));
+        assert_eq!(Journal::read(&path).expect("readable").len(), 3);
     }
 
     #[test]
     fn a_bad_line_before_the_last_is_an_error() {
-        let (_dir, path) = journal(&format!("{}\nnot json\n{}\n", record("a"), record("b")));
+        let (_dir, path, text) = written(&["a", "b"]);
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.insert(1, "not json");
+        std::fs::write(&path, lines.join("\n") + "\n").expect("write");
         let e = Journal::read(&path).expect_err("corrupt");
-        assert!(matches!(e, JournalError::Corrupt { .. }), "{e}");
+        assert!(matches!(e, JournalError::Tampered { .. }), "{e}");
         assert!(e.to_string().contains("journal.jsonl:2:"), "{e}");
     }
 
     #[test]
-    fn a_whole_last_line_that_does_not_parse_is_an_error() {
-        // Ends with a newline: it was written whole, so it is not a torn write.
-        let (_dir, path) = journal(&format!("{}\n{{\"v\":2}}\n", record("a")));
-        assert!(Journal::read(&path).is_err());
+    fn an_edited_line_is_refused_by_its_number() {
+        let (_dir, path, text) = written(&["a", "b", "c"]);
+        std::fs::write(&path, text.replace("\"host\":\"b\"", "\"host\":\"x\"")).expect("write");
+        let e = Journal::read(&path).expect_err("edited");
+        assert!(
+            e.to_string()
+                .contains("journal.jsonl:2: this journal was changed"),
+            "{e}"
+        );
+        // A line removed breaks the chain at the next one.
+        let lines: Vec<&str> = text.lines().collect();
+        std::fs::write(&path, format!("{}\n{}\n", lines[0], lines[2])).expect("write");
+        let e = Journal::read(&path).expect_err("removed");
+        assert!(e.to_string().contains("journal.jsonl:2:"), "{e}");
     }
 
     #[test]
     fn another_version_is_refused_by_name() {
-        let (_dir, path) = journal(
+        let (_dir, path, _) = written(&[]);
+        std::fs::write(
+            &path,
             "{\"v\":1,\"ts\":\"2026-01-01T00:00:00Z\",\"event\":\"host_connected\",\"host\":\"a\"}\n",
-        );
+        )
+        .expect("write");
         let e = Journal::read(&path).expect_err("old version");
         assert!(
-            e.to_string().contains("format v1; this comeback reads v2"),
+            e.to_string().contains("format v1; this comeback reads v3"),
             "{e}"
         );
     }
@@ -205,9 +295,9 @@ mod tests {
     #[test]
     fn a_record_that_cannot_be_written_writes_no_empty_line() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut journal = Journal::open(dir.path(), "r").expect("open");
+        let mut journal = Journal::create(dir.path(), "r").expect("open");
         assert!(journal.append(&Unwritable).is_err());
-        journal.on(&Record::now(Event::HostConnected { host: "a".into() }));
+        journal.on(&record("a"));
         let text = std::fs::read_to_string(journal.path()).expect("read");
         assert_eq!(text.lines().count(), 1, "{text:?}");
         assert_eq!(Journal::read(journal.path()).expect("readable").len(), 1);

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 pub(crate) struct History {
     pub run_id: String,
     pub plan: PathBuf,
+    /// The plan's hash as the run (or its last resume) read it.
+    pub plan_sha256: Option<String>,
     pub mode: crate::exec::Mode,
     pub steps: Vec<(usize, String)>,
     pub only: Vec<String>,
@@ -53,6 +55,7 @@ impl History {
                 Event::RunStarted {
                     run_id,
                     plan,
+                    plan_sha256,
                     mode,
                     steps,
                     only,
@@ -62,6 +65,7 @@ impl History {
                     h = Some(History {
                         run_id: run_id.clone(),
                         plan: PathBuf::from(plan),
+                        plan_sha256: plan_sha256.clone(),
                         mode: *mode,
                         steps: steps.clone(),
                         only: only.clone(),
@@ -73,7 +77,13 @@ impl History {
                 event => {
                     let Some(h) = h.as_mut() else { continue };
                     match event {
-                        Event::RunResumed { .. } => h.outcome = None,
+                        Event::RunResumed {
+                            plan, plan_sha256, ..
+                        } => {
+                            h.outcome = None;
+                            h.plan = PathBuf::from(plan);
+                            h.plan_sha256 = plan_sha256.clone();
+                        }
                         Event::StepStarted { step, resumed, .. } => {
                             h.in_flight =
                                 Some((step.clone(), *resumed == Some(Resumed::GatesOnly)));

@@ -264,6 +264,7 @@ mod tests {
         m.on(&Record::now(Event::RunStarted {
             run_id: "r1".into(),
             plan: "/p/shop.yaml".into(),
+            plan_sha256: None,
             mode: crate::exec::Mode::Run,
             steps: vec![(1, "db@db-01".into()), (2, "app@web-01".into())],
             only: vec![],

@@ -256,6 +256,7 @@ impl Consumer for Progress {
                 plan,
                 steps,
                 from,
+                ..
             } => {
                 self.total = steps.last().map_or(0, |(i, _)| *i);
                 self.steps = steps.clone();

@@ -31,6 +31,7 @@ fn started(mode: Mode, steps: &[&str]) -> Event {
     Event::RunStarted {
         run_id: "R".into(),
         plan: "/srv/plan.yaml".into(),
+        plan_sha256: None,
         mode,
         steps: steps
             .iter()
@@ -102,6 +103,7 @@ fn a_resume_says_what_it_ran_and_that_the_run_is_whole() {
         Event::RunResumed {
             run_id: "R".into(),
             plan: "/srv/plan.yaml".into(),
+            plan_sha256: None,
             steps: (1..=7).map(|i| (i, format!("s{i}@h"))).collect(),
             from: 6,
         },

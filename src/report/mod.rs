@@ -573,11 +573,15 @@ impl Consumer for ReportWriter {
             matches!(record.event, Event::NotifyFailed { .. }) && self.report.finished_at.is_some();
         if matches!(record.event, Event::RunFinished { .. }) || late_warning {
             let markdown = crate::redact::secrets(&self.report.markdown()).into_owned();
-            let written = std::fs::create_dir_all(&self.dir)
+            let written = crate::state_files::private_dir(&self.dir)
                 .map_err(|e| e.to_string())
                 .and_then(|()| write_json(&self.dir.join("report.json"), &self.report))
                 .and_then(|()| {
-                    std::fs::write(self.dir.join("report.md"), markdown).map_err(|e| e.to_string())
+                    crate::state_files::write_private(
+                        &self.dir.join("report.md"),
+                        markdown.as_bytes(),
+                    )
+                    .map_err(|e| e.to_string())
                 });
             if let Err(e) = written {
                 tracing::error!("cannot write the report in {}: {e}", self.dir.display());
@@ -591,7 +595,8 @@ impl Consumer for ReportWriter {
 fn write_json(path: &std::path::Path, value: &impl Serialize) -> Result<(), String> {
     let mut json = serde_json::to_value(value).map_err(|e| e.to_string())?;
     crate::redact::json(&mut json);
-    std::fs::write(path, format!("{json:#}\n")).map_err(|e| e.to_string())
+    crate::state_files::write_private(path, format!("{json:#}\n").as_bytes())
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
