@@ -54,6 +54,7 @@ fn main() {
             with_dependents: false,
         },
         first: None,
+        began: None,
         allow_unhealthy: false,
         pacing: Default::default(),
         estimated: None,

@@ -128,6 +128,7 @@ fn new_walk(
     let walk = Walk {
         start,
         first: None,
+        began: None,
         journal,
         report,
         allow_unhealthy: flags.allow_unhealthy,
@@ -235,6 +236,7 @@ pub(super) fn resume(args: ResumeArgs) -> Result<(), Exit> {
         Walk {
             start,
             first: Some(point.first),
+            began: point.began.clone(),
             journal,
             report,
             allow_unhealthy: args.flags.allow_unhealthy,
@@ -342,6 +344,7 @@ fn exit_code(outcome: &Outcome, signal: i32) -> i32 {
 struct Walk {
     start: Event,
     first: Option<Resumed>,
+    began: Option<crate::exec::RestartBegan>,
     journal: Journal,
     report: ReportWriter,
     allow_unhealthy: bool,
@@ -366,6 +369,7 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
     let Walk {
         start,
         first,
+        began,
         journal,
         report,
         allow_unhealthy,
@@ -400,6 +404,7 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         steps,
         start,
         first,
+        began,
         allow_unhealthy,
         pacing,
         estimated: (!read_only).then(|| estimates.event(&ids)),

@@ -45,6 +45,10 @@ pub enum Resumed {
     Retry,
     /// comeback died after the restart completed: its gates run again.
     GatesOnly,
+    /// comeback died while the restart command ran: the exit status the host kept tells
+    /// whether it completed (then its proof and gates run); only when the host cannot tell does
+    /// the step run again in full.
+    Recover,
 }
 
 /// What a run added up to; the exit code follows from it.
@@ -267,6 +271,26 @@ pub enum Event {
         steps: usize,
         /// How long it took, in milliseconds.
         elapsed_ms: u64,
+    },
+    /// The restart command is about to be sent: the processes it should replace and the host's
+    /// clock, journaled first so that a resume after comeback died can prove what it did.
+    RestartBegun {
+        /// The step's number in the whole order.
+        index: usize,
+        /// The processes before the command (none when the plan cannot tell them).
+        before: Vec<super::units::Tracked>,
+        /// Unix seconds on the host just before the command.
+        host_now: i64,
+    },
+    /// What a resume found on the host of a restart comeback did not see end: its exit status
+    /// and end, as the remote wrapper kept them, or nothing (unknown: the step runs again).
+    RestartFound {
+        /// The step's number in the whole order.
+        index: usize,
+        /// The restart command's exit status, if the host kept it.
+        code: Option<i32>,
+        /// When it ended, unix seconds on the host.
+        ended: Option<i64>,
     },
     /// The restart command exited 0: from here on, a resume re-runs only the gates.
     Restarted {

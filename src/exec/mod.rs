@@ -5,6 +5,7 @@ pub(crate) mod event;
 mod hooks;
 pub(crate) mod leftovers;
 mod pacing;
+mod recover;
 mod session;
 mod step;
 #[cfg(test)]
@@ -18,9 +19,10 @@ pub use event::{
     Consumer, Event, Events, HookWhen, Mode, Outcome, Phase, Record, Resumed, VERSION,
 };
 pub use pacing::{Answer, Ask, Pacing};
+pub use recover::RestartBegan;
 pub use session::{Ended, Session};
 pub(crate) use step::StepFailure;
-pub use units::Seen;
+pub use units::{Seen, Tracked};
 
 use crate::checks::Checker;
 use crate::plan::{Model, Step};
@@ -63,6 +65,8 @@ pub(crate) struct Executor<'a, T: Transport> {
     stop: watch::Receiver<Stop>,
     pacing: Pacing,
     resolved: units::Resolved,
+    /// The restart the interrupted run had begun, for a resume that recovers it.
+    began: Option<RestartBegan>,
 }
 
 /// A duration in whole milliseconds, as events carry them.
@@ -88,7 +92,14 @@ impl<'a, T: Transport> Executor<'a, T> {
             stop,
             pacing: Pacing::default(),
             resolved: units::Resolved::default(),
+            began: None,
         }
+    }
+
+    /// The restart the interrupted run had begun when comeback died (see [`Resumed::Recover`]).
+    pub(crate) fn with_began(mut self, began: Option<RestartBegan>) -> Self {
+        self.began = began;
+        self
     }
 
     /// `--stop-after`, `--pause`, `--step` for a real run.
@@ -147,9 +158,10 @@ impl<'a, T: Transport> Executor<'a, T> {
     /// would halt at its preflight, nothing is touched and the run ends as a dry run would
     /// (its failing steps told in full); else the walk may start.
     async fn precheck(&self, steps: &[Step], first: Option<Resumed>) -> Result<(), Outcome> {
-        // A step resumed for its gates alone has no preflight to run.
+        // A step resumed for its gates alone has no preflight to run; one whose restart may
+        // have completed is left to its own step (its preflight, if any, accepts it down).
         let (steps, first) = match first {
-            Some(Resumed::GatesOnly) => (&steps[1.min(steps.len())..], None),
+            Some(Resumed::GatesOnly | Resumed::Recover) => (&steps[1.min(steps.len())..], None),
             _ => (steps, first),
         };
         let started = Instant::now();
@@ -165,6 +177,7 @@ impl<'a, T: Transport> Executor<'a, T> {
             stop: self.stop.clone(),
             pacing: Pacing::default(),
             resolved: self.resolved.clone(),
+            began: None,
         };
         let mut tally = Tally::default();
         let mut looked = std::pin::pin!(look.preflight_all(steps, first));

@@ -22,6 +22,8 @@ pub struct Session<'a> {
     pub start: Event,
     /// How the first step of a resume starts again; `None` for a new run.
     pub first: Option<Resumed>,
+    /// The restart the interrupted run had begun, when `first` is [`Resumed::Recover`].
+    pub began: Option<super::RestartBegan>,
     /// Restart a service even when it was unhealthy before we touched it (never in an audit).
     pub allow_unhealthy: bool,
     /// `--stop-after`, `--pause`, `--step` of a real run.
@@ -117,7 +119,8 @@ impl Session<'_> {
             };
             if busy.is_empty() {
                 let mut executor = Executor::new(model, &fleet, events, options, stop)
-                    .with_pacing(self.pacing.clone());
+                    .with_pacing(self.pacing.clone())
+                    .with_began(self.began.clone());
                 let keep_alive = async {
                     loop {
                         tokio::time::sleep(KEEP_ALIVE).await;

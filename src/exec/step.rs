@@ -45,6 +45,26 @@ impl<T: Transport> Executor<'_, T> {
         };
         // The manager's word on the unit, watched from the restart to the end of the gate.
         let watch = self.watch(step);
+        // A restart comeback did not see end: the host tells whether it completed.
+        let mut resumed = resumed;
+        if resumed == Some(Resumed::Recover) {
+            let recovered = match self.began.as_ref().filter(|b| b.index == step.index) {
+                Some(began) => {
+                    self.phase(sink, step, Phase::Restart, 0);
+                    self.recover(sink, step, &target, began, watch.as_ref())
+                        .await?
+                }
+                None => None,
+            };
+            match recovered {
+                Some(checks) => {
+                    inferred = checks;
+                    resumed = Some(Resumed::GatesOnly);
+                }
+                // Unknown: the whole step again, its preflight accepting that it may be down.
+                None => resumed = Some(Resumed::Retry),
+            }
+        }
         if resumed != Some(Resumed::GatesOnly) {
             self.phase(sink, step, Phase::Preflight, 0);
             self.preflight(sink, step, &target, resumed).await?;
@@ -297,10 +317,29 @@ impl<T: Transport> Executor<'_, T> {
         let service = &self.model.services[step.service];
         let command = &self.restart_command(step);
         let before = self.before_restart(step, target).await?;
+        // Journaled before the command: a resume after comeback died proves from these.
+        sink.events.emit(Event::RestartBegun {
+            index: step.index,
+            before: before.as_ref().map_or_else(Vec::new, |b| {
+                b.processes
+                    .iter()
+                    .map(|f| super::units::Tracked {
+                        unit: f.member.clone(),
+                        process: f.process.as_ref().map(Into::into),
+                    })
+                    .collect()
+            }),
+            host_now: before.as_ref().map_or(0, |b| b.now),
+        });
         let started = Instant::now();
         let result = self
             .transport
-            .run(step.host, command, service.restart_timeout)
+            .run_tagged(
+                step.host,
+                command,
+                service.restart_timeout,
+                &super::recover::exit_tag(step.index),
+            )
             .await;
         let reason = match result {
             Ok(out) if out.success() => {

@@ -61,9 +61,19 @@ impl From<&ProcessInfo> for Seen {
     }
 }
 
+/// One process a restart should replace, as the journal keeps it before the command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tracked {
+    /// The member unit it belongs to, when not the service's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The process, if one ran.
+    pub process: Option<Seen>,
+}
+
 /// The processes before the restart command, and the host's clock then.
 pub(super) struct Before {
-    processes: Vec<Found>,
+    pub(super) processes: Vec<Found>,
     /// Unix seconds on the host just before the command.
     pub(super) now: i64,
 }

@@ -22,6 +22,8 @@ pub(crate) struct History {
     pub in_flight: Option<(String, bool)>,
     /// The phase the step in flight had reached.
     pub in_flight_phase: Option<Phase>,
+    /// The restart the step in flight had begun (its command sent), if it had.
+    pub began: Option<crate::exec::RestartBegan>,
     /// The last step that failed, and whether its restart had run (this run touched it).
     pub failed: Option<(String, bool)>,
     pub outcome: Option<Outcome>,
@@ -45,6 +47,8 @@ pub(crate) struct ResumePoint {
     /// Step ids still to run, in order.
     pub remaining: Vec<String>,
     pub first: Resumed,
+    /// The restart the first step had begun, when it resumes with [`Resumed::Recover`].
+    pub began: Option<crate::exec::RestartBegan>,
 }
 
 impl History {
@@ -88,6 +92,18 @@ impl History {
                             h.in_flight =
                                 Some((step.clone(), *resumed == Some(Resumed::GatesOnly)));
                             h.in_flight_phase = None;
+                            h.began = None;
+                        }
+                        Event::RestartBegun {
+                            index,
+                            before,
+                            host_now,
+                        } => {
+                            h.began = Some(crate::exec::RestartBegan {
+                                index: *index,
+                                before: before.clone(),
+                                host_now: *host_now,
+                            });
                         }
                         Event::PhaseStarted { phase, .. } => h.in_flight_phase = Some(*phase),
                         Event::Restarted { .. } => {
@@ -194,7 +210,10 @@ impl History {
         let first_id = remaining.first()?;
         let first = match (&self.in_flight, &self.failed) {
             (Some((id, true)), _) if id == first_id => Resumed::GatesOnly,
-            // Its restart began and its outcome is unknown: this run may have taken it down.
+            // Its restart command was sent and comeback never saw it end: the host tells.
+            (Some((id, false)), _) if id == first_id && self.began.is_some() => Resumed::Recover,
+            // Its restart phase began, the command was not sent: this run may still have
+            // touched it (a `before` hook), so it runs again even if down.
             (Some((id, false)), _)
                 if id == first_id && self.in_flight_phase == Some(Phase::Restart) =>
             {
@@ -203,6 +222,14 @@ impl History {
             (_, Some((id, true))) if id == first_id => Resumed::Retry,
             _ => Resumed::Full,
         };
-        Some(ResumePoint { remaining, first })
+        let began = match first {
+            Resumed::Recover => self.began.clone(),
+            _ => None,
+        };
+        Some(ResumePoint {
+            remaining,
+            first,
+            began,
+        })
     }
 }

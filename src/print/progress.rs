@@ -342,6 +342,9 @@ impl Consumer for Progress {
                         crate::exec::Resumed::GatesOnly => {
                             "was restarted before comeback stopped: re-verifying"
                         }
+                        crate::exec::Resumed::Recover => {
+                            "comeback stopped while its restart ran: asking its host how the restart ended"
+                        }
                     };
                     self.line(&format!("{} {how}", self.prefix(*index)));
                 }
@@ -540,6 +543,21 @@ impl Consumer for Progress {
                 outcome,
                 elapsed_ms,
             } => self.finish(outcome, *elapsed_ms),
+            Event::RestartBegun { .. } => {}
+            Event::RestartFound { index, code, .. } => self.line(&match code {
+                Some(0) => format!(
+                    "{} the restart completed while comeback was away (exit 0): verifying it, not restarting again",
+                    self.prefix(*index)
+                ),
+                Some(code) => format!(
+                    "{} the restart ended while comeback was away, with exit {code}",
+                    self.prefix(*index)
+                ),
+                None => format!(
+                    "{} how its restart ended is unknown (its host kept no exit status): it runs again in full, even if it is down now",
+                    self.prefix(*index)
+                ),
+            }),
             Event::Prechecked { steps, elapsed_ms } => self.line(&format!(
                 "preflight of {} passed ({}): nothing stands in the way of the first restart",
                 if *steps == 1 {

@@ -441,7 +441,9 @@ impl Report {
             | Event::Pausing { .. }
             | Event::Asking { .. }
             | Event::StopAsked { .. }
-            | Event::Prechecked { .. } => {}
+            | Event::Prechecked { .. }
+            | Event::RestartBegun { .. }
+            | Event::RestartFound { .. } => {}
             Event::ManagerDetected { .. }
             | Event::RestartEvidence { .. }
             | Event::StopForced { .. }

@@ -247,7 +247,18 @@ impl Transport for Fleet {
         command: &str,
         deadline: Duration,
     ) -> Result<Output, TransportError> {
-        let argv = mark::command_argv(command, deadline, self.sudo, self.run.as_deref());
+        let argv = mark::command_argv(command, deadline, self.sudo, self.run.as_deref(), None);
+        self.run_argv(host, &argv, backstop(deadline)).await
+    }
+
+    async fn run_tagged(
+        &self,
+        host: HostId,
+        command: &str,
+        deadline: Duration,
+        tag: &str,
+    ) -> Result<Output, TransportError> {
+        let argv = mark::command_argv(command, deadline, self.sudo, self.run.as_deref(), Some(tag));
         self.run_argv(host, &argv, backstop(deadline)).await
     }
 }

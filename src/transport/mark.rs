@@ -13,9 +13,11 @@ use std::time::Duration;
 /// Runs `$4` under `timeout` in a new session, with a pid file (its mtime: when the command
 /// began; its text: `$5`, the command with its secrets masked) for as long as it runs. The exit
 /// status is the command's, or timeout's (124, 137 when KILL was needed): the wrapper is outside
-/// the group timeout signals, so it survives to tell. Few processes (`mkdir` once, `setsid`,
-/// `timeout`, `rm`): it wraps every command. Without a home there is no pid file (never one in a shared /tmp,
-/// where another user could have put a symlink first).
+/// the group timeout signals, so it survives to tell. With a tag (`$6`, a restart's), it also
+/// leaves `<tag>.exit` (the status and the end, unix seconds) for a comeback that died meanwhile
+/// to read back. Few processes (`mkdir` once, `setsid`, `timeout`, `rm`): it wraps every
+/// command. Without a home there is no pid file (never one in a shared /tmp, where another user
+/// could have put a symlink first).
 const WRAPPER: &str = r#"d=
 if [ -d "${HOME:-}" ]; then
   d="$HOME/.comeback/runs/$1"
@@ -26,6 +28,7 @@ p=$!
 [ -z "$d" ] || printf '%s\n' "$5" >"$d/$p.pid" 2>/dev/null
 wait "$p"
 s=$?
+[ -z "$d" ] || [ -z "${6:-}" ] || printf '%s %s\n' "$s" "$(date +%s)" >"$d/$6.exit" 2>/dev/null
 [ -z "$d" ] || rm -f "$d/$p.pid"
 exit "$s""#;
 
@@ -98,19 +101,20 @@ while [ -n "$live" ] && [ "$n" -lt "$(($2 * 10))" ]; do
   n=$((n + 1))
 done
 for p in $live; do ours "$p" && kill -s KILL -- "-$p" 2>/dev/null; done
-rm -f "$d"/*.pid
+rm -f "$d"/*.pid "$d"/*.exit
 rmdir "$d" 2>/dev/null
 exit 0"#
 );
 
 /// `command` as the argv that runs it under a deadline the host enforces, through `sudo -n`
-/// when asked, marked with `run` when given. The command is one word: nothing in it reaches a
-/// shell unquoted.
+/// when asked, marked with `run` when given (and its exit status left under `tag`, when
+/// given). The command is one word: nothing in it reaches a shell unquoted.
 pub(crate) fn command_argv(
     command: &str,
     deadline: Duration,
     sudo: bool,
     run: Option<&str>,
+    tag: Option<&str>,
 ) -> Vec<String> {
     let mut argv = Vec::with_capacity(11);
     if sudo {
@@ -129,6 +133,7 @@ pub(crate) fn command_argv(
             seconds,
             command.to_string(),
             crate::redact::secrets(command).into_owned(),
+            tag.unwrap_or_default().to_string(),
         ]),
         None => argv.extend([
             "timeout".to_string(),
@@ -191,6 +196,7 @@ mod tests {
             Duration::from_millis(1500),
             true,
             Some("R1"),
+            Some("restart-1"),
         );
         assert_eq!(argv[..3], ["sudo", "-n", "sh"]);
         assert_eq!(argv[5..9], ["comeback-run", "R1", "5", "1.500"]);
@@ -198,12 +204,13 @@ mod tests {
         // The pid file on the host gets the command masked.
         assert!(argv[10].starts_with("echo $(id)"), "{}", argv[10]);
         assert!(!argv[10].contains("hunter2"), "{}", argv[10]);
-        assert_eq!(argv.len(), 11);
+        assert_eq!(argv[11], "restart-1");
+        assert_eq!(argv.len(), 12);
     }
 
     /// The wrapper as the host runs it, with `HOME` as given.
     fn wrapped(command: &str, run: &str, home: Option<&std::path::Path>) -> std::process::Output {
-        let argv = command_argv(command, Duration::from_secs(10), false, Some(run));
+        let argv = command_argv(command, Duration::from_secs(10), false, Some(run), None);
         let mut sh = std::process::Command::new(&argv[0]);
         sh.args(&argv[1..]).env_remove("HOME");
         if let Some(home) = home {

@@ -63,6 +63,20 @@ pub trait Transport: Send + Sync {
         command: &str,
         deadline: Duration,
     ) -> impl Future<Output = Result<Output, TransportError>> + Send;
+
+    /// As [`Transport::run`], and the host keeps the command's exit status and end under `tag`
+    /// in the run's folder there, for a comeback that died meanwhile to read back (a
+    /// restart's). Transports that keep nothing run it plainly.
+    fn run_tagged(
+        &self,
+        host: HostId,
+        command: &str,
+        deadline: Duration,
+        tag: &str,
+    ) -> impl Future<Output = Result<Output, TransportError>> + Send {
+        let _ = tag;
+        self.run(host, command, deadline)
+    }
 }
 
 /// Extra time the controller waits beyond a command's deadline before it gives up on the host:
@@ -119,6 +133,7 @@ mod tests {
             "echo $(id) ; rm -rf /tmp/x",
             Duration::from_millis(1500),
             true,
+            None,
             None,
         );
         assert_eq!(
