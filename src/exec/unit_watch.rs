@@ -16,9 +16,10 @@ use std::time::Duration;
 const ASK_DEADLINE: Duration = Duration::from_secs(15);
 /// Lines of a unit's log shown with a failure.
 const LOG_LINES: usize = 15;
-/// How many answers in a row an init script must give "not running" before it counts: its
-/// `status` is only as good as its pid file.
-const SCRIPT_DOWN_ANSWERS: u32 = 2;
+/// How many answers in a row (at least a second apart) an init script must give "not running"
+/// before it counts: its `status` is only as good as its pid file, which a daemon may write a
+/// moment after it starts.
+const SCRIPT_DOWN_ANSWERS: u32 = 3;
 
 /// Watches the units whose state tells whether a step's service is up: the unit itself, or
 /// the members of an umbrella unit.
@@ -208,10 +209,13 @@ impl<T: Transport> Executor<'_, T> {
         Some(Watch {
             manager,
             units,
-            every: unit
-                .timing
-                .interval
-                .clamp(Duration::from_millis(250), Duration::from_secs(2)),
+            every: unit.timing.interval.clamp(
+                match manager {
+                    Manager::Systemd => Duration::from_millis(250),
+                    _ => Duration::from_secs(1),
+                },
+                Duration::from_secs(2),
+            ),
             baseline: Mutex::new(None),
             down_answers: AtomicU32::new(0),
         })
