@@ -106,5 +106,5 @@ fn dry_run_to_file_writes_every_event_of_a_dry_run_as_a_line() {
     let last = lines.last().expect("events");
     assert_eq!(last["event"], "run_finished");
     assert_eq!(last["outcome"]["outcome"], "completed");
-    assert!(lines.iter().all(|l| l["ts"].is_string() && l["v"] == 2));
+    assert!(lines.iter().all(|l| l["ts"].is_string() && l["v"] == 3));
 }
