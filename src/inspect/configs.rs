@@ -146,7 +146,7 @@ fn parse(output: &str) -> Result<Vec<ConfigFile>, String> {
 fn unhex(hex: &str) -> Option<String> {
     let nibble = |d: u8| (d as char).to_digit(16);
     let digits = hex.as_bytes();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return None;
     }
     let bytes = digits
