@@ -38,3 +38,4 @@ pub(crate) mod print;
 pub(crate) mod redact;
 pub(crate) mod report;
 pub(crate) mod transport;
+pub(crate) mod visible;

@@ -3,19 +3,30 @@
 //! listeners no unit owns; hosts that could not be read and why.
 
 use super::draft::Draft;
-use super::yaml::comment_text;
 use crate::human::count;
 use std::fmt::Write;
 
-/// Remote text in a table cell: one line, bounded, no pipes or backticks to break out of it.
+/// The most characters of remote text in one cell.
+const CELL_LIMIT: usize = 200;
+
+/// Remote text in a table cell: one line, bounded, its control characters visible, no pipes or
+/// backticks to break out of it.
 fn cell(text: &str) -> String {
-    comment_text(text).replace('|', "\\|").replace('`', "'")
+    let mut short: String = text.chars().take(CELL_LIMIT).collect();
+    if text.chars().nth(CELL_LIMIT).is_some() {
+        short.push('…');
+    }
+    crate::visible::cell(&short).replace('`', "'")
 }
 
 /// The discovery report as Markdown. `plan` is the plan file as the operator named it;
 /// `mermaid` the graph of the whole draft plan (the plan with the draft written in, drawn as
 /// Mermaid).
 pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
+    crate::visible::visible(&document(draft, plan, mermaid)).into_owned()
+}
+
+fn document(draft: &Draft, plan: &str, mermaid: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -591,7 +591,8 @@ impl Consumer for ReportWriter {
 fn write_json(path: &std::path::Path, value: &impl Serialize) -> Result<(), String> {
     let mut json = serde_json::to_value(value).map_err(|e| e.to_string())?;
     crate::redact::json(&mut json);
-    std::fs::write(path, format!("{json:#}\n")).map_err(|e| e.to_string())
+    let text = crate::visible::json(format!("{json:#}\n"));
+    std::fs::write(path, text).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
