@@ -253,4 +253,26 @@ mod tests {
             "{text}"
         );
     }
+    /// A process name is the host's to choose: `\x1b`, `|` and all, it stays in its cell, seen.
+    #[test]
+    fn a_process_name_with_escapes_and_pipes_is_shown_in_its_cell() {
+        let draft = Draft {
+            unowned: vec![Unowned {
+                host: "web-01".into(),
+                at: crate::inspect::facts::parse_endpoint("0.0.0.0:8080").expect("endpoint"),
+                pid: Some(42),
+                process: "x\u{1b}[2J|done\u{9b}".into(),
+            }],
+            ..Draft::default()
+        };
+        let text = markdown(&draft, "plan.yaml", "");
+        assert!(
+            text.contains("| web-01 | 0.0.0.0:8080 | 42 | x\\\\x1b[2J\\|done\\\\x9b |"),
+            "{text}"
+        );
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+    }
 }
