@@ -39,3 +39,4 @@ pub(crate) mod redact;
 pub(crate) mod report;
 pub(crate) mod state_files;
 pub(crate) mod transport;
+pub(crate) mod visible;

@@ -140,3 +140,31 @@ fn the_largest_range_allowed_imports_every_host_once() {
         &plan[..500.min(plan.len())]
     );
 }
+
+/// A few KiB of ranges, each under the per-range cap, named millions of hosts: the total is
+/// capped too, before anything is expanded.
+#[test]
+fn an_inventory_naming_more_hosts_than_the_total_cap_is_refused_naming_the_cap() {
+    let ini: String = (0..100)
+        .map(|n| format!("[g{n}]\ng{n}-[1:9999]\n"))
+        .collect();
+    assert!(ini.len() < 3_000);
+    let started = std::time::Instant::now();
+    let err = import_error("ansible", &ini);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(
+        err,
+        "error: INPUT:line 12: the inventory names 59994 hosts or more (ranges expanded, a host counted on each line that names it), more than the 50000 one import may hold: import it in parts\n"
+    );
+    let yaml: String = std::iter::once("all:\n  children:\n".to_string())
+        .chain((0..10).map(|n| format!("    g{n}:\n      hosts:\n        g{n}-[1:9999]:\n")))
+        .collect();
+    assert!(import_error("ansible", &yaml).contains("more than the 50000 one import may hold"));
+    let csv: String = std::iter::once("host\n".to_string())
+        .chain((0..50_001).map(|n| format!("h{n}\n")))
+        .collect();
+    assert_eq!(
+        import_error("csv", &csv),
+        "error: INPUT:line 50002: the inventory names 50001 hosts or more (ranges expanded, a host counted on each line that names it), more than the 50000 one import may hold: import it in parts\n"
+    );
+}

@@ -1,7 +1,8 @@
 //! One try of one health check, bounded by a time budget.
 
 use crate::plan::model::{CheckKind, Host, HostId};
-use crate::transport::Transport;
+use crate::transport::capture::Captured;
+use crate::transport::{COMMAND_KEEP, Transport};
 use std::time::Duration;
 
 /// Runs check attempts; holds the one HTTP client of the run (its connection pool is reused).
@@ -85,10 +86,27 @@ impl<'a, T: Transport> Checker<'a, T> {
             // Healthy, and nothing to look for: the body need not be read.
             return Ok(());
         }
-        let text = response.text().await.unwrap_or_default();
-        // The whole body is searched; only what is shown is bounded.
+        // The body is read as it arrives: searched whole, only a head and a tail kept to show.
+        let mut response = response;
+        let needle = body.map(str::as_bytes).filter(|n| !n.is_empty());
+        let mut found = needle.is_none();
+        let mut kept = Captured::new(COMMAND_KEEP);
+        // The end of what was searched, so that a needle split across two chunks is found.
+        let mut window: Vec<u8> = Vec::new();
+        while let Ok(Some(chunk)) = response.chunk().await {
+            kept.push(&chunk);
+            if let Some(needle) = needle.filter(|_| !found) {
+                window.extend_from_slice(&chunk);
+                found = memchr::memmem::find(&window, needle).is_some();
+                let overlap = needle.len() - 1;
+                window.drain(..window.len().saturating_sub(overlap));
+            }
+            if ok && found {
+                return Ok(());
+            }
+        }
         let shown = || {
-            crate::transport::bounded(text.as_bytes())
+            crate::transport::bounded(kept.text().as_bytes())
                 .trim()
                 .to_string()
         };
@@ -96,7 +114,7 @@ impl<'a, T: Transport> Checker<'a, T> {
             return Err(format!("HTTP {code}: {}", shown()));
         }
         match body {
-            Some(needle) if !text.contains(needle) => {
+            Some(needle) if !found => {
                 Err(format!("HTTP {code}, body lacks {needle:?}: {}", shown()))
             }
             _ => Ok(()),

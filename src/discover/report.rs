@@ -3,19 +3,30 @@
 //! listeners no unit owns; hosts that could not be read and why.
 
 use super::draft::Draft;
-use super::yaml::comment_text;
 use crate::human::count;
 use std::fmt::Write;
 
-/// Remote text in a table cell: one line, bounded, no pipes or backticks to break out of it.
+/// The most characters of remote text in one cell.
+const CELL_LIMIT: usize = 200;
+
+/// Remote text in a table cell: one line, bounded, its control characters visible, no pipes or
+/// backticks to break out of it.
 fn cell(text: &str) -> String {
-    comment_text(text).replace('|', "\\|").replace('`', "'")
+    let mut short: String = text.chars().take(CELL_LIMIT).collect();
+    if text.chars().nth(CELL_LIMIT).is_some() {
+        short.push('…');
+    }
+    crate::visible::cell(&short).replace('`', "'")
 }
 
 /// The discovery report as Markdown. `plan` is the plan file as the operator named it;
 /// `mermaid` the graph of the whole draft plan (the plan with the draft written in, drawn as
 /// Mermaid).
 pub fn markdown(draft: &Draft, plan: &str, mermaid: &str) -> String {
+    crate::visible::visible(&document(draft, plan, mermaid)).into_owned()
+}
+
+fn document(draft: &Draft, plan: &str, mermaid: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -240,6 +251,28 @@ mod tests {
         assert!(
             text.contains("| web-01 | 0.0.0.0:8080 | - | (no process visible: run discover as root or with ssh.sudo) |"),
             "{text}"
+        );
+    }
+    /// A process name is the host's to choose: `\x1b`, `|` and all, it stays in its cell, seen.
+    #[test]
+    fn a_process_name_with_escapes_and_pipes_is_shown_in_its_cell() {
+        let draft = Draft {
+            unowned: vec![Unowned {
+                host: "web-01".into(),
+                at: crate::inspect::facts::parse_endpoint("0.0.0.0:8080").expect("endpoint"),
+                pid: Some(42),
+                process: "x\u{1b}[2J|done\u{9b}".into(),
+            }],
+            ..Draft::default()
+        };
+        let text = markdown(&draft, "plan.yaml", "");
+        assert!(
+            text.contains("| web-01 | 0.0.0.0:8080 | 42 | x\\\\x1b[2J\\|done\\\\x9b |"),
+            "{text}"
+        );
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
         );
     }
 }

@@ -304,7 +304,7 @@ async fn resolve<T: Transport>(
         .collect();
     let command = format!("set -- {}; {RESOLVE}", quoted.join(" "));
     let out = transport
-        .run(host, &command, deadline)
+        .read(host, &command, deadline)
         .await
         .map_err(|e| e.to_string())?;
     let mut resolved: BTreeMap<String, Vec<IpAddr>> =

@@ -1,7 +1,7 @@
 //! Ansible inventories, INI and YAML: groups, `:children`, `:vars`, host ranges, and the host
 //! vars comeback needs (`ansible_host`, `ansible_port`, `ansible_user`).
 
-use super::{ImportError, ImportedHost, check_name};
+use super::{ImportError, ImportedHost, MAX_HOSTS, check_name, too_many};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The most hosts one range (`web[1:4000]`) may expand to: more is a typo, not a fleet.
@@ -21,6 +21,8 @@ struct Inventory {
     /// Where each host is in `hosts`: an inventory of thousands stays linear.
     index: HashMap<String, usize>,
     groups: BTreeMap<String, Group>,
+    /// Host names read so far, counted before each range is expanded (see [`MAX_HOSTS`]).
+    named: u64,
 }
 
 #[derive(Default)]
@@ -41,6 +43,18 @@ impl Group {
 }
 
 impl Inventory {
+    /// `pattern`'s names, refused before anything is allocated when they would take the
+    /// inventory past [`MAX_HOSTS`].
+    fn expand(&mut self, pattern: &str, line: usize) -> Result<Vec<String>, ImportError> {
+        let n = range_size(pattern);
+        // A range over its own cap is told as such, by `expand`.
+        self.named = self.named.saturating_add(n.min(MAX_RANGE_HOSTS));
+        if n <= MAX_RANGE_HOSTS && self.named > MAX_HOSTS {
+            return Err(too_many(self.named, (line > 0).then_some(line)));
+        }
+        expand(pattern, line)
+    }
+
     fn add_host(&mut self, name: &str, vars: BTreeMap<String, String>, line: usize) {
         match self.index.get(name) {
             Some(&i) => self.hosts[i].1.extend(vars),
@@ -264,7 +278,7 @@ pub(super) fn ini(text: &str) -> Result<Vec<ImportedHost>, ImportError> {
         match section.1 {
             Section::Hosts => {
                 let vars = key_values(&words[1..], line)?;
-                for host in expand(&words[0], line)? {
+                for host in inv.expand(&words[0], line)? {
                     inv.groups.entry(section.0.clone()).or_default().add(&host);
                     inv.add_host(&host, vars.clone(), line);
                 }
@@ -362,7 +376,11 @@ fn walk(inv: &mut Inventory, name: &str, group: &serde_json::Value) -> Result<()
                 .as_object()
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), scalar(v))).collect())
                 .unwrap_or_default();
-            for host in expand(pattern, 0).map_err(|e| bad(&e.message))? {
+            let names = match inv.expand(pattern, 0) {
+                Err(e) if inv.named > MAX_HOSTS => return Err(e),
+                names => names.map_err(|e| bad(&e.message))?,
+            };
+            for host in names {
                 inv.groups.get_mut(name).expect("inserted above").add(&host);
                 inv.add_host(&host, vars.clone(), 0);
             }

@@ -1,7 +1,7 @@
 //! The spreadsheet a team builds in its first days from nmap, ssh and facter: a header, then a
 //! host per row. Columns are recognised by their usual names; the rest become host vars.
 
-use super::{ImportError, ImportedHost, check_name};
+use super::{ImportError, ImportedHost, MAX_HOSTS, check_name, too_many};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Column {
@@ -60,8 +60,18 @@ pub(super) fn parse(text: &str) -> Result<Vec<ImportedHost>, ImportError> {
             ),
         ));
     }
-    let mut hosts: Vec<(ImportedHost, usize)> = Vec::new();
+    let mut hosts: Vec<ImportedHost> = Vec::new();
+    // Where each name was first seen: duplicates are found in linear time.
+    let mut lines: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for record in reader.records() {
+        if hosts.len() as u64 >= MAX_HOSTS {
+            let line = record
+                .as_ref()
+                .ok()
+                .and_then(|r| r.position())
+                .map(|p| p.line() as usize);
+            return Err(too_many(hosts.len() as u64 + 1, line));
+        }
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line() as usize);
             ImportError::at(
@@ -109,13 +119,14 @@ pub(super) fn parse(text: &str) -> Result<Vec<ImportedHost>, ImportError> {
             return Err(ImportError::at(line, "this row has no host name"));
         }
         check_name("host", &host.name, Some(line))?;
-        if let Some((_, first)) = hosts.iter().find(|(h, _)| h.name == host.name) {
+        if let Some(first) = lines.get(&host.name) {
             return Err(ImportError::at(
                 line,
                 format!("host `{}` is already on line {first}", host.name),
             ));
         }
-        hosts.push((host, line));
+        lines.insert(host.name.clone(), line);
+        hosts.push(host);
     }
-    Ok(hosts.into_iter().map(|(h, _)| h).collect())
+    Ok(hosts)
 }

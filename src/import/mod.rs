@@ -9,6 +9,22 @@ pub(crate) use skeleton::skeleton;
 
 use std::collections::BTreeMap;
 
+/// The most host names one import may read, ranges expanded and a host counted on each line
+/// that names it: the cap on what an import holds, whatever the input (a few KiB of ranges
+/// would otherwise name millions).
+pub(crate) const MAX_HOSTS: u64 = 50_000;
+
+/// The error when an inventory names more than [`MAX_HOSTS`] hosts; `named` is the count with
+/// the line that crossed it.
+fn too_many(named: u64, line: Option<usize>) -> ImportError {
+    ImportError {
+        line,
+        message: format!(
+            "the inventory names {named} hosts or more (ranges expanded, a host counted on each line that names it), more than the {MAX_HOSTS} one import may hold: import it in parts"
+        ),
+    }
+}
+
 /// A host as an inventory describes it, before it becomes a plan entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct ImportedHost {

@@ -25,11 +25,6 @@ pub(crate) enum ConfigFile {
     },
 }
 
-/// The marker that frames each file in the output: a byte configs do not contain.
-const MARK: char = '\u{1e}';
-/// Ends a path in the output: a file name may hold a newline, never this byte in practice.
-const PATH_END: char = '\u{1f}';
-
 /// Why a config could not be read: the script's word, the operator's words.
 const WHY: [(&str, &str); 4] = [
     (
@@ -47,25 +42,38 @@ const WHY: [(&str, &str); 4] = [
     ),
 ];
 
+/// One line per file or pattern: a word, then the name and the content in hex (`od`), so that no
+/// byte of a file or of its name can end a record or begin another (a file holding a newline
+/// and `FILE ...` is data, nothing more). `od` is POSIX, on every host.
 const SCRIPT: &str = r#"IFS=
+hex() { od -An -v -tx1 | tr -d ' \n'; }
 for p in "$@"; do
   found=
   for f in $p; do
     [ -e "$f" ] || [ -L "$f" ] || continue
     found=1
     if [ -f "$f" ] && [ -r "$f" ]; then
-      printf '\036FILE %s %s\037' "$(stat -c %Y -- "$f")" "$f"
-      head -c LIMIT -- "$f"
-      printf '\n\036END\n'
+      m=$(stat -c %Y -- "$f" 2>/dev/null) || m=0
+      printf 'FILE %s ' "${m:-0}"
+      printf '%s' "$f" | hex
+      printf ' '
+      head -c LIMIT -- "$f" | hex
+      printf '\n'
     else
       if ! [ -e "$f" ]; then why=dangling
       elif [ -d "$f" ]; then why=directory
       elif ! [ -f "$f" ]; then why=special
       else why=denied; fi
-      printf '\036UNREADABLE %s %s\037' "$why" "$f"
+      printf 'UNREADABLE %s ' "$why"
+      printf '%s' "$f" | hex
+      printf '\n'
     fi
   done
-  [ -n "$found" ] || printf '\036MISSING %s\037' "$p"
+  if [ -z "$found" ]; then
+    printf 'MISSING '
+    printf '%s' "$p" | hex
+    printf '\n'
+  fi
 done"#;
 
 pub(crate) async fn fetch_configs<T: Transport>(
@@ -88,56 +96,86 @@ pub(crate) async fn fetch_configs<T: Transport>(
         "reading the configs",
     )
     .await?;
-    Ok(parse(&stdout))
+    parse(&stdout)
 }
 
-fn parse(output: &str) -> Vec<ConfigFile> {
+/// The script's lines, read strictly: anything else than its three records is an error, never
+/// skipped (a skipped line could hide a file).
+fn parse(output: &str) -> Result<Vec<ConfigFile>, String> {
+    let malformed = |n: usize| {
+        format!(
+            "the host's listing of config files is malformed at line {n}: not what the script prints"
+        )
+    };
     let mut files = Vec::new();
-    for chunk in output.split(MARK).filter(|c| !c.is_empty()) {
-        if let Some(rest) = chunk.strip_prefix("FILE ") {
-            let (header, text) = rest.split_once(PATH_END).unwrap_or((rest, ""));
-            let (modified, path) = header.split_once(' ').unwrap_or(("0", header));
-            // The framing added one newline after the file.
-            let text = text.strip_suffix('\n').unwrap_or(text);
-            files.push(ConfigFile::Read {
-                path: path.to_string(),
-                modified: modified.parse().unwrap_or(0),
-                text: text.to_string(),
-            });
-        } else if let Some(pattern) = chunk.strip_prefix("MISSING ") {
-            files.push(ConfigFile::Missing {
-                pattern: until_path_end(pattern),
-            });
-        } else if let Some(rest) = chunk.strip_prefix("UNREADABLE ") {
-            let (word, path) = rest.split_once(' ').unwrap_or(("", rest));
-            let why = WHY
-                .iter()
-                .find(|(w, _)| *w == word)
-                .map_or("unreadable", |(_, why)| why);
-            files.push(ConfigFile::Unreadable {
-                path: until_path_end(path),
-                why: why.to_string(),
-            });
-        }
+    let Some(output) = output.strip_suffix('\n') else {
+        return if output.is_empty() {
+            Ok(files)
+        } else {
+            Err("the host's listing of config files is cut short".into())
+        };
+    };
+    for (i, line) in output.split('\n').enumerate() {
+        let fields: Vec<&str> = line.split(' ').collect();
+        let file = match fields[..] {
+            ["FILE", modified, path, text] => ConfigFile::Read {
+                path: unhex(path).ok_or_else(|| malformed(i + 1))?,
+                modified: modified.parse().map_err(|_| malformed(i + 1))?,
+                text: unhex(text).ok_or_else(|| malformed(i + 1))?,
+            },
+            ["UNREADABLE", word, path] => ConfigFile::Unreadable {
+                path: unhex(path).ok_or_else(|| malformed(i + 1))?,
+                why: WHY
+                    .iter()
+                    .find(|(w, _)| *w == word)
+                    .map_or("unreadable", |(_, why)| why)
+                    .to_string(),
+            },
+            ["MISSING", pattern] => ConfigFile::Missing {
+                pattern: unhex(pattern).ok_or_else(|| malformed(i + 1))?,
+            },
+            _ => return Err(malformed(i + 1)),
+        };
+        files.push(file);
     }
-    files
+    Ok(files)
 }
 
-fn until_path_end(text: &str) -> String {
-    text.split_once(PATH_END)
-        .map_or(text.trim_end(), |(path, _)| path)
-        .to_string()
+/// `od`'s hex back to text (invalid UTF-8 shown as U+FFFD, as everywhere else); `None` when it
+/// is not hex.
+fn unhex(hex: &str) -> Option<String> {
+    let nibble = |d: u8| (d as char).to_digit(16);
+    let digits = hex.as_bytes();
+    if !digits.len().is_multiple_of(2) {
+        return None;
+    }
+    let bytes = digits
+        .chunks(2)
+        .map(|pair| Some((nibble(pair[0])? * 16 + nibble(pair[1])?) as u8))
+        .collect::<Option<Vec<u8>>>()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn hex(text: &str) -> String {
+        text.bytes().map(|b| format!("{b:02x}")).collect()
+    }
+
     #[test]
     fn parses_files_missing_and_unreadable() {
-        let out = "\u{1e}FILE 1700000000 /etc/a.conf\u{1f}x = 1\nhost = db\n\n\u{1e}END\n\u{1e}MISSING /etc/b/*.conf\u{1f}\u{1e}UNREADABLE denied /etc/shadow\u{1f}";
+        let out = format!(
+            "FILE 1700000000 {} {}\nMISSING {}\nUNREADABLE denied {}\nFILE 0 {} \n",
+            hex("/etc/a.conf"),
+            hex("x = 1\nhost = db\n"),
+            hex("/etc/b/*.conf"),
+            hex("/etc/shadow"),
+            hex("/etc/empty.conf"),
+        );
         assert_eq!(
-            parse(out),
+            parse(&out).expect("parses"),
             [
                 ConfigFile::Read {
                     path: "/etc/a.conf".into(),
@@ -151,6 +189,67 @@ mod tests {
                     path: "/etc/shadow".into(),
                     why: WHY[0].1.into(),
                 },
+                ConfigFile::Read {
+                    path: "/etc/empty.conf".into(),
+                    modified: 0,
+                    text: String::new(),
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_listing_that_is_not_the_scripts_is_an_error_not_skipped() {
+        for bad in [
+            "FILE 1 2f61\n",
+            "FILE 1 2f61 zz\n",
+            "FILE 1 2f61 +f\n",
+            "FILE x 2f61 61\n",
+            "\u{1e}FILE 1 /a\u{1f}x\n",
+            "MISSING 2f\nnoise\n",
+            "MISSING 2f61",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?} was accepted");
+        }
+        assert_eq!(parse(""), Ok(Vec::new()));
+    }
+
+    /// Runs the script here on `pattern`, as a host would.
+    fn script_on(pattern: &str, limit: &str) -> Result<Vec<ConfigFile>, String> {
+        let script = SCRIPT.replace("LIMIT", limit);
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script, "sh", pattern])
+            .output()
+            .expect("sh");
+        assert!(out.status.success());
+        parse(&String::from_utf8_lossy(&out.stdout))
+    }
+
+    /// 0x1E once framed the files: a file holding it could hide what follows it from the
+    /// scanner, or forge a header filing a reference under another file's name.
+    #[test]
+    fn no_byte_in_a_file_can_hide_a_reference_or_forge_another_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        let forged = "x = 1\n\u{1e}END\n\u{1e}FILE 1 /etc/other.conf\u{1f}host = gone-01\n\u{1e}END\n\u{1e}junk host = gone-02\nFILE 1 2f 61\n";
+        std::fs::write(d.join("a.conf"), forged).expect("file");
+        std::fs::write(d.join("b\u{1e}FILE 1 x\u{1f}.conf"), "host = gone-03\n").expect("file");
+        let files = script_on(&format!("{}/*.conf", d.display()), "100000").expect("parses");
+        let texts: Vec<(String, String)> = files
+            .iter()
+            .map(|f| match f {
+                ConfigFile::Read { path, text, .. } => (path.clone(), text.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                (format!("{}/a.conf", d.display()), forged.to_string()),
+                (
+                    format!("{}/b\u{1e}FILE 1 x\u{1f}.conf", d.display()),
+                    "host = gone-03\n".to_string()
+                ),
             ]
         );
     }
@@ -168,13 +267,7 @@ mod tests {
             .expect("mkfifo");
         assert!(made.success());
         std::os::unix::fs::symlink(d.join("loop.conf"), d.join("loop.conf")).expect("loop");
-        let script = SCRIPT.replace("LIMIT", "100");
-        let out = std::process::Command::new("sh")
-            .args(["-c", &script, "sh"])
-            .arg(format!("{}/*.conf", d.display()))
-            .output()
-            .expect("sh");
-        let files = parse(&String::from_utf8_lossy(&out.stdout));
+        let files = script_on(&format!("{}/*.conf", d.display()), "100").expect("parses");
         let at = |name: &str| format!("{}/{name}", d.display());
         assert_eq!(
             files,

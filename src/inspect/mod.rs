@@ -58,11 +58,18 @@ pub(crate) async fn run_script<'a, T: Transport>(
     doing: &str,
 ) -> Result<String, String> {
     let out = transport
-        .run(host, &with_args(args, script), deadline)
+        .read(host, &with_args(args, script), deadline)
         .await
         .map_err(|e| e.to_string())?;
     if !out.success() {
         return Err(format!("{doing} failed: {}", out.evidence()));
+    }
+    if out.stdout_dropped > 0 {
+        // Cut data would be read as whole: a file without its end, a table without its rows.
+        return Err(format!(
+            "{doing} failed: the host sent more than {} MiB",
+            crate::transport::STDOUT_LIMIT >> 20
+        ));
     }
     Ok(out.stdout)
 }

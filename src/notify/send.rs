@@ -54,7 +54,7 @@ impl Deliveries {
         if self.hooks.is_empty() {
             return;
         }
-        let client = match reqwest::Client::builder().no_proxy().build() {
+        let client = match client() {
             Ok(client) => client,
             Err(e) => {
                 for hook in &self.hooks {
@@ -91,6 +91,17 @@ impl Deliveries {
     }
 }
 
+/// The webhooks' client: straight to the URL the plan gives, never through a proxy; no
+/// redirects, since a redirect would hand the hook's secret headers to another host, and no
+/// Referer, which would carry the secret path.
+fn client() -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
+        .build()
+}
+
 /// One post; `Some(NotifyFailed)` when it did not get a 2xx in time.
 async fn post(
     client: reqwest::Client,
@@ -108,6 +119,10 @@ async fn post(
     }
     let error = match request.send().await {
         Ok(response) if response.status().is_success() => return None,
+        Ok(response) if response.status().is_redirection() => format!(
+            "the webhook answered HTTP {} (a redirect, not followed: it would take the hook's headers elsewhere; put the final URL in the plan)",
+            response.status().as_u16()
+        ),
         Ok(response) => format!("the webhook answered HTTP {}", response.status().as_u16()),
         Err(e) if e.is_timeout() => {
             format!("no answer within {}", crate::human::duration(hook.timeout))
@@ -123,4 +138,77 @@ async fn post(
         message,
         error,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+    use std::sync::{Arc, Mutex};
+
+    /// Answers every request with `answer`; keeps the head of each request it got.
+    fn server(answer: String) -> (u16, Arc<Mutex<Vec<String>>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let heads = Arc::new(Mutex::new(Vec::new()));
+        let seen = heads.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(stream);
+                let mut head = String::new();
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(n) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = n.trim().parse().unwrap_or(0);
+                    }
+                    head.push_str(&line);
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                seen.lock().expect("lock").push(head);
+                let _ = reader.get_mut().write_all(answer.as_bytes());
+            }
+        });
+        (port, heads)
+    }
+
+    #[tokio::test]
+    async fn a_redirect_is_a_failed_delivery_and_is_not_followed() {
+        let (elsewhere, reached) =
+            server("HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".into());
+        let (port, heads) = server(format!(
+            "HTTP/1.1 302 Found\r\nlocation: http://127.0.0.1:{elsewhere}/steal\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+        ));
+        let hook = Notify {
+            url: format!("http://127.0.0.1:{port}/hooks/T0KEN-SECRET"),
+            events: vec![NotifyEvent::Start],
+            headers: vec![("X-Chat-Key".into(), "HEADER-SECRET".into())],
+            timeout: std::time::Duration::from_secs(5),
+        };
+        let failed = post(
+            client().expect("client"),
+            hook,
+            NotifyEvent::Start,
+            Value::Null,
+        )
+        .await;
+        let Some(Event::NotifyFailed { error, .. }) = failed else {
+            panic!("a redirect was taken for a delivery: {failed:?}");
+        };
+        assert!(
+            error.contains("HTTP 302") && error.contains("not followed"),
+            "{error}"
+        );
+        assert_eq!(heads.lock().expect("lock").len(), 1);
+        assert!(
+            reached.lock().expect("lock").is_empty(),
+            "the redirect was followed: {:?}",
+            reached.lock().expect("lock")
+        );
+    }
 }

@@ -63,7 +63,9 @@ impl Progress {
         }
     }
 
+    /// Every line the operator reads goes out here, its control characters made visible.
     fn line(&self, text: &str) {
+        let text = &*crate::visible::visible(text);
         match (&self.bar, &self.captured) {
             (Some(bar), _) => bar.println(text),
             (None, Some(captured)) => captured
@@ -78,6 +80,7 @@ impl Progress {
     }
 
     fn status(&self, text: String) {
+        let text = crate::visible::visible(&text).into_owned();
         match &self.bar {
             Some(bar) => bar.set_message(match self.clock.expected_end() {
                 Some(end) => format!("{text} · expected end {end}"),
@@ -661,6 +664,7 @@ pub(crate) struct JsonLines;
 impl Consumer for JsonLines {
     fn on(&mut self, record: &Record) {
         if let Ok(line) = serde_json::to_string(record) {
+            let line = crate::visible::json(line);
             let _ = writeln!(std::io::stderr().lock(), "{line}");
         }
     }

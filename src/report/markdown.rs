@@ -10,9 +10,9 @@ fn ms(ms: u64) -> String {
     duration(Duration::from_millis(ms))
 }
 
-/// Table cells: one line, no pipes.
+/// Table cells: one line, visible, nothing that ends the cell.
 pub(super) fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    crate::visible::cell(text)
 }
 
 fn outcome_name(outcome: &crate::exec::Outcome) -> String {
@@ -72,7 +72,12 @@ fn history(out: &mut String, r: &Report) {
     }
 }
 
+/// report.md, its outside text (remote output, config text) with control characters visible.
 pub(super) fn render(r: &Report) -> String {
+    crate::visible::visible(&document(r)).into_owned()
+}
+
+fn document(r: &Report) -> String {
     let mut out = String::new();
     let title = match r.mode {
         Mode::Audit => "Takeover audit",
@@ -243,9 +248,9 @@ pub(super) fn render(r: &Report) -> String {
                     let _ = writeln!(
                         out,
                         "| {}:{} | {} | {} | {} |",
-                        f.file,
+                        cell(&f.file),
                         f.line,
-                        f.host,
+                        cell(&f.host),
                         f.port.map_or("-".into(), |p| p.to_string()),
                         status
                     );

@@ -597,8 +597,8 @@ impl Consumer for ReportWriter {
 fn write_json(path: &std::path::Path, value: &impl Serialize) -> Result<(), String> {
     let mut json = serde_json::to_value(value).map_err(|e| e.to_string())?;
     crate::redact::json(&mut json);
-    crate::state_files::write_private(path, format!("{json:#}\n").as_bytes())
-        .map_err(|e| e.to_string())
+    let text = crate::visible::json(format!("{json:#}\n"));
+    crate::state_files::write_private(path, text.as_bytes()).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

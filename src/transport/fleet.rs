@@ -1,8 +1,11 @@
 //! The run's connections: one per host the plan touches, opened concurrently at the start and
 //! closed at the end, whatever the end.
 
+use super::capture::Keep;
 use super::mark::{self, LiveCommand};
-use super::{KILL_GRACE, Output, Transport, TransportError, backstop, local, ssh};
+use super::{
+    COMMAND_KEEP, KILL_GRACE, Output, READ_KEEP, Transport, TransportError, backstop, local, ssh,
+};
 use crate::plan::model::{Connection, Host, HostId, Model, SshSettings};
 use futures_util::StreamExt;
 use openssh::Session;
@@ -125,7 +128,8 @@ impl Fleet {
         args: &[&str],
     ) -> Result<Output, TransportError> {
         let argv = mark::script_argv(script, args, self.sudo);
-        self.run_argv(host, &argv, backstop(KILL_GRACE * 2)).await
+        self.run_argv(host, &argv, backstop(KILL_GRACE * 2), READ_KEEP)
+            .await
     }
 
     /// The live commands of run `run_id` on `host` (an interrupted run's, for `resume`).
@@ -179,7 +183,14 @@ impl Fleet {
             .unwrap_or_else(std::env::temp_dir);
         let session = ssh::connect(&self.hosts[host], &self.settings, &dir).await?;
         let argv = mark::script_argv(mark::SWEEP, args, self.sudo);
-        let out = ssh::run(&session, &self.names[host], &argv, backstop(KILL_GRACE * 2)).await;
+        let out = ssh::run(
+            &session,
+            &self.names[host],
+            &argv,
+            backstop(KILL_GRACE * 2),
+            READ_KEEP,
+        )
+        .await;
         let _ = session.close().await;
         out
     }
@@ -189,12 +200,13 @@ impl Fleet {
         host: HostId,
         argv: &[String],
         backstop: Duration,
+        keep: Keep,
     ) -> Result<Output, TransportError> {
         let name = &self.names[host];
         let start = std::time::Instant::now();
         let result = match &self.links[host] {
-            Some(Link::Local) => local::run(name, argv, backstop).await,
-            Some(Link::Ssh(session)) => ssh::run(session, name, argv, backstop).await,
+            Some(Link::Local) => local::run(name, argv, backstop, keep).await,
+            Some(Link::Ssh(session)) => ssh::run(session, name, argv, backstop, keep).await,
             Some(Link::Down(error)) => Err(error.clone()),
             None => Err(TransportError::Spawn {
                 host: name.clone(),
@@ -248,7 +260,8 @@ impl Transport for Fleet {
         deadline: Duration,
     ) -> Result<Output, TransportError> {
         let argv = mark::command_argv(command, deadline, self.sudo, self.run.as_deref(), None);
-        self.run_argv(host, &argv, backstop(deadline)).await
+        self.run_argv(host, &argv, backstop(deadline), COMMAND_KEEP)
+            .await
     }
 
     async fn run_tagged(
@@ -258,7 +271,20 @@ impl Transport for Fleet {
         deadline: Duration,
         tag: &str,
     ) -> Result<Output, TransportError> {
-        let argv = mark::command_argv(command, deadline, self.sudo, self.run.as_deref(), Some(tag));
-        self.run_argv(host, &argv, backstop(deadline)).await
+        let argv =
+            mark::command_argv(command, deadline, self.sudo, self.run.as_deref(), Some(tag));
+        self.run_argv(host, &argv, backstop(deadline), COMMAND_KEEP)
+            .await
+    }
+
+    async fn read(
+        &self,
+        host: HostId,
+        command: &str,
+        deadline: Duration,
+    ) -> Result<Output, TransportError> {
+        let argv = mark::command_argv(command, deadline, self.sudo, self.run.as_deref(), None);
+        self.run_argv(host, &argv, backstop(deadline), READ_KEEP)
+            .await
     }
 }

@@ -2,6 +2,7 @@
 //! local one for `connection: local`. Every command carries a deadline that the host itself
 //! enforces (`timeout`), so a command we give up on does not keep running there.
 
+pub(crate) mod capture;
 mod fleet;
 mod local;
 pub(crate) mod mark;
@@ -11,17 +12,21 @@ pub(crate) use fleet::Fleet;
 pub(crate) use mark::LiveCommand;
 
 use crate::plan::model::HostId;
+use capture::{Captured, Keep};
 use std::future::Future;
 use std::time::Duration;
 
-/// What a remote command left behind: stdout whole up to `STDOUT_LIMIT` (inspection scripts
-/// return whole config files and socket tables), stderr bounded to its last few KiB.
+/// What a remote command left behind, each stream bounded as it arrived (see [`capture`]):
+/// a command's streams keep their head and tail ([`COMMAND_KEEP`]); an inspection script's
+/// stdout ([`Transport::read`]) is kept whole up to [`STDOUT_LIMIT`].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Output {
     /// `None` when the command was killed by a signal.
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
+    /// Bytes of stdout that were not kept: the text says where they were left out.
+    pub stdout_dropped: u64,
     /// The deadline ran out and the host killed the command.
     pub timed_out: bool,
 }
@@ -77,6 +82,18 @@ pub trait Transport: Send + Sync {
         let _ = tag;
         self.run(host, command, deadline)
     }
+
+    /// Like [`Transport::run`], for an inspection script whose stdout is data to parse (config
+    /// files, socket tables): its stdout is kept whole up to [`STDOUT_LIMIT`], and
+    /// [`Output::stdout_dropped`] says when it was longer.
+    fn read(
+        &self,
+        host: HostId,
+        command: &str,
+        deadline: Duration,
+    ) -> impl Future<Output = Result<Output, TransportError>> + Send {
+        self.run(host, command, deadline)
+    }
 }
 
 /// Extra time the controller waits beyond a command's deadline before it gives up on the host:
@@ -96,8 +113,21 @@ fn timed_out(code: Option<i32>) -> bool {
 
 const OUTPUT_LIMIT: usize = 4096;
 
-/// The most stdout kept from one command: inspection scripts bound their own output below this.
+/// What is kept of a command's stdout and stderr: enough to say what happened, whatever it
+/// prints.
+pub(crate) const COMMAND_KEEP: Keep = Keep {
+    head: 8 << 10,
+    tail: 8 << 10,
+};
+
+/// The most stdout kept from an inspection script: they bound their own output below this.
 pub(crate) const STDOUT_LIMIT: usize = 64 << 20;
+
+/// What is kept of an inspection script's stdout: all of it up to [`STDOUT_LIMIT`].
+const READ_KEEP: Keep = Keep {
+    head: STDOUT_LIMIT,
+    tail: 0,
+};
 
 /// The last `OUTPUT_LIMIT` bytes of a stream, on a character boundary.
 pub(crate) fn bounded(bytes: &[u8]) -> String {
@@ -112,13 +142,29 @@ pub(crate) fn bounded(bytes: &[u8]) -> String {
     format!("[…]{}", &text[start..])
 }
 
-fn output_of(out: &std::process::Output) -> Output {
-    let code = out.status.code();
+/// Reads a command's stdout (keeping `keep` of it) and stderr together, as they arrive: a
+/// command blocked on a full stderr pipe must not wait for its stdout to be read.
+async fn capture_both<O, E>(
+    stdout: Option<O>,
+    stderr: Option<E>,
+    keep: Keep,
+) -> std::io::Result<(Captured, Captured)>
+where
+    O: tokio::io::AsyncRead + Unpin,
+    E: tokio::io::AsyncRead + Unpin,
+{
+    tokio::try_join!(
+        capture::read(stdout, keep),
+        capture::read(stderr, COMMAND_KEEP)
+    )
+}
+
+fn output_of(code: Option<i32>, stdout: &Captured, stderr: &Captured) -> Output {
     Output {
         code,
-        stdout: String::from_utf8_lossy(&out.stdout[..out.stdout.len().min(STDOUT_LIMIT)])
-            .into_owned(),
-        stderr: bounded(&out.stderr),
+        stdout: stdout.text(),
+        stdout_dropped: stdout.dropped(),
+        stderr: stderr.text(),
         timed_out: timed_out(code),
     }
 }

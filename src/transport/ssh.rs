@@ -1,7 +1,8 @@
 //! SSH through OpenSSH's own client: one ControlMaster per host, commands multiplexed over it
 //! natively (real exit codes, no extra `ssh` process per command).
 
-use super::{Output, TransportError, output_of};
+use super::capture::Keep;
+use super::{Output, TransportError, capture_both, output_of};
 use crate::plan::model::{Host, SshSettings};
 use openssh::{ControlPersist, KnownHosts, Session, SessionBuilder, Stdio};
 use std::num::NonZeroUsize;
@@ -108,12 +109,14 @@ fn classify(host: &Host, settings: &SshSettings, e: &openssh::Error) -> Transpor
     }
 }
 
-/// Runs `argv` (see [`super::mark::command_argv`]); gives up after `backstop`.
+/// Runs `argv` (see [`super::mark::command_argv`]), keeping `keep` of its stdout; gives up
+/// after `backstop`.
 pub(super) async fn run(
     session: &Session,
     host: &str,
     argv: &[String],
     backstop: Duration,
+    keep: Keep,
 ) -> Result<Output, TransportError> {
     let line =
         shlex::try_join(argv.iter().map(String::as_str)).map_err(|e| TransportError::Spawn {
@@ -125,9 +128,17 @@ pub(super) async fn run(
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let running = remote.output();
+    let running = async {
+        let mut child = remote.spawn().await?;
+        let (stdout, stderr) = capture_both(child.stdout().take(), child.stderr().take(), keep)
+            .await
+            .map_err(openssh::Error::ChildIo)?;
+        // The streams first: the exit status ends them, even with data still on the way.
+        let status = child.wait().await?;
+        Ok::<_, openssh::Error>(output_of(status.code(), &stdout, &stderr))
+    };
     match tokio::time::timeout(backstop, running).await {
-        Ok(Ok(out)) => Ok(output_of(&out)),
+        Ok(Ok(out)) => Ok(out),
         // ssh reports a command ended by a signal like a lost connection: the master tells.
         Ok(Err(openssh::Error::RemoteProcessTerminated)) if session.check().await.is_ok() => {
             Ok(Output {

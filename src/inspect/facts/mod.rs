@@ -185,7 +185,7 @@ pub(crate) async fn collect<T: Transport>(
 ) -> Result<HostFacts, FactsError> {
     let run = |script: String| async move {
         let out = transport
-            .run(host, &script, deadline)
+            .read(host, &script, deadline)
             .await
             .map_err(|e| FactsError::Transport(e.to_string()))?;
         if out.timed_out {
@@ -195,6 +195,12 @@ pub(crate) async fn collect<T: Transport>(
             return Err(FactsError::Transport(format!(
                 "the discovery script failed: {}",
                 out.evidence()
+            )));
+        }
+        if out.stdout_dropped > 0 {
+            return Err(FactsError::Transport(format!(
+                "the discovery script sent more than {} MiB",
+                crate::transport::STDOUT_LIMIT >> 20
             )));
         }
         Ok(out.stdout)
