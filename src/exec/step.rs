@@ -300,7 +300,7 @@ impl<T: Transport> Executor<'_, T> {
         let started = Instant::now();
         let result = self
             .transport
-            .run(step.host, command, service.restart_timeout)
+            .run_command(step.host, command, service.restart_timeout)
             .await;
         let reason = match result {
             Ok(out) if out.success() => {
@@ -309,7 +309,10 @@ impl<T: Transport> Executor<'_, T> {
                     elapsed_ms: millis(started.elapsed()),
                 });
                 return match before {
-                    Some(before) => self.prove(sink, step, target, command, before, watch).await,
+                    Some(before) => {
+                        self.prove(sink, step, target, &command.shown, before, watch)
+                            .await
+                    }
                     None => Ok(Vec::new()),
                 };
             }
@@ -342,7 +345,7 @@ impl<T: Transport> Executor<'_, T> {
         Err(StepFailure {
             phase: Phase::Restart,
             target: target.to_string(),
-            check: Some(redact::secrets(command).into_owned()),
+            check: Some(redact::secrets(&command.shown).into_owned()),
             reason: redact::secrets(&reason).into_owned(),
         })
     }

@@ -241,10 +241,10 @@ impl Fleet {
 }
 
 impl Transport for Fleet {
-    async fn run(
+    async fn run_command(
         &self,
         host: HostId,
-        command: &str,
+        command: &crate::plan::model::ShellCommand,
         deadline: Duration,
     ) -> Result<Output, TransportError> {
         let argv = mark::command_argv(command, deadline, self.sudo, self.run.as_deref());

@@ -10,7 +10,7 @@ mod ssh;
 pub(crate) use fleet::Fleet;
 pub(crate) use mark::LiveCommand;
 
-use crate::plan::model::HostId;
+use crate::plan::model::{HostId, ShellCommand};
 use std::future::Future;
 use std::time::Duration;
 
@@ -56,13 +56,25 @@ pub enum TransportError {
 
 /// Runs shell commands on hosts. Implementations: [`Fleet`] (SSH and local), and test doubles.
 pub trait Transport: Send + Sync {
-    /// Runs `command` through `sh -c` on `host`; the host kills it when `deadline` passes.
+    /// Runs `command` through `sh -c` on `host`, its values in its environment; the host kills
+    /// it when `deadline` passes.
+    fn run_command(
+        &self,
+        host: HostId,
+        command: &ShellCommand,
+        deadline: Duration,
+    ) -> impl Future<Output = Result<Output, TransportError>> + Send;
+
+    /// Runs one of comeback's own scripts, which carries no value of the plan.
     fn run(
         &self,
         host: HostId,
-        command: &str,
+        script: &str,
         deadline: Duration,
-    ) -> impl Future<Output = Result<Output, TransportError>> + Send;
+    ) -> impl Future<Output = Result<Output, TransportError>> + Send {
+        let command = ShellCommand::plain(script);
+        async move { self.run_command(host, &command, deadline).await }
+    }
 }
 
 /// Extra time the controller waits beyond a command's deadline before it gives up on the host:
@@ -116,7 +128,7 @@ mod tests {
     #[test]
     fn the_command_is_one_word_after_sh_c() {
         let argv = mark::command_argv(
-            "echo $(id) ; rm -rf /tmp/x",
+            &ShellCommand::plain("echo $(id) ; rm -rf /tmp/x"),
             Duration::from_millis(1500),
             true,
             None,
