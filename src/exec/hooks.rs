@@ -50,7 +50,7 @@ impl<T: Transport> Executor<'_, T> {
                 }
                 Err(e) => (false, None, false, e.to_string()),
             };
-            let output = redact::secrets(&output).into_owned();
+            let output = redact::secrets_with(&output, &[&hook.run.shown]).into_owned();
             sink.events.emit(Event::HookRan {
                 index: step.index,
                 when,

@@ -346,7 +346,7 @@ impl<T: Transport> Executor<'_, T> {
             phase: Phase::Restart,
             target: target.to_string(),
             check: Some(redact::secrets(&command.shown).into_owned()),
-            reason: redact::secrets(&reason).into_owned(),
+            reason: redact::secrets_with(&reason, &[&command.shown]).into_owned(),
         })
     }
 
