@@ -96,8 +96,8 @@ pub(super) struct Simple {
     command: Option<String>,
     /// Every later word may be the name of the command a wrapper runs.
     wrapped: bool,
-    /// A shell (or `su`, `flock`...) is run: a `-c` makes it run a string.
-    shell: bool,
+    /// The shell (or `su`, `flock`...) run: a `-c` makes it run a string.
+    shell: Option<String>,
     /// A builtin that takes variable names: every argument must be a literal name.
     declares: bool,
     names: bool,
@@ -217,7 +217,9 @@ impl Simple {
                 "in a command that runs `{name}`, which reads a string as shell code"
             ));
         }
-        self.shell |= SHELLS.contains(&name);
+        if SHELLS.contains(&name) {
+            self.shell = Some(name.to_string());
+        }
         self.wrapped |= WRAPPERS.contains(&name);
         self.declares |= DECLARERS.contains(&name);
         self.names |= NAMERS.contains(&name);
@@ -239,9 +241,9 @@ impl Simple {
         } else {
             word.contains('c')
         };
-        if self.shell && option && runs_string {
+        if let Some(shell) = self.shell.as_ref().filter(|_| option && runs_string) {
             return Some(format!(
-                "in a command that runs `{command} {word}`, which reads a string as shell code"
+                "in a command that runs `{shell} {word}`, which reads a string as shell code"
             ));
         }
         if self.wrapped && !option && expanded_at.is_none() {
