@@ -35,6 +35,7 @@ pub(crate) mod journal;
 pub(crate) mod local_file;
 pub(crate) mod notify;
 pub(crate) mod print;
+pub(crate) mod quote;
 pub(crate) mod redact;
 pub(crate) mod report;
 pub(crate) mod state_files;

@@ -1,29 +1,122 @@
 //! Secrets never reach output: passwords in URLs, values of keys named like secrets (`password=`,
-//! `secret_key =`, `requirepass X`) and of secret flags (`--password X`, `-pX` of mysql, `-a X`
-//! of redis-cli) are masked before any text from a plan, a config or a remote host is shown,
-//! logged or written to a journal or a report. Every event is masked once, when it is emitted.
+//! `secret_key =`, `requirepass X`), of credential headers (`Authorization: Bearer X`) and of
+//! secret flags (`--password X`, `-pX` of mysql, `-a X` of redis-cli, `curl -u user:X`,
+//! `sshpass -p X`, `openssl -k X`), and the values of the plan's vars named like secrets
+//! (`db_password`), are masked before any text is shown, logged, written to a journal, a report
+//! or a host's pid file. One function, [`secrets`], does it all; every event is masked once,
+//! when it is emitted, each secret found in one of its fields masked in all of them.
 
 use regex::Regex;
 use std::borrow::Cow;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, RwLock};
 
 pub(crate) const MASK: &str = "****";
+
+/// Values known to be secret wherever they appear: the plan's secret vars.
+static KNOWN: RwLock<Vec<String>> = RwLock::new(Vec::new());
+
+/// Shorter values are not masked wherever they appear: masking every `1` or `on` of every
+/// output would hide more than it protects.
+const SHORTEST_KNOWN: usize = 4;
+
+/// Whether a key, header or variable named `name` holds a secret (`db_password`, `API_TOKEN`,
+/// `X-Auth-Key`, `Authorization`).
+pub(crate) fn secret_name(name: &str) -> bool {
+    const ENDINGS: [&str; 11] = [
+        "password",
+        "passwd",
+        "pwd",
+        "pass",
+        "secret",
+        "token",
+        "key",
+        "auth",
+        "credential",
+        "credentials",
+        "authorization",
+    ];
+    let name = name.to_ascii_lowercase();
+    ENDINGS.iter().any(|e| name.ends_with(e))
+        || ["password", "secret", "token"]
+            .iter()
+            .any(|w| name.contains(w))
+}
+
+/// Masks `value` wherever it appears from now on, in every text [`secrets`] is given.
+pub(crate) fn remember(value: &str) {
+    if value.chars().count() < SHORTEST_KNOWN {
+        return;
+    }
+    let mut known = KNOWN.write().unwrap_or_else(|e| e.into_inner());
+    if !known.iter().any(|k| k == value) {
+        known.push(value.to_string());
+        // The longest first: a secret that contains another is masked whole.
+        known.sort_by_key(|k| std::cmp::Reverse(k.len()));
+    }
+}
+
+/// Remembers the plan's secrets: the values of vars and webhook headers named like secrets.
+pub(crate) fn remember_plan(model: &crate::plan::Model) {
+    for host in &model.hosts {
+        for (name, value) in &host.vars {
+            if secret_name(name) {
+                remember(value);
+            }
+        }
+    }
+    for notify in &model.notify {
+        for (name, value) in &notify.headers {
+            if secret_name(name) {
+                remember(value);
+            }
+        }
+    }
+}
+
+/// `text` with every known secret masked.
+fn known(text: &str) -> Cow<'_, str> {
+    let known = KNOWN.read().unwrap_or_else(|e| e.into_inner());
+    let mut out = Cow::Borrowed(text);
+    for secret in known.iter() {
+        if out.contains(secret.as_str()) {
+            out = Cow::Owned(out.replace(secret.as_str(), MASK));
+        }
+    }
+    out
+}
+
+/// A credential header and its value: `Authorization: Bearer X`, `Cookie: X`.
+static HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\b((?:proxy-)?authorization|cookie|set-cookie)(\s*[:=]\s*)((?:(?:bearer|basic|digest|token|negotiate|apikey)\s+)?)("[^"]*"|'[^']*'|[^\s'"]+)"#)
+        .expect("valid regex")
+});
+
+/// `curl -u user:password` (and `--user`, `--proxy-user`, `-U`): the part after the colon.
+static USER_FLAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(\s(?:-u|-U|--user|--proxy-user)(?:=|\s*)['"]?[^\s:'"]*:)([^\s'"]+)"#)
+        .expect("valid regex")
+});
+
+/// Programs whose short flag carries a password or key: `sshpass -p X`, `openssl enc -k X`.
+static PROGRAM_FLAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"((?:\bsshpass\b[^\n;&|]*?\s-p\s*|\bopenssl\b[^\n;&|]*?\s-[kK]\s+))("[^"]*"|'[^']*'|[^\s;&|'"]+)"#)
+        .expect("valid regex")
+});
 
 static KEY_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)\b([\w.-]*?(?:password|passwd|pwd|pass|secret|token|key|auth|credentials?))(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&;,'"]+)"#)
         .expect("valid regex")
 });
-
 /// A config directive named like a secret, its value after blanks: `requirepass X` at the
 /// start of a line or after a `: ` (command output quoted in a message), Redis's anywhere.
 static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?im)((?:^|:[ \t]+)[ \t]*[\w.-]*(?:password|passwd|pass|secret|token|auth)|\b(?:requirepass|masterauth))([ \t]+)("[^"]*"|'[^']*'|[^\s]+)"#)
+    Regex::new(r#"(?im)((?:^|:[ \t]+)[ \t]*[\w.-]*(?:password|passwd|pass|secret|token|auth)|\b(?:requirepass|masterauth))([ \t]+)("[^"]*"|'[^']*'|[^\s-]\S*)"#)
         .expect("valid regex")
 });
 
 /// A command-line flag named like a secret, and its value: `--password X`, `--token=X`.
 static FLAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(\s--?[\w-]*(?:password|passwd|pass|secret|token|auth|key|credentials?))(=|\s+)("[^"]*"|'[^']*'|[^\s;&|'"]+)"#)
+    Regex::new(r#"(?i)(\s--?[\w-]*(?:password|passwd|pass|passin|passout|secret|token|auth|key|credentials?))(=|\s+)("[^"]*"|'[^']*'|[^\s;&|'"]+)"#)
         .expect("valid regex")
 });
 
@@ -35,53 +128,145 @@ static SHORT_FLAG: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words without which none of the key, directive or flag rules can match.
 static MAY_HOLD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)pass|pwd|secret|token|key|auth|credential|-p|-a").expect("valid regex")
+    Regex::new(r"(?i)pass|pwd|secret|token|key|auth|credential|cookie|-p|-a|-u|-U|--user|-k|-K")
+        .expect("valid regex")
 });
 
-/// `text` with every URL credential and `password=value` pair masked.
+/// `text` with every secret masked: those the rules find, each wherever else it appears in
+/// `text` too, and every known one.
 pub(crate) fn secrets(text: &str) -> Cow<'_, str> {
-    // Most text holds no secret at all; the regexes run only where one could be.
-    let credential_url = memchr::memchr(b'@', text.as_bytes()).is_some() && text.contains("://");
-    let key_value = may_hold_key_secret(text);
-    let named = MAY_HOLD.is_match(text);
-    if !credential_url && !key_value && !named {
-        return Cow::Borrowed(text);
-    }
-    let mut out = Cow::Borrowed(text);
-    if credential_url {
-        out = Cow::Owned(url_credentials(text));
-    }
-    let mask = format!("${{1}}${{2}}{MASK}");
-    let mut rules = vec![&*KEY_PASSWORD];
-    if named {
-        rules.extend([&*DIRECTIVE, &*FLAG]);
-    }
-    for rule in rules {
-        if let Cow::Owned(replaced) = rule.replace_all(&out, mask.as_str()) {
-            out = Cow::Owned(replaced);
-        }
-    }
-    if named
-        && let Cow::Owned(replaced) = SHORT_FLAG.replace_all(&out, |c: &regex::Captures| {
-            let flag = c.get(1).or(c.get(3)).map_or("", |m| m.as_str());
-            format!("{flag}{MASK}")
-        })
-    {
-        out = Cow::Owned(replaced);
-    }
-    out
+    let mut found = Vec::new();
+    collect(text, &mut found);
+    mask(text, &found)
 }
 
-/// Every string in `value` (keys stay), masked: JSON stays JSON.
-pub(crate) fn json(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::String(s) => {
-            if let Cow::Owned(masked) = secrets(s) {
-                *s = masked;
+/// `text` masked, with the secrets found in `beside` too (a command's output masked with what
+/// its command line gives away).
+pub(crate) fn secrets_with<'a>(text: &'a str, beside: &[&str]) -> Cow<'a, str> {
+    let mut found = Vec::new();
+    for other in beside.iter().copied().chain([text]) {
+        collect(other, &mut found);
+    }
+    mask(text, &found)
+}
+
+/// Whether any rule could match `text`: most text holds no secret, and the regexes run only
+/// where one could be.
+struct Hints {
+    credential_url: bool,
+    key_value: bool,
+    named: bool,
+}
+
+impl Hints {
+    fn of(text: &str) -> Hints {
+        Hints {
+            credential_url: memchr::memchr(b'@', text.as_bytes()).is_some() && text.contains("://"),
+            key_value: may_hold_key_secret(text),
+            named: MAY_HOLD.is_match(text),
+        }
+    }
+
+    fn any(&self) -> bool {
+        self.credential_url || self.key_value || self.named
+    }
+}
+
+/// The rules' matches: (regex, the group holding the secret).
+fn rules(hints: &Hints) -> Vec<(&'static Regex, usize)> {
+    let mut rules = vec![(&*KEY_PASSWORD, 3)];
+    if hints.named {
+        rules.extend([
+            (&*DIRECTIVE, 3),
+            (&*FLAG, 3),
+            (&*HEADER, 4),
+            (&*USER_FLAG, 2),
+            (&*PROGRAM_FLAG, 2),
+            (&*SHORT_FLAG, 2),
+            (&*SHORT_FLAG, 4),
+        ]);
+    }
+    rules
+}
+
+/// Adds to `found` every secret value the rules find in `text`, without its quotes.
+fn collect(text: &str, found: &mut Vec<String>) {
+    let hints = Hints::of(text);
+    if !hints.any() {
+        return;
+    }
+    if hints.credential_url {
+        found.extend(url_secrets(text).into_iter().map(|r| text[r].to_string()));
+    }
+    for (rule, group) in rules(&hints) {
+        for c in rule.captures_iter(text) {
+            if let Some(m) = c.get(group) {
+                let value = m.as_str().trim_matches(['"', '\'']);
+                if value != MASK && !value.is_empty() {
+                    found.push(value.to_string());
+                }
             }
         }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(json),
-        serde_json::Value::Object(map) => map.values_mut().for_each(json),
+    }
+}
+
+/// `text` with the rules' matches masked where they stand, then each of `found` (long enough
+/// to be told apart from ordinary words) and each known secret wherever it appears.
+fn mask<'a>(text: &'a str, found: &[String]) -> Cow<'a, str> {
+    let hints = Hints::of(text);
+    let mut out = Cow::Borrowed(text);
+    if hints.credential_url {
+        out = Cow::Owned(url_credentials(text));
+    }
+    if hints.any() {
+        for (rule, group) in rules(&hints) {
+            let replaced = rule.replace_all(&out, |c: &regex::Captures| {
+                let whole = c.get(0).expect("a match");
+                let Some(secret) = c.get(group) else {
+                    return whole.as_str().to_string();
+                };
+                let at = secret.start() - whole.start()..secret.end() - whole.start();
+                let w = whole.as_str();
+                format!("{}{MASK}{}", &w[..at.start], &w[at.end..])
+            });
+            if let Cow::Owned(replaced) = replaced {
+                out = Cow::Owned(replaced);
+            }
+        }
+    }
+    let mut found: Vec<&String> = found
+        .iter()
+        .filter(|f| f.chars().count() >= SHORTEST_KNOWN)
+        .collect();
+    found.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    for secret in found {
+        if out.contains(secret.as_str()) {
+            out = Cow::Owned(out.replace(secret.as_str(), MASK));
+        }
+    }
+    match known(&out) {
+        Cow::Owned(masked) => Cow::Owned(masked),
+        Cow::Borrowed(_) => out,
+    }
+}
+
+/// Every string in `value` (keys stay), masked; a secret found in one string is masked in all
+/// of them (a failure's command and its output). JSON stays JSON.
+pub(crate) fn json(value: &mut serde_json::Value) {
+    let mut found = Vec::new();
+    each_string(value, &mut |s| collect(s, &mut found));
+    each_string(value, &mut |s| {
+        if let Cow::Owned(masked) = mask(s, &found) {
+            *s = masked;
+        }
+    });
+}
+
+fn each_string(value: &mut serde_json::Value, f: &mut impl FnMut(&mut String)) {
+    match value {
+        serde_json::Value::String(s) => f(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| each_string(v, f)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| each_string(v, f)),
         _ => {}
     }
 }
@@ -95,11 +280,10 @@ pub(crate) fn masked<T: serde::Serialize + serde::de::DeserializeOwned>(value: T
     serde_json::from_value(json_value).unwrap_or(value)
 }
 
-/// Masks the user info of every URL: `user:password@` keeps the user, a lone `token@` (Sentry
-/// DSNs, Git tokens) is all secret.
-fn url_credentials(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
+/// The secret part of the user info of every URL: `user:password@` keeps the user, a lone
+/// `token@` (Sentry DSNs, Git tokens) is all secret.
+fn url_secrets(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut secrets = Vec::new();
     for (_, authority) in crate::refs::url_authorities(text) {
         let Some(at) = text[authority.clone()].rfind('@') else {
             continue;
@@ -110,10 +294,20 @@ fn url_credentials(text: &str) -> String {
             None => userinfo.start,
         };
         if secret_from < userinfo.end {
-            out.push_str(&text[copied..secret_from]);
-            out.push_str(MASK);
-            copied = userinfo.end;
+            secrets.push(secret_from..userinfo.end);
         }
+    }
+    secrets
+}
+
+/// `text` with the user info of every URL masked (see [`url_secrets`]).
+fn url_credentials(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for secret in url_secrets(text) {
+        out.push_str(&text[copied..secret.start]);
+        out.push_str(MASK);
+        copied = secret.end;
     }
     out.push_str(&text[copied..]);
     out
@@ -260,5 +454,86 @@ mod tests {
         assert!(!text.contains("hunter2"), "{text}");
         assert_eq!(value["restart"], "systemctl restart x password=****");
         assert_eq!(value["health"][0]["http"], "http://admin:****@web/health");
+    }
+    /// The issue's gaps: each was shown as written.
+    #[test]
+    fn masks_credential_headers_user_flags_and_program_flags() {
+        for (text, shown) in [
+            (
+                "curl -H 'Authorization: Bearer hunter2x' http://x",
+                "curl -H 'Authorization: Bearer ****' http://x",
+            ),
+            (
+                "curl -H \"Proxy-Authorization: Basic aHVudGVyMg==\" http://x",
+                "curl -H \"Proxy-Authorization: Basic ****\" http://x",
+            ),
+            ("Cookie: session=abc123", "Cookie: ****"),
+            (
+                "curl -u admin:hunter2 http://x",
+                "curl -u admin:**** http://x",
+            ),
+            (
+                "curl --user 'admin:hunter2' http://x",
+                "curl --user 'admin:****' http://x",
+            ),
+            (
+                "sshpass -p hunter2 ssh db-01 true",
+                "sshpass -p **** ssh db-01 true",
+            ),
+            ("sshpass -phunter2 ssh db-01", "sshpass -p**** ssh db-01"),
+            (
+                "openssl enc -aes256 -k hunter2 -in a",
+                "openssl enc -aes256 -k **** -in a",
+            ),
+            (
+                "openssl rsa -passin pass:hunter2 -in k",
+                "openssl rsa -passin **** -in k",
+            ),
+        ] {
+            assert_eq!(secrets(text), shown, "{text}");
+        }
+        for text in [
+            "ps -u root",
+            "openssl x509 -in cert.pem -noout -kx",
+            "sort -k 2 file",
+            "the author: someone",
+        ] {
+            assert_eq!(secrets(text), text);
+        }
+    }
+
+    /// A secret one field gives away is masked in every field of the same event.
+    #[test]
+    fn a_secret_found_in_one_field_is_masked_in_all() {
+        let mut value = serde_json::json!({
+            "check": "mysqladmin --password s3cr3t-pw ping",
+            "reason": "exit 1: access denied for s3cr3t-pw",
+            "nested": ["s3cr3t-pw"],
+        });
+        json(&mut value);
+        assert!(!value.to_string().contains("s3cr3t-pw"), "{value}");
+        // Within one text too.
+        assert_eq!(
+            secrets("app --password abcdef; echo abcdef"),
+            "app --password ****; echo ****"
+        );
+    }
+
+    #[test]
+    fn the_plans_secret_vars_are_masked_wherever_they_appear() {
+        assert!(secret_name("db_password"));
+        assert!(secret_name("API_TOKEN"));
+        assert!(secret_name("X-Auth-Key"));
+        assert!(secret_name("Authorization"));
+        assert!(!secret_name("dir"));
+        assert!(!secret_name("keycloak_url"));
+        remember("v4lue-of-a-secret-var");
+        remember("x");
+        assert_eq!(
+            secrets("app --db v4lue-of-a-secret-var start"),
+            "app --db **** start"
+        );
+        // Too short to be told apart from ordinary words: left as it is.
+        assert_eq!(secrets("x y"), "x y");
     }
 }

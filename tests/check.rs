@@ -310,7 +310,7 @@ fn carets(stderr: &str) -> Vec<(String, String)> {
 
 /// Carets stand under the placeholder they are about: two alike on one line, one on the third
 /// line of a block scalar, one after escapes in a double-quoted scalar, a host's missing var,
-/// and a placeholder inside backticks (refused: no quoting is safe there).
+/// and a placeholder inside backticks (refused: their text is read as code again).
 #[test]
 fn each_template_error_points_at_its_own_placeholder() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -360,27 +360,30 @@ services:
         .collect();
     assert_eq!(carets(&err), expected, "{err}");
     assert!(
-        err.contains("`{vars.root}` stands inside backticks")
-            && err.contains("write it outside quotes (echo x {vars.root})"),
+        err.contains("`{vars.root}` stands inside backticks: its value could run as code")
+            && err.contains("belongs in a script on the host"),
         "{err}"
     );
 }
 
-/// A host's value substituted inside double quotes reaches the shell as text: the rendered
-/// command, run by a real `sh`, prints it and runs nothing.
+/// A host's values reach the command as data, in every quoting: a real run of the command
+/// writes them back byte for byte and runs nothing they hold.
 #[test]
-fn a_value_inside_double_quotes_is_never_run_by_the_shell() {
+fn a_value_is_never_run_by_the_shell_in_any_quoting() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("plan.yaml");
-    let hostile = "$(touch pwned) `touch pwned` \" ' \\";
+    let out_file = dir.path().join("out");
+    let hostile = "$(touch pwned) `touch pwned` \" ' \\ \\丁\"; touch pwned; #";
     let plan = format!(
-        "hosts:\n  a: {{ vars: {{ v: {} }} }}\nservices:\n  s:\n    hosts: [a]\n    restart: printf %s \"x {{vars.v}}\" '{{vars.v}}' {{vars.v}}\n    health: [{{ tcp: 1 }}]\n",
-        serde_json::to_string(hostile).expect("json is YAML")
+        "hosts:\n  a: {{ connection: local, vars: {{ v: {}, out: {} }} }}\nservices:\n  s:\n    hosts: [a]\n    restart: printf %s \"x {{vars.v}}\" '{{vars.v}}' {{vars.v}} > {{vars.out}}\n    health: [{{ command: \"true\" }}]\n",
+        serde_json::to_string(hostile).expect("json is YAML"),
+        out_file.display()
     );
     std::fs::write(&path, plan).expect("plan");
     let out = comeback()
-        .args(["plan", "--format", "json"])
+        .args(["run", "--yes"])
         .arg(&path)
+        .current_dir(dir.path())
         .output()
         .expect("runs");
     assert!(
@@ -388,18 +391,78 @@ fn a_value_inside_double_quotes_is_never_run_by_the_shell() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let restart = json["steps"][0]["restart"].as_str().expect("restart");
-    let ran = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(restart)
-        .current_dir(dir.path())
-        .output()
-        .expect("sh");
     assert_eq!(
-        String::from_utf8_lossy(&ran.stdout),
-        format!("x {hostile}{hostile}{hostile}"),
-        "{restart}"
+        std::fs::read_to_string(&out_file).expect("written"),
+        format!("x {hostile}{hostile}{hostile}")
     );
-    assert!(!dir.path().join("pwned").exists(), "{restart}");
+    assert!(!dir.path().join("pwned").exists());
+}
+
+/// `check` on a one-service plan whose restart is `restart` and whose host has var `v`.
+fn check_restart(restart: &str, v: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("plan.yaml");
+    let plan = format!(
+        "hosts:\n  a: {{ vars: {{ v: {} }} }}\nservices:\n  s:\n    hosts: [a]\n    restart: {}\n    health: [{{ tcp: 1 }}]\n",
+        serde_json::to_string(v).expect("json is YAML"),
+        serde_json::to_string(restart).expect("json is YAML"),
+    );
+    std::fs::write(&path, plan).expect("plan");
+    let out = comeback().arg("check").arg(&path).output().expect("runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Issue 22, item 1: a value beginning with `-` where it starts an argument would be an option
+/// (`--use-compress-program=...` runs a program): refused, unless `--` ends the options.
+#[test]
+fn a_value_that_would_be_an_option_is_refused_unless_after_double_dash() {
+    let v = "--use-compress-program=touch /tmp/F";
+    let (code, err) = check_restart("tar -cf b.tar {vars.v}", v);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("the value of `{vars.v}` for host `a` begins with `-`"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("touch /tmp/F"),
+        "the value is not shown: {err}"
+    );
+    let (code, err) = check_restart("tar -cf b.tar -- {vars.v}", v);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, err) = check_restart("tar -cf b.tar {vars.v}", "backup/");
+    assert_eq!(code, Some(0), "{err}");
+}
+
+/// Issue 22, item 1: words inside strings never refuse a command; a placeholder is refused
+/// only where the command reads a string as shell code again, by the words' positions.
+#[test]
+fn only_commands_that_evaluate_a_string_refuse_placeholders() {
+    for accepted in [
+        "logger \"restart done, local state ok\"; /srv/app/restart {vars.v}",
+        "logger 'eval and sh -c are words here' {vars.v}",
+        "echo {vars.v} | grep -c local",
+        "export APP_NAME={vars.v}; /srv/app/restart",
+    ] {
+        let (code, err) = check_restart(accepted, "x");
+        assert_eq!(code, Some(0), "{accepted}: {err}");
+    }
+    for (refused, why) in [
+        ("eval \"echo {vars.v}\"", "runs `eval`"),
+        ("sh -c \"echo {vars.v}\"", "runs `sh -c`"),
+        ("sudo su - app -c \"run {vars.v}\"", "runs `su -c`"),
+        ("ssh db-01 \"echo {vars.v}\"", "runs `ssh`"),
+        ("echo {vars.v} | xargs sh -c 'echo $0'", "runs `sh -c`"),
+        ("x={vars.v}; echo $((x + 1))", "arithmetic"),
+        ("echo `cat {vars.v}`", "inside backticks"),
+    ] {
+        let (code, err) = check_restart(refused, "x");
+        assert_eq!(code, Some(2), "{refused}: {err}");
+        assert!(
+            err.contains("`{vars.v}` stands") && err.contains(why),
+            "{refused}: {err}"
+        );
+    }
 }

@@ -16,7 +16,7 @@ fn every_shipped_plan_uses_unit_where_a_unit_exists() {
             let by_manager = service
                 .instances
                 .iter()
-                .any(|i| manager_command.is_match(&i.restart));
+                .any(|i| manager_command.is_match(&i.restart.shown));
             assert!(
                 !by_manager || service.unit.is_some(),
                 "{}: service `{}` is restarted by its service manager but has no `unit:`",

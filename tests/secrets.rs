@@ -116,3 +116,108 @@ fn plan_json_masks_url_passwords_and_key_values() {
     let json: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
     assert_eq!(json["steps"][0]["restart"], "app restart password=****");
 }
+
+/// Issue 22, item 6: a var named like a secret is masked wherever its value shows, by name.
+#[test]
+fn a_var_named_like_a_secret_is_masked_in_plan_json_and_on_the_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("plan.yaml");
+    std::fs::write(
+        &path,
+        format!(
+            "hosts:\n  here: {{ connection: local, vars: {{ db_password: {SECRET} }} }}\ndefaults:\n  health: {{ timeout: 1s, interval: 100ms, settle: 0s }}\nservices:\n  db:\n    hosts: [here]\n    restart: \"app --db {{vars.db_password}}; echo using {{vars.db_password}} >&2; exit 3\"\n"
+        ),
+    )
+    .expect("plan");
+    let out = Command::cargo_bin("comeback")
+        .expect("bin")
+        .arg("plan")
+        .arg(&path)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(!text.contains(SECRET), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert!(
+        json["steps"][0]["restart"]
+            .as_str()
+            .expect("restart")
+            .starts_with("app --db ****"),
+        "{text}"
+    );
+    for format in ["text", "json"] {
+        let out = Command::cargo_bin("comeback")
+            .expect("bin")
+            .arg("run")
+            .arg(&path)
+            .args(["--yes", "--log-format", format])
+            .output()
+            .expect("runs");
+        let err = exited(&out, 1);
+        assert!(err.contains("using ****"), "{err}");
+        assert_nowhere(dir.path(), &err);
+    }
+}
+
+/// Issue 22, item 6: credential headers, `curl -u`, `sshpass -p` and `openssl -k`, and the
+/// same secret in another field of the failure (the command's output).
+#[test]
+fn credential_headers_and_flags_are_masked_in_every_field_of_a_failure() {
+    for restart in [
+        format!(
+            "curl -sf -H 'Authorization: Bearer {SECRET}' http://127.0.0.1:1/; echo token {SECRET} >&2; exit 3"
+        ),
+        format!("curl -sf -u admin:{SECRET} http://127.0.0.1:1/; echo as {SECRET} >&2; exit 3"),
+        format!("sshpass -p {SECRET} ssh nowhere true; echo tried {SECRET} >&2; exit 3"),
+        format!("openssl enc -aes256 -k {SECRET} -in /dev/null; echo key {SECRET} >&2; exit 3"),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let plan = plan(
+            dir.path(),
+            &format!("  db:\n    hosts: [here]\n    restart: \"{restart}\"\n"),
+        );
+        let out = Command::cargo_bin("comeback")
+            .expect("bin")
+            .arg("run")
+            .arg(&plan)
+            .arg("--yes")
+            .output()
+            .expect("runs");
+        let err = exited(&out, 1);
+        assert!(err.contains("FAILED in restart"), "{err}");
+        assert_nowhere(dir.path(), &err);
+    }
+}
+
+/// Issue 22, item 6: the pid file a command leaves on its host while it runs holds it masked,
+/// its vars named like secrets included.
+#[test]
+fn the_remote_pid_file_keeps_no_secret() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).expect("home");
+    let copy = dir.path().join("pid-copy");
+    let path = dir.path().join("plan.yaml");
+    std::fs::write(
+        &path,
+        format!(
+            "hosts:\n  here: {{ connection: local, vars: {{ api_token: {SECRET}, copy: {} }} }}\nservices:\n  db:\n    hosts: [here]\n    restart: \"cat \\\"$HOME\\\"/.comeback/runs/*/*.pid > {{vars.copy}}; sshpass -p {SECRET} true; app --token {{vars.api_token}} || true\"\n    health: [{{ command: \"true\" }}]\n",
+            copy.display()
+        ),
+    )
+    .expect("plan");
+    let out = Command::cargo_bin("comeback")
+        .expect("bin")
+        .arg("run")
+        .arg(&path)
+        .arg("--yes")
+        .env("HOME", &home)
+        .output()
+        .expect("runs");
+    exited(&out, 0);
+    let kept = std::fs::read_to_string(&copy).expect("the command copied its pid file");
+    assert!(kept.starts_with("cat "), "{kept}");
+    assert!(!kept.contains(SECRET), "{kept}");
+}

@@ -45,7 +45,7 @@ impl<'a, T: Transport> Checker<'a, T> {
                 self.http(url, *status, body.as_deref(), budget).await
             }
             CheckKind::Command { command } => {
-                match self.transport.run(host_id, command, budget).await {
+                match self.transport.run_command(host_id, command, budget).await {
                     Ok(out) if out.success() => Ok(()),
                     Ok(out) if out.timed_out => Err(format!(
                         "timed out after {}",
@@ -144,7 +144,12 @@ mod tests {
     struct NoHost;
 
     impl Transport for NoHost {
-        async fn run(&self, _: HostId, _: &str, _: Duration) -> Result<Output, TransportError> {
+        async fn run_command(
+            &self,
+            _: HostId,
+            _: &crate::plan::model::ShellCommand,
+            _: Duration,
+        ) -> Result<Output, TransportError> {
             unreachable!("http checks run from the controller")
         }
     }

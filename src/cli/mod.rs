@@ -90,6 +90,8 @@ fn run(cli: Cli) -> i32 {
 pub fn load(path: &std::path::Path) -> Result<LoadedPlan, Exit> {
     match plan::load(path) {
         Ok(loaded) => {
+            // From here on, every text that leaves comeback masks the plan's secret values.
+            crate::redact::remember_plan(&loaded.model);
             let shown = path.display().to_string();
             for w in &loaded.warnings {
                 eprintln!("{}\n", w.render(&shown, &loaded.source));

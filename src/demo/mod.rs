@@ -263,9 +263,11 @@ impl Demo {
 
 /// A path as one shell word.
 fn quoted(path: &Path) -> std::io::Result<String> {
-    shlex::try_quote(&path.display().to_string())
-        .map(|q| q.into_owned())
-        .map_err(std::io::Error::other)
+    let path = path.display().to_string();
+    if path.contains('\0') {
+        return Err(std::io::Error::other("a path with a NUL byte"));
+    }
+    Ok(crate::quote::word(&path).into_owned())
 }
 
 /// Stops the demo's services: only a process that is the demo service of this folder, since a

@@ -327,7 +327,7 @@ fn existing_service(model: &Model, host: HostId, unit: &str, ports: &[u16]) -> O
         let here = s.instances.iter().find(|i| i.host == host)?;
         let same_unit = s.name == unit
             || matches!(&s.process, Some(ProcessSource::Unit(u)) if u == unit)
-            || here.restart.split_whitespace().any(|w| w == unit);
+            || here.restart.shown.split_whitespace().any(|w| w == unit);
         let same_port = here
             .health
             .iter()

@@ -300,7 +300,7 @@ async fn resolve<T: Transport>(
     }
     let quoted: Vec<String> = names
         .iter()
-        .map(|n| shlex::try_quote(n).map_or_else(|_| "''".into(), |q| q.into_owned()))
+        .map(|n| crate::quote::word(n).into_owned())
         .collect();
     let command = format!("set -- {}; {RESOLVE}", quoted.join(" "));
     let out = transport

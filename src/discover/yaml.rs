@@ -413,7 +413,7 @@ mod tests {
         };
         let rendered = Template::parse(&text, Context::Plain)
             .expect("a template")
-            .render(&values)
+            .render_text(&values)
             .expect("rendered");
         assert_eq!(rendered, command);
     }

@@ -32,9 +32,12 @@ impl<T: Transport> Executor<'_, T> {
         self.phase(sink, step, phase, 0);
         for hook in hooks {
             let host = self.model.hosts[hook.on].name.clone();
-            let command = redact::secrets(&hook.run).into_owned();
+            let command = redact::secrets(&hook.run.shown).into_owned();
             let started = Instant::now();
-            let result = self.transport.run(hook.on, &hook.run, hook.timeout).await;
+            let result = self
+                .transport
+                .run_command(hook.on, &hook.run, hook.timeout)
+                .await;
             let (ok, code, timed_out, output) = match &result {
                 Ok(out) => {
                     let both = format!("{}\n{}", out.stdout.trim(), out.stderr.trim());
@@ -47,7 +50,7 @@ impl<T: Transport> Executor<'_, T> {
                 }
                 Err(e) => (false, None, false, e.to_string()),
             };
-            let output = redact::secrets(&output).into_owned();
+            let output = redact::secrets_with(&output, &[&hook.run.shown]).into_owned();
             sink.events.emit(Event::HookRan {
                 index: step.index,
                 when,
@@ -111,7 +114,7 @@ impl<T: Transport> Executor<'_, T> {
                 .map(|h| {
                     (
                         self.model.hosts[h.on].name.clone(),
-                        redact::secrets(&h.run).into_owned(),
+                        redact::secrets(&h.run.shown).into_owned(),
                     )
                 })
                 .collect(),

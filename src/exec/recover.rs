@@ -97,14 +97,14 @@ impl<T: Transport> Executor<'_, T> {
                         .collect(),
                     now: began.host_now,
                 };
-                self.prove(sink, step, target, &command, before, watch)
+                self.prove(sink, step, target, &command.shown, before, watch)
                     .await
                     .map(Some)
             }
             Some((code, _)) => Err(StepFailure {
                 phase: Phase::Restart,
                 target: target.to_string(),
-                check: Some(redact::secrets(&command).into_owned()),
+                check: Some(redact::secrets(&command.shown).into_owned()),
                 reason: format!(
                     "the restart command exited {code} while comeback was away (it was killed during the restart): fix the cause, then resume runs it again"
                 ),

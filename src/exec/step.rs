@@ -348,7 +348,10 @@ impl<T: Transport> Executor<'_, T> {
                     elapsed_ms: millis(started.elapsed()),
                 });
                 return match before {
-                    Some(before) => self.prove(sink, step, target, command, before, watch).await,
+                    Some(before) => {
+                        self.prove(sink, step, target, &command.shown, before, watch)
+                            .await
+                    }
                     None => Ok(Vec::new()),
                 };
             }
@@ -381,8 +384,8 @@ impl<T: Transport> Executor<'_, T> {
         Err(StepFailure {
             phase: Phase::Restart,
             target: target.to_string(),
-            check: Some(redact::secrets(command).into_owned()),
-            reason: redact::secrets(&reason).into_owned(),
+            check: Some(redact::secrets(&command.shown).into_owned()),
+            reason: redact::secrets_with(&reason, &[&command.shown]).into_owned(),
         })
     }
 

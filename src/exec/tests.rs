@@ -14,12 +14,13 @@ pub(super) struct Scripted {
 }
 
 impl Transport for Scripted {
-    async fn run(
+    async fn run_command(
         &self,
         _host: usize,
-        command: &str,
+        command: &crate::plan::model::ShellCommand,
         _deadline: Duration,
     ) -> Result<Output, TransportError> {
+        let command = command.shown.as_str();
         self.ran.lock().expect("lock").push(command.to_string());
         let code = if !self.fails.is_empty() && command.contains(self.fails) {
             1

@@ -10,7 +10,9 @@ use crate::inspect::manager::{Manager, decide, parse_facts};
 use crate::inspect::unit::{self, Locator, ProcessInfo, Resolution};
 use crate::inspect::{ConfigFile, fetch_configs, locate};
 use crate::plan::Step;
-use crate::plan::model::{Action, Check, CheckKind, HostId, ProcessSource, ServiceId};
+use crate::plan::model::{
+    Action, Check, CheckKind, HostId, ProcessSource, ServiceId, ShellCommand,
+};
 use crate::transport::Transport;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -193,11 +195,11 @@ impl<T: Transport> Executor<'_, T> {
     }
 
     /// The command that restarts the step's service: the plan's, else its manager's.
-    pub(super) fn restart_command(&self, step: &Step) -> String {
+    pub(super) fn restart_command(&self, step: &Step) -> ShellCommand {
         let service = &self.model.services[step.service];
         match (&service.unit, self.resolved.managers.get(&step.host)) {
             (Some(u), Some(&manager)) if u.managed_restart => {
-                unit::command(manager, &u.name, service.action)
+                ShellCommand::plain(unit::command(manager, &u.name, service.action))
             }
             _ => step.instance(self.model).restart.clone(),
         }
@@ -472,7 +474,7 @@ impl<T: Transport> Executor<'_, T> {
         }
         let check = Check {
             kind: CheckKind::Command {
-                command: unit::status_command(manager, &unit.name),
+                command: ShellCommand::plain(unit::status_command(manager, &unit.name)),
             },
             timing: unit.timing.clone(),
         };
@@ -505,10 +507,10 @@ impl<T: Transport> Executor<'_, T> {
             for port in &old.ports {
                 checks.push(Check {
                     kind: CheckKind::Command {
-                        command: format!(
+                        command: ShellCommand::plain(format!(
                             "ss -Hltnp 'sport = :{port}' | grep -q 'pid={},'",
                             new.pid
-                        ),
+                        )),
                     },
                     timing: timing.clone(),
                 });

@@ -79,11 +79,7 @@ pub(crate) async fn run_script<'a, T: Transport>(
 fn with_args<'a>(args: impl IntoIterator<Item = &'a str>, script: &str) -> String {
     let quoted: Vec<String> = args
         .into_iter()
-        .map(|a| {
-            shlex::try_quote(a)
-                .map(|q| q.into_owned())
-                .unwrap_or_else(|_| "''".into())
-        })
+        .map(|a| crate::quote::word(a).into_owned())
         .collect();
     if quoted.is_empty() {
         format!("set --; {script}")

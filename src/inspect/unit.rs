@@ -90,9 +90,7 @@ pub(crate) fn status_command(manager: Manager, unit: &str) -> String {
 }
 
 pub(crate) fn quote(word: &str) -> String {
-    shlex::try_quote(word)
-        .map(|q| q.into_owned())
-        .unwrap_or_else(|_| "''".into())
+    crate::quote::word(word).into_owned()
 }
 
 /// Tells whether an init-script manager knows `unit` on this host, and reads the script for its

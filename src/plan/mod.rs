@@ -1,11 +1,13 @@
 //! The pure core: plan file in, validated model and ordered steps out. No network, no terminal.
 
+pub mod command;
 pub mod diagnostic;
 pub mod graph;
 mod load;
 pub mod model;
 mod scalar;
 mod shell_quoting;
+mod shell_words;
 pub mod steps;
 pub(crate) mod template;
 mod validate;

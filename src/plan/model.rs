@@ -2,6 +2,8 @@
 //! rendered for each host it runs on. Nothing here can be wrong once `validate` returned it.
 
 use serde::Serialize;
+
+pub use super::command::ShellCommand;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -47,7 +49,7 @@ pub struct Hook {
     /// The host it runs on.
     pub on: HostId,
     /// The command, rendered.
-    pub run: String,
+    pub run: ShellCommand,
     #[serde(rename = "timeout_ms", with = "millis")]
     /// Its deadline.
     pub timeout: Duration,
@@ -142,7 +144,7 @@ pub struct Instance {
     /// The host.
     pub host: HostId,
     /// The restart command, rendered.
-    pub restart: String,
+    pub restart: ShellCommand,
     /// Its config files, rendered (globs allowed).
     pub configs: Vec<String>,
     /// Its health checks, rendered.
@@ -199,7 +201,7 @@ pub enum CheckKind {
     /// Runs on the host; exit 0 is healthy.
     Command {
         /// The command, rendered.
-        command: String,
+        command: ShellCommand,
     },
 }
 

@@ -253,10 +253,10 @@ impl Fleet {
 }
 
 impl Transport for Fleet {
-    async fn run(
+    async fn run_command(
         &self,
         host: HostId,
-        command: &str,
+        command: &crate::plan::model::ShellCommand,
         deadline: Duration,
     ) -> Result<Output, TransportError> {
         let argv = mark::command_argv(command, deadline, self.sudo, self.run.as_deref(), None);
@@ -267,12 +267,11 @@ impl Transport for Fleet {
     async fn run_tagged(
         &self,
         host: HostId,
-        command: &str,
+        command: &crate::plan::model::ShellCommand,
         deadline: Duration,
         tag: &str,
     ) -> Result<Output, TransportError> {
-        let argv =
-            mark::command_argv(command, deadline, self.sudo, self.run.as_deref(), Some(tag));
+        let argv = mark::command_argv(command, deadline, self.sudo, self.run.as_deref(), Some(tag));
         self.run_argv(host, &argv, backstop(deadline), COMMAND_KEEP)
             .await
     }
@@ -280,10 +279,11 @@ impl Transport for Fleet {
     async fn read(
         &self,
         host: HostId,
-        command: &str,
+        script: &str,
         deadline: Duration,
     ) -> Result<Output, TransportError> {
-        let argv = mark::command_argv(command, deadline, self.sudo, self.run.as_deref(), None);
+        let command = crate::plan::model::ShellCommand::plain(script);
+        let argv = mark::command_argv(&command, deadline, self.sudo, self.run.as_deref(), None);
         self.run_argv(host, &argv, backstop(deadline), READ_KEEP)
             .await
     }

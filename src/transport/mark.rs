@@ -5,30 +5,35 @@
 //! abort kills those process groups; `resume` finds the live ones of the run it continues.
 //!
 //! Every value reaches the scripts below as a positional argument: nothing from a plan or a
-//! host's output is ever part of a script's text.
+//! host's output is ever part of a script's text. A command's own values follow as
+//! `CB_NAME=value` arguments, which `env` puts in its environment.
 
 use super::KILL_GRACE;
+use crate::plan::model::ShellCommand;
 use std::time::Duration;
 
-/// Runs `$4` under `timeout` in a new session, with a pid file (its mtime: when the command
-/// began; its text: `$5`, the command with its secrets masked) for as long as it runs. The exit
-/// status is the command's, or timeout's (124, 137 when KILL was needed): the wrapper is outside
-/// the group timeout signals, so it survives to tell. With a tag (`$6`, a restart's), it also
-/// leaves `<tag>.exit` (the status and the end, unix seconds) for a comeback that died meanwhile
-/// to read back. Few processes (`mkdir` once, `setsid`, `timeout`, `rm`): it wraps every
-/// command. Without a home there is no pid file (never one in a shared /tmp, where another user
-/// could have put a symlink first).
+/// Runs `$4` under `timeout` in a new session, the arguments after `$6` (`CB_NAME=value`) in
+/// its environment, with a pid file (its mtime: when the command began; its text: `$5`, the
+/// command with its secrets masked) for as long as it runs. The exit status is the command's, or
+/// timeout's (124, 137 when KILL was needed): the wrapper is outside the group timeout signals,
+/// so it survives to tell. With a tag (`$6`, a restart's), it also leaves `<tag>.exit` (the
+/// status and the end, unix seconds) for a comeback that died meanwhile to read back. Few
+/// processes (`mkdir` once, `setsid`, `timeout`, `rm`): it wraps every command. Without a home
+/// there is no pid file (never one in a shared /tmp, where another user could have put a
+/// symlink first).
 const WRAPPER: &str = r#"d=
 if [ -d "${HOME:-}" ]; then
   d="$HOME/.comeback/runs/$1"
   [ -d "$d" ] || mkdir -p -m 700 "$d" 2>/dev/null
 fi
-COMEBACK_RUN="$1" setsid timeout --kill-after="$2" "$3" sh -c "$4" &
+r=$1 k=$2 t=$3 c=$4 m=$5 g=$6
+shift 6
+COMEBACK_RUN="$r" setsid timeout --kill-after="$k" "$t" env "$@" sh -c "$c" &
 p=$!
-[ -z "$d" ] || printf '%s\n' "$5" >"$d/$p.pid" 2>/dev/null
+[ -z "$d" ] || printf '%s\n' "$m" >"$d/$p.pid" 2>/dev/null
 wait "$p"
 s=$?
-[ -z "$d" ] || [ -z "${6:-}" ] || printf '%s %s\n' "$s" "$(date +%s)" >"$d/$6.exit" 2>/dev/null
+[ -z "$d" ] || [ -z "$g" ] || printf '%s %s\n' "$s" "$(date +%s)" >"$d/$g.exit" 2>/dev/null
 [ -z "$d" ] || rm -f "$d/$p.pid"
 exit "$s""#;
 
@@ -108,15 +113,20 @@ exit 0"#
 
 /// `command` as the argv that runs it under a deadline the host enforces, through `sudo -n`
 /// when asked, marked with `run` when given (and its exit status left under `tag`, when
-/// given). The command is one word: nothing in it reaches a shell unquoted.
+/// given). The script is one word and each value one `CB_NAME=value` word for `env`: no value
+/// is ever part of a text a shell parses.
 pub(crate) fn command_argv(
-    command: &str,
+    command: &ShellCommand,
     deadline: Duration,
     sudo: bool,
     run: Option<&str>,
     tag: Option<&str>,
 ) -> Vec<String> {
-    let mut argv = Vec::with_capacity(11);
+    let mut argv = Vec::with_capacity(11 + command.env.len());
+    let env = command
+        .env
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"));
     if sudo {
         argv.extend(["sudo", "-n"].map(String::from));
     }
@@ -131,18 +141,25 @@ pub(crate) fn command_argv(
             run.to_string(),
             kill_after,
             seconds,
-            command.to_string(),
-            crate::redact::secrets(command).into_owned(),
+            command.script.clone(),
+            // The pid file keeps the command as people read it, masked.
+            crate::redact::secrets(&command.shown).into_owned(),
             tag.unwrap_or_default().to_string(),
         ]),
-        None => argv.extend([
-            "timeout".to_string(),
-            format!("--kill-after={kill_after}"),
-            seconds,
-            "sh".to_string(),
-            "-c".to_string(),
-            command.to_string(),
-        ]),
+        None => {
+            argv.extend([
+                "timeout".to_string(),
+                format!("--kill-after={kill_after}"),
+                seconds,
+            ]);
+            if !command.env.is_empty() {
+                argv.push("env".to_string());
+            }
+        }
+    }
+    argv.extend(env);
+    if run.is_none() {
+        argv.extend(["sh".to_string(), "-c".to_string(), command.script.clone()]);
     }
     argv
 }
@@ -192,7 +209,7 @@ mod tests {
     #[test]
     fn the_command_is_one_word_after_the_wrapper_and_the_run_id() {
         let argv = command_argv(
-            "echo $(id) ; rm -rf /tmp/x --password hunter2",
+            &ShellCommand::plain("echo $(id) ; rm -rf /tmp/x --password hunter2"),
             Duration::from_millis(1500),
             true,
             Some("R1"),
@@ -210,6 +227,14 @@ mod tests {
 
     /// The wrapper as the host runs it, with `HOME` as given.
     fn wrapped(command: &str, run: &str, home: Option<&std::path::Path>) -> std::process::Output {
+        run_wrapped(&ShellCommand::plain(command), run, home)
+    }
+
+    fn run_wrapped(
+        command: &ShellCommand,
+        run: &str,
+        home: Option<&std::path::Path>,
+    ) -> std::process::Output {
         let argv = command_argv(command, Duration::from_secs(10), false, Some(run), None);
         let mut sh = std::process::Command::new(&argv[0]);
         sh.args(&argv[1..]).env_remove("HOME");
@@ -247,6 +272,29 @@ mod tests {
                 .join(&run)
                 .exists()
         );
+    }
+
+    /// Values reach the command through its environment, marked or not, byte for byte.
+    #[test]
+    fn values_reach_the_command_as_its_environment() {
+        let value = "\\丁\"; touch pwned; # $(id) it's";
+        let command = ShellCommand {
+            script: "printf %s \"${CB_V1}\"".to_string(),
+            env: vec![("CB_V1".to_string(), value.to_string())],
+            shown: format!("printf %s {value}"),
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = run_wrapped(&command, "R-env", Some(dir.path()));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), value);
+        let argv = command_argv(&command, Duration::from_secs(10), false, None, None);
+        assert_eq!(argv[3..5], ["env", &format!("CB_V1={value}")]);
+        let out = std::process::Command::new(&argv[0])
+            .args(&argv[1..])
+            .current_dir(dir.path())
+            .output()
+            .expect("timeout");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), value);
+        assert!(!dir.path().join("pwned").exists());
     }
 
     #[test]

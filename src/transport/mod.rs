@@ -11,7 +11,7 @@ mod ssh;
 pub(crate) use fleet::Fleet;
 pub(crate) use mark::LiveCommand;
 
-use crate::plan::model::HostId;
+use crate::plan::model::{HostId, ShellCommand};
 use capture::{Captured, Keep};
 use std::future::Future;
 use std::time::Duration;
@@ -61,26 +61,38 @@ pub enum TransportError {
 
 /// Runs shell commands on hosts. Implementations: [`Fleet`] (SSH and local), and test doubles.
 pub trait Transport: Send + Sync {
-    /// Runs `command` through `sh -c` on `host`; the host kills it when `deadline` passes.
-    fn run(
+    /// Runs `command` through `sh -c` on `host`, its values in its environment; the host kills
+    /// it when `deadline` passes.
+    fn run_command(
         &self,
         host: HostId,
-        command: &str,
+        command: &ShellCommand,
         deadline: Duration,
     ) -> impl Future<Output = Result<Output, TransportError>> + Send;
 
-    /// As [`Transport::run`], and the host keeps the command's exit status and end under `tag`
-    /// in the run's folder there, for a comeback that died meanwhile to read back (a
+    /// Runs one of comeback's own scripts, which carries no value of the plan.
+    fn run(
+        &self,
+        host: HostId,
+        script: &str,
+        deadline: Duration,
+    ) -> impl Future<Output = Result<Output, TransportError>> + Send {
+        let command = ShellCommand::plain(script);
+        async move { self.run_command(host, &command, deadline).await }
+    }
+
+    /// As [`Transport::run_command`], and the host keeps the command's exit status and end
+    /// under `tag` in the run's folder there, for a comeback that died meanwhile to read back (a
     /// restart's). Transports that keep nothing run it plainly.
     fn run_tagged(
         &self,
         host: HostId,
-        command: &str,
+        command: &ShellCommand,
         deadline: Duration,
         tag: &str,
     ) -> impl Future<Output = Result<Output, TransportError>> + Send {
         let _ = tag;
-        self.run(host, command, deadline)
+        self.run_command(host, command, deadline)
     }
 
     /// Like [`Transport::run`], for an inspection script whose stdout is data to parse (config
@@ -89,10 +101,10 @@ pub trait Transport: Send + Sync {
     fn read(
         &self,
         host: HostId,
-        command: &str,
+        script: &str,
         deadline: Duration,
     ) -> impl Future<Output = Result<Output, TransportError>> + Send {
-        self.run(host, command, deadline)
+        self.run(host, script, deadline)
     }
 }
 
@@ -176,7 +188,7 @@ mod tests {
     #[test]
     fn the_command_is_one_word_after_sh_c() {
         let argv = mark::command_argv(
-            "echo $(id) ; rm -rf /tmp/x",
+            &ShellCommand::plain("echo $(id) ; rm -rf /tmp/x"),
             Duration::from_millis(1500),
             true,
             None,

@@ -118,11 +118,14 @@ pub(super) async fn run(
     backstop: Duration,
     keep: Keep,
 ) -> Result<Output, TransportError> {
-    let line =
-        shlex::try_join(argv.iter().map(String::as_str)).map_err(|e| TransportError::Spawn {
+    if argv.iter().any(|a| a.contains('\0')) {
+        return Err(TransportError::Spawn {
             host: host.to_string(),
-            detail: e.to_string(),
-        })?;
+            detail: "a word of the command holds a NUL byte".to_string(),
+        });
+    }
+    // The remote login shell parses this line: single quotes only (see `crate::quote`).
+    let line = crate::quote::join(argv);
     let mut remote = session.raw_command(line);
     remote
         .stdin(Stdio::null())

@@ -183,11 +183,15 @@ impl Lab {
 
     fn start_sshd(&mut self, i: usize) {
         let config_path = self.write_sshd_config(i);
+        self.spawn_sshd(i, &config_path);
+    }
+
+    fn spawn_sshd(&mut self, i: usize, config_path: &Path) {
         let h = &self.hosts[i];
         let log = std::fs::File::create(h.dir.join("sshd.log")).expect("log");
         let child = Command::new(sshd_path())
             .args(["-D", "-e", "-f"])
-            .arg(&config_path)
+            .arg(config_path)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log)
@@ -207,6 +211,17 @@ impl Lab {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+
+    /// Restarts the host's sshd with `env` (`NAME=value ...`) added to every session's
+    /// environment: the login shell starts in it (a locale, ...).
+    pub fn set_login_env(&mut self, i: usize, env: &str) {
+        self.stop_sshd(i);
+        let config_path = self.write_sshd_config(i);
+        let config = std::fs::read_to_string(&config_path).expect("sshd_config");
+        let config = config.replacen("\nSetEnv HOME=", &format!("\nSetEnv {env} HOME="), 1);
+        std::fs::write(&config_path, config).expect("sshd_config");
+        self.spawn_sshd(i, &config_path);
     }
 
     /// The host now presents a different key than known_hosts records.

@@ -237,19 +237,30 @@ impl Validator<'_> {
                 )
                 .hint = Some(hint);
             }
-            RenderError::Unquotable { at, .. } => {
+            RenderError::Nul { at } => {
                 // The value itself is not shown: it may be a secret.
                 self.error_in(
                     format!(
-                        "the value for host `{}` cannot be quoted for a shell",
+                        "the value for host `{}` holds a NUL byte, which no command can be given",
+                        host.name
+                    ),
+                    &parsed.source,
+                    at,
+                );
+            }
+            RenderError::Option { at } => {
+                let written = parsed.source.value[at.clone()].to_string();
+                self.error_in(
+                    format!(
+                        "the value of `{written}` for host `{}` begins with `-`: the command would read it as an option",
                         host.name
                     ),
                     &parsed.source,
                     at,
                 )
-                .hint = Some(
-                    "a value with a NUL byte, or with `[` and `$` or a backtick (bash may run it as an array subscript), cannot go into a command".into(),
-                );
+                .hint = Some(format!(
+                    "write `--` before it (`rm -- {written}`) if the command reads no option after that, or change the value"
+                ));
             }
         }
     }
@@ -274,9 +285,9 @@ impl Validator<'_> {
                         .map(|p| format!("did you mean `{{{p}}}`?"))
                         .unwrap_or_else(|| "placeholders are {host}, {address}, {service} and {vars.NAME}; write {{ for a literal brace".into()),
                 ),
-                Problem::CannotQuote(why) => (
-                    format!("`{written}` stands {why}, where its value cannot be quoted safely"),
-                    format!("comeback quotes each value itself: write it outside quotes (echo x {written}), and keep the command to plain words, quotes and $(...); anything more belongs in a script on the host, the value passed as its argument"),
+                Problem::Refused(why) => (
+                    format!("`{written}` stands {why}: its value could run as code"),
+                    format!("a value reaches the host as data, expanded in quotes; a command that reads a string as code again belongs in a script on the host, the value passed as its argument (`/usr/local/bin/x.sh {written}`)"),
                 ),
             };
             self.error_in(message, raw, e.at).hint = Some(hint);

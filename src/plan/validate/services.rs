@@ -102,11 +102,17 @@ impl Validator<'_> {
             };
             let render = |v: &mut Self, p: &Parsed| {
                 p.template
-                    .render(&values)
+                    .render_text(&values)
                     .map_err(|e| v.render_error(e, host, &name.value, p))
                     .ok()
             };
-            let restart = restart.as_ref().and_then(|p| render(self, p));
+            let command = |v: &mut Self, p: &Parsed| {
+                p.template
+                    .render_command(&values)
+                    .map_err(|e| v.render_error(e, host, &name.value, p))
+                    .ok()
+            };
+            let restart = restart.as_ref().and_then(|p| command(self, p));
             let configs: Vec<String> = configs
                 .iter()
                 .filter_map(|p| p.as_ref().and_then(|p| render(self, p)))
@@ -122,7 +128,7 @@ impl Validator<'_> {
                             body: body.clone(),
                         },
                         PendingKind::Command(t) => CheckKind::Command {
-                            command: render(self, t)?,
+                            command: command(self, t)?,
                         },
                     };
                     Some(Check {
@@ -137,7 +143,7 @@ impl Validator<'_> {
                     .filter_map(|p| {
                         Some(Hook {
                             on: p.on.unwrap_or(h),
-                            run: render(self, &p.run)?,
+                            run: command(self, &p.run)?,
                             timeout: p.timeout,
                         })
                     })
