@@ -537,3 +537,41 @@ mod tests {
         assert_eq!(secrets("x y"), "x y");
     }
 }
+
+/// A webhook URL as it may be shown: scheme, host and port; the path and query, where chat
+/// services put their tokens, and any user info are masked.
+pub(crate) fn masked_url(url: &str) -> String {
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return MASK.to_string();
+    };
+    let host = parsed.host_str().unwrap_or_default();
+    let port = parsed.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let hidden = parsed.path() != "/" || parsed.query().is_some();
+    format!(
+        "{}://{host}{port}/{}",
+        parsed.scheme(),
+        if hidden { MASK } else { "" }
+    )
+}
+
+#[cfg(test)]
+mod webhook_url_tests {
+    use super::masked_url;
+
+    #[test]
+    fn tokens_in_paths_queries_and_user_info_are_masked() {
+        assert_eq!(
+            masked_url("https://hooks.slack.com/services/T0/B0/XXXXSECRET"),
+            "https://hooks.slack.com/****"
+        );
+        assert_eq!(
+            masked_url("http://bot:pw@127.0.0.1:8080/hook?token=abc"),
+            "http://127.0.0.1:8080/****"
+        );
+        assert_eq!(
+            masked_url("https://chat.example.com"),
+            "https://chat.example.com/"
+        );
+        assert_eq!(masked_url("not a url with secret"), "****");
+    }
+}

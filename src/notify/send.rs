@@ -2,9 +2,10 @@
 //! them; `Deliveries` posts each to its webhooks concurrently, each post bounded by the hook's
 //! timeout, and turns failures into `NotifyFailed` events. Nothing here can hold up a step.
 
-use super::{Messages, masked_url};
+use super::Messages;
 use crate::exec::{Consumer, Event, Events, Record};
 use crate::plan::model::{Notify, NotifyEvent};
+use crate::redact::masked_url;
 use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;

@@ -216,7 +216,7 @@ fn mask_line(line: &str) -> std::borrow::Cow<'_, str> {
     let newline = if line.ends_with('\n') { "\n" } else { "" };
     std::borrow::Cow::Owned(format!(
         "{head} {}{newline}",
-        crate::notify::masked_url(url)
+        crate::redact::masked_url(url)
     ))
 }
 

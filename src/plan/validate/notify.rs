@@ -13,7 +13,7 @@ impl Validator<'_> {
                     self.error(
                         format!(
                             "`{}` is not an http(s) URL",
-                            crate::notify::masked_url(&url.value)
+                            crate::redact::masked_url(&url.value)
                         ),
                         &url.referenced,
                     )
