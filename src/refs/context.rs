@@ -86,36 +86,41 @@ fn segments(lower: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// Keys of access rules: a segment names the rule (`allow-query`, `hosts allow`, `acl`,
 /// `restrict`), or the whole key says so in camel case (`ipAllowList`, `RemoteIPTrustedProxy`).
 fn names_access(lower: &[u8]) -> bool {
-    segments(lower).any(|s| {
-        matches!(
-            s,
-            b"acl"
-                | b"restrict"
-                | b"require"
-                | b"trusted"
-                | b"blackhole"
-                | b"whitelist"
-                | b"allowlist"
-                | b"blacklist"
-                | b"blocklist"
-                | b"rocommunity"
-                | b"rwcommunity"
-                | b"rocommunity6"
-                | b"rwcommunity6"
-                | b"com2sec"
-                | b"com2sec6"
-        )
-    }) || [
-        &b"allowlist"[..],
-        b"whitelist",
-        b"trusted",
-        b"access-control",
-        b"access_control",
-        b"provide-xfr",
-        b"allow-notify",
-    ]
-    .iter()
-    .any(|w| lower.windows(w.len()).any(|x| x == *w))
+    let mut previous: &[u8] = b"";
+    for s in segments(lower) {
+        let camel = s.len() >= 7
+            && (s.ends_with(b"allowlist")
+                || s.ends_with(b"whitelist")
+                || s.windows(7).any(|w| w == b"trusted"));
+        if camel
+            || (previous == b"access" && s == b"control")
+            || (previous == b"provide" && s == b"xfr")
+            || matches!(
+                s,
+                b"acl"
+                    | b"allow"
+                    | b"deny"
+                    | b"restrict"
+                    | b"require"
+                    | b"trusted"
+                    | b"blackhole"
+                    | b"blacklist"
+                    | b"blocklist"
+                    | b"ignoreip"
+                    | b"mynetworks"
+                    | b"rocommunity"
+                    | b"rwcommunity"
+                    | b"rocommunity6"
+                    | b"rwcommunity6"
+                    | b"com2sec"
+                    | b"com2sec6"
+            )
+        {
+            return true;
+        }
+        previous = s;
+    }
+    false
 }
 
 /// Last segments of keys whose value is where this service listens: Fluent Bit's
@@ -150,21 +155,21 @@ fn names_role(last: &[u8]) -> bool {
 /// Whether a key's value holds mailboxes: `user@example.com` there is an e-mail address, and
 /// its domain no server (`smtp_from`, `errors_to`, `admin_email`, `from_address`).
 pub(super) fn names_mailboxes(key: &str) -> bool {
-    let lower = key.to_ascii_lowercase();
+    let key = key.as_bytes();
     [
-        "mail",
-        "from",
-        "sender",
-        "contact",
-        "recipient",
-        "admin",
-        "owner",
-        "reply",
-        "errors_to",
-        "address",
+        &b"mail"[..],
+        b"from",
+        b"sender",
+        b"contact",
+        b"recipient",
+        b"admin",
+        b"owner",
+        b"reply",
+        b"errors_to",
+        b"address",
     ]
     .iter()
-    .any(|w| lower.contains(w))
+    .any(|w| key.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
 }
 
 /// Whether a key, in a block that holds listen addresses (`listeners:`, `entryPoints:`,

@@ -20,13 +20,20 @@ pub(super) enum Scope {
     Access,
 }
 
-/// The open blocks: an INI or TOML section, braces, and YAML keys by indent.
+/// The open blocks: an INI or TOML section, braces, and YAML keys by indent. Each brace entry
+/// holds the strongest scope up to it, so a line's scope costs no walk over the stack: a file
+/// whose braces never balance (templates, a truncated block) opens blocks without end.
 #[derive(Default)]
 pub(super) struct Scopes {
     section: Scope,
     braces: Vec<Scope>,
+    /// Blocks opened beyond `BRACE_DEPTH`: counted, not kept.
+    deeper: usize,
     indents: Vec<(usize, Scope)>,
 }
+
+/// How many nested brace blocks are kept; deeper ones take the scope around them.
+const BRACE_DEPTH: usize = 64;
 
 /// A block's name: the first word of its line, without a list dash, quotes or a colon.
 fn block_name(trimmed: &str) -> &str {
@@ -85,23 +92,29 @@ impl Scopes {
             }
         }
         let around = self
-            .braces
+            .indents
             .iter()
-            .chain(self.indents.iter().map(|(_, s)| s))
-            .fold(self.section, |a, b| a.max(*b));
+            .map(|(_, s)| *s)
+            .fold(self.section, Scope::max)
+            .max(self.braces.last().copied().unwrap_or_default());
         if braces {
             let b = trimmed.as_bytes();
             let opens = memchr::memchr_iter(b'{', b).count();
             let closes = memchr::memchr_iter(b'}', b).count();
             let own = scope_of(block_name(trimmed), true, false);
             if opens > closes {
-                self.braces.push(own);
+                let outer = self.braces.last().copied().unwrap_or_default();
+                self.open(outer.max(own));
                 for _ in 1..opens - closes {
-                    self.braces.push(Scope::Plain);
+                    self.open(outer.max(own));
                 }
             } else if closes > opens {
                 for _ in 0..closes - opens {
-                    self.braces.pop();
+                    if self.deeper > 0 {
+                        self.deeper -= 1;
+                    } else {
+                        self.braces.pop();
+                    }
                 }
             } else if opens > 0 {
                 // A block on one line (`source s_net { network(...); };`) is its own scope.
@@ -114,6 +127,16 @@ impl Scopes {
                 .push((at, scope_of(block_name(trimmed), false, false)));
         }
         around
+    }
+}
+
+impl Scopes {
+    fn open(&mut self, scope: Scope) {
+        if self.braces.len() < BRACE_DEPTH {
+            self.braces.push(scope);
+        } else {
+            self.deeper += 1;
+        }
     }
 }
 
