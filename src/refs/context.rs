@@ -38,33 +38,28 @@ pub(super) fn classify(key: &str) -> KeyKind {
     let Some(lower) = buf.get_mut(..key.len()) else {
         return KeyKind::Other;
     };
-    // A segment of digits only (or an empty one) is never the last.
-    let (mut segment, mut digits, mut last, mut has_v) = (0, true, 0..0, false);
-    for (i, (out, &c)) in lower.iter_mut().zip(key.as_bytes()).enumerate() {
+    for (out, &c) in lower.iter_mut().zip(key.as_bytes()) {
         *out = c.to_ascii_lowercase();
-        has_v |= *out == b'v';
-        if matches!(c, b'.' | b'_' | b'-' | b' ') {
-            if !digits {
-                last = segment..i;
-            }
-            (segment, digits) = (i + 1, true);
-        } else {
-            digits &= c.is_ascii_digit();
-        }
-    }
-    if !digits {
-        last = segment..key.len();
     }
     let lower = &*lower;
-    let last = &lower[last];
+    // One pass over the segments: the last one (a segment of digits only, or an empty one, is
+    // never the last: `server.1`), and what any of them says (`allow`, `advertise`).
+    let (mut last, mut previous, mut says): (&[u8], &[u8], Says) = (b"", b"", Says::Nothing);
+    for segment in segments(lower) {
+        says = says.max(segment_says(segment, previous));
+        if !segment.iter().all(u8::is_ascii_digit) {
+            last = segment;
+        }
+        previous = segment;
+    }
     if names_listen(lower) || names_listen_last(last) {
         KeyKind::Listen
-    } else if names_access(lower) {
+    } else if says == Says::Access {
         KeyKind::Access
-    } else if names_no_hosts(lower)
+    } else if says == Says::Own
+        || names_no_hosts(lower)
         || names_no_hosts_last(last)
-        || segments(lower).any(|s| s == b"advertise" || s == b"announce")
-        || (has_v && lower.windows(7).any(|w| w == b"version"))
+        || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
     {
         KeyKind::NoHosts
     } else if lower == b"image" {
@@ -78,6 +73,26 @@ pub(super) fn classify(key: &str) -> KeyKind {
     }
 }
 
+/// What one segment of a key says of its value, whatever the others say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Says {
+    Nothing,
+    /// This host's own address, told to its peers: `advertise_addr`, `cluster-announce-ip`.
+    Own,
+    /// An access rule.
+    Access,
+}
+
+fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
+    if names_access(segment, previous) {
+        Says::Access
+    } else if matches!(segment, b"advertise" | b"announce") {
+        Says::Own
+    } else {
+        Says::Nothing
+    }
+}
+
 /// The segments of a lower-case key: `allow-transfer` -> `allow`, `transfer`.
 fn segments(lower: &[u8]) -> impl Iterator<Item = &[u8]> {
     lower.split(|c| matches!(c, b'.' | b'_' | b'-' | b' '))
@@ -85,42 +100,34 @@ fn segments(lower: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// Keys of access rules: a segment names the rule (`allow-query`, `hosts allow`, `acl`,
 /// `restrict`), or the whole key says so in camel case (`ipAllowList`, `RemoteIPTrustedProxy`).
-fn names_access(lower: &[u8]) -> bool {
-    let mut previous: &[u8] = b"";
-    for s in segments(lower) {
-        let camel = s.len() >= 7
-            && (s.ends_with(b"allowlist")
-                || s.ends_with(b"whitelist")
-                || s.windows(7).any(|w| w == b"trusted"));
-        if camel
-            || (previous == b"access" && s == b"control")
-            || (previous == b"provide" && s == b"xfr")
-            || matches!(
-                s,
-                b"acl"
-                    | b"allow"
-                    | b"deny"
-                    | b"restrict"
-                    | b"require"
-                    | b"trusted"
-                    | b"blackhole"
-                    | b"blacklist"
-                    | b"blocklist"
-                    | b"ignoreip"
-                    | b"mynetworks"
-                    | b"rocommunity"
-                    | b"rwcommunity"
-                    | b"rocommunity6"
-                    | b"rwcommunity6"
-                    | b"com2sec"
-                    | b"com2sec6"
-            )
-        {
-            return true;
-        }
-        previous = s;
-    }
-    false
+fn names_access(s: &[u8], previous: &[u8]) -> bool {
+    let camel = s.len() >= 7
+        && (s.ends_with(b"allowlist")
+            || s.ends_with(b"whitelist")
+            || s.windows(7).any(|w| w == b"trusted"));
+    camel
+        || (previous == b"access" && s == b"control")
+        || (previous == b"provide" && s == b"xfr")
+        || matches!(
+            s,
+            b"acl"
+                | b"allow"
+                | b"deny"
+                | b"restrict"
+                | b"require"
+                | b"trusted"
+                | b"blackhole"
+                | b"blacklist"
+                | b"blocklist"
+                | b"ignoreip"
+                | b"mynetworks"
+                | b"rocommunity"
+                | b"rwcommunity"
+                | b"rocommunity6"
+                | b"rwcommunity6"
+                | b"com2sec"
+                | b"com2sec6"
+        )
 }
 
 /// Last segments of keys whose value is where this service listens: Fluent Bit's

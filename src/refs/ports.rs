@@ -4,16 +4,19 @@
 
 use super::scan::Line;
 use super::tokens::port;
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
+
+/// Built once: a finder per call costs more than the search on a short line.
+static PORT: LazyLock<Finder> = LazyLock::new(|| Finder::new("port"));
+static CHECK: LazyLock<Finder> = LazyLock::new(|| Finder::new("check"));
 
 impl Line<'_> {
     /// A line's `port N` keyword gives its port to the line's references without one; not
     /// HAProxy's `check port N`, the port of its health checks.
     pub(super) fn port_keyword(&mut self, first: usize) {
         let b = self.text.as_bytes();
-        if self.found.len() == first
-            || memchr::memmem::find(b, b"port").is_none()
-            || memchr::memmem::find(b, b"check").is_some()
-        {
+        if self.found.len() == first || PORT.find(b).is_none() || CHECK.find(b).is_some() {
             return;
         }
         if let Some(p) = port_keyword(self.text) {
@@ -94,7 +97,7 @@ pub(super) fn double_colon_port(text: &str, at: usize) -> Option<(u16, usize)> {
 /// `listen-on port 53 { ... }`): the port, which the line's addresses without one take.
 pub(super) fn port_keyword(text: &str) -> Option<u16> {
     let b = text.as_bytes();
-    memchr::memmem::find_iter(b, b"port").find_map(|at| {
+    PORT.find_iter(b).find_map(|at| {
         let word_start = at == 0 || b[at - 1].is_ascii_whitespace() || b[at - 1] == b'{';
         let spaces = b[at + 4..]
             .iter()

@@ -66,12 +66,13 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 no_hosts_above = None;
             }
         }
-        if features.brace || is_section_header(line) {
+        let header = features.bracket && is_section_header(line);
+        if features.brace || header {
             siblings.next_section();
         }
         // Structure: a section header (`[[inputs.cpu]]`), a block's label alone before its
         // brace (Caddy's `shop.example.com {`), a block of clients or of this host's own names.
-        if is_section_header(line) || is_block_label(line) || scope >= Scope::Own {
+        if header || (features.brace && is_block_label(line)) || scope >= Scope::Own {
             continue;
         }
         claimed.clear();
@@ -140,7 +141,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 continue;
             }
             (KeyKind::Hosts | KeyKind::HostsWithEvidence, Some(kv)) => {
-                l.mailboxes = context::names_mailboxes(kv.key);
+                l.mailboxes = features.at && context::names_mailboxes(kv.key);
                 l.needs_evidence = kind == KeyKind::HostsWithEvidence;
             }
             _ => {}

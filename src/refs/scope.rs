@@ -76,7 +76,7 @@ impl Scopes {
     pub(super) fn line(&mut self, line: &str, braces: bool) -> Scope {
         let trimmed = line.trim_ascii();
         let indent = line.len() - line.trim_ascii_start().len();
-        if is_section_header(trimmed) {
+        if trimmed.starts_with('[') && is_section_header(trimmed) {
             let name = trimmed.trim_matches(['[', ']', ' ']);
             self.section = scope_of(name, false, true);
             self.braces.clear();

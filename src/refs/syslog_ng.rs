@@ -5,6 +5,12 @@
 
 use super::scan::Line;
 use super::tokens::port;
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
+
+/// Built once: a finder per line costs more than the search.
+static PORT_CALL: LazyLock<Finder> = LazyLock::new(|| Finder::new("port("));
+static IP_CALL: LazyLock<Finder> = LazyLock::new(|| Finder::new("ip("));
 
 /// Drivers whose first argument is the host to send to.
 const DRIVERS: [&str; 6] = ["network(", "syslog(", "tcp(", "udp(", "tcp6(", "udp6("];
@@ -37,11 +43,13 @@ impl Line<'_> {
     pub(super) fn syslog_ng(&mut self) {
         let text = self.text;
         let b = text.as_bytes();
-        let calls_any = |w: &[u8]| memchr::memmem::find(b, w).is_some();
-        if memchr::memchr(b'(', b).is_none() || !(calls_any(b"port(") || calls_any(b"ip(")) {
+        if memchr::memchr(b'(', b).is_none()
+            || (PORT_CALL.find(b).is_none() && IP_CALL.find(b).is_none())
+        {
             return;
         }
-        let port_of_line = memchr::memmem::find_iter(b, b"port(")
+        let port_of_line = PORT_CALL
+            .find_iter(b)
             .find(|&at| calls(b, at))
             .and_then(|at| port(argument(text, at + 5).0));
         for (names, listen) in [(&DRIVERS[..], false), (&OWN[..], true)] {

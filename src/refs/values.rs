@@ -93,7 +93,9 @@ impl Line<'_> {
                 self.value_token(s, e, None);
             }
         }
-        if let Some(p) = port_keyword(&text[from..]) {
+        if self.found.len() > first_found
+            && let Some(p) = port_keyword(&text[from..])
+        {
             for r in &mut self.found[first_found..] {
                 r.port.get_or_insert(p);
             }
