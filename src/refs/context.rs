@@ -73,6 +73,23 @@ pub(super) fn classify(key: &str) -> KeyKind {
     }
 }
 
+/// Whether a key (or a block's name) is an access rule, without classifying it otherwise.
+pub(super) fn names_an_access_rule(key: &str) -> bool {
+    let mut buf = [0u8; 64];
+    let Some(lower) = buf.get_mut(..key.len()) else {
+        return false;
+    };
+    for (out, &c) in lower.iter_mut().zip(key.as_bytes()) {
+        *out = c.to_ascii_lowercase();
+    }
+    let mut previous: &[u8] = b"";
+    segments(lower).any(|segment| {
+        let access = names_access(segment, previous);
+        previous = segment;
+        access
+    })
+}
+
 /// What one segment of a key says of its value, whatever the others say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Says {
@@ -101,6 +118,9 @@ fn segments(lower: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// Keys of access rules: a segment names the rule (`allow-query`, `hosts allow`, `acl`,
 /// `restrict`), or the whole key says so in camel case (`ipAllowList`, `RemoteIPTrustedProxy`).
 fn names_access(s: &[u8], previous: &[u8]) -> bool {
+    if s.len() < 3 {
+        return false;
+    }
     let camel = s.len() >= 7
         && (s.ends_with(b"allowlist")
             || s.ends_with(b"whitelist")

@@ -4,7 +4,7 @@
 //! listens on; Nomad's `advertise { }` holds its own; BIND's `acl "x" { }` and Knot's `acl:` hold
 //! the clients let in, never a server to reach.
 
-use super::context::{self, KeyKind};
+use super::context;
 use super::scan::is_section_header;
 
 /// What the enclosing blocks say of the addresses in a line.
@@ -63,7 +63,7 @@ fn scope_of(name: &str, braces: bool, section: bool) -> Scope {
         Scope::Listen
     } else if is(&["advertise", "advertise_addrs"]) {
         Scope::Own
-    } else if context::classify(first) == KeyKind::Access {
+    } else if context::names_an_access_rule(first) {
         Scope::Access
     } else {
         Scope::Plain
