@@ -45,8 +45,16 @@ pub(super) fn classify(key: &str) -> KeyKind {
     // One pass over the segments: the last one (a segment of digits only, or an empty one, is
     // never the last: `server.1`), and what any of them says (`allow`, `advertise`).
     let (mut last, mut previous, mut says): (&[u8], &[u8], Says) = (b"", b"", Says::Nothing);
-    for segment in segments(lower) {
-        says = says.max(segment_says(segment, previous));
+    let mut start = 0;
+    for end in 0..=lower.len() {
+        if end < lower.len() && !matches!(lower[end], b'.' | b'_' | b'-' | b' ') {
+            continue;
+        }
+        let segment = &lower[start..end];
+        start = end + 1;
+        if segment.len() >= 3 {
+            says = says.max(segment_says(segment, previous));
+        }
         if !segment.iter().all(u8::is_ascii_digit) {
             last = segment;
         }
@@ -101,7 +109,15 @@ enum Says {
 }
 
 fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
-    if names_access(segment, previous) {
+    // Most segments start with none of the rules' letters and are too short for camel case.
+    let could = segment.len() >= 7
+        || matches!(
+            segment[0],
+            b'a' | b'b' | b'c' | b'd' | b'i' | b'm' | b'r' | b't' | b'w' | b'x'
+        );
+    if !could {
+        Says::Nothing
+    } else if names_access(segment, previous) {
         Says::Access
     } else if matches!(segment, b"advertise" | b"announce") {
         Says::Own

@@ -152,7 +152,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         l.rsyslog(&features);
         l.conninfo(&features);
         l.redis();
-        l.syslog_ng();
+        if features.paren {
+            l.syslog_ng();
+        }
         l.remote_paths(&features);
         l.shares(&features);
         if let (KeyKind::Other, Some(kv)) = (kind, kv)
@@ -302,6 +304,8 @@ pub(super) struct Features {
     pub(super) template: bool,
     /// `//` or a backslash pair: an SMB share, or a URL.
     pub(super) slashes: bool,
+    /// `(`: a call, as syslog-ng writes its options.
+    pub(super) paren: bool,
 }
 
 impl Features {
@@ -333,6 +337,7 @@ impl Features {
             brace: has(BRACE),
             template: has(TEMPLATE),
             slashes: has(SLASHES),
+            paren: has(PAREN),
         }
     }
 }
@@ -349,8 +354,9 @@ const EQUALS: u16 = 1 << 8;
 const BRACE: u16 = 1 << 9;
 const TEMPLATE: u16 = 1 << 10;
 const SLASHES: u16 = 1 << 11;
+const PAREN: u16 = 1 << 12;
 /// Features of a byte alone, whatever follows it.
-const ALONE: u16 = COLON_ANY | AT | BRACKET | EQUALS | BRACE;
+const ALONE: u16 = COLON_ANY | AT | BRACKET | EQUALS | BRACE | PAREN;
 
 /// Per byte, the features it starts.
 static LEAD: [u16; 256] = {
@@ -366,6 +372,7 @@ static LEAD: [u16; 256] = {
     table[b'%' as usize] = TEMPLATE;
     table[b'/' as usize] = SLASHES;
     table[b'\\' as usize] = SLASHES;
+    table[b'(' as usize] = PAREN;
     table
 };
 
