@@ -16,7 +16,10 @@ impl Line<'_> {
     /// HAProxy's `check port N`, the port of its health checks.
     pub(super) fn port_keyword(&mut self, first: usize) {
         let b = self.text.as_bytes();
-        if self.found.len() == first || PORT.find(b).is_none() || CHECK.find(b).is_some() {
+        if self.found[first..].iter().all(|r| r.port.is_some())
+            || PORT.find(b).is_none()
+            || CHECK.find(b).is_some()
+        {
             return;
         }
         if let Some(p) = port_keyword(self.text) {

@@ -86,7 +86,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             options,
             labels: &labels,
             listen: false,
-            mailboxes: false,
+            key: "",
             needs_evidence: false,
         };
         l.templates(&features);
@@ -141,7 +141,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 continue;
             }
             (KeyKind::Hosts | KeyKind::HostsWithEvidence, Some(kv)) => {
-                l.mailboxes = features.at && context::names_mailboxes(kv.key);
+                l.key = kv.key;
                 l.needs_evidence = kind == KeyKind::HostsWithEvidence;
             }
             _ => {}
@@ -442,8 +442,9 @@ pub(super) struct Line<'a> {
     labels: &'a FxHashSet<String>,
     /// The line's value is where the service listens: only its addresses count, as `listen`.
     pub(super) listen: bool,
-    /// The line's key holds mailboxes: `user@example.com` in its value is no host.
-    pub(super) mailboxes: bool,
+    /// The key whose value `value_tokens` reads, if it names hosts: whether it holds mailboxes
+    /// is asked only when a value has an `@`.
+    pub(super) key: &'a str,
     /// The line's key names a peer by its role: a bare word in its value is no host.
     pub(super) needs_evidence: bool,
 }

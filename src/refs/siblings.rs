@@ -35,8 +35,13 @@ impl Siblings {
         }
         self.indent = kv.indent;
         // Envoy's `socket_address` gives `address` and `port_value`.
-        let Some(prefix) = prefix_of(kv.key, "port").or_else(|| prefix_of(kv.key, "port_value"))
-        else {
+        let envoy = kv.key.len() >= 10 && kv.key.ends_with("_value");
+        let prefix = if envoy {
+            prefix_of(kv.key, "port_value")
+        } else {
+            prefix_of(kv.key, "port")
+        };
+        let Some(prefix) = prefix else {
             return;
         };
         let value = kv.value.trim_start_matches(['>', ' ', '\t', '"', '\'']);

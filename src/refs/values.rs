@@ -3,6 +3,7 @@
 //! mailboxes (`alerts@example.com`: the domain is no server), and the ports written after them
 //! (`10.0.0.53@853`, `udp:10.0.8.5:161`, squid's `parent 3128`).
 
+use super::context;
 use super::ports::{is_peer_type, port_keyword, without_transport};
 use super::scan::{Line, split_port};
 use super::tokens::{byte_table, is_fqdn, parse_ip, port};
@@ -126,7 +127,7 @@ impl Line<'_> {
             } else {
                 // `rabbit@mq-01`, `deploy@bastion`: the host is after the user; in a key of
                 // mailboxes, `alerts@example.com` names no server at all.
-                if self.mailboxes && is_fqdn(split_port(after).0) {
+                if is_fqdn(split_port(after).0) && context::names_mailboxes(self.key) {
                     self.claim(s, e);
                     return;
                 }
