@@ -326,6 +326,8 @@ fn names_no_hosts(key: &[u8]) -> bool {
             | b"allow"
             | b"deny"
             | b"ignoreip"
+            // nginx's trusted proxies, whose `X-Forwarded-For` it believes.
+            | b"set_real_ip_from"
             | b"serveralias"
             | b"server_alias"
             | b"connect_address"

@@ -3,7 +3,7 @@
 //! host (the first argument) on `port()`; `ip(10.0.0.5)` and `localip()` are where a source
 //! listens or a destination binds.
 
-use super::scan::Line;
+use super::scan::{Line, split_port};
 use super::tokens::port;
 use memchr::memmem::Finder;
 use std::sync::LazyLock;
@@ -65,8 +65,10 @@ impl Line<'_> {
                         continue;
                     }
                     self.claim(at, end);
+                    // Go's DSN `user:pass@tcp(db:3306)/app` writes the port inside.
+                    let (host, explicit) = split_port(host);
                     let was = std::mem::replace(&mut self.listen, listen);
-                    self.add(host, port_of_line, at, end);
+                    self.add(host, explicit.or(port_of_line), at, end);
                     self.listen = was;
                 }
             }
@@ -98,6 +100,10 @@ mod tests {
         assert_eq!(
             found("source s { network(ip(10.0.0.5) port(5140)); };"),
             ["10.0.0.5:Some(5140):true"]
+        );
+        assert_eq!(
+            found("dsn = \"app:x@tcp(db.example.com:3306)/app\""),
+            ["db.example.com:Some(3306):false"]
         );
         assert_eq!(
             found("options { chain_hostnames(off); use_dns(no); };"),
