@@ -38,28 +38,31 @@ pub(super) fn classify(key: &str) -> KeyKind {
     let Some(lower) = buf.get_mut(..key.len()) else {
         return KeyKind::Other;
     };
-    for (out, &c) in lower.iter_mut().zip(key.as_bytes()) {
-        *out = c.to_ascii_lowercase();
+    // One pass lowers the key and reads its segments: the last one (a segment of digits only,
+    // or an empty one, is never the last: `server.1`), and what any of them says (`allow`,
+    // `advertise`).
+    let key = key.as_bytes();
+    let (mut last, mut previous, mut says) = (0..0, 0..0, Says::Nothing);
+    let (mut start, mut digits) = (0, true);
+    for end in 0..=key.len() {
+        if let Some(&c) = key.get(end) {
+            lower[end] = c.to_ascii_lowercase();
+            if !matches!(c, b'.' | b'_' | b'-' | b' ') {
+                digits &= c.is_ascii_digit();
+                continue;
+            }
+        }
+        if end - start >= 3 {
+            says = says.max(segment_says(&lower[start..end], &lower[previous.clone()]));
+        }
+        if !digits {
+            last = start..end;
+        }
+        previous = start..end;
+        (start, digits) = (end + 1, true);
     }
     let lower = &*lower;
-    // One pass over the segments: the last one (a segment of digits only, or an empty one, is
-    // never the last: `server.1`), and what any of them says (`allow`, `advertise`).
-    let (mut last, mut previous, mut says): (&[u8], &[u8], Says) = (b"", b"", Says::Nothing);
-    let mut start = 0;
-    for end in 0..=lower.len() {
-        if end < lower.len() && !matches!(lower[end], b'.' | b'_' | b'-' | b' ') {
-            continue;
-        }
-        let segment = &lower[start..end];
-        start = end + 1;
-        if segment.len() >= 3 {
-            says = says.max(segment_says(segment, previous));
-        }
-        if !segment.iter().all(u8::is_ascii_digit) {
-            last = segment;
-        }
-        previous = segment;
-    }
+    let last = &lower[last];
     if names_listen(lower) || names_listen_last(last) {
         KeyKind::Listen
     } else if says == Says::Access {
