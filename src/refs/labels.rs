@@ -39,6 +39,12 @@ pub(super) fn declared(text: &str) -> FxHashSet<String> {
         }
     }
     for at in memchr::memmem::find_iter(b, "key") {
+        // Only a `key` word first on its line declares one: most hits are inside other words.
+        let word_start = at == 0 || matches!(b[at - 1], b'\n' | b' ' | b'\t');
+        let word_end = matches!(b.get(at + 3), Some(b' ' | b'\t' | b':'));
+        if !(word_start && word_end) {
+            continue;
+        }
         let (start, end) = line_around(text, at);
         if !text[start..at].trim_ascii().is_empty() {
             continue;
