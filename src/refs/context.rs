@@ -12,11 +12,21 @@ static KEY_BYTE: [bool; 256] = byte_table(b"_.-", true, false);
 pub(super) enum KeyKind {
     /// Its value names hosts, even bare single words.
     Hosts,
+    /// Its value names a host only with an address's evidence (an IP, a dotted name, a
+    /// `host:port`): a bare word under `master` or `proxy` is a role, a name defined elsewhere
+    /// or a flag (`master agentx`, Knot's `master: primary`, `proxy=y`).
+    HostsWithEvidence,
     /// Its value names no other host: this host's own name, a bind address, a version
     /// (`1.2.3.4`) or an image (`redis:7`). Nothing in it is a reference.
     NoHosts,
     /// Its value is where the service listens: addresses that must be the host's own.
     Listen,
+    /// An access rule (`acl`, `allow-transfer`, `restrict`, `access-control`, `rocommunity`):
+    /// the clients let in or kept out, networks or single addresses, never a server to reach.
+    Access,
+    /// A container image: its first path component names a registry when it has a dot, a port
+    /// or is `localhost` (the rule of `docker pull`).
+    Image,
     Other,
 }
 
@@ -28,33 +38,192 @@ pub(super) fn classify(key: &str) -> KeyKind {
     let Some(lower) = buf.get_mut(..key.len()) else {
         return KeyKind::Other;
     };
-    // A segment of digits only (or an empty one) is never the last.
-    let (mut segment, mut digits, mut last, mut has_v) = (0, true, 0..0, false);
-    for (i, (out, &c)) in lower.iter_mut().zip(key.as_bytes()).enumerate() {
-        *out = c.to_ascii_lowercase();
-        has_v |= *out == b'v';
-        if matches!(c, b'.' | b'_' | b'-' | b' ') {
-            if !digits {
-                last = segment..i;
+    // One pass lowers the key and reads its segments: the last one (a segment of digits only,
+    // or an empty one, is never the last: `server.1`), and what any of them says (`allow`,
+    // `advertise`).
+    let key = key.as_bytes();
+    let (mut last, mut previous, mut says) = (0..0, 0..0, Says::Nothing);
+    let (mut start, mut digits) = (0, true);
+    for end in 0..=key.len() {
+        if let Some(&c) = key.get(end) {
+            lower[end] = c.to_ascii_lowercase();
+            if !matches!(c, b'.' | b'_' | b'-' | b' ') {
+                digits &= c.is_ascii_digit();
+                continue;
             }
-            (segment, digits) = (i + 1, true);
-        } else {
-            digits &= c.is_ascii_digit();
         }
-    }
-    if !digits {
-        last = segment..key.len();
+        if end - start >= 3 {
+            says = says.max(segment_says(&lower[start..end], &lower[previous.clone()]));
+        }
+        if !digits {
+            last = start..end;
+        }
+        previous = start..end;
+        (start, digits) = (end + 1, true);
     }
     let lower = &*lower;
-    if names_listen(lower) {
+    let last = &lower[last];
+    if names_listen(lower) || names_listen_last(last) {
         KeyKind::Listen
-    } else if names_no_hosts(lower) || (has_v && lower.windows(7).any(|w| w == b"version")) {
+    } else if says == Says::Access {
+        KeyKind::Access
+    } else if says == Says::Own
+        || names_no_hosts(lower)
+        || names_no_hosts_last(last)
+        || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
+    {
         KeyKind::NoHosts
-    } else if names_hosts(&lower[last]) {
+    } else if lower == b"image" {
+        KeyKind::Image
+    } else if names_role(last) {
+        KeyKind::HostsWithEvidence
+    } else if names_hosts(last) || lower == b"also-notify" {
         KeyKind::Hosts
     } else {
         KeyKind::Other
     }
+}
+
+/// Whether a key (or a block's name) is an access rule, without classifying it otherwise.
+pub(super) fn names_an_access_rule(key: &str) -> bool {
+    let mut buf = [0u8; 64];
+    let Some(lower) = buf.get_mut(..key.len()) else {
+        return false;
+    };
+    for (out, &c) in lower.iter_mut().zip(key.as_bytes()) {
+        *out = c.to_ascii_lowercase();
+    }
+    let mut previous: &[u8] = b"";
+    segments(lower).any(|segment| {
+        let access = names_access(segment, previous);
+        previous = segment;
+        access
+    })
+}
+
+/// What one segment of a key says of its value, whatever the others say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Says {
+    Nothing,
+    /// This host's own address, told to its peers: `advertise_addr`, `cluster-announce-ip`.
+    Own,
+    /// An access rule.
+    Access,
+}
+
+fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
+    // Most segments start with none of the rules' letters and are too short for camel case.
+    let could = segment.len() >= 7
+        || matches!(
+            segment[0],
+            b'a' | b'b' | b'c' | b'd' | b'i' | b'm' | b'r' | b't' | b'w' | b'x'
+        );
+    if !could {
+        Says::Nothing
+    } else if names_access(segment, previous) {
+        Says::Access
+    } else if matches!(segment, b"advertise" | b"announce") {
+        Says::Own
+    } else {
+        Says::Nothing
+    }
+}
+
+/// The segments of a lower-case key: `allow-transfer` -> `allow`, `transfer`.
+fn segments(lower: &[u8]) -> impl Iterator<Item = &[u8]> {
+    lower.split(|c| matches!(c, b'.' | b'_' | b'-' | b' '))
+}
+
+/// Keys of access rules: a segment names the rule (`allow-query`, `hosts allow`, `acl`,
+/// `restrict`), or the whole key says so in camel case (`ipAllowList`, `RemoteIPTrustedProxy`).
+fn names_access(s: &[u8], previous: &[u8]) -> bool {
+    if s.len() < 3 {
+        return false;
+    }
+    let camel = s.len() >= 7
+        && (s.ends_with(b"allowlist")
+            || s.ends_with(b"whitelist")
+            || s.windows(7).any(|w| w == b"trusted"));
+    camel
+        || (previous == b"access" && s == b"control")
+        || (previous == b"provide" && s == b"xfr")
+        || matches!(
+            s,
+            b"acl"
+                | b"allow"
+                | b"deny"
+                | b"restrict"
+                | b"require"
+                | b"trusted"
+                | b"blackhole"
+                | b"blacklist"
+                | b"blocklist"
+                | b"ignoreip"
+                | b"mynetworks"
+                | b"rocommunity"
+                | b"rwcommunity"
+                | b"rocommunity6"
+                | b"rwcommunity6"
+                | b"com2sec"
+                | b"com2sec6"
+        )
+}
+
+/// Last segments of keys whose value is where this service listens: Fluent Bit's
+/// `HTTP_Listen`, Unbound's `interface` and `control-interface`, squid's `http_port
+/// 10.0.9.5:8080`, compose `ports`, snmpd's `agentAddress`. A key that only gives a port
+/// yields nothing here (listen references are addresses).
+fn names_listen_last(last: &[u8]) -> bool {
+    matches!(
+        last,
+        b"listen" | b"interface" | b"interfaces" | b"port" | b"ports" | b"agentaddress"
+    )
+}
+
+/// Last segments of keys whose value names no host: domains, zones, realms, routing rules
+/// (`Host(\`shop.example.com\`)` matches a request, it reaches nothing).
+fn names_no_hosts_last(last: &[u8]) -> bool {
+    matches!(
+        last,
+        b"domain" | b"domains" | b"zone" | b"realm" | b"rule" | b"rules"
+    )
+}
+
+/// Last segments of keys that name a peer by its role: a host with an address's evidence,
+/// and otherwise a role name, a label defined elsewhere or a flag.
+fn names_role(last: &[u8]) -> bool {
+    matches!(
+        last,
+        b"master" | b"primary" | b"gateway" | b"proxy" | b"target" | b"connect" | b"backend"
+    )
+}
+
+/// Whether a key's value holds mailboxes: `user@example.com` there is an e-mail address, and
+/// its domain no server (`smtp_from`, `errors_to`, `admin_email`, `from_address`).
+pub(super) fn names_mailboxes(key: &str) -> bool {
+    let key = key.as_bytes();
+    [
+        &b"mail"[..],
+        b"from",
+        b"sender",
+        b"contact",
+        b"recipient",
+        b"admin",
+        b"owner",
+        b"reply",
+        b"errors_to",
+        b"address",
+    ]
+    .iter()
+    .any(|w| key.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
+}
+
+/// Whether a key, in a block that holds listen addresses (`listeners:`, `entryPoints:`,
+/// `listener "tcp" {`), gives one: `address`, `cluster_address`, `host`, `ip`, `bind`.
+pub(super) fn names_an_address(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    let last = lower.rsplit(['.', '_', '-']).next().unwrap_or_default();
+    matches!(last, "address" | "addr" | "host" | "ip" | "bind")
 }
 
 /// Last segments of keys whose values name other hosts.
@@ -74,26 +243,20 @@ fn names_hosts(last_segment: &[u8]) -> bool {
             | b"relayhost"
             | b"upstream"
             | b"upstreams"
-            | b"master"
-            | b"primary"
             | b"replicaof"
             | b"slaveof"
             | b"brokers"
             | b"broker"
             | b"endpoint"
             | b"endpoints"
-            | b"target"
             | b"targets"
             | b"peer"
             | b"peers"
-            | b"connect"
             | b"url"
             | b"urls"
             | b"uri"
             | b"dsn"
             | b"zookeeper"
-            | b"gateway"
-            | b"proxy"
             | b"nameserver"
             | b"nameservers"
             | b"smarthost"
@@ -140,6 +303,9 @@ fn names_listen(key: &[u8]) -> bool {
             | b"transport.host"
             | b"transport.bind_host"
             | b"inet_interfaces"
+            | b"ip-address"
+            | b"admin"
+            | b"agentxsocket"
     )
 }
 
@@ -163,12 +329,16 @@ fn names_no_hosts(key: &[u8]) -> bool {
             | b"allow"
             | b"deny"
             | b"ignoreip"
+            // nginx's trusted proxies, whose `X-Forwarded-For` it believes.
+            | b"set_real_ip_from"
+            | b"serveralias"
+            | b"server_alias"
+            | b"connect_address"
+            | b"local-data"
+            | b"local-data-ptr"
             | b"wsrep_node_name"
             | b"wsrep_cluster_name"
             | b"advertise"
-            | b"interface"
-            | b"interfaces"
-            | b"image"
             // Domains and files, not hosts: BIND's `zone`, resolv.conf's `search` and `domain`.
             | b"zone"
             | b"search"

@@ -3,9 +3,16 @@
 
 mod context;
 mod forms;
+mod image;
+mod jdbc;
+mod labels;
+mod ports;
 mod scan;
+mod scope;
 mod siblings;
+mod syslog_ng;
 mod tokens;
+mod values;
 
 pub use scan::{ScanOptions, scan, url_authorities};
 

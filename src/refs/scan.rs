@@ -1,7 +1,10 @@
 //! The scanner proper: each line goes through the forms below, most specific first; a span of
 //! the line that one form claimed is not read again by the next.
 
-use super::context::{self, KeyKind};
+use super::context::{self, KeyKind, KeyValue};
+use super::labels;
+use super::ports;
+use super::scope::{Scope, Scopes};
 use super::siblings::Siblings;
 use super::tokens::{
     byte_table, default_port, is_fqdn, is_hostname, names_no_host, parse_ip, port,
@@ -29,34 +32,50 @@ fn re(pattern: &str) -> Regex {
 
 static IPV6: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:%[a-z0-9]+)?"));
-static NGINX_UPSTREAM: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\s*upstream\s+([A-Za-z0-9_.\-]+)\s*\{"));
 
 /// Every host the text references, in the order they appear.
 pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
-    // nginx `upstream backend { ... }` names a group, so `proxy_pass http://backend` is no host.
-    let upstreams = nginx_upstreams(text);
+    // Names the file itself declares (nginx `upstream backend {`, BIND `key "xfer" {`) are
+    // labels, so `proxy_pass http://backend` and `key xfer` name no host.
+    let labels = labels::declared(text);
     let mut found = Vec::new();
-    let mut list_under: Option<usize> = None;
+    // A list of hosts (or, `true`, of listen addresses) under a key, from this indent on.
+    let mut list_under: Option<(usize, bool)> = None;
     let mut siblings = Siblings::default();
-    // The indent of the last key that names no hosts: lines indented deeper continue its value
-    // (LDIF and schema definitions folded over lines, YAML lists, Postfix continuations).
-    let mut no_hosts_above: Option<usize> = None;
+    let mut scopes = Scopes::default();
+    // The indent of the last key that names no hosts, and whether it is an access rule: lines
+    // indented deeper continue its value (LDIF and schema definitions folded over lines, YAML
+    // lists, Postfix continuations), though under a mere section name (`zone:`) a `key: value`
+    // line is read.
+    let mut no_hosts_above: Option<(usize, bool)> = None;
     // Reused from line to line: most lines claim something, and an allocation per line shows.
     let mut claimed: Vec<bool> = Vec::new();
     for (n, line) in lines(text).enumerate() {
         if context::is_blank_or_comment(line) {
             continue;
         }
-        if let Some(indent) = no_hosts_above {
+        let features = Features::of(line);
+        let scope = scopes.line(line, features.brace);
+        if let Some((indent, access)) = no_hosts_above {
             let line_indent = line.len() - line.trim_ascii_start().len();
-            if line_indent > indent {
+            let pair = || context::key_value(line).is_some_and(|kv| !kv.directive);
+            if line_indent > indent && (access || !pair()) {
                 continue;
             }
-            no_hosts_above = None;
+            if line_indent <= indent {
+                no_hosts_above = None;
+            }
+        }
+        let header = features.bracket && is_section_header(line);
+        if features.brace || header {
+            siblings.next_section();
+        }
+        // Structure: a section header (`[[inputs.cpu]]`), a block's label alone before its
+        // brace (Caddy's `shop.example.com {`), a block of clients or of this host's own names.
+        if header || (features.brace && is_block_label(line)) || scope >= Scope::Own {
+            continue;
         }
         claimed.clear();
-        let features = Features::of(line);
         let mut l = Line {
             text: line,
             number: n + 1,
@@ -65,65 +84,77 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             chars: None,
             found: &mut found,
             options,
-            upstreams: &upstreams,
+            labels: &labels,
             listen: false,
+            key: "",
+            needs_evidence: false,
         };
-        if features.brace || is_section_header(line) {
-            siblings.next_section();
-        }
         l.templates(&features);
         l.user_patterns();
-        if let Some(indent) = list_under {
+        if let Some((indent, listen)) = list_under {
             match context::list_item(line) {
-                Some((item_indent, value_start)) if item_indent >= indent => {
-                    l.urls(&features);
-                    l.bracketed(&features);
+                Some((item_indent, value_start))
+                    if item_indent >= indent && !is_mapping(&line[value_start..]) =>
+                {
+                    l.listen = listen;
+                    if !listen {
+                        l.urls(&features);
+                        l.bracketed(&features);
+                    }
                     l.value_tokens(value_start, false);
                     continue;
                 }
-                _ => list_under = None,
+                Some(_) => {}
+                None => list_under = None,
             }
         }
         let kv = context::key_value(line);
-        let mut kind = kv.map_or(KeyKind::Other, |kv| context::classify(kv.key));
+        let kind = kv.map_or(KeyKind::Other, |kv| kind_in(kv, scope));
         if let Some(kv) = kv {
-            // OpenSSH's `HostName db.example.com` names the host to reach; `hostname = web-01`
-            // (and Zabbix's `Hostname=`) is this host's own name.
-            if kv.directive && kv.key.eq_ignore_ascii_case("hostname") {
-                kind = KeyKind::Hosts;
-            }
-            // ODBC's `Servername = 10.0.4.30` is the server; Apache's `ServerName` is its own.
-            if !kv.directive && kv.key.eq_ignore_ascii_case("servername") {
-                kind = KeyKind::Hosts;
-            }
-            // OpenSSH's `Host app-*` and pg_hba's `host all all 10.0.0.0/8` are patterns and
-            // connection types, not hosts.
-            if kv.directive && kv.key.eq_ignore_ascii_case("host") {
-                kind = KeyKind::Other;
-            }
             siblings.key(kv);
         }
+        if let Some(value_start) = virtual_host(line) {
+            l.listen = true;
+            l.value_tokens(value_start, false);
+            continue;
+        }
+        let first = l.found.len();
         match (kind, kv) {
-            (KeyKind::NoHosts, Some(kv)) => {
+            (KeyKind::NoHosts | KeyKind::Access, Some(kv)) => {
                 // A block it opens (`zone "x" {`) holds keys of its own.
                 if !kv.value.trim_end().ends_with('{') {
-                    no_hosts_above = Some(kv.indent);
+                    no_hosts_above = Some((kv.indent, kind == KeyKind::Access));
                 }
+                continue;
+            }
+            (KeyKind::Image, Some(kv)) => {
+                l.image(kv.value_start);
                 continue;
             }
             (KeyKind::Listen, Some(kv)) => {
                 l.listen = true;
+                if kv.value.trim().is_empty() && !kv.directive {
+                    list_under = Some((kv.indent + 1, true));
+                }
                 l.value_tokens(kv.value_start, false);
+                siblings.hosts(kv, first, l.found.len());
                 continue;
+            }
+            (KeyKind::Hosts | KeyKind::HostsWithEvidence, Some(kv)) => {
+                l.key = kv.key;
+                l.needs_evidence = kind == KeyKind::HostsWithEvidence;
             }
             _ => {}
         }
-        let first = l.found.len();
         l.urls(&features);
+        l.oracle(&features);
         l.bracketed(&features);
         l.rsyslog(&features);
         l.conninfo(&features);
         l.redis();
+        if features.paren {
+            l.syslog_ng();
+        }
         l.remote_paths(&features);
         l.shares(&features);
         if let (KeyKind::Other, Some(kv)) = (kind, kv)
@@ -132,9 +163,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         {
             l.env_pairs(kv.value_start);
         }
-        if let (KeyKind::Hosts, Some(kv)) = (kind, kv) {
+        if let (KeyKind::Hosts | KeyKind::HostsWithEvidence, Some(kv)) = (kind, kv) {
             if kv.value.trim().is_empty() && !kv.directive {
-                list_under = Some(kv.indent + 1);
+                list_under = Some((kv.indent + 1, false));
             } else if !kv.value.trim_end().ends_with('{') {
                 l.value_tokens(kv.value_start, kv.directive && names_one_server(kv.key));
                 siblings.hosts(kv, first, l.found.len());
@@ -146,6 +177,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if features.dot_digit || features.colon_digit || features.dot_letter {
             l.words(&features);
         }
+        l.port_keyword(first);
     }
     siblings.give_ports(&mut found);
     if !options.ignore.is_empty() {
@@ -159,10 +191,68 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     found
 }
 
-/// `[section]` alone on its line: what follows is another block.
-fn is_section_header(line: &str) -> bool {
+/// What a key's value names, from the key, the form of the line and the block it stands in.
+fn kind_in(kv: KeyValue<'_>, scope: Scope) -> KeyKind {
+    let kind = context::classify(kv.key);
+    let one_word = || {
+        let value = kv.value.trim_end_matches([';', ' ', '\t']);
+        !value.is_empty() && !value.contains([' ', '\t', '*', '?'])
+    };
+    // OpenSSH's `HostName db.example.com` names the host to reach; `hostname = web-01`
+    // (and Zabbix's `Hostname=`) is this host's own name.
+    if kv.directive && kv.key.eq_ignore_ascii_case("hostname") {
+        return KeyKind::Hosts;
+    }
+    // ODBC's `Servername = 10.0.4.30` is the server; Apache's `ServerName` is its own.
+    if !kv.directive && kv.key.eq_ignore_ascii_case("servername") {
+        return KeyKind::Hosts;
+    }
+    // OpenSSH's `Host app-*` and pg_hba's `host all all 10.0.0.0/8` are patterns and
+    // connection types; Fluent Bit's and msmtp's `Host 10.0.0.5` (one address) is a server.
+    if kv.directive && kv.key.eq_ignore_ascii_case("host") {
+        return if one_word() {
+            KeyKind::HostsWithEvidence
+        } else {
+            KeyKind::Other
+        };
+    }
+    // In `listeners:` or `listener "tcp" {`, an address key gives where this service listens.
+    if scope == Scope::Listen
+        && matches!(kind, KeyKind::Hosts | KeyKind::HostsWithEvidence)
+        && context::names_an_address(kv.key)
+    {
+        return KeyKind::Listen;
+    }
+    kind
+}
+
+/// A YAML list item that is a mapping (`- url: http://x`, `- id: primary`): its keys say what
+/// its values are, not the list's key.
+fn is_mapping(item: &str) -> bool {
+    context::key_value(item).is_some_and(|kv| !kv.directive)
+}
+
+/// A block's label alone before its brace: Caddy's `shop.example.com {`, `http://x {`.
+fn is_block_label(line: &str) -> bool {
     let t = line.trim_ascii();
-    t.starts_with('[') && t.ends_with(']')
+    t.strip_suffix('{')
+        .map(str::trim_ascii_end)
+        .is_some_and(|label| !label.is_empty() && !label.contains([' ', '\t', '=', '{', '"']))
+}
+
+/// Apache's `<VirtualHost 10.0.0.5:443>`: where the value starts, its addresses this host's own.
+fn virtual_host(line: &str) -> Option<usize> {
+    let t = line.trim_ascii_start();
+    let tag = t.get(..13)?;
+    tag.eq_ignore_ascii_case("<VirtualHost ")
+        .then(|| line.len() - t.len() + 13)
+}
+
+/// `[section]` or TOML's `[[inputs.cpu]]` alone on its line: what follows is another block.
+pub(super) fn is_section_header(line: &str) -> bool {
+    let t = line.trim_ascii();
+    let inner = t.trim_start_matches('[').trim_end_matches(']');
+    t.starts_with('[') && t.ends_with(']') && !inner.is_empty() && !inner.contains(['[', ']'])
 }
 
 /// Directives whose value is one server and its options: HAProxy's `server NAME ADDR check`,
@@ -191,21 +281,6 @@ fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
         })
 }
 
-/// Names of nginx `upstream NAME {` blocks; found from each occurrence of the word, so that a
-/// text without it costs one SIMD substring search.
-fn nginx_upstreams(text: &str) -> FxHashSet<&str> {
-    memchr::memmem::find_iter(text.as_bytes(), "upstream")
-        .filter_map(|at| {
-            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-            NGINX_UPSTREAM
-                .captures(&text[line_start..line_end])
-                .and_then(|c| c.get(1))
-                .map(|m| m.as_str())
-        })
-        .collect()
-}
-
 /// What one pass over a line's bytes tells about which forms can occur in it at all: most
 /// lines rule out most forms, and running a form costs more than this whole pass.
 pub(super) struct Features {
@@ -229,6 +304,8 @@ pub(super) struct Features {
     pub(super) template: bool,
     /// `//` or a backslash pair: an SMB share, or a URL.
     pub(super) slashes: bool,
+    /// `(`: a call, as syslog-ng writes its options.
+    pub(super) paren: bool,
 }
 
 impl Features {
@@ -260,6 +337,7 @@ impl Features {
             brace: has(BRACE),
             template: has(TEMPLATE),
             slashes: has(SLASHES),
+            paren: has(PAREN),
         }
     }
 }
@@ -276,8 +354,9 @@ const EQUALS: u16 = 1 << 8;
 const BRACE: u16 = 1 << 9;
 const TEMPLATE: u16 = 1 << 10;
 const SLASHES: u16 = 1 << 11;
+const PAREN: u16 = 1 << 12;
 /// Features of a byte alone, whatever follows it.
-const ALONE: u16 = COLON_ANY | AT | BRACKET | EQUALS | BRACE;
+const ALONE: u16 = COLON_ANY | AT | BRACKET | EQUALS | BRACE | PAREN;
 
 /// Per byte, the features it starts.
 static LEAD: [u16; 256] = {
@@ -293,6 +372,7 @@ static LEAD: [u16; 256] = {
     table[b'%' as usize] = TEMPLATE;
     table[b'/' as usize] = SLASHES;
     table[b'\\' as usize] = SLASHES;
+    table[b'(' as usize] = PAREN;
     table
 };
 
@@ -338,8 +418,6 @@ static RSYSLOG_OPTION_BYTE: [bool; 256] =
 static AUTHORITY_END: [bool; 256] = byte_table(b"'\"<>(){}/?#;", false, true);
 /// What ends a whole URL, as shown in a reference's text.
 static URL_END: [bool; 256] = byte_table(b"'\";", false, true);
-/// What separates the words of a value.
-static VALUE_SEPARATOR: [bool; 256] = byte_table(b",;'\"[]{}()<", false, true);
 
 /// At most this many references from one line: a generated line listing more is data, not a
 /// config an operator maintains, and the cap keeps the scan linear.
@@ -355,14 +433,20 @@ pub(super) struct Line<'a> {
     /// Per byte of the line, whether a form already claimed it; empty until the first claim.
     claimed: &'a mut Vec<bool>,
     /// Where this line's references start in `found`.
-    first_found: usize,
+    pub(super) first_found: usize,
     /// Character count before each byte, for columns on non-ASCII lines; built on first use.
     chars: Option<Vec<u32>>,
-    found: &'a mut Vec<Reference>,
+    pub(super) found: &'a mut Vec<Reference>,
     options: &'a ScanOptions,
-    upstreams: &'a FxHashSet<&'a str>,
+    /// Names the file declares as labels: never hosts.
+    labels: &'a FxHashSet<String>,
     /// The line's value is where the service listens: only its addresses count, as `listen`.
-    listen: bool,
+    pub(super) listen: bool,
+    /// The key whose value `value_tokens` reads, if it names hosts: whether it holds mailboxes
+    /// is asked only when a value has an `@`.
+    pub(super) key: &'a str,
+    /// The line's key names a peer by its role: a bare word in its value is no host.
+    pub(super) needs_evidence: bool,
 }
 
 impl Line<'_> {
@@ -438,7 +522,7 @@ impl Line<'_> {
             .unwrap_or(host);
         let names_a_host = match parse_ip(host) {
             Some(ip) => !(names_no_host(ip) || self.listen && ip.is_loopback()),
-            None => !self.listen && is_hostname(host) && !self.upstreams.contains(host),
+            None => !self.listen && is_hostname(host) && !self.labels.contains(host),
         };
         if !names_a_host {
             return;
@@ -505,7 +589,8 @@ impl Line<'_> {
                 end -= 1;
             }
             self.claim(scheme_start, end.max(authority.end));
-            if ["unix", "file", "ipc"]
+            // Apache's `balancer://shop` names a pool of `BalancerMember`s, not a host.
+            if ["unix", "file", "ipc", "balancer"]
                 .iter()
                 .any(|s| s.eq_ignore_ascii_case(scheme))
             {
@@ -514,8 +599,13 @@ impl Line<'_> {
             let hosts = &text[authority.clone()];
             let hosts = hosts.rsplit_once('@').map_or(hosts, |(_, h)| h);
             for item in hosts.split(',') {
+                // SQL Server's `sql-01\\REPORTS`: a named instance, whose port the server
+                // chooses, unless the URL writes one.
+                let instance = item.find('\\');
+                let item = instance.map_or(item, |i| &item[..i]);
                 let (host, explicit) = split_port(item);
-                let port = explicit.or_else(|| default_port(scheme));
+                let implied = default_port(scheme).filter(|_| instance.is_none());
+                let port = explicit.or(implied);
                 self.add(host, port, scheme_start, end);
             }
         }
@@ -657,81 +747,6 @@ impl Line<'_> {
         }
     }
 
-    /// Bare names in the value of a key that names hosts; for `server`-like directives only the
-    /// address among the first two words (HAProxy's `server NAME ADDR` vs nginx's `server ADDR`).
-    fn value_tokens(&mut self, from: usize, first_only: bool) {
-        let text = self.text;
-        let bytes = text.as_bytes();
-        let mut tokens = value_tokens(text, from).filter(|&(s, e)| {
-            let t = &bytes[s..e];
-            // A word before `=` is a key: `port` in `host = db port = 5433`.
-            let key = bytes[e..].iter().find(|b| **b != b' ' && **b != b'\t') == Some(&b'=');
-            !matches!(t[0], b'/' | b'@' | b'$' | b'%' | b'<' | b'#' | b'*' | b'!')
-                && !t.contains(&b'=')
-                && !key
-                && !t.windows(3).any(|w| w == b"://")
-        });
-        if first_only {
-            let looks_like_address = |(s, e): (usize, usize)| {
-                let t = text[s..e].trim_end_matches('.');
-                split_port(t).1.is_some() || parse_ip(t).is_some() || is_fqdn(t)
-            };
-            let (first, second) = (tokens.next(), tokens.next());
-            let chosen = match (first, second) {
-                (Some(b), Some(_)) if looks_like_address(b) => Some(b),
-                (Some(_), Some(b)) if looks_like_address(b) => Some(b),
-                (a, _) => a,
-            };
-            // OpenVPN's `remote HOST PORT`: a number right after the host is its port.
-            let next = if chosen == first {
-                second
-            } else {
-                tokens.next()
-            };
-            let next_port = next
-                .filter(|&(s, e)| e - s <= 5 && bytes[s..e].iter().all(u8::is_ascii_digit))
-                .and_then(|(s, e)| port(&text[s..e]));
-            if let Some((s, e)) = chosen {
-                self.value_token(s, e, next_port);
-            }
-        } else {
-            for (s, e) in tokens {
-                self.value_token(s, e, None);
-            }
-        }
-    }
-
-    fn value_token(&mut self, s: usize, e: usize, next_port: Option<u16>) {
-        if !self.free(s, e) {
-            return;
-        }
-        let bytes = self.text.as_bytes();
-        // `rabbit@mq-01`, `deploy@bastion`: the host is after the user.
-        let s = bytes[s..e]
-            .iter()
-            .rposition(|&b| b == b'@')
-            .map_or(s, |at| s + at + 1);
-        // `zk3:2181/kafka`: a chroot or path after the address is not part of it; `10.0.0.0/8`
-        // and `fe80::/10` are networks, no host at all.
-        let e = match bytes[s..e].iter().position(|&b| b == b'/') {
-            Some(slash) => {
-                let prefix = &bytes[s + slash + 1..e];
-                if (1..=3).contains(&prefix.len()) && prefix.iter().all(u8::is_ascii_digit) {
-                    return;
-                }
-                s + slash
-            }
-            None => e,
-        };
-        let token = &self.text[s..e];
-        if token.is_empty() || token.bytes().all(|b| b.is_ascii_digit()) {
-            return;
-        }
-        let (host, port) = split_port(token);
-        self.claim(s, e);
-        self.add(host, port.or(next_port), s, e);
-    }
-
     fn ipv6(&mut self) {
         if !self.text.contains("::") && self.text.bytes().filter(|b| *b == b':').count() < 7 {
             return;
@@ -790,6 +805,16 @@ impl Line<'_> {
             return;
         }
         let before = self.before(s);
+        // Unbound's `10.0.0.53@853#name` and Exim's `host::587`.
+        if let Some((p, end)) =
+            ports::at_port(self.text, e).or(ports::double_colon_port(self.text, e))
+            && (word.contains('.') || before == Some(b':'))
+            && !matches!(before, Some(b'@' | b'/'))
+        {
+            self.claim(s, end);
+            self.add(word, Some(p), s, end);
+            return;
+        }
         let port = self.port_after(e);
         let port_glued = port.is_some_and(|(_, end)| {
             self.after(end).is_some_and(|b| {
@@ -817,9 +842,20 @@ impl Line<'_> {
             }
             self.claim(s, end);
             // `10.0.0.0/8` is a network; `10.1.2.3/24` an address with its prefix: neither is
-            // a host to reach.
-            if self.after(e) == Some(b'/') && self.after(e + 1).is_some_and(|b| b.is_ascii_digit())
+            // a host to reach. Nor are an access list's `"10.0.18.0"/24`, `!10.0.18.99` and
+            // `10.0.0.0 mask 255.255.0.0`.
+            let quoted = usize::from(self.after(e) == Some(b'"'));
+            if self.after(e + quoted) == Some(b'/')
+                && self
+                    .after(e + quoted + 1)
+                    .is_some_and(|b| b.is_ascii_digit())
             {
+                return;
+            }
+            let negated = before == Some(b'!')
+                || (before == Some(b'"') && s >= 2 && self.before(s - 1) == Some(b'!'));
+            let rest = &self.text[e..];
+            if negated || rest.starts_with(" mask ") || rest.starts_with(" netmask ") {
                 return;
             }
             if word.parse::<std::net::Ipv4Addr>().is_ok() {
@@ -830,7 +866,9 @@ impl Line<'_> {
         if features.colon_digit
             && let Some((p, end)) = port
         {
-            let glued_before = matches!(before, Some(b'/' | b':' | b'_'));
+            // snmpd's `udp:nms.example.com:162`: after a transport, not glued to a word.
+            let glued_before = matches!(before, Some(b'/' | b':' | b'_'))
+                && !(before == Some(b':') && ports::after_transport(self.text, s - 1));
             // `.pgpass`'s `host:port:db:user:password`, ZooKeeper's `host:2888:3888`.
             let fields_after = port_glued
                 && self.after(end) == Some(b':')
@@ -851,7 +889,12 @@ impl Line<'_> {
         if features.dot_letter && word.contains('.') {
             let glued_before = matches!(before, Some(b'/' | b'@' | b'_' | b'\\'));
             let glued_after = matches!(self.after(e), Some(b'/' | b'_' | b'@'));
-            if !glued_before && !glued_after && is_fqdn(word) && !after_name_key(self.text, s) {
+            if !glued_before
+                && !glued_after
+                && is_fqdn(word)
+                && !after_name_key(self.text, s)
+                && !is_key(self.text, s, e)
+            {
                 self.claim(s, e);
                 self.add(word, None, s, e);
             }
@@ -877,6 +920,17 @@ fn after_selector(b: &[u8], at: usize) -> bool {
             c.is_ascii_alphanumeric() || matches!(c, b'.' | b'*' | b';' | b',' | b'!' | b'=' | b'-')
         })
         && b[..start].iter().all(u8::is_ascii_whitespace)
+}
+
+/// Whether the word at `s..e` is the key of its line (`corp.example.com = CORP.EXAMPLE.COM` in
+/// krb5's `[domain_realm]`): structure, not a host.
+fn is_key(text: &str, s: usize, e: usize) -> bool {
+    let rest = text[e..].trim_start_matches([' ', '\t']);
+    text[..s].trim_ascii().is_empty()
+        && (rest.starts_with('=')
+            || rest
+                .strip_prefix(':')
+                .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t'])))
 }
 
 /// Whether the word at `at` is the value of a key that names no host, inside a line of several
@@ -989,23 +1043,6 @@ pub fn url_authorities(text: &str) -> impl Iterator<Item = (usize, Range<usize>)
             .position(|&c| AUTHORITY_END[c as usize])
             .map_or(b.len(), |i| start + i);
         Some((scheme_start, start..end))
-    })
-}
-
-/// The words of a value: split at white space, commas, semicolons, quotes and brackets.
-fn value_tokens(text: &str, from: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let is_separator = |b: u8| VALUE_SEPARATOR[b as usize];
-    let bytes = text.as_bytes();
-    let mut i = from;
-    std::iter::from_fn(move || {
-        while i < bytes.len() && is_separator(bytes[i]) {
-            i += 1;
-        }
-        let start = i;
-        while i < bytes.len() && !is_separator(bytes[i]) {
-            i += 1;
-        }
-        (i > start).then_some((start, i))
     })
 }
 

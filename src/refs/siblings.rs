@@ -2,8 +2,8 @@
 //! with the same key prefix (`spring.mail.host` and `spring.mail.port`, `DB_HOST` and
 //! `DB_PORT`, Logstash's `host => ".."` and `port => N`). The reference gets that port.
 
+use super::Reference;
 use super::context::KeyValue;
-use super::{Kind, Reference};
 use rustc_hash::FxHashMap;
 use std::hash::Hasher;
 use std::ops::Range;
@@ -34,7 +34,14 @@ impl Siblings {
             self.section += 1;
         }
         self.indent = kv.indent;
-        let Some(prefix) = prefix_of(kv.key, "port") else {
+        // Envoy's `socket_address` gives `address` and `port_value`.
+        let envoy = kv.key.len() >= 10 && kv.key.ends_with("_value");
+        let prefix = if envoy {
+            prefix_of(kv.key, "port_value")
+        } else {
+            prefix_of(kv.key, "port")
+        };
+        let Some(prefix) = prefix else {
             return;
         };
         let value = kv.value.trim_start_matches(['>', ' ', '\t', '"', '\'']);
@@ -63,7 +70,8 @@ impl Siblings {
         }
     }
 
-    /// Each host key's references without a port get the port of a sibling key.
+    /// Each host key's references without a port get the port of a sibling key; a listen
+    /// address too (`http.host` and `http.port`, `listen_addr` and `listen_port`).
     pub(super) fn give_ports(self, found: &mut [Reference]) {
         if self.ports.is_empty() {
             return;
@@ -73,9 +81,7 @@ impl Siblings {
                 continue;
             };
             for r in &mut found[range] {
-                if r.port.is_none() && r.kind == Kind::Connect {
-                    r.port = Some(port);
-                }
+                r.port.get_or_insert(port);
             }
         }
     }

@@ -123,6 +123,11 @@ fn is_setting_word(word: &[u8]) -> bool {
             | b"udp"
             | b"http"
             | b"https"
+            // Address families (DRBD's `address ipv6 [fd00::1]:7789`).
+            | b"ipv4"
+            | b"ipv6"
+            | b"inet"
+            | b"inet6"
     )
 }
 
@@ -273,6 +278,9 @@ pub(super) fn default_port(scheme: &str) -> Option<u16> {
         "kafka" => 9092,
         "zk" | "zookeeper" => 2181,
         "gcomm" => 4567,
+        "sqlserver" | "mssql" => 1433,
+        "oracle" => 1521,
+        "db2" => 50000,
         _ => return None,
     })
 }

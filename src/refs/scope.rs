@@ -1,0 +1,189 @@
+//! The block a line stands in, for formats that say what an address is by where it stands
+//! rather than by its key: Envoy's `listeners:`, Traefik's `entryPoints:`, Vault's `listener
+//! "tcp" { }`, Vector's `[sources.x]` and syslog-ng's `source s { }` hold addresses this host
+//! listens on; Nomad's `advertise { }` holds its own; BIND's `acl "x" { }` and Knot's `acl:` hold
+//! the clients let in, never a server to reach.
+
+use super::context;
+use super::scan::is_section_header;
+
+/// What the enclosing blocks say of the addresses in a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub(super) enum Scope {
+    #[default]
+    Plain,
+    /// Addresses given by address keys are where this service listens.
+    Listen,
+    /// Addresses are this host's own, told to its peers (`advertise`): nothing to check.
+    Own,
+    /// Clients allowed or denied: no reference at all.
+    Access,
+}
+
+/// The open blocks: an INI or TOML section, braces, and YAML keys by indent. Each brace entry
+/// holds the strongest scope up to it, so a line's scope costs no walk over the stack: a file
+/// whose braces never balance (templates, a truncated block) opens blocks without end.
+#[derive(Default)]
+pub(super) struct Scopes {
+    section: Scope,
+    braces: Vec<Scope>,
+    /// Blocks opened beyond `BRACE_DEPTH`: counted, not kept.
+    deeper: usize,
+    indents: Vec<(usize, Scope)>,
+}
+
+/// How many nested brace blocks are kept; deeper ones take the scope around them.
+const BRACE_DEPTH: usize = 64;
+
+/// A block's name: the first word of its line, without a list dash, quotes or a colon.
+fn block_name(trimmed: &str) -> &str {
+    let t = trimmed.strip_prefix("- ").unwrap_or(trimmed).trim_start();
+    let t = t.trim_start_matches(['"', '\'', '<', '[']);
+    let end = t
+        .bytes()
+        .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')))
+        .unwrap_or(t.len());
+    &t[..end]
+}
+
+/// What a block of that name holds. `source` alone is a syslog-ng statement only in braces; a
+/// TOML `[api]` section is Vector's own API server.
+fn scope_of(name: &str, braces: bool, section: bool) -> Scope {
+    let first = name.split('.').next().unwrap_or_default();
+    let is = |words: &[&str]| words.iter().any(|w| first.eq_ignore_ascii_case(w));
+    if is(&[
+        "listeners",
+        "listener",
+        "entrypoints",
+        "entrypoint",
+        "sources",
+    ]) || (braces && is(&["source"]))
+        || (section && is(&["api"]))
+    {
+        Scope::Listen
+    } else if is(&["advertise", "advertise_addrs"]) {
+        Scope::Own
+    } else if context::names_an_access_rule(first) {
+        Scope::Access
+    } else {
+        Scope::Plain
+    }
+}
+
+impl Scopes {
+    /// The scope of `line`, then the blocks it opens or closes. `braces` says whether the line
+    /// has a `{` or `}` at all.
+    pub(super) fn line(&mut self, line: &str, braces: bool) -> Scope {
+        let trimmed = line.trim_ascii();
+        let indent = line.len() - line.trim_ascii_start().len();
+        if trimmed.starts_with('[') && is_section_header(trimmed) {
+            let name = trimmed.trim_matches(['[', ']', ' ']);
+            self.section = scope_of(name, false, true);
+            self.braces.clear();
+            self.indents.clear();
+            return Scope::Plain;
+        }
+        let list_item = trimmed.starts_with("- ");
+        while let Some(&(open, _)) = self.indents.last() {
+            if indent < open || (indent == open && !list_item) {
+                self.indents.pop();
+            } else {
+                break;
+            }
+        }
+        let around = self
+            .indents
+            .iter()
+            .map(|(_, s)| *s)
+            .fold(self.section, Scope::max)
+            .max(self.braces.last().copied().unwrap_or_default());
+        if braces {
+            let b = trimmed.as_bytes();
+            let opens = memchr::memchr_iter(b'{', b).count();
+            let closes = memchr::memchr_iter(b'}', b).count();
+            let own = scope_of(block_name(trimmed), true, false);
+            if opens > closes {
+                let outer = self.braces.last().copied().unwrap_or_default();
+                self.open(outer.max(own));
+                for _ in 1..opens - closes {
+                    self.open(outer.max(own));
+                }
+            } else if closes > opens {
+                for _ in 0..closes - opens {
+                    if self.deeper > 0 {
+                        self.deeper -= 1;
+                    } else {
+                        self.braces.pop();
+                    }
+                }
+            } else if opens > 0 {
+                // A block on one line (`source s_net { network(...); };`) is its own scope.
+                return around.max(own);
+            }
+        } else if trimmed.ends_with(':') {
+            // A YAML key with its value below; a list item's key stands after its dash.
+            let at = if list_item { indent + 2 } else { indent };
+            self.indents
+                .push((at, scope_of(block_name(trimmed), false, false)));
+        }
+        around
+    }
+}
+
+impl Scopes {
+    fn open(&mut self, scope: Scope) {
+        if self.braces.len() < BRACE_DEPTH {
+            self.braces.push(scope);
+        } else {
+            self.deeper += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scopes(text: &str) -> Vec<Scope> {
+        let mut s = Scopes::default();
+        text.lines()
+            .map(|l| s.line(l, l.contains(['{', '}'])))
+            .collect()
+    }
+
+    #[test]
+    fn yaml_blocks_end_where_the_indent_returns() {
+        use Scope::*;
+        assert_eq!(
+            scopes("listeners:\n- name: a\n  address:\n    address: 10.0.0.5\nclusters:\n- x: 1"),
+            [Plain, Listen, Listen, Listen, Plain, Plain]
+        );
+        assert_eq!(
+            scopes("acl:\n  - address: 10.0.0.0/8\nremote:\n  - address: 10.0.0.5"),
+            [Plain, Access, Plain, Plain]
+        );
+    }
+
+    #[test]
+    fn brace_blocks_and_sections() {
+        use Scope::*;
+        assert_eq!(
+            scopes(
+                "listener \"tcp\" {\n  address = \"10.0.0.5:8200\"\n}\nseal {\n  address = x\n}"
+            ),
+            [Plain, Listen, Listen, Plain, Plain, Plain]
+        );
+        assert_eq!(
+            scopes("source s { network(ip(10.0.0.5)); };\nacl \"t\" {\n 10.0.0.1;\n};\nx 1"),
+            [Listen, Plain, Access, Access, Plain]
+        );
+        assert_eq!(
+            scopes("[sources.in]\naddress = \"10.0.0.5:80\"\n[sinks.out]\naddress = y"),
+            [Plain, Listen, Plain, Plain]
+        );
+        assert_eq!(
+            scopes("advertise {\n  http = \"10.0.0.5\"\n}"),
+            [Plain, Own, Own]
+        );
+    }
+}

@@ -1,0 +1,164 @@
+//! The words of a value under a key that names hosts or listen addresses: which are hosts,
+//! which are keywords with their argument (`key "xfer"`, `port 5353`, `tls dot`), which are
+//! mailboxes (`alerts@example.com`: the domain is no server), and the ports written after them
+//! (`10.0.0.53@853`, `udp:10.0.8.5:161`, squid's `parent 3128`).
+
+use super::context;
+use super::ports::{is_peer_type, port_keyword, without_transport};
+use super::scan::{Line, split_port};
+use super::tokens::{byte_table, is_fqdn, parse_ip, port};
+
+/// What separates the words of a value.
+static VALUE_SEPARATOR: [bool; 256] = byte_table(b",;'\"[]{}()<>", false, true);
+
+/// Keywords inside a list of servers whose next word is their argument, never a host: BIND's
+/// `10.0.0.5 key "xfer" tls "dot"`, `port 5353`, `dscp 10`, `source 10.0.0.1`.
+fn takes_argument(word: &[u8]) -> bool {
+    ["key", "tls", "port", "dscp", "source", "source-v6"]
+        .iter()
+        .any(|k| word.eq_ignore_ascii_case(k.as_bytes()))
+}
+
+/// The words of a value: split at white space, commas, semicolons, quotes and brackets.
+fn words(text: &str, from: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let is_separator = |b: u8| VALUE_SEPARATOR[b as usize];
+    let bytes = text.as_bytes();
+    let mut i = from;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && is_separator(bytes[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && !is_separator(bytes[i]) {
+            i += 1;
+        }
+        (i > start).then_some((start, i))
+    })
+}
+
+impl Line<'_> {
+    /// Bare names in the value of a key that names hosts; for `server`-like directives only the
+    /// address among the first two words (HAProxy's `server NAME ADDR` vs nginx's `server ADDR`).
+    pub(super) fn value_tokens(&mut self, from: usize, first_only: bool) {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let first_found = self.found.len();
+        let mut skip_argument = false;
+        let all = words(text, from).filter(|&(s, e)| {
+            let t = &bytes[s..e];
+            // A keyword's argument (`key "xfer"`) is no host, nor the keyword.
+            if std::mem::take(&mut skip_argument) {
+                return false;
+            }
+            if takes_argument(t) {
+                skip_argument = true;
+                return false;
+            }
+            // A word before `=` is a key: `port` in `host = db port = 5433`.
+            let key = bytes[e..].iter().find(|b| **b != b' ' && **b != b'\t') == Some(&b'=');
+            !matches!(t[0], b'/' | b'@' | b'$' | b'%' | b'<' | b'#' | b'*' | b'!')
+                && !t.contains(&b'=')
+                && !key
+                && !t.windows(3).any(|w| w == b"://")
+        });
+        let mut tokens = all;
+        if first_only {
+            let looks_like_address = |(s, e): (usize, usize)| {
+                let t = text[s..e].trim_end_matches('.');
+                split_port(t).1.is_some() || parse_ip(t).is_some() || is_fqdn(t)
+            };
+            let (first, second) = (tokens.next(), tokens.next());
+            let chosen = match (first, second) {
+                (Some(b), Some(_)) if looks_like_address(b) => Some(b),
+                (Some(_), Some(b)) if looks_like_address(b) => Some(b),
+                (a, _) => a,
+            };
+            // OpenVPN's `remote HOST PORT`: a number right after the host is its port; squid's
+            // `cache_peer HOST parent 3128 3130`: after the peer's type.
+            let mut next = if chosen == first {
+                second
+            } else {
+                tokens.next()
+            };
+            if next.is_some_and(|(s, e)| is_peer_type(&text[s..e])) {
+                next = tokens.next();
+            }
+            let next_port = next
+                .filter(|&(s, e)| e - s <= 5 && bytes[s..e].iter().all(u8::is_ascii_digit))
+                .and_then(|(s, e)| port(&text[s..e]));
+            if let Some((s, e)) = chosen {
+                self.value_token(s, e, next_port);
+            }
+        } else {
+            for (s, e) in tokens {
+                self.value_token(s, e, None);
+            }
+        }
+        if self.found.len() > first_found
+            && let Some(p) = port_keyword(&text[from..])
+        {
+            for r in &mut self.found[first_found..] {
+                r.port.get_or_insert(p);
+            }
+        }
+    }
+
+    fn value_token(&mut self, s: usize, e: usize, next_port: Option<u16>) {
+        if !self.free(s, e) {
+            return;
+        }
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let whole = (s, e);
+        // Unbound's `9.9.9.9@853#dns.quad9.net`: the name after `#` is the certificate's.
+        let e = bytes[s..e]
+            .iter()
+            .position(|&b| b == b'#')
+            .map_or(e, |hash| s + hash);
+        let mut at_port = None;
+        let mut s = s;
+        let mut end = e;
+        if let Some(at) = bytes[s..e].iter().rposition(|&b| b == b'@') {
+            let after = &text[s + at + 1..e];
+            if !after.is_empty() && after.bytes().all(|b| b.is_ascii_digit()) {
+                // `10.0.70.10@53`: the port of Unbound, Knot and NSD.
+                at_port = port(after);
+                end = s + at;
+            } else {
+                // `rabbit@mq-01`, `deploy@bastion`: the host is after the user; in a key of
+                // mailboxes, `alerts@example.com` names no server at all.
+                if is_fqdn(split_port(after).0) && context::names_mailboxes(self.key) {
+                    self.claim(s, e);
+                    return;
+                }
+                s += at + 1;
+            }
+        }
+        let s = s + (text[s..end].len() - without_transport(&text[s..end]).len());
+        // `zk3:2181/kafka`: a chroot or path after the address is not part of it; `10.0.0.0/8`
+        // and `fe80::/10` are networks, no host at all.
+        let end = match bytes[s..end].iter().position(|&b| b == b'/') {
+            Some(slash) => {
+                let prefix = &bytes[s + slash + 1..end];
+                if (1..=3).contains(&prefix.len()) && prefix.iter().all(u8::is_ascii_digit) {
+                    return;
+                }
+                s + slash
+            }
+            None => end,
+        };
+        let token = &text[s..end];
+        if token.is_empty() || token.bytes().all(|b| b.is_ascii_digit()) {
+            return;
+        }
+        let (host, port) = split_port(token);
+        let port = port.or(at_port);
+        // Under a role key (`master`, `proxy`), a bare word is a role or a label, not a host.
+        let evidence = port.is_some() || host.contains('.') || parse_ip(host).is_some();
+        if self.needs_evidence && !evidence {
+            return;
+        }
+        self.claim(whole.0, whole.1);
+        self.add(host, port.or(next_port), s, e);
+    }
+}

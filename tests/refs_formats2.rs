@@ -1,0 +1,142 @@
+//! Recall, precision and port accuracy of the reference scanner on a second set of formats new
+//! to it (issue 26): proxies and balancers, DNS servers, mail, service discovery, log and metric
+//! shippers, compose files, cluster managers, DRBD, package sources, NTP, SNMP, JDBC URLs. Each
+//! file under `tests/refs_formats2/` was written from its format's documentation with traps, and
+//! `tests/refs_formats2.expected` lists every reference, by hand.
+
+use comeback::refs::{Kind, ScanOptions, Strength, scan};
+use std::collections::{BTreeMap, BTreeSet};
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats2");
+
+/// `file line host[:port] [listen] [weak]`, as the expected list writes them.
+fn found() -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for entry in std::fs::read_dir(DIR).expect("corpus dir") {
+        let path = entry.expect("entry").path();
+        let file = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let text = std::fs::read_to_string(&path).expect("text");
+        for r in scan(&text, &ScanOptions::default()) {
+            let mut line = match r.port {
+                Some(p) => format!("{file} {} {}:{p}", r.line, r.host),
+                None => format!("{file} {} {}", r.line, r.host),
+            };
+            if r.kind == Kind::Listen {
+                line.push_str(" listen");
+            }
+            if r.strength == Strength::Weak {
+                line.push_str(" weak");
+            }
+            found.insert(line);
+        }
+    }
+    found
+}
+
+fn expected() -> BTreeSet<String> {
+    std::fs::read_to_string(format!("{DIR}.expected"))
+        .expect("expected list")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `file line host kind` -> port: an entry with its port taken out, so that a host found with
+/// the wrong port counts against port accuracy and not twice against recall and precision.
+fn by_host(entries: &BTreeSet<String>) -> BTreeMap<String, Option<String>> {
+    entries
+        .iter()
+        .map(|e| {
+            let mut words: Vec<&str> = e.split(' ').collect();
+            let address = words[2];
+            // `fd00::1:53` keeps its colons: the port is what follows the last one, if digits,
+            // and the test writes every IPv6 host with a port only where the file gives one.
+            let (host, port) = match address.rsplit_once(':') {
+                Some((h, p)) if !h.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
+                    (h.to_string(), Some(p.to_string()))
+                }
+                _ => (address.to_string(), None),
+            };
+            let host = host.clone();
+            words[2] = &host;
+            (words.join(" "), port)
+        })
+        .collect()
+}
+
+#[test]
+fn recall_precision_and_ports_on_a_second_set_of_new_formats() {
+    let (found, expected) = (found(), expected());
+    let hits = found.intersection(&expected).count() as f64;
+    let recall = hits / expected.len() as f64;
+    let precision = hits / found.len() as f64;
+    for missed in expected.difference(&found) {
+        println!("missed: {missed}");
+    }
+    for wrong in found.difference(&expected) {
+        println!("not a reference: {wrong}");
+    }
+    // Port accuracy: of the expected hosts found at their line and kind, how many carry the
+    // expected port (or none where the file gives none).
+    let (found_hosts, expected_hosts) = (by_host(&found), by_host(&expected));
+    let located: Vec<_> = expected_hosts
+        .iter()
+        .filter(|(k, _)| found_hosts.contains_key(*k))
+        .collect();
+    let right_port = located
+        .iter()
+        .filter(|(k, port)| found_hosts.get(*k) == Some(port))
+        .count();
+    let ports = right_port as f64 / located.len().max(1) as f64;
+    println!(
+        "refs_formats2: {} expected, {} found, {hits} right: recall {recall:.3}, precision {precision:.3}, ports {ports:.3} ({right_port} of {})",
+        expected.len(),
+        found.len(),
+        located.len()
+    );
+    assert!(recall >= 0.97, "recall {recall:.3} < 0.97");
+    assert!(precision >= 0.97, "precision {precision:.3} < 0.97");
+    assert!(ports >= 0.90, "port accuracy {ports:.3} < 0.90");
+}
+
+#[test]
+fn the_corpus_has_at_least_20_formats_each_with_references() {
+    let expected = expected();
+    let files: Vec<String> = std::fs::read_dir(DIR)
+        .expect("corpus dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(files.len() >= 20, "{} formats", files.len());
+    for file in &files {
+        assert!(
+            expected.iter().any(|e| e.starts_with(&format!("{file} "))),
+            "{file} has no expected reference"
+        );
+    }
+}
+
+#[test]
+fn passwords_and_secrets_in_these_formats_never_reach_the_output() {
+    for entry in std::fs::read_dir(DIR).expect("corpus dir") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("text");
+        for r in scan(&text, &ScanOptions::default()) {
+            for secret in [
+                "T3legr4fPw",
+                "Al3rtPw",
+                "MyStatsPw1",
+                "F1leb3atPw",
+                "Flu3ntB1tPw",
+                "R3plPatroni",
+                "Drbd5ecret",
+            ] {
+                assert!(!r.text.contains(secret), "{secret} in {:?}", r.text);
+                assert!(!r.host.contains(secret), "{secret} in {:?}", r.host);
+            }
+        }
+    }
+}
