@@ -140,3 +140,16 @@ fn listen_addresses_in_each_spelling() {
         ["10.0.40.5:10000 listen"]
     );
 }
+
+/// Issue 21's point 8: a Varnish backend's `.port` is on the line after its `.host`, and the
+/// reference's text is its whole statement, not cut where the host ends.
+#[test]
+fn a_varnish_backend_gets_its_port_and_its_whole_line() {
+    let vcl =
+        "vcl 4.1;\nbackend default {\n    .host = \"old-app-02.lab\";\n    .port = \"8080\";\n}\n";
+    let found = comeback::refs::scan(vcl, &comeback::refs::ScanOptions::default());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].host, "old-app-02.lab");
+    assert_eq!(found[0].port, Some(8080));
+    assert_eq!(found[0].text, "host = \"old-app-02.lab\";");
+}

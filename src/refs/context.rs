@@ -418,6 +418,9 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
     let quote = matches!(b.get(i), Some(b'"' | b'\'')).then(|| b[i]);
     if quote.is_some() {
         i += 1;
+    } else if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+        // Varnish's backend fields: `.host = "db";` and `.port = "5432";`.
+        i += 1;
     }
     let start = i;
     if !b
