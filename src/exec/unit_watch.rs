@@ -27,7 +27,7 @@ pub(crate) struct Watch {
     manager: Manager,
     units: Vec<String>,
     /// How often to ask, during a gate.
-    pub(super) every: Duration,
+    every: Duration,
     /// systemd's `NRestarts` of each unit once the restart was proved: more is a loop.
     baseline: Mutex<Option<Vec<Option<u32>>>>,
     /// Consecutive "not running" answers of an init script.
@@ -35,13 +35,20 @@ pub(crate) struct Watch {
 }
 
 impl Watch {
-    /// Asks the manager once: `Some(words)` when a unit failed, loops, or (systemd, or an init
-    /// script twice in a row) is no longer running.
-    pub(crate) async fn broken<T: Transport>(&self, transport: &T, host: HostId) -> Option<String> {
+    /// The state of every watched unit, as the manager says it now.
+    async fn ask<T: Transport>(
+        &self,
+        transport: &T,
+        host: HostId,
+    ) -> Result<Vec<UnitState>, String> {
         let units: Vec<&str> = self.units.iter().map(String::as_str).collect();
-        let states = unit_state::states(transport, host, self.manager, &units, ASK_DEADLINE)
-            .await
-            .ok()?;
+        unit_state::states(transport, host, self.manager, &units, ASK_DEADLINE).await
+    }
+
+    /// Asks the manager once: `Some(words)` when a unit failed, loops, or is no longer running
+    /// (for an init script: three answers in a row).
+    pub(crate) async fn broken<T: Transport>(&self, transport: &T, host: HostId) -> Option<String> {
+        let states = self.ask(transport, host).await.ok()?;
         let script_down = states.iter().any(|s| !s.up) && self.manager != Manager::Systemd;
         let down_answers = if script_down {
             self.down_answers.fetch_add(1, Ordering::Relaxed) + 1
@@ -95,10 +102,7 @@ impl Watch {
 
     /// Records the restart counts now, once the restart is proved: any more is a loop.
     pub(crate) async fn settle<T: Transport>(&self, transport: &T, host: HostId) {
-        let units: Vec<&str> = self.units.iter().map(String::as_str).collect();
-        if let Ok(states) =
-            unit_state::states(transport, host, self.manager, &units, ASK_DEADLINE).await
-        {
+        if let Ok(states) = self.ask(transport, host).await {
             *self.baseline.lock().unwrap_or_else(|p| p.into_inner()) =
                 Some(states.iter().map(|s| s.restarts).collect());
         }
@@ -120,10 +124,7 @@ impl Watch {
         transport: &T,
         host: HostId,
     ) -> Option<String> {
-        let units: Vec<&str> = self.units.iter().map(String::as_str).collect();
-        let states = unit_state::states(transport, host, self.manager, &units, ASK_DEADLINE)
-            .await
-            .ok()?;
+        let states = self.ask(transport, host).await.ok()?;
         let restarts = self.more_restarts(&states);
         let (state, more) = states
             .iter()
