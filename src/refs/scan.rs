@@ -533,16 +533,14 @@ impl Line<'_> {
         let duplicate = this_line.len() >= LINE_REFERENCE_LIMIT
             || this_line.iter().any(|r| r.host == host && r.port == port);
         if !duplicate {
-            // The text runs to the end of the line: `.host = "db-02";` reads whole, not cut
-            // where the host ends.
-            let bytes = self.text.as_bytes();
-            let line_end = memchr::memchr(b'\n', &bytes[end.min(bytes.len())..])
-                .map_or(bytes.len(), |i| end + i);
-            let line_end = start
-                + self.text[start..line_end]
-                    .trim_end_matches([' ', '\t', '\r'])
-                    .len();
-            let mut end = line_end.max(end).min(start + TEXT_LIMIT);
+            // The text takes the quotes and punctuation that close the value (`.host =
+            // "db-02";` reads whole, not cut where the host ends), never more words: what
+            // follows on the line may be a password (`.pgpass`: `host:port:db:user:secret`).
+            let closing = self.text.as_bytes()[end.min(self.text.len())..]
+                .iter()
+                .take_while(|c| matches!(c, b'"' | b'\'' | b';' | b',' | b')' | b']' | b'}'))
+                .count();
+            let mut end = (end + closing).min(start + TEXT_LIMIT);
             while !self.text.is_char_boundary(end) {
                 end -= 1;
             }
