@@ -337,7 +337,12 @@ fn kill_9_at_any_point_of_a_step_then_resume_restarts_each_service_exactly_once(
         Box::new(move |events: &[serde_json::Value]| events.last().is_some_and(&p))
     };
     let points: Vec<Point> = vec![
-        ("preflight", last(Box::new(phase("preflight", 1)))),
+        // A point that passes in milliseconds is caught as reached, not as the last event:
+        // on a loaded machine the journal may already be past it when it is read.
+        (
+            "preflight",
+            Box::new(|events| events.iter().any(phase("preflight", 1))),
+        ),
         (
             "restart, just begun",
             Box::new(|events| events.iter().any(phase("restart", 1))),
@@ -355,7 +360,10 @@ fn kill_9_at_any_point_of_a_step_then_resume_restarts_each_service_exactly_once(
             "dependents gate",
             Box::new(|events| events.iter().any(phase("dependents_gate", 1))),
         ),
-        ("next step", last(Box::new(restart_sent(2)))),
+        (
+            "next step",
+            Box::new(|events| events.iter().any(restart_sent(2))),
+        ),
     ];
     for (n, (what, point)) in points.into_iter().enumerate() {
         let lab = Lab::start(2);
