@@ -2,46 +2,19 @@
 //! under `tests/refs_formats/` mixes real references with traps, and
 //! `tests/refs_formats.expected` lists every reference, reviewed by hand.
 
-use comeback::refs::{Kind, ScanOptions, Strength, scan};
+mod corpus;
+
+use comeback::refs::{ScanOptions, scan};
 use std::collections::BTreeSet;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats");
 
-/// `file line host[:port] [listen] [weak]`, as the expected list writes them.
 fn found() -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    for entry in std::fs::read_dir(DIR).expect("corpus dir") {
-        let path = entry.expect("entry").path();
-        let file = path
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
-        let text = std::fs::read_to_string(&path).expect("text");
-        for r in scan(&text, &ScanOptions::default()) {
-            let mut line = match r.port {
-                Some(p) => format!("{file} {} {}:{p}", r.line, r.host),
-                None => format!("{file} {} {}", r.line, r.host),
-            };
-            if r.kind == Kind::Listen {
-                line.push_str(" listen");
-            }
-            if r.strength == Strength::Weak {
-                line.push_str(" weak");
-            }
-            found.insert(line);
-        }
-    }
-    found
+    corpus::found(DIR)
 }
 
 fn expected() -> BTreeSet<String> {
-    std::fs::read_to_string(format!("{DIR}.expected"))
-        .expect("expected list")
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
-        .collect()
+    corpus::expected(DIR)
 }
 
 #[test]
