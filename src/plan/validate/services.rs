@@ -178,13 +178,11 @@ impl Validator<'_> {
     pub(super) fn unit(&mut self, entry: &ServiceEntry, timing: &Timing) -> Option<Unit> {
         let unit = entry.unit.as_ref()?;
         let name = &unit.value;
-        // What systemd allows in a unit name (init scripts and rc.d names are narrower): a name
-        // with `;`, `$` or a space is no unit, whatever quoting it would get.
         let bad = name.is_empty()
             || name.starts_with('-')
-            || !name.chars().all(|c| {
-                c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '.' | '@' | '-' | '\\')
-            });
+            || name
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '/' | '\'' | '"'));
         if bad {
             self.error(
                 format!("`{name}` cannot be the name of a unit"),
