@@ -2,25 +2,13 @@
 //! labels, keywords, mailboxes, access lists), the hosts it missed, the ports it dropped and the
 //! listen addresses it took for servers.
 
-use comeback::refs::{Kind, ScanOptions, Strength, scan};
+use comeback::refs::{ScanOptions, scan};
 
 /// `host[:port]` for each reference, with ` listen` and ` weak` where they apply.
 fn found(text: &str) -> Vec<String> {
     scan(text, &ScanOptions::default())
-        .into_iter()
-        .map(|r| {
-            let mut d = match r.port {
-                Some(p) => format!("{}:{p}", r.host),
-                None => r.host,
-            };
-            if r.kind == Kind::Listen {
-                d.push_str(" listen");
-            }
-            if r.strength == Strength::Weak {
-                d.push_str(" weak");
-            }
-            d
-        })
+        .iter()
+        .map(comeback::refs::Reference::summary)
         .collect()
 }
 

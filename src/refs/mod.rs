@@ -37,6 +37,24 @@ pub struct Reference {
     pub strength: Strength,
 }
 
+impl Reference {
+    /// `host[:port]`, then ` listen` and ` weak` where they apply: the reference in one line,
+    /// as the corpora's reviewed lists write it.
+    pub fn summary(&self) -> String {
+        let mut line = match self.port {
+            Some(port) => format!("{}:{port}", self.host),
+            None => self.host.clone(),
+        };
+        if self.kind == Kind::Listen {
+            line.push_str(" listen");
+        }
+        if self.strength == Strength::Weak {
+            line.push_str(" weak");
+        }
+        line
+    }
+}
+
 /// What the service does with the address: reach it, or listen on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1161,20 +1161,8 @@ mod tests {
     /// `host[:port]` with ` listen` / ` weak` where they apply.
     fn described(text: &str) -> Vec<String> {
         scan(text, &ScanOptions::default())
-            .into_iter()
-            .map(|r| {
-                let mut d = match r.port {
-                    Some(port) => format!("{}:{port}", r.host),
-                    None => r.host,
-                };
-                if r.kind == Kind::Listen {
-                    d.push_str(" listen");
-                }
-                if r.strength == Strength::Weak {
-                    d.push_str(" weak");
-                }
-                d
-            })
+            .iter()
+            .map(Reference::summary)
             .collect()
     }
 

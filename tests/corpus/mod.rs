@@ -2,7 +2,7 @@
 //! reference reviewed by hand, one per line as `file line host[:port] [listen] [weak]`.
 #![allow(dead_code)] // each corpus test uses its own part
 
-use comeback::refs::{Kind, ScanOptions, Strength, scan};
+use comeback::refs::{ScanOptions, scan};
 use std::collections::BTreeSet;
 
 /// What the scanner finds in every file of `dir`, in the expected list's form.
@@ -17,17 +17,7 @@ pub fn found(dir: &str) -> BTreeSet<String> {
             .into_owned();
         let text = std::fs::read_to_string(&path).expect("text");
         for r in scan(&text, &ScanOptions::default()) {
-            let mut line = match r.port {
-                Some(p) => format!("{file} {} {}:{p}", r.line, r.host),
-                None => format!("{file} {} {}", r.line, r.host),
-            };
-            if r.kind == Kind::Listen {
-                line.push_str(" listen");
-            }
-            if r.strength == Strength::Weak {
-                line.push_str(" weak");
-            }
-            found.insert(line);
+            found.insert(format!("{file} {} {}", r.line, r.summary()));
         }
     }
     found
@@ -41,4 +31,33 @@ pub fn expected(dir: &str) -> BTreeSet<String> {
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(str::to_string)
         .collect()
+}
+
+/// Every file of `dir` (at least `min` of them) has a reviewed reference.
+pub fn assert_every_file_has_references(dir: &str, min: usize) {
+    let expected = expected(dir);
+    let files: Vec<String> = std::fs::read_dir(dir)
+        .expect("corpus dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(files.len() >= min, "{} formats", files.len());
+    for file in &files {
+        assert!(
+            expected.iter().any(|e| e.starts_with(&format!("{file} "))),
+            "{file} has no expected reference"
+        );
+    }
+}
+
+/// No reference found in `dir` shows any of `secrets`, in its text or its host.
+pub fn assert_no_secret(dir: &str, secrets: &[&str]) {
+    for entry in std::fs::read_dir(dir).expect("corpus dir") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("text");
+        for r in scan(&text, &ScanOptions::default()) {
+            for secret in secrets {
+                assert!(!r.text.contains(secret), "{secret} in {:?}", r.text);
+                assert!(!r.host.contains(secret), "{secret} in {:?}", r.host);
+            }
+        }
+    }
 }
