@@ -455,6 +455,7 @@ mod tests {
         assert_eq!(value["restart"], "systemctl restart x password=****");
         assert_eq!(value["health"][0]["http"], "http://admin:****@web/health");
     }
+
     /// The gaps: each was shown as written.
     #[test]
     fn masks_credential_headers_user_flags_and_program_flags() {

@@ -165,20 +165,17 @@ impl<'a, T: Transport> Executor<'a, T> {
             _ => (steps, first),
         };
         let started = Instant::now();
-        let look = Executor {
-            model: self.model,
-            transport: self.transport,
-            checker: Checker::new(self.transport),
-            events: self.events,
-            options: RunOptions {
+        let mut look = Executor::new(
+            self.model,
+            self.transport,
+            self.events,
+            RunOptions {
                 precheck: true,
                 ..self.options
             },
-            stop: self.stop.clone(),
-            pacing: Pacing::default(),
-            resolved: self.resolved.clone(),
-            began: None,
-        };
+            self.stop.clone(),
+        );
+        look.resolved = self.resolved.clone();
         let mut tally = Tally::default();
         let mut looked = std::pin::pin!(look.preflight_all(steps, first));
         while let Some((records, end)) = looked.next().await {

@@ -15,7 +15,7 @@ const SHOWN: &str = "-p Id -p LoadState -p Type -p RemainAfterExit -p MainPID -p
 
 /// One unit as `systemctl show` describes it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Shown {
+pub(crate) struct UnitProperties {
     pub id: String,
     pub load_state: String,
     pub kind: String,
@@ -39,9 +39,9 @@ pub(crate) fn show_command(units: &[&str]) -> String {
 }
 
 /// `systemctl show` output: one block per unit, separated by blank lines, in the order asked.
-pub(crate) fn parse_show(output: &str) -> Vec<Shown> {
+pub(crate) fn parse_show(output: &str) -> Vec<UnitProperties> {
     let mut units = Vec::new();
-    let mut unit = Shown::default();
+    let mut unit = UnitProperties::default();
     let mut any = false;
     for line in output.lines().take(10_000) {
         if line.trim().is_empty() {
@@ -85,7 +85,7 @@ pub(crate) fn parse_show(output: &str) -> Vec<Shown> {
     units
 }
 
-impl Shown {
+impl UnitProperties {
     /// A oneshot without `RemainAfterExit` is inactive whenever it is not running its command:
     /// its state says nothing about whether it is up.
     fn state_means_nothing(&self) -> bool {
@@ -129,8 +129,8 @@ pub(crate) struct UnitState {
     pub enabled: Option<bool>,
 }
 
-impl From<&Shown> for UnitState {
-    fn from(s: &Shown) -> UnitState {
+impl From<&UnitProperties> for UnitState {
+    fn from(s: &UnitProperties) -> UnitState {
         let unit = s.id.strip_suffix(".service").unwrap_or(&s.id).to_string();
         let mut words = format!("{} ({})", s.active, s.sub);
         if !s.result.is_empty() && s.result != "success" {
