@@ -6,6 +6,7 @@
 //! measure comeback, not the controller's shell startup.
 #![allow(dead_code)] // each test binary uses its own part of the lab
 
+pub mod cluster;
 pub mod nshost;
 pub mod nspawn;
 
