@@ -16,6 +16,7 @@
 
 #![warn(unreachable_pub, missing_docs)]
 
+pub mod cluster;
 pub mod discover;
 pub mod exec;
 pub mod exit;
