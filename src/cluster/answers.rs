@@ -33,8 +33,8 @@ impl Answer {
 /// The value of `key` in lines of `key<sep>value` (the last one wins), trimmed, `\r` too.
 pub(super) fn value<'a>(text: &'a str, key: &str, sep: char) -> Option<&'a str> {
     text.lines()
+        .rev()
         .filter_map(|l| l.split_once(sep))
-        .filter(|(k, _)| k.trim() == key)
+        .find(|(k, _)| k.trim() == key)
         .map(|(_, v)| v.trim())
-        .last()
 }

@@ -19,6 +19,10 @@ pub enum Phase {
     BeforeHooks,
     /// The `after` hooks, once the health gate passed.
     AfterHooks,
+    /// A cluster's leader hands its role to another member before its restart.
+    Switchover,
+    /// The member rejoined and its cluster is whole again.
+    ClusterGate,
 }
 
 impl std::fmt::Display for Phase {
@@ -30,6 +34,8 @@ impl std::fmt::Display for Phase {
             Phase::DependentsGate => "dependents gate",
             Phase::BeforeHooks => "before hooks",
             Phase::AfterHooks => "after hooks",
+            Phase::Switchover => "switchover",
+            Phase::ClusterGate => "cluster gate",
         })
     }
 }
@@ -264,6 +270,25 @@ pub enum Event {
         /// (`postgresql@15-main` of `postgresql`).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         members: Vec<String>,
+    },
+    /// What every member of a cluster said of it at one moment, in the cluster's own words.
+    ClusterViewed {
+        /// The service whose instances form the cluster.
+        service: String,
+        /// Its kind.
+        kind: crate::cluster::Kind,
+        /// The step whose member the view is around; none for the view before the walk.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        index: Option<usize>,
+        /// When it was taken.
+        moment: super::cluster::Moment,
+        /// Each member as it sees itself and the cluster.
+        members: Vec<crate::cluster::Member>,
+        /// Why it is not whole; empty when it is.
+        problems: Vec<String>,
+        /// Before the walk: the members in the order they restart (the leader last).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        order: Vec<String>,
     },
     /// A real run's preflight of every step passed, before the first restart.
     Prechecked {

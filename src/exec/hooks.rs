@@ -94,14 +94,14 @@ impl<T: Transport> Executor<'_, T> {
     ) -> Option<Event> {
         let instance = step.instance(self.model);
         let owed = match failure.phase {
-            Phase::BeforeHooks | Phase::Restart | Phase::HealthGate => {
+            Phase::BeforeHooks | Phase::Restart | Phase::HealthGate | Phase::ClusterGate => {
                 if instance.before.is_empty() {
                     return None;
                 }
                 &instance.after[..]
             }
             Phase::AfterHooks => &instance.after[sink.after_hooks_done.load(Ordering::Relaxed)..],
-            Phase::Preflight | Phase::DependentsGate => return None,
+            Phase::Preflight | Phase::Switchover | Phase::DependentsGate => return None,
         };
         if owed.is_empty() {
             return None;

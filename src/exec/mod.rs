@@ -1,6 +1,7 @@
 //! The step protocol: preflight, restart, health gate, dependents gate, record; one step at a
 //! time, halting on the first failure. Emits events and never prints.
 
+mod cluster;
 pub(crate) mod event;
 mod hooks;
 pub(crate) mod leftovers;
@@ -11,10 +12,13 @@ mod step;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_cluster;
+#[cfg(test)]
 mod tests_window;
 mod unit_watch;
 mod units;
 
+pub use cluster::Moment;
 pub use event::{
     Consumer, Event, Events, HookWhen, Mode, Outcome, Phase, Record, Resumed, VERSION,
 };
@@ -67,6 +71,8 @@ pub(crate) struct Executor<'a, T: Transport> {
     resolved: units::Resolved,
     /// The restart the interrupted run had begun, for a resume that recovers it.
     began: Option<RestartBegan>,
+    /// What each cluster's members said of it before the walk.
+    clusters: cluster::StartViews,
 }
 
 /// A duration in whole milliseconds, as events carry them.
@@ -93,6 +99,7 @@ impl<'a, T: Transport> Executor<'a, T> {
             pacing: Pacing::default(),
             resolved: units::Resolved::default(),
             began: None,
+            clusters: Default::default(),
         }
     }
 
@@ -124,10 +131,11 @@ impl<'a, T: Transport> Executor<'a, T> {
     /// Walks `steps` in order and says how the walk ended, leaving the run's last event to the
     /// caller (a [`Session`]; the unit tests' `run`).
     pub(crate) async fn walk(&mut self, steps: &[Step], first: Option<Resumed>) -> Outcome {
-        match self.resolve_units(steps).await {
-            Ok(()) => self.walk_steps(steps, first).await,
-            Err(problems) => Outcome::Invalid { problems },
+        if let Err(problems) = self.resolve_units(steps).await {
+            return Outcome::Invalid { problems };
         }
+        let steps = self.look_at_clusters(steps, first.is_some()).await;
+        self.walk_steps(&steps, first).await
     }
 
     /// Whether each step stops after its preflight: a read-only walk, or a real run's precheck.
@@ -176,6 +184,7 @@ impl<'a, T: Transport> Executor<'a, T> {
             self.stop.clone(),
         );
         look.resolved = self.resolved.clone();
+        look.clusters = self.clusters.clone();
         let mut tally = Tally::default();
         let mut looked = std::pin::pin!(look.preflight_all(steps, first));
         while let Some((records, end)) = looked.next().await {

@@ -87,7 +87,7 @@ pub(super) fn drive(
 
 /// Keeps every event emitted, for the test to read.
 #[derive(Clone, Default)]
-struct Kept(std::sync::Arc<Mutex<Vec<Event>>>);
+pub(super) struct Kept(pub(super) std::sync::Arc<Mutex<Vec<Event>>>);
 
 impl Consumer for Kept {
     fn on(&mut self, record: &Record) {

@@ -186,6 +186,13 @@ impl History {
             .into_iter()
             .filter(|s| !self.succeeded.contains(&s.id(model)))
             .collect();
+        let mut steps = steps;
+        if let Some(first) = point.remaining.first()
+            && let Some(at) = steps.iter().position(|s| &s.id(model) == first)
+        {
+            let step = steps.remove(at);
+            steps.insert(0, step);
+        }
         let now: Vec<String> = steps.iter().map(|s| s.id(model)).collect();
         if now != point.remaining || steps.is_empty() {
             return Err(OrderChanged {
@@ -201,12 +208,21 @@ impl History {
         if self.outcome == Some(Outcome::Completed) {
             return None;
         }
-        let remaining: Vec<String> = self
+        let mut remaining: Vec<String> = self
             .steps
             .iter()
             .map(|(_, id)| id.clone())
             .filter(|id| !self.succeeded.contains(id))
             .collect();
+        // The step comeback was in, or halted at, goes first: a cluster's walk takes its leader
+        // last, so that step is not always the first of the plan's order still to run.
+        let touched = self.in_flight.as_ref().or(self.failed.as_ref());
+        if let Some((id, _)) = touched
+            && let Some(at) = remaining.iter().position(|r| r == id)
+        {
+            let id = remaining.remove(at);
+            remaining.insert(0, id);
+        }
         let first_id = remaining.first()?;
         let first = match (&self.in_flight, &self.failed) {
             (Some((id, true)), _) if id == first_id => Resumed::GatesOnly,

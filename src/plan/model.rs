@@ -114,6 +114,8 @@ pub struct Service {
     pub action: Action,
     /// The unit of the host's service manager, if it names one.
     pub unit: Option<Unit>,
+    /// Its instances form one cluster: how it is asked, and restarted.
+    pub cluster: Option<crate::cluster::Cluster>,
 }
 
 /// A service the host's service manager knows by name.

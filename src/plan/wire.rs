@@ -143,6 +143,25 @@ pub(crate) struct ServiceEntry {
     pub before: Vec<Spanned<HookEntry>>,
     #[serde(default)]
     pub after: Vec<Spanned<HookEntry>>,
+    /// The instances form one cluster, restarted the way its operators do it.
+    pub cluster: Option<Spanned<ClusterEntry>>,
+}
+
+/// `cluster:` of a service.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ClusterEntry {
+    pub kind: crate::cluster::Kind,
+    /// The program a member is asked through, and its first arguments.
+    pub client: Option<Spanned<String>>,
+    /// How long a member may take to rejoin.
+    pub timeout: Option<Spanned<String>>,
+    #[serde(default)]
+    pub switchover: Option<Spanned<bool>>,
+    /// `kind: command`: exit 0 when the cluster is whole, seen from `{host}`.
+    pub whole: Option<Spanned<String>>,
+    /// `kind: command`: exit 0 on the member that leads.
+    pub leader: Option<Spanned<String>>,
 }
 
 /// A hook: a command for the step's own host, or `{on: HOST, run: CMD, timeout: DUR}`.

@@ -291,6 +291,12 @@ impl Consumer for Progress {
                     self.line(&format!("{}{text}", prefix.unwrap_or_default()));
                 }
             }
+            Event::ClusterViewed { .. } => {
+                if let Some((index, text)) = super::clusters::line(event) {
+                    let prefix = index.map(|i| format!("{} ", self.prefix(i)));
+                    self.line(&format!("{}{text}", prefix.unwrap_or_default()));
+                }
+            }
             Event::CommandStillRunning {
                 host,
                 pgid,

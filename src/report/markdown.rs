@@ -142,6 +142,7 @@ fn document(r: &Report) -> String {
     }
 
     super::units::managers_markdown(r, &mut out);
+    super::clusters::clusters_markdown(r, &mut out);
     let _ = writeln!(out, "\n## Steps\n");
     let _ = writeln!(
         out,
@@ -222,6 +223,7 @@ fn document(r: &Report) -> String {
                 let _ = writeln!(out, "- uptime: {}", uptime(up));
             }
             super::units::step_markdown(step, &mut out);
+            super::clusters::step_markdown(&step.cluster, &mut out);
             for d in &step.drift {
                 let _ = writeln!(out, "- drift: {}", cell(&d.to_string()));
             }

@@ -2,6 +2,7 @@
 //! so the report and the run cannot disagree. `comeback audit` writes the same report for a
 //! read-only pass, with the takeover view first: what is at risk and why.
 
+mod clusters;
 mod markdown;
 mod units;
 
@@ -26,6 +27,8 @@ pub(crate) struct Report {
     pub steps: Vec<StepReport>,
     /// The service manager of each host with unit services.
     pub managers: Vec<units::HostManager>,
+    /// Each cluster as its members told it before the walk.
+    pub clusters: Vec<clusters::ClusterView>,
     /// The run and each of its resumes, in order, with the times their events were emitted.
     pub history: Vec<Session>,
     /// The dependency graph, as Mermaid.
@@ -123,6 +126,8 @@ pub(crate) struct StepReport {
     pub inferred_checks: Vec<String>,
     /// Configs changed under the old process that were loaded at last.
     pub configs_loaded: Vec<String>,
+    /// A cluster member's step: the cluster before and after its restart.
+    pub cluster: Vec<clusters::ClusterView>,
     /// The attempts before the last one, oldest first.
     pub earlier_attempts: Vec<Attempt>,
 }
@@ -193,6 +198,7 @@ impl Report {
             services,
             steps: Vec::new(),
             managers: Vec::new(),
+            clusters: Vec::new(),
             history: Vec::new(),
             graph: crate::print::graph::mermaid(model),
             estimated_total_ms: None,
@@ -208,7 +214,7 @@ impl Report {
     fn record(&mut self, record: &Record) {
         let ts = &record.ts;
         let event = &record.event;
-        if units::record(self, event) {
+        if units::record(self, event) || clusters::record(self, event) {
             return;
         }
         match event {
@@ -448,7 +454,8 @@ impl Report {
             | Event::RestartEvidence { .. }
             | Event::StopForced { .. }
             | Event::ChecksInferred { .. }
-            | Event::ConfigsLoaded { .. } => {}
+            | Event::ConfigsLoaded { .. }
+            | Event::ClusterViewed { .. } => {}
         }
     }
 
@@ -522,6 +529,16 @@ impl Report {
                     reason: "no health check: a restart cannot be verified".into(),
                 });
             }
+        }
+        for c in self.clusters.iter().filter(|c| !c.whole) {
+            risks.push(Risk {
+                component: c.service.clone(),
+                reason: format!(
+                    "cluster {} is not whole: {}",
+                    c.service,
+                    c.problems.join("; ")
+                ),
+            });
         }
         self.summary.at_risk = risks;
         self.summary.steps_passed = self

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 mod checks;
+mod clusters;
 mod hooks;
 mod hosts;
 mod notify;

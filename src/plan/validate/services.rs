@@ -91,6 +91,11 @@ impl Validator<'_> {
             .hint = Some("add `health: [{ tcp: PORT }]` or an http/command check".into());
         }
 
+        let cluster = entry
+            .cluster
+            .as_ref()
+            .and_then(|c| self.cluster(name, c, selected.len()));
+        let mut member_commands = Vec::new();
         let mut instances = Vec::with_capacity(selected.len());
         for &h in &selected {
             let host = &hosts[h];
@@ -150,6 +155,14 @@ impl Validator<'_> {
                     .collect()
             };
             let (before, after) = (hooks(&before), hooks(&after));
+            if let Some((whole, leader)) = cluster.as_ref().and_then(|c| c.commands())
+                && let Some(whole) = command(self, whole)
+            {
+                member_commands.push(crate::cluster::MemberCommands {
+                    whole,
+                    leader: leader.and_then(|l| command(self, l)),
+                });
+            }
             instances.push(Instance {
                 host: h,
                 restart: restart.unwrap_or_default(),
@@ -171,6 +184,7 @@ impl Validator<'_> {
             process: self.process(name, entry),
             action: entry.action.unwrap_or_default(),
             unit: self.unit(entry, defaults.timing),
+            cluster: cluster.map(|c| c.done(member_commands)),
         }
     }
 

@@ -1,0 +1,381 @@
+//! A cluster restarted the way its operators do it: every member is asked what the cluster
+//! looks like before the walk (the dry run says it too), members that do not lead go first and
+//! the leader last, the lead is moved away first where the plan asks, no member goes down while
+//! the cluster is not whole, and after each member the cluster must be whole again (the member
+//! rejoined) within the cluster's timeout before the next one.
+
+use super::{Event, Executor, Phase, Resumed, Sink, StepFailure};
+use crate::cluster::{self, Answer, Cluster, View};
+use crate::plan::Step;
+use crate::plan::model::ServiceId;
+use crate::transport::Transport;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// The check a cluster's verdict is told under.
+const CLUSTER: &str = "cluster";
+/// The deadline of one member's answer (`rabbitmqctl` alone takes seconds to start).
+const ASK_DEADLINE: Duration = Duration::from_secs(30);
+/// Between two looks while waiting for the cluster to be whole.
+const POLL: Duration = Duration::from_secs(1);
+
+/// When a cluster's view was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Moment {
+    /// Before the walk: what decides the order, and whether anything may start.
+    Start,
+    /// Just before a member is touched.
+    Before,
+    /// Once the lead was moved away from the member about to restart.
+    Switchover,
+    /// Once the member restarted: it rejoined and the cluster is whole, or the gate gave up.
+    After,
+}
+
+impl std::fmt::Display for Moment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Moment::Start => "at the start",
+            Moment::Before => "before the restart",
+            Moment::Switchover => "after the switchover",
+            Moment::After => "after the restart",
+        })
+    }
+}
+
+/// The views of the clusters taken before the walk.
+pub(super) type StartViews = HashMap<ServiceId, View>;
+
+impl<T: Transport> Executor<'_, T> {
+    /// Asks every member of `service` at once what the cluster looks like from there.
+    pub(super) async fn ask_cluster(&self, service: ServiceId) -> View {
+        let s = &self.model.services[service];
+        let Some(c) = &s.cluster else {
+            return View::default();
+        };
+        let members = s.instances.iter().enumerate().map(|(i, inst)| async move {
+            let host = &self.model.hosts[inst.host].name;
+            let mut answers = Vec::new();
+            for question in cluster::questions(c, i, &inst.configs) {
+                answers.push(
+                    match self
+                        .transport
+                        .run_command(inst.host, &question, ASK_DEADLINE)
+                        .await
+                    {
+                        Ok(out) => Answer {
+                            code: out.code.filter(|_| !out.timed_out),
+                            stdout: out.stdout,
+                            stderr: out.stderr,
+                        },
+                        Err(e) => Answer {
+                            code: None,
+                            stdout: String::new(),
+                            stderr: e.to_string(),
+                        },
+                    },
+                );
+            }
+            cluster::read(c.kind, host, &answers)
+        });
+        View {
+            members: futures_util::future::join_all(members).await,
+        }
+    }
+
+    /// Before the walk: every cluster among `steps` asked and told; the steps in the order the
+    /// walk takes them, each cluster's leader after its other members. `pinned` keeps the
+    /// first step first (a resume's step in flight).
+    pub(super) async fn look_at_clusters(&mut self, steps: &[Step], pinned: bool) -> Vec<Step> {
+        let mut services: Vec<ServiceId> = Vec::new();
+        for s in steps {
+            if self.model.services[s.service].cluster.is_some() && !services.contains(&s.service) {
+                services.push(s.service);
+            }
+        }
+        let views =
+            futures_util::future::join_all(services.iter().map(|&s| self.ask_cluster(s))).await;
+        let mut ordered = steps.to_vec();
+        for (&service, view) in services.iter().zip(views) {
+            if let Some(leader) = view.leader() {
+                let host = self.model.services[service].instances[leader].host;
+                leader_last(&mut ordered, service, host, pinned);
+            }
+            let order = ordered
+                .iter()
+                .filter(|s| s.service == service)
+                .map(|s| self.model.hosts[s.host].name.clone())
+                .collect();
+            self.tell_view(None, service, Moment::Start, &view, order);
+            self.clusters.insert(service, view);
+        }
+        ordered
+    }
+
+    fn tell_view(
+        &self,
+        sink: Option<&Sink<'_>>,
+        service: ServiceId,
+        moment: Moment,
+        view: &View,
+        order: Vec<String>,
+    ) {
+        let s = &self.model.services[service];
+        let Some(c) = &s.cluster else { return };
+        let event = Event::ClusterViewed {
+            service: s.name.clone(),
+            kind: c.kind,
+            index: None,
+            moment,
+            members: view.members.clone(),
+            problems: view.problems(c.kind),
+            order,
+        };
+        match sink {
+            Some(sink) => sink.events.emit(event),
+            None => self.events.emit(event),
+        }
+    }
+
+    /// Preflight of a cluster member: the cluster is whole. A look-only walk reads the view
+    /// taken before the walk; a real one asks again and journals it, since the members before
+    /// this one changed it. A retried step's own member may be the one still out.
+    pub(super) async fn cluster_whole_before(
+        &self,
+        sink: &Sink<'_>,
+        step: &Step,
+        target: &str,
+        resumed: Option<Resumed>,
+    ) -> Result<(), StepFailure> {
+        let Some(c) = &self.model.services[step.service].cluster else {
+            return Ok(());
+        };
+        let view = if self.looks_only() {
+            match self.clusters.get(&step.service) {
+                Some(view) => view.clone(),
+                None => return Ok(()),
+            }
+        } else {
+            let view = self.ask_cluster(step.service).await;
+            self.tell_step_view(sink, step, Moment::Before, &view);
+            view
+        };
+        let host = &self.model.hosts[step.host].name;
+        let problems: Vec<String> = if resumed == Some(Resumed::Retry) {
+            // This run took the member down: only the others must be whole.
+            view.members
+                .iter()
+                .filter(|m| &m.host != host && !m.healthy)
+                .map(|m| format!("{} is {}", m.host, m.state))
+                .collect()
+        } else {
+            view.problems(c.kind)
+        };
+        if problems.is_empty() {
+            return Ok(());
+        }
+        Err(StepFailure {
+            phase: Phase::Preflight,
+            target: target.to_string(),
+            check: Some(CLUSTER.into()),
+            reason: format!(
+                "cluster {} is not whole: {}; comeback does not take a member of a degraded cluster down (fix the cluster first, then run again)",
+                self.model.services[step.service].name,
+                problems.join("; ")
+            ),
+        })
+    }
+
+    fn tell_step_view(&self, sink: &Sink<'_>, step: &Step, moment: Moment, view: &View) {
+        let s = &self.model.services[step.service];
+        let Some(c) = &s.cluster else { return };
+        sink.events.emit(Event::ClusterViewed {
+            service: s.name.clone(),
+            kind: c.kind,
+            index: Some(step.index),
+            moment,
+            members: view.members.clone(),
+            problems: view.problems(c.kind),
+            order: Vec::new(),
+        });
+    }
+
+    /// With `switchover: true`, a member that leads hands the lead to another before its
+    /// restart, and the cluster is whole again under the new leader.
+    pub(super) async fn cluster_switchover(
+        &self,
+        sink: &Sink<'_>,
+        step: &Step,
+        target: &str,
+    ) -> Result<(), StepFailure> {
+        let service = &self.model.services[step.service];
+        let Some(c) = service.cluster.as_ref().filter(|c| c.switchover) else {
+            return Ok(());
+        };
+        let host = &self.model.hosts[step.host].name;
+        let view = self.ask_cluster(step.service).await;
+        let leads = view.leader().map(|i| &view.members[i].host) == Some(host);
+        if !leads || service.instances.len() < 2 {
+            return Ok(());
+        }
+        self.phase(sink, step, Phase::Switchover, 0);
+        let fail = |reason: String| StepFailure {
+            phase: Phase::Switchover,
+            target: target.to_string(),
+            check: Some(format!("{} switchover", c.kind)),
+            reason,
+        };
+        let Some(command) = cluster::switchover(c, &view) else {
+            return Err(fail(format!(
+                "no healthy member to hand the {} role to",
+                c.kind.leader_word()
+            )));
+        };
+        match self
+            .transport
+            .run_command(step.host, &command, c.timeout.min(ASK_DEADLINE * 4))
+            .await
+        {
+            Ok(out) if out.success() => {}
+            Ok(out) => return Err(fail(format!("the switchover failed: {}", out.evidence()))),
+            Err(e) => return Err(fail(e.to_string())),
+        }
+        let moved = |v: &View| v.leader().is_some_and(|i| &v.members[i].host != host);
+        let view = self.until_whole(step, c, moved).await;
+        self.tell_step_view(sink, step, Moment::Switchover, &view.0);
+        match view.1 {
+            true => Ok(()),
+            false => Err(fail(format!(
+                "{host} handed the {} role over, but within {} the cluster was not whole under another one: {}",
+                c.kind.leader_word(),
+                crate::human::duration(c.timeout),
+                describe(&view.0, c)
+            ))),
+        }
+    }
+
+    /// After a member's health gate: it rejoined and the cluster is whole again.
+    pub(super) async fn cluster_gate(
+        &self,
+        sink: &Sink<'_>,
+        step: &Step,
+        target: &str,
+    ) -> Result<(), StepFailure> {
+        let Some(c) = &self.model.services[step.service].cluster else {
+            return Ok(());
+        };
+        self.phase(sink, step, Phase::ClusterGate, 1);
+        let host = self.model.hosts[step.host].name.clone();
+        let (view, whole) = self
+            .until_whole(step, c, |v: &View| v.has_healthy(&host))
+            .await;
+        self.tell_step_view(sink, step, Moment::After, &view);
+        if whole {
+            return Ok(());
+        }
+        Err(StepFailure {
+            phase: Phase::ClusterGate,
+            target: target.to_string(),
+            check: Some(CLUSTER.into()),
+            reason: format!(
+                "{host} did not rejoin a whole cluster within {}: {}",
+                crate::human::duration(c.timeout),
+                describe(&view, c)
+            ),
+        })
+    }
+
+    /// Asks the cluster until it is whole and `also` holds, or its timeout passes; the last
+    /// view, and whether it got there.
+    async fn until_whole(
+        &self,
+        step: &Step,
+        c: &Cluster,
+        also: impl Fn(&View) -> bool,
+    ) -> (View, bool) {
+        let deadline = Instant::now() + c.timeout;
+        loop {
+            let view = self.ask_cluster(step.service).await;
+            if view.problems(c.kind).is_empty() && also(&view) {
+                return (view, true);
+            }
+            if Instant::now() + POLL > deadline {
+                return (view, false);
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+}
+
+/// A view's problems, or its members' states when it has none.
+fn describe(view: &View, c: &Cluster) -> String {
+    let problems = view.problems(c.kind);
+    if problems.is_empty() {
+        view.members
+            .iter()
+            .map(|m| format!("{} {}", m.host, m.state))
+            .collect::<Vec<_>>()
+            .join("; ")
+    } else {
+        problems.join("; ")
+    }
+}
+
+/// Moves the step of `service` on `leader` after the service's other steps.
+fn leader_last(steps: &mut Vec<Step>, service: ServiceId, leader: usize, pinned: bool) {
+    let movable = if pinned { 1.min(steps.len()) } else { 0 };
+    let Some(at) = steps
+        .iter()
+        .skip(movable)
+        .position(|s| s.service == service && s.host == leader)
+        .map(|p| p + movable)
+    else {
+        return;
+    };
+    let Some(last) = steps.iter().rposition(|s| s.service == service) else {
+        return;
+    };
+    if last > at {
+        let step = steps.remove(at);
+        steps.insert(last, step);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(index: usize, service: ServiceId, host: usize) -> Step {
+        Step {
+            index,
+            service,
+            instance: host,
+            host,
+            depends_on: Vec::new(),
+        }
+    }
+
+    fn order(steps: &[Step]) -> Vec<usize> {
+        steps.iter().map(|s| s.index).collect()
+    }
+
+    #[test]
+    fn the_leader_goes_after_the_other_members_of_its_cluster_only() {
+        let plan = vec![step(1, 0, 0), step(2, 0, 1), step(3, 0, 2), step(4, 1, 0)];
+        let mut steps = plan.clone();
+        leader_last(&mut steps, 0, 0, false);
+        assert_eq!(order(&steps), [2, 3, 1, 4]);
+        let mut steps = plan.clone();
+        leader_last(&mut steps, 0, 2, false);
+        assert_eq!(order(&steps), [1, 2, 3, 4], "already last");
+        // A resume's first step stays first, even when it leads.
+        let mut steps = plan.clone();
+        leader_last(&mut steps, 0, 0, true);
+        assert_eq!(order(&steps), [1, 2, 3, 4]);
+        let mut steps = plan;
+        leader_last(&mut steps, 0, 1, true);
+        assert_eq!(order(&steps), [1, 3, 2, 4]);
+    }
+}

@@ -1,0 +1,151 @@
+//! The executor's cluster walk against a simulated `command` cluster: the leader goes last, a
+//! degraded cluster is refused with nothing touched, and each member must be whole again before
+//! the next goes down. Real clusters are proven in tests/cluster_*_lab.rs.
+
+use super::*;
+use crate::plan::{self, Selection};
+use crate::transport::{Output, Transport, TransportError};
+use std::path::Path;
+use std::sync::Mutex;
+
+/// Three members; `b` leads. A restarted member is out of the cluster for two looks.
+#[derive(Default)]
+struct Simulated {
+    out: Mutex<std::collections::HashMap<String, u32>>,
+    ran: Mutex<Vec<String>>,
+}
+
+impl Transport for Simulated {
+    async fn run_command(
+        &self,
+        _host: usize,
+        command: &crate::plan::model::ShellCommand,
+        _deadline: Duration,
+    ) -> Result<Output, TransportError> {
+        let shown = command.shown.clone();
+        let mut out = self.out.lock().expect("lock");
+        let word = |prefix: &str| shown.strip_prefix(prefix).map(str::to_string);
+        let code = if let Some(host) = word("restart-node ") {
+            out.insert(host, 2);
+            self.ran.lock().expect("lock").push(shown.clone());
+            0
+        } else if word("whole-from ").is_some() {
+            // Every look at the cluster brings a rejoining member closer.
+            let whole = out.values().all(|&n| n == 0);
+            for n in out.values_mut() {
+                *n = n.saturating_sub(1);
+            }
+            if whole { 0 } else { 1 }
+        } else if let Some(host) = word("leader-is ") {
+            i32::from(host != "b")
+        } else {
+            0
+        };
+        Ok(Output {
+            code: Some(code),
+            ..Output::default()
+        })
+    }
+}
+
+const PLAN: &str = r#"
+hosts:
+  a: {}
+  b: {}
+  c: {}
+defaults:
+  health: { timeout: 1s, interval: 10ms, settle: 0s }
+services:
+  mq:
+    hosts: [a, b, c]
+    restart: "restart-node {host}"
+    health: [{ command: "ok {host}" }]
+    cluster:
+      kind: command
+      whole: "whole-from {host}"
+      leader: "leader-is {host}"
+      timeout: 20s
+"#;
+
+fn drive(transport: &Simulated) -> (Outcome, Vec<Event>) {
+    let model = plan::parse(PLAN, Path::new(".")).expect("valid").model;
+    let steps = plan::plan(&model, &Selection::default())
+        .expect("steps")
+        .steps;
+    let kept = super::tests::Kept::default();
+    let events = Events::new(vec![Box::new(kept.clone())]);
+    let (_tx, rx) = watch::channel(Stop::No);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("runtime");
+    let outcome = runtime.block_on(
+        Executor::new(&model, transport, &events, RunOptions::default(), rx).run(&steps, None),
+    );
+    let events = kept.0.lock().expect("lock").clone();
+    (outcome, events)
+}
+
+#[test]
+fn the_leader_restarts_last_and_each_member_rejoins_before_the_next() {
+    let transport = Simulated::default();
+    let (outcome, events) = drive(&transport);
+    assert_eq!(outcome, Outcome::Completed);
+    assert_eq!(
+        *transport.ran.lock().expect("lock"),
+        ["restart-node a", "restart-node c", "restart-node b"]
+    );
+    let start = events.iter().find_map(|e| match e {
+        Event::ClusterViewed {
+            moment: Moment::Start,
+            order,
+            problems,
+            ..
+        } => Some((order.clone(), problems.clone())),
+        _ => None,
+    });
+    assert_eq!(
+        start,
+        Some((vec!["a".into(), "c".into(), "b".into()], Vec::new()))
+    );
+    // Each member's gate ends on a whole view, after a view that said it was not.
+    let afters: Vec<&Vec<String>> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::ClusterViewed {
+                moment: Moment::After,
+                problems,
+                ..
+            } => Some(problems),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(afters.len(), 3);
+    assert!(afters.iter().all(|p| p.is_empty()), "{afters:?}");
+}
+
+#[test]
+fn a_degraded_cluster_is_refused_before_anything_is_touched() {
+    let transport = Simulated::default();
+    transport.out.lock().expect("lock").insert("c".into(), 1000);
+    let (outcome, events) = drive(&transport);
+    assert!(
+        matches!(&outcome, Outcome::Blocked { steps } if steps.len() == 3),
+        "{outcome:?}"
+    );
+    assert!(transport.ran.lock().expect("lock").is_empty());
+    let reason = events
+        .iter()
+        .find_map(|e| match e {
+            Event::StepFailed { reason, check, .. } if check.as_deref() == Some("cluster") => {
+                Some(reason.clone())
+            }
+            _ => None,
+        })
+        .expect("a cluster refusal");
+    assert!(
+        reason.starts_with("cluster mq is not whole: a is not whole (`whole` exited 1)"),
+        "{reason}"
+    );
+}
