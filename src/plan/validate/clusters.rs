@@ -42,8 +42,8 @@ impl Validator<'_> {
                 }
             },
         };
-        if !client.is_empty() && kind == Kind::Command {
-            self.error("`client` is not used by `kind: command`", at)
+        if let (Some(c), Kind::Command) = (&entry.client, kind) {
+            self.error("`client` is not used by `kind: command`", &c.referenced)
                 .hint = Some("the `whole` and `leader` commands are run as written".into());
         }
         let switchover = entry.switchover.as_ref().is_some_and(|s| s.value);
