@@ -52,6 +52,29 @@ pub(crate) fn text(model: &Model, plan: &Plan) -> String {
         out.truncate(line_end);
         out.push('\n');
     }
+    for &s in &services {
+        let service = &model.services[s];
+        if let Some(c) = &service.cluster {
+            let order = match (c.kind.has_leader(), c.switchover) {
+                (false, _) => "in this order".to_string(),
+                (true, false) => format!("its {} last", c.kind.leader_word()),
+                (true, true) => format!(
+                    "its {} last, after handing its role over",
+                    c.kind.leader_word()
+                ),
+            };
+            let asked = if c.kind.has_leader() {
+                " (the run asks the members which one leads)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "{} is a {} cluster: one member at a time, {order}, each whole again before the next{asked}",
+                service.name, c.kind
+            );
+        }
+    }
     out
 }
 
@@ -63,7 +86,7 @@ pub(crate) fn json(model: &Model, plan: &Plan) -> Value {
             let service = &model.services[step.service];
             let host = &model.hosts[step.host];
             let instance = step.instance(model);
-            json!({
+            let mut step = json!({
                 "index": step.index,
                 "id": step.id(model),
                 "service": service.name,
@@ -80,7 +103,15 @@ pub(crate) fn json(model: &Model, plan: &Plan) -> Value {
                 "health": instance.health,
                 "before": hooks(model, &instance.before),
                 "after": hooks(model, &instance.after),
-            })
+            });
+            if let Some(c) = &service.cluster {
+                step["cluster"] = json!({
+                    "kind": c.kind,
+                    "switchover": c.switchover,
+                    "timeout_ms": c.timeout.as_millis() as u64,
+                });
+            }
+            step
         })
         .collect();
     let mut plan = json!({ "steps": steps });
