@@ -3,7 +3,10 @@
 //! resolve nothing else (`nameserver 127.0.0.1`), so a removed member fails at once and nothing
 //! leaves the lab. Each kind's module configures and forms its cluster on such hosts.
 
+pub mod galera;
+
 use super::Lab;
+use std::time::{Duration, Instant};
 
 impl Lab {
     /// `n` systemd hosts `host-1`..`host-n` that reach one another by name, with `units`
@@ -37,5 +40,55 @@ impl Lab {
             std::thread::sleep(std::time::Duration::from_millis(200));
         }
         false
+    }
+
+    /// Polls `view` of every member every 300 ms until `whole(i, view)` holds for all of them,
+    /// for up to `secs` seconds; returns the views. On timeout panics with each member's view and
+    /// the output of `diagnose` run on it (the daemon's own log, in its own words).
+    pub fn wait_whole(
+        &self,
+        what: &str,
+        view: fn(&Lab, usize) -> String,
+        whole: impl Fn(usize, &str) -> bool,
+        secs: u64,
+        diagnose: &str,
+    ) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let views: Vec<String> = (0..self.hosts.len()).map(|i| view(self, i)).collect();
+            if views.iter().enumerate().all(|(i, v)| whole(i, v)) {
+                return views;
+            }
+            if Instant::now() >= deadline {
+                let mut text = format!("{what} is not whole after {secs} s:\n");
+                for (i, v) in views.iter().enumerate() {
+                    let diag = self.exec_output(i, diagnose);
+                    text.push_str(&format!(
+                        "--- {}: {v}\n{}{}",
+                        self.hosts[i].name,
+                        String::from_utf8_lossy(&diag.stdout),
+                        String::from_utf8_lossy(&diag.stderr)
+                    ));
+                }
+                panic!("{text}");
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+
+    /// The first line of `script`'s output on host `i` (stdout, else stderr) and whether it
+    /// exited 0; `down: ...` words come from here when a member does not answer.
+    pub fn first_line(&self, i: usize, script: &str) -> (bool, String) {
+        let out = self.exec_output(i, script);
+        let text = if out.stdout.is_empty() {
+            &out.stderr
+        } else {
+            &out.stdout
+        };
+        let text = String::from_utf8_lossy(text);
+        (
+            out.status.success(),
+            text.lines().next().unwrap_or("").trim().to_string(),
+        )
     }
 }
