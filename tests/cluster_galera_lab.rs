@@ -1,15 +1,26 @@
-//! A real three-member Galera cluster (mariadb-server + galera-4) on systemd test hosts: it
-//! forms, and every member sees it whole. The cluster boots once; comeback's cluster runs go in
-//! this same test.
+//! A real three-member Galera cluster (mariadb-server + galera-4) on systemd test hosts, booted
+//! once for every case: comeback's dry run sees it whole; a member in `Donor/Desynced` makes a
+//! run refuse with nothing touched, in Galera's own words; a config that names a removed member
+//! is caught by the dry run; and a rolling restart, watched from outside, never has two members
+//! out and has the cluster whole again before the next member goes down.
 
 mod lab;
+mod output;
 
 use lab::Lab;
-use lab::cluster::galera;
+use lab::cluster::{galera, watch};
+use output::{assert_has, exited};
+use serde_json::Value;
 use std::time::Instant;
 
+fn main_pids(lab: &Lab) -> Vec<String> {
+    (0..3)
+        .map(|i| lab.exec(i, "systemctl show -p MainPID --value mariadb"))
+        .collect()
+}
+
 #[test]
-fn galera_cluster_forms() {
+fn galera_rolls_one_member_at_a_time_and_refuses_a_degraded_cluster() {
     let started = Instant::now();
     let lab = Lab::start_cluster_hosts(3, &[]);
     let booted = started.elapsed();
@@ -19,12 +30,98 @@ fn galera_cluster_forms() {
         booted.as_secs_f64(),
         (started.elapsed() - booted).as_secs_f64()
     );
+    let plan = lab.plan_with(
+        "defaults:\n  health: { timeout: 60s, interval: 300ms, settle: 1s }\n",
+        &format!(
+            "  galera:\n    hosts: [host-1, host-2, host-3]\n    unit: mariadb\n    configs: [{}]\n    health: [{{ tcp: 3306 }}]\n    cluster: {{ kind: galera, timeout: 2m }}\n    impact: Orders fail while the cluster has no quorum.\n",
+            galera::CONFIG
+        ),
+    );
+
+    // The dry run asks every member and sees the cluster whole.
+    let dry = lab.run("run", &plan, &["--dry-run"]);
+    let err = exited(&dry, 0);
+    assert_has(
+        &err,
+        "cluster galera (galera): whole (host-1: Synced; host-2: Synced; host-3: Synced); restart order: host-1, host-2, host-3",
+    );
+
+    // A member that desynced (as a donor does) makes the cluster not whole: nothing is touched.
+    let before = main_pids(&lab);
+    lab.exec(2, "mysql -e 'SET GLOBAL wsrep_desync = ON'");
+    let refused = lab.run("run", &plan, &["--yes"]);
+    let err = exited(&refused, 1);
+    assert_has(
+        &err,
+        "cluster galera is not whole: host-3 is Donor/Desynced; comeback does not take a member of a degraded cluster down",
+    );
+    assert_eq!(main_pids(&lab), before, "nothing was restarted");
+    lab.exec(2, "mysql -e 'SET GLOBAL wsrep_desync = OFF'");
+    lab.wait_whole(
+        "galera",
+        galera::view,
+        |_, v| v == "Primary Synced size=3",
+        60,
+        "true",
+    );
+
+    // A member removed a year ago, still named in one member's config: the dry run says so.
+    let config = lab.exec(0, &format!("cat {}", galera::CONFIG));
+    lab.exec(
+        0,
+        &format!(
+            "sed -i 's#gcomm://host-1,#gcomm://host-1,db-old,#' {}",
+            galera::CONFIG
+        ),
+    );
+    let dry = lab.run("run", &plan, &["--dry-run"]);
+    let err = exited(&dry, 3);
+    assert_has(&err, "db-old:4567  STALE: does not resolve from this host");
+    lab.exec(0, &format!("cat > {} <<'EOF'\n{config}EOF", galera::CONFIG));
+
+    // The rolling restart, watched from outside.
+    let (run, rounds) = watch::watching(&lab, galera::view, || lab.run("run", &plan, &["--yes"]));
+    let err = exited(&run, 0);
+    let out_of_cluster = |v: &str| !v.starts_with("Primary");
+    let whole = |v: &str| v == "Primary Synced size=3";
+    let order = watch::one_at_a_time(&lab, &rounds, out_of_cluster, whole);
+    assert_eq!(order, ["host-1", "host-2", "host-3"], "{err}");
+    let after = main_pids(&lab);
     for i in 0..3 {
-        assert_eq!(
-            galera::view(&lab, i),
-            "Primary Synced size=3",
-            "host-{}",
-            i + 1
-        );
+        assert_ne!(after[i], before[i], "host-{} was restarted", i + 1);
     }
+    assert_has(&err, "cluster after the restart: whole");
+
+    // The journal and the report keep the cluster before and after each member.
+    let journal = lab.journal();
+    let views: Vec<(&str, Option<u64>, bool)> = journal
+        .iter()
+        .filter(|r| r["event"] == "cluster_viewed")
+        .map(|r| {
+            (
+                r["moment"].as_str().unwrap_or(""),
+                r["index"].as_u64(),
+                r["problems"].as_array().is_some_and(|p| p.is_empty()),
+            )
+        })
+        .collect();
+    for index in 1..=3 {
+        for moment in ["before", "after"] {
+            assert!(
+                views.contains(&(moment, Some(index), true)),
+                "a whole view {moment} step {index}: {views:?}"
+            );
+        }
+    }
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(lab.last_run().join("report.json")).expect("report"),
+    )
+    .expect("json");
+    assert_eq!(report["clusters"][0]["service"], "galera");
+    assert_eq!(report["clusters"][0]["whole"], true);
+    assert_eq!(report["steps"][2]["cluster"][1]["moment"], "after");
+    assert_eq!(
+        report["steps"][2]["cluster"][1]["members"][2]["state"],
+        "Synced"
+    );
 }

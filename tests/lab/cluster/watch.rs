@@ -1,0 +1,66 @@
+//! A cluster watched from outside while comeback restarts it: every member's own view, polled
+//! round after round on a thread of its own, then checked for what a rolling restart promises
+//! (never more than one member out; the cluster whole again before the next member goes down).
+
+use crate::lab::Lab;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// One round of polling: each member's view, in host order.
+pub type Round = Vec<String>;
+
+/// Runs `during` while polling `view` of every member; its result and every round seen.
+pub fn watching<R>(
+    lab: &Lab,
+    view: fn(&Lab, usize) -> String,
+    during: impl FnOnce() -> R,
+) -> (R, Vec<Round>) {
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let poller = scope.spawn(|| {
+            let mut rounds = Vec::new();
+            while !done.load(Ordering::Relaxed) {
+                rounds.push((0..lab.hosts.len()).map(|i| view(lab, i)).collect());
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            rounds
+        });
+        let result = during();
+        done.store(true, Ordering::Relaxed);
+        (result, poller.join().expect("poller"))
+    })
+}
+
+/// Checks a rolling restart as seen from outside: in no round are two members out, and between
+/// two members' outages there is a round where every member sees the cluster whole. Returns
+/// the hosts in the order they went out.
+pub fn one_at_a_time(
+    lab: &Lab,
+    rounds: &[Round],
+    out: impl Fn(&str) -> bool,
+    whole: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let show = |r: &Round| r.join(" | ");
+    let mut order: Vec<usize> = Vec::new();
+    let mut whole_since_last = true;
+    for round in rounds {
+        let outs: Vec<usize> = (0..round.len()).filter(|&i| out(&round[i])).collect();
+        assert!(outs.len() <= 1, "two members out at once: {}", show(round));
+        if let Some(&i) = outs.first() {
+            if order.last() != Some(&i) || whole_since_last {
+                assert!(
+                    whole_since_last,
+                    "{} went out before the cluster was whole again after {}: {}",
+                    lab.hosts[i].name,
+                    order.last().map_or("-", |&l| lab.hosts[l].name.as_str()),
+                    show(round)
+                );
+                order.push(i);
+            }
+            whole_since_last = false;
+        } else if round.iter().all(|v| whole(v)) {
+            whole_since_last = true;
+        }
+    }
+    order.iter().map(|&i| lab.hosts[i].name.clone()).collect()
+}
