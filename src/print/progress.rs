@@ -364,7 +364,9 @@ impl Consumer for Progress {
                 checks,
             } => {
                 self.gate = (0, *checks);
-                let waiting = if *checks > 0 {
+                let waiting = if *phase == crate::exec::Phase::ClusterGate {
+                    ": waiting for the member to rejoin and the cluster to be whole".to_string()
+                } else if *checks > 0 {
                     format!(": waiting for {}", count(*checks, "check"))
                 } else {
                     String::new()
