@@ -202,6 +202,36 @@ pub fn switchover(cluster: &Cluster, view: &View) -> Option<ShellCommand> {
     }
 }
 
+impl Kind {
+    /// Whether a member's own config lists every member (gcomm://, initial-cluster, server.N=,
+    /// classic_config.nodes), so a member it leaves out is worth saying; a Redis replica's or a
+    /// PostgreSQL standby's config names only its primary.
+    pub fn config_lists_members(self) -> bool {
+        matches!(
+            self,
+            Kind::Galera | Kind::Etcd | Kind::Zookeeper | Kind::Rabbitmq
+        )
+    }
+}
+
+/// The plan's members (name, address) that none of `named` (the member references of one
+/// config) names, when the kind's config lists every member and it names at least one.
+pub fn unnamed_members<'a>(
+    kind: Kind,
+    named: &[&str],
+    members: &[(&'a str, &'a str)],
+) -> Vec<&'a str> {
+    if !kind.config_lists_members() || named.is_empty() {
+        return Vec::new();
+    }
+    let is_named = |h: &str| named.iter().any(|n| n.eq_ignore_ascii_case(h));
+    members
+        .iter()
+        .filter(|(name, address)| !is_named(name) && !is_named(address))
+        .map(|(name, _)| *name)
+        .collect()
+}
+
 /// The client words as they go into a script: each one quoted.
 fn client_words(cluster: &Cluster) -> String {
     if cluster.client.is_empty() {

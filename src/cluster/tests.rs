@@ -403,3 +403,25 @@ fn hostile_answers_never_panic_and_stay_on_one_bounded_line() {
         );
     }
 }
+
+#[test]
+fn a_member_the_config_leaves_out_is_told_only_where_configs_list_them_all() {
+    let members = [
+        ("db-01", "10.0.0.1"),
+        ("db-02", "10.0.0.2"),
+        ("db-03", "10.0.0.3"),
+    ];
+    assert_eq!(
+        unnamed_members(Kind::Galera, &["db-01", "10.0.0.2"], &members),
+        ["db-03"]
+    );
+    assert!(unnamed_members(Kind::Galera, &["DB-01", "db-02", "db-03"], &members).is_empty());
+    assert!(
+        unnamed_members(Kind::Galera, &[], &members).is_empty(),
+        "a config naming no member says nothing"
+    );
+    assert!(
+        unnamed_members(Kind::Redis, &["db-01"], &members).is_empty(),
+        "a replica names its primary only"
+    );
+}
