@@ -17,7 +17,7 @@
 //!   `masterauth` in redis.conf, `sentinel auth-pass mymaster` in sentinel.conf), the way
 //!   comeback must read it (from the member's own config); the Sentinels themselves have no
 //!   password. [`form_with`]`(lab, None)` forms the same cluster without any password.
-//! - Measured (2 shared cores): 3 hosts boot in about 2 s, the cluster forms in 5-6 s more
+//! - Measured (2 shared cores): 3 hosts boot in about 2 s, the cluster forms in 5-11 s more
 //!   (the replicas' first full sync waits Debian's `repl-diskless-sync-delay` of 5 s); a
 //!   replica's `systemctl restart redis-server` 0.25 s, link up within a second; a Sentinel
 //!   switchover is whole again about 17 s after it is asked. More in `FACTS.md`.
