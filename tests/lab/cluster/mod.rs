@@ -4,6 +4,8 @@
 //! leaves the lab. Each kind's module configures and forms its cluster on such hosts.
 
 pub mod galera;
+pub mod postgresql;
+pub mod redis;
 pub mod watch;
 
 use super::Lab;
