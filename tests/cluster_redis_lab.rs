@@ -1,15 +1,45 @@
 //! A real Redis primary with two replicas and a Sentinel on each member (redis-server +
-//! redis-sentinel, with a password) on systemd test hosts: it forms, and every member sees it
-//! whole. The cluster boots once; comeback's cluster runs go in this same test.
+//! redis-sentinel, with a password), booted once for every case: the dry run sees the cluster
+//! whole and orders the primary last; a stopped replica makes a run refuse with nothing
+//! touched; a Sentinel config naming a removed replica is caught by the dry run; and the
+//! rolling restart with `switchover: true` restarts the replicas, has Sentinel fail the primary
+//! over, then restarts the former primary, which comes back as a replica. Watched from outside:
+//! never two members out at once. The password never shows.
 
 mod lab;
+mod output;
 
 use lab::Lab;
-use lab::cluster::redis;
+use lab::cluster::{redis, watch};
+use output::{assert_has, exited};
+use serde_json::Value;
 use std::time::Instant;
 
+fn main_pid(lab: &Lab, i: usize) -> String {
+    lab.exec(i, "systemctl show -p MainPID --value redis-server")
+}
+
+/// The step ids in the order their restarts were proved, from the journal.
+fn restarted(journal: &[Value]) -> Vec<String> {
+    let ids: std::collections::HashMap<u64, String> = journal
+        .iter()
+        .filter(|r| r["event"] == "step_started")
+        .map(|r| {
+            (
+                r["index"].as_u64().unwrap_or(0),
+                r["step"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    journal
+        .iter()
+        .filter(|r| r["event"] == "restart_evidence")
+        .filter_map(|r| ids.get(&r["index"].as_u64()?).cloned())
+        .collect()
+}
+
 #[test]
-fn redis_cluster_forms() {
+fn redis_replicas_first_then_a_sentinel_switchover_and_the_old_primary_as_a_replica() {
     let started = Instant::now();
     let lab = Lab::start_cluster_hosts(3, &[]);
     let booted = started.elapsed();
@@ -19,17 +49,125 @@ fn redis_cluster_forms() {
         booted.as_secs_f64(),
         (started.elapsed() - booted).as_secs_f64()
     );
-    let sentinel = "sentinel: master=host-1 replicas=2 sentinels=3";
-    assert_eq!(
-        redis::view(&lab, 0),
-        format!("role:master replicas=2 online=2; {sentinel}")
+    let plan = lab.plan_with(
+        "defaults:\n  health: { timeout: 60s, interval: 300ms, settle: 1s }\n",
+        &format!(
+            "  redis:\n    hosts: [host-1, host-2, host-3]\n    unit: redis-server\n    configs: [{}]\n    health: [{{ tcp: 6379 }}]\n    cluster: {{ kind: redis, switchover: true, timeout: 2m }}\n\
+             \x20 sentinel:\n    hosts: [host-1, host-2, host-3]\n    depends_on: [redis]\n    unit: redis-sentinel\n    configs: [{}]\n    health: [{{ tcp: 26379 }}]\n",
+            redis::CONFIG,
+            redis::SENTINEL_CONFIG
+        ),
     );
-    for i in 1..3 {
-        assert_eq!(
-            redis::view(&lab, i),
-            format!("role:slave link:up master=host-1; {sentinel}"),
-            "host-{}",
-            i + 1
-        );
+
+    let dry = lab.run("run", &plan, &["--dry-run"]);
+    let err = exited(&dry, 0);
+    assert_has(
+        &err,
+        "cluster redis (redis): whole (host-1: role:master, 2 replicas online; host-2: role:slave of host-1:6379, link up; host-3: role:slave of host-1:6379, link up); restart order: host-2, host-3, host-1 (host-1 is the primary: last)",
+    );
+
+    // A replica down: the cluster is not whole, in Redis's words; nothing is touched.
+    let before: Vec<String> = (0..3).map(|i| main_pid(&lab, i)).collect();
+    lab.exec(2, "systemctl stop redis-server");
+    let refused = lab.run("run", &plan, &["--yes"]);
+    let err = exited(&refused, 1);
+    assert_has(
+        &err,
+        "cluster redis is not whole: host-3 does not answer: Could not connect to Redis at 127.0.0.1:6379: Connection refused; host-1 counts 2 members (the primary's online replicas and itself) where the plan has 3",
+    );
+    assert_eq!(main_pid(&lab, 0), before[0], "nothing was restarted");
+    assert_eq!(main_pid(&lab, 1), before[1], "nothing was restarted");
+    lab.exec(2, "systemctl start redis-server");
+    let replica = |v: &str| v.starts_with("role:slave link:up master=host-1;");
+    lab.wait_whole(
+        "redis",
+        redis::view,
+        |i, v| {
+            if i == 0 {
+                v.starts_with("role:master replicas=2 online=2;")
+            } else {
+                replica(v)
+            }
+        },
+        60,
+        "true",
+    );
+
+    // A replica removed long ago, still known to a Sentinel: the dry run says so.
+    lab.exec(
+        0,
+        &format!(
+            "echo 'sentinel known-replica mymaster redis-old 6379' >> {}",
+            redis::SENTINEL_CONFIG
+        ),
+    );
+    let dry = lab.run("run", &plan, &["--dry-run"]);
+    let err = exited(&dry, 3);
+    assert_has(
+        &err,
+        "redis-old:6379  STALE: does not resolve from this host",
+    );
+    lab.exec(
+        0,
+        &format!("sed -i '/redis-old/d' {}", redis::SENTINEL_CONFIG),
+    );
+
+    // The rolling restart with a switchover, watched from outside.
+    let before: Vec<String> = (0..3).map(|i| main_pid(&lab, i)).collect();
+    let (run, rounds) = watch::watching(&lab, redis::view, || lab.run("run", &plan, &["--yes"]));
+    let err = exited(&run, 0);
+    // Restarted: down. After the failover every replica resyncs with the new primary (its link
+    // down for a moment, the former primary's for the 5 s of a full sync): one at a time too.
+    let down = |v: &str| v.starts_with("down");
+    let whole = |v: &str| {
+        v.starts_with("role:master replicas=2 online=2;") || v.starts_with("role:slave link:up")
+    };
+    watch::one_at_a_time(&lab, &rounds, down, whole);
+    for round in &rounds {
+        let lost = round
+            .iter()
+            .filter(|v| down(v) || v.contains("link:down"))
+            .count();
+        assert!(lost <= 1, "two members out at once: {}", round.join(" | "));
+    }
+    for i in 0..3 {
+        assert_ne!(main_pid(&lab, i), before[i], "host-{} was restarted", i + 1);
+    }
+    let journal = lab.journal();
+    assert_eq!(
+        restarted(&journal)[..3],
+        ["redis@host-2", "redis@host-3", "redis@host-1"],
+        "the primary last"
+    );
+    assert_has(
+        &err,
+        "[1/6] redis@host-1 cluster after the switchover: whole",
+    );
+    let switched = journal
+        .iter()
+        .find(|r| r["event"] == "cluster_viewed" && r["moment"] == "switchover")
+        .expect("a switchover view");
+    let leader: Vec<&str> = switched["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .filter(|m| m["leads"] == true)
+        .filter_map(|m| m["host"].as_str())
+        .collect();
+    assert!(leader == ["host-2"] || leader == ["host-3"], "{switched}");
+    // The former primary came back as a replica of the new one.
+    let new_primary = leader[0];
+    assert!(
+        redis::view(&lab, 0).starts_with(&format!("role:slave link:up master={new_primary};")),
+        "{}",
+        redis::view(&lab, 0)
+    );
+
+    // The password never shows: not in the output, the journal or the report.
+    let report = std::fs::read_to_string(lab.last_run().join("report.json")).expect("report");
+    let journal_text =
+        std::fs::read_to_string(lab.last_run().join("journal.jsonl")).expect("journal");
+    for text in [&err, &report, &journal_text] {
+        assert!(!text.contains(redis::PASSWORD), "the password shows");
     }
 }

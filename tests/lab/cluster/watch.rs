@@ -40,20 +40,38 @@ pub fn one_at_a_time(
     out: impl Fn(&str) -> bool,
     whole: impl Fn(&str) -> bool,
 ) -> Vec<String> {
+    // The rounds so far, each change once: what the assertion shows.
+    let history = |upto: usize| {
+        let mut text = String::new();
+        let mut last: Option<&Round> = None;
+        for r in &rounds[..=upto] {
+            if last != Some(r) {
+                text.push_str(&format!("\n  {}", r.join(" | ")));
+            }
+            last = Some(r);
+        }
+        text
+    };
     let show = |r: &Round| r.join(" | ");
     let mut order: Vec<usize> = Vec::new();
     let mut whole_since_last = true;
-    for round in rounds {
+    for (n, round) in rounds.iter().enumerate() {
         let outs: Vec<usize> = (0..round.len()).filter(|&i| out(&round[i])).collect();
-        assert!(outs.len() <= 1, "two members out at once: {}", show(round));
+        assert!(
+            outs.len() <= 1,
+            "two members out at once: {}{}",
+            show(round),
+            history(n)
+        );
         if let Some(&i) = outs.first() {
             if order.last() != Some(&i) || whole_since_last {
                 assert!(
                     whole_since_last,
-                    "{} went out before the cluster was whole again after {}: {}",
+                    "{} went out before the cluster was whole again after {}: {}{}",
                     lab.hosts[i].name,
                     order.last().map_or("-", |&l| lab.hosts[l].name.as_str()),
-                    show(round)
+                    show(round),
+                    history(n)
                 );
                 order.push(i);
             }
