@@ -130,8 +130,8 @@ fn redis_replicas_first_then_a_sentinel_switchover_and_the_old_primary_as_a_repl
             .count();
         assert!(lost <= 1, "two members out at once: {}", round.join(" | "));
     }
-    for i in 0..3 {
-        assert_ne!(main_pid(&lab, i), before[i], "host-{} was restarted", i + 1);
+    for (i, pid) in before.iter().enumerate() {
+        assert_ne!(&main_pid(&lab, i), pid, "host-{} was restarted", i + 1);
     }
     let journal = lab.journal();
     assert_eq!(
