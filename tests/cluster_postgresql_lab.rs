@@ -1,15 +1,45 @@
-//! A real PostgreSQL 15 primary with two streaming standbys (Debian's `postgresql`,
-//! `postgresql@15-main`) on systemd test hosts: it forms, and every member sees it whole. The
-//! cluster boots once; comeback's cluster runs go in this same test.
+//! A real PostgreSQL 15 primary with two streaming standbys (Debian's `postgresql@15-main`),
+//! booted once for every case: the dry run sees every standby streaming and orders the primary
+//! last; a stopped standby makes a run refuse with nothing touched; a standby whose
+//! `primary_conninfo` names a removed server is caught by the dry run; and the rolling restart
+//! restarts the standbys one at a time, the primary last, each streaming again before the next.
 
 mod lab;
+mod output;
 
 use lab::Lab;
-use lab::cluster::postgresql;
+use lab::cluster::{postgresql, watch};
+use output::{assert_has, exited};
+use serde_json::Value;
 use std::time::Instant;
 
+const UNIT: &str = "postgresql@15-main";
+
+fn main_pid(lab: &Lab, i: usize) -> String {
+    lab.exec(i, &format!("systemctl show -p MainPID --value {UNIT}"))
+}
+
+/// The step ids in the order their restarts were proved, from the journal.
+fn restarted(journal: &[Value]) -> Vec<String> {
+    let ids: std::collections::HashMap<u64, String> = journal
+        .iter()
+        .filter(|r| r["event"] == "step_started")
+        .map(|r| {
+            (
+                r["index"].as_u64().unwrap_or(0),
+                r["step"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    journal
+        .iter()
+        .filter(|r| r["event"] == "restart_evidence")
+        .filter_map(|r| ids.get(&r["index"].as_u64()?).cloned())
+        .collect()
+}
+
 #[test]
-fn postgresql_cluster_forms() {
+fn postgresql_standbys_first_the_primary_last_each_streaming_again_before_the_next() {
     let started = Instant::now();
     let lab = Lab::start_cluster_hosts(3, &[]);
     let booted = started.elapsed();
@@ -19,13 +49,65 @@ fn postgresql_cluster_forms() {
         booted.as_secs_f64(),
         (started.elapsed() - booted).as_secs_f64()
     );
-    assert_eq!(postgresql::view(&lab, 0), "primary streaming=2");
-    for i in 1..3 {
-        assert_eq!(
-            postgresql::view(&lab, i),
-            "standby streaming from host-1",
-            "host-{}",
-            i + 1
-        );
+    let auto_conf = format!("{}/postgresql.auto.conf", postgresql::DATA);
+    let plan = lab.plan_with(
+        "defaults:\n  health: { timeout: 60s, interval: 300ms, settle: 1s }\n",
+        &format!(
+            "  postgresql:\n    hosts: [host-1, host-2, host-3]\n    unit: {UNIT}\n    configs: [{}, {auto_conf}]\n    health: [{{ tcp: 5432 }}]\n    cluster: {{ kind: postgresql, timeout: 2m }}\n",
+            postgresql::CONFIG
+        ),
+    );
+
+    let dry = lab.run("run", &plan, &["--dry-run"]);
+    let err = exited(&dry, 0);
+    assert_has(
+        &err,
+        "cluster postgresql (postgresql): whole (host-1: primary, 2 standbys streaming; host-2: standby, streaming; host-3: standby, streaming); restart order: host-2, host-3, host-1 (host-1 is the primary: last)",
+    );
+
+    // A standby down: not whole, in PostgreSQL's words; nothing is touched.
+    let before: Vec<String> = (0..3).map(|i| main_pid(&lab, i)).collect();
+    lab.exec(2, &format!("systemctl stop {UNIT}"));
+    let refused = lab.run("run", &plan, &["--yes"]);
+    let err = exited(&refused, 1);
+    assert_has(
+        &err,
+        "cluster postgresql is not whole: host-3 does not answer: psql: error: connection to server on socket \"/var/run/postgresql/.s.PGSQL.5432\" failed: No such file or directory; host-1 counts 2 members (the primary's streaming standbys and itself) where the plan has 3",
+    );
+    assert_eq!(main_pid(&lab, 0), before[0], "nothing was restarted");
+    assert_eq!(main_pid(&lab, 1), before[1], "nothing was restarted");
+    lab.exec(2, &format!("systemctl start {UNIT}"));
+    let whole = |v: &str| v == "primary streaming=2" || v == "standby streaming from host-1";
+    lab.wait_whole("postgresql", postgresql::view, |_, v| whole(v), 60, "true");
+
+    // A standby still pointing at a server removed long ago: the dry run says so.
+    let conf = lab.exec(2, &format!("cat {auto_conf}"));
+    lab.exec(2, &format!("sed -i \"s/host=''host-1''/host=''pg-old''/\" {auto_conf}"));
+    let dry = lab.run("run", &plan, &["--dry-run"]);
+    let err = exited(&dry, 3);
+    assert_has(&err, "pg-old:5432  STALE: does not resolve from this host");
+    lab.exec(2, &format!("cat > {auto_conf} <<'EOF'\n{conf}EOF"));
+
+    // The rolling restart, watched from outside.
+    let before: Vec<String> = (0..3).map(|i| main_pid(&lab, i)).collect();
+    let (run, rounds) = watch::watching(&lab, postgresql::view, || {
+        lab.run("run", &plan, &["--yes"])
+    });
+    let err = exited(&run, 0);
+    let down = |v: &str| v.starts_with("down");
+    watch::one_at_a_time(&lab, &rounds, down, whole);
+    for round in &rounds {
+        let lost = round.iter().filter(|v| !whole(v) && !v.starts_with("primary")).count();
+        assert!(lost <= 2, "{}", round.join(" | "));
     }
+    for (i, pid) in before.iter().enumerate() {
+        assert_ne!(&main_pid(&lab, i), pid, "host-{} was restarted", i + 1);
+    }
+    assert_eq!(
+        restarted(&lab.journal()),
+        ["postgresql@host-2", "postgresql@host-3", "postgresql@host-1"],
+        "the primary last"
+    );
+    assert_has(&err, "[1/3] postgresql@host-1 cluster after the restart: whole");
+    assert_eq!(postgresql::view(&lab, 0), "primary streaming=2");
 }
