@@ -7,6 +7,7 @@ pub mod etcd;
 pub mod galera;
 pub mod postgresql;
 pub mod redis;
+pub mod zookeeper;
 
 use super::Lab;
 use std::time::{Duration, Instant};
