@@ -3,10 +3,12 @@
 //! resolve nothing else (`nameserver 127.0.0.1`), so a removed member fails at once and nothing
 //! leaves the lab. Each kind's module configures and forms its cluster on such hosts.
 
+pub mod etcd;
 pub mod galera;
 pub mod postgresql;
 pub mod redis;
 pub mod watch;
+pub mod zookeeper;
 
 use super::Lab;
 use std::time::{Duration, Instant};
