@@ -10,32 +10,12 @@ mod output;
 use lab::Lab;
 use lab::cluster::{postgresql, watch};
 use output::{assert_has, exited};
-use serde_json::Value;
 use std::time::Instant;
 
 const UNIT: &str = "postgresql@15-main";
 
 fn main_pid(lab: &Lab, i: usize) -> String {
     lab.exec(i, &format!("systemctl show -p MainPID --value {UNIT}"))
-}
-
-/// The step ids in the order their restarts were proved, from the journal.
-fn restarted(journal: &[Value]) -> Vec<String> {
-    let ids: std::collections::HashMap<u64, String> = journal
-        .iter()
-        .filter(|r| r["event"] == "step_started")
-        .map(|r| {
-            (
-                r["index"].as_u64().unwrap_or(0),
-                r["step"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
-    journal
-        .iter()
-        .filter(|r| r["event"] == "restart_evidence")
-        .filter_map(|r| ids.get(&r["index"].as_u64()?).cloned())
-        .collect()
 }
 
 #[test]
@@ -104,7 +84,7 @@ fn postgresql_standbys_first_the_primary_last_each_streaming_again_before_the_ne
         assert_ne!(&main_pid(&lab, i), pid, "host-{} was restarted", i + 1);
     }
     assert_eq!(
-        restarted(&lab.journal()),
+        watch::restarted(&lab.journal()),
         ["postgresql@host-2", "postgresql@host-3", "postgresql@host-1"],
         "the primary last"
     );

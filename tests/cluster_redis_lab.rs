@@ -12,30 +12,10 @@ mod output;
 use lab::Lab;
 use lab::cluster::{redis, watch};
 use output::{assert_has, exited};
-use serde_json::Value;
 use std::time::Instant;
 
 fn main_pid(lab: &Lab, i: usize) -> String {
     lab.exec(i, "systemctl show -p MainPID --value redis-server")
-}
-
-/// The step ids in the order their restarts were proved, from the journal.
-fn restarted(journal: &[Value]) -> Vec<String> {
-    let ids: std::collections::HashMap<u64, String> = journal
-        .iter()
-        .filter(|r| r["event"] == "step_started")
-        .map(|r| {
-            (
-                r["index"].as_u64().unwrap_or(0),
-                r["step"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
-    journal
-        .iter()
-        .filter(|r| r["event"] == "restart_evidence")
-        .filter_map(|r| ids.get(&r["index"].as_u64()?).cloned())
-        .collect()
 }
 
 #[test]
@@ -135,7 +115,7 @@ fn redis_replicas_first_then_a_sentinel_switchover_and_the_old_primary_as_a_repl
     }
     let journal = lab.journal();
     assert_eq!(
-        restarted(&journal)[..3],
+        watch::restarted(&journal)[..3],
         ["redis@host-2", "redis@host-3", "redis@host-1"],
         "the primary last"
     );
@@ -143,20 +123,10 @@ fn redis_replicas_first_then_a_sentinel_switchover_and_the_old_primary_as_a_repl
         &err,
         "[1/6] redis@host-1 cluster after the switchover: whole",
     );
-    let switched = journal
-        .iter()
-        .find(|r| r["event"] == "cluster_viewed" && r["moment"] == "switchover")
-        .expect("a switchover view");
-    let leader: Vec<&str> = switched["members"]
-        .as_array()
-        .expect("members")
-        .iter()
-        .filter(|m| m["leads"] == true)
-        .filter_map(|m| m["host"].as_str())
-        .collect();
-    assert!(leader == ["host-2"] || leader == ["host-3"], "{switched}");
+    let leader = watch::leaders_at(&journal, "switchover");
+    assert!(leader == ["host-2"] || leader == ["host-3"], "{leader:?}");
     // The former primary came back as a replica of the new one.
-    let new_primary = leader[0];
+    let new_primary = &leader[0];
     assert!(
         redis::view(&lab, 0).starts_with(&format!("role:slave link:up master={new_primary};")),
         "{}",

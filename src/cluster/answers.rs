@@ -30,6 +30,17 @@ impl Answer {
     }
 }
 
+impl Answer {
+    /// Its last line of stderr, else [`Answer::why`]: for clients that log structured warnings
+    /// first and say what failed last (etcdctl).
+    pub(super) fn last_words(&self) -> String {
+        match self.stderr.lines().map(str::trim).rfind(|l| !l.is_empty()) {
+            Some(line) => super::one_line(line),
+            None => self.why(),
+        }
+    }
+}
+
 /// The value of `key` in lines of `key<sep>value` (the last one wins), trimmed, `\r` too.
 pub(super) fn value<'a>(text: &'a str, key: &str, sep: char) -> Option<&'a str> {
     text.lines()

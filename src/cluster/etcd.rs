@@ -54,7 +54,7 @@ struct ListedMember {
 
 pub(super) fn read(host: &str, answer: &Answer) -> Member {
     if !answer.ok() {
-        return Member::silent(host, &answer.why());
+        return Member::silent(host, &answer.last_words());
     }
     let (status, members) = answer
         .stdout

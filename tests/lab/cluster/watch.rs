@@ -82,3 +82,33 @@ pub fn one_at_a_time(
     }
     order.iter().map(|&i| lab.hosts[i].name.clone()).collect()
 }
+
+/// The step ids in the order their restarts were proved, as the run's journal tells them.
+pub fn restarted(journal: &[serde_json::Value]) -> Vec<String> {
+    let ids: std::collections::HashMap<u64, &str> = journal
+        .iter()
+        .filter(|r| r["event"] == "step_started")
+        .filter_map(|r| Some((r["index"].as_u64()?, r["step"].as_str()?)))
+        .collect();
+    journal
+        .iter()
+        .filter(|r| r["event"] == "restart_evidence")
+        .filter_map(|r| ids.get(&r["index"].as_u64()?).map(|s| s.to_string()))
+        .collect()
+}
+
+/// The hosts that lead in the run's first `cluster_viewed` event of `moment`.
+pub fn leaders_at(journal: &[serde_json::Value], moment: &str) -> Vec<String> {
+    journal
+        .iter()
+        .find(|r| r["event"] == "cluster_viewed" && r["moment"] == moment)
+        .and_then(|r| r["members"].as_array())
+        .map(|members| {
+            members
+                .iter()
+                .filter(|m| m["leads"] == true)
+                .filter_map(|m| m["host"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
