@@ -7,6 +7,7 @@ mod image;
 mod jdbc;
 mod labels;
 mod ports;
+mod redis;
 mod scan;
 mod scope;
 mod siblings;
