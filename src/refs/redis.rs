@@ -36,6 +36,11 @@ impl Line<'_> {
         let (Some(host), Some(port_word)) = (words.next(), words.next()) else {
             return;
         };
+        // `replicaof no one`: this one is the primary, and names no one.
+        if host.eq_ignore_ascii_case("no") && port_word.eq_ignore_ascii_case("one") {
+            self.claim(0, text.len());
+            return;
+        }
         let digits = port_word.bytes().take_while(u8::is_ascii_digit).count();
         let glued = port_word
             .as_bytes()

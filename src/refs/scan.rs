@@ -1096,6 +1096,9 @@ mod tests {
             found("sentinel down-after-milliseconds m 5000"),
             Vec::<String>::new()
         );
+        // A primary's own file: it replicates from no one (not a host `one`).
+        assert_eq!(found("replicaof no one"), Vec::<String>::new());
+        assert_eq!(found("SLAVEOF NO ONE"), Vec::<String>::new());
     }
 
     #[test]
