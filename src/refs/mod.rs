@@ -2,10 +2,12 @@
 //! names, without being told the format. It is what finds the Galera node removed a year ago.
 
 mod context;
+mod erlang_nodes;
 mod forms;
 mod image;
 mod jdbc;
 mod labels;
+mod members;
 mod ports;
 mod redis;
 mod scan;

@@ -2,6 +2,7 @@
 //! the line that one form claimed is not read again by the next.
 
 use super::context::{self, KeyKind, KeyValue};
+use super::erlang_nodes::ListOpen;
 use super::labels;
 use super::ports;
 use super::scope::{Scope, Scopes};
@@ -48,6 +49,8 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     // lists, Postfix continuations), though under a mere section name (`zone:`) a `key: value`
     // line is read.
     let mut no_hosts_above: Option<(usize, bool)> = None;
+    // A list of a cluster's members that goes on over the next lines (RabbitMQ's Erlang terms).
+    let mut members_open = ListOpen::default();
     // Reused from line to line: most lines claim something, and an allocation per line shows.
     let mut claimed: Vec<bool> = Vec::new();
     for (n, line) in lines(text).enumerate() {
@@ -91,6 +94,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         };
         l.templates(&features);
         l.user_patterns();
+        let kv = context::key_value(line);
+        // A cluster's members, in their exact forms, before any looser form reads the line.
+        l.members(kv, &features, &mut members_open);
         if let Some((indent, listen)) = list_under {
             match context::list_item(line) {
                 Some((item_indent, value_start))
@@ -108,7 +114,6 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 None => list_under = None,
             }
         }
-        let kv = context::key_value(line);
         let kind = kv.map_or(KeyKind::Other, |kv| kind_in(kv, scope));
         if let Some(kv) = kv {
             siblings.key(kv);
@@ -151,7 +156,6 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         l.bracketed(&features);
         l.rsyslog(&features);
         l.conninfo(&features);
-        l.redis();
         if features.paren {
             l.syslog_ng();
         }
@@ -297,9 +301,9 @@ pub(super) struct Features {
     pub(super) scheme: bool,
     pub(super) at: bool,
     bracket: bool,
-    equals: bool,
+    pub(super) equals: bool,
     /// `{` or `}`: a block opens or closes.
-    brace: bool,
+    pub(super) brace: bool,
     /// `${`, `%{`, `{{` or `$(`: a template or a command substitution.
     pub(super) template: bool,
     /// `//` or a backslash pair: an SMB share, or a URL.
@@ -575,7 +579,7 @@ impl Line<'_> {
     }
 
     /// `scheme://user:pass@host:port,host2/path`: every host of the authority.
-    fn urls(&mut self, features: &Features) {
+    pub(super) fn urls(&mut self, features: &Features) {
         if !features.scheme {
             return;
         }
@@ -679,7 +683,7 @@ impl Line<'_> {
     }
 
     /// libpq conninfo: `host=db-01,db-02 port=5432,5433 user=x password=y`.
-    fn conninfo(&mut self, features: &Features) {
+    pub(super) fn conninfo(&mut self, features: &Features) {
         if !features.equals {
             return;
         }
