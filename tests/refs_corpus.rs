@@ -1,27 +1,16 @@
 //! The reference scanner over real-world config formats: the exact references each must yield,
 //! and the traps it must not fall into.
 
-use comeback::refs::{Kind, ScanOptions, Strength, scan};
+use comeback::refs::{ScanOptions, scan};
 
-/// `line host[:port]` for each reference, in order; ` listen` and ` weak` where they apply.
+/// `line host[:port]` for each reference, in order; ` listen`, ` member` and ` weak` where they
+/// apply.
 fn found(file: &str) -> Vec<String> {
     let path = format!("{}/tests/refs/{file}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("corpus file");
     scan(&text, &ScanOptions::default())
         .into_iter()
-        .map(|r| {
-            let mut shown = match r.port {
-                Some(p) => format!("{} {}:{p}", r.line, r.host),
-                None => format!("{} {}", r.line, r.host),
-            };
-            if r.kind == Kind::Listen {
-                shown.push_str(" listen");
-            }
-            if r.strength == Strength::Weak {
-                shown.push_str(" weak");
-            }
-            shown
-        })
+        .map(|r| format!("{} {}", r.line, r.summary()))
         .collect()
 }
 
@@ -30,9 +19,9 @@ fn galera() {
     assert_eq!(
         found("galera.cnf"),
         [
-            "6 10.0.0.11:4567",
-            "6 10.0.0.12:4567",
-            "6 db-03.prod.internal:4567",
+            "6 10.0.0.11 member",
+            "6 10.0.0.12 member",
+            "6 db-03.prod.internal member",
             "7 10.0.0.11"
         ]
     );
@@ -72,10 +61,10 @@ fn redis_sentinel() {
     assert_eq!(
         found("sentinel.conf"),
         [
-            "4 10.0.0.31:6379",
-            "7 10.0.0.32:6379",
-            "8 10.0.0.33:26379",
-            "9 redis-old.prod.internal:6379"
+            "4 10.0.0.31:6379 member",
+            "7 10.0.0.32:6379 member",
+            "8 10.0.0.33:26379 member",
+            "9 redis-old.prod.internal:6379 member"
         ]
     );
 }
@@ -125,7 +114,7 @@ fn postgresql_conninfo_and_archive_target() {
         found("postgresql.auto.conf"),
         [
             "2 10.0.0.11 listen",
-            "3 pg-primary.prod.internal:5433",
+            "3 pg-primary.prod.internal:5433 member",
             "4 backup-01.prod.internal"
         ]
     );

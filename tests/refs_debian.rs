@@ -8,7 +8,7 @@
 //! the cache is missing). Without network the test fails with a clear message; set
 //! `COMEBACK_OFFLINE=1` to skip it instead, and it says so.
 
-use comeback::refs::{Kind, ScanOptions, Strength, scan};
+use comeback::refs::{ScanOptions, scan};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -76,7 +76,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// `package/path host[:port] [listen] [weak]` for every reference, sorted.
+/// `package/path host[:port] [listen|member] [weak]` for every reference, sorted.
 fn findings(etc: &Path) -> (usize, Vec<String>) {
     let mut paths = Vec::new();
     files(etc, &mut paths);
@@ -89,17 +89,7 @@ fn findings(etc: &Path) -> (usize, Vec<String>) {
             .display()
             .to_string();
         for r in scan(&text, &ScanOptions::default()) {
-            let mut line = match r.port {
-                Some(p) => format!("{shown} {}:{p}", r.host),
-                None => format!("{shown} {}", r.host),
-            };
-            if r.kind == Kind::Listen {
-                line.push_str(" listen");
-            }
-            if r.strength == Strength::Weak {
-                line.push_str(" weak");
-            }
-            found.push(line);
+            found.push(format!("{shown} {}", r.summary()));
         }
     }
     found.sort();

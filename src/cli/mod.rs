@@ -194,8 +194,10 @@ fn refs(files: &[PathBuf], format: PlanFormat) -> Result<(), Exit> {
                     Some(port) => crate::human::host_port(&r.host, port),
                     None => r.host.clone(),
                 };
-                if r.kind == crate::refs::Kind::Listen {
-                    target.push_str(" (listen)");
+                match r.kind {
+                    crate::refs::Kind::Connect => {}
+                    crate::refs::Kind::Listen => target.push_str(" (listen)"),
+                    crate::refs::Kind::Member => target.push_str(" (member)"),
                 }
                 if r.strength == crate::refs::Strength::Weak {
                     target.push_str(" (weak)");

@@ -621,7 +621,7 @@ impl Builder<'_> {
                     // host's other service).
                     let uses = crate::refs::scan(text, &Default::default())
                         .into_iter()
-                        .filter(|r| r.kind == crate::refs::Kind::Connect);
+                        .filter(|r| r.kind.reaches());
                     for r in uses {
                         let at = format!("{path}:{}", r.line);
                         let endpoint = match r.port {

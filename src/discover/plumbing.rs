@@ -43,7 +43,7 @@ pub(crate) fn base_os_and_silent(scan: &HostScan, i: &Instance) -> Option<String
         .any(|(_, text)| {
             crate::refs::scan(text, &Default::default())
                 .iter()
-                .any(|r| r.kind == crate::refs::Kind::Connect && !is_local(&r.host))
+                .any(|r| r.kind.reaches() && !is_local(&r.host))
         });
     (!names_a_host).then(|| format!("the base OS's ({why}), and it talks to no other host"))
 }

@@ -131,7 +131,7 @@ pub(crate) async fn scan_host<T: Transport>(
         .values()
         .flatten()
         .flat_map(|(_, text)| crate::refs::scan(text, &Default::default()))
-        .filter(|r| r.kind == crate::refs::Kind::Connect)
+        .filter(|r| r.kind.reaches())
         .map(|r| r.host)
         .filter(|h| super::draft::ip_literal(h).is_none())
         .collect();

@@ -66,7 +66,8 @@ pub struct ReferenceFinding {
     pub port: Option<u16>,
     /// The matched text, secrets masked.
     pub text: String,
-    /// `connect` or `listen`; absent in journals written before listen addresses were checked.
+    /// `connect`, `listen` or `member`; absent in journals written before listen addresses were
+    /// checked.
     #[serde(default)]
     pub kind: Kind,
     #[serde(default)]
@@ -128,7 +129,7 @@ pub(crate) async fn check_references<T: Transport>(
     };
     let mut targets: Vec<(String, Option<u16>)> = found
         .iter()
-        .filter(|(_, r)| r.kind == Kind::Connect && checked(r))
+        .filter(|(_, r)| r.kind.reaches() && checked(r))
         .map(|(_, r)| (r.host.clone(), r.port))
         .collect();
     targets.sort();

@@ -2,11 +2,14 @@
 //! names, without being told the format. It is what finds the Galera node removed a year ago.
 
 mod context;
+mod erlang_nodes;
 mod forms;
 mod image;
 mod jdbc;
 mod labels;
+mod members;
 mod ports;
+mod redis;
 mod scan;
 mod scope;
 mod siblings;
@@ -31,22 +34,24 @@ pub struct Reference {
     pub column: usize,
     /// What matched, secrets masked.
     pub text: String,
-    /// Reached (`connect`) or bound (`listen`).
+    /// Reached (`connect`), bound (`listen`) or a member of the same cluster (`member`).
     pub kind: Kind,
     /// How sure the scanner is that this names a host.
     pub strength: Strength,
 }
 
 impl Reference {
-    /// `host[:port]`, then ` listen` and ` weak` where they apply: the reference in one line,
-    /// as the corpora's reviewed lists write it.
+    /// `host[:port]`, then ` listen` or ` member` and ` weak` where they apply: the reference
+    /// in one line, as the corpora's reviewed lists write it.
     pub fn summary(&self) -> String {
         let mut line = match self.port {
             Some(port) => format!("{}:{port}", self.host),
             None => self.host.clone(),
         };
-        if self.kind == Kind::Listen {
-            line.push_str(" listen");
+        match self.kind {
+            Kind::Connect => {}
+            Kind::Listen => line.push_str(" listen"),
+            Kind::Member => line.push_str(" member"),
         }
         if self.strength == Strength::Weak {
             line.push_str(" weak");
@@ -65,6 +70,19 @@ pub enum Kind {
     /// An address the service binds (`bind-address`, `ListenAddress`, `listen 10.0.0.5:80`): it
     /// must be one of its own host's addresses, or the service does not start.
     Listen,
+    /// Another member of the service's own cluster, as its config names it (Galera's
+    /// `gcomm://`, `sentinel monitor`, `primary_conninfo`, etcd's `initial-cluster`,
+    /// ZooKeeper's `server.N=`, RabbitMQ's `classic_config.nodes`): reached like `connect`,
+    /// and one that is gone keeps the cluster from forming again.
+    Member,
+}
+
+impl Kind {
+    /// Whether the service reaches the host (`connect` and `member`): it must resolve from the
+    /// service's host and answer where a port is known.
+    pub fn reaches(self) -> bool {
+        matches!(self, Kind::Connect | Kind::Member)
+    }
 }
 
 /// How sure the scanner is that the word is a host.
@@ -79,4 +97,28 @@ pub enum Strength {
     /// A single-label `name:port` with nothing else saying it is a host (`app:8080` in a free
     /// value): listed as unverified unless the inventory knows the name, never blocking.
     Weak,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_member_is_written_member_and_reached_like_a_connection() {
+        let member = Reference {
+            host: "db-02".into(),
+            port: Some(4567),
+            line: 6,
+            column: 25,
+            text: "gcomm://db-01,db-02:4567".into(),
+            kind: Kind::Member,
+            strength: Strength::Strong,
+        };
+        assert_eq!(member.summary(), "db-02:4567 member");
+        assert_eq!(
+            serde_json::to_value(Kind::Member).expect("json"),
+            serde_json::json!("member")
+        );
+        assert!(Kind::Member.reaches() && Kind::Connect.reaches() && !Kind::Listen.reaches());
+    }
 }

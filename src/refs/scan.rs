@@ -2,6 +2,7 @@
 //! the line that one form claimed is not read again by the next.
 
 use super::context::{self, KeyKind, KeyValue};
+use super::erlang_nodes::ListOpen;
 use super::labels;
 use super::ports;
 use super::scope::{Scope, Scopes};
@@ -48,6 +49,8 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     // lists, Postfix continuations), though under a mere section name (`zone:`) a `key: value`
     // line is read.
     let mut no_hosts_above: Option<(usize, bool)> = None;
+    // A list of a cluster's members that goes on over the next lines (RabbitMQ's Erlang terms).
+    let mut members_open = ListOpen::default();
     // Reused from line to line: most lines claim something, and an allocation per line shows.
     let mut claimed: Vec<bool> = Vec::new();
     for (n, line) in lines(text).enumerate() {
@@ -91,6 +94,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         };
         l.templates(&features);
         l.user_patterns();
+        let kv = context::key_value(line);
+        // A cluster's members, in their exact forms, before any looser form reads the line.
+        l.members(kv, &features, &mut members_open);
         if let Some((indent, listen)) = list_under {
             match context::list_item(line) {
                 Some((item_indent, value_start))
@@ -108,7 +114,6 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 None => list_under = None,
             }
         }
-        let kv = context::key_value(line);
         let kind = kv.map_or(KeyKind::Other, |kv| kind_in(kv, scope));
         if let Some(kv) = kv {
             siblings.key(kv);
@@ -151,7 +156,6 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         l.bracketed(&features);
         l.rsyslog(&features);
         l.conninfo(&features);
-        l.redis();
         if features.paren {
             l.syslog_ng();
         }
@@ -297,9 +301,9 @@ pub(super) struct Features {
     pub(super) scheme: bool,
     pub(super) at: bool,
     bracket: bool,
-    equals: bool,
+    pub(super) equals: bool,
     /// `{` or `}`: a block opens or closes.
-    brace: bool,
+    pub(super) brace: bool,
     /// `${`, `%{`, `{{` or `$(`: a template or a command substitution.
     pub(super) template: bool,
     /// `//` or a backslash pair: an SMB share, or a URL.
@@ -575,7 +579,7 @@ impl Line<'_> {
     }
 
     /// `scheme://user:pass@host:port,host2/path`: every host of the authority.
-    fn urls(&mut self, features: &Features) {
+    pub(super) fn urls(&mut self, features: &Features) {
         if !features.scheme {
             return;
         }
@@ -679,7 +683,7 @@ impl Line<'_> {
     }
 
     /// libpq conninfo: `host=db-01,db-02 port=5432,5433 user=x password=y`.
-    fn conninfo(&mut self, features: &Features) {
+    pub(super) fn conninfo(&mut self, features: &Features) {
         if !features.equals {
             return;
         }
@@ -710,47 +714,6 @@ impl Line<'_> {
                 let port = explicit.or_else(|| ports.get(i).or(ports.first()).copied().flatten());
                 self.add(host, port, start, end);
             }
-        }
-    }
-
-    /// Redis `replicaof HOST PORT` and Sentinel `sentinel monitor NAME HOST PORT QUORUM`.
-    fn redis(&mut self) {
-        let text = self.text;
-        // The first byte rules out nearly every line before a word iterator is built.
-        let first_byte = text.trim_ascii_start().bytes().next().unwrap_or(0) | 0x20;
-        if first_byte != b'r' && first_byte != b's' {
-            return;
-        }
-        let mut words = text.split_ascii_whitespace();
-        let is = |word: Option<&str>, names: &[&str]| {
-            word.is_some_and(|w| names.iter().any(|n| w.eq_ignore_ascii_case(n)))
-        };
-        let first = words.next();
-        if is(first, &["sentinel"]) {
-            let second = words.next();
-            let subcommands = ["monitor", "known-replica", "known-slave", "known-sentinel"];
-            if !is(second, &subcommands) || words.next().is_none() {
-                return;
-            }
-        } else if !is(first, &["replicaof", "slaveof"]) {
-            return;
-        }
-        let (Some(host), Some(port_word)) = (words.next(), words.next()) else {
-            return;
-        };
-        let digits = port_word.bytes().take_while(u8::is_ascii_digit).count();
-        let glued = port_word
-            .as_bytes()
-            .get(digits)
-            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
-        if !(1..=5).contains(&digits) || glued {
-            return;
-        }
-        let start = offset_in(text, host);
-        let end = offset_in(text, port_word) + digits;
-        if self.free(start, end) {
-            self.claim(start, end);
-            self.add(host, port(&port_word[..digits]), start, end);
         }
     }
 
@@ -1025,11 +988,6 @@ fn run_end(b: &[u8], from: usize, class: &[bool; 256]) -> usize {
     from + b[from..].iter().take_while(|&&c| class[c as usize]).count()
 }
 
-/// Where `part`, a slice of `text`, starts in it.
-fn offset_in(text: &str, part: &str) -> usize {
-    part.as_ptr() as usize - text.as_ptr() as usize
-}
-
 /// Every `scheme://authority` in a line: where the scheme starts, and the authority's range
 /// (user info, hosts and ports, up to the path). Hand-written: URLs are everywhere in configs.
 pub fn url_authorities(text: &str) -> impl Iterator<Item = (usize, Range<usize>)> + '_ {
@@ -1142,6 +1100,9 @@ mod tests {
             found("sentinel down-after-milliseconds m 5000"),
             Vec::<String>::new()
         );
+        // A primary's own file: it replicates from no one (not a host `one`).
+        assert_eq!(found("replicaof no one"), Vec::<String>::new());
+        assert_eq!(found("SLAVEOF NO ONE"), Vec::<String>::new());
     }
 
     #[test]

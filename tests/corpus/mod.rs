@@ -1,5 +1,5 @@
 //! A scanner corpus: a folder of config files and, beside it, `<folder>.expected`, every
-//! reference reviewed by hand, one per line as `file line host[:port] [listen] [weak]`.
+//! reference reviewed by hand, one per line as `file line host[:port] [listen|member] [weak]`.
 #![allow(dead_code)] // each corpus test uses its own part
 
 use comeback::refs::{ScanOptions, scan};
