@@ -77,7 +77,7 @@ fn zookeeper_followers_first_and_the_leader_last() {
     );
     let dry = lab.run("run", &plan, &["--dry-run"]);
     let err = exited(&dry, 3);
-    assert_has(&err, "zk-old:2888  STALE: does not resolve from this host");
+    assert_has(&err, "zk-old:3888  STALE: does not resolve from this host");
     lab.exec(0, &format!("sed -i '/zk-old/d' {}", zookeeper::CONFIG));
 
     // The rolling restart, watched from outside.

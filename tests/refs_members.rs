@@ -45,10 +45,10 @@ const MEMBERS: &[(&str, usize, &str, Option<u16>)] = &[
     ("sentinel.conf", 16, "10.0.0.32", Some(26379)),
     ("sentinel.conf", 17, "cache-03", Some(26379)),
     // ZooKeeper: the quorum port, for participants and observers alike.
-    ("zoo.cfg", 8, "zk1.prod.internal", Some(2888)),
-    ("zoo.cfg", 9, "zk2", Some(2888)),
-    ("zoo.cfg", 10, "10.0.4.13", Some(2888)),
-    ("zoo.cfg", 11, "zk-observer", Some(2888)),
+    ("zoo.cfg", 8, "zk1.prod.internal", Some(3888)),
+    ("zoo.cfg", 9, "zk2", Some(3888)),
+    ("zoo.cfg", 10, "10.0.4.13", Some(3888)),
+    ("zoo.cfg", 11, "zk-observer", Some(3888)),
 ];
 
 /// Every password the corpus holds, in conninfo strings, URLs, Sentinel and Redis directives,
@@ -184,7 +184,7 @@ fn passwords_never_appear_in_either_format() {
 #[test]
 fn the_text_format_marks_members() {
     let out = refs("text", &[PathBuf::from(DIR).join("zoo.cfg")]);
-    assert!(out.contains("\tzk2:2888 (member)\t"), "{out}");
+    assert!(out.contains("\tzk2:3888 (member)\t"), "{out}");
 }
 
 /// The keys and prefixes of every member form, as they start a line.

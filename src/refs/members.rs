@@ -151,7 +151,9 @@ impl Line<'_> {
     }
 
     /// ZooKeeper's `server.1=zk1:2888:3888[:observer][;[address:]2181]`: the member and its
-    /// quorum port. A `server.1` of another shape (a URL, one port) is no ZooKeeper member.
+    /// election port, the one every member listens on (only the leader listens on the quorum
+    /// port: a follower's would read as dead). A `server.1` of another shape (a URL, one port)
+    /// is no ZooKeeper member.
     fn zookeeper_server(&mut self, from: usize) {
         let text = self.text;
         let end = from
@@ -179,7 +181,7 @@ impl Line<'_> {
         }
         // The client address after `;` is the member's own: nothing else to read there.
         self.claim(from, end);
-        self.add(host, quorum, from, from + address.len());
+        self.add(host, election, from, from + address.len());
     }
 
     /// RabbitMQ's `cluster_formation.classic_config.nodes.1 = rabbit@mq-01`: the host of the
@@ -289,21 +291,21 @@ mod tests {
     }
 
     #[test]
-    fn zookeeper_servers_with_their_quorum_port() {
+    fn zookeeper_servers_with_their_election_port() {
         for (line, member) in [
-            ("server.1=zk1:2888:3888", "zk1:2888 member"),
-            ("server.2=zk2:2888:3888;2181", "zk2:2888 member"),
+            ("server.1=zk1:2888:3888", "zk1:3888 member"),
+            ("server.2=zk2:2888:3888;2181", "zk2:3888 member"),
             (
                 "server.3 = zk3.corp.internal:2888:3888:observer",
-                "zk3.corp.internal:2888 member",
+                "zk3.corp.internal:3888 member",
             ),
             (
                 "server.4=10.0.0.4:2888:3888:participant;0.0.0.0:2181",
-                "10.0.0.4:2888 member",
+                "10.0.0.4:3888 member",
             ),
             (
                 "server.5=[2001:db8::5]:2888:3888",
-                "2001:db8::5:2888 member",
+                "2001:db8::5:3888 member",
             ),
         ] {
             assert_eq!(described(line), [member], "{line}");

@@ -1164,8 +1164,8 @@ mod tests {
             found("remote vpn-01.example.com 1194 udp"),
             ["vpn-01.example.com:1194"]
         );
-        assert_eq!(found("server.2=zk-02:2888:3888;2181"), ["zk-02:2888"]);
-        assert_eq!(found("server.3=10.0.1.3:2888:3888"), ["10.0.1.3:2888"]);
+        assert_eq!(found("server.2=zk-02:2888:3888;2181"), ["zk-02:3888"]);
+        assert_eq!(found("server.3=10.0.1.3:2888:3888"), ["10.0.1.3:3888"]);
         assert_eq!(found("nodes.1 = rabbit@mq-01"), ["mq-01"]);
         assert_eq!(found("password server = dc-01"), ["dc-01"]);
         assert_eq!(
