@@ -29,7 +29,11 @@ fn etcd_followers_first_then_the_lead_moves_and_the_former_leader_restarts() {
         (started.elapsed() - booted).as_secs_f64()
     );
     let leader = etcd::leader(&lab, 0).expect("a leader");
-    let l = lab.hosts.iter().position(|h| h.name == leader).expect("a member");
+    let l = lab
+        .hosts
+        .iter()
+        .position(|h| h.name == leader)
+        .expect("a member");
     let followers: Vec<String> = lab
         .hosts
         .iter()
@@ -54,10 +58,17 @@ fn etcd_followers_first_then_the_lead_moves_and_the_former_leader_restarts() {
         ),
     );
     assert_has(&err, &format!("{leader}: leader (term "));
-    assert_has(&err, &format!("{}: follower of {leader} (term ", followers[0]));
+    assert_has(
+        &err,
+        &format!("{}: follower of {leader} (term ", followers[0]),
+    );
 
     // A follower down: not whole, in etcdctl's words; nothing is touched.
-    let f = lab.hosts.iter().position(|h| h.name == followers[1]).expect("a member");
+    let f = lab
+        .hosts
+        .iter()
+        .position(|h| h.name == followers[1])
+        .expect("a member");
     let before: Vec<String> = (0..3).map(|i| main_pid(&lab, i)).collect();
     lab.exec(f, "systemctl stop etcd");
     let refused = lab.run("run", &plan, &["--yes"]);
@@ -65,7 +76,7 @@ fn etcd_followers_first_then_the_lead_moves_and_the_former_leader_restarts() {
     assert_has(
         &err,
         &format!(
-            "cluster etcd is not whole: {} does not answer: Failed to get the status of endpoint 127.0.0.1:2379 (context deadline exceeded)",
+            "cluster etcd (etcd): NOT whole: {} does not answer: Failed to get the status of endpoint 127.0.0.1:2379 (context deadline exceeded)",
             followers[1]
         ),
     );
@@ -79,13 +90,16 @@ fn etcd_followers_first_then_the_lead_moves_and_the_former_leader_restarts() {
     lab.exec(
         0,
         &format!(
-            "sed -i 's#^ETCD_INITIAL_CLUSTER=\"#ETCD_INITIAL_CLUSTER=\"etcd-old=http://etcd-old:2380,#' {}",
+            "sed -i 's#^ETCD_INITIAL_CLUSTER=#ETCD_INITIAL_CLUSTER=etcd-old=http://etcd-old:2380,#' {}",
             etcd::CONFIG
         ),
     );
     let dry = lab.run("run", &plan, &["--dry-run"]);
     let err = exited(&dry, 3);
-    assert_has(&err, "etcd-old:2380  STALE: does not resolve from this host");
+    assert_has(
+        &err,
+        "etcd-old:2380  STALE: does not resolve from this host",
+    );
     lab.exec(0, &format!("cat > {} <<'EOF'\n{config}EOF", etcd::CONFIG));
 
     // The rolling restart with a switchover, watched from outside.

@@ -24,6 +24,15 @@ fn postgresql_standbys_first_the_primary_last_each_streaming_again_before_the_ne
     let lab = Lab::start_cluster_hosts(3, &[]);
     let booted = started.elapsed();
     postgresql::form(&lab);
+    // pg_ctlcluster keeps the unit `activating` for seconds after the server accepts clients.
+    let active = |i: usize| {
+        assert!(
+            lab.wait_until(i, &format!("systemctl is-active --quiet {UNIT}"), 30),
+            "host-{} active",
+            i + 1
+        )
+    };
+    (0..3).for_each(active);
     eprintln!(
         "postgresql: 3 hosts booted in {:.1} s, cluster formed in {:.1} s more",
         booted.as_secs_f64(),
@@ -57,12 +66,16 @@ fn postgresql_standbys_first_the_primary_last_each_streaming_again_before_the_ne
     assert_eq!(main_pid(&lab, 0), before[0], "nothing was restarted");
     assert_eq!(main_pid(&lab, 1), before[1], "nothing was restarted");
     lab.exec(2, &format!("systemctl start {UNIT}"));
+    active(2);
     let whole = |v: &str| v == "primary streaming=2" || v == "standby streaming from host-1";
     lab.wait_whole("postgresql", postgresql::view, |_, v| whole(v), 60, "true");
 
     // A standby still pointing at a server removed long ago: the dry run says so.
     let conf = lab.exec(2, &format!("cat {auto_conf}"));
-    lab.exec(2, &format!("sed -i \"s/host=''host-1''/host=''pg-old''/\" {auto_conf}"));
+    lab.exec(
+        2,
+        &format!("sed -i \"s/host=''host-1''/host=''pg-old''/\" {auto_conf}"),
+    );
     let dry = lab.run("run", &plan, &["--dry-run"]);
     let err = exited(&dry, 3);
     assert_has(&err, "pg-old:5432  STALE: does not resolve from this host");
@@ -70,24 +83,26 @@ fn postgresql_standbys_first_the_primary_last_each_streaming_again_before_the_ne
 
     // The rolling restart, watched from outside.
     let before: Vec<String> = (0..3).map(|i| main_pid(&lab, i)).collect();
-    let (run, rounds) = watch::watching(&lab, postgresql::view, || {
-        lab.run("run", &plan, &["--yes"])
-    });
+    let (run, rounds) =
+        watch::watching(&lab, postgresql::view, || lab.run("run", &plan, &["--yes"]));
     let err = exited(&run, 0);
     let down = |v: &str| v.starts_with("down");
     watch::one_at_a_time(&lab, &rounds, down, whole);
-    for round in &rounds {
-        let lost = round.iter().filter(|v| !whole(v) && !v.starts_with("primary")).count();
-        assert!(lost <= 2, "{}", round.join(" | "));
-    }
     for (i, pid) in before.iter().enumerate() {
         assert_ne!(&main_pid(&lab, i), pid, "host-{} was restarted", i + 1);
     }
     assert_eq!(
         watch::restarted(&lab.journal()),
-        ["postgresql@host-2", "postgresql@host-3", "postgresql@host-1"],
+        [
+            "postgresql@host-2",
+            "postgresql@host-3",
+            "postgresql@host-1"
+        ],
         "the primary last"
     );
-    assert_has(&err, "[1/3] postgresql@host-1 cluster after the restart: whole");
+    assert_has(
+        &err,
+        "[1/3] postgresql@host-1 cluster after the restart: whole",
+    );
     assert_eq!(postgresql::view(&lab, 0), "primary streaming=2");
 }

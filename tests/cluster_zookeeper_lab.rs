@@ -61,7 +61,7 @@ fn zookeeper_followers_first_and_the_leader_last() {
     assert_has(
         &err,
         &format!(
-            "cluster zookeeper is not whole: {} does not answer: bash: connect: Connection refused",
+            "cluster zookeeper (zookeeper): NOT whole: {} does not answer: bash: connect: Connection refused",
             name(f)
         ),
     );
@@ -100,5 +100,8 @@ fn zookeeper_followers_first_and_the_leader_last() {
         ],
         "the leader last"
     );
-    assert_has(&err, &format!("zookeeper@{leader} cluster after the restart: whole"));
+    assert_has(
+        &err,
+        &format!("zookeeper@{leader} cluster after the restart: whole"),
+    );
 }

@@ -22,7 +22,7 @@ fn galera() {
             "6 10.0.0.11 member",
             "6 10.0.0.12 member",
             "6 db-03.prod.internal member",
-            "7 10.0.0.11"
+            "7 10.0.0.11 listen"
         ]
     );
 }

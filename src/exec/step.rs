@@ -243,6 +243,9 @@ impl<T: Transport> Executor<'_, T> {
                 }
             }
         }
+        let mut warnings = manager.warnings;
+        warnings.extend(self.unnamed_members(step, &found));
+        self.members_by_name_only(step, &mut found);
         let known = |name: &str| {
             self.model
                 .hosts
@@ -272,6 +275,10 @@ impl<T: Transport> Executor<'_, T> {
             .unwrap_or_default();
         // The manager says down while the process it should know runs: it lost track of it.
         let not_running = match (manager.not_running, &process) {
+            // Starting or stopping: its process runs and the manager knows it.
+            (Some(words), Some(_)) if words.contains("activating") => Some(format!(
+                "{words}: it is not up yet (still starting or stopping)"
+            )),
             (Some(words), Some(p)) => Some(format!(
                 "{words}, yet its process runs as pid {}: the manager has lost track of it (a stale pid file?), so a restart through it may restart nothing",
                 p.pid
@@ -292,7 +299,7 @@ impl<T: Transport> Executor<'_, T> {
             process,
             drift,
             errors,
-            warnings: manager.warnings,
+            warnings,
             members: manager.members,
         });
         // A read-only walk goes on: the `Inspected` event already says what is stale.
@@ -308,6 +315,68 @@ impl<T: Transport> Executor<'_, T> {
                 blocking.join("; ")
             ),
         })
+    }
+
+    /// A cluster's config naming one of the plan's own members: whether that member is up is
+    /// the cluster's view to tell (and a cold start has them all down), so only its name is
+    /// checked, not its port.
+    fn members_by_name_only(&self, step: &Step, found: &mut [(String, crate::refs::Reference)]) {
+        let service = &self.model.services[step.service];
+        if service.cluster.is_none() {
+            return;
+        }
+        let is_member = |name: &str| {
+            service.instances.iter().any(|i| {
+                let h = &self.model.hosts[i.host];
+                h.name.eq_ignore_ascii_case(name) || h.address.eq_ignore_ascii_case(name)
+            })
+        };
+        for (_, r) in found.iter_mut() {
+            if r.kind == crate::refs::Kind::Member && is_member(&r.host) {
+                r.port = None;
+            }
+        }
+    }
+
+    /// The plan's members that a config listing the cluster's members leaves out.
+    fn unnamed_members(
+        &self,
+        step: &Step,
+        found: &[(String, crate::refs::Reference)],
+    ) -> Vec<String> {
+        let service = &self.model.services[step.service];
+        let Some(cluster) = &service.cluster else {
+            return Vec::new();
+        };
+        let members: Vec<(&str, &str)> = service
+            .instances
+            .iter()
+            .map(|i| {
+                let h = &self.model.hosts[i.host];
+                (h.name.as_str(), h.address.as_str())
+            })
+            .collect();
+        let mut files: Vec<&str> = found.iter().map(|(f, _)| f.as_str()).collect();
+        files.dedup();
+        files
+            .into_iter()
+            .filter_map(|file| {
+                let named: Vec<&str> = found
+                    .iter()
+                    .filter(|(f, r)| f == file && r.kind == crate::refs::Kind::Member)
+                    .map(|(_, r)| r.host.as_str())
+                    .collect();
+                let unnamed = crate::cluster::unnamed_members(cluster.kind, &named, &members);
+                (!unnamed.is_empty()).then(|| {
+                    format!(
+                        "{} lists the members of cluster {} but not {}: after a full outage they would not find one another",
+                        file.escape_debug(),
+                        service.name,
+                        unnamed.join(", ")
+                    )
+                })
+            })
+            .collect()
     }
 
     /// Runs the restart command and proves it; returns the checks inferred for a unit.

@@ -306,6 +306,11 @@ fn names_listen(key: &[u8]) -> bool {
             | b"ip-address"
             | b"admin"
             | b"agentxsocket"
+            | b"listen-peer-urls"
+            | b"listen-client-urls"
+            | b"etcd_listen_peer_urls"
+            | b"etcd_listen_client_urls"
+            | b"wsrep_node_address"
     )
 }
 

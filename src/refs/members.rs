@@ -253,7 +253,10 @@ mod tests {
         }
         // Another key's gcomm URL, and the node's own address, are no member lists.
         assert_eq!(described("url = gcomm://db-09"), ["db-09:4567"]);
-        assert_eq!(described("wsrep_node_address = 10.0.0.11"), ["10.0.0.11"]);
+        assert_eq!(
+            described("wsrep_node_address = 10.0.0.11"),
+            ["10.0.0.11 listen"]
+        );
     }
 
     #[test]
@@ -357,6 +360,13 @@ mod tests {
             described("cluster_formation.peer_discovery_backend = classic_config"),
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn postgresql_primary_conninfo_as_pg_basebackup_writes_it() {
+        // Inside postgresql.auto.conf's quoted value, each quote is doubled.
+        let text = "primary_conninfo = 'user=replicator passfile=''/var/lib/postgresql/.pgpass'' channel_binding=prefer host=''host-1'' port=5432 application_name=''host-2'' sslmode=prefer'";
+        assert_eq!(described(text), ["host-1:5432 member"]);
     }
 
     #[test]

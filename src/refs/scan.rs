@@ -973,7 +973,9 @@ pub(super) fn conninfo_value(text: &str, equals: usize) -> Range<usize> {
     while b.get(start).is_some_and(u8::is_ascii_whitespace) {
         start += 1;
     }
-    if matches!(b.get(start), Some(b'\'' | b'"')) {
+    // `host='db-01'`, or `host=''db-01''` inside a quoted setting (postgresql.auto.conf).
+    let quoted = start;
+    while start < quoted + 2 && matches!(b.get(start), Some(b'\'' | b'"')) {
         start += 1;
     }
     let len = b[start..]
