@@ -6,6 +6,7 @@
 pub mod etcd;
 pub mod galera;
 pub mod postgresql;
+pub mod rabbitmq;
 pub mod redis;
 pub mod zookeeper;
 
