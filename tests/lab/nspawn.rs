@@ -50,7 +50,7 @@ fn holder_script(name: &str, dir: &Path, lab_root: &Path, ns: &str, cgroup: &str
          R={d}/rootfs\n\
          echo {name} > $R/etc/hostname\n\
          systemd-id128 new > $R/etc/machine-id\n\
-         for w in multi-user getty timers sysinit; do rm -f $R/etc/systemd/system/$w.target.wants/*; done\n\
+         for w in multi-user getty timers sysinit sockets; do rm -f $R/etc/systemd/system/$w.target.wants/*; done\n\
          for f in $R/etc/rc[2-5].d/S*; do [ -e \"$f\" ] && mv \"$f\" \"${{f%/*}}/K01${{f##*/S??}}\"; done\n"
     ));
     for u in MASKED {
