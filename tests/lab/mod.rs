@@ -469,6 +469,14 @@ impl Drop for Lab {
             .arg("-f")
             .arg(self.root.path().join("tmp"))
             .output();
+        // Systemd hosts power off side by side.
+        let mut nspawns: Vec<Child> = self
+            .hosts
+            .iter_mut()
+            .filter(|h| h.systemd)
+            .filter_map(|h| h.sshd.take())
+            .collect();
+        nspawn::power_off_all(&mut nspawns, Duration::from_secs(10));
         for i in 0..self.hosts.len() {
             if let Some(sshd) = &self.hosts[i].sshd {
                 let _ = Command::new("kill")

@@ -50,7 +50,7 @@ fn holder_script(name: &str, dir: &Path, lab_root: &Path, ns: &str, cgroup: &str
          R={d}/rootfs\n\
          echo {name} > $R/etc/hostname\n\
          systemd-id128 new > $R/etc/machine-id\n\
-         for w in multi-user getty timers sysinit; do rm -f $R/etc/systemd/system/$w.target.wants/*; done\n\
+         for w in multi-user getty timers sysinit sockets; do rm -f $R/etc/systemd/system/$w.target.wants/*; done\n\
          for f in $R/etc/rc[2-5].d/S*; do [ -e \"$f\" ] && mv \"$f\" \"${{f%/*}}/K01${{f##*/S??}}\"; done\n"
     ));
     for u in MASKED {
@@ -184,16 +184,29 @@ impl super::Lab {
 
 /// Powers a systemd host off: SIGTERM to nspawn, up to 5 s, then SIGKILL.
 pub fn power_off(nspawn: &mut std::process::Child) {
-    let _ = Command::new("kill")
-        .args(["-TERM", &nspawn.id().to_string()])
-        .output();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = nspawn.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    power_off_all(std::slice::from_mut(nspawn), Duration::from_secs(5));
+}
+
+/// Powers several systemd hosts off at once: SIGTERM to every nspawn, then up to `grace` for
+/// all of them together, then SIGKILL to those still up. (One by one, hosts whose daemons take
+/// seconds to stop, as RabbitMQ's do, add their shutdowns up.)
+pub fn power_off_all(nspawns: &mut [std::process::Child], grace: Duration) {
+    for nspawn in nspawns.iter() {
+        let _ = Command::new("kill")
+            .args(["-TERM", &nspawn.id().to_string()])
+            .output();
     }
-    let _ = nspawn.kill();
-    let _ = nspawn.wait();
+    let deadline = Instant::now() + grace;
+    for nspawn in nspawns.iter_mut() {
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = nspawn.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if let Ok(None) = nspawn.try_wait() {
+            let _ = nspawn.kill();
+        }
+        let _ = nspawn.wait();
+    }
 }
