@@ -1,15 +1,24 @@
-//! A real three-node RabbitMQ cluster (rabbitmq-server 3.10, classic_config peer discovery) on
-//! systemd test hosts: it forms, and every node sees three running nodes and no partition. The
-//! cluster boots once; comeback's cluster runs go in this same test.
+//! A real three-node RabbitMQ cluster (rabbitmq-server 3.10, classic_config peer discovery)
+//! with a quorum queue on all three, booted once for every case: the dry run sees every node
+//! running; a stopped node makes a run refuse with nothing touched (the others are then
+//! quorum-critical, in RabbitMQ's words); a node a config names that was removed is caught by
+//! the dry run; and the rolling restart restarts the nodes one at a time in the plan's order,
+//! the cluster whole (no node quorum-critical) again before the next.
 
 mod lab;
+mod output;
 
 use lab::Lab;
-use lab::cluster::rabbitmq;
+use lab::cluster::{rabbitmq, watch};
+use output::{assert_has, exited};
 use std::time::Instant;
 
+fn main_pid(lab: &Lab, i: usize) -> String {
+    lab.exec(i, "systemctl show -p MainPID --value rabbitmq-server")
+}
+
 #[test]
-fn rabbitmq_cluster_forms() {
+fn rabbitmq_nodes_one_at_a_time_and_never_while_a_quorum_queue_is_critical() {
     let started = Instant::now();
     let lab = Lab::start_cluster_hosts(3, &[]);
     let booted = started.elapsed();
@@ -19,20 +28,65 @@ fn rabbitmq_cluster_forms() {
         booted.as_secs_f64(),
         (started.elapsed() - booted).as_secs_f64()
     );
-    for i in 0..3 {
-        assert_eq!(
-            rabbitmq::view(&lab, i),
-            "running=3 partitions=0",
-            "host-{}",
-            i + 1
-        );
+    rabbitmq::declare_quorum_queue(&lab, 0, "orders");
+    let plan = lab.plan_with(
+        "defaults:\n  health: { timeout: 90s, interval: 500ms, settle: 1s }\n",
+        &format!(
+            "  rabbitmq:\n    hosts: [host-1, host-2, host-3]\n    unit: rabbitmq-server\n    configs: [{}]\n    health: [{{ tcp: 5672 }}]\n    cluster: {{ kind: rabbitmq, timeout: 3m }}\n",
+            rabbitmq::CONFIG
+        ),
+    );
+
+    let dry = lab.run("run", &plan, &["--dry-run"]);
+    let err = exited(&dry, 0);
+    assert_has(
+        &err,
+        "cluster rabbitmq (rabbitmq): whole (host-1: running, 3 running nodes; host-2: running, 3 running nodes; host-3: running, 3 running nodes); restart order: host-1, host-2, host-3",
+    );
+
+    // A node down: the two others are quorum-critical for `orders`; nothing is touched.
+    let before: Vec<String> = (0..3).map(|i| main_pid(&lab, i)).collect();
+    lab.exec(2, "systemctl stop rabbitmq-server");
+    let refused = lab.run("run", &plan, &["--yes"]);
+    let err = exited(&refused, 1);
+    assert_has(
+        &err,
+        "host-1 is quorum critical: queue 'orders' in vhost '/' would lose quorum if node rabbit@host-1 is stopped",
+    );
+    assert_has(
+        &err,
+        "host-3 does not answer: Error: unable to perform an operation on node 'rabbit@host-3'",
+    );
+    assert_eq!(main_pid(&lab, 0), before[0], "nothing was restarted");
+    assert_eq!(main_pid(&lab, 1), before[1], "nothing was restarted");
+    lab.exec(2, "systemctl start rabbitmq-server");
+    let whole = |v: &str| v == "running=3 partitions=0";
+    lab.wait_whole("rabbitmq", rabbitmq::view, |_, v| whole(v), 90, "true");
+
+    // A node removed long ago, still named by one node's config: the dry run says so.
+    lab.exec(
+        0,
+        &format!(
+            "echo 'cluster_formation.classic_config.nodes.9 = rabbit@mq-old' >> {}",
+            rabbitmq::CONFIG
+        ),
+    );
+    let dry = lab.run("run", &plan, &["--dry-run"]);
+    let err = exited(&dry, 3);
+    assert_has(&err, "mq-old  STALE: does not resolve from this host");
+    lab.exec(0, &format!("sed -i '/mq-old/d' {}", rabbitmq::CONFIG));
+
+    // The rolling restart, watched from outside.
+    let before: Vec<String> = (0..3).map(|i| main_pid(&lab, i)).collect();
+    let (run, rounds) = watch::watching(&lab, rabbitmq::view, || lab.run("run", &plan, &["--yes"]));
+    let err = exited(&run, 0);
+    let order = watch::one_at_a_time(&lab, &rounds, |v| v.starts_with("down"), whole);
+    assert_eq!(order, ["host-1", "host-2", "host-3"], "{err}");
+    for (i, pid) in before.iter().enumerate() {
+        assert_ne!(&main_pid(&lab, i), pid, "host-{} was restarted", i + 1);
     }
-    // A quorum queue on all three: no node is quorum-critical while all run.
-    rabbitmq::declare_quorum_queue(&lab, 0, "lab-qq");
-    let check = lab.exec_output(1, "rabbitmq-queues check_if_node_is_quorum_critical");
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
+    assert_has(
+        &err,
+        "[3/3] rabbitmq@host-3 cluster after the restart: whole",
     );
 }

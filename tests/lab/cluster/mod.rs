@@ -97,42 +97,4 @@ impl Lab {
             text.lines().next().unwrap_or("").trim().to_string(),
         )
     }
-
-    /// Runs `f` while a background thread polls `view` of every member, one after the other,
-    /// then sleeps `every`; returns what `f` returned and every change of a member's view (the
-    /// first view of each included): time since the start, member index, view. `view` is
-    /// read-only and takes no lock, so `f` may run comeback against the same hosts.
-    pub fn watching<R>(
-        &self,
-        view: fn(&Lab, usize) -> String,
-        every: Duration,
-        f: impl FnOnce() -> R,
-    ) -> (R, Vec<(Duration, usize, String)>) {
-        let stop = std::sync::atomic::AtomicBool::new(false);
-        let start = Instant::now();
-        std::thread::scope(|s| {
-            let poller = s.spawn(|| {
-                let mut last: Vec<Option<String>> = vec![None; self.hosts.len()];
-                let mut seen = Vec::new();
-                loop {
-                    // One more round after `f` returned: the state it left is seen too.
-                    let last_round = stop.load(std::sync::atomic::Ordering::SeqCst);
-                    for (i, prev) in last.iter_mut().enumerate() {
-                        let v = view(self, i);
-                        if prev.as_deref() != Some(v.as_str()) {
-                            seen.push((start.elapsed(), i, v.clone()));
-                            *prev = Some(v);
-                        }
-                    }
-                    if last_round {
-                        return seen;
-                    }
-                    std::thread::sleep(every);
-                }
-            });
-            let result = f();
-            stop.store(true, std::sync::atomic::Ordering::SeqCst);
-            (result, poller.join().expect("the poller"))
-        })
-    }
 }
