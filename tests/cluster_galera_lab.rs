@@ -56,6 +56,14 @@ fn galera_rolls_one_member_at_a_time_and_refuses_a_degraded_cluster() {
         "cluster galera is not whole: host-3 is Donor/Desynced; comeback does not take a member of a degraded cluster down",
     );
     assert_eq!(main_pids(&lab), before, "nothing was restarted");
+    // The takeover audit lists it among the risks.
+    let audit = lab.run("audit", &plan, &[]);
+    let report = std::fs::read_to_string(lab.last_run().join("report.md")).expect("report");
+    assert!(
+        report.contains("| galera | cluster galera is not whole: host-3 is Donor/Desynced |"),
+        "exit {:?}: {report}",
+        audit.status.code()
+    );
     lab.exec(2, "mysql -e 'SET GLOBAL wsrep_desync = OFF'");
     lab.wait_whole(
         "galera",

@@ -249,3 +249,63 @@ impl History {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::Mode;
+
+    fn event(e: Event) -> Record {
+        Record::now(e)
+    }
+
+    /// A cluster walk takes its leader last: the plan's order 1, 2, 3 ran as 2, 3, 1, and the
+    /// run halted in 3's cluster gate after its restart.
+    #[test]
+    fn the_step_a_cluster_walk_halted_at_resumes_first_though_not_first_in_the_plan() {
+        let ids = ["db@a", "db@b", "db@c"];
+        let mut records = vec![event(Event::RunStarted {
+            run_id: "r".into(),
+            plan: "/p.yaml".into(),
+            plan_sha256: None,
+            mode: Mode::Run,
+            steps: ids.iter().enumerate().map(|(i, s)| (i + 1, s.to_string())).collect(),
+            only: Vec::new(),
+            limit: Vec::new(),
+            with_dependents: false,
+        })];
+        records.push(event(Event::StepStarted {
+            index: 2,
+            step: ids[1].into(),
+            resumed: None,
+        }));
+        records.push(event(Event::StepSucceeded {
+            index: 2,
+            step: ids[1].into(),
+            elapsed_ms: 1,
+        }));
+        records.push(event(Event::StepStarted {
+            index: 3,
+            step: ids[2].into(),
+            resumed: None,
+        }));
+        records.push(event(Event::Restarted {
+            index: 3,
+            elapsed_ms: 1,
+        }));
+        records.push(event(Event::StepFailed {
+            index: 3,
+            step: ids[2].into(),
+            phase: Phase::ClusterGate,
+            target: ids[2].into(),
+            check: Some("cluster".into()),
+            reason: "did not rejoin".into(),
+            impact: None,
+            runbook: None,
+        }));
+        let history = History::from_records(&records).expect("a run");
+        let point = history.resume_point().expect("not completed");
+        assert_eq!(point.remaining, ["db@c", "db@a"]);
+        assert_eq!(point.first, Resumed::Retry, "its restart ran: it may be down");
+    }
+}
