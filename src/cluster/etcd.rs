@@ -96,6 +96,7 @@ pub(super) fn read(host: &str, answer: &Answer) -> Member {
         leads,
         sees: (!members.is_empty()).then_some(members.len()),
         id: Some(format!("{own:x}")),
+        position: None,
         state,
     }
 }

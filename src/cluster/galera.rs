@@ -7,7 +7,7 @@ use super::Member;
 use super::answers::{Answer, value};
 use crate::plan::model::ShellCommand;
 
-const STATUS: &str = "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_status', 'wsrep_local_state_comment', 'wsrep_cluster_size', 'wsrep_ready')";
+const STATUS: &str = "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_status', 'wsrep_local_state_comment', 'wsrep_cluster_size', 'wsrep_ready', 'wsrep_last_committed')";
 
 pub(super) fn question(client: &str) -> ShellCommand {
     ShellCommand::plain(format!("{client} -NBe \"{STATUS}\""))
@@ -47,6 +47,7 @@ pub(super) fn read(host: &str, answer: &Answer) -> Member {
         sees: get("wsrep_cluster_size")
             .and_then(|s| s.parse().ok())
             .filter(|_| primary),
+        position: get("wsrep_last_committed").and_then(|s| s.parse().ok()),
         state: words,
         ..Member::default()
     }

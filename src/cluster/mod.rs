@@ -137,6 +137,10 @@ pub struct Member {
     /// The member's id in the cluster, where a switchover names it (etcd's member id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// How far its data goes, where the kind tells it (Galera's last committed seqno, a Redis
+    /// replication offset): the most advanced member is the one to bring a cluster back from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<i64>,
 }
 
 impl Member {

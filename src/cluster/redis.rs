@@ -34,6 +34,7 @@ pub(super) fn read(host: &str, answer: &Answer) -> Member {
     let Some(role) = value(text, "role", ':').filter(|_| answer.ok()) else {
         return Member::silent(host, &answer.why());
     };
+    let offset = value(text, "master_repl_offset", ':').and_then(|o| o.parse().ok());
     let member = |state: String, healthy, leads, sees| Member {
         host: host.to_string(),
         answered: true,
@@ -42,6 +43,7 @@ pub(super) fn read(host: &str, answer: &Answer) -> Member {
         leads,
         sees,
         id: None,
+        position: offset,
     };
     match role {
         "master" => {
