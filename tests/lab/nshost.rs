@@ -144,24 +144,57 @@ fn remove_cgroup(path: &Path) {
     let _ = std::fs::remove_dir(path);
 }
 
-/// Deletes the network namespaces of labs whose test process is gone.
+/// The test process a lab's namespace or cgroup (`cb<pid>-<lab>-...`) belongs to.
+fn lab_pid(name: &str) -> Option<u32> {
+    name.strip_prefix("cb")?.split('-').next()?.parse().ok()
+}
+
+/// Deletes what labs whose test process is gone left behind: their network namespaces, and the
+/// systemd hosts still running in their cgroups (a killed test's nspawn dies with it, but the
+/// host's systemd and daemons live on, in the lab's own cgroup and nowhere else).
 fn sweep_stale() {
-    let Ok(entries) = std::fs::read_dir("/run/netns") else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name
-            .strip_prefix("cb")
-            .and_then(|r| r.split('-').next())
-            .and_then(|p| p.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        if !Path::new(&format!("/proc/{pid}")).exists() {
-            let _ = Command::new("ip").args(["netns", "del", &name]).output();
+    let gone =
+        |name: &str| lab_pid(name).is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+    if let Ok(entries) = std::fs::read_dir("/run/netns") {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if gone(&name) {
+                let _ = Command::new("ip").args(["netns", "del", &name]).output();
+            }
         }
     }
+    for h in super::nspawn::hierarchies() {
+        let Ok(entries) = std::fs::read_dir(h) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            if gone(&e.file_name().to_string_lossy()) {
+                let pids = cgroup_pids(&e.path());
+                if !pids.is_empty() {
+                    let _ = Command::new("kill").arg("-KILL").args(&pids).output();
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                remove_cgroup(&e.path());
+            }
+        }
+    }
+}
+
+/// The processes in a cgroup and the ones under it.
+fn cgroup_pids(path: &Path) -> Vec<String> {
+    let mut pids: Vec<String> = std::fs::read_to_string(path.join("cgroup.procs"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    if let Ok(entries) = std::fs::read_dir(path) {
+        for e in entries.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                pids.extend(cgroup_pids(&e.path()));
+            }
+        }
+    }
+    pids
 }
 
 /// The script PID 1 of a host runs: private folders, hostname, sshd, then reaping forever.

@@ -27,7 +27,7 @@ const MASKED: &[&str] = &[
 
 /// cgroup hierarchies nspawn needs a subtree of: `systemd` and `unified` on a cgroups v1
 /// hybrid machine (as these are), the one root on a pure cgroups v2 machine.
-fn hierarchies() -> Vec<&'static str> {
+pub(super) fn hierarchies() -> Vec<&'static str> {
     if Path::new("/sys/fs/cgroup/systemd").is_dir() {
         vec!["/sys/fs/cgroup/systemd", "/sys/fs/cgroup/unified"]
     } else {

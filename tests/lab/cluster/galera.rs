@@ -11,7 +11,7 @@
 //! - Ports: 3306 (clients), 4567 (group communication), 4568 (IST), 4444 (SST).
 //! - Credentials: root over the unix socket (`mysql -Nse ...` as root on the member); no
 //!   password anywhere.
-//! - Measured (2 shared cores): 3 hosts boot in about 2 s, the cluster forms in about 10 s more
+//! - Measured (2 shared cores): 3 hosts boot in about 2 s, the cluster forms in 10-12.5 s more
 //!   (two rsync SSTs of the stock datadir, about 2 s each); `systemctl restart mariadb` of one
 //!   member about 3 s, rejoining by IST. More in `FACTS.md`.
 

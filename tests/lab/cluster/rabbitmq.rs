@@ -12,7 +12,7 @@
 //! - Ports: 5672 (AMQP), 25672 (Erlang distribution), 4369 (epmd).
 //! - Credentials: the Erlang cookie for `rabbitmqctl` (root runs it as rabbitmq); the default
 //!   `guest` user (localhost only).
-//! - Measured (2 shared cores): 3 hosts boot in about 3 s, the cluster forms in 24-27 s more
+//! - Measured (2 shared cores): 3 hosts boot in about 3 s, the cluster forms in 20-27 s more
 //!   (host-1 alone 9.5 s, the other two side by side 7-9 s); a node's `systemctl restart
 //!   rabbitmq-server` 6 s. More in `FACTS.md`. Each `rabbitmqctl` boots an Erlang VM: [`view`]
 //!   costs about a second (0.6 s of CPU), so poll it no more than every few seconds.
