@@ -10,9 +10,11 @@ mod plain;
 mod postgresql;
 mod rabbitmq;
 mod redis;
+mod verdict;
 mod zookeeper;
 
 pub use answers::Answer;
+pub use verdict::{Gone, Verdict, verdict};
 
 use crate::plan::model::ShellCommand;
 use serde::{Deserialize, Serialize};

@@ -425,3 +425,59 @@ fn a_member_the_config_leaves_out_is_told_only_where_configs_list_them_all() {
         "a replica names its primary only"
     );
 }
+
+#[test]
+fn the_verdict_names_the_member_to_come_back_from_or_why_not() {
+    let at = |seqno: u32| {
+        answer(&format!(
+            "wsrep_cluster_size\t3\nwsrep_cluster_status\tPrimary\nwsrep_local_state_comment\tSynced\nwsrep_last_committed\t{seqno}\n"
+        ))
+    };
+    let even = view(
+        Kind::Galera,
+        &[("db-01", at(7)), ("db-02", at(7)), ("db-03", at(7))],
+    );
+    let v = verdict(Kind::Galera, &even, &[]).expect("a verdict");
+    assert!(v.comes_back && v.from.is_none(), "{v}");
+    assert!(
+        v.to_string()
+            .starts_with("yes, from any member (all at seqno 7)"),
+        "{v}"
+    );
+    let ahead = view(
+        Kind::Galera,
+        &[("db-01", at(7)), ("db-02", at(9)), ("db-03", at(7))],
+    );
+    let v = verdict(Kind::Galera, &ahead, &[]).expect("a verdict");
+    assert_eq!(v.from.as_deref(), Some("db-02"));
+    assert_eq!(
+        v.to_string(),
+        "yes, from db-02 (seqno 9, the most advanced)"
+    );
+    let gone = [(
+        "db-01".to_string(),
+        "db-old".to_string(),
+        "does not resolve".to_string(),
+    )];
+    let v = verdict(Kind::Galera, &even, &gone).expect("a verdict");
+    assert!(!v.comes_back);
+    assert_eq!(
+        v.to_string(),
+        "no, db-01's config names db-old, which does not resolve: after a full outage that member would not start, or not find the others"
+    );
+    let primary = view(
+        Kind::Redis,
+        &[
+            ("c-1", answer(PRIMARY)),
+            ("c-2", answer(REPLICA)),
+            ("c-3", answer(REPLICA)),
+        ],
+    );
+    assert_eq!(
+        verdict(Kind::Redis, &primary, &[])
+            .expect("a verdict")
+            .from
+            .as_deref(),
+        Some("c-1")
+    );
+}

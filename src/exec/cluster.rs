@@ -309,6 +309,83 @@ impl<T: Transport> Executor<'_, T> {
     }
 }
 
+impl<T: Transport> Executor<'_, T> {
+    /// The member references a cluster step's inspection found gone: (member, host, status).
+    pub(super) fn members_gone(
+        &self,
+        steps: &[Step],
+        records: &[super::Record],
+    ) -> Vec<(ServiceId, cluster::Gone)> {
+        let mut gone = Vec::new();
+        for r in records {
+            let Event::Inspected {
+                index, references, ..
+            } = &r.event
+            else {
+                continue;
+            };
+            let Some(step) = steps
+                .iter()
+                .find(|s| s.index == *index)
+                .map(|s| (s.service, s.host))
+            else {
+                continue;
+            };
+            if self.model.services[step.0].cluster.is_none() {
+                continue;
+            }
+            for f in references
+                .iter()
+                .filter(|f| f.kind == crate::refs::Kind::Member && f.status.blocks())
+            {
+                gone.push((
+                    step.0,
+                    (
+                        self.model.hosts[step.1].name.clone(),
+                        f.host.clone(),
+                        f.status.describe().to_string(),
+                    ),
+                ));
+            }
+        }
+        gone
+    }
+
+    /// Tells whether each cluster among `steps` could come back from a full outage; false when
+    /// one could not.
+    pub(super) fn tell_verdicts(
+        &self,
+        steps: &[Step],
+        gone: &[(ServiceId, cluster::Gone)],
+    ) -> bool {
+        let mut all = true;
+        let mut told = Vec::new();
+        for s in steps {
+            let service = &self.model.services[s.service];
+            let (Some(c), Some(view)) = (&service.cluster, self.clusters.get(&s.service)) else {
+                continue;
+            };
+            if told.contains(&s.service) {
+                continue;
+            }
+            told.push(s.service);
+            let gone: Vec<cluster::Gone> = gone
+                .iter()
+                .filter(|(id, _)| *id == s.service)
+                .map(|(_, g)| g.clone())
+                .collect();
+            if let Some(verdict) = cluster::verdict(c.kind, view, &gone) {
+                all &= verdict.comes_back;
+                self.events.emit(Event::ClusterVerdict {
+                    service: service.name.clone(),
+                    verdict,
+                });
+            }
+        }
+        all
+    }
+}
+
 /// A view's problems, or its members' states when it has none.
 fn describe(view: &View, c: &Cluster) -> String {
     let problems = view.problems(c.kind);

@@ -290,6 +290,27 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         order: Vec<String>,
     },
+    /// Whether a cluster could come back from a full outage, and from which member (a dry
+    /// run's and an audit's).
+    ClusterVerdict {
+        /// The service whose instances form the cluster.
+        service: String,
+        /// The answer.
+        #[serde(flatten)]
+        verdict: crate::cluster::Verdict,
+    },
+    /// A cold start's plan: which member goes first, and why.
+    ColdStart {
+        /// The service whose instances form the cluster.
+        service: String,
+        /// The member brought up first.
+        first: String,
+        /// How it comes up first (the kind's way), and why this member.
+        how: String,
+        /// What may be lost, when the operator chose a member that is not the most advanced.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        warning: Option<String>,
+    },
     /// A real run's preflight of every step passed, before the first restart.
     Prechecked {
         /// How many steps were looked at.

@@ -223,12 +223,17 @@ impl<'a, T: Transport> Executor<'a, T> {
     async fn walk_steps(&self, steps: &[Step], first: Option<Resumed>) -> Outcome {
         let mut tally = Tally::default();
         if self.options.mode.read_only() {
+            let mut gone = Vec::new();
             let mut looked = std::pin::pin!(self.preflight_all(steps, None));
             while let Some((records, result)) = looked.next().await {
                 for record in &records {
                     self.events.forward(record);
                 }
+                gone.extend(self.members_gone(steps, &records));
                 tally.record(result, names_a_host_gone(&records), true);
+            }
+            if !self.tell_verdicts(steps, &gone) {
+                tally.no_comeback(steps.iter().map(|s| s.id(self.model)));
             }
             return tally.outcome();
         }
@@ -359,6 +364,16 @@ impl Tally {
                 index: end.index,
                 step: end.id,
             })
+        }
+    }
+
+    /// Steps of a cluster that would not come back from a full outage: a finding like a stale
+    /// reference, when nothing else is.
+    fn no_comeback(&mut self, steps: impl Iterator<Item = String>) {
+        for step in steps {
+            if !self.stale.contains(&step) {
+                self.stale.push(step);
+            }
         }
     }
 

@@ -269,7 +269,11 @@ mod tests {
             plan: "/p.yaml".into(),
             plan_sha256: None,
             mode: Mode::Run,
-            steps: ids.iter().enumerate().map(|(i, s)| (i + 1, s.to_string())).collect(),
+            steps: ids
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i + 1, s.to_string()))
+                .collect(),
             only: Vec::new(),
             limit: Vec::new(),
             with_dependents: false,
@@ -306,6 +310,10 @@ mod tests {
         let history = History::from_records(&records).expect("a run");
         let point = history.resume_point().expect("not completed");
         assert_eq!(point.remaining, ["db@c", "db@a"]);
-        assert_eq!(point.first, Resumed::Retry, "its restart ran: it may be down");
+        assert_eq!(
+            point.first,
+            Resumed::Retry,
+            "its restart ran: it may be down"
+        );
     }
 }

@@ -5,6 +5,27 @@ use crate::exec::{Event, Moment};
 
 /// The step index (if any) and the text of a cluster event; `None` for any other event.
 pub(crate) fn line(event: &Event) -> Option<(Option<usize>, String)> {
+    match event {
+        Event::ClusterVerdict { service, verdict } => {
+            return Some((
+                None,
+                format!("cluster {service} would come back from a full outage: {verdict}"),
+            ));
+        }
+        Event::ColdStart {
+            service,
+            first,
+            how,
+            warning,
+        } => {
+            let mut text = format!("cold start of {service}: {first} first, {how}");
+            if let Some(w) = warning {
+                text.push_str(&format!("\n  warning: {w}"));
+            }
+            return Some((None, text));
+        }
+        _ => {}
+    }
     let Event::ClusterViewed {
         service,
         kind,

@@ -291,7 +291,9 @@ impl Consumer for Progress {
                     self.line(&format!("{}{text}", prefix.unwrap_or_default()));
                 }
             }
-            Event::ClusterViewed { .. } => {
+            Event::ClusterViewed { .. }
+            | Event::ClusterVerdict { .. }
+            | Event::ColdStart { .. } => {
                 if let Some((index, text)) = super::clusters::line(event) {
                     let prefix = index.map(|i| format!("{} ", self.prefix(i)));
                     self.line(&format!("{}{text}", prefix.unwrap_or_default()));

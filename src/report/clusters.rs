@@ -18,10 +18,58 @@ pub(crate) struct ClusterView {
     pub problems: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub order: Vec<String>,
+    /// Before the walk of a dry run or an audit: could it come back from a full outage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<crate::cluster::Verdict>,
+    /// A cold start: the member brought up first, how, and what may be lost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cold_start: Option<ColdStart>,
+}
+
+/// A cold start's plan, as the report keeps it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ColdStart {
+    pub first: String,
+    pub how: String,
+    pub warning: Option<String>,
 }
 
 /// Records a cluster event; false for any other event.
 pub(super) fn record(report: &mut Report, event: &Event) -> bool {
+    match event {
+        Event::ClusterVerdict { service, verdict } => {
+            if let Some(c) = report
+                .clusters
+                .iter_mut()
+                .rev()
+                .find(|c| &c.service == service)
+            {
+                c.verdict = Some(verdict.clone());
+            }
+            return true;
+        }
+        Event::ColdStart {
+            service,
+            first,
+            how,
+            warning,
+        } => {
+            if let Some(c) = report
+                .clusters
+                .iter_mut()
+                .rev()
+                .find(|c| &c.service == service)
+            {
+                c.cold_start = Some(ColdStart {
+                    first: first.clone(),
+                    how: how.clone(),
+                    warning: warning.clone(),
+                });
+            }
+            return true;
+        }
+        _ => {}
+    }
     let Event::ClusterViewed {
         service,
         kind,
@@ -42,6 +90,8 @@ pub(super) fn record(report: &mut Report, event: &Event) -> bool {
         members: members.clone(),
         problems: problems.clone(),
         order: order.clone(),
+        verdict: None,
+        cold_start: None,
     };
     match index {
         Some(i) => {
@@ -76,6 +126,24 @@ pub(super) fn clusters_markdown(report: &Report, out: &mut String) {
         let _ = writeln!(out, "{} {}.", v.moment, verdict(v));
         if !v.order.is_empty() {
             let _ = writeln!(out, "Restart order: {}.", v.order.join(", "));
+        }
+        if let Some(verdict) = &v.verdict {
+            let _ = writeln!(
+                out,
+                "Would come back from a full outage: {}.",
+                super::markdown::cell(&verdict.to_string())
+            );
+        }
+        if let Some(c) = &v.cold_start {
+            let _ = writeln!(
+                out,
+                "Cold start: {} first, {}.",
+                c.first,
+                super::markdown::cell(&c.how)
+            );
+            if let Some(w) = &c.warning {
+                let _ = writeln!(out, "**Warning**: {}.", super::markdown::cell(w));
+            }
         }
         let _ = writeln!(out, "\n| member | state | role |\n|---|---|---|");
         for m in &v.members {

@@ -455,7 +455,9 @@ impl Report {
             | Event::StopForced { .. }
             | Event::ChecksInferred { .. }
             | Event::ConfigsLoaded { .. }
-            | Event::ClusterViewed { .. } => {}
+            | Event::ClusterViewed { .. }
+            | Event::ClusterVerdict { .. }
+            | Event::ColdStart { .. } => {}
         }
     }
 
@@ -527,6 +529,14 @@ impl Report {
                 risks.push(Risk {
                     component: svc.name.clone(),
                     reason: "no health check: a restart cannot be verified".into(),
+                });
+            }
+        }
+        for c in &self.clusters {
+            if let Some(v) = c.verdict.as_ref().filter(|v| !v.comes_back) {
+                risks.push(Risk {
+                    component: c.service.clone(),
+                    reason: format!("would not come back from a full outage: {}", v.why),
                 });
             }
         }
