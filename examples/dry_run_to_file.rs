@@ -58,6 +58,7 @@ fn main() {
         allow_unhealthy: false,
         pacing: Default::default(),
         estimated: None,
+        cold_start: None,
     };
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let ended = runtime.block_on(session.run(&events));

@@ -45,6 +45,10 @@ fn galera_rolls_one_member_at_a_time_and_refuses_a_degraded_cluster() {
         &err,
         "cluster galera (galera): whole (host-1: Synced; host-2: Synced; host-3: Synced); restart order: host-1, host-2, host-3",
     );
+    assert_has(
+        &err,
+        "cluster galera would come back from a full outage: yes, from any member (all at seqno ",
+    );
 
     // A member that desynced (as a donor does) makes the cluster not whole: nothing is touched.
     let before = main_pids(&lab);
@@ -85,6 +89,10 @@ fn galera_rolls_one_member_at_a_time_and_refuses_a_degraded_cluster() {
     let dry = lab.run("run", &plan, &["--dry-run"]);
     let err = exited(&dry, 3);
     assert_has(&err, "db-old  STALE: does not resolve from this host");
+    assert_has(
+        &err,
+        "cluster galera would come back from a full outage: no, host-1's config names db-old, which does not resolve",
+    );
     // A config that lists the members but leaves one out: said, not blocking.
     lab.exec(
         0,
@@ -146,4 +154,81 @@ fn galera_rolls_one_member_at_a_time_and_refuses_a_degraded_cluster() {
         report["steps"][2]["cluster"][1]["members"][2]["state"],
         "Synced"
     );
+
+    cold_start(&lab, &plan);
+}
+
+/// `systemctl is-active mariadb` on each member.
+fn states(lab: &Lab) -> Vec<String> {
+    (0..3)
+        .map(|i| {
+            let out = lab.exec_output(i, "systemctl is-active mariadb");
+            String::from_utf8_lossy(&out.stdout).trim().to_string()
+        })
+        .collect()
+}
+
+/// After a full stop, member by member, the dry run names the last one stopped and the cold
+/// start brings the cluster back from it to three Synced members; refused while one runs.
+fn cold_start(lab: &Lab, plan: &std::path::Path) {
+    lab.exec(2, "systemctl stop mariadb");
+    lab.exec(0, "systemctl stop mariadb");
+    let refused = lab.run("run", plan, &["--cold-start", "--only", "galera", "--yes"]);
+    let err = exited(&refused, 2);
+    assert_has(
+        &err,
+        "cold start of galera refused: host-2 (Synced) still runs",
+    );
+    assert_eq!(
+        states(lab),
+        ["inactive", "active", "inactive"],
+        "nothing touched"
+    );
+    lab.exec(1, "systemctl stop mariadb");
+    let grastate = lab.exec(1, "cat /var/lib/mysql/grastate.dat");
+    assert!(grastate.contains("safe_to_bootstrap: 1"), "{grastate}");
+
+    let dry = lab.run(
+        "run",
+        plan,
+        &["--cold-start", "--only", "galera", "--dry-run"],
+    );
+    let err = exited(&dry, 0);
+    assert_has(
+        &err,
+        "cold start of galera: host-2 first, bootstrapped with galera_new_cluster (grastate.dat safe_to_bootstrap: 1, seqno ",
+    );
+    assert_eq!(
+        states(lab),
+        ["inactive", "inactive", "inactive"],
+        "a dry run starts nothing"
+    );
+
+    let (run, rounds) = watch::watching(lab, galera::view, || {
+        lab.run("run", plan, &["--cold-start", "--only", "galera", "--yes"])
+    });
+    let err = exited(&run, 0);
+    assert_eq!(
+        watch::restarted(&lab.journal()),
+        ["galera@host-2", "galera@host-1", "galera@host-3"],
+        "the last one stopped first: {err}"
+    );
+    // From outside: host-2 alone and Primary before any other member came up.
+    let first_up = rounds
+        .iter()
+        .find(|r| r.iter().any(|v| v.starts_with("Primary")))
+        .expect("a member came up");
+    assert!(
+        first_up[1].starts_with("Primary Synced size=1") && !first_up[0].starts_with("Primary"),
+        "{}",
+        first_up.join(" | ")
+    );
+    for i in 0..3 {
+        assert_eq!(
+            galera::view(lab, i),
+            "Primary Synced size=3",
+            "host-{}",
+            i + 1
+        );
+    }
 }

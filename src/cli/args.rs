@@ -195,6 +195,13 @@ pub(crate) struct RunArgs {
     /// Connect read-only: order, current health, what would block each step. Restarts nothing.
     #[arg(long)]
     pub(crate) dry_run: bool,
+    /// Bring back the cluster `--only SERVICE` names, whose members are all down: the most
+    /// advanced member first, the kind's way, then the others one at a time.
+    #[arg(long)]
+    pub(crate) cold_start: bool,
+    /// With --cold-start: bring this member up first instead of comeback's choice.
+    #[arg(long, value_name = "HOST", requires = "cold_start")]
+    pub(crate) bootstrap: Option<String>,
     #[command(flatten)]
     pub(crate) flags: RunFlags,
     #[command(flatten)]

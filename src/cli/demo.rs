@@ -45,6 +45,8 @@ pub(super) fn demo(dir: Option<PathBuf>) -> Result<(), Exit> {
         plan: plan.clone(),
         selection: SelectionArgs::default(),
         dry_run,
+        cold_start: false,
+        bootstrap: None,
         flags: flags.clone(),
         pacing: Default::default(),
     };

@@ -53,6 +53,7 @@ pub(super) fn run(args: RunArgs) -> Result<(), Exit> {
         ));
     }
     let pacing = args.pacing.pacing()?;
+    let cold_start = cold_start(&loaded, &selection, &args)?;
     if !mode.read_only() {
         confirm(&loaded, &plan.steps, args.flags.yes)?;
     }
@@ -65,7 +66,58 @@ pub(super) fn run(args: RunArgs) -> Result<(), Exit> {
         mode,
     )?;
     walk.pacing = pacing;
+    walk.cold_start = cold_start;
     drive(&loaded, &plan.steps, walk)
+}
+
+/// `--cold-start` and `--bootstrap`, checked against the plan: one cluster, named by `--only`,
+/// and a member of it.
+fn cold_start(
+    loaded: &LoadedPlan,
+    selection: &Selection,
+    args: &RunArgs,
+) -> Result<Option<crate::exec::ColdStart>, Exit> {
+    if !args.cold_start {
+        return Ok(None);
+    }
+    let usage = |message: String, hint: &str| fail(message, Some(hint), exit::INVALID);
+    let [only] = selection.only.as_slice() else {
+        return Err(usage(
+            "--cold-start brings back one cluster: name it with --only SERVICE".into(),
+            "comeback run PLAN --cold-start --only galera",
+        ));
+    };
+    let model = &loaded.model;
+    let service = model
+        .service_index(only)
+        .map(|s| &model.services[s])
+        .filter(|s| s.cluster.is_some())
+        .ok_or_else(|| {
+            usage(
+                format!("--cold-start: `{only}` is not a cluster of this plan"),
+                "a service with `cluster:` in the plan",
+            )
+        })?;
+    if selection.with_dependents || !selection.limit.is_empty() || selection.from.is_some() {
+        return Err(usage(
+            "--cold-start brings back every member of the cluster: --limit, --from and --with-dependents do not apply".into(),
+            "comeback run PLAN --cold-start --only SERVICE",
+        ));
+    }
+    if let Some(host) = &args.bootstrap
+        && !service
+            .instances
+            .iter()
+            .any(|i| &model.hosts[i.host].name == host)
+    {
+        return Err(usage(
+            format!("--bootstrap: `{host}` is not a member of {}", service.name),
+            "name one of the service's hosts",
+        ));
+    }
+    Ok(Some(crate::exec::ColdStart {
+        bootstrap: args.bootstrap.clone(),
+    }))
 }
 
 /// `comeback audit`: a read-only pass over every step that writes the takeover report.
@@ -136,6 +188,7 @@ fn new_walk(
         pacing: Default::default(),
         estimates,
         plan_name: plan_name(plan_path),
+        cold_start: None,
     };
     Ok((walk, dir))
 }
@@ -244,6 +297,8 @@ pub(super) fn resume(args: ResumeArgs) -> Result<(), Exit> {
             pacing,
             estimates,
             plan_name: plan_name(&plan_path),
+            // A cold start goes on cold: the members not yet back are still down.
+            cold_start: history.cold_start.then(Default::default),
         },
     )
 }
@@ -352,6 +407,7 @@ struct Walk {
     pacing: crate::exec::Pacing,
     estimates: crate::eta::Estimates,
     plan_name: String,
+    cold_start: Option<crate::exec::ColdStart>,
 }
 
 fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
@@ -377,6 +433,7 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         pacing,
         estimates,
         plan_name,
+        cold_start,
     } = walk;
     let printer: Box<dyn Consumer> = match log_format {
         LogFormat::Text => Box::new(Progress::new()),
@@ -408,6 +465,7 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         allow_unhealthy,
         pacing,
         estimated: (!read_only).then(|| estimates.event(&ids)),
+        cold_start,
     };
     let ended = runtime.block_on(session.run(&events));
     let _ = runtime.block_on(deliveries);

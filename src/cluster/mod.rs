@@ -4,6 +4,7 @@
 //! what "whole" means. Pure: scripts out, answers in; the executor runs them.
 
 mod answers;
+pub mod cold;
 mod etcd;
 mod galera;
 mod plain;
@@ -306,6 +307,19 @@ impl View {
             }
         }
         problems
+    }
+
+    /// The members that answer, as a cluster of their own: a cluster coming back from cold is
+    /// whole when those started so far are.
+    pub fn started(&self) -> View {
+        View {
+            members: self
+                .members
+                .iter()
+                .filter(|m| m.answered)
+                .cloned()
+                .collect(),
+        }
     }
 
     /// Whether `host` is in the cluster and healthy in this view.

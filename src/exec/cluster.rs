@@ -48,6 +48,22 @@ impl std::fmt::Display for Moment {
 /// The views of the clusters taken before the walk.
 pub(super) type StartViews = HashMap<ServiceId, View>;
 
+/// `--cold-start`: bring back a cluster whose members are all down.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColdStart {
+    /// `--bootstrap HOST`: the member to bring up first, instead of comeback's choice.
+    pub bootstrap: Option<String>,
+}
+
+/// A cold start as planned before the walk: its service, the member that goes first, and the
+/// command that brings that one up (Galera's `galera_new_cluster`).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Cold {
+    pub(super) asked: ColdStart,
+    pub(super) first: Option<crate::plan::model::HostId>,
+    pub(super) command: Option<crate::plan::model::ShellCommand>,
+}
+
 impl<T: Transport> Executor<'_, T> {
     /// Asks every member of `service` at once what the cluster looks like from there.
     pub(super) async fn ask_cluster(&self, service: ServiceId) -> View {
@@ -114,6 +130,107 @@ impl<T: Transport> Executor<'_, T> {
         ordered
     }
 
+    /// Before a cold start's walk: every member is down (a new run refuses otherwise, naming
+    /// the ones that run), the first member is chosen from their own files, and the steps put in
+    /// the order the walk takes them: that member first.
+    pub(super) async fn plan_cold_start(
+        &mut self,
+        steps: &[Step],
+        resumed: bool,
+    ) -> Result<Vec<Step>, super::Outcome> {
+        let invalid = |problem: String| super::Outcome::Invalid {
+            problems: vec![problem],
+        };
+        let Some(step) = steps.first() else {
+            return Ok(Vec::new());
+        };
+        let service = &self.model.services[step.service];
+        let Some(c) = &service.cluster else {
+            return Err(invalid(format!(
+                "--cold-start: {} is not a cluster (it has no `cluster:`)",
+                service.name
+            )));
+        };
+        cluster::cold::supported(c.kind)
+            .map_err(|why| invalid(format!("cold start of {}: {why}", service.name)))?;
+        let view = self.ask_cluster(step.service).await;
+        self.tell_view(None, step.service, Moment::Start, &view, Vec::new());
+        let running: Vec<String> = view
+            .members
+            .iter()
+            .filter(|m| m.answered)
+            .map(|m| format!("{} ({})", m.host, m.state))
+            .collect();
+        if !running.is_empty() {
+            // A resumed cold start goes on from the members already back.
+            if resumed {
+                return Ok(steps.to_vec());
+            }
+            return Err(invalid(format!(
+                "cold start of {} refused: {} still run{}; a cold start is for a cluster whose members are all down (a running cluster restarts with `comeback run` without --cold-start)",
+                service.name,
+                running.join(", "),
+                if running.len() == 1 { "s" } else { "" }
+            )));
+        }
+        let recover = !self.looks_only() && !self.options.mode.read_only();
+        let this = &*self;
+        let found =
+            futures_util::future::join_all(service.instances.iter().map(|inst| async move {
+                let this = this;
+                let host = &this.model.hosts[inst.host].name;
+                let Some(question) = cluster::cold::question(c.kind, &inst.configs, recover) else {
+                    return cluster::cold::Found {
+                        host: host.clone(),
+                        ..Default::default()
+                    };
+                };
+                let answer = match this
+                    .transport
+                    .run_command(inst.host, &question, ASK_DEADLINE * 4)
+                    .await
+                {
+                    Ok(out) => Answer {
+                        code: out.code.filter(|_| !out.timed_out),
+                        stdout: out.stdout,
+                        stderr: out.stderr,
+                    },
+                    Err(e) => Answer {
+                        code: None,
+                        stdout: String::new(),
+                        stderr: e.to_string(),
+                    },
+                };
+                cluster::cold::read(host, &answer)
+            }))
+            .await;
+        let asked = self
+            .cold
+            .as_ref()
+            .map(|c| c.asked.clone())
+            .unwrap_or_default();
+        let choice = cluster::cold::choose(c.kind, &found, asked.bootstrap.as_deref())
+            .map_err(|why| invalid(format!("cold start of {}: {why}", service.name)))?;
+        let first = service.instances[choice.first].host;
+        self.events.emit(Event::ColdStart {
+            service: service.name.clone(),
+            first: self.model.hosts[first].name.clone(),
+            how: choice.how,
+            warning: choice.warning,
+        });
+        self.cold = Some(Cold {
+            asked,
+            first: Some(first),
+            command: choice.bootstrap,
+        });
+        let mut ordered = steps.to_vec();
+        if let Some(at) = ordered.iter().position(|s| s.host == first) {
+            let step = ordered.remove(at);
+            ordered.insert(0, step);
+        }
+        Ok(ordered)
+    }
+
     fn tell_view(
         &self,
         sink: Option<&Sink<'_>>,
@@ -152,6 +269,10 @@ impl<T: Transport> Executor<'_, T> {
         let Some(c) = &self.model.services[step.service].cluster else {
             return Ok(());
         };
+        if self.cold.is_some() {
+            // Its members are down: that is why it starts cold.
+            return Ok(());
+        }
         let view = if self.looks_only() {
             match self.clusters.get(&step.service) {
                 Some(view) => view.clone(),
@@ -214,6 +335,9 @@ impl<T: Transport> Executor<'_, T> {
         let Some(c) = service.cluster.as_ref().filter(|c| c.switchover) else {
             return Ok(());
         };
+        if self.cold.is_some() {
+            return Ok(());
+        }
         let host = &self.model.hosts[step.host].name;
         let view = self.ask_cluster(step.service).await;
         let leads = view.leader().map(|i| &view.members[i].host) == Some(host);
@@ -268,9 +392,16 @@ impl<T: Transport> Executor<'_, T> {
         };
         self.phase(sink, step, Phase::ClusterGate, 1);
         let host = self.model.hosts[step.host].name.clone();
-        let (view, whole) = self
-            .until_whole(step, c, |v: &View| v.has_healthy(&host))
-            .await;
+        let (view, whole) = if self.cold.is_some() {
+            // Coming back from cold: whole among the members started so far.
+            self.until(step, c, |v: &View| {
+                v.has_healthy(&host) && v.started().problems(c.kind).is_empty()
+            })
+            .await
+        } else {
+            self.until_whole(step, c, |v: &View| v.has_healthy(&host))
+                .await
+        };
         self.tell_step_view(sink, step, Moment::After, &view);
         if whole {
             return Ok(());
@@ -295,10 +426,16 @@ impl<T: Transport> Executor<'_, T> {
         c: &Cluster,
         also: impl Fn(&View) -> bool,
     ) -> (View, bool) {
+        self.until(step, c, |v| v.problems(c.kind).is_empty() && also(v))
+            .await
+    }
+
+    /// Asks the cluster until `done` holds or its timeout passes.
+    async fn until(&self, step: &Step, c: &Cluster, done: impl Fn(&View) -> bool) -> (View, bool) {
         let deadline = Instant::now() + c.timeout;
         loop {
             let view = self.ask_cluster(step.service).await;
-            if view.problems(c.kind).is_empty() && also(&view) {
+            if done(&view) {
                 return (view, true);
             }
             if Instant::now() + POLL > deadline {

@@ -18,7 +18,7 @@ mod tests_window;
 mod unit_watch;
 mod units;
 
-pub use cluster::Moment;
+pub use cluster::{ColdStart, Moment};
 pub use event::{
     Consumer, Event, Events, HookWhen, Mode, Outcome, Phase, Record, Resumed, VERSION,
 };
@@ -73,6 +73,8 @@ pub(crate) struct Executor<'a, T: Transport> {
     began: Option<RestartBegan>,
     /// What each cluster's members said of it before the walk.
     clusters: cluster::StartViews,
+    /// `--cold-start`: the cluster comes back from a full outage.
+    cold: Option<cluster::Cold>,
 }
 
 /// A duration in whole milliseconds, as events carry them.
@@ -100,7 +102,17 @@ impl<'a, T: Transport> Executor<'a, T> {
             resolved: units::Resolved::default(),
             began: None,
             clusters: Default::default(),
+            cold: None,
         }
+    }
+
+    /// A cold start of the steps' cluster (see [`ColdStart`]).
+    pub(crate) fn with_cold_start(mut self, asked: Option<ColdStart>) -> Self {
+        self.cold = asked.map(|asked| cluster::Cold {
+            asked,
+            ..Default::default()
+        });
+        self
     }
 
     /// The restart the interrupted run had begun when comeback died (see [`Resumed::Recover`]).
@@ -134,7 +146,14 @@ impl<'a, T: Transport> Executor<'a, T> {
         if let Err(problems) = self.resolve_units(steps).await {
             return Outcome::Invalid { problems };
         }
-        let steps = self.look_at_clusters(steps, first.is_some()).await;
+        let steps = if self.cold.is_some() {
+            match self.plan_cold_start(steps, first.is_some()).await {
+                Ok(steps) => steps,
+                Err(outcome) => return outcome,
+            }
+        } else {
+            self.look_at_clusters(steps, first.is_some()).await
+        };
         self.walk_steps(&steps, first).await
     }
 
@@ -185,6 +204,7 @@ impl<'a, T: Transport> Executor<'a, T> {
         );
         look.resolved = self.resolved.clone();
         look.clusters = self.clusters.clone();
+        look.cold = self.cold.clone();
         let mut tally = Tally::default();
         let mut looked = std::pin::pin!(look.preflight_all(steps, first));
         while let Some((records, end)) = looked.next().await {

@@ -30,6 +30,8 @@ pub struct Session<'a> {
     pub pacing: Pacing,
     /// The `Estimated` event, emitted after the start by a real run.
     pub estimated: Option<Event>,
+    /// `--cold-start`: the steps' cluster comes back from a full outage.
+    pub cold_start: Option<super::ColdStart>,
 }
 
 /// How a run ended.
@@ -120,7 +122,8 @@ impl Session<'_> {
             if busy.is_empty() {
                 let mut executor = Executor::new(model, &fleet, events, options, stop)
                     .with_pacing(self.pacing.clone())
-                    .with_began(self.began.clone());
+                    .with_began(self.began.clone())
+                    .with_cold_start(self.cold_start.clone());
                 let keep_alive = async {
                     loop {
                         tokio::time::sleep(KEEP_ALIVE).await;
@@ -158,6 +161,15 @@ fn hosts_needed(model: &Model, steps: &[Step]) -> Vec<usize> {
     let mut hosts: Vec<usize> = Vec::new();
     for step in steps {
         hosts.push(step.host);
+        // Every member of a cluster is asked about it, selected or not.
+        if model.services[step.service].cluster.is_some() {
+            hosts.extend(
+                model.services[step.service]
+                    .instances
+                    .iter()
+                    .map(|i| i.host),
+            );
+        }
         let instance = step.instance(model);
         hosts.extend(instance.before.iter().chain(&instance.after).map(|h| h.on));
         for service in model

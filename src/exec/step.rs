@@ -129,6 +129,12 @@ impl<T: Transport> Executor<'_, T> {
         Ok(())
     }
 
+    /// Whether preflight lets a service that is down or unhealthy through: the operator said
+    /// so, this run took it down, or the cluster starts cold (all its members are down).
+    fn accepts_down(&self, resumed: Option<Resumed>) -> bool {
+        self.options.allow_unhealthy || resumed == Some(Resumed::Retry) || self.cold.is_some()
+    }
+
     pub(super) fn phase(&self, sink: &Sink<'_>, step: &Step, phase: Phase, checks: usize) {
         sink.events.emit(Event::PhaseStarted {
             index: step.index,
@@ -164,7 +170,7 @@ impl<T: Transport> Executor<'_, T> {
         let host = &self.model.hosts[step.host];
         for check in &step.instance(self.model).health {
             if let Err(reason) = self.checker.now(step.host, host, check).await {
-                if self.options.allow_unhealthy || resumed == Some(Resumed::Retry) {
+                if self.accepts_down(resumed) {
                     continue;
                 }
                 return Err(fail(
@@ -177,8 +183,7 @@ impl<T: Transport> Executor<'_, T> {
             }
         }
         if let Some(words) = not_running
-            && !self.options.allow_unhealthy
-            && resumed != Some(Resumed::Retry)
+            && !self.accepts_down(resumed)
         {
             return Err(fail(
                 Some("the service manager's state".into()),

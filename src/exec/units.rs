@@ -196,6 +196,13 @@ impl<T: Transport> Executor<'_, T> {
 
     /// The command that restarts the step's service: the plan's, else its manager's.
     pub(super) fn restart_command(&self, step: &Step) -> ShellCommand {
+        // A cold start brings its first member up the kind's way (`galera_new_cluster`).
+        if let Some(cold) = &self.cold
+            && cold.first == Some(step.host)
+            && let Some(command) = &cold.command
+        {
+            return command.clone();
+        }
         let service = &self.model.services[step.service];
         match (&service.unit, self.resolved.managers.get(&step.host)) {
             (Some(u), Some(&manager)) if u.managed_restart => {
