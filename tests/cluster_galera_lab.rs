@@ -231,4 +231,42 @@ fn cold_start(lab: &Lab, plan: &std::path::Path) {
             i + 1
         );
     }
+
+    // A crash of every member leaves no position and no safe member (seqno -1,
+    // safe_to_bootstrap 0, as a kill -9 leaves grastate.dat): galera_recovery finds them.
+    for i in [2, 1, 0] {
+        lab.exec(i, "systemctl stop mariadb");
+        lab.exec(
+            i,
+            "sed -i 's/^seqno:.*/seqno:   -1/; s/^safe_to_bootstrap:.*/safe_to_bootstrap: 0/' /var/lib/mysql/grastate.dat",
+        );
+    }
+    let dry = lab.run(
+        "run",
+        plan,
+        &["--cold-start", "--only", "galera", "--dry-run"],
+    );
+    let err = exited(&dry, 0);
+    assert_has(
+        &err,
+        "every member crashed (seqno -1): galera_recovery (mysqld --wsrep-recover) runs on each to find the most advanced",
+    );
+    let run = lab.run("run", plan, &["--cold-start", "--only", "galera", "--yes"]);
+    let err = exited(&run, 0);
+    assert_has(
+        &err,
+        "cold start of galera: host-1 first, bootstrapped with galera_new_cluster (seqno ",
+    );
+    assert_has(
+        &err,
+        "the most advanced; safe_to_bootstrap is set to 1 first)",
+    );
+    for i in 0..3 {
+        assert_eq!(
+            galera::view(lab, i),
+            "Primary Synced size=3",
+            "host-{}",
+            i + 1
+        );
+    }
 }

@@ -209,6 +209,16 @@ impl<T: Transport> Executor<'_, T> {
             .as_ref()
             .map(|c| c.asked.clone())
             .unwrap_or_default();
+        if !recover && found.iter().all(|f| f.seqno == Some(-1)) && asked.bootstrap.is_none() {
+            // A crash left no position: the real cold start recovers them first.
+            self.events.emit(Event::ColdStart {
+                service: service.name.clone(),
+                first: "the most advanced member".into(),
+                how: "every member crashed (seqno -1): galera_recovery (mysqld --wsrep-recover) runs on each to find the most advanced, which is bootstrapped with galera_new_cluster; then the others one at a time, each Synced before the next".into(),
+                warning: None,
+            });
+            return Ok(steps.to_vec());
+        }
         let choice = cluster::cold::choose(c.kind, &found, asked.bootstrap.as_deref())
             .map_err(|why| invalid(format!("cold start of {}: {why}", service.name)))?;
         let first = service.instances[choice.first].host;
