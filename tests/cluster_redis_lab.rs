@@ -140,4 +140,43 @@ fn redis_replicas_first_then_a_sentinel_switchover_and_the_old_primary_as_a_repl
     for text in [&err, &report, &journal_text] {
         assert!(!text.contains(redis::PASSWORD), "the password shows");
     }
+
+    // A full outage: every redis-server stopped (the Sentinels, with no replica to promote,
+    // change nothing). The cold start brings the current primary up first, read from the
+    // members' own configs (the primary's follows no one), then the replicas.
+    for i in 0..3 {
+        lab.exec(i, "systemctl stop redis-server");
+    }
+    let p = lab
+        .hosts
+        .iter()
+        .position(|h| &h.name == new_primary)
+        .expect("a member");
+    let plan_cold = lab.plan_with(
+        "defaults:\n  health: { timeout: 60s, interval: 300ms, settle: 1s }\n",
+        &format!(
+            "  redis:\n    hosts: [host-1, host-2, host-3]\n    unit: redis-server\n    configs: [{}]\n    health: [{{ tcp: 6379 }}]\n    cluster: {{ kind: redis, timeout: 2m }}\n",
+            redis::CONFIG
+        ),
+    );
+    let run = lab.run(
+        "run",
+        &plan_cold,
+        &["--cold-start", "--only", "redis", "--yes"],
+    );
+    let err = exited(&run, 0);
+    assert_has(
+        &err,
+        &format!("cold start of redis: {new_primary} first, the primary"),
+    );
+    assert_eq!(
+        watch::restarted(&lab.journal())[0],
+        format!("redis@{new_primary}"),
+        "the primary first"
+    );
+    assert!(
+        redis::view(&lab, p).starts_with("role:master replicas=2 online=2;"),
+        "{}",
+        redis::view(&lab, p)
+    );
 }
