@@ -215,6 +215,8 @@ fn gcomm_addresses_alone_make_a_galera_cluster_when_the_sockets_show_no_process(
         "{:?}",
         draft.clusters[0].evidence
     );
+    // Naming the other members is what a cluster's config does: no note for each of them.
+    assert!(draft.notes.is_empty(), "{:?}", draft.notes);
 }
 
 #[test]

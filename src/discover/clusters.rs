@@ -23,8 +23,8 @@ pub struct Cluster {
     pub members: Vec<String>,
     /// The member the others follow now, when the links show one; the run asks again.
     pub leader: Option<Leader>,
-    /// What links them: `host: connection LOCAL -> PEER`, `host: accepted LOCAL <- PEER` or
-    /// `host: path:line names NAME`, sorted, each once.
+    /// What links them: `host: connection LOCAL -> PEER`, `host: accepted LOCAL <- PEER`, then
+    /// `host: path:line names NAME`, each kind sorted, each once.
     pub evidence: Vec<String>,
     /// Hosts of the service that no link reaches: while there is one, `cluster:` is said, not
     /// written (every instance of a cluster service is a member, and this one would never be
@@ -145,7 +145,7 @@ impl Builder<'_> {
     }
 
     /// Whether host `t` runs an instance of `service`.
-    fn runs(&self, t: HostId, service: &str) -> bool {
+    pub(super) fn runs(&self, t: HostId, service: &str) -> bool {
         self.service_of
             .iter()
             .any(|((h, _), s)| *h == t && s == service)
@@ -310,8 +310,15 @@ impl Builder<'_> {
             .filter_map(|name| self.model.hosts.iter().position(|h| &h.name == name))
             .collect();
         let unlinked = hosts.iter().copied().filter(|h| !members.contains(h));
+        // What the sockets show first: it is what the cluster does now, not what a file says.
         let mut evidence: Vec<String> = links.iter().map(|l| l.evidence.clone()).collect();
-        evidence.sort();
+        evidence.sort_by_key(|e| {
+            (
+                !e.contains(": connection "),
+                !e.contains(": accepted "),
+                e.clone(),
+            )
+        });
         evidence.dedup();
         Some(Cluster {
             service: service.to_string(),

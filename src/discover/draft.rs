@@ -665,6 +665,9 @@ impl Builder<'_> {
                                         })
                                     }
                                     Some(_) => {}
+                                    // A member of its own cluster: said with the cluster.
+                                    None if r.kind == crate::refs::Kind::Member
+                                        && self.runs(t, &from) => {}
                                     None if t != h => self.draft.notes.push(format!(
                                         "{from} on {host}: {at} names {endpoint} on {}, where no single service matches",
                                         self.host_name(t)
