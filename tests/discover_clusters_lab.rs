@@ -1,8 +1,9 @@
-//! `comeback discover` on real clusters: a three-member Galera (mariadb-server + galera-4) and
-//! a Redis primary with two replicas and their Sentinels, on the same three systemd hosts (one
-//! boot for both). The draft writes `cluster: { kind: galera }` and `cluster: { kind: redis }`
-//! with the three members, the Redis primary as the one that leads now, no cluster of the
-//! Sentinels, and passes `check`; the dry run of that draft sees both clusters whole.
+//! `comeback discover` on real clusters: a three-member Galera (mariadb-server + galera-4), a
+//! Redis primary with two replicas and their Sentinels, and a PostgreSQL primary with two
+//! streaming standbys, on the same three systemd hosts (one boot for all). The draft writes
+//! `cluster:` with kind `galera`, `redis` and `postgresql` and the three members, the Redis and
+//! PostgreSQL primaries as the ones that lead now, no cluster of the Sentinels, and passes
+//! `check`; the dry run of that draft sees every cluster whole.
 
 mod lab;
 mod output;
@@ -10,16 +11,17 @@ mod output;
 use comeback::cluster::Kind;
 use comeback::plan;
 use lab::Lab;
-use lab::cluster::{galera, redis};
+use lab::cluster::{galera, postgresql, redis};
 use output::{assert_has, exited};
 use std::time::Instant;
 
 #[test]
-fn discover_writes_the_galera_and_redis_clusters_it_sees_with_their_members() {
+fn discover_writes_the_galera_redis_and_postgresql_clusters_it_sees_with_their_members() {
     let started = Instant::now();
     let lab = Lab::start_cluster_hosts(3, &[]);
     galera::form(&lab);
     redis::form(&lab);
+    postgresql::form(&lab);
     let formed = started.elapsed();
     let root = lab.root.path();
     let skeleton = lab.plan_with("", "  {}\n");
@@ -46,7 +48,7 @@ fn discover_writes_the_galera_and_redis_clusters_it_sees_with_their_members() {
     if std::env::var_os("DISCOVER_SHOW").is_some() {
         eprintln!("{yaml}\n{md}");
     }
-    assert_has(&err, "2 clusters");
+    assert_has(&err, "3 clusters");
 
     let loaded = plan::load(&draft).unwrap_or_else(|e| panic!("{}\n{yaml}", e.render()));
     let m = &loaded.model;
@@ -75,6 +77,11 @@ fn discover_writes_the_galera_and_redis_clusters_it_sees_with_their_members() {
         (Some(Kind::Redis), all.clone()),
         "{yaml}"
     );
+    assert_eq!(
+        cluster("postgresql-15-main"),
+        (Some(Kind::Postgresql), all.clone()),
+        "{yaml}"
+    );
     // A Sentinel watches the cluster; it is none.
     assert_eq!(cluster("redis-sentinel").0, None, "{yaml}");
     assert_has(&yaml, "cluster: { kind: galera }\n");
@@ -82,6 +89,10 @@ fn discover_writes_the_galera_and_redis_clusters_it_sees_with_their_members() {
     assert_has(
         &yaml,
         "# leads now: host-1 (the primary: host-2, host-3 replicate from it); the run asks the cluster again\n",
+    );
+    assert_has(
+        &yaml,
+        "# leads now: host-1 (the primary (walsender side): host-2, host-3 stream from it); the run asks the cluster again\n",
     );
     assert!(!yaml.contains("switchover"), "{yaml}");
     assert_has(&md, "## Clusters");
@@ -113,4 +124,5 @@ fn discover_writes_the_galera_and_redis_clusters_it_sees_with_their_members() {
     );
     assert_has(&text, "cluster mariadb (galera): whole");
     assert_has(&text, "cluster redis-server (redis): whole");
+    assert_has(&text, "cluster postgresql-15-main (postgresql): whole");
 }
