@@ -461,3 +461,41 @@ fn hostile_unit_names_and_paths_never_break_the_draft_or_the_report() {
     let report = discover::report::markdown(&draft, "plan.yaml", "");
     assert!(!report.contains("\n  evil: 1"), "{report}");
 }
+
+#[test]
+fn a_cluster_the_plan_already_has_is_kept_as_written_and_the_report_says_what_to_add() {
+    let mut source = source(&NAMES).replace("services: {}\n", "services:\n");
+    source.push_str("  galera:\n    hosts: [db-01, db-02, db-03]\n    unit: mariadb\n");
+    let model = comeback::plan::parse(&source, Path::new("."))
+        .unwrap_or_else(|d| panic!("{source}\n{d:?}"))
+        .model;
+    let scans: Vec<(usize, HostScan)> = (0..3)
+        .map(|n| {
+            let h = host(n)
+                .runs("mariadb", 100, "/usr/sbin/mariadbd", &[3306, 4567])
+                .connects(&[100], &ip(n, 40000), &ip((n + 1) % 3, 4567));
+            (
+                n,
+                HostScan {
+                    identified: identify(&h.facts),
+                    facts: h.facts,
+                    configs: h.configs,
+                    resolved: h.resolved,
+                },
+            )
+        })
+        .collect();
+    let draft = discover::build(&model, &scans, &[]);
+    assert!(draft.services.is_empty());
+    assert_eq!(draft.clusters.len(), 1, "{:?}", draft.clusters);
+    assert!(draft.clusters[0].in_plan && !draft.clusters[0].written());
+    assert_eq!(
+        discover::yaml::write_plan(&source, &draft).expect("yaml"),
+        source
+    );
+    let report = discover::report::markdown(&draft, "plan.yaml", "");
+    assert!(
+        report.contains("| galera | galera (already in the plan: add `cluster: { kind: galera }` there) | db-01, db-02, db-03 | - |"),
+        "{report}"
+    );
+}

@@ -1,9 +1,11 @@
-//! Which new services are one cluster, from what the hosts show rather than a program's name:
+//! Which services are one cluster, from what the hosts show rather than a program's name:
 //! their instances linked by the cluster's own ports (Galera 4567, etcd 2380, ZooKeeper
 //! 2888/3888, RabbitMQ 25672), by replication (a Redis replica to its primary's 6379, a
 //! PostgreSQL walreceiver to its primary's 5432), or by the cluster's config keys naming each
 //! other's hosts (references of kind `member`). The port or key says the kind; who connects to
-//! whom says the leader, where the kind has one. Pure: the builder's view of the scans in.
+//! whom says the leader, where the kind has one. A service the plan already has (without
+//! `cluster:`) is kept as written: the report says what to add. Pure: the builder's view of the
+//! scans in.
 
 use super::draft::{Builder, Target};
 use crate::cluster::Kind;
@@ -12,7 +14,7 @@ use crate::plan::model::HostId;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A new service whose instances were seen linked as one cluster.
+/// A service whose instances were seen linked as one cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Cluster {
     /// The draft's service.
@@ -30,12 +32,15 @@ pub struct Cluster {
     /// written (every instance of a cluster service is a member, and this one would never be
     /// seen in the cluster).
     pub unlinked: Vec<String>,
+    /// The plan already has the service, without `cluster:`: its text is kept, the report says
+    /// what to add.
+    pub in_plan: bool,
 }
 
 impl Cluster {
-    /// Whether the draft writes `cluster:`: every host of the service is linked.
+    /// Whether the draft writes `cluster:`: a new service, every host of it linked.
     pub fn written(&self) -> bool {
-        self.unlinked.is_empty()
+        self.unlinked.is_empty() && !self.in_plan
     }
 }
 
@@ -120,9 +125,22 @@ fn replication_process(b: &Builder<'_>, h: HostId, c: &Connection) -> bool {
 }
 
 impl Builder<'_> {
-    /// The clusters among the new services, said in the draft; an ambiguous one is a note.
+    /// The clusters among the new services and the plan's own without `cluster:`, said in the
+    /// draft; an ambiguous one is a note.
     pub(super) fn clusters(&mut self) {
-        let new: BTreeSet<String> = self.draft.services.iter().map(|s| s.name.clone()).collect();
+        let new: BTreeSet<String> = self
+            .draft
+            .services
+            .iter()
+            .map(|s| s.name.clone())
+            .chain(
+                self.model
+                    .services
+                    .iter()
+                    .filter(|s| s.cluster.is_none())
+                    .map(|s| s.name.clone()),
+            )
+            .collect();
         let mut links = self.connection_links(&new);
         links.extend(self.member_links(&new));
         let mut by_service: BTreeMap<String, Vec<Link>> = BTreeMap::new();
@@ -136,7 +154,7 @@ impl Builder<'_> {
         }
     }
 
-    /// The service `h` runs as `unit`, when it is one of the new ones.
+    /// The service `h` runs as `unit`, when it is one of `new`.
     fn new_service_of(&self, new: &BTreeSet<String>, h: HostId, unit: &str) -> Option<String> {
         self.service_of
             .get(&(h, unit.to_string()))
@@ -300,15 +318,19 @@ impl Builder<'_> {
             return None;
         }
         let members = groups.into_iter().next()?;
-        let hosts: Vec<HostId> = self
-            .draft
-            .services
-            .iter()
-            .find(|s| s.name == service)?
-            .hosts
-            .iter()
-            .filter_map(|name| self.model.hosts.iter().position(|h| &h.name == name))
-            .collect();
+        let in_plan = self.model.services.iter().find(|s| s.name == service);
+        let hosts: Vec<HostId> = match in_plan {
+            Some(s) => s.instances.iter().map(|i| i.host).collect(),
+            None => self
+                .draft
+                .services
+                .iter()
+                .find(|s| s.name == service)?
+                .hosts
+                .iter()
+                .filter_map(|name| self.model.hosts.iter().position(|h| &h.name == name))
+                .collect(),
+        };
         let unlinked = hosts.iter().copied().filter(|h| !members.contains(h));
         // What the sockets show first: it is what the cluster does now, not what a file says.
         let mut evidence: Vec<String> = links.iter().map(|l| l.evidence.clone()).collect();
@@ -327,6 +349,7 @@ impl Builder<'_> {
             leader: self.leader(kind, links),
             evidence,
             unlinked: self.names(unlinked),
+            in_plan: in_plan.is_some(),
         })
     }
 

@@ -233,6 +233,11 @@ fn clusters(out: &mut String, draft: &Draft) {
                     c.service.clone(),
                     if c.written() {
                         format!("{} (`cluster:` written)", c.kind)
+                    } else if c.in_plan && c.unlinked.is_empty() {
+                        format!(
+                            "{} (already in the plan: add `cluster: {{ kind: {} }}` there)",
+                            c.kind, c.kind
+                        )
                     } else {
                         format!(
                             "{} (not written: {} show no link)",
