@@ -99,13 +99,17 @@ fn write(path: &Path, text: &str) -> Result<(), Exit> {
 
 fn summary(draft: &Draft) {
     eprintln!(
-        "discovered: {} new, {} already in the plan, {}, {} broken to undo a cycle, {}, {}; {} not read",
+        "discovered: {} new, {} already in the plan, {}, {} broken to undo a cycle, {}, {}, {}; {} not read",
         crate::human::count(draft.services.len(), "service"),
         crate::human::count(draft.duplicates.len(), "instance"),
         crate::human::count(draft.edges.len(), "edge"),
         draft.broken.len(),
         crate::human::count(draft.stale.len(), "stale reference"),
         crate::human::count(draft.external.len(), "external endpoint"),
+        crate::human::count(
+            draft.clusters.iter().filter(|c| c.written()).count(),
+            "cluster"
+        ),
         crate::human::count(draft.failures.len(), "host"),
     );
 }

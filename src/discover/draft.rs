@@ -204,6 +204,8 @@ pub struct Draft {
     pub suggested: Vec<Edge>,
     /// Edges dropped to break cycles.
     pub broken: Vec<BrokenEdge>,
+    /// New services whose instances were seen linked as one cluster.
+    pub clusters: Vec<super::clusters::Cluster>,
     /// What the services use outside the inventory, sorted, each once.
     pub external: Vec<External>,
     /// Config references to names that do not resolve, sorted, each once.
@@ -248,14 +250,14 @@ fn plain_name(unit: &str) -> String {
     name
 }
 
-struct Builder<'a> {
-    model: &'a Model,
-    scans: &'a [(HostId, HostScan)],
+pub(super) struct Builder<'a> {
+    pub(super) model: &'a Model,
+    pub(super) scans: &'a [(HostId, HostScan)],
     /// Which inventory host an address belongs to.
     owners: HashMap<IpAddr, HostId>,
     /// (host, unit) -> the service name it is (new, or the plan's own).
-    service_of: BTreeMap<(HostId, String), String>,
-    draft: Draft,
+    pub(super) service_of: BTreeMap<(HostId, String), String>,
+    pub(super) draft: Draft,
 }
 
 /// The draft from the plan's model, the scans of the hosts that were read and why each of the
@@ -284,6 +286,7 @@ pub fn build(model: &Model, scans: &[(HostId, HostScan)], failures: &[(HostId, S
         })
         .collect();
     b.services();
+    b.clusters();
     let edges = b.edges();
     b.place_edges(edges);
     b.notes();
@@ -345,11 +348,11 @@ fn port_check(os: &str, port: u16) -> String {
 }
 
 impl Builder<'_> {
-    fn host_name(&self, h: HostId) -> &str {
+    pub(super) fn host_name(&self, h: HostId) -> &str {
         &self.model.hosts[h].name
     }
 
-    fn scan(&self, h: HostId) -> Option<&HostScan> {
+    pub(super) fn scan(&self, h: HostId) -> Option<&HostScan> {
         self.scans.iter().find(|(id, _)| *id == h).map(|(_, s)| s)
     }
 
@@ -506,7 +509,7 @@ impl Builder<'_> {
 
     /// The service listening on `port` of host `h` at `ip` (a reference by name carries no
     /// address: any listener on the port then).
-    fn listener_service(&self, h: HostId, ip: IpAddr, port: u16) -> Option<String> {
+    pub(super) fn listener_service(&self, h: HostId, ip: IpAddr, port: u16) -> Option<String> {
         let instances = &self.scan(h)?.identified.instances;
         instances
             .iter()
@@ -520,7 +523,7 @@ impl Builder<'_> {
     }
 
     /// The inventory host a config reference names from host `from`, if any.
-    fn target_host(&self, from: HostId, scan: &HostScan, name: &str) -> Target {
+    pub(super) fn target_host(&self, from: HostId, scan: &HostScan, name: &str) -> Target {
         if let Some(ip) = ip_literal(name) {
             return self.host_of_ip(from, ip);
         }
@@ -542,7 +545,7 @@ impl Builder<'_> {
         Target::Outside
     }
 
-    fn host_of_ip(&self, from: HostId, ip: IpAddr) -> Target {
+    pub(super) fn host_of_ip(&self, from: HostId, ip: IpAddr) -> Target {
         if let Some(&h) = self.owners.get(&ip) {
             Target::Host(h, false)
         } else if ip.is_loopback() || ip.is_unspecified() {
@@ -662,6 +665,9 @@ impl Builder<'_> {
                                         })
                                     }
                                     Some(_) => {}
+                                    // A member of its own cluster: said with the cluster.
+                                    None if r.kind == crate::refs::Kind::Member
+                                        && self.runs(t, &from) => {}
                                     None if t != h => self.draft.notes.push(format!(
                                         "{from} on {host}: {at} names {endpoint} on {}, where no single service matches",
                                         self.host_name(t)
@@ -783,7 +789,7 @@ impl Builder<'_> {
     }
 }
 
-enum Target {
+pub(super) enum Target {
     /// An inventory host; `true` when its name does not resolve from where it is named.
     Host(HostId, bool),
     /// Resolves, to addresses outside the inventory.

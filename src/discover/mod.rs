@@ -2,6 +2,7 @@
 //! host is read (read-only, under a deadline) over the same SSH connections a run uses; the
 //! OS-specific reading lives in `inspect::facts`, the pure building of the draft here.
 
+pub mod clusters;
 mod cycles;
 pub mod draft;
 pub mod identify;

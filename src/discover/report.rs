@@ -125,6 +125,8 @@ fn document(draft: &Draft, plan: &str, mermaid: &str) -> String {
         out.push('\n');
     }
 
+    clusters(&mut out, draft);
+
     table(
         &mut out,
         "Stale config references",
@@ -214,6 +216,45 @@ fn document(draft: &Draft, plan: &str, mermaid: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The services found to be one cluster: kind, members, who leads now, and why.
+fn clusters(out: &mut String, draft: &Draft) {
+    table(
+        out,
+        "Clusters",
+        "None: no service's instances were seen linked by a cluster's ports, replication or config keys.",
+        &["service", "kind", "members", "leads now", "evidence"],
+        draft
+            .clusters
+            .iter()
+            .map(|c| {
+                vec![
+                    c.service.clone(),
+                    if c.written() {
+                        format!("{} (`cluster:` written)", c.kind)
+                    } else if c.in_plan && c.unlinked.is_empty() {
+                        format!(
+                            "{} (already in the plan: add `cluster: {{ kind: {} }}` there)",
+                            c.kind, c.kind
+                        )
+                    } else {
+                        format!(
+                            "{} (not written: {} show no link)",
+                            c.kind,
+                            cell(&c.unlinked.join(", "))
+                        )
+                    },
+                    cell(&c.members.join(", ")),
+                    c.leader.as_ref().map_or_else(
+                        || "-".to_string(),
+                        |l| cell(&format!("{} ({}; the run asks again)", l.host, l.why)),
+                    ),
+                    cell(&c.evidence.join("; ")),
+                ]
+            })
+            .collect(),
+    );
 }
 
 /// A section: its title, then a table of `rows`, or `empty` when there is none.

@@ -2,6 +2,7 @@
 //! settings and services exactly as written), the discovered services appended to its
 //! `services:` block, each edge's evidence and each finding as a YAML comment.
 
+use super::clusters::Cluster;
 use super::draft::{Draft, Edge, Health, NewService};
 use std::fmt::Write;
 
@@ -310,6 +311,9 @@ fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
             }
         }
     }
+    if let Some(c) = draft.clusters.iter().find(|c| c.service == s.name) {
+        cluster(out, c, &f);
+    }
     let edges: Vec<&Edge> = draft.edges.iter().filter(|e| e.from == s.name).collect();
     if !edges.is_empty() {
         let _ = writeln!(out, "{f}depends_on:");
@@ -361,6 +365,65 @@ fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
     external.dedup();
     for line in external {
         let _ = writeln!(out, "{line}");
+    }
+}
+
+/// `cluster:` with its members and evidence as comments; said only, not written, while a host
+/// of the service shows no link (it would never be seen in the cluster).
+fn cluster(out: &mut String, c: &Cluster, f: &str) {
+    let mut shown: Vec<String> = Vec::new();
+    for e in &c.evidence {
+        let text = stable_evidence(e);
+        if !shown.contains(&text) {
+            shown.push(text);
+        }
+    }
+    let more = shown.len().saturating_sub(super::draft::MAX_EVIDENCE);
+    shown.truncate(super::draft::MAX_EVIDENCE);
+    if more > 0 {
+        shown.push(format!("and {more} more"));
+    }
+    let _ = writeln!(
+        out,
+        "{f}# a {} cluster of {}: {}",
+        c.kind,
+        comment_text(&c.members.join(", ")),
+        comment_text(&shown.join("; "))
+    );
+    if let Some(l) = &c.leader {
+        let _ = writeln!(
+            out,
+            "{f}# leads now: {} ({}); the run asks the cluster again",
+            comment_text(&l.host),
+            comment_text(&l.why)
+        );
+    }
+    if c.written() {
+        let _ = writeln!(out, "{f}cluster: {{ kind: {} }}", c.kind);
+    } else {
+        let _ = writeln!(
+            out,
+            "{f}# not written: {} show no link to it; once every host is a member: cluster: {{ kind: {} }}",
+            comment_text(&c.unlinked.join(", ")),
+            c.kind
+        );
+    }
+}
+
+/// A cluster's evidence without the client's ephemeral port, like an edge's.
+fn stable_evidence(text: &str) -> String {
+    if let Some((host, rest)) = text.split_once(": connection ") {
+        return format!("{host}: {}", stable(&format!("connection {rest}")));
+    }
+    match text.split_once(": accepted ") {
+        Some((host, rest)) => match rest.split_once(" <- ") {
+            Some((local, peer)) => {
+                let peer = peer.rsplit_once(':').map_or(peer, |(h, _)| h);
+                format!("{host}: accepted {local} <- {peer}")
+            }
+            None => text.to_string(),
+        },
+        None => text.to_string(),
     }
 }
 
