@@ -297,8 +297,13 @@ pub(super) fn resume(args: ResumeArgs) -> Result<(), Exit> {
             pacing,
             estimates,
             plan_name: plan_name(&plan_path),
-            // A cold start goes on cold: the members not yet back are still down.
-            cold_start: history.cold_start.then(Default::default),
+            // A cold start goes on cold, from the member it chose: the others are still down.
+            cold_start: history
+                .cold_start
+                .clone()
+                .map(|first| crate::exec::ColdStart {
+                    bootstrap: Some(first),
+                }),
         },
     )
 }

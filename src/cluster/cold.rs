@@ -37,6 +37,16 @@ pub struct Choice {
     pub bootstrap: Option<ShellCommand>,
 }
 
+/// The command that brings the first member of a cold start up, where the kind has its own
+/// (Galera: `safe_to_bootstrap` set, then `galera_new_cluster`).
+pub fn bootstrap_command(kind: Kind) -> Option<ShellCommand> {
+    (kind == Kind::Galera).then(|| {
+        ShellCommand::plain(format!(
+            "sed -i 's/^safe_to_bootstrap:.*/safe_to_bootstrap: 1/' {GRASTATE} && galera_new_cluster"
+        ))
+    })
+}
+
 /// Whether comeback brings this kind back one member after another, or why not.
 pub fn supported(kind: Kind) -> Result<(), String> {
     match kind {
@@ -71,18 +81,10 @@ pub fn question(kind: Kind, configs: &[String], recover: bool) -> Option<ShellCo
              if [ -z \"$d\" ]; then echo 'unreadable=no cluster in pg_lsclusters'; exit 0; fi\n\
              if [ -e \"$d/standby.signal\" ] || [ -e \"$d/recovery.conf\" ]; then echo primary=no; else echo primary=yes; fi"
             .to_string(),
-        Kind::Redis => {
-            let files: Vec<String> = configs
-                .iter()
-                .filter(|c| !c.contains("sentinel"))
-                .map(|c| crate::quote::word(c).into_owned())
-                .chain(std::iter::once("/etc/redis/redis.conf".to_string()))
-                .collect();
-            format!(
-                "if grep -Eqsi '^[[:space:]]*(replicaof|slaveof)[[:space:]]+[^n[:space:]]' {}; then echo primary=no; else echo primary=yes; fi",
-                files.join(" ")
-            )
-        }
+        Kind::Redis => format!(
+            "if grep -Ehsi '^[[:space:]]*(replicaof|slaveof)[[:space:]]' {} | grep -viqE '(replicaof|slaveof)[[:space:]]+no[[:space:]]+one'; then echo primary=no; else echo primary=yes; fi",
+            super::redis::server_configs(configs)
+        ),
         _ => return None,
     }))
 }
@@ -159,12 +161,24 @@ pub fn choose(kind: Kind, found: &[Found], bootstrap: Option<&str>) -> Result<Ch
 }
 
 fn galera(found: &[Found], bootstrap: Option<Result<usize, &str>>) -> Result<Choice, String> {
+    let unknown: Vec<&str> = found
+        .iter()
+        .filter(|f| f.seqno.is_none_or(|s| s < 0))
+        .map(|f| f.host.as_str())
+        .collect();
+    if !unknown.is_empty() && bootstrap.is_none() {
+        return Err(format!(
+            "the position of {} is unknown (seqno -1, and galera_recovery found none): bootstrapping another member could lose what it committed; look at its error log, or choose with --bootstrap HOST",
+            unknown.join(", ")
+        ));
+    }
     let best = found
         .iter()
         .filter_map(|f| f.seqno)
         .filter(|&s| s >= 0)
         .max();
-    let safe = found.iter().position(|f| f.safe);
+    // A safe flag left by an earlier bootstrap does not outrank a member that is further.
+    let safe = found.iter().position(|f| f.safe && f.seqno == best);
     let most_advanced = found
         .iter()
         .position(|f| f.seqno.is_some() && f.seqno == best);
@@ -207,9 +221,7 @@ fn galera(found: &[Found], bootstrap: Option<Result<usize, &str>>) -> Result<Cho
             "bootstrapped with galera_new_cluster ({why}); then the others one at a time, each Synced before the next"
         ),
         warning,
-        bootstrap: Some(ShellCommand::plain(format!(
-            "sed -i 's/^safe_to_bootstrap:.*/safe_to_bootstrap: 1/' {GRASTATE} && galera_new_cluster"
-        ))),
+        bootstrap: bootstrap_command(Kind::Galera),
     })
 }
 
@@ -240,7 +252,7 @@ mod tests {
         let crashed = [
             galera_member("db-01", 12, false),
             galera_member("db-02", 10, false),
-            galera_member("db-03", -1, false),
+            galera_member("db-03", 11, false),
         ];
         assert_eq!(
             choose(Kind::Galera, &crashed, None)
@@ -255,10 +267,24 @@ mod tests {
             Some("db-02 is at seqno 10 and db-01 at 12: the transactions after seqno 10 are lost")
         );
         let unknown = [
-            galera_member("db-01", -1, false),
+            galera_member("db-01", 5, false),
             galera_member("db-02", -1, false),
         ];
-        assert!(choose(Kind::Galera, &unknown, None).is_err());
+        let refused = choose(Kind::Galera, &unknown, None).expect_err("db-02 may be further");
+        assert!(
+            refused.starts_with("the position of db-02 is unknown"),
+            "{refused}"
+        );
+        let stale_flag = [
+            galera_member("db-01", 9, false),
+            galera_member("db-02", 7, true),
+        ];
+        assert_eq!(
+            choose(Kind::Galera, &stale_flag, None)
+                .expect("a choice")
+                .first,
+            0
+        );
         assert!(choose(Kind::Galera, &clean, Some("db-09")).is_err());
     }
 

@@ -195,12 +195,22 @@ pub fn read(kind: Kind, host: &str, answers: &[Answer]) -> Member {
     }
 }
 
-/// The command that moves the lead away from `view`'s leader, run on the leader's host.
-pub fn switchover(cluster: &Cluster, view: &View) -> Option<ShellCommand> {
+/// The command that moves the lead away from `view`'s leader, run on the leader's host
+/// (`address`: its address in the plan).
+pub fn switchover(cluster: &Cluster, view: &View, address: &str) -> Option<ShellCommand> {
     let client = client_words(cluster);
-    view.leader()?;
+    let leader = &view.members[view.leader()?];
     match cluster.kind {
-        Kind::Redis => Some(redis::failover(&client)),
+        Kind::Redis => {
+            // The member's port: the client's `-p`, else Redis's own.
+            let port = cluster
+                .client
+                .windows(2)
+                .find(|w| w[0] == "-p")
+                .and_then(|w| w[1].parse().ok())
+                .unwrap_or(6379);
+            Some(redis::failover(&client, [&leader.host, address], port))
+        }
         Kind::Etcd => {
             let target = view.members.iter().find(|m| !m.leads && m.healthy)?;
             etcd::move_leader(&client, target.id.as_deref()?)
@@ -279,8 +289,9 @@ impl View {
             })
             .collect();
         for m in self.members.iter().filter(|m| m.healthy) {
+            // More than the plan (an arbitrator, a replica kept elsewhere) keeps it whole.
             if let Some(sees) = m.sees
-                && sees != n
+                && sees < n
             {
                 problems.push(format!(
                     "{} counts {sees} {} where the plan has {n}",

@@ -12,20 +12,27 @@ const DEFAULT_CONFIG: &str = "/etc/redis/redis.conf";
 /// The Sentinel's port, asked for a failover on the primary's host.
 const SENTINEL_PORT: u16 = 26379;
 
+/// The member's server configs as shell words: Debian's default first, then the plan's, whose
+/// lines win (`tail -n 1`); never a Sentinel's, whose `requirepass` is the Sentinel's own.
+pub(super) fn server_configs(configs: &[String]) -> String {
+    std::iter::once(DEFAULT_CONFIG.to_string())
+        .chain(
+            configs
+                .iter()
+                .filter(|c| !c.contains("sentinel") && c.as_str() != DEFAULT_CONFIG)
+                .map(|c| crate::quote::word(c).into_owned()),
+        )
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 pub(super) fn question(client: &str, configs: &[String]) -> ShellCommand {
-    // The server's configs, not a Sentinel's: its `requirepass` is the Sentinel's own.
-    let files: Vec<String> = configs
-        .iter()
-        .filter(|c| !c.contains("sentinel"))
-        .map(|c| crate::quote::word(c).into_owned())
-        .chain(std::iter::once(DEFAULT_CONFIG.to_string()))
-        .collect();
     ShellCommand::plain(format!(
         "pass=$(sed -n 's/^[[:space:]]*requirepass[[:space:]][[:space:]]*//p' {} 2>/dev/null | tail -n 1 | tr -d '\\r')\n\
          pass=${{pass#\\\"}}; pass=${{pass%\\\"}}\n\
          if [ -n \"$pass\" ]; then export REDISCLI_AUTH=\"$pass\"; fi\n\
          {client} INFO replication",
-        files.join(" ")
+        server_configs(configs)
     ))
 }
 
@@ -87,13 +94,24 @@ pub(super) fn read(host: &str, answer: &Answer) -> Member {
     }
 }
 
-/// Asks the Sentinel on the primary's host to fail the primary over, retried while it answers
-/// `NOGOODSLAVE` (its view of a replica that just restarted is stale for a few seconds).
-pub(super) fn failover(client: &str) -> ShellCommand {
+/// Asks the Sentinel on the primary's host to fail this primary over, retried while it answers
+/// `NOGOODSLAVE` (its view of a replica that just restarted is stale for a few seconds). The
+/// primary is the monitored master whose address is the member's (`names`: its plan name and
+/// address) and port its own; a Sentinel that watches one master only needs no match.
+pub(super) fn failover(client: &str, names: [&str; 2], port: u16) -> ShellCommand {
     let sentinel = format!("{client} -p {SENTINEL_PORT}");
+    let [a, b] = names.map(|n| crate::quote::word(n).into_owned());
     ShellCommand::plain(format!(
-        "name=$({sentinel} SENTINEL masters 2>&1 | sed -n '/^name$/{{n;p;q;}}')\n\
-         if [ -z \"$name\" ]; then echo 'no Sentinel on this host answers on port {SENTINEL_PORT} with a monitored primary' >&2; exit 1; fi\n\
+        "masters=$({sentinel} SENTINEL masters 2>&1)\n\
+         name=$(printf '%s\\n' \"$masters\" | awk -v a={a} -v b={b} -v p={port} '\n\
+         NR % 2 == 1 {{ k = $0; next }}\n\
+         k == \"name\" {{ n = $0 }}\n\
+         k == \"ip\" {{ ip = $0 }}\n\
+         k == \"port\" && (ip == a || ip == b) && $0 == p {{ print n; exit }}')\n\
+         if [ -z \"$name\" ] && [ \"$(printf '%s\\n' \"$masters\" | grep -c '^name$')\" = 1 ]; then\n\
+         name=$(printf '%s\\n' \"$masters\" | sed -n '/^name$/{{n;p;q;}}')\n\
+         fi\n\
+         if [ -z \"$name\" ]; then echo 'no Sentinel on this host (port {SENTINEL_PORT}) monitors this member as a primary' >&2; exit 1; fi\n\
          tries=0\n\
          while :; do\n\
          out=$({sentinel} SENTINEL FAILOVER \"$name\" 2>&1)\n\

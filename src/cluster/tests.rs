@@ -173,7 +173,7 @@ fn redis_reads_the_password_on_the_host_and_never_puts_it_in_the_command() {
     )[0];
     assert!(
         q.script
-            .contains("'/etc/redis/my redis.conf' /etc/redis/redis.conf"),
+            .contains("/etc/redis/redis.conf '/etc/redis/my redis.conf'"),
         "{}",
         q.script
     );
@@ -255,7 +255,7 @@ fn etcd_is_whole_with_one_leader_seen_by_all_and_moves_it_to_a_follower() {
         switchover: true,
         commands: Vec::new(),
     };
-    let moved = switchover(&cluster, &whole).expect("a follower to move to");
+    let moved = switchover(&cluster, &whole, "10.0.0.1").expect("a follower to move to");
     assert!(
         moved
             .script
@@ -479,5 +479,49 @@ fn the_verdict_names_the_member_to_come_back_from_or_why_not() {
             .from
             .as_deref(),
         Some("c-1")
+    );
+}
+
+/// The switchover asks the Sentinel to fail over the master that is this member, not the first
+/// one it monitors.
+#[test]
+fn a_sentinel_fails_over_this_members_primary_among_several() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cli = dir.path().join("redis-cli");
+    std::fs::write(
+        &cli,
+        "#!/bin/sh\ncase \"$*\" in\n\
+         *'SENTINEL masters'*) printf 'name\\nother\\nip\\n10.9.9.9\\nport\\n6379\\nflags\\nmaster\\nname\\ncache\\nip\\n10.0.0.1\\nport\\n6379\\nflags\\nmaster\\n';;\n\
+         *'SENTINEL FAILOVER'*) echo OK;;\n\
+         esac\n",
+    )
+    .expect("fake client");
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&cli)
+        .status()
+        .expect("chmod");
+    let cluster = Cluster {
+        kind: Kind::Redis,
+        client: vec![cli.display().to_string()],
+        timeout: DEFAULT_TIMEOUT,
+        switchover: true,
+        commands: Vec::new(),
+    };
+    let view = view(
+        Kind::Redis,
+        &[("cache-01", answer(PRIMARY)), ("cache-02", answer(REPLICA))],
+    );
+    let command = switchover(&cluster, &view, "10.0.0.1").expect("a command");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&command.script)
+        .output()
+        .expect("sh");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "sentinel failover cache: OK",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }

@@ -65,6 +65,27 @@ pub(super) struct Cold {
 }
 
 impl<T: Transport> Executor<'_, T> {
+    /// One read-only question to a member's host, its answer kept whatever happens.
+    async fn answer(
+        &self,
+        host: crate::plan::model::HostId,
+        question: &crate::plan::model::ShellCommand,
+        deadline: Duration,
+    ) -> Answer {
+        match self.transport.run_command(host, question, deadline).await {
+            Ok(out) => Answer {
+                code: out.code.filter(|_| !out.timed_out),
+                stdout: out.stdout,
+                stderr: out.stderr,
+            },
+            Err(e) => Answer {
+                code: None,
+                stdout: String::new(),
+                stderr: e.to_string(),
+            },
+        }
+    }
+
     /// Asks every member of `service` at once what the cluster looks like from there.
     pub(super) async fn ask_cluster(&self, service: ServiceId) -> View {
         let s = &self.model.services[service];
@@ -75,24 +96,7 @@ impl<T: Transport> Executor<'_, T> {
             let host = &self.model.hosts[inst.host].name;
             let mut answers = Vec::new();
             for question in cluster::questions(c, i, &inst.configs) {
-                answers.push(
-                    match self
-                        .transport
-                        .run_command(inst.host, &question, ASK_DEADLINE)
-                        .await
-                    {
-                        Ok(out) => Answer {
-                            code: out.code.filter(|_| !out.timed_out),
-                            stdout: out.stdout,
-                            stderr: out.stderr,
-                        },
-                        Err(e) => Answer {
-                            code: None,
-                            stdout: String::new(),
-                            stderr: e.to_string(),
-                        },
-                    },
-                );
+                answers.push(self.answer(inst.host, &question, ASK_DEADLINE).await);
             }
             cluster::read(c.kind, host, &answers)
         });
@@ -155,17 +159,55 @@ impl<T: Transport> Executor<'_, T> {
             .map_err(|why| invalid(format!("cold start of {}: {why}", service.name)))?;
         let view = self.ask_cluster(step.service).await;
         self.tell_view(None, step.service, Moment::Start, &view, Vec::new());
-        let running: Vec<String> = view
+        let asked = self
+            .cold
+            .as_ref()
+            .map(|c| c.asked.clone())
+            .unwrap_or_default();
+        // Down means down: the manager and the process say so, not only a silent client (a
+        // member starting, or a wrong password, answers nothing and still runs).
+        let mut running: Vec<String> = view
             .members
             .iter()
             .filter(|m| m.answered)
             .map(|m| format!("{} ({})", m.host, m.state))
             .collect();
-        if !running.is_empty() {
-            // A resumed cold start goes on from the members already back.
-            if resumed {
-                return Ok(steps.to_vec());
+        for s in steps {
+            let host = &self.model.hosts[s.host].name;
+            if running.iter().any(|r| r.starts_with(&format!("{host} ("))) {
+                continue;
             }
+            if let Some(why) = self.runs(s).await {
+                running.push(format!("{host} ({why})"));
+            }
+        }
+        if resumed {
+            // A resumed cold start goes on in the journal's order, from the same first member:
+            // a member still coming up must not make it bootstrap another.
+            let first = asked
+                .bootstrap
+                .as_deref()
+                .and_then(|b| self.model.host_index(b));
+            if view.members.iter().all(|m| !m.answered) && !running.is_empty() {
+                return Err(invalid(format!(
+                    "cold start of {}: {} run{} but do{} not answer yet: wait until it is back, then resume",
+                    service.name,
+                    running.join(", "),
+                    if running.len() == 1 { "s" } else { "" },
+                    if running.len() == 1 { "es" } else { "" }
+                )));
+            }
+            let nothing_back = view.members.iter().all(|m| !m.answered);
+            self.cold = Some(Cold {
+                command: first
+                    .filter(|_| nothing_back)
+                    .and_then(|_| cluster::cold::bootstrap_command(c.kind)),
+                first: first.filter(|_| nothing_back),
+                asked,
+            });
+            return Ok(steps.to_vec());
+        }
+        if !running.is_empty() {
             return Err(invalid(format!(
                 "cold start of {} refused: {} still run{}; a cold start is for a cluster whose members are all down (a running cluster restarts with `comeback run` without --cold-start)",
                 service.name,
@@ -175,46 +217,38 @@ impl<T: Transport> Executor<'_, T> {
         }
         let recover = !self.looks_only() && !self.options.mode.read_only();
         let this = &*self;
-        let found =
-            futures_util::future::join_all(service.instances.iter().map(|inst| async move {
-                let this = this;
-                let host = &this.model.hosts[inst.host].name;
-                let Some(question) = cluster::cold::question(c.kind, &inst.configs, recover) else {
-                    return cluster::cold::Found {
-                        host: host.clone(),
+        let found = futures_util::future::join_all(service.instances.iter().map(|inst| {
+            let host = this.model.hosts[inst.host].name.clone();
+            async move {
+                match cluster::cold::question(c.kind, &inst.configs, recover) {
+                    Some(q) => cluster::cold::read(
+                        &host,
+                        &this.answer(inst.host, &q, ASK_DEADLINE * 4).await,
+                    ),
+                    None => cluster::cold::Found {
+                        host,
                         ..Default::default()
-                    };
-                };
-                let answer = match this
-                    .transport
-                    .run_command(inst.host, &question, ASK_DEADLINE * 4)
-                    .await
-                {
-                    Ok(out) => Answer {
-                        code: out.code.filter(|_| !out.timed_out),
-                        stdout: out.stdout,
-                        stderr: out.stderr,
                     },
-                    Err(e) => Answer {
-                        code: None,
-                        stdout: String::new(),
-                        stderr: e.to_string(),
-                    },
-                };
-                cluster::cold::read(host, &answer)
-            }))
-            .await;
-        let asked = self
-            .cold
-            .as_ref()
-            .map(|c| c.asked.clone())
-            .unwrap_or_default();
-        if !recover && found.iter().all(|f| f.seqno == Some(-1)) && asked.bootstrap.is_none() {
+                }
+            }
+        }))
+        .await;
+        let crashed: Vec<&str> = found
+            .iter()
+            .filter(|f| f.seqno == Some(-1))
+            .map(|f| f.host.as_str())
+            .collect();
+        if !recover && !crashed.is_empty() && asked.bootstrap.is_none() {
             // A crash left no position: the real cold start recovers them first.
             self.events.emit(Event::ColdStart {
                 service: service.name.clone(),
                 first: "the most advanced member".into(),
-                how: "every member crashed (seqno -1): galera_recovery (mysqld --wsrep-recover) runs on each to find the most advanced, which is bootstrapped with galera_new_cluster; then the others one at a time, each Synced before the next".into(),
+                how: format!(
+                    "{} crashed (seqno -1): galera_recovery (mysqld --wsrep-recover) runs on {} to learn {} position, then the most advanced member is bootstrapped with galera_new_cluster; then the others one at a time, each Synced before the next",
+                    crashed.join(", "),
+                    if crashed.len() == 1 { "it" } else { "each" },
+                    if crashed.len() == 1 { "its" } else { "their" },
+                ),
                 warning: None,
             });
             return Ok(steps.to_vec());
@@ -239,6 +273,24 @@ impl<T: Transport> Executor<'_, T> {
             ordered.insert(0, step);
         }
         Ok(ordered)
+    }
+
+    /// Why the step's service runs on its host, as its manager or its process says; `None`
+    /// when it is down.
+    async fn runs(&self, step: &Step) -> Option<String> {
+        if self.model.services[step.service].unit.is_some()
+            && let Ok(found) = self.manager_preflight(step).await
+            && found.not_running.is_none()
+        {
+            return Some("its service manager says it runs".into());
+        }
+        match self.processes_of(step.service, step.host).await {
+            Some(Ok(found)) => found
+                .into_iter()
+                .find_map(|f| f.process)
+                .map(|p| format!("its process runs as pid {}", p.pid)),
+            _ => None,
+        }
     }
 
     fn tell_view(
@@ -293,12 +345,22 @@ impl<T: Transport> Executor<'_, T> {
             self.tell_step_view(sink, step, Moment::Before, &view);
             view
         };
-        let host = &self.model.hosts[step.host].name;
-        let problems: Vec<String> = if resumed == Some(Resumed::Retry) {
-            // This run took the member down: only the others must be whole.
+        // The member of a resumed step may be the one still out (its restart, or this run's
+        // switchover, took it out): only the others must be whole. The precheck, on the view
+        // from before the walk, lets every step of that cluster through for it; each step's own
+        // look right before its restart asks again.
+        let out = match (resumed, self.pinned) {
+            (Some(Resumed::Retry), _) => Some(step.host),
+            (_, Some((service, host))) if self.options.precheck && service == step.service => {
+                Some(host)
+            }
+            _ => None,
+        };
+        let problems: Vec<String> = if let Some(out) = out {
+            let out = &self.model.hosts[out].name;
             view.members
                 .iter()
-                .filter(|m| &m.host != host && !m.healthy)
+                .filter(|m| &m.host != out && !m.healthy)
                 .map(|m| format!("{} is {}", m.host, m.state))
                 .collect()
         } else {
@@ -361,7 +423,8 @@ impl<T: Transport> Executor<'_, T> {
             check: Some(format!("{} switchover", c.kind)),
             reason,
         };
-        let Some(command) = cluster::switchover(c, &view) else {
+        let address = &self.model.hosts[step.host].address;
+        let Some(command) = cluster::switchover(c, &view, address) else {
             return Err(fail(format!(
                 "no healthy member to hand the {} role to",
                 c.kind.leader_word()
@@ -498,14 +561,14 @@ impl<T: Transport> Executor<'_, T> {
         gone
     }
 
-    /// Tells whether each cluster among `steps` could come back from a full outage; false when
-    /// one could not.
+    /// Tells whether each cluster among `steps` could come back from a full outage; returns
+    /// the clusters that could not.
     pub(super) fn tell_verdicts(
         &self,
         steps: &[Step],
         gone: &[(ServiceId, cluster::Gone)],
-    ) -> bool {
-        let mut all = true;
+    ) -> Vec<ServiceId> {
+        let mut no = Vec::new();
         let mut told = Vec::new();
         for s in steps {
             let service = &self.model.services[s.service];
@@ -522,14 +585,16 @@ impl<T: Transport> Executor<'_, T> {
                 .map(|(_, g)| g.clone())
                 .collect();
             if let Some(verdict) = cluster::verdict(c.kind, view, &gone) {
-                all &= verdict.comes_back;
+                if !verdict.comes_back {
+                    no.push(s.service);
+                }
                 self.events.emit(Event::ClusterVerdict {
                     service: service.name.clone(),
                     verdict,
                 });
             }
         }
-        all
+        no
     }
 }
 

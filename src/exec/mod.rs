@@ -75,6 +75,8 @@ pub(crate) struct Executor<'a, T: Transport> {
     clusters: cluster::StartViews,
     /// `--cold-start`: the cluster comes back from a full outage.
     cold: Option<cluster::Cold>,
+    /// A resume's first step: its member may still be out of its cluster.
+    pinned: Option<(crate::plan::model::ServiceId, crate::plan::model::HostId)>,
 }
 
 /// A duration in whole milliseconds, as events carry them.
@@ -103,6 +105,7 @@ impl<'a, T: Transport> Executor<'a, T> {
             began: None,
             clusters: Default::default(),
             cold: None,
+            pinned: None,
         }
     }
 
@@ -146,6 +149,7 @@ impl<'a, T: Transport> Executor<'a, T> {
         if let Err(problems) = self.resolve_units(steps).await {
             return Outcome::Invalid { problems };
         }
+        self.pinned = first.and(steps.first()).map(|s| (s.service, s.host));
         let steps = if self.cold.is_some() {
             match self.plan_cold_start(steps, first.is_some()).await {
                 Ok(steps) => steps,
@@ -205,6 +209,7 @@ impl<'a, T: Transport> Executor<'a, T> {
         look.resolved = self.resolved.clone();
         look.clusters = self.clusters.clone();
         look.cold = self.cold.clone();
+        look.pinned = self.pinned;
         let mut tally = Tally::default();
         let mut looked = std::pin::pin!(look.preflight_all(steps, first));
         while let Some((records, end)) = looked.next().await {
@@ -252,9 +257,13 @@ impl<'a, T: Transport> Executor<'a, T> {
                 gone.extend(self.members_gone(steps, &records));
                 tally.record(result, names_a_host_gone(&records), true);
             }
-            if !self.tell_verdicts(steps, &gone) {
-                tally.no_comeback(steps.iter().map(|s| s.id(self.model)));
-            }
+            let no = self.tell_verdicts(steps, &gone);
+            tally.no_comeback(
+                steps
+                    .iter()
+                    .filter(|s| no.contains(&s.service))
+                    .map(|s| s.id(self.model)),
+            );
             return tally.outcome();
         }
         if let Err(outcome) = self.precheck(steps, first).await {

@@ -27,8 +27,9 @@ pub(crate) struct History {
     /// The last step that failed, and whether its restart had run (this run touched it).
     pub failed: Option<(String, bool)>,
     pub outcome: Option<Outcome>,
-    /// The run brings a cluster back from a full outage (`--cold-start`).
-    pub cold_start: bool,
+    /// The run brings a cluster back from a full outage (`--cold-start`): the member it chose
+    /// to bring up first.
+    pub cold_start: Option<String>,
 }
 
 /// The plan no longer orders the steps still to run as the journal does.
@@ -124,7 +125,7 @@ impl History {
                             h.failed = Some((step.clone(), touched));
                         }
                         Event::RunFinished { outcome, .. } => h.outcome = Some(outcome.clone()),
-                        Event::ColdStart { .. } => h.cold_start = true,
+                        Event::ColdStart { first, .. } => h.cold_start = Some(first.clone()),
                         _ => {}
                     }
                 }

@@ -42,6 +42,25 @@ impl Validator<'_> {
                 }
             },
         };
+        if let Some(c) = &entry.client
+            && client.iter().any(|w| {
+                let w = w.to_ascii_lowercase();
+                w == "-a"
+                    || w == "--pass"
+                    || w.starts_with("--password")
+                    || w.contains("password=")
+                    // mysql's `-pSECRET`; `-p PORT` is redis-cli's and psql's port.
+                    || (kind == Kind::Galera && w.starts_with("-p") && w.len() > 2)
+            })
+        {
+            self.error(
+                "a password in `client` would show in every command comeback prints and journals",
+                &c.referenced,
+            )
+            .hint = Some(
+                "leave it to the member's own means: redis-cli reads requirepass from the member's config, mysql and psql use the local socket as root or postgres; or a file the client reads (--defaults-file, .pgpass)".into(),
+            );
+        }
         if let (Some(c), Kind::Command) = (&entry.client, kind) {
             self.error("`client` is not used by `kind: command`", &c.referenced)
                 .hint = Some("the `whole` and `leader` commands are run as written".into());
