@@ -249,7 +249,7 @@ fn cold_start(lab: &Lab, plan: &std::path::Path) {
     let err = exited(&dry, 0);
     assert_has(
         &err,
-        "every member crashed (seqno -1): galera_recovery (mysqld --wsrep-recover) runs on each to find the most advanced",
+        "cold start of galera: the most advanced member first, once galera_recovery (mysqld --wsrep-recover) has learnt the position of host-1, host-2, host-3 (crashed: seqno -1)",
     );
     let run = lab.run("run", plan, &["--cold-start", "--only", "galera", "--yes"]);
     let err = exited(&run, 0);

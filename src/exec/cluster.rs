@@ -244,10 +244,8 @@ impl<T: Transport> Executor<'_, T> {
                 service: service.name.clone(),
                 first: "the most advanced member".into(),
                 how: format!(
-                    "{} crashed (seqno -1): galera_recovery (mysqld --wsrep-recover) runs on {} to learn {} position, then the most advanced member is bootstrapped with galera_new_cluster; then the others one at a time, each Synced before the next",
-                    crashed.join(", "),
-                    if crashed.len() == 1 { "it" } else { "each" },
-                    if crashed.len() == 1 { "its" } else { "their" },
+                    "once galera_recovery (mysqld --wsrep-recover) has learnt the position of {} (crashed: seqno -1), bootstrapped with galera_new_cluster; then the others one at a time, each Synced before the next",
+                    crashed.join(", ")
                 ),
                 warning: None,
             });
