@@ -525,3 +525,37 @@ fn a_sentinel_fails_over_this_members_primary_among_several() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn etcd_and_zookeeper_come_back_while_a_quorum_of_the_named_members_is_left() {
+    let srvr = |mode: &str| answer(&format!("Mode: {mode}\n"));
+    let whole = view(
+        Kind::Zookeeper,
+        &[
+            ("zk-1", srvr("follower")),
+            ("zk-2", srvr("leader")),
+            ("zk-3", srvr("follower")),
+        ],
+    );
+    let gone = |host: &str| {
+        (
+            "zk-1".to_string(),
+            host.to_string(),
+            "does not resolve".to_string(),
+        )
+    };
+    let one = verdict(Kind::Zookeeper, &whole, &[gone("zk-old")]).expect("a verdict");
+    assert!(one.comes_back, "3 of 4 is a quorum: {one}");
+    assert!(
+        one.why
+            .contains("3 of the 4 members its configs name are left, a quorum is 3"),
+        "{one}"
+    );
+    let three = verdict(
+        Kind::Zookeeper,
+        &whole,
+        &[gone("zk-old"), gone("zk-older"), gone("zk-oldest")],
+    )
+    .expect("a verdict");
+    assert!(!three.comes_back, "3 of 6 is no quorum: {three}");
+}

@@ -26,6 +26,26 @@ pub fn verdict(kind: Kind, view: &View, gone: &[Gone]) -> Option<Verdict> {
     if kind == Kind::Command {
         return None;
     }
+    if !gone.is_empty() && matches!(kind, Kind::Etcd | Kind::Zookeeper) {
+        // A member named and gone still counts in the quorum's size: the ones left must be
+        // a majority of all the configs name.
+        let mut names: Vec<&str> = gone.iter().map(|(_, host, _)| host.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let n = view.members.len();
+        let named = n + names.len();
+        let quorum = named / 2 + 1;
+        if n >= quorum {
+            return Some(Verdict {
+                comes_back: true,
+                from: None,
+                why: format!(
+                    "its {n} members start together and elect a leader: {n} of the {named} members its configs name are left, a quorum is {quorum} ({} named but gone: remove it from the configs)",
+                    names.join(", ")
+                ),
+            });
+        }
+    }
     if !gone.is_empty() {
         let why = gone
             .iter()
