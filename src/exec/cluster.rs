@@ -88,6 +88,11 @@ impl<T: Transport> Executor<'_, T> {
 
     /// Asks every member of `service` at once what the cluster looks like from there.
     pub(super) async fn ask_cluster(&self, service: ServiceId) -> View {
+        self.ask_cluster_within(service, ASK_DEADLINE).await
+    }
+
+    /// As [`Self::ask_cluster`], each answer within `deadline`.
+    async fn ask_cluster_within(&self, service: ServiceId, deadline: Duration) -> View {
         let s = &self.model.services[service];
         let Some(c) = &s.cluster else {
             return View::default();
@@ -96,7 +101,7 @@ impl<T: Transport> Executor<'_, T> {
             let host = &self.model.hosts[inst.host].name;
             let mut answers = Vec::new();
             for question in cluster::questions(c, i, &inst.configs) {
-                answers.push(self.answer(inst.host, &question, ASK_DEADLINE).await);
+                answers.push(self.answer(inst.host, &question, deadline).await);
             }
             cluster::read(c.kind, host, &answers)
         });
@@ -505,7 +510,11 @@ impl<T: Transport> Executor<'_, T> {
     async fn until(&self, step: &Step, c: &Cluster, done: impl Fn(&View) -> bool) -> (View, bool) {
         let deadline = Instant::now() + c.timeout;
         loop {
-            let view = self.ask_cluster(step.service).await;
+            // The last look ends with the timeout, not an ask's own deadline after it.
+            let left = deadline.saturating_duration_since(Instant::now());
+            let view = self
+                .ask_cluster_within(step.service, left.clamp(POLL, ASK_DEADLINE))
+                .await;
             if done(&view) {
                 return (view, true);
             }
