@@ -105,4 +105,24 @@ fn postgresql_standbys_first_the_primary_last_each_streaming_again_before_the_ne
         "[1/3] postgresql@host-1 cluster after the restart: whole",
     );
     assert_eq!(postgresql::view(&lab, 0), "primary streaming=2");
+
+    // A full outage, the primary stopped first: the cold start brings the primary up first
+    // (the member without standby.signal), then the standbys, each streaming before the next.
+    for i in 0..3 {
+        lab.exec(i, &format!("systemctl stop {UNIT}"));
+    }
+    let run = lab.run(
+        "run",
+        &plan,
+        &["--cold-start", "--only", "postgresql", "--yes"],
+    );
+    let err = exited(&run, 0);
+    assert_has(&err, "cold start of postgresql: host-1 first, the primary");
+    assert_eq!(
+        watch::restarted(&lab.journal())[0],
+        "postgresql@host-1",
+        "the primary first"
+    );
+    (0..3).for_each(active);
+    lab.wait_whole("postgresql", postgresql::view, |_, v| whole(v), 60, "true");
 }
