@@ -11,7 +11,6 @@ mod output;
 use lab::Lab;
 use lab::cluster::{etcd, watch};
 use output::{assert_has, exited};
-use std::time::Instant;
 
 fn main_pid(lab: &Lab, i: usize) -> String {
     lab.exec(i, "systemctl show -p MainPID --value etcd")
@@ -19,15 +18,7 @@ fn main_pid(lab: &Lab, i: usize) -> String {
 
 #[test]
 fn etcd_followers_first_then_the_lead_moves_and_the_former_leader_restarts() {
-    let started = Instant::now();
-    let lab = Lab::start_cluster_hosts(3, &[]);
-    let booted = started.elapsed();
-    etcd::form(&lab);
-    eprintln!(
-        "etcd: 3 hosts booted in {:.1} s, cluster formed in {:.1} s more",
-        booted.as_secs_f64(),
-        (started.elapsed() - booted).as_secs_f64()
-    );
+    let lab = Lab::start_cluster("etcd", etcd::form);
     let leader = etcd::leader(&lab, 0).expect("a leader");
     let l = lab
         .hosts

@@ -11,7 +11,6 @@ use lab::Lab;
 use lab::cluster::{galera, watch};
 use output::{assert_has, exited};
 use serde_json::Value;
-use std::time::Instant;
 
 fn main_pids(lab: &Lab) -> Vec<String> {
     (0..3)
@@ -21,15 +20,7 @@ fn main_pids(lab: &Lab) -> Vec<String> {
 
 #[test]
 fn galera_rolls_one_member_at_a_time_and_refuses_a_degraded_cluster() {
-    let started = Instant::now();
-    let lab = Lab::start_cluster_hosts(3, &[]);
-    let booted = started.elapsed();
-    galera::form(&lab);
-    eprintln!(
-        "galera: 3 hosts booted in {:.1} s, cluster formed in {:.1} s more",
-        booted.as_secs_f64(),
-        (started.elapsed() - booted).as_secs_f64()
-    );
+    let lab = Lab::start_cluster("galera", galera::form);
     let plan = lab.plan_with(
         "defaults:\n  health: { timeout: 60s, interval: 300ms, settle: 1s }\n",
         &format!(

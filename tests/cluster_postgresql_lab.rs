@@ -10,7 +10,6 @@ mod output;
 use lab::Lab;
 use lab::cluster::{postgresql, watch};
 use output::{assert_has, exited};
-use std::time::Instant;
 
 const UNIT: &str = "postgresql@15-main";
 
@@ -20,10 +19,7 @@ fn main_pid(lab: &Lab, i: usize) -> String {
 
 #[test]
 fn postgresql_standbys_first_the_primary_last_each_streaming_again_before_the_next() {
-    let started = Instant::now();
-    let lab = Lab::start_cluster_hosts(3, &[]);
-    let booted = started.elapsed();
-    postgresql::form(&lab);
+    let lab = Lab::start_cluster("postgresql", postgresql::form);
     // pg_ctlcluster keeps the unit `activating` for seconds after the server accepts clients.
     let active = |i: usize| {
         assert!(
@@ -33,11 +29,6 @@ fn postgresql_standbys_first_the_primary_last_each_streaming_again_before_the_ne
         )
     };
     (0..3).for_each(active);
-    eprintln!(
-        "postgresql: 3 hosts booted in {:.1} s, cluster formed in {:.1} s more",
-        booted.as_secs_f64(),
-        (started.elapsed() - booted).as_secs_f64()
-    );
     let auto_conf = format!("{}/postgresql.auto.conf", postgresql::DATA);
     let plan = lab.plan_with(
         "defaults:\n  health: { timeout: 60s, interval: 300ms, settle: 1s }\n",

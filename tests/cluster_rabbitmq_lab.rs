@@ -11,7 +11,6 @@ mod output;
 use lab::Lab;
 use lab::cluster::{rabbitmq, watch};
 use output::{assert_has, exited};
-use std::time::Instant;
 
 fn main_pid(lab: &Lab, i: usize) -> String {
     lab.exec(i, "systemctl show -p MainPID --value rabbitmq-server")
@@ -19,15 +18,7 @@ fn main_pid(lab: &Lab, i: usize) -> String {
 
 #[test]
 fn rabbitmq_nodes_one_at_a_time_and_never_while_a_quorum_queue_is_critical() {
-    let started = Instant::now();
-    let lab = Lab::start_cluster_hosts(3, &[]);
-    let booted = started.elapsed();
-    rabbitmq::form(&lab);
-    eprintln!(
-        "rabbitmq: 3 hosts booted in {:.1} s, cluster formed in {:.1} s more",
-        booted.as_secs_f64(),
-        (started.elapsed() - booted).as_secs_f64()
-    );
+    let lab = Lab::start_cluster("rabbitmq", rabbitmq::form);
     rabbitmq::declare_quorum_queue(&lab, 0, "orders");
     let plan = lab.plan_with(
         "defaults:\n  health: { timeout: 90s, interval: 500ms, settle: 1s }\n",

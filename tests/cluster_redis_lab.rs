@@ -12,7 +12,6 @@ mod output;
 use lab::Lab;
 use lab::cluster::{redis, watch};
 use output::{assert_has, exited};
-use std::time::Instant;
 
 fn main_pid(lab: &Lab, i: usize) -> String {
     lab.exec(i, "systemctl show -p MainPID --value redis-server")
@@ -20,15 +19,7 @@ fn main_pid(lab: &Lab, i: usize) -> String {
 
 #[test]
 fn redis_replicas_first_then_a_sentinel_switchover_and_the_old_primary_as_a_replica() {
-    let started = Instant::now();
-    let lab = Lab::start_cluster_hosts(3, &[]);
-    let booted = started.elapsed();
-    redis::form(&lab);
-    eprintln!(
-        "redis: 3 hosts booted in {:.1} s, cluster formed in {:.1} s more",
-        booted.as_secs_f64(),
-        (started.elapsed() - booted).as_secs_f64()
-    );
+    let lab = Lab::start_cluster("redis", redis::form);
     let plan = lab.plan_with(
         "defaults:\n  health: { timeout: 60s, interval: 300ms, settle: 1s }\n",
         &format!(

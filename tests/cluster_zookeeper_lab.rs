@@ -11,7 +11,6 @@ mod output;
 use lab::Lab;
 use lab::cluster::{watch, zookeeper};
 use output::{assert_has, exited};
-use std::time::Instant;
 
 fn pid(lab: &Lab, i: usize) -> String {
     lab.exec(i, "cat /run/zookeeper/zookeeper.pid")
@@ -19,15 +18,7 @@ fn pid(lab: &Lab, i: usize) -> String {
 
 #[test]
 fn zookeeper_followers_first_and_the_leader_last() {
-    let started = Instant::now();
-    let lab = Lab::start_cluster_hosts(3, &[]);
-    let booted = started.elapsed();
-    zookeeper::form(&lab);
-    eprintln!(
-        "zookeeper: 3 hosts booted in {:.1} s, ensemble formed in {:.1} s more",
-        booted.as_secs_f64(),
-        (started.elapsed() - booted).as_secs_f64()
-    );
+    let lab = Lab::start_cluster("zookeeper", zookeeper::form);
     let l = zookeeper::leader(&lab).expect("a leader");
     let leader = lab.hosts[l].name.clone();
     let followers: Vec<usize> = (0..3).filter(|&i| i != l).collect();

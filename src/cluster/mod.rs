@@ -361,6 +361,15 @@ impl Kind {
     }
 }
 
+/// Each member and its state, on one line: `db-01: Synced; db-02: Synced`.
+pub fn states(members: &[Member]) -> String {
+    members
+        .iter()
+        .map(|m| format!("{}: {}", m.host, m.state))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// `text` on one line, bounded: a member's answer goes into one line of a report.
 pub(crate) fn one_line(text: &str) -> String {
     let line = text

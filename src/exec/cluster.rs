@@ -609,11 +609,7 @@ impl<T: Transport> Executor<'_, T> {
 fn describe(view: &View, c: &Cluster) -> String {
     let problems = view.problems(c.kind);
     if problems.is_empty() {
-        view.members
-            .iter()
-            .map(|m| format!("{} {}", m.host, m.state))
-            .collect::<Vec<_>>()
-            .join("; ")
+        cluster::states(&view.members)
     } else {
         problems.join("; ")
     }

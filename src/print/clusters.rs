@@ -38,11 +38,7 @@ pub(crate) fn line(event: &Event) -> Option<(Option<usize>, String)> {
     else {
         return None;
     };
-    let states = members
-        .iter()
-        .map(|m| format!("{}: {}", m.host, m.state))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let states = crate::cluster::states(members);
     let verdict = if problems.is_empty() {
         format!("whole ({states})")
     } else {

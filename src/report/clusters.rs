@@ -161,12 +161,7 @@ pub(super) fn clusters_markdown(report: &Report, out: &mut String) {
 /// The lines of a member's step: the cluster before and after its restart.
 pub(super) fn step_markdown(views: &[ClusterView], out: &mut String) {
     for v in views {
-        let states = v
-            .members
-            .iter()
-            .map(|m| format!("{}: {}", m.host, m.state))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let states = crate::cluster::states(&v.members);
         let _ = writeln!(
             out,
             "- cluster {}: {} ({})",

@@ -36,6 +36,21 @@ impl Lab {
         lab
     }
 
+    /// Three cluster hosts with `form` run on them (a kind's module's), saying how long the
+    /// boot and the forming took.
+    pub fn start_cluster(kind: &str, form: fn(&Lab)) -> Lab {
+        let started = Instant::now();
+        let lab = Lab::start_cluster_hosts(3, &[]);
+        let booted = started.elapsed();
+        form(&lab);
+        eprintln!(
+            "{kind}: 3 hosts booted in {:.1} s, cluster formed in {:.1} s more",
+            booted.as_secs_f64(),
+            (started.elapsed() - booted).as_secs_f64()
+        );
+        lab
+    }
+
     /// Whether `script` exits 0 on host `i`, tried every 200 ms for up to `secs` seconds.
     pub fn wait_until(&self, i: usize, script: &str, secs: u64) -> bool {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
