@@ -281,7 +281,7 @@ impl<T: Transport> Executor<'_, T> {
         // The manager says down while the process it should know runs: it lost track of it.
         let not_running = match (manager.not_running, &process) {
             // Starting or stopping: its process runs and the manager knows it.
-            (Some(words), Some(_)) if words.contains("activating") => Some(format!(
+            (Some(words), Some(_)) if manager.changing => Some(format!(
                 "{words}: it is not up yet (still starting or stopping)"
             )),
             (Some(words), Some(p)) => Some(format!(

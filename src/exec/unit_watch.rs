@@ -184,6 +184,8 @@ impl Watch {
 pub(super) struct Preflight {
     /// Why the unit is not running now, in the manager's words.
     pub(super) not_running: Option<String>,
+    /// It is not running because it is starting or stopping, not because it is lost.
+    pub(super) changing: bool,
     /// What the operator should know and that does not stop the step.
     pub(super) warnings: Vec<String>,
     /// The member units an umbrella unit's restart acts on.
@@ -272,6 +274,7 @@ impl<T: Transport> Executor<'_, T> {
                 "{} says {} is {}",
                 watch.manager, down.unit, down.words
             ));
+            found.changing = down.changing;
         }
         Ok(found)
     }

@@ -123,6 +123,8 @@ pub(crate) struct UnitState {
     pub up: bool,
     /// It failed, or the manager is restarting it after a crash.
     pub broken: bool,
+    /// It is starting, stopping or reloading (not a crash loop): down for now, not lost.
+    pub changing: bool,
     /// How many times the manager restarted it by itself (systemd's `NRestarts`).
     pub restarts: Option<u32>,
     /// Whether it starts at boot, when the manager can tell.
@@ -145,6 +147,10 @@ impl From<&UnitProperties> for UnitState {
             words,
             up: s.state_means_nothing() || (s.active == "active" && !looping),
             broken: s.active == "failed" || looping,
+            changing: matches!(
+                s.active.as_str(),
+                "activating" | "deactivating" | "reloading"
+            ) && !looping,
             restarts: Some(s.restarts),
             // Only "disabled" says it will not start: static, indirect and generated units
             // are started by something else.
@@ -221,6 +227,7 @@ fn parse_script_state(unit: &str, output: &str) -> UnitState {
         },
         up: code == Some(0),
         broken: false,
+        changing: false,
         restarts: None,
         enabled: Some(output.lines().any(|l| l.trim() == "ENABLED")),
     }
@@ -308,7 +315,10 @@ mod tests {
             "Id=app.service\nActiveState=activating\nSubState=auto-restart\n\
                            Result=exit-code\nNRestarts=4\n",
         );
-        assert!(looping.broken && !looping.up);
+        assert!(looping.broken && !looping.up && !looping.changing);
+        let starting =
+            one("Id=postgresql@15-main.service\nActiveState=activating\nSubState=start\n");
+        assert!(starting.changing && !starting.up && !starting.broken);
         assert_eq!(
             looping.words,
             "activating (auto-restart), Result=exit-code: restarting it after a crash"
