@@ -133,7 +133,7 @@ impl<T: Transport> Executor<'_, T> {
                 .filter(|s| s.service == service)
                 .map(|s| self.model.hosts[s.host].name.clone())
                 .collect();
-            self.tell_view(None, service, Moment::Start, &view, order);
+            self.tell_view(self.events, service, None, Moment::Start, &view, order);
             self.clusters.insert(service, view);
         }
         ordered
@@ -163,7 +163,14 @@ impl<T: Transport> Executor<'_, T> {
         cluster::cold::supported(c.kind)
             .map_err(|why| invalid(format!("cold start of {}: {why}", service.name)))?;
         let view = self.ask_cluster(step.service).await;
-        self.tell_view(None, step.service, Moment::Start, &view, Vec::new());
+        self.tell_view(
+            self.events,
+            step.service,
+            None,
+            Moment::Start,
+            &view,
+            Vec::new(),
+        );
         let asked = self
             .cold
             .as_ref()
@@ -296,52 +303,52 @@ impl<T: Transport> Executor<'_, T> {
         }
     }
 
+    /// Tells what the members said at `moment`, as the step numbered `index` (none: the
+    /// view before the walk).
     fn tell_view(
         &self,
-        sink: Option<&Sink<'_>>,
+        events: &super::Events,
         service: ServiceId,
+        index: Option<usize>,
         moment: Moment,
         view: &View,
         order: Vec<String>,
     ) {
         let s = &self.model.services[service];
         let Some(c) = &s.cluster else { return };
-        let event = Event::ClusterViewed {
+        events.emit(Event::ClusterViewed {
             service: s.name.clone(),
             kind: c.kind,
-            index: None,
+            index,
             moment,
             members: view.members.clone(),
             problems: view.problems(c.kind),
             order,
-        };
-        match sink {
-            Some(sink) => sink.events.emit(event),
-            None => self.events.emit(event),
-        }
+        });
     }
 
     /// Preflight of a cluster member: the cluster is whole. A look-only walk reads the view
     /// taken before the walk; a real one asks again and journals it, since the members before
-    /// this one changed it. A retried step's own member may be the one still out.
+    /// this one changed it, and returns it for the switchover. A retried step's own member may
+    /// be the one still out.
     pub(super) async fn cluster_whole_before(
         &self,
         sink: &Sink<'_>,
         step: &Step,
         target: &str,
         resumed: Option<Resumed>,
-    ) -> Result<(), StepFailure> {
+    ) -> Result<Option<View>, StepFailure> {
         let Some(c) = &self.model.services[step.service].cluster else {
-            return Ok(());
+            return Ok(None);
         };
         if self.cold.is_some() {
             // Its members are down: that is why it starts cold.
-            return Ok(());
+            return Ok(None);
         }
         let view = if self.looks_only() {
             match self.clusters.get(&step.service) {
                 Some(view) => view.clone(),
-                None => return Ok(()),
+                None => return Ok(None),
             }
         } else {
             let view = self.ask_cluster(step.service).await;
@@ -370,7 +377,7 @@ impl<T: Transport> Executor<'_, T> {
             view.problems(c.kind)
         };
         if problems.is_empty() {
-            return Ok(());
+            return Ok(Some(view));
         }
         Err(StepFailure {
             phase: Phase::Preflight,
@@ -385,36 +392,32 @@ impl<T: Transport> Executor<'_, T> {
     }
 
     fn tell_step_view(&self, sink: &Sink<'_>, step: &Step, moment: Moment, view: &View) {
-        let s = &self.model.services[step.service];
-        let Some(c) = &s.cluster else { return };
-        sink.events.emit(Event::ClusterViewed {
-            service: s.name.clone(),
-            kind: c.kind,
-            index: Some(step.index),
+        self.tell_view(
+            sink.events,
+            step.service,
+            Some(step.index),
             moment,
-            members: view.members.clone(),
-            problems: view.problems(c.kind),
-            order: Vec::new(),
-        });
+            view,
+            Vec::new(),
+        );
     }
 
-    /// With `switchover: true`, a member that leads hands the lead to another before its
-    /// restart, and the cluster is whole again under the new leader.
+    /// With `switchover: true`, a member that leads (in `view`, the cluster as whole-before
+    /// just saw it) hands the lead to another before its restart, and the cluster is whole
+    /// again under the new leader.
     pub(super) async fn cluster_switchover(
         &self,
         sink: &Sink<'_>,
         step: &Step,
         target: &str,
+        view: Option<View>,
     ) -> Result<(), StepFailure> {
         let service = &self.model.services[step.service];
-        let Some(c) = service.cluster.as_ref().filter(|c| c.switchover) else {
+        let (Some(c), Some(view)) = (service.cluster.as_ref().filter(|c| c.switchover), view)
+        else {
             return Ok(());
         };
-        if self.cold.is_some() {
-            return Ok(());
-        }
         let host = &self.model.hosts[step.host].name;
-        let view = self.ask_cluster(step.service).await;
         let leads = view.leader().map(|i| &view.members[i].host) == Some(host);
         if !leads || service.instances.len() < 2 {
             return Ok(());

@@ -68,12 +68,14 @@ impl<T: Transport> Executor<'_, T> {
         if resumed != Some(Resumed::GatesOnly) {
             self.phase(sink, step, Phase::Preflight, 0);
             self.preflight(sink, step, &target, resumed).await?;
-            self.cluster_whole_before(sink, step, &target, resumed)
+            let cluster = self
+                .cluster_whole_before(sink, step, &target, resumed)
                 .await?;
             if self.looks_only() {
                 return self.hook_hosts_answer(step).await;
             }
-            self.cluster_switchover(sink, step, &target).await?;
+            self.cluster_switchover(sink, step, &target, cluster)
+                .await?;
             self.hooks(sink, step, super::HookWhen::Before).await?;
             self.phase(sink, step, Phase::Restart, 0);
             inferred = self.restart(sink, step, &target, watch.as_ref()).await?;
