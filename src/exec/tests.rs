@@ -60,34 +60,46 @@ pub(super) fn drive(
     options: RunOptions,
     pacing: Pacing,
 ) -> (Outcome, Vec<String>, Vec<Event>) {
-    let model = plan::parse(plan, Path::new(".")).expect("valid").model;
-    let steps = plan::plan(&model, &Selection::default())
-        .expect("steps")
-        .steps;
     let transport = Scripted {
         fails,
         ran: Mutex::new(Vec::new()),
     };
-    let kept = Kept::default();
-    let events = Events::new(vec![Box::new(kept.clone())]);
-    let (_tx, rx) = watch::channel(Stop::No);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
+    let (outcome, events) = walk_on(plan, &transport, options, pacing, runtime);
+    let ran = transport.ran.into_inner().expect("lock");
+    (outcome, ran, events)
+}
+
+/// Walks `plan`'s whole order on `transport` in `runtime`: the outcome and every event.
+pub(super) fn walk_on<T: Transport>(
+    plan: &str,
+    transport: &T,
+    options: RunOptions,
+    pacing: Pacing,
+    runtime: tokio::runtime::Runtime,
+) -> (Outcome, Vec<Event>) {
+    let model = plan::parse(plan, Path::new(".")).expect("valid").model;
+    let steps = plan::plan(&model, &Selection::default())
+        .expect("steps")
+        .steps;
+    let kept = Kept::default();
+    let events = Events::new(vec![Box::new(kept.clone())]);
+    let (_tx, rx) = watch::channel(Stop::No);
     let outcome = runtime.block_on(
-        Executor::new(&model, &transport, &events, options, rx)
+        Executor::new(&model, transport, &events, options, rx)
             .with_pacing(pacing)
             .run(&steps, None),
     );
-    let ran = transport.ran.into_inner().expect("lock");
     let events = kept.0.lock().expect("lock").clone();
-    (outcome, ran, events)
+    (outcome, events)
 }
 
 /// Keeps every event emitted, for the test to read.
 #[derive(Clone, Default)]
-pub(super) struct Kept(pub(super) std::sync::Arc<Mutex<Vec<Event>>>);
+struct Kept(std::sync::Arc<Mutex<Vec<Event>>>);
 
 impl Consumer for Kept {
     fn on(&mut self, record: &Record) {

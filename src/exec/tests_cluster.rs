@@ -3,9 +3,7 @@
 //! the next goes down. Real clusters are proven in tests/cluster_*_lab.rs.
 
 use super::*;
-use crate::plan::{self, Selection};
 use crate::transport::{Output, Transport, TransportError};
-use std::path::Path;
 use std::sync::Mutex;
 
 /// Three members; `b` leads. A restarted member is out of the cluster for two looks.
@@ -67,24 +65,20 @@ services:
       timeout: 20s
 "#;
 
+/// The whole walk on the simulated cluster, in paused time: the gate waits in seconds.
 fn drive(transport: &Simulated) -> (Outcome, Vec<Event>) {
-    let model = plan::parse(PLAN, Path::new(".")).expect("valid").model;
-    let steps = plan::plan(&model, &Selection::default())
-        .expect("steps")
-        .steps;
-    let kept = super::tests::Kept::default();
-    let events = Events::new(vec![Box::new(kept.clone())]);
-    let (_tx, rx) = watch::channel(Stop::No);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .start_paused(true)
         .build()
         .expect("runtime");
-    let outcome = runtime.block_on(
-        Executor::new(&model, transport, &events, RunOptions::default(), rx).run(&steps, None),
-    );
-    let events = kept.0.lock().expect("lock").clone();
-    (outcome, events)
+    super::tests::walk_on(
+        PLAN,
+        transport,
+        RunOptions::default(),
+        Pacing::default(),
+        runtime,
+    )
 }
 
 #[test]
