@@ -31,12 +31,13 @@ fn etcd_followers_first_then_the_lead_moves_and_the_former_leader_restarts() {
         .map(|h| h.name.clone())
         .filter(|h| *h != leader)
         .collect();
-    let plan = lab.plan_with(
-        "defaults:\n  health: { timeout: 60s, interval: 300ms, settle: 1s }\n",
-        &format!(
-            "  etcd:\n    hosts: [host-1, host-2, host-3]\n    unit: etcd\n    configs: [{}]\n    health: [{{ tcp: 2379 }}]\n    cluster: {{ kind: etcd, switchover: true, timeout: 2m }}\n",
-            etcd::CONFIG
-        ),
+    let plan = lab.cluster_plan(
+        "etcd",
+        "etcd",
+        etcd::CONFIG,
+        2379,
+        "kind: etcd, switchover: true, timeout: 2m",
+        "",
     );
 
     let dry = lab.run("run", &plan, &["--dry-run"]);

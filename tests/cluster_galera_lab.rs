@@ -21,12 +21,13 @@ fn main_pids(lab: &Lab) -> Vec<String> {
 #[test]
 fn galera_rolls_one_member_at_a_time_and_refuses_a_degraded_cluster() {
     let lab = Lab::start_cluster("galera", galera::form);
-    let plan = lab.plan_with(
-        "defaults:\n  health: { timeout: 60s, interval: 300ms, settle: 1s }\n",
-        &format!(
-            "  galera:\n    hosts: [host-1, host-2, host-3]\n    unit: mariadb\n    configs: [{}]\n    health: [{{ tcp: 3306 }}]\n    cluster: {{ kind: galera, timeout: 2m }}\n    impact: Orders fail while the cluster has no quorum.\n",
-            galera::CONFIG
-        ),
+    let plan = lab.cluster_plan(
+        "galera",
+        "mariadb",
+        galera::CONFIG,
+        3306,
+        "kind: galera, timeout: 2m",
+        "    impact: Orders fail while the cluster has no quorum.\n",
     );
 
     // The dry run asks every member and sees the cluster whole.

@@ -30,12 +30,13 @@ fn postgresql_standbys_first_the_primary_last_each_streaming_again_before_the_ne
     };
     (0..3).for_each(active);
     let auto_conf = format!("{}/postgresql.auto.conf", postgresql::DATA);
-    let plan = lab.plan_with(
-        "defaults:\n  health: { timeout: 60s, interval: 300ms, settle: 1s }\n",
-        &format!(
-            "  postgresql:\n    hosts: [host-1, host-2, host-3]\n    unit: {UNIT}\n    configs: [{}, {auto_conf}]\n    health: [{{ tcp: 5432 }}]\n    cluster: {{ kind: postgresql, timeout: 2m }}\n",
-            postgresql::CONFIG
-        ),
+    let plan = lab.cluster_plan(
+        "postgresql",
+        UNIT,
+        &format!("{}, {auto_conf}", postgresql::CONFIG),
+        5432,
+        "kind: postgresql, timeout: 2m",
+        "",
     );
 
     let dry = lab.run("run", &plan, &["--dry-run"]);

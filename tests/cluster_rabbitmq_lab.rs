@@ -20,12 +20,13 @@ fn main_pid(lab: &Lab, i: usize) -> String {
 fn rabbitmq_nodes_one_at_a_time_and_never_while_a_quorum_queue_is_critical() {
     let lab = Lab::start_cluster("rabbitmq", rabbitmq::form);
     rabbitmq::declare_quorum_queue(&lab, 0, "orders");
-    let plan = lab.plan_with(
-        "defaults:\n  health: { timeout: 90s, interval: 500ms, settle: 1s }\n",
-        &format!(
-            "  rabbitmq:\n    hosts: [host-1, host-2, host-3]\n    unit: rabbitmq-server\n    configs: [{}]\n    health: [{{ tcp: 5672 }}]\n    cluster: {{ kind: rabbitmq, timeout: 3m }}\n",
-            rabbitmq::CONFIG
-        ),
+    let plan = lab.cluster_plan(
+        "rabbitmq",
+        "rabbitmq-server",
+        rabbitmq::CONFIG,
+        5672,
+        "kind: rabbitmq, timeout: 3m",
+        "",
     );
 
     let dry = lab.run("run", &plan, &["--dry-run"]);

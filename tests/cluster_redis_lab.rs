@@ -20,12 +20,14 @@ fn main_pid(lab: &Lab, i: usize) -> String {
 #[test]
 fn redis_replicas_first_then_a_sentinel_switchover_and_the_old_primary_as_a_replica() {
     let lab = Lab::start_cluster("redis", redis::form);
-    let plan = lab.plan_with(
-        "defaults:\n  health: { timeout: 60s, interval: 300ms, settle: 1s }\n",
+    let plan = lab.cluster_plan(
+        "redis",
+        "redis-server",
+        redis::CONFIG,
+        6379,
+        "kind: redis, switchover: true, timeout: 2m",
         &format!(
-            "  redis:\n    hosts: [host-1, host-2, host-3]\n    unit: redis-server\n    configs: [{}]\n    health: [{{ tcp: 6379 }}]\n    cluster: {{ kind: redis, switchover: true, timeout: 2m }}\n\
-             \x20 sentinel:\n    hosts: [host-1, host-2, host-3]\n    depends_on: [redis]\n    unit: redis-sentinel\n    configs: [{}]\n    health: [{{ tcp: 26379 }}]\n",
-            redis::CONFIG,
+            "  sentinel:\n    hosts: [host-1, host-2, host-3]\n    depends_on: [redis]\n    unit: redis-sentinel\n    configs: [{}]\n    health: [{{ tcp: 26379 }}]\n",
             redis::SENTINEL_CONFIG
         ),
     );
@@ -143,12 +145,13 @@ fn redis_replicas_first_then_a_sentinel_switchover_and_the_old_primary_as_a_repl
         .iter()
         .position(|h| &h.name == new_primary)
         .expect("a member");
-    let plan_cold = lab.plan_with(
-        "defaults:\n  health: { timeout: 60s, interval: 300ms, settle: 1s }\n",
-        &format!(
-            "  redis:\n    hosts: [host-1, host-2, host-3]\n    unit: redis-server\n    configs: [{}]\n    health: [{{ tcp: 6379 }}]\n    cluster: {{ kind: redis, timeout: 2m }}\n",
-            redis::CONFIG
-        ),
+    let plan_cold = lab.cluster_plan(
+        "redis",
+        "redis-server",
+        redis::CONFIG,
+        6379,
+        "kind: redis, timeout: 2m",
+        "",
     );
     let run = lab.run(
         "run",

@@ -23,12 +23,13 @@ fn zookeeper_followers_first_and_the_leader_last() {
     let leader = lab.hosts[l].name.clone();
     let followers: Vec<usize> = (0..3).filter(|&i| i != l).collect();
     let name = |i: usize| lab.hosts[i].name.clone();
-    let plan = lab.plan_with(
-        "defaults:\n  health: { timeout: 60s, interval: 300ms, settle: 1s }\n",
-        &format!(
-            "  zookeeper:\n    hosts: [host-1, host-2, host-3]\n    unit: zookeeper\n    configs: [{}]\n    health: [{{ tcp: 2181 }}]\n    cluster: {{ kind: zookeeper, timeout: 2m }}\n",
-            zookeeper::CONFIG
-        ),
+    let plan = lab.cluster_plan(
+        "zookeeper",
+        "zookeeper",
+        zookeeper::CONFIG,
+        2181,
+        "kind: zookeeper, timeout: 2m",
+        "",
     );
 
     let dry = lab.run("run", &plan, &["--dry-run"]);

@@ -12,6 +12,7 @@ pub mod watch;
 pub mod zookeeper;
 
 use super::Lab;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 impl Lab {
@@ -49,6 +50,25 @@ impl Lab {
             (started.elapsed() - booted).as_secs_f64()
         );
         lab
+    }
+
+    /// A plan whose service `name` runs `unit` on the three cluster hosts, checked on `port`,
+    /// with `cluster: { CLUSTER }` and `extra` lines after it (more keys, more services).
+    pub fn cluster_plan(
+        &self,
+        name: &str,
+        unit: &str,
+        configs: &str,
+        port: u16,
+        cluster: &str,
+        extra: &str,
+    ) -> PathBuf {
+        self.plan_with(
+            "defaults:\n  health: { timeout: 90s, interval: 300ms, settle: 1s }\n",
+            &format!(
+                "  {name}:\n    hosts: [host-1, host-2, host-3]\n    unit: {unit}\n    configs: [{configs}]\n    health: [{{ tcp: {port} }}]\n    cluster: {{ {cluster} }}\n{extra}"
+            ),
+        )
     }
 
     /// Whether `script` exits 0 on host `i`, tried every 200 ms for up to `secs` seconds.
