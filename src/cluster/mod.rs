@@ -76,6 +76,36 @@ impl Kind {
             Kind::Command => Err("a `command` cluster has no command to move its lead"),
         }
     }
+
+    /// Whether a member's own config lists every member (gcomm://, initial-cluster, server.N=,
+    /// classic_config.nodes), so a member it leaves out is worth saying; a Redis replica's or a
+    /// PostgreSQL standby's config names only its primary.
+    pub fn config_lists_members(self) -> bool {
+        matches!(
+            self,
+            Kind::Galera | Kind::Etcd | Kind::Zookeeper | Kind::Rabbitmq
+        )
+    }
+
+    /// What a member's count counts, in the kind's words.
+    fn counted(self) -> &'static str {
+        match self {
+            Kind::Galera => "members (wsrep_cluster_size)",
+            Kind::Redis => "members (the primary's online replicas and itself)",
+            Kind::Postgresql => "members (the primary's streaming standbys and itself)",
+            Kind::Etcd => "members (member list)",
+            Kind::Rabbitmq => "running nodes",
+            Kind::Zookeeper | Kind::Command => "members",
+        }
+    }
+
+    /// What the member that leads is called.
+    pub fn leader_word(self) -> &'static str {
+        match self {
+            Kind::Redis | Kind::Postgresql => "primary",
+            _ => "leader",
+        }
+    }
 }
 
 impl std::fmt::Display for Kind {
@@ -219,18 +249,6 @@ pub fn switchover(cluster: &Cluster, view: &View, address: &str) -> Option<Shell
     }
 }
 
-impl Kind {
-    /// Whether a member's own config lists every member (gcomm://, initial-cluster, server.N=,
-    /// classic_config.nodes), so a member it leaves out is worth saying; a Redis replica's or a
-    /// PostgreSQL standby's config names only its primary.
-    pub fn config_lists_members(self) -> bool {
-        matches!(
-            self,
-            Kind::Galera | Kind::Etcd | Kind::Zookeeper | Kind::Rabbitmq
-        )
-    }
-}
-
 /// The plan's members (name, address) that none of `named` (the member references of one
 /// config) names, when the kind's config lists every member and it names at least one.
 pub fn unnamed_members<'a>(
@@ -336,28 +354,6 @@ impl View {
     /// Whether `host` is in the cluster and healthy in this view.
     pub fn has_healthy(&self, host: &str) -> bool {
         self.members.iter().any(|m| m.host == host && m.healthy)
-    }
-}
-
-impl Kind {
-    /// What a member's count counts, in the kind's words.
-    fn counted(self) -> &'static str {
-        match self {
-            Kind::Galera => "members (wsrep_cluster_size)",
-            Kind::Redis => "members (the primary's online replicas and itself)",
-            Kind::Postgresql => "members (the primary's streaming standbys and itself)",
-            Kind::Etcd => "members (member list)",
-            Kind::Rabbitmq => "running nodes",
-            Kind::Zookeeper | Kind::Command => "members",
-        }
-    }
-
-    /// What the member that leads is called.
-    pub fn leader_word(self) -> &'static str {
-        match self {
-            Kind::Redis | Kind::Postgresql => "primary",
-            _ => "leader",
-        }
     }
 }
 
