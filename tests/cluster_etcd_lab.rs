@@ -118,4 +118,44 @@ fn etcd_followers_first_then_the_lead_moves_and_the_former_leader_restarts() {
         "the lead moved away from {leader} before its restart: {moved:?}"
     );
     assert_has(&err, "cluster after the switchover: whole");
+
+    // A full outage: a cold start brings a quorum up together, then the last member.
+    for i in 0..3 {
+        lab.exec(i, "systemctl stop etcd");
+    }
+    let cold = ["--cold-start", "--only", "etcd"];
+    let dry = lab.run("run", &plan, &[&cold[..], &["--dry-run"]].concat());
+    let err = exited(&dry, 0);
+    assert_has(
+        &err,
+        "cold start of etcd: host-1 first, started without waiting for its checks (each etcd member serves only within a quorum, 2 of 3); then host-2 and all of them checked once it is up",
+    );
+    let states: Vec<String> = (0..3)
+        .map(|i| lab.exec(i, "systemctl is-active etcd || true"))
+        .collect();
+    assert!(
+        states.iter().all(|s| s != "active" && s != "activating"),
+        "the dry run started nothing: {states:?}"
+    );
+    let run = lab.run("run", &plan, &[&cold[..], &["--yes"]].concat());
+    exited(&run, 0);
+    let journal = lab.journal();
+    assert_eq!(
+        watch::restarted(&journal),
+        ["etcd@host-1", "etcd@host-2", "etcd@host-3"]
+    );
+    let commands: Vec<&str> = journal
+        .iter()
+        .filter(|r| r["event"] == "restart_evidence")
+        .filter_map(|r| r["command"].as_str())
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            "systemctl start --no-block etcd",
+            "systemctl restart etcd",
+            "systemctl restart etcd"
+        ]
+    );
+    lab.wait_whole("etcd", etcd::view, |_, v| whole(v), 60, "true");
 }

@@ -117,4 +117,33 @@ fn postgresql_standbys_first_the_primary_last_each_streaming_again_before_the_ne
     );
     (0..3).for_each(active);
     lab.wait_whole("postgresql", postgresql::view, |_, v| whole(v), 60, "true");
+
+    // A failover, then a full outage: host-2 was promoted and took writes after host-1
+    // stopped, but host-1's data directory still says primary. The newest data (a later
+    // timeline, read from each member's control file) decides, and host-1 is named.
+    lab.exec(0, &format!("systemctl stop {UNIT}"));
+    lab.exec(
+        1,
+        "pg_ctlcluster 15 main promote\n\
+         for i in $(seq 50); do [ \"$(runuser -u postgres -- psql -XAtc 'select pg_is_in_recovery()')\" = f ] && break; sleep 0.2; done\n\
+         runuser -u postgres -- psql -XAtc 'create table after_failover (x int); insert into after_failover values (1)'",
+    );
+    for i in 1..3 {
+        lab.exec(i, &format!("systemctl stop {UNIT}"));
+    }
+    let dry = lab.run(
+        "run",
+        &plan,
+        &["--cold-start", "--only", "postgresql", "--dry-run"],
+    );
+    let err = exited(&dry, 0);
+    assert_has(
+        &err,
+        "cold start of postgresql: host-2 first, the primary (the newest data, LSN ",
+    );
+    assert_has(&err, ", timeline 2)");
+    assert_has(
+        &err,
+        "host-1 also says it is the primary (an old primary after a failover?)",
+    );
 }

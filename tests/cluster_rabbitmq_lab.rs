@@ -81,4 +81,25 @@ fn rabbitmq_nodes_one_at_a_time_and_never_while_a_quorum_queue_is_critical() {
         &err,
         "[3/3] rabbitmq@host-3 cluster after the restart: whole",
     );
+
+    // A full outage, host-3 the last node to stop: it goes first (the others would wait for
+    // it), then the others join it one at a time.
+    for i in 0..3 {
+        lab.exec(i, "systemctl stop rabbitmq-server");
+    }
+    let cold = ["--cold-start", "--only", "rabbitmq"];
+    let dry = lab.run("run", &plan, &[&cold[..], &["--dry-run"]].concat());
+    let err = exited(&dry, 0);
+    assert_has(
+        &err,
+        "cold start of rabbitmq: host-3 first, the last node to stop (nodes_running_at_shutdown names only itself)",
+    );
+    let run = lab.run("run", &plan, &[&cold[..], &["--yes"]].concat());
+    let err = exited(&run, 0);
+    assert_eq!(
+        watch::restarted(&lab.journal()),
+        ["rabbitmq@host-3", "rabbitmq@host-1", "rabbitmq@host-2"],
+        "{err}"
+    );
+    lab.wait_whole("rabbitmq", rabbitmq::view, |_, v| whole(v), 120, "true");
 }

@@ -96,4 +96,25 @@ fn zookeeper_followers_first_and_the_leader_last() {
         &err,
         &format!("zookeeper@{leader} cluster after the restart: whole"),
     );
+
+    // A full outage: a cold start brings a quorum up together (each member waits for one),
+    // checked once its second member is up, then the third.
+    for i in 0..3 {
+        lab.exec(i, "systemctl stop zookeeper");
+    }
+    let run = lab.run(
+        "run",
+        &plan,
+        &["--cold-start", "--only", "zookeeper", "--yes"],
+    );
+    let err = exited(&run, 0);
+    assert_has(
+        &err,
+        "cold start of zookeeper: host-1 first, started without waiting for its checks",
+    );
+    assert_eq!(
+        watch::restarted(&lab.journal()),
+        ["zookeeper@host-1", "zookeeper@host-2", "zookeeper@host-3"]
+    );
+    lab.wait_whole("zookeeper", zookeeper::view, |_, v| whole(v), 60, "true");
 }

@@ -217,6 +217,35 @@ fn gcomm_addresses_alone_make_a_galera_cluster_when_the_sockets_show_no_process(
     );
     // Naming the other members is what a cluster's config does: no note for each of them.
     assert!(draft.notes.is_empty(), "{:?}", draft.notes);
+    assert!(
+        text.contains("    # would come back from a full outage: yes, after a clean full stop, from the last member stopped"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_galera_config_naming_a_removed_member_would_not_come_back() {
+    let cnf =
+        "[galera]\nwsrep_cluster_address = \"gcomm://10.0.0.11,10.0.0.12,10.0.0.13,db-old.lan\"\n";
+    let hosts: Vec<Host> = (0..3)
+        .map(|n| {
+            host(n)
+                .runs("mariadb", 100, "/usr/sbin/mariadbd", &[3306, 4567])
+                .config("mariadb", "/etc/mysql/mariadb.conf.d/60-galera.cnf", cnf)
+        })
+        .collect();
+    let (draft, text, _) = discover(&NAMES, hosts);
+    let verdict = draft.clusters[0].comes_back.as_ref().expect("a verdict");
+    assert!(!verdict.comes_back, "{verdict:?}");
+    assert!(
+        text.contains("    # would come back from a full outage: no, db-01's config names db-old.lan, which does not resolve from there;"),
+        "{text}"
+    );
+    let report = discover::report::markdown(&draft, "plan.yaml", "");
+    assert!(
+        report.contains("| no, db-01's config names db-old.lan"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -247,14 +276,14 @@ fn redis_replicas_make_a_redis_cluster_led_by_the_primary_they_connect_to() {
         "the primary: cache-02, cache-03 replicate from it"
     );
     assert!(
-        text.contains("    # leads now: cache-01 (the primary: cache-02, cache-03 replicate from it); the run asks the cluster again\n    cluster: { kind: redis }\n"),
+        text.contains("    # leads now: cache-01 (the primary: cache-02, cache-03 replicate from it); the run asks the cluster again\n    # would come back from a full outage: yes, from cache-01 (the primary: the newest data; then the replicas)\n    cluster: { kind: redis }\n"),
         "{text}"
     );
     // Never a switchover the operator did not ask for.
     assert!(!text.contains("switchover"), "{text}");
     let report = discover::report::markdown(&draft, "plan.yaml", "");
     assert!(
-        report.contains("| redis-server | redis (`cluster:` written) | cache-01, cache-02, cache-03 | cache-01 (the primary: cache-02, cache-03 replicate from it; the run asks again) |"),
+        report.contains("| redis-server | redis (`cluster:` written) | cache-01, cache-02, cache-03 | cache-01 (the primary: cache-02, cache-03 replicate from it; the run asks again) | yes, from cache-01 (the primary: the newest data; then the replicas) |"),
         "{report}"
     );
 }

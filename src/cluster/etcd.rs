@@ -98,6 +98,7 @@ pub(super) fn read(host: &str, answer: &Answer) -> Member {
         id: Some(format!("{own:x}")),
         position: None,
         state,
+        critical: false,
     }
 }
 

@@ -164,6 +164,10 @@ pub struct Member {
     /// It leads (primary, leader).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub leads: bool,
+    /// Healthy but for one thing: stopping it now would leave a quorum queue without a
+    /// majority (RabbitMQ's quorum-critical).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub critical: bool,
     /// How many members the cluster has as this member counts them, when it can tell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sees: Option<usize>,
@@ -339,14 +343,18 @@ impl View {
     }
 
     /// The members that answer, as a cluster of their own: a cluster coming back from cold is
-    /// whole when those started so far are.
+    /// whole when those started so far are. A member that is only quorum-critical is fine
+    /// there: the members still to come restore the majority.
     pub fn started(&self) -> View {
         View {
             members: self
                 .members
                 .iter()
                 .filter(|m| m.answered)
-                .cloned()
+                .map(|m| Member {
+                    healthy: m.healthy || m.critical,
+                    ..m.clone()
+                })
                 .collect(),
         }
     }

@@ -73,6 +73,7 @@ pub(super) fn read(host: &str, answer: &Answer) -> Member {
         host: host.to_string(),
         answered: true,
         healthy: !partitioned && status.alarms.is_empty() && !critical,
+        critical: critical && !partitioned && status.alarms.is_empty(),
         sees: Some(running),
         state,
         ..Member::default()

@@ -51,6 +51,7 @@ pub(super) fn read(host: &str, answer: &Answer) -> Member {
         sees,
         id: None,
         position: offset,
+        critical: false,
     };
     match role {
         "master" => {

@@ -80,7 +80,13 @@ pub fn verdict(kind: Kind, view: &View, gone: &[Gone]) -> Option<Verdict> {
                 .map(|m| m.host.as_str())
                 .collect();
             let seqno = best.map_or_else(|| "unknown".to_string(), |s| s.to_string());
-            if ahead.len() == n || ahead.is_empty() {
+            if best.is_none() {
+                Verdict {
+                    comes_back: true,
+                    from: None,
+                    why: "after a clean full stop, from the last member stopped (safe_to_bootstrap: 1 in its grastate.dat); after a crash, from the most advanced (galera_recovery)".into(),
+                }
+            } else if ahead.len() == n {
                 Verdict {
                     comes_back: true,
                     from: None,

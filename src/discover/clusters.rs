@@ -8,7 +8,7 @@
 //! scans in.
 
 use super::draft::{Builder, Target};
-use crate::cluster::Kind;
+use crate::cluster::{Gone, Kind, Member, View};
 use crate::inspect::facts::Connection;
 use crate::plan::model::HostId;
 use serde::Serialize;
@@ -35,6 +35,9 @@ pub struct Cluster {
     /// The plan already has the service, without `cluster:`: its text is kept, the report says
     /// what to add.
     pub in_plan: bool,
+    /// Whether it could come back from a full outage, as its members run now and their
+    /// configs name each other (a member named but gone says no).
+    pub comes_back: Option<crate::cluster::Verdict>,
 }
 
 impl Cluster {
@@ -142,13 +145,19 @@ impl Builder<'_> {
             )
             .collect();
         let mut links = self.connection_links(&new);
-        links.extend(self.member_links(&new));
+        let (members, gone) = self.member_links(&new);
+        links.extend(members);
         let mut by_service: BTreeMap<String, Vec<Link>> = BTreeMap::new();
         for l in links {
             by_service.entry(l.service.clone()).or_default().push(l);
         }
         for (service, links) in by_service {
-            if let Some(c) = self.cluster(&service, &links) {
+            let gone: Vec<Gone> = gone
+                .iter()
+                .filter(|(s, _)| *s == service)
+                .map(|(_, g)| g.clone())
+                .collect();
+            if let Some(c) = self.cluster(&service, &links, &gone) {
                 self.draft.clusters.push(c);
             }
         }
@@ -241,9 +250,10 @@ impl Builder<'_> {
 
     /// Links in the cluster's own config keys: a reference of kind `member` naming another
     /// host that runs the same service (on the named port, when the reference gives one and
-    /// something listens there).
-    fn member_links(&self, new: &BTreeSet<String>) -> Vec<Link> {
+    /// something listens there); and, per service, the members named that do not resolve.
+    fn member_links(&self, new: &BTreeSet<String>) -> (Vec<Link>, Vec<(String, Gone)>) {
         let mut links = Vec::new();
+        let mut gone = Vec::new();
         for (h, scan) in self.scans {
             let h = *h;
             for (unit, files) in &scan.configs {
@@ -255,8 +265,15 @@ impl Builder<'_> {
                         .into_iter()
                         .filter(|r| r.kind == crate::refs::Kind::Member);
                     for r in members {
-                        let Target::Host(t, false) = self.target_host(h, scan, &r.host) else {
-                            continue;
+                        let t = match self.target_host(h, scan, &r.host) {
+                            Target::Host(t, false) => t,
+                            Target::Unresolved => {
+                                let who = self.host_name(h).to_string();
+                                let status = "does not resolve from there".to_string();
+                                gone.push((service.clone(), (who, r.host.clone(), status)));
+                                continue;
+                            }
+                            _ => continue,
                         };
                         if t == h || !self.runs(t, &service) {
                             continue;
@@ -290,11 +307,13 @@ impl Builder<'_> {
                 }
             }
         }
-        links
+        gone.sort();
+        gone.dedup();
+        (links, gone)
     }
 
     /// One service's links as a cluster: one kind, one linked group of at least two hosts.
-    fn cluster(&mut self, service: &str, links: &[Link]) -> Option<Cluster> {
+    fn cluster(&mut self, service: &str, links: &[Link], gone: &[Gone]) -> Option<Cluster> {
         let kinds: BTreeSet<String> = links.iter().map(|l| l.kind.to_string()).collect();
         if kinds.len() > 1 {
             self.draft.notes.push(format!(
@@ -342,11 +361,28 @@ impl Builder<'_> {
             )
         });
         evidence.dedup();
+        let members = self.names(members.iter().copied());
+        let leader = self.leader(kind, links);
+        // Every member runs now: the verdict is what their configs and the leader say.
+        let view = View {
+            members: members
+                .iter()
+                .map(|m| Member {
+                    host: m.clone(),
+                    answered: true,
+                    healthy: true,
+                    leads: leader.as_ref().is_some_and(|l| &l.host == m),
+                    state: "runs".into(),
+                    ..Member::default()
+                })
+                .collect(),
+        };
         Some(Cluster {
             service: service.to_string(),
             kind,
-            members: self.names(members.iter().copied()),
-            leader: self.leader(kind, links),
+            comes_back: crate::cluster::verdict(kind, &view, gone),
+            members,
+            leader,
             evidence,
             unlinked: self.names(unlinked),
             in_plan: in_plan.is_some(),

@@ -224,7 +224,14 @@ fn clusters(out: &mut String, draft: &Draft) {
         out,
         "Clusters",
         "None: no service's instances were seen linked by a cluster's ports, replication or config keys.",
-        &["service", "kind", "members", "leads now", "evidence"],
+        &[
+            "service",
+            "kind",
+            "members",
+            "leads now",
+            "would come back from a full outage",
+            "evidence",
+        ],
         draft
             .clusters
             .iter()
@@ -250,6 +257,9 @@ fn clusters(out: &mut String, draft: &Draft) {
                         || "-".to_string(),
                         |l| cell(&format!("{} ({}; the run asks again)", l.host, l.why)),
                     ),
+                    c.comes_back
+                        .as_ref()
+                        .map_or_else(|| "-".to_string(), |v| cell(&v.to_string())),
                     cell(&c.evidence.join("; ")),
                 ]
             })

@@ -398,6 +398,13 @@ fn cluster(out: &mut String, c: &Cluster, f: &str) {
             comment_text(&l.why)
         );
     }
+    if let Some(v) = &c.comes_back {
+        let _ = writeln!(
+            out,
+            "{f}# would come back from a full outage: {}",
+            comment_text(&v.to_string())
+        );
+    }
     if c.written() {
         let _ = writeln!(out, "{f}cluster: {{ kind: {} }}", c.kind);
     } else {

@@ -7,7 +7,7 @@
 use super::{Event, Executor, Phase, Resumed, Sink, StepFailure};
 use crate::cluster::{self, Answer, Cluster, View};
 use crate::plan::Step;
-use crate::plan::model::ServiceId;
+use crate::plan::model::{HostId, ServiceId};
 use crate::transport::Transport;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -55,20 +55,34 @@ pub struct ColdStart {
     pub bootstrap: Option<String>,
 }
 
-/// A cold start as planned before the walk: its service, the member that goes first, and the
-/// command that brings that one up (Galera's `galera_new_cluster`).
+/// A cold start as planned before the walk: the member that goes first and how it comes up
+/// (Galera's `galera_new_cluster`), and the members started without waiting for their checks,
+/// checked with the one after them (a quorum of etcd or ZooKeeper).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Cold {
     pub(super) asked: ColdStart,
-    pub(super) first: Option<crate::plan::model::HostId>,
-    pub(super) command: Option<crate::plan::model::ShellCommand>,
+    pub(super) first: Option<HostId>,
+    pub(super) up_first: Option<cluster::cold::FirstUp>,
+    pub(super) early: Vec<HostId>,
+    pub(super) checked_with: Option<HostId>,
+}
+
+impl Cold {
+    /// The first `early` of `ordered` start without waiting; the next one checks them too.
+    fn quorum(mut self, ordered: &[Step], early: usize) -> Self {
+        if early > 0 && early < ordered.len() {
+            self.early = ordered[..early].iter().map(|s| s.host).collect();
+            self.checked_with = Some(ordered[early].host);
+        }
+        self
+    }
 }
 
 impl<T: Transport> Executor<'_, T> {
     /// One read-only question to a member's host, its answer kept whatever happens.
     async fn answer(
         &self,
-        host: crate::plan::model::HostId,
+        host: HostId,
         question: &crate::plan::model::ShellCommand,
         deadline: Duration,
     ) -> Answer {
@@ -210,13 +224,21 @@ impl<T: Transport> Executor<'_, T> {
                 )));
             }
             let nothing_back = view.members.iter().all(|m| !m.answered);
-            self.cold = Some(Cold {
-                command: first
-                    .filter(|_| nothing_back)
-                    .and_then(|_| cluster::cold::bootstrap_command(c.kind)),
-                first: first.filter(|_| nothing_back),
-                asked,
-            });
+            // The members started before the halt count toward the quorum.
+            let started = service.instances.len().saturating_sub(steps.len());
+            let early =
+                cluster::cold::early(c.kind, service.instances.len()).saturating_sub(started);
+            self.cold = Some(
+                Cold {
+                    up_first: first
+                        .filter(|_| nothing_back)
+                        .and_then(|_| cluster::cold::up_first(c.kind)),
+                    first: first.filter(|_| nothing_back),
+                    asked,
+                    ..Cold::default()
+                }
+                .quorum(steps, early),
+            );
             return Ok(steps.to_vec());
         }
         if !running.is_empty() {
@@ -234,6 +256,7 @@ impl<T: Transport> Executor<'_, T> {
             async move {
                 match cluster::cold::question(c.kind, &inst.configs, recover) {
                     Some(q) => cluster::cold::read(
+                        c.kind,
                         &host,
                         &this.answer(inst.host, &q, ASK_DEADLINE * 4).await,
                     ),
@@ -272,16 +295,20 @@ impl<T: Transport> Executor<'_, T> {
             how: choice.how,
             warning: choice.warning,
         });
-        self.cold = Some(Cold {
-            asked,
-            first: Some(first),
-            command: choice.bootstrap,
-        });
         let mut ordered = steps.to_vec();
         if let Some(at) = ordered.iter().position(|s| s.host == first) {
             let step = ordered.remove(at);
             ordered.insert(0, step);
         }
+        self.cold = Some(
+            Cold {
+                asked,
+                first: Some(first),
+                up_first: choice.up_first,
+                ..Cold::default()
+            }
+            .quorum(&ordered, choice.early),
+        );
         Ok(ordered)
     }
 
@@ -474,7 +501,8 @@ impl<T: Transport> Executor<'_, T> {
         let (view, whole) = if self.cold.is_some() {
             // Coming back from cold: whole among the members started so far.
             self.until(step, c, |v: &View| {
-                v.has_healthy(&host) && v.started().problems(c.kind).is_empty()
+                let started = v.started();
+                started.has_healthy(&host) && started.problems(c.kind).is_empty()
             })
             .await
         } else {

@@ -196,19 +196,31 @@ impl<T: Transport> Executor<'_, T> {
 
     /// The command that restarts the step's service: the plan's, else its manager's.
     pub(super) fn restart_command(&self, step: &Step) -> ShellCommand {
-        // A cold start brings its first member up the kind's way (`galera_new_cluster`).
-        if let Some(cold) = &self.cold
-            && cold.first == Some(step.host)
-            && let Some(command) = &cold.command
-        {
-            return command.clone();
-        }
         let service = &self.model.services[step.service];
-        match (&service.unit, self.resolved.managers.get(&step.host)) {
-            (Some(u), Some(&manager)) if u.managed_restart => {
-                ShellCommand::plain(unit::command(manager, &u.name, service.action))
+        let managed = match (&service.unit, self.resolved.managers.get(&step.host)) {
+            (Some(u), Some(&manager)) if u.managed_restart => Some((manager, u.name.as_str())),
+            _ => None,
+        };
+        let restart = match managed {
+            Some((manager, unit)) => {
+                ShellCommand::plain(unit::command(manager, unit, service.action))
             }
-            _ => step.instance(self.model).restart.clone(),
+            None => step.instance(self.model).restart.clone(),
+        };
+        let Some(cold) = &self.cold else {
+            return restart;
+        };
+        // A cold start brings its first member up the kind's way (`galera_new_cluster`), and
+        // a member that waits for a quorum without waiting for it.
+        if cold.early.contains(&step.host)
+            && let Some((manager, unit)) = managed
+            && let Some(start) = unit::start_without_waiting(manager, unit)
+        {
+            return ShellCommand::plain(start);
+        }
+        match &cold.up_first {
+            Some(up) if cold.first == Some(step.host) => up.command(&restart),
+            _ => restart,
         }
     }
 
