@@ -41,4 +41,5 @@ pub(crate) mod redact;
 pub(crate) mod report;
 pub(crate) mod state_files;
 pub(crate) mod transport;
+pub(crate) mod url;
 pub(crate) mod visible;
