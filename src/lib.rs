@@ -30,6 +30,7 @@ pub mod cli;
 
 pub(crate) mod checks;
 pub(crate) mod demo;
+pub(crate) mod diagram;
 pub(crate) mod eta;
 pub(crate) mod import;
 pub(crate) mod journal;

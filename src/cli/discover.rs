@@ -62,7 +62,7 @@ pub(super) fn discover(args: DiscoverArgs) -> Result<(), Exit> {
         None => stdout(&output),
     }
     if let Some(path) = &args.report {
-        let mermaid = crate::print::graph::mermaid(&validated.model);
+        let mermaid = crate::diagram::mermaid(&validated.model);
         let text = discover::report::markdown(&draft, &args.plan.display().to_string(), &mermaid);
         write(path, &text)?;
     }

@@ -200,7 +200,7 @@ impl Report {
             managers: Vec::new(),
             clusters: Vec::new(),
             history: Vec::new(),
-            graph: crate::print::graph::mermaid(model),
+            graph: crate::diagram::mermaid(model),
             estimated_total_ms: None,
             actual_total_ms: None,
             warnings: Vec::new(),
