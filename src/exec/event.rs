@@ -168,8 +168,12 @@ impl std::fmt::Display for Mode {
 
 /// Something that happened during a run. Its JSON form (`event` names the variant) is what the
 /// journal and `--log-format json` write: part of the contract.
+///
+/// New variants come: a consumer outside this crate keeps a `_` arm; inside it, every match
+/// lists the variants it ignores, so the compiler names each consumer of a new one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "event")]
+#[non_exhaustive]
 pub enum Event {
     /// A new run (or dry run, or audit) starts: its first event.
     RunStarted {
