@@ -328,7 +328,7 @@ pub enum Event {
         /// The step's number in the whole order.
         index: usize,
         /// The processes before the command (none when the plan cannot tell them).
-        before: Vec<super::units::Tracked>,
+        before: Vec<super::proof::Tracked>,
         /// Unix seconds on the host just before the command.
         host_now: i64,
     },
@@ -363,9 +363,9 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         unit: Option<String>,
         /// The process before the command.
-        before: Option<super::units::Seen>,
+        before: Option<super::proof::Seen>,
         /// The process after the command.
-        after: Option<super::units::Seen>,
+        after: Option<super::proof::Seen>,
         /// Whether that proves the action (a new process, or the same one for a reload).
         proved: bool,
     },

@@ -3,4 +3,4 @@
 pub(crate) mod clusters;
 pub(crate) mod plan;
 pub(crate) mod progress;
-pub(crate) mod units;
+pub(crate) mod proof;

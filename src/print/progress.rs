@@ -286,7 +286,7 @@ impl Consumer for Progress {
                 {
                     self.reloads.insert(*index);
                 }
-                if let Some((index, text)) = super::units::line(event) {
+                if let Some((index, text)) = super::proof::line(event) {
                     let prefix = index.map(|i| format!("{} ", self.prefix(i)));
                     self.line(&format!("{}{text}", prefix.unwrap_or_default()));
                 }

@@ -4,7 +4,7 @@
 
 mod clusters;
 mod markdown;
-mod units;
+mod proof;
 
 use crate::exec::{Consumer, Event, Outcome, Phase, Record, Resumed};
 use crate::inspect::{Drift, ProcessInfo, ReferenceFinding};
@@ -26,7 +26,7 @@ pub(crate) struct Report {
     pub services: Vec<ServiceReport>,
     pub steps: Vec<StepReport>,
     /// The service manager of each host with unit services.
-    pub managers: Vec<units::HostManager>,
+    pub managers: Vec<proof::HostManager>,
     /// Each cluster as its members told it before the walk.
     pub clusters: Vec<clusters::ClusterView>,
     /// The run and each of its resumes, in order, with the times their events were emitted.
@@ -118,7 +118,7 @@ pub(crate) struct StepReport {
     pub hooks_pending: Vec<(String, String)>,
     /// The process before and after the restart command (of an umbrella unit, each
     /// member's).
-    pub restart_proofs: Vec<units::RestartProof>,
+    pub restart_proofs: Vec<proof::RestartProof>,
     /// What preflight and the restart warned of: a unit not enabled at boot, a restart
     /// nothing can prove, a stop the manager had to force.
     pub warnings: Vec<String>,
@@ -214,7 +214,7 @@ impl Report {
     fn record(&mut self, record: &Record) {
         let ts = &record.ts;
         let event = &record.event;
-        if units::record(self, event) || clusters::record(self, event) {
+        if proof::record(self, event) || clusters::record(self, event) {
             return;
         }
         match event {
