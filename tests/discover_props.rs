@@ -144,7 +144,7 @@ proptest! {
         prop_assert!(text.starts_with(source), "the operator's plan changed:\n{}", text);
         let parsed = comeback::plan::parse(&text, Path::new("."));
         prop_assert!(parsed.is_ok(), "draft does not pass check:\n{}\n{:?}", text, parsed.err());
-        let _ = discover::report::markdown(&draft, "plan.yaml", "");
+        let _ = discover::markdown(&draft, "plan.yaml", "");
     }
 }
 

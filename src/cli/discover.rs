@@ -63,7 +63,7 @@ pub(super) fn discover(args: DiscoverArgs) -> Result<(), Exit> {
     }
     if let Some(path) = &args.report {
         let mermaid = crate::diagram::mermaid(&validated.model);
-        let text = discover::report::markdown(&draft, &args.plan.display().to_string(), &mermaid);
+        let text = discover::markdown(&draft, &args.plan.display().to_string(), &mermaid);
         write(path, &text)?;
     }
     summary(&draft);

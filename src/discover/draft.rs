@@ -191,7 +191,7 @@ pub struct Duplicate {
 
 /// What discovery found across the hosts read, ready to be written as a plan
 /// ([`yaml::write_plan`](super::yaml::write_plan)), a report
-/// ([`report::markdown`](super::report::markdown)) or JSON (its serialization).
+/// (discovery.md: [`markdown`](super::markdown())) or JSON (its serialization).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Draft {
     /// Services to add to the plan, in unit name order.

@@ -6,12 +6,13 @@ pub mod clusters;
 mod cycles;
 pub mod draft;
 pub mod identify;
+mod markdown;
 pub mod plumbing;
-pub mod report;
 mod scan;
 pub mod yaml;
 
 pub use draft::{Draft, build};
+pub use markdown::markdown;
 pub use scan::HostScan;
 use scan::scan_host;
 
