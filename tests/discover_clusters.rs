@@ -4,9 +4,11 @@
 //! no replica), never for one instance, and hostile names never break the draft or the report.
 
 use comeback::cluster::Kind;
+use comeback::discover::facts::systemd::RunningUnit;
+use comeback::discover::facts::{
+    Connection, HostFacts, Listener, Manager, Process, parse_endpoint,
+};
 use comeback::discover::{self, Draft, HostScan, identify::identify};
-use comeback::inspect::facts::systemd::RunningUnit;
-use comeback::inspect::facts::{Connection, HostFacts, Listener, Manager, Process, parse_endpoint};
 use std::collections::BTreeMap;
 use std::path::Path;
 

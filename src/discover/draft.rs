@@ -4,8 +4,8 @@
 //! with its evidence. Pure: the plan's model and the host scans in, the draft out.
 
 use super::cycles::break_cycles;
+use super::facts::{Endpoint, Manager};
 use super::scan::HostScan;
-use crate::inspect::facts::{Endpoint, Manager};
 use crate::plan::model::{CheckKind, HostId, Model, ProcessSource};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -766,7 +766,7 @@ impl Builder<'_> {
             if scan.facts.truncated {
                 self.draft.notes.push(format!(
                     "{host}: more than {} sockets of a kind: only the first were read",
-                    crate::inspect::facts::SOCKET_LIMIT
+                    super::facts::SOCKET_LIMIT
                 ));
             }
             for u in &scan.identified.unowned {
