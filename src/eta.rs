@@ -87,7 +87,36 @@ impl Clock {
             Event::Estimated { steps, .. } => self.steps = steps.clone(),
             Event::StepStarted { index, .. } => self.current = Some((*index, stamp(record))),
             Event::Pausing { ms, .. } => self.pause_ms = *ms,
-            _ => {}
+            Event::RunStarted { .. }
+            | Event::RunResumed { .. }
+            | Event::HostConnected { .. }
+            | Event::HostUnreachable { .. }
+            | Event::ManagerDetected { .. }
+            | Event::PhaseStarted { .. }
+            | Event::Inspected { .. }
+            | Event::ClusterViewed { .. }
+            | Event::ClusterVerdict { .. }
+            | Event::ColdStart { .. }
+            | Event::Prechecked { .. }
+            | Event::RestartBegun { .. }
+            | Event::RestartFound { .. }
+            | Event::Restarted { .. }
+            | Event::RestartEvidence { .. }
+            | Event::StopForced { .. }
+            | Event::ChecksInferred { .. }
+            | Event::ConfigsLoaded { .. }
+            | Event::CheckUp { .. }
+            | Event::CheckPassed { .. }
+            | Event::StepSucceeded { .. }
+            | Event::StepFailed { .. }
+            | Event::CommandStillRunning { .. }
+            | Event::CommandEnded { .. }
+            | Event::RunFinished { .. }
+            | Event::HookRan { .. }
+            | Event::HooksPending { .. }
+            | Event::Asking { .. }
+            | Event::StopAsked { .. }
+            | Event::NotifyFailed { .. } => {}
         }
     }
 

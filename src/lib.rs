@@ -7,9 +7,9 @@
 //! - [`refs`]: the config-reference scanner ([`refs::scan`]);
 //! - [`exec`]: the events of a run ([`exec::Event`], [`exec::Record`]), a consumer of your own
 //!   ([`exec::Consumer`]), and a way to run a walk with it ([`exec::Session`]);
-//! - [`inspect`]: what the events say about a host (references, processes, drift), and the
-//!   facts discovery reads from one ([`inspect::facts`]);
-//! - [`discover`]: what runs on a host and what talks to what, as a draft plan;
+//! - [`inspect`]: what the events say about a host (references, processes, drift);
+//! - [`discover`]: what runs on a host and what talks to what, as a draft plan, from the facts
+//!   it reads from each host ([`discover::facts`]);
 //! - [`human`]: how values are written for people; [`exit`]: the exit codes.
 //!
 //! `examples/` shows each in a few lines.
@@ -30,6 +30,7 @@ pub mod cli;
 
 pub(crate) mod checks;
 pub(crate) mod demo;
+pub(crate) mod diagram;
 pub(crate) mod eta;
 pub(crate) mod import;
 pub(crate) mod journal;
@@ -41,4 +42,5 @@ pub(crate) mod redact;
 pub(crate) mod report;
 pub(crate) mod state_files;
 pub(crate) mod transport;
+pub(crate) mod url;
 pub(crate) mod visible;

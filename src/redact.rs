@@ -284,7 +284,7 @@ pub(crate) fn masked<T: serde::Serialize + serde::de::DeserializeOwned>(value: T
 /// `token@` (Sentry DSNs, Git tokens) is all secret.
 fn url_secrets(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut secrets = Vec::new();
-    for (_, authority) in crate::refs::url_authorities(text) {
+    for (_, authority) in crate::url::authorities(text) {
         let Some(at) = text[authority.clone()].rfind('@') else {
             continue;
         };

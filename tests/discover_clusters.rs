@@ -4,9 +4,11 @@
 //! no replica), never for one instance, and hostile names never break the draft or the report.
 
 use comeback::cluster::Kind;
+use comeback::discover::facts::systemd::RunningUnit;
+use comeback::discover::facts::{
+    Connection, HostFacts, Listener, Manager, Process, parse_endpoint,
+};
 use comeback::discover::{self, Draft, HostScan, identify::identify};
-use comeback::inspect::facts::systemd::RunningUnit;
-use comeback::inspect::facts::{Connection, HostFacts, Listener, Manager, Process, parse_endpoint};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -136,7 +138,7 @@ fn discover(names: &[&str], hosts: Vec<Host>) -> (Draft, String, comeback::plan:
     let plan = comeback::plan::parse(&text, Path::new("."))
         .unwrap_or_else(|d| panic!("the draft does not pass check:\n{text}\n{d:?}"))
         .model;
-    let report = discover::report::markdown(&draft, "plan.yaml", "");
+    let report = discover::markdown(&draft, "plan.yaml", "");
     assert!(
         !report.chars().any(|c| c.is_control() && c != '\n'),
         "{report:?}"
@@ -241,7 +243,7 @@ fn a_galera_config_naming_a_removed_member_would_not_come_back() {
         text.contains("    # would come back from a full outage: no, db-01's config names db-old.lan, which does not resolve from there;"),
         "{text}"
     );
-    let report = discover::report::markdown(&draft, "plan.yaml", "");
+    let report = discover::markdown(&draft, "plan.yaml", "");
     assert!(
         report.contains("| no, db-01's config names db-old.lan"),
         "{report}"
@@ -281,7 +283,7 @@ fn redis_replicas_make_a_redis_cluster_led_by_the_primary_they_connect_to() {
     );
     // Never a switchover the operator did not ask for.
     assert!(!text.contains("switchover"), "{text}");
-    let report = discover::report::markdown(&draft, "plan.yaml", "");
+    let report = discover::markdown(&draft, "plan.yaml", "");
     assert!(
         report.contains("| redis-server | redis (`cluster:` written) | cache-01, cache-02, cache-03 | cache-01 (the primary: cache-02, cache-03 replicate from it; the run asks again) | yes, from cache-01 (the primary: the newest data; then the replicas) |"),
         "{report}"
@@ -487,7 +489,7 @@ fn hostile_unit_names_and_paths_never_break_the_draft_or_the_report() {
     assert_eq!(kind(&plan, service), Some(Kind::Galera), "{text}");
     assert!(!text.contains("\n  evil: 1"), "{text}");
     assert!(!text.contains('\u{1b}'), "{text:?}");
-    let report = discover::report::markdown(&draft, "plan.yaml", "");
+    let report = discover::markdown(&draft, "plan.yaml", "");
     assert!(!report.contains("\n  evil: 1"), "{report}");
 }
 
@@ -522,7 +524,7 @@ fn a_cluster_the_plan_already_has_is_kept_as_written_and_the_report_says_what_to
         discover::yaml::write_plan(&source, &draft).expect("yaml"),
         source
     );
-    let report = discover::report::markdown(&draft, "plan.yaml", "");
+    let report = discover::markdown(&draft, "plan.yaml", "");
     assert!(
         report.contains("| galera | galera (already in the plan: add `cluster: { kind: galera }` there) | db-01, db-02, db-03 | - |"),
         "{report}"

@@ -1,11 +1,13 @@
 //! The draft builder on hand-made host facts: services kept as the plan has them, edges from
 //! connections and references, self-references, externals, stale names and the cycle rule.
 
+use comeback::discover::facts::{
+    Connection, HostFacts, Listener, Manager, Process, parse_endpoint,
+};
 use comeback::discover::{self, HostScan, identify::identify};
-use comeback::inspect::facts::{Connection, HostFacts, Listener, Manager, Process, parse_endpoint};
 use std::path::Path;
 
-fn endpoint(text: &str) -> comeback::inspect::facts::Endpoint {
+fn endpoint(text: &str) -> comeback::discover::facts::Endpoint {
     parse_endpoint(text).expect("endpoint")
 }
 

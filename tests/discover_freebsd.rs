@@ -2,8 +2,8 @@
 //! formats): the real FreeBSD script runs here with stand-ins for `sockstat`, `procstat`, `ps`,
 //! `service` and `ifconfig` that print those captures, then the real parser and draft builder.
 
+use comeback::discover::facts::{Manager, freebsd};
 use comeback::discover::identify::identify;
-use comeback::inspect::facts::{Manager, freebsd};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
@@ -162,7 +162,7 @@ fn sockets_processes_and_rc_scripts_from_freebsd_tools() {
 fn a_host_without_sockstat_says_so() {
     assert_eq!(
         freebsd::parse("OS FreeBSD\nNOSOCKSTAT\n"),
-        Err(comeback::inspect::facts::FactsError::NoSockstat)
+        Err(comeback::discover::facts::FactsError::NoSockstat)
     );
 }
 

@@ -2,10 +2,10 @@
 //! hostile process names, command lines, unit names and paths), the parsers never panic, and the
 //! draft plan built from it still passes `check` and keeps the operator's plan byte for byte.
 
-use comeback::discover::{self, HostScan, identify::identify};
-use comeback::inspect::facts::{
+use comeback::discover::facts::{
     HostFacts, Listener, Manager, Process, freebsd, linux, parse_endpoint, systemd,
 };
+use comeback::discover::{self, HostScan, identify::identify};
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -144,7 +144,7 @@ proptest! {
         prop_assert!(text.starts_with(source), "the operator's plan changed:\n{}", text);
         let parsed = comeback::plan::parse(&text, Path::new("."));
         prop_assert!(parsed.is_ok(), "draft does not pass check:\n{}\n{:?}", text, parsed.err());
-        let _ = discover::report::markdown(&draft, "plan.yaml", "");
+        let _ = discover::markdown(&draft, "plan.yaml", "");
     }
 }
 
@@ -190,7 +190,7 @@ awk 'BEGIN {{ for (i = 0; i < 1000000; i++)
     assert!(out.stdout.len() < 8 << 20, "{} bytes", out.stdout.len());
     let facts = linux::parse(&String::from_utf8_lossy(&out.stdout)).expect("facts");
     assert!(facts.truncated);
-    assert!(facts.connections.len() <= comeback::inspect::facts::SOCKET_LIMIT);
+    assert!(facts.connections.len() <= comeback::discover::facts::SOCKET_LIMIT);
     assert_eq!(facts.listeners.len(), 1);
     assert_eq!(facts.listeners[0].pids, [pid]);
     // Folded: every connection kept carries the real pid only, none of the names' pids.

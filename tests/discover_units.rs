@@ -3,9 +3,9 @@
 //! `RefuseManualStart`, a terminal, a base-OS priority with nothing to talk to), and a listen
 //! line is never an edge.
 
+use comeback::discover::facts::systemd::RunningUnit;
+use comeback::discover::facts::{HostFacts, Listener, Manager, Process, parse_endpoint};
 use comeback::discover::{self, HostScan, identify::identify};
-use comeback::inspect::facts::systemd::RunningUnit;
-use comeback::inspect::facts::{HostFacts, Listener, Manager, Process, parse_endpoint};
 use std::path::Path;
 
 fn process(pid: u32, name: &str, args: &[&str], unit: Option<&str>) -> Process {

@@ -62,8 +62,8 @@ pub(super) fn discover(args: DiscoverArgs) -> Result<(), Exit> {
         None => stdout(&output),
     }
     if let Some(path) = &args.report {
-        let mermaid = crate::print::graph::mermaid(&validated.model);
-        let text = discover::report::markdown(&draft, &args.plan.display().to_string(), &mermaid);
+        let mermaid = crate::diagram::mermaid(&validated.model);
+        let text = discover::markdown(&draft, &args.plan.display().to_string(), &mermaid);
         write(path, &text)?;
     }
     summary(&draft);

@@ -9,6 +9,7 @@ mod run;
 
 pub(crate) use args::*;
 
+use crate::diagram;
 use crate::exit;
 use crate::plan::{self, LoadedPlan, Selection};
 use crate::print;
@@ -159,8 +160,8 @@ fn show_plan(
 fn graph(path: &std::path::Path, format: GraphFormat) -> Result<(), Exit> {
     let loaded = load(path)?;
     match format {
-        GraphFormat::Dot => stdout(&print::graph::dot(&loaded.model)),
-        GraphFormat::Mermaid => stdout(&print::graph::mermaid(&loaded.model)),
+        GraphFormat::Dot => stdout(&diagram::dot(&loaded.model)),
+        GraphFormat::Mermaid => stdout(&diagram::mermaid(&loaded.model)),
     }
     Ok(())
 }

@@ -9,7 +9,7 @@
 
 use super::draft::{Builder, Target};
 use crate::cluster::{Gone, Kind, Member, View};
-use crate::inspect::facts::Connection;
+use crate::discover::facts::Connection;
 use crate::plan::model::HostId;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};

@@ -4,8 +4,8 @@
 //! with its evidence. Pure: the plan's model and the host scans in, the draft out.
 
 use super::cycles::break_cycles;
+use super::facts::{Endpoint, Manager};
 use super::scan::HostScan;
-use crate::inspect::facts::{Endpoint, Manager};
 use crate::plan::model::{CheckKind, HostId, Model, ProcessSource};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -191,7 +191,7 @@ pub struct Duplicate {
 
 /// What discovery found across the hosts read, ready to be written as a plan
 /// ([`yaml::write_plan`](super::yaml::write_plan)), a report
-/// ([`report::markdown`](super::report::markdown)) or JSON (its serialization).
+/// (discovery.md: [`markdown`](super::markdown())) or JSON (its serialization).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Draft {
     /// Services to add to the plan, in unit name order.
@@ -766,7 +766,7 @@ impl Builder<'_> {
             if scan.facts.truncated {
                 self.draft.notes.push(format!(
                     "{host}: more than {} sockets of a kind: only the first were read",
-                    crate::inspect::facts::SOCKET_LIMIT
+                    super::facts::SOCKET_LIMIT
                 ));
             }
             for u in &scan.identified.unowned {

@@ -4,7 +4,7 @@
 //! process). The OS's own plumbing is told from what the host says, not from daemon names.
 //! Pure: host facts in, the host's service instances out.
 
-use crate::inspect::facts::{Endpoint, HostFacts, Manager, Process};
+use super::facts::{Endpoint, HostFacts, Manager, Process};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -385,7 +385,7 @@ pub fn identify(facts: &HostFacts) -> Identified {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inspect::facts::{Listener, parse_endpoint};
+    use crate::discover::facts::{Listener, parse_endpoint};
 
     fn process(pid: u32, ppid: u32, name: &str, exe: &str) -> Process {
         Process {

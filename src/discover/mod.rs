@@ -1,17 +1,20 @@
 //! `comeback discover`: from a list of hosts to a draft plan of what really runs there. Each
 //! host is read (read-only, under a deadline) over the same SSH connections a run uses; the
-//! OS-specific reading lives in `inspect::facts`, the pure building of the draft here.
+//! OS-specific reading lives in [`facts`] (one command set and parser per OS, host facts out),
+//! the pure building of the draft from those facts beside it.
 
 pub mod clusters;
 mod cycles;
 pub mod draft;
+pub mod facts;
 pub mod identify;
+mod markdown;
 pub mod plumbing;
-pub mod report;
 mod scan;
 pub mod yaml;
 
 pub use draft::{Draft, build};
+pub use markdown::markdown;
 pub use scan::HostScan;
 use scan::scan_host;
 

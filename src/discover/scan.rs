@@ -2,8 +2,8 @@
 //! of each unit it runs (what the command line, the unit or init script, the /etc conventions and
 //! the table of common daemons point at), and how the names those files mention resolve there.
 
+use super::facts::{self, HostFacts, Manager, locations};
 use super::identify::{Identified, identify};
-use crate::inspect::facts::{self, HostFacts, Manager, locations};
 use crate::inspect::{ConfigFile, fetch_configs};
 use crate::transport::Transport;
 use serde::Serialize;

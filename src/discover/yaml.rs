@@ -444,7 +444,7 @@ mod tests {
                 name: "redis-server".into(),
                 unit: "redis-server".into(),
                 hosts: vec!["cache-01".into()],
-                manager: Some(crate::inspect::facts::Manager::Sysv),
+                manager: Some(crate::discover::facts::Manager::Sysv),
                 restart: Some("service redis-server restart".into()),
                 configs: vec!["/etc/redis/redis.conf".into()],
                 configs_elsewhere: vec![],

@@ -168,8 +168,12 @@ impl std::fmt::Display for Mode {
 
 /// Something that happened during a run. Its JSON form (`event` names the variant) is what the
 /// journal and `--log-format json` write: part of the contract.
+///
+/// New variants come: a consumer outside this crate keeps a `_` arm; inside it, every match
+/// lists the variants it ignores, so the compiler names each consumer of a new one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "event")]
+#[non_exhaustive]
 pub enum Event {
     /// A new run (or dry run, or audit) starts: its first event.
     RunStarted {
@@ -324,7 +328,7 @@ pub enum Event {
         /// The step's number in the whole order.
         index: usize,
         /// The processes before the command (none when the plan cannot tell them).
-        before: Vec<super::units::Tracked>,
+        before: Vec<super::proof::Tracked>,
         /// Unix seconds on the host just before the command.
         host_now: i64,
     },
@@ -359,9 +363,9 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         unit: Option<String>,
         /// The process before the command.
-        before: Option<super::units::Seen>,
+        before: Option<super::proof::Seen>,
         /// The process after the command.
-        after: Option<super::units::Seen>,
+        after: Option<super::proof::Seen>,
         /// Whether that proves the action (a new process, or the same one for a reload).
         proved: bool,
     },

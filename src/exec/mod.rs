@@ -6,6 +6,7 @@ pub(crate) mod event;
 mod hooks;
 pub(crate) mod leftovers;
 mod pacing;
+mod proof;
 mod recover;
 mod session;
 mod step;
@@ -16,17 +17,16 @@ mod tests_cluster;
 #[cfg(test)]
 mod tests_window;
 mod unit_watch;
-mod units;
 
 pub use cluster::{ColdStart, Moment};
 pub use event::{
     Consumer, Event, Events, HookWhen, Mode, Outcome, Phase, Record, Resumed, VERSION,
 };
 pub use pacing::{Answer, Ask, Pacing};
+pub use proof::{Seen, Tracked};
 pub use recover::RestartBegan;
 pub use session::{Ended, Session};
 pub(crate) use step::StepFailure;
-pub use units::{Seen, Tracked};
 
 use crate::checks::Checker;
 use crate::plan::{Model, Step};
@@ -68,7 +68,7 @@ pub(crate) struct Executor<'a, T: Transport> {
     options: RunOptions,
     stop: watch::Receiver<Stop>,
     pacing: Pacing,
-    resolved: units::Resolved,
+    resolved: proof::Resolved,
     /// The restart the interrupted run had begun, for a resume that recovers it.
     began: Option<RestartBegan>,
     /// What each cluster's members said of it before the walk.
@@ -101,7 +101,7 @@ impl<'a, T: Transport> Executor<'a, T> {
             options,
             stop,
             pacing: Pacing::default(),
-            resolved: units::Resolved::default(),
+            resolved: proof::Resolved::default(),
             began: None,
             clusters: Default::default(),
             cold: None,

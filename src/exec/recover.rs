@@ -4,8 +4,8 @@
 //! completed and whose proof holds goes straight to its gates; one that failed fails the step;
 //! only when the host kept nothing does the step run again in full, and the operator is told.
 
+use super::proof::{Before, Found, Tracked};
 use super::unit_watch::Watch;
-use super::units::{Before, Found, Tracked};
 use super::{Event, Executor, Phase, Sink, StepFailure};
 use crate::inspect::ProcessInfo;
 use crate::plan::Step;

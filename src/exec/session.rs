@@ -44,12 +44,49 @@ pub struct Ended {
 }
 
 impl Session<'_> {
+    /// The mode and the run id the first event says: a resume continues a real run.
+    fn started(&self) -> (Mode, &str) {
+        match &self.start {
+            Event::RunStarted { mode, run_id, .. } => (*mode, run_id),
+            Event::RunResumed { run_id, .. } => (Mode::Run, run_id),
+            // Not a start: the CLI begins every session with one of the two above.
+            Event::HostConnected { .. }
+            | Event::HostUnreachable { .. }
+            | Event::ManagerDetected { .. }
+            | Event::StepStarted { .. }
+            | Event::PhaseStarted { .. }
+            | Event::Inspected { .. }
+            | Event::ClusterViewed { .. }
+            | Event::ClusterVerdict { .. }
+            | Event::ColdStart { .. }
+            | Event::Prechecked { .. }
+            | Event::RestartBegun { .. }
+            | Event::RestartFound { .. }
+            | Event::Restarted { .. }
+            | Event::RestartEvidence { .. }
+            | Event::StopForced { .. }
+            | Event::ChecksInferred { .. }
+            | Event::ConfigsLoaded { .. }
+            | Event::CheckUp { .. }
+            | Event::CheckPassed { .. }
+            | Event::StepSucceeded { .. }
+            | Event::StepFailed { .. }
+            | Event::CommandStillRunning { .. }
+            | Event::CommandEnded { .. }
+            | Event::RunFinished { .. }
+            | Event::HookRan { .. }
+            | Event::HooksPending { .. }
+            | Event::Estimated { .. }
+            | Event::Pausing { .. }
+            | Event::Asking { .. }
+            | Event::StopAsked { .. }
+            | Event::NotifyFailed { .. } => (Mode::Run, ""),
+        }
+    }
+
     /// The walk's options: its mode is the one the first event says, chosen once.
     fn options(&self) -> RunOptions {
-        let mode = match &self.start {
-            Event::RunStarted { mode, .. } => *mode,
-            _ => Mode::Run,
-        };
+        let (mode, _) = self.started();
         RunOptions {
             mode,
             allow_unhealthy: self.allow_unhealthy && mode != Mode::Audit,
@@ -59,10 +96,7 @@ impl Session<'_> {
 
     /// Runs the whole session, emitting its events on `events`.
     pub async fn run(self, events: &Events) -> Ended {
-        let run_id = match &self.start {
-            Event::RunStarted { run_id, .. } | Event::RunResumed { run_id, .. } => run_id.clone(),
-            _ => String::new(),
-        };
+        let run_id = self.started().1.to_string();
         events.emit(self.start.clone());
         if let Some(estimated) = self.estimated.clone() {
             events.emit(estimated);

@@ -420,7 +420,7 @@ impl<T: Transport> Executor<'_, T> {
             before: before.as_ref().map_or_else(Vec::new, |b| {
                 b.processes
                     .iter()
-                    .map(|f| super::units::Tracked {
+                    .map(|f| super::proof::Tracked {
                         unit: f.member.clone(),
                         process: f.process.as_ref().map(Into::into),
                     })

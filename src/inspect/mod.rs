@@ -1,7 +1,7 @@
 //! Read-only looks at a host, over the same transport as everything else: the service's config
 //! files, whether the hosts they reference still exist from there, and drift (a config edited
-//! after the process started, a binary or library replaced under it); and, for `comeback
-//! discover`, what a host runs ([`facts`]).
+//! after the process started, a binary or library replaced under it); the service managers and
+//! the units they run.
 
 /// An awk function, `owners()`: the pids that own the socket on the current `ss -p` line.
 /// ss prints each process's name as it is, and a process named `x",pid=1,fd=9)` must not pass
@@ -25,10 +25,10 @@ macro_rules! ss_owners {
 "#
     };
 }
+pub(crate) use ss_owners;
 
 mod configs;
 mod drift;
-pub mod facts;
 mod identity;
 pub mod manager;
 mod references;

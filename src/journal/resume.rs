@@ -126,7 +126,30 @@ impl History {
                         }
                         Event::RunFinished { outcome, .. } => h.outcome = Some(outcome.clone()),
                         Event::ColdStart { first, .. } => h.cold_start = Some(first.clone()),
-                        _ => {}
+                        Event::RunStarted { .. }
+                        | Event::HostConnected { .. }
+                        | Event::HostUnreachable { .. }
+                        | Event::ManagerDetected { .. }
+                        | Event::Inspected { .. }
+                        | Event::ClusterViewed { .. }
+                        | Event::ClusterVerdict { .. }
+                        | Event::Prechecked { .. }
+                        | Event::RestartFound { .. }
+                        | Event::RestartEvidence { .. }
+                        | Event::StopForced { .. }
+                        | Event::ChecksInferred { .. }
+                        | Event::ConfigsLoaded { .. }
+                        | Event::CheckUp { .. }
+                        | Event::CheckPassed { .. }
+                        | Event::CommandStillRunning { .. }
+                        | Event::CommandEnded { .. }
+                        | Event::HookRan { .. }
+                        | Event::HooksPending { .. }
+                        | Event::Estimated { .. }
+                        | Event::Pausing { .. }
+                        | Event::Asking { .. }
+                        | Event::StopAsked { .. }
+                        | Event::NotifyFailed { .. } => {}
                     }
                 }
             }

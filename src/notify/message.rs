@@ -110,7 +110,15 @@ impl Messages {
                 self.start_pending = Some(*from);
                 None
             }
-            _ if self.dry_run => None,
+            // A dry run tells people nothing but that it started.
+            Event::Estimated { .. }
+            | Event::StepStarted { .. }
+            | Event::StepFailed { .. }
+            | Event::RunFinished { .. }
+                if self.dry_run =>
+            {
+                None
+            }
             Event::Estimated { total_ms, .. } => {
                 let from = self.start_pending.take()?;
                 let eta = match total_ms {
@@ -156,7 +164,33 @@ impl Messages {
                 outcome,
                 elapsed_ms,
             } => self.finished(outcome, *elapsed_ms),
-            _ => None,
+            Event::HostConnected { .. }
+            | Event::HostUnreachable { .. }
+            | Event::ManagerDetected { .. }
+            | Event::PhaseStarted { .. }
+            | Event::Inspected { .. }
+            | Event::ClusterViewed { .. }
+            | Event::ClusterVerdict { .. }
+            | Event::ColdStart { .. }
+            | Event::Prechecked { .. }
+            | Event::RestartBegun { .. }
+            | Event::RestartFound { .. }
+            | Event::Restarted { .. }
+            | Event::RestartEvidence { .. }
+            | Event::StopForced { .. }
+            | Event::ChecksInferred { .. }
+            | Event::ConfigsLoaded { .. }
+            | Event::CheckUp { .. }
+            | Event::CheckPassed { .. }
+            | Event::StepSucceeded { .. }
+            | Event::CommandStillRunning { .. }
+            | Event::CommandEnded { .. }
+            | Event::HookRan { .. }
+            | Event::HooksPending { .. }
+            | Event::Pausing { .. }
+            | Event::Asking { .. }
+            | Event::StopAsked { .. }
+            | Event::NotifyFailed { .. } => None,
         }
     }
 

@@ -1,50 +1,43 @@
 //! How the operator reads a cluster's view: whole or not, each member in the cluster's own
 //! words, and before the walk the order its members restart in.
 
-use crate::exec::{Event, Moment};
+use crate::exec::Moment;
 
-/// The step index (if any) and the text of a cluster event; `None` for any other event.
-pub(crate) fn line(event: &Event) -> Option<(Option<usize>, String)> {
-    match event {
-        Event::ClusterVerdict { service, verdict } => {
-            return Some((
-                None,
-                format!("cluster {service} would come back from a full outage: {verdict}"),
-            ));
-        }
-        Event::ColdStart {
-            service,
-            first,
-            how,
-            warning,
-        } => {
-            let mut text = format!("cold start of {service}: {first} first, {how}");
-            if let Some(w) = warning {
-                text.push_str(&format!("\n  warning: {w}"));
-            }
-            return Some((None, text));
-        }
-        _ => {}
+/// The full-outage verdict on a cluster.
+pub(crate) fn verdict_line(service: &str, verdict: &crate::cluster::Verdict) -> String {
+    format!("cluster {service} would come back from a full outage: {verdict}")
+}
+
+/// A cold start's plan: the member that goes first, how, and what may be lost.
+pub(crate) fn cold_start_line(
+    service: &str,
+    first: &str,
+    how: &str,
+    warning: Option<&str>,
+) -> String {
+    let mut text = format!("cold start of {service}: {first} first, {how}");
+    if let Some(w) = warning {
+        text.push_str(&format!("\n  warning: {w}"));
     }
-    let Event::ClusterViewed {
-        service,
-        kind,
-        index,
-        moment,
-        members,
-        problems,
-        order,
-    } = event
-    else {
-        return None;
-    };
+    text
+}
+
+/// What the members said at `moment`: whole or why not, and before the walk the order.
+pub(crate) fn view_line(
+    service: &str,
+    kind: crate::cluster::Kind,
+    moment: Moment,
+    members: &[crate::cluster::Member],
+    problems: &[String],
+    order: &[String],
+) -> String {
     let states = crate::cluster::states(members);
     let verdict = if problems.is_empty() {
         format!("whole ({states})")
     } else {
         format!("NOT whole: {}", problems.join("; "))
     };
-    let text = match moment {
+    match moment {
         Moment::Start => {
             let mut text = format!("cluster {service} ({kind}): {verdict}");
             if !order.is_empty() {
@@ -60,6 +53,5 @@ pub(crate) fn line(event: &Event) -> Option<(Option<usize>, String)> {
             text
         }
         moment => format!("cluster {moment}: {verdict}"),
-    };
-    Some((*index, text))
+    }
 }

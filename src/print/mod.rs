@@ -1,7 +1,6 @@
 //! Printers: turn plans, graphs and run events into what the operator reads. Nothing else prints.
 
 pub(crate) mod clusters;
-pub(crate) mod graph;
 pub(crate) mod plan;
 pub(crate) mod progress;
-pub(crate) mod units;
+pub(crate) mod proof;

@@ -286,18 +286,36 @@ impl Consumer for Progress {
                 {
                     self.reloads.insert(*index);
                 }
-                if let Some((index, text)) = super::units::line(event) {
+                if let Some((index, text)) = super::proof::line(event) {
                     let prefix = index.map(|i| format!("{} ", self.prefix(i)));
                     self.line(&format!("{}{text}", prefix.unwrap_or_default()));
                 }
             }
-            Event::ClusterViewed { .. }
-            | Event::ClusterVerdict { .. }
-            | Event::ColdStart { .. } => {
-                if let Some((index, text)) = super::clusters::line(event) {
-                    let prefix = index.map(|i| format!("{} ", self.prefix(i)));
-                    self.line(&format!("{}{text}", prefix.unwrap_or_default()));
-                }
+            Event::ClusterViewed {
+                service,
+                kind,
+                index,
+                moment,
+                members,
+                problems,
+                order,
+            } => {
+                let text =
+                    super::clusters::view_line(service, *kind, *moment, members, problems, order);
+                let prefix = index.map(|i| format!("{} ", self.prefix(i)));
+                self.line(&format!("{}{text}", prefix.unwrap_or_default()));
+            }
+            Event::ClusterVerdict { service, verdict } => {
+                self.line(&super::clusters::verdict_line(service, verdict));
+            }
+            Event::ColdStart {
+                service,
+                first,
+                how,
+                warning,
+            } => {
+                let text = super::clusters::cold_start_line(service, first, how, warning.as_deref());
+                self.line(&text);
             }
             Event::CommandStillRunning {
                 host,

@@ -17,7 +17,7 @@ mod syslog_ng;
 mod tokens;
 mod values;
 
-pub use scan::{ScanOptions, scan, url_authorities};
+pub use scan::{ScanOptions, scan};
 
 use serde::{Deserialize, Serialize};
 

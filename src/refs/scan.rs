@@ -418,8 +418,6 @@ static BRACKETED_BYTE: [bool; 256] = byte_table(b".:-%", true, false);
 /// rsyslog action options: `@@(o,z9)host`.
 static RSYSLOG_OPTION_BYTE: [bool; 256] =
     byte_table(b"abcdefghijklmnopqrstuvwxyz0123456789,", false, false);
-/// What ends a URL's authority.
-static AUTHORITY_END: [bool; 256] = byte_table(b"'\"<>(){}/?#;", false, true);
 /// What ends a whole URL, as shown in a reference's text.
 static URL_END: [bool; 256] = byte_table(b"'\";", false, true);
 
@@ -584,7 +582,7 @@ impl Line<'_> {
             return;
         }
         let text = self.text;
-        for (scheme_start, authority) in url_authorities(text) {
+        for (scheme_start, authority) in crate::url::authorities(text) {
             let scheme = &text[scheme_start..authority.start - 3];
             if !self.free(scheme_start, authority.end) {
                 continue;
@@ -988,29 +986,6 @@ pub(super) fn conninfo_value(text: &str, equals: usize) -> Range<usize> {
 /// Where the run of `class` bytes starting at `from` ends.
 fn run_end(b: &[u8], from: usize, class: &[bool; 256]) -> usize {
     from + b[from..].iter().take_while(|&&c| class[c as usize]).count()
-}
-
-/// Every `scheme://authority` in a line: where the scheme starts, and the authority's range
-/// (user info, hosts and ports, up to the path). Hand-written: URLs are everywhere in configs.
-pub fn url_authorities(text: &str) -> impl Iterator<Item = (usize, Range<usize>)> + '_ {
-    static SCHEME_END: LazyLock<memchr::memmem::Finder> =
-        LazyLock::new(|| memchr::memmem::Finder::new("://"));
-    let b = text.as_bytes();
-    SCHEME_END.find_iter(b).filter_map(move |at| {
-        let scheme_start = b[..at]
-            .iter()
-            .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-' | b'_')))
-            .map_or(0, |i| i + 1);
-        if scheme_start == at || !b[scheme_start].is_ascii_alphabetic() {
-            return None;
-        }
-        let start = at + 3;
-        let end = b[start..]
-            .iter()
-            .position(|&c| AUTHORITY_END[c as usize])
-            .map_or(b.len(), |i| start + i);
-        Some((scheme_start, start..end))
-    })
 }
 
 /// `host:port`, `[v6]:port` or a bare host; an IPv6 literal keeps its colons.

@@ -3,7 +3,7 @@
 
 use super::Report;
 use crate::cluster::{Kind, Member};
-use crate::exec::{Event, Moment};
+use crate::exec::Moment;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -34,74 +34,40 @@ pub(crate) struct ColdStart {
     pub warning: Option<String>,
 }
 
-/// Records a cluster event; false for any other event.
-pub(super) fn record(report: &mut Report, event: &Event) -> bool {
-    match event {
-        Event::ClusterVerdict { service, verdict } => {
-            if let Some(c) = report
-                .clusters
-                .iter_mut()
-                .rev()
-                .find(|c| &c.service == service)
-            {
-                c.verdict = Some(verdict.clone());
-            }
-            return true;
-        }
-        Event::ColdStart {
-            service,
-            first,
-            how,
-            warning,
-        } => {
-            if let Some(c) = report
-                .clusters
-                .iter_mut()
-                .rev()
-                .find(|c| &c.service == service)
-            {
-                c.cold_start = Some(ColdStart {
-                    first: first.clone(),
-                    how: how.clone(),
-                    warning: warning.clone(),
-                });
-            }
-            return true;
-        }
-        _ => {}
+impl Report {
+    /// The cluster's latest view before the walk.
+    fn cluster_view(&mut self, service: &str) -> Option<&mut ClusterView> {
+        self.clusters
+            .iter_mut()
+            .rev()
+            .find(|c| c.service == service)
     }
-    let Event::ClusterViewed {
-        service,
-        kind,
-        index,
-        moment,
-        members,
-        problems,
-        order,
-    } = event
-    else {
-        return false;
-    };
-    let view = ClusterView {
-        service: service.clone(),
-        kind: *kind,
-        moment: *moment,
-        whole: problems.is_empty(),
-        members: members.clone(),
-        problems: problems.clone(),
-        order: order.clone(),
-        verdict: None,
-        cold_start: None,
-    };
-    match index {
-        Some(i) => {
-            if let Some(s) = report.step(*i) {
-                s.cluster.push(view);
-            }
+
+    /// A `cluster_verdict` event: kept with the cluster's view before the walk.
+    pub(super) fn cluster_verdict(&mut self, service: &str, verdict: &crate::cluster::Verdict) {
+        if let Some(c) = self.cluster_view(service) {
+            c.verdict = Some(verdict.clone());
         }
-        None => report.clusters.push(view),
     }
-    true
+
+    /// A `cold_start` event: kept with the cluster's view before the walk.
+    pub(super) fn cold_start(&mut self, service: &str, start: ColdStart) {
+        if let Some(c) = self.cluster_view(service) {
+            c.cold_start = Some(start);
+        }
+    }
+
+    /// A `cluster_viewed` event: before the walk (no step), or with its step.
+    pub(super) fn cluster_viewed(&mut self, index: Option<usize>, view: ClusterView) {
+        match index {
+            Some(i) => {
+                if let Some(s) = self.step(i) {
+                    s.cluster.push(view);
+                }
+            }
+            None => self.clusters.push(view),
+        }
+    }
 }
 
 fn verdict(v: &ClusterView) -> String {

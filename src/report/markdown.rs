@@ -141,7 +141,7 @@ fn document(r: &Report) -> String {
         }
     }
 
-    super::units::managers_markdown(r, &mut out);
+    super::proof::managers_markdown(r, &mut out);
     super::clusters::clusters_markdown(r, &mut out);
     let _ = writeln!(out, "\n## Steps\n");
     let _ = writeln!(
@@ -222,7 +222,7 @@ fn document(r: &Report) -> String {
             if let Some(up) = step.uptime_s {
                 let _ = writeln!(out, "- uptime: {}", uptime(up));
             }
-            super::units::step_markdown(step, &mut out);
+            super::proof::step_markdown(step, &mut out);
             super::clusters::step_markdown(&step.cluster, &mut out);
             for d in &step.drift {
                 let _ = writeln!(out, "- drift: {}", cell(&d.to_string()));

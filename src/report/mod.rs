@@ -4,7 +4,7 @@
 
 mod clusters;
 mod markdown;
-mod units;
+mod proof;
 
 use crate::exec::{Consumer, Event, Outcome, Phase, Record, Resumed};
 use crate::inspect::{Drift, ProcessInfo, ReferenceFinding};
@@ -26,7 +26,7 @@ pub(crate) struct Report {
     pub services: Vec<ServiceReport>,
     pub steps: Vec<StepReport>,
     /// The service manager of each host with unit services.
-    pub managers: Vec<units::HostManager>,
+    pub managers: Vec<proof::HostManager>,
     /// Each cluster as its members told it before the walk.
     pub clusters: Vec<clusters::ClusterView>,
     /// The run and each of its resumes, in order, with the times their events were emitted.
@@ -118,7 +118,7 @@ pub(crate) struct StepReport {
     pub hooks_pending: Vec<(String, String)>,
     /// The process before and after the restart command (of an umbrella unit, each
     /// member's).
-    pub restart_proofs: Vec<units::RestartProof>,
+    pub restart_proofs: Vec<proof::RestartProof>,
     /// What preflight and the restart warned of: a unit not enabled at boot, a restart
     /// nothing can prove, a stop the manager had to force.
     pub warnings: Vec<String>,
@@ -200,7 +200,7 @@ impl Report {
             managers: Vec::new(),
             clusters: Vec::new(),
             history: Vec::new(),
-            graph: crate::print::graph::mermaid(model),
+            graph: crate::diagram::mermaid(model),
             estimated_total_ms: None,
             actual_total_ms: None,
             warnings: Vec::new(),
@@ -214,7 +214,7 @@ impl Report {
     fn record(&mut self, record: &Record) {
         let ts = &record.ts;
         let event = &record.event;
-        if units::record(self, event) || clusters::record(self, event) {
+        if proof::record(self, event) {
             return;
         }
         match event {
@@ -454,10 +454,43 @@ impl Report {
             | Event::RestartEvidence { .. }
             | Event::StopForced { .. }
             | Event::ChecksInferred { .. }
-            | Event::ConfigsLoaded { .. }
-            | Event::ClusterViewed { .. }
-            | Event::ClusterVerdict { .. }
-            | Event::ColdStart { .. } => {}
+            | Event::ConfigsLoaded { .. } => {}
+            Event::ClusterViewed {
+                service,
+                kind,
+                index,
+                moment,
+                members,
+                problems,
+                order,
+            } => self.cluster_viewed(
+                *index,
+                clusters::ClusterView {
+                    service: service.clone(),
+                    kind: *kind,
+                    moment: *moment,
+                    whole: problems.is_empty(),
+                    members: members.clone(),
+                    problems: problems.clone(),
+                    order: order.clone(),
+                    verdict: None,
+                    cold_start: None,
+                },
+            ),
+            Event::ClusterVerdict { service, verdict } => self.cluster_verdict(service, verdict),
+            Event::ColdStart {
+                service,
+                first,
+                how,
+                warning,
+            } => self.cold_start(
+                service,
+                clusters::ColdStart {
+                    first: first.clone(),
+                    how: how.clone(),
+                    warning: warning.clone(),
+                },
+            ),
         }
     }
 

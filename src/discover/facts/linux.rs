@@ -6,6 +6,7 @@ use super::{
     CMDLINE_LIMIT, FactsError, HostFacts, Process, SOCKET_LIMIT, common_line, field, finish,
     split_args, unit_from_cgroup,
 };
+use crate::inspect::ss_owners;
 
 /// Read-only: it lists and reads, writes nothing (not even a temporary file). Forks are what
 /// it costs (a host has hundreds of processes, and discovery reads 50 hosts at once on the

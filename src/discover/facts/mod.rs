@@ -1,12 +1,13 @@
 //! What a host runs, as its own tools report it: OS and service manager, TCP sockets with their
 //! processes, units, pid files and init scripts. One command set and one parser per OS; the draft
-//! plan is built from these facts elsewhere (`crate::discover`), never from raw command output.
+//! plan is built from these facts by the rest of `discover`, never from raw command output.
 
 pub mod freebsd;
 pub mod linux;
 pub(crate) mod locations;
 pub mod systemd;
 
+use crate::inspect::manager;
 use crate::transport::Transport;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -18,7 +19,7 @@ pub const SOCKET_LIMIT: usize = 20_000;
 /// The most bytes of a command line kept per process.
 pub(crate) const CMDLINE_LIMIT: usize = 4096;
 
-pub use super::manager::Manager;
+pub use crate::inspect::Manager;
 
 /// An address and port; the unspecified address stands for "all addresses" (`*`, `0.0.0.0`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -210,7 +211,7 @@ pub(crate) async fn collect<T: Transport>(
         "m=$( {detect} )\nprintf '%s\\n' \"$m\"\ncase $m in 'os Linux'*) {linux} ;; 'os FreeBSD'*) {freebsd} ;; *) echo \"OS $(uname -s)\" ;; esac",
         linux = linux::wrapped_script(),
         freebsd = freebsd::wrapped_script(),
-        detect = super::manager::FACTS_SCRIPT,
+        detect = manager::FACTS_SCRIPT,
     );
     let stdout = run(script).await?;
     let os = stdout
@@ -224,7 +225,7 @@ pub(crate) async fn collect<T: Transport>(
         "FreeBSD" => freebsd::parse(&stdout)?,
         _ => return Err(FactsError::UnsupportedOs(os)),
     };
-    match super::manager::decide(&super::manager::parse_facts(&stdout)) {
+    match manager::decide(&manager::parse_facts(&stdout)) {
         Ok(m) => facts.manager = Some(m),
         Err(why) => facts.manager_problem = Some(why),
     }

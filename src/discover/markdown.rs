@@ -292,7 +292,7 @@ mod tests {
         let draft = Draft {
             unowned: vec![Unowned {
                 host: "web-01".into(),
-                at: crate::inspect::facts::parse_endpoint("0.0.0.0:8080").expect("endpoint"),
+                at: crate::discover::facts::parse_endpoint("0.0.0.0:8080").expect("endpoint"),
                 pid: None,
                 process: String::new(),
             }],
@@ -310,7 +310,7 @@ mod tests {
         let draft = Draft {
             unowned: vec![Unowned {
                 host: "web-01".into(),
-                at: crate::inspect::facts::parse_endpoint("0.0.0.0:8080").expect("endpoint"),
+                at: crate::discover::facts::parse_endpoint("0.0.0.0:8080").expect("endpoint"),
                 pid: Some(42),
                 process: "x\u{1b}[2J|done\u{9b}".into(),
             }],

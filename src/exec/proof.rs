@@ -1,7 +1,8 @@
-//! Services the host's service manager knows (`unit:`): the manager of each host told once at
-//! the start, every unit resolved before anything is touched, and the proof that a restart
-//! replaced the process (or that a reload kept it), with the checks inferred for a unit that
-//! has no `health` and the configs the new process loaded at last.
+//! The proof that a restart replaced a service's process (or that a reload kept it), for the
+//! services the host's service manager knows (`unit:`): the manager of each host told once at
+//! the start, every unit resolved before anything is touched, the process before and after,
+//! the checks inferred for a unit that has no `health` and the configs the new process loaded
+//! at last.
 
 use super::unit_watch::Watch;
 use super::{Event, Executor, Phase, Sink, StepFailure};

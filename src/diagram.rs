@@ -1,5 +1,6 @@
-//! The service dependency graph for Graphviz (DOT) and for Git wikis (Mermaid). Arrows point
-//! the way restarts flow: from a dependency to the services that depend on it.
+//! The service dependency graph as text, for Graphviz (DOT) and for Git wikis (Mermaid): what
+//! `comeback graph` prints, report.md and discovery.md show. Arrows point the way restarts
+//! flow: from a dependency to the services that depend on it.
 
 use crate::plan::Model;
 use std::fmt::Write;

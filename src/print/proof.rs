@@ -57,6 +57,34 @@ pub(crate) fn line(event: &Event) -> Option<(Option<usize>, String)> {
             Some(*index),
             format!("loaded at last: {}", paths.join(", ")),
         ),
-        _ => return None,
+        Event::RunStarted { .. }
+        | Event::RunResumed { .. }
+        | Event::HostConnected { .. }
+        | Event::HostUnreachable { .. }
+        | Event::StepStarted { .. }
+        | Event::PhaseStarted { .. }
+        | Event::Inspected { .. }
+        | Event::ClusterViewed { .. }
+        | Event::ClusterVerdict { .. }
+        | Event::ColdStart { .. }
+        | Event::Prechecked { .. }
+        | Event::RestartBegun { .. }
+        | Event::RestartFound { .. }
+        | Event::Restarted { .. }
+        | Event::RestartEvidence { .. }
+        | Event::CheckUp { .. }
+        | Event::CheckPassed { .. }
+        | Event::StepSucceeded { .. }
+        | Event::StepFailed { .. }
+        | Event::CommandStillRunning { .. }
+        | Event::CommandEnded { .. }
+        | Event::RunFinished { .. }
+        | Event::HookRan { .. }
+        | Event::HooksPending { .. }
+        | Event::Estimated { .. }
+        | Event::Pausing { .. }
+        | Event::Asking { .. }
+        | Event::StopAsked { .. }
+        | Event::NotifyFailed { .. } => return None,
     })
 }

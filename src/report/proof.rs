@@ -78,7 +78,34 @@ pub(super) fn record(report: &mut Report, event: &Event) -> bool {
                 s.configs_loaded = paths.clone();
             }
         }
-        _ => return false,
+        Event::RunStarted { .. }
+        | Event::RunResumed { .. }
+        | Event::HostConnected { .. }
+        | Event::HostUnreachable { .. }
+        | Event::StepStarted { .. }
+        | Event::PhaseStarted { .. }
+        | Event::Inspected { .. }
+        | Event::ClusterViewed { .. }
+        | Event::ClusterVerdict { .. }
+        | Event::ColdStart { .. }
+        | Event::Prechecked { .. }
+        | Event::RestartBegun { .. }
+        | Event::RestartFound { .. }
+        | Event::Restarted { .. }
+        | Event::CheckUp { .. }
+        | Event::CheckPassed { .. }
+        | Event::StepSucceeded { .. }
+        | Event::StepFailed { .. }
+        | Event::CommandStillRunning { .. }
+        | Event::CommandEnded { .. }
+        | Event::RunFinished { .. }
+        | Event::HookRan { .. }
+        | Event::HooksPending { .. }
+        | Event::Estimated { .. }
+        | Event::Pausing { .. }
+        | Event::Asking { .. }
+        | Event::StopAsked { .. }
+        | Event::NotifyFailed { .. } => return false,
     }
     true
 }
