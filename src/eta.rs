@@ -89,6 +89,7 @@ impl Clock {
             Event::Pausing { ms, .. } => self.pause_ms = *ms,
             Event::RunStarted { .. }
             | Event::RunResumed { .. }
+            | Event::BatchStarted { .. }
             | Event::HostConnected { .. }
             | Event::HostUnreachable { .. }
             | Event::ManagerDetected { .. }

@@ -379,3 +379,85 @@ fn journal_has(lab: &Lab, event: &str) -> bool {
                 .is_ok_and(|t| t.contains(&format!("\"event\":\"{event}\"")))
         })
 }
+
+/// A stateless tier in batches of three: one member failing its gate lets the two others in
+/// its batch finish, nothing after them starts, the report shows the batch, and `resume`
+/// restarts only the failed member and what follows.
+#[test]
+fn a_batch_finishes_around_its_failed_member_and_resume_restarts_only_that_one_and_the_rest() {
+    let lab = Lab::start(5);
+    let a = |i: usize| lab.hosts[i].address.clone();
+    for i in 0..4 {
+        lab.service(i, "web", 7002, "");
+    }
+    lab.service(4, "lb", 7003, &format!("upstream = {}:7002\n", a(0)));
+    let plan = lab.plan_with(
+        DEFAULTS,
+        r#"  web:
+    hosts: [host-1, host-2, host-3, host-4]
+    restart: "{vars.dir}/bin/restart web"
+    health: [{ tcp: 7002 }]
+    batch: 3
+  lb:
+    hosts: [host-5]
+    depends_on: [web]
+    restart: "{vars.dir}/bin/restart lb"
+    health: [{ tcp: 7003 }]
+"#,
+    );
+    lab.set_config(2, "web", "fail_start = true\n");
+    let out = lab.run("run", &plan, &["--yes"]);
+    let err = exited(&out, 1);
+    assert_has(
+        &err,
+        "batch 1 of web: web@host-1, web@host-2, web@host-3 side by side",
+    );
+    assert_has(&err, "HALTED at step 3: web@host-3");
+    let mut first = lab.restart_ids();
+    first.sort();
+    assert_eq!(
+        first,
+        ["web@host-1", "web@host-2", "web@host-3"],
+        "the batch ran, nothing after it"
+    );
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(lab.last_run().join("report.json")).expect("report"),
+    )
+    .expect("json");
+    let batches: Vec<(String, Option<u64>)> = report["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| {
+            (
+                s["step"].as_str().unwrap_or("").to_string(),
+                s["batch"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        batches,
+        [
+            ("web@host-1".to_string(), Some(1)),
+            ("web@host-2".to_string(), Some(1)),
+            ("web@host-3".to_string(), Some(1)),
+            ("web@host-4".to_string(), None),
+            ("lb@host-5".to_string(), None),
+        ]
+    );
+
+    lab.set_config(2, "web", "");
+    let out = lab
+        .comeback()
+        .args(["resume", "--yes", "--plan"])
+        .arg(&plan)
+        .output()
+        .expect("runs");
+    exited(&out, 0);
+    assert_eq!(
+        lab.restart_ids()[3..],
+        ["web@host-3", "web@host-4", "lb@host-5"],
+        "only the failed member, then the rest"
+    );
+    assert_eq!(lab.leftovers(), Vec::<String>::new());
+}

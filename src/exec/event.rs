@@ -230,6 +230,17 @@ pub enum Event {
         /// Why it could not be told, if it could not.
         error: Option<String>,
     },
+    /// A batch begins: these steps of one service run side by side, one unit of the walk.
+    BatchStarted {
+        /// The service.
+        service: String,
+        /// The batch's number among this service's batches in the walk, from 1.
+        batch: usize,
+        /// Its steps' numbers in the whole order.
+        indices: Vec<usize>,
+        /// Its steps, `service@host`.
+        steps: Vec<String>,
+    },
     /// A step begins.
     StepStarted {
         /// The step's number in the whole order.

@@ -1,6 +1,7 @@
 //! The step protocol: preflight, restart, health gate, dependents gate, record; one step at a
 //! time, halting on the first failure. Emits events and never prints.
 
+mod batch;
 mod cluster;
 pub(crate) mod event;
 mod hooks;
@@ -179,7 +180,9 @@ impl<'a, T: Transport> Executor<'a, T> {
             let events = Events::new(vec![Box::new(recorder.clone())]);
             let sink = Sink::new(&events);
             let resumed = if n == 0 { first } else { None };
-            let result = self.run_step(&sink, step, resumed).await;
+            let result = self
+                .run_step(&sink, step, resumed, batch::Dependents::Gate)
+                .await;
             (recorder.take(), result)
         }))
         .buffered(concurrency)
@@ -270,26 +273,40 @@ impl<'a, T: Transport> Executor<'a, T> {
             return outcome;
         }
         let mut asking = true;
-        for (n, step) in steps.iter().enumerate() {
+        let mut done = 0;
+        for (n, unit) in batch::units(self.model, steps, first.is_some())
+            .into_iter()
+            .enumerate()
+        {
             if *self.stop.borrow() >= Stop::AfterStep {
                 return Outcome::Interrupted {
                     after: tally.last_done,
                 };
             }
-            if let Some(stop) = self.pace(n, step, &tally.last_done, &mut asking).await {
+            let step = &unit[0];
+            if let Some(stop) = self
+                .pace(n, done, step, &tally.last_done, &mut asking)
+                .await
+            {
                 return stop;
             }
             let resumed = if n == 0 { first } else { None };
-            let sink = Sink::new(self.events);
             let mut stop = self.stop.clone();
-            let result = tokio::select! {
-                result = self.run_step(&sink, step, resumed) => result,
+            let ends = tokio::select! {
+                ends = self.run_unit(unit, resumed) => ends,
                 _ = stop.wait_for(|s| *s == Stop::Now) => {
                     return Outcome::Aborted { step: Some(step.id(self.model)) };
                 }
             };
+            done += unit.len();
             // A real run halts on a stale reference (preflight fails): it is never only noted.
-            if let Some(halt) = tally.record(result, false, false) {
+            // A batch halts once every member has ended, on its first failed member.
+            let mut halt = None;
+            for end in ends {
+                let failed = tally.record(end, false, false);
+                halt = halt.or(failed);
+            }
+            if let Some(halt) = halt {
                 return halt;
             }
         }
@@ -297,7 +314,13 @@ impl<'a, T: Transport> Executor<'a, T> {
     }
 
     /// One step, bracketed by its start and end events.
-    async fn run_step(&self, sink: &Sink<'_>, step: &Step, resumed: Option<Resumed>) -> StepEnd {
+    async fn run_step(
+        &self,
+        sink: &Sink<'_>,
+        step: &Step,
+        resumed: Option<Resumed>,
+        dependents: batch::Dependents,
+    ) -> StepEnd {
         let id = step.id(self.model);
         sink.events.emit(Event::StepStarted {
             index: step.index,
@@ -305,7 +328,7 @@ impl<'a, T: Transport> Executor<'a, T> {
             resumed,
         });
         let started = Instant::now();
-        let result = self.step(sink, step, resumed).await;
+        let result = self.step(sink, step, resumed, dependents).await;
         match &result {
             Ok(()) => sink.events.emit(Event::StepSucceeded {
                 index: step.index,

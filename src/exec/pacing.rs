@@ -36,18 +36,19 @@ pub struct Pacing {
 }
 
 impl<T: Transport> Executor<'_, T> {
-    /// Before the `n`th step of this walk (0-based): the canary stop, the pause, the question.
-    /// `Some(outcome)` ends the walk there.
+    /// Before the `n`th unit of this walk (0-based: a step, or a batch), `done` steps done:
+    /// the canary stop, the pause, the question. `Some(outcome)` ends the walk there.
     pub(super) async fn pace(
         &self,
         n: usize,
+        done: usize,
         step: &Step,
         last_done: &Option<String>,
         asking: &mut bool,
     ) -> Option<Outcome> {
         let stopped = || Outcome::Stopped {
             after: last_done.clone(),
-            steps: n,
+            steps: done,
         };
         if self.pacing.stop_after == Some(n) {
             return Some(stopped());

@@ -53,6 +53,7 @@ impl Session<'_> {
             Event::HostConnected { .. }
             | Event::HostUnreachable { .. }
             | Event::ManagerDetected { .. }
+            | Event::BatchStarted { .. }
             | Event::StepStarted { .. }
             | Event::PhaseStarted { .. }
             | Event::Inspected { .. }

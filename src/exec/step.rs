@@ -35,6 +35,7 @@ impl<T: Transport> Executor<'_, T> {
         sink: &Sink<'_>,
         step: &Step,
         resumed: Option<Resumed>,
+        dependents: super::batch::Dependents,
     ) -> Result<(), StepFailure> {
         let target = step.id(self.model);
         // Checks inferred for a unit with no `health` (see `units`); a gates-only resume knows
@@ -134,6 +135,9 @@ impl<T: Transport> Executor<'_, T> {
         }
         self.cluster_gate(sink, step, &target).await?;
         self.hooks(sink, step, super::HookWhen::After).await?;
+        if !dependents.gate().await {
+            return Ok(());
+        }
         let dependents = self.dependents(step.service);
         if !dependents.is_empty() {
             self.phase(

@@ -116,7 +116,10 @@ impl History {
                         }
                         Event::StepSucceeded { step, .. } => {
                             h.succeeded.insert(step.clone());
-                            h.in_flight = None;
+                            // A batch's other members may still be in flight.
+                            if h.in_flight.as_ref().is_some_and(|(s, _)| s == step) {
+                                h.in_flight = None;
+                            }
                         }
                         Event::StepFailed { step, phase, .. } => {
                             h.in_flight = None;
@@ -127,6 +130,7 @@ impl History {
                         Event::RunFinished { outcome, .. } => h.outcome = Some(outcome.clone()),
                         Event::ColdStart { first, .. } => h.cold_start = Some(first.clone()),
                         Event::RunStarted { .. }
+                        | Event::BatchStarted { .. }
                         | Event::HostConnected { .. }
                         | Event::HostUnreachable { .. }
                         | Event::ManagerDetected { .. }

@@ -165,6 +165,7 @@ impl Messages {
                 elapsed_ms,
             } => self.finished(outcome, *elapsed_ms),
             Event::HostConnected { .. }
+            | Event::BatchStarted { .. }
             | Event::HostUnreachable { .. }
             | Event::ManagerDetected { .. }
             | Event::PhaseStarted { .. }

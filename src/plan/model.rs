@@ -116,6 +116,8 @@ pub struct Service {
     pub unit: Option<Unit>,
     /// Its instances form one cluster: how it is asked, and restarted.
     pub cluster: Option<crate::cluster::Cluster>,
+    /// How many of its instances restart side by side (1: one at a time).
+    pub batch: usize,
 }
 
 /// A service the host's service manager knows by name.

@@ -145,6 +145,38 @@ pub(crate) struct ServiceEntry {
     pub after: Vec<Spanned<HookEntry>>,
     /// The instances form one cluster, restarted the way its operators do it.
     pub cluster: Option<Spanned<ClusterEntry>>,
+    /// How many instances restart side by side: `3` or `10%`.
+    pub batch: Option<Spanned<BatchEntry>>,
+}
+
+/// `batch:` as written: a count, or a share of the instances (`10%`).
+#[derive(Debug)]
+pub(crate) enum BatchEntry {
+    Count(i64),
+    Text(String),
+}
+
+/// By hand: a YAML number and a string both mean something here.
+impl<'de> Deserialize<'de> for BatchEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = BatchEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number of instances (`3`) or a share of them (`10%`)")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<BatchEntry, E> {
+                Ok(BatchEntry::Count(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<BatchEntry, E> {
+                Ok(BatchEntry::Count(i64::try_from(v).unwrap_or(i64::MAX)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<BatchEntry, E> {
+                Ok(BatchEntry::Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// `cluster:` of a service.

@@ -351,6 +351,15 @@ impl Consumer for Progress {
             Event::HostUnreachable { host, error } => {
                 self.line(&format!("unreachable: {host}: {error}"))
             }
+            Event::BatchStarted {
+                service,
+                batch,
+                steps,
+                ..
+            } => self.line(&format!(
+                "batch {batch} of {service}: {} side by side",
+                steps.join(", ")
+            )),
             Event::StepStarted {
                 index,
                 step,

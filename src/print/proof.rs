@@ -61,6 +61,7 @@ pub(crate) fn line(event: &Event) -> Option<(Option<usize>, String)> {
         | Event::RunResumed { .. }
         | Event::HostConnected { .. }
         | Event::HostUnreachable { .. }
+        | Event::BatchStarted { .. }
         | Event::StepStarted { .. }
         | Event::PhaseStarted { .. }
         | Event::Inspected { .. }

@@ -158,7 +158,10 @@ fn document(r: &Report) -> String {
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
             step.index,
-            step.step,
+            match step.batch {
+                Some(b) => format!("{} (batch {b})", step.step),
+                None => step.step.clone(),
+            },
             result,
             step.restarted_at.as_deref().unwrap_or("-"),
             step.restart_ms.map_or("-".into(), ms),

@@ -96,6 +96,9 @@ pub(crate) struct StepReport {
     pub step: String,
     pub service: String,
     pub host: String,
+    /// The batch of its service it restarted in, side by side with the batch's other steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<usize>,
     pub started_at: Option<String>,
     pub restarted_at: Option<String>,
     pub restart_ms: Option<u64>,
@@ -261,6 +264,13 @@ impl Report {
                 }
                 self.summary.steps = self.steps.len();
             }
+            Event::BatchStarted { batch, indices, .. } => {
+                for index in indices {
+                    if let Some(s) = self.step(*index) {
+                        s.batch = Some(*batch);
+                    }
+                }
+            }
             Event::StepStarted { index, resumed, .. } => {
                 if let Some(s) = self.step(*index) {
                     // A resumed step starts over in the report as in the run; the earlier
@@ -280,6 +290,7 @@ impl Report {
                         service: s.service.clone(),
                         host: s.host.clone(),
                         estimated_ms: s.estimated_ms,
+                        batch: s.batch,
                         earlier_attempts: earlier,
                         ..StepReport::default()
                     };

@@ -82,6 +82,7 @@ pub(super) fn record(report: &mut Report, event: &Event) -> bool {
         | Event::RunResumed { .. }
         | Event::HostConnected { .. }
         | Event::HostUnreachable { .. }
+        | Event::BatchStarted { .. }
         | Event::StepStarted { .. }
         | Event::PhaseStarted { .. }
         | Event::Inspected { .. }

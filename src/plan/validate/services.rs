@@ -1,6 +1,7 @@
 //! Services: each entry rendered per host, its unit, process, reference options, and cycles.
 
 use super::*;
+use crate::plan::wire::BatchEntry;
 
 impl Validator<'_> {
     pub(super) fn service(
@@ -184,8 +185,40 @@ impl Validator<'_> {
             process: self.process(name, entry),
             action: entry.action.unwrap_or_default(),
             unit: self.unit(entry, defaults.timing),
+            batch: self.batch(entry, selected.len()),
             cluster: cluster.map(|c| c.done(member_commands)),
         }
+    }
+
+    /// `batch:` as a number of instances: a share rounds down, but never below one.
+    fn batch(&mut self, entry: &ServiceEntry, instances: usize) -> usize {
+        let Some(batch) = &entry.batch else { return 1 };
+        let size = match &batch.value {
+            BatchEntry::Count(n) => usize::try_from(*n).ok().filter(|&n| n >= 1),
+            BatchEntry::Text(t) => t
+                .trim()
+                .strip_suffix('%')
+                .and_then(|p| p.trim().parse::<usize>().ok())
+                .filter(|p| (1..=100).contains(p))
+                .map(|p| (instances * p / 100).max(1)),
+        };
+        let Some(size) = size else {
+            self.error(
+                "`batch` is a number of instances (1 or more) or a share of them (1% to 100%)",
+                &batch.referenced,
+            )
+            .hint = Some("e.g. `batch: 3` or `batch: 10%`".into());
+            return 1;
+        };
+        if entry.cluster.is_some() && size > 1 {
+            self.error(
+                "`batch` on a cluster: its members restart one at a time, the cluster whole again before the next",
+                &batch.referenced,
+            )
+            .hint = Some("remove `batch`, or `cluster` if the instances are independent".into());
+            return 1;
+        }
+        size
     }
 
     /// The unit, if its name is one a service manager could know.
