@@ -175,6 +175,14 @@ fn document(r: &Report) -> String {
     history(&mut out, r);
 
     let _ = writeln!(out, "\n## Services\n");
+    let mut by_service: std::collections::HashMap<&str, Vec<&super::StepReport>> =
+        std::collections::HashMap::new();
+    for step in &r.steps {
+        by_service
+            .entry(step.service.as_str())
+            .or_default()
+            .push(step);
+    }
     for svc in &r.services {
         let _ = writeln!(out, "### {}\n", svc.name);
         let _ = writeln!(out, "- hosts: {}", svc.hosts.join(", "));
@@ -199,7 +207,7 @@ fn document(r: &Report) -> String {
         if let Some(impact) = &svc.impact {
             let _ = writeln!(out, "- impact when down: {}", impact.trim());
         }
-        for step in r.steps.iter().filter(|s| s.service == svc.name) {
+        for step in by_service.get(svc.name.as_str()).into_iter().flatten() {
             let _ = writeln!(out, "\n#### {}\n", step.step);
             match &step.result {
                 Some(StepResult::Failed {

@@ -42,6 +42,43 @@ pub struct Lab {
     pub user: String,
     /// The namespaces of a lab of namespace hosts (`Lab::start_ns`).
     pub net: Option<nshost::Net>,
+    /// The loopback addresses `Lab::start` took, held while the lab lives.
+    slot: Option<Slot>,
+}
+
+/// A block of loopback addresses, `127.A.B.0/24`, taken by holding a lock on its file: tests
+/// in separate processes (nextest runs each test in its own) never take the same one, and a
+/// crashed test's lock goes with its process.
+struct Slot {
+    _lock: std::fs::File,
+    second: u32,
+    third: u32,
+}
+
+impl Slot {
+    fn take() -> Slot {
+        let dir = std::env::temp_dir().join("comeback-lab-slots");
+        std::fs::create_dir_all(&dir).expect("slot folder");
+        // Start from a place that differs per process, so concurrent tests rarely contend.
+        let start = std::process::id() % 200 * 250;
+        for n in 0..200 * 250 {
+            let slot = (start + n) % (200 * 250);
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(dir.join(slot.to_string()))
+                .expect("slot file");
+            if file.try_lock().is_ok() {
+                return Slot {
+                    _lock: file,
+                    second: 10 + slot / 250,
+                    third: 1 + slot % 250,
+                };
+            }
+        }
+        panic!("every lab address block is taken");
+    }
 }
 
 pub fn run(cmd: &mut Command) {
@@ -84,10 +121,10 @@ pub fn comeback_bin() -> &'static str {
 
 impl Lab {
     pub fn start(n: usize) -> Lab {
-        let (mut lab, lab_no) = Lab::empty();
-        // Unique per process and per lab, so parallel tests and test binaries never collide.
-        let second = 10 + (std::process::id() % 200);
-        let third = 1 + lab_no % 250;
+        let (mut lab, _) = Lab::empty();
+        let slot = Slot::take();
+        let (second, third) = (slot.second, slot.third);
+        lab.slot = Some(slot);
         for i in 0..n {
             let name = format!("host-{}", i + 1);
             let address = format!("127.{second}.{third}.{}", i + 1);
@@ -132,6 +169,7 @@ impl Lab {
             user,
             root,
             net: None,
+            slot: None,
         };
         std::fs::write(
             &lab.ssh_config,
