@@ -5,7 +5,9 @@
 //!     the same steps through them (both parts timed);
 //! (c) the same loop with a new SSH connection per command.
 //! Then the read-only pass: `comeback run --dry-run` over 50 hosts against the slowest single
-//! host's dry run alone. Prints totals, per-step overhead and ratios; asserts nothing.
+//! host's dry run alone. Then a stateless tier of 200 instances restarted with `batch: 10%`
+//! against one at a time and against the floor. Prints totals, per-step overhead and ratios;
+//! asserts nothing.
 //!
 //! Run: `cargo bench --bench rolling_restart` (as root or as the user sshd may log in as).
 
@@ -20,11 +22,15 @@ use std::time::{Duration, Instant};
 const PORT: u16 = 7100;
 
 fn plan(lab: &Lab) -> std::path::PathBuf {
+    plan_in_batches(lab, "1")
+}
+
+fn plan_in_batches(lab: &Lab, batch: &str) -> std::path::PathBuf {
     let hosts: Vec<String> = lab.hosts.iter().map(|h| h.name.clone()).collect();
     lab.plan_with(
         "defaults:\n  health: { timeout: 30s, interval: 100ms, settle: 0s }\n",
         &format!(
-            "  web:\n    hosts: [{}]\n    restart: \"{{vars.dir}}/bin/restart web\"\n    health:\n      - tcp: {PORT}\n      - http: \"http://{{address}}:{PORT}/health\"\n",
+            "  web:\n    hosts: [{}]\n    restart: \"{{vars.dir}}/bin/restart web\"\n    batch: {batch}\n    health:\n      - tcp: {PORT}\n      - http: \"http://{{address}}:{PORT}/health\"\n",
             hosts.join(", ")
         ),
     )
@@ -255,6 +261,36 @@ fn dry_run(n: usize) {
     );
 }
 
+/// A stateless tier: `batch: 10%` against one at a time and against the one-at-a-time floor.
+fn batched(n: usize) {
+    let lab = Lab::start(n);
+    for i in 0..n {
+        lab.service(i, "web", PORT, "");
+    }
+    let one = plan_in_batches(&lab, "1");
+    let (single, _, ok) = comeback(&lab, &["run", one.to_str().expect("utf8"), "--yes"]);
+    assert!(ok, "comeback run failed");
+    let tenth = plan_in_batches(&lab, "10%");
+    let (batches, peak, ok) = comeback(&lab, &["run", tenth.to_str().expect("utf8"), "--yes"]);
+    assert!(ok, "comeback run with batches failed");
+    let (connect, walk) = floor(&lab, "master");
+    let (single, batches, floor) = (single.as_secs_f64(), batches.as_secs_f64(), connect + walk);
+    println!(
+        "
+stateless tier, {n} hosts, one web service each (restart + tcp + http, settle 0)"
+    );
+    println!(
+        "  comeback, batch: 10%                total {batches:>7.3}s   peak memory {peak:.1} MB"
+    );
+    println!("  comeback, one at a time             total {single:>7.3}s");
+    println!("  ControlMaster floor, one at a time  total {floor:>7.3}s");
+    println!(
+        "  batches / one at a time = {:.2}   batches / floor = {:.2}",
+        batches / single,
+        batches / floor
+    );
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
@@ -262,7 +298,20 @@ fn main() {
     println!(
         "comeback benchmark: rolling restart and dry run on the test lab (real sshd per host)"
     );
-    rolling(10);
-    rolling(50);
-    dry_run(50);
+    // `cargo bench --bench rolling_restart -- batched` runs that part alone.
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let runs = |part: &str| only.is_empty() || only.iter().any(|o| o == part);
+    if runs("rolling") {
+        rolling(10);
+        rolling(50);
+    }
+    if runs("dry_run") {
+        dry_run(50);
+    }
+    if runs("batched") {
+        batched(200);
+    }
 }
