@@ -73,6 +73,13 @@ pub(crate) fn remember_plan(model: &crate::plan::Model) {
     }
 }
 
+/// Whether [`secrets`] could change `text` or any part of it: false for most config lines,
+/// whose parts then need no masking (every rule that matches a part matches the whole, and
+/// no secret is remembered). The scanner asks once per line instead of once per reference.
+pub(crate) fn may_hold_secret(text: &str) -> bool {
+    Hints::of(text).any() || !KNOWN.read().unwrap_or_else(|e| e.into_inner()).is_empty()
+}
+
 /// `text` with every known secret masked.
 fn known(text: &str) -> Cow<'_, str> {
     let known = KNOWN.read().unwrap_or_else(|e| e.into_inner());

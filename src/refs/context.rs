@@ -4,6 +4,8 @@
 //! like `bind` makes its addresses the host's own (listen addresses).
 
 use super::tokens::byte_table;
+use rustc_hash::FxHashMap;
+use std::sync::LazyLock;
 
 /// Letters, digits, `_`, `.` and `-`: the bytes of a key.
 static KEY_BYTE: [bool; 256] = byte_table(b"_.-", true, false);
@@ -63,26 +65,56 @@ pub(super) fn classify(key: &str) -> KeyKind {
     }
     let lower = &*lower;
     let last = &lower[last];
-    if names_listen(lower) || names_listen_last(last) {
+    let whole = KEY_WORDS.get(lower).copied().unwrap_or_default();
+    let last = KEY_WORDS.get(last).copied().unwrap_or_default();
+    let has = |word: u8, flag: u8| word & flag != 0;
+    if has(whole, LISTEN) || has(last, LISTEN_AS_LAST) {
         KeyKind::Listen
     } else if says == Says::Access {
         KeyKind::Access
     } else if says == Says::Own
-        || names_no_hosts(lower)
-        || names_no_hosts_last(last)
+        || has(whole, NO_HOSTS)
+        || has(last, NO_HOSTS_AS_LAST)
         || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
     {
         KeyKind::NoHosts
     } else if lower == b"image" {
         KeyKind::Image
-    } else if names_role(last) {
+    } else if has(last, ROLE_AS_LAST) {
         KeyKind::HostsWithEvidence
-    } else if names_hosts(last) || lower == b"also-notify" {
+    } else if has(last, HOSTS_AS_LAST) || lower == b"also-notify" {
         KeyKind::Hosts
     } else {
         KeyKind::Other
     }
 }
+
+/// What a word of the lists below says as a whole key or as a key's last segment (flags).
+const LISTEN: u8 = 1;
+const LISTEN_AS_LAST: u8 = 1 << 1;
+const NO_HOSTS: u8 = 1 << 2;
+const NO_HOSTS_AS_LAST: u8 = 1 << 3;
+const ROLE_AS_LAST: u8 = 1 << 4;
+const HOSTS_AS_LAST: u8 = 1 << 5;
+
+/// Every word of the lists with what it says: `classify` runs on nearly every line, and two
+/// hash lookups cost less than comparing the key with each of the lists' 142 words.
+static KEY_WORDS: LazyLock<FxHashMap<&'static [u8], u8>> = LazyLock::new(|| {
+    let mut words = FxHashMap::default();
+    for (list, flag) in [
+        (LISTEN_KEYS, LISTEN),
+        (LISTEN_LAST, LISTEN_AS_LAST),
+        (NO_HOSTS_KEYS, NO_HOSTS),
+        (NO_HOSTS_LAST, NO_HOSTS_AS_LAST),
+        (ROLE_LAST, ROLE_AS_LAST),
+        (HOSTS_LAST, HOSTS_AS_LAST),
+    ] {
+        for word in list {
+            *words.entry(*word).or_default() |= flag;
+        }
+    }
+    words
+});
 
 /// Whether a key (or a block's name) is an access rule, without classifying it otherwise.
 pub(super) fn names_an_access_rule(key: &str) -> bool {
@@ -173,30 +205,24 @@ fn names_access(s: &[u8], previous: &[u8]) -> bool {
 /// `HTTP_Listen`, Unbound's `interface` and `control-interface`, squid's `http_port
 /// 10.0.9.5:8080`, compose `ports`, snmpd's `agentAddress`. A key that only gives a port
 /// yields nothing here (listen references are addresses).
-fn names_listen_last(last: &[u8]) -> bool {
-    matches!(
-        last,
-        b"listen" | b"interface" | b"interfaces" | b"port" | b"ports" | b"agentaddress"
-    )
-}
+const LISTEN_LAST: &[&[u8]] = &[
+    b"listen",
+    b"interface",
+    b"interfaces",
+    b"port",
+    b"ports",
+    b"agentaddress",
+];
 
 /// Last segments of keys whose value names no host: domains, zones, realms, routing rules
 /// (`Host(\`shop.example.com\`)` matches a request, it reaches nothing).
-fn names_no_hosts_last(last: &[u8]) -> bool {
-    matches!(
-        last,
-        b"domain" | b"domains" | b"zone" | b"realm" | b"rule" | b"rules"
-    )
-}
+const NO_HOSTS_LAST: &[&[u8]] = &[b"domain", b"domains", b"zone", b"realm", b"rule", b"rules"];
 
 /// Last segments of keys that name a peer by its role: a host with an address's evidence,
 /// and otherwise a role name, a label defined elsewhere or a flag.
-fn names_role(last: &[u8]) -> bool {
-    matches!(
-        last,
-        b"master" | b"primary" | b"gateway" | b"proxy" | b"target" | b"connect" | b"backend"
-    )
-}
+const ROLE_LAST: &[&[u8]] = &[
+    b"master", b"primary", b"gateway", b"proxy", b"target", b"connect", b"backend",
+];
 
 /// Whether a key's value holds mailboxes: `user@example.com` there is an e-mail address, and
 /// its domain no server (`smtp_from`, `errors_to`, `admin_email`, `from_address`).
@@ -227,152 +253,143 @@ pub(super) fn names_an_address(key: &str) -> bool {
 }
 
 /// Last segments of keys whose values name other hosts.
-fn names_hosts(last_segment: &[u8]) -> bool {
-    matches!(
-        last_segment,
-        b"host"
-            | b"hosts"
-            | b"hostaddr"
-            | b"server"
-            | b"servers"
-            | b"address"
-            | b"addresses"
-            | b"addr"
-            | b"seeds"
-            | b"seed"
-            | b"relayhost"
-            | b"upstream"
-            | b"upstreams"
-            | b"replicaof"
-            | b"slaveof"
-            | b"brokers"
-            | b"broker"
-            | b"endpoint"
-            | b"endpoints"
-            | b"targets"
-            | b"peer"
-            | b"peers"
-            | b"url"
-            | b"urls"
-            | b"uri"
-            | b"dsn"
-            | b"zookeeper"
-            | b"nameserver"
-            | b"nameservers"
-            | b"smarthost"
-            | b"dcsmarthost"
-            | b"mailhub"
-            | b"pool"
-            | b"remote"
-            | b"proxyjump"
-            | b"join"
-            | b"nodes"
-            | b"kdc"
-            | b"serveractive"
-            | b"forwarders"
-            | b"masters"
-            | b"primaries"
-    )
-}
+const HOSTS_LAST: &[&[u8]] = &[
+    b"host",
+    b"hosts",
+    b"hostaddr",
+    b"server",
+    b"servers",
+    b"address",
+    b"addresses",
+    b"addr",
+    b"seeds",
+    b"seed",
+    b"relayhost",
+    b"upstream",
+    b"upstreams",
+    b"replicaof",
+    b"slaveof",
+    b"brokers",
+    b"broker",
+    b"endpoint",
+    b"endpoints",
+    b"targets",
+    b"peer",
+    b"peers",
+    b"url",
+    b"urls",
+    b"uri",
+    b"dsn",
+    b"zookeeper",
+    b"nameserver",
+    b"nameservers",
+    b"smarthost",
+    b"dcsmarthost",
+    b"mailhub",
+    b"pool",
+    b"remote",
+    b"proxyjump",
+    b"join",
+    b"nodes",
+    b"kdc",
+    b"serveractive",
+    b"forwarders",
+    b"masters",
+    b"primaries",
+];
 
 /// Whole keys whose value is where this service listens.
-fn names_listen(key: &[u8]) -> bool {
-    matches!(
-        key,
-        b"bind"
-            | b"bind-address"
-            | b"bind_address"
-            | b"bindaddress"
-            | b"bind_host"
-            | b"bind_ip"
-            | b"listen"
-            | b"listen_addresses"
-            | b"listen-address"
-            | b"listen_address"
-            | b"listen_addr"
-            | b"listenaddress"
-            | b"listen-on"
-            | b"listen-on-v6"
-            | b"bind_addr"
-            | b"client_addr"
-            | b"rpc_address"
-            | b"network.host"
-            | b"network.bind_host"
-            | b"http.host"
-            | b"http.bind_host"
-            | b"transport.host"
-            | b"transport.bind_host"
-            | b"inet_interfaces"
-            | b"ip-address"
-            | b"admin"
-            | b"agentxsocket"
-            | b"listen-peer-urls"
-            | b"listen-client-urls"
-            | b"etcd_listen_peer_urls"
-            | b"etcd_listen_client_urls"
-            | b"wsrep_node_address"
-    )
-}
+const LISTEN_KEYS: &[&[u8]] = &[
+    b"bind",
+    b"bind-address",
+    b"bind_address",
+    b"bindaddress",
+    b"bind_host",
+    b"bind_ip",
+    b"listen",
+    b"listen_addresses",
+    b"listen-address",
+    b"listen_address",
+    b"listen_addr",
+    b"listenaddress",
+    b"listen-on",
+    b"listen-on-v6",
+    b"bind_addr",
+    b"client_addr",
+    b"rpc_address",
+    b"network.host",
+    b"network.bind_host",
+    b"http.host",
+    b"http.bind_host",
+    b"transport.host",
+    b"transport.bind_host",
+    b"inet_interfaces",
+    b"ip-address",
+    b"admin",
+    b"agentxsocket",
+    b"listen-peer-urls",
+    b"listen-client-urls",
+    b"etcd_listen_peer_urls",
+    b"etcd_listen_client_urls",
+    b"wsrep_node_address",
+];
 
 /// Whole keys that name this host itself or where it listens, or an image (`redis:7`).
-fn names_no_hosts(key: &[u8]) -> bool {
-    matches!(
-        key,
-        b"listeners"
-            | b"server_name"
-            | b"servername"
-            | b"hostname"
-            | b"myhostname"
-            | b"mydomain"
-            | b"myorigin"
-            | b"mydestination"
-            | b"node.name"
-            | b"cluster.name"
-            | b"cluster.initial_master_nodes"
-            | b"initial_master_nodes"
-            | b"mynetworks"
-            | b"allow"
-            | b"deny"
-            | b"ignoreip"
-            // nginx's trusted proxies, whose `X-Forwarded-For` it believes.
-            | b"set_real_ip_from"
-            | b"serveralias"
-            | b"server_alias"
-            | b"connect_address"
-            | b"local-data"
-            | b"local-data-ptr"
-            | b"wsrep_node_name"
-            | b"wsrep_cluster_name"
-            | b"advertise"
-            // Domains and files, not hosts: BIND's `zone`, resolv.conf's `search` and `domain`.
-            | b"zone"
-            | b"search"
-            | b"domain"
-            | b"file"
-            // HAProxy defaults and options of server lines, not servers.
-            | b"default-server"
-            | b"init-addr"
-            // MariaDB's character set and collation of the server.
-            | b"character-set-server"
-            | b"character_set_server"
-            | b"collation-server"
-            | b"collation_server"
-            // LDAP schema definitions: OIDs and `MSAD:2` identifiers, never hosts.
-            | b"attributetype"
-            | b"attributetypes"
-            | b"objectclass"
-            | b"objectclasses"
-            | b"objectidentifier"
-            | b"ldapsyntax"
-            | b"ldapsyntaxes"
-            | b"ditcontentrule"
-            | b"olcattributetypes"
-            | b"olcobjectclasses"
-            | b"olcobjectidentifier"
-            | b"olcldapsyntaxes"
-            | b"olcditcontentrules"
-    )
-}
+const NO_HOSTS_KEYS: &[&[u8]] = &[
+    b"listeners",
+    b"server_name",
+    b"servername",
+    b"hostname",
+    b"myhostname",
+    b"mydomain",
+    b"myorigin",
+    b"mydestination",
+    b"node.name",
+    b"cluster.name",
+    b"cluster.initial_master_nodes",
+    b"initial_master_nodes",
+    b"mynetworks",
+    b"allow",
+    b"deny",
+    b"ignoreip",
+    // nginx's trusted proxies, whose `X-Forwarded-For` it believes.
+    b"set_real_ip_from",
+    b"serveralias",
+    b"server_alias",
+    b"connect_address",
+    b"local-data",
+    b"local-data-ptr",
+    b"wsrep_node_name",
+    b"wsrep_cluster_name",
+    b"advertise",
+    // Domains and files, not hosts: BIND's `zone`, resolv.conf's `search` and `domain`.
+    b"zone",
+    b"search",
+    b"domain",
+    b"file",
+    // HAProxy defaults and options of server lines, not servers.
+    b"default-server",
+    b"init-addr",
+    // MariaDB's character set and collation of the server.
+    b"character-set-server",
+    b"character_set_server",
+    b"collation-server",
+    b"collation_server",
+    // LDAP schema definitions: OIDs and `MSAD:2` identifiers, never hosts.
+    b"attributetype",
+    b"attributetypes",
+    b"objectclass",
+    b"objectclasses",
+    b"objectidentifier",
+    b"ldapsyntax",
+    b"ldapsyntaxes",
+    b"ditcontentrule",
+    b"olcattributetypes",
+    b"olcobjectclasses",
+    b"olcobjectidentifier",
+    b"olcldapsyntaxes",
+    b"olcditcontentrules",
+];
 
 /// A line split at its key: `value_start` is the byte offset of the value in the line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

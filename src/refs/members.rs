@@ -34,7 +34,9 @@ impl Line<'_> {
     ) {
         let first = self.found.len();
         self.erlang_cluster_nodes(features, open);
-        if features.scheme {
+        // Both keys hold `cluster` (`clu`: the regex's Unicode case folding also reads `ſ` as
+        // `s`): most lines with a URL are ruled out before the regex runs.
+        if features.scheme && contains_ignore_case(self.text.as_bytes(), b"clu") {
             self.cluster_addresses();
         }
         if let Some(kv) = kv
@@ -206,6 +208,16 @@ impl Line<'_> {
         self.claim(from, end);
         self.add(host, None, start, start + node.len());
     }
+}
+
+/// Whether `haystack` holds `lower` (lower-case ASCII) in any case.
+fn contains_ignore_case(haystack: &[u8], lower: &[u8]) -> bool {
+    let first = lower[0];
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), haystack).any(|at| {
+        haystack
+            .get(at..at + lower.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(lower))
+    })
 }
 
 /// `prefix` then a number, in any case: `server.1`, `nodes.2`.

@@ -85,6 +85,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             claimed: &mut claimed,
             first_found: found.len(),
             chars: None,
+            may_hold_secret: None,
             found: &mut found,
             options,
             labels: &labels,
@@ -438,6 +439,10 @@ pub(super) struct Line<'a> {
     pub(super) first_found: usize,
     /// Character count before each byte, for columns on non-ASCII lines; built on first use.
     chars: Option<Vec<u32>>,
+    /// Whether the line could hold a secret to mask in a reference's text; asked of the whole
+    /// line once, on its first reference: most lines hold none, and masking per reference
+    /// showed in profiles.
+    may_hold_secret: Option<bool>,
     pub(super) found: &'a mut Vec<Reference>,
     options: &'a ScanOptions,
     /// Names the file declares as labels: never hosts.
@@ -547,12 +552,22 @@ impl Line<'_> {
                 end -= 1;
             }
             let column = self.column(start);
+            let line = self.text;
+            let text = &line[start..end];
+            let text = if *self
+                .may_hold_secret
+                .get_or_insert_with(|| redact::may_hold_secret(line))
+            {
+                redact::secrets(text).into_owned()
+            } else {
+                text.to_string()
+            };
             self.found.push(Reference {
                 host: host.to_string(),
                 port,
                 line: self.number,
                 column,
-                text: redact::secrets(&self.text[start..end]).into_owned(),
+                text,
                 kind: if self.listen {
                     Kind::Listen
                 } else {
