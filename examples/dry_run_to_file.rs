@@ -55,6 +55,7 @@ fn main() {
         },
         first: None,
         began: None,
+        retry: Vec::new(),
         allow_unhealthy: false,
         pacing: Default::default(),
         estimated: None,

@@ -181,6 +181,7 @@ fn new_walk(
         start,
         first: None,
         began: None,
+        retry: Vec::new(),
         journal,
         report,
         allow_unhealthy: flags.allow_unhealthy,
@@ -290,6 +291,11 @@ pub(super) fn resume(args: ResumeArgs) -> Result<(), Exit> {
             start,
             first: Some(point.first),
             began: point.began.clone(),
+            retry: steps
+                .iter()
+                .filter(|s| point.retry.contains(&s.id(&loaded.model)))
+                .map(|s| s.index)
+                .collect(),
             journal,
             report,
             allow_unhealthy: args.flags.allow_unhealthy,
@@ -405,6 +411,7 @@ struct Walk {
     start: Event,
     first: Option<Resumed>,
     began: Option<crate::exec::RestartBegan>,
+    retry: Vec<usize>,
     journal: Journal,
     report: ReportWriter,
     allow_unhealthy: bool,
@@ -431,6 +438,7 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         start,
         first,
         began,
+        retry,
         journal,
         report,
         allow_unhealthy,
@@ -467,6 +475,7 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         start,
         first,
         began,
+        retry,
         allow_unhealthy,
         pacing,
         estimated: (!read_only).then(|| estimates.event(&ids)),

@@ -31,13 +31,15 @@ impl Dependents {
     }
 }
 
-/// The walk's units: runs of consecutive steps of one service, up to its `batch` in each. A
-/// resumed first step is a unit of its own (it resumes alone, whatever its batch was).
-pub(super) fn units<'s>(model: &Model, steps: &'s [Step], resumed: bool) -> Vec<&'s [Step]> {
+/// The walk's units: runs of consecutive steps of one service, up to its `batch` in each. The
+/// first `first` steps, when not 0, are a unit of their own: a resumed step alone (whatever its
+/// batch was), a cold start's first quorum side by side.
+pub(super) fn units<'s>(model: &Model, steps: &'s [Step], first: usize) -> Vec<&'s [Step]> {
     let mut units = Vec::new();
     let mut rest = steps;
-    if resumed && let Some((_, after)) = rest.split_first() {
-        units.push(&rest[..1]);
+    if first > 0 && !rest.is_empty() {
+        let (unit, after) = rest.split_at(first.min(rest.len()));
+        units.push(unit);
         rest = after;
     }
     while let Some(first) = rest.first() {
@@ -55,10 +57,17 @@ pub(super) fn units<'s>(model: &Model, steps: &'s [Step], resumed: bool) -> Vec<
 }
 
 impl<T: Transport> Executor<'_, T> {
-    /// One unit of the walk: a step alone, or a batch side by side; every member's end.
-    pub(super) async fn run_unit(&self, unit: &[Step], resumed: Option<Resumed>) -> Vec<StepEnd> {
+    /// One unit of the walk: a step alone, or a batch side by side (the `batch`th of its
+    /// service in this walk); every member's end.
+    pub(super) async fn run_unit(
+        &self,
+        unit: &[Step],
+        batch: usize,
+        resumed: Option<Resumed>,
+    ) -> Vec<StepEnd> {
         let Some((last, others)) = unit.split_last().filter(|_| unit.len() > 1) else {
             let sink = Sink::new(self.events);
+            let resumed = self.resumed_of(&unit[0], resumed);
             return vec![
                 self.run_step(&sink, &unit[0], resumed, Dependents::Gate)
                     .await,
@@ -67,19 +76,19 @@ impl<T: Transport> Executor<'_, T> {
         let service = &self.model.services[last.service].name;
         self.events.emit(Event::BatchStarted {
             service: service.clone(),
-            batch: self.batch_number(last),
+            batch,
             indices: unit.iter().map(|s| s.index).collect(),
             steps: unit.iter().map(|s| s.id(self.model)).collect(),
         });
         let sinks: Vec<Sink<'_>> = unit.iter().map(|_| Sink::new(self.events)).collect();
         let (passed, others_passed) = oneshot::channel();
         let others = async {
-            let ends = futures_util::future::join_all(
-                others
-                    .iter()
-                    .zip(&sinks)
-                    .map(|(step, sink)| self.run_step(sink, step, None, Dependents::Skip)),
-            )
+            let ends = futures_util::future::join_all(others.iter().zip(&sinks).enumerate().map(
+                |(n, (step, sink))| {
+                    let resumed = self.resumed_of(step, if n == 0 { resumed } else { None });
+                    self.run_step(sink, step, resumed, Dependents::Skip)
+                },
+            ))
             .await;
             let _ = passed.send(ends.iter().all(|e| e.passed));
             ends
@@ -87,19 +96,12 @@ impl<T: Transport> Executor<'_, T> {
         let last = self.run_step(
             &sinks[unit.len() - 1],
             last,
-            None,
+            self.resumed_of(last, None),
             Dependents::AfterBatch(others_passed),
         );
         let (mut ends, last) = tokio::join!(others, last);
         ends.push(last);
         ends
-    }
-
-    /// The batch's number among its service's batches, from 1: how many instances come before
-    /// its last one, over the batch size.
-    fn batch_number(&self, last: &Step) -> usize {
-        let service = &self.model.services[last.service];
-        last.instance / service.batch.max(1) + 1
     }
 }
 
@@ -168,10 +170,12 @@ services:
             .steps;
         let sizes = |units: Vec<&[Step]>| units.iter().map(|u| u.len()).collect::<Vec<_>>();
         assert_eq!(model.services[0].batch, 3);
-        assert_eq!(sizes(units(&model, &steps, false)), [3, 2, 1]);
+        assert_eq!(sizes(units(&model, &steps, 0)), [3, 2, 1]);
         // A resumed walk's first step goes alone, then the batches go on.
-        assert_eq!(sizes(units(&model, &steps[2..], true)), [1, 2, 1]);
-        assert!(units(&model, &[], true).is_empty());
+        assert_eq!(sizes(units(&model, &steps[2..], 1)), [1, 2, 1]);
+        // A first unit of its own, whatever the services (a cold start's quorum).
+        assert_eq!(sizes(units(&model, &steps, 2)), [2, 3, 1]);
+        assert!(units(&model, &[], 1).is_empty());
     }
 
     #[test]

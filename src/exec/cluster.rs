@@ -56,26 +56,14 @@ pub struct ColdStart {
 }
 
 /// A cold start as planned before the walk: the member that goes first and how it comes up
-/// (Galera's `galera_new_cluster`), and the members started without waiting for their checks,
-/// checked with the one after them (a quorum of etcd or ZooKeeper).
+/// (Galera's `galera_new_cluster`), and how many members come up side by side first (a quorum
+/// of etcd or ZooKeeper: each waits for one before it serves).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Cold {
     pub(super) asked: ColdStart,
     pub(super) first: Option<HostId>,
     pub(super) up_first: Option<cluster::cold::FirstUp>,
-    pub(super) early: Vec<HostId>,
-    pub(super) checked_with: Option<HostId>,
-}
-
-impl Cold {
-    /// The first `early` of `ordered` start without waiting; the next one checks them too.
-    fn quorum(mut self, ordered: &[Step], early: usize) -> Self {
-        if early > 0 && early < ordered.len() {
-            self.early = ordered[..early].iter().map(|s| s.host).collect();
-            self.checked_with = Some(ordered[early].host);
-        }
-        self
-    }
+    pub(super) together: usize,
 }
 
 impl<T: Transport> Executor<'_, T> {
@@ -214,7 +202,10 @@ impl<T: Transport> Executor<'_, T> {
                 .bootstrap
                 .as_deref()
                 .and_then(|b| self.model.host_index(b));
-            if view.members.iter().all(|m| !m.answered) && !running.is_empty() {
+            // A lone etcd or ZooKeeper member never answers: it waits for the others.
+            let waits_for_quorum = cluster::cold::together(c.kind, 2) > 1;
+            if view.members.iter().all(|m| !m.answered) && !running.is_empty() && !waits_for_quorum
+            {
                 return Err(invalid(format!(
                     "cold start of {}: {} run{} but do{} not answer yet: wait until it is back, then resume",
                     service.name,
@@ -224,21 +215,16 @@ impl<T: Transport> Executor<'_, T> {
                 )));
             }
             let nothing_back = view.members.iter().all(|m| !m.answered);
-            // The members started before the halt count toward the quorum.
-            let started = service.instances.len().saturating_sub(steps.len());
-            let early =
-                cluster::cold::early(c.kind, service.instances.len()).saturating_sub(started);
-            self.cold = Some(
-                Cold {
-                    up_first: first
-                        .filter(|_| nothing_back)
-                        .and_then(|_| cluster::cold::up_first(c.kind)),
-                    first: first.filter(|_| nothing_back),
-                    asked,
-                    ..Cold::default()
-                }
-                .quorum(steps, early),
-            );
+            // The members that run count toward the quorum; the rest of it comes up together.
+            let quorum = cluster::cold::together(c.kind, service.instances.len());
+            self.cold = Some(Cold {
+                up_first: first
+                    .filter(|_| nothing_back)
+                    .and_then(|_| cluster::cold::up_first(c.kind)),
+                first: first.filter(|_| nothing_back),
+                asked,
+                together: quorum.saturating_sub(running.len()).max(1),
+            });
             return Ok(steps.to_vec());
         }
         if !running.is_empty() {
@@ -300,15 +286,12 @@ impl<T: Transport> Executor<'_, T> {
             let step = ordered.remove(at);
             ordered.insert(0, step);
         }
-        self.cold = Some(
-            Cold {
-                asked,
-                first: Some(first),
-                up_first: choice.up_first,
-                ..Cold::default()
-            }
-            .quorum(&ordered, choice.early),
-        );
+        self.cold = Some(Cold {
+            asked,
+            first: Some(first),
+            up_first: choice.up_first,
+            together: choice.together,
+        });
         Ok(ordered)
     }
 

@@ -78,6 +78,9 @@ pub(crate) struct Executor<'a, T: Transport> {
     cold: Option<cluster::Cold>,
     /// A resume's first step: its member may still be out of its cluster.
     pinned: Option<(crate::plan::model::ServiceId, crate::plan::model::HostId)>,
+    /// A resume's other steps the interrupted run touched (a batch's members): each runs
+    /// again in full, even if down.
+    retry: std::collections::HashSet<usize>,
 }
 
 /// A duration in whole milliseconds, as events carry them.
@@ -107,7 +110,20 @@ impl<'a, T: Transport> Executor<'a, T> {
             clusters: Default::default(),
             cold: None,
             pinned: None,
+            retry: Default::default(),
         }
+    }
+
+    /// A resume's other touched steps, by index (see [`Resumed::Retry`]).
+    pub(crate) fn with_retry(mut self, retry: impl IntoIterator<Item = usize>) -> Self {
+        self.retry = retry.into_iter().collect();
+        self
+    }
+
+    /// How `step` starts: as the walk's first step of a resume says (`first`), else again in
+    /// full when the interrupted run touched it, else afresh.
+    fn resumed_of(&self, step: &Step, first: Option<Resumed>) -> Option<Resumed> {
+        first.or_else(|| self.retry.contains(&step.index).then_some(Resumed::Retry))
     }
 
     /// A cold start of the steps' cluster (see [`ColdStart`]).
@@ -179,7 +195,7 @@ impl<'a, T: Transport> Executor<'a, T> {
             let recorder = Recorder::default();
             let events = Events::new(vec![Box::new(recorder.clone())]);
             let sink = Sink::new(&events);
-            let resumed = if n == 0 { first } else { None };
+            let resumed = self.resumed_of(step, if n == 0 { first } else { None });
             let result = self
                 .run_step(&sink, step, resumed, batch::Dependents::Gate)
                 .await;
@@ -213,6 +229,7 @@ impl<'a, T: Transport> Executor<'a, T> {
         look.clusters = self.clusters.clone();
         look.cold = self.cold.clone();
         look.pinned = self.pinned;
+        look.retry = self.retry.clone();
         let mut tally = Tally::default();
         let mut looked = std::pin::pin!(look.preflight_all(steps, first));
         while let Some((records, end)) = looked.next().await {
@@ -274,7 +291,15 @@ impl<'a, T: Transport> Executor<'a, T> {
         }
         let mut asking = true;
         let mut done = 0;
-        for (n, unit) in batch::units(self.model, steps, first.is_some())
+        let mut batches: std::collections::HashMap<crate::plan::model::ServiceId, usize> =
+            Default::default();
+        // A cold start's first members come up side by side; a resumed step goes alone.
+        let first_unit = match (&self.cold, first) {
+            (Some(cold), _) => cold.together,
+            (None, Some(_)) => 1,
+            (None, None) => 0,
+        };
+        for (n, unit) in batch::units(self.model, steps, first_unit)
             .into_iter()
             .enumerate()
         {
@@ -292,8 +317,10 @@ impl<'a, T: Transport> Executor<'a, T> {
             }
             let resumed = if n == 0 { first } else { None };
             let mut stop = self.stop.clone();
+            let batch = batches.entry(step.service).or_default();
+            *batch += usize::from(unit.len() > 1);
             let ends = tokio::select! {
-                ends = self.run_unit(unit, resumed) => ends,
+                ends = self.run_unit(unit, *batch, resumed) => ends,
                 _ = stop.wait_for(|s| *s == Stop::Now) => {
                     return Outcome::Aborted { step: Some(step.id(self.model)) };
                 }

@@ -211,14 +211,7 @@ impl<T: Transport> Executor<'_, T> {
         let Some(cold) = &self.cold else {
             return restart;
         };
-        // A cold start brings its first member up the kind's way (`galera_new_cluster`), and
-        // a member that waits for a quorum without waiting for it.
-        if cold.early.contains(&step.host)
-            && let Some((manager, unit)) = managed
-            && let Some(start) = unit::start_without_waiting(manager, unit)
-        {
-            return ShellCommand::plain(start);
-        }
+        // A cold start brings its first member up the kind's way (`galera_new_cluster`).
         match &cold.up_first {
             Some(up) if cold.first == Some(step.host) => up.command(&restart),
             _ => restart,

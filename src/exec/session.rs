@@ -24,6 +24,9 @@ pub struct Session<'a> {
     pub first: Option<Resumed>,
     /// The restart the interrupted run had begun, when `first` is [`Resumed::Recover`].
     pub began: Option<super::RestartBegan>,
+    /// A resume's other steps the interrupted run touched (a batch's members), by index:
+    /// each runs again in full, even if down.
+    pub retry: Vec<usize>,
     /// Restart a service even when it was unhealthy before we touched it (never in an audit).
     pub allow_unhealthy: bool,
     /// `--stop-after`, `--pause`, `--step` of a real run.
@@ -158,6 +161,7 @@ impl Session<'_> {
                 let mut executor = Executor::new(model, &fleet, events, options, stop)
                     .with_pacing(self.pacing.clone())
                     .with_began(self.began.clone())
+                    .with_retry(self.retry.iter().copied())
                     .with_cold_start(self.cold_start.clone());
                 let keep_alive = async {
                     loop {

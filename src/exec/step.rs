@@ -81,33 +81,16 @@ impl<T: Transport> Executor<'_, T> {
             self.phase(sink, step, Phase::Restart, 0);
             inferred = self.restart(sink, step, &target, watch.as_ref()).await?;
         }
-        let cold = self.cold.as_ref();
-        if cold.is_some_and(|c| c.early.contains(&step.host)) {
-            // It waits for a quorum: checked with the member that completes it.
-            return self.hooks(sink, step, super::HookWhen::After).await;
-        }
         if let Some(w) = &watch {
             w.settle(self.transport, step.host).await;
         }
-        // The member that completes a cold quorum checks the ones started before it too.
-        let own: Vec<(ServiceId, usize)> = std::iter::once((step.service, step.instance))
-            .chain(
-                cold.filter(|c| c.checked_with == Some(step.host))
-                    .into_iter()
-                    .flat_map(|c| &c.early)
-                    .filter_map(|&h| {
-                        let instances = &self.model.services[step.service].instances;
-                        let i = instances.iter().position(|inst| inst.host == h)?;
-                        Some((step.service, i))
-                    }),
-            )
-            .collect();
         self.phase(
             sink,
             step,
             Phase::HealthGate,
-            self.check_count(&own) + inferred.len(),
+            step.instance(self.model).health.len() + inferred.len(),
         );
+        let own = [(step.service, step.instance)];
         let gate = self.gates(sink, step, Phase::HealthGate, &own, &inferred);
         match &watch {
             Some(w) => tokio::select! {

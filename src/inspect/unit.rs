@@ -78,12 +78,6 @@ pub(crate) fn command(manager: Manager, unit: &str, action: Action) -> String {
     }
 }
 
-/// The command that starts `unit` and returns at once, where the manager's own start waits for
-/// the service to be ready (systemd's `Type=notify`: an etcd member is ready only in a quorum).
-pub(crate) fn start_without_waiting(manager: Manager, unit: &str) -> Option<String> {
-    (manager == Manager::Systemd).then(|| format!("systemctl start --no-block {}", quote(unit)))
-}
-
 /// The command that exits 0 when the manager says `unit` is running.
 pub(crate) fn status_command(manager: Manager, unit: &str) -> String {
     let u = quote(unit);

@@ -18,18 +18,29 @@ pub(crate) struct History {
     pub limit: Vec<String>,
     pub with_dependents: bool,
     pub succeeded: HashSet<String>,
-    /// The last step started and not finished: comeback died during it.
-    pub in_flight: Option<(String, bool)>,
-    /// The phase the step in flight had reached.
-    pub in_flight_phase: Option<Phase>,
-    /// The restart the step in flight had begun (its command sent), if it had.
-    pub began: Option<crate::exec::RestartBegan>,
-    /// The last step that failed, and whether its restart had run (this run touched it).
-    pub failed: Option<(String, bool)>,
+    /// The steps started and not finished, in the order they started: comeback died during
+    /// them (several: the members of a batch).
+    pub in_flight: Vec<Flight>,
+    /// The steps that failed since the last start or resume, in the order they failed, and
+    /// whether each one's restart had run (this run touched it).
+    pub failed: Vec<(String, bool)>,
     pub outcome: Option<Outcome>,
     /// The run brings a cluster back from a full outage (`--cold-start`): the member it chose
     /// to bring up first.
     pub cold_start: Option<String>,
+}
+
+/// A step started and not finished, as far as its events went.
+#[derive(Debug, Clone)]
+pub(crate) struct Flight {
+    pub index: usize,
+    pub step: String,
+    /// Its restart completed (`Restarted`).
+    pub restarted: bool,
+    /// The phase it had reached.
+    pub phase: Option<Phase>,
+    /// The restart it had begun (its command sent), if it had.
+    pub began: Option<crate::exec::RestartBegan>,
 }
 
 /// The plan no longer orders the steps still to run as the journal does.
@@ -52,6 +63,9 @@ pub(crate) struct ResumePoint {
     pub first: Resumed,
     /// The restart the first step had begun, when it resumes with [`Resumed::Recover`].
     pub began: Option<crate::exec::RestartBegan>,
+    /// The other steps this run touched and did not finish (a batch's other members): each
+    /// runs again in full, even if it is down.
+    pub retry: Vec<String>,
 }
 
 impl History {
@@ -91,41 +105,55 @@ impl History {
                             h.plan = PathBuf::from(plan);
                             h.plan_sha256 = plan_sha256.clone();
                         }
-                        Event::StepStarted { step, resumed, .. } => {
-                            h.in_flight =
-                                Some((step.clone(), *resumed == Some(Resumed::GatesOnly)));
-                            h.in_flight_phase = None;
-                            h.began = None;
+                        Event::StepStarted {
+                            index,
+                            step,
+                            resumed,
+                        } => {
+                            h.in_flight.retain(|f| f.index != *index);
+                            h.failed.retain(|(s, _)| s != step);
+                            h.in_flight.push(Flight {
+                                index: *index,
+                                step: step.clone(),
+                                restarted: *resumed == Some(Resumed::GatesOnly),
+                                phase: None,
+                                began: None,
+                            });
                         }
                         Event::RestartBegun {
                             index,
                             before,
                             host_now,
                         } => {
-                            h.began = Some(crate::exec::RestartBegan {
-                                index: *index,
-                                before: before.clone(),
-                                host_now: *host_now,
-                            });
-                        }
-                        Event::PhaseStarted { phase, .. } => h.in_flight_phase = Some(*phase),
-                        Event::Restarted { .. } => {
-                            if let Some((_, restarted)) = h.in_flight.as_mut() {
-                                *restarted = true;
+                            if let Some(f) = h.flight(*index) {
+                                f.began = Some(crate::exec::RestartBegan {
+                                    index: *index,
+                                    before: before.clone(),
+                                    host_now: *host_now,
+                                });
                             }
                         }
-                        Event::StepSucceeded { step, .. } => {
+                        Event::PhaseStarted { index, phase, .. } => {
+                            if let Some(f) = h.flight(*index) {
+                                f.phase = Some(*phase);
+                            }
+                        }
+                        Event::Restarted { index, .. } => {
+                            if let Some(f) = h.flight(*index) {
+                                f.restarted = true;
+                            }
+                        }
+                        Event::StepSucceeded { index, step, .. } => {
                             h.succeeded.insert(step.clone());
-                            // A batch's other members may still be in flight.
-                            if h.in_flight.as_ref().is_some_and(|(s, _)| s == step) {
-                                h.in_flight = None;
-                            }
+                            h.in_flight.retain(|f| f.index != *index);
                         }
-                        Event::StepFailed { step, phase, .. } => {
-                            h.in_flight = None;
+                        Event::StepFailed {
+                            index, step, phase, ..
+                        } => {
+                            h.in_flight.retain(|f| f.index != *index);
                             // Failed before its restart ran: nothing was touched by this run.
                             let touched = !matches!(phase, Phase::Preflight | Phase::BeforeHooks);
-                            h.failed = Some((step.clone(), touched));
+                            h.failed.push((step.clone(), touched));
                         }
                         Event::RunFinished { outcome, .. } => h.outcome = Some(outcome.clone()),
                         Event::ColdStart { first, .. } => h.cold_start = Some(first.clone()),
@@ -246,38 +274,64 @@ impl History {
             .filter(|id| !self.succeeded.contains(id))
             .collect();
         // The step comeback was in, or halted at, goes first: a cluster's walk takes its leader
-        // last, so that step is not always the first of the plan's order still to run.
-        let touched = self.in_flight.as_ref().or(self.failed.as_ref());
-        if let Some((id, _)) = touched
-            && let Some(at) = remaining.iter().position(|r| r == id)
+        // last, so that step is not always the first of the plan's order still to run. Of a
+        // batch, the failed member first in the order (the one the halt named), else the first
+        // in flight.
+        let first_of = |ids: &mut dyn Iterator<Item = &String>| {
+            ids.filter_map(|id| Some((remaining.iter().position(|r| r == id)?, id.clone())))
+                .min()
+                .map(|(_, id)| id)
+        };
+        let touched = first_of(&mut self.failed.iter().map(|(id, _)| id))
+            .or_else(|| first_of(&mut self.in_flight.iter().map(|f| &f.step)));
+        if let Some(id) = touched
+            && let Some(at) = remaining.iter().position(|r| *r == id)
         {
             let id = remaining.remove(at);
             remaining.insert(0, id);
         }
         let first_id = remaining.first()?;
-        let first = match (&self.in_flight, &self.failed) {
-            (Some((id, true)), _) if id == first_id => Resumed::GatesOnly,
+        let flight = self.in_flight.iter().find(|f| &f.step == first_id);
+        let failed_touched = self.failed.iter().any(|(id, t)| id == first_id && *t);
+        let first = match flight {
+            Some(f) if f.restarted => Resumed::GatesOnly,
             // Its restart command was sent and comeback never saw it end: the host tells.
-            (Some((id, false)), _) if id == first_id && self.began.is_some() => Resumed::Recover,
+            Some(f) if f.began.is_some() => Resumed::Recover,
             // Its restart phase began, the command was not sent: this run may still have
             // touched it (a `before` hook), so it runs again even if down.
-            (Some((id, false)), _)
-                if id == first_id && self.in_flight_phase == Some(Phase::Restart) =>
-            {
-                Resumed::Retry
-            }
-            (_, Some((id, true))) if id == first_id => Resumed::Retry,
+            Some(f) if f.phase == Some(Phase::Restart) => Resumed::Retry,
+            None if failed_touched => Resumed::Retry,
             _ => Resumed::Full,
         };
         let began = match first {
-            Resumed::Recover => self.began.clone(),
+            Resumed::Recover => flight.and_then(|f| f.began.clone()),
             _ => None,
         };
+        // The batch's other members this run touched: in flight past their preflight, or
+        // failed after their restart ran. Each runs again in full, even if down.
+        let retry = self
+            .in_flight
+            .iter()
+            .filter(|f| f.phase.is_some_and(|p| p != Phase::Preflight) || f.restarted)
+            .map(|f| f.step.clone())
+            .chain(
+                self.failed
+                    .iter()
+                    .filter(|(_, touched)| *touched)
+                    .map(|(id, _)| id.clone()),
+            )
+            .filter(|id| id != first_id && remaining.contains(id))
+            .collect();
         Some(ResumePoint {
             remaining,
             first,
             began,
+            retry,
         })
+    }
+
+    fn flight(&mut self, index: usize) -> Option<&mut Flight> {
+        self.in_flight.iter_mut().find(|f| f.index == index)
     }
 }
 
@@ -346,5 +400,111 @@ mod tests {
             Resumed::Retry,
             "its restart ran: it may be down"
         );
+    }
+
+    fn started(ids: &[&str]) -> Vec<Record> {
+        vec![event(Event::RunStarted {
+            run_id: "r".into(),
+            plan: "/p.yaml".into(),
+            plan_sha256: None,
+            mode: Mode::Run,
+            steps: ids
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i + 1, s.to_string()))
+                .collect(),
+            only: Vec::new(),
+            limit: Vec::new(),
+            with_dependents: false,
+        })]
+    }
+
+    fn step_started(index: usize, step: &str) -> Record {
+        event(Event::StepStarted {
+            index,
+            step: step.into(),
+            resumed: None,
+        })
+    }
+
+    fn step_failed(index: usize, step: &str, phase: Phase) -> Record {
+        event(Event::StepFailed {
+            index,
+            step: step.into(),
+            phase,
+            target: step.into(),
+            check: None,
+            reason: "failed".into(),
+            impact: None,
+            runbook: None,
+        })
+    }
+
+    /// comeback died in a batch: a restarted, b done, c still in its preflight. Only a is
+    /// re-verified by its gates; c never restarted, so it runs in full.
+    #[test]
+    fn a_batch_killed_mid_way_reverifies_only_the_member_that_restarted() {
+        let ids = ["web@a", "web@b", "web@c", "lb@d"];
+        let mut records = started(&ids);
+        for (i, id) in ids[..3].iter().enumerate() {
+            records.push(step_started(i + 1, id));
+        }
+        records.push(event(Event::Restarted {
+            index: 1,
+            elapsed_ms: 1,
+        }));
+        records.push(event(Event::StepSucceeded {
+            index: 2,
+            step: ids[1].into(),
+            elapsed_ms: 1,
+        }));
+        records.push(event(Event::PhaseStarted {
+            index: 3,
+            phase: Phase::Preflight,
+            checks: 0,
+        }));
+        let point = History::from_records(&records)
+            .expect("a run")
+            .resume_point()
+            .expect("not completed");
+        assert_eq!(point.remaining, ["web@a", "web@c", "lb@d"]);
+        assert_eq!(point.first, Resumed::GatesOnly);
+        assert!(point.retry.is_empty(), "{:?}", point.retry);
+    }
+
+    /// Two members of a batch failed after their restarts: the first one the halt named goes
+    /// first, the other runs again in full too, each even if down.
+    #[test]
+    fn two_failed_members_of_a_batch_both_run_again_even_if_down() {
+        let ids = ["web@a", "web@b", "web@c", "lb@d"];
+        let mut records = started(&ids);
+        for (i, id) in ids[..3].iter().enumerate() {
+            records.push(step_started(i + 1, id));
+        }
+        records.push(event(Event::StepSucceeded {
+            index: 2,
+            step: ids[1].into(),
+            elapsed_ms: 1,
+        }));
+        records.push(step_failed(3, ids[2], Phase::HealthGate));
+        records.push(step_failed(1, ids[0], Phase::HealthGate));
+        let point = History::from_records(&records)
+            .expect("a run")
+            .resume_point()
+            .expect("not completed");
+        assert_eq!(point.remaining, ["web@a", "web@c", "lb@d"]);
+        assert_eq!(point.first, Resumed::Retry);
+        assert_eq!(point.retry, ["web@c"]);
+        // A member that failed in its preflight was not touched: it runs afresh.
+        let mut records = started(&ids);
+        records.push(step_started(1, ids[0]));
+        records.push(step_started(2, ids[1]));
+        records.push(step_failed(1, ids[0], Phase::HealthGate));
+        records.push(step_failed(2, ids[1], Phase::Preflight));
+        let point = History::from_records(&records)
+            .expect("a run")
+            .resume_point()
+            .expect("not completed");
+        assert_eq!((point.first, point.retry.len()), (Resumed::Retry, 0));
     }
 }

@@ -90,8 +90,17 @@ impl Progress {
         }
     }
 
+    /// `[2/10] web@host-2`: the step by its own index (a batch's steps run side by side).
     fn prefix(&self, index: usize) -> String {
-        let id = self.current.as_ref().map_or("", |(_, id)| id.as_str());
+        let id = match &self.current {
+            Some((i, id)) if *i == index => id.as_str(),
+            _ => self
+                .steps
+                .get(index.wrapping_sub(1))
+                .filter(|(i, _)| *i == index)
+                .or_else(|| self.steps.iter().find(|(i, _)| *i == index))
+                .map_or("", |(_, id)| id.as_str()),
+        };
         format!("[{index}/{}] {id}", self.total)
     }
 

@@ -93,7 +93,7 @@ pub(super) fn choose(found: &[Found], bootstrap: Option<usize>) -> Result<Choice
             "bootstrapped with galera_new_cluster ({why}); then the others one at a time, each Synced before the next"
         ),
         warning,
-        early: 0,
+        together: 1,
         up_first: Some(up_first()),
     })
 }

@@ -50,9 +50,9 @@ pub struct Choice {
     pub how: String,
     /// What may be lost, when the operator's choice is not the most advanced member.
     pub warning: Option<String>,
-    /// How many members, from the first in the walk's order, start without waiting for their
-    /// checks: they are checked with the next one (etcd and ZooKeeper need a quorum to serve).
-    pub early: usize,
+    /// How many members, from the first in the walk's order, start side by side, as one
+    /// batch (etcd and ZooKeeper: a quorum, since a member serves only within one); 1: alone.
+    pub together: usize,
     /// How the first member comes up, when not by its restart command alone.
     pub up_first: Option<FirstUp>,
 }
@@ -89,12 +89,12 @@ pub fn up_first(kind: Kind) -> Option<FirstUp> {
     }
 }
 
-/// How many members start without waiting for their checks, since each waits for a quorum
-/// before it serves (etcd, ZooKeeper): all of a quorum but its last.
-pub fn early(kind: Kind, members: usize) -> usize {
+/// How many members of a cold start come up side by side first: a quorum where each member
+/// waits for one before it serves (etcd, ZooKeeper), else one.
+pub fn together(kind: Kind, members: usize) -> usize {
     match kind {
-        Kind::Etcd | Kind::Zookeeper => members / 2,
-        _ => 0,
+        Kind::Etcd | Kind::Zookeeper => members / 2 + 1,
+        _ => 1,
     }
 }
 

@@ -1,7 +1,7 @@
 //! etcd, ZooKeeper and RabbitMQ from cold. etcd and ZooKeeper members each wait for a quorum
-//! before they serve, so the first members of a quorum start together, without waiting, and
-//! are checked once the quorum's last one is up. A RabbitMQ node waits for the nodes that ran
-//! when it stopped: the last one to stop starts alone, then the others join it.
+//! before they serve, so a first quorum starts side by side, as one batch, each member checked
+//! once they are up. A RabbitMQ node waits for the nodes that ran when it stopped: the last one
+//! to stop starts alone, then the others join it.
 
 use super::{Choice, FirstUp, Found};
 use crate::cluster::Kind;
@@ -28,36 +28,24 @@ pub(super) fn running_at_shutdown(text: &str) -> Option<usize> {
     Some(inner.split(',').filter(|n| n.contains('@')).count())
 }
 
-/// etcd and ZooKeeper: every member in the plan's order, the first ones of a quorum started
-/// together.
+/// etcd and ZooKeeper: every member in the plan's order, the first quorum side by side.
 pub(super) fn together(kind: Kind, found: &[Found]) -> Choice {
     let n = found.len();
-    let early = super::early(kind, n);
-    let quorum = early + 1;
-    let then = match found.get(1..early).unwrap_or_default() {
-        [] => String::new(),
-        rest => format!(
-            "then {}, ",
-            rest.iter()
-                .map(|f| f.host.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    let how = if quorum == 1 {
+    let quorum = super::together(kind, n);
+    let how = if quorum < 2 {
         "then the others one at a time, each in the cluster before the next".to_string()
     } else {
+        let first: Vec<&str> = found[..quorum].iter().map(|f| f.host.as_str()).collect();
         format!(
-            "{then}started without waiting for {} checks (each {kind} member serves only within a quorum, {quorum} of {n}); then {} and all of them checked once it is up; then the others one at a time",
-            if quorum == 2 { "its" } else { "their" },
-            found[quorum - 1].host
+            "{} started side by side (each {kind} member serves only within a quorum, {quorum} of {n}), each checked once they are up; then the others one at a time",
+            first.join(", ")
         )
     };
     Choice {
         first: 0,
         how,
         warning: None,
-        early,
+        together: quorum,
         up_first: None,
     }
 }
@@ -102,7 +90,7 @@ pub(super) fn rabbitmq(found: &[Found], bootstrap: Option<usize>) -> Result<Choi
         first,
         how: format!("{how}; then the others one at a time, each in the cluster before the next"),
         warning,
-        early: 0,
+        together: 1,
         up_first,
     })
 }
@@ -154,14 +142,14 @@ mod tests {
     fn a_quorum_starts_together() {
         let found = [node("e-1", None), node("e-2", None), node("e-3", None)];
         let c = together(Kind::Etcd, &found);
-        assert_eq!((c.first, c.early), (0, 1));
+        assert_eq!((c.first, c.together), (0, 2));
         assert!(
-            c.how.starts_with("started without waiting for its checks"),
+            c.how.starts_with("e-1, e-2 started side by side"),
             "{}",
             c.how
         );
         let five: Vec<Found> = (1..=5).map(|i| node(&format!("z-{i}"), None)).collect();
-        assert_eq!(together(Kind::Zookeeper, &five).early, 2);
-        assert_eq!(together(Kind::Zookeeper, &five[..1]).early, 0);
+        assert_eq!(together(Kind::Zookeeper, &five).together, 3);
+        assert_eq!(together(Kind::Zookeeper, &five[..1]).together, 1);
     }
 }

@@ -201,7 +201,7 @@ pub(super) fn choose(
             "the primary ({data}), started first; then the {replicas} one at a time, each streaming from it before the next"
         ),
         warning: (!warnings.is_empty()).then(|| warnings.join("; ")),
-        early: 0,
+        together: 1,
         up_first: None,
     })
 }
