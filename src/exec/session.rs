@@ -94,7 +94,8 @@ impl Session<'_> {
         let model = self.model;
         let hosts = hosts_needed(model, self.steps);
         let names: Vec<String> = model.hosts.iter().map(|h| h.name.clone()).collect();
-        let (mut fleet, failures) = Fleet::connect(model, &hosts, |h, result| match result {
+        let options = self.options();
+        let tell = |(h, result): crate::transport::FirstContact| match result {
             Ok(()) => events.emit(Event::HostConnected {
                 host: names[h].clone(),
             }),
@@ -102,11 +103,26 @@ impl Session<'_> {
                 host: names[h].clone(),
                 error: e.to_string(),
             }),
-        })
-        .await;
+        };
+        // A read-only pass connects each host as its work reaches it, so that no master is
+        // opened twice when the plan has more hosts than `ssh.max_connections`; a real run
+        // connects every host first.
+        let (mut fleet, failures, mut contacts) = if options.mode.read_only() {
+            let (fleet, contacts) = Fleet::lazy(model, &hosts);
+            (fleet, Vec::new(), Some(contacts))
+        } else {
+            let (fleet, failures) = Fleet::connect(model, &hosts, |h, result| {
+                tell((h, result.map_err(Clone::clone)))
+            })
+            .await;
+            (fleet, failures, None)
+        };
         fleet.mark(run_id);
+        if self.first.is_some() {
+            // The interrupted run's files (and commands) are this run's to clean up.
+            fleet.inherit(&hosts);
+        }
         // A real run touches nothing unless every host answers; a read-only one reports the rest.
-        let options = self.options();
         let outcome = if !failures.is_empty() && !options.mode.read_only() {
             Outcome::Unreachable {
                 hosts: failures.iter().map(|(h, _)| names[*h].clone()).collect(),
@@ -130,10 +146,28 @@ impl Session<'_> {
                         fleet.keep_alive().await;
                     }
                 };
-                tokio::select! {
+                let told = async {
+                    match contacts.as_mut() {
+                        Some(contacts) => {
+                            while let Some(contact) = contacts.recv().await {
+                                tell(contact);
+                            }
+                        }
+                        None => std::future::pending().await,
+                    }
+                };
+                let outcome = tokio::select! {
                     outcome = executor.walk(self.steps, self.first) => outcome,
                     _ = keep_alive => unreachable!("the keep-alive loop never ends"),
+                    () = told => unreachable!("the fleet holds its sender"),
+                };
+                // The connections made as the walk ended.
+                if let Some(contacts) = contacts.as_mut() {
+                    while let Ok(contact) = contacts.try_recv() {
+                        tell(contact);
+                    }
                 }
+                outcome
             } else {
                 Outcome::StillRunning { hosts: busy }
             }
