@@ -118,10 +118,6 @@ impl Session<'_> {
             (fleet, failures, None)
         };
         fleet.mark(run_id);
-        if self.first.is_some() {
-            // The interrupted run's files (and commands) are this run's to clean up.
-            fleet.inherit(&hosts);
-        }
         // A real run touches nothing unless every host answers; a read-only one reports the rest.
         let outcome = if !failures.is_empty() && !options.mode.read_only() {
             Outcome::Unreachable {
@@ -136,6 +132,12 @@ impl Session<'_> {
                 Vec::new()
             };
             if busy.is_empty() {
+                if self.first.is_some() {
+                    // What the interrupted run left on its hosts (exit files, its folder) is this
+                    // run's to clean up; only now, so that a master closed while waiting never
+                    // sweeps a command that is still being waited for.
+                    fleet.inherit(&hosts);
+                }
                 let mut executor = Executor::new(model, &fleet, events, options, stop)
                     .with_pacing(self.pacing.clone())
                     .with_began(self.began.clone())

@@ -60,6 +60,7 @@ async fn wait_gone(pid: u32, bound: Duration) {
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+    tracing::debug!(pid, "ssh master still alive after its close");
 }
 
 pub(super) struct Masters {
