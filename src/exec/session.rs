@@ -148,20 +148,20 @@ impl Session<'_> {
                         fleet.keep_alive().await;
                     }
                 };
+                // Each host's first connection, told as it happens (never ends: the fleet holds
+                // the sender).
                 let told = async {
-                    match contacts.as_mut() {
-                        Some(contacts) => {
-                            while let Some(contact) = contacts.recv().await {
-                                tell(contact);
-                            }
+                    if let Some(contacts) = contacts.as_mut() {
+                        while let Some(contact) = contacts.recv().await {
+                            tell(contact);
                         }
-                        None => std::future::pending().await,
                     }
+                    std::future::pending::<std::convert::Infallible>().await
                 };
                 let outcome = tokio::select! {
                     outcome = executor.walk(self.steps, self.first) => outcome,
                     _ = keep_alive => unreachable!("the keep-alive loop never ends"),
-                    () = told => unreachable!("the fleet holds its sender"),
+                    never = told => match never {},
                 };
                 // The connections made as the walk ended.
                 if let Some(contacts) = contacts.as_mut() {
