@@ -40,7 +40,7 @@ pub async fn discover(
         fleet.close().await;
         (h, result)
     }))
-    .buffer_unordered(model.ssh.connect_concurrency.max(1));
+    .buffer_unordered(model.ssh.fan_out());
     let mut scans = Vec::new();
     let mut failures = Vec::new();
     while let Some((h, result)) = reading.next().await {

@@ -190,7 +190,7 @@ impl<'a, T: Transport> Executor<'a, T> {
         steps: &'s [Step],
         first: Option<Resumed>,
     ) -> impl futures_util::Stream<Item = (Vec<Record>, StepEnd)> + 's {
-        let concurrency = self.model.ssh.connect_concurrency;
+        let concurrency = self.model.ssh.fan_out();
         futures_util::stream::iter(steps.iter().enumerate().map(move |(n, step)| async move {
             let recorder = Recorder::default();
             let events = Events::new(vec![Box::new(recorder.clone())]);

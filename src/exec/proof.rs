@@ -94,7 +94,7 @@ impl<T: Transport> Executor<'_, T> {
         let mut hosts: Vec<HostId> = unit_steps.iter().map(|s| s.host).collect();
         hosts.sort_unstable();
         hosts.dedup();
-        let concurrency = model.ssh.connect_concurrency;
+        let concurrency = model.ssh.fan_out();
         let transport = self.transport;
         let dry_run = self.options.mode.read_only();
         let detected: Vec<(HostId, Option<Result<Manager, String>>)> =

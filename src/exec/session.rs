@@ -132,7 +132,8 @@ impl Session<'_> {
         let model = self.model;
         let hosts = hosts_needed(model, self.steps);
         let names: Vec<String> = model.hosts.iter().map(|h| h.name.clone()).collect();
-        let (mut fleet, failures) = Fleet::connect(model, &hosts, |h, result| match result {
+        let options = self.options();
+        let tell = |(h, result): crate::transport::FirstContact| match result {
             Ok(()) => events.emit(Event::HostConnected {
                 host: names[h].clone(),
             }),
@@ -140,11 +141,22 @@ impl Session<'_> {
                 host: names[h].clone(),
                 error: e.to_string(),
             }),
-        })
-        .await;
+        };
+        // A read-only pass connects each host as its work reaches it, so that no master is
+        // opened twice when the plan has more hosts than `ssh.max_connections`; a real run
+        // connects every host first.
+        let (mut fleet, failures, mut contacts) = if options.mode.read_only() {
+            let (fleet, contacts) = Fleet::lazy(model, &hosts);
+            (fleet, Vec::new(), Some(contacts))
+        } else {
+            let (fleet, failures) = Fleet::connect(model, &hosts, |h, result| {
+                tell((h, result.map_err(Clone::clone)))
+            })
+            .await;
+            (fleet, failures, None)
+        };
         fleet.mark(run_id);
         // A real run touches nothing unless every host answers; a read-only one reports the rest.
-        let options = self.options();
         let outcome = if !failures.is_empty() && !options.mode.read_only() {
             Outcome::Unreachable {
                 hosts: failures.iter().map(|(h, _)| names[*h].clone()).collect(),
@@ -158,6 +170,12 @@ impl Session<'_> {
                 Vec::new()
             };
             if busy.is_empty() {
+                if self.first.is_some() {
+                    // What the interrupted run left on its hosts (exit files, its folder) is this
+                    // run's to clean up; only now, so that a master closed while waiting never
+                    // sweeps a command that is still being waited for.
+                    fleet.inherit(&hosts);
+                }
                 let mut executor = Executor::new(model, &fleet, events, options, stop)
                     .with_pacing(self.pacing.clone())
                     .with_began(self.began.clone())
@@ -169,10 +187,28 @@ impl Session<'_> {
                         fleet.keep_alive().await;
                     }
                 };
-                tokio::select! {
+                // Each host's first connection, told as it happens (never ends: the fleet holds
+                // the sender).
+                let told = async {
+                    if let Some(contacts) = contacts.as_mut() {
+                        while let Some(contact) = contacts.recv().await {
+                            tell(contact);
+                        }
+                    }
+                    std::future::pending::<std::convert::Infallible>().await
+                };
+                let outcome = tokio::select! {
                     outcome = executor.walk(self.steps, self.first) => outcome,
                     _ = keep_alive => unreachable!("the keep-alive loop never ends"),
+                    never = told => match never {},
+                };
+                // The connections made as the walk ended.
+                if let Some(contacts) = contacts.as_mut() {
+                    while let Ok(contact) = contacts.try_recv() {
+                        tell(contact);
+                    }
                 }
+                outcome
             } else {
                 Outcome::StillRunning { hosts: busy }
             }

@@ -89,6 +89,18 @@ pub struct SshSettings {
     pub sudo: bool,
     /// How many hosts are connected (and, in a dry run, inspected) at once.
     pub connect_concurrency: usize,
+    /// How many SSH masters are held open at once (at least 1): opened on demand, the least
+    /// recently used idle one closed first.
+    pub max_connections: usize,
+}
+
+impl SshSettings {
+    /// How many hosts a read-only pass (connect, dry run, audit, discover) works on at once:
+    /// never more than the masters that may be open, else the pass would close the masters of
+    /// hosts it has not finished with.
+    pub fn fan_out(&self) -> usize {
+        self.connect_concurrency.min(self.max_connections).max(1)
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -97,6 +97,9 @@ pub(crate) struct SshEntry {
     pub sudo: bool,
     /// How many SSH masters are opened at once at the start of a run.
     pub connect_concurrency: Option<u16>,
+    /// How many SSH masters are held open at once; a scalar, so that a wrong value is told
+    /// with its line by validation rather than as a type error.
+    pub max_connections: Option<Spanned<Scalar>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

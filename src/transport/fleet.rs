@@ -1,35 +1,57 @@
-//! The run's connections: one per host the plan touches, opened concurrently at the start and
-//! closed at the end, whatever the end.
+//! The run's connections: every host the plan touches, over at most `ssh.max_connections` SSH
+//! masters at once (see [`super::masters`]). A real run connects every host up front (it
+//! touches nothing unless all answer); a read-only pass connects each host when it first needs
+//! it. A master closed to make room is reopened, host key still checked strictly, when its host
+//! is needed again. Everything is closed at the end, whatever the end.
 
 use super::capture::Keep;
 use super::mark::{self, LiveCommand};
+use super::masters::{self, Lease, Leased, Master, Masters};
 use super::{
     COMMAND_KEEP, KILL_GRACE, Output, READ_KEEP, Transport, TransportError, backstop, local, ssh,
 };
 use crate::plan::model::{Connection, Host, HostId, Model, SshSettings};
 use futures_util::StreamExt;
-use openssh::Session;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-enum Link {
+/// What the run knows of reaching a host.
+#[derive(Clone)]
+enum Contact {
+    /// Not needed by this run: commands to it are refused.
+    Unneeded,
     Local,
-    Ssh(Session),
-    /// Did not connect: every command on it fails with this.
+    /// Not tried yet.
+    Never,
+    /// Answered once: a failure to reopen its master is that command's, not the host's.
+    Up,
+    /// Did not answer its first connection: every command on it fails with this.
     Down(TransportError),
 }
 
+/// A host's first connection, as it went: to be told to the operator.
+pub(crate) type FirstContact = (HostId, Result<(), TransportError>);
+
 pub(crate) struct Fleet {
     names: Vec<String>,
-    links: Vec<Option<Link>>,
+    contact: Mutex<Vec<Contact>>,
+    masters: Masters,
     sudo: bool,
     /// Private to this run (0700); removed when the fleet closes.
     control_dir: Option<tempfile::TempDir>,
     /// The run whose mark every command carries (see [`mark`]); none outside a run.
     run: Option<String>,
-    /// To open a fresh connection when a master is gone and a command must still be killed.
     hosts: Vec<Host>,
     settings: Arc<SshSettings>,
+    /// Hosts that may hold something of this run (a marked command was sent there, or the run
+    /// is resumed): swept before their master closes, or at the end.
+    marked: Vec<AtomicBool>,
+    /// What the sweeps of closed masters found, told at the end with the final sweep's.
+    swept: Mutex<Vec<Swept>>,
+    /// Where a lazily connected fleet tells each host's first connection.
+    first_contacts: Option<UnboundedSender<FirstContact>>,
 }
 
 /// What a sweep of a host found and killed, or why it could not look.
@@ -39,85 +61,199 @@ pub(super) type Swept = (HostId, Result<Vec<LiveCommand>, TransportError>);
 pub(super) type ConnectFailure = (HostId, TransportError);
 
 impl Fleet {
-    /// Opens one master per SSH host in `hosts`, at most `connect_concurrency` at a time.
-    /// `on_connect` hears of each host as it answers or fails; the hosts that failed come back
-    /// with the fleet, where commands to them fail with the same error.
+    /// Connects every SSH host of `hosts` up front, `ssh.fan_out()` at a time (the masters past
+    /// `max_connections` close again, least recently used first). `on_connect` hears of each
+    /// host as it answers or fails; the hosts that failed come back with the fleet, where
+    /// commands to them fail with the same error.
     pub(crate) async fn connect(
         model: &Model,
         hosts: &[HostId],
         mut on_connect: impl FnMut(HostId, Result<(), &TransportError>),
     ) -> (Fleet, Vec<ConnectFailure>) {
-        let settings: Arc<SshSettings> = Arc::new(model.ssh.clone());
+        let fleet = Fleet::new(model, hosts, None);
+        let mut failures = Vec::new();
+        let mut connecting = futures_util::stream::iter(hosts.iter().map(|&h| {
+            let fleet = &fleet;
+            async move {
+                let result = match fleet.contact_of(h) {
+                    Contact::Local => Ok(()),
+                    _ => fleet.lease(h).await.map(drop),
+                };
+                (h, result)
+            }
+        }))
+        .buffer_unordered(model.ssh.fan_out());
+        while let Some((h, result)) = connecting.next().await {
+            match result {
+                Ok(()) => on_connect(h, Ok(())),
+                Err(e) => {
+                    on_connect(h, Err(&e));
+                    failures.push((h, e));
+                }
+            }
+        }
+        drop(connecting);
+        failures.sort_by_key(|(h, _)| *h);
+        (fleet, failures)
+    }
+
+    /// A fleet that connects each host of `hosts` when a command first needs it (a read-only
+    /// pass: each host is connected once, by the work it is needed for). Each host's first
+    /// connection is told on the receiver.
+    pub(crate) fn lazy(
+        model: &Model,
+        hosts: &[HostId],
+    ) -> (Fleet, UnboundedReceiver<FirstContact>) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        (Fleet::new(model, hosts, Some(tx)), rx)
+    }
+
+    fn new(model: &Model, hosts: &[HostId], first: Option<UnboundedSender<FirstContact>>) -> Self {
+        let mut contact = vec![Contact::Unneeded; model.hosts.len()];
+        for &h in hosts {
+            contact[h] = match model.hosts[h].connection {
+                Connection::Local => Contact::Local,
+                Connection::Ssh => Contact::Never,
+            };
+        }
         let mut fleet = Fleet {
             names: model.hosts.iter().map(|h| h.name.clone()).collect(),
-            links: (0..model.hosts.len()).map(|_| None).collect(),
+            contact: Mutex::new(contact),
+            masters: Masters::new(model.ssh.max_connections),
             sudo: model.ssh.sudo,
             control_dir: None,
             run: None,
             hosts: model.hosts.clone(),
-            settings: settings.clone(),
+            settings: Arc::new(model.ssh.clone()),
+            marked: (0..model.hosts.len())
+                .map(|_| AtomicBool::new(false))
+                .collect(),
+            swept: Mutex::new(Vec::new()),
+            first_contacts: first,
         };
-        let mut remote = Vec::new();
-        for &h in hosts {
-            match model.hosts[h].connection {
-                Connection::Local => {
-                    fleet.links[h] = Some(Link::Local);
-                    on_connect(h, Ok(()));
+        let remote: Vec<HostId> = hosts
+            .iter()
+            .copied()
+            .filter(|&h| matches!(fleet.contact_of(h), Contact::Never))
+            .collect();
+        if remote.is_empty() {
+            return fleet;
+        }
+        // Its sockets give a shell on every host: only this user may reach them.
+        let private = std::os::unix::fs::PermissionsExt::from_mode(0o700);
+        match tempfile::Builder::new()
+            .prefix("comeback-ssh-")
+            .permissions(private)
+            .tempdir()
+        {
+            Ok(dir) => fleet.control_dir = Some(dir),
+            Err(e) => {
+                let error = TransportError::Spawn {
+                    host: model.hosts[remote[0]].name.clone(),
+                    detail: format!("cannot create a control directory: {e}"),
+                };
+                for h in remote {
+                    fleet.first_contact(h, Err(error.clone()));
                 }
-                Connection::Ssh => remote.push(h),
             }
         }
-        let mut failures = Vec::new();
-        if !remote.is_empty() {
-            // Its sockets give a shell on every host: only this user may reach them.
-            let private = std::os::unix::fs::PermissionsExt::from_mode(0o700);
-            let dir = match tempfile::Builder::new()
-                .prefix("comeback-ssh-")
-                .permissions(private)
-                .tempdir()
-            {
-                Ok(dir) => dir,
-                Err(e) => {
-                    let error = TransportError::Spawn {
-                        host: model.hosts[remote[0]].name.clone(),
-                        detail: format!("cannot create a control directory: {e}"),
-                    };
-                    for &h in &remote {
-                        fleet.links[h] = Some(Link::Down(error.clone()));
-                    }
-                    return (fleet, remote.iter().map(|&h| (h, error.clone())).collect());
-                }
+        fleet
+    }
+
+    fn contacts(&self) -> std::sync::MutexGuard<'_, Vec<Contact>> {
+        self.contact.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn contact_of(&self, h: HostId) -> Contact {
+        self.contacts()[h].clone()
+    }
+
+    /// Records how `h`'s first connection went, and tells it when the fleet is lazy.
+    fn first_contact(&self, h: HostId, result: Result<(), TransportError>) {
+        {
+            let mut contacts = self.contacts();
+            if !matches!(contacts[h], Contact::Never) {
+                return;
+            }
+            contacts[h] = match &result {
+                Ok(()) => Contact::Up,
+                Err(e) => Contact::Down(e.clone()),
             };
-            let path = dir.path().to_path_buf();
-            fleet.control_dir = Some(dir);
-            let mut connecting = futures_util::stream::iter(remote.into_iter().map(|h| {
-                let host = model.hosts[h].clone();
-                let settings = settings.clone();
-                let path = path.clone();
-                async move { (h, ssh::connect(&host, &settings, &path).await) }
-            }))
-            .buffer_unordered(model.ssh.connect_concurrency);
-            while let Some((h, result)) = connecting.next().await {
-                match result {
-                    Ok(session) => {
-                        on_connect(h, Ok(()));
-                        fleet.links[h] = Some(Link::Ssh(session));
-                    }
-                    Err(e) => {
-                        on_connect(h, Err(&e));
-                        fleet.links[h] = Some(Link::Down(e.clone()));
-                        failures.push((h, e));
-                    }
-                }
+        }
+        if let Some(tx) = &self.first_contacts {
+            let _ = tx.send((h, result));
+        }
+    }
+
+    /// `h`'s master, opened (and another closed) when needed.
+    async fn lease(&self, h: HostId) -> Result<Lease<'_>, TransportError> {
+        let give_up = || match self.contact_of(h) {
+            Contact::Down(e) => Some(e),
+            _ => None,
+        };
+        let mut opening = match self.masters.lease(h, give_up).await? {
+            Leased::Ready(lease) => return Ok(lease),
+            Leased::Open(opening) => opening,
+        };
+        if let Some((victim, master)) = opening.take_evict() {
+            self.retire(victim, master).await;
+            opening.evicted();
+        }
+        let dir = match &self.control_dir {
+            Some(dir) => dir.path().to_path_buf(),
+            None => std::env::temp_dir(),
+        };
+        match ssh::connect(&self.hosts[h], &self.settings, &dir).await {
+            Ok(session) => {
+                let master = Master::new(session).await;
+                self.first_contact(h, Ok(()));
+                let lease = opening.opened(master);
+                // The bound, as a test or an operator can watch it (`COMEBACK_LOG=comeback=debug`).
+                tracing::debug!(host = %self.names[h], open = self.masters.used(), "ssh master opened");
+                Ok(lease)
+            }
+            Err(e) => {
+                self.first_contact(h, Err(e.clone()));
+                Err(e)
             }
         }
-        failures.sort_by_key(|(h, _)| *h);
-        (fleet, failures)
+    }
+
+    /// Closes a master taken out of the pool, sweeping its host first when this run may have
+    /// left something there: once closed, the host would be reopened only to be swept.
+    async fn retire(&self, h: HostId, master: Arc<Master>) {
+        if self.marked[h].load(Ordering::Relaxed)
+            && let Some(run) = self.run.as_deref()
+        {
+            let result = self.sweep_over(&master.session, h, run).await;
+            if result.is_ok() {
+                self.marked[h].store(false, Ordering::Relaxed);
+            }
+            if let Ok(found) = result
+                && !found.is_empty()
+            {
+                self.lock_swept().push((h, Ok(found)));
+            }
+        }
+        masters::close(master).await;
+        tracing::debug!(host = %self.names[h], "ssh master closed: least recently used");
+    }
+
+    fn lock_swept(&self) -> std::sync::MutexGuard<'_, Vec<Swept>> {
+        self.swept.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Marks every command from now on as one of run `run_id`, on its host.
     pub(crate) fn mark(&mut self, run_id: &str) {
         self.run = Some(run_id.to_string());
+    }
+
+    /// `hosts` may hold commands or files of this run already (a resumed run's): they are
+    /// swept even when this process sends them nothing.
+    pub(crate) fn inherit(&self, hosts: &[HostId]) {
+        for &h in hosts {
+            self.marked[h].store(true, Ordering::Relaxed);
+        }
     }
 
     /// Runs one of [`mark`]'s scripts, unmarked (it must not find or kill itself).
@@ -142,57 +278,68 @@ impl Fleet {
         Ok(mark::parse_live(&out.stdout, "LIVE"))
     }
 
-    /// Kills every command of this run still alive on every host it connected, through a fresh
-    /// connection where the master is gone, and removes the run's folder there. Returns the
-    /// hosts where it killed something or could not look.
+    /// Kills every command of this run still alive on every host that may hold one (through
+    /// a fresh master where the old one is gone), and removes the run's folder there. Returns
+    /// the hosts where it killed something or could not look, those swept when their master
+    /// closed during the run included.
     pub(crate) async fn sweep(&self) -> Vec<Swept> {
         let Some(run) = self.run.as_deref() else {
             return Vec::new();
         };
-        let kill_after = KILL_GRACE.as_secs().to_string();
-        let args = [run, kill_after.as_str()];
-        // A host that never connected ran nothing of this run.
-        let sweeps = self.links.iter().enumerate().filter_map(|(h, link)| {
-            let ssh = match link.as_ref()? {
-                Link::Down(_) => return None,
-                link => matches!(link, Link::Ssh(_)),
-            };
-            let args = &args;
-            Some(async move {
-                let parse = |out: Output| mark::parse_live(&out.stdout, "KILLED");
-                let result = match self.script(h, mark::SWEEP, args).await {
-                    Err(_) if ssh => self.fresh_sweep(h, args).await,
-                    result => result,
-                };
-                (h, result.map(parse))
-            })
-        });
-        futures_util::future::join_all(sweeps)
-            .await
-            .into_iter()
-            .filter(|(_, r)| r.as_ref().map_or(true, |killed| !killed.is_empty()))
-            .collect()
+        let sweeps = (0..self.names.len())
+            .filter(|&h| self.marked[h].load(Ordering::Relaxed))
+            .map(|h| async move { (h, self.sweep_host(h, run).await) });
+        let mut found = std::mem::take(&mut *self.lock_swept());
+        found.extend(
+            futures_util::future::join_all(sweeps)
+                .await
+                .into_iter()
+                .filter(|(_, r)| r.as_ref().map_or(true, |killed| !killed.is_empty())),
+        );
+        found.sort_by_key(|(h, _)| *h);
+        found
     }
 
-    /// The sweep through a new master, for a host whose master died.
-    async fn fresh_sweep(&self, host: HostId, args: &[&str]) -> Result<Output, TransportError> {
-        let dir = self
-            .control_dir
-            .as_ref()
-            .map(|d| d.path().to_path_buf())
-            .unwrap_or_else(std::env::temp_dir);
-        let session = ssh::connect(&self.hosts[host], &self.settings, &dir).await?;
-        let argv = mark::script_argv(mark::SWEEP, args, self.sudo);
+    async fn sweep_host(&self, h: HostId, run: &str) -> Result<Vec<LiveCommand>, TransportError> {
+        let kill_after = KILL_GRACE.as_secs().to_string();
+        let args = [run, kill_after.as_str()];
+        let parse = |out: Output| mark::parse_live(&out.stdout, "KILLED");
+        match self.contact_of(h) {
+            Contact::Local => self.script(h, mark::SWEEP, &args).await.map(parse),
+            // A host that never connected ran nothing of this run.
+            Contact::Unneeded | Contact::Never | Contact::Down(_) => Ok(Vec::new()),
+            Contact::Up => match self.script(h, mark::SWEEP, &args).await {
+                Ok(out) => Ok(parse(out)),
+                // Its master died: a fresh one.
+                Err(_) => {
+                    if let Some(dead) = self.masters.take_idle(h) {
+                        masters::close(dead).await;
+                        self.masters.closed(h);
+                    }
+                    self.script(h, mark::SWEEP, &args).await.map(parse)
+                }
+            },
+        }
+    }
+
+    /// The sweep over an open master (one about to close).
+    async fn sweep_over(
+        &self,
+        session: &openssh::Session,
+        h: HostId,
+        run: &str,
+    ) -> Result<Vec<LiveCommand>, TransportError> {
+        let kill_after = KILL_GRACE.as_secs().to_string();
+        let argv = mark::script_argv(mark::SWEEP, &[run, &kill_after], self.sudo);
         let out = ssh::run(
-            &session,
-            &self.names[host],
+            session,
+            &self.names[h],
             &argv,
             backstop(KILL_GRACE * 2),
             READ_KEEP,
         )
-        .await;
-        let _ = session.close().await;
-        out
+        .await?;
+        Ok(mark::parse_live(&out.stdout, "KILLED"))
     }
 
     async fn run_argv(
@@ -204,14 +351,17 @@ impl Fleet {
     ) -> Result<Output, TransportError> {
         let name = &self.names[host];
         let start = std::time::Instant::now();
-        let result = match &self.links[host] {
-            Some(Link::Local) => local::run(name, argv, backstop, keep).await,
-            Some(Link::Ssh(session)) => ssh::run(session, name, argv, backstop, keep).await,
-            Some(Link::Down(error)) => Err(error.clone()),
-            None => Err(TransportError::Spawn {
+        let result = match self.contact_of(host) {
+            Contact::Local => local::run(name, argv, backstop, keep).await,
+            Contact::Unneeded => Err(TransportError::Spawn {
                 host: name.clone(),
                 detail: "not connected".into(),
             }),
+            Contact::Down(error) => Err(error),
+            Contact::Never | Contact::Up => match self.lease(host).await {
+                Ok(lease) => ssh::run(lease.session(), name, argv, backstop, keep).await,
+                Err(e) => Err(e),
+            },
         };
         // Commands are plan text: only their length is logged, never what they say.
         tracing::debug!(
@@ -224,30 +374,45 @@ impl Fleet {
         result
     }
 
+    /// A command of this run: its host is swept before its master closes.
+    async fn run_marked(
+        &self,
+        host: HostId,
+        argv: &[String],
+        backstop: Duration,
+        keep: Keep,
+    ) -> Result<Output, TransportError> {
+        if self.run.is_some() {
+            self.marked[host].store(true, Ordering::Relaxed);
+        }
+        self.run_argv(host, argv, backstop, keep).await
+    }
+
     /// Closes every master; the control directory goes with the last of them.
     pub(crate) async fn close(mut self) {
         let closing = self
-            .links
-            .drain(..)
-            .flatten()
-            .filter_map(|link| match link {
-                Link::Ssh(session) => Some(session.close()),
-                Link::Local | Link::Down(_) => None,
-            });
+            .masters
+            .drain()
+            .into_iter()
+            .map(|(_, m)| masters::close(m));
         futures_util::future::join_all(closing).await;
         drop(self.control_dir.take());
     }
 
-    /// Keeps idle masters from reaching their idle exit during a long run.
+    /// Keeps idle masters from reaching their idle exit during a long run; never opens one,
+    /// nor changes which is the least recently used.
     pub(crate) async fn keep_alive(&self) {
-        let pings = self
-            .links
-            .iter()
-            .enumerate()
-            .filter_map(|(h, link)| match link {
-                Some(Link::Ssh(_)) => Some(self.run(h, "true", Duration::from_secs(10))),
-                _ => None,
-            });
+        let argv = mark::script_argv("true", &[], false);
+        let pings = self.masters.open_hosts().into_iter().map(|h| {
+            let argv = &argv;
+            async move {
+                if let Some(lease) = self.masters.lease_open(h) {
+                    let deadline = Duration::from_secs(10);
+                    let _ =
+                        ssh::run(lease.session(), &self.names[h], argv, deadline, READ_KEEP).await;
+                }
+            }
+        });
         futures_util::future::join_all(pings).await;
     }
 }
@@ -260,7 +425,7 @@ impl Transport for Fleet {
         deadline: Duration,
     ) -> Result<Output, TransportError> {
         let argv = mark::command_argv(command, deadline, self.sudo, self.run.as_deref(), None);
-        self.run_argv(host, &argv, backstop(deadline), COMMAND_KEEP)
+        self.run_marked(host, &argv, backstop(deadline), COMMAND_KEEP)
             .await
     }
 
@@ -272,7 +437,7 @@ impl Transport for Fleet {
         tag: &str,
     ) -> Result<Output, TransportError> {
         let argv = mark::command_argv(command, deadline, self.sudo, self.run.as_deref(), Some(tag));
-        self.run_argv(host, &argv, backstop(deadline), COMMAND_KEEP)
+        self.run_marked(host, &argv, backstop(deadline), COMMAND_KEEP)
             .await
     }
 
@@ -284,7 +449,7 @@ impl Transport for Fleet {
     ) -> Result<Output, TransportError> {
         let command = crate::plan::model::ShellCommand::plain(script);
         let argv = mark::command_argv(&command, deadline, self.sudo, self.run.as_deref(), None);
-        self.run_argv(host, &argv, backstop(deadline), READ_KEEP)
+        self.run_marked(host, &argv, backstop(deadline), READ_KEEP)
             .await
     }
 }

@@ -6,9 +6,11 @@ pub(crate) mod capture;
 mod fleet;
 mod local;
 pub(crate) mod mark;
+mod masters;
+mod pool;
 mod ssh;
 
-pub(crate) use fleet::Fleet;
+pub(crate) use fleet::{FirstContact, Fleet};
 pub(crate) use mark::LiveCommand;
 
 use crate::plan::model::{HostId, ShellCommand};

@@ -7,7 +7,7 @@
 use super::diagnostic::{Diagnostic, Span, closest, did_you_mean};
 use super::model::*;
 use super::template::{Context, Problem, RenderError, Template, Values};
-use super::wire::{self, CheckEntry, Name, PlanFile, ServiceEntry, TimingEntry};
+use super::wire::{self, CheckEntry, Name, PlanFile, Scalar, ServiceEntry, TimingEntry};
 use serde_saphyr::{Location, Spanned};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -33,6 +33,10 @@ pub(super) const DEFAULT_TIMING: Timing = Timing {
 pub(super) const DEFAULT_RESTART_TIMEOUT: Duration = Duration::from_secs(120);
 pub(super) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub(super) const DEFAULT_CONNECT_CONCURRENCY: usize = 32;
+/// SSH masters held at once: an OpenSSH master takes about 3.5 MB, so 64 stay near 230 MB.
+pub(super) const DEFAULT_MAX_CONNECTIONS: usize = 64;
+/// The most `ssh.max_connections` accepts: each master is a process and a few descriptors.
+const MAX_MAX_CONNECTIONS: i64 = 65_535;
 pub(super) const DEFAULT_HOOK_TIMEOUT: Duration = Duration::from_secs(60);
 pub(super) const DEFAULT_NOTIFY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -158,6 +162,30 @@ impl Validator<'_> {
         }
     }
 
+    /// `ssh.max_connections`: a whole number from 1; anything else is an error at its line.
+    fn max_connections(&mut self, value: &Option<Spanned<Scalar>>) -> usize {
+        let Some(value) = value else {
+            return DEFAULT_MAX_CONNECTIONS;
+        };
+        match value.value {
+            Scalar::Int(n) if (1..=MAX_MAX_CONNECTIONS).contains(&n) => {
+                usize::try_from(n).unwrap_or(DEFAULT_MAX_CONNECTIONS)
+            }
+            ref other => {
+                self.error(
+                    format!(
+                        "invalid `ssh.max_connections` `{other}`: a whole number from 1 to {MAX_MAX_CONNECTIONS} is needed"
+                    ),
+                    &value.referenced,
+                )
+                .hint = Some(format!(
+                    "the SSH masters held open at once, {DEFAULT_MAX_CONNECTIONS} by default: `max_connections: {DEFAULT_MAX_CONNECTIONS}`"
+                ));
+                DEFAULT_MAX_CONNECTIONS
+            }
+        }
+    }
+
     fn path(&self, raw: &str) -> PathBuf {
         let expanded = match raw.strip_prefix("~/") {
             Some(rest) => std::env::var_os("HOME")
@@ -182,6 +210,7 @@ impl Validator<'_> {
                 .ssh
                 .connect_concurrency
                 .map_or(DEFAULT_CONNECT_CONCURRENCY, |n| usize::from(n.max(1))),
+            max_connections: self.max_connections(&plan.ssh.max_connections),
         };
         let default_timing = self.timing(&plan.defaults.health, &DEFAULT_TIMING);
         let default_restart_timeout =
