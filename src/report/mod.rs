@@ -42,6 +42,9 @@ pub(crate) struct Report {
     /// without a search.
     #[serde(skip)]
     at: std::collections::HashMap<usize, usize>,
+    /// The batch each step about to start runs in, from its `batch_started`.
+    #[serde(skip)]
+    batch_of: std::collections::HashMap<usize, usize>,
 }
 
 /// One invocation of `run` or `resume` on this run.
@@ -212,6 +215,7 @@ impl Report {
             actual_total_ms: None,
             warnings: Vec::new(),
             at: std::collections::HashMap::new(),
+            batch_of: std::collections::HashMap::new(),
         }
     }
 
@@ -274,12 +278,12 @@ impl Report {
             }
             Event::BatchStarted { batch, indices, .. } => {
                 for index in indices {
-                    if let Some(s) = self.step(*index) {
-                        s.batch = Some(*batch);
-                    }
+                    self.batch_of.insert(*index, *batch);
                 }
             }
             Event::StepStarted { index, resumed, .. } => {
+                // Its batch, if this attempt ran in one (a resumed member runs alone).
+                let batch = self.batch_of.remove(index);
                 if let Some(s) = self.step(*index) {
                     // A resumed step starts over in the report as in the run; the earlier
                     // attempt stays in its history.
@@ -298,7 +302,7 @@ impl Report {
                         service: s.service.clone(),
                         host: s.host.clone(),
                         estimated_ms: s.estimated_ms,
-                        batch: s.batch,
+                        batch,
                         earlier_attempts: earlier,
                         ..StepReport::default()
                     };
