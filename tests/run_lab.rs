@@ -267,12 +267,7 @@ fn resume_after_a_fixed_failure_restarts_only_the_remaining_steps() {
         "app",
         &format!("upstream = {}:7001\n", lab.hosts[0].address),
     );
-    let out = lab
-        .comeback()
-        .args(["resume", "--yes", "--plan"])
-        .arg(&plan)
-        .output()
-        .expect("runs");
+    let out = resume(&lab, &plan);
     exited(&out, 0);
     assert_eq!(
         lab.restart_ids(),
@@ -285,12 +280,7 @@ fn resume_after_a_fixed_failure_restarts_only_the_remaining_steps() {
         ],
         "the failed step runs again in full, then the rest; nothing before it"
     );
-    let again = lab
-        .comeback()
-        .args(["resume", "--yes", "--plan"])
-        .arg(&plan)
-        .output()
-        .expect("runs");
+    let again = resume(&lab, &plan);
     assert_has(&exited(&again, 0), "nothing to resume");
     assert_eq!(lab.leftovers(), Vec::<String>::new());
 }
@@ -347,12 +337,7 @@ fn resume_after_kill_9_reverifies_the_step_in_flight_without_restarting_it_again
         .expect("plan")
         .replace("settle: 30s", "settle: 200ms");
     std::fs::write(&plan, text).expect("plan");
-    let out = lab
-        .comeback()
-        .args(["resume", "--yes", "--plan"])
-        .arg(&plan)
-        .output()
-        .expect("runs");
+    let out = resume(&lab, &plan);
     let err = exited(&out, 0);
     assert_has(&err, "was restarted before comeback stopped: re-verifying");
     assert_eq!(
@@ -447,12 +432,7 @@ fn a_batch_finishes_around_its_failed_member_and_resume_restarts_only_that_one_a
     );
 
     lab.set_config(2, "web", "");
-    let out = lab
-        .comeback()
-        .args(["resume", "--yes", "--plan"])
-        .arg(&plan)
-        .output()
-        .expect("runs");
+    let out = resume(&lab, &plan);
     exited(&out, 0);
     assert_eq!(
         lab.restart_ids()[3..],
@@ -460,4 +440,13 @@ fn a_batch_finishes_around_its_failed_member_and_resume_restarts_only_that_one_a
         "only the failed member, then the rest"
     );
     assert_eq!(lab.leftovers(), Vec::<String>::new());
+}
+
+/// `comeback resume --yes --plan PLAN` in the lab, waited for.
+fn resume(lab: &Lab, plan: &std::path::Path) -> std::process::Output {
+    lab.comeback()
+        .args(["resume", "--yes", "--plan"])
+        .arg(plan)
+        .output()
+        .expect("runs")
 }

@@ -349,20 +349,7 @@ mod tests {
     #[test]
     fn the_step_a_cluster_walk_halted_at_resumes_first_though_not_first_in_the_plan() {
         let ids = ["db@a", "db@b", "db@c"];
-        let mut records = vec![event(Event::RunStarted {
-            run_id: "r".into(),
-            plan: "/p.yaml".into(),
-            plan_sha256: None,
-            mode: Mode::Run,
-            steps: ids
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (i + 1, s.to_string()))
-                .collect(),
-            only: Vec::new(),
-            limit: Vec::new(),
-            with_dependents: false,
-        })];
+        let mut records = started(&ids);
         records.push(event(Event::StepStarted {
             index: 2,
             step: ids[1].into(),
