@@ -49,42 +49,14 @@ pub struct Ended {
 impl Session<'_> {
     /// The mode and the run id the first event says: a resume continues a real run.
     fn started(&self) -> (Mode, &str) {
-        match &self.start {
-            Event::RunStarted { mode, run_id, .. } => (*mode, run_id),
-            Event::RunResumed { run_id, .. } => (Mode::Run, run_id),
-            // Not a start: the CLI begins every session with one of the two above.
-            Event::HostConnected { .. }
-            | Event::HostUnreachable { .. }
-            | Event::ManagerDetected { .. }
-            | Event::BatchStarted { .. }
-            | Event::StepStarted { .. }
-            | Event::PhaseStarted { .. }
-            | Event::Inspected { .. }
-            | Event::ClusterViewed { .. }
-            | Event::ClusterVerdict { .. }
-            | Event::ColdStart { .. }
-            | Event::Prechecked { .. }
-            | Event::RestartBegun { .. }
-            | Event::RestartFound { .. }
-            | Event::Restarted { .. }
-            | Event::RestartEvidence { .. }
-            | Event::StopForced { .. }
-            | Event::ChecksInferred { .. }
-            | Event::ConfigsLoaded { .. }
-            | Event::CheckUp { .. }
-            | Event::CheckPassed { .. }
-            | Event::StepSucceeded { .. }
-            | Event::StepFailed { .. }
-            | Event::CommandStillRunning { .. }
-            | Event::CommandEnded { .. }
-            | Event::RunFinished { .. }
-            | Event::HookRan { .. }
-            | Event::HooksPending { .. }
-            | Event::Estimated { .. }
-            | Event::Pausing { .. }
-            | Event::Asking { .. }
-            | Event::StopAsked { .. }
-            | Event::NotifyFailed { .. } => (Mode::Run, ""),
+        // Not a consumer of events: only the two starts mean anything here, and the CLI
+        // begins every session with one of them.
+        if let Event::RunStarted { mode, run_id, .. } = &self.start {
+            (*mode, run_id)
+        } else if let Event::RunResumed { run_id, .. } = &self.start {
+            (Mode::Run, run_id)
+        } else {
+            (Mode::Run, "")
         }
     }
 
