@@ -39,6 +39,9 @@ pub struct Position {
     pub at: (u64, u64),
     /// In the kind's words: `LSN 0/3000108, timeline 1`.
     pub shown: String,
+    /// The replication history the offset counts in, where the kind names it (Redis's
+    /// replication id): offsets of two histories do not compare.
+    pub history: Option<String>,
 }
 
 /// The first member of a cold start and how it comes up.

@@ -8,6 +8,25 @@ pub(super) const HEAD: usize = 1024;
 /// The `repl-offset` aux field of an RDB file whose first bytes are given as `od -An -tx1`
 /// prints them; `None` when it is not an RDB file or has no such field.
 pub(super) fn repl_offset(hex: &str) -> Option<u64> {
+    match aux(hex, b"repl-offset")? {
+        Text::Int(n) => u64::try_from(n).ok(),
+        Text::Bytes(b) => std::str::from_utf8(&b).ok()?.parse().ok(),
+    }
+}
+
+/// The `repl-id` aux field: the replication history the offset counts in (a failover starts
+/// a new one).
+pub(super) fn repl_id(hex: &str) -> Option<String> {
+    match aux(hex, b"repl-id")? {
+        Text::Bytes(b) if b.len() == 40 && b.iter().all(u8::is_ascii_hexdigit) => {
+            Some(String::from_utf8_lossy(&b).into_owned())
+        }
+        _ => None,
+    }
+}
+
+/// The value of the aux field `name`, decoded from the hex dump's bytes.
+fn aux(hex: &str, name: &[u8]) -> Option<Owned> {
     let bytes: Vec<u8> = hex
         .split_ascii_whitespace()
         .map_while(|b| u8::from_str_radix(b, 16).ok())
@@ -17,25 +36,28 @@ pub(super) fn repl_offset(hex: &str) -> Option<u64> {
     while let Some((&0xFA, rest)) = at.split_first() {
         let (key, rest) = string(rest)?;
         let (value, rest) = string(rest)?;
-        if key == Text::Bytes(b"repl-offset") {
-            return match value {
-                Text::Int(n) => u64::try_from(n).ok(),
-                Text::Bytes(b) => std::str::from_utf8(b).ok()?.parse().ok(),
-            };
+        if key == Text::Bytes(name) {
+            return Some(match value {
+                Text::Int(n) => Text::Int(n),
+                Text::Bytes(b) => Text::Bytes(b.to_vec()),
+            });
         }
         at = rest;
     }
     None
 }
 
+/// An aux field's value, out of the buffer it was read from.
+type Owned = Text<Vec<u8>>;
+
 #[derive(Debug, PartialEq, Eq)]
-enum Text<'a> {
-    Bytes(&'a [u8]),
+enum Text<B> {
+    Bytes(B),
     Int(i64),
 }
 
 /// One RDB string: a length-prefixed run of bytes, or an integer in its special encodings.
-fn string(at: &[u8]) -> Option<(Text<'_>, &[u8])> {
+fn string(at: &[u8]) -> Option<(Text<&[u8]>, &[u8])> {
     let (&first, rest) = at.split_first()?;
     let (len, rest) = match first >> 6 {
         0 => (usize::from(first & 0x3F), rest),
@@ -83,6 +105,10 @@ mod tests {
     #[test]
     fn the_offset_is_read_from_the_aux_fields_in_every_encoding() {
         assert_eq!(repl_offset(REAL), Some(87));
+        assert_eq!(
+            repl_id(REAL).as_deref(),
+            Some("3af38c206935d2d3ce6746e7fa611fa050ac6bad")
+        );
         let mut head = b"REDIS0010".to_vec();
         head.extend([0xFA, 11]);
         head.extend(b"repl-offset");

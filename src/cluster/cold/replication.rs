@@ -41,10 +41,12 @@ pub(super) fn redis_question(configs: &[String]) -> ShellCommand {
 pub(super) fn position(kind: Kind, text: &str) -> Option<Position> {
     match kind {
         Kind::Redis => {
-            let offset = rdb::repl_offset(value(text, "rdb", '=')?)?;
+            let head = value(text, "rdb", '=')?;
+            let offset = rdb::repl_offset(head)?;
             Some(Position {
                 at: (0, offset),
                 shown: format!("replication offset {offset}"),
+                history: rdb::repl_id(head),
             })
         }
         Kind::Postgresql => postgresql_position(text),
@@ -84,7 +86,11 @@ fn postgresql_position(text: &str) -> Option<Position> {
             crate::cluster::one_line(other)
         ),
     };
-    Some(Position { at, shown })
+    Some(Position {
+        at,
+        shown,
+        history: None,
+    })
 }
 
 /// A PostgreSQL LSN, `16/B374D848`.
@@ -126,6 +132,24 @@ pub(super) fn choose(
             .join(", ")
     };
     let primaries: Vec<usize> = (0..found.len()).filter(|&i| found[i].primary).collect();
+    // Two primaries of different histories (a failover while one was down): their offsets
+    // do not say which is newer.
+    let history = |i: usize| {
+        found[i]
+            .position
+            .as_ref()
+            .and_then(|p| p.history.as_deref())
+    };
+    if bootstrap.is_none()
+        && primaries
+            .iter()
+            .any(|&i| history(i).is_some() && history(i) != history(primaries[0]))
+    {
+        return Err(format!(
+            "{} all say they are the primary, each in a replication history of its own (a failover while one was down?): their offsets do not say which is newer; the {replicas} followed the one to choose: choose it with --bootstrap HOST",
+            names(&primaries)
+        ));
+    }
     let first = match bootstrap {
         Some(i) => i,
         None => {
@@ -156,8 +180,13 @@ pub(super) fn choose(
                     ));
                 }
                 (many, _) => {
+                    let data = if newest.is_some() {
+                        "with the same data"
+                    } else {
+                        "and where their data ends could not be read"
+                    };
                     return Err(format!(
-                        "{} all say they are the primary, with the same data: choose one with --bootstrap HOST",
+                        "{} all say they are the primary, {data}: choose one with --bootstrap HOST",
                         names(many)
                     ));
                 }
@@ -232,6 +261,7 @@ Min recovery ending loc's timeline:   1
             position: at.map(|at| Position {
                 at,
                 shown: format!("{at:?}"),
+                history: None,
             }),
             ..Found::default()
         }
@@ -305,6 +335,26 @@ Min recovery ending loc's timeline:   1
                 .warning
                 .expect("a loss")
                 .contains("what came after is lost")
+        );
+        // Two primaries of two histories: offsets do not compare, the operator chooses.
+        let mut old = member("r-1", true, Some((0, 1000)));
+        let mut new = member("r-2", true, Some((0, 995)));
+        for (m, id) in [(&mut old, "a"), (&mut new, "b")] {
+            if let Some(p) = m.position.as_mut() {
+                p.history = Some(id.repeat(40));
+            }
+        }
+        let refused =
+            choose(Kind::Redis, &[old.clone(), new.clone()], None).expect_err("histories differ");
+        assert!(
+            refused.contains("a replication history of its own"),
+            "{refused}"
+        );
+        assert_eq!(
+            choose(Kind::Redis, &[old, new], Some(1))
+                .expect("chosen")
+                .first,
+            1
         );
         // Without every position, the config decides.
         let partial = [
