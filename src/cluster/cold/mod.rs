@@ -83,11 +83,13 @@ impl FirstUp {
     }
 }
 
-/// How the first member comes up when the operator's `--bootstrap` choice is resumed: the
-/// kind's own way, whichever member it is.
+/// How the first member comes up when a cold start is resumed with nothing back yet: the
+/// kind's own way, whichever member it is (RabbitMQ's forced boot is harmless on the node
+/// that stopped last, and needed on one the operator chose instead).
 pub fn up_first(kind: Kind) -> Option<FirstUp> {
     match kind {
         Kind::Galera => Some(galera::up_first()),
+        Kind::Rabbitmq => Some(quorum::force_boot()),
         _ => None,
     }
 }

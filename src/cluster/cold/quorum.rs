@@ -50,17 +50,18 @@ pub(super) fn together(kind: Kind, found: &[Found]) -> Choice {
     }
 }
 
+/// RabbitMQ's way to boot a node that would wait for the nodes that ran when it stopped.
+pub(super) fn force_boot() -> FirstUp {
+    FirstUp::Before(ShellCommand::plain("rabbitmqctl force_boot"))
+}
+
 /// RabbitMQ: the node that stopped last (the only one running when it stopped) first; another
 /// first is forced to boot (`rabbitmqctl force_boot`), since it would wait for the last one.
 pub(super) fn rabbitmq(found: &[Found], bootstrap: Option<usize>) -> Result<Choice, String> {
     let last: Vec<usize> = (0..found.len())
         .filter(|&i| found[i].running_at_shutdown == Some(1))
         .collect();
-    let force = || {
-        Some(FirstUp::Before(ShellCommand::plain(
-            "rabbitmqctl force_boot",
-        )))
-    };
+    let force = || Some(force_boot());
     let (first, how, up_first) = match (bootstrap, last.as_slice()) {
         (Some(i), _) if last.contains(&i) => (i, "the last node to stop".to_string(), None),
         (Some(i), _) => (
