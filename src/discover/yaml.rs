@@ -68,9 +68,13 @@ fn stable(text: &str) -> String {
 
 /// An edge's evidence for a comment: stable, each piece once, bounded.
 fn evidence(edge: &Edge) -> String {
+    comment_text(&summary(edge.evidence.iter().map(|e| stable(&e.text))))
+}
+
+/// Evidence as one comment: each line once, the first `MAX_EVIDENCE`, then how many more.
+fn summary(texts: impl Iterator<Item = String>) -> String {
     let mut shown: Vec<String> = Vec::new();
-    for e in &edge.evidence {
-        let text = stable(&e.text);
+    for text in texts {
         if !shown.contains(&text) {
             shown.push(text);
         }
@@ -80,7 +84,7 @@ fn evidence(edge: &Edge) -> String {
     if more > 0 {
         shown.push(format!("and {more} more"));
     }
-    comment_text(&shown.join("; "))
+    shown.join("; ")
 }
 
 /// The most characters of remote text (paths, reference text) put into one comment.
@@ -371,24 +375,13 @@ fn service(out: &mut String, draft: &Draft, s: &NewService, i: &str) {
 /// `cluster:` with its members and evidence as comments; said only, not written, while a host
 /// of the service shows no link (it would never be seen in the cluster).
 fn cluster(out: &mut String, c: &Cluster, f: &str) {
-    let mut shown: Vec<String> = Vec::new();
-    for e in &c.evidence {
-        let text = stable_evidence(e);
-        if !shown.contains(&text) {
-            shown.push(text);
-        }
-    }
-    let more = shown.len().saturating_sub(super::draft::MAX_EVIDENCE);
-    shown.truncate(super::draft::MAX_EVIDENCE);
-    if more > 0 {
-        shown.push(format!("and {more} more"));
-    }
+    let shown = summary(c.evidence.iter().map(|e| stable_evidence(e)));
     let _ = writeln!(
         out,
         "{f}# a {} cluster of {}: {}",
         c.kind,
         comment_text(&c.members.join(", ")),
-        comment_text(&shown.join("; "))
+        comment_text(&shown)
     );
     if let Some(l) = &c.leader {
         let _ = writeln!(

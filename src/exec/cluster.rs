@@ -203,8 +203,9 @@ impl<T: Transport> Executor<'_, T> {
                 .as_deref()
                 .and_then(|b| self.model.host_index(b));
             // A lone etcd or ZooKeeper member never answers: it waits for the others.
-            let waits_for_quorum = cluster::cold::together(c.kind, 2) > 1;
-            if view.members.iter().all(|m| !m.answered) && !running.is_empty() && !waits_for_quorum
+            if view.members.iter().all(|m| !m.answered)
+                && !running.is_empty()
+                && !cluster::cold::waits_for_quorum(c.kind)
             {
                 return Err(invalid(format!(
                     "cold start of {}: {} run{} but do{} not answer yet: wait until it is back, then resume",

@@ -104,6 +104,17 @@ impl Progress {
         format!("[{index}/{}] {id}", self.total)
     }
 
+    /// A line about the step numbered `index`, prefixed with it; none: about the run.
+    fn step_line(&mut self, index: Option<usize>, text: &str) {
+        match index {
+            Some(i) => {
+                let prefix = self.prefix(i);
+                self.line(&format!("{prefix} {text}"));
+            }
+            None => self.line(text),
+        }
+    }
+
     fn finish(&mut self, outcome: &Outcome, elapsed_ms: u64) {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
@@ -296,8 +307,7 @@ impl Consumer for Progress {
                     self.reloads.insert(*index);
                 }
                 if let Some((index, text)) = super::proof::line(event) {
-                    let prefix = index.map(|i| format!("{} ", self.prefix(i)));
-                    self.line(&format!("{}{text}", prefix.unwrap_or_default()));
+                    self.step_line(index, &text);
                 }
             }
             Event::ClusterViewed {
@@ -311,8 +321,7 @@ impl Consumer for Progress {
             } => {
                 let text =
                     super::clusters::view_line(service, *kind, *moment, members, problems, order);
-                let prefix = index.map(|i| format!("{} ", self.prefix(i)));
-                self.line(&format!("{}{text}", prefix.unwrap_or_default()));
+                self.step_line(*index, &text);
             }
             Event::ClusterVerdict { service, verdict } => {
                 self.line(&super::clusters::verdict_line(service, verdict));

@@ -94,12 +94,19 @@ pub fn up_first(kind: Kind) -> Option<FirstUp> {
     }
 }
 
+/// Whether a member of this kind waits for a quorum before it serves (etcd, ZooKeeper): alone,
+/// it runs and stays silent.
+pub fn waits_for_quorum(kind: Kind) -> bool {
+    matches!(kind, Kind::Etcd | Kind::Zookeeper)
+}
+
 /// How many members of a cold start come up side by side first: a quorum where each member
-/// waits for one before it serves (etcd, ZooKeeper), else one.
+/// waits for one, else one.
 pub fn together(kind: Kind, members: usize) -> usize {
-    match kind {
-        Kind::Etcd | Kind::Zookeeper => members / 2 + 1,
-        _ => 1,
+    if waits_for_quorum(kind) {
+        members / 2 + 1
+    } else {
+        1
     }
 }
 
