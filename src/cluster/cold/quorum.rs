@@ -35,7 +35,7 @@ pub(super) fn together(kind: Kind, found: &[Found]) -> Choice {
     let how = if quorum < 2 {
         "then the others one at a time, each in the cluster before the next".to_string()
     } else {
-        let first: Vec<&str> = found[..quorum].iter().map(|f| f.host.as_str()).collect();
+        let first: Vec<&str> = found.iter().take(quorum).map(|f| f.host.as_str()).collect();
         format!(
             "{} started side by side (each {kind} member serves only within a quorum, {quorum} of {n}), each checked once they are up; then the others one at a time",
             first.join(", ")
