@@ -1,8 +1,9 @@
 //! Expected durations from the run history in the state dir: per step, the median time the same
 //! step took in earlier real runs. No history, no estimate: "no estimate yet", never a guess.
 
-use crate::exec::{Event, Record};
+use crate::exec::{Event, Record, units};
 use crate::journal::Journal;
+use crate::plan::{Model, Step};
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
@@ -52,18 +53,37 @@ impl Estimates {
         self.0.get(id).copied()
     }
 
-    /// The sum over `ids`, only when every one of them has a history.
-    pub(crate) fn total<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Option<u64> {
-        ids.into_iter().map(|id| self.step(id)).sum()
+    /// How long `steps` take, only when every one of them has a history: a batch counts as its
+    /// slowest member.
+    pub(crate) fn total(&self, model: &Model, steps: &[Step]) -> Option<u64> {
+        units(model, steps, 0)
+            .iter()
+            .map(|unit| slowest(unit.iter().map(|s| self.step(&s.id(model)))))
+            .sum()
     }
 
-    /// The `Estimated` event for these steps (`(index, id)`).
-    pub(crate) fn event(&self, steps: &[(usize, String)]) -> Event {
+    /// The `Estimated` event for these steps.
+    pub(crate) fn event(&self, model: &Model, steps: &[Step]) -> Event {
         Event::Estimated {
-            steps: steps.iter().map(|(i, id)| (*i, self.step(id))).collect(),
-            total_ms: self.total(steps.iter().map(|(_, id)| id.as_str())),
+            steps: steps
+                .iter()
+                .map(|s| (s.index, self.step(&s.id(model))))
+                .collect(),
+            total_ms: self.total(model, steps),
+            batches: units(model, steps, 0)
+                .iter()
+                .filter(|unit| unit.len() > 1)
+                .map(|unit| unit.iter().map(|s| s.index).collect())
+                .collect(),
         }
     }
+}
+
+/// A unit's estimate: its slowest member's, when every member has one.
+fn slowest(estimates: impl Iterator<Item = Option<u64>>) -> Option<u64> {
+    estimates
+        .into_iter()
+        .try_fold(0, |slowest, e| e.map(|e| slowest.max(e)))
 }
 
 /// The middle value of sorted times (the lower of the two middles for an even count).
@@ -71,70 +91,75 @@ fn median(sorted: &[u64]) -> u64 {
     sorted[(sorted.len() - 1) / 2]
 }
 
-/// The expected end of a run as it goes, from the `Estimated` and step events and the times
-/// they were stamped with (never the time a consumer happens to fold them).
-#[derive(Debug, Default)]
+/// The expected end of a run as it goes, from the estimates and the times the steps started
+/// (their events' stamps, never the time a consumer happens to fold them). The run's state
+/// feeds it.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Clock {
-    steps: Vec<(usize, Option<u64>)>,
+    /// The walk's units in order (a step alone, or a batch side by side), each its members'
+    /// (number, estimate).
+    units: Vec<Vec<(usize, Option<u64>)>>,
+    /// The unit each step number belongs to.
+    unit_of: HashMap<usize, usize>,
+    /// The unit in flight and when its first step started.
     current: Option<(usize, OffsetDateTime)>,
-    /// Paused this long in total, to add before each remaining step after the current one.
+    /// Paused this long in total, to add before each remaining unit after the current one.
     pause_ms: u64,
 }
 
 impl Clock {
-    pub(crate) fn on(&mut self, record: &Record) {
-        match &record.event {
-            Event::Estimated { steps, .. } => self.steps = steps.clone(),
-            Event::StepStarted { index, .. } => self.current = Some((*index, stamp(record))),
-            Event::Pausing { ms, .. } => self.pause_ms = *ms,
-            Event::RunStarted { .. }
-            | Event::RunResumed { .. }
-            | Event::BatchStarted { .. }
-            | Event::HostConnected { .. }
-            | Event::HostUnreachable { .. }
-            | Event::ManagerDetected { .. }
-            | Event::PhaseStarted { .. }
-            | Event::Inspected { .. }
-            | Event::ClusterViewed { .. }
-            | Event::ClusterVerdict { .. }
-            | Event::ColdStart { .. }
-            | Event::Prechecked { .. }
-            | Event::RestartBegun { .. }
-            | Event::RestartFound { .. }
-            | Event::Restarted { .. }
-            | Event::RestartEvidence { .. }
-            | Event::StopForced { .. }
-            | Event::ChecksInferred { .. }
-            | Event::ConfigsLoaded { .. }
-            | Event::CheckUp { .. }
-            | Event::CheckPassed { .. }
-            | Event::StepSucceeded { .. }
-            | Event::StepFailed { .. }
-            | Event::CommandStillRunning { .. }
-            | Event::CommandEnded { .. }
-            | Event::RunFinished { .. }
-            | Event::HookRan { .. }
-            | Event::HooksPending { .. }
-            | Event::Asking { .. }
-            | Event::StopAsked { .. }
-            | Event::NotifyFailed { .. } => {}
+    /// The run's estimates: each step's, and the batches that restart side by side.
+    pub(crate) fn estimated(&mut self, steps: &[(usize, Option<u64>)], batches: &[Vec<usize>]) {
+        let batch_of: HashMap<usize, usize> = batches
+            .iter()
+            .enumerate()
+            .flat_map(|(b, members)| members.iter().map(move |&i| (i, b)))
+            .collect();
+        self.units.clear();
+        self.unit_of.clear();
+        let mut last_batch = None;
+        for &(index, estimate) in steps {
+            let batch = batch_of.get(&index).copied();
+            if batch.is_none() || batch != last_batch {
+                self.units.push(Vec::new());
+            }
+            last_batch = batch;
+            self.unit_of.insert(index, self.units.len() - 1);
+            if let Some(unit) = self.units.last_mut() {
+                unit.push((index, estimate));
+            }
         }
     }
 
-    /// How long from `now` until the last step ends: the rest of the current step's median (at
-    /// least nothing), the medians of every later step, and the pauses between them. `None`
-    /// when a remaining step has no history.
+    /// Step `index` started at `at`: a new unit starts with its first step.
+    pub(crate) fn started(&mut self, index: usize, at: OffsetDateTime) {
+        let Some(&unit) = self.unit_of.get(&index) else {
+            return;
+        };
+        if self.current.is_none_or(|(current, _)| current != unit) {
+            self.current = Some((unit, at));
+        }
+    }
+
+    /// `--pause`: this long between units.
+    pub(crate) fn paused(&mut self, ms: u64) {
+        self.pause_ms = ms;
+    }
+
+    /// How long from `now` until the last unit ends: the rest of the current unit's estimate
+    /// (at least nothing), the estimates of every later unit, and the pauses between them. A
+    /// unit's estimate is its slowest member's. `None` when a remaining step has no history.
     pub(crate) fn remaining(&self, now: OffsetDateTime) -> Option<Duration> {
         let (current, started) = self.current?;
-        let elapsed = Duration::try_from(now - started).unwrap_or_default();
+        let elapsed = super::exec::millis(Duration::try_from(now - started).unwrap_or_default());
         let mut ms = 0u64;
-        for (index, estimate) in self.steps.iter().filter(|(i, _)| *i >= current) {
-            let estimate = (*estimate)?;
-            if *index == current {
-                ms += estimate.saturating_sub(super::exec::millis(elapsed));
+        for (n, unit) in self.units.iter().enumerate().skip(current) {
+            let estimate = slowest(unit.iter().map(|(_, e)| *e))?;
+            ms += if n == current {
+                estimate.saturating_sub(elapsed)
             } else {
-                ms += estimate + self.pause_ms;
-            }
+                estimate + self.pause_ms
+            };
         }
         Some(Duration::from_millis(ms))
     }
@@ -170,83 +195,8 @@ mod tests {
     }
 
     #[test]
-    fn a_total_needs_every_step_known() {
-        let e = Estimates(HashMap::from([
-            ("a@h".to_string(), 1000),
-            ("b@h".to_string(), 500),
-        ]));
-        assert_eq!(e.total(["a@h", "b@h"]), Some(1500));
-        assert_eq!(e.total(["a@h", "c@h"]), None);
-    }
-
-    fn at(event: Event, ts: &str) -> Record {
-        Record {
-            v: crate::exec::event::VERSION,
-            ts: ts.into(),
-            event,
-        }
-    }
-
-    /// Regression: the clock took a step's start from the time it folded the event, so a
-    /// progress display or a message built later (or from a replay) was off by the delay.
-    #[test]
-    fn the_clock_counts_from_the_stamp_not_from_when_it_folds() {
-        let mut clock = Clock::default();
-        clock.on(&at(
-            Event::Estimated {
-                steps: vec![(1, Some(60_000)), (2, Some(30_000))],
-                total_ms: Some(90_000),
-            },
-            "2026-01-01T10:00:00Z",
-        ));
-        clock.on(&at(
-            Event::StepStarted {
-                index: 1,
-                step: "a@h".into(),
-                resumed: None,
-            },
-            "2026-01-01T10:00:00Z",
-        ));
-        let now = OffsetDateTime::parse(
-            "2026-01-01T10:00:40Z",
-            &time::format_description::well_known::Rfc3339,
-        )
-        .expect("time");
-        assert_eq!(clock.remaining(now), Some(Duration::from_secs(50)));
-        assert_eq!(end_time(now, Duration::from_secs(50)), "10:01 UTC");
-    }
-
-    #[test]
-    fn the_clock_has_no_end_until_every_remaining_step_has_history() {
-        let now = OffsetDateTime::now_utc;
-        let mut clock = Clock::default();
-        clock.on(&Record::now(Event::Estimated {
-            steps: vec![(1, Some(60_000)), (2, None)],
-            total_ms: None,
-        }));
-        clock.on(&Record::now(Event::StepStarted {
-            index: 1,
-            step: "a@h".into(),
-            resumed: None,
-        }));
-        assert_eq!(clock.remaining(now()), None);
-        clock.on(&Record::now(Event::StepStarted {
-            index: 2,
-            step: "b@h".into(),
-            resumed: None,
-        }));
-        assert_eq!(clock.remaining(now()), None);
-        let mut clock = Clock::default();
-        clock.on(&Record::now(Event::Estimated {
-            steps: vec![(1, Some(60_000)), (2, Some(30_000))],
-            total_ms: Some(90_000),
-        }));
-        clock.on(&Record::now(Event::StepStarted {
-            index: 1,
-            step: "a@h".into(),
-            resumed: None,
-        }));
-        let left = clock.remaining(now()).expect("known");
-        assert!(left <= Duration::from_secs(90) && left > Duration::from_secs(80));
+    fn a_unit_needs_every_member_known_and_takes_its_slowest() {
+        assert_eq!(slowest([Some(1000), Some(500)].into_iter()), Some(1000));
+        assert_eq!(slowest([Some(1000), None].into_iter()), None);
     }
 }

@@ -40,6 +40,7 @@ pub(crate) mod print;
 pub(crate) mod quote;
 pub(crate) mod redact;
 pub(crate) mod report;
+pub(crate) mod run_state;
 pub(crate) mod state_files;
 pub(crate) mod transport;
 pub(crate) mod url;

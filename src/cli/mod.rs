@@ -140,9 +140,7 @@ fn show_plan(
     let plan = select(&loaded, &selection)?;
     // With earlier runs in the state folder, the window's length is known before it starts.
     let state_dir = run::state_dir(state_dir, Some(path));
-    let ids: Vec<String> = plan.steps.iter().map(|s| s.id(&loaded.model)).collect();
-    let total =
-        crate::eta::Estimates::from_state_dir(&state_dir).total(ids.iter().map(String::as_str));
+    let total = crate::eta::Estimates::from_state_dir(&state_dir).total(&loaded.model, &plan.steps);
     match format {
         PlanFormat::Text => stdout(&format!(
             "{}{}",

@@ -29,13 +29,14 @@ impl PacingArgs {
 }
 
 /// Asks on the terminal until the answer is one we know; end of input quits.
-fn ask(index: usize, step: &str) -> Answer {
+fn ask(index: usize, steps: &[String]) -> Answer {
+    let next = question(index, steps);
     loop {
         {
             let mut err = std::io::stderr().lock();
             let _ = write!(
                 err,
-                "next: step {index} {step}. Run it? [y]es / [n]o, stop here / [a]ll, stop asking / [q]uit: "
+                "{next} Run it? [y]es / [n]o, stop here / [a]ll, stop asking / [q]uit: "
             );
             let _ = err.flush();
         }
@@ -51,5 +52,29 @@ fn ask(index: usize, step: &str) -> Answer {
             "q" | "quit" => return Answer::Quit,
             _ => eprintln!("please answer y, n, a or q"),
         }
+    }
+}
+
+/// What comes next, in the operator's words: a step, or a batch and every step in it.
+fn question(index: usize, steps: &[String]) -> String {
+    let next = crate::visible::visible(&steps.join(", ")).into_owned();
+    match steps.len() {
+        0 | 1 => format!("next: step {index} {next}."),
+        n => format!("next: a batch of {n} side by side from step {index}: {next}."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_batch_is_asked_about_whole() {
+        assert_eq!(
+            super::question(4, &["web@h1".into()]),
+            "next: step 4 web@h1."
+        );
+        assert_eq!(
+            super::question(4, &["web@h1".into(), "web@h2".into(), "web@h3".into()]),
+            "next: a batch of 3 side by side from step 4: web@h1, web@h2, web@h3."
+        );
     }
 }

@@ -465,10 +465,6 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
     let events = Arc::new(Events::new(consumers));
     // Posts go out beside the walk, each bounded: a webhook never holds up a step.
     let deliveries = runtime.spawn(deliveries.run(events.clone()));
-    let ids: Vec<(usize, String)> = steps
-        .iter()
-        .map(|s| (s.index, s.id(&loaded.model)))
-        .collect();
     let session = Session {
         model: &loaded.model,
         steps,
@@ -478,7 +474,7 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         retry,
         allow_unhealthy,
         pacing,
-        estimated: (!read_only).then(|| estimates.event(&ids)),
+        estimated: (!read_only).then(|| estimates.event(&loaded.model, steps)),
         cold_start,
     };
     let ended = runtime.block_on(session.run(&events));

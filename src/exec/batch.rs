@@ -34,7 +34,7 @@ impl Dependents {
 /// The walk's units: runs of consecutive steps of one service, up to its `batch` in each. The
 /// first `first` steps, when not 0, are a unit of their own: a resumed step alone (whatever its
 /// batch was), a cold start's first quorum side by side.
-pub(super) fn units<'s>(model: &Model, steps: &'s [Step], first: usize) -> Vec<&'s [Step]> {
+pub(crate) fn units<'s>(model: &Model, steps: &'s [Step], first: usize) -> Vec<&'s [Step]> {
     let mut units = Vec::new();
     let mut rest = steps;
     if first > 0 && !rest.is_empty() {

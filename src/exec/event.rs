@@ -530,8 +530,13 @@ pub enum Event {
     Estimated {
         /// Each step's median from earlier runs (`None`: no history).
         steps: Vec<(usize, Option<u64>)>,
-        /// The sum of the steps' medians, when every step has one.
+        /// The run's expected length when every step has a median: a batch counts as its
+        /// slowest member, since its members restart side by side.
         total_ms: Option<u64>,
+        /// The batches of the walk, each the step numbers that restart side by side (a step
+        /// in none restarts alone).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        batches: Vec<Vec<usize>>,
     },
     /// `--pause`: waiting before the next step.
     Pausing {
@@ -540,12 +545,15 @@ pub enum Event {
         /// How long, in milliseconds.
         ms: u64,
     },
-    /// `--step`: the operator is being asked whether to run this step.
+    /// `--step`: the operator is being asked whether to run this step (or this batch).
     Asking {
-        /// The step's number in the whole order.
+        /// The step's number in the whole order (a batch's first).
         index: usize,
-        /// The step, `service@host`.
+        /// The step, `service@host` (a batch's first).
         step: String,
+        /// A batch's steps, all of them, when the question is about a batch.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        batch: Vec<String>,
     },
     /// The operator asked comeback to stop (Ctrl-C, SIGTERM, SIGHUP): the first time it finishes
     /// the step in flight, the second (`now`) it kills the command in flight.

@@ -19,6 +19,7 @@ mod tests_cluster;
 mod tests_window;
 mod unit_watch;
 
+pub(crate) use batch::units;
 pub use cluster::{ColdStart, Moment};
 pub use event::{
     Consumer, Event, Events, HookWhen, Mode, Outcome, Phase, Record, Resumed, VERSION,
@@ -310,7 +311,7 @@ impl<'a, T: Transport> Executor<'a, T> {
             }
             let step = &unit[0];
             if let Some(stop) = self
-                .pace(n, done, step, &tally.last_done, &mut asking)
+                .pace(n, done, unit, &tally.last_done, &mut asking)
                 .await
             {
                 return stop;

@@ -21,8 +21,9 @@ pub enum Answer {
     Quit,
 }
 
-/// Asks the operator about a step (`index`, `service@host`); runs on a blocking thread.
-pub type Ask = Arc<dyn Fn(usize, &str) -> Answer + Send + Sync>;
+/// Asks the operator about the next unit of the walk: its first step's number and every step
+/// of it (`service@host`; more than one for a batch). Runs on a blocking thread.
+pub type Ask = Arc<dyn Fn(usize, &[String]) -> Answer + Send + Sync>;
 
 /// How a real run is paced (`--stop-after`, `--pause`, `--step`); the default runs straight on.
 #[derive(Clone, Default)]
@@ -31,7 +32,7 @@ pub struct Pacing {
     pub stop_after: Option<usize>,
     /// Wait this long between steps.
     pub pause: Option<Duration>,
-    /// Ask before each step (on a terminal).
+    /// Ask before each step, or each batch (on a terminal).
     pub ask: Option<Ask>,
 }
 
@@ -42,10 +43,11 @@ impl<T: Transport> Executor<'_, T> {
         &self,
         n: usize,
         done: usize,
-        step: &Step,
+        unit: &[Step],
         last_done: &Option<String>,
         asking: &mut bool,
     ) -> Option<Outcome> {
+        let step = &unit[0];
         let stopped = || Outcome::Stopped {
             after: last_done.clone(),
             steps: done,
@@ -67,13 +69,18 @@ impl<T: Transport> Executor<'_, T> {
             }
         }
         if let Some(ask) = self.pacing.ask.clone().filter(|_| *asking) {
-            let id = step.id(self.model);
+            let ids: Vec<String> = unit.iter().map(|s| s.id(self.model)).collect();
             self.events.emit(Event::Asking {
                 index: step.index,
-                step: id.clone(),
+                step: ids[0].clone(),
+                batch: if ids.len() > 1 {
+                    ids.clone()
+                } else {
+                    Vec::new()
+                },
             });
             let index = step.index;
-            let answer = tokio::task::spawn_blocking(move || ask(index, &id))
+            let answer = tokio::task::spawn_blocking(move || ask(index, &ids))
                 .await
                 .unwrap_or(Answer::Quit);
             match answer {

@@ -118,7 +118,7 @@ fn the_canary_stops_cleanly_after_n_steps() {
 fn answers_at_each_step_all_stops_asking_and_no_stops_cleanly() {
     let asked = Arc::new(Mutex::new(Vec::new()));
     let record = asked.clone();
-    let ask: Ask = Arc::new(move |index, _step: &str| {
+    let ask: Ask = Arc::new(move |index, _steps: &[String]| {
         record.lock().expect("lock").push(index);
         Answer::All
     });
@@ -132,7 +132,8 @@ fn answers_at_each_step_all_stops_asking_and_no_stops_cleanly() {
     assert_eq!(outcome, Outcome::Completed);
     assert_eq!(*asked.lock().expect("lock"), [1], "`all` stops asking");
 
-    let ask: Ask = Arc::new(|index, _step: &str| if index == 1 { Answer::Yes } else { Answer::No });
+    let ask: Ask =
+        Arc::new(|index, _steps: &[String]| if index == 1 { Answer::Yes } else { Answer::No });
     let (outcome, ran, _) = walk(
         "",
         Pacing {
@@ -148,4 +149,46 @@ fn answers_at_each_step_all_stops_asking_and_no_stops_cleanly() {
         }
     );
     assert!(!ran.iter().any(|c| c.ends_with(" b")));
+}
+
+/// `--step` asks once per unit of the walk: a batch is asked about whole, every member named,
+/// and `no` stops before any of them.
+#[test]
+fn a_batch_is_asked_about_once_with_every_member() {
+    const BATCHED: &str = r#"
+hosts: { a: {}, b: {}, c: {} }
+defaults:
+  health: { timeout: 1s, interval: 10ms, settle: 0s }
+services:
+  web:
+    hosts: [a, b, c]
+    batch: 2
+    restart: "restart-web {host}"
+    health: [{ command: "check-web {host}" }]
+"#;
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let record = asked.clone();
+    let ask: Ask = Arc::new(move |index, steps: &[String]| {
+        record.lock().expect("lock").push((index, steps.to_vec()));
+        if index == 1 { Answer::Yes } else { Answer::No }
+    });
+    let pacing = Pacing {
+        ask: Some(ask),
+        ..Pacing::default()
+    };
+    let (outcome, ran, events) = drive(BATCHED, "", RunOptions::default(), pacing);
+    assert_eq!(
+        *asked.lock().expect("lock"),
+        [
+            (1, vec!["web@a".to_string(), "web@b".to_string()]),
+            (3, vec!["web@c".to_string()]),
+        ]
+    );
+    assert!(matches!(outcome, Outcome::Stopped { steps: 2, .. }));
+    assert!(!ran.iter().any(|c| c == "restart-web c"), "{ran:?}");
+    let batch = events.iter().find_map(|e| match e {
+        Event::Asking { batch, .. } if !batch.is_empty() => Some(batch.clone()),
+        _ => None,
+    });
+    assert_eq!(batch, Some(vec!["web@a".to_string(), "web@b".to_string()]));
 }

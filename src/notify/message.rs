@@ -1,42 +1,32 @@
 //! From run events to the words of a message: what a support desk or a manager can paste into
 //! a status page, plus the same facts as fields.
 
-use crate::eta::Clock;
 use crate::exec::{Event, Outcome, Record};
 use crate::plan::model::NotifyEvent;
+use crate::run_state::RunState;
 use serde_json::{Value, json};
 
 /// Follows the run and says, for the events worth a message, what to post.
 #[derive(Default)]
 pub(crate) struct Messages {
-    plan: String,
-    run_id: String,
-    steps: Vec<(usize, String)>,
-    total: usize,
-    clock: Clock,
+    /// The name people know the platform by (the plan file's name).
+    name: String,
+    state: RunState,
     /// A start (or resume) waiting for the estimate, which is emitted right after it.
     start_pending: Option<usize>,
-    current: Option<(usize, String)>,
-    failure: Option<Failure>,
-    dry_run: bool,
-}
-
-struct Failure {
-    impact: Option<String>,
-    runbook: Option<String>,
 }
 
 impl Messages {
     /// `plan`: the name people know the platform by (the plan file's name).
     pub(crate) fn new(plan: &str) -> Messages {
         Messages {
-            plan: plan.to_string(),
+            name: plan.to_string(),
             ..Messages::default()
         }
     }
 
     fn eta(&self) -> (String, Value) {
-        match self.clock.expected_end() {
+        match self.state.expected_end() {
             Some(end) => (format!("Expected end {end}."), json!(end)),
             None => ("No ETA yet.".to_string(), Value::Null),
         }
@@ -47,10 +37,10 @@ impl Messages {
         let mut body = json!({
             "text": text,
             "event": event,
-            "plan": self.plan,
-            "run_id": self.run_id,
+            "plan": self.name,
+            "run_id": self.state.run_id,
             "step": step,
-            "total_steps": self.total,
+            "total_steps": self.state.total,
             "expected_end": eta,
         });
         if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), extra) {
@@ -60,7 +50,7 @@ impl Messages {
     }
 
     fn step_fields(&self) -> Value {
-        match &self.current {
+        match &self.state.current {
             Some((index, id)) => {
                 let (service, host) = id.split_once('@').unwrap_or((id, ""));
                 json!({"index": index, "id": id, "service": service, "host": host})
@@ -71,42 +61,26 @@ impl Messages {
 
     /// `service on host`, as people say it.
     fn step_words(&self) -> String {
-        self.current
+        self.state
+            .current
             .as_ref()
             .map(|(index, id)| {
                 let (service, host) = id.split_once('@').unwrap_or((id, ""));
-                format!("step {index}/{} {service} on {host}", self.total)
+                format!("step {index}/{} {service} on {host}", self.state.total)
             })
             .unwrap_or_else(|| "before the first step".into())
     }
 
     /// The message this event calls for, if any: which kind, and its JSON body.
     pub(crate) fn on(&mut self, record: &Record) -> Option<(NotifyEvent, Value)> {
-        self.clock.on(record);
+        self.state.on(record);
         let event = &record.event;
         match event {
-            Event::RunStarted {
-                run_id,
-                steps,
-                mode,
-                ..
-            } => {
-                self.dry_run = mode.read_only();
-                self.run_id = run_id.clone();
-                self.steps = steps.clone();
-                self.total = steps.last().map_or(0, |(i, _)| *i);
+            Event::RunStarted { steps, .. } => {
                 self.start_pending = Some(steps.first().map_or(1, |(i, _)| *i));
                 None
             }
-            Event::RunResumed {
-                run_id,
-                steps,
-                from,
-                ..
-            } => {
-                self.run_id = run_id.clone();
-                self.steps = steps.clone();
-                self.total = steps.last().map_or(0, |(i, _)| *i);
+            Event::RunResumed { from, .. } => {
                 self.start_pending = Some(*from);
                 None
             }
@@ -115,11 +89,13 @@ impl Messages {
             | Event::StepStarted { .. }
             | Event::StepFailed { .. }
             | Event::RunFinished { .. }
-                if self.dry_run =>
+                if self.state.mode.read_only() =>
             {
                 None
             }
-            Event::Estimated { total_ms, .. } => {
+            Event::Estimated {
+                total_ms, batches, ..
+            } => {
                 let from = self.start_pending.take()?;
                 let eta = match total_ms {
                     Some(ms) => format!(
@@ -131,40 +107,34 @@ impl Messages {
                     ),
                     None => "No ETA yet.".to_string(),
                 };
+                let total = self.state.total;
                 let what = if from > 1 {
-                    format!("resumes at step {from}/{}", self.total)
+                    format!("resumes at step {from}/{total}")
+                } else if batches.is_empty() {
+                    format!("starts: {total} steps, one service at a time")
                 } else {
-                    format!("starts: {} steps, one service at a time", self.total)
+                    format!("starts: {total} steps, one service at a time, a few instances at once")
                 };
-                let text = format!("Restart of {}: {what}. {eta}", self.plan);
+                let text = format!("Restart of {}: {what}. {eta}", self.name);
                 Some((
                     NotifyEvent::Start,
                     self.body(NotifyEvent::Start, text, Value::Null, json!({})),
                 ))
             }
-            Event::StepStarted { index, step, .. } => {
-                self.current = Some((*index, step.clone()));
+            Event::StepStarted { .. } => {
                 let (eta, _) = self.eta();
-                let text = format!("Restart of {}: {}. {eta}", self.plan, self.step_words());
+                let text = format!("Restart of {}: {}. {eta}", self.name, self.step_words());
                 Some((
                     NotifyEvent::Step,
                     self.body(NotifyEvent::Step, text, self.step_fields(), json!({})),
                 ))
-            }
-            Event::StepFailed {
-                impact, runbook, ..
-            } => {
-                self.failure = Some(Failure {
-                    impact: impact.clone(),
-                    runbook: runbook.clone(),
-                });
-                None
             }
             Event::RunFinished {
                 outcome,
                 elapsed_ms,
             } => self.finished(outcome, *elapsed_ms),
             Event::HostConnected { .. }
+            | Event::StepFailed { .. }
             | Event::BatchStarted { .. }
             | Event::HostUnreachable { .. }
             | Event::ManagerDetected { .. }
@@ -200,13 +170,13 @@ impl Messages {
         let outcome_name = serde_json::to_value(outcome)
             .ok()
             .and_then(|v| v["outcome"].as_str().map(String::from));
-        let plan = &self.plan;
+        let plan = &self.name;
         let (kind, text, extra) = match outcome {
             Outcome::Completed => (
                 NotifyEvent::Done,
                 format!(
                     "Restart of {plan}: done. All {} steps came back ({took}).",
-                    self.steps.len()
+                    self.state.steps.len()
                 ),
                 json!({}),
             ),
@@ -219,7 +189,7 @@ impl Messages {
                 json!({}),
             ),
             Outcome::Halted { .. } => {
-                let failure = self.failure.take();
+                let failure = self.state.failure.as_ref();
                 let impact = failure
                     .as_ref()
                     .and_then(|f| f.impact.as_deref())
@@ -316,6 +286,7 @@ mod tests {
             .on(&Record::now(Event::Estimated {
                 steps: vec![(1, None), (2, None)],
                 total_ms: None,
+                batches: vec![],
             }))
             .expect("start");
         assert_eq!(kind, NotifyEvent::Start);

@@ -4,29 +4,16 @@
 use crate::exec::{Consumer, Event, Outcome, Phase, Record};
 use crate::human::{count, duration};
 use crate::inspect::ReferenceStatus;
+use crate::run_state::RunState;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 pub(crate) struct Progress {
     bar: Option<ProgressBar>,
-    total: usize,
-    steps: Vec<(usize, String)>,
-    plan: String,
-    mode: crate::exec::Mode,
-    current: Option<(usize, String)>,
-    /// Checks passed and checks awaited in the current gate.
-    gate: (usize, usize),
-    clock: crate::eta::Clock,
-    /// Steps that passed in this invocation (a resume counts only its own), and which of them
-    /// were reloads.
-    passed: usize,
-    reloads: std::collections::BTreeSet<usize>,
+    state: RunState,
     /// The lines written, kept instead of printed (the wording tests).
     captured: Option<std::sync::Arc<std::sync::Mutex<Vec<String>>>>,
-    /// A step failed in a gate: the checks it abandoned and that are killed at the end are
-    /// housekeeping, told by the journal and the report, not on the terminal.
-    failed_in_gate: bool,
 }
 
 fn ms(ms: u64) -> String {
@@ -49,16 +36,7 @@ impl Progress {
         });
         Progress {
             bar,
-            total: 0,
-            steps: Vec::new(),
-            plan: String::new(),
-            mode: crate::exec::Mode::Run,
-            current: None,
-            gate: (0, 0),
-            clock: crate::eta::Clock::default(),
-            passed: 0,
-            reloads: Default::default(),
-            failed_in_gate: false,
+            state: RunState::default(),
             captured: None,
         }
     }
@@ -82,7 +60,7 @@ impl Progress {
     fn status(&self, text: String) {
         let text = crate::visible::visible(&text).into_owned();
         match &self.bar {
-            Some(bar) => bar.set_message(match self.clock.expected_end() {
+            Some(bar) => bar.set_message(match self.state.expected_end() {
                 Some(end) => format!("{text} · expected end {end}"),
                 None => text,
             }),
@@ -92,16 +70,7 @@ impl Progress {
 
     /// `[2/10] web@host-2`: the step by its own index (a batch's steps run side by side).
     fn prefix(&self, index: usize) -> String {
-        let id = match &self.current {
-            Some((i, id)) if *i == index => id.as_str(),
-            _ => self
-                .steps
-                .get(index.wrapping_sub(1))
-                .filter(|(i, _)| *i == index)
-                .or_else(|| self.steps.iter().find(|(i, _)| *i == index))
-                .map_or("", |(_, id)| id.as_str()),
-        };
-        format!("[{index}/{}] {id}", self.total)
+        format!("[{index}/{}] {}", self.state.total, self.state.id(index))
     }
 
     /// A line about the step numbered `index`, prefixed with it; none: about the run.
@@ -119,56 +88,57 @@ impl Progress {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
-        let resume = format!("comeback resume --plan {}", self.plan);
+        let state = &self.state;
+        let resume = format!("comeback resume --plan {}", state.plan);
         let text = match outcome {
-            Outcome::Completed if self.mode.read_only() => format!(
+            Outcome::Completed if state.mode.read_only() => format!(
                 "{}: all {} steps are ready; nothing was restarted ({})",
-                self.mode,
-                self.total,
+                state.mode,
+                state.total,
                 ms(elapsed_ms)
             ),
             Outcome::Completed => {
-                let reloaded = self.reloads.len();
+                let reloaded = state.reloads.len();
                 let what = if reloaded == 0 {
                     "restarted and verified".to_string()
-                } else if reloaded == self.passed {
+                } else if reloaded == state.passed {
                     "reloaded and verified".to_string()
                 } else {
                     format!(
                         "verified ({} restarted, {reloaded} reloaded)",
-                        self.passed - reloaded
+                        state.passed - reloaded
                     )
                 };
                 let mut text = format!(
                     "done: {} {what} in {}",
-                    count(self.passed, "step"),
+                    count(state.passed, "step"),
                     ms(elapsed_ms)
                 );
-                if self.passed < self.steps.len() {
+                if state.passed < state.steps.len() {
                     text.push_str(&format!(
                         "; with the earlier sessions of this run, all {} steps are done",
-                        self.steps.len()
+                        state.steps.len()
                     ));
                 }
                 text
             }
             // A real run whose read-only look at every step found one that would halt.
             Outcome::StaleReferences { steps } | Outcome::Blocked { steps }
-                if !self.mode.read_only() =>
+                if !state.mode.read_only() =>
             {
                 format!(
                     "nothing was restarted: {} would halt at preflight ({}); every step is looked at before the first restart. Fix them, then run again",
                     if steps.len() == 1 {
                         "one step".to_string()
                     } else {
-                        format!("{} of {} steps", steps.len(), self.total)
+                        format!("{} of {} steps", steps.len(), state.total)
                     },
                     steps.join(", ")
                 )
             }
             Outcome::StaleReferences { steps } => format!(
                 "{}: every step is healthy, but the configs of {} name hosts that are gone: {}; a restart of those may not come back",
-                self.mode,
+                state.mode,
                 if steps.len() == 1 {
                     "one step"
                 } else {
@@ -178,13 +148,13 @@ impl Progress {
             ),
             Outcome::Blocked { steps } => format!(
                 "{}: {} of {} steps would not pass preflight: {}; nothing was restarted",
-                self.mode,
+                state.mode,
                 steps.len(),
-                self.total,
+                state.total,
                 steps.join(", ")
             ),
             Outcome::Halted { index, step } => {
-                let not_run: Vec<String> = self
+                let not_run: Vec<String> = state
                     .steps
                     .iter()
                     .filter(|(i, _)| i > index)
@@ -252,7 +222,8 @@ impl Default for Progress {
 impl Consumer for Progress {
     fn on(&mut self, record: &Record) {
         let event = &record.event;
-        self.clock.on(record);
+        self.state.on(record);
+        let state = &self.state;
         match event {
             Event::RunStarted {
                 run_id,
@@ -261,12 +232,8 @@ impl Consumer for Progress {
                 steps,
                 ..
             } => {
-                self.total = steps.last().map_or(0, |(i, _)| *i);
-                self.steps = steps.clone();
-                self.plan = plan.clone();
-                self.mode = *mode;
                 if let Some(bar) = &self.bar {
-                    bar.set_length(self.total as u64);
+                    bar.set_length(state.total as u64);
                     bar.set_position(steps.first().map_or(0, |(i, _)| (*i - 1) as u64));
                 }
                 self.line(&format!(
@@ -275,40 +242,44 @@ impl Consumer for Progress {
                 ));
             }
             Event::RunResumed {
-                run_id,
-                plan,
-                steps,
-                from,
-                ..
+                run_id, plan, from, ..
             } => {
-                self.total = steps.last().map_or(0, |(i, _)| *i);
-                self.steps = steps.clone();
-                self.plan = plan.clone();
                 if let Some(bar) = &self.bar {
-                    bar.set_length(self.total as u64);
+                    bar.set_length(state.total as u64);
                     bar.set_position((*from - 1) as u64);
                 }
                 self.line(&format!(
                     "comeback resume {run_id}: from step {from} of {} in {plan}",
-                    self.total
+                    state.total
                 ));
             }
-            Event::ManagerDetected { .. }
-            | Event::RestartEvidence { .. }
-            | Event::StopForced { .. }
-            | Event::ChecksInferred { .. }
-            | Event::ConfigsLoaded { .. } => {
-                if let Event::RestartEvidence {
-                    index,
-                    action: crate::plan::model::Action::Reload,
-                    ..
-                } = event
-                {
-                    self.reloads.insert(*index);
-                }
-                if let Some((index, text)) = super::proof::line(event) {
-                    self.step_line(index, &text);
-                }
+            Event::ManagerDetected {
+                host,
+                manager,
+                error,
+            } => self.line(&super::proof::manager(host, *manager, error.as_deref())),
+            Event::RestartEvidence {
+                index,
+                action,
+                unit,
+                before,
+                after,
+                proved: true,
+                ..
+            } => {
+                let text = super::proof::proved(*action, unit.as_deref(), *before, *after);
+                self.step_line(Some(*index), &text);
+            }
+            // An unproved restart is told by the failure or the warning that follows it.
+            Event::RestartEvidence { proved: false, .. } => {}
+            Event::StopForced { index, unit, log } => {
+                self.step_line(Some(*index), &super::proof::stop_forced(unit, log));
+            }
+            Event::ChecksInferred { index, checks } => {
+                self.step_line(Some(*index), &super::proof::inferred(checks));
+            }
+            Event::ConfigsLoaded { index, paths } => {
+                self.step_line(Some(*index), &super::proof::loaded(paths));
             }
             Event::ClusterViewed {
                 service,
@@ -346,7 +317,12 @@ impl Consumer for Progress {
                 command.replace('\n', " "),
                 ms(*wait_ms)
             )),
-            Event::CommandEnded { killed: true, .. } if self.failed_in_gate => {}
+            // A step failed in a gate: the checks it abandoned, killed at the end, are
+            // housekeeping told by the journal and the report, not on the terminal.
+            Event::CommandEnded { killed: true, .. }
+                if state.failure.as_ref().is_some_and(|f| {
+                    matches!(f.phase, Phase::HealthGate | Phase::DependentsGate)
+                }) => {}
             Event::CommandEnded {
                 host,
                 pgid,
@@ -378,15 +354,10 @@ impl Consumer for Progress {
                 "batch {batch} of {service}: {} side by side",
                 steps.join(", ")
             )),
-            Event::StepStarted {
-                index,
-                step,
-                resumed,
-            } => {
-                self.current = Some((*index, step.clone()));
+            Event::StepStarted { index, resumed, .. } => {
                 if let Some(bar) = &self.bar {
                     bar.set_draw_target(ProgressDrawTarget::stderr());
-                } else if let Some(end) = self.clock.expected_end() {
+                } else if let Some(end) = state.expected_end() {
                     self.line(&format!("{} expected end {end}", self.prefix(*index)));
                 }
                 if let Some(resumed) = resumed {
@@ -410,7 +381,6 @@ impl Consumer for Progress {
                 phase,
                 checks,
             } => {
-                self.gate = (0, *checks);
                 let waiting = if *phase == crate::exec::Phase::ClusterGate {
                     ": waiting for the member to rejoin and the cluster to be whole".to_string()
                 } else if *checks > 0 {
@@ -438,8 +408,8 @@ impl Consumer for Progress {
                     self.status(format!(
                         "{} {phase} {}/{}: {whose}{check} up after {}, settling {}",
                         self.prefix(*index),
-                        self.gate.0,
-                        self.gate.1,
+                        state.gate.0,
+                        state.gate.1,
                         ms(*healthy_after_ms),
                         ms(*settle_ms)
                     ));
@@ -531,7 +501,6 @@ impl Consumer for Progress {
                 attempts,
                 healthy_after_ms,
             } => {
-                self.gate.0 += 1;
                 let whose = if *phase == Phase::DependentsGate {
                     format!("{target} ")
                 } else {
@@ -540,8 +509,8 @@ impl Consumer for Progress {
                 self.status(format!(
                     "{} {phase} {}/{}: {}{check} healthy after {} ({})",
                     self.prefix(*index),
-                    self.gate.0,
-                    self.gate.1,
+                    state.gate.0,
+                    state.gate.1,
                     whose,
                     ms(*healthy_after_ms),
                     count(*attempts as usize, "attempt")
@@ -550,8 +519,7 @@ impl Consumer for Progress {
             Event::StepSucceeded {
                 index, elapsed_ms, ..
             } => {
-                self.passed += 1;
-                let verb = if self.mode.read_only() { "ready" } else { "ok" };
+                let verb = if state.mode.read_only() { "ready" } else { "ok" };
                 self.line(&format!(
                     "{} {verb} ({})",
                     self.prefix(*index),
@@ -571,8 +539,6 @@ impl Consumer for Progress {
                 runbook,
                 ..
             } => {
-                self.failed_in_gate =
-                    matches!(phase, Phase::HealthGate | Phase::DependentsGate);
                 let mut text = format!("{} FAILED in {phase}", self.prefix(*index));
                 if let Some(check) = check {
                     let label = if *phase == Phase::Restart {
@@ -664,7 +630,9 @@ impl Consumer for Progress {
                 }
                 self.line(&text);
             }
-            Event::Estimated { total_ms, steps } => {
+            Event::Estimated {
+                total_ms, steps, ..
+            } => {
                 let text = match total_ms {
                     Some(total) => format!(
                         "expected duration: {} (median of earlier runs), end about {}",

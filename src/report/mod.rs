@@ -9,6 +9,7 @@ mod proof;
 use crate::exec::{Consumer, Event, Outcome, Phase, Record, Resumed};
 use crate::inspect::{Drift, ProcessInfo, ReferenceFinding};
 use crate::plan::Model;
+use crate::run_state::RunState;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -38,13 +39,9 @@ pub(crate) struct Report {
     pub actual_total_ms: Option<u64>,
     /// What went wrong around the run without stopping it (undelivered notifications).
     pub warnings: Vec<String>,
-    /// Each step's place in `steps`, by its index: a run of 10,000 steps records each event
-    /// without a search.
+    /// The run as its events told it: which step is where, which batch it ran in.
     #[serde(skip)]
-    at: std::collections::HashMap<usize, usize>,
-    /// The batch each step about to start runs in, from its `batch_started`.
-    #[serde(skip)]
-    batch_of: std::collections::HashMap<usize, usize>,
+    state: RunState,
 }
 
 /// One invocation of `run` or `resume` on this run.
@@ -214,39 +211,72 @@ impl Report {
             estimated_total_ms: None,
             actual_total_ms: None,
             warnings: Vec::new(),
-            at: std::collections::HashMap::new(),
-            batch_of: std::collections::HashMap::new(),
+            state: RunState::default(),
         }
     }
 
+    /// Step `index`'s report: the run's state says where it stands (no search in 10,000).
     fn step(&mut self, index: usize) -> Option<&mut StepReport> {
-        let at = *self.at.get(&index)?;
+        let at = self.state.position(index)?;
         self.steps.get_mut(at)
     }
 
     fn record(&mut self, record: &Record) {
         let ts = &record.ts;
         let event = &record.event;
-        if proof::record(self, event) {
-            return;
-        }
+        self.state.on(record);
         match event {
-            Event::RunStarted {
-                run_id,
-                plan,
-                steps,
-                ..
-            }
-            | Event::RunResumed {
-                run_id,
-                plan,
-                steps,
-                ..
+            Event::ManagerDetected {
+                host,
+                manager,
+                error,
+            } => self.managers.push(proof::HostManager {
+                host: host.clone(),
+                manager: *manager,
+                error: error.clone(),
+            }),
+            Event::RestartEvidence {
+                index,
+                action,
+                command,
+                unit,
+                before,
+                after,
+                proved,
             } => {
-                if let Event::RunStarted { mode, .. } = event {
-                    self.mode = *mode;
+                if let Some(s) = self.step(*index) {
+                    s.restart_proofs.push(proof::RestartProof {
+                        action: *action,
+                        unit: unit.clone(),
+                        command: command.clone(),
+                        before: *before,
+                        after: *after,
+                        proved: *proved,
+                    });
                 }
-                let resumed = matches!(record.event, Event::RunResumed { .. });
+            }
+            Event::StopForced { index, unit, log } => {
+                if let Some(s) = self.step(*index) {
+                    s.warnings.push(format!(
+                        "the stop of {unit} was forced: the manager killed it ({log})"
+                    ));
+                }
+            }
+            Event::ChecksInferred { index, checks } => {
+                if let Some(s) = self.step(*index) {
+                    s.inferred_checks = checks.clone();
+                }
+            }
+            Event::ConfigsLoaded { index, paths } => {
+                if let Some(s) = self.step(*index) {
+                    s.configs_loaded = paths.clone();
+                }
+            }
+            Event::RunStarted { .. } | Event::RunResumed { .. } => {
+                let resumed = self.state.resumed;
+                if !resumed {
+                    self.mode = self.state.mode;
+                }
                 if self.history.is_empty() {
                     self.started_at = ts.clone();
                 }
@@ -257,14 +287,10 @@ impl Report {
                     outcome: None,
                     leftovers: Vec::new(),
                 });
-                self.run_id = run_id.clone();
-                self.plan = plan.clone();
-                for (index, id) in steps {
-                    // A resume names the steps again: each is kept once, under its index.
-                    if self.at.contains_key(index) {
-                        continue;
-                    }
-                    self.at.insert(*index, self.steps.len());
+                self.run_id = self.state.run_id.clone();
+                self.plan = self.state.plan.clone();
+                // A resume names the steps again: the state keeps each once, in order.
+                for (index, id) in &self.state.steps[self.steps.len()..] {
                     let (service, host) = id.split_once('@').unwrap_or((id, ""));
                     self.steps.push(StepReport {
                         index: *index,
@@ -276,14 +302,9 @@ impl Report {
                 }
                 self.summary.steps = self.steps.len();
             }
-            Event::BatchStarted { batch, indices, .. } => {
-                for index in indices {
-                    self.batch_of.insert(*index, *batch);
-                }
-            }
             Event::StepStarted { index, resumed, .. } => {
                 // Its batch, if this attempt ran in one (a resumed member runs alone).
-                let batch = self.batch_of.remove(index);
+                let batch = self.state.batch(*index);
                 if let Some(s) = self.step(*index) {
                     // A resumed step starts over in the report as in the run; the earlier
                     // attempt stays in its history.
@@ -417,7 +438,9 @@ impl Report {
                     s.hooks_pending = after.clone();
                 }
             }
-            Event::Estimated { steps, total_ms } => {
+            Event::Estimated {
+                steps, total_ms, ..
+            } => {
                 for (index, estimate) in steps {
                     if let Some(s) = self.step(*index) {
                         s.estimated_ms = *estimate;
@@ -464,6 +487,7 @@ impl Report {
                 if *killed { "killed" } else { "ended" }
             )),
             Event::HostConnected { .. }
+            | Event::BatchStarted { .. }
             | Event::HostUnreachable { .. }
             | Event::PhaseStarted { .. }
             | Event::CheckUp { .. }
@@ -473,11 +497,6 @@ impl Report {
             | Event::Prechecked { .. }
             | Event::RestartBegun { .. }
             | Event::RestartFound { .. } => {}
-            Event::ManagerDetected { .. }
-            | Event::RestartEvidence { .. }
-            | Event::StopForced { .. }
-            | Event::ChecksInferred { .. }
-            | Event::ConfigsLoaded { .. } => {}
             Event::ClusterViewed {
                 service,
                 kind,

@@ -3,7 +3,7 @@
 //! loaded at last.
 
 use super::{Report, StepReport};
-use crate::exec::{Event, Seen};
+use crate::exec::Seen;
 use crate::inspect::Manager;
 use crate::plan::model::Action;
 use serde::Serialize;
@@ -27,88 +27,6 @@ pub(crate) struct RestartProof {
     pub before: Option<Seen>,
     pub after: Option<Seen>,
     pub proved: bool,
-}
-
-/// Records the unit events; false for any other event.
-pub(super) fn record(report: &mut Report, event: &Event) -> bool {
-    match event {
-        Event::ManagerDetected {
-            host,
-            manager,
-            error,
-        } => report.managers.push(HostManager {
-            host: host.clone(),
-            manager: *manager,
-            error: error.clone(),
-        }),
-        Event::RestartEvidence {
-            index,
-            action,
-            command,
-            unit,
-            before,
-            after,
-            proved,
-        } => {
-            if let Some(s) = report.step(*index) {
-                s.restart_proofs.push(RestartProof {
-                    action: *action,
-                    unit: unit.clone(),
-                    command: command.clone(),
-                    before: *before,
-                    after: *after,
-                    proved: *proved,
-                });
-            }
-        }
-        Event::StopForced { index, unit, log } => {
-            if let Some(s) = report.step(*index) {
-                s.warnings.push(format!(
-                    "the stop of {unit} was forced: the manager killed it ({log})"
-                ));
-            }
-        }
-        Event::ChecksInferred { index, checks } => {
-            if let Some(s) = report.step(*index) {
-                s.inferred_checks = checks.clone();
-            }
-        }
-        Event::ConfigsLoaded { index, paths } => {
-            if let Some(s) = report.step(*index) {
-                s.configs_loaded = paths.clone();
-            }
-        }
-        Event::RunStarted { .. }
-        | Event::RunResumed { .. }
-        | Event::HostConnected { .. }
-        | Event::HostUnreachable { .. }
-        | Event::BatchStarted { .. }
-        | Event::StepStarted { .. }
-        | Event::PhaseStarted { .. }
-        | Event::Inspected { .. }
-        | Event::ClusterViewed { .. }
-        | Event::ClusterVerdict { .. }
-        | Event::ColdStart { .. }
-        | Event::Prechecked { .. }
-        | Event::RestartBegun { .. }
-        | Event::RestartFound { .. }
-        | Event::Restarted { .. }
-        | Event::CheckUp { .. }
-        | Event::CheckPassed { .. }
-        | Event::StepSucceeded { .. }
-        | Event::StepFailed { .. }
-        | Event::CommandStillRunning { .. }
-        | Event::CommandEnded { .. }
-        | Event::RunFinished { .. }
-        | Event::HookRan { .. }
-        | Event::HooksPending { .. }
-        | Event::Estimated { .. }
-        | Event::Pausing { .. }
-        | Event::Asking { .. }
-        | Event::StopAsked { .. }
-        | Event::NotifyFailed { .. } => return false,
-    }
-    true
 }
 
 /// `pid 812 (started 2026-11-28 02:10:00 UTC)`.
