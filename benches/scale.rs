@@ -5,7 +5,9 @@
 //! (a) `comeback run --dry-run` (default `ssh.max_connections` 64, `connect_concurrency` 32);
 //! (b) the floor: one fresh `ssh HOST true` per host, 32 at a time (`xargs -P 32`).
 //! Prints both, the ratio (target <= 1.2), and the peak memory of comeback plus every ssh it
-//! started, summed RSS sampled every 100 ms (target < 512 MB). Asserts nothing.
+//! started, summed RSS sampled every 100 ms (target < 512 MB). Then (c) one real run of every
+//! step (`comeback run --yes`, `SCALE_REAL=0` skips it) with the pool in force: its time per
+//! step, its peak memory and the most ssh processes alive at once. Asserts nothing.
 //!
 //! Run as root: `cargo bench --bench scale`; 5,000 hosts: `SCALE_HOSTS=5000 cargo bench --bench
 //! scale`. Without root it says that it cannot run, and measures nothing. `SCALE_COMEBACK=PATH`
@@ -67,11 +69,12 @@ struct Measured {
     tail: String,
 }
 
-/// The dry run, inside the namespace, with its memory sampled.
-fn dry_run(world: &World, plan: &std::path::Path) -> Measured {
+/// comeback `run PLAN` with `flag` (`--dry-run`, `--yes`), inside the namespace, with its
+/// memory sampled.
+fn comeback(world: &World, plan: &std::path::Path, flag: &str) -> Measured {
     let tmp = world.dir().join("tmp");
     let _ = std::fs::create_dir_all(&tmp);
-    let log = world.dir().join("dry-run.log");
+    let log = world.dir().join(format!("run{flag}.log"));
     let start = Instant::now();
     // Another build of comeback (the package's, a debug one) can be measured the same way.
     let bin = std::env::var("SCALE_COMEBACK").unwrap_or(env!("CARGO_BIN_EXE_comeback").into());
@@ -79,7 +82,7 @@ fn dry_run(world: &World, plan: &std::path::Path) -> Measured {
         .command(&bin)
         .arg("run")
         .arg(plan)
-        .arg("--dry-run")
+        .arg(flag)
         .env("TMPDIR", &tmp)
         .env_remove("SSH_AUTH_SOCK")
         .stdin(Stdio::null())
@@ -156,7 +159,7 @@ fn main() {
     let mut best_run: Option<Measured> = None;
     for round in 1..=rounds {
         let (floor_time, failed) = floor(&world);
-        let run = dry_run(&world, &plan);
+        let run = comeback(&world, &plan, "--dry-run");
         println!(
             "  round {round}: floor {:.2}s ({failed} failed), comeback dry run {:.2}s (exit ok: {}), peak {:.0} MB over {} processes",
             floor_time.as_secs_f64(),
@@ -215,4 +218,22 @@ fn main() {
         floor.as_secs_f64() * 10_000.0 / n as f64
     );
     println!("  5,000 hosts: SCALE_HOSTS=5000 cargo bench --bench scale");
+    if std::env::var("SCALE_REAL").as_deref() != Ok("0") {
+        real_run(&world, &plan, n);
+    }
+}
+
+/// One real run of every step, the pool in force: each step restarts and gates its service.
+fn real_run(world: &World, plan: &std::path::Path, n: usize) {
+    let run = comeback(world, plan, "--yes");
+    println!(
+        "\n  real run of {n} steps | {:>7.2}s | {:>6.1}ms per step | exit ok: {} | peak {:.0} MB ({} processes; at most {} ssh at once)",
+        run.elapsed.as_secs_f64(),
+        run.elapsed.as_secs_f64() * 1e3 / n as f64,
+        run.ok,
+        run.peak.bytes as f64 / 1e6,
+        run.peak.processes,
+        run.peak.most_ssh
+    );
+    println!("    comeback said: {}", run.tail);
 }

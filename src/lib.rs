@@ -39,6 +39,8 @@ pub(crate) mod notify;
 pub(crate) mod print;
 pub(crate) mod quote;
 pub(crate) mod redact;
+#[doc(hidden)]
+pub mod replay;
 pub(crate) mod report;
 pub(crate) mod run_state;
 pub(crate) mod state_files;

@@ -3,7 +3,7 @@
 //! many passed, the failure, the expected end. Each consumer then only says what it makes of it.
 
 use crate::eta::{Clock, stamp};
-use crate::exec::{Event, Mode, Phase, Record};
+use crate::exec::{Event, Mode, Outcome, Phase, Record};
 use std::collections::{BTreeSet, HashMap};
 
 /// The run as its events told it so far.
@@ -20,6 +20,8 @@ pub(crate) struct RunState {
     pub total: usize,
     /// Whether this invocation is a resume.
     pub resumed: bool,
+    /// The first step of this invocation (a resume's is where it picks the run up).
+    pub from: usize,
     /// The step most recently started.
     pub current: Option<(usize, String)>,
     /// Checks passed and checks awaited in the gate most recently started.
@@ -39,6 +41,26 @@ pub(crate) struct RunState {
     clock: Clock,
 }
 
+/// The moments of a run that people outside ops are told of: what `on` says an event was.
+#[derive(Debug)]
+pub(crate) enum Moment<'a> {
+    /// A run, or a resume, began.
+    Began,
+    /// Its expected length is known (`None`: no estimate yet); `batched`: some instances
+    /// restart side by side.
+    Estimated {
+        total_ms: Option<u64>,
+        batched: bool,
+    },
+    /// A step started: `current` is it.
+    StepStarted,
+    /// The run ended.
+    Finished {
+        outcome: &'a Outcome,
+        elapsed_ms: u64,
+    },
+}
+
 /// A failed step, as the operator and the people told about it need it.
 #[derive(Debug, Clone)]
 pub(crate) struct Failure {
@@ -48,8 +70,8 @@ pub(crate) struct Failure {
 }
 
 impl RunState {
-    /// Folds one more event in.
-    pub(crate) fn on(&mut self, record: &Record) {
+    /// Folds one more event in; the moment it was, if it was one people are told of.
+    pub(crate) fn on<'r>(&mut self, record: &'r Record) -> Option<Moment<'r>> {
         match &record.event {
             Event::RunStarted {
                 run_id,
@@ -60,17 +82,32 @@ impl RunState {
             } => {
                 self.mode = *mode;
                 self.start(run_id, plan, steps, false);
+                self.from = steps.first().map_or(1, |(i, _)| *i);
+                return Some(Moment::Began);
             }
             Event::RunResumed {
                 run_id,
                 plan,
                 steps,
+                from,
                 ..
             } => {
                 self.mode = Mode::Run;
                 self.start(run_id, plan, steps, true);
+                self.from = *from;
+                return Some(Moment::Began);
             }
-            Event::Estimated { steps, batches, .. } => self.clock.estimated(steps, batches),
+            Event::Estimated {
+                steps,
+                batches,
+                total_ms,
+            } => {
+                self.clock.estimated(steps, batches);
+                return Some(Moment::Estimated {
+                    total_ms: *total_ms,
+                    batched: !batches.is_empty(),
+                });
+            }
             Event::BatchStarted { batch, indices, .. } => {
                 self.batch_next = indices.iter().map(|&i| (i, *batch)).collect();
             }
@@ -81,6 +118,7 @@ impl RunState {
                     None => self.batch.remove(index),
                 };
                 self.clock.started(*index, stamp(record));
+                return Some(Moment::StepStarted);
             }
             Event::PhaseStarted { checks, .. } => self.gate = (0, *checks),
             Event::CheckPassed { .. } => self.gate.0 += 1,
@@ -123,13 +161,22 @@ impl RunState {
             | Event::CheckUp { .. }
             | Event::CommandStillRunning { .. }
             | Event::CommandEnded { .. }
-            | Event::RunFinished { .. }
             | Event::HookRan { .. }
             | Event::HooksPending { .. }
             | Event::Asking { .. }
             | Event::StopAsked { .. }
             | Event::NotifyFailed { .. } => {}
+            Event::RunFinished {
+                outcome,
+                elapsed_ms,
+            } => {
+                return Some(Moment::Finished {
+                    outcome,
+                    elapsed_ms: *elapsed_ms,
+                });
+            }
         }
+        None
     }
 
     fn start(&mut self, run_id: &str, plan: &str, steps: &[(usize, String)], resumed: bool) {

@@ -1,9 +1,9 @@
 //! From run events to the words of a message: what a support desk or a manager can paste into
 //! a status page, plus the same facts as fields.
 
-use crate::exec::{Event, Outcome, Record};
+use crate::exec::{Outcome, Record};
 use crate::plan::model::NotifyEvent;
-use crate::run_state::RunState;
+use crate::run_state::{Moment, RunState};
 use serde_json::{Value, json};
 
 /// Follows the run and says, for the events worth a message, what to post.
@@ -13,7 +13,7 @@ pub(crate) struct Messages {
     name: String,
     state: RunState,
     /// A start (or resume) waiting for the estimate, which is emitted right after it.
-    start_pending: Option<usize>,
+    start_pending: bool,
 }
 
 impl Messages {
@@ -73,47 +73,37 @@ impl Messages {
 
     /// The message this event calls for, if any: which kind, and its JSON body.
     pub(crate) fn on(&mut self, record: &Record) -> Option<(NotifyEvent, Value)> {
-        self.state.on(record);
-        let event = &record.event;
-        match event {
-            Event::RunStarted { steps, .. } => {
-                self.start_pending = Some(steps.first().map_or(1, |(i, _)| *i));
+        let moment = self.state.on(record)?;
+        // A dry run tells people nothing but that it started.
+        if self.state.mode.read_only() {
+            return None;
+        }
+        match moment {
+            Moment::Began => {
+                self.start_pending = true;
                 None
             }
-            Event::RunResumed { from, .. } => {
-                self.start_pending = Some(*from);
-                None
-            }
-            // A dry run tells people nothing but that it started.
-            Event::Estimated { .. }
-            | Event::StepStarted { .. }
-            | Event::StepFailed { .. }
-            | Event::RunFinished { .. }
-                if self.state.mode.read_only() =>
-            {
-                None
-            }
-            Event::Estimated {
-                total_ms, batches, ..
-            } => {
-                let from = self.start_pending.take()?;
+            Moment::Estimated { total_ms, batched } => {
+                if !std::mem::take(&mut self.start_pending) {
+                    return None;
+                }
                 let eta = match total_ms {
                     Some(ms) => format!(
                         "Expected end {}.",
                         crate::eta::end_time(
                             crate::eta::stamp(record),
-                            std::time::Duration::from_millis(*ms),
+                            std::time::Duration::from_millis(ms),
                         )
                     ),
                     None => "No ETA yet.".to_string(),
                 };
-                let total = self.state.total;
-                let what = if from > 1 {
+                let (from, total) = (self.state.from, self.state.total);
+                let what = if self.state.resumed {
                     format!("resumes at step {from}/{total}")
-                } else if batches.is_empty() {
-                    format!("starts: {total} steps, one service at a time")
-                } else {
+                } else if batched {
                     format!("starts: {total} steps, one service at a time, a few instances at once")
+                } else {
+                    format!("starts: {total} steps, one service at a time")
                 };
                 let text = format!("Restart of {}: {what}. {eta}", self.name);
                 Some((
@@ -121,7 +111,7 @@ impl Messages {
                     self.body(NotifyEvent::Start, text, Value::Null, json!({})),
                 ))
             }
-            Event::StepStarted { .. } => {
+            Moment::StepStarted => {
                 let (eta, _) = self.eta();
                 let text = format!("Restart of {}: {}. {eta}", self.name, self.step_words());
                 Some((
@@ -129,43 +119,14 @@ impl Messages {
                     self.body(NotifyEvent::Step, text, self.step_fields(), json!({})),
                 ))
             }
-            Event::RunFinished {
+            Moment::Finished {
                 outcome,
                 elapsed_ms,
-            } => self.finished(outcome, *elapsed_ms),
-            Event::HostConnected { .. }
-            | Event::StepFailed { .. }
-            | Event::BatchStarted { .. }
-            | Event::HostUnreachable { .. }
-            | Event::ManagerDetected { .. }
-            | Event::PhaseStarted { .. }
-            | Event::Inspected { .. }
-            | Event::ClusterViewed { .. }
-            | Event::ClusterVerdict { .. }
-            | Event::ColdStart { .. }
-            | Event::Prechecked { .. }
-            | Event::RestartBegun { .. }
-            | Event::RestartFound { .. }
-            | Event::Restarted { .. }
-            | Event::RestartEvidence { .. }
-            | Event::StopForced { .. }
-            | Event::ChecksInferred { .. }
-            | Event::ConfigsLoaded { .. }
-            | Event::CheckUp { .. }
-            | Event::CheckPassed { .. }
-            | Event::StepSucceeded { .. }
-            | Event::CommandStillRunning { .. }
-            | Event::CommandEnded { .. }
-            | Event::HookRan { .. }
-            | Event::HooksPending { .. }
-            | Event::Pausing { .. }
-            | Event::Asking { .. }
-            | Event::StopAsked { .. }
-            | Event::NotifyFailed { .. } => None,
+            } => self.finished(outcome, elapsed_ms),
         }
     }
 
-    fn finished(&mut self, outcome: &Outcome, elapsed_ms: u64) -> Option<(NotifyEvent, Value)> {
+    fn finished(&self, outcome: &Outcome, elapsed_ms: u64) -> Option<(NotifyEvent, Value)> {
         let took = crate::human::duration(std::time::Duration::from_millis(elapsed_ms));
         let outcome_name = serde_json::to_value(outcome)
             .ok()
@@ -264,6 +225,7 @@ impl Messages {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exec::Event;
 
     fn started(m: &mut Messages) {
         m.on(&Record::now(Event::RunStarted {
@@ -307,6 +269,32 @@ mod tests {
         );
         assert_eq!(step["step"]["host"], "web-01");
         assert_eq!(step["expected_end"], Value::Null);
+    }
+
+    #[test]
+    fn a_batched_run_says_so_when_it_starts() {
+        let mut m = Messages::new("shop");
+        started(&mut m);
+        let (_, start) = m
+            .on(&Record::now(Event::Estimated {
+                steps: vec![(1, None), (2, None)],
+                total_ms: None,
+                batches: vec![vec![1, 2]],
+            }))
+            .expect("start");
+        assert_eq!(
+            start["text"],
+            "Restart of shop: starts: 2 steps, one service at a time, a few instances at once. No ETA yet."
+        );
+        // The estimate of a later event is no second start.
+        assert!(
+            m.on(&Record::now(Event::Estimated {
+                steps: vec![],
+                total_ms: None,
+                batches: vec![],
+            }))
+            .is_none()
+        );
     }
 
     #[test]

@@ -41,6 +41,15 @@ impl Progress {
         }
     }
 
+    /// Lines kept in `lines` instead of printed (the wording tests, the consumers bench).
+    pub(crate) fn captured(lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>) -> Progress {
+        Progress {
+            bar: None,
+            state: RunState::default(),
+            captured: Some(lines),
+        }
+    }
+
     /// Every line the operator reads goes out here, its control characters made visible.
     fn line(&self, text: &str) {
         let text = &*crate::visible::visible(text);

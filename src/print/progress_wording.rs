@@ -9,11 +9,7 @@ use std::sync::{Arc, Mutex};
 
 fn printed(events: Vec<Event>) -> String {
     let lines = Arc::new(Mutex::new(Vec::new()));
-    let mut progress = Progress {
-        bar: None,
-        captured: Some(lines.clone()),
-        ..Progress::new()
-    };
+    let mut progress = Progress::captured(lines.clone());
     for event in events {
         progress.on(&Record {
             v: crate::exec::VERSION,
