@@ -6,6 +6,10 @@
 //!
 //! Run: `cargo bench --bench consumers`.
 
+use comeback::exec::event::{
+    CheckPassed, Estimated, PhaseStarted, Restarted, RunFinished, RunStarted, StepStarted,
+    StepSucceeded,
+};
 use comeback::exec::{Event, Mode, Outcome, Phase, Record};
 use comeback::replay::{Timings, through_consumers};
 use std::fmt::Write;
@@ -43,7 +47,7 @@ fn plan(steps: usize, dir: &std::path::Path) -> (comeback::plan::Model, Vec<(usi
 /// phases, restart, check and success, then the end.
 fn events(steps: &[(usize, String)]) -> Vec<Record> {
     let mut out = vec![
-        Event::RunStarted {
+        Event::RunStarted(RunStarted {
             run_id: "bench".into(),
             plan: "/srv/plan.yaml".into(),
             plan_sha256: None,
@@ -52,49 +56,49 @@ fn events(steps: &[(usize, String)]) -> Vec<Record> {
             only: vec![],
             limit: vec![],
             with_dependents: false,
-        },
-        Event::Estimated {
+        }),
+        Event::Estimated(Estimated {
             steps: steps.iter().map(|(i, _)| (*i, Some(30_000))).collect(),
             total_ms: Some(30_000 * steps.len() as u64),
             batches: vec![],
-        },
+        }),
     ];
     for (index, id) in steps {
         let index = *index;
-        out.push(Event::StepStarted {
+        out.push(Event::StepStarted(StepStarted {
             index,
             step: id.clone(),
             resumed: None,
-        });
+        }));
         for phase in [Phase::Preflight, Phase::Restart, Phase::HealthGate] {
-            out.push(Event::PhaseStarted {
+            out.push(Event::PhaseStarted(PhaseStarted {
                 index,
                 phase,
                 checks: 1,
-            });
+            }));
         }
-        out.push(Event::Restarted {
+        out.push(Event::Restarted(Restarted {
             index,
             elapsed_ms: 900,
-        });
-        out.push(Event::CheckPassed {
+        }));
+        out.push(Event::CheckPassed(CheckPassed {
             index,
             phase: Phase::HealthGate,
             target: id.clone(),
             check: "tcp 80".into(),
             attempts: 2,
             healthy_after_ms: 1500,
-        });
-        out.push(Event::StepSucceeded {
+        }));
+        out.push(Event::StepSucceeded(StepSucceeded {
             index,
             step: id.clone(),
             elapsed_ms: 2400,
-        });
+        }));
     }
-    out.push(Event::RunFinished {
+    out.push(Event::RunFinished(RunFinished {
         outcome: Outcome::Completed,
         elapsed_ms: 2400 * steps.len() as u64,
-    });
+    }));
     out.into_iter().map(Record::now).collect()
 }
 

@@ -4,6 +4,7 @@
 //!
 //! `cargo run --example dry_run_to_file -- PLAN events.jsonl`
 
+use comeback::exec::event::RunStarted;
 use comeback::exec::{Consumer, Event, Events, Mode, Record, Session};
 use comeback::plan::{Selection, load, plan};
 use std::io::Write;
@@ -39,7 +40,7 @@ fn main() {
         model: &loaded.model,
         steps: &order.steps,
         // The run's first event says what it is: a dry run.
-        start: Event::RunStarted {
+        start: Event::RunStarted(RunStarted {
             run_id: "example".into(),
             plan: path.to_string_lossy().into_owned(),
             plan_sha256: None,
@@ -52,7 +53,7 @@ fn main() {
             only: Vec::new(),
             limit: Vec::new(),
             with_dependents: false,
-        },
+        }),
         first: None,
         began: None,
         retry: Vec::new(),

@@ -1,6 +1,7 @@
 //! Expected durations from the run history in the state dir: per step, the median time the same
 //! step took in earlier real runs. No history, no estimate: "no estimate yet", never a guess.
 
+use crate::exec::event::{Estimated, RunStarted, StepSucceeded};
 use crate::exec::{Event, Record, units};
 use crate::journal::Journal;
 use crate::plan::{Model, Step};
@@ -26,14 +27,14 @@ impl Estimates {
             };
             let dry = records
                 .iter()
-                .any(|r| matches!(r.event, Event::RunStarted { mode, .. } if mode.read_only()));
+                .any(|r| matches!(r.event, Event::RunStarted(RunStarted { mode, .. }) if mode.read_only()));
             if dry {
                 continue;
             }
             for r in records {
-                if let Event::StepSucceeded {
+                if let Event::StepSucceeded(StepSucceeded {
                     step, elapsed_ms, ..
-                } = r.event
+                }) = r.event
                 {
                     seen.entry(step).or_default().push(elapsed_ms);
                 }
@@ -64,7 +65,7 @@ impl Estimates {
 
     /// The `Estimated` event for these steps.
     pub(crate) fn event(&self, model: &Model, steps: &[Step]) -> Event {
-        Event::Estimated {
+        Event::Estimated(Estimated {
             steps: steps
                 .iter()
                 .map(|s| (s.index, self.step(&s.id(model))))
@@ -75,7 +76,7 @@ impl Estimates {
                 .filter(|unit| unit.len() > 1)
                 .map(|unit| unit.iter().map(|s| s.index).collect())
                 .collect(),
-        }
+        })
     }
 }
 

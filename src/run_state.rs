@@ -3,6 +3,10 @@
 //! many passed, the failure, the expected end. Each consumer then only says what it makes of it.
 
 use crate::eta::{Clock, stamp};
+use crate::exec::event::{
+    BatchStarted, Estimated, Pausing, PhaseStarted, RestartEvidence, RunFinished, RunResumed,
+    RunStarted, StepFailed, StepStarted,
+};
 use crate::exec::{Event, Mode, Outcome, Phase, Record};
 use std::collections::{BTreeSet, HashMap};
 
@@ -73,45 +77,45 @@ impl RunState {
     /// Folds one more event in; the moment it was, if it was one people are told of.
     pub(crate) fn on<'r>(&mut self, record: &'r Record) -> Option<Moment<'r>> {
         match &record.event {
-            Event::RunStarted {
+            Event::RunStarted(RunStarted {
                 run_id,
                 plan,
                 mode,
                 steps,
                 ..
-            } => {
+            }) => {
                 self.mode = *mode;
                 self.start(run_id, plan, steps, false);
                 self.from = steps.first().map_or(1, |(i, _)| *i);
                 return Some(Moment::Began);
             }
-            Event::RunResumed {
+            Event::RunResumed(RunResumed {
                 run_id,
                 plan,
                 steps,
                 from,
                 ..
-            } => {
+            }) => {
                 self.mode = Mode::Run;
                 self.start(run_id, plan, steps, true);
                 self.from = *from;
                 return Some(Moment::Began);
             }
-            Event::Estimated {
+            Event::Estimated(Estimated {
                 steps,
                 batches,
                 total_ms,
-            } => {
+            }) => {
                 self.clock.estimated(steps, batches);
                 return Some(Moment::Estimated {
                     total_ms: *total_ms,
                     batched: !batches.is_empty(),
                 });
             }
-            Event::BatchStarted { batch, indices, .. } => {
+            Event::BatchStarted(BatchStarted { batch, indices, .. }) => {
                 self.batch_next = indices.iter().map(|&i| (i, *batch)).collect();
             }
-            Event::StepStarted { index, step, .. } => {
+            Event::StepStarted(StepStarted { index, step, .. }) => {
                 self.current = Some((*index, step.clone()));
                 match self.batch_next.remove(index) {
                     Some(batch) => self.batch.insert(*index, batch),
@@ -120,56 +124,56 @@ impl RunState {
                 self.clock.started(*index, stamp(record));
                 return Some(Moment::StepStarted);
             }
-            Event::PhaseStarted { checks, .. } => self.gate = (0, *checks),
-            Event::CheckPassed { .. } => self.gate.0 += 1,
-            Event::RestartEvidence {
+            Event::PhaseStarted(PhaseStarted { checks, .. }) => self.gate = (0, *checks),
+            Event::CheckPassed(_) => self.gate.0 += 1,
+            Event::RestartEvidence(RestartEvidence {
                 index,
                 action: crate::plan::model::Action::Reload,
                 ..
-            } => {
+            }) => {
                 self.reloads.insert(*index);
             }
-            Event::StepSucceeded { .. } => self.passed += 1,
-            Event::StepFailed {
+            Event::StepSucceeded(_) => self.passed += 1,
+            Event::StepFailed(StepFailed {
                 phase,
                 impact,
                 runbook,
                 ..
-            } => {
+            }) => {
                 self.failure = Some(Failure {
                     phase: *phase,
                     impact: impact.clone(),
                     runbook: runbook.clone(),
                 });
             }
-            Event::Pausing { ms, .. } => self.clock.paused(*ms),
-            Event::HostConnected { .. }
-            | Event::HostUnreachable { .. }
-            | Event::ManagerDetected { .. }
-            | Event::Inspected { .. }
-            | Event::ClusterViewed { .. }
-            | Event::ClusterVerdict { .. }
-            | Event::ColdStart { .. }
-            | Event::Prechecked { .. }
-            | Event::RestartBegun { .. }
-            | Event::RestartFound { .. }
-            | Event::Restarted { .. }
-            | Event::RestartEvidence { .. }
-            | Event::StopForced { .. }
-            | Event::ChecksInferred { .. }
-            | Event::ConfigsLoaded { .. }
-            | Event::CheckUp { .. }
-            | Event::CommandStillRunning { .. }
-            | Event::CommandEnded { .. }
-            | Event::HookRan { .. }
-            | Event::HooksPending { .. }
-            | Event::Asking { .. }
-            | Event::StopAsked { .. }
-            | Event::NotifyFailed { .. } => {}
-            Event::RunFinished {
+            Event::Pausing(Pausing { ms, .. }) => self.clock.paused(*ms),
+            Event::HostConnected(_)
+            | Event::HostUnreachable(_)
+            | Event::ManagerDetected(_)
+            | Event::Inspected(_)
+            | Event::ClusterViewed(_)
+            | Event::ClusterVerdict(_)
+            | Event::ColdStart(_)
+            | Event::Prechecked(_)
+            | Event::RestartBegun(_)
+            | Event::RestartFound(_)
+            | Event::Restarted(_)
+            | Event::RestartEvidence(_)
+            | Event::StopForced(_)
+            | Event::ChecksInferred(_)
+            | Event::ConfigsLoaded(_)
+            | Event::CheckUp(_)
+            | Event::CommandStillRunning(_)
+            | Event::CommandEnded(_)
+            | Event::HookRan(_)
+            | Event::HooksPending(_)
+            | Event::Asking(_)
+            | Event::StopAsked(_)
+            | Event::NotifyFailed(_) => {}
+            Event::RunFinished(RunFinished {
                 outcome,
                 elapsed_ms,
-            } => {
+            }) => {
                 return Some(Moment::Finished {
                     outcome,
                     elapsed_ms: *elapsed_ms,

@@ -1,6 +1,7 @@
 //! `comeback run` and `comeback resume`: lock, confirm, connect, walk the steps, close.
 
 use super::{AuditArgs, Exit, LogFormat, ResumeArgs, RunArgs, RunFlags, load, select};
+use crate::exec::event::{RunResumed, RunStarted};
 use crate::exec::{Consumer, Event, Events, Outcome, Resumed, Session};
 use crate::exit;
 use crate::journal::{History, Journal, Lock};
@@ -162,7 +163,7 @@ fn new_walk(
             exit::INVALID,
         )
     })?;
-    let start = Event::RunStarted {
+    let start = Event::RunStarted(RunStarted {
         run_id,
         plan: absolute(plan_path),
         plan_sha256: plan_sha256(plan_path),
@@ -174,7 +175,7 @@ fn new_walk(
         only: selection.only.clone(),
         limit: selection.limit.clone(),
         with_dependents: selection.with_dependents,
-    };
+    });
     let dir = run_dir(&journal);
     let report = ReportWriter::new(Report::new(&loaded.model), dir.clone());
     let walk = Walk {
@@ -272,13 +273,13 @@ pub(super) fn resume(args: ResumeArgs) -> Result<(), Exit> {
     confirm(&loaded, &steps, args.flags.yes)?;
     let estimates = crate::eta::Estimates::from_state_dir(&state_dir);
     let journal = Journal::reopen(&journal_path).map_err(|e| fail(e, None, exit::INVALID))?;
-    let start = Event::RunResumed {
+    let start = Event::RunResumed(RunResumed {
         run_id: history.run_id.clone(),
         plan: absolute(&plan_path),
         plan_sha256: plan_sha256(&plan_path),
         steps: history.steps.clone(),
         from: steps[0].index,
-    };
+    });
     let mut report = ReportWriter::new(Report::new(&loaded.model), run_dir(&journal));
     // The report covers the whole run: a journal that cannot be read again is an error, not a
     // report that silently starts at this resume.
@@ -454,7 +455,8 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
     };
     let mut consumers: Vec<Box<dyn Consumer>> = vec![printer, Box::new(journal), Box::new(report)];
     // A dry run or an audit is ops' own business: only real runs tell people outside ops.
-    let read_only = matches!(&start, Event::RunStarted { mode, .. } if mode.read_only());
+    let read_only =
+        matches!(&start, Event::RunStarted(RunStarted { mode, .. }) if mode.read_only());
     let hooks = if read_only {
         Vec::new()
     } else {

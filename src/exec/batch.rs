@@ -4,6 +4,7 @@
 //! halts the walk once every member of its batch has ended: never two services at once, never
 //! more than the batch out at once.
 
+use super::event::BatchStarted;
 use super::{Event, Executor, Resumed, Sink, StepEnd};
 use crate::plan::Step;
 use crate::plan::model::Model;
@@ -74,12 +75,12 @@ impl<T: Transport> Executor<'_, T> {
             ];
         };
         let service = &self.model.services[last.service].name;
-        self.events.emit(Event::BatchStarted {
+        self.events.emit(Event::BatchStarted(BatchStarted {
             service: service.clone(),
             batch,
             indices: unit.iter().map(|s| s.index).collect(),
             steps: unit.iter().map(|s| s.id(self.model)).collect(),
-        });
+        }));
         let sinks: Vec<Sink<'_>> = unit.iter().map(|_| Sink::new(self.events)).collect();
         let (passed, others_passed) = oneshot::channel();
         let others = async {
@@ -108,6 +109,7 @@ impl<T: Transport> Executor<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exec::event::{StepFailed, StepSucceeded};
     use crate::exec::tests::walk_on;
     use crate::exec::{Outcome, Pacing, RunOptions};
     use crate::plan::model::ShellCommand;
@@ -205,8 +207,8 @@ services:
         let ended: Vec<String> = events
             .iter()
             .filter_map(|e| match e {
-                Event::StepSucceeded { step, .. } => Some(format!("ok {step}")),
-                Event::StepFailed { step, .. } => Some(format!("failed {step}")),
+                Event::StepSucceeded(StepSucceeded { step, .. }) => Some(format!("ok {step}")),
+                Event::StepFailed(StepFailed { step, .. }) => Some(format!("failed {step}")),
                 _ => None,
             })
             .collect();
@@ -214,7 +216,7 @@ services:
         assert!(ended.contains(&"ok web@a".into()) && ended.contains(&"ok web@b".into()));
         assert!(ended.contains(&"failed web@c".into()));
         assert!(events.iter().any(|e| matches!(e,
-            Event::BatchStarted { service, batch: 1, steps, .. }
+            Event::BatchStarted(BatchStarted { service, batch: 1, steps, .. })
                 if service == "web" && steps == &["web@a", "web@b", "web@c"])));
         // lb was asked by the precheck alone: a failed batch gates no dependents.
         assert_eq!(

@@ -4,6 +4,7 @@
 //! the cluster is not whole, and after each member the cluster must be whole again (the member
 //! rejoined) within the cluster's timeout before the next one.
 
+use super::event::{ClusterVerdict, ClusterViewed, ColdStartChosen, Inspected};
 use super::{Event, Executor, Phase, Resumed, Sink, StepFailure};
 use crate::cluster::{self, Answer, Cluster, View};
 use crate::plan::Step;
@@ -262,7 +263,7 @@ impl<T: Transport> Executor<'_, T> {
             .collect();
         if !recover && !crashed.is_empty() && asked.bootstrap.is_none() {
             // A crash left no position: the real cold start recovers them first.
-            self.events.emit(Event::ColdStart {
+            self.events.emit(Event::ColdStart(ColdStartChosen {
                 service: service.name.clone(),
                 first: "the most advanced member".into(),
                 how: format!(
@@ -270,18 +271,18 @@ impl<T: Transport> Executor<'_, T> {
                     crashed.join(", ")
                 ),
                 warning: None,
-            });
+            }));
             return Ok(steps.to_vec());
         }
         let choice = cluster::cold::choose(c.kind, &found, asked.bootstrap.as_deref())
             .map_err(|why| invalid(format!("cold start of {}: {why}", service.name)))?;
         let first = service.instances[choice.first].host;
-        self.events.emit(Event::ColdStart {
+        self.events.emit(Event::ColdStart(ColdStartChosen {
             service: service.name.clone(),
             first: self.model.hosts[first].name.clone(),
             how: choice.how,
             warning: choice.warning,
-        });
+        }));
         let mut ordered = steps.to_vec();
         if let Some(at) = ordered.iter().position(|s| s.host == first) {
             let step = ordered.remove(at);
@@ -327,7 +328,7 @@ impl<T: Transport> Executor<'_, T> {
     ) {
         let s = &self.model.services[service];
         let Some(c) = &s.cluster else { return };
-        events.emit(Event::ClusterViewed {
+        events.emit(Event::ClusterViewed(ClusterViewed {
             service: s.name.clone(),
             kind: c.kind,
             index,
@@ -335,7 +336,7 @@ impl<T: Transport> Executor<'_, T> {
             members: view.members.clone(),
             problems: view.problems(c.kind),
             order,
-        });
+        }));
     }
 
     /// Preflight of a cluster member: the cluster is whole. A look-only walk reads the view
@@ -550,9 +551,9 @@ impl<T: Transport> Executor<'_, T> {
     ) -> Vec<(ServiceId, cluster::Gone)> {
         let mut gone = Vec::new();
         for r in records {
-            let Event::Inspected {
+            let Event::Inspected(Inspected {
                 index, references, ..
-            } = &r.event
+            }) = &r.event
             else {
                 continue;
             };
@@ -610,10 +611,10 @@ impl<T: Transport> Executor<'_, T> {
                 if !verdict.comes_back {
                     no.push(s.service);
                 }
-                self.events.emit(Event::ClusterVerdict {
+                self.events.emit(Event::ClusterVerdict(ClusterVerdict {
                     service: service.name.clone(),
                     verdict,
-                });
+                }));
             }
         }
         no

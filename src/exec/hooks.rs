@@ -3,6 +3,7 @@
 //! back, so the halt can say so.
 
 use super::event::HookWhen;
+use super::event::{HookRan, HooksPending};
 use super::{Event, Executor, Phase, Sink, StepFailure, millis};
 use crate::plan::Step;
 use crate::redact;
@@ -51,7 +52,7 @@ impl<T: Transport> Executor<'_, T> {
                 Err(e) => (false, None, false, e.to_string()),
             };
             let output = redact::secrets_with(&output, &[&hook.run.shown]).into_owned();
-            sink.events.emit(Event::HookRan {
+            sink.events.emit(Event::HookRan(HookRan {
                 index: step.index,
                 when,
                 host: host.clone(),
@@ -61,7 +62,7 @@ impl<T: Transport> Executor<'_, T> {
                 timed_out,
                 output: output.clone(),
                 elapsed_ms: millis(started.elapsed()),
-            });
+            }));
             if !ok {
                 let how = match (timed_out, code) {
                     (true, _) => format!(
@@ -106,7 +107,7 @@ impl<T: Transport> Executor<'_, T> {
         if owed.is_empty() {
             return None;
         }
-        Some(Event::HooksPending {
+        Some(Event::HooksPending(HooksPending {
             index: step.index,
             step: step.id(self.model),
             after: owed
@@ -118,7 +119,7 @@ impl<T: Transport> Executor<'_, T> {
                     )
                 })
                 .collect(),
-        })
+        }))
     }
 
     /// Dry run: every other host a hook runs on answers a command.

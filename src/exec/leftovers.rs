@@ -2,6 +2,7 @@
 //! connection): `resume` waits for them to end before it touches anything, and every run kills
 //! what it leaves behind, so a service is never restarted by two commands at the same time.
 
+use super::event::{CommandEnded, CommandStillRunning};
 use super::{Event, Events};
 use crate::plan::model::HostId;
 use crate::transport::{Fleet, LiveCommand};
@@ -36,23 +37,23 @@ pub(crate) async fn wait_for(
         for (h, c) in &live {
             if !seen.iter().any(|(sh, sc)| sh == h && sc.pgid == c.pgid) {
                 let left = bound.saturating_sub(started.elapsed());
-                events.emit(Event::CommandStillRunning {
+                events.emit(Event::CommandStillRunning(CommandStillRunning {
                     host: names[*h].clone(),
                     pgid: c.pgid,
                     age_s: c.age_s,
                     command: c.command.clone(),
                     wait_ms: super::millis(left),
-                });
+                }));
             }
         }
         for (h, c) in &seen {
             if !live.iter().any(|(lh, lc)| lh == h && lc.pgid == c.pgid) {
-                events.emit(Event::CommandEnded {
+                events.emit(Event::CommandEnded(CommandEnded {
                     host: names[*h].clone(),
                     pgid: c.pgid,
                     command: c.command.clone(),
                     killed: false,
-                });
+                }));
             }
         }
         seen = live;
@@ -73,12 +74,12 @@ pub(crate) async fn sweep(fleet: &Fleet, names: &[String], events: &Events) {
         match result {
             Ok(killed) => {
                 for c in killed {
-                    events.emit(Event::CommandEnded {
+                    events.emit(Event::CommandEnded(CommandEnded {
                         host: names[h].clone(),
                         pgid: c.pgid,
                         command: c.command,
                         killed: true,
-                    });
+                    }));
                 }
             }
             Err(e) => tracing::warn!(

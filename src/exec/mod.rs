@@ -3,7 +3,7 @@
 
 mod batch;
 mod cluster;
-pub(crate) mod event;
+pub mod event;
 mod hooks;
 pub(crate) mod leftovers;
 mod pacing;
@@ -33,6 +33,7 @@ pub(crate) use step::StepFailure;
 use crate::checks::Checker;
 use crate::plan::{Model, Step};
 use crate::transport::Transport;
+use event::{Inspected, Prechecked, StepFailed, StepStarted, StepSucceeded};
 use futures_util::StreamExt;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
@@ -154,10 +155,10 @@ impl<'a, T: Transport> Executor<'a, T> {
     pub(crate) async fn run(&mut self, steps: &[Step], first: Option<Resumed>) -> Outcome {
         let started = Instant::now();
         let outcome = self.walk(steps, first).await;
-        self.events.emit(Event::RunFinished {
+        self.events.emit(Event::RunFinished(event::RunFinished {
             outcome: outcome.clone(),
             elapsed_ms: millis(started.elapsed()),
-        });
+        }));
         outcome
     }
 
@@ -243,15 +244,15 @@ impl<'a, T: Transport> Executor<'a, T> {
                 self.events.forward(record);
             }
             let stale_only = records.iter().any(|r| {
-                matches!(&r.event, Event::StepFailed { check: Some(c), .. } if c == step::CONFIG_REFERENCES)
+                matches!(&r.event, Event::StepFailed(StepFailed { check: Some(c), .. }) if c == step::CONFIG_REFERENCES)
             });
             tally.record(end, stale_only, true);
         }
         if tally.blocked.is_empty() {
-            self.events.emit(Event::Prechecked {
+            self.events.emit(Event::Prechecked(Prechecked {
                 steps: steps.len(),
                 elapsed_ms: millis(started.elapsed()),
-            });
+            }));
             return Ok(());
         }
         // Steps held back only by stale references end as a dry run's stale references do.
@@ -350,22 +351,22 @@ impl<'a, T: Transport> Executor<'a, T> {
         dependents: batch::Dependents,
     ) -> StepEnd {
         let id = step.id(self.model);
-        sink.events.emit(Event::StepStarted {
+        sink.events.emit(Event::StepStarted(StepStarted {
             index: step.index,
             step: id.clone(),
             resumed,
-        });
+        }));
         let started = Instant::now();
         let result = self.step(sink, step, resumed, dependents).await;
         match &result {
-            Ok(()) => sink.events.emit(Event::StepSucceeded {
+            Ok(()) => sink.events.emit(Event::StepSucceeded(StepSucceeded {
                 index: step.index,
                 step: id.clone(),
                 elapsed_ms: millis(started.elapsed()),
-            }),
+            })),
             Err(failure) => {
                 let service = &self.model.services[step.service];
-                sink.events.emit(Event::StepFailed {
+                sink.events.emit(Event::StepFailed(StepFailed {
                     index: step.index,
                     step: id.clone(),
                     phase: failure.phase,
@@ -374,7 +375,7 @@ impl<'a, T: Transport> Executor<'a, T> {
                     reason: failure.reason.clone(),
                     impact: service.impact.clone(),
                     runbook: service.runbook.clone(),
-                });
+                }));
                 if let Some(pending) = self.hooks_pending(sink, step, failure) {
                     sink.events.emit(pending);
                 }
@@ -392,7 +393,7 @@ impl<'a, T: Transport> Executor<'a, T> {
 /// event says.
 fn names_a_host_gone(records: &[Record]) -> bool {
     records.iter().any(|r| {
-        matches!(&r.event, Event::Inspected { references, .. }
+        matches!(&r.event, Event::Inspected(Inspected { references, .. })
             if references.iter().any(|f| f.status.blocks()))
     })
 }

@@ -2,6 +2,7 @@
 //! steps, `--step` (ask before each one). Asking is the caller's business: the executor only
 //! hands it the step and waits for the answer.
 
+use super::event::{Asking, Pausing};
 use super::{Event, Executor, Outcome, Stop};
 use crate::plan::Step;
 use crate::transport::Transport;
@@ -56,10 +57,10 @@ impl<T: Transport> Executor<'_, T> {
             return Some(stopped());
         }
         if let Some(pause) = self.pacing.pause.filter(|p| n > 0 && !p.is_zero()) {
-            self.events.emit(Event::Pausing {
+            self.events.emit(Event::Pausing(Pausing {
                 before: step.index,
                 ms: super::millis(pause),
-            });
+            }));
             let mut stop = self.stop.clone();
             tokio::select! {
                 _ = tokio::time::sleep(pause) => {}
@@ -70,7 +71,7 @@ impl<T: Transport> Executor<'_, T> {
         }
         if let Some(ask) = self.pacing.ask.clone().filter(|_| *asking) {
             let ids: Vec<String> = unit.iter().map(|s| s.id(self.model)).collect();
-            self.events.emit(Event::Asking {
+            self.events.emit(Event::Asking(Asking {
                 index: step.index,
                 step: ids[0].clone(),
                 batch: if ids.len() > 1 {
@@ -78,7 +79,7 @@ impl<T: Transport> Executor<'_, T> {
                 } else {
                     Vec::new()
                 },
-            });
+            }));
             let index = step.index;
             let answer = tokio::task::spawn_blocking(move || ask(index, &ids))
                 .await

@@ -4,6 +4,7 @@
 //! the checks inferred for a unit that has no `health` and the configs the new process loaded
 //! at last.
 
+use super::event::{ChecksInferred, ConfigsLoaded, ManagerDetected, RestartEvidence, StopForced};
 use super::unit_watch::Watch;
 use super::{Event, Executor, Phase, Sink, StepFailure};
 use crate::human::ago;
@@ -121,11 +122,11 @@ impl<T: Transport> Executor<'_, T> {
             match found {
                 Ok(manager) => {
                     self.resolved.managers.insert(h, manager);
-                    self.events.emit(Event::ManagerDetected {
+                    self.events.emit(Event::ManagerDetected(ManagerDetected {
                         host,
                         manager: Some(manager),
                         error: None,
-                    });
+                    }));
                 }
                 Err(why) => {
                     for s in unit_steps.iter().filter(|s| s.host == h) {
@@ -135,11 +136,11 @@ impl<T: Transport> Executor<'_, T> {
                             s.id(model)
                         ));
                     }
-                    self.events.emit(Event::ManagerDetected {
+                    self.events.emit(Event::ManagerDetected(ManagerDetected {
                         host,
                         manager: None,
                         error: Some(why),
-                    });
+                    }));
                 }
             }
         }
@@ -353,7 +354,7 @@ impl<T: Transport> Executor<'_, T> {
                 let empty = Found::default();
                 for (i, old) in before.processes.iter().enumerate() {
                     let new = after.get(i).unwrap_or(&empty);
-                    sink.events.emit(Event::RestartEvidence {
+                    sink.events.emit(Event::RestartEvidence(RestartEvidence {
                         index: step.index,
                         action,
                         command: crate::redact::secrets(command).into_owned(),
@@ -361,7 +362,7 @@ impl<T: Transport> Executor<'_, T> {
                         before: old.process.as_ref().map(Seen::from),
                         after: new.process.as_ref().map(Seen::from),
                         proved: proved(old, new),
-                    });
+                    }));
                 }
                 if all_proved {
                     break after;
@@ -391,11 +392,11 @@ impl<T: Transport> Executor<'_, T> {
         }
         if let Some(w) = watch {
             for forced in w.forced_stops(self.transport, step.host, before.now).await {
-                sink.events.emit(Event::StopForced {
+                sink.events.emit(Event::StopForced(StopForced {
                     index: step.index,
                     unit: forced.0,
                     log: forced.1,
-                });
+                }));
             }
         }
         if let (Some(old), Some(new)) = (before.processes.first(), after.first())
@@ -471,10 +472,10 @@ impl<T: Transport> Executor<'_, T> {
             })
             .collect();
         if !paths.is_empty() {
-            sink.events.emit(Event::ConfigsLoaded {
+            sink.events.emit(Event::ConfigsLoaded(ConfigsLoaded {
                 index: step.index,
                 paths,
-            });
+            }));
         }
     }
 
@@ -530,10 +531,10 @@ impl<T: Transport> Executor<'_, T> {
                 described.push(format!("port {port} {said} (pid {})", new.pid));
             }
         }
-        sink.events.emit(Event::ChecksInferred {
+        sink.events.emit(Event::ChecksInferred(ChecksInferred {
             index: step.index,
             checks: described,
-        });
+        }));
         checks
     }
 }

@@ -4,6 +4,7 @@
 //! completed and whose proof holds goes straight to its gates; one that failed fails the step;
 //! only when the host kept nothing does the step run again in full, and the operator is told.
 
+use super::event::{RestartFound, Restarted};
 use super::proof::{Before, Found, Tracked};
 use super::unit_watch::Watch;
 use super::{Event, Executor, Phase, Sink, StepFailure};
@@ -64,19 +65,19 @@ impl<T: Transport> Executor<'_, T> {
             Ok(out) if out.success() => parse_exit(&out.stdout),
             _ => None,
         };
-        sink.events.emit(Event::RestartFound {
+        sink.events.emit(Event::RestartFound(RestartFound {
             index: step.index,
             code: found.map(|f| f.0),
             ended: found.map(|f| f.1),
-        });
+        }));
         let command = self.restart_command(step);
         match found {
             None => Ok(None),
             Some((0, _)) => {
-                sink.events.emit(Event::Restarted {
+                sink.events.emit(Event::Restarted(Restarted {
                     index: step.index,
                     elapsed_ms: 0,
-                });
+                }));
                 if began.before.is_empty() {
                     return Ok(Some(
                         self.status_check(step).into_iter().map(|c| c.0).collect(),

@@ -4,6 +4,9 @@
 //! close. Emits every event of the run, its first and last included; the caller only chooses
 //! the consumers and turns the outcome into an exit code.
 
+use super::event::{
+    HostConnected, HostUnreachable, RunFinished, RunResumed, RunStarted, StopAsked,
+};
 use super::{Event, Events, Executor, Mode, Outcome, Pacing, Resumed, RunOptions, Stop, leftovers};
 use crate::plan::{Model, Step};
 use crate::transport::Fleet;
@@ -51,9 +54,9 @@ impl Session<'_> {
     fn started(&self) -> (Mode, &str) {
         // Not a consumer of events: only the two starts mean anything here, and the CLI
         // begins every session with one of them.
-        if let Event::RunStarted { mode, run_id, .. } = &self.start {
+        if let Event::RunStarted(RunStarted { mode, run_id, .. }) = &self.start {
             (*mode, run_id)
-        } else if let Event::RunResumed { run_id, .. } = &self.start {
+        } else if let Event::RunResumed(RunResumed { run_id, .. }) = &self.start {
             (Mode::Run, run_id)
         } else {
             (Mode::Run, "")
@@ -84,10 +87,10 @@ impl Session<'_> {
             outcome = self.connect_and_walk(events, &run_id, stop_rx) => outcome,
             () = stop_on_signals(stop_tx, &signal, events) => unreachable!("never ends"),
         };
-        events.emit(Event::RunFinished {
+        events.emit(Event::RunFinished(RunFinished {
             outcome: outcome.clone(),
             elapsed_ms: super::millis(started.elapsed()),
-        });
+        }));
         let signal = match signal.load(Ordering::Relaxed) {
             0 => None,
             n => Some(n),
@@ -106,13 +109,13 @@ impl Session<'_> {
         let names: Vec<String> = model.hosts.iter().map(|h| h.name.clone()).collect();
         let options = self.options();
         let tell = |(h, result): crate::transport::FirstContact| match result {
-            Ok(()) => events.emit(Event::HostConnected {
+            Ok(()) => events.emit(Event::HostConnected(HostConnected {
                 host: names[h].clone(),
-            }),
-            Err(e) => events.emit(Event::HostUnreachable {
+            })),
+            Err(e) => events.emit(Event::HostUnreachable(HostUnreachable {
                 host: names[h].clone(),
                 error: e.to_string(),
-            }),
+            })),
         };
         // A read-only pass connects each host as its work reaches it, so that no master is
         // opened twice when the plan has more hosts than `ssh.max_connections`; a real run
@@ -268,10 +271,10 @@ async fn stop_on_signals(stop: watch::Sender<Stop>, signal: &AtomicI32, events: 
             else => break,
         };
         let _ = signal.compare_exchange(0, n, Ordering::Relaxed, Ordering::Relaxed);
-        events.emit(Event::StopAsked {
+        events.emit(Event::StopAsked(StopAsked {
             signal: name.into(),
             now: wish == Stop::Now,
-        });
+        }));
         let _ = stop.send(wish);
     }
     std::future::pending().await

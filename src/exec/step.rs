@@ -1,5 +1,6 @@
 //! One step of the protocol, phase by phase.
 
+use super::event::{CheckPassed, CheckUp, Inspected, PhaseStarted, RestartBegun, Restarted};
 use super::{Event, Executor, Phase, Resumed, Sink, millis};
 use crate::inspect::{ConfigFile, check_references, drift, fetch_configs};
 use crate::plan::Step;
@@ -142,11 +143,11 @@ impl<T: Transport> Executor<'_, T> {
     }
 
     pub(super) fn phase(&self, sink: &Sink<'_>, step: &Step, phase: Phase, checks: usize) {
-        sink.events.emit(Event::PhaseStarted {
+        sink.events.emit(Event::PhaseStarted(PhaseStarted {
             index: step.index,
             phase,
             checks,
-        });
+        }));
     }
 
     async fn preflight(
@@ -301,7 +302,7 @@ impl<T: Transport> Executor<'_, T> {
             .filter(|r| r.status.blocks())
             .map(|r| format!("{}:{} {} ({})", r.file, r.line, r.host, r.status.describe()))
             .collect();
-        sink.events.emit(Event::Inspected {
+        sink.events.emit(Event::Inspected(Inspected {
             index: step.index,
             step: target.to_string(),
             missing_configs,
@@ -312,7 +313,7 @@ impl<T: Transport> Executor<'_, T> {
             errors,
             warnings,
             members: manager.members,
-        });
+        }));
         // A read-only walk goes on: the `Inspected` event already says what is stale.
         if blocking.is_empty() || self.options.mode.read_only() {
             return Ok(not_running);
@@ -402,7 +403,7 @@ impl<T: Transport> Executor<'_, T> {
         let command = &self.restart_command(step);
         let before = self.before_restart(step, target).await?;
         // Journaled before the command: a resume after comeback died proves from these.
-        sink.events.emit(Event::RestartBegun {
+        sink.events.emit(Event::RestartBegun(RestartBegun {
             index: step.index,
             before: before.as_ref().map_or_else(Vec::new, |b| {
                 b.processes
@@ -414,7 +415,7 @@ impl<T: Transport> Executor<'_, T> {
                     .collect()
             }),
             host_now: before.as_ref().map_or(0, |b| b.now),
-        });
+        }));
         let started = Instant::now();
         let result = self
             .transport
@@ -427,10 +428,10 @@ impl<T: Transport> Executor<'_, T> {
             .await;
         let reason = match result {
             Ok(out) if out.success() => {
-                sink.events.emit(Event::Restarted {
+                sink.events.emit(Event::Restarted(Restarted {
                     index: step.index,
                     elapsed_ms: millis(started.elapsed()),
-                });
+                }));
                 return match before {
                     Some(before) => {
                         self.prove(sink, step, target, &command.shown, before, watch)
@@ -530,14 +531,14 @@ impl<T: Transport> Executor<'_, T> {
         let settle = check.timing.settle;
         let on_up = |after: Duration| {
             if !settle.is_zero() {
-                sink.events.emit(Event::CheckUp {
+                sink.events.emit(Event::CheckUp(CheckUp {
                     index: step.index,
                     phase,
                     target: target.clone(),
                     check: describe(check),
                     healthy_after_ms: millis(after),
                     settle_ms: millis(settle),
-                });
+                }));
             }
         };
         match self
@@ -546,14 +547,14 @@ impl<T: Transport> Executor<'_, T> {
             .await
         {
             Ok(pass) => {
-                sink.events.emit(Event::CheckPassed {
+                sink.events.emit(Event::CheckPassed(CheckPassed {
                     index: step.index,
                     phase,
                     target,
                     check: describe(check),
                     attempts: pass.attempts,
                     healthy_after_ms: millis(pass.healthy_after),
-                });
+                }));
                 Ok(())
             }
             Err(failure) => Err(StepFailure {

@@ -1,6 +1,7 @@
 //! The executor against a scripted transport: which commands run, in which order, and when the
 //! walk stops. The real transport is proven end to end in tests/run_lab.rs.
 
+use super::event::StepStarted;
 use super::*;
 use crate::plan::{self, Selection};
 use crate::transport::{Output, Transport, TransportError};
@@ -158,7 +159,7 @@ fn a_step_that_would_halt_later_stops_the_run_before_the_first_restart() {
     let told: Vec<&str> = events
         .iter()
         .filter_map(|e| match e {
-            Event::StepStarted { step, .. } => Some(step.as_str()),
+            Event::StepStarted(StepStarted { step, .. }) => Some(step.as_str()),
             _ => None,
         })
         .collect();
@@ -166,7 +167,7 @@ fn a_step_that_would_halt_later_stops_the_run_before_the_first_restart() {
     assert!(
         !events
             .iter()
-            .any(|e| matches!(e, Event::StepSucceeded { .. } | Event::Prechecked { .. }))
+            .any(|e| matches!(e, Event::StepSucceeded(_) | Event::Prechecked(_)))
     );
 }
 

@@ -2,6 +2,7 @@
 //! degraded cluster is refused with nothing touched, and each member must be whole again before
 //! the next goes down. Real clusters are proven in tests/cluster_*_lab.rs.
 
+use super::event::{ClusterViewed, StepFailed};
 use super::*;
 use crate::transport::{Output, Transport, TransportError};
 use std::sync::Mutex;
@@ -91,12 +92,12 @@ fn the_leader_restarts_last_and_each_member_rejoins_before_the_next() {
         ["restart-node a", "restart-node c", "restart-node b"]
     );
     let start = events.iter().find_map(|e| match e {
-        Event::ClusterViewed {
+        Event::ClusterViewed(ClusterViewed {
             moment: Moment::Start,
             order,
             problems,
             ..
-        } => Some((order.clone(), problems.clone())),
+        }) => Some((order.clone(), problems.clone())),
         _ => None,
     });
     assert_eq!(
@@ -107,11 +108,11 @@ fn the_leader_restarts_last_and_each_member_rejoins_before_the_next() {
     let afters: Vec<&Vec<String>> = events
         .iter()
         .filter_map(|e| match e {
-            Event::ClusterViewed {
+            Event::ClusterViewed(ClusterViewed {
                 moment: Moment::After,
                 problems,
                 ..
-            } => Some(problems),
+            }) => Some(problems),
             _ => None,
         })
         .collect();
@@ -132,7 +133,9 @@ fn a_degraded_cluster_is_refused_before_anything_is_touched() {
     let reason = events
         .iter()
         .find_map(|e| match e {
-            Event::StepFailed { reason, check, .. } if check.as_deref() == Some("cluster") => {
+            Event::StepFailed(StepFailed { reason, check, .. })
+                if check.as_deref() == Some("cluster") =>
+            {
                 Some(reason.clone())
             }
             _ => None,

@@ -1,6 +1,7 @@
 //! Hooks and pacing against the scripted transport: what runs, in which order, and what the
 //! halt says is still owed. The real thing is proven in tests/window_lab.rs.
 
+use super::event::{Asking, HooksPending, StepFailed};
 use super::tests::drive;
 use super::*;
 use std::sync::{Arc, Mutex};
@@ -35,7 +36,7 @@ fn walk(fails: &'static str, pacing: Pacing) -> (Outcome, Vec<String>, Vec<Event
 
 fn pending(events: &[Event]) -> Option<Vec<(String, String)>> {
     events.iter().find_map(|e| match e {
-        Event::HooksPending { after, .. } => Some(after.clone()),
+        Event::HooksPending(HooksPending { after, .. }) => Some(after.clone()),
         _ => None,
     })
 }
@@ -80,7 +81,7 @@ fn a_failing_restart_between_the_hooks_leaves_the_node_drained() {
         Some(vec![("lb".into(), "ready a".into())])
     );
     let failed = events.iter().find_map(|e| match e {
-        Event::StepFailed { phase, .. } => Some(*phase),
+        Event::StepFailed(StepFailed { phase, .. }) => Some(*phase),
         _ => None,
     });
     assert_eq!(failed, Some(Phase::Restart));
@@ -187,7 +188,7 @@ services:
     assert!(matches!(outcome, Outcome::Stopped { steps: 2, .. }));
     assert!(!ran.iter().any(|c| c == "restart-web c"), "{ran:?}");
     let batch = events.iter().find_map(|e| match e {
-        Event::Asking { batch, .. } if !batch.is_empty() => Some(batch.clone()),
+        Event::Asking(Asking { batch, .. }) if !batch.is_empty() => Some(batch.clone()),
         _ => None,
     });
     assert_eq!(batch, Some(vec!["web@a".to_string(), "web@b".to_string()]));

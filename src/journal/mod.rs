@@ -213,9 +213,10 @@ impl Consumer for Journal {
 mod tests {
     use super::*;
     use crate::exec::Event;
+    use crate::exec::event::HostConnected;
 
     fn record(host: &str) -> Record {
-        Record::now(Event::HostConnected { host: host.into() })
+        Record::now(Event::HostConnected(HostConnected { host: host.into() }))
     }
 
     /// A journal of `hosts.len()` sealed lines, and its text.

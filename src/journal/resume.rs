@@ -1,6 +1,10 @@
 //! Reading a journal back: what a run did, and where `resume` picks it up.
 
 use super::{Journal, Record};
+use crate::exec::event::{
+    ColdStartChosen, PhaseStarted, RestartBegun, Restarted, RunFinished, RunResumed, RunStarted,
+    StepFailed, StepStarted, StepSucceeded,
+};
 use crate::exec::{Event, Outcome, Phase, Resumed};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -73,7 +77,7 @@ impl History {
         let mut h = None::<History>;
         for record in records {
             match &record.event {
-                Event::RunStarted {
+                Event::RunStarted(RunStarted {
                     run_id,
                     plan,
                     plan_sha256,
@@ -82,7 +86,7 @@ impl History {
                     only,
                     limit,
                     with_dependents,
-                } => {
+                }) => {
                     h = Some(History {
                         run_id: run_id.clone(),
                         plan: PathBuf::from(plan),
@@ -98,18 +102,18 @@ impl History {
                 event => {
                     let Some(h) = h.as_mut() else { continue };
                     match event {
-                        Event::RunResumed {
+                        Event::RunResumed(RunResumed {
                             plan, plan_sha256, ..
-                        } => {
+                        }) => {
                             h.outcome = None;
                             h.plan = PathBuf::from(plan);
                             h.plan_sha256 = plan_sha256.clone();
                         }
-                        Event::StepStarted {
+                        Event::StepStarted(StepStarted {
                             index,
                             step,
                             resumed,
-                        } => {
+                        }) => {
                             h.in_flight.retain(|f| f.index != *index);
                             h.failed.retain(|(s, _)| s != step);
                             h.in_flight.push(Flight {
@@ -120,11 +124,11 @@ impl History {
                                 began: None,
                             });
                         }
-                        Event::RestartBegun {
+                        Event::RestartBegun(RestartBegun {
                             index,
                             before,
                             host_now,
-                        } => {
+                        }) => {
                             if let Some(f) = h.flight(*index) {
                                 f.began = Some(crate::exec::RestartBegan {
                                     index: *index,
@@ -133,55 +137,59 @@ impl History {
                                 });
                             }
                         }
-                        Event::PhaseStarted { index, phase, .. } => {
+                        Event::PhaseStarted(PhaseStarted { index, phase, .. }) => {
                             if let Some(f) = h.flight(*index) {
                                 f.phase = Some(*phase);
                             }
                         }
-                        Event::Restarted { index, .. } => {
+                        Event::Restarted(Restarted { index, .. }) => {
                             if let Some(f) = h.flight(*index) {
                                 f.restarted = true;
                             }
                         }
-                        Event::StepSucceeded { index, step, .. } => {
+                        Event::StepSucceeded(StepSucceeded { index, step, .. }) => {
                             h.succeeded.insert(step.clone());
                             h.in_flight.retain(|f| f.index != *index);
                         }
-                        Event::StepFailed {
+                        Event::StepFailed(StepFailed {
                             index, step, phase, ..
-                        } => {
+                        }) => {
                             h.in_flight.retain(|f| f.index != *index);
                             // Failed before its restart ran: nothing was touched by this run.
                             let touched = !matches!(phase, Phase::Preflight | Phase::BeforeHooks);
                             h.failed.push((step.clone(), touched));
                         }
-                        Event::RunFinished { outcome, .. } => h.outcome = Some(outcome.clone()),
-                        Event::ColdStart { first, .. } => h.cold_start = Some(first.clone()),
-                        Event::RunStarted { .. }
-                        | Event::BatchStarted { .. }
-                        | Event::HostConnected { .. }
-                        | Event::HostUnreachable { .. }
-                        | Event::ManagerDetected { .. }
-                        | Event::Inspected { .. }
-                        | Event::ClusterViewed { .. }
-                        | Event::ClusterVerdict { .. }
-                        | Event::Prechecked { .. }
-                        | Event::RestartFound { .. }
-                        | Event::RestartEvidence { .. }
-                        | Event::StopForced { .. }
-                        | Event::ChecksInferred { .. }
-                        | Event::ConfigsLoaded { .. }
-                        | Event::CheckUp { .. }
-                        | Event::CheckPassed { .. }
-                        | Event::CommandStillRunning { .. }
-                        | Event::CommandEnded { .. }
-                        | Event::HookRan { .. }
-                        | Event::HooksPending { .. }
-                        | Event::Estimated { .. }
-                        | Event::Pausing { .. }
-                        | Event::Asking { .. }
-                        | Event::StopAsked { .. }
-                        | Event::NotifyFailed { .. } => {}
+                        Event::RunFinished(RunFinished { outcome, .. }) => {
+                            h.outcome = Some(outcome.clone())
+                        }
+                        Event::ColdStart(ColdStartChosen { first, .. }) => {
+                            h.cold_start = Some(first.clone())
+                        }
+                        Event::RunStarted(_)
+                        | Event::BatchStarted(_)
+                        | Event::HostConnected(_)
+                        | Event::HostUnreachable(_)
+                        | Event::ManagerDetected(_)
+                        | Event::Inspected(_)
+                        | Event::ClusterViewed(_)
+                        | Event::ClusterVerdict(_)
+                        | Event::Prechecked(_)
+                        | Event::RestartFound(_)
+                        | Event::RestartEvidence(_)
+                        | Event::StopForced(_)
+                        | Event::ChecksInferred(_)
+                        | Event::ConfigsLoaded(_)
+                        | Event::CheckUp(_)
+                        | Event::CheckPassed(_)
+                        | Event::CommandStillRunning(_)
+                        | Event::CommandEnded(_)
+                        | Event::HookRan(_)
+                        | Event::HooksPending(_)
+                        | Event::Estimated(_)
+                        | Event::Pausing(_)
+                        | Event::Asking(_)
+                        | Event::StopAsked(_)
+                        | Event::NotifyFailed(_) => {}
                     }
                 }
             }
@@ -350,26 +358,26 @@ mod tests {
     fn the_step_a_cluster_walk_halted_at_resumes_first_though_not_first_in_the_plan() {
         let ids = ["db@a", "db@b", "db@c"];
         let mut records = started(&ids);
-        records.push(event(Event::StepStarted {
+        records.push(event(Event::StepStarted(StepStarted {
             index: 2,
             step: ids[1].into(),
             resumed: None,
-        }));
-        records.push(event(Event::StepSucceeded {
+        })));
+        records.push(event(Event::StepSucceeded(StepSucceeded {
             index: 2,
             step: ids[1].into(),
             elapsed_ms: 1,
-        }));
-        records.push(event(Event::StepStarted {
+        })));
+        records.push(event(Event::StepStarted(StepStarted {
             index: 3,
             step: ids[2].into(),
             resumed: None,
-        }));
-        records.push(event(Event::Restarted {
+        })));
+        records.push(event(Event::Restarted(Restarted {
             index: 3,
             elapsed_ms: 1,
-        }));
-        records.push(event(Event::StepFailed {
+        })));
+        records.push(event(Event::StepFailed(StepFailed {
             index: 3,
             step: ids[2].into(),
             phase: Phase::ClusterGate,
@@ -378,7 +386,7 @@ mod tests {
             reason: "did not rejoin".into(),
             impact: None,
             runbook: None,
-        }));
+        })));
         let history = History::from_records(&records).expect("a run");
         let point = history.resume_point().expect("not completed");
         assert_eq!(point.remaining, ["db@c", "db@a"]);
@@ -390,7 +398,7 @@ mod tests {
     }
 
     fn started(ids: &[&str]) -> Vec<Record> {
-        vec![event(Event::RunStarted {
+        vec![event(Event::RunStarted(RunStarted {
             run_id: "r".into(),
             plan: "/p.yaml".into(),
             plan_sha256: None,
@@ -403,19 +411,19 @@ mod tests {
             only: Vec::new(),
             limit: Vec::new(),
             with_dependents: false,
-        })]
+        }))]
     }
 
     fn step_started(index: usize, step: &str) -> Record {
-        event(Event::StepStarted {
+        event(Event::StepStarted(StepStarted {
             index,
             step: step.into(),
             resumed: None,
-        })
+        }))
     }
 
     fn step_failed(index: usize, step: &str, phase: Phase) -> Record {
-        event(Event::StepFailed {
+        event(Event::StepFailed(StepFailed {
             index,
             step: step.into(),
             phase,
@@ -424,7 +432,7 @@ mod tests {
             reason: "failed".into(),
             impact: None,
             runbook: None,
-        })
+        }))
     }
 
     /// comeback died in a batch: a restarted, b done, c still in its preflight. Only a is
@@ -436,20 +444,20 @@ mod tests {
         for (i, id) in ids[..3].iter().enumerate() {
             records.push(step_started(i + 1, id));
         }
-        records.push(event(Event::Restarted {
+        records.push(event(Event::Restarted(Restarted {
             index: 1,
             elapsed_ms: 1,
-        }));
-        records.push(event(Event::StepSucceeded {
+        })));
+        records.push(event(Event::StepSucceeded(StepSucceeded {
             index: 2,
             step: ids[1].into(),
             elapsed_ms: 1,
-        }));
-        records.push(event(Event::PhaseStarted {
+        })));
+        records.push(event(Event::PhaseStarted(PhaseStarted {
             index: 3,
             phase: Phase::Preflight,
             checks: 0,
-        }));
+        })));
         let point = History::from_records(&records)
             .expect("a run")
             .resume_point()
@@ -468,11 +476,11 @@ mod tests {
         for (i, id) in ids[..3].iter().enumerate() {
             records.push(step_started(i + 1, id));
         }
-        records.push(event(Event::StepSucceeded {
+        records.push(event(Event::StepSucceeded(StepSucceeded {
             index: 2,
             step: ids[1].into(),
             elapsed_ms: 1,
-        }));
+        })));
         records.push(step_failed(3, ids[2], Phase::HealthGate));
         records.push(step_failed(1, ids[0], Phase::HealthGate));
         let point = History::from_records(&records)

@@ -226,9 +226,10 @@ impl Messages {
 mod tests {
     use super::*;
     use crate::exec::Event;
+    use crate::exec::event::{Estimated, RunFinished, RunStarted, StepFailed, StepStarted};
 
     fn started(m: &mut Messages) {
-        m.on(&Record::now(Event::RunStarted {
+        m.on(&Record::now(Event::RunStarted(RunStarted {
             run_id: "r1".into(),
             plan: "/p/shop.yaml".into(),
             plan_sha256: None,
@@ -237,7 +238,7 @@ mod tests {
             only: vec![],
             limit: vec![],
             with_dependents: false,
-        }));
+        })));
     }
 
     #[test]
@@ -245,11 +246,11 @@ mod tests {
         let mut m = Messages::new("shop");
         started(&mut m);
         let (kind, start) = m
-            .on(&Record::now(Event::Estimated {
+            .on(&Record::now(Event::Estimated(Estimated {
                 steps: vec![(1, None), (2, None)],
                 total_ms: None,
                 batches: vec![],
-            }))
+            })))
             .expect("start");
         assert_eq!(kind, NotifyEvent::Start);
         assert_eq!(
@@ -257,11 +258,11 @@ mod tests {
             "Restart of shop: starts: 2 steps, one service at a time. No ETA yet."
         );
         let (_, step) = m
-            .on(&Record::now(Event::StepStarted {
+            .on(&Record::now(Event::StepStarted(StepStarted {
                 index: 2,
                 step: "app@web-01".into(),
                 resumed: None,
-            }))
+            })))
             .expect("step");
         assert_eq!(
             step["text"],
@@ -276,11 +277,11 @@ mod tests {
         let mut m = Messages::new("shop");
         started(&mut m);
         let (_, start) = m
-            .on(&Record::now(Event::Estimated {
+            .on(&Record::now(Event::Estimated(Estimated {
                 steps: vec![(1, None), (2, None)],
                 total_ms: None,
                 batches: vec![vec![1, 2]],
-            }))
+            })))
             .expect("start");
         assert_eq!(
             start["text"],
@@ -288,11 +289,11 @@ mod tests {
         );
         // The estimate of a later event is no second start.
         assert!(
-            m.on(&Record::now(Event::Estimated {
+            m.on(&Record::now(Event::Estimated(Estimated {
                 steps: vec![],
                 total_ms: None,
                 batches: vec![],
-            }))
+            })))
             .is_none()
         );
     }
@@ -301,12 +302,12 @@ mod tests {
     fn a_halt_says_what_users_feel_and_the_first_runbook_line() {
         let mut m = Messages::new("shop");
         started(&mut m);
-        m.on(&Record::now(Event::StepStarted {
+        m.on(&Record::now(Event::StepStarted(StepStarted {
             index: 1,
             step: "db@db-01".into(),
             resumed: None,
-        }));
-        m.on(&Record::now(Event::StepFailed {
+        })));
+        m.on(&Record::now(Event::StepFailed(StepFailed {
             index: 1,
             step: "db@db-01".into(),
             phase: crate::exec::Phase::HealthGate,
@@ -315,15 +316,15 @@ mod tests {
             reason: "tcp 3306 refused".into(),
             impact: Some("Customers cannot log in\n".into()),
             runbook: Some("\nCheck the galera state.\nThen bootstrap.".into()),
-        }));
+        })));
         let (kind, halt) = m
-            .on(&Record::now(Event::RunFinished {
+            .on(&Record::now(Event::RunFinished(RunFinished {
                 outcome: Outcome::Halted {
                     index: 1,
                     step: "db@db-01".into(),
                 },
                 elapsed_ms: 1000,
-            }))
+            })))
             .expect("halt");
         assert_eq!(kind, NotifyEvent::Halt);
         assert_eq!(

@@ -3,6 +3,7 @@
 //! timeout, and turns failures into `NotifyFailed` events. Nothing here can hold up a step.
 
 use super::Messages;
+use crate::exec::event::NotifyFailed;
 use crate::exec::{Consumer, Event, Events, Record};
 use crate::plan::model::{Notify, NotifyEvent};
 use crate::redact::masked_url;
@@ -43,7 +44,7 @@ impl Consumer for Feed {
             let _ = queue.send(message);
         }
         // The last message is queued: closing the queue lets the deliveries finish.
-        if matches!(event, Event::RunFinished { .. }) {
+        if matches!(event, Event::RunFinished(_)) {
             self.queue = None;
         }
     }
@@ -59,11 +60,11 @@ impl Deliveries {
             Ok(client) => client,
             Err(e) => {
                 for hook in &self.hooks {
-                    events.emit(Event::NotifyFailed {
+                    events.emit(Event::NotifyFailed(NotifyFailed {
                         url: masked_url(&hook.url),
                         message: "all".into(),
                         error: crate::redact::url_error(&e),
-                    });
+                    }));
                 }
                 return;
             }
@@ -134,11 +135,11 @@ async fn post(
         .ok()
         .and_then(|v| v.as_str().map(String::from))
         .unwrap_or_default();
-    Some(Event::NotifyFailed {
+    Some(Event::NotifyFailed(NotifyFailed {
         url: masked_url(&hook.url),
         message,
         error,
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -198,7 +199,7 @@ mod tests {
             Value::Null,
         )
         .await;
-        let Some(Event::NotifyFailed { error, .. }) = failed else {
+        let Some(Event::NotifyFailed(NotifyFailed { error, .. })) = failed else {
             panic!("a redirect was taken for a delivery: {failed:?}");
         };
         assert!(

@@ -2,6 +2,7 @@
 //! words, and before the walk the order its members restart in.
 
 use crate::exec::Moment;
+use crate::exec::event::ClusterViewed;
 
 /// The full-outage verdict on a cluster.
 pub(crate) fn verdict_line(service: &str, verdict: &crate::cluster::Verdict) -> String {
@@ -23,14 +24,16 @@ pub(crate) fn cold_start_line(
 }
 
 /// What the members said at `moment`: whole or why not, and before the walk the order.
-pub(crate) fn view_line(
-    service: &str,
-    kind: crate::cluster::Kind,
-    moment: Moment,
-    members: &[crate::cluster::Member],
-    problems: &[String],
-    order: &[String],
-) -> String {
+pub(crate) fn view_line(view: &ClusterViewed) -> String {
+    let ClusterViewed {
+        service,
+        kind,
+        moment,
+        members,
+        problems,
+        order,
+        ..
+    } = view;
     let states = crate::cluster::states(members);
     let verdict = if problems.is_empty() {
         format!("whole ({states})")

@@ -1,6 +1,13 @@
 //! What the operator watches during a run: an indicatif bar on a terminal, one plain line per
 //! event otherwise, and the closing summary (what broke, what it means, what to do).
 
+use crate::exec::event::{
+    BatchStarted, CheckPassed, CheckUp, ChecksInferred, ClusterVerdict, ColdStartChosen,
+    CommandEnded, CommandStillRunning, ConfigsLoaded, Estimated, HookRan, HooksPending,
+    HostConnected, HostUnreachable, Inspected, ManagerDetected, NotifyFailed, Pausing,
+    PhaseStarted, Prechecked, RestartEvidence, RestartFound, Restarted, RunFinished, RunResumed,
+    StepFailed, StepStarted, StepSucceeded, StopAsked, StopForced,
+};
 use crate::exec::{Consumer, Event, Outcome, Phase, Record};
 use crate::human::{count, duration};
 use crate::inspect::ReferenceStatus;
@@ -234,25 +241,22 @@ impl Consumer for Progress {
         self.state.on(record);
         let state = &self.state;
         match event {
-            Event::RunStarted {
-                run_id,
-                plan,
-                mode,
-                steps,
-                ..
-            } => {
+            Event::RunStarted(start) => {
                 if let Some(bar) = &self.bar {
                     bar.set_length(state.total as u64);
-                    bar.set_position(steps.first().map_or(0, |(i, _)| (*i - 1) as u64));
+                    bar.set_position(state.from.saturating_sub(1) as u64);
                 }
                 self.line(&format!(
-                    "comeback {mode} {run_id}: {} of {plan}",
-                    count(steps.len(), "step")
+                    "comeback {} {}: {} of {}",
+                    start.mode,
+                    start.run_id,
+                    count(start.steps.len(), "step"),
+                    start.plan
                 ));
             }
-            Event::RunResumed {
+            Event::RunResumed(RunResumed {
                 run_id, plan, from, ..
-            } => {
+            }) => {
                 if let Some(bar) = &self.bar {
                     bar.set_length(state.total as u64);
                     bar.set_position((*from - 1) as u64);
@@ -262,12 +266,12 @@ impl Consumer for Progress {
                     state.total
                 ));
             }
-            Event::ManagerDetected {
+            Event::ManagerDetected(ManagerDetected {
                 host,
                 manager,
                 error,
-            } => self.line(&super::proof::manager(host, *manager, error.as_deref())),
-            Event::RestartEvidence {
+            }) => self.line(&super::proof::manager(host, *manager, error.as_deref())),
+            Event::RestartEvidence(RestartEvidence {
                 index,
                 action,
                 unit,
@@ -275,69 +279,59 @@ impl Consumer for Progress {
                 after,
                 proved: true,
                 ..
-            } => {
+            }) => {
                 let text = super::proof::proved(*action, unit.as_deref(), *before, *after);
                 self.step_line(Some(*index), &text);
             }
             // An unproved restart is told by the failure or the warning that follows it.
-            Event::RestartEvidence { proved: false, .. } => {}
-            Event::StopForced { index, unit, log } => {
+            Event::RestartEvidence(RestartEvidence { proved: false, .. }) => {}
+            Event::StopForced(StopForced { index, unit, log }) => {
                 self.step_line(Some(*index), &super::proof::stop_forced(unit, log));
             }
-            Event::ChecksInferred { index, checks } => {
+            Event::ChecksInferred(ChecksInferred { index, checks }) => {
                 self.step_line(Some(*index), &super::proof::inferred(checks));
             }
-            Event::ConfigsLoaded { index, paths } => {
+            Event::ConfigsLoaded(ConfigsLoaded { index, paths }) => {
                 self.step_line(Some(*index), &super::proof::loaded(paths));
             }
-            Event::ClusterViewed {
-                service,
-                kind,
-                index,
-                moment,
-                members,
-                problems,
-                order,
-            } => {
-                let text =
-                    super::clusters::view_line(service, *kind, *moment, members, problems, order);
-                self.step_line(*index, &text);
+            Event::ClusterViewed(view) => {
+                self.step_line(view.index, &super::clusters::view_line(view));
             }
-            Event::ClusterVerdict { service, verdict } => {
+            Event::ClusterVerdict(ClusterVerdict { service, verdict }) => {
                 self.line(&super::clusters::verdict_line(service, verdict));
             }
-            Event::ColdStart {
+            Event::ColdStart(ColdStartChosen {
                 service,
                 first,
                 how,
                 warning,
-            } => {
+            }) => {
                 let text = super::clusters::cold_start_line(service, first, how, warning.as_deref());
                 self.line(&text);
             }
-            Event::CommandStillRunning {
+            Event::CommandStillRunning(CommandStillRunning {
                 host,
                 pgid,
                 age_s,
                 command,
                 wait_ms,
-            } => self.line(&format!(
+            }) => self.line(&format!(
                 "{host}: a command of the interrupted run is still running there (process group {pgid}, for {age_s}s): {}\n  waiting up to {} for it to end before touching anything",
                 command.replace('\n', " "),
                 ms(*wait_ms)
             )),
             // A step failed in a gate: the checks it abandoned, killed at the end, are
             // housekeeping told by the journal and the report, not on the terminal.
-            Event::CommandEnded { killed: true, .. }
+            Event::CommandEnded(CommandEnded { killed: true, .. })
                 if state.failure.as_ref().is_some_and(|f| {
                     matches!(f.phase, Phase::HealthGate | Phase::DependentsGate)
                 }) => {}
-            Event::CommandEnded {
+            Event::CommandEnded(CommandEnded {
                 host,
                 pgid,
                 command,
                 killed,
-            } => self.line(&format!(
+            }) => self.line(&format!(
                 "{host}: {} (process group {pgid}): {}",
                 if *killed {
                     "killed a command this run left running"
@@ -346,24 +340,24 @@ impl Consumer for Progress {
                 },
                 command.replace('\n', " ")
             )),
-            Event::HostConnected { host } => {
+            Event::HostConnected(HostConnected { host }) => {
                 if self.bar.is_none() {
                     self.line(&format!("connected: {host}"));
                 }
             }
-            Event::HostUnreachable { host, error } => {
+            Event::HostUnreachable(HostUnreachable { host, error }) => {
                 self.line(&format!("unreachable: {host}: {error}"))
             }
-            Event::BatchStarted {
+            Event::BatchStarted(BatchStarted {
                 service,
                 batch,
                 steps,
                 ..
-            } => self.line(&format!(
+            }) => self.line(&format!(
                 "batch {batch} of {service}: {} side by side",
                 steps.join(", ")
             )),
-            Event::StepStarted { index, resumed, .. } => {
+            Event::StepStarted(StepStarted { index, resumed, .. }) => {
                 if let Some(bar) = &self.bar {
                     bar.set_draw_target(ProgressDrawTarget::stderr());
                 } else if let Some(end) = state.expected_end() {
@@ -385,11 +379,11 @@ impl Consumer for Progress {
                     self.line(&format!("{} {how}", self.prefix(*index)));
                 }
             }
-            Event::PhaseStarted {
+            Event::PhaseStarted(PhaseStarted {
                 index,
                 phase,
                 checks,
-            } => {
+            }) => {
                 let waiting = if *phase == crate::exec::Phase::ClusterGate {
                     ": waiting for the member to rejoin and the cluster to be whole".to_string()
                 } else if *checks > 0 {
@@ -399,14 +393,14 @@ impl Consumer for Progress {
                 };
                 self.status(format!("{} {phase}{waiting}", self.prefix(*index)));
             }
-            Event::CheckUp {
+            Event::CheckUp(CheckUp {
                 index,
                 phase,
                 target,
                 check,
                 healthy_after_ms,
                 settle_ms,
-            } => {
+            }) => {
                 // On a terminal the bar says it; plain lines would only repeat the pass that follows.
                 if self.bar.is_some() {
                     let whose = if *phase == Phase::DependentsGate {
@@ -424,7 +418,7 @@ impl Consumer for Progress {
                     ));
                 }
             }
-            Event::Inspected {
+            Event::Inspected(Inspected {
                 index,
                 missing_configs,
                 unreadable_configs,
@@ -435,7 +429,7 @@ impl Consumer for Progress {
                 members,
                 step,
                 ..
-            } => {
+            }) => {
                 let mut text = Vec::new();
                 if !members.is_empty() {
                     let (service, _) = step.split_once('@').unwrap_or((step, ""));
@@ -495,21 +489,21 @@ impl Consumer for Progress {
                     );
                 }
             }
-            Event::Restarted { index, elapsed_ms } => {
+            Event::Restarted(Restarted { index, elapsed_ms }) => {
                 self.status(format!(
                     "{} restarted in {}",
                     self.prefix(*index),
                     ms(*elapsed_ms)
                 ));
             }
-            Event::CheckPassed {
+            Event::CheckPassed(CheckPassed {
                 index,
                 phase,
                 target,
                 check,
                 attempts,
                 healthy_after_ms,
-            } => {
+            }) => {
                 let whose = if *phase == Phase::DependentsGate {
                     format!("{target} ")
                 } else {
@@ -525,9 +519,9 @@ impl Consumer for Progress {
                     count(*attempts as usize, "attempt")
                 ));
             }
-            Event::StepSucceeded {
+            Event::StepSucceeded(StepSucceeded {
                 index, elapsed_ms, ..
-            } => {
+            }) => {
                 let verb = if state.mode.read_only() { "ready" } else { "ok" };
                 self.line(&format!(
                     "{} {verb} ({})",
@@ -538,7 +532,7 @@ impl Consumer for Progress {
                     bar.set_position(*index as u64);
                 }
             }
-            Event::StepFailed {
+            Event::StepFailed(StepFailed {
                 index,
                 phase,
                 target,
@@ -547,7 +541,7 @@ impl Consumer for Progress {
                 impact,
                 runbook,
                 ..
-            } => {
+            }) => {
                 let mut text = format!("{} FAILED in {phase}", self.prefix(*index));
                 if let Some(check) = check {
                     let label = if *phase == Phase::Restart {
@@ -572,12 +566,12 @@ impl Consumer for Progress {
                 }
                 self.line(&text);
             }
-            Event::RunFinished {
+            Event::RunFinished(RunFinished {
                 outcome,
                 elapsed_ms,
-            } => self.finish(outcome, *elapsed_ms),
-            Event::RestartBegun { .. } => {}
-            Event::RestartFound { index, code, .. } => self.line(&match code {
+            }) => self.finish(outcome, *elapsed_ms),
+            Event::RestartBegun(_) => {}
+            Event::RestartFound(RestartFound { index, code, .. }) => self.line(&match code {
                 Some(0) => format!(
                     "{} the restart completed while comeback was away (exit 0): verifying it, not restarting again",
                     self.prefix(*index)
@@ -591,7 +585,7 @@ impl Consumer for Progress {
                     self.prefix(*index)
                 ),
             }),
-            Event::Prechecked { steps, elapsed_ms } => self.line(&format!(
+            Event::Prechecked(Prechecked { steps, elapsed_ms }) => self.line(&format!(
                 "preflight of {} passed ({}): nothing stands in the way of the first restart",
                 if *steps == 1 {
                     "the one step".to_string()
@@ -600,7 +594,7 @@ impl Consumer for Progress {
                 },
                 ms(*elapsed_ms)
             )),
-            Event::HookRan {
+            Event::HookRan(HookRan {
                 index,
                 when,
                 host,
@@ -609,7 +603,7 @@ impl Consumer for Progress {
                 output,
                 elapsed_ms,
                 ..
-            } => {
+            }) => {
                 // A script hook shows its first line; the journal and the report keep it whole.
                 let mut lines = command.trim().lines();
                 let first = lines.next().unwrap_or_default();
@@ -627,7 +621,7 @@ impl Consumer for Progress {
                 }
                 self.line(&text);
             }
-            Event::HooksPending { after, .. } => {
+            Event::HooksPending(HooksPending { after, .. }) => {
                 let mut text = String::from(
                     "  the node is STILL DRAINED: its before hooks ran, its after hooks did not.\n  once it is fixed, put it back by hand (or `comeback resume` runs the whole step again):",
                 );
@@ -639,9 +633,9 @@ impl Consumer for Progress {
                 }
                 self.line(&text);
             }
-            Event::Estimated {
+            Event::Estimated(Estimated {
                 total_ms, steps, ..
-            } => {
+            }) => {
                 let text = match total_ms {
                     Some(total) => format!(
                         "expected duration: {} (median of earlier runs), end about {}",
@@ -664,26 +658,26 @@ impl Consumer for Progress {
                 self.line(&text);
             }
             // The terminal may be gone (SIGHUP): `line` ignores a failed write.
-            Event::StopAsked { signal, now: false } => self.line(&format!(
+            Event::StopAsked(StopAsked { signal, now: false }) => self.line(&format!(
                 "\n{signal}: finishing the step in flight, then stopping (again to stop at once)"
             )),
-            Event::StopAsked { signal, now: true } => self.line(&format!(
+            Event::StopAsked(StopAsked { signal, now: true }) => self.line(&format!(
                 "\n{signal} again: stopping now, killing the command in flight"
             )),
-            Event::Pausing { before, ms: pause } => {
+            Event::Pausing(Pausing { before, ms: pause }) => {
                 self.status(format!("pausing {} before step {before}", ms(*pause)));
             }
-            Event::Asking { .. } => {
+            Event::Asking(_) => {
                 // The question is asked on this terminal: the bar must not draw over it.
                 if let Some(bar) = &self.bar {
                     bar.set_draw_target(ProgressDrawTarget::hidden());
                 }
             }
-            Event::NotifyFailed {
+            Event::NotifyFailed(NotifyFailed {
                 url,
                 message,
                 error,
-            } => self.line(&format!(
+            }) => self.line(&format!(
                 "warning: the {message} message to {url} was not delivered: {error} (the run goes on)"
             )),
         }

@@ -3,6 +3,10 @@
 //! precheck. Each as a snapshot of the lines printed for a sequence of events.
 
 use super::Progress;
+use crate::exec::event::{
+    ChecksInferred, CommandEnded, RestartEvidence, RunFinished, RunResumed, RunStarted, StepFailed,
+    StepStarted, StepSucceeded,
+};
 use crate::exec::{Consumer, Event, Mode, Outcome, Phase, Record, Seen};
 use crate::plan::model::Action;
 use std::sync::{Arc, Mutex};
@@ -24,7 +28,7 @@ fn printed(events: Vec<Event>) -> String {
 }
 
 fn started(mode: Mode, steps: &[&str]) -> Event {
-    Event::RunStarted {
+    Event::RunStarted(RunStarted {
         run_id: "R".into(),
         plan: "/srv/plan.yaml".into(),
         plan_sha256: None,
@@ -37,30 +41,30 @@ fn started(mode: Mode, steps: &[&str]) -> Event {
         only: Vec::new(),
         limit: Vec::new(),
         with_dependents: false,
-    }
+    })
 }
 
 fn step(index: usize, id: &str) -> Event {
-    Event::StepStarted {
+    Event::StepStarted(StepStarted {
         index,
         step: id.into(),
         resumed: None,
-    }
+    })
 }
 
 fn passed(index: usize, id: &str) -> Event {
-    Event::StepSucceeded {
+    Event::StepSucceeded(StepSucceeded {
         index,
         step: id.into(),
         elapsed_ms: 1200,
-    }
+    })
 }
 
 fn finished(outcome: Outcome) -> Event {
-    Event::RunFinished {
+    Event::RunFinished(RunFinished {
         outcome,
         elapsed_ms: 4200,
-    }
+    })
 }
 
 #[test]
@@ -72,7 +76,7 @@ fn a_reload_is_said_as_a_reload() {
     insta::assert_snapshot!(printed(vec![
         started(Mode::Run, &["nginx@web-01"]),
         step(1, "nginx@web-01"),
-        Event::RestartEvidence {
+        Event::RestartEvidence(RestartEvidence {
             index: 1,
             action: Action::Reload,
             command: "systemctl reload nginx".into(),
@@ -80,14 +84,14 @@ fn a_reload_is_said_as_a_reload() {
             before: Some(nginx),
             after: Some(nginx),
             proved: true,
-        },
-        Event::ChecksInferred {
+        }),
+        Event::ChecksInferred(ChecksInferred {
             index: 1,
             checks: vec![
                 "systemd says nginx is active".into(),
                 "port 80 still listens, owned by the same process (pid 123)".into(),
             ],
-        },
+        }),
         passed(1, "nginx@web-01"),
         finished(Outcome::Completed),
     ]));
@@ -96,13 +100,13 @@ fn a_reload_is_said_as_a_reload() {
 #[test]
 fn a_resume_says_what_it_ran_and_that_the_run_is_whole() {
     insta::assert_snapshot!(printed(vec![
-        Event::RunResumed {
+        Event::RunResumed(RunResumed {
             run_id: "R".into(),
             plan: "/srv/plan.yaml".into(),
             plan_sha256: None,
             steps: (1..=7).map(|i| (i, format!("s{i}@h"))).collect(),
             from: 6,
-        },
+        }),
         step(6, "s6@h"),
         passed(6, "s6@h"),
         step(7, "s7@h"),
@@ -116,7 +120,7 @@ fn a_halt_in_a_gate_does_not_tell_of_the_checks_it_abandoned() {
     insta::assert_snapshot!(printed(vec![
         started(Mode::Run, &["app@a"]),
         step(1, "app@a"),
-        Event::StepFailed {
+        Event::StepFailed(StepFailed {
             index: 1,
             step: "app@a".into(),
             phase: Phase::HealthGate,
@@ -125,13 +129,13 @@ fn a_halt_in_a_gate_does_not_tell_of_the_checks_it_abandoned() {
             reason: "not healthy within 1m00s (60 attempts): 503".into(),
             impact: None,
             runbook: None,
-        },
-        Event::CommandEnded {
+        }),
+        Event::CommandEnded(CommandEnded {
             host: "a".into(),
             pgid: 4242,
             command: "curl -fsS http://db:5432".into(),
             killed: true,
-        },
+        }),
         finished(Outcome::Halted {
             index: 1,
             step: "app@a".into(),

@@ -4,6 +4,7 @@
 use super::Report;
 use crate::cluster::{Kind, Member};
 use crate::exec::Moment;
+use crate::exec::event::ClusterViewed;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -24,6 +25,22 @@ pub(crate) struct ClusterView {
     /// A cold start: the member brought up first, how, and what may be lost.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cold_start: Option<ColdStart>,
+}
+
+impl From<&ClusterViewed> for ClusterView {
+    fn from(view: &ClusterViewed) -> Self {
+        ClusterView {
+            service: view.service.clone(),
+            kind: view.kind,
+            moment: view.moment,
+            whole: view.problems.is_empty(),
+            members: view.members.clone(),
+            problems: view.problems.clone(),
+            order: view.order.clone(),
+            verdict: None,
+            cold_start: None,
+        }
+    }
 }
 
 /// A cold start's plan, as the report keeps it.

@@ -6,6 +6,11 @@ mod clusters;
 mod markdown;
 mod proof;
 
+use crate::exec::event::{
+    CheckPassed, ChecksInferred, ClusterVerdict, ColdStartChosen, CommandEnded,
+    CommandStillRunning, ConfigsLoaded, Estimated, HookRan, HooksPending, ManagerDetected,
+    NotifyFailed, RestartEvidence, Restarted, RunFinished, StepStarted, StepSucceeded, StopForced,
+};
 use crate::exec::{Consumer, Event, Outcome, Phase, Record, Resumed};
 use crate::inspect::{Drift, ProcessInfo, ReferenceFinding};
 use crate::plan::Model;
@@ -120,7 +125,7 @@ pub(crate) struct StepReport {
     pub inspect_errors: Vec<String>,
     /// The median of the same step in earlier runs; `None`: no estimate yet.
     pub estimated_ms: Option<u64>,
-    pub hooks: Vec<HookReport>,
+    pub hooks: Vec<HookRan>,
     /// `after` hooks owed when the step failed with its node drained: (host, command).
     pub hooks_pending: Vec<(String, String)>,
     /// The process before and after the restart command (of an umbrella unit, each
@@ -137,18 +142,6 @@ pub(crate) struct StepReport {
     pub cluster: Vec<clusters::ClusterView>,
     /// The attempts before the last one, oldest first.
     pub earlier_attempts: Vec<Attempt>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct HookReport {
-    pub when: crate::exec::HookWhen,
-    pub host: String,
-    pub command: String,
-    pub ok: bool,
-    pub code: Option<i32>,
-    pub timed_out: bool,
-    pub output: String,
-    pub elapsed_ms: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -226,16 +219,16 @@ impl Report {
         let event = &record.event;
         self.state.on(record);
         match event {
-            Event::ManagerDetected {
+            Event::ManagerDetected(ManagerDetected {
                 host,
                 manager,
                 error,
-            } => self.managers.push(proof::HostManager {
+            }) => self.managers.push(proof::HostManager {
                 host: host.clone(),
                 manager: *manager,
                 error: error.clone(),
             }),
-            Event::RestartEvidence {
+            Event::RestartEvidence(RestartEvidence {
                 index,
                 action,
                 command,
@@ -243,7 +236,7 @@ impl Report {
                 before,
                 after,
                 proved,
-            } => {
+            }) => {
                 if let Some(s) = self.step(*index) {
                     s.restart_proofs.push(proof::RestartProof {
                         action: *action,
@@ -255,24 +248,24 @@ impl Report {
                     });
                 }
             }
-            Event::StopForced { index, unit, log } => {
+            Event::StopForced(StopForced { index, unit, log }) => {
                 if let Some(s) = self.step(*index) {
                     s.warnings.push(format!(
                         "the stop of {unit} was forced: the manager killed it ({log})"
                     ));
                 }
             }
-            Event::ChecksInferred { index, checks } => {
+            Event::ChecksInferred(ChecksInferred { index, checks }) => {
                 if let Some(s) = self.step(*index) {
                     s.inferred_checks = checks.clone();
                 }
             }
-            Event::ConfigsLoaded { index, paths } => {
+            Event::ConfigsLoaded(ConfigsLoaded { index, paths }) => {
                 if let Some(s) = self.step(*index) {
                     s.configs_loaded = paths.clone();
                 }
             }
-            Event::RunStarted { .. } | Event::RunResumed { .. } => {
+            Event::RunStarted(_) | Event::RunResumed(_) => {
                 let resumed = self.state.resumed;
                 if !resumed {
                     self.mode = self.state.mode;
@@ -302,7 +295,7 @@ impl Report {
                 }
                 self.summary.steps = self.steps.len();
             }
-            Event::StepStarted { index, resumed, .. } => {
+            Event::StepStarted(StepStarted { index, resumed, .. }) => {
                 // Its batch, if this attempt ran in one (a resumed member runs alone).
                 let batch = self.state.batch(*index);
                 if let Some(s) = self.step(*index) {
@@ -334,42 +327,32 @@ impl Report {
                     s.started_at = Some(ts.clone());
                 }
             }
-            Event::Inspected {
-                index,
-                missing_configs,
-                unreadable_configs,
-                references,
-                process,
-                drift,
-                errors,
-                warnings,
-                ..
-            } => {
-                if let Some(s) = self.step(*index) {
-                    s.warnings = warnings.clone();
-                    s.missing_configs = missing_configs.clone();
-                    s.unreadable_configs = unreadable_configs.clone();
-                    s.references = references.clone();
-                    s.drift = drift.clone();
-                    s.uptime_s = process.as_ref().map(|p| p.now - p.started);
-                    s.process = process.clone();
-                    s.inspect_errors = errors.clone();
+            Event::Inspected(found) => {
+                if let Some(s) = self.step(found.index) {
+                    s.warnings = found.warnings.clone();
+                    s.missing_configs = found.missing_configs.clone();
+                    s.unreadable_configs = found.unreadable_configs.clone();
+                    s.references = found.references.clone();
+                    s.drift = found.drift.clone();
+                    s.uptime_s = found.process.as_ref().map(|p| p.now - p.started);
+                    s.process = found.process.clone();
+                    s.inspect_errors = found.errors.clone();
                 }
             }
-            Event::Restarted { index, elapsed_ms } => {
+            Event::Restarted(Restarted { index, elapsed_ms }) => {
                 if let Some(s) = self.step(*index) {
                     s.restarted_at = Some(ts.clone());
                     s.restart_ms = Some(*elapsed_ms);
                 }
             }
-            Event::CheckPassed {
+            Event::CheckPassed(CheckPassed {
                 index,
                 phase,
                 target,
                 check,
                 healthy_after_ms,
                 ..
-            } => {
+            }) => {
                 if let Some(s) = self.step(*index) {
                     if *phase == Phase::HealthGate {
                         s.healthy_after_ms =
@@ -383,64 +366,38 @@ impl Report {
                     s.checks_passed.push(format!("{whose}{check}"));
                 }
             }
-            Event::StepSucceeded {
+            Event::StepSucceeded(StepSucceeded {
                 index, elapsed_ms, ..
-            } => {
+            }) => {
                 if let Some(s) = self.step(*index) {
                     s.result = Some(StepResult::Passed {
                         elapsed_ms: *elapsed_ms,
                     });
                 }
             }
-            Event::StepFailed {
-                index,
-                phase,
-                target,
-                check,
-                reason,
-                ..
-            } => {
-                if let Some(s) = self.step(*index) {
+            Event::StepFailed(failed) => {
+                if let Some(s) = self.step(failed.index) {
                     s.result = Some(StepResult::Failed {
-                        phase: *phase,
-                        target: target.clone(),
-                        check: check.clone(),
-                        reason: reason.clone(),
+                        phase: failed.phase,
+                        target: failed.target.clone(),
+                        check: failed.check.clone(),
+                        reason: failed.reason.clone(),
                     });
                 }
             }
-            Event::HookRan {
-                index,
-                when,
-                host,
-                command,
-                ok,
-                code,
-                timed_out,
-                output,
-                elapsed_ms,
-            } => {
-                if let Some(s) = self.step(*index) {
-                    s.hooks.push(HookReport {
-                        when: *when,
-                        host: host.clone(),
-                        command: command.clone(),
-                        ok: *ok,
-                        code: *code,
-                        timed_out: *timed_out,
-                        output: output.clone(),
-                        elapsed_ms: *elapsed_ms,
-                    });
+            Event::HookRan(hook) => {
+                if let Some(s) = self.step(hook.index) {
+                    s.hooks.push(hook.clone());
                 }
             }
-            Event::HooksPending { index, after, .. } => {
+            Event::HooksPending(HooksPending { index, after, .. }) => {
                 if let Some(s) = self.step(*index) {
                     s.hooks_pending = after.clone();
                 }
             }
-            Event::Estimated {
+            Event::Estimated(Estimated {
                 steps, total_ms, ..
-            } => {
+            }) => {
                 for (index, estimate) in steps {
                     if let Some(s) = self.step(*index) {
                         s.estimated_ms = *estimate;
@@ -448,17 +405,17 @@ impl Report {
                 }
                 self.estimated_total_ms = *total_ms;
             }
-            Event::NotifyFailed {
+            Event::NotifyFailed(NotifyFailed {
                 url,
                 message,
                 error,
-            } => self.warnings.push(format!(
+            }) => self.warnings.push(format!(
                 "the {message} message to {url} was not delivered: {error}"
             )),
-            Event::RunFinished {
+            Event::RunFinished(RunFinished {
                 outcome,
                 elapsed_ms,
-            } => {
+            }) => {
                 self.actual_total_ms = Some(*elapsed_ms);
                 if let Some(session) = self.history.last_mut() {
                     session.finished_at = Some(ts.clone());
@@ -468,64 +425,47 @@ impl Report {
                 self.outcome = Some(outcome.clone());
                 self.summarize();
             }
-            Event::CommandStillRunning {
+            Event::CommandStillRunning(CommandStillRunning {
                 host,
                 pgid,
                 age_s,
                 command,
                 ..
-            } => self.leftover(format!(
+            }) => self.leftover(format!(
                 "{ts}: on {host}, still running for {age_s}s (process group {pgid}): {command}"
             )),
-            Event::CommandEnded {
+            Event::CommandEnded(CommandEnded {
                 host,
                 pgid,
                 command,
                 killed,
-            } => self.leftover(format!(
+            }) => self.leftover(format!(
                 "{ts}: on {host}, {} (process group {pgid}): {command}",
                 if *killed { "killed" } else { "ended" }
             )),
-            Event::HostConnected { .. }
-            | Event::BatchStarted { .. }
-            | Event::HostUnreachable { .. }
-            | Event::PhaseStarted { .. }
-            | Event::CheckUp { .. }
-            | Event::Pausing { .. }
-            | Event::Asking { .. }
-            | Event::StopAsked { .. }
-            | Event::Prechecked { .. }
-            | Event::RestartBegun { .. }
-            | Event::RestartFound { .. } => {}
-            Event::ClusterViewed {
-                service,
-                kind,
-                index,
-                moment,
-                members,
-                problems,
-                order,
-            } => self.cluster_viewed(
-                *index,
-                clusters::ClusterView {
-                    service: service.clone(),
-                    kind: *kind,
-                    moment: *moment,
-                    whole: problems.is_empty(),
-                    members: members.clone(),
-                    problems: problems.clone(),
-                    order: order.clone(),
-                    verdict: None,
-                    cold_start: None,
-                },
-            ),
-            Event::ClusterVerdict { service, verdict } => self.cluster_verdict(service, verdict),
-            Event::ColdStart {
+            Event::HostConnected(_)
+            | Event::BatchStarted(_)
+            | Event::HostUnreachable(_)
+            | Event::PhaseStarted(_)
+            | Event::CheckUp(_)
+            | Event::Pausing(_)
+            | Event::Asking(_)
+            | Event::StopAsked(_)
+            | Event::Prechecked(_)
+            | Event::RestartBegun(_)
+            | Event::RestartFound(_) => {}
+            Event::ClusterViewed(view) => {
+                self.cluster_viewed(view.index, clusters::ClusterView::from(view))
+            }
+            Event::ClusterVerdict(ClusterVerdict { service, verdict }) => {
+                self.cluster_verdict(service, verdict)
+            }
+            Event::ColdStart(ColdStartChosen {
                 service,
                 first,
                 how,
                 warning,
-            } => self.cold_start(
+            }) => self.cold_start(
                 service,
                 clusters::ColdStart {
                     first: first.clone(),
@@ -674,8 +614,8 @@ impl Consumer for ReportWriter {
         self.report.record(record);
         // A notification that failed after the end is still part of the report.
         let late_warning =
-            matches!(record.event, Event::NotifyFailed { .. }) && self.report.finished_at.is_some();
-        if matches!(record.event, Event::RunFinished { .. }) || late_warning {
+            matches!(record.event, Event::NotifyFailed(_)) && self.report.finished_at.is_some();
+        if matches!(record.event, Event::RunFinished(_)) || late_warning {
             let markdown = crate::redact::secrets(&self.report.markdown()).into_owned();
             let written = crate::state_files::private_dir(&self.dir)
                 .map_err(|e| e.to_string())

@@ -1,6 +1,9 @@
 //! The run's state, folded from events as a journal or a live run gives them.
 
 use super::*;
+use crate::exec::event::{
+    BatchStarted, Estimated, RunResumed, RunStarted, StepStarted, StepSucceeded,
+};
 use std::time::Duration;
 use time::OffsetDateTime;
 
@@ -17,19 +20,19 @@ fn time(ts: &str) -> OffsetDateTime {
 }
 
 fn started(index: usize, step: &str) -> Event {
-    Event::StepStarted {
+    Event::StepStarted(StepStarted {
         index,
         step: step.into(),
         resumed: None,
-    }
+    })
 }
 
 fn estimated(steps: Vec<(usize, Option<u64>)>, batches: Vec<Vec<usize>>) -> Event {
-    Event::Estimated {
+    Event::Estimated(Estimated {
         steps,
         total_ms: None,
         batches,
-    }
+    })
 }
 
 /// Regression: the clock took a step's start from the time it folded the event, so a
@@ -107,12 +110,12 @@ fn a_batch_takes_as_long_as_its_slowest_member_not_their_sum() {
 #[test]
 fn a_step_keeps_the_batch_it_ran_in_and_a_resumed_one_runs_alone() {
     let mut state = RunState::default();
-    state.on(&Record::now(Event::BatchStarted {
+    state.on(&Record::now(Event::BatchStarted(BatchStarted {
         service: "web".into(),
         batch: 2,
         indices: vec![4, 5],
         steps: vec!["web@h1".into(), "web@h2".into()],
-    }));
+    })));
     state.on(&Record::now(started(4, "web@h1")));
     state.on(&Record::now(started(5, "web@h2")));
     assert_eq!((state.batch(4), state.batch(5)), (Some(2), Some(2)));
@@ -125,7 +128,7 @@ fn a_step_keeps_the_batch_it_ran_in_and_a_resumed_one_runs_alone() {
 fn a_resume_names_the_steps_again_and_each_is_kept_once() {
     let steps = vec![(1, "db@h".to_string()), (2, "web@h".to_string())];
     let mut state = RunState::default();
-    state.on(&Record::now(Event::RunStarted {
+    state.on(&Record::now(Event::RunStarted(RunStarted {
         run_id: "r".into(),
         plan: "/p.yaml".into(),
         plan_sha256: None,
@@ -134,19 +137,19 @@ fn a_resume_names_the_steps_again_and_each_is_kept_once() {
         only: vec![],
         limit: vec![],
         with_dependents: false,
-    }));
-    state.on(&Record::now(Event::StepSucceeded {
+    })));
+    state.on(&Record::now(Event::StepSucceeded(StepSucceeded {
         index: 1,
         step: "db@h".into(),
         elapsed_ms: 1,
-    }));
-    state.on(&Record::now(Event::RunResumed {
+    })));
+    state.on(&Record::now(Event::RunResumed(RunResumed {
         run_id: "r".into(),
         plan: "/p.yaml".into(),
         plan_sha256: None,
         steps,
         from: 2,
-    }));
+    })));
     assert_eq!(state.steps.len(), 2);
     assert_eq!((state.total, state.passed, state.resumed), (2, 0, true));
     assert_eq!(state.id(2), "web@h");
