@@ -196,23 +196,17 @@ awk 'BEGIN {{ for (i = 0; i < 1000000; i++)
     );
 }
 
-/// The real FreeBSD fact script (`src/remote/`), through `sh`, with a `sockstat` that prints
-/// `listening` for `-l` and `connected` for `-c`, and process tools that know no process (the
-/// sockets are what is checked here). Its exit status and its output.
-fn freebsd_script_on(listening: &str, connected: &str) -> (bool, String) {
+/// `script` through `sh`, with stand-in commands (name, body) first on its PATH and `files`
+/// (name, text) in their folder, `$FIX`. Its exit status and its output.
+fn run_with_standins(
+    script: &str,
+    standins: &[(&str, &str)],
+    files: &[(&str, &str)],
+) -> (bool, String) {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("l.txt"), listening).expect("l");
-    std::fs::write(dir.path().join("c.txt"), connected).expect("c");
-    let standins = [
-        (
-            "sockstat",
-            r#"case "$*" in *-l*) cat "$FIX/l.txt" ;; *-c*) cat "$FIX/c.txt" ;; esac"#,
-        ),
-        ("ps", ":"),
-        ("procstat", ":"),
-        ("service", ":"),
-        ("ifconfig", ":"),
-    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("file");
+    }
     for (name, body) in standins {
         let path = dir.path().join(name);
         std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("stand-in");
@@ -225,7 +219,7 @@ fn freebsd_script_on(listening: &str, connected: &str) -> (bool, String) {
     );
     let out = std::process::Command::new("sh")
         .arg("-c")
-        .arg(freebsd::wrapped_script())
+        .arg(script)
         .env("PATH", path)
         .env("FIX", dir.path())
         .output()
@@ -233,6 +227,26 @@ fn freebsd_script_on(listening: &str, connected: &str) -> (bool, String) {
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// The real FreeBSD fact script (`src/remote/`) with a `sockstat` that prints `listening` for
+/// `-l` and `connected` for `-c`, and process tools that know no process (the sockets are what
+/// is checked here).
+fn freebsd_script_on(listening: &str, connected: &str) -> (bool, String) {
+    run_with_standins(
+        &freebsd::wrapped_script(),
+        &[
+            (
+                "sockstat",
+                r#"case "$*" in *-l*) cat "$FIX/l.txt" ;; *-c*) cat "$FIX/c.txt" ;; esac"#,
+            ),
+            ("ps", ":"),
+            ("procstat", ":"),
+            ("service", ":"),
+            ("ifconfig", ":"),
+        ],
+        &[("l.txt", listening), ("c.txt", connected)],
     )
 }
 
@@ -400,5 +414,73 @@ proptest! {
         let facts = freebsd::parse(&out).expect("facts");
         prop_assert!(facts.listeners.len() <= text.lines().count());
         prop_assert!(facts.connections.iter().map(|c| c.count).sum::<usize>() <= text.lines().count());
+    }
+}
+
+/// A process's name as the kernel keeps it: its executable's file name, cut at 15 bytes.
+fn comm_of(name: &str) -> String {
+    String::from_utf8_lossy(&name.as_bytes()[..name.len().min(15)]).into_owned()
+}
+
+proptest! {
+    // Each case starts a process and runs the script: a few seconds in all.
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// A real process with a hostile name (quotes, spaces, ss's own `",pid=1,fd=9)`) and a
+    /// hostile command line (newlines, quotes, the script's record words), holding a socket an
+    /// `ss` stand-in lists: the real Linux script reads it back whole, its socket its own.
+    #[test]
+    fn the_linux_script_reads_hostile_names_and_command_lines(
+        name in prop_oneof![
+            "[^/\0\n.][^/\0\n]{0,20}",
+            Just("x\",pid=1,fd=9)".to_string()),
+            Just("a b\"c'd".to_string()),
+        ],
+        args in prop::collection::vec("[^\0]{1,30}", 0..4),
+        port in 1024u16..65535,
+    ) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let exe = dir.path().join(&name);
+        std::os::unix::fs::symlink("/bin/sh", &exe).expect("symlink");
+        // The shell itself waits (`read`, a builtin, on a pipe left open): no other process
+        // to outlive the case.
+        let mut child = std::process::Command::new(&exe)
+            .args(["-c", "read -r x; :", "sh"])
+            .args(&args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let pid = child.id();
+        let comm = comm_of(&name);
+        for _ in 0..200 {
+            if std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.trim_end_matches('\n') == comm)
+            {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        // As ss prints it: the name as it is, between quotes.
+        let ss = format!(
+            "LISTEN 0 128 127.0.0.1:{port} 0.0.0.0:* users:((\"{comm}\",pid={pid},fd=3))\n"
+        );
+        let (ok, out) = run_with_standins(
+            &linux::wrapped_script(),
+            &[("ss", r#"cat "$FIX/ss.txt""#)],
+            &[("ss.txt", &ss)],
+        );
+        let _ = child.kill();
+        let _ = child.wait();
+        prop_assert!(ok, "{}", out);
+        let facts = linux::parse(&out).expect("facts");
+        prop_assert_eq!(facts.listeners.len(), 1, "{}", out);
+        prop_assert_eq!(&facts.listeners[0].pids, &vec![pid], "{}", out);
+        let p = facts.processes.get(&pid).expect("the process");
+        prop_assert_eq!(&p.name, &comm);
+        let mut want = vec![exe.display().to_string(), "-c".into(), "read -r x; :".into(), "sh".into()];
+        want.extend(args.iter().cloned());
+        prop_assert_eq!(&p.args, &want);
     }
 }

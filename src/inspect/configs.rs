@@ -270,4 +270,52 @@ mod tests {
             ]
         );
     }
+
+    proptest::proptest! {
+        // Each case runs the script: a second or two in all.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+        /// Whatever a config file is called (spaces, quotes, newlines, globs, the script's own
+        /// record words) and whatever it holds, the real script through `sh` brings back its whole
+        /// name and its text up to the limit, one record per file.
+        #[test]
+        fn any_name_and_text_comes_back_whole(
+            files in proptest::collection::btree_map(
+                proptest::prop_oneof![
+                    "[^/\0.][^/\0]{0,23}",
+                    proptest::strategy::Just("x\nFILE 1 2f 61".to_string()),
+                    proptest::strategy::Just("*".to_string()),
+                ],
+                "(?s).{0,120}",
+                1..4,
+            ),
+            limit in 1usize..200,
+        ) {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let d = dir.path();
+            for (name, text) in &files {
+                std::fs::write(d.join(name), text).expect("file");
+            }
+            let mut got: Vec<(String, String)> = script_on(&format!("{}/*", d.display()), limit)
+                .expect("parses")
+                .into_iter()
+                .map(|f| match f {
+                    ConfigFile::Read { path, text, .. } => (path, text),
+                    other => panic!("{other:?}"),
+                })
+                .collect();
+            got.sort();
+            let want: Vec<(String, String)> = files
+                .iter()
+                .map(|(name, text)| {
+                    let bytes = &text.as_bytes()[..text.len().min(limit)];
+                    (
+                        format!("{}/{name}", d.display()),
+                        String::from_utf8_lossy(bytes).into_owned(),
+                    )
+                })
+                .collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
 }
