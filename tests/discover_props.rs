@@ -2,13 +2,14 @@
 //! hostile process names, command lines, unit names and paths), the parsers never panic, and the
 //! draft plan built from it still passes `check` and keeps the operator's plan byte for byte.
 
+mod standins;
+
 use comeback::discover::facts::{
     HostFacts, Listener, Manager, Process, freebsd, linux, parse_endpoint, systemd,
 };
 use comeback::discover::{self, HostScan, identify::identify};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 /// Text with the separators and framing characters a parser could trip on.
@@ -196,45 +197,11 @@ awk 'BEGIN {{ for (i = 0; i < 1000000; i++)
     );
 }
 
-/// `script` through `sh`, with stand-in commands (name, body) first on its PATH and `files`
-/// (name, text) in their folder, `$FIX`. Its exit status and its output.
-fn run_with_standins(
-    script: &str,
-    standins: &[(&str, &str)],
-    files: &[(&str, &str)],
-) -> (bool, String) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).expect("file");
-    }
-    for (name, body) in standins {
-        let path = dir.path().join(name);
-        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("stand-in");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
-    let path = format!(
-        "{}:{}",
-        dir.path().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .env("PATH", path)
-        .env("FIX", dir.path())
-        .output()
-        .expect("sh");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
-
 /// The real FreeBSD fact script (`src/remote/`) with a `sockstat` that prints `listening` for
 /// `-l` and `connected` for `-c`, and process tools that know no process (the sockets are what
 /// is checked here).
 fn freebsd_script_on(listening: &str, connected: &str) -> (bool, String) {
-    run_with_standins(
+    standins::run(
         &freebsd::wrapped_script(),
         &[
             (
@@ -246,7 +213,11 @@ fn freebsd_script_on(listening: &str, connected: &str) -> (bool, String) {
             ("service", ":"),
             ("ifconfig", ":"),
         ],
-        &[("l.txt", listening), ("c.txt", connected)],
+        &[
+            ("l.txt", listening.as_bytes()),
+            ("c.txt", connected.as_bytes()),
+        ],
+        &[],
     )
 }
 
@@ -417,9 +388,10 @@ proptest! {
     }
 }
 
-/// A process's name as the kernel keeps it: its executable's file name, cut at 15 bytes.
-fn comm_of(name: &str) -> String {
-    String::from_utf8_lossy(&name.as_bytes()[..name.len().min(15)]).into_owned()
+/// A process's name as the kernel keeps it: its executable's file name, cut at 15 bytes (in
+/// the middle of a character, maybe).
+fn comm_of(name: &str) -> &[u8] {
+    &name.as_bytes()[..name.len().min(15)]
 }
 
 proptest! {
@@ -455,21 +427,20 @@ proptest! {
         let pid = child.id();
         let comm = comm_of(&name);
         for _ in 0..200 {
-            if std::fs::read_to_string(format!("/proc/{pid}/comm"))
-                .is_ok_and(|c| c.trim_end_matches('\n') == comm)
-            {
+            if std::fs::read(format!("/proc/{pid}/comm")).is_ok_and(|c| c.strip_suffix(b"\n") == Some(comm)) {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
-        // As ss prints it: the name as it is, between quotes.
-        let ss = format!(
-            "LISTEN 0 128 127.0.0.1:{port} 0.0.0.0:* users:((\"{comm}\",pid={pid},fd=3))\n"
-        );
-        let (ok, out) = run_with_standins(
+        // As ss prints it: the name's bytes as they are, between quotes.
+        let mut ss = format!("LISTEN 0 128 127.0.0.1:{port} 0.0.0.0:* users:((\"").into_bytes();
+        ss.extend_from_slice(comm);
+        ss.extend_from_slice(format!("\",pid={pid},fd=3))\n").as_bytes());
+        let (ok, out) = standins::run(
             &linux::wrapped_script(),
             &[("ss", r#"cat "$FIX/ss.txt""#)],
             &[("ss.txt", &ss)],
+            &[],
         );
         let _ = child.kill();
         let _ = child.wait();
@@ -478,7 +449,7 @@ proptest! {
         prop_assert_eq!(facts.listeners.len(), 1, "{}", out);
         prop_assert_eq!(&facts.listeners[0].pids, &vec![pid], "{}", out);
         let p = facts.processes.get(&pid).expect("the process");
-        prop_assert_eq!(&p.name, &comm);
+        prop_assert_eq!(&p.name, &String::from_utf8_lossy(comm));
         let mut want = vec![exe.display().to_string(), "-c".into(), "read -r x; :".into(), "sh".into()];
         want.extend(args.iter().cloned());
         prop_assert_eq!(&p.args, &want);
