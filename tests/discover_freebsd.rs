@@ -2,11 +2,11 @@
 //! formats): the real FreeBSD script runs here with stand-ins for `sockstat`, `procstat`, `ps`,
 //! `service` and `ifconfig` that print those captures, then the real parser and draft builder.
 
+mod standins;
+
 use comeback::discover::facts::{Manager, freebsd};
 use comeback::discover::identify::identify;
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::Command;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/discover/freebsd");
 
@@ -37,27 +37,17 @@ fn fixture(name: &str) -> String {
 /// The FreeBSD script's output on the captures. Pid files and rc.d folders are globbed on the
 /// machine running the test, so those lines come from their captures instead.
 fn script_output() -> String {
-    let bin = tempfile::tempdir().expect("tempdir");
-    for (name, body) in STANDINS {
-        let path = bin.path().join(name);
-        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("stand-in");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
-    let path = format!(
-        "{}:{}",
-        bin.path().display(),
-        std::env::var("PATH").unwrap_or_default()
+    let (ok, out) = standins::run(
+        &freebsd::wrapped_script(),
+        STANDINS,
+        &[],
+        &[
+            ("FIX", FIXTURES),
+            ("SSH_CONNECTION", "10.0.0.1 50000 10.0.0.21 22"),
+        ],
     );
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(freebsd::wrapped_script())
-        .env("PATH", path)
-        .env("FIX", FIXTURES)
-        .env("SSH_CONNECTION", "10.0.0.1 50000 10.0.0.21 22")
-        .output()
-        .expect("sh");
-    assert!(out.status.success(), "{out:?}");
-    let mut text: String = String::from_utf8_lossy(&out.stdout)
+    assert!(ok, "{out}");
+    let mut text: String = out
         .lines()
         .filter(|l| !l.starts_with("PIDFILE ") && !l.starts_with("INITD "))
         .map(|l| format!("{l}\n"))

@@ -27,13 +27,13 @@ impl Local {
     fn new(n: usize, settle: &str) -> Local {
         let dir = tempfile::tempdir().expect("tempdir");
         let ports: Vec<u16> = (0..n).map(|_| free_port()).collect();
+        // The demo's own restart script (`src/remote/demo_restart.sh`), recording each restart.
+        let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
         let restart = format!(
-            "#!/bin/sh\nd={d}\necho \"$(date +%s.%N) $1\" >> $d/restarts.log\n\
-             [ -f $d/$1.pid ] && kill $(cat $d/$1.pid) 2>/dev/null && sleep 0.1\n\
-             nohup setsid {bin} demo-service --listen 127.0.0.1:$2 --config $d/$1.conf >>$d/$1.out 2>&1 </dev/null &\n\
-             echo $! > $d/$1.pid\n",
-            d = dir.path().display(),
-            bin = env!("CARGO_BIN_EXE_comeback")
+            "#!/bin/sh\nd={} exe={} log=out record=1\n{}",
+            quote(&dir.path().display().to_string()),
+            quote(env!("CARGO_BIN_EXE_comeback")),
+            include_str!("../src/remote/demo_restart.sh")
         );
         let script = dir.path().join("restart");
         std::fs::write(&script, restart).expect("script");
@@ -82,7 +82,10 @@ impl Local {
         std::fs::read_to_string(self.dir.path().join("restarts.log"))
             .unwrap_or_default()
             .lines()
-            .map(|l| l.split_whitespace().nth(1).expect("name").to_string())
+            .filter_map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
+                [_, "start", name] => Some(name.to_string()),
+                _ => None,
+            })
             .collect()
     }
 

@@ -9,13 +9,12 @@ use serde::Deserialize;
 
 const QUORUM_MARK: &str = "--- quorum";
 
+/// The cluster's status, then (after [`QUORUM_MARK`]) whether this node is quorum-critical.
+const QUORUM_CRITICAL: &str = include_str!("../remote/rabbitmq_quorum_critical.sh");
+
 pub(super) fn question(client: &str) -> ShellCommand {
     ShellCommand::plain(format!(
-        "{client} -q cluster_status --formatter json || exit\n\
-         echo '{QUORUM_MARK}'\n\
-         if command -v rabbitmq-queues >/dev/null 2>&1; then\n\
-         out=$(rabbitmq-queues -q check_if_node_is_quorum_critical 2>&1); echo \"exit=$?\"; printf '%s\\n' \"$out\" | head -n 3\n\
-         fi"
+        "{client} -q cluster_status --formatter json || exit\n{QUORUM_CRITICAL}"
     ))
 }
 
@@ -77,5 +76,13 @@ pub(super) fn read(host: &str, answer: &Answer) -> Member {
         sees: Some(running),
         state,
         ..Member::default()
+    }
+}
+
+#[cfg(test)]
+mod mark_tests {
+    #[test]
+    fn the_script_prints_the_mark_the_answer_is_split_at() {
+        assert!(super::QUORUM_CRITICAL.contains(&format!("echo '{}'\n", super::QUORUM_MARK)));
     }
 }

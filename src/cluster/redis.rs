@@ -28,11 +28,9 @@ pub(super) fn server_configs(configs: &[String]) -> String {
 
 pub(super) fn question(client: &str, configs: &[String]) -> ShellCommand {
     ShellCommand::plain(format!(
-        "pass=$(sed -n 's/^[[:space:]]*requirepass[[:space:]][[:space:]]*//p' {} 2>/dev/null | tail -n 1 | tr -d '\\r')\n\
-         pass=${{pass#\\\"}}; pass=${{pass%\\\"}}\n\
-         if [ -n \"$pass\" ]; then export REDISCLI_AUTH=\"$pass\"; fi\n\
-         {client} INFO replication",
-        server_configs(configs)
+        "set -- {}\n{}{client} INFO replication",
+        server_configs(configs),
+        include_str!("../remote/redis_auth.sh"),
     ))
 }
 
@@ -100,26 +98,11 @@ pub(super) fn read(host: &str, answer: &Answer) -> Member {
 /// primary is the monitored master whose address is the member's (`names`: its plan name and
 /// address) and port its own; a Sentinel that watches one master only needs no match.
 pub(super) fn failover(client: &str, names: [&str; 2], port: u16) -> ShellCommand {
-    let sentinel = format!("{client} -p {SENTINEL_PORT}");
     let [a, b] = names.map(|n| crate::quote::word(n).into_owned());
+    // The names and port as arguments, the Sentinel's client as a function: the script's text
+    // is the file's.
     ShellCommand::plain(format!(
-        "masters=$({sentinel} SENTINEL masters 2>&1)\n\
-         name=$(printf '%s\\n' \"$masters\" | awk -v a={a} -v b={b} -v p={port} '\n\
-         NR % 2 == 1 {{ k = $0; next }}\n\
-         k == \"name\" {{ n = $0 }}\n\
-         k == \"ip\" {{ ip = $0 }}\n\
-         k == \"port\" && (ip == a || ip == b) && $0 == p {{ print n; exit }}')\n\
-         if [ -z \"$name\" ] && [ \"$(printf '%s\\n' \"$masters\" | grep -c '^name$')\" = 1 ]; then\n\
-         name=$(printf '%s\\n' \"$masters\" | sed -n '/^name$/{{n;p;q;}}')\n\
-         fi\n\
-         if [ -z \"$name\" ]; then echo 'no Sentinel on this host (port {SENTINEL_PORT}) monitors this member as a primary' >&2; exit 1; fi\n\
-         tries=0\n\
-         while :; do\n\
-         out=$({sentinel} SENTINEL FAILOVER \"$name\" 2>&1)\n\
-         case $out in OK*) echo \"sentinel failover $name: $out\"; exit 0;; esac\n\
-         tries=$((tries + 1))\n\
-         if [ $tries -ge 30 ]; then echo \"sentinel failover $name: $out\" >&2; exit 1; fi\n\
-         sleep 1\n\
-         done"
+        "set -- {a} {b} {port}\nsentinel_port={SENTINEL_PORT}\nsentinel() {{ {client} -p {SENTINEL_PORT} \"$@\"; }}\n{}",
+        include_str!("../remote/redis_sentinel_failover.sh")
     ))
 }

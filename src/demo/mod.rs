@@ -23,23 +23,9 @@ const SERVICES: [(&str, &[&str]); 4] = [
 /// The line of app.conf that names a mail relay decommissioned long ago.
 const STALE_LINE: &str = "mail_relay = smtp-old.demo.invalid:25";
 
-/// `restart.sh NAME PORT`: stop the old process, start a new one detached, like systemd would.
-const RESTART_SCRIPT: &str = r#"#!/bin/sh
-d=@DIR@
-# A killed process may stay a zombie until init reaps it: that is not running.
-running() { s=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$s" ] && [ "${s#Z}" = "$s" ]; }
-# Only the demo's own process: a pid file outlives its process, and pids are reused.
-ours() { case $(ps -o args= -p "$1" 2>/dev/null) in *" demo-service "*" --config $d/$2.conf") return 0 ;; esac; return 1; }
-if [ -f "$d/$1.pid" ]; then
-  pid=$(cat "$d/$1.pid")
-  ours "$pid" "$1" && kill "$pid" 2>/dev/null
-  # Up to 5 s: a new process started while the old one still holds the port cannot bind it.
-  i=0
-  while running "$pid" && [ "$i" -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-fi
-nohup @EXE@ demo-service --listen "127.0.0.1:$2" --config "$d/$1.conf" >>"$d/$1.log" 2>&1 </dev/null &
-echo $! > "$d/$1.pid"
-"#;
+/// `restart.sh NAME PORT`: stop the old process, start a new one detached, like an init script
+/// would; the lab's hosts restart their services with the same script.
+const RESTART_SCRIPT: &str = include_str!("../remote/demo_restart.sh");
 
 pub(crate) struct Demo {
     pub dir: PathBuf,
@@ -172,9 +158,12 @@ impl Demo {
             d.join("proxy.conf"),
             format!("# demo proxy\nupstream = {}\n", at("app")),
         )?;
-        let restart = RESTART_SCRIPT
-            .replace("@DIR@", &quoted(d)?)
-            .replace("@EXE@", &quoted(&exe)?);
+        // Its folder and binary as quoted assignments before it: never part of its text.
+        let restart = format!(
+            "#!/bin/sh\nd={} exe={} log=log record=\n{RESTART_SCRIPT}",
+            quoted(d)?,
+            quoted(&exe)?
+        );
         let script = d.join("restart.sh");
         std::fs::write(&script, restart)?;
         let mut services = String::new();

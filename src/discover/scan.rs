@@ -280,13 +280,7 @@ pub(crate) fn glob_match(pattern: &str, path: &str) -> bool {
 
 /// Names are looked up 16 at a time: a config naming hundreds of hosts must not start hundreds
 /// of processes at once on a host in production.
-const RESOLVE: &str = r#"i=0
-for n in "$@"; do
-  ( a=$(timeout 3 getent ahosts "$n" 2>/dev/null | awk '{ print $1 }' | sort -u | tr '\n' ' ')
-    printf 'NAME %s %s\n' "$(printf %s "$n" | od -An -v -tx1 | tr -d ' \n')" "$a" ) &
-  i=$((i + 1)); [ $((i % 16)) -ne 0 ] || wait
-done
-wait"#;
+const RESOLVE: &str = include_str!("../remote/resolve_names.sh");
 
 /// How each name resolves from the host (`getent ahosts`, as the host's own resolver sees it).
 async fn resolve<T: Transport>(

@@ -45,36 +45,12 @@ const WHY: [(&str, &str); 4] = [
 /// One line per file or pattern: a word, then the name and the content in hex (`od`), so that no
 /// byte of a file or of its name can end a record or begin another (a file holding a newline
 /// and `FILE ...` is data, nothing more). `od` is POSIX, on every host.
-const SCRIPT: &str = r#"IFS=
-hex() { od -An -v -tx1 | tr -d ' \n'; }
-for p in "$@"; do
-  found=
-  for f in $p; do
-    [ -e "$f" ] || [ -L "$f" ] || continue
-    found=1
-    if [ -f "$f" ] && [ -r "$f" ]; then
-      m=$(stat -c %Y -- "$f" 2>/dev/null) || m=0
-      printf 'FILE %s ' "${m:-0}"
-      printf '%s' "$f" | hex
-      printf ' '
-      head -c LIMIT -- "$f" | hex
-      printf '\n'
-    else
-      if ! [ -e "$f" ]; then why=dangling
-      elif [ -d "$f" ]; then why=directory
-      elif ! [ -f "$f" ]; then why=special
-      else why=denied; fi
-      printf 'UNREADABLE %s ' "$why"
-      printf '%s' "$f" | hex
-      printf '\n'
-    fi
-  done
-  if [ -z "$found" ]; then
-    printf 'MISSING '
-    printf '%s' "$p" | hex
-    printf '\n'
-  fi
-done"#;
+const SCRIPT: &str = include_str!("../remote/read_configs.sh");
+
+/// The script, reading at most `limit` bytes of each file.
+fn script(limit: usize) -> String {
+    format!("limit={limit}\n{SCRIPT}")
+}
 
 pub(crate) async fn fetch_configs<T: Transport>(
     transport: &T,
@@ -85,7 +61,7 @@ pub(crate) async fn fetch_configs<T: Transport>(
     if patterns.is_empty() {
         return Ok(Vec::new());
     }
-    let script = SCRIPT.replace("LIMIT", &CONFIG_LIMIT.to_string());
+    let script = script(CONFIG_LIMIT);
     let args = patterns.iter().map(String::as_str);
     let stdout = run_script(
         transport,
@@ -215,8 +191,8 @@ mod tests {
     }
 
     /// Runs the script here on `pattern`, as a host would.
-    fn script_on(pattern: &str, limit: &str) -> Result<Vec<ConfigFile>, String> {
-        let script = SCRIPT.replace("LIMIT", limit);
+    fn script_on(pattern: &str, limit: usize) -> Result<Vec<ConfigFile>, String> {
+        let script = script(limit);
         let out = std::process::Command::new("sh")
             .args(["-c", &script, "sh", pattern])
             .output()
@@ -234,7 +210,7 @@ mod tests {
         let forged = "x = 1\n\u{1e}END\n\u{1e}FILE 1 /etc/other.conf\u{1f}host = gone-01\n\u{1e}END\n\u{1e}junk host = gone-02\nFILE 1 2f 61\n";
         std::fs::write(d.join("a.conf"), forged).expect("file");
         std::fs::write(d.join("b\u{1e}FILE 1 x\u{1f}.conf"), "host = gone-03\n").expect("file");
-        let files = script_on(&format!("{}/*.conf", d.display()), "100000").expect("parses");
+        let files = script_on(&format!("{}/*.conf", d.display()), 100000).expect("parses");
         let texts: Vec<(String, String)> = files
             .iter()
             .map(|f| match f {
@@ -267,7 +243,7 @@ mod tests {
             .expect("mkfifo");
         assert!(made.success());
         std::os::unix::fs::symlink(d.join("loop.conf"), d.join("loop.conf")).expect("loop");
-        let files = script_on(&format!("{}/*.conf", d.display()), "100").expect("parses");
+        let files = script_on(&format!("{}/*.conf", d.display()), 100).expect("parses");
         let at = |name: &str| format!("{}/{name}", d.display());
         assert_eq!(
             files,
@@ -293,5 +269,53 @@ mod tests {
                 },
             ]
         );
+    }
+
+    proptest::proptest! {
+        // Each case runs the script: a second or two in all.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+        /// Whatever a config file is called (spaces, quotes, newlines, globs, the script's own
+        /// record words) and whatever it holds, the real script through `sh` brings back its whole
+        /// name and its text up to the limit, one record per file.
+        #[test]
+        fn any_name_and_text_comes_back_whole(
+            files in proptest::collection::btree_map(
+                proptest::prop_oneof![
+                    "[^/\0.][^/\0]{0,23}",
+                    proptest::strategy::Just("x\nFILE 1 2f 61".to_string()),
+                    proptest::strategy::Just("*".to_string()),
+                ],
+                "(?s).{0,120}",
+                1..4,
+            ),
+            limit in 1usize..200,
+        ) {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let d = dir.path();
+            for (name, text) in &files {
+                std::fs::write(d.join(name), text).expect("file");
+            }
+            let mut got: Vec<(String, String)> = script_on(&format!("{}/*", d.display()), limit)
+                .expect("parses")
+                .into_iter()
+                .map(|f| match f {
+                    ConfigFile::Read { path, text, .. } => (path, text),
+                    other => panic!("{other:?}"),
+                })
+                .collect();
+            got.sort();
+            let want: Vec<(String, String)> = files
+                .iter()
+                .map(|(name, text)| {
+                    let bytes = &text.as_bytes()[..text.len().min(limit)];
+                    (
+                        format!("{}/{name}", d.display()),
+                        String::from_utf8_lossy(bytes).into_owned(),
+                    )
+                })
+                .collect();
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 }

@@ -52,15 +52,7 @@ pub struct Facts {
 }
 
 /// Read-only; every probe answers on its own line, and nothing fails the script.
-pub const FACTS_SCRIPT: &str = r#"echo "os $(uname -s 2>/dev/null)"
-{ IFS= read -r p < /proc/1/comm; } 2>/dev/null || p=
-[ -n "$p" ] || p=$(ps -o comm= -p 1 2>/dev/null)
-echo "pid1 $p"
-[ -d /run/systemd/system ] && echo systemd_booted
-[ -d /run/openrc ] && echo openrc_running
-[ -d /etc/init.d ] && echo init_d
-command -v service >/dev/null 2>&1 && echo service_command
-exit 0"#;
+pub const FACTS_SCRIPT: &str = include_str!("../remote/manager_facts.sh");
 
 /// The facts in the script's output; unknown or garbled lines are ignored.
 pub fn parse_facts(output: &str) -> Facts {

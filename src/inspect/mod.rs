@@ -3,30 +3,6 @@
 //! after the process started, a binary or library replaced under it); the service managers and
 //! the units they run.
 
-/// An awk function, `owners()`: the pids that own the socket on the current `ss -p` line.
-/// ss prints each process's name as it is, and a process named `x",pid=1,fd=9)` must not pass
-/// for pid 1: a pid counts only where the text before it ends with `("` and that process's own
-/// name (`/proc/PID/comm`). A forged entry needs 16 bytes; a name holds 15.
-macro_rules! ss_owners {
-    () => {
-        r#"function owners(   s, pre, out, p, f, c) {
-  if (!index($0, "users:((")) return ""
-  s = substr($0, index($0, "users:((")); pre = ""; out = ""
-  while (match(s, /",pid=[0-9]+,fd=[0-9]+\)/)) {
-    p = substr(s, RSTART + 6); p = substr(p, 1, index(p, ",") - 1)
-    pre = pre substr(s, 1, RSTART - 1)
-    if (!(p in comms)) { f = "/proc/" p "/comm"; c = ""; if ((getline c < f) <= 0) c = "\001"; close(f); comms[p] = c }
-    c = "(\"" comms[p]
-    if (length(pre) >= length(c) && substr(pre, length(pre) - length(c) + 1) == c) out = out "," p
-    pre = pre substr(s, RSTART, RLENGTH); s = substr(s, RSTART + RLENGTH)
-  }
-  return substr(out, 2)
-}
-"#
-    };
-}
-pub(crate) use ss_owners;
-
 mod configs;
 mod drift;
 mod identity;

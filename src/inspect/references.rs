@@ -80,27 +80,11 @@ pub struct ReferenceFinding {
 /// Seconds each name lookup and each TCP probe may take on the host.
 const TCP_PROBE: &str = "3";
 
-const SCRIPT: &str = r#"probe() {
-  # The addresses too: a name the inventory knows by its address is the inventory's.
-  if a=$(timeout PROBE getent ahosts "$1" 2>/dev/null); then r=1; else r=0; fi
-  a=$(printf '%s\n' "$a" | awk '{ print $1 }' | sort -u | tr '\n' ' ')
-  t=-
-  if [ "$r" = 1 ] && [ "$2" != - ]; then
-    if command -v bash >/dev/null 2>&1; then
-      if timeout PROBE bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" 2>/dev/null; then t=1; else t=0; fi
-    elif command -v nc >/dev/null 2>&1; then
-      if nc -z -w PROBE "$1" "$2" 2>/dev/null; then t=1; else t=0; fi
-    fi
-  fi
-  printf '%s %s %s %s %s\n' "$1" "$2" "$r" "$t" "$a"
-}
-while [ $# -ge 2 ]; do probe "$1" "$2" & shift 2; done
-wait"#;
+/// Probes each (name, port) of "$@" from the host (`src/remote/`).
+const SCRIPT: &str = include_str!("../remote/probe_references.sh");
 
 /// The host's own addresses, one a line, from whichever tool it has.
-const ADDRESSES: &str = r#"if command -v ip >/dev/null 2>&1; then ip -o addr show | awk '{print $4}'
-elif command -v ifconfig >/dev/null 2>&1; then ifconfig -a | awk '$1 == "inet" || $1 == "inet6" {print $2}'
-else hostname -I 2>/dev/null | tr ' ' '\n'; fi"#;
+const ADDRESSES: &str = include_str!("../remote/host_addresses.sh");
 
 /// Probes every distinct (host, port) once, in parallel on the host, and classifies each finding.
 /// `known` says whether a host name or address is in the inventory: a weak reference the
@@ -214,7 +198,7 @@ async fn probe<T: Transport>(
         .iter()
         .zip(&ports)
         .flat_map(|((h, _), p)| [h.as_str(), p.as_str()]);
-    let script = SCRIPT.replace("PROBE", TCP_PROBE);
+    let script = format!("probe={TCP_PROBE}\n{SCRIPT}");
     run_script(
         transport,
         host,

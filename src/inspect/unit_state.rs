@@ -164,16 +164,7 @@ impl From<&UnitProperties> for UnitState {
 }
 
 /// Asks an init-script manager whether `$1` runs and starts at boot.
-const SCRIPT_STATE: &str = r#"case "$1" in
-  sysv) service "$2" status >/dev/null 2>&1; echo "STATUS $?"
-    set -- /etc/rc2.d/S*"$2" /etc/rc3.d/S*"$2" /etc/rc4.d/S*"$2" /etc/rc5.d/S*"$2"
-    for f in "$@"; do [ -e "$f" ] && { echo ENABLED; break; }; done ;;
-  openrc) rc-service "$2" status >/dev/null 2>&1; echo "STATUS $?"
-    for f in /etc/runlevels/*/"$2"; do [ -e "$f" ] && { echo ENABLED; break; }; done ;;
-  bsdrc) service "$2" onestatus >/dev/null 2>&1; echo "STATUS $?"
-    service "$2" enabled >/dev/null 2>&1 && echo ENABLED ;;
-esac
-exit 0"#;
+const SCRIPT_STATE: &str = include_str!("../remote/init_script_state.sh");
 
 /// The state of `units` on `host` (for systemd several at once, else the first alone).
 pub(crate) async fn states<T: Transport>(
@@ -244,14 +235,12 @@ pub(crate) async fn log_tail<T: Transport>(
     deadline: Duration,
 ) -> Option<String> {
     let since = since.map(|s| format!("@{s}")).unwrap_or_default();
-    let script = r#"if [ -n "$2" ]; then journalctl -u "$1" --since "$2" -n "$3" -o cat --no-pager
-else journalctl -u "$1" -n "$3" -o cat --no-pager; fi 2>/dev/null | tail -n "$3" | head -c 16384"#;
     let lines = lines.to_string();
     let out = run_script(
         transport,
         host,
         [unit, since.as_str(), lines.as_str()],
-        script,
+        include_str!("../remote/unit_log.sh"),
         deadline,
         "reading the unit's log",
     )

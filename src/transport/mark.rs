@@ -12,103 +12,22 @@ use super::KILL_GRACE;
 use crate::plan::model::ShellCommand;
 use std::time::Duration;
 
-/// Runs `$4` under `timeout` in a new session, the arguments after `$6` (`CB_NAME=value`) in
-/// its environment, with a pid file (its mtime: when the command began; its text: `$5`, the
-/// command with its secrets masked) for as long as it runs. The exit status is the command's, or
-/// timeout's (124, 137 when KILL was needed): the wrapper is outside the group timeout signals,
-/// so it survives to tell. With a tag (`$6`, a restart's), it also leaves `<tag>.exit` (the
-/// status and the end, unix seconds) for a comeback that died meanwhile to read back. Few
-/// processes (`mkdir` once, `setsid`, `timeout`, `rm`): it wraps every command. Without a home
-/// there is no pid file (never one in a shared /tmp, where another user could have put a
-/// symlink first).
-const WRAPPER: &str = r#"d=
-if [ -d "${HOME:-}" ]; then
-  d="$HOME/.comeback/runs/$1"
-  [ -d "$d" ] || mkdir -p -m 700 "$d" 2>/dev/null
-fi
-r=$1 k=$2 t=$3 c=$4 m=$5 g=$6
-shift 6
-COMEBACK_RUN="$r" setsid timeout --kill-after="$k" "$t" env "$@" sh -c "$c" &
-p=$!
-[ -z "$d" ] || printf '%s\n' "$m" >"$d/$p.pid" 2>/dev/null
-wait "$p"
-s=$?
-[ -z "$d" ] || [ -z "$g" ] || printf '%s %s\n' "$s" "$(date +%s)" >"$d/$g.exit" 2>/dev/null
-[ -z "$d" ] || rm -f "$d/$p.pid"
-exit "$s""#;
-
-/// Defines `ours PGID`: whether process group PGID is still a command of run `$run`, i.e. some
-/// process of the group has `COMEBACK_RUN=<run>` in its environment. A pid file can outlive its
-/// command (its wrapper died with the connection) and pids are reused: a group id alone could
-/// name anyone's processes. Where /proc is missing (FreeBSD), no group is ever taken for ours.
-macro_rules! ours {
-    () => {
-        r#"ours() {
-  for q in $(pgrep -g "$1" 2>/dev/null); do
-    tr '\0' '\n' <"/proc/$q/environ" 2>/dev/null | grep -qxF "COMEBACK_RUN=$run" && return 0
-  done
-  return 1
-}
-"#
-    };
-}
+/// Runs a command under `timeout` in a new session, marked with its run, with a pid file for as
+/// long as it runs (`src/remote/run_wrapper.sh` says how).
+const WRAPPER: &str = include_str!("../remote/run_wrapper.sh");
 
 /// Lists the live commands of run `$1`: `LIVE <pgid> <age s> <command, one line>`; forgets the
 /// pid files of those that are gone.
 pub(crate) const FIND: &str = concat!(
-    ours!(),
-    r#"run=$1
-[ -d "${HOME:-}" ] || exit 0
-d="$HOME/.comeback/runs/$1"
-now=$(date +%s)
-for f in "$d"/*.pid; do
-  [ -f "$f" ] || continue
-  p=${f##*/}; p=${p%.pid}
-  case "$p" in ''|*[!0-9]*|0|1) continue ;; esac
-  if ours "$p"; then
-    since=$(stat -c %Y -- "$f" 2>/dev/null)
-    printf 'LIVE %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
-  else
-    rm -f "$f"
-  fi
-done
-exit 0"#
+    include_str!("../remote/run_ours.sh"),
+    include_str!("../remote/run_find.sh"),
 );
 
 /// Kills every live command of run `$1` (TERM to its process group, KILL `$2` seconds later),
 /// says `KILLED <pgid> <age s> <command>` for each, and removes the run's folder on the host.
-/// `kill -s SIG -- "-$p"`: the form dash, bash and procps all read (dash's builtin refuses
-/// `kill -SIG -- "-$p"`, and the sweep then killed nothing).
 pub(crate) const SWEEP: &str = concat!(
-    ours!(),
-    r#"run=$1
-[ -d "${HOME:-}" ] || exit 0
-d="$HOME/.comeback/runs/$1"
-[ -d "$d" ] || exit 0
-now=$(date +%s)
-live=""
-for f in "$d"/*.pid; do
-  [ -f "$f" ] || continue
-  p=${f##*/}; p=${p%.pid}
-  case "$p" in ''|*[!0-9]*|0|1) continue ;; esac
-  if ours "$p" && kill -s TERM -- "-$p" 2>/dev/null; then
-    live="$live $p"
-    since=$(stat -c %Y -- "$f" 2>/dev/null)
-    printf 'KILLED %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
-  fi
-done
-n=0
-while [ -n "$live" ] && [ "$n" -lt "$(($2 * 10))" ]; do
-  still=""
-  for p in $live; do ours "$p" && still="$still $p"; done
-  live=$still
-  [ -n "$live" ] && sleep 0.1
-  n=$((n + 1))
-done
-for p in $live; do ours "$p" && kill -s KILL -- "-$p" 2>/dev/null; done
-rm -f "$d"/*.pid "$d"/*.exit
-rmdir "$d" 2>/dev/null
-exit 0"#
+    include_str!("../remote/run_ours.sh"),
+    include_str!("../remote/run_sweep.sh"),
 );
 
 /// `command` as the argv that runs it under a deadline the host enforces, through `sudo -n`

@@ -446,47 +446,26 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// `bin/start NAME` starts a service detached from the caller; `bin/restart NAME` records the
-/// restart and stops the old process first.
+/// restart and stops the old process first. Both are the demo's own restart script
+/// (`src/remote/demo_restart.sh`), the host's folder and binary set before it; `COMEBACK_BIN`
+/// starts a service from another binary.
 fn write_restart_script(dir: &Path) {
-    let start = format!(
-        r#"#!/bin/sh
-# start NAME: run the demo service NAME of this host, detached, and record its pid.
-d={dir}
-bin=${{COMEBACK_BIN:-$(cat "$d/bin/comeback-path")}}
-nohup setsid "$bin" demo-service --listen "$(cat "$d/$1.listen")" --config "$d/$1.conf" >>"$d/$1.out" 2>&1 </dev/null &
-echo $! > "$d/$1.pid"
-"#,
-        dir = dir.display()
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let set = format!(
+        "d={} exe=${{COMEBACK_BIN:-{}}} log=out",
+        quote(&dir.display().to_string()),
+        quote(comeback_bin())
     );
-    let restart = format!(
-        r#"#!/bin/sh
-# restart NAME: stop the old process, start a new one, record both ends with timestamps.
-d={dir}
-echo "$(date +%s.%N) start $1" >> "$d/restarts.log"
-# A killed process may stay a zombie until init reaps it: that is not running.
-running() {{ s=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$s" ] && [ "${{s#Z}}" = "$s" ]; }}
-# Only this host's service: a pid file outlives its process, and pids are reused.
-ours() {{ case $(ps -o args= -p "$1" 2>/dev/null) in *" demo-service "*" --config $d/$2.conf") return 0 ;; esac; return 1; }}
-if [ -f "$d/$1.pid" ]; then
-  pid=$(cat "$d/$1.pid")
-  if ours "$pid" "$1"; then
-    kill "$pid" 2>/dev/null
-    # Up to 5 s: under load a process can take a while to let go of its port.
-    for _ in $(seq 100); do running "$pid" || break; sleep 0.05; done
-  fi
-fi
-"$d/bin/start" "$1"
-echo "$(date +%s.%N) end $1" >> "$d/restarts.log"
-"#,
-        dir = dir.display()
-    );
-    for (name, text) in [("start", start), ("restart", restart)] {
+    for (name, record) in [("start", ""), ("restart", "1")] {
+        let text = format!(
+            "#!/bin/sh\n{set} record={record}\n{}",
+            include_str!("../../src/remote/demo_restart.sh")
+        );
         let path = dir.join("bin").join(name);
         let mut f = std::fs::File::create(&path).expect("script");
         f.write_all(text.as_bytes()).expect("write");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
-    std::fs::write(dir.join("bin/comeback-path"), comeback_bin()).expect("path");
 }
 
 /// Whether `pid` is still a demo service of the host in `dir`: a pid file outlives its process

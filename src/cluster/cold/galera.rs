@@ -11,19 +11,11 @@ const GRASTATE: &str = "/var/lib/mysql/grastate.dat";
 /// The member's seqno and safe flag; with `recover`, the position `galera_recovery` finds when
 /// the seqno is -1 (it starts mysqld in recovery mode, so only a real cold start does it).
 pub(super) fn question(recover: bool) -> ShellCommand {
-    let mut s = format!(
-        "f={GRASTATE}\n\
-         if [ ! -r \"$f\" ]; then echo \"unreadable=no $f\"; exit 0; fi\n\
-         sed -n 's/^\\(seqno\\|safe_to_bootstrap\\):[[:space:]]*/\\1=/p' \"$f\"\n"
-    );
-    if recover {
-        s.push_str(
-            "if [ \"$(sed -n 's/^seqno:[[:space:]]*//p' \"$f\")\" = -1 ]; then\n\
-             p=$(galera_recovery 2>/dev/null) && echo \"recovered=${p##*:}\"\n\
-             fi\n",
-        );
-    }
-    ShellCommand::plain(s)
+    ShellCommand::plain(format!(
+        "grastate={GRASTATE} recover={}\n{}",
+        if recover { "1" } else { "" },
+        include_str!("../../remote/galera_cold_position.sh")
+    ))
 }
 
 /// Galera's way up: the member is marked safe, then bootstraps a new cluster.
@@ -96,4 +88,55 @@ pub(super) fn choose(found: &[Found], bootstrap: Option<usize>) -> Result<Choice
         together: 1,
         up_first: Some(up_first()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The real question, through `sh`, on a `grastate.dat` holding `state`.
+    fn answer(state: &str, recover: bool) -> String {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("grastate.dat");
+        std::fs::write(&file, state).expect("grastate");
+        let script = question(recover)
+            .script
+            .replace(GRASTATE, &file.display().to_string());
+        // A `galera_recovery` that finds position 77.
+        std::fs::write(
+            dir.path().join("galera_recovery"),
+            "#!/bin/sh\necho 'uuid:77'\n",
+        )
+        .expect("stand-in");
+        let path = format!(
+            "{}:{}",
+            dir.path().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        std::process::Command::new("chmod")
+            .arg("+x")
+            .arg(dir.path().join("galera_recovery"))
+            .status()
+            .expect("chmod");
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .env("PATH", path)
+            .output()
+            .expect("sh");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    #[test]
+    fn the_question_reads_grastate_and_recovers_only_when_asked() {
+        let clean =
+            "# GALERA saved state\nversion: 2.1\nuuid: x\nseqno:   42\nsafe_to_bootstrap: 1\n";
+        assert_eq!(answer(clean, true), "seqno=42\nsafe_to_bootstrap=1\n");
+        let crashed = "seqno: -1\nsafe_to_bootstrap: 0\n";
+        assert_eq!(answer(crashed, false), "seqno=-1\nsafe_to_bootstrap=0\n");
+        assert_eq!(
+            answer(crashed, true),
+            "seqno=-1\nsafe_to_bootstrap=0\nrecovered=77\n"
+        );
+    }
 }

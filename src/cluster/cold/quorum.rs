@@ -15,9 +15,8 @@ const MNESIA: &str = "/var/lib/rabbitmq/mnesia";
 /// list of node names), on one line.
 pub(super) fn rabbitmq_question() -> ShellCommand {
     ShellCommand::plain(format!(
-        "for f in {MNESIA}/*/nodes_running_at_shutdown; do\n\
-         [ -r \"$f\" ] && printf 'running_at_shutdown=%s\\n' \"$(tr -d '\\n' < \"$f\" | head -c 4096)\"\n\
-         done; exit 0"
+        "mnesia={MNESIA}\n{}",
+        include_str!("../../remote/rabbitmq_running_at_shutdown.sh")
     ))
 }
 

@@ -11,29 +11,17 @@ use crate::plan::model::ShellCommand;
 /// PostgreSQL: whether the member's data directory makes it a standby, and its control file's
 /// positions (`pg_controldata`, in English whatever the host's locale).
 pub(super) fn postgresql_question() -> ShellCommand {
-    ShellCommand::plain(
-        "line=$(pg_lsclusters -h 2>/dev/null | awk 'NR == 1 { print $1, $6 }')\n\
-         v=${line%% *}; d=${line#* }\n\
-         if [ -z \"$line\" ]; then echo 'unreadable=no cluster in pg_lsclusters'; exit 0; fi\n\
-         if [ -e \"$d/standby.signal\" ] || [ -e \"$d/recovery.conf\" ]; then echo primary=no; else echo primary=yes; fi\n\
-         LC_ALL=C \"/usr/lib/postgresql/$v/bin/pg_controldata\" \"$d\" 2>/dev/null | \
-         grep -E '^(Database cluster state|Latest checkpoint location|Latest checkpoint.s TimeLineID|Minimum recovery ending location|Min recovery ending loc.s timeline):' || true",
-    )
+    ShellCommand::plain(include_str!("../../remote/pg_cold_position.sh"))
 }
 
 /// Redis: whether its config follows another member, and the head of its snapshot (see
 /// [`rdb`]) unless the append-only file is what it loads.
 pub(super) fn redis_question(configs: &[String]) -> ShellCommand {
-    let configs = crate::cluster::redis::server_configs(configs);
     ShellCommand::plain(format!(
-        "set -- {configs}\n\
-         if grep -Ehsi '^[[:space:]]*(replicaof|slaveof)[[:space:]]' \"$@\" | grep -viqE '(replicaof|slaveof)[[:space:]]+no[[:space:]]+one'; then echo primary=no; else echo primary=yes; fi\n\
-         last() {{ k=$1; shift; sed -n \"s/^[[:space:]]*$k[[:space:]][[:space:]]*//p\" \"$@\" 2>/dev/null | tail -n 1 | tr -d '\\r\"'; }}\n\
-         if [ \"$(last appendonly \"$@\")\" = yes ]; then exit 0; fi\n\
-         dir=$(last dir \"$@\"); file=$(last dbfilename \"$@\")\n\
-         rdb=\"${{dir:-/var/lib/redis}}/${{file:-dump.rdb}}\"\n\
-         if [ -r \"$rdb\" ]; then printf 'rdb='; head -c {} \"$rdb\" | od -An -v -tx1 | tr '\\n' ' '; echo; fi",
-        rdb::HEAD
+        "set -- {}\nrdb_head={}\n{}",
+        crate::cluster::redis::server_configs(configs),
+        rdb::HEAD,
+        include_str!("../../remote/redis_cold_position.sh")
     ))
 }
 
@@ -365,5 +353,35 @@ Min recovery ending loc's timeline:   1
             choose(Kind::Redis, &partial, None).expect("a choice").first,
             0
         );
+    }
+
+    /// The real question, through `sh`, on a member whose config is `config`.
+    fn redis_answer(dir: &std::path::Path, config: &str) -> String {
+        let conf = dir.join("my redis.conf");
+        std::fs::write(&conf, config).expect("config");
+        let question = redis_question(&[conf.display().to_string()]);
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&question.script)
+            .output()
+            .expect("sh");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    #[test]
+    fn the_redis_question_reads_the_role_and_the_snapshot_the_config_names() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        std::fs::write(d.join("my dump.rdb"), b"REDIS0010\xfa").expect("rdb");
+        let files = format!("dir \"{}\"\r\ndbfilename \"my dump.rdb\"\n", d.display());
+        assert_eq!(
+            redis_answer(d, &files),
+            "primary=yes\nrdb= 52 45 44 49 53 30 30 31 30 fa \n"
+        );
+        let replica = format!("replicaof 10.0.0.1 6379\n{files}");
+        assert!(redis_answer(d, &replica).starts_with("primary=no\n"));
+        let no_one = format!("replicaof no one\n{files}appendonly yes\n");
+        assert_eq!(redis_answer(d, &no_one), "primary=yes\n");
     }
 }

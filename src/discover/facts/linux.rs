@@ -6,83 +6,14 @@ use super::{
     CMDLINE_LIMIT, FactsError, HostFacts, Process, SOCKET_LIMIT, common_line, field, finish,
     split_args, unit_from_cgroup,
 };
-use crate::inspect::ss_owners;
 
-/// Read-only: it lists and reads, writes nothing (not even a temporary file). Forks are what
-/// it costs (a host has hundreds of processes, and discovery reads 50 hosts at once on the
-/// controller's cores): builtins wherever they do, two small commands per process.
-const SCRIPT: &str = r#"export LC_ALL=C
-# A field as `p` and itself when it is plain, else `x` and its hex: most names and paths cost
-# no process at all.
-enc() { case $1 in ''|*[!A-Za-z0-9._/:@+=,-]*) v=x$(printf %s "$1" | od -An -v -tx1 | tr -d ' \n') ;; *) v=p$1 ;; esac; }
-echo "OS Linux"
-printf 'SSH %s\n' "$SSH_CONNECTION"
-# `N: IFACE inet ADDR/LEN ...` lines as they are (the parser reads them: no awk spent).
-if command -v ip >/dev/null 2>&1; then ip -o addr show 2>/dev/null
-else for a in $(hostname -I 2>/dev/null); do echo "ADDR $a"; done; fi
-command -v ss >/dev/null 2>&1 || { echo NOSS; exit 0; }
-# The sockets, then (last line) every pid that holds one. Our own SSH connection is left out:
-# its processes are comeback's session, not a service (and each costs two processes below).
-socks=$(ss -Htanp 2>/dev/null | awk -v limit=LIMIT -v me="$SSH_CONNECTION" '
-OWNERS
-function pids(   o, n, i, a) { o = owners(); n = split(o, a, ","); for (i = 1; i <= n; i++) all[a[i]] = 1; return o }
-$1 == "LISTEN" { if (++l <= limit) print "LISTEN", $4, pids(); else t = 1; next }
-# `ip:port` as ss writes it: `10.0.0.1:22`, `[::1]:22`, `[::ffff:10.0.0.1]:22`.
-function is(a, ip, port,   want) { gsub(/[][]/, "", a); want = ip ":" port; return ip != "" && (a == want || a == "::ffff:" want) }
-BEGIN { split(me, m, " ") }
-$1 == "ESTAB" && is($4, m[3], m[4]) && is($5, m[1], m[2]) { next }
-$1 == "ESTAB" {
-  k = $5 " " pids()
-  if (!(k in c)) { if (e >= limit) { t = 1; next }; order[++e] = k; first[k] = $4 }
-  else if ($4 < first[k]) first[k] = $4
-  c[k]++
-}
-END {
-  for (i = 1; i <= e; i++) { k = order[i]; split(k, kk, " "); print "ESTAB", first[k], kk[1], c[k], kk[2] }
-  if (t) print "TRUNCATED"
-  printf "PIDS"; for (p in all) printf " %s", p; print ""
-}')
-pids=${socks##*PIDS}
-printf '%s\n' "${socks%PIDS*}"
-SYSTEMD
-# Pid files before the processes: a live one adds its process (an init script's daemon that
-# listens on nothing is still a service).
-for f in /run/*.pid /run/*/*.pid /var/run/*.pid /var/run/*/*.pid /var/spool/postfix/pid/*.pid; do
-  [ -f "$f" ] || continue
-  n=$(head -c 32 "$f"); n=${n#"${n%%[0-9]*}"}; n=${n%%[!0-9]*}; enc "$f"
-  printf 'PIDFILE %s %s\n' "$n" "$v"
-  [ -n "$n" ] && [ -d "/proc/$n" ] && pids="$pids $n"
-done
-seen=" "
-for p in $pids; do
-  while [ "${p:-0}" -gt 1 ] 2>/dev/null; do
-    case "$seen" in *" $p "*) break ;; esac
-    seen="$seen$p "
-    IFS= read -r st < "/proc/$p/stat" 2>/dev/null || break
-    # The fields after the name, which may itself hold ") ".
-    set -- ${st##*) }
-    pp=$2
-    IFS= read -r comm < "/proc/$p/comm"; enc "$comm"; c=$v
-    e=$(readlink "/proc/$p/exe" 2>/dev/null); enc "$e"; x=$v
-    cg=
-    while IFS= read -r l; do
-      case $l in *:name=systemd:*) cg=$l ;; 0::*) [ -n "$cg" ] || cg=$l ;; esac
-    done < "/proc/$p/cgroup"
-    enc "$cg"
-    # The command line last, as od writes it: hex bytes and spaces, on one line.
-    a=$(od -An -v -tx1 -wCMDLINE -NCMDLINE "/proc/$p/cmdline" 2>/dev/null)
-    printf 'PROC %s %s %s %s %s x%s\n' "$p" "${pp:-0}" "$c" "$x" "$v" "$a"
-    p=$pp
-  done
-done
-for f in /etc/init.d/*; do [ -f "$f" ] && [ -x "$f" ] && printf 'INITD %s\n' "${f##*/}"; done
-exit 0"#;
-
-/// Debian: the package that owns each executable in "$@". Asked only when a listener's unit was
-/// not found otherwise: it reads every package's file list.
-const PACKAGES: &str = r#"[ -d /var/lib/dpkg/info ] || exit 0
-printf '%s\n' "$@" | grep -sxF -f - /var/lib/dpkg/info/*.list | sed 's/^/PKG /'
-exit 0"#;
+/// The fact script: the fragments both OSes share, then Linux's own (`src/remote/`).
+const SCRIPT: &str = concat!(
+    include_str!("../../remote/facts_common.sh"),
+    include_str!("../../remote/ss_owners.sh"),
+    include_str!("../../remote/systemd_units.sh"),
+    include_str!("../../remote/linux_facts.sh"),
+);
 
 /// Sets the package of every process whose executable one of `exes` is, from the host's dpkg.
 pub(crate) async fn find_packages<T: crate::transport::Transport>(
@@ -96,7 +27,8 @@ pub(crate) async fn find_packages<T: crate::transport::Transport>(
         transport,
         host,
         exes.iter().map(String::as_str),
-        PACKAGES,
+        // Its `PRIO` lines are systemd's business: only `PKG` lines are read here.
+        super::systemd::PACKAGES,
         deadline,
         "looking up packages",
     )
@@ -126,12 +58,7 @@ fn set_packages(facts: &mut HostFacts, output: &str) {
 
 /// The script, ready to run as one `sh -c` word.
 pub fn wrapped_script() -> String {
-    let script = SCRIPT
-        .replace("OWNERS", ss_owners!())
-        .replace("LIMIT", &SOCKET_LIMIT.to_string())
-        .replace("CMDLINE", &CMDLINE_LIMIT.to_string())
-        .replace("SYSTEMD", super::systemd::SCRIPT);
-    format!("( {script} )")
+    format!("( limit={SOCKET_LIMIT} cmdline_limit={CMDLINE_LIMIT}\n{SCRIPT})")
 }
 
 /// The script's output to facts. Lines it does not know are ignored: the service manager's

@@ -28,21 +28,6 @@ pub struct RunningUnit {
     pub package: Option<(String, String)>,
 }
 
-/// Lines `SD KEY=VALUE` of `systemctl show` (a line `SD` alone ends a unit), printed when PID 1
-/// is systemd. Unit names are the manager's own (no blanks, no globs); `set -f` all the same.
-pub(crate) const SCRIPT: &str = r#"if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-  set -f
-  units=$(systemctl list-units --type=service --state=running --no-legend --plain --full 2>/dev/null | awk '$1 ~ /\.service$/ { print $1 }')
-  if [ -n "$units" ]; then
-    shown=$(systemctl show -p Id,MainPID,FragmentPath,SourcePath,EnvironmentFiles,RefuseManualStart,RefuseManualStop,TTYPath,BusName -- $units 2>/dev/null)
-    printf '%s\n' "$shown" | sed 's/^/SD /'
-    printf 'SD\n'
-    for m in $(printf '%s\n' "$shown" | sed -n 's/^MainPID=//p'); do pids="$pids $m"; done
-  fi
-  e=$(readlink /proc/1/exe 2>/dev/null); enc "$e"; printf 'SDEXE %s\n' "$v"
-  set +f
-fi"#;
-
 /// One `SD` line into the units being read; `rest` is what follows `SD `.
 pub(crate) fn line(facts: &mut HostFacts, open: &mut Option<RunningUnit>, rest: &str) {
     let rest = rest.trim_end_matches('\r');
@@ -111,14 +96,8 @@ fn merged_usr_twins(path: &str) -> Vec<String> {
     out
 }
 
-/// Debian: the package owning each path in "$@" (`PKG list:path`), then each of those
-/// packages' priority (`PRIO package priority`). Read-only.
-const PACKAGES: &str = r#"[ -d /var/lib/dpkg/info ] || exit 0
-hits=$(printf '%s\n' "$@" | grep -sxF -f - /var/lib/dpkg/info/*.list)
-[ -n "$hits" ] || exit 0
-printf '%s\n' "$hits" | sed 's/^/PKG /'
-printf '%s\n' "$hits" | sed -e 's|\.list:.*||' -e 's|.*/||' -e 's|:.*||' | sort -u | xargs -r dpkg-query -W -f='PRIO ${Package} ${Priority}\n' -- 2>/dev/null
-exit 0"#;
+/// Debian: the package owning each path in "$@", and those packages' priorities.
+pub(crate) const PACKAGES: &str = include_str!("../../remote/dpkg_owners.sh");
 
 /// The answer of [`PACKAGES`]: (path -> package, package -> priority).
 fn parse_packages(

@@ -1,0 +1,34 @@
+# Why: an aborted run must leave nothing of its own running. Kills every live command of run
+# `$1` (TERM to its process group, KILL `$2` seconds later), says `KILLED <pgid> <age s>
+# <command>` for each, and removes the run's folder on the host. After run_ours.sh.
+# `kill -s SIG -- "-$p"`: the form dash, bash and procps all read (dash's builtin refuses
+# `kill -SIG -- "-$p"`, and the sweep then killed nothing).
+# shellcheck disable=SC2034 # read by ours (run_ours.sh)
+run=$1
+[ -d "${HOME:-}" ] || exit 0
+d="$HOME/.comeback/runs/$1"
+[ -d "$d" ] || exit 0
+now=$(date +%s)
+live=""
+for f in "$d"/*.pid; do
+  [ -f "$f" ] || continue
+  p=${f##*/}; p=${p%.pid}
+  case "$p" in ''|*[!0-9]*|0|1) continue ;; esac
+  if ours "$p" && kill -s TERM -- "-$p" 2>/dev/null; then
+    live="$live $p"
+    since=$(stat -c %Y -- "$f" 2>/dev/null)
+    printf 'KILLED %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
+  fi
+done
+n=0
+while [ -n "$live" ] && [ "$n" -lt "$(($2 * 10))" ]; do
+  still=""
+  for p in $live; do ours "$p" && still="$still $p"; done
+  live=$still
+  [ -n "$live" ] && sleep 0.1
+  n=$((n + 1))
+done
+for p in $live; do ours "$p" && kill -s KILL -- "-$p" 2>/dev/null; done
+rm -f "$d"/*.pid "$d"/*.exit
+rmdir "$d" 2>/dev/null
+exit 0

@@ -1,0 +1,28 @@
+# Why: nothing comeback starts on a host may outlive a run unseen. Every remote command of a run
+# runs through this: `$4` under `timeout` (`$3` seconds, KILL `$2` seconds after TERM) in a new
+# session, with `COMEBACK_RUN=$1` and the arguments after `$6` (`CB_NAME=value`) in its
+# environment, and a pid file (its mtime: when the command began; its text: `$5`, the command
+# with its secrets masked) in ~/.comeback/runs/$1/ for as long as it runs. The exit status is the
+# command's, or timeout's (124, 137 when KILL was needed): the wrapper is outside the group
+# timeout signals, so it survives to tell. With a tag (`$6`, a restart's), it also leaves
+# `<tag>.exit` (the status and the end, unix seconds) for a comeback that died meanwhile to read
+# back. Few processes (`mkdir` once, `setsid`, `timeout`, `rm`): it wraps every command. Without
+# a home there is no pid file (never one in a shared /tmp, where another user could have put a
+# symlink first).
+d=
+if [ -d "${HOME:-}" ]; then
+  d="$HOME/.comeback/runs/$1"
+  # Every folder it makes private, ~/.comeback and its runs/ too (not only the deepest, as
+  # `mkdir -p -m 700` would): a subshell, so the umask stays the command's own.
+  [ -d "$d" ] || (umask 077 && mkdir -p "$d") 2>/dev/null
+fi
+r=$1 k=$2 t=$3 c=$4 m=$5 g=$6
+shift 6
+COMEBACK_RUN="$r" setsid timeout --kill-after="$k" "$t" env "$@" sh -c "$c" &
+p=$!
+[ -z "$d" ] || printf '%s\n' "$m" >"$d/$p.pid" 2>/dev/null
+wait "$p"
+s=$?
+[ -z "$d" ] || [ -z "$g" ] || printf '%s %s\n' "$s" "$(date +%s)" >"$d/$g.exit" 2>/dev/null
+[ -z "$d" ] || rm -f "$d/$p.pid"
+exit "$s"
