@@ -404,48 +404,56 @@ mod tests {
 
     #[test]
     fn masks_secrets_by_key_names_directives_and_flags() {
-        for (text, shown) in [
-            ("requirepass hunter2", "requirepass ****"),
-            (
-                "  masterauth hunter2\nport 6379",
-                "  masterauth ****\nport 6379",
-            ),
-            ("secret_key = hunter2", "secret_key = ****"),
-            ("exit 1: requirepass hunter2", "exit 1: requirepass ****"),
-            ("echo masterauth hunter2", "echo masterauth ****"),
-            ("aws_credentials=hunter2", "aws_credentials=****"),
-            (
-                "mysqladmin --password hunter2 ping",
-                "mysqladmin --password **** ping",
-            ),
-            (
-                "app --db-password=hunter2 start",
-                "app --db-password=**** start",
-            ),
-            (
-                "mysql -uroot -phunter2 -e 'select 1'",
-                "mysql -uroot -p**** -e 'select 1'",
-            ),
-            (
-                "redis-cli -h db -a hunter2 ping",
-                "redis-cli -h db -a **** ping",
-            ),
-            (
-                "curl -H 'X-Auth-Token: hunter2' http://x",
-                "curl -H 'X-Auth-Token: ****' http://x",
-            ),
-        ] {
-            assert_eq!(secrets(text), shown, "{text}");
+        masks(
+            &[
+                ("requirepass hunter2", "requirepass ****"),
+                (
+                    "  masterauth hunter2\nport 6379",
+                    "  masterauth ****\nport 6379",
+                ),
+                ("secret_key = hunter2", "secret_key = ****"),
+                ("exit 1: requirepass hunter2", "exit 1: requirepass ****"),
+                ("echo masterauth hunter2", "echo masterauth ****"),
+                ("aws_credentials=hunter2", "aws_credentials=****"),
+                (
+                    "mysqladmin --password hunter2 ping",
+                    "mysqladmin --password **** ping",
+                ),
+                (
+                    "app --db-password=hunter2 start",
+                    "app --db-password=**** start",
+                ),
+                (
+                    "mysql -uroot -phunter2 -e 'select 1'",
+                    "mysql -uroot -p**** -e 'select 1'",
+                ),
+                (
+                    "redis-cli -h db -a hunter2 ping",
+                    "redis-cli -h db -a **** ping",
+                ),
+                (
+                    "curl -H 'X-Auth-Token: hunter2' http://x",
+                    "curl -H 'X-Auth-Token: ****' http://x",
+                ),
+            ],
+            // What is not a secret stays as written.
+            &[
+                "psql -p 5432 -h db",
+                "ls -a /tmp",
+                "port 6379",
+                "upstream = db:5432",
+                "the bypass mode is on",
+            ],
+        );
+    }
+
+    /// Each `(text, shown)` is shown masked; each of `kept` stays as written.
+    fn masks(cases: &[(&str, &str)], kept: &[&str]) {
+        for (text, shown) in cases {
+            assert_eq!(secrets(text), *shown, "{text}");
         }
-        // What is not a secret stays as written.
-        for text in [
-            "psql -p 5432 -h db",
-            "ls -a /tmp",
-            "port 6379",
-            "upstream = db:5432",
-            "the bypass mode is on",
-        ] {
-            assert_eq!(secrets(text), text);
+        for text in kept {
+            assert_eq!(secrets(text), *text);
         }
     }
 
@@ -466,48 +474,46 @@ mod tests {
     /// The gaps: each was shown as written.
     #[test]
     fn masks_credential_headers_user_flags_and_program_flags() {
-        for (text, shown) in [
-            (
-                "curl -H 'Authorization: Bearer hunter2x' http://x",
-                "curl -H 'Authorization: Bearer ****' http://x",
-            ),
-            (
-                "curl -H \"Proxy-Authorization: Basic aHVudGVyMg==\" http://x",
-                "curl -H \"Proxy-Authorization: Basic ****\" http://x",
-            ),
-            ("Cookie: session=abc123", "Cookie: ****"),
-            (
-                "curl -u admin:hunter2 http://x",
-                "curl -u admin:**** http://x",
-            ),
-            (
-                "curl --user 'admin:hunter2' http://x",
-                "curl --user 'admin:****' http://x",
-            ),
-            (
-                "sshpass -p hunter2 ssh db-01 true",
-                "sshpass -p **** ssh db-01 true",
-            ),
-            ("sshpass -phunter2 ssh db-01", "sshpass -p**** ssh db-01"),
-            (
-                "openssl enc -aes256 -k hunter2 -in a",
-                "openssl enc -aes256 -k **** -in a",
-            ),
-            (
-                "openssl rsa -passin pass:hunter2 -in k",
-                "openssl rsa -passin **** -in k",
-            ),
-        ] {
-            assert_eq!(secrets(text), shown, "{text}");
-        }
-        for text in [
-            "ps -u root",
-            "openssl x509 -in cert.pem -noout -kx",
-            "sort -k 2 file",
-            "the author: someone",
-        ] {
-            assert_eq!(secrets(text), text);
-        }
+        masks(
+            &[
+                (
+                    "curl -H 'Authorization: Bearer hunter2x' http://x",
+                    "curl -H 'Authorization: Bearer ****' http://x",
+                ),
+                (
+                    "curl -H \"Proxy-Authorization: Basic aHVudGVyMg==\" http://x",
+                    "curl -H \"Proxy-Authorization: Basic ****\" http://x",
+                ),
+                ("Cookie: session=abc123", "Cookie: ****"),
+                (
+                    "curl -u admin:hunter2 http://x",
+                    "curl -u admin:**** http://x",
+                ),
+                (
+                    "curl --user 'admin:hunter2' http://x",
+                    "curl --user 'admin:****' http://x",
+                ),
+                (
+                    "sshpass -p hunter2 ssh db-01 true",
+                    "sshpass -p **** ssh db-01 true",
+                ),
+                ("sshpass -phunter2 ssh db-01", "sshpass -p**** ssh db-01"),
+                (
+                    "openssl enc -aes256 -k hunter2 -in a",
+                    "openssl enc -aes256 -k **** -in a",
+                ),
+                (
+                    "openssl rsa -passin pass:hunter2 -in k",
+                    "openssl rsa -passin **** -in k",
+                ),
+            ],
+            &[
+                "ps -u root",
+                "openssl x509 -in cert.pem -noout -kx",
+                "sort -k 2 file",
+                "the author: someone",
+            ],
+        );
     }
 
     /// A secret one field gives away is masked in every field of the same event.

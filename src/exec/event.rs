@@ -254,6 +254,27 @@ pub enum Event {
     NotifyFailed(NotifyFailed),
 }
 
+#[cfg(test)]
+impl RunStarted {
+    /// A `mode` run of `/srv/plan.yaml` over `steps`, numbered from 1: the consumers' tests.
+    pub(crate) fn of(mode: Mode, steps: &[&str]) -> Event {
+        Event::RunStarted(RunStarted {
+            run_id: "R".into(),
+            plan: "/srv/plan.yaml".into(),
+            plan_sha256: None,
+            mode,
+            steps: steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i + 1, s.to_string()))
+                .collect(),
+            only: Vec::new(),
+            limit: Vec::new(),
+            with_dependents: false,
+        })
+    }
+}
+
 /// A new run (or dry run, or audit) starts: its first event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunStarted {

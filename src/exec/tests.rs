@@ -23,15 +23,8 @@ impl Transport for Scripted {
     ) -> Result<Output, TransportError> {
         let command = command.shown.as_str();
         self.ran.lock().expect("lock").push(command.to_string());
-        let code = if !self.fails.is_empty() && command.contains(self.fails) {
-            1
-        } else {
-            0
-        };
-        Ok(Output {
-            code: Some(code),
-            ..Output::default()
-        })
+        let fails = !self.fails.is_empty() && command.contains(self.fails);
+        Ok(Output::exited(i32::from(fails)))
     }
 }
 

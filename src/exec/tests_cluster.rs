@@ -40,10 +40,7 @@ impl Transport for Simulated {
         } else {
             0
         };
-        Ok(Output {
-            code: Some(code),
-            ..Output::default()
-        })
+        Ok(Output::exited(code))
     }
 }
 

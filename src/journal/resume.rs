@@ -398,20 +398,7 @@ mod tests {
     }
 
     fn started(ids: &[&str]) -> Vec<Record> {
-        vec![event(Event::RunStarted(RunStarted {
-            run_id: "r".into(),
-            plan: "/p.yaml".into(),
-            plan_sha256: None,
-            mode: Mode::Run,
-            steps: ids
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (i + 1, s.to_string()))
-                .collect(),
-            only: Vec::new(),
-            limit: Vec::new(),
-            with_dependents: false,
-        }))]
+        vec![event(RunStarted::of(Mode::Run, ids))]
     }
 
     fn step_started(index: usize, step: &str) -> Record {

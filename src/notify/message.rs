@@ -229,16 +229,10 @@ mod tests {
     use crate::exec::event::{Estimated, RunFinished, RunStarted, StepFailed, StepStarted};
 
     fn started(m: &mut Messages) {
-        m.on(&Record::now(Event::RunStarted(RunStarted {
-            run_id: "r1".into(),
-            plan: "/p/shop.yaml".into(),
-            plan_sha256: None,
-            mode: crate::exec::Mode::Run,
-            steps: vec![(1, "db@db-01".into()), (2, "app@web-01".into())],
-            only: vec![],
-            limit: vec![],
-            with_dependents: false,
-        })));
+        m.on(&Record::now(RunStarted::of(
+            crate::exec::Mode::Run,
+            &["db@db-01", "app@web-01"],
+        )));
     }
 
     #[test]

@@ -28,20 +28,7 @@ fn printed(events: Vec<Event>) -> String {
 }
 
 fn started(mode: Mode, steps: &[&str]) -> Event {
-    Event::RunStarted(RunStarted {
-        run_id: "R".into(),
-        plan: "/srv/plan.yaml".into(),
-        plan_sha256: None,
-        mode,
-        steps: steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (i + 1, s.to_string()))
-            .collect(),
-        only: Vec::new(),
-        limit: Vec::new(),
-        with_dependents: false,
-    })
+    RunStarted::of(mode, steps)
 }
 
 fn step(index: usize, id: &str) -> Event {

@@ -34,6 +34,15 @@ pub struct Output {
 }
 
 impl Output {
+    /// A command that exited with `code` and printed nothing (the scripted transports).
+    #[cfg(test)]
+    pub(crate) fn exited(code: i32) -> Output {
+        Output {
+            code: Some(code),
+            ..Output::default()
+        }
+    }
+
     pub fn success(&self) -> bool {
         self.code == Some(0) && !self.timed_out
     }
