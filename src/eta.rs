@@ -102,6 +102,9 @@ pub(crate) struct Clock {
     units: Vec<Vec<(usize, Option<u64>)>>,
     /// The unit each step number belongs to.
     unit_of: HashMap<usize, usize>,
+    /// From each unit to the last, the sum of their estimates (`None`: one has no history),
+    /// and one past the last: the rest of a run is known without a walk of its 10,000 steps.
+    after: Vec<Option<u64>>,
     /// The unit in flight and when its first step started.
     current: Option<(usize, OffsetDateTime)>,
     /// Paused this long in total, to add before each remaining unit after the current one.
@@ -118,6 +121,7 @@ impl Clock {
             .collect();
         self.units.clear();
         self.unit_of.clear();
+        self.after.clear();
         let mut last_batch = None;
         for &(index, estimate) in steps {
             let batch = batch_of.get(&index).copied();
@@ -130,6 +134,13 @@ impl Clock {
                 unit.push((index, estimate));
             }
         }
+        self.after = vec![Some(0)];
+        for unit in self.units.iter().rev() {
+            let later = self.after[self.after.len() - 1];
+            let this = slowest(unit.iter().map(|(_, e)| *e));
+            self.after.push(this.zip(later).map(|(a, b)| a + b));
+        }
+        self.after.reverse();
     }
 
     /// Step `index` started at `at`: a new unit starts with its first step.
@@ -153,16 +164,12 @@ impl Clock {
     pub(crate) fn remaining(&self, now: OffsetDateTime) -> Option<Duration> {
         let (current, started) = self.current?;
         let elapsed = super::exec::millis(Duration::try_from(now - started).unwrap_or_default());
-        let mut ms = 0u64;
-        for (n, unit) in self.units.iter().enumerate().skip(current) {
-            let estimate = slowest(unit.iter().map(|(_, e)| *e))?;
-            ms += if n == current {
-                estimate.saturating_sub(elapsed)
-            } else {
-                estimate + self.pause_ms
-            };
-        }
-        Some(Duration::from_millis(ms))
+        let this = slowest(self.units.get(current)?.iter().map(|(_, e)| *e))?;
+        let later = (*self.after.get(current + 1)?)?;
+        let pauses = self.pause_ms * (self.units.len() - current - 1) as u64;
+        Some(Duration::from_millis(
+            this.saturating_sub(elapsed) + later + pauses,
+        ))
     }
 
     /// The expected end as a UTC clock time (`15:42 UTC`).

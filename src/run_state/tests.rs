@@ -155,3 +155,27 @@ fn a_resume_names_the_steps_again_and_each_is_kept_once() {
     assert_eq!(state.id(2), "web@h");
     assert_eq!(state.id(9), "");
 }
+
+#[test]
+fn each_unit_after_the_current_one_waits_its_pause_first() {
+    let mut state = RunState::default();
+    state.on(&at(
+        estimated(
+            vec![(1, Some(10_000)), (2, Some(10_000)), (3, Some(10_000))],
+            vec![],
+        ),
+        "2026-01-01T10:00:00Z",
+    ));
+    state.on(&at(
+        Event::Pausing(Pausing {
+            before: 1,
+            ms: 5_000,
+        }),
+        "2026-01-01T10:00:00Z",
+    ));
+    state.on(&at(started(1, "a@h"), "2026-01-01T10:00:00Z"));
+    assert_eq!(
+        state.remaining(time("2026-01-01T10:00:04Z")),
+        Some(Duration::from_secs(6 + 2 * 15))
+    );
+}
