@@ -32,9 +32,14 @@ fn start_daemons(lab: &Lab, i: usize, daemons: &[&str]) {
     }
 }
 
-/// The pid the daemon's pid file names on host `i`.
+/// The pid the daemon's pid file names on host `i`, once it names one: `service start` can
+/// return before a daemon that forks has written it (Redis, under load).
 fn pid_in(lab: &Lab, i: usize, file: &str) -> u32 {
-    lab.exec(i, &format!("head -n 1 {file} | tr -dc 0-9"))
+    let wait = format!(
+        "for _ in $(seq 100); do p=$(head -n 1 {file} 2>/dev/null | tr -dc 0-9); \
+         [ -n \"$p\" ] && break; sleep 0.1; done; printf %s \"$p\""
+    );
+    lab.exec(i, &wait)
         .parse()
         .unwrap_or_else(|e| panic!("{file}: {e}"))
 }
