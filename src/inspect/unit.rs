@@ -533,26 +533,40 @@ mod tests {
 
     #[test]
     fn commands_per_manager_quote_the_unit() {
-        assert_eq!(
-            command(Manager::Systemd, "redis-server", Action::Restart),
-            "systemctl restart redis-server"
-        );
-        assert_eq!(
-            command(Manager::Sysv, "postfix", Action::Reload),
-            "service postfix reload"
-        );
-        assert_eq!(
-            command(Manager::Openrc, "nginx", Action::Restart),
-            "rc-service nginx restart"
-        );
-        assert_eq!(
-            command(Manager::Bsdrc, "nginx", Action::Restart),
-            "if service nginx enabled >/dev/null 2>&1; then service nginx restart; else service nginx onerestart; fi"
-        );
-        assert_eq!(
-            command(Manager::Systemd, "postfix@-", Action::Restart),
-            "systemctl restart postfix@-"
-        );
+        for (manager, unit, action, shown) in [
+            (
+                Manager::Systemd,
+                "redis-server",
+                Action::Restart,
+                "systemctl restart redis-server",
+            ),
+            (
+                Manager::Sysv,
+                "postfix",
+                Action::Reload,
+                "service postfix reload",
+            ),
+            (
+                Manager::Openrc,
+                "nginx",
+                Action::Restart,
+                "rc-service nginx restart",
+            ),
+            (
+                Manager::Bsdrc,
+                "nginx",
+                Action::Restart,
+                "if service nginx enabled >/dev/null 2>&1; then service nginx restart; else service nginx onerestart; fi",
+            ),
+            (
+                Manager::Systemd,
+                "postfix@-",
+                Action::Restart,
+                "systemctl restart postfix@-",
+            ),
+        ] {
+            assert_eq!(command(manager, unit, action), shown);
+        }
         assert_eq!(
             status_command(Manager::Bsdrc, "sshd"),
             "service sshd onestatus >/dev/null 2>&1"
