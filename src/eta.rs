@@ -98,8 +98,8 @@ fn median(sorted: &[u64]) -> u64 {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Clock {
     /// The walk's units in order (a step alone, or a batch side by side), each its members'
-    /// (number, estimate).
-    units: Vec<Vec<(usize, Option<u64>)>>,
+    /// estimates.
+    units: Vec<Vec<Option<u64>>>,
     /// The unit each step number belongs to.
     unit_of: HashMap<usize, usize>,
     /// From each unit to the last, the sum of their estimates (`None`: one has no history),
@@ -131,13 +131,13 @@ impl Clock {
             last_batch = batch;
             self.unit_of.insert(index, self.units.len() - 1);
             if let Some(unit) = self.units.last_mut() {
-                unit.push((index, estimate));
+                unit.push(estimate);
             }
         }
         self.after = vec![Some(0)];
         for unit in self.units.iter().rev() {
             let later = self.after[self.after.len() - 1];
-            let this = slowest(unit.iter().map(|(_, e)| *e));
+            let this = slowest(unit.iter().copied());
             self.after.push(this.zip(later).map(|(a, b)| a + b));
         }
         self.after.reverse();
@@ -164,7 +164,7 @@ impl Clock {
     pub(crate) fn remaining(&self, now: OffsetDateTime) -> Option<Duration> {
         let (current, started) = self.current?;
         let elapsed = super::exec::millis(Duration::try_from(now - started).unwrap_or_default());
-        let this = slowest(self.units.get(current)?.iter().map(|(_, e)| *e))?;
+        let this = slowest(self.units.get(current)?.iter().copied())?;
         let later = (*self.after.get(current + 1)?)?;
         let pauses = self.pause_ms * (self.units.len() - current - 1) as u64;
         Some(Duration::from_millis(
