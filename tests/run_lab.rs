@@ -450,3 +450,40 @@ fn resume(lab: &Lab, plan: &std::path::Path) -> std::process::Output {
         .output()
         .expect("runs")
 }
+
+/// A batch wider than sshd's sessions per connection (`MaxSessions`, 10 by default), its
+/// `before` hooks all on one balancer: comeback runs at most 8 commands at once through a host's
+/// master, so the 11th and 12th wait for a session instead of being refused.
+#[test]
+fn a_wide_batch_waits_for_sessions_on_its_hook_host_instead_of_being_refused() {
+    let mut lab = Lab::start(13);
+    for i in 0..12 {
+        lab.service(i, "web", 7002, "");
+    }
+    lab.default_max_sessions(12);
+    let hosts: Vec<String> = (1..=12).map(|i| format!("host-{i}")).collect();
+    let plan = lab.plan_with(
+        DEFAULTS,
+        &format!(
+            r#"  web:
+    hosts: [{}]
+    restart: "{{vars.dir}}/bin/restart web"
+    health: [{{ tcp: 7002 }}]
+    batch: 12
+    before:
+      - {{ on: host-13, run: "sleep 1" }}
+"#,
+            hosts.join(", ")
+        ),
+    );
+    let out = lab.run("run", &plan, &["--yes"]);
+    let err = exited(&out, 0);
+    assert_has(&err, "done: 12 steps restarted and verified");
+    let hooks = lab
+        .journal()
+        .iter()
+        .filter(|r| r["event"] == "hook_ran")
+        .map(|r| r["ok"].as_bool())
+        .collect::<Vec<_>>();
+    assert_eq!(hooks, vec![Some(true); 12], "every hook on host-13 ran");
+}

@@ -63,6 +63,11 @@ async fn wait_gone(pid: u32, bound: Duration) {
     tracing::debug!(pid, "ssh master still alive after its close");
 }
 
+/// Commands at once through one master. sshd refuses a connection's sessions past its
+/// `MaxSessions`, 10 unless raised: a wide batch whose hooks all run on one balancer would see
+/// its 11th refused. Two are left for ssh's own and the keep-alive.
+const SESSIONS_PER_MASTER: usize = 8;
+
 pub(super) struct Masters {
     pool: Mutex<Pool<HostId, Arc<Master>>>,
     /// Told of every release, open, failure and close: waiters ask again.
@@ -154,7 +159,7 @@ pub(super) enum Leased<'a> {
 impl Masters {
     pub(super) fn new(capacity: usize) -> Masters {
         Masters {
-            pool: Mutex::new(Pool::new(capacity)),
+            pool: Mutex::new(Pool::new(capacity, SESSIONS_PER_MASTER)),
             changed: Notify::new(),
         }
     }

@@ -1,6 +1,7 @@
 //! The policy of a bounded set of connections, without the connections' I/O: at most
 //! `capacity` open (or opening) at once, opened on demand, the least recently used idle one
-//! closed first, never one with a command in flight. Pure bookkeeping, so that the policy is
+//! closed first, never one with a command in flight; at most `sessions` commands at once over
+//! one connection. Pure bookkeeping, so that the policy is
 //! tested without SSH; `masters` drives it with real masters.
 
 use std::collections::HashMap;
@@ -15,8 +16,8 @@ pub(crate) enum Grant<K, C> {
     /// (already out of the pool, whose key waits until [`Pool::closed`]), then opens the
     /// connection and says how it went ([`Pool::opened`] or [`Pool::failed`]).
     Open { evict: Option<(K, C)> },
-    /// Every slot is busy, or another caller is opening or closing this key: wait for a
-    /// change, then ask again.
+    /// Every slot is busy, another caller is opening or closing this key, or its connection
+    /// carries as many commands as it may: wait for a change, then ask again.
     Wait,
 }
 
@@ -43,15 +44,18 @@ struct Entry<C> {
 #[derive(Debug)]
 pub(crate) struct Pool<K, C> {
     capacity: usize,
+    sessions: usize,
     entries: HashMap<K, Entry<C>>,
     clock: u64,
 }
 
 impl<K: Copy + Eq + Hash, C: Clone> Pool<K, C> {
-    /// At most `capacity` (at least 1) connections open at once.
-    pub(crate) fn new(capacity: usize) -> Self {
+    /// At most `capacity` connections open at once, and `sessions` commands at once over each
+    /// (both at least 1).
+    pub(crate) fn new(capacity: usize, sessions: usize) -> Self {
         Pool {
             capacity: capacity.max(1),
+            sessions: sessions.max(1),
             entries: HashMap::new(),
             clock: 0,
         }
@@ -70,11 +74,11 @@ impl<K: Copy + Eq + Hash, C: Clone> Pool<K, C> {
     pub(crate) fn acquire(&mut self, key: K) -> Grant<K, C> {
         if let Some(entry) = self.entries.get_mut(&key) {
             return match &entry.state {
-                State::Open(conn) => {
+                State::Open(conn) if entry.in_flight < self.sessions => {
                     entry.in_flight += 1;
                     Grant::Ready(conn.clone())
                 }
-                State::Opening | State::Closing => Grant::Wait,
+                State::Open(_) | State::Opening | State::Closing => Grant::Wait,
             };
         }
         let evict = if self.used() < self.capacity {
@@ -100,15 +104,16 @@ impl<K: Copy + Eq + Hash, C: Clone> Pool<K, C> {
         Grant::Open { evict }
     }
 
-    /// The open connection of `key`, counted in flight, if it is open; never opens one (to keep
-    /// an open master alive without reopening a closed one).
+    /// The open connection of `key`, counted in flight, if it is open and has a session to
+    /// spare; never opens one (to keep an open master alive without reopening a closed one: a
+    /// busy one needs no keeping).
     pub(crate) fn acquire_open(&mut self, key: K) -> Option<C> {
         match self.entries.get_mut(&key) {
             Some(Entry {
                 state: State::Open(conn),
                 in_flight,
                 ..
-            }) => {
+            }) if *in_flight < self.sessions => {
                 *in_flight += 1;
                 Some(conn.clone())
             }
@@ -218,8 +223,23 @@ mod tests {
     }
 
     #[test]
+    fn a_connection_carries_at_most_its_sessions_and_a_release_frees_one() {
+        let mut pool = P::new(2, 2);
+        // The opener holds the first session until it releases.
+        assert!(matches!(pool.acquire(1), Grant::Open { evict: None }));
+        pool.opened(1, "a");
+        assert_eq!(pool.acquire(1), Grant::Ready("a"));
+        assert_eq!(pool.acquire(1), Grant::Wait);
+        assert_eq!(pool.acquire_open(1), None);
+        pool.release(1, true);
+        assert_eq!(pool.acquire(1), Grant::Ready("a"));
+        // Another key is not held up by it.
+        assert!(matches!(pool.acquire(2), Grant::Open { evict: None }));
+    }
+
+    #[test]
     fn opens_on_demand_and_reuses_an_open_connection() {
-        let mut pool = P::new(2);
+        let mut pool = P::new(2, 8);
         assert_eq!(pool.used(), 0);
         assert_eq!(open(&mut pool, 1, "a"), None);
         assert_eq!(pool.acquire(1), Grant::Ready("a"));
@@ -229,7 +249,7 @@ mod tests {
 
     #[test]
     fn the_bound_is_respected_and_the_least_recently_used_idle_one_goes_first() {
-        let mut pool = P::new(2);
+        let mut pool = P::new(2, 8);
         open(&mut pool, 1, "a");
         open(&mut pool, 2, "b");
         // 1 is used again after 2: 2 is now the least recently used.
@@ -245,7 +265,7 @@ mod tests {
 
     #[test]
     fn a_connection_with_a_command_in_flight_is_never_closed() {
-        let mut pool = P::new(2);
+        let mut pool = P::new(2, 8);
         open(&mut pool, 1, "a");
         open(&mut pool, 2, "b");
         // 1 is the least recently used, but busy: 2 goes instead.
@@ -261,7 +281,7 @@ mod tests {
 
     #[test]
     fn an_opening_slot_counts_and_callers_of_its_key_wait() {
-        let mut pool = P::new(1);
+        let mut pool = P::new(1, 8);
         assert_eq!(pool.acquire(1), Grant::Open { evict: None });
         assert_eq!(pool.acquire(1), Grant::Wait, "one opener per key");
         assert_eq!(pool.acquire(2), Grant::Wait, "the only slot is taken");
@@ -272,7 +292,7 @@ mod tests {
 
     #[test]
     fn an_evicted_key_reopens_only_once_its_old_connection_is_closed() {
-        let mut pool = P::new(1);
+        let mut pool = P::new(1, 8);
         open(&mut pool, 1, "a");
         let Grant::Open { evict } = pool.acquire(2) else {
             panic!("2 takes 1's slot");
@@ -290,7 +310,7 @@ mod tests {
 
     #[test]
     fn a_keep_alive_neither_opens_nor_changes_the_order() {
-        let mut pool = P::new(2);
+        let mut pool = P::new(2, 8);
         assert_eq!(pool.acquire_open(1), None, "never opens");
         open(&mut pool, 1, "a");
         open(&mut pool, 2, "b");
@@ -305,7 +325,7 @@ mod tests {
 
     #[test]
     fn only_an_idle_open_connection_is_taken_out_to_be_replaced() {
-        let mut pool = P::new(2);
+        let mut pool = P::new(2, 8);
         open(&mut pool, 1, "a");
         assert_eq!(pool.acquire(1), Grant::Ready("a"));
         assert_eq!(pool.take_idle(1), None, "in flight");
@@ -318,7 +338,7 @@ mod tests {
 
     #[test]
     fn many_keys_through_a_small_pool_never_exceed_it() {
-        let mut pool = P::new(3);
+        let mut pool = P::new(3, 8);
         for round in 0..5u32 {
             for key in 0..20u32 {
                 match pool.acquire(key) {

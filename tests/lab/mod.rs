@@ -263,6 +263,17 @@ impl Lab {
         self.spawn_sshd(i, &config_path);
     }
 
+    /// Restarts the host's sshd with sshd's own default of sessions per connection (10), as
+    /// on a real host: the lab's others allow 64.
+    pub fn default_max_sessions(&mut self, i: usize) {
+        self.stop_sshd(i);
+        let config_path = self.write_sshd_config(i);
+        let config = std::fs::read_to_string(&config_path).expect("sshd_config");
+        let config = config.replacen("\nMaxSessions 64\n", "\nMaxSessions 10\n", 1);
+        std::fs::write(&config_path, config).expect("sshd_config");
+        self.spawn_sshd(i, &config_path);
+    }
+
     /// The host now presents a different key than known_hosts records.
     pub fn change_host_key(&mut self, i: usize) {
         self.stop_sshd(i);
