@@ -26,6 +26,8 @@ pub(super) struct Features {
     pub(super) slashes: bool,
     /// `(`: a call, as syslog-ng writes its options.
     pub(super) paren: bool,
+    /// `os` in any case, as in `host`: a conninfo `host=` can only stand in such a line.
+    pub(super) os: bool,
 }
 
 impl Features {
@@ -58,6 +60,7 @@ impl Features {
             template: has(TEMPLATE),
             slashes: has(SLASHES),
             paren: has(PAREN),
+            os: has(OS),
         }
     }
 }
@@ -75,6 +78,7 @@ const BRACE: u16 = 1 << 9;
 const TEMPLATE: u16 = 1 << 10;
 const SLASHES: u16 = 1 << 11;
 const PAREN: u16 = 1 << 12;
+const OS: u16 = 1 << 13;
 /// Features of a byte alone, whatever follows it.
 const ALONE: u16 = COLON_ANY | AT | BRACKET | EQUALS | BRACE | PAREN;
 
@@ -93,6 +97,8 @@ static LEAD: [u16; 256] = {
     table[b'/' as usize] = SLASHES;
     table[b'\\' as usize] = SLASHES;
     table[b'(' as usize] = PAREN;
+    table[b'o' as usize] = OS;
+    table[b'O' as usize] = OS;
     table
 };
 
@@ -113,6 +119,8 @@ static FOLLOW: [u16; 256] = {
     table[b'/' as usize] |= COLON_SLASH | SLASHES;
     table[b'\\' as usize] |= SLASHES;
     table[b'{' as usize] |= TEMPLATE;
+    table[b's' as usize] |= OS;
+    table[b'S' as usize] |= OS;
     table[b'(' as usize] |= TEMPLATE;
     table
 };

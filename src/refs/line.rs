@@ -25,10 +25,6 @@ pub(super) struct Line<'a> {
     pub(super) first_found: usize,
     /// Character count before each byte, for columns on non-ASCII lines; built on first use.
     chars: Option<Vec<u32>>,
-    /// Whether the line could hold a secret to mask in a reference's text; asked of the whole
-    /// line once, on its first reference: most lines hold none, and masking per reference
-    /// showed in profiles.
-    may_hold_secret: Option<bool>,
     pub(super) found: &'a mut Vec<Reference>,
     pub(super) options: &'a ScanOptions,
     /// Names the file declares as labels: never hosts.
@@ -60,7 +56,6 @@ impl<'a> Line<'a> {
             claimed,
             first_found: found.len(),
             chars: None,
-            may_hold_secret: None,
             found,
             options,
             labels,
@@ -167,12 +162,10 @@ impl Line<'_> {
                 end -= 1;
             }
             let column = self.column(start);
-            let line = self.text;
-            let text = &line[start..end];
-            let text = if *self
-                .may_hold_secret
-                .get_or_insert_with(|| redact::may_hold_secret(line))
-            {
+            // Asked of the reference's own text, not of its line: a secret elsewhere on the line
+            // is not in the text, and most texts rule one out in a pass over a few bytes.
+            let text = &self.text[start..end];
+            let text = if redact::may_hold_secret(text) {
                 redact::secrets(text).into_owned()
             } else {
                 text.to_string()

@@ -12,6 +12,7 @@ use super::line::Line;
 use super::scope::{Scope, Scopes};
 use super::siblings::Siblings;
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 /// What the plan adds per service: hosts to ignore, and patterns (regexes with a named group
 /// `host`, optionally `port`) for forms the scanner does not know.
@@ -42,6 +43,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     let mut members_open = ListOpen::default();
     // Reused from line to line: most lines claim something, and an allocation per line shows.
     let mut claimed: Vec<bool> = Vec::new();
+    let mut kinds = KeyKinds::default();
     for (n, line) in lines(text).enumerate() {
         if context::is_blank_or_comment(line) {
             continue;
@@ -90,7 +92,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 None => list_under = None,
             }
         }
-        let kind = kv.map_or(KeyKind::Other, |kv| kind_in(kv, scope));
+        let kind = kv.map_or(KeyKind::Other, |kv| kind_in(kv, scope, &mut kinds));
         if let Some(kv) = kv {
             siblings.key(kv);
         }
@@ -172,8 +174,8 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
 }
 
 /// What a key's value names, from the key, the form of the line and the block it stands in.
-fn kind_in(kv: KeyValue<'_>, scope: Scope) -> KeyKind {
-    let kind = context::classify(kv.key);
+fn kind_in<'t>(kv: KeyValue<'t>, scope: Scope, kinds: &mut KeyKinds<'t>) -> KeyKind {
+    let kind = kinds.classify(kv.key);
     let one_word = || {
         let value = kv.value.trim_end_matches([';', ' ', '\t']);
         !value.is_empty() && !value.contains([' ', '\t', '*', '?'])
@@ -204,6 +206,28 @@ fn kind_in(kv: KeyValue<'_>, scope: Scope) -> KeyKind {
         return KeyKind::Listen;
     }
     kind
+}
+
+/// `context::classify`, once per distinct key of the text: keys repeat from line to line and
+/// file to file, and one hash lookup costs less than classifying again.
+#[derive(Default)]
+struct KeyKinds<'t>(FxHashMap<&'t str, KeyKind>);
+
+impl<'t> KeyKinds<'t> {
+    /// Keys remembered at most: a text of distinct keys (generated, or hostile) stays linear
+    /// and small.
+    const LIMIT: usize = 4096;
+
+    fn classify(&mut self, key: &'t str) -> KeyKind {
+        if let Some(&kind) = self.0.get(key) {
+            return kind;
+        }
+        let kind = context::classify(key);
+        if self.0.len() < Self::LIMIT {
+            self.0.insert(key, kind);
+        }
+        kind
+    }
 }
 
 /// A YAML list item that is a mapping (`- url: http://x`, `- id: primary`): its keys say what

@@ -274,30 +274,35 @@ pub(super) fn port(text: &str) -> Option<u16> {
 
 /// The port a URL scheme implies when the URL gives none.
 pub(super) fn default_port(scheme: &str) -> Option<u16> {
-    Some(match scheme.to_ascii_lowercase().as_str() {
-        "http" | "ws" => 80,
-        "https" | "wss" => 443,
-        "postgres" | "postgresql" => 5432,
-        "mysql" | "mariadb" => 3306,
-        "redis" => 6379,
-        "rediss" => 6380,
-        "amqp" => 5672,
-        "amqps" => 5671,
-        "mongodb" => 27017,
-        "ldap" => 389,
-        "ldaps" => 636,
-        "smtp" => 25,
-        "smtps" => 465,
-        "ftp" => 21,
-        "ssh" | "sftp" => 22,
-        "nats" => 4222,
-        "memcached" => 11211,
-        "kafka" => 9092,
-        "zk" | "zookeeper" => 2181,
-        "gcomm" => 4567,
-        "sqlserver" | "mssql" => 1433,
-        "oracle" => 1521,
-        "db2" => 50000,
+    // Lowered on the stack: this runs on every URL.
+    let mut buf = [0u8; 16];
+    let lower = buf.get_mut(..scheme.len())?;
+    lower.copy_from_slice(scheme.as_bytes());
+    lower.make_ascii_lowercase();
+    Some(match &*lower {
+        b"http" | b"ws" => 80,
+        b"https" | b"wss" => 443,
+        b"postgres" | b"postgresql" => 5432,
+        b"mysql" | b"mariadb" => 3306,
+        b"redis" => 6379,
+        b"rediss" => 6380,
+        b"amqp" => 5672,
+        b"amqps" => 5671,
+        b"mongodb" => 27017,
+        b"ldap" => 389,
+        b"ldaps" => 636,
+        b"smtp" => 25,
+        b"smtps" => 465,
+        b"ftp" => 21,
+        b"ssh" | b"sftp" => 22,
+        b"nats" => 4222,
+        b"memcached" => 11211,
+        b"kafka" => 9092,
+        b"zk" | b"zookeeper" => 2181,
+        b"gcomm" => 4567,
+        b"sqlserver" | b"mssql" => 1433,
+        b"oracle" => 1521,
+        b"db2" => 50000,
         _ => return None,
     })
 }

@@ -10,7 +10,8 @@ use std::ops::Range;
 impl Line<'_> {
     /// libpq conninfo: `host=db-01,db-02 port=5432,5433 user=x password=y`.
     pub(in crate::refs) fn conninfo(&mut self, features: &Features) {
-        if !features.equals {
+        // Its keys, `host` and `hostaddr`, hold `os`.
+        if !features.equals || !features.os {
             return;
         }
         let text = self.text;

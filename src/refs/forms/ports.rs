@@ -33,6 +33,10 @@ impl Line<'_> {
 /// Transport prefixes written before an address (`udp:10.0.8.5:161`, `tcp6:[::1]:161`): the
 /// address without it.
 pub(super) fn without_transport(token: &str) -> &str {
+    // Every prefix ends in `:`, which most words have none of.
+    if memchr::memchr(b':', token.as_bytes()).is_none() {
+        return token;
+    }
     for prefix in [
         "udp:", "tcp:", "udp6:", "tcp6:", "tls:", "dtlsudp:", "dtls:",
     ] {

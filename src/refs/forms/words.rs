@@ -7,35 +7,39 @@ use crate::refs::Strength;
 use crate::refs::context::{self, KeyKind};
 use crate::refs::features::Features;
 use crate::refs::line::Line;
-use crate::refs::tokens::{HOST_BYTE, is_fqdn, is_hostname};
+use crate::refs::tokens::{HOST_BYTE, is_fqdn, is_hostname, run_back, run_forward};
 
 impl Line<'_> {
     /// IPv4 literals (`10.0.0.1`, `10.0.0.1:5432`), `name:port`, and dotted names ending in a
-    /// known top-level domain, from one walk over the line's words: maximal runs of letters,
-    /// digits, dots and hyphens. No regex: this runs on nearly every line.
+    /// known top-level domain. A word is a maximal run of letters, digits, dots and hyphens;
+    /// only one holding a dot or followed by `:port` can be an address, so the words read are
+    /// found from the line's dots and colons (one SIMD search), and the rest are never walked.
+    /// No regex: this runs on nearly every line.
     pub(in crate::refs) fn words(&mut self, features: &Features) {
         let bytes = self.text.as_bytes();
-        let in_word = |b: u8| HOST_BYTE[b as usize];
-        let mut i = 0;
-        while i < bytes.len() {
-            if !in_word(bytes[i]) {
-                i += 1;
+        // Where the word last read ends: a dot or colon before it was read with it.
+        let mut read_to = 0;
+        for at in memchr::memchr2_iter(b'.', b':', bytes) {
+            if at < read_to {
                 continue;
             }
-            let (start, mut dots) = (i, 0);
-            while i < bytes.len() && in_word(bytes[i]) {
-                dots += usize::from(bytes[i] == b'.');
-                i += 1;
-            }
-            // A sentence's full stop is not part of the word.
-            let end = if bytes[i - 1] == b'.' {
-                dots -= 1;
-                i - 1
+            let start = run_back(bytes, at, &HOST_BYTE);
+            let run_end = if bytes[at] == b'.' {
+                run_forward(bytes, at, &HOST_BYTE)
             } else {
-                i
+                at
             };
-            // Only a dotted word or one before `:port` can be an address: most words are
-            // neither, and are skipped here.
+            read_to = run_end + 1;
+            if start == run_end {
+                continue;
+            }
+            let dots = bytes[start..run_end].iter().filter(|&&b| b == b'.').count();
+            // A sentence's full stop is not part of the word.
+            let (end, dots) = if bytes[run_end - 1] == b'.' {
+                (run_end - 1, dots - 1)
+            } else {
+                (run_end, dots)
+            };
             if end > start && (dots > 0 || bytes.get(end) == Some(&b':')) {
                 self.word(start, end, features);
             }
