@@ -8,12 +8,16 @@
 
 use regex::Regex;
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, RwLock};
 
 pub(crate) const MASK: &str = "****";
 
 /// Values known to be secret wherever they appear: the plan's secret vars.
 static KNOWN: RwLock<Vec<String>> = RwLock::new(Vec::new());
+/// Whether `KNOWN` holds any: asked of every reference the scanner finds, where even an
+/// uncontended lock shows.
+static ANY_KNOWN: AtomicBool = AtomicBool::new(false);
 
 /// Shorter values are not masked wherever they appear: masking every `1` or `on` of every
 /// output would hide more than it protects.
@@ -50,6 +54,7 @@ pub(crate) fn remember(value: &str) {
     let mut known = KNOWN.write().unwrap_or_else(|e| e.into_inner());
     if !known.iter().any(|k| k == value) {
         known.push(value.to_string());
+        ANY_KNOWN.store(true, Ordering::Release);
         // The longest first: a secret that contains another is masked whole.
         known.sort_by_key(|k| std::cmp::Reverse(k.len()));
     }
@@ -75,9 +80,20 @@ pub(crate) fn remember_plan(model: &crate::plan::Model) {
 
 /// Whether [`secrets`] could change `text` or any part of it: false for most config lines,
 /// whose parts then need no masking (every rule that matches a part matches the whole, and
-/// no secret is remembered). The scanner asks once per line instead of once per reference.
+/// no secret is remembered). The scanner asks of each reference's text.
 pub(crate) fn may_hold_secret(text: &str) -> bool {
-    Hints::of(text).any() || !KNOWN.read().unwrap_or_else(|e| e.into_inner()).is_empty()
+    (separated(text) && Hints::of(text).any()) || ANY_KNOWN.load(Ordering::Acquire)
+}
+
+/// Whether `text` has what every rule needs before the value it masks: `=` or `:` (a key, a
+/// header, a URL's user info) or white space (a directive, a flag). A host name or an address
+/// alone has none, and is ruled out in one pass over its bytes.
+fn separated(text: &str) -> bool {
+    // Beyond ASCII, `\s` also matches other spaces: left to the rules.
+    !text.is_ascii()
+        || text
+            .bytes()
+            .any(|b| matches!(b, b'=' | b':' | b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
 }
 
 /// `text` with every known secret masked.
@@ -133,11 +149,48 @@ static SHORT_FLAG: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-/// Words without which none of the key, directive or flag rules can match.
+/// Words without which none of the key, directive or flag rules can match. The flags (`-p`,
+/// `-a`, `-u`, `-k`, `--user`, `--proxy-user`) count after white space only, as every rule that
+/// reads them writes them: `pg-primary` or `legacy-api` holds no flag.
 static MAY_HOLD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)pass|pwd|secret|token|key|auth|credential|cookie|-p|-a|-u|-U|--user|-k|-K")
-        .expect("valid regex")
+    Regex::new(
+        r"(?i)pass|pwd|secret|token|key|auth|credential|cookie|\s-[pauk]|\s--(?:user|proxy-user)",
+    )
+    .expect("valid regex")
 });
+
+/// `MAY_HOLD`'s words, read by hand in ASCII text: on a short text (the scanner asks of each
+/// reference's) the regex costs more than this pass. Other text goes to the regex, whose case
+/// folding also reads the Kelvin sign as `k` and `ſ` as `s`.
+fn may_name_secret(text: &str) -> bool {
+    if !text.is_ascii() {
+        return MAY_HOLD.is_match(text);
+    }
+    let b = text.as_bytes();
+    let word_at = |i: usize, w: &[u8]| {
+        b.get(i..i + w.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(w))
+    };
+    (0..b.len()).any(|i| match b[i].to_ascii_lowercase() {
+        // `-p`, `-a`, `-u`, `-k`, `--user`, `--proxy-user`, after white space.
+        b'-' => {
+            i > 0
+                && matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+                && (b
+                    .get(i + 1)
+                    .is_some_and(|c| matches!(c.to_ascii_lowercase(), b'p' | b'a' | b'u' | b'k'))
+                    || word_at(i + 1, b"-user")
+                    || word_at(i + 1, b"-proxy-user"))
+        }
+        b'p' => word_at(i, b"pass") || word_at(i, b"pwd"),
+        b's' => word_at(i, b"secret"),
+        b't' => word_at(i, b"token"),
+        b'k' => word_at(i, b"key"),
+        b'a' => word_at(i, b"auth"),
+        b'c' => word_at(i, b"credential") || word_at(i, b"cookie"),
+        _ => false,
+    })
+}
 
 /// `text` with every secret masked: those the rules find, each wherever else it appears in
 /// `text` too, and every known one.
@@ -170,7 +223,7 @@ impl Hints {
         Hints {
             credential_url: memchr::memchr(b'@', text.as_bytes()).is_some() && text.contains("://"),
             key_value: may_hold_key_secret(text),
-            named: MAY_HOLD.is_match(text),
+            named: may_name_secret(text),
         }
     }
 
@@ -376,6 +429,28 @@ pub(crate) fn url_error(e: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Text without a separator (a host name, an address) is never masked. (No `v`: the
+        /// secret var another test remembers cannot appear.)
+        #[test]
+        fn text_without_a_separator_holds_no_secret(
+            text in "[-a-uw-zA-Z0-9._@/\\\\]{0,16}(password|token|key|auth|-p|-a|-u|-k|cookie)?[-a-uw-zA-Z0-9._@/]{0,16}"
+        ) {
+            proptest::prop_assert!(!separated(&text));
+            proptest::prop_assert_eq!(secrets(&text), text.as_str());
+        }
+    }
+
+    proptest::proptest! {
+        /// The hand-written reading of `MAY_HOLD`'s words says what the regex says.
+        #[test]
+        fn words_of_secrets_read_as_the_regex_reads_them(
+            text in "[-a-zA-Z \\r\\t]{0,12}(pass|PWD|sEcret|toKen|KEY|auth|crEdential|cookie|-P| -P|\\t-a|-U|\\r--user| --PROXY-user|--user| -k|\\u{212A}ey|\\u{17F}ecret|pas|\\u{A0}-p)?[-a-zA-Z \\r]{0,12}"
+        ) {
+            proptest::prop_assert_eq!(may_name_secret(&text), MAY_HOLD.is_match(&text));
+        }
+    }
 
     #[test]
     fn masks_url_passwords_and_key_values() {

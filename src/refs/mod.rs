@@ -2,20 +2,14 @@
 //! names, without being told the format. It is what finds the Galera node removed a year ago.
 
 mod context;
-mod erlang_nodes;
+mod features;
 mod forms;
-mod image;
-mod jdbc;
 mod labels;
-mod members;
-mod ports;
-mod redis;
+mod line;
 mod scan;
 mod scope;
 mod siblings;
-mod syslog_ng;
 mod tokens;
-mod values;
 
 pub use scan::{ScanOptions, scan};
 

@@ -219,6 +219,23 @@ pub(super) const fn byte_table(extra: &[u8], alphanumeric: bool, whitespace: boo
     table
 }
 
+/// Letters, digits, `.` and `-`: the bytes of a host name.
+pub(super) static HOST_BYTE: [bool; 256] = byte_table(b".-", true, false);
+
+/// Where the run of `class` bytes starting at `from` ends.
+pub(super) fn run_forward(b: &[u8], from: usize, class: &[bool; 256]) -> usize {
+    from + b[from..].iter().take_while(|&&c| class[c as usize]).count()
+}
+
+/// Where the run of `class` bytes ending at `end` starts.
+pub(super) fn run_back(b: &[u8], end: usize, class: &[bool; 256]) -> usize {
+    end - b[..end]
+        .iter()
+        .rev()
+        .take_while(|&&c| class[c as usize])
+        .count()
+}
+
 pub(super) fn parse_ip(text: &str) -> Option<IpAddr> {
     let inner = text.strip_prefix('[').unwrap_or(text);
     let inner = inner.strip_suffix(']').unwrap_or(inner);
@@ -257,32 +274,74 @@ pub(super) fn port(text: &str) -> Option<u16> {
 
 /// The port a URL scheme implies when the URL gives none.
 pub(super) fn default_port(scheme: &str) -> Option<u16> {
-    Some(match scheme.to_ascii_lowercase().as_str() {
-        "http" | "ws" => 80,
-        "https" | "wss" => 443,
-        "postgres" | "postgresql" => 5432,
-        "mysql" | "mariadb" => 3306,
-        "redis" => 6379,
-        "rediss" => 6380,
-        "amqp" => 5672,
-        "amqps" => 5671,
-        "mongodb" => 27017,
-        "ldap" => 389,
-        "ldaps" => 636,
-        "smtp" => 25,
-        "smtps" => 465,
-        "ftp" => 21,
-        "ssh" | "sftp" => 22,
-        "nats" => 4222,
-        "memcached" => 11211,
-        "kafka" => 9092,
-        "zk" | "zookeeper" => 2181,
-        "gcomm" => 4567,
-        "sqlserver" | "mssql" => 1433,
-        "oracle" => 1521,
-        "db2" => 50000,
+    // Lowered on the stack: this runs on every URL.
+    let mut buf = [0u8; 16];
+    let lower = buf.get_mut(..scheme.len())?;
+    lower.copy_from_slice(scheme.as_bytes());
+    lower.make_ascii_lowercase();
+    Some(match &*lower {
+        b"http" | b"ws" => 80,
+        b"https" | b"wss" => 443,
+        b"postgres" | b"postgresql" => 5432,
+        b"mysql" | b"mariadb" => 3306,
+        b"redis" => 6379,
+        b"rediss" => 6380,
+        b"amqp" => 5672,
+        b"amqps" => 5671,
+        b"mongodb" => 27017,
+        b"ldap" => 389,
+        b"ldaps" => 636,
+        b"smtp" => 25,
+        b"smtps" => 465,
+        b"ftp" => 21,
+        b"ssh" | b"sftp" => 22,
+        b"nats" => 4222,
+        b"memcached" => 11211,
+        b"kafka" => 9092,
+        b"zk" | b"zookeeper" => 2181,
+        b"gcomm" => 4567,
+        b"sqlserver" | b"mssql" => 1433,
+        b"oracle" => 1521,
+        b"db2" => 50000,
         _ => return None,
     })
+}
+
+/// `host:port`, `[v6]:port` or a bare host; an IPv6 literal keeps its colons.
+pub(super) fn split_port(item: &str) -> (&str, Option<u16>) {
+    let item = item.trim_ascii();
+    if let Some(rest) = item.strip_prefix('[')
+        && let Some((host, after)) = rest.split_once(']')
+    {
+        return (host, after.strip_prefix(':').and_then(port));
+    }
+    let b = item.as_bytes();
+    let mut colons = (0..b.len()).filter(|&i| b[i] == b':');
+    let Some(colon) = colons.next() else {
+        return (item, None);
+    };
+    if colons.next().is_none() {
+        if let Some(p) = port(&item[colon + 1..]) {
+            return (&item[..colon], Some(p));
+        }
+        // Docker's `extra_hosts` and `--add-host`: `name:10.0.5.17` maps a name to an address.
+        if item[colon + 1..].parse::<std::net::Ipv4Addr>().is_ok() {
+            return (&item[colon + 1..], None);
+        }
+        return (item, None);
+    }
+    // ZooKeeper's `host:2888:3888` (the first port) and exim's `host::587`; not IPv6, whose
+    // first group is hex digits.
+    let host = &item[..colon];
+    let ports = item[colon + 1..].trim_start_matches(':');
+    let first = ports.split(':').next().unwrap_or_default();
+    let all_ports = ports.split(':').all(|p| port(p).is_some());
+    let hex_group = host.len() <= 4 && host.bytes().all(|c| c.is_ascii_hexdigit());
+    let named = is_hostname(host) || host.parse::<std::net::Ipv4Addr>().is_ok();
+    if all_ports && !hex_group && named {
+        return (host, port(first));
+    }
+    (item, None)
 }
 
 #[cfg(test)]

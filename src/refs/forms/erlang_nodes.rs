@@ -2,7 +2,8 @@
 //! the hosts of the node names are the cluster's members. The list is often written over
 //! several lines, so what a line leaves open is carried to the next.
 
-use super::scan::{Features, Line};
+use crate::refs::features::Features;
+use crate::refs::line::Line;
 use std::sync::LazyLock;
 
 /// The Erlang term of RabbitMQ's classic config: `{cluster_nodes, {[…], disc}}`.
@@ -11,14 +12,18 @@ static CLUSTER_NODES: LazyLock<memchr::memmem::Finder> =
 
 /// A list of members still open at the end of a line.
 #[derive(Debug, Default)]
-pub(super) struct ListOpen {
+pub(in crate::refs) struct ListOpen {
     erlang_nodes: bool,
 }
 
 impl Line<'_> {
     /// The node atoms of a `{cluster_nodes, {[` list on this line, or of the list a line before
     /// left open.
-    pub(super) fn erlang_cluster_nodes(&mut self, features: &Features, open: &mut ListOpen) {
+    pub(in crate::refs) fn erlang_cluster_nodes(
+        &mut self,
+        features: &Features,
+        open: &mut ListOpen,
+    ) {
         if open.erlang_nodes {
             open.erlang_nodes = self.erlang_nodes(0);
         } else if features.brace

@@ -5,11 +5,12 @@
 //! `primary_conninfo`, etcd's `initial-cluster`, ZooKeeper's `server.N=host:2888:3888` and
 //! RabbitMQ's classic peer discovery; anything looser stays a `connect` reference.
 
-use super::Kind;
-use super::context::KeyValue;
 use super::erlang_nodes::ListOpen;
-use super::scan::{Features, Line, split_port};
-use super::tokens::{default_port, port};
+use crate::refs::Kind;
+use crate::refs::context::KeyValue;
+use crate::refs::features::Features;
+use crate::refs::line::Line;
+use crate::refs::tokens::{default_port, port, split_port};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -26,7 +27,7 @@ static CLUSTER_KEY: LazyLock<Regex> = LazyLock::new(|| {
 impl Line<'_> {
     /// Finds and claims the line's member forms before any other form reads it; `open` says
     /// whether a list of members goes on from the line before.
-    pub(super) fn members(
+    pub(in crate::refs) fn members(
         &mut self,
         kv: Option<KeyValue<'_>>,
         features: &Features,

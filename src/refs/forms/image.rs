@@ -2,11 +2,12 @@
 //! at the restart, goes there. `docker pull`'s rule: the first path component is a registry
 //! when it has a dot or a port or is `localhost`; otherwise the image is on Docker Hub.
 
-use super::scan::{Line, split_port};
+use crate::refs::line::Line;
+use crate::refs::tokens::split_port;
 
 impl Line<'_> {
     /// The registry in an image value, if it names one.
-    pub(super) fn image(&mut self, from: usize) {
+    pub(in crate::refs) fn image(&mut self, from: usize) {
         let text = self.text;
         let value = &text[from..];
         let skip = value.len() - value.trim_start_matches(['"', '\'', ' ', '\t']).len();

@@ -2,15 +2,16 @@
 //! (a service), `@db-01:1521:ORCL` (a SID), `@db-01:1521/SVC`. Other drivers' URLs (MySQL,
 //! PostgreSQL with several hosts, SQL Server) are URLs and read as such.
 
-use super::scan::{Features, Line, split_port};
-use super::tokens::parse_ip;
+use crate::refs::features::Features;
+use crate::refs::line::Line;
+use crate::refs::tokens::{parse_ip, split_port};
 
 /// Oracle's listener port when the URL gives none.
 const ORACLE_PORT: u16 = 1521;
 
 impl Line<'_> {
     /// `jdbc:oracle:thin:@...`: the host, and its port (1521 when none is written).
-    pub(super) fn oracle(&mut self, features: &Features) {
+    pub(in crate::refs) fn oracle(&mut self, features: &Features) {
         if !features.at {
             return;
         }
@@ -56,7 +57,7 @@ impl Line<'_> {
                 None => {
                     let mut parts = address.splitn(3, ':');
                     let host = parts.next().unwrap_or_default();
-                    (host, parts.next().and_then(super::tokens::port))
+                    (host, parts.next().and_then(crate::refs::tokens::port))
                 }
             };
             if host.is_empty() || (host.contains(':') && parse_ip(host).is_none()) {

@@ -1,20 +1,15 @@
 //! Forms that name a host by where it stands in a command or a path: `user@host:path` targets
 //! of rsync and scp, `ssh user@host`, NFS `host:/export`, SMB `//host/share` and
-//! `\\host\share`; and the template spans (`${...}`, `{{ }}`, `%{...}`, `$(...)`) where no
-//! word is a host yet.
+//! `\\host\share`.
 
-use super::context::{self, KeyKind};
-use super::scan::{Features, Line, TEXT_LIMIT, conninfo_value, split_port};
-use super::tokens::{byte_table, parse_ip, port};
+use crate::refs::features::Features;
+use crate::refs::line::{Line, TEXT_LIMIT};
+use crate::refs::tokens::{HOST_BYTE, byte_table, parse_ip, run_back, run_forward};
 
-/// The bytes of an environment variable or property name.
-static ENV_KEY_BYTE: [bool; 256] = byte_table(b"_.-", true, false);
-/// Letters, digits, `.` and `-`: the bytes of a host name.
-static HOST_BYTE: [bool; 256] = byte_table(b".-", true, false);
 /// The bytes of a user name before `@`.
 static USER_BYTE: [bool; 256] = byte_table(b"._-", true, false);
 /// What may stand right before a target: the start of a word.
-static TARGET_START: [bool; 256] = byte_table(b"'\"=,(`", false, true);
+pub(super) static TARGET_START: [bool; 256] = byte_table(b"'\"=,(`", false, true);
 /// What ends a path after a target.
 static PATH_END: [bool; 256] = byte_table(b"'\";`)", false, true);
 /// The bytes of a path after a target.
@@ -67,18 +62,6 @@ fn starts_target(b: &[u8], at: usize) -> bool {
     at == 0 || TARGET_START[b[at - 1] as usize]
 }
 
-fn run_back(b: &[u8], end: usize, class: &[bool; 256]) -> usize {
-    end - b[..end]
-        .iter()
-        .rev()
-        .take_while(|&&c| class[c as usize])
-        .count()
-}
-
-fn run_forward(b: &[u8], from: usize, class: &[bool; 256]) -> usize {
-    from + b[from..].iter().take_while(|&&c| class[c as usize]).count()
-}
-
 /// Where the path after a target ends, read no further than a reference's text can show: a
 /// line of targets without a space stays linear.
 fn path_end(b: &[u8], from: usize) -> usize {
@@ -86,101 +69,9 @@ fn path_end(b: &[u8], from: usize) -> usize {
     run_forward(&b[..limit], from, &PATH_BYTE)
 }
 
-/// The `KEY=VALUE` pairs of a value from `from` on: the key's range and the value's.
-fn pairs(
-    text: &str,
-    from: usize,
-) -> impl Iterator<Item = (usize, usize, std::ops::Range<usize>)> + '_ {
-    let b = text.as_bytes();
-    memchr::memchr_iter(b'=', &b[from..]).filter_map(move |at| {
-        let equals = from + at;
-        let start = run_back(b, equals, &ENV_KEY_BYTE);
-        let boundary = start == from || start == 0 || TARGET_START[b[start - 1] as usize];
-        (start < equals && boundary).then(|| (start, equals, conninfo_value(text, equals)))
-    })
-}
-
-/// How many `KEY=VALUE` pairs of one line are read.
-const PAIR_LIMIT: usize = 64;
-
-/// Whether `key` is `prefix` + `port` in any case: `DB_PORT` for `DB_`.
-fn is_port_of(key: &str, prefix: &str) -> bool {
-    key.len() == prefix.len() + 4
-        && key[..prefix.len()].eq_ignore_ascii_case(prefix)
-        && key[prefix.len()..].eq_ignore_ascii_case("port")
-}
-
 impl Line<'_> {
-    /// Several `KEY=VALUE` pairs on one line (systemd `Environment=`, `env A=1 B=2`): a host
-    /// key among them names hosts, and a `*_PORT` pair with its prefix gives their port.
-    pub(super) fn env_pairs(&mut self, from: usize) {
-        let text = self.text;
-        // A line of more pairs is data: the first ones are read, which keeps the pairing linear.
-        let all: Vec<_> = pairs(text, from).take(PAIR_LIMIT).collect();
-        for (start, equals, value) in all.iter().cloned() {
-            let key = &text[start..equals];
-            if context::classify(key) != KeyKind::Hosts
-                || value.is_empty()
-                || !self.free(start, value.end)
-                || text[value.clone()].contains("://")
-            {
-                continue;
-            }
-            let prefix_len = key
-                .bytes()
-                .rposition(|c| matches!(c, b'_' | b'.' | b'-'))
-                .map_or(0, |i| i + 1);
-            let prefix = &key[..prefix_len];
-            let sibling = all
-                .iter()
-                .find(|(s, e, _)| is_port_of(&text[*s..*e], prefix))
-                .and_then(|(_, _, v)| port(&text[v.clone()]));
-            self.claim(start, value.end);
-            for item in text[value.clone()].split(',') {
-                let (host, explicit) = split_port(item);
-                self.add(host, explicit.or(sibling), start, value.end);
-            }
-        }
-    }
-
-    /// Claims template and command-substitution spans: `${if exists{CONFDIR/x}}`, `{{ host }}`,
-    /// `%{host}`, `$(awk '{print $2}' f)`. What is inside is not known until it is expanded.
-    pub(super) fn templates(&mut self, features: &Features) {
-        if !features.template {
-            return;
-        }
-        let b = self.text.as_bytes();
-        let mut i = 0;
-        while i + 1 < b.len() {
-            let (open, close) = match (b[i], b[i + 1]) {
-                (b'$' | b'%' | b'{', b'{') => (b'{', b'}'),
-                (b'$', b'(') => (b'(', b')'),
-                _ => {
-                    i += 1;
-                    continue;
-                }
-            };
-            let mut depth = 0usize;
-            let mut j = i + 1;
-            while j < b.len() {
-                if b[j] == open {
-                    depth += 1;
-                } else if b[j] == close {
-                    depth -= 1;
-                    if depth == 0 {
-                        break;
-                    }
-                }
-                j += 1;
-            }
-            let end = (j + 1).min(b.len());
-            self.claim(i, end);
-            i = end;
-        }
-    }
-
     /// `user@host:path` (rsync, scp), `host:/path` (NFS, rsync), and `ssh user@host`.
-    pub(super) fn remote_paths(&mut self, features: &Features) {
+    pub(in crate::refs) fn remote_paths(&mut self, features: &Features) {
         if !(features.at || features.scheme) {
             return;
         }
@@ -255,7 +146,7 @@ impl Line<'_> {
 
     /// SMB and CIFS shares: `//fs-01/share` (fstab, autofs, smbclient) and `\\fs-01\share`
     /// (also escaped, `\\\\fs-01\\share`). A URL's `://` is no share.
-    pub(super) fn shares(&mut self, features: &Features) {
+    pub(in crate::refs) fn shares(&mut self, features: &Features) {
         if !features.slashes {
             return;
         }

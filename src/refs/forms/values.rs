@@ -3,10 +3,10 @@
 //! mailboxes (`alerts@example.com`: the domain is no server), and the ports written after them
 //! (`10.0.0.53@853`, `udp:10.0.8.5:161`, squid's `parent 3128`).
 
-use super::context;
 use super::ports::{is_peer_type, port_keyword, without_transport};
-use super::scan::{Line, split_port};
-use super::tokens::{byte_table, is_fqdn, parse_ip, port};
+use crate::refs::context;
+use crate::refs::line::Line;
+use crate::refs::tokens::{byte_table, is_fqdn, parse_ip, port, split_port};
 
 /// What separates the words of a value.
 static VALUE_SEPARATOR: [bool; 256] = byte_table(b",;'\"[]{}()<>", false, true);
@@ -39,7 +39,7 @@ fn words(text: &str, from: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
 impl Line<'_> {
     /// Bare names in the value of a key that names hosts; for `server`-like directives only the
     /// address among the first two words (HAProxy's `server NAME ADDR` vs nginx's `server ADDR`).
-    pub(super) fn value_tokens(&mut self, from: usize, first_only: bool) {
+    pub(in crate::refs) fn value_tokens(&mut self, from: usize, first_only: bool) {
         let text = self.text;
         let bytes = text.as_bytes();
         let first_found = self.found.len();

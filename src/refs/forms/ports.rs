@@ -2,8 +2,8 @@
 //! `host::587`, BIND's `port 5353` keyword, squid's positional `cache_peer HOST parent 3128
 //! 3130`, and the transport prefixes of snmpd (`udp:host:162`), which are no host.
 
-use super::scan::Line;
-use super::tokens::port;
+use crate::refs::line::Line;
+use crate::refs::tokens::port;
 use memchr::memmem::Finder;
 use std::sync::LazyLock;
 
@@ -14,7 +14,7 @@ static CHECK: LazyLock<Finder> = LazyLock::new(|| Finder::new("check"));
 impl Line<'_> {
     /// A line's `port N` keyword gives its port to the line's references without one; not
     /// HAProxy's `check port N`, the port of its health checks.
-    pub(super) fn port_keyword(&mut self, first: usize) {
+    pub(in crate::refs) fn port_keyword(&mut self, first: usize) {
         let b = self.text.as_bytes();
         if self.found[first..].iter().all(|r| r.port.is_some())
             || PORT.find(b).is_none()
@@ -33,6 +33,10 @@ impl Line<'_> {
 /// Transport prefixes written before an address (`udp:10.0.8.5:161`, `tcp6:[::1]:161`): the
 /// address without it.
 pub(super) fn without_transport(token: &str) -> &str {
+    // Every prefix ends in `:`, which most words have none of.
+    if memchr::memchr(b':', token.as_bytes()).is_none() {
+        return token;
+    }
     for prefix in [
         "udp:", "tcp:", "udp6:", "tcp6:", "tls:", "dtlsudp:", "dtls:",
     ] {

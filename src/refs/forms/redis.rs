@@ -2,8 +2,8 @@
 //! PORT QUORUM` (and `known-replica`, `known-sentinel`), which name the other members of a
 //! replicated Redis.
 
-use super::scan::Line;
-use super::tokens::port;
+use crate::refs::line::Line;
+use crate::refs::tokens::port;
 
 /// Where `part`, a slice of `text`, starts in it.
 fn offset_in(text: &str, part: &str) -> usize {
@@ -12,7 +12,7 @@ fn offset_in(text: &str, part: &str) -> usize {
 
 impl Line<'_> {
     /// Redis `replicaof HOST PORT` and Sentinel `sentinel monitor NAME HOST PORT QUORUM`.
-    pub(super) fn redis(&mut self) {
+    pub(in crate::refs) fn redis(&mut self) {
         let text = self.text;
         // The first byte rules out nearly every line before a word iterator is built.
         let first_byte = text.trim_ascii_start().bytes().next().unwrap_or(0) | 0x20;

@@ -3,8 +3,8 @@
 //! host (the first argument) on `port()`; `ip(10.0.0.5)` and `localip()` are where a source
 //! listens or a destination binds.
 
-use super::scan::{Line, split_port};
-use super::tokens::port;
+use crate::refs::line::Line;
+use crate::refs::tokens::{port, split_port};
 use memchr::memmem::Finder;
 use std::sync::LazyLock;
 
@@ -40,7 +40,7 @@ fn argument(text: &str, from: usize) -> (&str, usize) {
 
 impl Line<'_> {
     /// A driver with its `port()`, and `ip()` options, on one line.
-    pub(super) fn syslog_ng(&mut self) {
+    pub(in crate::refs) fn syslog_ng(&mut self) {
         let text = self.text;
         let b = text.as_bytes();
         if memchr::memchr(b'(', b).is_none()

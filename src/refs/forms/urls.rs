@@ -1,0 +1,55 @@
+//! URLs, `scheme://user:pass@host:port,host2/path`: every host of the authority, with the
+//! scheme's default port when none is written. The most common way a config names a server.
+
+use crate::refs::features::Features;
+use crate::refs::line::{Line, TEXT_LIMIT};
+use crate::refs::tokens::{byte_table, default_port, split_port};
+
+/// What ends a whole URL, as shown in a reference's text.
+static URL_END: [bool; 256] = byte_table(b"'\";", false, true);
+
+impl Line<'_> {
+    /// `scheme://user:pass@host:port,host2/path`: every host of the authority.
+    pub(in crate::refs) fn urls(&mut self, features: &Features) {
+        if !features.scheme {
+            return;
+        }
+        let text = self.text;
+        for (scheme_start, authority) in crate::url::authorities(text) {
+            let scheme = &text[scheme_start..authority.start - 3];
+            if !self.free(scheme_start, authority.end) {
+                continue;
+            }
+            // The text shown is the whole URL up to white space or a quote, read no further
+            // than it can be shown: a line of URLs without a space stays linear.
+            let limit = (scheme_start + TEXT_LIMIT).clamp(authority.end, text.len());
+            let mut end = text.as_bytes()[authority.end..limit]
+                .iter()
+                .position(|&c| URL_END[c as usize])
+                .map_or(limit, |i| authority.end + i);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.claim(scheme_start, end.max(authority.end));
+            // Apache's `balancer://shop` names a pool of `BalancerMember`s, not a host.
+            if ["unix", "file", "ipc", "balancer"]
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(scheme))
+            {
+                continue;
+            }
+            let hosts = &text[authority.clone()];
+            let hosts = hosts.rsplit_once('@').map_or(hosts, |(_, h)| h);
+            for item in hosts.split(',') {
+                // SQL Server's `sql-01\\REPORTS`: a named instance, whose port the server
+                // chooses, unless the URL writes one.
+                let instance = item.find('\\');
+                let item = instance.map_or(item, |i| &item[..i]);
+                let (host, explicit) = split_port(item);
+                let implied = default_port(scheme).filter(|_| instance.is_none());
+                let port = explicit.or(implied);
+                self.add(host, port, scheme_start, end);
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! Addresses written as bare words anywhere on a line: IPv4 literals (`10.0.0.1:5432`, not
+//! networks, masks or OIDs), `name:port` (weak for a single label outside a host key), dotted
+//! names ending in a known top-level domain, and the port notations glued to them.
+
+use super::ports;
+use crate::refs::Strength;
+use crate::refs::context::{self, KeyKind};
+use crate::refs::features::Features;
+use crate::refs::line::Line;
+use crate::refs::tokens::{HOST_BYTE, is_fqdn, is_hostname, run_back, run_forward};
+
+impl Line<'_> {
+    /// IPv4 literals (`10.0.0.1`, `10.0.0.1:5432`), `name:port`, and dotted names ending in a
+    /// known top-level domain. A word is a maximal run of letters, digits, dots and hyphens;
+    /// only one holding a dot or followed by `:port` can be an address, so the words read are
+    /// found from the line's dots and colons (one SIMD search), and the rest are never walked.
+    /// No regex: this runs on nearly every line.
+    pub(in crate::refs) fn words(&mut self, features: &Features) {
+        let bytes = self.text.as_bytes();
+        // Where the word last read ends: a dot or colon before it was read with it.
+        let mut read_to = 0;
+        for at in memchr::memchr2_iter(b'.', b':', bytes) {
+            if at < read_to {
+                continue;
+            }
+            let start = run_back(bytes, at, &HOST_BYTE);
+            let run_end = if bytes[at] == b'.' {
+                run_forward(bytes, at, &HOST_BYTE)
+            } else {
+                at
+            };
+            read_to = run_end + 1;
+            if start == run_end {
+                continue;
+            }
+            let dots = bytes[start..run_end].iter().filter(|&&b| b == b'.').count();
+            // A sentence's full stop is not part of the word.
+            let (end, dots) = if bytes[run_end - 1] == b'.' {
+                (run_end - 1, dots - 1)
+            } else {
+                (run_end, dots)
+            };
+            if end > start && (dots > 0 || bytes.get(end) == Some(&b':')) {
+                self.word(start, end, features);
+            }
+        }
+    }
+
+    fn word(&mut self, s: usize, e: usize, features: &Features) {
+        let word = &self.text[s..e];
+        if !self.free(s, e) {
+            return;
+        }
+        let before = self.before(s);
+        // Unbound's `10.0.0.53@853#name` and Exim's `host::587`.
+        if let Some((p, end)) =
+            ports::at_port(self.text, e).or(ports::double_colon_port(self.text, e))
+            && (word.contains('.') || before == Some(b':'))
+            && !matches!(before, Some(b'@' | b'/'))
+        {
+            self.claim(s, end);
+            self.add(word, Some(p), s, end);
+            return;
+        }
+        let port = self.port_after(e);
+        let port_glued = port.is_some_and(|(_, end)| {
+            self.after(end).is_some_and(|b| {
+                b.is_ascii_alphanumeric()
+                    || b == b':'
+                    || b == b'_'
+                    || (b == b'.'
+                        && self
+                            .after(end + 1)
+                            .is_some_and(|c| c.is_ascii_alphanumeric()))
+            })
+        });
+        if features.dot_digit && word.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            // `( 2.5.4.2 NAME ...`: an OID in LDAP schema syntax, not an address.
+            let oid = self.text[..s].ends_with("( ");
+            if word.bytes().filter(|b| *b == b'.').count() != 3
+                || matches!(before, Some(b'_'))
+                || oid
+            {
+                return;
+            }
+            let mut end = e;
+            if let Some((_, port_end)) = port {
+                end = port_end;
+            }
+            self.claim(s, end);
+            // `10.0.0.0/8` is a network; `10.1.2.3/24` an address with its prefix: neither is
+            // a host to reach. Nor are an access list's `"10.0.18.0"/24`, `!10.0.18.99` and
+            // `10.0.0.0 mask 255.255.0.0`.
+            let quoted = usize::from(self.after(e) == Some(b'"'));
+            if self.after(e + quoted) == Some(b'/')
+                && self
+                    .after(e + quoted + 1)
+                    .is_some_and(|b| b.is_ascii_digit())
+            {
+                return;
+            }
+            let negated = before == Some(b'!')
+                || (before == Some(b'"') && s >= 2 && self.before(s - 1) == Some(b'!'));
+            let rest = &self.text[e..];
+            if negated || rest.starts_with(" mask ") || rest.starts_with(" netmask ") {
+                return;
+            }
+            if word.parse::<std::net::Ipv4Addr>().is_ok() {
+                self.add(word, port.and_then(|(p, _)| p), s, end);
+            }
+            return;
+        }
+        if features.colon_digit
+            && let Some((p, end)) = port
+        {
+            // snmpd's `udp:nms.example.com:162`: after a transport, not glued to a word.
+            let glued_before = matches!(before, Some(b'/' | b':' | b'_'))
+                && !(before == Some(b':') && ports::after_transport(self.text, s - 1));
+            // `.pgpass`'s `host:port:db:user:password`, ZooKeeper's `host:2888:3888`.
+            let fields_after = port_glued
+                && self.after(end) == Some(b':')
+                && is_fqdn(word)
+                && !matches!(before, Some(b':'));
+            if !glued_before && (!port_glued || fields_after) && is_hostname(word) {
+                self.claim(s, end);
+                if word.contains('.') {
+                    self.add(word, p, s, end);
+                } else if before != Some(b',')
+                    && plausible_single_label(word, end - e - 1, self.after(end))
+                {
+                    self.add_as(word, p, s, end, Strength::Weak);
+                }
+                return;
+            }
+        }
+        if features.dot_letter && word.contains('.') {
+            let glued_before = matches!(before, Some(b'/' | b'@' | b'_' | b'\\'));
+            let glued_after = matches!(self.after(e), Some(b'/' | b'_' | b'@'));
+            if !glued_before
+                && !glued_after
+                && is_fqdn(word)
+                && !after_name_key(self.text, s)
+                && !is_key(self.text, s, e)
+            {
+                self.claim(s, e);
+                self.add(word, None, s, e);
+            }
+        }
+    }
+}
+
+/// Whether the word at `s..e` is the key of its line (`corp.example.com = CORP.EXAMPLE.COM` in
+/// krb5's `[domain_realm]`): structure, not a host.
+fn is_key(text: &str, s: usize, e: usize) -> bool {
+    let rest = text[e..].trim_start_matches([' ', '\t']);
+    text[..s].trim_ascii().is_empty()
+        && (rest.starts_with('=')
+            || rest
+                .strip_prefix(':')
+                .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t'])))
+}
+
+/// Whether the word at `at` is the value of a key that names no host, inside a line of several
+/// pairs: Oracle's `(SERVICE_NAME = shop.example.com)`, BIND's `zone "corp.internal"`.
+fn after_name_key(text: &str, at: usize) -> bool {
+    let b = &text.as_bytes()[..at];
+    let mut end = b.len();
+    while end > 0 && matches!(b[end - 1], b' ' | b'\t' | b'"' | b'\'' | b'=' | b':' | b'>') {
+        end -= 1;
+    }
+    let start = b[..end]
+        .iter()
+        .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')))
+        .map_or(0, |i| i + 1);
+    let key = &text[start..end];
+    let ends_with = |suffix: &str| {
+        key.len() >= suffix.len()
+            && key.as_bytes()[key.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    !key.is_empty()
+        && (ends_with("name") || ends_with("names") || context::classify(key) == KeyKind::NoHosts)
+}
+
+/// Whether a single-label `name:port` outside any host key is worth listing at all (weak): not
+/// an option (`timeout:2`, `ndots:5`), a CSS property (`width:100%;`) or a schema identifier
+/// (`MSADat2:104`). Host names are lower case in configs; identifiers and macros are not.
+fn plausible_single_label(word: &str, port_digits: usize, after: Option<u8>) -> bool {
+    port_digits >= 2
+        && !word.bytes().any(|b| b.is_ascii_uppercase())
+        && !matches!(after, Some(b';' | b'%' | b'.' | b'-'))
+}

@@ -1,0 +1,188 @@
+//! One line as the forms read it: the spans they already claimed, and how a host they find
+//! becomes a `Reference` (its column, its masked text, the checks every host passes: not a
+//! label, not a wildcard, not twice on one line).
+
+use super::scan::ScanOptions;
+use super::tokens::{is_hostname, names_no_host, parse_ip, port};
+use super::{Kind, Reference, Strength};
+use crate::redact;
+use rustc_hash::FxHashSet;
+
+/// At most this many references from one line: a generated line listing more is data, not a
+/// config an operator maintains, and the cap keeps the scan linear.
+const LINE_REFERENCE_LIMIT: usize = 256;
+
+/// The longest `text` a reference carries: enough to recognise the line, bounded so that one
+/// enormous line cannot make the scan quadratic.
+pub(super) const TEXT_LIMIT: usize = 256;
+
+pub(super) struct Line<'a> {
+    pub(super) text: &'a str,
+    number: usize,
+    /// Per byte of the line, whether a form already claimed it; empty until the first claim.
+    claimed: &'a mut Vec<bool>,
+    /// Where this line's references start in `found`.
+    pub(super) first_found: usize,
+    /// Character count before each byte, for columns on non-ASCII lines; built on first use.
+    chars: Option<Vec<u32>>,
+    pub(super) found: &'a mut Vec<Reference>,
+    pub(super) options: &'a ScanOptions,
+    /// Names the file declares as labels: never hosts.
+    labels: &'a FxHashSet<String>,
+    /// The line's value is where the service listens: only its addresses count, as `listen`.
+    pub(super) listen: bool,
+    /// The key whose value `value_tokens` reads, if it names hosts: whether it holds mailboxes
+    /// is asked only when a value has an `@`.
+    pub(super) key: &'a str,
+    /// The line's key names a peer by its role: a bare word in its value is no host.
+    pub(super) needs_evidence: bool,
+}
+
+impl<'a> Line<'a> {
+    /// The line `text`, number `number` (1-based), read afresh: `claimed` is cleared, and what
+    /// its forms find is pushed to `found`.
+    pub(super) fn new(
+        text: &'a str,
+        number: usize,
+        claimed: &'a mut Vec<bool>,
+        found: &'a mut Vec<Reference>,
+        options: &'a ScanOptions,
+        labels: &'a FxHashSet<String>,
+    ) -> Self {
+        claimed.clear();
+        Line {
+            text,
+            number,
+            claimed,
+            first_found: found.len(),
+            chars: None,
+            found,
+            options,
+            labels,
+            listen: false,
+            key: "",
+            needs_evidence: false,
+        }
+    }
+}
+
+impl Line<'_> {
+    pub(super) fn free(&self, start: usize, end: usize) -> bool {
+        self.claimed.is_empty() || !self.claimed[start..end].contains(&true)
+    }
+
+    pub(super) fn claim(&mut self, start: usize, end: usize) {
+        if self.claimed.is_empty() {
+            self.claimed.resize(self.text.len(), false);
+        }
+        self.claimed[start..end].fill(true);
+    }
+
+    fn column(&mut self, at: usize) -> usize {
+        if self.text.is_ascii() {
+            return at + 1;
+        }
+        let text = self.text;
+        let chars = self.chars.get_or_insert_with(|| {
+            let mut counts = Vec::with_capacity(text.len() + 1);
+            let mut n = 0u32;
+            for (i, _) in text.char_indices() {
+                counts.resize(i, n);
+                counts.push(n);
+                n += 1;
+            }
+            counts.resize(text.len() + 1, n);
+            counts
+        });
+        chars[at] as usize + 1
+    }
+
+    /// `:PORT` right after `at`: the port and where it ends.
+    pub(super) fn port_after(&self, at: usize) -> Option<(Option<u16>, usize)> {
+        let rest = self.text.as_bytes().get(at..)?;
+        if rest.first() != Some(&b':') {
+            return None;
+        }
+        let digits = rest[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+        (1..=5)
+            .contains(&digits)
+            .then(|| (port(&self.text[at + 1..at + 1 + digits]), at + 1 + digits))
+    }
+
+    pub(super) fn before(&self, at: usize) -> Option<u8> {
+        at.checked_sub(1).map(|i| self.text.as_bytes()[i])
+    }
+
+    pub(super) fn after(&self, at: usize) -> Option<u8> {
+        self.text.as_bytes().get(at).copied()
+    }
+
+    /// Records `host` (and `port`) found at `start..end` of the line, unless it names no host.
+    pub(super) fn add(&mut self, host: &str, port: Option<u16>, start: usize, end: usize) {
+        self.add_as(host, port, start, end, Strength::Strong);
+    }
+
+    /// Like `add`, with the strength of the evidence. On a listen line only addresses count,
+    /// and never a wildcard or loopback one: those are every host's own.
+    pub(super) fn add_as(
+        &mut self,
+        host: &str,
+        port: Option<u16>,
+        start: usize,
+        end: usize,
+        strength: Strength,
+    ) {
+        let host = host.trim_end_matches('.');
+        let host = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
+        let names_a_host = match parse_ip(host) {
+            Some(ip) => !(names_no_host(ip) || self.listen && ip.is_loopback()),
+            None => !self.listen && is_hostname(host) && !self.labels.contains(host),
+        };
+        if !names_a_host {
+            return;
+        }
+        // Lines name a handful of hosts; a pathological one with thousands costs a scan each,
+        // bounded by the cap below.
+        let this_line = &self.found[self.first_found..];
+        let duplicate = this_line.len() >= LINE_REFERENCE_LIMIT
+            || this_line.iter().any(|r| r.host == host && r.port == port);
+        if !duplicate {
+            // The text takes the quotes and punctuation that close the value (`.host =
+            // "db-02";` reads whole, not cut where the host ends), never more words: what
+            // follows on the line may be a password (`.pgpass`: `host:port:db:user:secret`).
+            let closing = self.text.as_bytes()[end.min(self.text.len())..]
+                .iter()
+                .take_while(|c| matches!(c, b'"' | b'\'' | b';' | b',' | b')' | b']' | b'}'))
+                .count();
+            let mut end = (end + closing).min(start + TEXT_LIMIT);
+            while !self.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let column = self.column(start);
+            // Asked of the reference's own text, not of its line: a secret elsewhere on the line
+            // is not in the text, and most texts rule one out in a pass over a few bytes.
+            let text = &self.text[start..end];
+            let text = if redact::may_hold_secret(text) {
+                redact::secrets(text).into_owned()
+            } else {
+                text.to_string()
+            };
+            self.found.push(Reference {
+                host: host.to_string(),
+                port,
+                line: self.number,
+                column,
+                text,
+                kind: if self.listen {
+                    Kind::Listen
+                } else {
+                    Kind::Connect
+                },
+                strength,
+            });
+        }
+    }
+}
