@@ -11,6 +11,28 @@ mod scope;
 mod siblings;
 mod tokens;
 
+/// What the scanner finds in a text, written short for the forms' unit tests.
+#[cfg(test)]
+pub(crate) mod found {
+    use super::{Reference, ScanOptions, scan};
+
+    /// `host[:port]` with ` member` (or ` listen`, ` weak`) for each reference.
+    pub(crate) fn described(text: &str) -> Vec<String> {
+        scan(text, &ScanOptions::default())
+            .iter()
+            .map(Reference::summary)
+            .collect()
+    }
+
+    /// `host:Some(port)` or `host:None` for each reference.
+    pub(crate) fn ports(text: &str) -> Vec<String> {
+        scan(text, &ScanOptions::default())
+            .into_iter()
+            .map(|r| format!("{}:{:?}", r.host, r.port))
+            .collect()
+    }
+}
+
 pub use scan::{ScanOptions, scan};
 
 use serde::{Deserialize, Serialize};

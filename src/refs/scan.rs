@@ -366,13 +366,7 @@ mod tests {
         assert_eq!(found("dsn = \"host = db port = 5433\""), ["db:5433"]);
     }
 
-    /// `host[:port]` with ` listen` / ` weak` where they apply.
-    fn described(text: &str) -> Vec<String> {
-        scan(text, &ScanOptions::default())
-            .iter()
-            .map(Reference::summary)
-            .collect()
-    }
+    use crate::refs::found::described;
 
     #[test]
     fn copy_targets_shares_and_ssh() {

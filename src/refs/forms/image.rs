@@ -36,14 +36,7 @@ impl Line<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::refs::{ScanOptions, scan};
-
-    fn found(text: &str) -> Vec<String> {
-        scan(text, &ScanOptions::default())
-            .into_iter()
-            .map(|r| format!("{}:{:?}", r.host, r.port))
-            .collect()
-    }
+    use crate::refs::found::ports as found;
 
     #[test]
     fn registries_but_not_hub_images() {

@@ -74,14 +74,7 @@ impl Line<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::refs::{ScanOptions, scan};
-
-    fn found(text: &str) -> Vec<String> {
-        scan(text, &ScanOptions::default())
-            .into_iter()
-            .map(|r| format!("{}:{:?}", r.host, r.port))
-            .collect()
-    }
+    use crate::refs::found::ports as found;
 
     #[test]
     fn oracle_thin_urls_of_each_form() {

@@ -159,11 +159,7 @@ impl Line<'_> {
     /// is no ZooKeeper member.
     fn zookeeper_server(&mut self, from: usize) {
         let text = self.text;
-        let end = from
-            + text[from..]
-                .bytes()
-                .position(|c| c.is_ascii_whitespace())
-                .unwrap_or(text.len() - from);
+        let end = word_end(text, from);
         let address = text[from..end].split(';').next().unwrap_or_default();
         let split = match address.strip_prefix('[') {
             Some(bracketed) => bracketed.split_once("]:"),
@@ -191,11 +187,7 @@ impl Line<'_> {
     /// node name; the port is Erlang's distribution port, which the name does not say.
     fn rabbit_node(&mut self, from: usize) {
         let text = self.text;
-        let end = from
-            + text[from..]
-                .bytes()
-                .position(|c| c.is_ascii_whitespace())
-                .unwrap_or(text.len() - from);
+        let end = word_end(text, from);
         let word = &text[from..end];
         let node = word.trim_start_matches(['"', '\'']);
         let start = end - node.len();
@@ -229,17 +221,18 @@ fn numbered(key: &str, prefix: &str) -> bool {
         && key[prefix.len()..].bytes().all(|c| c.is_ascii_digit())
 }
 
+/// Where the word that starts at `from` ends: at the next blank, or the end of the line.
+fn word_end(text: &str, from: usize) -> usize {
+    text[from..]
+        .bytes()
+        .position(|c| c.is_ascii_whitespace())
+        .map_or(text.len(), |n| from + n)
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::refs::{Reference, ScanOptions, scan};
-
-    /// `host[:port]` with ` member` (or ` listen`, ` weak`) for each reference.
-    fn described(text: &str) -> Vec<String> {
-        scan(text, &ScanOptions::default())
-            .iter()
-            .map(Reference::summary)
-            .collect()
-    }
+    use crate::refs::found::described;
+    use crate::refs::{ScanOptions, scan};
 
     #[test]
     fn galera_addresses_with_their_port_only_when_written() {
