@@ -138,18 +138,12 @@ async fn tcp(address: &str, port: u16, budget: Duration) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transport::{Output, TransportError};
     use std::io::{Read, Write};
 
     struct NoHost;
 
-    impl Transport for NoHost {
-        async fn run_command(
-            &self,
-            _: HostId,
-            _: &crate::plan::model::ShellCommand,
-            _: Duration,
-        ) -> Result<Output, TransportError> {
+    impl crate::transport::Answers for NoHost {
+        fn exit_code(&self, _: &str) -> i32 {
             unreachable!("http checks run from the controller")
         }
     }

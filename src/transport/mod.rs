@@ -70,6 +70,25 @@ pub enum TransportError {
     Spawn { host: String, detail: String },
 }
 
+/// A scripted host for the unit tests: the exit code each command (as shown) gets; printing
+/// nothing, it is a [`Transport`].
+#[cfg(test)]
+pub(crate) trait Answers: Send + Sync {
+    fn exit_code(&self, command: &str) -> i32;
+}
+
+#[cfg(test)]
+impl<T: Answers> Transport for T {
+    async fn run_command(
+        &self,
+        _: HostId,
+        command: &crate::plan::model::ShellCommand,
+        _: Duration,
+    ) -> Result<Output, TransportError> {
+        Ok(Output::exited(self.exit_code(&command.shown)))
+    }
+}
+
 /// Runs shell commands on hosts. Implementations: [`Fleet`] (SSH and local), and test doubles.
 pub trait Transport: Send + Sync {
     /// Runs `command` through `sh -c` on `host`, its values in its environment; the host kills
