@@ -67,50 +67,54 @@ pub(super) fn classify(key: &str) -> KeyKind {
     let last = &lower[last];
     let whole = KEY_WORDS.get(lower).copied().unwrap_or_default();
     let last = KEY_WORDS.get(last).copied().unwrap_or_default();
-    let has = |word: u8, flag: u8| word & flag != 0;
-    if has(whole, LISTEN) || has(last, LISTEN_AS_LAST) {
+    let has = |word: u8, said: KeyWord| word & (1 << said as u8) != 0;
+    if has(whole, KeyWord::Listen) || has(last, KeyWord::ListenAsLast) {
         KeyKind::Listen
     } else if says == Says::Access {
         KeyKind::Access
     } else if says == Says::Own
-        || has(whole, NO_HOSTS)
-        || has(last, NO_HOSTS_AS_LAST)
+        || has(whole, KeyWord::NoHosts)
+        || has(last, KeyWord::NoHostsAsLast)
         || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
     {
         KeyKind::NoHosts
     } else if lower == b"image" {
         KeyKind::Image
-    } else if has(last, ROLE_AS_LAST) {
+    } else if has(last, KeyWord::RoleAsLast) {
         KeyKind::HostsWithEvidence
-    } else if has(last, HOSTS_AS_LAST) || lower == b"also-notify" {
+    } else if has(last, KeyWord::HostsAsLast) || lower == b"also-notify" {
         KeyKind::Hosts
     } else {
         KeyKind::Other
     }
 }
 
-/// What a word of the lists below says as a whole key or as a key's last segment (flags).
-const LISTEN: u8 = 1;
-const LISTEN_AS_LAST: u8 = 1 << 1;
-const NO_HOSTS: u8 = 1 << 2;
-const NO_HOSTS_AS_LAST: u8 = 1 << 3;
-const ROLE_AS_LAST: u8 = 1 << 4;
-const HOSTS_AS_LAST: u8 = 1 << 5;
+/// What a word of the lists below says as a whole key or as a key's last segment: one bit each
+/// of the word's flags.
+#[derive(Clone, Copy)]
+enum KeyWord {
+    Listen,
+    ListenAsLast,
+    NoHosts,
+    NoHostsAsLast,
+    RoleAsLast,
+    HostsAsLast,
+}
 
 /// Every word of the lists with what it says: `classify` runs on nearly every line, and two
 /// hash lookups cost less than comparing the key with each of the lists' 142 words.
 static KEY_WORDS: LazyLock<FxHashMap<&'static [u8], u8>> = LazyLock::new(|| {
     let mut words = FxHashMap::default();
     for (list, flag) in [
-        (LISTEN_KEYS, LISTEN),
-        (LISTEN_LAST, LISTEN_AS_LAST),
-        (NO_HOSTS_KEYS, NO_HOSTS),
-        (NO_HOSTS_LAST, NO_HOSTS_AS_LAST),
-        (ROLE_LAST, ROLE_AS_LAST),
-        (HOSTS_LAST, HOSTS_AS_LAST),
+        (LISTEN_KEYS, KeyWord::Listen),
+        (LISTEN_LAST, KeyWord::ListenAsLast),
+        (NO_HOSTS_KEYS, KeyWord::NoHosts),
+        (NO_HOSTS_LAST, KeyWord::NoHostsAsLast),
+        (ROLE_LAST, KeyWord::RoleAsLast),
+        (HOSTS_LAST, KeyWord::HostsAsLast),
     ] {
         for word in list {
-            *words.entry(*word).or_default() |= flag;
+            *words.entry(*word).or_default() |= 1 << flag as u8;
         }
     }
     words

@@ -41,64 +41,75 @@ impl Features {
             lead = LEAD[c as usize];
         }
         flags |= lead & FOLLOW[0];
-        let has = |flag: u16| flags & flag != 0;
+        let has = |feature: Feature| flags & bit(feature) != 0;
         Features {
-            dot_digit: has(DOT_DIGIT),
-            dot_letter: has(DOT_LETTER),
-            colon_digit: has(COLON_DIGIT),
-            double_colon: has(DOUBLE_COLON),
-            colons: if has(COLON_ANY) {
+            dot_digit: has(DotDigit),
+            dot_letter: has(DotLetter),
+            colon_digit: has(ColonDigit),
+            double_colon: has(DoubleColon),
+            colons: if has(ColonAny) {
                 b.iter().filter(|&&c| c == b':').count()
             } else {
                 0
             },
-            scheme: has(COLON_SLASH),
-            at: has(AT),
-            bracket: has(BRACKET),
-            equals: has(EQUALS),
-            brace: has(BRACE),
-            template: has(TEMPLATE),
-            slashes: has(SLASHES),
-            paren: has(PAREN),
-            os: has(OS),
+            scheme: has(ColonSlash),
+            at: has(At),
+            bracket: has(Bracket),
+            equals: has(Equals),
+            brace: has(Brace),
+            template: has(Template),
+            slashes: has(Slashes),
+            paren: has(Paren),
+            os: has(Os),
         }
     }
 }
 
-const DOT_DIGIT: u16 = 1;
-const DOT_LETTER: u16 = 1 << 1;
-const COLON_DIGIT: u16 = 1 << 2;
-const DOUBLE_COLON: u16 = 1 << 3;
-const COLON_SLASH: u16 = 1 << 4;
-const COLON_ANY: u16 = 1 << 5;
-const AT: u16 = 1 << 6;
-const BRACKET: u16 = 1 << 7;
-const EQUALS: u16 = 1 << 8;
-const BRACE: u16 = 1 << 9;
-const TEMPLATE: u16 = 1 << 10;
-const SLASHES: u16 = 1 << 11;
-const PAREN: u16 = 1 << 12;
-const OS: u16 = 1 << 13;
+/// What a line's bytes may start or complete: one bit each of a line's flags.
+#[derive(Clone, Copy)]
+enum Feature {
+    DotDigit,
+    DotLetter,
+    ColonDigit,
+    DoubleColon,
+    ColonSlash,
+    ColonAny,
+    At,
+    Bracket,
+    Equals,
+    Brace,
+    Template,
+    Slashes,
+    Paren,
+    Os,
+}
+use Feature::*;
+
+/// The bit of `feature`.
+const fn bit(feature: Feature) -> u16 {
+    1 << feature as u16
+}
+
 /// Features of a byte alone, whatever follows it.
-const ALONE: u16 = COLON_ANY | AT | BRACKET | EQUALS | BRACE | PAREN;
+const ALONE: u16 = bit(ColonAny) | bit(At) | bit(Bracket) | bit(Equals) | bit(Brace) | bit(Paren);
 
 /// Per byte, the features it starts.
 static LEAD: [u16; 256] = {
     let mut table = [0; 256];
-    table[b'.' as usize] = DOT_DIGIT | DOT_LETTER;
-    table[b':' as usize] = COLON_DIGIT | DOUBLE_COLON | COLON_SLASH | COLON_ANY;
-    table[b'@' as usize] = AT;
-    table[b'[' as usize] = BRACKET;
-    table[b'=' as usize] = EQUALS;
-    table[b'{' as usize] = BRACE | TEMPLATE;
-    table[b'}' as usize] = BRACE;
-    table[b'$' as usize] = TEMPLATE;
-    table[b'%' as usize] = TEMPLATE;
-    table[b'/' as usize] = SLASHES;
-    table[b'\\' as usize] = SLASHES;
-    table[b'(' as usize] = PAREN;
-    table[b'o' as usize] = OS;
-    table[b'O' as usize] = OS;
+    table[b'.' as usize] = bit(DotDigit) | bit(DotLetter);
+    table[b':' as usize] = bit(ColonDigit) | bit(DoubleColon) | bit(ColonSlash) | bit(ColonAny);
+    table[b'@' as usize] = bit(At);
+    table[b'[' as usize] = bit(Bracket);
+    table[b'=' as usize] = bit(Equals);
+    table[b'{' as usize] = bit(Brace) | bit(Template);
+    table[b'}' as usize] = bit(Brace);
+    table[b'$' as usize] = bit(Template);
+    table[b'%' as usize] = bit(Template);
+    table[b'/' as usize] = bit(Slashes);
+    table[b'\\' as usize] = bit(Slashes);
+    table[b'(' as usize] = bit(Paren);
+    table[b'o' as usize] = bit(Os);
+    table[b'O' as usize] = bit(Os);
     table
 };
 
@@ -109,18 +120,18 @@ static FOLLOW: [u16; 256] = {
     while c < 256 {
         let b = c as u8;
         if b.is_ascii_digit() {
-            table[c] |= DOT_DIGIT | COLON_DIGIT;
+            table[c] |= bit(DotDigit) | bit(ColonDigit);
         } else if b.is_ascii_alphabetic() {
-            table[c] |= DOT_LETTER;
+            table[c] |= bit(DotLetter);
         }
         c += 1;
     }
-    table[b':' as usize] |= DOUBLE_COLON;
-    table[b'/' as usize] |= COLON_SLASH | SLASHES;
-    table[b'\\' as usize] |= SLASHES;
-    table[b'{' as usize] |= TEMPLATE;
-    table[b's' as usize] |= OS;
-    table[b'S' as usize] |= OS;
-    table[b'(' as usize] |= TEMPLATE;
+    table[b':' as usize] |= bit(DoubleColon);
+    table[b'/' as usize] |= bit(ColonSlash) | bit(Slashes);
+    table[b'\\' as usize] |= bit(Slashes);
+    table[b'{' as usize] |= bit(Template);
+    table[b's' as usize] |= bit(Os);
+    table[b'S' as usize] |= bit(Os);
+    table[b'(' as usize] |= bit(Template);
     table
 };
