@@ -11,7 +11,8 @@
 //!
 //! Run: `cargo bench --bench rolling_restart` (as root or as the user sshd may log in as).
 //! `COMEBACK_BENCH_BASE=/path/to/an/older/comeback` adds that build's run beside this one's in
-//! the rolling part; `COMEBACK_BENCH_LOG=DIR` keeps each rolling run's debug log there.
+//! the rolling part (after it with `COMEBACK_BENCH_BASE_LAST=1`); `COMEBACK_BENCH_LOG=DIR` keeps
+//! each rolling run's debug log there.
 
 #[path = "../tests/lab/mod.rs"]
 mod lab;
@@ -212,18 +213,27 @@ fn rolling(n: usize) {
     let plan = plan(&lab);
     let plan_arg = plan.to_str().expect("utf8");
 
-    let base = base_bin().map(|bin| {
-        let before = lab.restarts().len();
-        let log = log_path(&format!("rolling-{n}-base.log"));
-        let (t, _, ok) = comeback_with(&lab, &bin, &["run", plan_arg, "--yes"], log);
-        assert!(ok, "comeback run (base) failed");
-        (t.as_secs_f64(), restart_time(&lab, before))
-    });
+    let base_run = || {
+        base_bin().map(|bin| {
+            let before = lab.restarts().len();
+            let log = log_path(&format!("rolling-{n}-base.log"));
+            let (t, _, ok) = comeback_with(&lab, &bin, &["run", plan_arg, "--yes"], log);
+            assert!(ok, "comeback run (base) failed");
+            (t.as_secs_f64(), restart_time(&lab, before))
+        })
+    };
+    // `COMEBACK_BENCH_BASE_LAST=1`: the base build runs after this one (alternate the order
+    // between runs: the first run in a fresh lab may pay for it).
+    let base_last = std::env::var_os("COMEBACK_BENCH_BASE_LAST").is_some();
+    let mut base = if base_last { None } else { base_run() };
     let before = lab.restarts().len();
     let log = log_path(&format!("rolling-{n}.log"));
     let (a, peak, ok) = comeback_with(&lab, lab::comeback_bin(), &["run", plan_arg, "--yes"], log);
     assert!(ok, "comeback run failed");
     let a_restarts = restart_time(&lab, before);
+    if base_last {
+        base = base_run();
+    }
     let before = lab.restarts().len();
     let (b_connect, b_loop) = floor(&lab, "master");
     let b_restarts = restart_time(&lab, before);
