@@ -10,6 +10,9 @@
 //! asserts nothing.
 //!
 //! Run: `cargo bench --bench rolling_restart` (as root or as the user sshd may log in as).
+//! `COMEBACK_BENCH_BASE=/path/to/an/older/comeback` adds that build's run beside this one's in
+//! the rolling part (after it with `COMEBACK_BENCH_BASE_LAST=1`); `COMEBACK_BENCH_LOG=DIR` keeps
+//! each rolling run's debug log there.
 
 #[path = "../tests/lab/mod.rs"]
 mod lab;
@@ -38,8 +41,37 @@ fn plan_in_batches(lab: &Lab, batch: &str) -> std::path::PathBuf {
 
 /// Runs `comeback` and samples its peak memory (VmHWM) until it exits.
 fn comeback(lab: &Lab, args: &[&str]) -> (Duration, f64, bool) {
+    comeback_with(lab, lab::comeback_bin(), args, None)
+}
+
+/// `COMEBACK_BENCH_BASE`: another build of comeback (the one before a change), run side by side
+/// with this one in the rolling part, so their ratios come from the same run.
+fn base_bin() -> Option<String> {
+    std::env::var("COMEBACK_BENCH_BASE")
+        .ok()
+        .filter(|b| !b.is_empty())
+}
+
+/// `COMEBACK_BENCH_LOG`: a folder where the rolling part keeps each run's debug log (every
+/// remote command, its phase and its time: `COMEBACK_LOG=comeback=debug`).
+fn log_path(name: &str) -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("COMEBACK_BENCH_LOG")?;
+    Some(std::path::Path::new(&dir).join(name))
+}
+
+/// As [`comeback`], with the binary `bin`, its stderr kept in `log` (at debug level) when given.
+fn comeback_with(
+    lab: &Lab,
+    bin: &str,
+    args: &[&str],
+    log: Option<std::path::PathBuf>,
+) -> (Duration, f64, bool) {
     let start = Instant::now();
-    let mut child = Command::new(lab::comeback_bin())
+    let mut command = Command::new(bin);
+    if log.is_some() {
+        command.env("COMEBACK_LOG", "comeback=debug");
+    }
+    let mut child = command
         .args(args)
         .env("TMPDIR", lab.root.path().join("tmp"))
         .stdin(Stdio::null())
@@ -70,6 +102,9 @@ fn comeback(lab: &Lab, args: &[&str]) -> (Duration, f64, bool) {
     };
     let elapsed = start.elapsed();
     let text = reader.join().unwrap_or_default();
+    if let Some(log) = log {
+        let _ = std::fs::write(log, &text);
+    }
     if !matches!(status.code(), Some(0 | 3)) {
         eprintln!("comeback {args:?} exited {status}:\n{text}");
     }
@@ -178,10 +213,27 @@ fn rolling(n: usize) {
     let plan = plan(&lab);
     let plan_arg = plan.to_str().expect("utf8");
 
+    let base_run = || {
+        base_bin().map(|bin| {
+            let before = lab.restarts().len();
+            let log = log_path(&format!("rolling-{n}-base.log"));
+            let (t, _, ok) = comeback_with(&lab, &bin, &["run", plan_arg, "--yes"], log);
+            assert!(ok, "comeback run (base) failed");
+            (t.as_secs_f64(), restart_time(&lab, before))
+        })
+    };
+    // `COMEBACK_BENCH_BASE_LAST=1`: the base build runs after this one (alternate the order
+    // between runs: the first run in a fresh lab may pay for it).
+    let base_last = std::env::var_os("COMEBACK_BENCH_BASE_LAST").is_some();
+    let mut base = if base_last { None } else { base_run() };
     let before = lab.restarts().len();
-    let (a, peak, ok) = comeback(&lab, &["run", plan_arg, "--yes"]);
+    let log = log_path(&format!("rolling-{n}.log"));
+    let (a, peak, ok) = comeback_with(&lab, lab::comeback_bin(), &["run", plan_arg, "--yes"], log);
     assert!(ok, "comeback run failed");
     let a_restarts = restart_time(&lab, before);
+    if base_last {
+        base = base_run();
+    }
     let before = lab.restarts().len();
     let (b_connect, b_loop) = floor(&lab, "master");
     let b_restarts = restart_time(&lab, before);
@@ -197,6 +249,13 @@ fn rolling(n: usize) {
         "  (a) comeback run --yes            total {a:>7.3}s   overhead/step {:>6.1} ms   peak memory {peak:.1} MB",
         per_step(a, a_restarts)
     );
+    if let Some((a0, a0_restarts)) = base {
+        println!(
+            "  (a0) base build (COMEBACK_BENCH_BASE) total {a0:>7.3}s   overhead/step {:>6.1} ms   a0/b = {:.2}",
+            per_step(a0, a0_restarts),
+            a0 / b
+        );
+    }
     println!(
         "  (b) ControlMaster floor           total {b:>7.3}s   overhead/step {:>6.1} ms   (connect {b_connect:.3}s + loop {b_loop:.3}s)",
         per_step(b, b_restarts)
@@ -298,14 +357,17 @@ fn main() {
     println!(
         "comeback benchmark: rolling restart and dry run on the test lab (real sshd per host)"
     );
-    // `cargo bench --bench rolling_restart -- batched` runs that part alone.
+    // `cargo bench --bench rolling_restart -- batched` runs that part alone (likewise
+    // `rolling`, `dry_run`; `rolling10` or `rolling50` one size of the rolling part).
     let only: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
     let runs = |part: &str| only.is_empty() || only.iter().any(|o| o == part);
-    if runs("rolling") {
+    if runs("rolling") || runs("rolling10") {
         rolling(10);
+    }
+    if runs("rolling") || runs("rolling50") {
         rolling(50);
     }
     if runs("dry_run") {

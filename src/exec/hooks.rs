@@ -136,7 +136,7 @@ impl<T: Transport> Executor<'_, T> {
         hosts.dedup();
         for host in hosts {
             let name = &self.model.hosts[host].name;
-            let reason = match self.transport.run(host, "true", ANSWER_DEADLINE).await {
+            let reason = match self.transport.answer(host, ANSWER_DEADLINE).await {
                 Ok(out) if out.success() => continue,
                 Ok(out) => format!("does not answer commands: {}", out.evidence()),
                 Err(e) => e.to_string(),

@@ -357,7 +357,10 @@ impl<'a, T: Transport> Executor<'a, T> {
             resumed,
         }));
         let started = Instant::now();
-        let result = self.step(sink, step, resumed, dependents).await;
+        // At debug level, every remote command of the step is logged inside this span.
+        let span = tracing::debug_span!("step", index = step.index, looks = self.looks_only());
+        let result =
+            tracing::Instrument::instrument(self.step(sink, step, resumed, dependents), span).await;
         match &result {
             Ok(()) => sink.events.emit(Event::StepSucceeded(StepSucceeded {
                 index: step.index,

@@ -16,6 +16,7 @@ use crate::plan::model::{
     Action, Check, CheckKind, HostId, ProcessSource, ServiceId, ShellCommand,
 };
 use crate::transport::Transport;
+use crate::transport::mark::{After, AfterOutput};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -28,6 +29,9 @@ const ASK_DEADLINE: Duration = Duration::from_secs(30);
 /// late); a process that has not shown up at all gets the health timeout (a slow start).
 const PROOF_WAIT: Duration = Duration::from_secs(5);
 const PROOF_INTERVAL: Duration = Duration::from_millis(250);
+/// How old the processes a preflight saw may be to stand as the restart's "before": older (an
+/// operator's pause, a slow check), they are read again.
+const SEEN_FRESH: Duration = Duration::from_secs(10);
 /// How often the manager is asked about a unit whose new process has not shown yet.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
 
@@ -226,13 +230,7 @@ impl<T: Transport> Executor<'_, T> {
         service: ServiceId,
         host: HostId,
     ) -> Option<Result<Vec<Found>, String>> {
-        let tracked = match self.model.services[service].process.as_ref()? {
-            ProcessSource::Unit(_) => self.resolved.units.get(&(service, host))?.tracked.clone(),
-            source => vec![(None, Locator::of_source(source)?)],
-        };
-        if tracked.is_empty() {
-            return None;
-        }
+        let tracked = self.tracked(service, host)?;
         let mut found = Vec::with_capacity(tracked.len());
         for (member, locator) in tracked {
             match locate(self.transport, host, &locator, ASK_DEADLINE).await {
@@ -241,6 +239,46 @@ impl<T: Transport> Executor<'_, T> {
             }
         }
         Some(Ok(found))
+    }
+
+    /// The processes whose replacement proves a restart of `service` on `host`, each with the
+    /// member unit it belongs to; `None` when the plan cannot tell any.
+    fn tracked(&self, service: ServiceId, host: HostId) -> Option<Vec<(Option<String>, Locator)>> {
+        let tracked = match self.model.services[service].process.as_ref()? {
+            ProcessSource::Unit(_) => self.resolved.units.get(&(service, host))?.tracked.clone(),
+            source => vec![(None, Locator::of_source(source)?)],
+        };
+        (!tracked.is_empty()).then_some(tracked)
+    }
+
+    /// The read of the process after the restart, to run in the restart's own round trip: for
+    /// a service whose one process is found by one script (else it is read apart, as before).
+    pub(super) fn after_read(&self, step: &Step) -> Option<After> {
+        match &self.tracked(step.service, step.host)?[..] {
+            [(_, locator)] => unit::locate_script(locator).map(After::new),
+            _ => None,
+        }
+    }
+
+    /// The processes in the read folded after the restart; `None` when it did not run whole
+    /// (the proof reads them apart).
+    pub(super) fn folded_after(
+        &self,
+        step: &Step,
+        read: AfterOutput,
+    ) -> Option<Result<Vec<Found>, String>> {
+        if read.code != Some(0) || read.stdout.len() > crate::transport::STDOUT_LIMIT {
+            return None;
+        }
+        let [(member, locator)] = &self.tracked(step.service, step.host)?[..] else {
+            return None;
+        };
+        Some(unit::located(locator, &read.stdout).map(|process| {
+            vec![Found {
+                member: member.clone(),
+                process,
+            }]
+        }))
     }
 
     /// Why nothing can prove a restart of the step's unit, when nothing can.
@@ -252,13 +290,21 @@ impl<T: Transport> Executor<'_, T> {
             .as_deref()
     }
 
-    /// The processes before the restart command; `None` when the plan cannot tell them.
+    /// The processes before the restart command; `None` when the plan cannot tell them. Those
+    /// the step's preflight `seen` moments ago are them, when recent (see [`SEEN_FRESH`]):
+    /// one round trip less per step.
     pub(super) async fn before_restart(
         &self,
         step: &Step,
         target: &str,
+        seen: Option<super::step::SeenBefore>,
     ) -> Result<Option<Before>, StepFailure> {
-        let Some(found) = self.processes_of(step.service, step.host).await else {
+        let seen = seen.filter(|s| s.at.elapsed() <= SEEN_FRESH);
+        let found = match seen {
+            Some(seen) => Some(Ok(seen.processes)),
+            None => self.processes_of(step.service, step.host).await,
+        };
+        let Some(found) = found else {
             return Ok(None);
         };
         let processes = found.map_err(|e| StepFailure {
@@ -286,7 +332,9 @@ impl<T: Transport> Executor<'_, T> {
     /// After a restart command exited 0: the proof that it replaced each process (a reload:
     /// kept it), then the checks inferred for a unit without `health`, and the configs loaded
     /// at last. While no new process shows, the manager is watched: a unit that failed ends the
-    /// wait at once, in the manager's words.
+    /// wait at once, in the manager's words. `first`: the processes read as the command ended,
+    /// in its round trip (see [`Executor::after_read`]), which stand for the first look.
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn prove(
         &self,
         sink: &Sink<'_>,
@@ -295,6 +343,7 @@ impl<T: Transport> Executor<'_, T> {
         command: &str,
         before: Before,
         watch: Option<&Watch>,
+        mut first: Option<Result<Vec<Found>, String>>,
     ) -> Result<Vec<Check>, StepFailure> {
         let service = &self.model.services[step.service];
         let action = service.action;
@@ -320,7 +369,11 @@ impl<T: Transport> Executor<'_, T> {
             .max(PROOF_WAIT);
         let mut watched = Instant::now();
         let after = loop {
-            let after = match self.processes_of(step.service, step.host).await {
+            let looked = match first.take() {
+                Some(read) => Some(read),
+                None => self.processes_of(step.service, step.host).await,
+            };
+            let after = match looked {
                 Some(Ok(p)) => p,
                 Some(Err(e)) => return Err(fail(e)),
                 None => Vec::new(),

@@ -32,7 +32,11 @@ pub(super) fn exit_tag(index: usize) -> String {
     format!("restart-{index}")
 }
 
-/// `<status> <end>` as the wrapper writes it.
+/// Says `<status> <end>` of the restart tagged `$1`, from what the run wrapper left on the host.
+const EXIT_SCRIPT: &str = include_str!("../remote/run_exit.sh");
+
+/// `<status> <end>` as [`EXIT_SCRIPT`] says it (anything after is left: an older wrapper wrote
+/// the end itself, and the file's mtime follows it).
 fn parse_exit(text: &str) -> Option<(i32, i64)> {
     let mut words = text.split_whitespace();
     let code = words.next()?.parse().ok()?;
@@ -52,11 +56,9 @@ impl<T: Transport> Executor<'_, T> {
         began: &RestartBegan,
         watch: Option<&Watch>,
     ) -> Result<Option<Vec<Check>>, StepFailure> {
-        // `COMEBACK_RUN` is the run's id in every command of the run (see transport::mark).
-        let read = format!(
-            "cat \"$HOME/.comeback/runs/$COMEBACK_RUN/{}.exit\" 2>/dev/null; exit 0",
-            exit_tag(step.index)
-        );
+        // `COMEBACK_RUN` is the run's id in every command of the run (see transport::mark);
+        // the tag is comeback's own word (`restart-N`), no value of the plan.
+        let read = crate::inspect::with_args([exit_tag(step.index).as_str()], EXIT_SCRIPT);
         let found = match self
             .transport
             .run(step.host, &read, Duration::from_secs(30))
@@ -98,7 +100,7 @@ impl<T: Transport> Executor<'_, T> {
                         .collect(),
                     now: began.host_now,
                 };
-                self.prove(sink, step, target, &command.shown, before, watch)
+                self.prove(sink, step, target, &command.shown, before, watch, None)
                     .await
                     .map(Some)
             }
@@ -125,5 +127,48 @@ mod tests {
         assert_eq!(parse_exit(""), None);
         assert_eq!(parse_exit("0"), None);
         assert_eq!(parse_exit("x 1"), None);
+        // An older wrapper's `<status> <end>`, then the file's mtime: its own end counts.
+        assert_eq!(
+            parse_exit("0 1796525480 1796525481\n"),
+            Some((0, 1_796_525_480))
+        );
+    }
+
+    /// The wrapper leaves the status, the reader adds the end: as a resume reads them back.
+    #[test]
+    fn the_exit_file_read_back() {
+        let home = tempfile::tempdir().expect("home");
+        let argv = crate::transport::mark::command_argv(
+            &crate::plan::model::ShellCommand::plain("exit 3"),
+            Duration::from_secs(10),
+            false,
+            Some("R-exit"),
+            Some(&exit_tag(7)),
+            None,
+        );
+        let out = std::process::Command::new(&argv[0])
+            .args(&argv[1..])
+            .env("HOME", home.path())
+            .output()
+            .expect("wrapper");
+        assert_eq!(out.status.code(), Some(3));
+        let read = |tag: &str| {
+            let out = std::process::Command::new("sh")
+                .args(["-c", EXIT_SCRIPT, "comeback-run", tag])
+                .env("HOME", home.path())
+                .env("COMEBACK_RUN", "R-exit")
+                .output()
+                .expect("reader");
+            assert!(out.status.success(), "{out:?}");
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs() as i64;
+        let (code, ended) = parse_exit(&read(&exit_tag(7))).expect("read back");
+        assert_eq!(code, 3);
+        assert!((ended - now).abs() <= 5, "{ended} vs {now}");
+        assert_eq!(read(&exit_tag(8)), "", "no file: nothing said");
     }
 }

@@ -23,6 +23,12 @@ pub(crate) struct StepFailure {
     pub(crate) reason: String,
 }
 
+/// The processes a preflight saw, and when: the restart's "before" when nothing ran since.
+pub(super) struct SeenBefore {
+    pub(super) processes: Vec<super::proof::Found>,
+    pub(super) at: Instant,
+}
+
 /// The check named by a preflight that failed on the hosts its configs name.
 pub(super) const CONFIG_REFERENCES: &str = "config references";
 /// The deadline of the one-command probe that tells whether a connected host still answers.
@@ -69,7 +75,7 @@ impl<T: Transport> Executor<'_, T> {
         }
         if resumed != Some(Resumed::GatesOnly) {
             self.phase(sink, step, Phase::Preflight, 0);
-            self.preflight(sink, step, &target, resumed).await?;
+            let seen = self.preflight(sink, step, &target, resumed).await?;
             let cluster = self
                 .cluster_whole_before(sink, step, &target, resumed)
                 .await?;
@@ -78,9 +84,17 @@ impl<T: Transport> Executor<'_, T> {
             }
             self.cluster_switchover(sink, step, &target, cluster)
                 .await?;
+            // The processes preflight saw are the restart's "before" when nothing ran since:
+            // no hook, no switchover (they could have replaced one); else they are read again.
+            let instance = step.instance(self.model);
+            let untouched =
+                instance.before.is_empty() && self.model.services[step.service].cluster.is_none();
+            let seen = seen.filter(|_| untouched);
             self.hooks(sink, step, super::HookWhen::Before).await?;
             self.phase(sink, step, Phase::Restart, 0);
-            inferred = self.restart(sink, step, &target, watch.as_ref()).await?;
+            inferred = self
+                .restart(sink, step, &target, watch.as_ref(), seen)
+                .await?;
         }
         if let Some(w) = &watch {
             w.settle(self.transport, step.host).await;
@@ -143,6 +157,7 @@ impl<T: Transport> Executor<'_, T> {
     }
 
     pub(super) fn phase(&self, sink: &Sink<'_>, step: &Step, phase: Phase, checks: usize) {
+        tracing::debug!(?phase, "phase");
         sink.events.emit(Event::PhaseStarted(PhaseStarted {
             index: step.index,
             phase,
@@ -156,14 +171,27 @@ impl<T: Transport> Executor<'_, T> {
         step: &Step,
         target: &str,
         resumed: Option<Resumed>,
-    ) -> Result<(), StepFailure> {
+    ) -> Result<Option<SeenBefore>, StepFailure> {
         let fail = |check: Option<String>, reason: String| StepFailure {
             phase: Phase::Preflight,
             target: target.to_string(),
             check,
             reason,
         };
-        match self.transport.run(step.host, "true", ANSWER_DEADLINE).await {
+        // The host's answer and the service's health now are both read-only and independent:
+        // asked side by side (the checks run from here, the answer is a round trip), then
+        // judged in the protocol's order.
+        let host = &self.model.hosts[step.host];
+        let health = &step.instance(self.model).health;
+        let (answer, now) = tokio::join!(
+            self.transport.answer(step.host, ANSWER_DEADLINE),
+            futures_util::future::join_all(
+                health
+                    .iter()
+                    .map(|check| self.checker.now(step.host, host, check))
+            )
+        );
+        match answer {
             Ok(out) if out.success() => {}
             Ok(out) => {
                 return Err(fail(
@@ -173,10 +201,9 @@ impl<T: Transport> Executor<'_, T> {
             }
             Err(e) => return Err(fail(None, e.to_string())),
         }
-        let not_running = self.inspect(sink, step, target).await?;
-        let host = &self.model.hosts[step.host];
-        for check in &step.instance(self.model).health {
-            if let Err(reason) = self.checker.now(step.host, host, check).await {
+        let (not_running, seen) = self.inspect(sink, step, target).await?;
+        for (check, result) in health.iter().zip(now) {
+            if let Err(reason) = result {
                 if self.accepts_down(resumed) {
                     continue;
                 }
@@ -200,22 +227,22 @@ impl<T: Transport> Executor<'_, T> {
                 ),
             ));
         }
-        Ok(())
+        Ok(seen)
     }
 
     /// Configs, their references, drift and the manager's state of a unit. A stale or dead
     /// reference stops a real run here; a dry run records it and goes on. Returns why the unit
-    /// is not running, in the manager's words, when it is not.
+    /// is not running, in the manager's words, when it is not, and the processes it saw.
     async fn inspect(
         &self,
         sink: &Sink<'_>,
         step: &Step,
         target: &str,
-    ) -> Result<Option<String>, StepFailure> {
+    ) -> Result<(Option<String>, Option<SeenBefore>), StepFailure> {
         let service = &self.model.services[step.service];
         let instance = step.instance(self.model);
         if instance.configs.is_empty() && service.process.is_none() {
-            return Ok(None);
+            return Ok((None, None));
         }
         let mut errors = Vec::new();
         let manager = match self.manager_preflight(step).await {
@@ -273,14 +300,20 @@ impl<T: Transport> Executor<'_, T> {
                     Vec::new()
                 }
             };
-        let process = match self.processes_of(step.service, step.host).await {
-            Some(Ok(found)) => found.into_iter().find_map(|f| f.process),
+        let seen = match self.processes_of(step.service, step.host).await {
+            Some(Ok(found)) => Some(SeenBefore {
+                processes: found,
+                at: Instant::now(),
+            }),
             Some(Err(e)) => {
                 errors.push(e);
                 None
             }
             None => None,
         };
+        let process = seen
+            .as_ref()
+            .and_then(|s| s.processes.iter().find_map(|f| f.process.clone()));
         let drift = process
             .as_ref()
             .map(|p| drift(p, &configs))
@@ -316,7 +349,7 @@ impl<T: Transport> Executor<'_, T> {
         }));
         // A read-only walk goes on: the `Inspected` event already says what is stale.
         if blocking.is_empty() || self.options.mode.read_only() {
-            return Ok(not_running);
+            return Ok((not_running, seen));
         }
         Err(StepFailure {
             phase: Phase::Preflight,
@@ -398,10 +431,11 @@ impl<T: Transport> Executor<'_, T> {
         step: &Step,
         target: &str,
         watch: Option<&super::unit_watch::Watch>,
+        seen: Option<SeenBefore>,
     ) -> Result<Vec<Check>, StepFailure> {
         let service = &self.model.services[step.service];
         let command = &self.restart_command(step);
-        let before = self.before_restart(step, target).await?;
+        let before = self.before_restart(step, target, seen).await?;
         // Journaled before the command: a resume after comeback died proves from these.
         sink.events.emit(Event::RestartBegun(RestartBegun {
             index: step.index,
@@ -416,6 +450,8 @@ impl<T: Transport> Executor<'_, T> {
             }),
             host_now: before.as_ref().map_or(0, |b| b.now),
         }));
+        // The process after it is read as the command ends, in the same round trip.
+        let after = before.as_ref().and_then(|_| self.after_read(step));
         let started = Instant::now();
         let result = self
             .transport
@@ -424,8 +460,21 @@ impl<T: Transport> Executor<'_, T> {
                 command,
                 service.restart_timeout,
                 &super::recover::exit_tag(step.index),
+                after.as_ref(),
             )
             .await;
+        let (result, folded) = match (result, &after) {
+            (Ok(mut out), Some(after)) => {
+                let (own, read) = crate::transport::mark::split_after(&out.stdout, &after.marker);
+                // Cut output may have cut the read too: it is then done apart.
+                let read = read.filter(|_| out.stdout_dropped == 0);
+                out.stdout = own;
+                let folded = read.and_then(|r| self.folded_after(step, r));
+                tracing::debug!(folded = folded.is_some(), "the process after the restart");
+                (Ok(out), folded)
+            }
+            (result, _) => (result, None),
+        };
         let reason = match result {
             Ok(out) if out.success() => {
                 sink.events.emit(Event::Restarted(Restarted {
@@ -434,7 +483,7 @@ impl<T: Transport> Executor<'_, T> {
                 }));
                 return match before {
                     Some(before) => {
-                        self.prove(sink, step, target, &command.shown, before, watch)
+                        self.prove(sink, step, target, &command.shown, before, watch, folded)
                             .await
                     }
                     None => Ok(Vec::new()),

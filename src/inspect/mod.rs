@@ -52,7 +52,7 @@ pub(crate) async fn run_script<'a, T: Transport>(
 
 /// `set -- 'a' 'b'; ` so a script reads its arguments as "$@": plan values reach the remote
 /// shell only as quoted words.
-fn with_args<'a>(args: impl IntoIterator<Item = &'a str>, script: &str) -> String {
+pub(crate) fn with_args<'a>(args: impl IntoIterator<Item = &'a str>, script: &str) -> String {
     let quoted: Vec<String> = args
         .into_iter()
         .map(|a| crate::quote::word(a).into_owned())

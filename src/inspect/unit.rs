@@ -444,6 +444,41 @@ pub(crate) fn parse_located(output: &str) -> Located {
     found
 }
 
+/// The arguments of [`LOCATE_SCRIPT`] that find `locator`'s process; `None` for FreeBSD's
+/// `service onestatus`, which names the pid first.
+fn locate_args(locator: &Locator) -> Option<Vec<String>> {
+    Some(match locator {
+        Locator::Systemd { unit } => vec!["systemd".into(), unit.clone()],
+        Locator::PidFiles { files, daemon, .. } => {
+            // Command names are at most 15 bytes on Linux.
+            let comm: String = daemon
+                .as_deref()
+                .and_then(|d| d.rsplit('/').next())
+                .unwrap_or_default()
+                .chars()
+                .take(15)
+                .collect();
+            let mut args = vec!["pid_files".to_string(), comm];
+            args.extend(files.iter().cloned());
+            args
+        }
+        Locator::BsdStatus { .. } => return None,
+        Locator::PidFile(path) => vec!["pid_file".into(), path.clone()],
+        Locator::Match(pattern) => vec!["match".into(), pattern.clone()],
+    })
+}
+
+/// The script that finds `locator`'s process in one go (its values as quoted `set --` words),
+/// to run where [`locate`] would not be (folded after a restart); `None` when finding it takes
+/// two questions.
+pub(crate) fn locate_script(locator: &Locator) -> Option<String> {
+    let args = locate_args(locator)?;
+    Some(super::with_args(
+        args.iter().map(String::as_str),
+        LOCATE_SCRIPT,
+    ))
+}
+
 /// The process `locator` names on `host`, if one runs; an error when the manager or a pid file
 /// points at a process that is not the service's program.
 pub(crate) async fn locate<T: Transport>(
@@ -463,22 +498,9 @@ pub(crate) async fn locate<T: Transport>(
         )
         .await
     };
-    let out = match locator {
-        Locator::Systemd { unit } => run(vec!["systemd".into(), unit.clone()]).await?,
-        Locator::PidFiles { files, daemon, .. } => {
-            // Command names are at most 15 bytes on Linux.
-            let comm: String = daemon
-                .as_deref()
-                .and_then(|d| d.rsplit('/').next())
-                .unwrap_or_default()
-                .chars()
-                .take(15)
-                .collect();
-            let mut args = vec!["pid_files".to_string(), comm];
-            args.extend(files.iter().cloned());
-            run(args).await?
-        }
-        Locator::BsdStatus { unit } => {
+    let out = match (locator, locate_args(locator)) {
+        (_, Some(args)) => run(args).await?,
+        (Locator::BsdStatus { unit }, None) => {
             let status = transport
                 .run(
                     host,
@@ -498,10 +520,15 @@ pub(crate) async fn locate<T: Transport>(
                 }
             }
         }
-        Locator::PidFile(path) => run(vec!["pid_file".into(), path.clone()]).await?,
-        Locator::Match(pattern) => run(vec!["match".into(), pattern.clone()]).await?,
+        (_, None) => return Ok(None),
     };
-    let found = parse_located(&out);
+    located(locator, &out)
+}
+
+/// The process in [`LOCATE_SCRIPT`]'s output for `locator`; an error when a pid file points at
+/// a process that is not the service's program.
+pub(crate) fn located(locator: &Locator, out: &str) -> Result<Option<ProcessInfo>, String> {
+    let found = parse_located(out);
     if let (Locator::PidFiles { unit, daemon, .. }, Some(process), Some(file)) =
         (locator, &found.process, &found.pid_file)
         && !runs_program(

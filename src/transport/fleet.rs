@@ -264,7 +264,7 @@ impl Fleet {
         args: &[&str],
     ) -> Result<Output, TransportError> {
         let argv = mark::script_argv(script, args, self.sudo);
-        self.run_argv(host, &argv, backstop(KILL_GRACE * 2), READ_KEEP)
+        self.run_argv(host, &argv, backstop(KILL_GRACE * 2), READ_KEEP, "marks")
             .await
     }
 
@@ -342,12 +342,16 @@ impl Fleet {
         Ok(mark::parse_live(&out.stdout, "KILLED"))
     }
 
+    /// Runs `argv` on `host`; `kind` names it in the debug log (`COMEBACK_LOG=comeback=debug`
+    /// lists every remote command of a step: its kind, its phase from the executor's spans and
+    /// its time).
     async fn run_argv(
         &self,
         host: HostId,
         argv: &[String],
         backstop: Duration,
         keep: Keep,
+        kind: &'static str,
     ) -> Result<Output, TransportError> {
         let name = &self.names[host];
         let start = std::time::Instant::now();
@@ -366,6 +370,7 @@ impl Fleet {
         // Commands are plan text: only their length is logged, never what they say.
         tracing::debug!(
             host = %name,
+            kind,
             bytes = argv.iter().map(String::len).sum::<usize>(),
             ms = start.elapsed().as_millis() as u64,
             ok = result.as_ref().is_ok_and(Output::success),
@@ -381,11 +386,27 @@ impl Fleet {
         argv: &[String],
         backstop: Duration,
         keep: Keep,
+        kind: &'static str,
     ) -> Result<Output, TransportError> {
         if self.run.is_some() {
             self.marked[host].store(true, Ordering::Relaxed);
         }
-        self.run_argv(host, argv, backstop, keep).await
+        self.run_argv(host, argv, backstop, keep, kind).await
+    }
+
+    /// `command` marked with this run (untagged), keeping `keep` of its stdout.
+    async fn run_marked_command(
+        &self,
+        host: HostId,
+        command: &crate::plan::model::ShellCommand,
+        deadline: Duration,
+        keep: Keep,
+        kind: &'static str,
+    ) -> Result<Output, TransportError> {
+        let run = self.run.as_deref();
+        let argv = mark::command_argv(command, deadline, self.sudo, run, None, None);
+        self.run_marked(host, &argv, backstop(deadline), keep, kind)
+            .await
     }
 
     /// Closes every master; the control directory goes with the last of them.
@@ -424,8 +445,7 @@ impl Transport for Fleet {
         command: &crate::plan::model::ShellCommand,
         deadline: Duration,
     ) -> Result<Output, TransportError> {
-        let argv = mark::command_argv(command, deadline, self.sudo, self.run.as_deref(), None);
-        self.run_marked(host, &argv, backstop(deadline), COMMAND_KEEP)
+        self.run_marked_command(host, command, deadline, COMMAND_KEEP, "command")
             .await
     }
 
@@ -435,9 +455,19 @@ impl Transport for Fleet {
         command: &crate::plan::model::ShellCommand,
         deadline: Duration,
         tag: &str,
+        after: Option<&mark::After>,
     ) -> Result<Output, TransportError> {
-        let argv = mark::command_argv(command, deadline, self.sudo, self.run.as_deref(), Some(tag));
-        self.run_marked(host, &argv, backstop(deadline), COMMAND_KEEP)
+        let run = self.run.as_deref();
+        let argv = mark::command_argv(command, deadline, self.sudo, run, Some(tag), after);
+        self.run_marked(host, &argv, backstop(deadline), COMMAND_KEEP, "tagged")
+            .await
+    }
+
+    async fn answer(&self, host: HostId, deadline: Duration) -> Result<Output, TransportError> {
+        // `true` outlives nothing: no mark, no pid file; the host still enforces the deadline.
+        let command = crate::plan::model::ShellCommand::plain("true");
+        let argv = mark::command_argv(&command, deadline, self.sudo, None, None, None);
+        self.run_argv(host, &argv, backstop(deadline), COMMAND_KEEP, "answer")
             .await
     }
 
@@ -448,8 +478,7 @@ impl Transport for Fleet {
         deadline: Duration,
     ) -> Result<Output, TransportError> {
         let command = crate::plan::model::ShellCommand::plain(script);
-        let argv = mark::command_argv(&command, deadline, self.sudo, self.run.as_deref(), None);
-        self.run_marked(host, &argv, backstop(deadline), READ_KEEP)
+        self.run_marked_command(host, &command, deadline, READ_KEEP, "read")
             .await
     }
 }

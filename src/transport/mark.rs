@@ -30,9 +30,86 @@ pub(crate) const SWEEP: &str = concat!(
     include_str!("../remote/run_sweep.sh"),
 );
 
+/// One of comeback's own reads run right after a marked command exited 0, in the same round
+/// trip (the proof that a restart replaced the process, read as the restart ends): its output
+/// follows the command's, between lines that carry `marker`, new for each command (see
+/// [`After::new`] and [`split_after`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct After {
+    pub(crate) marker: String,
+    /// The script, its values as quoted `set --` words (see `inspect::with_args`).
+    pub(crate) script: String,
+}
+
+impl After {
+    /// `script` behind a marker no output can hold by chance: 128 random bits.
+    pub(crate) fn new(script: String) -> Self {
+        use std::hash::{BuildHasher, Hasher};
+        let random = || {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u128(
+                std::time::UNIX_EPOCH
+                    .elapsed()
+                    .unwrap_or_default()
+                    .as_nanos(),
+            );
+            h.finish()
+        };
+        After {
+            marker: format!("comeback-after-{:016x}{:016x}", random(), random()),
+            script,
+        }
+    }
+}
+
+/// The read folded after a command, as [`split_after`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AfterOutput {
+    /// The read's exit status.
+    pub(crate) code: Option<i32>,
+    /// Its stdout.
+    pub(crate) stdout: String,
+}
+
+/// Splits a marked command's stdout into the command's own and the read folded after it (see
+/// [`After`]), when the whole of that read is there: not when the command failed (it is not
+/// run), nor when its output was cut (the read is then done apart). Lines the command printed
+/// that look like a marker do not hold this command's marker, and are its own.
+pub(crate) fn split_after(stdout: &str, marker: &str) -> (String, Option<AfterOutput>) {
+    let whole = || (stdout.to_string(), None);
+    if marker.is_empty() {
+        return whole();
+    }
+    // `\n<marker>\n<its output>\n<marker> <status>\n`, at the very end.
+    let Some(rest) = stdout.strip_suffix('\n') else {
+        return whole();
+    };
+    let end_line = format!("\n{marker} ");
+    let Some(end) = rest.rfind(&end_line) else {
+        return whole();
+    };
+    let status = &rest[end + end_line.len()..];
+    if status.is_empty() || status.len() > 3 || !status.bytes().all(|b| b.is_ascii_digit()) {
+        return whole();
+    }
+    let begin_line = format!("\n{marker}\n");
+    let Some(begin) = rest[..end + 1].rfind(&begin_line) else {
+        return whole();
+    };
+    let read = &rest[(begin + begin_line.len()).min(end)..end];
+    (
+        stdout[..begin].to_string(),
+        Some(AfterOutput {
+            code: status.parse().ok(),
+            stdout: read.to_string(),
+        }),
+    )
+}
+
 /// `command` as the argv that runs it under a deadline the host enforces, through `sudo -n`
 /// when asked, marked with `run` when given (and its exit status left under `tag`, when
-/// given). The script is one word and each value one `CB_NAME=value` word for `env`: no value
+/// given; with `after`, that read run after it in the same round trip: only a marked command).
+/// The script is one word and each value one `CB_NAME=value` word for `env`: no value
 /// is ever part of a text a shell parses.
 pub(crate) fn command_argv(
     command: &ShellCommand,
@@ -40,8 +117,9 @@ pub(crate) fn command_argv(
     sudo: bool,
     run: Option<&str>,
     tag: Option<&str>,
+    after: Option<&After>,
 ) -> Vec<String> {
-    let mut argv = Vec::with_capacity(11 + command.env.len());
+    let mut argv = Vec::with_capacity(13 + command.env.len());
     let env = command
         .env
         .iter()
@@ -64,6 +142,8 @@ pub(crate) fn command_argv(
             // The pid file keeps the command as people read it, masked.
             crate::redact::secrets(&command.shown).into_owned(),
             tag.unwrap_or_default().to_string(),
+            after.map(|a| a.marker.clone()).unwrap_or_default(),
+            after.map(|a| a.script.clone()).unwrap_or_default(),
         ]),
         None => {
             argv.extend([
@@ -133,6 +213,7 @@ mod tests {
             true,
             Some("R1"),
             Some("restart-1"),
+            None,
         );
         assert_eq!(argv[..3], ["sudo", "-n", "sh"]);
         assert_eq!(argv[5..9], ["comeback-run", "R1", "5", "1.500"]);
@@ -141,7 +222,8 @@ mod tests {
         assert!(argv[10].starts_with("echo $(id)"), "{}", argv[10]);
         assert!(!argv[10].contains("hunter2"), "{}", argv[10]);
         assert_eq!(argv[11], "restart-1");
-        assert_eq!(argv.len(), 12);
+        assert_eq!(argv[12..], ["", ""], "no read after it");
+        assert_eq!(argv.len(), 14);
     }
 
     /// The wrapper as the host runs it, with `HOME` as given.
@@ -154,7 +236,14 @@ mod tests {
         run: &str,
         home: Option<&std::path::Path>,
     ) -> std::process::Output {
-        let argv = command_argv(command, Duration::from_secs(10), false, Some(run), None);
+        let argv = command_argv(
+            command,
+            Duration::from_secs(10),
+            false,
+            Some(run),
+            None,
+            None,
+        );
         let mut sh = std::process::Command::new(&argv[0]);
         sh.args(&argv[1..]).env_remove("HOME");
         if let Some(home) = home {
@@ -205,7 +294,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = run_wrapped(&command, "R-env", Some(dir.path()));
         assert_eq!(String::from_utf8_lossy(&out.stdout), value);
-        let argv = command_argv(&command, Duration::from_secs(10), false, None, None);
+        let argv = command_argv(&command, Duration::from_secs(10), false, None, None, None);
         assert_eq!(argv[3..5], ["env", &format!("CB_V1={value}")]);
         let out = std::process::Command::new(&argv[0])
             .args(&argv[1..])
@@ -214,6 +303,87 @@ mod tests {
             .expect("timeout");
         assert_eq!(String::from_utf8_lossy(&out.stdout), value);
         assert!(!dir.path().join("pwned").exists());
+    }
+
+    /// The wrapper runs the read after a command that exited 0, in the same round trip, and
+    /// its output comes apart from the command's whatever the command printed.
+    #[test]
+    fn a_read_after_the_command_comes_apart_from_its_output() {
+        let home = tempfile::tempdir().expect("home");
+        let after = After::new("set -- 'a b'; printf 'PROCESS %s\\n' \"$1\"; exit 3".into());
+        let run = |command: &str| {
+            let argv = command_argv(
+                &ShellCommand::plain(command),
+                Duration::from_secs(10),
+                false,
+                Some("R-after"),
+                Some("restart-1"),
+                Some(&after),
+            );
+            let out = std::process::Command::new(&argv[0])
+                .args(&argv[1..])
+                .env("HOME", home.path())
+                .output()
+                .expect("wrapper");
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+            )
+        };
+        // The command prints what looks like a marker, without a newline at its end.
+        let (code, stdout) = run("printf 'restarted\\ncomeback-after-0 0\\nPROCESS 1 2 3'");
+        assert_eq!(code, Some(0));
+        let (own, read) = split_after(&stdout, &after.marker);
+        assert_eq!(own, "restarted\ncomeback-after-0 0\nPROCESS 1 2 3");
+        let read = read.expect("the read after");
+        assert_eq!(read.code, Some(3));
+        assert_eq!(read.stdout, "PROCESS a b\n");
+        // A command that failed: no read after it, its status kept.
+        let (code, stdout) = run("echo no; exit 7");
+        assert_eq!(code, Some(7));
+        assert_eq!(split_after(&stdout, &after.marker), ("no\n".into(), None));
+    }
+
+    #[test]
+    fn a_read_after_is_found_only_whole_and_behind_its_own_marker() {
+        let m = "comeback-after-0123";
+        let ok = format!("out\n\n{m}\nPROCESS 1 2 3\n\n{m} 0\n");
+        assert_eq!(
+            split_after(&ok, m),
+            (
+                "out\n".to_string(),
+                Some(AfterOutput {
+                    code: Some(0),
+                    stdout: "PROCESS 1 2 3\n".into()
+                })
+            )
+        );
+        let empty = format!("\n{m}\n\n{m} 1\n");
+        assert_eq!(split_after(&empty, m).1.expect("read").stdout, "");
+        // Junk, truncated, another marker, a status that is not one, no marker asked.
+        for text in [
+            String::new(),
+            "junk".to_string(),
+            format!("out\n\n{m}\nPROCESS 1 2 3\n"),
+            format!("out\n\n{m}\nPROCESS 1 2 3\n\n{m} 0"),
+            format!("out\n[… 900 bytes left out …]PROCESS 1 2 3\n\n{m} 0\n"),
+            "out\n\ncomeback-after-9\nPROCESS\n\ncomeback-after-9 0\n".to_string(),
+            format!("out\n\n{m}\nPROCESS\n\n{m} x\n"),
+            format!("out\n\n{m}\nPROCESS\n\n{m} 0 0\n"),
+            format!("out\n\n{m}\nPROCESS\n\n{m} 99999\n"),
+        ] {
+            assert_eq!(split_after(&text, m), (text.clone(), None), "{text:?}");
+        }
+        assert_eq!(split_after(&ok, "").1, None);
+        // Huge output before it, and markers of the command's own making.
+        let huge = format!("{}\n{m}\n{m} 0\n", "x\n".repeat(1 << 20));
+        let text = format!("{huge}\n{m}\nPROCESS 9 9 9\n\n{m} 0\n");
+        let (own, read) = split_after(&text, m);
+        assert_eq!(own, huge);
+        assert_eq!(read.expect("read").stdout, "PROCESS 9 9 9\n");
+        let two = After::new(String::new());
+        assert_ne!(two.marker, After::new(String::new()).marker);
+        assert!(!two.marker.contains(char::is_whitespace));
     }
 
     #[test]

@@ -113,16 +113,31 @@ pub trait Transport: Send + Sync {
 
     /// As [`Transport::run_command`], and the host keeps the command's exit status and end
     /// under `tag` in the run's folder there, for a comeback that died meanwhile to read back (a
-    /// restart's). Transports that keep nothing run it plainly.
+    /// restart's). With `after`, once the command exited 0, that read runs in the same round
+    /// trip, its output at the end of stdout (see [`mark::split_after`]). Transports that keep
+    /// nothing run the command plainly, and leave the read to be done apart.
     fn run_tagged(
         &self,
         host: HostId,
         command: &ShellCommand,
         deadline: Duration,
         tag: &str,
+        after: Option<&mark::After>,
     ) -> impl Future<Output = Result<Output, TransportError>> + Send {
-        let _ = tag;
+        let _ = (tag, after);
         self.run_command(host, command, deadline)
+    }
+
+    /// Whether `host` answers a command now (a preflight's first question): `true`, under a
+    /// deadline the host enforces. Nothing of it can outlive the answer, so an implementation
+    /// may leave it unmarked (see [`mark`]): the [`Fleet`] does, which spares every step the
+    /// run wrapper's processes on this round trip.
+    fn answer(
+        &self,
+        host: HostId,
+        deadline: Duration,
+    ) -> impl Future<Output = Result<Output, TransportError>> + Send {
+        self.run(host, "true", deadline)
     }
 
     /// Like [`Transport::run`], for an inspection script whose stdout is data to parse (config
@@ -221,6 +236,7 @@ mod tests {
             &ShellCommand::plain("echo $(id) ; rm -rf /tmp/x"),
             Duration::from_millis(1500),
             true,
+            None,
             None,
             None,
         );
