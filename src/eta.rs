@@ -55,23 +55,24 @@ impl Estimates {
     }
 
     /// How long `steps` take, only when every one of them has a history: a batch counts as its
-    /// slowest member.
-    pub(crate) fn total(&self, model: &Model, steps: &[Step]) -> Option<u64> {
-        units(model, steps, 0)
+    /// slowest member. `first`: as many first steps make a unit of their own (a resumed step
+    /// runs alone), as the walk groups them.
+    pub(crate) fn total(&self, model: &Model, steps: &[Step], first: usize) -> Option<u64> {
+        units(model, steps, first)
             .iter()
             .map(|unit| slowest(unit.iter().map(|s| self.step(&s.id(model)))))
             .sum()
     }
 
-    /// The `Estimated` event for these steps.
-    pub(crate) fn event(&self, model: &Model, steps: &[Step]) -> Event {
+    /// The `Estimated` event for these steps, grouped as [`Estimates::total`] says.
+    pub(crate) fn event(&self, model: &Model, steps: &[Step], first: usize) -> Event {
         Event::Estimated(Estimated {
             steps: steps
                 .iter()
                 .map(|s| (s.index, self.step(&s.id(model))))
                 .collect(),
-            total_ms: self.total(model, steps),
-            batches: units(model, steps, 0)
+            total_ms: self.total(model, steps, first),
+            batches: units(model, steps, first)
                 .iter()
                 .filter(|unit| unit.len() > 1)
                 .map(|unit| unit.iter().map(|s| s.index).collect())
@@ -94,20 +95,24 @@ fn median(sorted: &[u64]) -> u64 {
 
 /// The expected end of a run as it goes, from the estimates and the times the steps started
 /// (their events' stamps, never the time a consumer happens to fold them). The run's state
-/// feeds it.
+/// feeds it. Units may start in another order than the estimate lists them (a cluster's leader
+/// goes last): what remains is every unit not started yet, whatever its place.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Clock {
-    /// The walk's units in order (a step alone, or a batch side by side), each its members'
-    /// estimates.
-    units: Vec<Vec<Option<u64>>>,
+    /// Each unit's estimate: its slowest member's (`None`: a member has no history).
+    units: Vec<Option<u64>>,
     /// The unit each step number belongs to.
     unit_of: HashMap<usize, usize>,
-    /// From each unit to the last, the sum of their estimates (`None`: one has no history),
-    /// and one past the last: the rest of a run is known without a walk of its 10,000 steps.
-    after: Vec<Option<u64>>,
+    /// The units started so far.
+    started: Vec<bool>,
+    /// Of the units not started: how many, how many have no estimate, and the sum of the
+    /// others' (10,000 steps are not walked at each event).
+    waiting: usize,
+    waiting_unknown: usize,
+    waiting_ms: u64,
     /// The unit in flight and when its first step started.
     current: Option<(usize, OffsetDateTime)>,
-    /// Paused this long in total, to add before each remaining unit after the current one.
+    /// The pause before each unit after the current one.
     pause_ms: u64,
 }
 
@@ -119,28 +124,29 @@ impl Clock {
             .enumerate()
             .flat_map(|(b, members)| members.iter().map(move |&i| (i, b)))
             .collect();
-        self.units.clear();
+        let mut units: Vec<Vec<Option<u64>>> = Vec::new();
         self.unit_of.clear();
-        self.after.clear();
         let mut last_batch = None;
         for &(index, estimate) in steps {
             let batch = batch_of.get(&index).copied();
             if batch.is_none() || batch != last_batch {
-                self.units.push(Vec::new());
+                units.push(Vec::new());
             }
             last_batch = batch;
-            self.unit_of.insert(index, self.units.len() - 1);
-            if let Some(unit) = self.units.last_mut() {
+            self.unit_of.insert(index, units.len() - 1);
+            if let Some(unit) = units.last_mut() {
                 unit.push(estimate);
             }
         }
-        self.after = vec![Some(0)];
-        for unit in self.units.iter().rev() {
-            let later = self.after[self.after.len() - 1];
-            let this = slowest(unit.iter().copied());
-            self.after.push(this.zip(later).map(|(a, b)| a + b));
-        }
-        self.after.reverse();
+        self.units = units
+            .iter()
+            .map(|unit| slowest(unit.iter().copied()))
+            .collect();
+        self.started = vec![false; self.units.len()];
+        self.waiting = self.units.len();
+        self.waiting_unknown = self.units.iter().filter(|e| e.is_none()).count();
+        self.waiting_ms = self.units.iter().flatten().sum();
+        self.current = None;
     }
 
     /// Step `index` started at `at`: a new unit starts with its first step.
@@ -148,7 +154,12 @@ impl Clock {
         let Some(&unit) = self.unit_of.get(&index) else {
             return;
         };
-        if self.current.is_none_or(|(current, _)| current != unit) {
+        if !std::mem::replace(&mut self.started[unit], true) {
+            self.waiting -= 1;
+            match self.units[unit] {
+                Some(ms) => self.waiting_ms -= ms,
+                None => self.waiting_unknown -= 1,
+            }
             self.current = Some((unit, at));
         }
     }
@@ -159,16 +170,18 @@ impl Clock {
     }
 
     /// How long from `now` until the last unit ends: the rest of the current unit's estimate
-    /// (at least nothing), the estimates of every later unit, and the pauses between them. A
-    /// unit's estimate is its slowest member's. `None` when a remaining step has no history.
+    /// (at least nothing), the estimates of every unit not started, and a pause before each.
+    /// A unit's estimate is its slowest member's. `None` when a remaining step has no history.
     pub(crate) fn remaining(&self, now: OffsetDateTime) -> Option<Duration> {
         let (current, started) = self.current?;
         let elapsed = super::exec::millis(Duration::try_from(now - started).unwrap_or_default());
-        let this = slowest(self.units.get(current)?.iter().copied())?;
-        let later = (*self.after.get(current + 1)?)?;
-        let pauses = self.pause_ms * (self.units.len() - current - 1) as u64;
+        let this = self.units.get(current).copied().flatten()?;
+        if self.waiting_unknown > 0 {
+            return None;
+        }
+        let pauses = self.pause_ms * self.waiting as u64;
         Some(Duration::from_millis(
-            this.saturating_sub(elapsed) + later + pauses,
+            this.saturating_sub(elapsed) + self.waiting_ms + pauses,
         ))
     }
 

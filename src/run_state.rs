@@ -4,8 +4,8 @@
 
 use crate::eta::{Clock, stamp};
 use crate::exec::event::{
-    BatchStarted, Estimated, Pausing, PhaseStarted, RestartEvidence, RunFinished, RunResumed,
-    RunStarted, StepFailed, StepStarted,
+    BatchStarted, CheckPassed, Estimated, Pausing, PhaseStarted, RestartEvidence, RunFinished,
+    RunResumed, RunStarted, StepFailed, StepStarted, StepSucceeded,
 };
 use crate::exec::{Event, Mode, Outcome, Phase, Record};
 use std::collections::{BTreeSet, HashMap};
@@ -28,8 +28,9 @@ pub(crate) struct RunState {
     pub from: usize,
     /// The step most recently started.
     pub current: Option<(usize, String)>,
-    /// Checks passed and checks awaited in the gate most recently started.
-    pub gate: (usize, usize),
+    /// Per step in a gate, checks passed and checks awaited (a batch's members gate side by
+    /// side).
+    gates: HashMap<usize, (usize, usize)>,
     /// Steps that passed in this invocation (a resume counts only its own).
     pub passed: usize,
     /// Which of them were reloads.
@@ -124,8 +125,14 @@ impl RunState {
                 self.clock.started(*index, stamp(record));
                 return Some(Moment::StepStarted);
             }
-            Event::PhaseStarted(PhaseStarted { checks, .. }) => self.gate = (0, *checks),
-            Event::CheckPassed(_) => self.gate.0 += 1,
+            Event::PhaseStarted(PhaseStarted { index, checks, .. }) => {
+                self.gates.insert(*index, (0, *checks));
+            }
+            Event::CheckPassed(CheckPassed { index, .. }) => {
+                if let Some(gate) = self.gates.get_mut(index) {
+                    gate.0 += 1;
+                }
+            }
             Event::RestartEvidence(RestartEvidence {
                 index,
                 action: crate::plan::model::Action::Reload,
@@ -133,13 +140,18 @@ impl RunState {
             }) => {
                 self.reloads.insert(*index);
             }
-            Event::StepSucceeded(_) => self.passed += 1,
+            Event::StepSucceeded(StepSucceeded { index, .. }) => {
+                self.passed += 1;
+                self.gates.remove(index);
+            }
             Event::StepFailed(StepFailed {
+                index,
                 phase,
                 impact,
                 runbook,
                 ..
             }) => {
+                self.gates.remove(index);
                 self.failure = Some(Failure {
                     phase: *phase,
                     impact: impact.clone(),
@@ -209,6 +221,11 @@ impl RunState {
         self.position(index)
             .and_then(|at| self.steps.get(at))
             .map_or("", |(_, id)| id.as_str())
+    }
+
+    /// Checks passed and checks awaited in step `index`'s gate.
+    pub(crate) fn gate(&self, index: usize) -> (usize, usize) {
+        self.gates.get(&index).copied().unwrap_or_default()
     }
 
     /// The batch step `index`'s latest attempt ran in; `None`: it ran alone.

@@ -140,7 +140,8 @@ fn show_plan(
     let plan = select(&loaded, &selection)?;
     // With earlier runs in the state folder, the window's length is known before it starts.
     let state_dir = run::state_dir(state_dir, Some(path));
-    let total = crate::eta::Estimates::from_state_dir(&state_dir).total(&loaded.model, &plan.steps);
+    let total =
+        crate::eta::Estimates::from_state_dir(&state_dir).total(&loaded.model, &plan.steps, 0);
     match format {
         PlanFormat::Text => stdout(&format!(
             "{}{}",

@@ -476,7 +476,9 @@ fn drive(loaded: &LoadedPlan, steps: &[Step], walk: Walk) -> Result<(), Exit> {
         retry,
         allow_unhealthy,
         pacing,
-        estimated: (!read_only).then(|| estimates.event(&loaded.model, steps)),
+        // A resumed step runs alone, whatever its batch: the walk's first unit.
+        estimated: (!read_only)
+            .then(|| estimates.event(&loaded.model, steps, usize::from(first.is_some()))),
         cold_start,
     };
     let ended = runtime.block_on(session.run(&events));

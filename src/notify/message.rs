@@ -49,8 +49,17 @@ impl Messages {
         body
     }
 
-    fn step_fields(&self) -> Value {
-        match &self.state.current {
+    /// The step a message is about: the one that halted the run, else the one in flight (a
+    /// batch's members run side by side: the last started is not always the one that failed).
+    fn about<'a>(&'a self, outcome: Option<&'a Outcome>) -> Option<(usize, &'a str)> {
+        match outcome {
+            Some(Outcome::Halted { index, step }) => Some((*index, step.as_str())),
+            _ => self.state.current.as_ref().map(|(i, id)| (*i, id.as_str())),
+        }
+    }
+
+    fn step_fields(&self, outcome: Option<&Outcome>) -> Value {
+        match self.about(outcome) {
             Some((index, id)) => {
                 let (service, host) = id.split_once('@').unwrap_or((id, ""));
                 json!({"index": index, "id": id, "service": service, "host": host})
@@ -59,16 +68,15 @@ impl Messages {
         }
     }
 
-    /// `service on host`, as people say it.
-    fn step_words(&self) -> String {
-        self.state
-            .current
-            .as_ref()
-            .map(|(index, id)| {
+    /// `step 3/6 web on host-3`, as people say it.
+    fn step_words(&self, outcome: Option<&Outcome>) -> String {
+        match self.about(outcome) {
+            Some((index, id)) => {
                 let (service, host) = id.split_once('@').unwrap_or((id, ""));
                 format!("step {index}/{} {service} on {host}", self.state.total)
-            })
-            .unwrap_or_else(|| "before the first step".into())
+            }
+            None => "before the first step".into(),
+        }
     }
 
     /// The message this event calls for, if any: which kind, and its JSON body.
@@ -113,10 +121,10 @@ impl Messages {
             }
             Moment::StepStarted => {
                 let (eta, _) = self.eta();
-                let text = format!("Restart of {}: {}. {eta}", self.name, self.step_words());
+                let text = format!("Restart of {}: {}. {eta}", self.name, self.step_words(None));
                 Some((
                     NotifyEvent::Step,
-                    self.body(NotifyEvent::Step, text, self.step_fields(), json!({})),
+                    self.body(NotifyEvent::Step, text, self.step_fields(None), json!({})),
                 ))
             }
             Moment::Finished {
@@ -159,7 +167,10 @@ impl Messages {
                     .as_ref()
                     .and_then(|f| f.runbook.as_deref())
                     .and_then(|r| r.lines().map(str::trim).find(|l| !l.is_empty()));
-                let mut text = format!("Restart of {plan} HALTED at {}.", self.step_words());
+                let mut text = format!(
+                    "Restart of {plan} HALTED at {}.",
+                    self.step_words(Some(outcome))
+                );
                 text.push_str(&match impact {
                     Some(impact) => format!(" Impact: {impact}"),
                     None => " Impact: not described in the plan.".into(),
@@ -209,13 +220,13 @@ impl Messages {
                 NotifyEvent::Halt,
                 format!(
                     "Restart of {plan} stopped by the operator at {}. No ETA yet.",
-                    self.step_words()
+                    self.step_words(None)
                 ),
                 json!({}),
             ),
             Outcome::StaleReferences { .. } | Outcome::Blocked { .. } => return None,
         };
-        let mut body = self.body(kind, text, self.step_fields(), extra);
+        let mut body = self.body(kind, text, self.step_fields(Some(outcome)), extra);
         body["outcome"] = json!(outcome_name);
         body["expected_end"] = Value::Null;
         Some((kind, body))
@@ -264,6 +275,36 @@ mod tests {
         );
         assert_eq!(step["step"]["host"], "web-01");
         assert_eq!(step["expected_end"], Value::Null);
+    }
+
+    /// Regression: the halt named the batch member started last, not the one that failed.
+    #[test]
+    fn a_halt_in_a_batch_names_the_member_that_failed() {
+        let mut m = Messages::new("shop");
+        started(&mut m);
+        for (index, step) in [(1, "db@db-01"), (2, "app@web-01")] {
+            m.on(&Record::now(Event::StepStarted(StepStarted {
+                index,
+                step: step.into(),
+                resumed: None,
+            })));
+        }
+        let (_, halt) = m
+            .on(&Record::now(Event::RunFinished(RunFinished {
+                outcome: Outcome::Halted {
+                    index: 1,
+                    step: "db@db-01".into(),
+                },
+                elapsed_ms: 1000,
+            })))
+            .expect("halt");
+        assert!(
+            halt["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("HALTED at step 1/2 db on db-01")),
+            "{halt}"
+        );
+        assert_eq!(halt["step"]["host"], "db-01");
     }
 
     #[test]

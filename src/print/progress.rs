@@ -411,8 +411,8 @@ impl Consumer for Progress {
                     self.status(format!(
                         "{} {phase} {}/{}: {whose}{check} up after {}, settling {}",
                         self.prefix(*index),
-                        state.gate.0,
-                        state.gate.1,
+                        state.gate(*index).0,
+                        state.gate(*index).1,
                         ms(*healthy_after_ms),
                         ms(*settle_ms)
                     ));
@@ -512,8 +512,8 @@ impl Consumer for Progress {
                 self.status(format!(
                     "{} {phase} {}/{}: {}{check} healthy after {} ({})",
                     self.prefix(*index),
-                    state.gate.0,
-                    state.gate.1,
+                    state.gate(*index).0,
+                    state.gate(*index).1,
                     whose,
                     ms(*healthy_after_ms),
                     count(*attempts as usize, "attempt")

@@ -1,6 +1,7 @@
 //! The run's state, folded from events as a journal or a live run gives them.
 
 use super::*;
+use crate::exec::Phase;
 use crate::exec::event::{
     BatchStarted, Estimated, RunResumed, RunStarted, StepStarted, StepSucceeded,
 };
@@ -178,4 +179,60 @@ fn each_unit_after_the_current_one_waits_its_pause_first() {
         state.remaining(time("2026-01-01T10:00:04Z")),
         Some(Duration::from_secs(6 + 2 * 15))
     );
+}
+
+/// A cluster's leader goes last, whatever its place in the plan: every unit not started yet
+/// remains, before or after the one in flight.
+#[test]
+fn units_that_start_out_of_order_still_count_until_they_start() {
+    let mut state = RunState::default();
+    state.on(&at(
+        estimated(
+            vec![(1, Some(10_000)), (2, Some(20_000)), (3, Some(30_000))],
+            vec![],
+        ),
+        "2026-01-01T10:00:00Z",
+    ));
+    state.on(&at(started(2, "r@b"), "2026-01-01T10:00:00Z"));
+    assert_eq!(
+        state.remaining(time("2026-01-01T10:00:00Z")),
+        Some(Duration::from_secs(60))
+    );
+    state.on(&at(started(3, "r@c"), "2026-01-01T10:00:20Z"));
+    assert_eq!(
+        state.remaining(time("2026-01-01T10:00:20Z")),
+        Some(Duration::from_secs(40))
+    );
+    state.on(&at(started(1, "r@a"), "2026-01-01T10:00:50Z"));
+    assert_eq!(
+        state.remaining(time("2026-01-01T10:00:55Z")),
+        Some(Duration::from_secs(5))
+    );
+}
+
+/// Regression: a batch's members gate side by side, and one count for all read `4/2`.
+#[test]
+fn each_member_of_a_batch_counts_its_own_checks() {
+    let gate = |index, checks| {
+        Event::PhaseStarted(PhaseStarted {
+            index,
+            phase: Phase::HealthGate,
+            checks,
+        })
+    };
+    let passed = |index: usize| {
+        Event::CheckPassed(CheckPassed {
+            index,
+            phase: Phase::HealthGate,
+            target: format!("web@h{index}"),
+            check: "tcp 80".into(),
+            attempts: 1,
+            healthy_after_ms: 5,
+        })
+    };
+    let mut state = RunState::default();
+    for event in [gate(1, 2), gate(2, 2), passed(1), passed(2), passed(1)] {
+        state.on(&Record::now(event));
+    }
+    assert_eq!((state.gate(1), state.gate(2)), ((2, 2), (1, 2)));
 }

@@ -63,9 +63,9 @@ async fn wait_gone(pid: u32, bound: Duration) {
     tracing::debug!(pid, "ssh master still alive after its close");
 }
 
-/// Commands at once through one master. sshd refuses a connection's sessions past its
-/// `MaxSessions`, 10 unless raised: a wide batch whose hooks all run on one balancer would see
-/// its 11th refused. Two are left for ssh's own and the keep-alive.
+/// Commands at once through one master (the keep-alive's included). sshd refuses a
+/// connection's sessions past its `MaxSessions`, 10 unless set: a wide batch whose hooks all run
+/// on one balancer would see its 11th refused. Two are left to spare.
 const SESSIONS_PER_MASTER: usize = 8;
 
 pub(super) struct Masters {

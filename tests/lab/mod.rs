@@ -269,6 +269,7 @@ impl Lab {
         self.stop_sshd(i);
         let config_path = self.write_sshd_config(i);
         let config = std::fs::read_to_string(&config_path).expect("sshd_config");
+        assert!(config.contains("\nMaxSessions 64\n"), "{config}");
         let config = config.replacen("\nMaxSessions 64\n", "\nMaxSessions 10\n", 1);
         std::fs::write(&config_path, config).expect("sshd_config");
         self.spawn_sshd(i, &config_path);
