@@ -277,6 +277,18 @@ mod tests {
         assert_eq!(step["expected_end"], Value::Null);
     }
 
+    /// The run's end, halted at step 1 (db@db-01): the message it calls for.
+    fn halted_at_db(m: &mut Messages) -> (NotifyEvent, Value) {
+        m.on(&Record::now(Event::RunFinished(RunFinished {
+            outcome: Outcome::Halted {
+                index: 1,
+                step: "db@db-01".into(),
+            },
+            elapsed_ms: 1000,
+        })))
+        .expect("halt")
+    }
+
     /// Regression: the halt named the batch member started last, not the one that failed.
     #[test]
     fn a_halt_in_a_batch_names_the_member_that_failed() {
@@ -289,15 +301,7 @@ mod tests {
                 resumed: None,
             })));
         }
-        let (_, halt) = m
-            .on(&Record::now(Event::RunFinished(RunFinished {
-                outcome: Outcome::Halted {
-                    index: 1,
-                    step: "db@db-01".into(),
-                },
-                elapsed_ms: 1000,
-            })))
-            .expect("halt");
+        let (_, halt) = halted_at_db(&mut m);
         assert!(
             halt["text"]
                 .as_str()
@@ -352,15 +356,7 @@ mod tests {
             impact: Some("Customers cannot log in\n".into()),
             runbook: Some("\nCheck the galera state.\nThen bootstrap.".into()),
         })));
-        let (kind, halt) = m
-            .on(&Record::now(Event::RunFinished(RunFinished {
-                outcome: Outcome::Halted {
-                    index: 1,
-                    step: "db@db-01".into(),
-                },
-                elapsed_ms: 1000,
-            })))
-            .expect("halt");
+        let (kind, halt) = halted_at_db(&mut m);
         assert_eq!(kind, NotifyEvent::Halt);
         assert_eq!(
             halt["text"],
