@@ -379,19 +379,11 @@ impl Fleet {
         result
     }
 
-    /// A command of this run: its host is swept before its master closes.
-    async fn run_marked(
-        &self,
-        host: HostId,
-        argv: &[String],
-        backstop: Duration,
-        keep: Keep,
-        kind: &'static str,
-    ) -> Result<Output, TransportError> {
+    /// A command of this run goes to `host`: it is swept before its master closes.
+    fn sweep_later(&self, host: HostId) {
         if self.run.is_some() {
             self.marked[host].store(true, Ordering::Relaxed);
         }
-        self.run_argv(host, argv, backstop, keep, kind).await
     }
 
     /// `command` marked with this run (untagged), keeping `keep` of its stdout.
@@ -405,7 +397,8 @@ impl Fleet {
     ) -> Result<Output, TransportError> {
         let run = self.run.as_deref();
         let argv = mark::command_argv(command, deadline, self.sudo, run, None, None);
-        self.run_marked(host, &argv, backstop(deadline), keep, kind)
+        self.sweep_later(host);
+        self.run_argv(host, &argv, backstop(deadline), keep, kind)
             .await
     }
 
@@ -459,7 +452,8 @@ impl Transport for Fleet {
     ) -> Result<Output, TransportError> {
         let run = self.run.as_deref();
         let argv = mark::command_argv(command, deadline, self.sudo, run, Some(tag), after);
-        self.run_marked(host, &argv, backstop(deadline), COMMAND_KEEP, "tagged")
+        self.sweep_later(host);
+        self.run_argv(host, &argv, backstop(deadline), COMMAND_KEEP, "tagged")
             .await
     }
 
