@@ -58,26 +58,32 @@ impl Estimates {
     /// slowest member. `first`: as many first steps make a unit of their own (a resumed step
     /// runs alone), as the walk groups them.
     pub(crate) fn total(&self, model: &Model, steps: &[Step], first: usize) -> Option<u64> {
-        units(model, steps, first)
-            .iter()
-            .map(|unit| slowest(unit.iter().map(|s| self.step(&s.id(model)))))
-            .sum()
+        self.estimated(model, steps, first).total_ms
     }
 
     /// The `Estimated` event for these steps, grouped as [`Estimates::total`] says.
     pub(crate) fn event(&self, model: &Model, steps: &[Step], first: usize) -> Event {
-        Event::Estimated(Estimated {
-            steps: steps
+        Event::Estimated(self.estimated(model, steps, first))
+    }
+
+    fn estimated(&self, model: &Model, steps: &[Step], first: usize) -> Estimated {
+        let each: HashMap<usize, Option<u64>> = steps
+            .iter()
+            .map(|s| (s.index, self.step(&s.id(model))))
+            .collect();
+        let units = units(model, steps, first);
+        Estimated {
+            steps: steps.iter().map(|s| (s.index, each[&s.index])).collect(),
+            total_ms: units
                 .iter()
-                .map(|s| (s.index, self.step(&s.id(model))))
-                .collect(),
-            total_ms: self.total(model, steps, first),
-            batches: units(model, steps, first)
+                .map(|unit| slowest(unit.iter().map(|s| each[&s.index])))
+                .sum(),
+            batches: units
                 .iter()
                 .filter(|unit| unit.len() > 1)
                 .map(|unit| unit.iter().map(|s| s.index).collect())
                 .collect(),
-        })
+        }
     }
 }
 
@@ -99,7 +105,8 @@ fn median(sorted: &[u64]) -> u64 {
 /// goes last): what remains is every unit not started yet, whatever its place.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Clock {
-    /// Each unit's estimate: its slowest member's (`None`: a member has no history).
+    /// Each unit's estimate, in the order given: its slowest member's (`None`: a member has no
+    /// history).
     units: Vec<Option<u64>>,
     /// The unit each step number belongs to.
     unit_of: HashMap<usize, usize>,
@@ -124,24 +131,21 @@ impl Clock {
             .enumerate()
             .flat_map(|(b, members)| members.iter().map(move |&i| (i, b)))
             .collect();
-        let mut units: Vec<Vec<Option<u64>>> = Vec::new();
+        self.units.clear();
         self.unit_of.clear();
         let mut last_batch = None;
         for &(index, estimate) in steps {
             let batch = batch_of.get(&index).copied();
-            if batch.is_none() || batch != last_batch {
-                units.push(Vec::new());
+            match self.units.last_mut() {
+                // Another member of the batch: the unit takes as long as its slowest.
+                Some(unit) if batch.is_some() && batch == last_batch => {
+                    *unit = slowest([*unit, estimate].into_iter());
+                }
+                _ => self.units.push(estimate),
             }
             last_batch = batch;
-            self.unit_of.insert(index, units.len() - 1);
-            if let Some(unit) = units.last_mut() {
-                unit.push(estimate);
-            }
+            self.unit_of.insert(index, self.units.len() - 1);
         }
-        self.units = units
-            .iter()
-            .map(|unit| slowest(unit.iter().copied()))
-            .collect();
         self.started = vec![false; self.units.len()];
         self.waiting = self.units.len();
         self.waiting_unknown = self.units.iter().filter(|e| e.is_none()).count();

@@ -408,11 +408,10 @@ impl Consumer for Progress {
                     } else {
                         String::new()
                     };
+                    let (passed, awaited) = state.gate(*index);
                     self.status(format!(
-                        "{} {phase} {}/{}: {whose}{check} up after {}, settling {}",
+                        "{} {phase} {passed}/{awaited}: {whose}{check} up after {}, settling {}",
                         self.prefix(*index),
-                        state.gate(*index).0,
-                        state.gate(*index).1,
                         ms(*healthy_after_ms),
                         ms(*settle_ms)
                     ));
@@ -509,12 +508,10 @@ impl Consumer for Progress {
                 } else {
                     String::new()
                 };
+                let (passed, awaited) = state.gate(*index);
                 self.status(format!(
-                    "{} {phase} {}/{}: {}{check} healthy after {} ({})",
+                    "{} {phase} {passed}/{awaited}: {whose}{check} healthy after {} ({})",
                     self.prefix(*index),
-                    state.gate(*index).0,
-                    state.gate(*index).1,
-                    whose,
                     ms(*healthy_after_ms),
                     count(*attempts as usize, "attempt")
                 ));

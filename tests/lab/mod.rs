@@ -255,24 +255,23 @@ impl Lab {
     /// Restarts the host's sshd with `env` (`NAME=value ...`) added to every session's
     /// environment: the login shell starts in it (a locale, ...).
     pub fn set_login_env(&mut self, i: usize, env: &str) {
+        self.reconfigure_sshd(i, "\nSetEnv HOME=", &format!("\nSetEnv {env} HOME="));
+    }
+
+    /// Restarts the host's sshd with `line` of its config (which must be there) as `with`.
+    fn reconfigure_sshd(&mut self, i: usize, line: &str, with: &str) {
         self.stop_sshd(i);
         let config_path = self.write_sshd_config(i);
         let config = std::fs::read_to_string(&config_path).expect("sshd_config");
-        let config = config.replacen("\nSetEnv HOME=", &format!("\nSetEnv {env} HOME="), 1);
-        std::fs::write(&config_path, config).expect("sshd_config");
+        assert!(config.contains(line), "{line:?} not in {config}");
+        std::fs::write(&config_path, config.replacen(line, with, 1)).expect("sshd_config");
         self.spawn_sshd(i, &config_path);
     }
 
     /// Restarts the host's sshd with sshd's own default of sessions per connection (10), as
     /// on a real host: the lab's others allow 64.
     pub fn default_max_sessions(&mut self, i: usize) {
-        self.stop_sshd(i);
-        let config_path = self.write_sshd_config(i);
-        let config = std::fs::read_to_string(&config_path).expect("sshd_config");
-        assert!(config.contains("\nMaxSessions 64\n"), "{config}");
-        let config = config.replacen("\nMaxSessions 64\n", "\nMaxSessions 10\n", 1);
-        std::fs::write(&config_path, config).expect("sshd_config");
-        self.spawn_sshd(i, &config_path);
+        self.reconfigure_sshd(i, "\nMaxSessions 64\n", "\nMaxSessions 10\n");
     }
 
     /// The host now presents a different key than known_hosts records.
