@@ -45,6 +45,7 @@ pub(super) fn classify(key: &str) -> KeyKind {
     // `advertise`).
     let key = key.as_bytes();
     let (mut last, mut previous, mut says) = (0..0, 0..0, Says::Nothing);
+    let mut before_last = 0..0;
     let (mut start, mut digits) = (0, true);
     for end in 0..=key.len() {
         if let Some(&c) = key.get(end) {
@@ -58,21 +59,39 @@ pub(super) fn classify(key: &str) -> KeyKind {
             says = says.max(segment_says(&lower[start..end], &lower[previous.clone()]));
         }
         if !digits {
-            last = start..end;
+            (before_last, last) = (last, start..end);
         }
         previous = start..end;
         (start, digits) = (end + 1, true);
     }
     let lower = &*lower;
-    let last = &lower[last];
+    // `hostname` alone, `visible_hostname` and `primary_hostname` are this host's own name;
+    // in a hierarchy of keys, Debezium's `database.hostname` is the database's.
+    let other_hostname =
+        &lower[last.clone()] == b"hostname" && last.start > 0 && lower[last.start - 1] == b'.';
+    let (last_segment, previous_of_last) = (&lower[last], &lower[before_last]);
     let whole = KEY_WORDS.get(lower).copied().unwrap_or_default();
-    let last = KEY_WORDS.get(last).copied().unwrap_or_default();
+    let last = KEY_WORDS.get(last_segment).copied().unwrap_or_default();
     let has = |word: u8, said: KeyWord| word & (1 << said as u8) != 0;
-    if has(whole, KeyWord::Listen) || has(last, KeyWord::ListenAsLast) {
+    // In a hierarchy of keys, `server.*` sets this service's own server: Kibana's
+    // `server.host`, Spring's `server.address`, `xpack.reporting.kibanaServer.hostname`.
+    let own_server = lower.contains(&b'.')
+        && previous_of_last.ends_with(b"server")
+        && matches!(
+            last_segment,
+            b"host" | b"hostname" | b"address" | b"addr" | b"ip"
+        );
+    if has(whole, KeyWord::Listen)
+        || has(last, KeyWord::ListenAsLast)
+        || says == Says::Listen
+        || own_server
+    {
         KeyKind::Listen
     } else if says == Says::Access {
         KeyKind::Access
     } else if says == Says::Own
+        || (says == Says::OwnIfUrl
+            && (last_segment.ends_with(b"url") || last_segment.ends_with(b"uri")))
         || has(whole, KeyWord::NoHosts)
         || has(last, KeyWord::NoHostsAsLast)
         || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
@@ -82,7 +101,7 @@ pub(super) fn classify(key: &str) -> KeyKind {
         KeyKind::Image
     } else if has(last, KeyWord::RoleAsLast) {
         KeyKind::HostsWithEvidence
-    } else if has(last, KeyWord::HostsAsLast) || lower == b"also-notify" {
+    } else if has(last, KeyWord::HostsAsLast) || lower == b"also-notify" || other_hostname {
         KeyKind::Hosts
     } else {
         KeyKind::Other
@@ -141,9 +160,16 @@ pub(super) fn names_an_access_rule(key: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Says {
     Nothing,
+    /// This host's own URL, if the key names one: `root_url`, `publicBaseUrl`, `site_url`
+    /// (where users reach this service, not a server it reaches).
+    OwnIfUrl,
     /// This host's own address, told to its peers: `advertise_addr`, `cluster-announce-ip`.
     Own,
-    /// An access rule.
+    /// Where this service listens, whatever the rest of the key says: a segment starting with
+    /// `listen` or `bind` (`ListenIP`, `http_listen_address`, `bindIp`), or keepalived's
+    /// `virtual_server`, the address its balancer accepts traffic on.
+    Listen,
+    /// An access rule, even on a listen key (php-fpm's `listen.allowed_clients`).
     Access,
 }
 
@@ -152,7 +178,20 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
     let could = segment.len() >= 7
         || matches!(
             segment[0],
-            b'a' | b'b' | b'c' | b'd' | b'i' | b'm' | b'r' | b't' | b'w' | b'x'
+            b'a' | b'b'
+                | b'c'
+                | b'd'
+                | b'e'
+                | b'i'
+                | b'l'
+                | b'm'
+                | b'p'
+                | b'r'
+                | b's'
+                | b't'
+                | b'v'
+                | b'w'
+                | b'x'
         );
     if !could {
         Says::Nothing
@@ -160,6 +199,16 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         Says::Access
     } else if matches!(segment, b"advertise" | b"announce") {
         Says::Own
+    } else if (segment.starts_with(b"listen") && segment != b"listeners")
+        || (segment.starts_with(b"bind") && !segment.starts_with(b"binding"))
+        || segment == b"virtual"
+    {
+        Says::Listen
+    } else if ["public", "root", "site"]
+        .iter()
+        .any(|w| segment.starts_with(w.as_bytes()))
+    {
+        Says::OwnIfUrl
     } else {
         Says::Nothing
     }
@@ -196,6 +245,9 @@ fn names_access(s: &[u8], previous: &[u8]) -> bool {
                 | b"blocklist"
                 | b"ignoreip"
                 | b"mynetworks"
+                // Django's `ALLOWED_HOSTS` (names this site answers to) and NRPE's
+                // `allowed_hosts` (the clients let in): neither a server to reach.
+                | b"allowed"
                 | b"rocommunity"
                 | b"rwcommunity"
                 | b"rocommunity6"
@@ -220,7 +272,10 @@ const LISTEN_LAST: &[&[u8]] = &[
 
 /// Last segments of keys whose value names no host: domains, zones, realms, routing rules
 /// (`Host(\`shop.example.com\`)` matches a request, it reaches nothing).
-const NO_HOSTS_LAST: &[&[u8]] = &[b"domain", b"domains", b"zone", b"realm", b"rule", b"rules"];
+/// An `id` (`server_id`, Salt's `id: web07.example.com`) names, it reaches nothing.
+const NO_HOSTS_LAST: &[&[u8]] = &[
+    b"domain", b"domains", b"zone", b"realm", b"rule", b"rules", b"id",
+];
 
 /// Last segments of keys that name a peer by its role: a host with an address's evidence,
 /// and otherwise a role name, a label defined elsewhere or a flag.

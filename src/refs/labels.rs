@@ -1,7 +1,8 @@
 //! Names a config file declares for its own use, which later look like hosts where it uses
 //! them: nginx `upstream backend {` (then `proxy_pass http://backend`), TSIG keys of BIND
 //! (`key "xfer" {`), NSD (`key:` / `name: tsig.example.com.`) and Knot (`key:` / `- id: x`),
-//! then written after an address (`10.0.0.5 key xfer`, `request-xfr: 10.0.0.5 tsig.example.com.`).
+//! then written after an address (`10.0.0.5 key xfer`, `request-xfr: 10.0.0.5 tsig.example.com.`),
+//! and Icinga 2's objects (`object Endpoint "sat-1" {`, then `endpoints = [ "sat-1" ]`).
 
 use regex::Regex;
 use rustc_hash::FxHashSet;
@@ -69,6 +70,20 @@ pub(super) fn declared(text: &str) -> FxHashSet<String> {
             }
         }
     }
+    // Icinga 2's `object Endpoint "satellite-1" {`: the object's name, which `endpoints = [
+    // "satellite-1" ]` then refers to (its address is the object's `host`).
+    for at in memchr::memmem::find_iter(b, "object ") {
+        let (start, end) = line_around(text, at);
+        if !text[start..at].trim_ascii().is_empty() {
+            continue;
+        }
+        let mut words = text[at..end].split_ascii_whitespace().skip(1);
+        if let (Some(_kind), Some(name), Some("{")) = (words.next(), words.next(), words.next())
+            && name.starts_with('"')
+        {
+            labels.insert(label(name));
+        }
+    }
     labels
 }
 
@@ -84,6 +99,8 @@ mod tests {
         let mut found: Vec<_> = found.into_iter().collect();
         found.sort();
         assert_eq!(found, ["app", "k2", "tsig.example.com", "xfer"]);
+        let icinga = declared("object Endpoint \"sat-1\" {\n  host = \"10.0.0.5\"\n}\n");
+        assert!(icinga.contains("sat-1"));
         assert!(declared("monkey {\nkeys = 1\n").is_empty());
     }
 }

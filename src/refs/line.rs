@@ -139,7 +139,12 @@ impl Line<'_> {
             .unwrap_or(host);
         let names_a_host = match parse_ip(host) {
             Some(ip) => !(names_no_host(ip) || self.listen && ip.is_loopback()),
-            None => !self.listen && is_hostname(host) && !self.labels.contains(host),
+            None => {
+                !self.listen
+                    && is_hostname(host)
+                    && !is_class_name(host)
+                    && !self.labels.contains(host)
+            }
         };
         if !names_a_host {
             return;
@@ -185,4 +190,16 @@ impl Line<'_> {
             });
         }
     }
+}
+
+/// A dotted name whose last part is in camel case (`django.core.mail.backends.smtp.EmailBackend`,
+/// `org.example.RedisCache`): a class in a package, never a host (DNS names are written in one
+/// case).
+fn is_class_name(host: &str) -> bool {
+    let Some((_, last)) = host.rsplit_once('.') else {
+        return false;
+    };
+    last.as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
 }

@@ -44,6 +44,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     // Reused from line to line: most lines claim something, and an allocation per line shows.
     let mut claimed: Vec<bool> = Vec::new();
     let mut kinds = KeyKinds::default();
+    // Whether an OpenSSH `Host` or `Match` block has opened: only there does `HostName` name
+    // the host to reach; before one (collectd's `Hostname "web-01"`) it is this host's own.
+    let mut ssh_blocks = false;
     for (n, line) in lines(text).enumerate() {
         if context::is_blank_or_comment(line) {
             continue;
@@ -61,11 +64,12 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             }
         }
         let header = features.bracket && is_section_header(line);
-        if features.brace || header {
+        if features.brace || header || is_tag(line) {
             siblings.next_section();
         }
         // Structure: a section header (`[[inputs.cpu]]`), a block's label alone before its
-        // brace (Caddy's `shop.example.com {`), a block of clients or of this host's own names.
+        // brace (Caddy's `shop.example.com {`), a block of clients, of this host's own names
+        // or of labels.
         if header || (features.brace && is_block_label(line)) || scope >= Scope::Own {
             continue;
         }
@@ -92,7 +96,13 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 None => list_under = None,
             }
         }
-        let kind = kv.map_or(KeyKind::Other, |kv| kind_in(kv, scope, &mut kinds));
+        let kind = kv.map_or(KeyKind::Other, |kv| {
+            kind_in(kv, scope, ssh_blocks, &mut kinds)
+        });
+        ssh_blocks |= kv.is_some_and(|kv| {
+            kv.directive
+                && (kv.key.eq_ignore_ascii_case("host") || kv.key.eq_ignore_ascii_case("match"))
+        });
         if let Some(kv) = kv {
             siblings.key(kv);
         }
@@ -148,7 +158,10 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if let (KeyKind::Hosts | KeyKind::HostsWithEvidence, Some(kv)) = (kind, kv) {
             if kv.value.trim().is_empty() && !kv.directive {
                 list_under = Some((kv.indent + 1, false));
-            } else if !kv.value.trim_end().ends_with('{') {
+            } else {
+                // A block it opens (keepalived's `real_server 10.0.0.11 443 {`) names a host
+                // only with an address's evidence: `peer "x" {` and `upstream shop {` are labels.
+                l.needs_evidence |= kv.value.trim_end().ends_with('{');
                 l.value_tokens(kv.value_start, kv.directive && names_one_server(kv.key));
                 siblings.hosts(kv, first, l.found.len());
             }
@@ -173,16 +186,23 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     found
 }
 
-/// What a key's value names, from the key, the form of the line and the block it stands in.
-fn kind_in<'t>(kv: KeyValue<'t>, scope: Scope, kinds: &mut KeyKinds<'t>) -> KeyKind {
+/// What a key's value names, from the key, the form of the line and the block it stands in
+/// (`ssh_blocks`: whether an OpenSSH `Host` or `Match` line came before).
+fn kind_in<'t>(
+    kv: KeyValue<'t>,
+    scope: Scope,
+    ssh_blocks: bool,
+    kinds: &mut KeyKinds<'t>,
+) -> KeyKind {
     let kind = kinds.classify(kv.key);
     let one_word = || {
         let value = kv.value.trim_end_matches([';', ' ', '\t']);
         !value.is_empty() && !value.contains([' ', '\t', '*', '?'])
     };
-    // OpenSSH's `HostName db.example.com` names the host to reach; `hostname = web-01`
-    // (and Zabbix's `Hostname=`) is this host's own name.
-    if kv.directive && kv.key.eq_ignore_ascii_case("hostname") {
+    // OpenSSH's `HostName db.example.com` in a `Host` block names the host to reach;
+    // `hostname = web-01`, Zabbix's `Hostname=` and collectd's `Hostname "web-01"` are this
+    // host's own name.
+    if ssh_blocks && kv.directive && kv.key.eq_ignore_ascii_case("hostname") {
         return KeyKind::Hosts;
     }
     // ODBC's `Servername = 10.0.4.30` is the server; Apache's `ServerName` is its own.
@@ -250,6 +270,19 @@ fn virtual_host(line: &str) -> Option<usize> {
     let tag = t.get(..13)?;
     tag.eq_ignore_ascii_case("<VirtualHost ")
         .then(|| line.len() - t.len() + 13)
+}
+
+/// `<Plugin network>` or `</Database>` alone on its line: a block of collectd or Apache opens
+/// or closes, and what follows is another block.
+fn is_tag(line: &str) -> bool {
+    let t = line.trim_ascii();
+    t.len() > 2
+        && t.starts_with('<')
+        && t.ends_with('>')
+        && t.as_bytes()[1..]
+            .first()
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'/')
+        && !t[1..t.len() - 1].contains(['<', '>'])
 }
 
 /// `[section]` or TOML's `[[inputs.cpu]]` alone on its line: what follows is another block.
@@ -395,7 +428,12 @@ mod tests {
 
     #[test]
     fn keyword_values_and_numbered_keys() {
-        assert_eq!(found("HostName bastion-02"), ["bastion-02"]);
+        assert_eq!(found("Host b\n  HostName bastion-02"), ["bastion-02"]);
+        // Before any `Host` block it is this host's own name (collectd's `Hostname`).
+        assert_eq!(
+            found("Hostname \"web-07.example.com\""),
+            Vec::<String>::new()
+        );
         assert_eq!(found("hostname = web-01"), Vec::<String>::new());
         assert_eq!(found("Host app-*"), Vec::<String>::new());
         assert_eq!(found("ProxyJump ops@jump-01:2222"), ["jump-01:2222"]);
@@ -452,6 +490,97 @@ mod tests {
             ["c-1"]
         );
         assert_eq!(found("opts = a=1 b=2 mode=x"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn listen_keys_by_what_their_segments_say() {
+        // A segment that starts with `listen` or `bind`, keepalived's virtual servers, and a
+        // service's own `server.*` settings, with a bare number beside the address its port.
+        assert_eq!(described("ListenIP=10.0.0.5"), ["10.0.0.5 listen"]);
+        assert_eq!(
+            described("http_listen_address: 10.0.0.5"),
+            ["10.0.0.5 listen"]
+        );
+        assert_eq!(
+            described("net:\n  port: 27017\n  bindIp: 127.0.0.1,10.0.0.6"),
+            ["10.0.0.6:27017 listen"]
+        );
+        assert_eq!(
+            described("virtual_server 10.0.0.100 443 {"),
+            ["10.0.0.100:443 listen"]
+        );
+        assert_eq!(
+            described("listener 1883 10.0.0.7"),
+            ["10.0.0.7:1883 listen"]
+        );
+        assert_eq!(
+            described("Listen \"10.0.0.8\" \"25826\""),
+            ["10.0.0.8:25826 listen"]
+        );
+        assert_eq!(described("server.host: \"10.0.0.9\""), ["10.0.0.9 listen"]);
+        assert_eq!(
+            described("[server]\nhttp_addr = 10.0.0.10"),
+            ["10.0.0.10 listen"]
+        );
+        assert_eq!(
+            described("ListenPort=10050\nListenIP=10.0.0.11"),
+            ["10.0.0.11:10050 listen"]
+        );
+        // Clients let in on a listen key are an access rule.
+        assert_eq!(
+            described("listen.allowed_clients = 10.0.2.10"),
+            Vec::<String>::new()
+        );
+        // A block it opens names a server with an address's evidence only.
+        assert_eq!(found("real_server 10.0.0.11 443 {"), ["10.0.0.11:443"]);
+        assert_eq!(found("peer shop {"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn own_names_labels_and_class_paths_are_no_servers() {
+        assert_eq!(
+            found("root_url = https://grafana.example.com/"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("server.publicBaseUrl: \"https://kibana.example.com\""),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("ALLOWED_HOSTS = [\"shop.example.com\"]"),
+            Vec::<String>::new()
+        );
+        assert_eq!(found("id: web07.example.com"), Vec::<String>::new());
+        assert_eq!(
+            found("visible_hostname proxy.example.com"),
+            Vec::<String>::new()
+        );
+        // In a hierarchy of keys, `x.hostname` is x's: Debezium's database, with its port.
+        assert_eq!(
+            found("\"database.hostname\": \"10.0.0.31\",\n\"database.port\": \"3306\","),
+            ["10.0.0.31:3306"]
+        );
+        assert_eq!(
+            found("scrape:\n  labels:\n    host: app23.example.com\n  url: http://lb.example.com"),
+            ["lb.example.com:80"]
+        );
+        assert_eq!(
+            found("BACKEND = \"django.core.cache.backends.redis.RedisCache\""),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found(
+                "object Endpoint \"sat-1\" {\n  host = \"10.0.0.21\"\n}\nendpoints = [ \"sat-1\" ]"
+            ),
+            ["10.0.0.21"]
+        );
+        // collectd's blocks are sections: a `Port` in one gives no port to the next.
+        assert_eq!(
+            found(
+                "<Plugin a>\n  Host \"g.example.com\"\n  Port \"2003\"\n</Plugin>\n<Plugin b>\n  Server \"10.0.0.9\"\n</Plugin>"
+            ),
+            ["g.example.com:2003", "10.0.0.9"]
+        );
     }
 
     #[test]

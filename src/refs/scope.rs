@@ -16,6 +16,9 @@ pub(super) enum Scope {
     Listen,
     /// Addresses are this host's own, told to its peers (`advertise`): nothing to check.
     Own,
+    /// Labels and tags (Promtail's `labels:`, Kubernetes' `annotations:`): metadata, whatever
+    /// its keys say (`host: web-01.example.com`), never a server.
+    Labels,
     /// Clients allowed or denied: no reference at all.
     Access,
 }
@@ -47,7 +50,8 @@ fn block_name(trimmed: &str) -> &str {
 }
 
 /// What a block of that name holds. `source` alone is a syslog-ng statement only in braces; a
-/// TOML `[api]` section is Vector's own API server.
+/// TOML `[api]` section is Vector's own API server, an INI `[server]` section (Grafana's,
+/// MariaDB's) this service's own.
 fn scope_of(name: &str, braces: bool, section: bool) -> Scope {
     let first = name.split('.').next().unwrap_or_default();
     let is = |words: &[&str]| words.iter().any(|w| first.eq_ignore_ascii_case(w));
@@ -58,11 +62,13 @@ fn scope_of(name: &str, braces: bool, section: bool) -> Scope {
         "entrypoint",
         "sources",
     ]) || (braces && is(&["source"]))
-        || (section && is(&["api"]))
+        || (section && is(&["api", "server"]))
     {
         Scope::Listen
     } else if is(&["advertise", "advertise_addrs"]) {
         Scope::Own
+    } else if is(&["labels", "tags", "annotations"]) {
+        Scope::Labels
     } else if context::names_an_access_rule(first) {
         Scope::Access
     } else {
@@ -184,6 +190,10 @@ mod tests {
         assert_eq!(
             scopes("advertise {\n  http = \"10.0.0.5\"\n}"),
             [Plain, Own, Own]
+        );
+        assert_eq!(
+            scopes("- job: x\n  labels:\n    host: web-01.example.com\n  targets: [y]"),
+            [Plain, Plain, Labels, Plain]
         );
     }
 }

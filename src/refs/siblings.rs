@@ -57,7 +57,8 @@ impl Siblings {
         }
     }
 
-    /// The references `found[range]` came from the value of the host key `kv`.
+    /// The references `found[range]` came from the value of the host key `kv`. A key in camel
+    /// case (Zabbix's `ListenIP`, beside `ListenPort`) is tried by its camel prefix first.
     pub(super) fn hosts(&mut self, kv: KeyValue<'_>, first: usize, end: usize) {
         let key = kv.key.as_bytes();
         let segment = key
@@ -65,24 +66,34 @@ impl Siblings {
             .rposition(|c| matches!(c, b'.' | b'_' | b'-'))
             .map_or(0, |i| i + 1);
         if first < end {
+            if let Some(camel) = camel_prefix(&kv.key[segment..]) {
+                let prefix = prefix_hash(&kv.key[..segment + camel.len()]);
+                self.hosts.push((self.section, prefix, first..end));
+            }
             self.hosts
                 .push((self.section, prefix_hash(&kv.key[..segment]), first..end));
         }
     }
 
     /// Each host key's references without a port get the port of a sibling key; a listen
-    /// address too (`http.host` and `http.port`, `listen_addr` and `listen_port`).
+    /// address too (`http.host` and `http.port`, `listen_addr` and `listen_port`). Of a key's
+    /// prefixes, the first with a port gives it.
     pub(super) fn give_ports(self, found: &mut [Reference]) {
         if self.ports.is_empty() {
             return;
         }
+        let mut given: Option<Range<usize>> = None;
         for (section, prefix, range) in self.hosts {
+            if given.as_ref() == Some(&range) {
+                continue;
+            }
             let Some(&port) = self.ports.get(&(section, prefix)) else {
                 continue;
             };
-            for r in &mut found[range] {
+            for r in &mut found[range.clone()] {
                 r.port.get_or_insert(port);
             }
+            given = Some(range);
         }
     }
 }
@@ -93,7 +104,27 @@ fn prefix_of(key: &str, name: &str) -> Option<u64> {
     let cut = key.len().checked_sub(name.len())?;
     let (prefix, last) = key.split_at_checked(cut)?;
     let whole_segment = prefix.is_empty() || prefix.ends_with(['.', '_', '-']);
-    (whole_segment && last.eq_ignore_ascii_case(name)).then(|| prefix_hash(prefix))
+    // `ListenPort`: a camel-case segment of its own.
+    let camel = prefix.ends_with(|c: char| c.is_ascii_lowercase())
+        && last.starts_with(|c: char| c.is_ascii_uppercase());
+    ((whole_segment || camel) && last.eq_ignore_ascii_case(name)).then(|| prefix_hash(prefix))
+}
+
+/// `ListenIP` -> `Listen`, `bindIp` -> `bind`: the part of a camel-case segment before the
+/// word that names the address.
+fn camel_prefix(segment: &str) -> Option<&str> {
+    let word = segment
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| c.is_ascii_uppercase() && i > 0)
+        .map(|(i, _)| i)?;
+    // `ListenIP`'s word starts at `I`, not at its last capital.
+    let prefix = segment[..word].trim_end_matches(|c: char| c.is_ascii_uppercase());
+    let last = &segment[prefix.len()..];
+    let names_address = ["ip", "host", "addr", "address", "hostname"]
+        .iter()
+        .any(|w| last.eq_ignore_ascii_case(w));
+    (names_address && prefix.ends_with(|c: char| c.is_ascii_lowercase())).then_some(prefix)
 }
 
 /// A hash of the prefix's lower-case bytes: `DB_` and `db_` are one prefix.

@@ -3,7 +3,7 @@
 #![allow(dead_code)] // each corpus test uses its own part
 
 use comeback::refs::{ScanOptions, scan};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What the scanner finds in every file of `dir`, in the expected list's form.
 pub fn found(dir: &str) -> BTreeSet<String> {
@@ -60,4 +60,68 @@ pub fn assert_no_secret(dir: &str, secrets: &[&str]) {
             }
         }
     }
+}
+
+/// Recall, precision and port accuracy of the scanner on the corpus `dir`.
+#[derive(Debug)]
+pub struct Score {
+    pub recall: f64,
+    pub precision: f64,
+    /// Of the expected hosts found at their line and kind, the share with the expected port
+    /// (or none where the file gives none).
+    pub ports: f64,
+}
+
+/// `file line host kind` -> port: an entry with its port taken out, so that a host found with
+/// the wrong port counts against port accuracy and not twice against recall and precision.
+fn by_host(entries: &BTreeSet<String>) -> BTreeMap<String, Option<String>> {
+    entries
+        .iter()
+        .map(|e| {
+            let mut words: Vec<&str> = e.split(' ').collect();
+            // `fd00::1:53` keeps its colons: the port is what follows the last one, if digits,
+            // and the lists write every IPv6 host with a port only where the file gives one.
+            let (host, port) = match words[2].rsplit_once(':') {
+                Some((h, p)) if !h.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
+                    (h.to_string(), Some(p.to_string()))
+                }
+                _ => (words[2].to_string(), None),
+            };
+            words[2] = &host;
+            (words.join(" "), port)
+        })
+        .collect()
+}
+
+/// Scores the scanner on `dir` against its list, printing every miss and every false one.
+pub fn score(dir: &str) -> Score {
+    let (found, expected) = (found(dir), expected(dir));
+    let hits = found.intersection(&expected).count() as f64;
+    for missed in expected.difference(&found) {
+        println!("missed: {missed}");
+    }
+    for wrong in found.difference(&expected) {
+        println!("not a reference: {wrong}");
+    }
+    let (found_hosts, expected_hosts) = (by_host(&found), by_host(&expected));
+    let located: Vec<_> = expected_hosts
+        .iter()
+        .filter(|(k, _)| found_hosts.contains_key(*k))
+        .collect();
+    let right_port = located
+        .iter()
+        .filter(|(k, port)| found_hosts.get(*k) == Some(port))
+        .count();
+    let score = Score {
+        recall: hits / expected.len() as f64,
+        precision: hits / found.len() as f64,
+        ports: right_port as f64 / located.len().max(1) as f64,
+    };
+    println!(
+        "{dir}: {} expected, {} found, {hits} right, {right_port} of {} ports right: {score:?}",
+        expected.len(),
+        found.len(),
+        located.len()
+    );
+    score
 }

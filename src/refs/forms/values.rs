@@ -90,8 +90,30 @@ impl Line<'_> {
                 self.value_token(s, e, next_port);
             }
         } else {
+            // On a listen line, a bare number beside an address is its port: collectd's
+            // `Listen "10.0.0.5" "25826"`, keepalived's `virtual_server 10.0.0.100 443 {`,
+            // Mosquitto's `listener 1883 10.0.0.5`.
+            let (mut number_before, mut added_before) = (None, None);
             for (s, e) in tokens {
+                let number = bytes[s..e]
+                    .iter()
+                    .all(u8::is_ascii_digit)
+                    .then(|| port(&text[s..e]))
+                    .flatten()
+                    .filter(|_| self.listen && e - s <= 5);
+                if let Some(p) = number {
+                    if let Some(from) = added_before.take() {
+                        self.give_port(from, p);
+                    }
+                    number_before = Some(p);
+                    continue;
+                }
+                let from = self.found.len();
                 self.value_token(s, e, None);
+                added_before = (self.found.len() > from).then_some(from);
+                if let (Some(p), Some(from)) = (number_before.take(), added_before) {
+                    self.give_port(from, p);
+                }
             }
         }
         if self.found.len() > first_found
@@ -100,6 +122,13 @@ impl Line<'_> {
             for r in &mut self.found[first_found..] {
                 r.port.get_or_insert(p);
             }
+        }
+    }
+
+    /// The references found since `from` without a port get `port`.
+    fn give_port(&mut self, from: usize, port: u16) {
+        for r in &mut self.found[from..] {
+            r.port.get_or_insert(port);
         }
     }
 

@@ -1,0 +1,37 @@
+//! Recall, precision and port accuracy of the reference scanner on a third set of formats,
+//! written blind (issue 26): a tester who had read neither the scanner nor its tests wrote each
+//! file under `tests/refs_formats3/` from its format's documentation (keepalived, Icinga 2,
+//! Zabbix agent, collectd, Grafana, Promtail, Kibana, MongoDB, Varnish, sssd, Puppet, Salt,
+//! GitLab Runner, Django, Debezium, NATS, Mosquitto, WireGuard), and listed every reference in
+//! `tests/refs_formats3.expected` before running it. First score: recall 0.90, precision 0.79,
+//! ports 0.92; the rules it led to are in `refs::context`, `refs::scope` and `refs::siblings`.
+
+mod corpus;
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats3");
+
+#[test]
+fn recall_precision_and_ports_on_formats_written_blind() {
+    let score = corpus::score(DIR);
+    assert!(score.recall >= 0.97, "{score:?}");
+    assert!(score.precision >= 0.97, "{score:?}");
+    assert!(score.ports >= 0.90, "{score:?}");
+}
+
+#[test]
+fn the_corpus_has_at_least_20_formats_each_with_references() {
+    corpus::assert_every_file_has_references(DIR, 20);
+}
+
+#[test]
+fn passwords_and_tokens_in_these_formats_never_reach_the_output() {
+    corpus::assert_no_secret(
+        DIR,
+        &[
+            "glrt-xxxxxxxxxxxxxxxxxxxx",
+            "s3cret",
+            "abc123def456",
+            ":secret@",
+        ],
+    );
+}
