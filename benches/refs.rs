@@ -3,15 +3,23 @@
 //! splitting the text into lines (the floor of any line scanner) and one IPv4 regex over the
 //! whole text (what `grep -E` for addresses costs).
 //!
-//! Run: `cargo bench --bench refs`. Target: 100 MB/s or more.
+//! Run: `cargo bench --bench refs`. Target: 100 MB/s or more. `COMEBACK_BENCH_MB` (default 50)
+//! and `COMEBACK_BENCH_ROUNDS` (default 15) shrink it, e.g. to count instructions under
+//! `valgrind --tool=callgrind`, which a shared machine's load does not change.
 
 use comeback::refs::{ScanOptions, scan};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-const TARGET_BYTES: usize = 50 * 1024 * 1024;
+/// `name` from the environment, or `default`.
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 
-fn corpus() -> String {
+fn corpus(target_bytes: usize) -> String {
     let mut files: Vec<String> = ["tests/refs", "tests/refs_formats"]
         .iter()
         .flat_map(|dir| {
@@ -25,9 +33,9 @@ fn corpus() -> String {
          max_connections = 512\nbuffer_pool_size = 64M\nthread_cache = 32\n\n"
             .repeat(4),
     );
-    let mut text = String::with_capacity(TARGET_BYTES + 65536);
+    let mut text = String::with_capacity(target_bytes + 65536);
     let mut i = 0;
-    while text.len() < TARGET_BYTES {
+    while text.len() < target_bytes {
         text.push_str(&files[i % files.len()]);
         i += 1;
     }
@@ -41,30 +49,29 @@ fn timed<T>(f: impl FnOnce() -> T) -> Duration {
     start.elapsed()
 }
 
-/// Rounds of the scanner and both baselines in turn, so that a slow phase of a shared machine
-/// slows all three alike; the best of each is reported, and the scanner's median too.
-const ROUNDS: usize = 15;
-
 fn main() {
-    let text = corpus();
+    // Rounds of the scanner and both baselines in turn, so that a slow phase of a shared
+    // machine slows all three alike; the best of each is reported, and the scanner's median too.
+    let rounds = setting("COMEBACK_BENCH_ROUNDS", 15).max(1);
+    let text = corpus(setting("COMEBACK_BENCH_MB", 50) * 1024 * 1024);
     let mb = text.len() as f64 / (1024.0 * 1024.0);
     let options = ScanOptions::default();
     let ipv4 = regex::Regex::new(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}").expect("regex");
     let (mut scans, mut lines, mut grep) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
+    for _ in 0..rounds {
         scans.push(timed(|| scan(&text, &options).len()));
         lines.push(timed(|| text.lines().count()));
         grep.push(timed(|| ipv4.find_iter(&text).count()));
     }
     scans.sort();
-    let (scanner, median) = (scans[0], scans[ROUNDS / 2]);
+    let (scanner, median) = (scans[0], scans[rounds / 2]);
     let (lines, grep) = (
         *lines.iter().min().expect("rounds"),
         *grep.iter().min().expect("rounds"),
     );
     let refs = scan(&text, &options).len();
     let rate = |d: Duration| mb / d.as_secs_f64();
-    println!("reference scanner benchmark: {mb:.1} MB, {refs} references, best of {ROUNDS} rounds");
+    println!("reference scanner benchmark: {mb:.1} MB, {refs} references, best of {rounds} rounds");
     println!(
         "  comeback refs::scan        {:>8.1} MB/s   target >= 100 MB/s: {}   (median {:.1} MB/s)",
         rate(scanner),

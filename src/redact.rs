@@ -171,6 +171,15 @@ fn may_name_secret(text: &str) -> bool {
         b.get(i..i + w.len())
             .is_some_and(|s| s.eq_ignore_ascii_case(w))
     };
+    // Every rule but the header's needs white space before its value: a text without any (a
+    // host, a URL: what the scanner asks of) can only hold a `Cookie:` or `Authorization=`.
+    if !b.iter().any(u8::is_ascii_whitespace) {
+        return (0..b.len()).any(|i| match b[i] | 0x20 {
+            b'a' => word_at(i, b"authorization"),
+            b'c' => word_at(i, b"cookie"),
+            _ => false,
+        });
+    }
     (0..b.len()).any(|i| match b[i].to_ascii_lowercase() {
         // `-p`, `-a`, `-u`, `-k`, `--user`, `--proxy-user`, after white space.
         b'-' => {
@@ -443,12 +452,28 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The hand-written reading of `MAY_HOLD`'s words says what the regex says.
+        /// The hand-written reading of `MAY_HOLD`'s words says what the regex says, in text
+        /// with white space; without any, only the header's words count.
         #[test]
         fn words_of_secrets_read_as_the_regex_reads_them(
-            text in "[-a-zA-Z \\r\\t]{0,12}(pass|PWD|sEcret|toKen|KEY|auth|crEdential|cookie|-P| -P|\\t-a|-U|\\r--user| --PROXY-user|--user| -k|\\u{212A}ey|\\u{17F}ecret|pas|\\u{A0}-p)?[-a-zA-Z \\r]{0,12}"
+            text in "[-a-zA-Z \\r\\t]{0,12}(pass|PWD|sEcret|toKen|KEY|auth|crEdential|cookie|-P| -P|\\t-a|-U|\\r--user| --PROXY-user|--user| -k|\\u{212A}ey|\\u{17F}ecret|pas|\\u{A0}-p|Authorization)?[-a-zA-Z \\r]{0,12}"
         ) {
-            proptest::prop_assert_eq!(may_name_secret(&text), MAY_HOLD.is_match(&text));
+            let spaced = !text.is_ascii() || text.bytes().any(|b| b.is_ascii_whitespace());
+            let header = text.to_ascii_lowercase().contains("cookie")
+                || text.to_ascii_lowercase().contains("authorization");
+            let expected = if spaced { MAY_HOLD.is_match(&text) } else { header };
+            proptest::prop_assert_eq!(may_name_secret(&text), expected);
+        }
+
+        /// Whatever the named rules would mask, `may_name_secret` lets through to them.
+        #[test]
+        fn every_text_a_named_rule_masks_is_let_through(
+            text in "[-a-zA-Z0-9:=@/ \\t]{0,10}(password|Cookie|set-cookie|authorization|requirepass|masterauth|--token|--password=|-p|-a |-u|mysql|redis-cli|sshpass|openssl|-k )?[-a-zA-Z0-9:=@/ \\t]{0,10}(-p|-a |-k |--user )?[-a-zA-Z0-9:=@ ]{0,8}"
+        ) {
+            let named = [&*DIRECTIVE, &*FLAG, &*HEADER, &*USER_FLAG, &*PROGRAM_FLAG, &*SHORT_FLAG];
+            if named.iter().any(|rule| rule.is_match(&text)) {
+                proptest::prop_assert!(may_name_secret(&text), "{text:?}");
+            }
         }
     }
 
