@@ -65,11 +65,31 @@ pub(super) fn classify(key: &str) -> KeyKind {
         (start, digits) = (end + 1, true);
     }
     let lower = &*lower;
-    // `hostname` alone, `visible_hostname` and `primary_hostname` are this host's own name;
-    // in a hierarchy of keys, Debezium's `database.hostname` is the database's.
-    let other_hostname =
-        &lower[last.clone()] == b"hostname" && last.start > 0 && lower[last.start - 1] == b'.';
     let (last_segment, previous_of_last) = (&lower[last], &lower[before_last]);
+    // `hostname` alone, and after a word that makes it this host's (`visible_hostname`,
+    // `primary_hostname`), is its own name; after what names another (Debezium's
+    // `database.hostname`, pgpool's `backend_hostname0`), that one's.
+    let numbered = last_segment
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let other_hostname = &last_segment[..last_segment.len() - numbered] == b"hostname"
+        && !previous_of_last.is_empty()
+        && !matches!(
+            previous_of_last,
+            b"visible"
+                | b"primary"
+                | b"unique"
+                | b"my"
+                | b"own"
+                | b"local"
+                | b"public"
+                | b"canonical"
+                | b"system"
+                | b"this"
+                | b"self"
+        );
     let whole = KEY_WORDS.get(lower).copied().unwrap_or_default();
     let last = KEY_WORDS.get(last_segment).copied().unwrap_or_default();
     let has = |word: u8, said: KeyWord| word & (1 << said as u8) != 0;
@@ -90,18 +110,29 @@ pub(super) fn classify(key: &str) -> KeyKind {
     } else if says == Says::Access {
         KeyKind::Access
     } else if says == Says::Own
-        || (says == Says::OwnIfUrl
+        || ((says == Says::OwnIfUrl || previous_of_last == b"external")
             && (last_segment.ends_with(b"url") || last_segment.ends_with(b"uri")))
         || has(whole, KeyWord::NoHosts)
         || has(last, KeyWord::NoHostsAsLast)
         || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
     {
         KeyKind::NoHosts
+    } else if matches!(last_segment, b"address" | b"addr")
+        && [&b"from"[..], b"sender", b"reply", b"recipient"]
+            .iter()
+            .any(|w| lower.windows(w.len()).any(|x| x == *w))
+    {
+        // Nextcloud's `mail_from_address`, `sender_address`: a mailbox, not a server.
+        KeyKind::NoHosts
     } else if lower == b"image" {
         KeyKind::Image
     } else if has(last, KeyWord::RoleAsLast) {
         KeyKind::HostsWithEvidence
-    } else if has(last, KeyWord::HostsAsLast) || lower == b"also-notify" || other_hostname {
+    } else if has(last, KeyWord::HostsAsLast)
+        || lower == b"also-notify"
+        || other_hostname
+        || (last_segment.len() > 4 && last_segment.ends_with(b"host"))
+    {
         KeyKind::Hosts
     } else {
         KeyKind::Other
@@ -160,8 +191,10 @@ pub(super) fn names_an_access_rule(key: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Says {
     Nothing,
-    /// This host's own URL, if the key names one: `root_url`, `publicBaseUrl`, `site_url`
-    /// (where users reach this service, not a server it reaches).
+    /// This host's own URL, if the key names one: `root_url`, `publicBaseUrl`, `site_url`,
+    /// `APP_URL`, `http_publish_uri`, `overwrite.cli.url`, `web_interface_url` (where users reach
+    /// this service, not a server it reaches); also `external_url` and `http_external_uri`, where
+    /// `external` comes right before the URL.
     OwnIfUrl,
     /// This host's own address, told to its peers: `advertise_addr`, `cluster-announce-ip`.
     Own,
@@ -204,11 +237,15 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         || segment == b"virtual"
     {
         Says::Listen
-    } else if ["public", "root", "site"]
+    } else if ["public", "publish", "root", "site", "overwrite", "app"]
         .iter()
         .any(|w| segment.starts_with(w.as_bytes()))
+        || segment == b"web"
     {
         Says::OwnIfUrl
+    } else if segment.starts_with(b"dhcp") {
+        // dnsmasq's `dhcp-range`, `dhcp-host`, `dhcp-option`: what it hands its clients.
+        Says::Own
     } else {
         Says::Nothing
     }
@@ -268,6 +305,8 @@ const LISTEN_LAST: &[&[u8]] = &[
     b"port",
     b"ports",
     b"agentaddress",
+    b"acceptor",
+    b"acceptors",
 ];
 
 /// Last segments of keys whose value names no host: domains, zones, realms, routing rules
@@ -316,6 +355,9 @@ const HOSTS_LAST: &[&[u8]] = &[
     b"host",
     b"hosts",
     b"hostaddr",
+    b"ipaddr",
+    b"ipv4addr",
+    b"ipv6addr",
     b"server",
     b"servers",
     b"address",
@@ -477,7 +519,8 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
     if b.get(i) == Some(&b'-') && matches!(b.get(i + 1), Some(b' ' | b'\t')) {
         i = skip_space(i + 1);
     }
-    // `<host>db</host>`: an XML element is a key and its text the value.
+    // `<host>db</host>`: an XML element is a key and its text the value; with attributes
+    // too (Artemis's `<acceptor name="amqp">tcp://…</acceptor>`).
     if b.get(i) == Some(&b'<') && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
         let start = i + 1;
         let end = start
@@ -485,13 +528,40 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
                 .iter()
                 .take_while(|c| KEY_BYTE[**c as usize])
                 .count();
-        if b.get(end) != Some(&b'>') {
+        let close = match b.get(end) {
+            Some(b'>') => end,
+            Some(b' ' | b'\t') => end + memchr::memchr(b'>', &b[end..])?,
+            _ => return None,
+        };
+        if b[close - 1] == b'/' {
             return None;
         }
         return Some(KeyValue {
             key: &line[start..end],
-            value: &line[end + 1..],
-            value_start: end + 1,
+            value: &line[close + 1..],
+            value_start: close + 1,
+            directive: false,
+            indent,
+        });
+    }
+    // PHP's `define( 'WP_REDIS_HOST', '10.0.0.12' );`: the constant is the key.
+    if let Some(rest) = line[i..].strip_prefix("define(") {
+        let args = rest.trim_ascii_start();
+        let quote = *args.as_bytes().first()?;
+        if !matches!(quote, b'\'' | b'"') {
+            return None;
+        }
+        let key_start = line.len() - args.len() + 1;
+        let key_len = memchr::memchr(quote, &b[key_start..])?;
+        let comma = key_start + key_len + 1;
+        if b.get(comma) != Some(&b',') {
+            return None;
+        }
+        let value_start = skip_space(comma + 1);
+        return Some(KeyValue {
+            key: &line[key_start..key_start + key_len],
+            value: &line[value_start..],
+            value_start,
             directive: false,
             indent,
         });

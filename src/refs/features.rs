@@ -20,7 +20,7 @@ pub(super) struct Features {
     pub(super) equals: bool,
     /// `{` or `}`: a block opens or closes.
     pub(super) brace: bool,
-    /// `${`, `%{`, `{{` or `$(`: a template or a command substitution.
+    /// `${`, `%{`, `{{`, `$(` or `<%`: a template or a command substitution.
     pub(super) template: bool,
     /// `//` or a backslash pair: an SMB share, or a URL.
     pub(super) slashes: bool,
@@ -108,6 +108,7 @@ static LEAD: [u16; 256] = {
     table[b'/' as usize] = bit(Slashes);
     table[b'\\' as usize] = bit(Slashes);
     table[b'(' as usize] = bit(Paren);
+    table[b'<' as usize] = bit(Template);
     table[b'o' as usize] = bit(Os);
     table[b'O' as usize] = bit(Os);
     table
@@ -133,5 +134,6 @@ static FOLLOW: [u16; 256] = {
     table[b's' as usize] |= bit(Os);
     table[b'S' as usize] |= bit(Os);
     table[b'(' as usize] |= bit(Template);
+    table[b'%' as usize] |= bit(Template);
     table
 };

@@ -2,7 +2,8 @@
 //! them: nginx `upstream backend {` (then `proxy_pass http://backend`), TSIG keys of BIND
 //! (`key "xfer" {`), NSD (`key:` / `name: tsig.example.com.`) and Knot (`key:` / `- id: x`),
 //! then written after an address (`10.0.0.5 key xfer`, `request-xfr: 10.0.0.5 tsig.example.com.`),
-//! and Icinga 2's objects (`object Endpoint "sat-1" {`, then `endpoints = [ "sat-1" ]`).
+//! Icinga 2's objects (`object Endpoint "sat-1" {`, then `endpoints = [ "sat-1" ]`), and the
+//! sections and blocks a file names (MaxScale's `[db-01]`, then `servers=db-01`).
 
 use regex::Regex;
 use rustc_hash::FxHashSet;
@@ -70,6 +71,32 @@ pub(super) fn declared(text: &str) -> FxHashSet<String> {
             }
         }
     }
+    // Blocks and sections the file names, which its other lines then refer to: MaxScale's
+    // `[db-01]` (then `servers=db-01,db-02`), FreeRADIUS's `home_server radius-a {` (then
+    // `home_server = radius-a`). A name with a dot or an address is kept a host: Caddy's
+    // `shop.example.com {`, keepalived's `real_server 10.0.0.1 443 {`.
+    for line in text.lines() {
+        let t = line.trim_ascii();
+        let name = if let Some(inner) = t.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            inner
+        } else if let Some(head) = t.strip_suffix('{') {
+            let mut words = head.split_ascii_whitespace();
+            match (words.next(), words.next(), words.next()) {
+                (Some(_kind), Some(name), None) => name,
+                _ => continue,
+            }
+        } else {
+            continue;
+        };
+        let bare = !name.is_empty()
+            && name
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_'))
+            && name.bytes().any(|c| c.is_ascii_alphabetic());
+        if bare {
+            labels.insert(name.to_string());
+        }
+    }
     // Icinga 2's `object Endpoint "satellite-1" {`: the object's name, which `endpoints = [
     // "satellite-1" ]` then refers to (its address is the object's `host`).
     for at in memchr::memmem::find_iter(b, "object ") {
@@ -102,5 +129,11 @@ mod tests {
         let icinga = declared("object Endpoint \"sat-1\" {\n  host = \"10.0.0.5\"\n}\n");
         assert!(icinga.contains("sat-1"));
         assert!(declared("monkey {\nkeys = 1\n").is_empty());
+        let blocks = declared(
+            "[db-01]\naddress=10.0.0.1\nhome_server radius-a {\n}\nshop.example.com {\n}\n",
+        );
+        let mut blocks: Vec<_> = blocks.into_iter().collect();
+        blocks.sort();
+        assert_eq!(blocks, ["db-01", "radius-a"]);
     }
 }

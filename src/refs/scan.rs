@@ -54,6 +54,10 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         let features = Features::of(line);
         let scope = scopes.line(line, features.brace);
         if let Some((indent, access)) = no_hosts_above {
+            // PHP's `'trusted_domains' =>` then `array (` on the next line: still its value.
+            if matches!(line.trim_ascii(), "array (" | "array(" | "(" | "[" | "{") {
+                continue;
+            }
             let line_indent = line.len() - line.trim_ascii_start().len();
             let pair = || context::key_value(line).is_some_and(|kv| !kv.directive);
             if line_indent > indent && (access || !pair()) {
@@ -126,6 +130,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             }
             (KeyKind::Listen, Some(kv)) => {
                 l.listen = true;
+                l.urls(&features);
                 if kv.value.trim().is_empty() && !kv.directive {
                     list_under = Some((kv.indent + 1, true));
                 }
@@ -534,6 +539,74 @@ mod tests {
         // A block it opens names a server with an address's evidence only.
         assert_eq!(found("real_server 10.0.0.11 443 {"), ["10.0.0.11:443"]);
         assert_eq!(found("peer shop {"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn forms_of_the_second_blind_check() {
+        // PHP's `define()` and quoted keys; a sibling port glued to its prefix; numbered keys.
+        assert_eq!(
+            found("define( 'WP_REDIS_HOST', '10.0.0.12' );\ndefine( 'WP_REDIS_PORT', 6379 );"),
+            ["10.0.0.12:6379"]
+        );
+        assert_eq!(found("'memcache.local' => 'x',"), Vec::<String>::new());
+        assert_eq!(
+            found("'mail_smtphost' => 'mail.example.org',\n'mail_smtpport' => 465,"),
+            ["mail.example.org:465"]
+        );
+        assert_eq!(
+            found(
+                "backend_hostname0 = 'pg-01'\nbackend_port0 = 5432\nbackend_hostname1 = 'pg-02'\nbackend_port1 = 5433"
+            ),
+            ["pg-01:5432", "pg-02:5433"]
+        );
+        // dnsmasq: `#port`, and what DHCP hands its clients.
+        assert_eq!(found("server=10.0.0.53#5353"), ["10.0.0.53:5353"]);
+        assert_eq!(
+            found("server=/corp.example.com/10.0.0.54#53"),
+            ["10.0.0.54:53"]
+        );
+        assert_eq!(
+            found("dhcp-range=192.168.50.100,192.168.50.200,12h"),
+            Vec::<String>::new()
+        );
+        // Code, namespaces, networks with a mask and mailboxes name no server.
+        assert_eq!(
+            found("pool: <%= ENV.fetch(\"MAX\") { 5 } %>"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found(r"'memcache' => '\\OC\\Memcache\\APCu',"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("by peername.ip=10.0.0.0%255.255.0.0 read"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("'mail_from_address' => 'nextcloud',"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("<c xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"),
+            Vec::<String>::new()
+        );
+        // Own URLs; blocks and sections named elsewhere; a list of URLs.
+        assert_eq!(
+            found("APP_URL=https://admin.example.com"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("http_external_uri = https://g.example.com/"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("[db-01]\naddress=10.0.0.1\n[svc]\nservers=db-01"),
+            ["10.0.0.1"]
+        );
+        assert_eq!(
+            described("<acceptor name=\"amqp\">tcp://10.0.0.11:5672</acceptor>"),
+            ["10.0.0.11:5672 listen"]
+        );
     }
 
     #[test]

@@ -34,12 +34,14 @@ impl Siblings {
             self.section += 1;
         }
         self.indent = kv.indent;
-        // Envoy's `socket_address` gives `address` and `port_value`.
-        let envoy = kv.key.len() >= 10 && kv.key.ends_with("_value");
+        // Envoy's `socket_address` gives `address` and `port_value`; pgpool's numbered
+        // `backend_port0` is `backend_hostname0`'s.
+        let (key, index) = indexed(kv.key);
+        let envoy = key.len() >= 10 && key.ends_with("_value");
         let prefix = if envoy {
-            prefix_of(kv.key, "port_value")
+            prefix_of(key, "port_value", index)
         } else {
-            prefix_of(kv.key, "port")
+            prefix_of(key, "port", index)
         };
         let Some(prefix) = prefix else {
             return;
@@ -60,19 +62,32 @@ impl Siblings {
     /// The references `found[range]` came from the value of the host key `kv`. A key in camel
     /// case (Zabbix's `ListenIP`, beside `ListenPort`) is tried by its camel prefix first.
     pub(super) fn hosts(&mut self, kv: KeyValue<'_>, first: usize, end: usize) {
-        let key = kv.key.as_bytes();
+        if first >= end {
+            return;
+        }
+        let (key, index) = indexed(kv.key);
         let segment = key
-            .iter()
+            .bytes()
             .rposition(|c| matches!(c, b'.' | b'_' | b'-'))
             .map_or(0, |i| i + 1);
-        if first < end {
-            if let Some(camel) = camel_prefix(&kv.key[segment..]) {
-                let prefix = prefix_hash(&kv.key[..segment + camel.len()]);
-                self.hosts.push((self.section, prefix, first..end));
-            }
-            self.hosts
-                .push((self.section, prefix_hash(&kv.key[..segment]), first..end));
+        // Nextcloud's `mail_smtphost` beside `mail_smtpport`: the word glued to its prefix.
+        let lower = key.to_ascii_lowercase();
+        if let Some(word) = ["hostname", "host", "address", "addr", "server"]
+            .iter()
+            .find(|w| lower.len() > w.len() && lower.ends_with(*w))
+        {
+            let prefix = prefix_hash(&key[..key.len() - word.len()], index);
+            self.hosts.push((self.section, prefix, first..end));
         }
+        if let Some(camel) = camel_prefix(&key[segment..]) {
+            let prefix = prefix_hash(&key[..segment + camel.len()], index);
+            self.hosts.push((self.section, prefix, first..end));
+        }
+        self.hosts.push((
+            self.section,
+            prefix_hash(&key[..segment], index),
+            first..end,
+        ));
     }
 
     /// Each host key's references without a port get the port of a sibling key; a listen
@@ -100,14 +115,18 @@ impl Siblings {
 
 /// `db_port` -> hash of `db_`, `port` -> hash of ``: the key's prefix when it ends in the
 /// segment `name`.
-fn prefix_of(key: &str, name: &str) -> Option<u64> {
+fn prefix_of(key: &str, name: &str, index: &str) -> Option<u64> {
     let cut = key.len().checked_sub(name.len())?;
     let (prefix, last) = key.split_at_checked(cut)?;
-    let whole_segment = prefix.is_empty() || prefix.ends_with(['.', '_', '-']);
-    // `ListenPort`: a camel-case segment of its own.
-    let camel = prefix.ends_with(|c: char| c.is_ascii_lowercase())
-        && last.starts_with(|c: char| c.is_ascii_uppercase());
-    ((whole_segment || camel) && last.eq_ignore_ascii_case(name)).then(|| prefix_hash(prefix))
+    // `ListenPort` and `mail_smtpport` as well as `db_port`.
+    last.eq_ignore_ascii_case(name)
+        .then(|| prefix_hash(prefix, index))
+}
+
+/// `backend_hostname0` -> (`backend_hostname`, `0`): a numbered key and its number.
+fn indexed(key: &str) -> (&str, &str) {
+    let stem = key.trim_end_matches(|c: char| c.is_ascii_digit());
+    (stem, &key[stem.len()..])
 }
 
 /// `ListenIP` -> `Listen`, `bindIp` -> `bind`: the part of a camel-case segment before the
@@ -127,11 +146,14 @@ fn camel_prefix(segment: &str) -> Option<&str> {
     (names_address && prefix.ends_with(|c: char| c.is_ascii_lowercase())).then_some(prefix)
 }
 
-/// A hash of the prefix's lower-case bytes: `DB_` and `db_` are one prefix.
-fn prefix_hash(prefix: &str) -> u64 {
+/// A hash of the prefix's lower-case bytes and the key's number: `DB_` and `db_` are one
+/// prefix, `backend_` numbered 0 another than numbered 1.
+fn prefix_hash(prefix: &str, index: &str) -> u64 {
     let mut hasher = rustc_hash::FxHasher::default();
     for b in prefix.bytes() {
         hasher.write_u8(b.to_ascii_lowercase());
     }
+    hasher.write_u8(0);
+    hasher.write(index.as_bytes());
     hasher.finish()
 }

@@ -66,6 +66,21 @@ pub(super) fn after_transport(text: &str, colon: usize) -> bool {
 /// notation ends (the name is what the server's certificate says, no host to reach).
 pub(super) fn at_port(text: &str, at: usize) -> Option<(u16, usize)> {
     let b = text.as_bytes();
+    // dnsmasq writes the port after `#`: `server=10.0.0.53#5353`.
+    if b.get(at) == Some(&b'#') {
+        let digits = b[at + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let end = at + 1 + digits;
+        let glued = b
+            .get(end)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'.');
+        return ((1..=5).contains(&digits) && !glued)
+            .then(|| port(&text[at + 1..end]))
+            .flatten()
+            .map(|p| (p, end));
+    }
     if b.get(at) != Some(&b'@') {
         return None;
     }

@@ -165,8 +165,12 @@ impl Line<'_> {
             }
             let host_end = run_forward(b, i, &HOST_BYTE);
             let host = &text[i..host_end];
-            let share = b.get(host_end) == Some(&sep)
-                && b.get(host_end + b[host_end..].iter().take_while(|&&c| c == sep).count())
+            let after = b[host_end..].iter().take_while(|&&c| c == sep).count();
+            // `\\\\fs\\share` escapes every backslash; a PHP namespace (`\\OC\\Memcache`) doubles
+            // only the ones between its parts.
+            let share = after > 0
+                && (sep == b'/' || after * 2 == run)
+                && b.get(host_end + after)
                     .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'$');
             let end = path_end(b, host_end);
             if !share || host.is_empty() || !self.free(at, end) {

@@ -1,4 +1,4 @@
-//! Template and command-substitution spans (`${...}`, `{{ }}`, `%{...}`, `$(...)`): claimed
+//! Template and command-substitution spans (`${...}`, `{{ }}`, `%{...}`, `$(...)`, `<% %>`): claimed
 //! first, since no word inside is a host until the template is expanded.
 
 use crate::refs::features::Features;
@@ -17,6 +17,14 @@ impl Line<'_> {
             let (open, close) = match (b[i], b[i + 1]) {
                 (b'$' | b'%' | b'{', b'{') => (b'{', b'}'),
                 (b'$', b'(') => (b'(', b')'),
+                (b'<', b'%') => {
+                    // ERB's and EJS's `<%= ENV.fetch("X") %>`: code up to `%>`.
+                    let end =
+                        memchr::memmem::find(&b[i + 2..], b"%>").map_or(b.len(), |j| i + j + 4);
+                    self.claim(i, end);
+                    i = end;
+                    continue;
+                }
                 _ => {
                     i += 1;
                     continue;

@@ -20,6 +20,15 @@ impl Line<'_> {
             if !self.free(scheme_start, authority.end) {
                 continue;
             }
+            // An XML namespace or schema location names a document, never a server to reach.
+            let attribute = text[..scheme_start]
+                .strip_suffix(['"', '\''])
+                .and_then(|t| t.strip_suffix('='))
+                .map(|t| &t[t.rfind([' ', '\t', '<']).map_or(0, |i| i + 1)..]);
+            if attribute.is_some_and(|a| a.starts_with("xmlns") || a.ends_with("schemaLocation")) {
+                self.claim(scheme_start, authority.end);
+                continue;
+            }
             // The text shown is the whole URL up to white space or a quote, read no further
             // than it can be shown: a line of URLs without a space stays linear.
             let limit = (scheme_start + TEXT_LIMIT).clamp(authority.end, text.len());

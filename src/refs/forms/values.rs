@@ -139,12 +139,20 @@ impl Line<'_> {
         let text = self.text;
         let bytes = text.as_bytes();
         let whole = (s, e);
-        // Unbound's `9.9.9.9@853#dns.quad9.net`: the name after `#` is the certificate's.
-        let e = bytes[s..e]
-            .iter()
-            .position(|&b| b == b'#')
-            .map_or(e, |hash| s + hash);
+        // A call (`ENV.fetch("X")`) is code, not a host.
+        if bytes.get(e) == Some(&b'(') {
+            return;
+        }
+        // Unbound's `9.9.9.9@853#dns.quad9.net`: the name after `#` is the certificate's;
+        // dnsmasq's `10.0.0.53#5353`: the digits after it are the port.
         let mut at_port = None;
+        let e = match bytes[s..e].iter().position(|&b| b == b'#') {
+            Some(hash) => {
+                at_port = super::ports::at_port(text, s + hash).map(|(p, _)| p);
+                s + hash
+            }
+            None => e,
+        };
         let mut s = s;
         let mut end = e;
         if let Some(at) = bytes[s..e].iter().rposition(|&b| b == b'@') {

@@ -52,11 +52,16 @@ impl Line<'_> {
             return;
         }
         let before = self.before(s);
-        // Unbound's `10.0.0.53@853#name` and Exim's `host::587`.
+        // Unbound's `10.0.0.53@853#name`, dnsmasq's `10.0.0.53#5353` (an address's only: a
+        // page's `#1` is an anchor) and Exim's `host::587`.
+        let hash = self.after(e) == Some(b'#');
         if let Some((p, end)) =
             ports::at_port(self.text, e).or(ports::double_colon_port(self.text, e))
+            && (!hash || word.parse::<std::net::Ipv4Addr>().is_ok() || is_fqdn(word))
             && (word.contains('.') || before == Some(b':'))
-            && !matches!(before, Some(b'@' | b'/'))
+            // (dnsmasq's `server=/corp.example.com/10.0.0.53#5353` too.)
+            && before != Some(b'@')
+            && (hash || before != Some(b'/'))
         {
             self.claim(s, end);
             self.add(word, Some(p), s, end);
@@ -102,7 +107,10 @@ impl Line<'_> {
             let negated = before == Some(b'!')
                 || (before == Some(b'"') && s >= 2 && self.before(s - 1) == Some(b'!'));
             let rest = &self.text[e..];
-            if negated || rest.starts_with(" mask ") || rest.starts_with(" netmask ") {
+            // OpenLDAP's `peername.ip=10.0.0.0%255.255.0.0`: a network and its mask.
+            let with_mask =
+                rest.starts_with('%') && rest[1..].starts_with(|c: char| c.is_ascii_digit());
+            if negated || with_mask || rest.starts_with(" mask ") || rest.starts_with(" netmask ") {
                 return;
             }
             if word.parse::<std::net::Ipv4Addr>().is_ok() {
@@ -152,8 +160,15 @@ impl Line<'_> {
 /// Whether the word at `s..e` is the key of its line (`corp.example.com = CORP.EXAMPLE.COM` in
 /// krb5's `[domain_realm]`): structure, not a host.
 fn is_key(text: &str, s: usize, e: usize) -> bool {
-    let rest = text[e..].trim_start_matches([' ', '\t']);
-    text[..s].trim_ascii().is_empty()
+    // Quoted too: PHP's `'memcache.local' => '...'`, JSON's `"a.b": 1`.
+    let before = text[..s].trim_ascii();
+    let quoted = matches!(before, "'" | "\"");
+    let rest = text[e..]
+        .strip_prefix(['\'', '"'])
+        .filter(|_| quoted)
+        .unwrap_or(&text[e..]);
+    let rest = rest.trim_start_matches([' ', '\t']);
+    (before.is_empty() || quoted)
         && (rest.starts_with('=')
             || rest
                 .strip_prefix(':')
