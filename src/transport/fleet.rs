@@ -1,8 +1,10 @@
 //! The run's connections: every host the plan touches, over at most `ssh.max_connections` SSH
-//! masters at once (see [`super::masters`]). A real run connects every host up front (it
-//! touches nothing unless all answer); a read-only pass connects each host when it first needs
-//! it. A master closed to make room is reopened, host key still checked strictly, when its host
-//! is needed again. Everything is closed at the end, whatever the end.
+//! masters at once (see [`super::masters`]). A real run connects every host before its first
+//! step (it touches nothing unless all answer), its precheck beside the connecting when the
+//! masters fit in the pool ([`Fleet::connecting`]); a read-only pass connects each host when it
+//! first needs it. A master closed to make room is reopened, host key still checked strictly,
+//! when its host is needed again. The hosts the walk is done with are swept beside it
+//! ([`Fleet::sweep_as_told`]). Everything is closed at the end, whatever the end.
 
 use super::capture::Keep;
 use super::mark::{self, LiveCommand};
