@@ -83,7 +83,13 @@ pub(crate) struct Executor<'a, T: Transport> {
     /// A resume's other steps the interrupted run touched (a batch's members): each runs
     /// again in full, even if down.
     retry: std::collections::HashSet<usize>,
+    /// When the hosts are connected beside the precheck: the end of their connecting, with the
+    /// hosts that did not answer (see [`Executor::connected`]).
+    connected: Option<Connected>,
 }
+
+/// The end of the connecting of every host: `None` until then, then the hosts that failed.
+pub(crate) type Connected = watch::Receiver<Option<Result<(), Vec<String>>>>;
 
 /// A duration in whole milliseconds, as events carry them.
 pub(crate) fn millis(d: Duration) -> u64 {
@@ -113,6 +119,33 @@ impl<'a, T: Transport> Executor<'a, T> {
             cold: None,
             pinned: None,
             retry: Default::default(),
+            connected: None,
+        }
+    }
+
+    /// The hosts are connected beside the walk's first reads: it waits for all of them (see
+    /// [`Executor::connected`]).
+    pub(crate) fn with_connected(mut self, connected: Option<Connected>) -> Self {
+        self.connected = connected;
+        self
+    }
+
+    /// Once every host of the run has been connected: `Ok` when all answered, else the run is
+    /// unreachable (a real run touches nothing unless every host answers). At once when they
+    /// were connected before the walk.
+    async fn connected(&self) -> Result<(), Outcome> {
+        let Some(connected) = &self.connected else {
+            return Ok(());
+        };
+        let mut connected = connected.clone();
+        let end = match connected.wait_for(Option::is_some).await {
+            Ok(end) => end.clone(),
+            // Never told: as if no host had answered.
+            Err(_) => Some(Err(Vec::new())),
+        };
+        match end {
+            Some(Err(hosts)) => Err(Outcome::Unreachable { hosts }),
+            _ => Ok(()),
         }
     }
 
@@ -165,6 +198,16 @@ impl<'a, T: Transport> Executor<'a, T> {
     /// Walks `steps` in order and says how the walk ended, leaving the run's last event to the
     /// caller (a [`Session`]; the unit tests' `run`).
     pub(crate) async fn walk(&mut self, steps: &[Step], first: Option<Resumed>) -> Outcome {
+        // What the units' hosts and the clusters say is told as it is read: on hosts still
+        // connecting, only once every host answered.
+        let told_at_once = self.cold.is_some()
+            || steps.iter().any(|s| {
+                let service = &self.model.services[s.service];
+                service.unit.is_some() || service.cluster.is_some()
+            });
+        if told_at_once && let Err(outcome) = self.connected().await {
+            return outcome;
+        }
         if let Err(problems) = self.resolve_units(steps).await {
             return Outcome::Invalid { problems };
         }
@@ -233,11 +276,18 @@ impl<'a, T: Transport> Executor<'a, T> {
         look.pinned = self.pinned;
         look.retry = self.retry.clone();
         let mut tally = Tally::default();
+        let mut failed = Vec::new();
         let mut looked = std::pin::pin!(look.preflight_all(steps, first));
         while let Some((records, end)) = looked.next().await {
-            if end.passed {
-                continue;
+            if !end.passed {
+                failed.push((records, end));
             }
+        }
+        // Nothing is told, and no step starts, before every host of the run was connected: a
+        // host that did not answer makes the run unreachable, whatever its steps' prechecks
+        // said.
+        self.connected().await?;
+        for (records, end) in failed {
             // Only the steps that would halt are told: a step that passed its preflight here
             // has not run, and the journal must not say it did.
             for record in &records {
@@ -301,10 +351,9 @@ impl<'a, T: Transport> Executor<'a, T> {
             (None, Some(_)) => 1,
             (None, None) => 0,
         };
-        for (n, unit) in batch::units(self.model, steps, first_unit)
-            .into_iter()
-            .enumerate()
-        {
+        let units = batch::units(self.model, steps, first_unit);
+        let done_after = done_after(self.model, &units);
+        for (n, unit) in units.into_iter().enumerate() {
             if *self.stop.borrow() >= Stop::AfterStep {
                 return Outcome::Interrupted {
                     after: tally.last_done,
@@ -337,6 +386,11 @@ impl<'a, T: Transport> Executor<'a, T> {
             }
             if let Some(halt) = halt {
                 return halt;
+            }
+            // The unit passed and was recorded: what the run may have left on the hosts no
+            // later unit touches is swept beside the walk.
+            for &h in &done_after[n] {
+                self.transport.done_with(h);
             }
         }
         tally.outcome()
@@ -390,6 +444,64 @@ impl<'a, T: Transport> Executor<'a, T> {
             passed: result.is_ok(),
         }
     }
+}
+
+/// Every host the steps touch: their own, their hooks', and those of the dependents their gates
+/// check.
+pub(crate) fn hosts_needed(model: &Model, steps: &[Step]) -> Vec<usize> {
+    let mut hosts: Vec<usize> = Vec::new();
+    for step in steps {
+        step_hosts(model, step, &mut hosts);
+    }
+    hosts.sort_unstable();
+    hosts.dedup();
+    hosts
+}
+
+/// The hosts one step touches (see [`hosts_needed`]), added to `hosts`.
+fn step_hosts(model: &Model, step: &Step, hosts: &mut Vec<usize>) {
+    hosts.push(step.host);
+    // Every member of a cluster is asked about it, selected or not.
+    if model.services[step.service].cluster.is_some() {
+        hosts.extend(
+            model.services[step.service]
+                .instances
+                .iter()
+                .map(|i| i.host),
+        );
+    }
+    let instance = step.instance(model);
+    hosts.extend(instance.before.iter().chain(&instance.after).map(|h| h.on));
+    for service in model
+        .services
+        .iter()
+        .filter(|s| s.depends_on.contains(&step.service))
+    {
+        hosts.extend(service.instances.iter().map(|i| i.host));
+    }
+}
+
+/// For each unit of the walk, the hosts no later unit touches: once it passed, the walk is
+/// done with them. The last unit's are left to the closing sweep.
+fn done_after(model: &Model, units: &[&[Step]]) -> Vec<Vec<usize>> {
+    let mut last = vec![None; model.hosts.len()];
+    let mut touched = Vec::new();
+    for (n, unit) in units.iter().enumerate() {
+        touched.clear();
+        for step in unit.iter() {
+            step_hosts(model, step, &mut touched);
+        }
+        for &h in &touched {
+            last[h] = Some(n);
+        }
+    }
+    let mut done = vec![Vec::new(); units.len()];
+    for (h, n) in last.into_iter().enumerate() {
+        if let Some(n) = n.filter(|&n| n + 1 < units.len()) {
+            done[n].push(h);
+        }
+    }
+    done
 }
 
 /// Whether a step's configs named a host that is gone or does not answer, as its `Inspected`

@@ -105,7 +105,7 @@ impl Session<'_> {
         stop: watch::Receiver<Stop>,
     ) -> Outcome {
         let model = self.model;
-        let hosts = hosts_needed(model, self.steps);
+        let hosts = super::hosts_needed(model, self.steps);
         let names: Vec<String> = model.hosts.iter().map(|h| h.name.clone()).collect();
         let options = self.options();
         let tell = |(h, result): crate::transport::FirstContact| match result {
@@ -119,10 +119,18 @@ impl Session<'_> {
         };
         // A read-only pass connects each host as its work reaches it, so that no master is
         // opened twice when the plan has more hosts than `ssh.max_connections`; a real run
-        // connects every host first.
+        // connects every host before its first step. A new one whose masters all fit in the
+        // pool prechecks each host as soon as it is connected, beside the connecting of the
+        // others (the walk waits for all of them before it tells anything or restarts
+        // anything); a resume first waits for what the interrupted run left running.
+        let beside = !options.mode.read_only()
+            && self.first.is_none()
+            && hosts.len() <= model.ssh.max_connections;
         let (mut fleet, failures, mut contacts) = if options.mode.read_only() {
             let (fleet, contacts) = Fleet::lazy(model, &hosts);
             (fleet, Vec::new(), Some(contacts))
+        } else if beside {
+            (Fleet::connecting(model, &hosts), Vec::new(), None)
         } else {
             let (fleet, failures) = Fleet::connect(model, &hosts, |h, result| {
                 tell((h, result.map_err(Clone::clone)))
@@ -131,6 +139,8 @@ impl Session<'_> {
             (fleet, failures, None)
         };
         fleet.mark(run_id);
+        // The hosts the walk is done with, swept beside it.
+        let done_with = fleet.sweep_early();
         // A real run touches nothing unless every host answers; a read-only one reports the rest.
         let outcome = if !failures.is_empty() && !options.mode.read_only() {
             Outcome::Unreachable {
@@ -151,7 +161,23 @@ impl Session<'_> {
                     // sweeps a command that is still being waited for.
                     fleet.inherit(&hosts);
                 }
+                let (connected, connected_rx) = watch::channel(None);
+                let connecting = async {
+                    if beside {
+                        let failures = fleet
+                            .connect_hosts(&hosts, model.ssh.fan_out(), |h, result| {
+                                tell((h, result.map_err(Clone::clone)))
+                            })
+                            .await;
+                        let _ = connected.send(Some(if failures.is_empty() {
+                            Ok(())
+                        } else {
+                            Err(failures.iter().map(|(h, _)| names[*h].clone()).collect())
+                        }));
+                    }
+                };
                 let mut executor = Executor::new(model, &fleet, events, options, stop)
+                    .with_connected(beside.then_some(connected_rx))
                     .with_pacing(self.pacing.clone())
                     .with_began(self.began.clone())
                     .with_retry(self.retry.iter().copied())
@@ -172,11 +198,24 @@ impl Session<'_> {
                     }
                     std::future::pending::<std::convert::Infallible>().await
                 };
-                let outcome = tokio::select! {
-                    outcome = executor.walk(self.steps, self.first) => outcome,
-                    _ = keep_alive => unreachable!("the keep-alive loop never ends"),
-                    never = told => match never {},
+                let (ended, walk_ended) = tokio::sync::oneshot::channel::<()>();
+                let walking = async {
+                    let outcome = tokio::select! {
+                        outcome = executor.walk(self.steps, self.first) => outcome,
+                        _ = keep_alive => unreachable!("the keep-alive loop never ends"),
+                        never = told => match never {},
+                    };
+                    let _ = ended.send(());
+                    outcome
                 };
+                let walk_ended = async {
+                    let _ = walk_ended.await;
+                };
+                let ((), outcome, ()) = tokio::join!(
+                    connecting,
+                    walking,
+                    fleet.sweep_as_told(done_with, walk_ended)
+                );
                 // The connections made as the walk ended.
                 if let Some(contacts) = contacts.as_mut() {
                     while let Ok(contact) = contacts.try_recv() {
@@ -188,12 +227,14 @@ impl Session<'_> {
                 Outcome::StillRunning { hosts: busy }
             }
         };
-        // Nothing this run started may outlive it: an abort leaves its step's command behind.
-        // A run that never walked started nothing, and what an interrupted run left running is
-        // the operator's to judge.
+        // Nothing this run started may outlive it: an abort leaves its step's command behind,
+        // and a run found unreachable while it prechecked the hosts already connected has its
+        // folder there (a run that never walked marked no host: its sweep looks nowhere).
+        // What an interrupted run left running is the operator's to judge, and an invalid
+        // resume keeps the exit files it inherited for the next one.
         if !matches!(
             outcome,
-            Outcome::Unreachable { .. } | Outcome::StillRunning { .. } | Outcome::Invalid { .. }
+            Outcome::StillRunning { .. } | Outcome::Invalid { .. }
         ) {
             leftovers::sweep(&fleet, &names, events).await;
         }
@@ -204,36 +245,6 @@ impl Session<'_> {
 
 /// How often the SSH masters are told the run is still there (idle steps: long settles, pauses).
 const KEEP_ALIVE: Duration = Duration::from_secs(20);
-
-/// Every host the steps touch: their own, their hooks', and those of the dependents their gates
-/// check.
-fn hosts_needed(model: &Model, steps: &[Step]) -> Vec<usize> {
-    let mut hosts: Vec<usize> = Vec::new();
-    for step in steps {
-        hosts.push(step.host);
-        // Every member of a cluster is asked about it, selected or not.
-        if model.services[step.service].cluster.is_some() {
-            hosts.extend(
-                model.services[step.service]
-                    .instances
-                    .iter()
-                    .map(|i| i.host),
-            );
-        }
-        let instance = step.instance(model);
-        hosts.extend(instance.before.iter().chain(&instance.after).map(|h| h.on));
-        for service in model
-            .services
-            .iter()
-            .filter(|s| s.depends_on.contains(&step.service))
-        {
-            hosts.extend(service.instances.iter().map(|i| i.host));
-        }
-    }
-    hosts.sort_unstable();
-    hosts.dedup();
-    hosts
-}
 
 /// How long `resume` waits for a command of the interrupted run: the longest deadline a
 /// command of the plan has, and the host's grace to kill it.

@@ -19,6 +19,14 @@ impl Answers for Scripted {
         self.ran.lock().expect("lock").push(command.to_string());
         i32::from(!self.fails.is_empty() && command.contains(self.fails))
     }
+
+    /// Told among the commands, as `done with <host index>`.
+    fn done_with(&self, host: crate::plan::model::HostId) {
+        self.ran
+            .lock()
+            .expect("lock")
+            .push(format!("done with {host}"));
+    }
 }
 
 const PLAN: &str = r#"
@@ -96,7 +104,151 @@ impl Consumer for Kept {
 
 fn walk(fails: &'static str, options: RunOptions) -> (Outcome, Vec<String>) {
     let (outcome, ran, _) = drive(PLAN, fails, options, Pacing::default());
-    (outcome, ran.into_iter().filter(|c| c != "true").collect())
+    (
+        outcome,
+        ran.into_iter()
+            .filter(|c| c != "true" && !c.starts_with("done with"))
+            .collect(),
+    )
+}
+
+/// Walks [`PLAN`] as a real run whose hosts are still connecting: the connecting ends with
+/// `end` once the walk has nothing left to do but wait for it. The outcome, every command run
+/// (`connected` marks where the connecting ended) and every event.
+fn walk_connecting(
+    fails: &'static str,
+    end: Result<(), Vec<String>>,
+) -> (Outcome, Vec<String>, Vec<Event>) {
+    let transport = Scripted {
+        fails,
+        ran: Mutex::new(Vec::new()),
+    };
+    let model = plan::parse(PLAN, Path::new(".")).expect("valid").model;
+    let steps = plan::plan(&model, &Selection::default())
+        .expect("steps")
+        .steps;
+    let kept = Kept::default();
+    let events = Events::new(vec![Box::new(kept.clone())]);
+    let (_tx, rx) = watch::channel(Stop::No);
+    let (connected, connected_rx) = watch::channel(None);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let outcome = runtime.block_on(async {
+        let mut executor = Executor::new(&model, &transport, &events, RunOptions::default(), rx)
+            .with_connected(Some(connected_rx));
+        let connecting = async {
+            // Long after the precheck had all it needed: the walk waits for this.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            transport.ran.lock().expect("lock").push("connected".into());
+            let _ = connected.send(Some(end));
+        };
+        let (outcome, ()) = tokio::join!(executor.run(&steps, None), connecting);
+        outcome
+    });
+    let ran = transport.ran.into_inner().expect("lock");
+    let events = kept.0.lock().expect("lock").clone();
+    (
+        outcome,
+        ran.into_iter().filter(|c| c != "true").collect(),
+        events,
+    )
+}
+
+#[test]
+fn hosts_prechecked_while_others_connect_see_no_restart_before_every_host_is_connected() {
+    let (outcome, ran, events) = walk_connecting("", Ok(()));
+    assert_eq!(outcome, Outcome::Completed);
+    // The precheck ran before the connecting ended; the walk only after.
+    assert_eq!(
+        ran[..4],
+        ["check-db", "check-app a", "check-app b", "connected"]
+    );
+    assert!(ran[4..].iter().any(|c| c == "restart-db"), "{ran:?}");
+    // Nothing of the walk was told before: the precheck's end is its first word.
+    let prechecked = events
+        .iter()
+        .position(|e| matches!(e, Event::Prechecked(_)))
+        .expect("prechecked");
+    assert!(
+        events[..prechecked]
+            .iter()
+            .all(|e| !matches!(e, Event::StepStarted(_))),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn a_host_failing_its_precheck_while_others_connect_still_refuses_the_run() {
+    let (outcome, ran, events) = walk_connecting("check-app b", Ok(()));
+    assert_eq!(
+        outcome,
+        Outcome::Blocked {
+            steps: vec!["app@b".into()]
+        }
+    );
+    assert!(ran.iter().all(|c| !c.starts_with("restart")), "{ran:?}");
+    assert_eq!(ran.last().map(String::as_str), Some("connected"));
+    assert!(events.iter().any(|e| matches!(e, Event::StepFailed(_))));
+}
+
+#[test]
+fn a_host_that_never_connected_makes_the_run_unreachable_whatever_the_precheck_said() {
+    for fails in ["", "check-app b"] {
+        let (outcome, ran, events) = walk_connecting(fails, Err(vec!["b".into()]));
+        assert_eq!(
+            outcome,
+            Outcome::Unreachable {
+                hosts: vec!["b".into()]
+            }
+        );
+        assert!(ran.iter().all(|c| !c.starts_with("restart")), "{ran:?}");
+        // The precheck's failures are not told: the host's own is.
+        assert!(
+            events.iter().all(|e| !matches!(
+                e,
+                Event::StepStarted(_) | Event::StepFailed(_) | Event::Prechecked(_)
+            )),
+            "{events:?}"
+        );
+    }
+}
+
+#[test]
+fn each_host_is_left_to_be_swept_once_no_later_step_touches_it() {
+    let (outcome, ran, _) = drive(PLAN, "", RunOptions::default(), Pacing::default());
+    assert_eq!(outcome, Outcome::Completed);
+    let ran: Vec<&str> = ran
+        .iter()
+        .map(String::as_str)
+        .filter(|c| *c != "true")
+        .collect();
+    // db@a's dependents gate touches a and b; app@a is a's last step: a is done once it
+    // passed, before app@b begins; b's last step is the walk's last, left to the closing
+    // sweep.
+    let done: Vec<usize> = ran
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.starts_with("done with"))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(done.len(), 1, "{ran:?}");
+    assert_eq!(ran[done[0]], "done with 0");
+    assert_eq!(
+        ran[done[0] - 1],
+        "check-app a",
+        "after app@a's gate: {ran:?}"
+    );
+    assert_eq!(ran[done[0] + 2], "restart-app b", "{ran:?}");
+    // A run that halts is done with nothing: its closing sweep takes every host.
+    let (_, ran, _) = drive(
+        PLAN,
+        "restart-app a",
+        RunOptions::default(),
+        Pacing::default(),
+    );
+    assert!(ran.iter().all(|c| !c.starts_with("done with")), "{ran:?}");
 }
 
 #[test]

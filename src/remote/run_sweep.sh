@@ -2,13 +2,14 @@
 # `$1` (TERM to its process group, KILL `$2` seconds later), says `KILLED <pgid> <age s>
 # <command>` for each, and removes the run's folder on the host. After run_ours.sh.
 # `kill -s SIG -- "-$p"`: the form dash, bash and procps all read (dash's builtin refuses
-# `kill -SIG -- "-$p"`, and the sweep then killed nothing).
+# `kill -SIG -- "-$p"`, and the sweep then killed nothing). The clock is read only when a command
+# is found: a host a run is done with is swept beside its next steps, one process fewer.
 # shellcheck disable=SC2034 # read by ours (run_ours.sh)
 run=$1
 [ -d "${HOME:-}" ] || exit 0
 d="$HOME/.comeback/runs/$1"
 [ -d "$d" ] || exit 0
-now=$(date +%s)
+now=
 live=""
 for f in "$d"/*.pid; do
   [ -f "$f" ] || continue
@@ -16,6 +17,7 @@ for f in "$d"/*.pid; do
   case "$p" in ''|*[!0-9]*|0|1) continue ;; esac
   if ours "$p" && kill -s TERM -- "-$p" 2>/dev/null; then
     live="$live $p"
+    [ -n "$now" ] || now=$(date +%s)
     since=$(stat -c %Y -- "$f" 2>/dev/null)
     printf 'KILLED %s %s %s\n' "$p" "$((now - ${since:-$now}))" "$(head -c 2000 -- "$f" | tr '\n\r' '  ')"
   fi

@@ -1,8 +1,10 @@
 //! The run's connections: every host the plan touches, over at most `ssh.max_connections` SSH
-//! masters at once (see [`super::masters`]). A real run connects every host up front (it
-//! touches nothing unless all answer); a read-only pass connects each host when it first needs
-//! it. A master closed to make room is reopened, host key still checked strictly, when its host
-//! is needed again. Everything is closed at the end, whatever the end.
+//! masters at once (see [`super::masters`]). A real run connects every host before its first
+//! step (it touches nothing unless all answer), its precheck beside the connecting when the
+//! masters fit in the pool ([`Fleet::connecting`]); a read-only pass connects each host when it
+//! first needs it. A master closed to make room is reopened, host key still checked strictly,
+//! when its host is needed again. The hosts the walk is done with are swept beside it
+//! ([`Fleet::sweep_as_told`]). Everything is closed at the end, whatever the end.
 
 use super::capture::Keep;
 use super::mark::{self, LiveCommand};
@@ -52,6 +54,14 @@ pub(crate) struct Fleet {
     swept: Mutex<Vec<Swept>>,
     /// Where a lazily connected fleet tells each host's first connection.
     first_contacts: Option<UnboundedSender<FirstContact>>,
+    /// A fleet connected beside the work ([`Fleet::connecting`]): only [`Fleet::connect_hosts`]
+    /// opens a host's first master; a command for a host not tried yet waits for it.
+    connects_first: bool,
+    /// Told of every first contact, for the commands that wait for one.
+    contacted: tokio::sync::Notify,
+    /// Where the walk tells the hosts it is done with, to be swept beside the steps still to
+    /// come (see [`Fleet::sweep_early`]).
+    done: Option<UnboundedSender<HostId>>,
 }
 
 /// What a sweep of a host found and killed, or why it could not look.
@@ -68,21 +78,43 @@ impl Fleet {
     pub(crate) async fn connect(
         model: &Model,
         hosts: &[HostId],
-        mut on_connect: impl FnMut(HostId, Result<(), &TransportError>),
+        on_connect: impl FnMut(HostId, Result<(), &TransportError>),
     ) -> (Fleet, Vec<ConnectFailure>) {
         let fleet = Fleet::new(model, hosts, None);
+        let failures = fleet
+            .connect_hosts(hosts, model.ssh.fan_out(), on_connect)
+            .await;
+        (fleet, failures)
+    }
+
+    /// A fleet whose hosts [`Fleet::connect_hosts`] connects while other work goes on: a
+    /// command for a host it has not reached yet waits for that host's first connection
+    /// (never opens it itself, so that at most `fan_out` connect at once), then runs, or fails
+    /// as the connection did. A real run's precheck starts on each host as soon as its master
+    /// is up.
+    pub(crate) fn connecting(model: &Model, hosts: &[HostId]) -> Fleet {
+        let mut fleet = Fleet::new(model, hosts, None);
+        fleet.connects_first = true;
+        fleet
+    }
+
+    /// Connects every SSH host of `hosts`, `fan_out` at a time (see [`Fleet::connect`]), and
+    /// returns those that failed.
+    pub(crate) async fn connect_hosts(
+        &self,
+        hosts: &[HostId],
+        fan_out: usize,
+        mut on_connect: impl FnMut(HostId, Result<(), &TransportError>),
+    ) -> Vec<ConnectFailure> {
         let mut failures = Vec::new();
-        let mut connecting = futures_util::stream::iter(hosts.iter().map(|&h| {
-            let fleet = &fleet;
-            async move {
-                let result = match fleet.contact_of(h) {
-                    Contact::Local => Ok(()),
-                    _ => fleet.lease(h).await.map(drop),
-                };
-                (h, result)
-            }
+        let mut connecting = futures_util::stream::iter(hosts.iter().map(|&h| async move {
+            let result = match self.contact_of(h) {
+                Contact::Local => Ok(()),
+                _ => self.open(h).await.map(drop),
+            };
+            (h, result)
         }))
-        .buffer_unordered(model.ssh.fan_out());
+        .buffer_unordered(fan_out);
         while let Some((h, result)) = connecting.next().await {
             match result {
                 Ok(()) => on_connect(h, Ok(())),
@@ -94,7 +126,7 @@ impl Fleet {
         }
         drop(connecting);
         failures.sort_by_key(|(h, _)| *h);
-        (fleet, failures)
+        failures
     }
 
     /// A fleet that connects each host of `hosts` when a command first needs it (a read-only
@@ -130,6 +162,9 @@ impl Fleet {
                 .collect(),
             swept: Mutex::new(Vec::new()),
             first_contacts: first,
+            connects_first: false,
+            contacted: tokio::sync::Notify::new(),
+            done: None,
         };
         let remote: Vec<HostId> = hosts
             .iter()
@@ -180,13 +215,33 @@ impl Fleet {
                 Err(e) => Contact::Down(e.clone()),
             };
         }
+        self.contacted.notify_waiters();
         if let Some(tx) = &self.first_contacts {
             let _ = tx.send((h, result));
         }
     }
 
-    /// `h`'s master, opened (and another closed) when needed.
+    /// `h`'s master, opened (and another closed) when needed; in a fleet connected beside the
+    /// work, its first connection is awaited instead.
     async fn lease(&self, h: HostId) -> Result<Lease<'_>, TransportError> {
+        if self.connects_first {
+            loop {
+                // Registered before looking, so that a contact between the look and the wait
+                // wakes it.
+                let contacted = self.contacted.notified();
+                let mut contacted = std::pin::pin!(contacted);
+                contacted.as_mut().enable();
+                if !matches!(self.contact_of(h), Contact::Never) {
+                    break;
+                }
+                contacted.await;
+            }
+        }
+        self.open(h).await
+    }
+
+    /// `h`'s master, opened (and another closed) when needed.
+    async fn open(&self, h: HostId) -> Result<Lease<'_>, TransportError> {
         let give_up = || match self.contact_of(h) {
             Contact::Down(e) => Some(e),
             _ => None,
@@ -246,6 +301,51 @@ impl Fleet {
     /// Marks every command from now on as one of run `run_id`, on its host.
     pub(crate) fn mark(&mut self, run_id: &str) {
         self.run = Some(run_id.to_string());
+    }
+
+    /// The hosts the walk is done with ([`Transport::done_with`]) come out of the receiver, to
+    /// be swept by [`Fleet::sweep_as_told`] while the walk goes on.
+    pub(crate) fn sweep_early(&mut self) -> UnboundedReceiver<HostId> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        self.done = Some(tx);
+        rx
+    }
+
+    /// Sweeps each host `told` names, as soon as it is named, until `ended`; then finishes the
+    /// sweeps under way (none is cut off, so that what one kills is told) and returns. A host
+    /// named after the end, or whose sweep failed, keeps its mark: the closing sweep takes it.
+    pub(crate) async fn sweep_as_told(
+        &self,
+        mut told: UnboundedReceiver<HostId>,
+        ended: impl std::future::Future<Output = ()>,
+    ) {
+        let mut ended = std::pin::pin!(ended);
+        let mut sweeps = futures_util::stream::FuturesUnordered::new();
+        let mut open = true;
+        while open || !sweeps.is_empty() {
+            tokio::select! {
+                Some(h) = told.recv(), if open => sweeps.push(self.sweep_done(h)),
+                Some(()) = sweeps.next(), if !sweeps.is_empty() => {}
+                () = &mut ended, if open => open = false,
+                else => break,
+            }
+        }
+    }
+
+    /// The sweep of a host the walk is done with: its mark goes first, so that a command sent
+    /// there meanwhile (the walk is done with it: none should be) marks it again.
+    async fn sweep_done(&self, h: HostId) {
+        let Some(run) = self.run.as_deref() else {
+            return;
+        };
+        if !self.marked[h].swap(false, Ordering::Relaxed) {
+            return;
+        }
+        match self.sweep_host(h, run).await {
+            Ok(found) if found.is_empty() => {}
+            Ok(found) => self.lock_swept().push((h, Ok(found))),
+            Err(_) => self.marked[h].store(true, Ordering::Relaxed),
+        }
     }
 
     /// `hosts` may hold commands or files of this run already (a resumed run's): they are
@@ -432,6 +532,14 @@ impl Fleet {
 }
 
 impl Transport for Fleet {
+    fn done_with(&self, host: HostId) {
+        if let Some(done) = &self.done
+            && self.marked[host].load(Ordering::Relaxed)
+        {
+            let _ = done.send(host);
+        }
+    }
+
     async fn run_command(
         &self,
         host: HostId,
