@@ -3,8 +3,9 @@
 //! step (it touches nothing unless all answer), its precheck beside the connecting when the
 //! masters fit in the pool ([`Fleet::connecting`]); a read-only pass connects each host when it
 //! first needs it. A master closed to make room is reopened, host key still checked strictly,
-//! when its host is needed again. The hosts the walk is done with are swept beside it
-//! ([`Fleet::sweep_as_told`]). Everything is closed at the end, whatever the end.
+//! when its host is needed again. Everything is swept and closed at the end, whatever the end:
+//! never a host before (two plan hosts may be one machine and one user, whose run folder they
+//! share).
 
 use super::capture::Keep;
 use super::mark::{self, LiveCommand};
@@ -59,9 +60,6 @@ pub(crate) struct Fleet {
     connects_first: bool,
     /// Told of every first contact, for the commands that wait for one.
     contacted: tokio::sync::Notify,
-    /// Where the walk tells the hosts it is done with, to be swept beside the steps still to
-    /// come (see [`Fleet::sweep_early`]).
-    done: Option<UnboundedSender<HostId>>,
 }
 
 /// What a sweep of a host found and killed, or why it could not look.
@@ -164,7 +162,6 @@ impl Fleet {
             first_contacts: first,
             connects_first: false,
             contacted: tokio::sync::Notify::new(),
-            done: None,
         };
         let remote: Vec<HostId> = hosts
             .iter()
@@ -301,51 +298,6 @@ impl Fleet {
     /// Marks every command from now on as one of run `run_id`, on its host.
     pub(crate) fn mark(&mut self, run_id: &str) {
         self.run = Some(run_id.to_string());
-    }
-
-    /// The hosts the walk is done with ([`Transport::done_with`]) come out of the receiver, to
-    /// be swept by [`Fleet::sweep_as_told`] while the walk goes on.
-    pub(crate) fn sweep_early(&mut self) -> UnboundedReceiver<HostId> {
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        self.done = Some(tx);
-        rx
-    }
-
-    /// Sweeps each host `told` names, as soon as it is named, until `ended`; then finishes the
-    /// sweeps under way (none is cut off, so that what one kills is told) and returns. A host
-    /// named after the end, or whose sweep failed, keeps its mark: the closing sweep takes it.
-    pub(crate) async fn sweep_as_told(
-        &self,
-        mut told: UnboundedReceiver<HostId>,
-        ended: impl std::future::Future<Output = ()>,
-    ) {
-        let mut ended = std::pin::pin!(ended);
-        let mut sweeps = futures_util::stream::FuturesUnordered::new();
-        let mut open = true;
-        while open || !sweeps.is_empty() {
-            tokio::select! {
-                Some(h) = told.recv(), if open => sweeps.push(self.sweep_done(h)),
-                Some(()) = sweeps.next(), if !sweeps.is_empty() => {}
-                () = &mut ended, if open => open = false,
-                else => break,
-            }
-        }
-    }
-
-    /// The sweep of a host the walk is done with: its mark goes first, so that a command sent
-    /// there meanwhile (the walk is done with it: none should be) marks it again.
-    async fn sweep_done(&self, h: HostId) {
-        let Some(run) = self.run.as_deref() else {
-            return;
-        };
-        if !self.marked[h].swap(false, Ordering::Relaxed) {
-            return;
-        }
-        match self.sweep_host(h, run).await {
-            Ok(found) if found.is_empty() => {}
-            Ok(found) => self.lock_swept().push((h, Ok(found))),
-            Err(_) => self.marked[h].store(true, Ordering::Relaxed),
-        }
     }
 
     /// `hosts` may hold commands or files of this run already (a resumed run's): they are
@@ -532,14 +484,6 @@ impl Fleet {
 }
 
 impl Transport for Fleet {
-    fn done_with(&self, host: HostId) {
-        if let Some(done) = &self.done
-            && self.marked[host].load(Ordering::Relaxed)
-        {
-            let _ = done.send(host);
-        }
-    }
-
     async fn run_command(
         &self,
         host: HostId,
