@@ -60,6 +60,11 @@ pub(crate) struct Fleet {
     connects_first: bool,
     /// Told of every first contact, for the commands that wait for one.
     contacted: tokio::sync::Notify,
+    /// A read-only pass sweeps a host as the bound closes its master. A real run sweeps only
+    /// at its end: two plan hosts may be one machine and one user (a host listed under two
+    /// names), whose run folder they share, and a sweep of one could kill the other's step in
+    /// flight.
+    sweep_on_close: bool,
 }
 
 /// What a sweep of a host found and killed, or why it could not look.
@@ -135,7 +140,9 @@ impl Fleet {
         hosts: &[HostId],
     ) -> (Fleet, UnboundedReceiver<FirstContact>) {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        (Fleet::new(model, hosts, Some(tx)), rx)
+        let mut fleet = Fleet::new(model, hosts, Some(tx));
+        fleet.sweep_on_close = true;
+        (fleet, rx)
     }
 
     fn new(model: &Model, hosts: &[HostId], first: Option<UnboundedSender<FirstContact>>) -> Self {
@@ -162,6 +169,7 @@ impl Fleet {
             first_contacts: first,
             connects_first: false,
             contacted: tokio::sync::Notify::new(),
+            sweep_on_close: false,
         };
         let remote: Vec<HostId> = hosts
             .iter()
@@ -271,10 +279,12 @@ impl Fleet {
         }
     }
 
-    /// Closes a master taken out of the pool, sweeping its host first when this run may have
-    /// left something there: once closed, the host would be reopened only to be swept.
+    /// Closes a master taken out of the pool. In a read-only pass its host is swept first,
+    /// when this pass may have left something there: once closed, the host would be reopened
+    /// only to be swept. A real run's keeps its mark for the closing sweep ([`Fleet::sweep_on_close`]).
     async fn retire(&self, h: HostId, master: Arc<Master>) {
-        if self.marked[h].load(Ordering::Relaxed)
+        if self.sweep_on_close
+            && self.marked[h].load(Ordering::Relaxed)
             && let Some(run) = self.run.as_deref()
         {
             let result = self.sweep_over(&master.session, h, run).await;
