@@ -3,7 +3,7 @@
 # <command>` for each, and removes the run's folder on the host. After run_ours.sh.
 # `kill -s SIG -- "-$p"`: the form dash, bash and procps all read (dash's builtin refuses
 # `kill -SIG -- "-$p"`, and the sweep then killed nothing). The clock is read only when a command
-# is found: a host a run is done with is swept beside its next steps, one process fewer.
+# is found: most sweeps find none, and start one process fewer.
 # shellcheck disable=SC2034 # read by ours (run_ours.sh)
 run=$1
 [ -d "${HOME:-}" ] || exit 0
