@@ -71,10 +71,12 @@ impl Siblings {
             .rposition(|c| matches!(c, b'.' | b'_' | b'-'))
             .map_or(0, |i| i + 1);
         // Nextcloud's `mail_smtphost` beside `mail_smtpport`: the word glued to its prefix.
-        let lower = key.to_ascii_lowercase();
+        let b = key.as_bytes();
         if let Some(word) = ["hostname", "host", "address", "addr", "server"]
             .iter()
-            .find(|w| lower.len() > w.len() && lower.ends_with(*w))
+            .find(|w| {
+                b.len() > w.len() && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
+            })
         {
             let prefix = prefix_hash(&key[..key.len() - word.len()], index);
             self.hosts.push((self.section, prefix, first..end));
