@@ -375,6 +375,12 @@ impl<T: Transport> Executor<'_, T> {
             };
             let after = match looked {
                 Some(Ok(p)) => p,
+                // A launcher may not be the daemon yet: `start-stop-daemon --background` forks,
+                // writes the pid file, then execs the daemon. Asked again until the wait ends.
+                Some(Err(_)) if began.elapsed() < PROOF_WAIT => {
+                    tokio::time::sleep(PROOF_INTERVAL).await;
+                    continue;
+                }
                 Some(Err(e)) => return Err(fail(e)),
                 None => Vec::new(),
             };
