@@ -110,8 +110,7 @@ pub(super) fn classify(key: &str) -> KeyKind {
     } else if says == Says::Access {
         KeyKind::Access
     } else if says == Says::Own
-        || ((says == Says::OwnIfUrl || previous_of_last == b"external")
-            && (last_segment.ends_with(b"url") || last_segment.ends_with(b"uri")))
+        || own_url(says, previous_of_last, last_segment)
         || has(whole, KeyWord::NoHosts)
         || has(last, KeyWord::NoHostsAsLast)
         || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
@@ -170,6 +169,24 @@ static KEY_WORDS: LazyLock<FxHashMap<&'static [u8], u8>> = LazyLock::new(|| {
     words
 });
 
+/// Whether a key names this service's own URL, where users reach it, not a server it reaches:
+/// the word right before the URL says so (`root_url`, `APP_URL`, `site_url`, `external_url`,
+/// `http_publish_uri`), or begins a camel-case one (`publicBaseUrl`, `WP_SITEURL`). Only
+/// there: `APP_API_URL` and `public_api_url` name an API to reach.
+fn own_url(says: Says, previous_of_last: &[u8], last_segment: &[u8]) -> bool {
+    let url = last_segment.ends_with(b"url") || last_segment.ends_with(b"uri");
+    let own = |s: &[u8]| {
+        matches!(
+            s,
+            b"public" | b"publish" | b"root" | b"site" | b"app" | b"external"
+        )
+    };
+    let camel = ["public", "root", "site", "external"]
+        .iter()
+        .any(|w| last_segment.len() >= w.len() + 3 && last_segment.starts_with(w.as_bytes()));
+    url && (says == Says::OwnIfUrl || own(previous_of_last) || camel)
+}
+
 /// Whether a key (or a block's name) is an access rule, without classifying it otherwise.
 pub(super) fn names_an_access_rule(key: &str) -> bool {
     let mut buf = [0u8; 64];
@@ -191,10 +208,8 @@ pub(super) fn names_an_access_rule(key: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Says {
     Nothing,
-    /// This host's own URL, if the key names one: `root_url`, `publicBaseUrl`, `site_url`,
-    /// `APP_URL`, `http_publish_uri`, `overwrite.cli.url`, `web_interface_url` (where users reach
-    /// this service, not a server it reaches); also `external_url` and `http_external_uri`, where
-    /// `external` comes right before the URL.
+    /// This host's own URL, if the key names one: Nextcloud's `overwrite.cli.url` (see
+    /// `own_url` in [`classify`] for the others).
     OwnIfUrl,
     /// This host's own address, told to its peers: `advertise_addr`, `cluster-announce-ip`.
     Own,
@@ -237,11 +252,7 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         || segment == b"virtual"
     {
         Says::Listen
-    } else if ["public", "publish", "root", "site", "overwrite", "app"]
-        .iter()
-        .any(|w| segment.starts_with(w.as_bytes()))
-        || segment == b"web"
-    {
+    } else if segment == b"overwrite" {
         Says::OwnIfUrl
     } else if segment.starts_with(b"dhcp") {
         // dnsmasq's `dhcp-range`, `dhcp-host`, `dhcp-option`: what it hands its clients.

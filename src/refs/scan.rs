@@ -595,6 +595,11 @@ mod tests {
             found("APP_URL=https://admin.example.com"),
             Vec::<String>::new()
         );
+        // Only the word right before the URL says it is the service's own.
+        assert_eq!(
+            found("APP_API_URL=https://api.example.com"),
+            ["api.example.com:443"]
+        );
         assert_eq!(
             found("http_external_uri = https://g.example.com/"),
             Vec::<String>::new()
