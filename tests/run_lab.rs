@@ -207,21 +207,28 @@ fn a_frozen_sshd_is_reported_unreachable_before_anything_restarts() {
 
 /// db on host-1, app on host-2 and host-3.
 fn three_tier_small(lab: &Lab) -> std::path::PathBuf {
+    three_tier_small_checked(lab, "{ tcp: 7001 }")
+}
+
+/// As [`three_tier_small`], with `app_health` as app's health check.
+fn three_tier_small_checked(lab: &Lab, app_health: &str) -> std::path::PathBuf {
     for i in 0..lab.hosts.len() {
         lab.service(i, "svc", 7001, "");
     }
     lab.plan_with(
         DEFAULTS,
-        r#"  db:
+        &format!(
+            r#"  db:
     hosts: [host-1]
-    restart: "{vars.dir}/bin/restart svc"
-    health: [{ tcp: 7001 }]
+    restart: "{{vars.dir}}/bin/restart svc"
+    health: [{{ tcp: 7001 }}]
   app:
     hosts: [host-2, host-3]
     depends_on: [db]
-    restart: "{vars.dir}/bin/restart svc"
-    health: [{ tcp: 7001 }]
-"#,
+    restart: "{{vars.dir}}/bin/restart svc"
+    health: [{app_health}]
+"#
+        ),
     )
 }
 
@@ -504,22 +511,7 @@ fn assert_hosts_swept(lab: &Lab) {
 #[test]
 fn a_host_failing_its_precheck_refuses_the_run_before_any_restart() {
     let lab = Lab::start(3);
-    for i in 0..3 {
-        lab.service(i, "svc", 7001, "");
-    }
-    let plan = lab.plan_with(
-        DEFAULTS,
-        r#"  db:
-    hosts: [host-1]
-    restart: "{vars.dir}/bin/restart svc"
-    health: [{ tcp: 7001 }]
-  app:
-    hosts: [host-2, host-3]
-    depends_on: [db]
-    restart: "{vars.dir}/bin/restart svc"
-    health: [{ command: "test ! -e {vars.dir}/broken" }]
-"#,
-    );
+    let plan = three_tier_small_checked(&lab, r#"{ command: "test ! -e {vars.dir}/broken" }"#);
     std::fs::write(lab.hosts[2].dir.join("broken"), "").expect("broken");
     let out = lab.run("run", &plan, &["--yes"]);
     let err = exited(&out, 1);

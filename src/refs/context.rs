@@ -110,7 +110,7 @@ pub(super) fn classify(key: &str) -> KeyKind {
     } else if says == Says::Access {
         KeyKind::Access
     } else if says == Says::Own
-        || own_url(says, previous_of_last, last_segment)
+        || own_url(lower, previous_of_last, last_segment)
         || has(whole, KeyWord::NoHosts)
         || has(last, KeyWord::NoHostsAsLast)
         || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
@@ -171,9 +171,10 @@ static KEY_WORDS: LazyLock<FxHashMap<&'static [u8], u8>> = LazyLock::new(|| {
 
 /// Whether a key names this service's own URL, where users reach it, not a server it reaches:
 /// the word right before the URL says so (`root_url`, `APP_URL`, `site_url`, `external_url`,
-/// `http_publish_uri`), or begins a camel-case one (`publicBaseUrl`, `WP_SITEURL`). Only
-/// there: `APP_API_URL` and `public_api_url` name an API to reach.
-fn own_url(says: Says, previous_of_last: &[u8], last_segment: &[u8]) -> bool {
+/// `http_publish_uri`), or begins a camel-case one (`publicBaseUrl`, `WP_SITEURL`), or the key
+/// overrides the URL the service tells (Nextcloud's `overwrite.cli.url`). Only there:
+/// `APP_API_URL` and `public_api_url` name an API to reach.
+fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
     let url = last_segment.ends_with(b"url") || last_segment.ends_with(b"uri");
     let own = |s: &[u8]| {
         matches!(
@@ -184,7 +185,7 @@ fn own_url(says: Says, previous_of_last: &[u8], last_segment: &[u8]) -> bool {
     let camel = ["public", "root", "site", "external"]
         .iter()
         .any(|w| last_segment.len() >= w.len() + 3 && last_segment.starts_with(w.as_bytes()));
-    url && (says == Says::OwnIfUrl || own(previous_of_last) || camel)
+    url && (own(previous_of_last) || camel || segments(lower).any(|s| s == b"overwrite"))
 }
 
 /// Whether a key (or a block's name) is an access rule, without classifying it otherwise.
@@ -208,9 +209,6 @@ pub(super) fn names_an_access_rule(key: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Says {
     Nothing,
-    /// This host's own URL, if the key names one: Nextcloud's `overwrite.cli.url` (see
-    /// `own_url` in [`classify`] for the others).
-    OwnIfUrl,
     /// This host's own address, told to its peers: `advertise_addr`, `cluster-announce-ip`.
     Own,
     /// Where this service listens, whatever the rest of the key says: a segment starting with
@@ -226,20 +224,7 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
     let could = segment.len() >= 7
         || matches!(
             segment[0],
-            b'a' | b'b'
-                | b'c'
-                | b'd'
-                | b'e'
-                | b'i'
-                | b'l'
-                | b'm'
-                | b'p'
-                | b'r'
-                | b's'
-                | b't'
-                | b'v'
-                | b'w'
-                | b'x'
+            b'a' | b'b' | b'c' | b'd' | b'i' | b'l' | b'm' | b'r' | b't' | b'v' | b'w' | b'x'
         );
     if !could {
         Says::Nothing
@@ -252,8 +237,6 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         || segment == b"virtual"
     {
         Says::Listen
-    } else if segment == b"overwrite" {
-        Says::OwnIfUrl
     } else if segment.starts_with(b"dhcp") {
         // dnsmasq's `dhcp-range`, `dhcp-host`, `dhcp-option`: what it hands its clients.
         Says::Own

@@ -93,6 +93,18 @@ fn by_host(entries: &BTreeSet<String>) -> BTreeMap<String, Option<String>> {
         .collect()
 }
 
+impl Score {
+    /// Fails unless each figure reaches its floor.
+    pub fn at_least(&self, recall: f64, precision: f64, ports: f64) {
+        assert!(self.recall >= recall, "recall below {recall}: {self:?}");
+        assert!(
+            self.precision >= precision,
+            "precision below {precision}: {self:?}"
+        );
+        assert!(self.ports >= ports, "port accuracy below {ports}: {self:?}");
+    }
+}
+
 /// Scores the scanner on `dir` against its list, printing every miss and every false one.
 pub fn score(dir: &str) -> Score {
     let (found, expected) = (found(dir), expected(dir));
