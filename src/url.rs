@@ -34,12 +34,29 @@ pub(crate) fn authorities(text: &str) -> impl Iterator<Item = (usize, Range<usiz
             return None;
         }
         let start = at + 3;
-        let end = b[start..]
+        let mut end = b[start..]
             .iter()
             .position(|&c| AUTHORITY_END[c as usize])
             .map_or(b.len(), |i| start + i);
+        // A list of URLs (`https://a:9200,https://b:9200`): the next one's scheme ends this
+        // authority, and is no host of it.
+        if b[end..].starts_with(b"//")
+            && let Some(comma) = b[start..end].iter().rposition(|&c| c == b',')
+            && is_scheme(&b[start + comma + 1..end - 1])
+            && b[end - 1] == b':'
+        {
+            end = start + comma;
+        }
         Some((scheme_start, start..end))
     })
+}
+
+/// `https` or `jdbc:mysql`'s last part: a letter, then letters, digits, `+`, `.`, `-`.
+fn is_scheme(word: &[u8]) -> bool {
+    word.first().is_some_and(u8::is_ascii_alphabetic)
+        && word
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-'))
 }
 
 #[cfg(test)]
@@ -60,6 +77,14 @@ mod tests {
                 ("postgres", "app:s3cret@db-01:5432,db-02"),
                 ("redis", "cache")
             ]
+        );
+    }
+
+    #[test]
+    fn a_list_of_urls_is_read_url_by_url() {
+        assert_eq!(
+            found("hosts = https://u:p@es-01:9200,https://u:p@es-02:9200/x"),
+            [("https", "u:p@es-01:9200"), ("https", "u:p@es-02:9200")]
         );
     }
 

@@ -481,6 +481,15 @@ mod tests {
         assert_eq!(found("[a]\nhost = db-a\n[b]\nport = 3307\n"), ["db-a"]);
         assert_eq!(found("upstream_host = up-1\nport = 8080\n"), ["up-1"]);
         assert_eq!(found("db:\n  host: db-y\ncache:\n  port: 6379\n"), ["db-y"]);
+        // What listens takes the port named without `listen`.
+        assert_eq!(
+            described("listen_addresses = '10.0.0.5'\nport = 5433\n"),
+            ["10.0.0.5:5433 listen"]
+        );
+        assert_eq!(
+            described("pcp_listen_addresses = '10.0.0.5'\nport = 1\npcp_port = 9898\n"),
+            ["10.0.0.5:9898 listen"]
+        );
     }
 
     #[test]

@@ -90,6 +90,18 @@ impl Siblings {
             prefix_hash(&key[..segment], index),
             first..end,
         ));
+        // PostgreSQL's `listen_addresses` beside `port`, pgpool's `pcp_listen_addresses` beside
+        // `pcp_port`: the port of what listens is named without the word.
+        let head = &key[..segment];
+        if let Some(cut) = ["listen", "bind"].iter().find_map(|w| {
+            let cut = head.len().checked_sub(w.len() + 1)?;
+            head.as_bytes()[cut..head.len() - 1]
+                .eq_ignore_ascii_case(w.as_bytes())
+                .then_some(cut)
+        }) {
+            self.hosts
+                .push((self.section, prefix_hash(&key[..cut], index), first..end));
+        }
     }
 
     /// Each host key's references without a port get the port of a sibling key; a listen

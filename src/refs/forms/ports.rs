@@ -8,7 +8,6 @@ use memchr::memmem::Finder;
 use std::sync::LazyLock;
 
 /// Built once: a finder per call costs more than the search on a short line.
-static PORT: LazyLock<Finder> = LazyLock::new(|| Finder::new("port"));
 static CHECK: LazyLock<Finder> = LazyLock::new(|| Finder::new("check"));
 
 impl Line<'_> {
@@ -16,14 +15,29 @@ impl Line<'_> {
     /// HAProxy's `check port N`, the port of its health checks.
     pub(in crate::refs) fn port_keyword(&mut self, first: usize) {
         let b = self.text.as_bytes();
-        if self.found[first..].iter().all(|r| r.port.is_some())
-            || PORT.find(b).is_none()
-            || CHECK.find(b).is_some()
-        {
+        if self.found[first..].iter().all(|r| r.port.is_some()) || CHECK.find(b).is_some() {
             return;
         }
-        if let Some(p) = port_keyword(self.text) {
-            for r in &mut self.found[first..] {
+        self.port_keyword_from(0, first);
+    }
+
+    /// The `port N` keyword or port pair of the line from byte `from` gives its port to the
+    /// references from `first` without one. A prefixed pair (`ansible_port=2222`) gives it only
+    /// to hosts written bare: `CACHE_HOST=c-1 C_PORT=1` pairs by prefix, or not at all.
+    pub(super) fn port_keyword_from(&mut self, from: usize, first: usize) {
+        let Some((p, prefixed)) = port_keyword(&self.text[from..]) else {
+            return;
+        };
+        let b = self.text.as_bytes();
+        let ascii = self.text.is_ascii();
+        for r in &mut self.found[first..] {
+            // The text may start at the pair's key (`CACHE_HOST=c-1`): the host is in it.
+            let start = r.column - 1;
+            let host_at = self.text.get(start..).and_then(|t| t.find(r.host.as_str()));
+            let pair_value = !ascii
+                || host_at
+                    .is_some_and(|at| (start + at).checked_sub(1).is_some_and(|i| b[i] == b'='));
+            if !(prefixed && pair_value) {
                 r.port.get_or_insert(p);
             }
         }
@@ -117,22 +131,49 @@ pub(super) fn double_colon_port(text: &str, at: usize) -> Option<(u16, usize)> {
 
 /// BIND's and NSD's `port N` among a line's words (`also-notify { 10.0.0.6 port 5353; }`,
 /// `listen-on port 53 { ... }`): the port, which the line's addresses without one take.
-pub(super) fn port_keyword(text: &str) -> Option<u16> {
+///
+/// Also a port key among the line's pairs, in any case: `ansible_port=2222` after an inventory's
+/// host, Bacula's `DB Address = db; DB Port = 5432`, one-line XML's `<port>2182</port>`.
+/// The port, and whether its key had a prefix glued to it.
+pub(super) fn port_keyword(text: &str) -> Option<(u16, bool)> {
     let b = text.as_bytes();
-    PORT.find_iter(b).find_map(|at| {
-        let word_start = at == 0 || b[at - 1].is_ascii_whitespace() || b[at - 1] == b'{';
-        let spaces = b[at + 4..]
+    memchr::memchr2_iter(b'p', b'P', b).find_map(|at| {
+        if !b[at..].get(..4)?.eq_ignore_ascii_case(b"port") {
+            return None;
+        }
+        let before = at.checked_sub(1).map(|i| b[i]);
+        let word_start = before.is_none_or(|c| c.is_ascii_whitespace() || c == b'{');
+        // `ansible_port=`, `<port>`: the key of a pair, not a word among words.
+        let key_end = before.is_some_and(|c| matches!(c, b'_' | b'-' | b'.' | b'<'));
+        let rest = &b[at + 4..];
+        let spaces = |from: usize| {
+            rest[from..]
+                .iter()
+                .take_while(|c| **c == b' ' || **c == b'\t')
+                .count()
+        };
+        let mut from = spaces(0);
+        let paired = matches!(rest.get(from), Some(b'=' | b'>'));
+        if paired {
+            from += 1 + spaces(from + 1);
+        } else if from == 0 || key_end {
+            return None;
+        }
+        if !(word_start || key_end) || (before == Some(b'<')) != (rest.first() == Some(&b'>')) {
+            return None;
+        }
+        let digits = rest[from..]
             .iter()
-            .take_while(|c| **c == b' ' || **c == b'\t')
+            .take_while(|c| c.is_ascii_digit())
             .count();
-        let from = at + 4 + spaces;
-        let digits = b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
-        let ends = b
-            .get(from + digits)
-            .is_none_or(|c| c.is_ascii_whitespace() || matches!(c, b';' | b'{' | b'}'));
-        (word_start && spaces > 0 && (1..=5).contains(&digits) && ends)
+        let ends = rest.get(from + digits).is_none_or(|c| {
+            c.is_ascii_whitespace() || matches!(c, b';' | b'{' | b'}' | b',' | b'<' | b'"' | b'\'')
+        });
+        let from = at + 4 + from;
+        ((1..=5).contains(&digits) && ends)
             .then(|| port(&text[from..from + digits]))
             .flatten()
+            .map(|p| (p, key_end && before != Some(b'<')))
     })
 }
 
@@ -161,10 +202,25 @@ mod tests {
         assert_eq!(double_colon_port("h::587a", 1), None);
         assert_eq!(
             port_keyword("also-notify { 10.0.0.6 port 5353; };"),
-            Some(5353)
+            Some((5353, false))
         );
-        assert_eq!(port_keyword("listen-on port 53 { 10.0.0.2; };"), Some(53));
+        assert_eq!(
+            port_keyword("listen-on port 53 { 10.0.0.2; };"),
+            Some((53, false))
+        );
         assert_eq!(port_keyword("report 53"), None);
-        assert_eq!(port_keyword("port=53"), None);
+        assert_eq!(port_keyword("export=53"), None);
+        assert_eq!(port_keyword("ports 53"), None);
+        assert_eq!(port_keyword("web-02 ansible_port=2222"), Some((2222, true)));
+        assert_eq!(
+            port_keyword("DB Address = db; DB Port = 5432"),
+            Some((5432, false))
+        );
+        assert_eq!(
+            port_keyword("<node><host>10.0.0.5</host><port>2182</port></node>"),
+            Some((2182, false))
+        );
+        assert_eq!(port_keyword("a <port 53"), None);
+        assert_eq!(port_keyword("port=53x"), None);
     }
 }

@@ -15,7 +15,10 @@ impl Line<'_> {
             return;
         }
         let text = self.text;
-        for (scheme_start, authority) in crate::url::authorities(text) {
+        let mut urls = crate::url::authorities(text).peekable();
+        while let Some((scheme_start, authority)) = urls.next() {
+            // The next URL of a list (`https://a,https://b`) ends this one's text.
+            let next = urls.peek().map_or(text.len(), |(next, _)| *next);
             let scheme = &text[scheme_start..authority.start - 3];
             if !self.free(scheme_start, authority.end) {
                 continue;
@@ -31,7 +34,9 @@ impl Line<'_> {
             }
             // The text shown is the whole URL up to white space or a quote, read no further
             // than it can be shown: a line of URLs without a space stays linear.
-            let limit = (scheme_start + TEXT_LIMIT).clamp(authority.end, text.len());
+            let limit = (scheme_start + TEXT_LIMIT)
+                .min(next)
+                .clamp(authority.end, text.len());
             let mut end = text.as_bytes()[authority.end..limit]
                 .iter()
                 .position(|&c| URL_END[c as usize])

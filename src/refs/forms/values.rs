@@ -3,7 +3,7 @@
 //! mailboxes (`alerts@example.com`: the domain is no server), and the ports written after them
 //! (`10.0.0.53@853`, `udp:10.0.8.5:161`, squid's `parent 3128`).
 
-use super::ports::{is_peer_type, port_keyword, without_transport};
+use super::ports::{is_peer_type, without_transport};
 use crate::refs::context;
 use crate::refs::line::Line;
 use crate::refs::tokens::{byte_table, is_fqdn, parse_ip, port, split_port};
@@ -116,12 +116,8 @@ impl Line<'_> {
                 }
             }
         }
-        if self.found.len() > first_found
-            && let Some(p) = port_keyword(&text[from..])
-        {
-            for r in &mut self.found[first_found..] {
-                r.port.get_or_insert(p);
-            }
+        if self.found.len() > first_found {
+            self.port_keyword_from(from, first_found);
         }
     }
 
