@@ -247,7 +247,7 @@ fn a_bind_address_the_host_does_not_have_is_a_finding_of_the_dry_run() {
     assert_has(
         &err,
         &format!(
-            "{}:1  {MOVED_ADDRESS}  LISTEN: not an address of this host",
+            "{}:1  {MOVED_ADDRESS}:7001  LISTEN: not an address of this host",
             conf.display()
         ),
     );

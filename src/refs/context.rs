@@ -50,7 +50,7 @@ pub(super) fn classify(key: &str) -> KeyKind {
     for end in 0..=key.len() {
         if let Some(&c) = key.get(end) {
             lower[end] = c.to_ascii_lowercase();
-            if !matches!(c, b'.' | b'_' | b'-' | b' ') {
+            if !matches!(c, b'.' | b'_' | b'-' | b' ' | b'[' | b']' | b'\'' | b'"') {
                 digits &= c.is_ascii_digit();
                 continue;
             }
@@ -101,8 +101,11 @@ pub(super) fn classify(key: &str) -> KeyKind {
             last_segment,
             b"host" | b"hostname" | b"address" | b"addr" | b"ip"
         );
+    // Tor's `ORPort ADDR:9001`, `SocksPort`: a port of this service, with the address it binds.
+    let camel_port = key.len() > 4 && key.ends_with(b"Port");
     if has(whole, KeyWord::Listen)
         || has(last, KeyWord::ListenAsLast)
+        || camel_port
         || says == Says::Listen
         || own_server
     {
@@ -185,7 +188,16 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
     let camel = ["public", "root", "site", "external"]
         .iter()
         .any(|w| last_segment.len() >= w.len() + 3 && last_segment.starts_with(w.as_bytes()));
-    url && (own(previous_of_last) || camel || segments(lower).any(|s| s == b"overwrite"))
+    // Nagios's `notes_url` and `action_url`: links for the people reading it.
+    let link = matches!(
+        previous_of_last,
+        b"notes" | b"action" | b"help" | b"docs" | b"wiki"
+    );
+    url && (own(previous_of_last)
+        || camel
+        || link
+        || lower == b"base_url"
+        || segments(lower).any(|s| s == b"overwrite"))
 }
 
 /// Whether a key (or a block's name) is an access rule, without classifying it otherwise.
@@ -224,7 +236,18 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
     let could = segment.len() >= 7
         || matches!(
             segment[0],
-            b'a' | b'b' | b'c' | b'd' | b'i' | b'l' | b'm' | b'r' | b't' | b'v' | b'w' | b'x'
+            b'a' | b'b'
+                | b'c'
+                | b'd'
+                | b'i'
+                | b'l'
+                | b'm'
+                | b'p'
+                | b'r'
+                | b't'
+                | b'v'
+                | b'w'
+                | b'x'
         );
     if !could {
         Says::Nothing
@@ -237,6 +260,18 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         || segment == b"virtual"
     {
         Says::Listen
+    } else if previous == b"local" && is_address_word(segment) {
+        // PowerDNS's `query-local-address`, strongSwan's `local_addrs`: this host's own
+        // address, which it binds to reach out.
+        Says::Listen
+    } else if previous == b"no" && segment == b"proxy" {
+        // `no_proxy`: where no proxy is used, a list of names and networks.
+        Says::Own
+    } else if matches!(previous, b"fixed" | b"broadcast" | b"network" | b"hardware")
+        && is_address_word(segment)
+    {
+        // ISC dhcpd's `fixed-address`, a reservation; a broadcast or network address.
+        Says::Own
     } else if segment.starts_with(b"dhcp") {
         // dnsmasq's `dhcp-range`, `dhcp-host`, `dhcp-option`: what it hands its clients.
         Says::Own
@@ -245,9 +280,16 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
     }
 }
 
+fn is_address_word(segment: &[u8]) -> bool {
+    matches!(
+        segment,
+        b"address" | b"addresses" | b"addr" | b"addrs" | b"ip"
+    )
+}
+
 /// The segments of a lower-case key: `allow-transfer` -> `allow`, `transfer`.
 fn segments(lower: &[u8]) -> impl Iterator<Item = &[u8]> {
-    lower.split(|c| matches!(c, b'.' | b'_' | b'-' | b' '))
+    lower.split(|c| matches!(c, b'.' | b'_' | b'-' | b' ' | b'[' | b']' | b'\'' | b'"'))
 }
 
 /// Keys of access rules: a segment names the rule (`allow-query`, `hosts allow`, `acl`,
@@ -307,7 +349,20 @@ const LISTEN_LAST: &[&[u8]] = &[
 /// (`Host(\`shop.example.com\`)` matches a request, it reaches nothing).
 /// An `id` (`server_id`, Salt's `id: web07.example.com`) names, it reaches nothing.
 const NO_HOSTS_LAST: &[&[u8]] = &[
-    b"domain", b"domains", b"zone", b"realm", b"rule", b"rules", b"id",
+    b"domain",
+    b"domains",
+    b"zone",
+    b"realm",
+    b"rule",
+    b"rules",
+    b"id",
+    // A metric's or an image name's prefix, a Python module, a search domain, a DHCP pool.
+    b"prefix",
+    b"module",
+    b"search",
+    b"range",
+    // Java's `http.nonProxyHosts`.
+    b"nonproxyhosts",
 ];
 
 /// Last segments of keys that name a peer by its role: a host with an address's evidence,
@@ -456,6 +511,8 @@ const NO_HOSTS_KEYS: &[&[u8]] = &[
     b"local-data-ptr",
     b"wsrep_node_name",
     b"wsrep_cluster_name",
+    // ISC dhcpd's `option domain-name-servers …`: what it hands its clients.
+    b"option",
     b"advertise",
     // Domains and files, not hosts: BIND's `zone`, resolv.conf's `search` and `domain`.
     b"zone",
@@ -567,6 +624,10 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
         // Varnish's backend fields: `.host = "db";` and `.port = "5432";`.
         i += 1;
     }
+    if quote.is_none() && b.get(i) == Some(&b'$') {
+        // PHP's `$CONFIG['dbhost'] = …`.
+        i += 1;
+    }
     let start = i;
     if !b
         .get(i)
@@ -576,6 +637,18 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
     }
     while i < b.len() && KEY_BYTE[b[i] as usize] {
         i += 1;
+    }
+    if quote.is_none()
+        && let Some((key, end)) = subscripts(line, i)
+    {
+        let value_start = skip_space(end + 1);
+        return (b.get(end) == Some(&b'=') && b.get(end + 1) != Some(&b'=')).then(|| KeyValue {
+            key,
+            value: &line[value_start..],
+            value_start,
+            directive: false,
+            indent,
+        });
     }
     let key = &line[start..i];
     if let Some(q) = quote
@@ -622,6 +695,31 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
         directive,
         indent,
     })
+}
+
+/// Ruby's and PHP's `gitlab_rails['db_host'] = …`, `$db['default']['hostname'] = …` from
+/// `at`, after the variable: the subscripts as the key (`db_host`, `default']['hostname`, whose
+/// quotes and brackets `classify` reads as separators), and where the `=` should stand.
+fn subscripts(line: &str, at: usize) -> Option<(&str, usize)> {
+    let b = line.as_bytes();
+    let (mut i, mut first, mut last) = (at, None, at);
+    while b.get(i) == Some(&b'[') {
+        let quote = *b.get(i + 1).filter(|q| matches!(q, b'\'' | b'"'))?;
+        let content = i + 2;
+        let len = memchr::memchr(quote, &b[content..])?;
+        if b.get(content + len + 1) != Some(&b']') {
+            return None;
+        }
+        first.get_or_insert(content);
+        last = content + len;
+        i = content + len + 2;
+    }
+    let key = &line[first?..last];
+    let eq = i + b[i..]
+        .iter()
+        .take_while(|c| matches!(c, b' ' | b'\t'))
+        .count();
+    (!key.is_empty()).then_some((key, eq))
 }
 
 pub(super) fn list_item(line: &str) -> Option<(usize, usize)> {

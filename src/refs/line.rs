@@ -117,6 +117,23 @@ impl Line<'_> {
         self.text.as_bytes().get(at).copied()
     }
 
+    /// Whether the value at `start` is compared, not used: lighttpd's `$HTTP["host"] ==
+    /// "shop.example.com" {`, a template's `if host == 'db-01'`: a condition on a name.
+    fn compared(&self, start: usize) -> bool {
+        // Quoted only: an unquoted value after `==` may be anything's.
+        let before = self.text.as_bytes()[..start].trim_ascii_end();
+        let Some(before) = before
+            .strip_suffix(b"\"")
+            .or_else(|| before.strip_suffix(b"'"))
+        else {
+            return false;
+        };
+        let before = before.trim_ascii_end();
+        [&b"=="[..], b"!=", b"=~", b"!~"]
+            .iter()
+            .any(|op| before.ends_with(op))
+    }
+
     /// Records `host` (and `port`) found at `start..end` of the line, unless it names no host.
     pub(super) fn add(&mut self, host: &str, port: Option<u16>, start: usize, end: usize) {
         self.add_as(host, port, start, end, Strength::Strong);
@@ -146,7 +163,7 @@ impl Line<'_> {
                     && !self.labels.contains(host)
             }
         };
-        if !names_a_host {
+        if !names_a_host || self.compared(start) {
             return;
         }
         // Lines name a handful of hosts; a pathological one with thousands costs a scan each,

@@ -274,6 +274,10 @@ pub(super) fn port(text: &str) -> Option<u16> {
 
 /// The port a URL scheme implies when the URL gives none.
 pub(super) fn default_port(scheme: &str) -> Option<u16> {
+    // SQLAlchemy's `postgresql+psycopg2`, Celery's `db+postgresql`: the database's scheme.
+    if let Some((first, second)) = scheme.split_once('+') {
+        return default_port(second).or_else(|| default_port(first));
+    }
     // Lowered on the stack: this runs on every URL.
     let mut buf = [0u8; 16];
     let lower = buf.get_mut(..scheme.len())?;
@@ -303,6 +307,7 @@ pub(super) fn default_port(scheme: &str) -> Option<u16> {
         b"sqlserver" | b"mssql" => 1433,
         b"oracle" => 1521,
         b"db2" => 50000,
+        b"dns" => 53,
         _ => return None,
     })
 }

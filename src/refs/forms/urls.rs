@@ -45,8 +45,9 @@ impl Line<'_> {
                 end -= 1;
             }
             self.claim(scheme_start, end.max(authority.end));
-            // Apache's `balancer://shop` names a pool of `BalancerMember`s, not a host.
-            if ["unix", "file", "ipc", "balancer"]
+            // Apache's `balancer://shop` names a pool of `BalancerMember`s, not a host; S3's
+            // and GCS's `s3a://bucket/path` a bucket.
+            if ["unix", "file", "ipc", "balancer", "s3", "s3a", "s3n", "gs"]
                 .iter()
                 .any(|s| s.eq_ignore_ascii_case(scheme))
             {
