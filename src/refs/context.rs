@@ -101,11 +101,19 @@ pub(super) fn classify(key: &str) -> KeyKind {
             last_segment,
             b"host" | b"hostname" | b"address" | b"addr" | b"ip"
         );
-    // Tor's `ORPort ADDR:9001`, `SocksPort`: a port of this service, with the address it binds.
-    let camel_port = key.len() > 4 && key.ends_with(b"Port");
+    // Where this service's own web, HTTP or metrics server binds: PowerDNS's
+    // `webserver-address`, Airflow's `web_server_host`, Grafana's `http_addr`, Keycloak's
+    // `http-host`, Docker's `metrics-addr`.
+    let own_listener = matches!(
+        last_segment,
+        b"host" | b"address" | b"addr" | b"ip" | b"port"
+    ) && (matches!(
+        previous_of_last,
+        b"webserver" | b"http" | b"https" | b"grpc" | b"metrics"
+    ) || previous_of_last == b"server" && lower.starts_with(b"web"));
     if has(whole, KeyWord::Listen)
         || has(last, KeyWord::ListenAsLast)
-        || camel_port
+        || own_listener
         || says == Says::Listen
         || own_server
     {
@@ -114,6 +122,8 @@ pub(super) fn classify(key: &str) -> KeyKind {
         KeyKind::Access
     } else if says == Says::Own
         || own_url(lower, previous_of_last, last_segment)
+        // Asterisk's `external_media_address`: the name this host is reached by from outside.
+        || (lower.starts_with(b"external") && matches!(last_segment, b"address" | b"addr" | b"ip"))
         || has(whole, KeyWord::NoHosts)
         || has(last, KeyWord::NoHostsAsLast)
         || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
@@ -361,6 +371,8 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"module",
     b"search",
     b"range",
+    // A redirect is sent to the clients, who follow it.
+    b"redirect",
     // Java's `http.nonProxyHosts`.
     b"nonproxyhosts",
 ];

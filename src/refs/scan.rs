@@ -74,7 +74,11 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         // Structure: a section header (`[[inputs.cpu]]`), a block's label alone before its
         // brace (Caddy's `shop.example.com {`), a block of clients, of this host's own names
         // or of labels.
-        if header || (features.brace && is_block_label(line)) || scope >= Scope::Own {
+        if header
+            || (features.brace && is_block_label(line))
+            || scope >= Scope::Own
+            || is_hosts_entry(line)
+        {
             continue;
         }
         let mut l = Line::new(line, n + 1, &mut claimed, &mut found, options, &labels);
@@ -214,6 +218,18 @@ fn kind_in<'t>(
     if !kv.directive && kv.key.eq_ignore_ascii_case("servername") {
         return KeyKind::Hosts;
     }
+    // Ruby's `YAML.load <<-'EOS'`: the value is the heredoc's lines, read as they come.
+    if matches!(kind, KeyKind::Hosts | KeyKind::HostsWithEvidence) && kv.value.contains("<<") {
+        return KeyKind::Other;
+    }
+    // Tor's `ORPort ADDR:9001`, `SocksPort ADDR:9050`: a port of this service, with the address
+    // it binds; `HiddenServicePort 80 ADDR:8080` sends its port 80 on to that address.
+    if kind == KeyKind::Other && kv.key.len() > 4 && kv.key.ends_with("Port") {
+        let first = kv.value.split_ascii_whitespace().next().unwrap_or_default();
+        if !first.bytes().all(|c| c.is_ascii_digit()) {
+            return KeyKind::Listen;
+        }
+    }
     // OpenSSH's `Host app-*` and pg_hba's `host all all 10.0.0.0/8` are patterns and
     // connection types; Fluent Bit's and msmtp's `Host 10.0.0.5` (one address) is a server.
     if kv.directive && kv.key.eq_ignore_ascii_case("host") {
@@ -288,6 +304,24 @@ fn is_tag(line: &str) -> bool {
             .first()
             .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'/')
         && !t[1..t.len() - 1].contains(['<', '>'])
+}
+
+/// `10.0.0.11 gitlab.example.com gitlab`: an `/etc/hosts` entry (CoreDNS's `hosts` block too)
+/// maps names to an address; it reaches none of them.
+fn is_hosts_entry(line: &str) -> bool {
+    let line = line.split_once('#').map_or(line, |(entry, _)| entry);
+    let mut words = line.split_ascii_whitespace();
+    let address = words
+        .next()
+        .is_some_and(|w| w.parse::<std::net::IpAddr>().is_ok());
+    let mut names = words.peekable();
+    address
+        && names.peek().is_some()
+        && names.all(|w| {
+            w.bytes().any(|c| c.is_ascii_alphabetic())
+                && w.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-'))
+        })
 }
 
 /// `[section]` or TOML's `[[inputs.cpu]]` alone on its line: what follows is another block.

@@ -145,7 +145,13 @@ pub(super) fn port_keyword(text: &str) -> Option<(u16, bool)> {
         let word_start = before.is_none_or(|c| c.is_ascii_whitespace() || c == b'{');
         // `ansible_port=`, `<port>`: the key of a pair, not a word among words.
         let key_end = before.is_some_and(|c| matches!(c, b'_' | b'-' | b'.' | b'<'));
-        let rest = &b[at + 4..];
+        // `"port" => 8080`, `"port": 5432`: a quoted key.
+        let quoted = matches!(before, Some(b'"' | b'\''))
+            && b.get(at + 4) == before.as_ref()
+            && at
+                .checked_sub(2)
+                .is_none_or(|i| !b[i].is_ascii_alphanumeric());
+        let rest = &b[at + 4 + usize::from(quoted)..];
         let spaces = |from: usize| {
             rest[from..]
                 .iter()
@@ -153,13 +159,19 @@ pub(super) fn port_keyword(text: &str) -> Option<(u16, bool)> {
                 .count()
         };
         let mut from = spaces(0);
-        let paired = matches!(rest.get(from), Some(b'=' | b'>'));
+        let arrow = rest[from..].starts_with(b"=>");
+        let paired = arrow
+            || matches!(rest.get(from), Some(b'=' | b'>'))
+            || quoted && rest.get(from) == Some(&b':');
         if paired {
-            from += 1 + spaces(from + 1);
-        } else if from == 0 || key_end {
+            from += 1 + usize::from(arrow);
+            from += spaces(from);
+        } else if from == 0 || key_end || quoted {
             return None;
         }
-        if !(word_start || key_end) || (before == Some(b'<')) != (rest.first() == Some(&b'>')) {
+        if !(word_start || key_end || quoted)
+            || (before == Some(b'<')) != (rest.first() == Some(&b'>'))
+        {
             return None;
         }
         let digits = rest[from..]
@@ -169,7 +181,7 @@ pub(super) fn port_keyword(text: &str) -> Option<(u16, bool)> {
         let ends = rest.get(from + digits).is_none_or(|c| {
             c.is_ascii_whitespace() || matches!(c, b';' | b'{' | b'}' | b',' | b'<' | b'"' | b'\'')
         });
-        let from = at + 4 + from;
+        let from = at + 4 + usize::from(quoted) + from;
         ((1..=5).contains(&digits) && ends)
             .then(|| port(&text[from..from + digits]))
             .flatten()
@@ -221,6 +233,15 @@ mod tests {
             Some((2182, false))
         );
         assert_eq!(port_keyword("a <port 53"), None);
+        assert_eq!(
+            port_keyword(r#"( "host" => "api-01", "port" => 8080 ),"#),
+            Some((8080, false))
+        );
+        assert_eq!(
+            port_keyword(r#"{"host": "db", "port": 5432}"#),
+            Some((5432, false))
+        );
+        assert_eq!(port_keyword(r#"{"export": 5432}"#), None);
         assert_eq!(port_keyword("port=53x"), None);
     }
 }

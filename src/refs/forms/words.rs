@@ -110,7 +110,13 @@ impl Line<'_> {
             // OpenLDAP's `peername.ip=10.0.0.0%255.255.0.0`: a network and its mask.
             let with_mask =
                 rest.starts_with('%') && rest[1..].starts_with(|c: char| c.is_ascii_digit());
-            if negated || with_mask || rest.starts_with(" mask ") || rest.starts_with(" netmask ") {
+            // FRR's `bgp router-id 10.0.0.1`: an identifier written as an address.
+            if negated
+                || with_mask
+                || rest.starts_with(" mask ")
+                || rest.starts_with(" netmask ")
+                || after_name_key(self.text, s)
+            {
                 return;
             }
             if word.parse::<std::net::Ipv4Addr>().is_ok() {
@@ -143,7 +149,9 @@ impl Line<'_> {
         }
         if features.dot_letter && word.contains('.') {
             let glued_before = matches!(before, Some(b'/' | b'@' | b'_' | b'\\'));
-            let glued_after = matches!(self.after(e), Some(b'/' | b'_' | b'@'));
+            // Glued to a `=` (PowerDNS's `forward-zones=corp.example.com=10.0.0.53`) it is a
+            // key; to a `(`, a call (`server.log.info(`).
+            let glued_after = matches!(self.after(e), Some(b'/' | b'_' | b'@' | b'=' | b'('));
             if !glued_before
                 && !glued_after
                 && is_fqdn(word)
