@@ -135,6 +135,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             (KeyKind::Listen, Some(kv)) => {
                 l.listen = true;
                 l.urls(&features);
+                l.bracketed(&features);
                 if kv.value.trim().is_empty() && !kv.directive {
                     list_under = Some((kv.indent + 1, true));
                 }

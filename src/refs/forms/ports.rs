@@ -4,18 +4,12 @@
 
 use crate::refs::line::Line;
 use crate::refs::tokens::port;
-use memchr::memmem::Finder;
-use std::sync::LazyLock;
-
-/// Built once: a finder per call costs more than the search on a short line.
-static CHECK: LazyLock<Finder> = LazyLock::new(|| Finder::new("check"));
 
 impl Line<'_> {
     /// A line's `port N` keyword gives its port to the line's references without one; not
     /// HAProxy's `check port N`, the port of its health checks.
     pub(in crate::refs) fn port_keyword(&mut self, first: usize) {
-        let b = self.text.as_bytes();
-        if self.found[first..].iter().all(|r| r.port.is_some()) || CHECK.find(b).is_some() {
+        if self.found[first..].iter().all(|r| r.port.is_some()) {
             return;
         }
         self.port_keyword_from(0, first);
@@ -138,10 +132,23 @@ pub(super) fn double_colon_port(text: &str, at: usize) -> Option<(u16, usize)> {
 pub(super) fn port_keyword(text: &str) -> Option<(u16, bool)> {
     let b = text.as_bytes();
     memchr::memchr2_iter(b'p', b'P', b).find_map(|at| {
+        let before = at.checked_sub(1).map(|i| b[i]);
+        // A command's flag: `check_http -H shop -p 443`, `check_mysql -P 3306`, `--port 5432`.
+        let flag = before == Some(b'-')
+            && at
+                .checked_sub(2)
+                .is_none_or(|i| b[i].is_ascii_whitespace() || b[i] == b'-');
+        if flag && b.get(at + 1) == Some(&b' ') {
+            return number_at(text, at + 1).map(|p| (p, false));
+        }
         if !b[at..].get(..4)?.eq_ignore_ascii_case(b"port") {
             return None;
         }
-        let before = at.checked_sub(1).map(|i| b[i]);
+        let long_flag = flag && at >= 2 && b[at - 2] == b'-';
+        // HAProxy's `check port 8080`: the port of its health checks.
+        if text[..at].trim_ascii_end().ends_with("check") {
+            return None;
+        }
         let word_start = before.is_none_or(|c| c.is_ascii_whitespace() || c == b'{');
         // `ansible_port=`, `<port>`: the key of a pair, not a word among words.
         let key_end = before.is_some_and(|c| matches!(c, b'_' | b'-' | b'.' | b'<'));
@@ -166,7 +173,7 @@ pub(super) fn port_keyword(text: &str) -> Option<(u16, bool)> {
         if paired {
             from += 1 + usize::from(arrow);
             from += spaces(from);
-        } else if from == 0 || key_end || quoted {
+        } else if from == 0 || key_end && !long_flag || quoted {
             return None;
         }
         if !(word_start || key_end || quoted)
@@ -185,8 +192,21 @@ pub(super) fn port_keyword(text: &str) -> Option<(u16, bool)> {
         ((1..=5).contains(&digits) && ends)
             .then(|| port(&text[from..from + digits]))
             .flatten()
-            .map(|p| (p, key_end && before != Some(b'<')))
+            .map(|p| (p, key_end && before != Some(b'<') && !long_flag))
     })
+}
+
+/// The port written after the spaces from `at`, ending at a space, a `;` or the end.
+fn number_at(text: &str, at: usize) -> Option<u16> {
+    let rest = text[at..].trim_start_matches([' ', '\t']);
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let ends = rest
+        .as_bytes()
+        .get(digits)
+        .is_none_or(|c| c.is_ascii_whitespace() || *c == b';');
+    ((1..=5).contains(&digits) && ends)
+        .then(|| port(&rest[..digits]))
+        .flatten()
 }
 
 /// Squid's `cache_peer HOST TYPE HTTP-PORT ICP-PORT`: the word after the host is the peer's
@@ -242,6 +262,25 @@ mod tests {
             Some((5432, false))
         );
         assert_eq!(port_keyword(r#"{"export": 5432}"#), None);
+        assert_eq!(
+            port_keyword("check_http!-H shop.example.com -S -p 443 -u /"),
+            Some((443, false))
+        );
+        assert_eq!(
+            port_keyword("check_mysql -H db -P 3306 -u n"),
+            Some((3306, false))
+        );
+        assert_eq!(
+            port_keyword("pg_dump --port 5433 -h db"),
+            Some((5433, false))
+        );
+        assert_eq!(
+            port_keyword("pg_dump --port=5433 -h db"),
+            Some((5433, false))
+        );
+        assert_eq!(port_keyword("mysql -p secret"), None);
+        assert_eq!(port_keyword("tar -p 5x"), None);
+        assert_eq!(port_keyword("server w 10.0.0.1 check port 8080"), None);
         assert_eq!(port_keyword("port=53x"), None);
     }
 }
