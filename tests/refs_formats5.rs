@@ -1,0 +1,26 @@
+//! The scanner on a fifth set of formats, written blind like the third and fourth (issue 26):
+//! ISC dhcpd, CoreDNS, PowerDNS Recursor, Docker's daemon.json, containers' registries.conf,
+//! Gitea, Omnibus GitLab's gitlab.rb, Airflow, Gunicorn, HDFS, Spark, lighttpd, Fluentd,
+//! Graphite's carbon, strongSwan's swanctl, FRR, Tor, Asterisk's pjsip, Nagios objects and
+//! nslcd. The tester's first score (a wrong port counted once): recall 0.82, precision 0.62,
+//! ports 0.85; after the rules it led to, 0.92, 0.85 and 0.93. Scored here, the floors below
+//! hold what the rules reached; the 0.97 of the first corpora is not reached on this set:
+//! listen addresses known only by their format (a DHCP failover peer's `address`, CoreDNS's
+//! `prometheus ADDR`, dockerd's `hosts`, FRR's `update-source`), CoreDNS's zones, route next
+//! hops, data handed to clients (`next-server`, an IPsec pool's `dns`), SIP URIs, an HDFS
+//! nameservice and ports a block gives (`.:53 { bind ADDR }`) are still missed or taken for
+//! servers.
+
+mod corpus;
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats5");
+
+#[test]
+fn recall_precision_and_ports_on_a_third_set_written_blind() {
+    corpus::score(DIR).at_least(0.84, 0.77, 0.92);
+}
+
+#[test]
+fn the_corpus_has_at_least_20_formats_each_with_references() {
+    corpus::assert_every_file_has_references(DIR, 20);
+}
