@@ -310,11 +310,17 @@ fn is_tag(line: &str) -> bool {
 /// `10.0.0.11 gitlab.example.com gitlab`: an `/etc/hosts` entry (CoreDNS's `hosts` block too)
 /// maps names to an address; it reaches none of them.
 fn is_hosts_entry(line: &str) -> bool {
-    let line = line.split_once('#').map_or(line, |(entry, _)| entry);
+    // Most lines start with a letter: ruled out before any search.
+    let t = line.trim_ascii_start();
+    if !t.starts_with(|c: char| c.is_ascii_hexdigit() || c == ':') {
+        return false;
+    }
+    let line = t.split_once('#').map_or(t, |(entry, _)| entry);
     let mut words = line.split_ascii_whitespace();
-    let address = words
-        .next()
-        .is_some_and(|w| w.parse::<std::net::IpAddr>().is_ok());
+    let address = words.next().is_some_and(|w| {
+        (w.as_bytes()[0].is_ascii_digit() || w.contains(':'))
+            && w.parse::<std::net::IpAddr>().is_ok()
+    });
     let mut names = words.peekable();
     address
         && names.peek().is_some()
