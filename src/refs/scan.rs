@@ -794,4 +794,88 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn keys_of_the_fifth_corpus_say_where_the_service_listens() {
+        // Ruby's and PHP's subscripts are keys.
+        assert_eq!(
+            described("nginx['listen_addresses'] = ['10.0.0.50']"),
+            ["10.0.0.50 listen"]
+        );
+        assert_eq!(
+            described("gitlab_rails['db_host'] = 'db.example.com'\ngitlab_rails['db_port'] = 6432"),
+            ["db.example.com:6432"]
+        );
+        assert_eq!(
+            described("$db['default']['hostname'] = 'db-01';"),
+            ["db-01"]
+        );
+        // Tor's ports with the address they bind; a forwarded port's target is reached.
+        assert_eq!(
+            described("ORPort 198.51.100.20:9001\nORPort [2001:db8::20]:9001"),
+            ["198.51.100.20:9001 listen", "2001:db8::20:9001 listen"]
+        );
+        assert_eq!(
+            described("HiddenServicePort 443 wiki.example.com:8443"),
+            ["wiki.example.com:8443"]
+        );
+        // This host's own addresses: a local one, its web or metrics server's.
+        assert_eq!(
+            described("query-local-address=10.0.0.5\nlocal_addrs = 10.0.0.6"),
+            ["10.0.0.5 listen", "10.0.0.6 listen"]
+        );
+        assert_eq!(
+            described(
+                "webserver-address=10.0.0.7\nweb_server_host = 10.0.0.8\nhttp_addr = 10.0.0.9"
+            ),
+            ["10.0.0.7 listen", "10.0.0.8 listen", "10.0.0.9 listen"]
+        );
+        assert_eq!(
+            described("smtp_server_host = mx.example.com"),
+            ["mx.example.com"]
+        );
+    }
+
+    #[test]
+    fn keys_and_lines_of_the_fifth_corpus_that_name_no_server() {
+        for text in [
+            "option domain-name-servers ns1.example.com, 10.0.0.54;",
+            "range 10.0.30.100 10.0.30.250;",
+            "fixed-address build-01.example.com;",
+            "CARBON_METRIC_PREFIX = carbon.agents.example.com",
+            "DJANGO_SETTINGS_MODULE=billing.settings.prod",
+            "\"dns-search\": [\"corp.example.com\"]",
+            "\"no-proxy\": \"localhost,registry.example.com\"",
+            "url.redirect = ( \"^/(.*)\" => \"https://www.example.com/$1\" )",
+            "notes_url https://wiki.example.com/db",
+            "base_url = https://airflow.example.com",
+            "external_media_address=pbx.example.com",
+            "remote_base_log_folder = s3://airflow-logs/prod",
+            "10.40.0.11 gitlab.example.com gitlab",
+            "bgp router-id 10.0.0.1",
+            "server.log.info(\"ready on %s\", bind)",
+            "$HTTP[\"host\"] == \"assets.example.com\" {",
+            "ldap_servers = YAML.load <<-'EOS'",
+        ] {
+            assert_eq!(described(text), Vec::<String>::new(), "{text}");
+        }
+        // What the rules leave: the forwarder after the zone, an unquoted comparison's URL.
+        assert_eq!(
+            described("forward-zones=corp.example.com=10.0.0.53"),
+            ["10.0.0.53"]
+        );
+        assert_eq!(
+            described("x == https://db.example.com"),
+            ["db.example.com:443"]
+        );
+    }
+
+    #[test]
+    fn ports_a_scheme_implies_behind_a_driver() {
+        assert_eq!(
+            found("result_backend = db+postgresql://u:p@pg.example.com/airflow"),
+            ["pg.example.com:5432"]
+        );
+        assert_eq!(found("forward . dns://10.0.0.53"), ["10.0.0.53:53"]);
+    }
 }
