@@ -126,6 +126,8 @@ pub(super) fn classify(key: &str) -> KeyKind {
         || (lower.starts_with(b"external") && matches!(last_segment, b"address" | b"addr" | b"ip"))
         || has(whole, KeyWord::NoHosts)
         || has(last, KeyWord::NoHostsAsLast)
+        // StatsD's `globalPrefix`.
+        || last_segment.ends_with(b"prefix")
         || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
     {
         KeyKind::NoHosts
@@ -138,7 +140,10 @@ pub(super) fn classify(key: &str) -> KeyKind {
         KeyKind::NoHosts
     } else if lower == b"image" {
         KeyKind::Image
-    } else if has(last, KeyWord::RoleAsLast) {
+    } else if has(last, KeyWord::RoleAsLast)
+        // freshclam's `HTTPProxyServer`: a server, or `yes`.
+        || (last_segment.len() > 6 && last_segment.ends_with(b"server"))
+    {
         KeyKind::HostsWithEvidence
     } else if has(last, KeyWord::HostsAsLast)
         || lower == b"also-notify"
@@ -270,7 +275,9 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         || segment == b"virtual"
     {
         Says::Listen
-    } else if previous == b"local" && is_address_word(segment) {
+    } else if previous == b"local" && is_address_word(segment)
+        || segment.starts_with(b"local") && segment.ends_with(b"address")
+    {
         // PowerDNS's `query-local-address`, strongSwan's `local_addrs`: this host's own
         // address, which it binds to reach out.
         Says::Listen
@@ -331,6 +338,8 @@ fn names_access(s: &[u8], previous: &[u8]) -> bool {
                 // Django's `ALLOWED_HOSTS` (names this site answers to) and NRPE's
                 // `allowed_hosts` (the clients let in): neither a server to reach.
                 | b"allowed"
+                // Postfix's `smtpd_authorized_xforward_hosts`.
+                | b"authorized"
                 | b"rocommunity"
                 | b"rwcommunity"
                 | b"rocommunity6"
@@ -373,6 +382,13 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"range",
     // A redirect is sent to the clients, who follow it.
     b"redirect",
+    // A route's next hop, a network or broadcast address, a netmask: plumbing, not servers.
+    b"via",
+    b"network",
+    b"broadcast",
+    b"netmask",
+    // The name this host greets with.
+    b"helo",
     // Java's `http.nonProxyHosts`.
     b"nonproxyhosts",
 ];
@@ -494,6 +510,9 @@ const LISTEN_KEYS: &[&[u8]] = &[
     b"etcd_listen_peer_urls",
     b"etcd_listen_client_urls",
     b"wsrep_node_address",
+    // uWSGI's and OpenDKIM's `socket`, a tunnel's `local` end.
+    b"socket",
+    b"local",
 ];
 
 /// Whole keys that name this host itself or where it listens, or an image (`redis:7`).

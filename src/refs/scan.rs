@@ -47,7 +47,13 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     // Whether an OpenSSH `Host` or `Match` block has opened: only there does `HostName` name
     // the host to reach; before one (collectd's `Hostname "web-01"`) it is this host's own.
     let mut ssh_blocks = false;
+    // Inside a `/* … */` comment over several lines (StatsD's config.js, VCL, RainerScript).
+    let mut in_comment = false;
     for (n, line) in lines(text).enumerate() {
+        if in_comment || line.trim_ascii_start().starts_with("/*") {
+            in_comment = !line.contains("*/");
+            continue;
+        }
         if context::is_blank_or_comment(line) {
             continue;
         }
@@ -164,6 +170,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             && kv.value.contains('=')
         {
             l.env_pairs(kv.value_start);
+        } else if kv.is_none() && features.equals {
+            // Options written `-o key=value` (Postfix's master.cf).
+            l.env_pairs(0);
         }
         if let (KeyKind::Hosts | KeyKind::HostsWithEvidence, Some(kv)) = (kind, kv) {
             if kv.value.trim().is_empty() && !kv.directive {

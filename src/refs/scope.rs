@@ -58,6 +58,7 @@ fn scope_of(name: &str, braces: bool, section: bool) -> Scope {
     if is(&[
         "listeners",
         "listener",
+        "listen",
         "entrypoints",
         "entrypoint",
         "sources",

@@ -28,11 +28,22 @@ fn pairs(
 /// How many `KEY=VALUE` pairs of one line are read.
 const PAIR_LIMIT: usize = 64;
 
-/// Whether `key` is `prefix` + `port` in any case: `DB_PORT` for `DB_`.
+/// Whether `key` is `prefix` + `port` in any case: `DB_PORT` for `DB_`, `-Dhttp.proxyPort` for
+/// `-Dhttp.proxy`.
 fn is_port_of(key: &str, prefix: &str) -> bool {
     key.len() == prefix.len() + 4
         && key[..prefix.len()].eq_ignore_ascii_case(prefix)
         && key[prefix.len()..].eq_ignore_ascii_case("port")
+}
+
+/// A host key without the word that names the host: `DB_` of `DB_HOST`, `-Dhttp.proxy` of
+/// `-Dhttp.proxyHost`.
+fn stem(key: &str) -> &str {
+    let b = key.as_bytes();
+    ["hostname", "host", "address", "addr", "server"]
+        .iter()
+        .find(|w| b.len() > w.len() && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes()))
+        .map_or(key, |w| &key[..key.len() - w.len()])
 }
 
 impl Line<'_> {
@@ -44,18 +55,29 @@ impl Line<'_> {
         let all: Vec<_> = pairs(text, from).take(PAIR_LIMIT).collect();
         for (start, equals, value) in all.iter().cloned() {
             let key = &text[start..equals];
-            if context::classify(key) != KeyKind::Hosts
+            let kind = context::classify(key);
+            // Postfix's `-o smtp_bind_address=10.0.0.5`, `-o mynetworks=10.0.0.0/8,10.0.0.9`:
+            // this host's own address, and clients let in.
+            if matches!(kind, KeyKind::Listen | KeyKind::Access)
+                && !value.is_empty()
+                && self.free(start, value.end)
+            {
+                if kind == KeyKind::Listen {
+                    self.listen = true;
+                    self.value_tokens(value.start, false);
+                    self.listen = false;
+                }
+                self.claim(start, value.end);
+                continue;
+            }
+            if kind != KeyKind::Hosts
                 || value.is_empty()
                 || !self.free(start, value.end)
                 || text[value.clone()].contains("://")
             {
                 continue;
             }
-            let prefix_len = key
-                .bytes()
-                .rposition(|c| matches!(c, b'_' | b'.' | b'-'))
-                .map_or(0, |i| i + 1);
-            let prefix = &key[..prefix_len];
+            let prefix = stem(key);
             let sibling = all
                 .iter()
                 .find(|(s, e, _)| is_port_of(&text[*s..*e], prefix))
