@@ -598,7 +598,8 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
     };
     let indent = skip_space(0);
     let mut i = indent;
-    if b.get(i) == Some(&b'-') && matches!(b.get(i + 1), Some(b' ' | b'\t')) {
+    // A list item's `- key: value`; a comma-first object's `, key: value` (StatsD's config.js).
+    if matches!(b.get(i), Some(b'-' | b',')) && matches!(b.get(i + 1), Some(b' ' | b'\t')) {
         i = skip_space(i + 1);
     }
     // `<host>db</host>`: an XML element is a key and its text the value; with attributes
@@ -666,8 +667,17 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
     {
         return None;
     }
-    while i < b.len() && KEY_BYTE[b[i] as usize] {
-        i += 1;
+    loop {
+        while i < b.len() && KEY_BYTE[b[i] as usize] {
+            i += 1;
+        }
+        // An index inside the key: open-iscsi's `node.conn[0].address`, `servers[1].host`.
+        let digits = b[i..].iter().skip(1).take_while(|c| c.is_ascii_digit()).count();
+        if b.get(i) == Some(&b'[') && digits > 0 && b.get(i + 1 + digits) == Some(&b']') {
+            i += digits + 2;
+            continue;
+        }
+        break;
     }
     if quote.is_none()
         && let Some((key, end)) = subscripts(line, i)

@@ -54,6 +54,19 @@ pub(super) fn without_transport(token: &str) -> &str {
             return &token[prefix.len()..];
         }
     }
+    // Rspamd's `round-robin:scan-01:11333`, `master-slave:`: how to pick among the hosts.
+    let b = token.as_bytes();
+    let word = b
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic() || **c == b'-')
+        .count();
+    if word >= 4
+        && b[..word].contains(&b'-')
+        && b.get(word) == Some(&b':')
+        && b.get(word + 1).is_some_and(u8::is_ascii_alphabetic)
+    {
+        return &token[word + 1..];
+    }
     token
 }
 
@@ -167,9 +180,10 @@ pub(super) fn port_keyword(text: &str) -> Option<(u16, bool)> {
         };
         let mut from = spaces(0);
         let arrow = rest[from..].starts_with(b"=>");
-        let paired = arrow
-            || matches!(rest.get(from), Some(b'=' | b'>'))
-            || quoted && rest.get(from) == Some(&b':');
+        // `port: 8125` too, in a one-line object (`{ host: "10.0.0.5", port: 8125 }`).
+        let colon = rest.get(from) == Some(&b':')
+            && (quoted || word_start && rest.get(from + 1) == Some(&b' '));
+        let paired = arrow || matches!(rest.get(from), Some(b'=' | b'>')) || colon;
         if paired {
             from += 1 + usize::from(arrow);
             from += spaces(from);
@@ -225,6 +239,9 @@ mod tests {
     fn notations() {
         assert_eq!(without_transport("udp:10.0.8.5:161"), "10.0.8.5:161");
         assert_eq!(without_transport("db:5432"), "db:5432");
+        assert_eq!(without_transport("round-robin:scan-01:11333"), "scan-01:11333");
+        assert_eq!(without_transport("db-01:5432"), "db-01:5432");
+        assert_eq!(without_transport("web-server:8080"), "web-server:8080");
         assert!(after_transport("trap2sink udp:nms", 13));
         assert!(!after_transport("x db:nms", 4));
         assert_eq!(at_port("9.9.9.9@853#dns.quad9.net x", 7), Some((853, 25)));

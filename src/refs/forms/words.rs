@@ -129,7 +129,8 @@ impl Line<'_> {
         {
             // snmpd's `udp:nms.example.com:162`: after a transport, not glued to a word.
             let glued_before = matches!(before, Some(b'/' | b':' | b'_'))
-                && !(before == Some(b':') && ports::after_transport(self.text, s - 1));
+                && !(before == Some(b':')
+                    && (ports::after_transport(self.text, s - 1) || after_strategy(self.text, s - 1)));
             // `.pgpass`'s `host:port:db:user:password`, ZooKeeper's `host:2888:3888`.
             let fields_after = port_glued
                 && self.after(end) == Some(b':')
@@ -148,10 +149,12 @@ impl Line<'_> {
             }
         }
         if features.dot_letter && word.contains('.') {
-            let glued_before = matches!(before, Some(b'/' | b'@' | b'_' | b'\\'));
+            // Glued to a `*`, a pattern (Pound's `HeadRequire "Host: .*www.example.com.*"`).
+            let glued_before = matches!(before, Some(b'/' | b'@' | b'_' | b'\\' | b'*'));
             // Glued to a `=` (PowerDNS's `forward-zones=corp.example.com=10.0.0.53`) it is a
             // key; to a `(`, a call (`server.log.info(`).
-            let glued_after = matches!(self.after(e), Some(b'/' | b'_' | b'@' | b'=' | b'('));
+            let glued_after =
+                matches!(self.after(e), Some(b'/' | b'_' | b'@' | b'=' | b'(' | b'*'));
             if !glued_before
                 && !glued_after
                 && is_fqdn(word)
@@ -163,6 +166,21 @@ impl Line<'_> {
             }
         }
     }
+}
+
+/// Whether the `:` at `colon` ends a word of letters and hyphens that starts the value: Rspamd's
+/// `hosts = "round-robin:scan-01:11333,scan-02:11333"` names how to pick, then the hosts.
+fn after_strategy(text: &str, colon: usize) -> bool {
+    let b = text.as_bytes();
+    let start = b[..colon]
+        .iter()
+        .rposition(|c| !(c.is_ascii_alphabetic() || *c == b'-'))
+        .map_or(0, |i| i + 1);
+    colon - start >= 4
+        && b[start..colon].contains(&b'-')
+        && start
+            .checked_sub(1)
+            .is_some_and(|i| matches!(b[i], b'"' | b'\'' | b'=' | b' '))
 }
 
 /// Whether the word at `s..e` is the key of its line (`corp.example.com = CORP.EXAMPLE.COM` in
