@@ -120,6 +120,12 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if let Some(kv) = kv {
             siblings.key(kv);
         }
+        if let Some((host, port, end)) = postfix_service(line) {
+            // Postfix's master.cf: `10.0.0.5:smtp inet n - y - - smtpd` listens there.
+            l.listen = true;
+            l.add(host, port, 0, end);
+            continue;
+        }
         if let Some(value_start) = virtual_host(line) {
             l.listen = true;
             l.value_tokens(value_start, false);
@@ -338,6 +344,22 @@ fn is_hosts_entry(line: &str) -> bool {
                 && w.bytes()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-'))
         })
+}
+
+/// A Postfix master.cf service of type `inet` bound to an address (`10.0.0.5:smtp inet n - y -
+/// - smtpd`): the address, the port its service names, and where the address ends.
+fn postfix_service(line: &str) -> Option<(&str, Option<u16>, usize)> {
+    let mut words = line.split_ascii_whitespace();
+    let (service, kind) = (words.next()?, words.next()?);
+    if kind != "inet" || line.starts_with([' ', '\t']) {
+        return None;
+    }
+    let (host, name) = service.rsplit_once(':')?;
+    let port = super::tokens::port(name).or_else(|| match name {
+        "submission" => Some(587),
+        _ => super::tokens::default_port(name),
+    });
+    Some((host.trim_matches(['[', ']']), port, service.len()))
 }
 
 /// `[section]` or TOML's `[[inputs.cpu]]` alone on its line: what follows is another block.
@@ -886,5 +908,76 @@ mod tests {
             ["pg.example.com:5432"]
         );
         assert_eq!(found("forward . dns://10.0.0.53"), ["10.0.0.53:53"]);
+    }
+
+    #[test]
+    fn forms_of_the_sixth_corpus() {
+        // A comment over several lines is prose.
+        assert_eq!(
+            described("/*\n graphiteHost: hostname or IP of the server\n*/\nhost = db.example.com"),
+            ["db.example.com"]
+        );
+        // Postfix's master.cf: a service bound to an address, and its `-o` options.
+        assert_eq!(
+            described(
+                "10.0.0.25:smtp inet n - y - - smtpd\n  -o smtp_bind_address=10.0.0.25\n  -o mynetworks=10.0.0.41"
+            ),
+            ["10.0.0.25:25 listen", "10.0.0.25 listen"]
+        );
+        // A milter's socket, port first.
+        assert_eq!(
+            described("Socket inet:8891@10.0.0.40"),
+            ["10.0.0.40:8891 listen"]
+        );
+        // A picking strategy before the hosts.
+        assert_eq!(
+            described(
+                "hosts = \"round-robin:scan-01.example.org:11333,scan-02.example.org:11333\";"
+            ),
+            ["scan-01.example.org:11333", "scan-02.example.org:11333"]
+        );
+        // Patterns, next hops, networks and greetings.
+        for text in [
+            "HeadRequire \"Host: .*www.shop.example.com.*\"",
+            "  via: 10.0.4.1",
+            "network 10.0.8.0",
+            "helo = \"mx1.example.org\";",
+            "globalPrefix: \"stats.prod\",",
+        ] {
+            assert_eq!(described(text), Vec::<String>::new(), "{text}");
+        }
+        // Ports: an indexed key's sibling, a host key's own `_port`, a one-line object's,
+        // a pair's stem on one line.
+        assert_eq!(
+            described("node.conn[0].address = 10.0.0.21\nnode.conn[0].port = 3260"),
+            ["10.0.0.21:3260"]
+        );
+        assert_eq!(
+            described(
+                "<master-server>studio.example.org</master-server>\n<master-server-port>8000</master-server-port>"
+            ),
+            ["studio.example.org:8000"]
+        );
+        assert_eq!(
+            described(", repeater: [ { host: \"10.0.5.40\", port: 8125 } ]"),
+            ["10.0.5.40:8125"]
+        );
+        assert_eq!(
+            described("OPTS=\"-Dhttp.proxyHost=10.0.0.8 -Dhttp.proxyPort=3128\""),
+            ["10.0.0.8:3128"]
+        );
+        assert_eq!(
+            described("HTTPProxyServer proxy.example.com\nHTTPProxyPort 3128"),
+            ["proxy.example.com:3128"]
+        );
+        // `socket`, a tunnel's `local` end and a `listen:` block's host listen.
+        assert_eq!(
+            described("socket = 10.0.2.15:3031\nlocal 10.0.8.40"),
+            ["10.0.2.15:3031 listen", "10.0.8.40 listen"]
+        );
+        assert_eq!(
+            described("listen:\n  host: 10.0.3.17\n  port: 4242"),
+            ["10.0.3.17:4242 listen"]
+        );
     }
 }

@@ -239,7 +239,10 @@ mod tests {
     fn notations() {
         assert_eq!(without_transport("udp:10.0.8.5:161"), "10.0.8.5:161");
         assert_eq!(without_transport("db:5432"), "db:5432");
-        assert_eq!(without_transport("round-robin:scan-01:11333"), "scan-01:11333");
+        assert_eq!(
+            without_transport("round-robin:scan-01:11333"),
+            "scan-01:11333"
+        );
         assert_eq!(without_transport("db-01:5432"), "db-01:5432");
         assert_eq!(without_transport("web-server:8080"), "web-server:8080");
         assert!(after_transport("trap2sink udp:nms", 13));

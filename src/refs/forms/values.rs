@@ -164,6 +164,15 @@ impl Line<'_> {
                     self.claim(s, e);
                     return;
                 }
+                // A milter's socket, `inet:8891@10.0.0.5` (OpenDKIM, OpenDMARC): port first.
+                let user = &text[s..s + at];
+                if let Some(p) = ["inet:", "inet6:"]
+                    .iter()
+                    .find_map(|t| user.strip_prefix(t))
+                    .and_then(port)
+                {
+                    at_port = Some(p);
+                }
                 s += at + 1;
             }
         }

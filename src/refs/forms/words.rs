@@ -130,7 +130,8 @@ impl Line<'_> {
             // snmpd's `udp:nms.example.com:162`: after a transport, not glued to a word.
             let glued_before = matches!(before, Some(b'/' | b':' | b'_'))
                 && !(before == Some(b':')
-                    && (ports::after_transport(self.text, s - 1) || after_strategy(self.text, s - 1)));
+                    && (ports::after_transport(self.text, s - 1)
+                        || after_strategy(self.text, s - 1)));
             // `.pgpass`'s `host:port:db:user:password`, ZooKeeper's `host:2888:3888`.
             let fields_after = port_glued
                 && self.after(end) == Some(b':')
