@@ -672,16 +672,14 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
             i += 1;
         }
         // An index inside the key: open-iscsi's `node.conn[0].address`, `servers[1].host`.
-        let digits = b[i..]
-            .iter()
-            .skip(1)
-            .take_while(|c| c.is_ascii_digit())
-            .count();
-        if b.get(i) == Some(&b'[') && digits > 0 && b.get(i + 1 + digits) == Some(&b']') {
-            i += digits + 2;
-            continue;
+        if b.get(i) != Some(&b'[') {
+            break;
         }
-        break;
+        let digits = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 || b.get(i + 1 + digits) != Some(&b']') {
+            break;
+        }
+        i += digits + 2;
     }
     if quote.is_none()
         && let Some((key, end)) = subscripts(line, i)

@@ -120,7 +120,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if let Some(kv) = kv {
             siblings.key(kv);
         }
-        if let Some((host, port, end)) = postfix_service(line) {
+        if features.colons > 0
+            && let Some((host, port, end)) = postfix_service(line)
+        {
             // Postfix's master.cf: `10.0.0.5:smtp inet n - y - - smtpd` listens there.
             l.listen = true;
             l.add(host, port, 0, end);

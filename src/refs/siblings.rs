@@ -68,10 +68,8 @@ impl Siblings {
         let (key, index) = indexed(kv.key);
         // Rspamd's `smtp` beside `smtp_port`, Icecast's `<master-server>` beside
         // `<master-server-port>`: the host key itself is the port's prefix.
-        for separator in ["_", "-", "."] {
-            let prefix = hash_of(&[key, separator], index);
-            self.hosts.push((self.section, prefix, first..end));
-        }
+        self.hosts
+            .push((self.section, hash_of(&[key, "_"], index), first..end));
         let segment = key
             .bytes()
             .rposition(|c| matches!(c, b'.' | b'_' | b'-'))
@@ -167,7 +165,8 @@ fn camel_prefix(segment: &str) -> Option<&str> {
 }
 
 /// A hash of the prefix's lower-case bytes and the key's number: `DB_` and `db_` are one
-/// prefix, `backend_` numbered 0 another than numbered 1.
+/// prefix, and `db-` and `db.` too (one separator is as good as another); `backend_` numbered 0
+/// another than numbered 1.
 fn prefix_hash(prefix: &str, index: &str) -> u64 {
     hash_of(&[prefix], index)
 }
@@ -176,7 +175,10 @@ fn prefix_hash(prefix: &str, index: &str) -> u64 {
 fn hash_of(parts: &[&str], index: &str) -> u64 {
     let mut hasher = rustc_hash::FxHasher::default();
     for b in parts.iter().flat_map(|part| part.bytes()) {
-        hasher.write_u8(b.to_ascii_lowercase());
+        hasher.write_u8(match b {
+            b'-' | b'.' => b'_',
+            _ => b.to_ascii_lowercase(),
+        });
     }
     hasher.write_u8(0);
     hasher.write(index.as_bytes());
