@@ -83,7 +83,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if header
             || (features.brace && is_block_label(line))
             || scope >= Scope::Own
-            || is_hosts_entry(line)
+            || is_hosts_entry(line, &features)
         {
             continue;
         }
@@ -326,10 +326,11 @@ fn is_tag(line: &str) -> bool {
 
 /// `10.0.0.11 gitlab.example.com gitlab`: an `/etc/hosts` entry (CoreDNS's `hosts` block too)
 /// maps names to an address; it reaches none of them.
-fn is_hosts_entry(line: &str) -> bool {
+fn is_hosts_entry(line: &str, features: &Features) -> bool {
     // Most lines start with a letter: ruled out before any search.
     let t = line.trim_ascii_start();
-    if !t.starts_with(|c: char| c.is_ascii_hexdigit() || c == ':') {
+    let ipv6 = features.colons >= 2 && t.starts_with(|c: char| c.is_ascii_hexdigit() || c == ':');
+    if !(ipv6 || t.starts_with(|c: char| c.is_ascii_digit())) {
         return false;
     }
     let line = t.split_once('#').map_or(t, |(entry, _)| entry);
