@@ -297,11 +297,9 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
     }
 }
 
+/// A segment that names an address (segments of three letters or more are read).
 fn is_address_word(segment: &[u8]) -> bool {
-    matches!(
-        segment,
-        b"address" | b"addresses" | b"addr" | b"addrs" | b"ip"
-    )
+    matches!(segment, b"address" | b"addresses" | b"addr" | b"addrs")
 }
 
 /// The segments of a lower-case key: `allow-transfer` -> `allow`, `transfer`.
