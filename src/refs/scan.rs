@@ -50,7 +50,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     // Inside a `/* … */` comment over several lines (StatsD's config.js, VCL, RainerScript).
     let mut in_comment = false;
     for (n, line) in lines(text).enumerate() {
-        if in_comment || line.trim_ascii_start().starts_with("/*") {
+        if in_comment || opens_comment(line) {
             in_comment = !line.contains("*/");
             continue;
         }
@@ -322,6 +322,13 @@ fn is_tag(line: &str) -> bool {
             .first()
             .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'/')
         && !t[1..t.len() - 1].contains(['<', '>'])
+}
+
+/// `/*` then a blank, a `*` or nothing: a comment opens (a path glob like `/*/cache` does not).
+fn opens_comment(line: &str) -> bool {
+    line.trim_ascii_start()
+        .strip_prefix("/*")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '*']))
 }
 
 /// `10.0.0.11 gitlab.example.com gitlab`: an `/etc/hosts` entry (CoreDNS's `hosts` block too)
@@ -915,7 +922,11 @@ mod tests {
 
     #[test]
     fn forms_of_the_sixth_corpus() {
-        // A comment over several lines is prose.
+        // A comment over several lines is prose; a path glob opens none.
+        assert_eq!(
+            described("/*/cache\nhost = db.example.com"),
+            ["db.example.com"]
+        );
         assert_eq!(
             described("/*\n graphiteHost: hostname or IP of the server\n*/\nhost = db.example.com"),
             ["db.example.com"]
