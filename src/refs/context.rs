@@ -540,6 +540,8 @@ const NO_HOSTS_KEYS: &[&[u8]] = &[
     b"local-data-ptr",
     b"wsrep_node_name",
     b"wsrep_cluster_name",
+    // CoreDNS's `except corp.example.com`: zones left out.
+    b"except",
     // ISC dhcpd's `option domain-name-servers …`: what it hands its clients.
     b"option",
     b"advertise",
