@@ -141,8 +141,9 @@ pub(super) fn classify(key: &str) -> KeyKind {
     } else if lower == b"image" {
         KeyKind::Image
     } else if has(last, KeyWord::RoleAsLast)
-        // freshclam's `HTTPProxyServer`: a server, or `yes`.
+        // freshclam's `HTTPProxyServer`, Zabbix's `JavaGateway`: a server, or `yes`.
         || (last_segment.len() > 6 && last_segment.ends_with(b"server"))
+        || (last_segment.len() > 7 && last_segment.ends_with(b"gateway"))
     {
         KeyKind::HostsWithEvidence
     } else if has(last, KeyWord::HostsAsLast)
@@ -268,7 +269,11 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         Says::Nothing
     } else if names_access(segment, previous) {
         Says::Access
-    } else if matches!(segment, b"advertise" | b"announce") {
+    } else if segment == b"announce"
+        || segment.starts_with(b"advertise") && !segment.starts_with(b"advertised")
+    {
+        // `advertise_addr`, Mattermost's `AdvertiseAddress` (not Kafka's `advertised.listeners`,
+        // the name its clients reach it by, which must resolve).
         Says::Own
     } else if (segment.starts_with(b"listen") && segment != b"listeners")
         || (segment.starts_with(b"bind") && !segment.starts_with(b"binding"))
@@ -277,6 +282,8 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         Says::Listen
     } else if previous == b"local" && is_address_word(segment)
         || segment.starts_with(b"local") && segment.ends_with(b"address")
+        || segment.starts_with(b"source")
+            && (segment.ends_with(b"ip") || segment.ends_with(b"address"))
     {
         // PowerDNS's `query-local-address`, strongSwan's `local_addrs`: this host's own
         // address, which it binds to reach out.
@@ -316,7 +323,8 @@ fn names_access(s: &[u8], previous: &[u8]) -> bool {
     let camel = s.len() >= 7
         && (s.ends_with(b"allowlist")
             || s.ends_with(b"whitelist")
-            || s.windows(7).any(|w| w == b"trusted"));
+            || s.windows(7).any(|w| w == b"trusted" || w == b"allowed")
+            || s.starts_with(b"allow"));
     camel
         || (previous == b"access" && s == b"control")
         || (previous == b"provide" && s == b"xfr")
@@ -656,8 +664,8 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
         // Varnish's backend fields: `.host = "db";` and `.port = "5432";`.
         i += 1;
     }
-    if quote.is_none() && b.get(i) == Some(&b'$') {
-        // PHP's `$CONFIG['dbhost'] = …`.
+    if quote.is_none() && matches!(b.get(i), Some(b'$' | b'@' | b'%')) {
+        // PHP's `$CONFIG['dbhost'] = …`, Perl's `@inet_acl = qw( … )`.
         i += 1;
     }
     let start = i;
@@ -791,4 +799,7 @@ pub(super) fn is_blank_or_comment(line: &str) -> bool {
     matches!(t[0], b'#' | b';')
         || (t.starts_with(b"//") && !is_share(&t[2..]))
         || t.starts_with(b"<!--")
+        // Lua's and SQL's `-- comment` (not a `--flag`).
+        || t == b"--"
+        || t.starts_with(b"-- ")
 }

@@ -51,7 +51,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     let mut in_comment = false;
     for (n, line) in lines(text).enumerate() {
         if in_comment || opens_comment(line) {
-            in_comment = !line.contains("*/");
+            in_comment = !(line.contains("*/") || line.contains("-->"));
             continue;
         }
         if context::is_blank_or_comment(line) {
@@ -326,9 +326,10 @@ fn is_tag(line: &str) -> bool {
 
 /// `/*` then a blank, a `*` or nothing: a comment opens (a path glob like `/*/cache` does not).
 fn opens_comment(line: &str) -> bool {
-    line.trim_ascii_start()
-        .strip_prefix("/*")
+    let t = line.trim_ascii_start();
+    t.strip_prefix("/*")
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '*']))
+        || t.starts_with("<!--")
 }
 
 /// `10.0.0.11 gitlab.example.com gitlab`: an `/etc/hosts` entry (CoreDNS's `hosts` block too)
@@ -992,6 +993,34 @@ mod tests {
         assert_eq!(
             described("listen:\n  host: 10.0.3.17\n  port: 4242"),
             ["10.0.3.17:4242 listen"]
+        );
+    }
+
+    #[test]
+    fn forms_of_the_seventh_corpus() {
+        for text in [
+            // Comments: after a value, over several XML lines, Lua's.
+            "$max_servers = 4;  # num of pre-forked children (2..30 is common)",
+            "<!--\n  docs: https://documentation.example.com\n-->",
+            "-- see https://prosody.example.im/doc",
+            // Perl's arrays of access rules.
+            "@inet_acl = qw( 127.0.0.1 10.0.0.25 10.0.0.27 );",
+            // This host's own addresses and access lists in camel case.
+            "\"AdvertiseAddress\": \"10.0.0.5\",",
+            "StatsAllowedIP=127.0.0.1,10.0.1.5",
+            "\"AllowCorsFrom\": \"https://intranet.example.net\",",
+        ] {
+            assert_eq!(described(text), Vec::<String>::new(), "{text}");
+        }
+        assert_eq!(described("SourceIP=10.0.0.10"), ["10.0.0.10 listen"]);
+        assert_eq!(
+            described("JavaGateway=10.0.0.15\nJavaGatewayPort=10052"),
+            ["10.0.0.15:10052"]
+        );
+        // Kafka's advertised listener is the name its clients reach: it must resolve.
+        assert_eq!(
+            described("advertised.listeners=PLAINTEXT://kafka-01.example.com:9092"),
+            ["kafka-01.example.com:9092"]
         );
     }
 }

@@ -70,6 +70,9 @@ impl Siblings {
         // `<master-server-port>`: the host key itself is the port's prefix.
         self.hosts
             .push((self.section, hash_of(&[key, "_"], index), first..end));
+        // Zabbix's `JavaGateway` beside `JavaGatewayPort`.
+        self.hosts
+            .push((self.section, hash_of(&[key], index), first..end));
         let segment = key
             .bytes()
             .rposition(|c| matches!(c, b'.' | b'_' | b'-'))

@@ -44,7 +44,11 @@ impl Line<'_> {
         let bytes = text.as_bytes();
         let first_found = self.found.len();
         let mut skip_argument = false;
-        let all = words(text, from).filter(|&(s, e)| {
+        // A comment after the value (`4;  # num of children`) is prose.
+        let value = words(text, from).take_while(|&(s, _)| {
+            !(bytes[s] == b'#' && s > 0 && bytes[s - 1].is_ascii_whitespace())
+        });
+        let all = value.filter(|&(s, e)| {
             let t = &bytes[s..e];
             // A keyword's argument (`key "xfer"`) is no host, nor the keyword.
             if std::mem::take(&mut skip_argument) {
