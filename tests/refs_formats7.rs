@@ -6,7 +6,7 @@
 //! (a wrong port counted once): recall 0.85, precision 0.57, ports 0.95; after the few rules it
 //! led to (comments after a value and over several XML lines, Lua's `--`, Perl's `@list`,
 //! camel-case `Allow*`, `Advertise*` and `Source*` keys), 0.85, 0.65 and 0.96. The floors below
-//! hold what the rules reached. Still missed or taken for servers: memcached's `-l`, sendmail's
+XX
 //! m4 (`DAEMON_OPTIONS(Addr=)`, `define`), Kestrel's endpoints, libvirt's `<host name= port=>`,
 //! Kea's option data and reservations, Suricata's address variables, Prosody's virtual hosts.
 
@@ -16,7 +16,7 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats7");
 
 #[test]
 fn recall_precision_and_ports_on_a_fifth_set_written_blind() {
-    corpus::score(DIR).at_least(0.80, 0.61, 0.94);
+    corpus::score(DIR).at_least(0.82, 0.63, 0.95);
 }
 
 #[test]

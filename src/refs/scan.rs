@@ -128,6 +128,12 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.add(host, port, 0, end);
             continue;
         }
+        if let Some(value_start) = listen_flag(line) {
+            // memcached.conf's `-l 10.0.0.5,10.0.0.6`: one flag a line, `-l` where it listens.
+            l.listen = true;
+            l.value_tokens(value_start, false);
+            continue;
+        }
         if let Some(value_start) = virtual_host(line) {
             l.listen = true;
             l.value_tokens(value_start, false);
@@ -301,6 +307,14 @@ fn is_block_label(line: &str) -> bool {
     t.strip_suffix('{')
         .map(str::trim_ascii_end)
         .is_some_and(|label| !label.is_empty() && !label.contains([' ', '\t', '=', '{', '"']))
+}
+
+/// memcached's `-l ADDR`, alone on its line: where the value starts.
+fn listen_flag(line: &str) -> Option<usize> {
+    let t = line.trim_ascii_start();
+    t.strip_prefix("-l ")
+        .or_else(|| t.strip_prefix("-l\t"))
+        .map(|rest| line.len() - rest.len())
 }
 
 /// Apache's `<VirtualHost 10.0.0.5:443>`: where the value starts, its addresses this host's own.
@@ -1013,6 +1027,10 @@ mod tests {
             assert_eq!(described(text), Vec::<String>::new(), "{text}");
         }
         assert_eq!(described("SourceIP=10.0.0.10"), ["10.0.0.10 listen"]);
+        assert_eq!(
+            described("-m 64\n-l 127.0.0.1\n-l 10.0.4.31,10.0.40.31"),
+            ["10.0.4.31 listen", "10.0.40.31 listen"]
+        );
         assert_eq!(
             described("JavaGateway=10.0.0.15\nJavaGatewayPort=10052"),
             ["10.0.0.15:10052"]
