@@ -534,3 +534,33 @@ fn a_host_failing_its_precheck_refuses_the_run_before_any_restart() {
     assert_eq!(lab.leftovers(), Vec::<String>::new());
     assert_hosts_swept(&lab);
 }
+
+/// A master's first session opened right after its connection waits up to 40 ms on the host
+/// keys notice sshd sends then (Nagle on its side, delayed ACK on the client's): the last master
+/// of the connecting is on the run's critical path, so its first command gets a second session
+/// beside it, whose open carries the acknowledgement. One host: its master is the last.
+#[test]
+fn the_last_master_s_first_command_is_nudged_past_the_host_keys_notice() {
+    let lab = Lab::start(1);
+    lab.service(0, "web", 7001, "");
+    let plan = lab.plan_with(
+        DEFAULTS,
+        r#"  web:
+    hosts: [host-1]
+    restart: "{vars.dir}/bin/restart web"
+    health: [{ tcp: 7001 }]
+"#,
+    );
+    let out = lab
+        .comeback()
+        .env("COMEBACK_LOG", "comeback::transport=debug")
+        .args(["run", plan.to_str().expect("utf8"), "--yes"])
+        .output()
+        .expect("comeback runs");
+    let err = exited(&out, 0);
+    assert_has(&err, "nudge: a session beside a fresh master's first");
+    // Only the first command of the master (twice at most): the walk's are not nudged.
+    assert!(err.matches("nudge:").count() <= 2, "{err}");
+    assert_eq!(lab.restart_ids(), ["web@host-1"]);
+    assert_eq!(lab.leftovers(), Vec::<String>::new());
+}

@@ -60,11 +60,41 @@ pub(crate) struct Fleet {
     connects_first: bool,
     /// Told of every first contact, for the commands that wait for one.
     contacted: tokio::sync::Notify,
+    /// Masters being connected now: a fresh master's first command is nudged only when it is
+    /// the last one (see `run_argv`).
+    opening: std::sync::atomic::AtomicUsize,
     /// A read-only pass sweeps a host as the bound closes its master. A real run sweeps only
     /// at its end: two plan hosts may be one machine and one user (a host listed under two
     /// names), whose run folder they share, and a sweep of one could kill the other's step in
     /// flight.
     sweep_on_close: bool,
+}
+
+/// How long after the first command on a fresh master its nudge is sent (see `run_argv`):
+/// after the host keys notice reached the client, which on a LAN is well under this.
+const NUDGE_AFTER: Duration = Duration::from_millis(2);
+/// The nudge's own bound: `true` in the login shell.
+const NUDGE_BOUND: Duration = Duration::from_secs(10);
+/// Nudges at most, [`NUDGE_AGAIN`] apart while the command still waits.
+const NUDGES: usize = 2;
+const NUDGE_AGAIN: Duration = Duration::from_millis(8);
+/// How often a fresh master's first command looks whether the connecting has ended.
+const NUDGE_POLL: Duration = Duration::from_millis(2);
+
+/// One master being connected, counted for as long as it lives (a cancelled connection too).
+struct Connecting<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl<'a> Connecting<'a> {
+    fn new(count: &'a std::sync::atomic::AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        Connecting(count)
+    }
+}
+
+impl Drop for Connecting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// What a sweep of a host found and killed, or why it could not look.
@@ -169,6 +199,7 @@ impl Fleet {
             first_contacts: first,
             connects_first: false,
             contacted: tokio::sync::Notify::new(),
+            opening: Default::default(),
             sweep_on_close: false,
         };
         let remote: Vec<HostId> = hosts
@@ -263,7 +294,11 @@ impl Fleet {
             Some(dir) => dir.path().to_path_buf(),
             None => std::env::temp_dir(),
         };
-        match ssh::connect(&self.hosts[h], &self.settings, &dir).await {
+        let connected = {
+            let _connecting = Connecting::new(&self.opening);
+            ssh::connect(&self.hosts[h], &self.settings, &dir).await
+        };
+        match connected {
             Ok(session) => {
                 let master = Master::new(session).await;
                 self.first_contact(h, Ok(()));
@@ -277,6 +312,73 @@ impl Fleet {
                 Err(e)
             }
         }
+    }
+
+    /// The first command `run` on a master connected at `opened`: when it is still waiting on
+    /// the server's host keys notice (see `masters::FRESH`) as the last master of the run is
+    /// connected, it is the run's critical path; a second session opened then carries the
+    /// acknowledgement the server waits for. While other masters connect, the wait costs
+    /// nothing and is left alone (a session more per host would cost their connecting CPU).
+    async fn nudged(
+        &self,
+        lease: &Lease<'_>,
+        name: &str,
+        opened: std::time::Instant,
+        run: impl std::future::Future<Output = Result<Output, TransportError>>,
+    ) -> Result<Output, TransportError> {
+        let sent = std::time::Instant::now();
+        let mut run = std::pin::pin!(run);
+        let nudge_now = async {
+            while opened.elapsed() < masters::FRESH {
+                if self.none_connecting() {
+                    // After the notice reached the client, so that the second session's
+                    // open acknowledges it.
+                    tokio::time::sleep(
+                        (sent + NUDGE_AFTER).saturating_duration_since(std::time::Instant::now()),
+                    )
+                    .await;
+                    return true;
+                }
+                tokio::time::sleep(NUDGE_POLL).await;
+            }
+            false
+        };
+        let nudge = tokio::select! {
+            result = &mut run => return result,
+            nudge = nudge_now => nudge,
+        };
+        if !nudge {
+            return run.await;
+        }
+        // Under load the master may send both opens in one go, which acknowledges nothing new:
+        // one more a little later, if the command still waits. A nudge runs to its end.
+        let done = AtomicBool::new(false);
+        let nudges = async {
+            let argv = [String::from("true")];
+            for n in 0..NUDGES {
+                if n > 0 {
+                    tokio::time::sleep(NUDGE_AGAIN).await;
+                }
+                if done.load(Ordering::Relaxed) {
+                    break;
+                }
+                tracing::debug!(host = %name, n, "nudge: a session beside a fresh master's first");
+                let _ = ssh::run(lease.session(), name, &argv, NUDGE_BOUND, COMMAND_KEEP).await;
+            }
+        };
+        let run = async {
+            let result = run.await;
+            done.store(true, Ordering::Relaxed);
+            result
+        };
+        tokio::join!(run, nudges).0
+    }
+
+    /// Whether no master is being connected now, nor waits to be in a fleet connected beside
+    /// the work.
+    fn none_connecting(&self) -> bool {
+        self.opening.load(Ordering::Relaxed) == 0
+            && !(self.connects_first && self.contacts().iter().any(|c| matches!(c, Contact::Never)))
     }
 
     /// Closes a master taken out of the pool. In a read-only pass its host is swept first,
@@ -425,7 +527,13 @@ impl Fleet {
             }),
             Contact::Down(error) => Err(error),
             Contact::Never | Contact::Up => match self.lease(host).await {
-                Ok(lease) => ssh::run(lease.session(), name, argv, backstop, keep).await,
+                Ok(lease) => {
+                    let run = ssh::run(lease.session(), name, argv, backstop, keep);
+                    match lease.first_use() {
+                        Some(opened) => self.nudged(&lease, name, opened, run).await,
+                        None => run.await,
+                    }
+                }
                 Err(e) => Err(e),
             },
         };
