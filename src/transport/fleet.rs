@@ -3,9 +3,11 @@
 //! step (it touches nothing unless all answer), its precheck beside the connecting when the
 //! masters fit in the pool ([`Fleet::connecting`]); a read-only pass connects each host when it
 //! first needs it. A master closed to make room is reopened, host key still checked strictly,
-//! when its host is needed again. Everything is swept and closed at the end, whatever the end:
-//! never a host before (two plan hosts may be one machine and one user, whose run folder they
-//! share).
+//! when its host is needed again. The hosts the walk is done with are swept beside it
+//! ([`Fleet::sweep_as_told`]), the rest at the end; a sweep takes only its own plan host's folder
+//! of the run on the machine (`runs/<run>/<plan host>/`, see [`mark`]), so two plan hosts that
+//! are one machine and one user never sweep each other's commands or exit files. Everything is
+//! closed at the end, whatever the end.
 
 use super::capture::Keep;
 use super::mark::{self, LiveCommand};
@@ -63,11 +65,12 @@ pub(crate) struct Fleet {
     /// Masters being connected now: a fresh master's first command is nudged only when it is
     /// the last one (see `run_argv`).
     opening: std::sync::atomic::AtomicUsize,
-    /// A read-only pass sweeps a host as the bound closes its master. A real run sweeps only
-    /// at its end: two plan hosts may be one machine and one user (a host listed under two
-    /// names), whose run folder they share, and a sweep of one could kill the other's step in
-    /// flight.
+    /// A read-only pass sweeps a host as the bound closes its master. A real run sweeps a host
+    /// once the walk is done with it ([`Fleet::sweep_early`]), else at its end.
     sweep_on_close: bool,
+    /// Where the walk tells the hosts it is done with, to be swept beside the steps still to
+    /// come (see [`Fleet::sweep_early`]).
+    done: Option<UnboundedSender<HostId>>,
 }
 
 /// How long after the first command on a fresh master its nudge is sent (see `run_argv`):
@@ -201,6 +204,7 @@ impl Fleet {
             contacted: tokio::sync::Notify::new(),
             opening: Default::default(),
             sweep_on_close: false,
+            done: None,
         };
         let remote: Vec<HostId> = hosts
             .iter()
@@ -412,6 +416,51 @@ impl Fleet {
         self.run = Some(run_id.to_string());
     }
 
+    /// The hosts the walk is done with ([`Transport::done_with`]) come out of the receiver, to
+    /// be swept by [`Fleet::sweep_as_told`] while the walk goes on.
+    pub(crate) fn sweep_early(&mut self) -> UnboundedReceiver<HostId> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        self.done = Some(tx);
+        rx
+    }
+
+    /// Sweeps each host `told` names, as soon as it is named, until `ended`; then finishes the
+    /// sweeps under way (none is cut off, so that what one kills is told) and returns. A host
+    /// named after the end, or whose sweep failed, keeps its mark: the closing sweep takes it.
+    pub(crate) async fn sweep_as_told(
+        &self,
+        mut told: UnboundedReceiver<HostId>,
+        ended: impl std::future::Future<Output = ()>,
+    ) {
+        let mut ended = std::pin::pin!(ended);
+        let mut sweeps = futures_util::stream::FuturesUnordered::new();
+        let mut open = true;
+        while open || !sweeps.is_empty() {
+            tokio::select! {
+                Some(h) = told.recv(), if open => sweeps.push(self.sweep_done(h)),
+                Some(()) = sweeps.next(), if !sweeps.is_empty() => {}
+                () = &mut ended, if open => open = false,
+                else => break,
+            }
+        }
+    }
+
+    /// The sweep of a host the walk is done with: its mark goes first, so that a command sent
+    /// there meanwhile (the walk is done with it: none should be) marks it again.
+    async fn sweep_done(&self, h: HostId) {
+        let Some(run) = self.run.as_deref() else {
+            return;
+        };
+        if !self.marked[h].swap(false, Ordering::Relaxed) {
+            return;
+        }
+        match self.sweep_host(h, run).await {
+            Ok(found) if found.is_empty() => {}
+            Ok(found) => self.lock_swept().push((h, Ok(found))),
+            Err(_) => self.marked[h].store(true, Ordering::Relaxed),
+        }
+    }
+
     /// `hosts` may hold commands or files of this run already (a resumed run's): they are
     /// swept even when this process sends them nothing.
     pub(crate) fn inherit(&self, hosts: &[HostId]) {
@@ -438,7 +487,9 @@ impl Fleet {
         host: HostId,
         run_id: &str,
     ) -> Result<Vec<LiveCommand>, TransportError> {
-        let out = self.script(host, mark::FIND, &[run_id]).await?;
+        let out = self
+            .script(host, mark::FIND, &[run_id, &self.names[host]])
+            .await?;
         Ok(mark::parse_live(&out.stdout, "LIVE"))
     }
 
@@ -466,7 +517,7 @@ impl Fleet {
 
     async fn sweep_host(&self, h: HostId, run: &str) -> Result<Vec<LiveCommand>, TransportError> {
         let kill_after = KILL_GRACE.as_secs().to_string();
-        let args = [run, kill_after.as_str()];
+        let args = [run, kill_after.as_str(), self.names[h].as_str()];
         let parse = |out: Output| mark::parse_live(&out.stdout, "KILLED");
         match self.contact_of(h) {
             Contact::Local => self.script(h, mark::SWEEP, &args).await.map(parse),
@@ -494,7 +545,7 @@ impl Fleet {
         run: &str,
     ) -> Result<Vec<LiveCommand>, TransportError> {
         let kill_after = KILL_GRACE.as_secs().to_string();
-        let argv = mark::script_argv(mark::SWEEP, &[run, &kill_after], self.sudo);
+        let argv = mark::script_argv(mark::SWEEP, &[run, &kill_after, &self.names[h]], self.sudo);
         let out = ssh::run(
             session,
             &self.names[h],
@@ -549,6 +600,13 @@ impl Fleet {
         result
     }
 
+    /// The run's folder for `host`'s commands on its machine (`<run>/<plan host>`, see
+    /// [`mark`]), when the fleet marks them.
+    fn folder(&self, host: HostId) -> Option<String> {
+        let run = self.run.as_deref()?;
+        Some(format!("{run}/{}", self.names[host]))
+    }
+
     /// A command of this run goes to `host`: it is swept before its master closes.
     fn sweep_later(&self, host: HostId) {
         if self.run.is_some() {
@@ -565,8 +623,8 @@ impl Fleet {
         keep: Keep,
         kind: &'static str,
     ) -> Result<Output, TransportError> {
-        let run = self.run.as_deref();
-        let argv = mark::command_argv(command, deadline, self.sudo, run, None, None);
+        let run = self.folder(host);
+        let argv = mark::command_argv(command, deadline, self.sudo, run.as_deref(), None, None);
         self.sweep_later(host);
         self.run_argv(host, &argv, backstop(deadline), keep, kind)
             .await
@@ -602,6 +660,14 @@ impl Fleet {
 }
 
 impl Transport for Fleet {
+    fn done_with(&self, host: HostId) {
+        if let Some(done) = &self.done
+            && self.marked[host].load(Ordering::Relaxed)
+        {
+            let _ = done.send(host);
+        }
+    }
+
     async fn run_command(
         &self,
         host: HostId,
@@ -620,8 +686,15 @@ impl Transport for Fleet {
         tag: &str,
         after: Option<&mark::After>,
     ) -> Result<Output, TransportError> {
-        let run = self.run.as_deref();
-        let argv = mark::command_argv(command, deadline, self.sudo, run, Some(tag), after);
+        let run = self.folder(host);
+        let argv = mark::command_argv(
+            command,
+            deadline,
+            self.sudo,
+            run.as_deref(),
+            Some(tag),
+            after,
+        );
         self.sweep_later(host);
         self.run_argv(host, &argv, backstop(deadline), COMMAND_KEEP, "tagged")
             .await
