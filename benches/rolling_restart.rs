@@ -12,7 +12,11 @@
 //! Run: `cargo bench --bench rolling_restart` (as root or as the user sshd may log in as).
 //! `COMEBACK_BENCH_BASE=/path/to/an/older/comeback` adds that build's run beside this one's in
 //! the rolling part (after it with `COMEBACK_BENCH_BASE_LAST=1`); `COMEBACK_BENCH_LOG=DIR` keeps
-//! each rolling run's debug log there.
+//! each rolling run's debug log there; `COMEBACK_BENCH_ROUNDS=N` runs the rolling part's (a), (a0)
+//! and (b) N times in the same lab and prints the medians; `COMEBACK_BENCH_CPU=<a cgroup's
+//! cpuacct.usage>` (the bench run inside that cgroup) adds the CPU seconds each run cost. Each
+//! kept log starts with `bench: spawned <unix time>` and ends with `bench: exited <unix time>`,
+//! so that the phases before its first line and after its last can be read.
 
 #[path = "../tests/lab/mod.rs"]
 mod lab;
@@ -67,6 +71,7 @@ fn comeback_with(
     log: Option<std::path::PathBuf>,
 ) -> (Duration, f64, bool) {
     let start = Instant::now();
+    let spawned = std::time::SystemTime::now();
     let mut command = Command::new(bin);
     if log.is_some() {
         command.env("COMEBACK_LOG", "comeback=debug");
@@ -103,12 +108,28 @@ fn comeback_with(
     let elapsed = start.elapsed();
     let text = reader.join().unwrap_or_default();
     if let Some(log) = log {
-        let _ = std::fs::write(log, &text);
+        // The spawn and the exit as the bench saw them, around the run's own timestamps: the
+        // phases before the first log line and after the last one are read from these.
+        let exited = spawned + elapsed;
+        let _ = std::fs::write(
+            log,
+            format!(
+                "bench: spawned {}\n{text}bench: exited {}\n",
+                unix(spawned),
+                unix(exited)
+            ),
+        );
     }
     if !matches!(status.code(), Some(0 | 3)) {
         eprintln!("comeback {args:?} exited {status}:\n{text}");
     }
     (elapsed, peak_kb / 1024.0, status.success())
+}
+
+/// Seconds since the epoch, as the logs' timestamps can be compared with.
+fn unix(t: std::time::SystemTime) -> String {
+    let d = t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    format!("{}.{:09}", d.as_secs(), d.subsec_nanos())
 }
 
 /// The hand-written floor: the same steps as a shell loop, through ControlMasters or not.
@@ -205,6 +226,34 @@ fn restart_time(lab: &Lab, since: usize) -> f64 {
         .sum()
 }
 
+/// `COMEBACK_BENCH_ROUNDS`: how many times the rolling part runs (a), (a0) and (b) in the same
+/// lab, the order of (a) and (a0) alternating between rounds; medians at the end.
+fn rounds() -> usize {
+    std::env::var("COMEBACK_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .filter(|&r| r > 0)
+        .unwrap_or(1)
+}
+
+/// `COMEBACK_BENCH_CPU`: a cgroup's `cpuacct.usage` holding the bench (its sshds, the hosts'
+/// commands and the runs' ssh masters included): the CPU seconds each run costs the machine,
+/// which the other load of a shared machine does not change much.
+fn cpu() -> Option<f64> {
+    let path = std::env::var_os("COMEBACK_BENCH_CPU")?;
+    let ns: f64 = std::fs::read_to_string(path).ok()?.trim().parse().ok()?;
+    Some(ns / 1e9)
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
 fn rolling(n: usize) {
     let lab = Lab::start(n);
     for i in 0..n {
@@ -212,63 +261,131 @@ fn rolling(n: usize) {
     }
     let plan = plan(&lab);
     let plan_arg = plan.to_str().expect("utf8");
+    let rounds = rounds();
+    let suffix = |r: usize| {
+        if rounds > 1 {
+            format!("-r{}", r + 1)
+        } else {
+            String::new()
+        }
+    };
 
-    let base_run = || {
+    // CPU seconds of each run: (a), (a0), (b).
+    let cpus = std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new()));
+    let base_run = |r: usize| {
         base_bin().map(|bin| {
             let before = lab.restarts().len();
-            let log = log_path(&format!("rolling-{n}-base.log"));
+            let log = log_path(&format!("rolling-{n}{}-base.log", suffix(r)));
+            let c0 = cpu();
             let (t, _, ok) = comeback_with(&lab, &bin, &["run", plan_arg, "--yes"], log);
             assert!(ok, "comeback run (base) failed");
+            cpus.borrow_mut()
+                .1
+                .push(cpu().zip(c0).map(|(c1, c0)| c1 - c0));
             (t.as_secs_f64(), restart_time(&lab, before))
         })
     };
-    // `COMEBACK_BENCH_BASE_LAST=1`: the base build runs after this one (alternate the order
-    // between runs: the first run in a fresh lab may pay for it).
+    // `COMEBACK_BENCH_BASE_LAST=1`: the base build runs after this one in the first round (the
+    // first run in a fresh lab may pay for it); the order alternates from then on.
     let base_last = std::env::var_os("COMEBACK_BENCH_BASE_LAST").is_some();
-    let mut base = if base_last { None } else { base_run() };
-    let before = lab.restarts().len();
-    let log = log_path(&format!("rolling-{n}.log"));
-    let (a, peak, ok) = comeback_with(&lab, lab::comeback_bin(), &["run", plan_arg, "--yes"], log);
-    assert!(ok, "comeback run failed");
-    let a_restarts = restart_time(&lab, before);
-    if base_last {
-        base = base_run();
-    }
-    let before = lab.restarts().len();
-    let (b_connect, b_loop) = floor(&lab, "master");
-    let b_restarts = restart_time(&lab, before);
-    let before = lab.restarts().len();
-    let (_, c_loop) = floor(&lab, "plain");
-    let c_restarts = restart_time(&lab, before);
-
-    let a = a.as_secs_f64();
-    let b = b_connect + b_loop;
     let per_step = |total: f64, restarts: f64| (total - restarts) / n as f64 * 1000.0;
-    println!("\nrolling restart, {n} hosts, one web service each (restart + tcp + http, settle 0)");
-    println!(
-        "  (a) comeback run --yes            total {a:>7.3}s   overhead/step {:>6.1} ms   peak memory {peak:.1} MB",
-        per_step(a, a_restarts)
-    );
-    if let Some((a0, a0_restarts)) = base {
+    let (mut ab, mut a0b) = (Vec::new(), Vec::new());
+    for r in 0..rounds {
+        let last = base_last != (r % 2 == 1);
+        let mut base = if last { None } else { base_run(r) };
+        let before = lab.restarts().len();
+        let log = log_path(&format!("rolling-{n}{}.log", suffix(r)));
+        let c0 = cpu();
+        let (a, peak, ok) =
+            comeback_with(&lab, lab::comeback_bin(), &["run", plan_arg, "--yes"], log);
+        assert!(ok, "comeback run failed");
+        cpus.borrow_mut()
+            .0
+            .push(cpu().zip(c0).map(|(c1, c0)| c1 - c0));
+        let a_restarts = restart_time(&lab, before);
+        if last {
+            base = base_run(r);
+        }
+        let before = lab.restarts().len();
+        let c0 = cpu();
+        let (b_connect, b_loop) = floor(&lab, "master");
+        cpus.borrow_mut()
+            .2
+            .push(cpu().zip(c0).map(|(c1, c0)| c1 - c0));
+        let b_restarts = restart_time(&lab, before);
+        let a = a.as_secs_f64();
+        let b = b_connect + b_loop;
+        ab.push(a / b);
+        if let Some((a0, _)) = base {
+            a0b.push(a0 / b);
+        }
+        if r > 0 {
+            println!(
+                "  round {}: a {a:.3}s{}   b {b:.3}s (connect {b_connect:.3}s)   a/b = {:.2}{}",
+                r + 1,
+                base.map_or(String::new(), |(a0, _)| format!("   a0 {a0:.3}s")),
+                a / b,
+                base.map_or(String::new(), |(a0, _)| format!("   a0/b = {:.2}", a0 / b)),
+            );
+            continue;
+        }
+        let before = lab.restarts().len();
+        let (_, c_loop) = floor(&lab, "plain");
+        let c_restarts = restart_time(&lab, before);
         println!(
-            "  (a0) base build (COMEBACK_BENCH_BASE) total {a0:>7.3}s   overhead/step {:>6.1} ms   a0/b = {:.2}",
-            per_step(a0, a0_restarts),
-            a0 / b
+            "\nrolling restart, {n} hosts, one web service each (restart + tcp + http, settle 0)"
+        );
+        println!(
+            "  (a) comeback run --yes            total {a:>7.3}s   overhead/step {:>6.1} ms   peak memory {peak:.1} MB",
+            per_step(a, a_restarts)
+        );
+        if let Some((a0, a0_restarts)) = base {
+            println!(
+                "  (a0) base build (COMEBACK_BENCH_BASE) total {a0:>7.3}s   overhead/step {:>6.1} ms   a0/b = {:.2}",
+                per_step(a0, a0_restarts),
+                a0 / b
+            );
+        }
+        println!(
+            "  (b) ControlMaster floor           total {b:>7.3}s   overhead/step {:>6.1} ms   (connect {b_connect:.3}s + loop {b_loop:.3}s)",
+            per_step(b, b_restarts)
+        );
+        println!(
+            "  (c) new connection per command    total {c_loop:>7.3}s   overhead/step {:>6.1} ms",
+            per_step(c_loop, c_restarts)
+        );
+        println!(
+            "  a/b = {:.2} (target <= 1.5)   a/c = {:.2} (target < 1)",
+            a / b,
+            a / c_loop
         );
     }
-    println!(
-        "  (b) ControlMaster floor           total {b:>7.3}s   overhead/step {:>6.1} ms   (connect {b_connect:.3}s + loop {b_loop:.3}s)",
-        per_step(b, b_restarts)
-    );
-    println!(
-        "  (c) new connection per command    total {c_loop:>7.3}s   overhead/step {:>6.1} ms",
-        per_step(c_loop, c_restarts)
-    );
-    println!(
-        "  a/b = {:.2} (target <= 1.5)   a/c = {:.2} (target < 1)",
-        a / b,
-        a / c_loop
-    );
+    let cpus = cpus.into_inner();
+    let cpu_line = |name: &str, values: &[Option<f64>]| {
+        let values: Vec<f64> = values.iter().flatten().copied().collect();
+        if !values.is_empty() {
+            let each: Vec<String> = values.iter().map(|v| format!("{v:.3}")).collect();
+            println!(
+                "  cpu {name}: median {:.3}s ({})",
+                median(values.clone()),
+                each.join(" ")
+            );
+        }
+    };
+    cpu_line("(a)", &cpus.0);
+    cpu_line("(a0)", &cpus.1);
+    cpu_line("(b)", &cpus.2);
+    if rounds > 1 {
+        println!(
+            "  {rounds} rounds: median a/b = {:.2}{}",
+            median(ab),
+            if a0b.is_empty() {
+                String::new()
+            } else {
+                format!("   median a0/b = {:.2}", median(a0b))
+            }
+        );
+    }
 }
 
 fn dry_run(n: usize) {

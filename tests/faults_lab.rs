@@ -528,12 +528,17 @@ fn resume_refuses_when_the_interrupted_runs_command_outlives_its_wait() {
     );
     let last = journal_lines(&lab).pop().expect("events");
     assert_eq!(last["outcome"]["outcome"], "still_running");
-    // Refused means untouched: the command is still there, found by its pid file.
+    // Refused means untouched: the command is still there, found by its pid file in the run's
+    // folder of its plan host.
     let runs = lab.hosts[0].dir.join(".comeback/runs");
     let pids: Vec<PathBuf> = std::fs::read_dir(&runs)
         .expect("the run's folder on the host")
         .flatten()
-        .flat_map(|run| std::fs::read_dir(run.path()).expect("run").flatten())
+        .flat_map(|run| {
+            std::fs::read_dir(run.path().join("host-1"))
+                .expect("run")
+                .flatten()
+        })
         .map(|e| e.path())
         .collect();
     assert_eq!(pids.len(), 1, "{pids:?}");

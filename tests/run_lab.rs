@@ -505,6 +505,25 @@ fn assert_hosts_swept(lab: &Lab) {
     }
 }
 
+/// stderr without its colours.
+fn plain(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Each host is prechecked as soon as its own master is up, beside the connecting of the others:
 /// a host failing its precheck still refuses the run before any restart, told only once every
 /// host was connected, and the hosts the precheck ran commands on are swept.
@@ -531,6 +550,70 @@ fn a_host_failing_its_precheck_refuses_the_run_before_any_restart() {
     assert_eq!(connected.len(), 3, "{journal:?}");
     assert!(connected.iter().all(|&i| i < first_failure), "{journal:?}");
     assert!(journal.iter().all(|e| e["event"] != "prechecked"));
+    assert_eq!(lab.leftovers(), Vec::<String>::new());
+    assert_hosts_swept(&lab);
+}
+
+/// A master's first session opened right after its connection waits up to 40 ms on the host
+/// keys notice sshd sends then (Nagle on its side, delayed ACK on the client's): the last master
+/// of the connecting is on the run's critical path, so its first command gets a second session
+/// beside it, whose open carries the acknowledgement. One host: its master is the last.
+#[test]
+fn the_last_master_s_first_command_is_nudged_past_the_host_keys_notice() {
+    let lab = Lab::start(1);
+    lab.service(0, "web", 7001, "");
+    let plan = lab.plan_with(
+        DEFAULTS,
+        r#"  web:
+    hosts: [host-1]
+    restart: "{vars.dir}/bin/restart web"
+    health: [{ tcp: 7001 }]
+"#,
+    );
+    let out = lab
+        .comeback()
+        .env("COMEBACK_LOG", "comeback::transport=debug")
+        .args(["run", plan.to_str().expect("utf8"), "--yes"])
+        .output()
+        .expect("comeback runs");
+    let err = exited(&out, 0);
+    assert_has(&err, "nudge: a session beside a fresh master's first");
+    // Only the first command of the master (twice at most): the walk's are not nudged.
+    assert!(err.matches("nudge:").count() <= 2, "{err}");
+    assert_eq!(lab.restart_ids(), ["web@host-1"]);
+    assert_eq!(lab.leftovers(), Vec::<String>::new());
+}
+
+/// A host the walk is done with is swept beside the steps that follow, not at the end: the
+/// run's folder on host-1 is gone before host-3's restart begins, and every host is swept
+/// once the run ends.
+#[test]
+fn a_host_is_swept_once_no_later_step_touches_it() {
+    let lab = Lab::start(3);
+    let plan = three_tier_small(&lab);
+    let out = lab
+        .comeback()
+        .env("COMEBACK_LOG", "comeback=debug")
+        .args(["run", plan.to_str().expect("utf8"), "--yes"])
+        .output()
+        .expect("comeback runs");
+    let log = plain(&out.stderr);
+    assert!(out.status.success(), "{log}");
+    let at = |host: &str, kind: &str| {
+        log.lines()
+            .position(|l| {
+                l.contains("remote command")
+                    && l.contains(&format!("host={host} "))
+                    && l.contains(&format!("kind=\"{kind}\""))
+            })
+            .unwrap_or_else(|| panic!("no {kind} command on {host}:\n{log}"))
+    };
+    // db@host-1 is the first step; host-1's sweep ends before app@host-3's restart.
+    assert!(at("host-1", "marks") < at("host-3", "tagged"), "{log}");
+    assert_eq!(
+        lab.restart_ids(),
+        ["svc@host-1", "svc@host-2", "svc@host-3"]
+    );
     assert_eq!(lab.leftovers(), Vec::<String>::new());
     assert_hosts_swept(&lab);
 }

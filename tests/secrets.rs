@@ -203,7 +203,7 @@ fn the_remote_pid_file_keeps_no_secret() {
     std::fs::write(
         &path,
         format!(
-            "hosts:\n  here: {{ connection: local, vars: {{ api_token: {SECRET}, copy: {} }} }}\nservices:\n  db:\n    hosts: [here]\n    restart: \"cat \\\"$HOME\\\"/.comeback/runs/*/*.pid > {{vars.copy}}; sshpass -p {SECRET} true; app --token {{vars.api_token}} || true\"\n    health: [{{ command: \"true\" }}]\n",
+            "hosts:\n  here: {{ connection: local, vars: {{ api_token: {SECRET}, copy: {} }} }}\nservices:\n  db:\n    hosts: [here]\n    restart: \"cat \\\"$HOME\\\"/.comeback/runs/*/*/*.pid > {{vars.copy}}; sshpass -p {SECRET} true; app --token {{vars.api_token}} || true\"\n    health: [{{ command: \"true\" }}]\n",
             copy.display()
         ),
     )

@@ -351,10 +351,9 @@ impl<'a, T: Transport> Executor<'a, T> {
             (None, Some(_)) => 1,
             (None, None) => 0,
         };
-        for (n, unit) in batch::units(self.model, steps, first_unit)
-            .into_iter()
-            .enumerate()
-        {
+        let units = batch::units(self.model, steps, first_unit);
+        let done_after = done_after(self.model, &units);
+        for (n, unit) in units.into_iter().enumerate() {
             if *self.stop.borrow() >= Stop::AfterStep {
                 return Outcome::Interrupted {
                     after: tally.last_done,
@@ -387,6 +386,11 @@ impl<'a, T: Transport> Executor<'a, T> {
             }
             if let Some(halt) = halt {
                 return halt;
+            }
+            // The unit passed and was recorded: what the run may have left on the hosts no
+            // later unit touches is swept beside the walk.
+            for &h in &done_after[n] {
+                self.transport.done_with(h);
             }
         }
         tally.outcome()
@@ -475,6 +479,29 @@ fn step_hosts(model: &Model, step: &Step, hosts: &mut Vec<usize>) {
     {
         hosts.extend(service.instances.iter().map(|i| i.host));
     }
+}
+
+/// For each unit of the walk, the hosts no later unit touches: once it passed, the walk is
+/// done with them. The last unit's are left to the closing sweep.
+fn done_after(model: &Model, units: &[&[Step]]) -> Vec<Vec<usize>> {
+    let mut last = vec![None; model.hosts.len()];
+    let mut touched = Vec::new();
+    for (n, unit) in units.iter().enumerate() {
+        touched.clear();
+        for step in unit.iter() {
+            step_hosts(model, step, &mut touched);
+        }
+        for &h in &touched {
+            last[h] = Some(n);
+        }
+    }
+    let mut done = vec![Vec::new(); units.len()];
+    for (h, n) in last.into_iter().enumerate() {
+        if let Some(n) = n.filter(|&n| n + 1 < units.len()) {
+            done[n].push(h);
+        }
+    }
+    done
 }
 
 /// Whether a step's configs named a host that is gone or does not answer, as its `Inspected`

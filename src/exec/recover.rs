@@ -57,8 +57,10 @@ impl<T: Transport> Executor<'_, T> {
         watch: Option<&Watch>,
     ) -> Result<Option<Vec<Check>>, StepFailure> {
         // `COMEBACK_RUN` is the run's id in every command of the run (see transport::mark);
-        // the tag is comeback's own word (`restart-N`), no value of the plan.
-        let read = crate::inspect::with_args([exit_tag(step.index).as_str()], EXIT_SCRIPT);
+        // the tag is comeback's own word (`restart-N`), the host's plan name a plain name.
+        let host = &self.model.hosts[step.host].name;
+        let read =
+            crate::inspect::with_args([exit_tag(step.index).as_str(), host.as_str()], EXIT_SCRIPT);
         let found = match self
             .transport
             .run(step.host, &read, Duration::from_secs(30))
@@ -142,7 +144,7 @@ mod tests {
             &crate::plan::model::ShellCommand::plain("exit 3"),
             Duration::from_secs(10),
             false,
-            Some("R-exit"),
+            Some("R-exit/db-01"),
             Some(&exit_tag(7)),
             None,
         );
@@ -154,7 +156,7 @@ mod tests {
         assert_eq!(out.status.code(), Some(3));
         let read = |tag: &str| {
             let out = std::process::Command::new("sh")
-                .args(["-c", EXIT_SCRIPT, "comeback-run", tag])
+                .args(["-c", EXIT_SCRIPT, "comeback-run", tag, "db-01"])
                 .env("HOME", home.path())
                 .env("COMEBACK_RUN", "R-exit")
                 .output()

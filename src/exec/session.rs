@@ -139,6 +139,8 @@ impl Session<'_> {
             (fleet, failures, None)
         };
         fleet.mark(run_id);
+        // The hosts the walk is done with, swept beside it.
+        let done_with = fleet.sweep_early();
         // A real run touches nothing unless every host answers; a read-only one reports the rest.
         let outcome = if !failures.is_empty() && !options.mode.read_only() {
             Outcome::Unreachable {
@@ -196,14 +198,24 @@ impl Session<'_> {
                     }
                     std::future::pending::<std::convert::Infallible>().await
                 };
+                let (ended, walk_ended) = tokio::sync::oneshot::channel::<()>();
                 let walking = async {
-                    tokio::select! {
+                    let outcome = tokio::select! {
                         outcome = executor.walk(self.steps, self.first) => outcome,
                         _ = keep_alive => unreachable!("the keep-alive loop never ends"),
                         never = told => match never {},
-                    }
+                    };
+                    let _ = ended.send(());
+                    outcome
                 };
-                let ((), outcome) = tokio::join!(connecting, walking);
+                let walk_ended = async {
+                    let _ = walk_ended.await;
+                };
+                let ((), outcome, ()) = tokio::join!(
+                    connecting,
+                    walking,
+                    fleet.sweep_as_told(done_with, walk_ended)
+                );
                 // The connections made as the walk ended.
                 if let Some(contacts) = contacts.as_mut() {
                     while let Ok(contact) = contacts.try_recv() {

@@ -19,6 +19,14 @@ impl Answers for Scripted {
         self.ran.lock().expect("lock").push(command.to_string());
         i32::from(!self.fails.is_empty() && command.contains(self.fails))
     }
+
+    /// Told among the commands, as `done with <host index>`.
+    fn done_with(&self, host: crate::plan::model::HostId) {
+        self.ran
+            .lock()
+            .expect("lock")
+            .push(format!("done with {host}"));
+    }
 }
 
 const PLAN: &str = r#"
@@ -96,7 +104,12 @@ impl Consumer for Kept {
 
 fn walk(fails: &'static str, options: RunOptions) -> (Outcome, Vec<String>) {
     let (outcome, ran, _) = drive(PLAN, fails, options, Pacing::default());
-    (outcome, ran.into_iter().filter(|c| c != "true").collect())
+    (
+        outcome,
+        ran.into_iter()
+            .filter(|c| c != "true" && !c.starts_with("done with"))
+            .collect(),
+    )
 }
 
 /// Walks [`PLAN`] as a real run whose hosts are still connecting: the connecting ends with
@@ -200,6 +213,42 @@ fn a_host_that_never_connected_makes_the_run_unreachable_whatever_the_precheck_s
             "{events:?}"
         );
     }
+}
+
+#[test]
+fn each_host_is_left_to_be_swept_once_no_later_step_touches_it() {
+    let (outcome, ran, _) = drive(PLAN, "", RunOptions::default(), Pacing::default());
+    assert_eq!(outcome, Outcome::Completed);
+    let ran: Vec<&str> = ran
+        .iter()
+        .map(String::as_str)
+        .filter(|c| *c != "true")
+        .collect();
+    // db@a's dependents gate touches a and b; app@a is a's last step: a is done once it
+    // passed, before app@b begins; b's last step is the walk's last, left to the closing
+    // sweep.
+    let done: Vec<usize> = ran
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.starts_with("done with"))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(done.len(), 1, "{ran:?}");
+    assert_eq!(ran[done[0]], "done with 0");
+    assert_eq!(
+        ran[done[0] - 1],
+        "check-app a",
+        "after app@a's gate: {ran:?}"
+    );
+    assert_eq!(ran[done[0] + 2], "restart-app b", "{ran:?}");
+    // A run that halts is done with nothing: its closing sweep takes every host.
+    let (_, ran, _) = drive(
+        PLAN,
+        "restart-app a",
+        RunOptions::default(),
+        Pacing::default(),
+    );
+    assert!(ran.iter().all(|c| !c.starts_with("done with")), "{ran:?}");
 }
 
 #[test]

@@ -1,8 +1,11 @@
 # Why: nothing comeback starts on a host may outlive a run unseen. Every remote command of a run
 # runs through this: `$4` under `timeout` (`$3` seconds, KILL `$2` seconds after TERM) in a new
-# session, with `COMEBACK_RUN=$1` and the arguments after `$8` (`CB_NAME=value`) in its
+# session, with `COMEBACK_RUN=<run>` and the arguments after `$8` (`CB_NAME=value`) in its
 # environment, and a pid file (its mtime: when the command began; its text: `$5`, the command
-# with its secrets masked) in ~/.comeback/runs/$1/ for as long as it runs. The exit status is the
+# with its secrets masked) in ~/.comeback/runs/$1/ for as long as it runs. `$1` is
+# `<run>/<plan host>`: two plan hosts that are one machine and one user (a host listed under two
+# names, the demo's local hosts) keep apart folders, so that the sweep of one never touches the
+# other's commands or files. The exit status is the
 # command's, or timeout's (124, 137 when KILL was needed): the wrapper is outside the group
 # timeout signals, so it survives to tell. With a tag (`$6`, a restart's), it also leaves
 # `<tag>.exit` (the status; its mtime: the end) for a comeback that died meanwhile to read back
@@ -20,7 +23,7 @@ if [ -d "${HOME:-}" ]; then
   # `mkdir -p -m 700` would): a subshell, so the umask stays the command's own.
   [ -d "$d" ] || (umask 077 && mkdir -p "$d") 2>/dev/null
 fi
-r=$1 k=$2 t=$3 c=$4 m=$5 g=$6 x=$7 a=$8
+r=${1%/*} k=$2 t=$3 c=$4 m=$5 g=$6 x=$7 a=$8
 shift 8
 if [ "$#" -gt 0 ]; then
   COMEBACK_RUN="$r" setsid timeout --kill-after="$k" "$t" env "$@" sh -c "$c" &

@@ -3,9 +3,11 @@
 //! step (it touches nothing unless all answer), its precheck beside the connecting when the
 //! masters fit in the pool ([`Fleet::connecting`]); a read-only pass connects each host when it
 //! first needs it. A master closed to make room is reopened, host key still checked strictly,
-//! when its host is needed again. Everything is swept and closed at the end, whatever the end:
-//! never a host before (two plan hosts may be one machine and one user, whose run folder they
-//! share).
+//! when its host is needed again. The hosts the walk is done with are swept beside it
+//! ([`Fleet::sweep_as_told`]), the rest at the end; a sweep takes only its own plan host's folder
+//! of the run on the machine (`runs/<run>/<plan host>/`, see [`mark`]), so two plan hosts that
+//! are one machine and one user never sweep each other's commands or exit files. Everything is
+//! closed at the end, whatever the end.
 
 use super::capture::Keep;
 use super::mark::{self, LiveCommand};
@@ -60,11 +62,42 @@ pub(crate) struct Fleet {
     connects_first: bool,
     /// Told of every first contact, for the commands that wait for one.
     contacted: tokio::sync::Notify,
-    /// A read-only pass sweeps a host as the bound closes its master. A real run sweeps only
-    /// at its end: two plan hosts may be one machine and one user (a host listed under two
-    /// names), whose run folder they share, and a sweep of one could kill the other's step in
-    /// flight.
+    /// Masters being connected now: a fresh master's first command is nudged only when it is
+    /// the last one (see `run_argv`).
+    opening: std::sync::atomic::AtomicUsize,
+    /// A read-only pass sweeps a host as the bound closes its master. A real run sweeps a host
+    /// once the walk is done with it ([`Fleet::sweep_early`]), else at its end.
     sweep_on_close: bool,
+    /// Where the walk tells the hosts it is done with, to be swept beside the steps still to
+    /// come (see [`Fleet::sweep_early`]).
+    done: Option<UnboundedSender<HostId>>,
+}
+
+/// How long after the first command on a fresh master its nudge is sent (see `run_argv`):
+/// after the host keys notice reached the client, which on a LAN is well under this.
+const NUDGE_AFTER: Duration = Duration::from_millis(2);
+/// The nudge's own bound: `true` in the login shell.
+const NUDGE_BOUND: Duration = Duration::from_secs(10);
+/// Nudges at most, [`NUDGE_AGAIN`] apart while the command still waits.
+const NUDGES: usize = 2;
+const NUDGE_AGAIN: Duration = Duration::from_millis(8);
+/// How often a fresh master's first command looks whether the connecting has ended.
+const NUDGE_POLL: Duration = Duration::from_millis(2);
+
+/// One master being connected, counted for as long as it lives (a cancelled connection too).
+struct Connecting<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl<'a> Connecting<'a> {
+    fn new(count: &'a std::sync::atomic::AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        Connecting(count)
+    }
+}
+
+impl Drop for Connecting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// What a sweep of a host found and killed, or why it could not look.
@@ -169,7 +202,9 @@ impl Fleet {
             first_contacts: first,
             connects_first: false,
             contacted: tokio::sync::Notify::new(),
+            opening: Default::default(),
             sweep_on_close: false,
+            done: None,
         };
         let remote: Vec<HostId> = hosts
             .iter()
@@ -263,7 +298,11 @@ impl Fleet {
             Some(dir) => dir.path().to_path_buf(),
             None => std::env::temp_dir(),
         };
-        match ssh::connect(&self.hosts[h], &self.settings, &dir).await {
+        let connected = {
+            let _connecting = Connecting::new(&self.opening);
+            ssh::connect(&self.hosts[h], &self.settings, &dir).await
+        };
+        match connected {
             Ok(session) => {
                 let master = Master::new(session).await;
                 self.first_contact(h, Ok(()));
@@ -277,6 +316,73 @@ impl Fleet {
                 Err(e)
             }
         }
+    }
+
+    /// The first command `run` on a master connected at `opened`: when it is still waiting on
+    /// the server's host keys notice (see `masters::FRESH`) as the last master of the run is
+    /// connected, it is the run's critical path; a second session opened then carries the
+    /// acknowledgement the server waits for. While other masters connect, the wait costs
+    /// nothing and is left alone (a session more per host would cost their connecting CPU).
+    async fn nudged(
+        &self,
+        lease: &Lease<'_>,
+        name: &str,
+        opened: std::time::Instant,
+        run: impl std::future::Future<Output = Result<Output, TransportError>>,
+    ) -> Result<Output, TransportError> {
+        let sent = std::time::Instant::now();
+        let mut run = std::pin::pin!(run);
+        let nudge_now = async {
+            while opened.elapsed() < masters::FRESH {
+                if self.none_connecting() {
+                    // After the notice reached the client, so that the second session's
+                    // open acknowledges it.
+                    tokio::time::sleep(
+                        (sent + NUDGE_AFTER).saturating_duration_since(std::time::Instant::now()),
+                    )
+                    .await;
+                    return true;
+                }
+                tokio::time::sleep(NUDGE_POLL).await;
+            }
+            false
+        };
+        let nudge = tokio::select! {
+            result = &mut run => return result,
+            nudge = nudge_now => nudge,
+        };
+        if !nudge {
+            return run.await;
+        }
+        // Under load the master may send both opens in one go, which acknowledges nothing new:
+        // one more a little later, if the command still waits. A nudge runs to its end.
+        let done = AtomicBool::new(false);
+        let nudges = async {
+            let argv = [String::from("true")];
+            for n in 0..NUDGES {
+                if n > 0 {
+                    tokio::time::sleep(NUDGE_AGAIN).await;
+                }
+                if done.load(Ordering::Relaxed) {
+                    break;
+                }
+                tracing::debug!(host = %name, n, "nudge: a session beside a fresh master's first");
+                let _ = ssh::run(lease.session(), name, &argv, NUDGE_BOUND, COMMAND_KEEP).await;
+            }
+        };
+        let run = async {
+            let result = run.await;
+            done.store(true, Ordering::Relaxed);
+            result
+        };
+        tokio::join!(run, nudges).0
+    }
+
+    /// Whether no master is being connected now, nor waits to be in a fleet connected beside
+    /// the work.
+    fn none_connecting(&self) -> bool {
+        self.opening.load(Ordering::Relaxed) == 0
+            && !(self.connects_first && self.contacts().iter().any(|c| matches!(c, Contact::Never)))
     }
 
     /// Closes a master taken out of the pool. In a read-only pass its host is swept first,
@@ -310,6 +416,51 @@ impl Fleet {
         self.run = Some(run_id.to_string());
     }
 
+    /// The hosts the walk is done with ([`Transport::done_with`]) come out of the receiver, to
+    /// be swept by [`Fleet::sweep_as_told`] while the walk goes on.
+    pub(crate) fn sweep_early(&mut self) -> UnboundedReceiver<HostId> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        self.done = Some(tx);
+        rx
+    }
+
+    /// Sweeps each host `told` names, as soon as it is named, until `ended`; then finishes the
+    /// sweeps under way (none is cut off, so that what one kills is told) and returns. A host
+    /// named after the end, or whose sweep failed, keeps its mark: the closing sweep takes it.
+    pub(crate) async fn sweep_as_told(
+        &self,
+        mut told: UnboundedReceiver<HostId>,
+        ended: impl std::future::Future<Output = ()>,
+    ) {
+        let mut ended = std::pin::pin!(ended);
+        let mut sweeps = futures_util::stream::FuturesUnordered::new();
+        let mut open = true;
+        while open || !sweeps.is_empty() {
+            tokio::select! {
+                Some(h) = told.recv(), if open => sweeps.push(self.sweep_done(h)),
+                Some(()) = sweeps.next(), if !sweeps.is_empty() => {}
+                () = &mut ended, if open => open = false,
+                else => break,
+            }
+        }
+    }
+
+    /// The sweep of a host the walk is done with: its mark goes first, so that a command sent
+    /// there meanwhile (the walk is done with it: none should be) marks it again.
+    async fn sweep_done(&self, h: HostId) {
+        let Some(run) = self.run.as_deref() else {
+            return;
+        };
+        if !self.marked[h].swap(false, Ordering::Relaxed) {
+            return;
+        }
+        match self.sweep_host(h, run).await {
+            Ok(found) if found.is_empty() => {}
+            Ok(found) => self.lock_swept().push((h, Ok(found))),
+            Err(_) => self.marked[h].store(true, Ordering::Relaxed),
+        }
+    }
+
     /// `hosts` may hold commands or files of this run already (a resumed run's): they are
     /// swept even when this process sends them nothing.
     pub(crate) fn inherit(&self, hosts: &[HostId]) {
@@ -336,7 +487,9 @@ impl Fleet {
         host: HostId,
         run_id: &str,
     ) -> Result<Vec<LiveCommand>, TransportError> {
-        let out = self.script(host, mark::FIND, &[run_id]).await?;
+        let out = self
+            .script(host, mark::FIND, &[run_id, &self.names[host]])
+            .await?;
         Ok(mark::parse_live(&out.stdout, "LIVE"))
     }
 
@@ -364,7 +517,7 @@ impl Fleet {
 
     async fn sweep_host(&self, h: HostId, run: &str) -> Result<Vec<LiveCommand>, TransportError> {
         let kill_after = KILL_GRACE.as_secs().to_string();
-        let args = [run, kill_after.as_str()];
+        let args = [run, kill_after.as_str(), self.names[h].as_str()];
         let parse = |out: Output| mark::parse_live(&out.stdout, "KILLED");
         match self.contact_of(h) {
             Contact::Local => self.script(h, mark::SWEEP, &args).await.map(parse),
@@ -392,7 +545,7 @@ impl Fleet {
         run: &str,
     ) -> Result<Vec<LiveCommand>, TransportError> {
         let kill_after = KILL_GRACE.as_secs().to_string();
-        let argv = mark::script_argv(mark::SWEEP, &[run, &kill_after], self.sudo);
+        let argv = mark::script_argv(mark::SWEEP, &[run, &kill_after, &self.names[h]], self.sudo);
         let out = ssh::run(
             session,
             &self.names[h],
@@ -425,7 +578,13 @@ impl Fleet {
             }),
             Contact::Down(error) => Err(error),
             Contact::Never | Contact::Up => match self.lease(host).await {
-                Ok(lease) => ssh::run(lease.session(), name, argv, backstop, keep).await,
+                Ok(lease) => {
+                    let run = ssh::run(lease.session(), name, argv, backstop, keep);
+                    match lease.first_use() {
+                        Some(opened) => self.nudged(&lease, name, opened, run).await,
+                        None => run.await,
+                    }
+                }
                 Err(e) => Err(e),
             },
         };
@@ -439,6 +598,13 @@ impl Fleet {
             "remote command"
         );
         result
+    }
+
+    /// The run's folder for `host`'s commands on its machine (`<run>/<plan host>`, see
+    /// [`mark`]), when the fleet marks them.
+    fn folder(&self, host: HostId) -> Option<String> {
+        let run = self.run.as_deref()?;
+        Some(format!("{run}/{}", self.names[host]))
     }
 
     /// A command of this run goes to `host`: it is swept before its master closes.
@@ -457,8 +623,8 @@ impl Fleet {
         keep: Keep,
         kind: &'static str,
     ) -> Result<Output, TransportError> {
-        let run = self.run.as_deref();
-        let argv = mark::command_argv(command, deadline, self.sudo, run, None, None);
+        let run = self.folder(host);
+        let argv = mark::command_argv(command, deadline, self.sudo, run.as_deref(), None, None);
         self.sweep_later(host);
         self.run_argv(host, &argv, backstop(deadline), keep, kind)
             .await
@@ -494,6 +660,14 @@ impl Fleet {
 }
 
 impl Transport for Fleet {
+    fn done_with(&self, host: HostId) {
+        if let Some(done) = &self.done
+            && self.marked[host].load(Ordering::Relaxed)
+        {
+            let _ = done.send(host);
+        }
+    }
+
     async fn run_command(
         &self,
         host: HostId,
@@ -512,8 +686,15 @@ impl Transport for Fleet {
         tag: &str,
         after: Option<&mark::After>,
     ) -> Result<Output, TransportError> {
-        let run = self.run.as_deref();
-        let argv = mark::command_argv(command, deadline, self.sudo, run, Some(tag), after);
+        let run = self.folder(host);
+        let argv = mark::command_argv(
+            command,
+            deadline,
+            self.sudo,
+            run.as_deref(),
+            Some(tag),
+            after,
+        );
         self.sweep_later(host);
         self.run_argv(host, &argv, backstop(deadline), COMMAND_KEEP, "tagged")
             .await

@@ -1,7 +1,9 @@
 //! Every remote command of a run is marked on its host, so that nothing comeback started can
 //! outlive it unseen: the command runs in its own session and process group (`setsid`), with
-//! `COMEBACK_RUN=<run id>` in its environment and `comeback-run <run id>` in its wrapper's argv,
-//! and a pid file in `~/.comeback/runs/<run id>/` that lives as long as the command does. An
+//! `COMEBACK_RUN=<run id>` in its environment and `comeback-run <run id>/<plan host>` in its
+//! wrapper's argv, and a pid file in `~/.comeback/runs/<run id>/<plan host>/` that lives as long
+//! as the command does (each plan host its own folder: two of them can be one machine and one
+//! user, and the sweep of one must not touch the other's). An
 //! abort kills those process groups; `resume` finds the live ones of the run it continues.
 //!
 //! Every value reaches the scripts below as a positional argument: nothing from a plan or a
@@ -16,15 +18,16 @@ use std::time::Duration;
 /// long as it runs (`src/remote/run_wrapper.sh` says how).
 const WRAPPER: &str = include_str!("../remote/run_wrapper.sh");
 
-/// Lists the live commands of run `$1`: `LIVE <pgid> <age s> <command, one line>`; forgets the
-/// pid files of those that are gone.
+/// Lists the live commands of run `$1` sent to plan host `$2`: `LIVE <pgid> <age s> <command,
+/// one line>`; forgets the pid files of those that are gone.
 pub(crate) const FIND: &str = concat!(
     include_str!("../remote/run_ours.sh"),
     include_str!("../remote/run_find.sh"),
 );
 
-/// Kills every live command of run `$1` (TERM to its process group, KILL `$2` seconds later),
-/// says `KILLED <pgid> <age s> <command>` for each, and removes the run's folder on the host.
+/// Kills every live command of run `$1` sent to plan host `$3` (TERM to its process group, KILL
+/// `$2` seconds later), says `KILLED <pgid> <age s> <command>` for each, and removes that plan
+/// host's folder of the run on the machine (and the run's, once empty).
 pub(crate) const SWEEP: &str = concat!(
     include_str!("../remote/run_ours.sh"),
     include_str!("../remote/run_sweep.sh"),
@@ -107,7 +110,7 @@ pub(crate) fn split_after(stdout: &str, marker: &str) -> (String, Option<AfterOu
 }
 
 /// `command` as the argv that runs it under a deadline the host enforces, through `sudo -n`
-/// when asked, marked with `run` when given (and its exit status left under `tag`, when
+/// when asked, marked with `run` (`<run id>/<plan host>`) when given (and its exit status left under `tag`, when
 /// given; with `after`, that read run after it in the same round trip: only a marked command).
 /// The script is one word and each value one `CB_NAME=value` word for `env`: no value
 /// is ever part of a text a shell parses.
@@ -404,7 +407,7 @@ mod tests {
     #[test]
     fn the_sweep_kills_the_runs_commands_and_never_a_stranger_behind_a_stale_pid_file() {
         let home = tempfile::tempdir().expect("tempdir");
-        let runs = home.path().join(".comeback/runs/R-test");
+        let runs = home.path().join(".comeback/runs/R-test/h");
         std::fs::create_dir_all(&runs).expect("runs");
         let start = |run: Option<&str>| {
             let mut cmd = std::process::Command::new("setsid");
@@ -435,7 +438,7 @@ mod tests {
         let mut stranger = start(None);
         let mut other_run = start(Some("R-test-2"));
         let out = std::process::Command::new("sh")
-            .args(["-c", SWEEP, "comeback-run", "R-test", "1"])
+            .args(["-c", SWEEP, "comeback-run", "R-test", "1", "h"])
             .env("HOME", home.path())
             .output()
             .expect("sweep");
@@ -455,5 +458,66 @@ mod tests {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+
+    /// Two plan hosts that are one machine and one user (a host listed under two names, the
+    /// demo's local hosts): each keeps its commands and exit files in its own folder of the run,
+    /// so the sweep of one, early as the walk is done with it, leaves the other's step alone.
+    #[test]
+    fn the_sweep_of_one_plan_host_leaves_another_on_the_same_machine_alone() {
+        let home = tempfile::tempdir().expect("home");
+        let wrapped = |host: &str, command: &str, tag: &str| {
+            let argv = command_argv(
+                &ShellCommand::plain(command),
+                Duration::from_secs(30),
+                false,
+                Some(&format!("R-two/{host}")),
+                Some(tag),
+                None,
+            );
+            let mut cmd = std::process::Command::new(&argv[0]);
+            cmd.args(&argv[1..]).env("HOME", home.path());
+            cmd
+        };
+        let out = wrapped("b", "exit 0", "restart-1")
+            .output()
+            .expect("b's step");
+        assert!(out.status.success(), "{out:?}");
+        let mut a = wrapped("a", "sleep 30", "restart-2")
+            .spawn()
+            .expect("a's step");
+        let a_dir = home.path().join(".comeback/runs/R-two/a");
+        for _ in 0..200 {
+            let pids = std::fs::read_dir(&a_dir)
+                .map(|d| {
+                    d.flatten()
+                        .any(|e| e.path().extension() == Some("pid".as_ref()))
+                })
+                .unwrap_or(false);
+            if pids {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let sweep = |host: &str| {
+            let out = std::process::Command::new("sh")
+                .args(["-c", SWEEP, "comeback-run", "R-two", "1", host])
+                .env("HOME", home.path())
+                .output()
+                .expect("sweep");
+            assert!(out.status.success(), "{out:?}");
+            parse_live(&String::from_utf8_lossy(&out.stdout), "KILLED")
+        };
+        // b's sweep: its own exit file goes, a's command runs on.
+        assert_eq!(sweep("b"), []);
+        assert!(!home.path().join(".comeback/runs/R-two/b").exists());
+        assert!(a.try_wait().expect("a").is_none(), "a's step was killed");
+        assert!(a_dir.exists());
+        // a's own sweep kills it, and the run's folder goes with the last plan host's.
+        let killed = sweep("a");
+        assert_eq!(killed.len(), 1, "{killed:?}");
+        let status = a.wait().expect("a ends");
+        assert!(!status.success());
+        assert!(!home.path().join(".comeback/runs/R-two").exists());
     }
 }

@@ -17,7 +17,16 @@ pub(super) struct Master {
     /// The master process (from its control socket), so that a close can wait for it to be gone:
     /// the bound counts processes, not sockets.
     pid: Option<u32>,
+    /// When it was connected, until its first command takes it (see [`Master::first_use`]).
+    fresh: Mutex<Option<Instant>>,
 }
+
+/// How long after its connection a master's first session may wait on the server's host keys
+/// notice: sshd sends `hostkeys-00@openssh.com` right after the authentication, before its
+/// socket has `TCP_NODELAY` (set when a session starts), so the confirmation of the first
+/// session opened meanwhile is held by Nagle until the client acknowledges that notice, which
+/// the client's delayed ACK puts off by up to 40 ms (Linux's minimum).
+pub(super) const FRESH: Duration = Duration::from_millis(40);
 
 impl Master {
     /// A freshly connected session and, asked over its control socket, the pid of its master.
@@ -29,7 +38,18 @@ impl Master {
             mux.send_alive_check().await.ok().map(u32::from)
         }
         .await;
-        Master { session, pid }
+        Master {
+            session,
+            pid,
+            fresh: Mutex::new(Some(Instant::now())),
+        }
+    }
+
+    /// When the master was connected, if this is its first command and it is sent within
+    /// [`FRESH`] of that (the next one never is).
+    pub(super) fn first_use(&self) -> Option<Instant> {
+        let mut fresh = self.fresh.lock().unwrap_or_else(|p| p.into_inner());
+        fresh.take().filter(|at| at.elapsed() < FRESH)
     }
 
     /// Closes the master and waits (a little) until its process has exited.
@@ -86,6 +106,11 @@ pub(super) struct Lease<'a> {
 impl Lease<'_> {
     pub(super) fn session(&self) -> &Session {
         &self.master.as_ref().expect("held until dropped").session
+    }
+
+    /// See [`Master::first_use`].
+    pub(super) fn first_use(&self) -> Option<Instant> {
+        self.master.as_ref().and_then(|m| m.first_use())
     }
 }
 

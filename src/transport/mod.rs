@@ -75,6 +75,11 @@ pub enum TransportError {
 #[cfg(test)]
 pub(crate) trait Answers: Send + Sync {
     fn exit_code(&self, command: &str) -> i32;
+
+    /// Hears [`Transport::done_with`].
+    fn done_with(&self, host: HostId) {
+        let _ = host;
+    }
 }
 
 #[cfg(test)]
@@ -86,6 +91,10 @@ impl<T: Answers> Transport for T {
         _: Duration,
     ) -> Result<Output, TransportError> {
         Ok(Output::exited(self.exit_code(&command.shown)))
+    }
+
+    fn done_with(&self, host: HostId) {
+        Answers::done_with(self, host);
     }
 }
 
@@ -138,6 +147,13 @@ pub trait Transport: Send + Sync {
         deadline: Duration,
     ) -> impl Future<Output = Result<Output, TransportError>> + Send {
         self.run(host, "true", deadline)
+    }
+
+    /// The walk will send nothing more to `host`: what this run may have left there (its
+    /// folder, a command cut off) can be swept now, beside the steps still to come, instead
+    /// of at the end. Transports that leave nothing behind ignore it.
+    fn done_with(&self, host: HostId) {
+        let _ = host;
     }
 
     /// Like [`Transport::run`], for an inspection script whose stdout is data to parse (config
