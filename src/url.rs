@@ -41,9 +41,10 @@ pub(crate) fn authorities(text: &str) -> impl Iterator<Item = (usize, Range<usiz
         // A list of URLs (`https://a:9200,https://b:9200`): the next one's scheme ends this
         // authority, and is no host of it.
         if b[end..].starts_with(b"//")
-            && let Some(comma) = b[start..end].iter().rposition(|&c| c == b',')
-            && is_scheme(&b[start + comma + 1..end - 1])
             && b[end - 1] == b':'
+            && let Some(comma) = b[start..end].iter().rposition(|&c| c == b',')
+            && start + comma + 1 < end
+            && is_scheme(&b[start + comma + 1..end - 1])
         {
             end = start + comma;
         }
@@ -85,6 +86,15 @@ mod tests {
         assert_eq!(
             found("hosts = https://u:p@es-01:9200,https://u:p@es-02:9200/x"),
             [("https", "u:p@es-01:9200"), ("https", "u:p@es-02:9200")]
+        );
+    }
+
+    #[test]
+    fn a_comma_before_slashes_is_no_second_url() {
+        assert_eq!(found("url = http://a,//b"), [("http", "a,")]);
+        assert_eq!(
+            found("x https://db.example.com,//"),
+            [("https", "db.example.com,")]
         );
     }
 

@@ -101,16 +101,13 @@ pub(super) fn classify(key: &str) -> KeyKind {
             last_segment,
             b"host" | b"hostname" | b"address" | b"addr" | b"ip"
         );
-    // Where this service's own web, HTTP or metrics server binds: PowerDNS's
-    // `webserver-address`, Airflow's `web_server_host`, Grafana's `http_addr`, Keycloak's
-    // `http-host`, Docker's `metrics-addr`.
+    // Where this service's own web server binds: PowerDNS's `webserver-address`, Airflow's
+    // `web_server_host` (`http_addr` and `metrics_host` name a server as often as a bind).
     let own_listener = matches!(
         last_segment,
         b"host" | b"address" | b"addr" | b"ip" | b"port"
-    ) && (matches!(
-        previous_of_last,
-        b"webserver" | b"http" | b"https" | b"grpc" | b"metrics"
-    ) || previous_of_last == b"server" && lower.starts_with(b"web"));
+    ) && (previous_of_last == b"webserver"
+        || previous_of_last == b"server" && lower.starts_with(b"web"));
     if has(whole, KeyWord::Listen)
         || has(last, KeyWord::ListenAsLast)
         || own_listener
@@ -126,8 +123,6 @@ pub(super) fn classify(key: &str) -> KeyKind {
         || (lower.starts_with(b"external") && matches!(last_segment, b"address" | b"addr" | b"ip"))
         || has(whole, KeyWord::NoHosts)
         || has(last, KeyWord::NoHostsAsLast)
-        // StatsD's `globalPrefix`.
-        || last_segment.ends_with(b"prefix")
         || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
     {
         KeyKind::NoHosts
@@ -381,8 +376,7 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"rule",
     b"rules",
     b"id",
-    // A metric's or an image name's prefix, a Python module, a search domain, a DHCP pool.
-    b"prefix",
+    // A Python module, a search domain, a DHCP pool.
     b"module",
     b"search",
     b"range",
@@ -550,8 +544,6 @@ const NO_HOSTS_KEYS: &[&[u8]] = &[
     b"wsrep_cluster_name",
     // CoreDNS's `except corp.example.com`: zones left out.
     b"except",
-    // ISC dhcpd's `option domain-name-servers …`: what it hands its clients.
-    b"option",
     b"advertise",
     // Domains and files, not hosts: BIND's `zone`, resolv.conf's `search` and `domain`.
     b"zone",

@@ -47,11 +47,22 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     // Whether an OpenSSH `Host` or `Match` block has opened: only there does `HostName` name
     // the host to reach; before one (collectd's `Hostname "web-01"`) it is this host's own.
     let mut ssh_blocks = false;
-    // Inside a `/* … */` comment over several lines (StatsD's config.js, VCL, RainerScript).
-    let mut in_comment = false;
+    // Inside a `/* … */` or `<!-- … -->` comment over several lines (StatsD's config.js, VCL,
+    // XML): what closes it.
+    let mut in_comment: Option<&str> = None;
     for (n, line) in lines(text).enumerate() {
-        if in_comment || opens_comment(line) {
-            in_comment = !(line.contains("*/") || line.contains("-->"));
+        if let Some(closer) = in_comment {
+            // The closing line is read whole when more than the closer stands on it.
+            match line.find(closer) {
+                Some(at) if !line[at + closer.len()..].trim_ascii().is_empty() => in_comment = None,
+                Some(_) => {
+                    in_comment = None;
+                    continue;
+                }
+                None => continue,
+            }
+        } else if let Some(closer) = opens_comment(line) {
+            in_comment = Some(closer);
             continue;
         }
         if context::is_blank_or_comment(line) {
@@ -242,13 +253,18 @@ fn kind_in<'t>(
     if !kv.directive && kv.key.eq_ignore_ascii_case("servername") {
         return KeyKind::Hosts;
     }
+    // ISC dhcpd's `option domain-name-servers a, b;`: what it hands its clients (OpenWrt's
+    // `option server 'x'`, with no `;`, is a setting like any other).
+    if kv.directive && kv.key == "option" && kv.value.trim_end().ends_with(';') {
+        return KeyKind::NoHosts;
+    }
     // Ruby's `YAML.load <<-'EOS'`: the value is the heredoc's lines, read as they come.
     if matches!(kind, KeyKind::Hosts | KeyKind::HostsWithEvidence) && kv.value.contains("<<") {
         return KeyKind::Other;
     }
     // Tor's `ORPort ADDR:9001`, `SocksPort ADDR:9050`: a port of this service, with the address
     // it binds; `HiddenServicePort 80 ADDR:8080` sends its port 80 on to that address.
-    if kind == KeyKind::Other && kv.key.len() > 4 && kv.key.ends_with("Port") {
+    if kind == KeyKind::Other && kv.directive && kv.key.len() > 4 && kv.key.ends_with("Port") {
         let first = kv.value.split_ascii_whitespace().next().unwrap_or_default();
         if !first.bytes().all(|c| c.is_ascii_digit()) {
             return KeyKind::Listen;
@@ -309,12 +325,15 @@ fn is_block_label(line: &str) -> bool {
         .is_some_and(|label| !label.is_empty() && !label.contains([' ', '\t', '=', '{', '"']))
 }
 
-/// memcached's `-l ADDR`, alone on its line: where the value starts.
+/// memcached's `-l ADDR[,ADDR]`, alone on its line: where the value starts. Addresses only:
+/// `-l deploy bastion` continues an `ssh` command.
 fn listen_flag(line: &str) -> Option<usize> {
     let t = line.trim_ascii_start();
-    t.strip_prefix("-l ")
-        .or_else(|| t.strip_prefix("-l\t"))
-        .map(|rest| line.len() - rest.len())
+    let rest = t.strip_prefix("-l ").or_else(|| t.strip_prefix("-l\t"))?;
+    rest.trim_ascii()
+        .split(',')
+        .all(|a| a.parse::<std::net::IpAddr>().is_ok())
+        .then(|| line.len() - rest.len())
 }
 
 /// Apache's `<VirtualHost 10.0.0.5:443>`: where the value starts, its addresses this host's own.
@@ -338,12 +357,22 @@ fn is_tag(line: &str) -> bool {
         && !t[1..t.len() - 1].contains(['<', '>'])
 }
 
-/// `/*` then a blank, a `*` or nothing: a comment opens (a path glob like `/*/cache` does not).
-fn opens_comment(line: &str) -> bool {
+/// A comment that opens on this line and goes on over the next ones: `/*` then a blank, a `*` or
+/// nothing (a path glob like `/*/cache` opens none), or `<!--`, without its closer on the line
+/// (a one-line `/* primary */ host: db` is read). What will close it.
+fn opens_comment(line: &str) -> Option<&'static str> {
     let t = line.trim_ascii_start();
-    t.strip_prefix("/*")
+    let closer = if t
+        .strip_prefix("/*")
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '*']))
-        || t.starts_with("<!--")
+    {
+        "*/"
+    } else if t.starts_with("<!--") {
+        "-->"
+    } else {
+        return None;
+    };
+    (!t[2..].contains(closer)).then_some(closer)
 }
 
 /// `10.0.0.11 gitlab.example.com gitlab`: an `/etc/hosts` entry (CoreDNS's `hosts` block too)
@@ -882,9 +911,9 @@ mod tests {
         );
         assert_eq!(
             described(
-                "webserver-address=10.0.0.7\nweb_server_host = 10.0.0.8\nhttp_addr = 10.0.0.9"
+                "webserver-address=10.0.0.7\nweb_server_host = 10.0.0.8\ngrpc_host = api.example.com"
             ),
-            ["10.0.0.7 listen", "10.0.0.8 listen", "10.0.0.9 listen"]
+            ["10.0.0.7 listen", "10.0.0.8 listen", "api.example.com"]
         );
         assert_eq!(
             described("smtp_server_host = mx.example.com"),
@@ -898,7 +927,6 @@ mod tests {
             "option domain-name-servers ns1.example.com, 10.0.0.54;",
             "range 10.0.30.100 10.0.30.250;",
             "fixed-address build-01.example.com;",
-            "CARBON_METRIC_PREFIX = carbon.agents.example.com",
             "DJANGO_SETTINGS_MODULE=billing.settings.prod",
             "\"dns-search\": [\"corp.example.com\"]",
             "\"no-proxy\": \"localhost,registry.example.com\"",
@@ -971,7 +999,6 @@ mod tests {
             "  via: 10.0.4.1",
             "network 10.0.8.0",
             "helo = \"mx1.example.org\";",
-            "globalPrefix: \"stats.prod\",",
         ] {
             assert_eq!(described(text), Vec::<String>::new(), "{text}");
         }

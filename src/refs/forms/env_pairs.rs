@@ -63,9 +63,12 @@ impl Line<'_> {
                 && self.free(start, value.end)
             {
                 if kind == KeyKind::Listen {
-                    self.listen = true;
-                    self.value_tokens(value.start, false);
-                    self.listen = false;
+                    let listen = std::mem::replace(&mut self.listen, true);
+                    for item in text[value.clone()].split(',') {
+                        let (host, port) = split_port(item);
+                        self.add(host, port, start, value.end);
+                    }
+                    self.listen = listen;
                 }
                 self.claim(start, value.end);
                 continue;

@@ -3,7 +3,7 @@
 //! 3130`, and the transport prefixes of snmpd (`udp:host:162`), which are no host.
 
 use crate::refs::line::Line;
-use crate::refs::tokens::port;
+use crate::refs::tokens::{port, split_port};
 
 impl Line<'_> {
     /// A line's `port N` keyword gives its port to the line's references without one; not
@@ -54,20 +54,31 @@ pub(super) fn without_transport(token: &str) -> &str {
             return &token[prefix.len()..];
         }
     }
-    // Rspamd's `round-robin:scan-01:11333`, `master-slave:`: how to pick among the hosts.
+    // Rspamd's `round-robin:scan-01:11333`, `master-slave:`: how to pick among the hosts, each
+    // with its port (`backup-server:backups/db` is a host and a path).
     let b = token.as_bytes();
     let word = b
         .iter()
         .take_while(|c| c.is_ascii_alphabetic() || **c == b'-')
         .count();
-    if word >= 4
-        && b[..word].contains(&b'-')
-        && b.get(word) == Some(&b':')
-        && b.get(word + 1).is_some_and(u8::is_ascii_alphabetic)
+    if b.get(word) != Some(&b':') {
+        return token;
+    }
+    let rest = &token[word + 1..];
+    if is_strategy(&b[..word])
+        && rest.starts_with(|c: char| c.is_ascii_alphabetic())
+        && rest.split(',').all(|item| split_port(item).1.is_some())
     {
-        return &token[word + 1..];
+        return rest;
     }
     token
+}
+
+/// `round-robin`, `master-slave`: a word of letters with a hyphen that says how to pick hosts.
+pub(super) fn is_strategy(word: &[u8]) -> bool {
+    word.len() >= 4
+        && word.contains(&b'-')
+        && word.iter().all(|c| c.is_ascii_alphabetic() || *c == b'-')
 }
 
 /// Whether the word before the `:` at `colon` is a transport name (`udp:`).
@@ -146,12 +157,13 @@ pub(super) fn port_keyword(text: &str) -> Option<(u16, bool)> {
     let b = text.as_bytes();
     memchr::memchr2_iter(b'p', b'P', b).find_map(|at| {
         let before = at.checked_sub(1).map(|i| b[i]);
-        // A command's flag: `check_http -H shop -p 443`, `check_mysql -P 3306`, `--port 5432`.
+        // A command's flag: `check_http -H shop -p 443`, `--port 5432` (not `-P`: iperf's and
+        // xargs's count of parallel jobs).
         let flag = before == Some(b'-')
             && at
                 .checked_sub(2)
                 .is_none_or(|i| b[i].is_ascii_whitespace() || b[i] == b'-');
-        if flag && b.get(at + 1) == Some(&b' ') {
+        if flag && b[at] == b'p' && b.get(at + 1) == Some(&b' ') {
             return number_at(text, at + 1).map(|p| (p, false));
         }
         if !b[at..].get(..4)?.eq_ignore_ascii_case(b"port") {
@@ -245,6 +257,10 @@ mod tests {
         );
         assert_eq!(without_transport("db-01:5432"), "db-01:5432");
         assert_eq!(without_transport("web-server:8080"), "web-server:8080");
+        assert_eq!(
+            without_transport("backup-server:backups/db"),
+            "backup-server:backups/db"
+        );
         assert!(after_transport("trap2sink udp:nms", 13));
         assert!(!after_transport("x db:nms", 4));
         assert_eq!(at_port("9.9.9.9@853#dns.quad9.net x", 7), Some((853, 25)));
@@ -286,10 +302,7 @@ mod tests {
             port_keyword("check_http!-H shop.example.com -S -p 443 -u /"),
             Some((443, false))
         );
-        assert_eq!(
-            port_keyword("check_mysql -H db -P 3306 -u n"),
-            Some((3306, false))
-        );
+        assert_eq!(port_keyword("iperf3 -c perf.example.com -P 4"), None);
         assert_eq!(
             port_keyword("pg_dump --port 5433 -h db"),
             Some((5433, false))

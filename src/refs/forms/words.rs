@@ -115,7 +115,7 @@ impl Line<'_> {
                 || with_mask
                 || rest.starts_with(" mask ")
                 || rest.starts_with(" netmask ")
-                || after_name_key(self.text, s)
+                || after_no_host_key(self.text, s)
             {
                 return;
             }
@@ -177,8 +177,7 @@ fn after_strategy(text: &str, colon: usize) -> bool {
         .iter()
         .rposition(|c| !(c.is_ascii_alphabetic() || *c == b'-'))
         .map_or(0, |i| i + 1);
-    colon - start >= 4
-        && b[start..colon].contains(&b'-')
+    ports::is_strategy(&b[start..colon])
         && start
             .checked_sub(1)
             .is_some_and(|i| matches!(b[i], b'"' | b'\'' | b'=' | b' '))
@@ -221,6 +220,19 @@ fn after_name_key(text: &str, at: usize) -> bool {
     };
     !key.is_empty()
         && (ends_with("name") || ends_with("names") || context::classify(key) == KeyKind::NoHosts)
+}
+
+/// Whether the address at `at` is the value of a key that names no host, inside a line of
+/// several words (FRR's `bgp router-id 10.0.0.1`). Unlike a name, an address after a `*name` key
+/// is kept: `smtp_servername 10.0.0.10` is a server.
+fn after_no_host_key(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end_matches([' ', '\t', '"', '\'', '=', ':', '>']);
+    let start = before
+        .bytes()
+        .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')))
+        .map_or(0, |i| i + 1);
+    let key = &before[start..];
+    !key.is_empty() && context::classify(key) == KeyKind::NoHosts
 }
 
 /// Whether a single-label `name:port` outside any host key is worth listing at all (weak): not
