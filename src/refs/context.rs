@@ -299,7 +299,7 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
     }
 }
 
-/// A segment that names an address (segments of three letters or more are read).
+/// `address`, `addrs`: a key segment that names an address.
 fn is_address_word(segment: &[u8]) -> bool {
     matches!(segment, b"address" | b"addresses" | b"addr" | b"addrs")
 }

@@ -8,6 +8,10 @@ use rustc_hash::FxHashMap;
 use std::hash::Hasher;
 use std::ops::Range;
 
+/// The words that end a host key and name the host (`DB_HOST`, `mail_smtphost`,
+/// `-Dhttp.proxyHost`): what is before them is the key's prefix, which its port key shares.
+pub(super) const HOST_WORDS: [&str; 5] = ["hostname", "host", "address", "addr", "server"];
+
 /// Host keys and port keys seen so far, each with the section it is in. Key prefixes are kept
 /// as hashes of their lower-case bytes: this runs on every `key value` line, where an
 /// allocation per key shows.
@@ -79,12 +83,9 @@ impl Siblings {
             .map_or(0, |i| i + 1);
         // Nextcloud's `mail_smtphost` beside `mail_smtpport`: the word glued to its prefix.
         let b = key.as_bytes();
-        if let Some(word) = ["hostname", "host", "address", "addr", "server"]
-            .iter()
-            .find(|w| {
-                b.len() > w.len() && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
-            })
-        {
+        if let Some(word) = HOST_WORDS.iter().find(|w| {
+            b.len() > w.len() && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
+        }) {
             let prefix = prefix_hash(&key[..key.len() - word.len()], index);
             self.hosts.push((self.section, prefix, first..end));
         }

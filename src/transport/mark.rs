@@ -258,15 +258,16 @@ mod tests {
     #[test]
     fn the_pid_file_holds_the_command_masked_and_only_under_a_home() {
         let home = tempfile::tempdir().expect("tempdir");
-        // The command reads its own pid file while it runs.
+        // The command reads its own pid file while it runs, once the wrapper has written it
+        // (just after starting the command: on a loaded machine, the command can be first).
         let out = wrapped(
-            "cat \"$HOME\"/.comeback/runs/R-mask/*.pid # --password hunter2",
+            "i=0; while [ $i -lt 500 ] && ! [ -f \"$HOME\"/.comeback/runs/R-mask/*.pid ]; do sleep 0.01; i=$((i+1)); done; cat \"$HOME\"/.comeback/runs/R-mask/*.pid # --password hunter2",
             "R-mask",
             Some(home.path()),
         );
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "{out:?}");
-        assert!(text.starts_with("cat "), "{text}");
+        assert!(text.starts_with("i=0; while "), "{text}");
         assert!(!text.contains("hunter2"), "{text}");
         let runs = home.path().join(".comeback/runs/R-mask");
         assert_eq!(

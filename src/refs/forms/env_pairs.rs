@@ -6,6 +6,7 @@ use crate::refs::context::{self, KeyKind};
 use crate::refs::forms::conninfo::conninfo_value;
 use crate::refs::forms::remote_paths::TARGET_START;
 use crate::refs::line::Line;
+use crate::refs::siblings::HOST_WORDS;
 use crate::refs::tokens::{byte_table, port, run_back, split_port};
 
 /// The bytes of an environment variable or property name.
@@ -40,7 +41,7 @@ fn is_port_of(key: &str, prefix: &str) -> bool {
 /// `-Dhttp.proxyHost`.
 fn stem(key: &str) -> &str {
     let b = key.as_bytes();
-    ["hostname", "host", "address", "addr", "server"]
+    HOST_WORDS
         .iter()
         .find(|w| b.len() > w.len() && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes()))
         .map_or(key, |w| &key[..key.len() - w.len()])
