@@ -139,13 +139,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.add(host, port, 0, end);
             continue;
         }
-        if let Some(value_start) = listen_flag(line) {
-            // memcached.conf's `-l 10.0.0.5,10.0.0.6`: one flag a line, `-l` where it listens.
-            l.listen = true;
-            l.value_tokens(value_start, false);
-            continue;
-        }
-        if let Some(value_start) = virtual_host(line) {
+        if let Some(value_start) = virtual_host(line).or_else(|| listen_flag(line)) {
             l.listen = true;
             l.value_tokens(value_start, false);
             continue;

@@ -204,16 +204,7 @@ fn is_key(text: &str, s: usize, e: usize) -> bool {
 /// Whether the word at `at` is the value of a key that names no host, inside a line of several
 /// pairs: Oracle's `(SERVICE_NAME = shop.example.com)`, BIND's `zone "corp.internal"`.
 fn after_name_key(text: &str, at: usize) -> bool {
-    let b = &text.as_bytes()[..at];
-    let mut end = b.len();
-    while end > 0 && matches!(b[end - 1], b' ' | b'\t' | b'"' | b'\'' | b'=' | b':' | b'>') {
-        end -= 1;
-    }
-    let start = b[..end]
-        .iter()
-        .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')))
-        .map_or(0, |i| i + 1);
-    let key = &text[start..end];
+    let key = key_before(text, at);
     let ends_with = |suffix: &str| {
         key.len() >= suffix.len()
             && key.as_bytes()[key.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
@@ -226,13 +217,19 @@ fn after_name_key(text: &str, at: usize) -> bool {
 /// several words (FRR's `bgp router-id 10.0.0.1`). Unlike a name, an address after a `*name` key
 /// is kept: `smtp_servername 10.0.0.10` is a server.
 fn after_no_host_key(text: &str, at: usize) -> bool {
+    let key = key_before(text, at);
+    !key.is_empty() && context::classify(key) == KeyKind::NoHosts
+}
+
+/// The key written right before the value at `at` (`SERVICE_NAME` of `(SERVICE_NAME = x`,
+/// `router-id` of `bgp router-id x`), past the blanks, quotes and separators between them.
+fn key_before(text: &str, at: usize) -> &str {
     let before = text[..at].trim_end_matches([' ', '\t', '"', '\'', '=', ':', '>']);
     let start = before
         .bytes()
         .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')))
         .map_or(0, |i| i + 1);
-    let key = &before[start..];
-    !key.is_empty() && context::classify(key) == KeyKind::NoHosts
+    &before[start..]
 }
 
 /// Whether a single-label `name:port` outside any host key is worth listing at all (weak): not
