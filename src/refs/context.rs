@@ -123,6 +123,9 @@ pub(super) fn classify(key: &str) -> KeyKind {
         || (lower.starts_with(b"external") && matches!(last_segment, b"address" | b"addr" | b"ip"))
         || has(whole, KeyWord::NoHosts)
         || has(last, KeyWord::NoHostsAsLast)
+        // Slurm's `MailDomain`, fetchmail's `localdomains`: a domain, not a host in it.
+        || last_segment.ends_with(b"domain")
+        || last_segment.ends_with(b"domains")
         || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
     {
         KeyKind::NoHosts
@@ -200,9 +203,18 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
         .iter()
         .any(|w| last_segment.len() >= w.len() + 3 && last_segment.starts_with(w.as_bytes()));
     // Nagios's `notes_url` and `action_url`: links for the people reading it.
+    // Where clients are sent or fetch from (a login's redirect, a CDN), not this service.
     let link = matches!(
         previous_of_last,
-        b"notes" | b"action" | b"help" | b"docs" | b"wiki"
+        b"notes"
+            | b"action"
+            | b"help"
+            | b"docs"
+            | b"wiki"
+            | b"redirect"
+            | b"redirection"
+            | b"callback"
+            | b"cdn"
     );
     url && (own(previous_of_last)
         || camel
@@ -363,6 +375,9 @@ const LISTEN_LAST: &[&[u8]] = &[
     b"agentaddress",
     b"acceptor",
     b"acceptors",
+    // stunnel's `accept`, ActiveMQ's `<transportConnector uri=…>`.
+    b"accept",
+    b"transportconnector",
 ];
 
 /// Last segments of keys whose value names no host: domains, zones, realms, routing rules
@@ -391,6 +406,37 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"helo",
     // Java's `http.nonProxyHosts`.
     b"nonproxyhosts",
+    // Words for people: a BGP neighbor's `descr`, a row's `comment`, a notification's `title`.
+    b"descr",
+    b"description",
+    b"comment",
+    b"comments",
+    b"title",
+    b"summary",
+    b"label",
+    b"labels",
+    b"tag",
+    b"tags",
+    // Other names of this service, and the origins whose browsers it lets in.
+    b"alias",
+    b"aliases",
+    b"origin",
+    b"origins",
+    // Names a peer must prove in its certificate (stunnel's `checkHost`, `sni`), not where
+    // it is.
+    b"identifier",
+    b"identity",
+    b"sni",
+    b"checkhost",
+    b"cert",
+    b"certificate",
+    // What a health check sends and expects back (ldirectord's `request`, `receive`), and
+    // the `Host:` header it sends.
+    b"request",
+    b"receive",
+    b"response",
+    b"expect",
+    b"virtualhost",
 ];
 
 /// Last segments of keys that name a peer by its role: a host with an address's evidence,
@@ -544,6 +590,9 @@ const NO_HOSTS_KEYS: &[&[u8]] = &[
     b"wsrep_cluster_name",
     // CoreDNS's `except corp.example.com`: zones left out.
     b"except",
+    // Lines a container's `/etc/hosts` gets (`name:10.0.0.5`).
+    b"extra_hosts",
+    b"add-host",
     b"advertise",
     // Domains and files, not hosts: BIND's `zone`, resolv.conf's `search` and `domain`.
     b"zone",

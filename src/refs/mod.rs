@@ -2,6 +2,7 @@
 //! names, without being told the format. It is what finds the Galera node removed a year ago.
 
 mod context;
+mod disabled;
 mod features;
 mod forms;
 mod labels;

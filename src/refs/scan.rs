@@ -5,6 +5,7 @@
 
 use super::Reference;
 use super::context::{self, KeyKind, KeyValue};
+use super::disabled::Disabled;
 use super::features::Features;
 use super::forms::erlang_nodes::ListOpen;
 use super::labels;
@@ -50,7 +51,11 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     // Inside a `/* … */` or `<!-- … -->` comment over several lines (StatsD's config.js, VCL,
     // XML): what closes it.
     let mut in_comment: Option<&str> = None;
+    let mut disabled = Disabled::default();
+    let mut line_indent = 0;
     for (n, line) in lines(text).enumerate() {
+        // The references of the line before are of the section it left open.
+        disabled.mark(found.len(), siblings.section(), line_indent);
         if let Some(closer) = in_comment {
             // The closing line is read whole when more than the closer stands on it.
             match line.find(closer) {
@@ -68,6 +73,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if context::is_blank_or_comment(line) {
             continue;
         }
+        line_indent = line.len() - line.trim_ascii_start().len();
         let features = Features::of(line);
         let scope = scopes.line(line, features.brace);
         if let Some((indent, access)) = no_hosts_above {
@@ -75,7 +81,6 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             if matches!(line.trim_ascii(), "array (" | "array(" | "(" | "[" | "{") {
                 continue;
             }
-            let line_indent = line.len() - line.trim_ascii_start().len();
             let pair = || context::key_value(line).is_some_and(|kv| !kv.directive);
             if line_indent > indent && (access || !pair()) {
                 continue;
@@ -130,6 +135,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         });
         if let Some(kv) = kv {
             siblings.key(kv);
+            disabled.key(line, kv, siblings.section());
         }
         if features.colons > 0
             && let Some((host, port, end)) = postfix_service(line)
@@ -147,8 +153,10 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         let first = l.found.len();
         match (kind, kv) {
             (KeyKind::NoHosts | KeyKind::Access, Some(kv)) => {
-                // A block it opens (`zone "x" {`) holds keys of its own.
-                if !kv.value.trim_end().ends_with('{') {
+                // A block it opens (`zone "x" {`, libvirt's `<domain type='kvm'>`) holds keys
+                // of its own.
+                if !kv.value.trim_end().ends_with('{') && !line.trim_ascii_start().starts_with('<')
+                {
                     no_hosts_above = Some((kv.indent, kind == KeyKind::Access));
                 }
                 continue;
@@ -212,6 +220,8 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         }
         l.port_keyword(first);
     }
+    disabled.mark(found.len(), siblings.section(), line_indent);
+    disabled.weaken(&mut found);
     siblings.give_ports(&mut found);
     if !options.ignore.is_empty() {
         found.retain(|r: &Reference| {

@@ -26,6 +26,11 @@ pub(super) struct Siblings {
 }
 
 impl Siblings {
+    /// Which section or block this is, counted from the file's top.
+    pub(super) fn section(&self) -> usize {
+        self.section
+    }
+
     /// A `[section]` header, or a block opening or closing.
     pub(super) fn next_section(&mut self) {
         self.section += 1;

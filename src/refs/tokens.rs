@@ -262,9 +262,10 @@ pub(super) fn names_no_host(ip: IpAddr) -> bool {
             let bits = u32::from(v4);
             let netmask =
                 v4.octets()[0] == 255 && bits.leading_ones() + bits.trailing_zeros() == 32;
-            v4.is_unspecified() || netmask
+            // A multicast group is joined, not a host that can be gone.
+            v4.is_unspecified() || netmask || v4.is_multicast()
         }
-        IpAddr::V6(v6) => v6.is_unspecified(),
+        IpAddr::V6(v6) => v6.is_unspecified() || v6.is_multicast(),
     }
 }
 
@@ -308,6 +309,10 @@ pub(super) fn default_port(scheme: &str) -> Option<u16> {
         b"oracle" => 1521,
         b"db2" => 50000,
         b"dns" => 53,
+        b"rsync" => 873,
+        b"ipp" | b"ipps" => 631,
+        b"lpd" => 515,
+        b"git" => 9418,
         _ => return None,
     })
 }

@@ -163,7 +163,10 @@ pub(super) fn port_keyword(text: &str) -> Option<(u16, bool)> {
             && at
                 .checked_sub(2)
                 .is_none_or(|i| b[i].is_ascii_whitespace() || b[i] == b'-');
-        if flag && b[at] == b'p' && b.get(at + 1) == Some(&b' ') {
+        // A monitoring plugin's `-H host -P 5432` (check_pgsql, check_mysql): with `-H` there,
+        // `-P` is the port.
+        let plugin = || b[at] == b'P' && memchr::memmem::find(b, b"-H ").is_some();
+        if flag && (b[at] == b'p' || plugin()) && b.get(at + 1) == Some(&b' ') {
             return number_at(text, at + 1).map(|p| (p, false));
         }
         if !b[at..].get(..4)?.eq_ignore_ascii_case(b"port") {
@@ -199,6 +202,10 @@ pub(super) fn port_keyword(text: &str) -> Option<(u16, bool)> {
         if paired {
             from += 1 + usize::from(arrow);
             from += spaces(from);
+            // An XML attribute, `port='6789'` (libvirt's `<host name='mon1' port='6789'/>`).
+            if word_start && matches!(rest.get(from), Some(b'\'' | b'"')) {
+                from += 1;
+            }
         } else if from == 0 || key_end && !long_flag || quoted {
             return None;
         }
