@@ -19,13 +19,16 @@ impl Disabled {
     }
 
     /// A `key value` line of `section`: the block's own switch (the whole key `enabled` or
-    /// `disabled`, not `tls_enabled`) turns it off. Section 0 is a file's top, before any
-    /// header or block, where a switch is one setting among others.
+    /// `disabled`, not `tls_enabled`) turns it off. At a file's top, before any header or
+    /// block, a switch is one setting among others.
     pub(super) fn key(&mut self, line: &str, kv: KeyValue<'_>, section: usize) {
         // The key alone, as the line starts (Ruby's `redis['enable'] = false` switches off a
         // bundled Redis, not the block it stands in).
         let head = line.trim_start_matches([' ', '\t', '-', '"', '\'', '<']);
-        if section == 0 || !head.starts_with(kv.key) || kv.key.contains(['[', '.']) {
+        if (section == 0 && kv.indent == 0)
+            || !head.starts_with(kv.key)
+            || kv.key.contains(['[', '.'])
+        {
             return;
         }
         let value = kv

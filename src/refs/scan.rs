@@ -151,6 +151,19 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             continue;
         }
         let first = l.found.len();
+        // ActiveMQ's `<transportConnector name="openwire" uri="tcp://10.0.0.5:61616"/>`: an
+        // element whose name says it listens.
+        if kv.is_none() && is_listen_element(line) {
+            l.listen = true;
+        }
+        if let Some(value_start) = host_element(line) {
+            // WildFly's `<host name="default-host">` is a label.
+            l.key = "host";
+            l.needs_evidence = true;
+            l.value_tokens(value_start, true);
+            l.port_keyword(first);
+            continue;
+        }
         match (kind, kv) {
             (KeyKind::NoHosts | KeyKind::Access, Some(kv)) => {
                 // A block it opens (`zone "x" {`, libvirt's `<domain type='kvm'>`) holds keys
@@ -338,6 +351,32 @@ fn listen_flag(line: &str) -> Option<usize> {
         .split(',')
         .all(|a| a.parse::<std::net::IpAddr>().is_ok())
         .then(|| line.len() - rest.len())
+}
+
+/// A one-line XML element (`<acceptor … />`) whose name is a listen key's.
+fn is_listen_element(line: &str) -> bool {
+    let Some(t) = line.trim_ascii_start().strip_prefix('<') else {
+        return false;
+    };
+    let name = &t[..t.find([' ', '\t', '>', '/']).unwrap_or(t.len())];
+    !name.is_empty() && context::classify(name) == KeyKind::Listen
+}
+
+/// libvirt's `<host name='mon1.example.com' port='6789'/>`: an element that is a host, named
+/// by its `name` or `address` attribute. Where that attribute's value starts.
+fn host_element(line: &str) -> Option<usize> {
+    let t = line.trim_ascii_start();
+    let element = ["<host ", "<server "]
+        .iter()
+        .find(|e| t.get(..e.len()).is_some_and(|h| h.eq_ignore_ascii_case(e)))?;
+    // From the blank before the first attribute.
+    let attributes = &t[element.len() - 1..];
+    let at = [" name=", " address="]
+        .iter()
+        .find_map(|a| attributes.find(a).map(|i| i + a.len()))?;
+    attributes[at..]
+        .starts_with(['\'', '"'])
+        .then(|| line.len() - attributes.len() + at + 1)
 }
 
 /// Apache's `<VirtualHost 10.0.0.5:443>`: where the value starts, its addresses this host's own.
@@ -750,6 +789,96 @@ mod tests {
         assert_eq!(
             described("<acceptor name=\"amqp\">tcp://10.0.0.11:5672</acceptor>"),
             ["10.0.0.11:5672 listen"]
+        );
+    }
+
+    #[test]
+    fn a_block_switched_off_lists_its_servers_weak() {
+        assert_eq!(
+            described(
+                "[old]\nbaseurl=https://repo.example.com/el9\nenabled=0\n[new]\nbaseurl=https://mirror.example.com/el9\nenabled=1"
+            ),
+            ["repo.example.com:443 weak", "mirror.example.com:443"]
+        );
+        assert_eq!(
+            described(
+                "agent:\n  enabled: false\n  url: https://agent.example.com:5005\nlogs:\n  url: https://logs.example.com"
+            ),
+            ["agent.example.com:5005 weak", "logs.example.com:443"]
+        );
+        // A switch of a deeper block, or one among a file's top settings, switches off nothing
+        // around it; nor does a key that ends in `enabled`.
+        assert_eq!(
+            described("agent:\n  url: https://agent.example.com\n  tls:\n    enabled: false"),
+            ["agent.example.com:443"]
+        );
+        assert_eq!(
+            described("enabled = false\nserver = db.example.com"),
+            ["db.example.com"]
+        );
+        assert_eq!(
+            described("[db]\nhost = db.example.com\ntls_enabled = false"),
+            ["db.example.com"]
+        );
+    }
+
+    #[test]
+    fn forms_of_xml_elements_and_commands() {
+        assert_eq!(
+            found("<host name='mon1.example.com' port='6789'/>\n<host name=\"default-host\">"),
+            ["mon1.example.com:6789"]
+        );
+        assert_eq!(
+            described("<transportConnector name=\"openwire\" uri=\"tcp://10.0.0.5:61616\"/>"),
+            ["10.0.0.5:61616 listen"]
+        );
+        // The children of a block whose name names no host are read.
+        assert_eq!(
+            found("<domain type='kvm'>\n  <devices>\n    <host name='10.0.0.7' port='6789'/>"),
+            ["10.0.0.7:6789"]
+        );
+        assert_eq!(
+            found(
+                "xsi:schemaLocation=\"http://www.example.org/schema/beans\n  http://www.example.org/schema/beans/beans.xsd\">"
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("command[pg]=/usr/lib/nagios/plugins/check_pgsql -H db.example.net -P 5433"),
+            ["db.example.net:5433"]
+        );
+        assert_eq!(found("iperf -c 10.0.0.9 -P 4"), ["10.0.0.9"]);
+        assert_eq!(
+            described("accept = 10.0.0.15:6380\nconnect = cache.example.com:6379"),
+            ["10.0.0.15:6380 listen", "cache.example.com:6379"]
+        );
+        assert_eq!(
+            found("backup\trsync://mirror.example.org/module/\tmirror/"),
+            ["mirror.example.org:873"]
+        );
+    }
+
+    #[test]
+    fn groups_descriptions_and_certificate_names_are_no_servers() {
+        assert_eq!(found("mcast_join = 239.2.11.71"), Vec::<String>::new());
+        assert_eq!(found("group ff02::1:3"), Vec::<String>::new());
+        assert_eq!(
+            found("neighbor 10.0.0.2 {\n  descr \"transit-a.example.net\"\n}"),
+            ["10.0.0.2"]
+        );
+        assert_eq!(
+            found("comment = \"replica-2.mysql.example.com\""),
+            Vec::<String>::new()
+        );
+        assert_eq!(found("checkHost = api.example.com"), Vec::<String>::new());
+        assert_eq!(found("MailDomain=hpc.example.com"), Vec::<String>::new());
+        assert_eq!(
+            found("default_redirection_url: https://www.example.com"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("extra_hosts = [\"gitlab.example.com:10.0.0.10\"]"),
+            Vec::<String>::new()
         );
     }
 

@@ -45,6 +45,18 @@ impl Line<'_> {
                 end -= 1;
             }
             self.claim(scheme_start, end.max(authority.end));
+            // A schema's location (`…/spring-beans.xsd`, on its own line of a long
+            // `xsi:schemaLocation`) names a document, not a server.
+            let path = text[authority.end..end.max(authority.end)]
+                .trim_end_matches(['"', '\'', '>'])
+                .as_bytes();
+            if path.len() > 4
+                && [b".xsd", b".dtd"]
+                    .iter()
+                    .any(|x| path[path.len() - 4..].eq_ignore_ascii_case(*x))
+            {
+                continue;
+            }
             // Apache's `balancer://shop` names a pool of `BalancerMember`s, not a host; S3's
             // and GCS's `s3a://bucket/path` a bucket.
             if ["unix", "file", "ipc", "balancer", "s3", "s3a", "s3n", "gs"]
