@@ -87,7 +87,7 @@ fn kafka_advertised_listener_and_zookeeper_chroot_list() {
     assert_eq!(
         found("server.properties"),
         [
-            "4 kafka-01.prod.internal:9092",
+            "4 kafka-01.prod.internal:9092 weak",
             "7 zk1:2181",
             "7 zk2:2181",
             "7 zk3.prod.internal:2181"

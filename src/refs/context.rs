@@ -126,6 +126,8 @@ pub(super) fn classify(key: &str) -> KeyKind {
         // Slurm's `MailDomain`, fetchmail's `localdomains`: a domain, not a host in it.
         || last_segment.ends_with(b"domain")
         || last_segment.ends_with(b"domains")
+        // Pulsar's `superUserRoles`: names of roles, whatever they look like.
+        || last_segment.ends_with(b"roles")
         || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
     {
         KeyKind::NoHosts
@@ -221,6 +223,16 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
         || link
         || lower == b"base_url"
         || segments(lower).any(|s| s == b"overwrite"))
+}
+
+/// Whether a key gives the name this service tells its peers and clients to reach it by:
+/// Kafka's `advertised.listeners`, Neo4j's `advertised_address`, Pulsar's `advertisedAddress`.
+pub(super) fn tells_peers(key: &str) -> bool {
+    key.len() >= 10
+        && key
+            .as_bytes()
+            .windows(10)
+            .any(|w| w.eq_ignore_ascii_case(b"advertised"))
 }
 
 /// Whether a key (or a block's name) is an access rule, without classifying it otherwise.

@@ -3,7 +3,6 @@
 //! forms (`forms/`) run on it in turn, most specific first; a span of the line that one form
 //! claimed is not read again by the next.
 
-use super::Reference;
 use super::context::{self, KeyKind, KeyValue};
 use super::disabled::Disabled;
 use super::features::Features;
@@ -12,6 +11,7 @@ use super::labels;
 use super::line::Line;
 use super::scope::{Scope, Scopes};
 use super::siblings::Siblings;
+use super::{Kind, Reference, Strength};
 use regex::Regex;
 use rustc_hash::FxHashMap;
 
@@ -52,6 +52,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     // XML): what closes it.
     let mut in_comment: Option<&str> = None;
     let mut disabled = Disabled::default();
+    // Lines of a name this service tells its peers and clients (Kafka's `advertised.listeners`):
+    // it must resolve for them, but this service reaches nothing there.
+    let mut told_lines: Vec<usize> = Vec::new();
     let mut line_indent = 0;
     for (n, line) in lines(text).enumerate() {
         // The references of the line before are of the section it left open.
@@ -136,6 +139,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if let Some(kv) = kv {
             siblings.key(kv);
             disabled.key(line, kv, siblings.section());
+            if context::tells_peers(kv.key) {
+                told_lines.push(n + 1);
+            }
         }
         if features.colons > 0
             && let Some((host, port, end)) = postfix_service(line)
@@ -235,6 +241,11 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     }
     disabled.mark(found.len(), siblings.section(), line_indent);
     disabled.weaken(&mut found);
+    for r in &mut found {
+        if r.kind == Kind::Connect && told_lines.binary_search(&r.line).is_ok() {
+            r.strength = Strength::Weak;
+        }
+    }
     siblings.give_ports(&mut found);
     if !options.ignore.is_empty() {
         found.retain(|r: &Reference| {
@@ -1195,10 +1206,11 @@ mod tests {
             described("JavaGateway=10.0.0.15\nJavaGatewayPort=10052"),
             ["10.0.0.15:10052"]
         );
-        // Kafka's advertised listener is the name its clients reach: it must resolve.
+        // Kafka's advertised listener is the name its clients reach, not a server it reaches:
+        // listed, and checked only where the inventory knows it.
         assert_eq!(
             described("advertised.listeners=PLAINTEXT://kafka-01.example.com:9092"),
-            ["kafka-01.example.com:9092"]
+            ["kafka-01.example.com:9092 weak"]
         );
     }
 }

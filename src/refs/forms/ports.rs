@@ -65,11 +65,20 @@ pub(super) fn without_transport(token: &str) -> &str {
         return token;
     }
     let rest = &token[word + 1..];
-    if is_strategy(&b[..word])
-        && rest.starts_with(|c: char| c.is_ascii_alphabetic())
-        && rest.split(',').all(|item| split_port(item).1.is_some())
-    {
+    // A ZooKeeper connection string's `zk:zk1:2181,zk2:2181/chroot` (Pulsar's metadata
+    // store), after a strategy or alone (`zk:2181` is the host `zk`).
+    let named = rest.starts_with(|c: char| c.is_ascii_alphabetic());
+    if named && b[..word].eq_ignore_ascii_case(b"zk") && rest.contains(['.', ':']) {
         return rest;
+    }
+    if is_strategy(&b[..word])
+        && named
+        && rest.split(',').all(|item| {
+            let address = item.split('/').next().unwrap_or(item);
+            split_port(without_transport(address)).1.is_some()
+        })
+    {
+        return without_transport(rest);
     }
     token
 }
@@ -91,7 +100,7 @@ pub(super) fn after_transport(text: &str, colon: usize) -> bool {
     start < colon
         && text
             .get(start..=colon)
-            .is_some_and(|w| without_transport(w).is_empty())
+            .is_some_and(|w| without_transport(w).is_empty() || w.eq_ignore_ascii_case("zk:"))
 }
 
 /// `@853` right after an address, then an optional `#tls-name`: the port and where the whole
@@ -263,6 +272,15 @@ mod tests {
             "scan-01:11333"
         );
         assert_eq!(without_transport("db-01:5432"), "db-01:5432");
+        assert_eq!(
+            without_transport("zk:zk1.example.com:2181"),
+            "zk1.example.com:2181"
+        );
+        assert_eq!(without_transport("zk:2181"), "zk:2181");
+        assert_eq!(
+            without_transport("metadata-store:zk:zk1.example.com:2181/ledgers"),
+            "zk1.example.com:2181/ledgers"
+        );
         assert_eq!(without_transport("web-server:8080"), "web-server:8080");
         assert_eq!(
             without_transport("backup-server:backups/db"),

@@ -28,7 +28,14 @@ impl Line<'_> {
                 .strip_suffix(['"', '\''])
                 .and_then(|t| t.strip_suffix('='))
                 .map(|t| &t[t.rfind([' ', '\t', '<']).map_or(0, |i| i + 1)..]);
-            if attribute.is_some_and(|a| a.starts_with("xmlns") || a.ends_with("schemaLocation")) {
+            // A long `xsi:schemaLocation` goes on over lines of namespace and `.xsd` pairs.
+            let schema_pairs = || {
+                scheme.starts_with("http")
+                    && memchr::memmem::find(text.as_bytes(), b".xsd").is_some()
+            };
+            if attribute.is_some_and(|a| a.starts_with("xmlns") || a.ends_with("schemaLocation"))
+                || schema_pairs()
+            {
                 self.claim(scheme_start, authority.end);
                 continue;
             }
@@ -45,16 +52,11 @@ impl Line<'_> {
                 end -= 1;
             }
             self.claim(scheme_start, end.max(authority.end));
-            // A schema's location (`…/spring-beans.xsd`, on its own line of a long
-            // `xsi:schemaLocation`) names a document, not a server.
+            // A DTD's location (D-Bus's `<!DOCTYPE busconfig … "http://…/busconfig.dtd">`).
             let path = text[authority.end..end.max(authority.end)]
                 .trim_end_matches(['"', '\'', '>'])
                 .as_bytes();
-            if path.len() > 4
-                && [b".xsd", b".dtd"]
-                    .iter()
-                    .any(|x| path[path.len() - 4..].eq_ignore_ascii_case(*x))
-            {
+            if path.len() > 4 && path[path.len() - 4..].eq_ignore_ascii_case(b".dtd") {
                 continue;
             }
             // Apache's `balancer://shop` names a pool of `BalancerMember`s, not a host; S3's
