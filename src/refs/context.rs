@@ -126,8 +126,11 @@ pub(super) fn classify(key: &str) -> KeyKind {
         // Slurm's `MailDomain`, fetchmail's `localdomains`: a domain, not a host in it.
         || last_segment.ends_with(b"domain")
         || last_segment.ends_with(b"domains")
-        // Pulsar's `superUserRoles`: names of roles, whatever they look like.
+        // Pulsar's `superUserRoles`: names of roles, whatever they look like; Jenkins's
+        // `systemMessage`, prose; Orchestrator's `DetectClusterAliasQuery`, SQL.
         || last_segment.ends_with(b"roles")
+        || last_segment.ends_with(b"message")
+        || last_segment.ends_with(b"query")
         || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
     {
         KeyKind::NoHosts
@@ -290,12 +293,17 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         Says::Access
     } else if segment == b"announce"
         || segment.starts_with(b"advertise") && !segment.starts_with(b"advertised")
+        // Orchestrator's `RaftAdvertise`.
+        || segment.len() > 9 && segment.ends_with(b"advertise")
     {
         // `advertise_addr`, Mattermost's `AdvertiseAddress` (not Kafka's `advertised.listeners`,
         // the name its clients reach it by, which must resolve).
         Says::Own
-    } else if (segment.starts_with(b"listen") && segment != b"listeners")
+    } else if (segment.starts_with(b"listen") && !matches!(segment, b"listeners" | b"listener"))
+        || (previous == b"listener" && is_address_word(segment))
         || (segment.starts_with(b"bind") && !segment.starts_with(b"binding"))
+        // Orchestrator's `RaftBind`.
+        || (segment.len() > 4 && segment.ends_with(b"bind"))
         || segment == b"virtual"
     {
         Says::Listen
@@ -387,7 +395,9 @@ const LISTEN_LAST: &[&[u8]] = &[
     b"agentaddress",
     b"acceptor",
     b"acceptors",
-    // stunnel's `accept`, ActiveMQ's `<transportConnector uri=…>`.
+    // stunnel's `accept`, ActiveMQ's `<transportConnector uri=…>`; Vault's `listener "tcp"`
+    // (not Icecast's `listener_add`, a URL it calls when a listener comes).
+    b"listener",
     b"accept",
     b"transportconnector",
 ];
@@ -449,12 +459,20 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"response",
     b"expect",
     b"virtualhost",
+    // A browser's rules (a Content-Security-Policy's `img-src`), a page's header and links.
+    b"src",
+    b"policy",
+    b"header",
+    b"link",
+    b"links",
 ];
 
 /// Last segments of keys that name a peer by its role: a host with an address's evidence,
 /// and otherwise a role name, a label defined elsewhere or a flag.
 const ROLE_LAST: &[&[u8]] = &[
     b"master", b"primary", b"gateway", b"proxy", b"target", b"connect", b"backend",
+    // NTP's `pool 2.debian.pool.ntp.org`; a backup or connection pool's name otherwise.
+    b"pool",
 ];
 
 /// Whether a key's value holds mailboxes: `user@example.com` there is an e-mail address, and
@@ -522,7 +540,6 @@ const HOSTS_LAST: &[&[u8]] = &[
     b"smarthost",
     b"dcsmarthost",
     b"mailhub",
-    b"pool",
     b"remote",
     b"proxyjump",
     b"join",
@@ -647,6 +664,56 @@ pub(super) struct KeyValue<'a> {
     pub indent: usize,
 }
 
+/// A setting written as an XML element that names it: .NET's `<add key="SmtpHost"
+/// value="mail.example.com"/>`, Spring's `<property name="serverName" value="db"/>`,
+/// Confluence's `<property name="hibernate.connection.url">jdbc:…</property>`. The key is the
+/// named attribute; the value the `value` attribute, or else the element's text.
+fn named_property<'a>(
+    line: &'a str,
+    element: &str,
+    attributes: std::ops::Range<usize>,
+    indent: usize,
+) -> Option<KeyValue<'a>> {
+    if ![
+        "add",
+        "property",
+        "entry",
+        "param",
+        "parameter",
+        "setting",
+        "option",
+    ]
+    .iter()
+    .any(|e| element.eq_ignore_ascii_case(e))
+    {
+        return None;
+    }
+    let attribute = |name: &str| -> Option<std::ops::Range<usize>> {
+        let text = &line[attributes.clone()];
+        let at = text.find(name)?;
+        let after = attributes.start + at + name.len();
+        let quote = *line.as_bytes().get(after)?;
+        if !matches!(quote, b'"' | b'\'') {
+            return None;
+        }
+        let len = memchr::memchr(quote, &line.as_bytes()[after + 1..])?;
+        Some(after + 1..after + 1 + len)
+    };
+    let key = attribute(" key=").or_else(|| attribute(" name="))?;
+    let value = match attribute(" value=") {
+        Some(value) => value.start..line.len(),
+        None if line.as_bytes()[attributes.end - 1] != b'/' => attributes.end + 1..line.len(),
+        None => return None,
+    };
+    Some(KeyValue {
+        key: &line[key],
+        value: &line[value.clone()],
+        value_start: value.start,
+        directive: false,
+        indent,
+    })
+}
+
 /// `key = value`, `key: value`, `"key": value`, `- key: value` or `key value`. Hand-written:
 /// it runs on every line, where a regex with captures costs more than the rest of the scan.
 pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
@@ -677,6 +744,9 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
             Some(b' ' | b'\t') => end + memchr::memchr(b'>', &b[end..])?,
             _ => return None,
         };
+        if let Some(kv) = named_property(line, &line[start..end], end..close, indent) {
+            return Some(kv);
+        }
         if b[close - 1] == b'/' {
             return None;
         }

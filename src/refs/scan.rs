@@ -870,6 +870,77 @@ mod tests {
     }
 
     #[test]
+    fn settings_written_as_elements_that_name_them() {
+        assert_eq!(
+            found(
+                "<add key=\"SmtpHost\" value=\"mail.example.com\"/>\n<add key=\"AppVersion\" value=\"4.12.0.1\"/>\n<add key=\"PublicSiteUrl\" value=\"https://shop.example.com/\"/>"
+            ),
+            ["mail.example.com"]
+        );
+        assert_eq!(
+            found("<property name=\"confluence.cluster.address\">10.0.0.5</property>"),
+            ["10.0.0.5"]
+        );
+        // Icecast's `listener_add` is a URL it calls, not where it listens.
+        assert_eq!(
+            described("<option name=\"listener_add\" value=\"https://auth.example.org/add\"/>"),
+            ["auth.example.org:443"]
+        );
+        assert_eq!(found("<system.net>"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn sql_server_connection_strings() {
+        assert_eq!(
+            found("\"Orders\": \"Server=sql-01.example.net,1433;Database=Orders;\""),
+            ["sql-01.example.net:1433"]
+        );
+        assert_eq!(
+            found(
+                "connectionString=\"Data Source=tcp:10.0.2.30\\REPORTING,1444;Initial Catalog=R\""
+            ),
+            ["10.0.2.30:1444"]
+        );
+        assert_eq!(
+            found("Environment=DB_HOST=a.example.com,b.example.com"),
+            ["a.example.com", "b.example.com"]
+        );
+    }
+
+    #[test]
+    fn camel_case_keys_of_own_addresses_and_text() {
+        assert_eq!(
+            described("\"RaftBind\": \"10.0.1.11\","),
+            ["10.0.1.11 listen"]
+        );
+        assert_eq!(
+            found("\"RaftAdvertise\": \"orc1.example.com\","),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("\"DetectClusterAliasQuery\": \"SELECT x FROM meta.cluster\","),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("systemMessage: \"Runbook: https://wiki.example.com/ci\""),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("\"img-src\": [\"'self'\", \"https://tiles.example.org\"],"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("destinations=metadata-cache://prodCluster/?role=PRIMARY"),
+            Vec::<String>::new()
+        );
+        // A pool needs an address's evidence: NTP's is one, a backup pool's name is not.
+        assert_eq!(
+            found("pool 2.debian.pool.ntp.org iburst\nPool = Incremental"),
+            ["2.debian.pool.ntp.org"]
+        );
+    }
+
+    #[test]
     fn groups_descriptions_and_certificate_names_are_no_servers() {
         assert_eq!(found("mcast_join = 239.2.11.71"), Vec::<String>::new());
         assert_eq!(found("group ff02::1:3"), Vec::<String>::new());

@@ -4,6 +4,7 @@
 
 use crate::refs::context::{self, KeyKind};
 use crate::refs::forms::conninfo::conninfo_value;
+use crate::refs::forms::ports::without_transport;
 use crate::refs::forms::remote_paths::TARGET_START;
 use crate::refs::line::Line;
 use crate::refs::siblings::HOST_WORDS;
@@ -56,7 +57,16 @@ impl Line<'_> {
         let all: Vec<_> = pairs(text, from).take(PAIR_LIMIT).collect();
         for (start, equals, value) in all.iter().cloned() {
             let key = &text[start..equals];
-            let kind = context::classify(key);
+            // ADO.NET's `Data Source=sql-01,1433`: the server, under a key of two words.
+            let data_source = key.eq_ignore_ascii_case("source")
+                && text[..start]
+                    .get(start.saturating_sub(5)..)
+                    .is_some_and(|w| w.eq_ignore_ascii_case("data "));
+            let kind = if data_source {
+                KeyKind::Hosts
+            } else {
+                context::classify(key)
+            };
             // Postfix's `-o smtp_bind_address=10.0.0.5`, `-o mynetworks=10.0.0.0/8,10.0.0.9`:
             // this host's own address, and clients let in.
             if matches!(kind, KeyKind::Listen | KeyKind::Access)
@@ -87,9 +97,24 @@ impl Line<'_> {
                 .find(|(s, e, _)| is_port_of(&text[*s..*e], prefix))
                 .and_then(|(_, _, v)| port(&text[v.clone()]));
             self.claim(start, value.end);
-            for item in text[value.clone()].split(',') {
-                let (host, explicit) = split_port(item);
-                self.add(host, explicit.or(sibling), start, value.end);
+            let end = value.end;
+            let value = &text[value];
+            // SQL Server's `Server=sql-01,1433`: a host and its port, not two hosts.
+            // A named instance (`sql-01\\REPORTS`) is a name on that server.
+            fn server(item: &str) -> &str {
+                let item = without_transport(item);
+                item.split_once('\\').map_or(item, |(h, _)| h)
+            }
+            if let Some((host, written)) = value.split_once(',')
+                && let Some(written) = port(written)
+                && split_port(host).1.is_none()
+            {
+                self.add(server(host), Some(written), start, end);
+                continue;
+            }
+            for item in value.split(',') {
+                let (host, explicit) = split_port(server(item));
+                self.add(host, explicit.or(sibling), start, end);
             }
         }
     }

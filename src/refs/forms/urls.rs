@@ -61,9 +61,20 @@ impl Line<'_> {
             }
             // Apache's `balancer://shop` names a pool of `BalancerMember`s, not a host; S3's
             // and GCS's `s3a://bucket/path` a bucket.
-            if ["unix", "file", "ipc", "balancer", "s3", "s3a", "s3n", "gs"]
-                .iter()
-                .any(|s| s.eq_ignore_ascii_case(scheme))
+            if [
+                "unix",
+                "file",
+                "ipc",
+                "balancer",
+                "s3",
+                "s3a",
+                "s3n",
+                "gs",
+                // MySQL Router's `metadata-cache://prodCluster/`: a cluster by its name.
+                "metadata-cache",
+            ]
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(scheme))
             {
                 continue;
             }

@@ -151,7 +151,8 @@ impl Line<'_> {
         }
         if features.dot_letter && word.contains('.') {
             // Glued to a `*`, a pattern (Pound's `HeadRequire "Host: .*www.example.com.*"`).
-            let glued_before = matches!(before, Some(b'/' | b'@' | b'_' | b'\\' | b'*'));
+            // Glued to a `<`, an element's name (.NET's `<system.net>`).
+            let glued_before = matches!(before, Some(b'/' | b'@' | b'_' | b'\\' | b'*' | b'<'));
             // Glued to a `=` (PowerDNS's `forward-zones=corp.example.com=10.0.0.53`) it is a
             // key; to a `(`, a call (`server.log.info(`).
             let glued_after =
