@@ -204,7 +204,7 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
             b"public" | b"publish" | b"root" | b"site" | b"app" | b"external"
         )
     };
-    let camel = ["public", "root", "site", "external"]
+    let camel = ["public", "root", "site", "external", "canonical"]
         .iter()
         .any(|w| last_segment.len() >= w.len() + 3 && last_segment.starts_with(w.as_bytes()));
     // Nagios's `notes_url` and `action_url`: links for the people reading it.
@@ -220,6 +220,8 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
             | b"redirection"
             | b"callback"
             | b"cdn"
+            | b"support"
+            | b"info"
     );
     url && (own(previous_of_last)
         || camel
@@ -231,7 +233,9 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
 /// Whether a key gives the name this service tells its peers and clients to reach it by:
 /// Kafka's `advertised.listeners`, Neo4j's `advertised_address`, Pulsar's `advertisedAddress`.
 pub(super) fn tells_peers(key: &str) -> bool {
+    // Runs on every key: a `v` is rare enough to rule most out in one pass.
     key.len() >= 10
+        && memchr::memchr2(b'v', b'V', key.as_bytes()).is_some()
         && key
             .as_bytes()
             .windows(10)
@@ -277,6 +281,7 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
             b'a' | b'b'
                 | b'c'
                 | b'd'
+                | b'h'
                 | b'i'
                 | b'l'
                 | b'm'
@@ -315,6 +320,10 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         // PowerDNS's `query-local-address`, strongSwan's `local_addrs`: this host's own
         // address, which it binds to reach out.
         Says::Listen
+    } else if segment.starts_with(b"masquerade") || segment == b"helo" {
+        // ProFTPD's `MasqueradeAddress`, the name it tells clients; Roundcube's
+        // `smtp_helo_host`, the name it greets with.
+        Says::Own
     } else if previous == b"no" && segment == b"proxy" {
         // `no_proxy`: where no proxy is used, a list of names and networks.
         Says::Own
@@ -426,8 +435,9 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"netmask",
     // The name this host greets with.
     b"helo",
-    // Java's `http.nonProxyHosts`.
+    // Java's `http.nonProxyHosts`, Kannel's `http-proxy-exceptions`.
     b"nonproxyhosts",
+    b"exceptions",
     // Words for people: a BGP neighbor's `descr`, a row's `comment`, a notification's `title`.
     b"descr",
     b"description",
@@ -518,6 +528,7 @@ const HOSTS_LAST: &[&[u8]] = &[
     b"addr",
     b"seeds",
     b"seed",
+    b"seedlist",
     b"relayhost",
     b"upstream",
     b"upstreams",
@@ -925,4 +936,7 @@ pub(super) fn is_blank_or_comment(line: &str) -> bool {
         // Lua's and SQL's `-- comment` (not a `--flag`).
         || t == b"--"
         || t.starts_with(b"-- ")
+        // `/* a comment */` alone on its line (with text after its end, it is read).
+        || (t.starts_with(b"/*")
+            && memchr::memmem::find(t, b"*/").is_some_and(|end| t[end + 2..].trim_ascii().is_empty()))
 }

@@ -18,29 +18,28 @@ impl Disabled {
         self.marks.resize(found, (section, indent));
     }
 
-    /// A `key value` line of `section`: the block's own switch (the whole key `enabled` or
-    /// `disabled`, not `tls_enabled`) turns it off. At a file's top, before any header or
+    /// A `key value` line of `section`: the block's own switch (the whole key `enabled`,
+    /// `active` or `disabled`, not `tls_enabled`) turns it off. At a file's top, before any header or
     /// block, a switch is one setting among others.
     pub(super) fn key(&mut self, line: &str, kv: KeyValue<'_>, section: usize) {
+        // Runs on every `key value` line: most keys are ruled out by their length.
+        let is = |text: &str, words: &[&str]| words.iter().any(|w| text.eq_ignore_ascii_case(w));
+        // The values that switch the block off.
+        let off: &[&str] = match kv.key.len() {
+            6 | 7 if is(kv.key, &["enable", "enabled", "active"]) => &["false", "0", "no", "off"],
+            7 | 8 if is(kv.key, &["disable", "disabled"]) => &["true", "1", "yes", "on"],
+            _ => return,
+        };
         // The key alone, as the line starts (Ruby's `redis['enable'] = false` switches off a
         // bundled Redis, not the block it stands in).
         let head = line.trim_start_matches([' ', '\t', '-', '"', '\'', '<']);
-        if (section == 0 && kv.indent == 0)
-            || !head.starts_with(kv.key)
-            || kv.key.contains(['[', '.'])
-        {
+        if (section == 0 && kv.indent == 0) || !head.starts_with(kv.key) {
             return;
         }
         let value = kv
             .value
             .trim_matches(|c: char| c.is_ascii_whitespace() || matches!(c, '"' | '\'' | ',' | ';'));
-        let is = |words: &[&str]| words.iter().any(|w| value.eq_ignore_ascii_case(w));
-        let off = match kv.key.to_ascii_lowercase().as_str() {
-            "enabled" | "enable" => is(&["false", "0", "no", "off"]),
-            "disabled" | "disable" => is(&["true", "1", "yes", "on"]),
-            _ => false,
-        };
-        if off {
+        if is(value, off) {
             self.off.push((section, kv.indent));
         }
     }

@@ -157,6 +157,11 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             continue;
         }
         let first = l.found.len();
+        // An Oracle descriptor, `(ADDRESS = (PROTOCOL = TCP)(HOST = db)(PORT = 1521))`, in a
+        // listener's block.
+        if scope == Scope::Listen && line.trim_ascii_start().starts_with('(') {
+            l.listen = true;
+        }
         // ActiveMQ's `<transportConnector name="openwire" uri="tcp://10.0.0.5:61616"/>`: an
         // element whose name says it listens.
         if kv.is_none() && is_listen_element(line) {
@@ -937,6 +942,64 @@ mod tests {
         assert_eq!(
             found("pool 2.debian.pool.ntp.org iburst\nPool = Incremental"),
             ["2.debian.pool.ntp.org"]
+        );
+    }
+
+    #[test]
+    fn arguments_after_an_address_are_no_hosts() {
+        // A user and a password among a fencing device's arguments never show.
+        assert_eq!(
+            found(
+                "stonith_host\tlb01.example.com external/ipmi lb02.example.com 10.0.9.12 ADMIN Pa55word lan"
+            ),
+            ["lb01.example.com", "lb02.example.com", "10.0.9.12"]
+        );
+        assert_eq!(found("hosts = db1 db2 db3"), ["db1", "db2", "db3"]);
+        assert_eq!(
+            found("peers = db1, a.example.com, db3"),
+            ["db1", "a.example.com", "db3"]
+        );
+    }
+
+    #[test]
+    fn an_oracle_listener_listens_on_its_addresses() {
+        assert_eq!(
+            described(
+                "LISTENER_PROD =\n  (DESCRIPTION =\n    (ADDRESS = (PROTOCOL = TCP)(HOST = 10.0.1.11)(PORT = 1521))\n  )\nORCL =\n  (DESCRIPTION =\n    (ADDRESS = (PROTOCOL = TCP)(HOST = 10.0.1.12)(PORT = 1521))\n  )"
+            ),
+            ["10.0.1.11:1521 listen", "10.0.1.12:1521"]
+        );
+    }
+
+    #[test]
+    fn names_told_to_clients_and_comment_lines() {
+        assert_eq!(
+            found("MasqueradeAddress ftp.example.com"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("$config['smtp_helo_host'] = 'webmail.example.com';"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("canonicalWebUrl = https://review.example.org/"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("/* Roundcube for webmail.example.com */"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("/* primary */ host: db.example.com"),
+            ["db.example.com"]
+        );
+        assert_eq!(
+            described("[pg-legacy]\nconninfo = host=pg.example.com user=barman\nactive = false"),
+            ["pg.example.com weak"]
+        );
+        assert_eq!(
+            found("seedlist = couchdb@c1.example.com,couchdb@c2.example.com"),
+            ["c1.example.com", "c2.example.com"]
         );
     }
 

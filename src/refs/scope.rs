@@ -132,6 +132,20 @@ impl Scopes {
             let at = if list_item { indent + 2 } else { indent };
             self.indents
                 .push((at, scope_of(block_name(trimmed), false, false)));
+        } else if trimmed.ends_with('=') {
+            // Oracle's `LISTENER_PROD =`, its descriptor below: where the listener listens.
+            let name = block_name(trimmed);
+            let listener = name
+                .get(..8)
+                .is_some_and(|w| w.eq_ignore_ascii_case("listener"));
+            self.indents.push((
+                indent,
+                if listener {
+                    Scope::Listen
+                } else {
+                    scope_of(name, false, false)
+                },
+            ));
         }
         around
     }

