@@ -17,7 +17,7 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats5");
 
 #[test]
 fn recall_precision_and_ports_on_a_third_set_written_blind() {
-    corpus::score(DIR).at_least(0.84, 0.75, 0.91);
+    corpus::score(DIR).at_least(0.84, 0.76, 0.92);
 }
 
 #[test]

@@ -6,9 +6,11 @@
 //! (a wrong port counted once): recall 0.85, precision 0.57, ports 0.95; after the few rules it
 //! led to (comments after a value and over several XML lines, Lua's `--`, Perl's `@list`,
 //! camel-case `Allow*`, `Advertise*` and `Source*` keys, memcached's `-l`), 0.86, 0.66 and 0.96.
-//! The floors below hold what the rules reached. Still missed or taken for servers: sendmail's
-//! m4 (`DAEMON_OPTIONS(Addr=)`, `define`), Kestrel's endpoints, libvirt's `<host name= port=>`,
-//! Kea's option data and reservations, Suricata's address variables, Prosody's virtual hosts.
+//! The rules of the later sets took it to 0.90, 0.68 and 0.97 (libvirt's `<host name= port=>`
+//! elements, SQL Server's `Server=host,1433`, words for people). The floors below hold what the
+//! rules reached. Still missed or taken for servers: sendmail's m4 (`DAEMON_OPTIONS(Addr=)`,
+//! `define`), Kestrel's endpoints, Kea's option data and reservations, Suricata's address
+//! variables, Prosody's virtual hosts.
 
 mod corpus;
 
@@ -16,7 +18,7 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats7");
 
 #[test]
 fn recall_precision_and_ports_on_a_fifth_set_written_blind() {
-    corpus::score(DIR).at_least(0.81, 0.62, 0.94);
+    corpus::score(DIR).at_least(0.86, 0.65, 0.96);
 }
 
 #[test]

@@ -24,7 +24,8 @@ pub enum ReferenceStatus {
     /// A listen address the host does not have: the service cannot bind it (the re-IPed VM).
     NotLocal,
     /// Weak evidence that the word is a host at all (`app:8080` in a free value, unknown to
-    /// the inventory): listed, not probed, never blocking.
+    /// the inventory), or a host the service does not reach (a block the config switches
+    /// off, a name it tells its clients): listed, not probed, never blocking.
     Unverified,
 }
 
@@ -141,6 +142,8 @@ pub(crate) async fn check_references<T: Transport>(
         .into_iter()
         .map(|(file, r)| {
             let status = match (r.kind, answers.get(&(r.host.clone(), r.port))) {
+                // A listen address of a block the config switches off binds nothing.
+                (Kind::Listen, _) if !checked(&r) => ReferenceStatus::Unverified,
                 (Kind::Listen, _) => match r.host.parse::<IpAddr>() {
                     // Without the host's address list nothing can be said either way.
                     _ if own.is_empty() => ReferenceStatus::Unverified,

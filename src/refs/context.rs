@@ -123,9 +123,8 @@ pub(super) fn classify(key: &str) -> KeyKind {
         || (lower.starts_with(b"external") && matches!(last_segment, b"address" | b"addr" | b"ip"))
         || has(whole, KeyWord::NoHosts)
         || has(last, KeyWord::NoHostsAsLast)
-        // Slurm's `MailDomain`, fetchmail's `localdomains`: a domain, not a host in it.
-        || last_segment.ends_with(b"domain")
-        || last_segment.ends_with(b"domains")
+        // A Content-Security-Policy's `img-src`: what browsers may load, not a server.
+        || last_segment == b"src" && is_csp_directive(previous_of_last)
         // Pulsar's `superUserRoles`: names of roles, whatever they look like; Jenkins's
         // `systemMessage`, prose; Orchestrator's `DetectClusterAliasQuery`, SQL.
         || last_segment.ends_with(b"roles")
@@ -218,7 +217,6 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
             | b"wiki"
             | b"redirect"
             | b"redirection"
-            | b"callback"
             | b"cdn"
             | b"support"
             | b"info"
@@ -240,6 +238,25 @@ pub(super) fn tells_peers(key: &str) -> bool {
             .as_bytes()
             .windows(10)
             .any(|w| w.eq_ignore_ascii_case(b"advertised"))
+}
+
+/// The directives of a Content-Security-Policy that take sources (`img-src`, `connect-src`).
+fn is_csp_directive(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"default"
+            | b"img"
+            | b"script"
+            | b"style"
+            | b"font"
+            | b"connect"
+            | b"media"
+            | b"frame"
+            | b"object"
+            | b"worker"
+            | b"child"
+            | b"manifest"
+    )
 }
 
 /// Whether a key (or a block's name) is an access rule, without classifying it otherwise.
@@ -404,10 +421,9 @@ const LISTEN_LAST: &[&[u8]] = &[
     b"agentaddress",
     b"acceptor",
     b"acceptors",
-    // stunnel's `accept`, ActiveMQ's `<transportConnector uri=…>`; Vault's `listener "tcp"`
-    // (not Icecast's `listener_add`, a URL it calls when a listener comes).
+    // ActiveMQ's `<transportConnector uri=…>`; Vault's `listener "tcp"` (not Icecast's
+    // `listener_add`, a URL it calls when a listener comes).
     b"listener",
-    b"accept",
     b"transportconnector",
 ];
 
@@ -457,7 +473,6 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     // Names a peer must prove in its certificate (stunnel's `checkHost`, `sni`), not where
     // it is.
     b"identifier",
-    b"identity",
     b"sni",
     b"checkhost",
     b"cert",
@@ -469,8 +484,7 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"response",
     b"expect",
     b"virtualhost",
-    // A browser's rules (a Content-Security-Policy's `img-src`), a page's header and links.
-    b"src",
+    // A browser's rules (a Content-Security-Policy), a page's header and links.
     b"policy",
     b"header",
     b"link",
@@ -596,9 +610,10 @@ const LISTEN_KEYS: &[&[u8]] = &[
     b"etcd_listen_peer_urls",
     b"etcd_listen_client_urls",
     b"wsrep_node_address",
-    // uWSGI's and OpenDKIM's `socket`, a tunnel's `local` end.
+    // uWSGI's and OpenDKIM's `socket`, a tunnel's `local` end, stunnel's `accept`.
     b"socket",
     b"local",
+    b"accept",
 ];
 
 /// Whole keys that name this host itself or where it listens, or an image (`redis:7`).
@@ -711,9 +726,13 @@ fn named_property<'a>(
         Some(after + 1..after + 1 + len)
     };
     let key = attribute(" key=").or_else(|| attribute(" name="))?;
+    // The quoted value alone, or the element's text up to the next tag.
     let value = match attribute(" value=") {
-        Some(value) => value.start..line.len(),
-        None if line.as_bytes()[attributes.end - 1] != b'/' => attributes.end + 1..line.len(),
+        Some(value) => value,
+        None if line.as_bytes()[attributes.end - 1] != b'/' => {
+            let text = attributes.end + 1;
+            text..memchr::memchr(b'<', &line.as_bytes()[text..]).map_or(line.len(), |i| text + i)
+        }
         None => return None,
     };
     Some(KeyValue {

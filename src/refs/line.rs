@@ -36,6 +36,9 @@ pub(super) struct Line<'a> {
     pub(super) key: &'a str,
     /// The line's key names a peer by its role: a bare word in its value is no host.
     pub(super) needs_evidence: bool,
+    /// Where the value `value_tokens` reads ends: the line's end, or a setting's closing
+    /// quote (`<add key="host" value="db-01" type="primary"/>`).
+    pub(super) value_end: usize,
 }
 
 impl<'a> Line<'a> {
@@ -62,6 +65,7 @@ impl<'a> Line<'a> {
             listen: false,
             key: "",
             needs_evidence: false,
+            value_end: text.len(),
         }
     }
 }

@@ -2,7 +2,6 @@
 //! names, without being told the format. It is what finds the Galera node removed a year ago.
 
 mod context;
-mod disabled;
 mod features;
 mod forms;
 mod labels;
@@ -11,6 +10,7 @@ mod scan;
 mod scope;
 mod siblings;
 mod tokens;
+mod unreached;
 
 /// What the scanner finds in a text, written short for the forms' unit tests.
 #[cfg(test)]
@@ -112,7 +112,9 @@ pub enum Strength {
     #[default]
     Strong,
     /// A single-label `name:port` with nothing else saying it is a host (`app:8080` in a free
-    /// value): listed as unverified unless the inventory knows the name, never blocking.
+    /// value), or a host this service does not reach: in a block the file switches off
+    /// (`enabled=0`), or the name it tells its clients (`advertised.listeners`). Listed as
+    /// unverified unless the inventory knows the name, never blocking.
     Weak,
 }
 

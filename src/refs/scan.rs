@@ -3,15 +3,15 @@
 //! forms (`forms/`) run on it in turn, most specific first; a span of the line that one form
 //! claimed is not read again by the next.
 
+use super::Reference;
 use super::context::{self, KeyKind, KeyValue};
-use super::disabled::Disabled;
 use super::features::Features;
 use super::forms::erlang_nodes::ListOpen;
 use super::labels;
 use super::line::Line;
 use super::scope::{Scope, Scopes};
 use super::siblings::Siblings;
-use super::{Kind, Reference, Strength};
+use super::unreached::Unreached;
 use regex::Regex;
 use rustc_hash::FxHashMap;
 
@@ -51,14 +51,11 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     // Inside a `/* … */` or `<!-- … -->` comment over several lines (StatsD's config.js, VCL,
     // XML): what closes it.
     let mut in_comment: Option<&str> = None;
-    let mut disabled = Disabled::default();
-    // Lines of a name this service tells its peers and clients (Kafka's `advertised.listeners`):
-    // it must resolve for them, but this service reaches nothing there.
-    let mut told_lines: Vec<usize> = Vec::new();
+    let mut unreached = Unreached::default();
     let mut line_indent = 0;
     for (n, line) in lines(text).enumerate() {
         // The references of the line before are of the section it left open.
-        disabled.mark(found.len(), siblings.section(), line_indent);
+        unreached.mark(found.len(), siblings.section(), line_indent);
         if let Some(closer) = in_comment {
             // The closing line is read whole when more than the closer stands on it.
             match line.find(closer) {
@@ -93,6 +90,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             }
         }
         let header = features.bracket && is_section_header(line);
+        if header {
+            unreached.header();
+        }
         if features.brace || header || is_tag(line) {
             siblings.next_section();
         }
@@ -110,6 +110,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         l.templates(&features);
         l.user_patterns();
         let kv = context::key_value(line);
+        if let Some(kv) = kv {
+            l.value_end = kv.value_start + kv.value.len();
+        }
         // A cluster's members, in their exact forms, before any looser form reads the line.
         l.members(kv, &features, &mut members_open);
         if let Some((indent, listen)) = list_under {
@@ -138,9 +141,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         });
         if let Some(kv) = kv {
             siblings.key(kv);
-            disabled.key(line, kv, siblings.section());
+            unreached.key(line, kv, siblings.section());
             if context::tells_peers(kv.key) {
-                told_lines.push(n + 1);
+                unreached.told(n + 1);
             }
         }
         if features.colons > 0
@@ -163,12 +166,16 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.listen = true;
         }
         // ActiveMQ's `<transportConnector name="openwire" uri="tcp://10.0.0.5:61616"/>`: an
-        // element whose name says it listens.
-        if kv.is_none() && is_listen_element(line) {
+        // element whose name says it listens, at its one URL.
+        if kv.is_none()
+            && is_listen_element(line)
+            && memchr::memmem::find_iter(line.as_bytes(), "://").count() == 1
+        {
             l.listen = true;
         }
         if let Some(value_start) = host_element(line) {
-            // WildFly's `<host name="default-host">` is a label.
+            // WildFly's `<host name="default-host">` is a label; a URL beside it is read.
+            l.urls(&features);
             l.key = "host";
             l.needs_evidence = true;
             l.value_tokens(value_start, true);
@@ -244,13 +251,8 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         }
         l.port_keyword(first);
     }
-    disabled.mark(found.len(), siblings.section(), line_indent);
-    disabled.weaken(&mut found);
-    for r in &mut found {
-        if r.kind == Kind::Connect && told_lines.binary_search(&r.line).is_ok() {
-            r.strength = Strength::Weak;
-        }
-    }
+    unreached.mark(found.len(), siblings.section(), line_indent);
+    unreached.weaken(&mut found);
     siblings.give_ports(&mut found);
     if !options.ignore.is_empty() {
         found.retain(|r: &Reference| {
@@ -280,6 +282,15 @@ fn kind_in<'t>(
     // `hostname = web-01`, Zabbix's `Hostname=` and collectd's `Hostname "web-01"` are this
     // host's own name.
     if ssh_blocks && kv.directive && kv.key.eq_ignore_ascii_case("hostname") {
+        return KeyKind::Hosts;
+    }
+    // A Java bean's `hostName` (Spring's `<property name="hostName" value="redis-01"/>`) is
+    // the server's, where `Hostname` and `hostname` are this host's own.
+    if kv.key == "hostName" {
+        return KeyKind::Hosts;
+    }
+    // chrony's `pool ntp iburst` names servers; Odyssey's `pool "session"` is a label.
+    if kv.directive && kv.key.eq_ignore_ascii_case("pool") && !kv.value.starts_with(['"', '\'']) {
         return KeyKind::Hosts;
     }
     // ODBC's `Servername = 10.0.4.30` is the server; Apache's `ServerName` is its own.
@@ -946,6 +957,59 @@ mod tests {
     }
 
     #[test]
+    fn what_the_review_found() {
+        // A setting's value is its quoted attribute or its text, never the rest of the line.
+        assert_eq!(
+            found("<add key=\"host\" value=\"db01\" type=\"primary\"/> <!-- was relay01 -->"),
+            ["db01"]
+        );
+        assert_eq!(
+            found("<property name=\"hostName\" value=\"redis.example.com\"/>"),
+            ["redis.example.com"]
+        );
+        // `Data Source` names a file or a TNS alias as often as a server.
+        assert_eq!(
+            found("\"Sqlite\": \"Data Source=blog.db\""),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("\"Ora\": \"Data Source=PRODDB;User Id=x\""),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found("\"Ora\": \"Data Source=db.example.com:1521/ORCL;User Id=x\""),
+            ["db.example.com:1521"]
+        );
+        // A switch among a file's top-level keys, YAML's or a JSON root object's, switches
+        // nothing off.
+        assert_eq!(
+            described(
+                "redis:\n  host: redis.example.com\nenabled: false\ndatabase:\n  host: db.example.com"
+            ),
+            ["redis.example.com", "db.example.com"]
+        );
+        assert_eq!(
+            described("{\n  \"enabled\": false,\n  \"server\": \"db.example.com\"\n}"),
+            ["db.example.com"]
+        );
+        assert_eq!(
+            found("check_snmp -H switch1.example.com -P 3 -U monitor"),
+            ["switch1.example.com"]
+        );
+        assert_eq!(
+            found("<server name=\"primary\" url=\"ldap://ldap1.example.com:389\"/>"),
+            ["ldap1.example.com:389"]
+        );
+        assert_eq!(found("pool ntp iburst"), ["ntp"]);
+        assert_eq!(
+            found(
+                "<sws:dynamic-wsdl locationUri=\"http://ws.example.com/orders\"><sws:xsd location=\"/orders.xsd\"/>"
+            ),
+            ["ws.example.com:80"]
+        );
+    }
+
+    #[test]
     fn arguments_after_an_address_are_no_hosts() {
         // A user and a password among a fencing device's arguments never show.
         assert_eq!(
@@ -1016,7 +1080,11 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(found("checkHost = api.example.com"), Vec::<String>::new());
-        assert_eq!(found("MailDomain=hpc.example.com"), Vec::<String>::new());
+        // A domain key may name a server (an identity provider's tenant).
+        assert_eq!(
+            found("auth0Domain: tenant.eu.auth0.com"),
+            ["tenant.eu.auth0.com"]
+        );
         assert_eq!(
             found("default_redirection_url: https://www.example.com"),
             Vec::<String>::new()

@@ -8,7 +8,7 @@ use crate::refs::forms::ports::without_transport;
 use crate::refs::forms::remote_paths::TARGET_START;
 use crate::refs::line::Line;
 use crate::refs::siblings::HOST_WORDS;
-use crate::refs::tokens::{byte_table, port, run_back, split_port};
+use crate::refs::tokens::{byte_table, is_fqdn, parse_ip, port, run_back, split_port};
 
 /// The bytes of an environment variable or property name.
 static ENV_KEY_BYTE: [bool; 256] = byte_table(b"_.-", true, false);
@@ -98,23 +98,31 @@ impl Line<'_> {
                 .and_then(|(_, _, v)| port(&text[v.clone()]));
             self.claim(start, value.end);
             let end = value.end;
-            let value = &text[value];
+            let mut value = &text[value];
+            if data_source {
+                // Oracle's `Data Source=db:1521/ORCL`: a service after the address.
+                value = value.split('/').next().unwrap_or(value);
+            }
             // SQL Server's `Server=sql-01,1433`: a host and its port, not two hosts.
-            // A named instance (`sql-01\\REPORTS`) is a name on that server.
-            fn server(item: &str) -> &str {
+            let (items, written) = match value.split_once(',') {
+                Some((host, written))
+                    if split_port(host).1.is_none() && port(written).is_some() =>
+                {
+                    (host, port(written))
+                }
+                _ => (value, None),
+            };
+            for item in items.split(',') {
+                // A named instance (`sql-01\\REPORTS`) is a name on that server.
                 let item = without_transport(item);
-                item.split_once('\\').map_or(item, |(h, _)| h)
-            }
-            if let Some((host, written)) = value.split_once(',')
-                && let Some(written) = port(written)
-                && split_port(host).1.is_none()
-            {
-                self.add(server(host), Some(written), start, end);
-                continue;
-            }
-            for item in value.split(',') {
-                let (host, explicit) = split_port(server(item));
-                self.add(host, explicit.or(sibling), start, end);
+                let item = item.split_once('\\').map_or(item, |(h, _)| h);
+                let (host, explicit) = split_port(item);
+                let port = explicit.or(written).or(sibling);
+                // `Data Source` names a file (`blog.db`) or a TNS alias (`PRODDB`) as often.
+                if data_source && port.is_none() && parse_ip(host).is_none() && !is_fqdn(host) {
+                    continue;
+                }
+                self.add(host, port, start, end);
             }
         }
     }

@@ -38,24 +38,43 @@ impl Line<'_> {
     }
 }
 
-/// Transport prefixes written before an address (`udp:10.0.8.5:161`, `tcp6:[::1]:161`): the
-/// address without it.
-pub(super) fn without_transport(token: &str) -> &str {
+/// The transports written before an address, each ending in `:` (`udp:10.0.8.5:161`,
+/// `tcp6:[::1]:161`, a ZooKeeper string's `zk:zk1:2181,zk2:2181/chroot`).
+const TRANSPORTS: [&str; 8] = [
+    "udp:", "tcp:", "udp6:", "tcp6:", "tls:", "dtlsudp:", "dtls:", "zk:",
+];
+
+/// How long the transport before the address in `token` is, or 0. `zk:` is one only before a
+/// name with a dot or a port: `zk:2181` is the host `zk`.
+fn transport_len(token: &str) -> usize {
     // Every prefix ends in `:`, which most words have none of.
     if memchr::memchr(b':', token.as_bytes()).is_none() {
-        return token;
+        return 0;
     }
-    for prefix in [
-        "udp:", "tcp:", "udp6:", "tcp6:", "tls:", "dtlsudp:", "dtls:",
-    ] {
-        if let Some(rest) = token.get(..prefix.len())
-            && rest.eq_ignore_ascii_case(prefix)
-        {
-            return &token[prefix.len()..];
-        }
+    TRANSPORTS
+        .iter()
+        .find(|p| {
+            token
+                .get(..p.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(p))
+        })
+        .filter(|p| {
+            let rest = &token[p.len()..];
+            **p != "zk:"
+                || rest.starts_with(|c: char| c.is_ascii_alphabetic()) && rest.contains(['.', ':'])
+        })
+        .map_or(0, |p| p.len())
+}
+
+/// The address in `token` without a transport before it, or a strategy for picking among
+/// several (Rspamd's `round-robin:scan-01:11333`, Pulsar's `metadata-store:zk:zk1:2181`).
+pub(super) fn without_transport(token: &str) -> &str {
+    let transport = transport_len(token);
+    if transport > 0 {
+        return &token[transport..];
     }
-    // Rspamd's `round-robin:scan-01:11333`, `master-slave:`: how to pick among the hosts, each
-    // with its port (`backup-server:backups/db` is a host and a path).
+    // How to pick among hosts that each have a port (`backup-server:backups/db` is a host and
+    // a path).
     let b = token.as_bytes();
     let word = b
         .iter()
@@ -65,20 +84,14 @@ pub(super) fn without_transport(token: &str) -> &str {
         return token;
     }
     let rest = &token[word + 1..];
-    // A ZooKeeper connection string's `zk:zk1:2181,zk2:2181/chroot` (Pulsar's metadata
-    // store), after a strategy or alone (`zk:2181` is the host `zk`).
-    let named = rest.starts_with(|c: char| c.is_ascii_alphabetic());
-    if named && b[..word].eq_ignore_ascii_case(b"zk") && rest.contains(['.', ':']) {
-        return rest;
-    }
     if is_strategy(&b[..word])
-        && named
+        && rest.starts_with(|c: char| c.is_ascii_alphabetic())
         && rest.split(',').all(|item| {
             let address = item.split('/').next().unwrap_or(item);
-            split_port(without_transport(address)).1.is_some()
+            split_port(&address[transport_len(address)..]).1.is_some()
         })
     {
-        return without_transport(rest);
+        return &rest[transport_len(rest)..];
     }
     token
 }
@@ -100,7 +113,7 @@ pub(super) fn after_transport(text: &str, colon: usize) -> bool {
     start < colon
         && text
             .get(start..=colon)
-            .is_some_and(|w| without_transport(w).is_empty() || w.eq_ignore_ascii_case("zk:"))
+            .is_some_and(|w| TRANSPORTS.iter().any(|p| w.eq_ignore_ascii_case(p)))
 }
 
 /// `@853` right after an address, then an optional `#tls-name`: the port and where the whole
@@ -172,9 +185,14 @@ pub(super) fn port_keyword(text: &str) -> Option<(u16, bool)> {
             && at
                 .checked_sub(2)
                 .is_none_or(|i| b[i].is_ascii_whitespace() || b[i] == b'-');
-        // A monitoring plugin's `-H host -P 5432` (check_pgsql, check_mysql): with `-H` there,
-        // `-P` is the port.
-        let plugin = || b[at] == b'P' && memchr::memmem::find(b, b"-H ").is_some();
+        // The database plugins' `check_pgsql -H host -P 5432`, `check_mysql`: `-P` is the port
+        // there (check_snmp's `-P 3` is its protocol version).
+        let plugin = || {
+            b[at] == b'P'
+                && [&b"check_pgsql"[..], b"check_mysql"]
+                    .iter()
+                    .any(|p| memchr::memmem::find(b, p).is_some())
+        };
         if flag && (b[at] == b'p' || plugin()) && b.get(at + 1) == Some(&b' ') {
             return number_at(text, at + 1).map(|p| (p, false));
         }
@@ -277,6 +295,9 @@ mod tests {
             "zk1.example.com:2181"
         );
         assert_eq!(without_transport("zk:2181"), "zk:2181");
+        // A chain of strategy-like words is read once each, not once per way to split it.
+        let chain = format!("{}h:1", "a-aa:".repeat(64));
+        assert_eq!(without_transport(&chain), chain);
         assert_eq!(
             without_transport("metadata-store:zk:zk1.example.com:2181/ledgers"),
             "zk1.example.com:2181/ledgers"

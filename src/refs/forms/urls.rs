@@ -28,9 +28,11 @@ impl Line<'_> {
                 .strip_suffix(['"', '\''])
                 .and_then(|t| t.strip_suffix('='))
                 .map(|t| &t[t.rfind([' ', '\t', '<']).map_or(0, |i| i + 1)..]);
-            // A long `xsi:schemaLocation` goes on over lines of namespace and `.xsd` pairs.
+            // A long `xsi:schemaLocation` goes on over lines of namespace and `.xsd` pairs,
+            // without a tag of their own.
             let schema_pairs = || {
                 scheme.starts_with("http")
+                    && !text.contains(['<', '='])
                     && memchr::memmem::find(text.as_bytes(), b".xsd").is_some()
             };
             if attribute.is_some_and(|a| a.starts_with("xmlns") || a.ends_with("schemaLocation"))
@@ -52,11 +54,16 @@ impl Line<'_> {
                 end -= 1;
             }
             self.claim(scheme_start, end.max(authority.end));
-            // A DTD's location (D-Bus's `<!DOCTYPE busconfig … "http://…/busconfig.dtd">`).
+            // A schema or DTD's location (D-Bus's `<!DOCTYPE busconfig …
+            // "http://…/busconfig.dtd">`) names a document.
             let path = text[authority.end..end.max(authority.end)]
                 .trim_end_matches(['"', '\'', '>'])
                 .as_bytes();
-            if path.len() > 4 && path[path.len() - 4..].eq_ignore_ascii_case(b".dtd") {
+            if path.len() > 4
+                && [b".dtd", b".xsd"]
+                    .iter()
+                    .any(|x| path[path.len() - 4..].eq_ignore_ascii_case(*x))
+            {
                 continue;
             }
             // Apache's `balancer://shop` names a pool of `BalancerMember`s, not a host; S3's

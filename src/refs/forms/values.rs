@@ -45,7 +45,7 @@ impl Line<'_> {
         let first_found = self.found.len();
         let mut skip_argument = false;
         // A comment after the value (`4;  # num of children`) is prose.
-        let value = words(text, from).take_while(|&(s, _)| {
+        let value = words(&text[..self.value_end.max(from)], from).take_while(|&(s, _)| {
             !(bytes[s] == b'#' && s > 0 && bytes[s - 1].is_ascii_whitespace())
         });
         let all = value.filter(|&(s, e)| {
@@ -102,10 +102,10 @@ impl Line<'_> {
             // lb01.example.com external/ipmi lb02.example.com 10.0.9.12 ADMIN secret lan`), a
             // bare word is an argument, a user or a password: never listed. (A list of peers,
             // `db1, db2.example.com, db3`, is read whole.)
-            let arguments = !text[from..].contains(',');
+            let arguments = memchr::memchr(b',', &bytes[from..]).is_none();
             let needs_evidence = self.needs_evidence;
             for (s, e) in tokens {
-                let address = text[s..e].contains(['.', ':']);
+                let address = memchr::memchr2(b'.', b':', &bytes[s..e]).is_some();
                 let number = bytes[s..e]
                     .iter()
                     .all(u8::is_ascii_digit)
