@@ -693,13 +693,10 @@ pub(super) struct KeyValue<'a> {
 /// A setting written as an XML element that names it: .NET's `<add key="SmtpHost"
 /// value="mail.example.com"/>`, Spring's `<property name="serverName" value="db"/>`,
 /// Confluence's `<property name="hibernate.connection.url">jdbc:…</property>`. The key is the
-/// named attribute; the value the `value` attribute, or else the element's text.
-fn named_property<'a>(
-    line: &'a str,
-    element: &str,
-    attributes: std::ops::Range<usize>,
-    indent: usize,
-) -> Option<KeyValue<'a>> {
+/// named attribute; the value the `value` attribute alone, or else the element's text up to the
+/// next tag.
+fn named_property(line: &str, indent: usize) -> Option<KeyValue<'_>> {
+    let element = super::xml::element(line)?;
     if ![
         "add",
         "property",
@@ -710,27 +707,17 @@ fn named_property<'a>(
         "option",
     ]
     .iter()
-    .any(|e| element.eq_ignore_ascii_case(e))
+    .any(|e| element.name.eq_ignore_ascii_case(e))
     {
         return None;
     }
-    let attribute = |name: &str| -> Option<std::ops::Range<usize>> {
-        let text = &line[attributes.clone()];
-        let at = text.find(name)?;
-        let after = attributes.start + at + name.len();
-        let quote = *line.as_bytes().get(after)?;
-        if !matches!(quote, b'"' | b'\'') {
-            return None;
-        }
-        let len = memchr::memchr(quote, &line.as_bytes()[after + 1..])?;
-        Some(after + 1..after + 1 + len)
-    };
-    let key = attribute(" key=").or_else(|| attribute(" name="))?;
-    // The quoted value alone, or the element's text up to the next tag.
-    let value = match attribute(" value=") {
+    let key = element
+        .attribute("key")
+        .or_else(|| element.attribute("name"))?;
+    let value = match element.attribute("value") {
         Some(value) => value,
-        None if line.as_bytes()[attributes.end - 1] != b'/' => {
-            let text = attributes.end + 1;
+        None if !element.self_closing() => {
+            let text = element.text_start();
             text..memchr::memchr(b'<', &line.as_bytes()[text..]).map_or(line.len(), |i| text + i)
         }
         None => return None,
@@ -774,7 +761,7 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
             Some(b' ' | b'\t') => end + memchr::memchr(b'>', &b[end..])?,
             _ => return None,
         };
-        if let Some(kv) = named_property(line, &line[start..end], end..close, indent) {
+        if let Some(kv) = named_property(line, indent) {
             return Some(kv);
         }
         if b[close - 1] == b'/' {

@@ -11,6 +11,7 @@ mod scope;
 mod siblings;
 mod tokens;
 mod unreached;
+mod xml;
 
 /// What the scanner finds in a text, written short for the forms' unit tests.
 #[cfg(test)]

@@ -12,6 +12,7 @@ use super::line::Line;
 use super::scope::{Scope, Scopes};
 use super::siblings::Siblings;
 use super::unreached::Unreached;
+use super::xml;
 use regex::Regex;
 use rustc_hash::FxHashMap;
 
@@ -382,28 +383,23 @@ fn listen_flag(line: &str) -> Option<usize> {
 
 /// A one-line XML element (`<acceptor … />`) whose name is a listen key's.
 fn is_listen_element(line: &str) -> bool {
-    let Some(t) = line.trim_ascii_start().strip_prefix('<') else {
-        return false;
-    };
-    let name = &t[..t.find([' ', '\t', '>', '/']).unwrap_or(t.len())];
-    !name.is_empty() && context::classify(name) == KeyKind::Listen
+    xml::element(line).is_some_and(|e| context::classify(e.name) == KeyKind::Listen)
 }
 
 /// libvirt's `<host name='mon1.example.com' port='6789'/>`: an element that is a host, named
 /// by its `name` or `address` attribute. Where that attribute's value starts.
 fn host_element(line: &str) -> Option<usize> {
-    let t = line.trim_ascii_start();
-    let element = ["<host ", "<server "]
+    let element = xml::element(line)?;
+    if !["host", "server"]
         .iter()
-        .find(|e| t.get(..e.len()).is_some_and(|h| h.eq_ignore_ascii_case(e)))?;
-    // From the blank before the first attribute.
-    let attributes = &t[element.len() - 1..];
-    let at = [" name=", " address="]
-        .iter()
-        .find_map(|a| attributes.find(a).map(|i| i + a.len()))?;
-    attributes[at..]
-        .starts_with(['\'', '"'])
-        .then(|| line.len() - attributes.len() + at + 1)
+        .any(|e| element.name.eq_ignore_ascii_case(e))
+    {
+        return None;
+    }
+    element
+        .attribute("name")
+        .or_else(|| element.attribute("address"))
+        .map(|value| value.start)
 }
 
 /// Apache's `<VirtualHost 10.0.0.5:443>`: where the value starts, its addresses this host's own.
