@@ -216,6 +216,63 @@ async fn probe<T: Transport>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::model::{HostId, ShellCommand};
+    use crate::refs::Reference;
+    use crate::transport::{Output, TransportError};
+
+    /// A host whose only address is 10.0.0.1, whatever it is asked.
+    struct OneAddress;
+
+    impl Transport for OneAddress {
+        async fn run_command(
+            &self,
+            _: HostId,
+            _: &ShellCommand,
+            _: Duration,
+        ) -> Result<Output, TransportError> {
+            Ok(Output {
+                code: Some(0),
+                stdout: "10.0.0.1/24\n".into(),
+                ..Output::default()
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_weak_listen_address_is_unverified_and_a_strong_one_not_local() {
+        let listen = |host: &str, strength| {
+            let r = Reference {
+                host: host.into(),
+                port: Some(9100),
+                line: 1,
+                column: 1,
+                text: host.into(),
+                kind: Kind::Listen,
+                strength,
+            };
+            ("exporter.conf".to_string(), r)
+        };
+        let found = vec![
+            listen("10.9.9.9", Strength::Weak),
+            listen("10.9.9.9", Strength::Strong),
+            listen("10.0.0.1", Strength::Strong),
+        ];
+        let statuses: Vec<ReferenceStatus> =
+            check_references(&OneAddress, 0, found, |_| false, Duration::from_secs(5))
+                .await
+                .expect("checked")
+                .into_iter()
+                .map(|f| f.status)
+                .collect();
+        assert_eq!(
+            statuses,
+            [
+                ReferenceStatus::Unverified,
+                ReferenceStatus::NotLocal,
+                ReferenceStatus::Ok
+            ]
+        );
+    }
 
     #[test]
     fn own_addresses_from_ip_ifconfig_and_hostname() {
