@@ -59,8 +59,8 @@ impl Line<'_> {
             let key = &text[start..equals];
             // ADO.NET's `Data Source=sql-01,1433`: the server, under a key of two words.
             let data_source = key.eq_ignore_ascii_case("source")
-                && text[..start]
-                    .get(start.saturating_sub(5)..)
+                && text
+                    .get(start.saturating_sub(5)..start)
                     .is_some_and(|w| w.eq_ignore_ascii_case("data "));
             let kind = if data_source {
                 KeyKind::Hosts
@@ -104,14 +104,11 @@ impl Line<'_> {
                 value = value.split('/').next().unwrap_or(value);
             }
             // SQL Server's `Server=sql-01,1433`: a host and its port, not two hosts.
-            let (items, written) = match value.split_once(',') {
-                Some((host, written))
-                    if split_port(host).1.is_none() && port(written).is_some() =>
-                {
-                    (host, port(written))
-                }
-                _ => (value, None),
-            };
+            let (items, written) = value
+                .split_once(',')
+                .filter(|(host, _)| split_port(host).1.is_none())
+                .and_then(|(host, written)| Some((host, Some(port(written)?))))
+                .unwrap_or((value, None));
             for item in items.split(',') {
                 // A named instance (`sql-01\\REPORTS`) is a name on that server.
                 let item = without_transport(item);
