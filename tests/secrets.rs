@@ -203,7 +203,7 @@ fn the_remote_pid_file_keeps_no_secret() {
     std::fs::write(
         &path,
         format!(
-            "hosts:\n  here: {{ connection: local, vars: {{ api_token: {SECRET}, copy: {} }} }}\nservices:\n  db:\n    hosts: [here]\n    restart: \"cat \\\"$HOME\\\"/.comeback/runs/*/*/*.pid > {{vars.copy}}; sshpass -p {SECRET} true; app --token {{vars.api_token}} || true\"\n    health: [{{ command: \"true\" }}]\n",
+            "hosts:\n  here: {{ connection: local, vars: {{ api_token: {SECRET}, copy: {} }} }}\nservices:\n  db:\n    hosts: [here]\n    restart: \"for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -s \\\"$HOME\\\"/.comeback/runs/*/*/*.pid ] && break; sleep 0.1; done; cat \\\"$HOME\\\"/.comeback/runs/*/*/*.pid > {{vars.copy}}; sshpass -p {SECRET} true; app --token {{vars.api_token}} || true\"\n    health: [{{ command: \"true\" }}]\n",
             copy.display()
         ),
     )
@@ -218,6 +218,7 @@ fn the_remote_pid_file_keeps_no_secret() {
         .expect("runs");
     exited(&out, 0);
     let kept = std::fs::read_to_string(&copy).expect("the command copied its pid file");
-    assert!(kept.starts_with("cat "), "{kept}");
+    // The wrapper writes the pid file just after it starts the command, which waits for it.
+    assert!(kept.starts_with("for i in "), "{kept}");
     assert!(!kept.contains(SECRET), "{kept}");
 }
