@@ -20,13 +20,21 @@ fn setting(name: &str, default: usize) -> usize {
 }
 
 fn corpus(target_bytes: usize) -> String {
-    let mut files: Vec<String> = ["tests/refs", "tests/refs_formats"]
-        .iter()
-        .flat_map(|dir| {
-            std::fs::read_dir(format!("{}/{dir}", env!("CARGO_MANIFEST_DIR"))).expect("corpus dir")
-        })
-        .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("text"))
-        .collect();
+    let mut files: Vec<String> = match std::env::var_os("COMEBACK_BENCH_TREE") {
+        Some(tree) => {
+            let mut files = Vec::new();
+            read_tree(std::path::Path::new(&tree), &mut files);
+            files
+        }
+        None => ["tests/refs", "tests/refs_formats"]
+            .iter()
+            .flat_map(|dir| {
+                std::fs::read_dir(format!("{}/{dir}", env!("CARGO_MANIFEST_DIR")))
+                    .expect("corpus dir")
+            })
+            .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("text"))
+            .collect(),
+    };
     files.push(
         "# This file is managed by configuration management; local edits will be lost.\n\
          # Tuning notes from the 2019 migration: keep the buffers at 64 MiB and the pool at 32.\n\
@@ -40,6 +48,18 @@ fn corpus(target_bytes: usize) -> String {
         i += 1;
     }
     text
+}
+
+/// The text files under `dir`, recursively (binary files are left out).
+fn read_tree(dir: &std::path::Path, files: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).expect("tree").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            read_tree(&path, files);
+        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            files.push(text);
+        }
+    }
 }
 
 /// How long `f` takes once.

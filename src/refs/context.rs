@@ -93,10 +93,11 @@ pub(super) fn classify(key: &str) -> KeyKind {
     let whole = KEY_WORDS.get(lower).copied().unwrap_or_default();
     let last = KEY_WORDS.get(last_segment).copied().unwrap_or_default();
     let has = |word: u8, said: KeyWord| word & (1 << said as u8) != 0;
-    // In a hierarchy of keys, `server.*` sets this service's own server: Kibana's
-    // `server.host`, Spring's `server.address`, `xpack.reporting.kibanaServer.hostname`.
+    // In a hierarchy of keys, `server.*` and `web.*` set this service's own server: Kibana's
+    // `server.host`, Spring's `server.address`, `xpack.reporting.kibanaServer.hostname`,
+    // SonarQube's `sonar.web.host`.
     let own_server = lower.contains(&b'.')
-        && previous_of_last.ends_with(b"server")
+        && (previous_of_last.ends_with(b"server") || matches!(previous_of_last, b"web" | b"webui"))
         && matches!(
             last_segment,
             b"host" | b"hostname" | b"address" | b"addr" | b"ip"
@@ -206,7 +207,8 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
     let camel = ["public", "root", "site", "external", "canonical"]
         .iter()
         .any(|w| last_segment.len() >= w.len() + 3 && last_segment.starts_with(w.as_bytes()));
-    // Nagios's `notes_url` and `action_url`: links for the people reading it.
+    // Nagios's `notes_url` and `action_url`, a bug tracker's or a privacy policy's: links for
+    // the people reading it.
     // Where clients are sent or fetch from (a login's redirect, a CDN), not this service.
     let link = matches!(
         previous_of_last,
@@ -220,7 +222,17 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
             | b"cdn"
             | b"support"
             | b"info"
-    );
+            | b"bug"
+            | b"bugs"
+            | b"feedback"
+            | b"privacy"
+            | b"terms"
+            | b"documentation"
+    ) || (last_segment.len() > 6
+        // In camel case: Gerrit's `reportBugUrl`, a `helpUrl`, a `privacyPolicyUrl`.
+        && [&b"bug"[..], b"help", b"docs", b"support", b"feedback", b"privacy", b"terms"]
+            .iter()
+            .any(|w| last_segment.windows(w.len()).any(|x| x == *w)));
     url && (own(previous_of_last)
         || camel
         || link
@@ -425,6 +437,9 @@ const LISTEN_LAST: &[&[u8]] = &[
     // `listener_add`, a URL it calls when a listener comes).
     b"listener",
     b"transportconnector",
+    // Hitch's `frontend = "[10.0.0.5]:443"`: where clients come in.
+    b"frontend",
+    b"frontends",
 ];
 
 /// Last segments of keys whose value names no host: domains, zones, realms, routing rules
@@ -496,7 +511,8 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
 const ROLE_LAST: &[&[u8]] = &[
     b"master", b"primary", b"gateway", b"proxy", b"target", b"connect", b"backend",
     // NTP's `pool 2.debian.pool.ntp.org`; a backup or connection pool's name otherwise.
-    b"pool",
+    b"pool", // A URL, or a bare word that is no URL (Kannel's `field-url = url`).
+    b"url", b"urls", b"uri",
 ];
 
 /// Whether a key's value holds mailboxes: `user@example.com` there is an e-mail address, and
@@ -520,11 +536,15 @@ pub(super) fn names_mailboxes(key: &str) -> bool {
 }
 
 /// Whether a key, in a block that holds listen addresses (`listeners:`, `entryPoints:`,
-/// `listener "tcp" {`), gives one: `address`, `cluster_address`, `host`, `ip`, `bind`.
+/// `listener "tcp" {`), gives one: `address`, `cluster_address`, `host`, `ip`, `bind`,
+/// `endpoint`.
 pub(super) fn names_an_address(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
     let last = lower.rsplit(['.', '_', '-']).next().unwrap_or_default();
-    matches!(last, "address" | "addr" | "host" | "ip" | "bind")
+    matches!(
+        last,
+        "address" | "addr" | "host" | "ip" | "bind" | "endpoint"
+    )
 }
 
 /// Last segments of keys whose values name other hosts.
@@ -555,9 +575,6 @@ const HOSTS_LAST: &[&[u8]] = &[
     b"targets",
     b"peer",
     b"peers",
-    b"url",
-    b"urls",
-    b"uri",
     b"dsn",
     b"zookeeper",
     b"nameserver",

@@ -113,6 +113,45 @@ impl Line<'_> {
             .then(|| (port(&self.text[at + 1..at + 1 + digits]), at + 1 + digits))
     }
 
+    /// A host and its port as a pair: PgCat's `["db.example.com", 5432, "primary"]`, Python's
+    /// `("10.0.0.5", 8125)`. The port after the quoted host that ends at `at`, and where its
+    /// digits end.
+    pub(super) fn tuple_port(&self, at: usize) -> Option<(u16, usize)> {
+        let b = self.text.as_bytes();
+        let quote = *b.get(at)?;
+        if !matches!(quote, b'"' | b'\'') {
+            return None;
+        }
+        let open = b[..at].iter().rposition(|&c| c == quote)?;
+        let opened = b[..open].trim_ascii_end().last();
+        if !matches!(opened, Some(b'[' | b'(')) {
+            return None;
+        }
+        let rest = &b[at + 1..];
+        let comma = rest.iter().position(|c| !c.is_ascii_whitespace())?;
+        if rest[comma] != b',' {
+            return None;
+        }
+        let from = comma
+            + 1
+            + rest[comma + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_whitespace())
+                .count();
+        let digits = rest[from..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let next = rest.get(from + digits);
+        if !(1..=5).contains(&digits)
+            || next.is_some_and(|c| !matches!(c, b',' | b']' | b')' | b' '))
+        {
+            return None;
+        }
+        let end = at + 1 + from + digits;
+        Some((port(&self.text[end - digits..end])?, end))
+    }
+
     pub(super) fn before(&self, at: usize) -> Option<u8> {
         at.checked_sub(1).map(|i| self.text.as_bytes()[i])
     }
@@ -167,9 +206,10 @@ impl Line<'_> {
                     && !self.labels.contains(host)
             }
         };
-        if !names_a_host || self.compared(start) {
+        if !names_a_host || self.compared(start) || in_pattern(self.text, start, end) {
             return;
         }
+        let port = port.or_else(|| self.tuple_port(end).map(|(p, _)| p));
         // Lines name a handful of hosts; a pathological one with thousands costs a scan each,
         // bounded by the cap below.
         let this_line = &self.found[self.first_found..];
@@ -223,4 +263,20 @@ fn is_class_name(host: &str) -> bool {
     last.as_bytes()
         .windows(2)
         .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+}
+
+/// Whether the word around `start..end` is a regular expression (`[a-z]+\.example\.com$`,
+/// `^10\.0\.`): it matches names, it names none.
+fn in_pattern(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    let bound = |c: &u8| c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b'=');
+    let from = b[..start.min(b.len())]
+        .iter()
+        .rposition(bound)
+        .map_or(0, |i| i + 1);
+    let to = b[end.min(b.len())..]
+        .iter()
+        .position(bound)
+        .map_or(b.len(), |i| end + i);
+    memchr::memmem::find(&b[from..to], b"\\.").is_some()
 }

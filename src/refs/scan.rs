@@ -53,6 +53,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     // XML): what closes it.
     let mut in_comment: Option<&str> = None;
     let mut unreached = Unreached::default();
+    let mut named_values = xml::NamedValues::default();
     let mut line_indent = 0;
     for (n, line) in lines(text).enumerate() {
         // The references of the line before are of the section it left open.
@@ -94,7 +95,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if header {
             unreached.header();
         }
-        if features.brace || header || is_tag(line) {
+        if features.brace || header || (is_tag(line) && !xml::is_property_tag(line)) {
             siblings.next_section();
         }
         // Structure: a section header (`[[inputs.cpu]]`), a block's label alone before its
@@ -110,7 +111,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         let mut l = Line::new(line, n + 1, &mut claimed, &mut found, options, &labels);
         l.templates(&features);
         l.user_patterns();
-        let kv = context::key_value(line);
+        let kv = named_values.pair(line, context::key_value(line));
         if let Some(kv) = kv {
             l.value_end = kv.value_start + kv.value.len();
         }
@@ -315,6 +316,14 @@ fn kind_in<'t>(
             return KeyKind::Listen;
         }
     }
+    // In `listeners:` or `listener "tcp" {`, an address key gives where this service listens
+    // (Odyssey's `listen { host "10.0.0.5" }` too).
+    if scope == Scope::Listen
+        && matches!(kind, KeyKind::Hosts | KeyKind::HostsWithEvidence)
+        && context::names_an_address(kv.key)
+    {
+        return KeyKind::Listen;
+    }
     // OpenSSH's `Host app-*` and pg_hba's `host all all 10.0.0.0/8` are patterns and
     // connection types; Fluent Bit's and msmtp's `Host 10.0.0.5` (one address) is a server.
     if kv.directive && kv.key.eq_ignore_ascii_case("host") {
@@ -323,13 +332,6 @@ fn kind_in<'t>(
         } else {
             KeyKind::Other
         };
-    }
-    // In `listeners:` or `listener "tcp" {`, an address key gives where this service listens.
-    if scope == Scope::Listen
-        && matches!(kind, KeyKind::Hosts | KeyKind::HostsWithEvidence)
-        && context::names_an_address(kv.key)
-    {
-        return KeyKind::Listen;
     }
     kind
 }
@@ -1409,6 +1411,91 @@ mod tests {
         assert_eq!(
             described("advertised.listeners=PLAINTEXT://kafka-01.example.com:9092"),
             ["kafka-01.example.com:9092 weak"]
+        );
+    }
+
+    #[test]
+    fn where_a_server_listens_by_the_block_it_stands_in() {
+        // A `listen` block's `host` directive, not OpenSSH's `Host`.
+        assert_eq!(
+            described("listen {\n  host \"10.0.0.10\"\n  port 6432\n}"),
+            ["10.0.0.10:6432 listen"]
+        );
+        // This service's own server, at the top of a YAML, JSON or INI file, or in a key.
+        assert_eq!(
+            described("web:\n  address: 10.0.0.8\n  port: 8080"),
+            ["10.0.0.8:8080 listen"]
+        );
+        assert_eq!(
+            described(
+                "{\n  \"server\": {\n    \"host\": \"10.0.0.12\",\n    \"port\": 2368\n  }\n}"
+            ),
+            ["10.0.0.12:2368 listen"]
+        );
+        assert_eq!(
+            described("[web]\naddress = 10.0.0.10\nport = 8000"),
+            ["10.0.0.10:8000 listen"]
+        );
+        assert_eq!(described("sonar.web.host=10.0.0.20"), ["10.0.0.20 listen"]);
+        // A compose service named `web` is no server block; nginx's `server {` neither.
+        assert_eq!(
+            described("services:\n  web:\n    environment:\n      DATABASE_HOST: pg.example.com"),
+            ["pg.example.com"]
+        );
+        // What a collector receives on; what it exports to is reached.
+        assert_eq!(
+            described(
+                "receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 10.0.0.7:4317\n\
+                 exporters:\n  otlp:\n    endpoint: collector.example.com:4317"
+            ),
+            ["10.0.0.7:4317 listen", "collector.example.com:4317"]
+        );
+        assert_eq!(
+            described(
+                "frontend = {\n  host = \"10.0.0.50\"\n  port = \"443\"\n}\nbackend = \"[10.0.0.9]:8080\""
+            ),
+            ["10.0.0.50:443 listen", "10.0.0.9:8080"]
+        );
+    }
+
+    #[test]
+    fn hadoop_settings_are_a_name_and_the_value_below_it() {
+        let site = "<configuration>\n  <property>\n    <name>hive.server2.thrift.bind.host</name>\n\
+                    \x20   <value>10.0.0.31</value>\n  </property>\n  <property>\n\
+                    \x20   <name>hive.server2.thrift.port</name>\n    <value>10000</value>\n\
+                    \x20 </property>\n  <property>\n    <name>hive.metastore.uris</name>\n\
+                    \x20   <description>where clients go</description>\n\
+                    \x20   <value>thrift://hms.example.com:9083</value>\n  </property>\n\
+                    <property><name>fs.defaultFS.comment</name><value>nn.example.com</value></property>\n\
+                    </configuration>";
+        assert_eq!(
+            described(site),
+            ["10.0.0.31:10000 listen", "hms.example.com:9083"]
+        );
+    }
+
+    #[test]
+    fn pairs_patterns_and_links() {
+        // A host and its port as a pair; what follows is a role.
+        assert_eq!(
+            found("servers = [[\"pg.example.com\", 5432, \"primary\"]]"),
+            ["pg.example.com:5432"]
+        );
+        assert_eq!(found("  (\"10.0.0.5\", 8125),"), ["10.0.0.5:8125"]);
+        // A regular expression matches names.
+        assert_eq!(
+            found("<add address=\"[a-z]+\\.example\\.com$\" />"),
+            Vec::<String>::new()
+        );
+        // A URL key with a bare word is no URL; a bug tracker is for people.
+        assert_eq!(found("field-url = url"), Vec::<String>::new());
+        assert_eq!(
+            found("url = db01.example.com:5432"),
+            ["db01.example.com:5432"]
+        );
+        assert_eq!(
+            found("reportBugUrl = https://jira.example.org/projects/SCM"),
+            Vec::<String>::new()
         );
     }
 }

@@ -51,8 +51,10 @@ fn block_name(trimmed: &str) -> &str {
 
 /// What a block of that name holds. `source` alone is a syslog-ng statement only in braces; a
 /// TOML `[api]` section is Vector's own API server, an INI `[server]` section (Grafana's,
-/// MariaDB's) this service's own.
-fn scope_of(name: &str, braces: bool, section: bool) -> Scope {
+/// MariaDB's) this service's own. `top`: a section, or a YAML key at the top level, where
+/// `server:` and `web:` are this service's own (Gatus's `web:`, Mercurial's `[web]`, Ghost's
+/// `"server": {`), not a compose service named `web`.
+fn scope_of(name: &str, braces: bool, section: bool, top: bool) -> Scope {
     let first = name.split('.').next().unwrap_or_default();
     let is = |words: &[&str]| words.iter().any(|w| first.eq_ignore_ascii_case(w));
     if is(&[
@@ -62,8 +64,14 @@ fn scope_of(name: &str, braces: bool, section: bool) -> Scope {
         "entrypoints",
         "entrypoint",
         "sources",
+        // The OpenTelemetry Collector's: what it receives on.
+        "receivers",
+        // Hitch's `frontend = {`, where clients come in (its `backend` is reached).
+        "frontend",
+        "frontends",
     ]) || (braces && is(&["source"]))
         || (section && is(&["api", "server"]))
+        || (top && is(&["server", "web"]))
     {
         Scope::Listen
     } else if is(&["advertise", "advertise_addrs"]) {
@@ -85,7 +93,7 @@ impl Scopes {
         let indent = line.len() - line.trim_ascii_start().len();
         if trimmed.starts_with('[') && is_section_header(trimmed) {
             let name = trimmed.trim_matches(['[', ']', ' ']);
-            self.section = scope_of(name, false, true);
+            self.section = scope_of(name, false, true, true);
             self.braces.clear();
             self.indents.clear();
             return Scope::Plain;
@@ -108,7 +116,9 @@ impl Scopes {
             let b = trimmed.as_bytes();
             let opens = memchr::memchr_iter(b'{', b).count();
             let closes = memchr::memchr_iter(b'}', b).count();
-            let own = scope_of(block_name(trimmed), true, false);
+            // A JSON object in the top one (Ghost's `"server": {`), not nginx's `server {`.
+            let top = self.braces.len() == 1 && trimmed.starts_with('"');
+            let own = scope_of(block_name(trimmed), true, false, top);
             if opens > closes {
                 let outer = self.braces.last().copied().unwrap_or_default();
                 self.open(outer.max(own));
@@ -130,8 +140,9 @@ impl Scopes {
         } else if trimmed.ends_with(':') {
             // A YAML key with its value below; a list item's key stands after its dash.
             let at = if list_item { indent + 2 } else { indent };
+            let top = indent == 0 && !list_item;
             self.indents
-                .push((at, scope_of(block_name(trimmed), false, false)));
+                .push((at, scope_of(block_name(trimmed), false, false, top)));
         } else if trimmed.ends_with('=') {
             // Oracle's `LISTENER_PROD =`, its descriptor below: where the listener listens.
             let name = block_name(trimmed);
@@ -143,7 +154,7 @@ impl Scopes {
                 if listener {
                     Scope::Listen
                 } else {
-                    scope_of(name, false, false)
+                    scope_of(name, false, false, false)
                 },
             ));
         }

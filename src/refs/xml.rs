@@ -2,6 +2,7 @@
 //! read settings (`<add key= value=>`), hosts (`<host name= port=>`) and listeners
 //! (`<transportConnector uri=>`) written as elements read them here.
 
+use super::context::KeyValue;
 use std::ops::Range;
 
 /// `<name attributes>` or `<name attributes/>`, with byte offsets into its line.
@@ -65,6 +66,81 @@ impl Element<'_> {
             }
         }
         None
+    }
+}
+
+/// Hadoop's settings, `<name>dfs.namenode.rpc-address</name>` with `<value>nn1:8020</value>`
+/// on the next line (or both on one `<property>` line): the name is the key of the value that
+/// follows it, as `key = value` would be.
+#[derive(Default)]
+pub(super) struct NamedValues<'t> {
+    name: Option<&'t str>,
+}
+
+impl<'t> NamedValues<'t> {
+    /// The line's setting: a `<value>` line with the key named before it; any other line as
+    /// `key_value` read it.
+    pub(super) fn pair(&mut self, line: &'t str, kv: Option<KeyValue<'t>>) -> Option<KeyValue<'t>> {
+        let kv = kv?;
+        match kv.key {
+            "name" => {
+                self.name = text_of(kv.value, "name").filter(|n| !n.contains('<'));
+                if let Some(name) = self.name
+                    && let Some(at) = kv.value.find("<value>")
+                {
+                    // `<name>k</name><value>v</value>` on one line.
+                    let start = kv.value_start + at + "<value>".len();
+                    return Some(value_of(line, name, start, kv.indent));
+                }
+                Some(kv)
+            }
+            "value" => match self.name.take() {
+                Some(name) => Some(value_of(line, name, kv.value_start, kv.indent)),
+                None => Some(kv),
+            },
+            "property" if kv.value.starts_with("<name>") => {
+                let inner = &line[kv.value_start..];
+                let name = text_of(&inner["<name>".len()..], "name")?;
+                let at = inner.find("<value>")?;
+                Some(value_of(
+                    line,
+                    name,
+                    kv.value_start + at + "<value>".len(),
+                    kv.indent,
+                ))
+            }
+            // The element around them is no section of its own: `hive.server2.thrift.port` is
+            // the port of `hive.server2.thrift.bind.host`, a property away.
+            "property" if kv.value.trim_ascii().is_empty() => None,
+            "description" => Some(kv),
+            _ => {
+                self.name = None;
+                Some(kv)
+            }
+        }
+    }
+}
+
+/// `<property>` or `</property>` alone on its line, around one of Hadoop's settings.
+pub(super) fn is_property_tag(line: &str) -> bool {
+    matches!(line.trim_ascii(), "<property>" | "</property>")
+}
+
+/// The text of an element up to its closing tag (`dfs.x</name>` -> `dfs.x`).
+fn text_of<'a>(text: &'a str, element: &str) -> Option<&'a str> {
+    let end = text.find("</")?;
+    (text[end + 2..].starts_with(element)).then(|| text[..end].trim())
+}
+
+/// The setting `name` whose value starts at `start` in `line` and runs to the next tag.
+fn value_of<'t>(line: &'t str, name: &'t str, start: usize, indent: usize) -> KeyValue<'t> {
+    let end = memchr::memchr(b'<', &line.as_bytes()[start..]).map_or(line.len(), |i| start + i);
+    KeyValue {
+        key: name,
+        value: &line[start..end],
+        value_start: start,
+        directive: false,
+        indent,
     }
 }
 

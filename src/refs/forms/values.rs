@@ -104,14 +104,28 @@ impl Line<'_> {
             // `db1, db2.example.com, db3`, is read whole.)
             let arguments = memchr::memchr(b',', &bytes[from..]).is_none();
             let needs_evidence = self.needs_evidence;
+            let mut end_before = None;
             for (s, e) in tokens {
                 let address = memchr::memchr2(b'.', b':', &bytes[s..e]).is_some();
-                let number = bytes[s..e]
-                    .iter()
-                    .all(u8::is_ascii_digit)
+                let digits = e - s <= 5 && bytes[s..e].iter().all(u8::is_ascii_digit);
+                // A host and its port as a pair (PgCat's `["db.example.com", 5432, "primary"]`):
+                // the number after a quoted host and a comma. What follows is the pair's role.
+                if digits
+                    && added_before.is_some()
+                    && end_before
+                        .and_then(|b| self.tuple_port(b))
+                        .map(|(_, end)| end)
+                        == Some(e)
+                {
+                    added_before = None;
+                    self.needs_evidence = true;
+                    continue;
+                }
+                end_before = Some(e);
+                let number = digits
                     .then(|| port(&text[s..e]))
                     .flatten()
-                    .filter(|_| self.listen && e - s <= 5);
+                    .filter(|_| self.listen);
                 if let Some(p) = number {
                     if let Some(from) = added_before.take() {
                         self.give_port(from, p);
