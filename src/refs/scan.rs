@@ -1489,6 +1489,12 @@ mod tests {
         );
         // A URL key with a bare word is no URL; a bug tracker is for people.
         assert_eq!(found("field-url = url"), Vec::<String>::new());
+        // A fingerprint is no IPv6 address.
+        assert_eq!(
+            found("fingerprint 4f:2b:9c:7d:11:e0:5a:88"),
+            Vec::<String>::new()
+        );
+        assert_eq!(found("peer 2001:db8:0:0:1:0:0:1"), ["2001:db8:0:0:1:0:0:1"]);
         assert_eq!(
             found("url = db01.example.com:5432"),
             ["db01.example.com:5432"]

@@ -23,11 +23,21 @@ impl Line<'_> {
                 || self
                     .after(e)
                     .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/');
-            if glued || !self.free(s, e) || parse_ip(m.as_str()).is_none() {
+            if glued
+                || !self.free(s, e)
+                || parse_ip(m.as_str()).is_none()
+                || is_fingerprint(m.as_str())
+            {
                 continue;
             }
             self.claim(s, e);
             self.add(m.as_str(), None, s, e);
         }
     }
+}
+
+/// Eight groups of two hex digits (`4f:2b:9c:7d:11:e0:5a:88`): a key's fingerprint or a
+/// hardware address, which an address is written as only by chance.
+fn is_fingerprint(text: &str) -> bool {
+    text.split(':').count() == 8 && text.split(':').all(|group| group.len() == 2)
 }
