@@ -54,6 +54,8 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     let mut in_comment: Option<&str> = None;
     let mut unreached = Unreached::default();
     let mut named_values = xml::NamedValues::default();
+    // The name of the INI section the line stands in.
+    let mut section = "";
     let mut line_indent = 0;
     for (n, line) in lines(text).enumerate() {
         // The references of the line before are of the section it left open.
@@ -94,6 +96,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         let header = features.bracket && is_section_header(line);
         if header {
             unreached.header();
+            section = line.trim_ascii().trim_matches(['[', ']', ' ', '"']);
         }
         if features.brace || header || (is_tag(line) && !xml::is_property_tag(line)) {
             siblings.next_section();
@@ -135,7 +138,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             }
         }
         let kind = kv.map_or(KeyKind::Other, |kv| {
-            kind_in(kv, scope, ssh_blocks, &mut kinds)
+            kind_in(kv, scope, ssh_blocks, &mut kinds).or_peer_hostname(kv.key, section)
         });
         ssh_blocks |= kv.is_some_and(|kv| {
             kv.directive
@@ -334,6 +337,28 @@ fn kind_in<'t>(
         };
     }
     kind
+}
+
+impl KeyKind {
+    /// `hostname` alone is this host's own name, but in a section named for a server
+    /// (Gerrit's `[database]`, a `[ldap]` or `[smtp]` one) it is that server's, as
+    /// `database.hostname` would be.
+    fn or_peer_hostname(self, key: &str, section: &str) -> KeyKind {
+        let peer = || {
+            let section = section.to_ascii_lowercase();
+            [
+                "database", "db", "mysql", "postgres", "ldap", "smtp", "mail", "redis", "cache",
+                "mongo", "broker", "remote", "upstream", "backend", "proxy",
+            ]
+            .iter()
+            .any(|w| section.split(['.', '_', '-', ' ', '"']).any(|s| s == *w))
+        };
+        if self == KeyKind::NoHosts && key.eq_ignore_ascii_case("hostname") && peer() {
+            KeyKind::Hosts
+        } else {
+            self
+        }
+    }
 }
 
 /// `context::classify`, once per distinct key of the text: keys repeat from line to line and
@@ -1489,6 +1514,13 @@ mod tests {
         );
         // A URL key with a bare word is no URL; a bug tracker is for people.
         assert_eq!(found("field-url = url"), Vec::<String>::new());
+        // `hostname` is this host's, or in a server's section that server's.
+        assert_eq!(
+            found(
+                "[agent]\nhostname = web-01.example.com\n[database]\nhostname = pg.example.com\nport = 5432"
+            ),
+            ["pg.example.com:5432"]
+        );
         // A fingerprint is no IPv6 address.
         assert_eq!(
             found("fingerprint 4f:2b:9c:7d:11:e0:5a:88"),
