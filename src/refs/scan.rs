@@ -54,8 +54,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     let mut in_comment: Option<&str> = None;
     let mut unreached = Unreached::default();
     let mut named_values = xml::NamedValues::default();
-    // The name of the INI section the line stands in.
+    // The name of the INI section, or top-level YAML block, the line stands in.
     let mut section = "";
+    let mut in_ini_section = false;
     let mut line_indent = 0;
     for (n, line) in lines(text).enumerate() {
         // The references of the line before are of the section it left open.
@@ -97,6 +98,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if header {
             unreached.header();
             section = line.trim_ascii().trim_matches(['[', ']', ' ', '"']);
+            in_ini_section = true;
         }
         if features.brace || header || (is_tag(line) && !xml::is_property_tag(line)) {
             siblings.next_section();
@@ -136,6 +138,18 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 Some(_) => {}
                 None => list_under = None,
             }
+        }
+        // A top-level YAML key over a block (`postgresql_databases:`) names it as a section.
+        if let Some(kv) = kv
+            && kv.indent == 0
+            && !kv.directive
+            && !in_ini_section
+        {
+            section = if kv.value.trim_ascii().is_empty() {
+                kv.key
+            } else {
+                ""
+            };
         }
         let kind = kv.map_or(KeyKind::Other, |kv| {
             kind_in(kv, scope, ssh_blocks, &mut kinds).or_peer_hostname(kv.key, section)
@@ -341,7 +355,7 @@ fn kind_in<'t>(
 
 impl KeyKind {
     /// `hostname` alone is this host's own name, but in a section named for a server
-    /// (Gerrit's `[database]`, a `[ldap]` or `[smtp]` one) it is that server's, as
+    /// (Gerrit's `[database]`, borgmatic's `postgresql_databases:`) it is that server's, as
     /// `database.hostname` would be.
     fn or_peer_hostname(self, key: &str, section: &str) -> KeyKind {
         let peer = || {
@@ -351,7 +365,11 @@ impl KeyKind {
                 "mongo", "broker", "remote", "upstream", "backend", "proxy",
             ]
             .iter()
-            .any(|w| section.split(['.', '_', '-', ' ', '"']).any(|s| s == *w))
+            .any(|w| {
+                section
+                    .split(['.', '_', '-', ' ', '"'])
+                    .any(|s| s == *w || (w.len() > 2 && s.starts_with(w)))
+            })
         };
         if self == KeyKind::NoHosts && key.eq_ignore_ascii_case("hostname") && peer() {
             KeyKind::Hosts
@@ -1520,6 +1538,12 @@ mod tests {
                 "[agent]\nhostname = web-01.example.com\n[database]\nhostname = pg.example.com\nport = 5432"
             ),
             ["pg.example.com:5432"]
+        );
+        assert_eq!(
+            found(
+                "hostname: backup-01.example.com\npostgresql_databases:\n  - name: app\n    hostname: pg.example.com\n    port: 5433"
+            ),
+            ["pg.example.com:5433"]
         );
         // A fingerprint is no IPv6 address.
         assert_eq!(
