@@ -141,7 +141,8 @@ pub(super) fn classify(key: &str) -> KeyKind {
     {
         // Nextcloud's `mail_from_address`, `sender_address`: a mailbox, not a server.
         KeyKind::NoHosts
-    } else if lower == b"image" {
+    } else if last_segment == b"image" {
+        // `image`, GitLab Runner's `helper_image`: a container image, whose registry is reached.
         KeyKind::Image
     } else if has(last, KeyWord::RoleAsLast)
         // freshclam's `HTTPProxyServer`, Zabbix's `JavaGateway`: a server, or `yes`.
@@ -714,17 +715,23 @@ pub(super) struct KeyValue<'a> {
 /// next tag.
 fn named_property(line: &str, indent: usize) -> Option<KeyValue<'_>> {
     let element = super::xml::element(line)?;
-    if ![
-        "add",
-        "property",
-        "entry",
-        "param",
-        "parameter",
-        "setting",
-        "option",
-    ]
-    .iter()
-    .any(|e| element.name.eq_ignore_ascii_case(e))
+    let name = element.name.as_bytes();
+    let ends = |e: &str| {
+        name.len() >= e.len() && name[name.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes())
+    };
+    // WildFly's `<xa-datasource-property name="ServerName">`, a resource adapter's
+    // `<config-property>`: named by their last word.
+    if !(element.name.eq_ignore_ascii_case("add")
+        || [
+            "property",
+            "entry",
+            "param",
+            "parameter",
+            "setting",
+            "option",
+        ]
+        .iter()
+        .any(|e| ends(e)))
     {
         return None;
     }

@@ -1545,6 +1545,23 @@ mod tests {
             ),
             ["pg.example.com:5433"]
         );
+        // A JDBC data source's properties; an image's registry under any `*_image` key.
+        assert_eq!(
+            found(
+                "<bean>\n  <property name=\"serverName\" value=\"pg.example.net\"/>\n  <property name=\"portNumber\" value=\"5433\"/>\n</bean>"
+            ),
+            ["pg.example.net:5433"]
+        );
+        assert_eq!(
+            found(
+                "<xa-datasource-property name=\"ServerName\">ora.example.net</xa-datasource-property>"
+            ),
+            ["ora.example.net"]
+        );
+        assert_eq!(
+            found("helper_image = \"registry.example.com/gitlab-runner-helper:v16\""),
+            ["registry.example.com"]
+        );
         // A fingerprint is no IPv6 address.
         assert_eq!(
             found("fingerprint 4f:2b:9c:7d:11:e0:5a:88"),

@@ -10,7 +10,14 @@ use std::ops::Range;
 
 /// The words that end a host key and name the host (`DB_HOST`, `mail_smtphost`,
 /// `-Dhttp.proxyHost`): what is before them is the key's prefix, which its port key shares.
-pub(super) const HOST_WORDS: [&str; 5] = ["hostname", "host", "address", "addr", "server"];
+pub(super) const HOST_WORDS: [&str; 6] = [
+    "hostname",
+    "host",
+    "address",
+    "addr",
+    "servername",
+    "server",
+];
 
 /// Host keys and port keys seen so far, each with the section it is in. Key prefixes are kept
 /// as hashes of their lower-case bytes: this runs on every `key value` line, where an
@@ -47,10 +54,11 @@ impl Siblings {
         // `backend_port0` is `backend_hostname0`'s.
         let (key, index) = indexed(kv.key);
         let envoy = key.len() >= 10 && key.ends_with("_value");
+        // A JDBC data source's `serverName` and `portNumber`.
         let prefix = if envoy {
             prefix_of(key, "port_value", index)
         } else {
-            prefix_of(key, "port", index)
+            prefix_of(key, "port", index).or_else(|| prefix_of(key, "portnumber", index))
         };
         let Some(prefix) = prefix else {
             return;

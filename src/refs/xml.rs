@@ -121,9 +121,20 @@ impl<'t> NamedValues<'t> {
     }
 }
 
-/// `<property>` or `</property>` alone on its line, around one of Hadoop's settings.
+/// A property element alone on its line: `<property>` or `</property>` around one of Hadoop's
+/// settings, or a whole one (`<property name="portNumber" value="5433"/>`). Properties are
+/// one block's settings, not blocks: the port of one is its sibling's.
 pub(super) fn is_property_tag(line: &str) -> bool {
-    matches!(line.trim_ascii(), "<property>" | "</property>")
+    let t = line.trim_ascii_start();
+    let t = t
+        .strip_prefix("</")
+        .or_else(|| t.strip_prefix('<'))
+        .unwrap_or_default();
+    let name = &t[..t
+        .bytes()
+        .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_')))
+        .unwrap_or(t.len())];
+    name.len() >= 8 && name[name.len() - 8..].eq_ignore_ascii_case("property")
 }
 
 /// The text of an element up to its closing tag (`dfs.x</name>` -> `dfs.x`).
