@@ -16,7 +16,7 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats4");
 
 #[test]
 fn recall_precision_and_ports_on_a_second_set_written_blind() {
-    corpus::score(DIR).at_least(0.93, 0.87, 0.97);
+    corpus::score(DIR).at_least(0.93, 0.88, 0.97);
 }
 
 #[test]

@@ -223,17 +223,26 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
             | b"cdn"
             | b"support"
             | b"info"
-            | b"bug"
-            | b"bugs"
             | b"feedback"
             | b"privacy"
             | b"terms"
             | b"documentation"
-    ) || (last_segment.len() > 6
-        // In camel case: Gerrit's `reportBugUrl`, a `helpUrl`, a `privacyPolicyUrl`.
-        && [&b"bug"[..], b"help", b"docs", b"support", b"feedback", b"privacy", b"terms"]
-            .iter()
-            .any(|w| last_segment.windows(w.len()).any(|x| x == *w)));
+    ) || matches!(
+        // In camel case: Gerrit's `reportBugUrl`, a `helpUrl`, a `privacyPolicyUrl` (not a
+        // `debugUrl` nor a `bugzillaUrl`, which are reached).
+        last_segment,
+        b"reportbugurl"
+            | b"bugreporturl"
+            | b"helpurl"
+            | b"docsurl"
+            | b"documentationurl"
+            | b"supporturl"
+            | b"feedbackurl"
+            | b"privacyurl"
+            | b"privacypolicyurl"
+            | b"termsurl"
+            | b"termsofserviceurl"
+    );
     url && (own(previous_of_last)
         || camel
         || link
@@ -537,15 +546,11 @@ pub(super) fn names_mailboxes(key: &str) -> bool {
 }
 
 /// Whether a key, in a block that holds listen addresses (`listeners:`, `entryPoints:`,
-/// `listener "tcp" {`), gives one: `address`, `cluster_address`, `host`, `ip`, `bind`,
-/// `endpoint`.
+/// `listener "tcp" {`), gives one: `address`, `cluster_address`, `host`, `ip`, `bind`.
 pub(super) fn names_an_address(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
     let last = lower.rsplit(['.', '_', '-']).next().unwrap_or_default();
-    matches!(
-        last,
-        "address" | "addr" | "host" | "ip" | "bind" | "endpoint"
-    )
+    matches!(last, "address" | "addr" | "host" | "ip" | "bind")
 }
 
 /// Last segments of keys whose values name other hosts.

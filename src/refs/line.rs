@@ -31,6 +31,11 @@ pub(super) struct Line<'a> {
     labels: &'a FxHashSet<String>,
     /// The line's value is where the service listens: only its addresses count, as `listen`.
     pub(super) listen: bool,
+    /// It listens only by the block it stands in (`server:`, `frontend`): a name there is
+    /// reached, not bound (a PMM agent's `server: address: pmm.example.com:443`).
+    pub(super) listen_by_block: bool,
+    /// Whether the line holds `\.` anywhere: asked once, when a reference is first added.
+    escaped_dot: Option<bool>,
     /// The key whose value `value_tokens` reads, if it names hosts: whether it holds mailboxes
     /// is asked only when a value has an `@`.
     pub(super) key: &'a str,
@@ -63,6 +68,8 @@ impl<'a> Line<'a> {
             options,
             labels,
             listen: false,
+            listen_by_block: false,
+            escaped_dot: None,
             key: "",
             needs_evidence: false,
             value_end: text.len(),
@@ -149,7 +156,40 @@ impl Line<'_> {
             return None;
         }
         let end = at + 1 + from + digits;
-        Some((port(&self.text[end - digits..end])?, end))
+        // A weight, a status or a timeout is a small number: a port there is a server's own
+        // (from 1024) or a well-known one.
+        let p = port(&self.text[end - digits..end])?;
+        let well_known = [
+            21, 22, 25, 53, 80, 110, 143, 389, 443, 465, 514, 587, 636, 853, 993, 995,
+        ];
+        (p >= 1024 || well_known.contains(&p)).then_some((p, end))
+    }
+
+    /// Whether the word around `start..end` is a regular expression (`[a-z]+\.example\.com$`,
+    /// `^10\.0\.`): it matches names, it names none. Read no further than a text is shown,
+    /// so a line of thousands of names stays linear.
+    fn in_pattern(&mut self, start: usize, end: usize) -> bool {
+        let b = self.text.as_bytes();
+        if !*self
+            .escaped_dot
+            .get_or_insert_with(|| memchr::memmem::find(b, b"\\.").is_some())
+        {
+            return false;
+        }
+        let end = end.min(b.len());
+        let start = start.min(end);
+        let bound = |c: &u8| c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b'=');
+        let floor = start.saturating_sub(TEXT_LIMIT);
+        let from = b[floor..start]
+            .iter()
+            .rposition(bound)
+            .map_or(floor, |i| floor + i + 1);
+        let ceiling = (end + TEXT_LIMIT).min(b.len());
+        let to = b[end..ceiling]
+            .iter()
+            .position(bound)
+            .map_or(ceiling, |i| end + i);
+        memchr::memmem::find(&b[from..to], b"\\.").is_some()
     }
 
     pub(super) fn before(&self, at: usize) -> Option<u8> {
@@ -197,16 +237,15 @@ impl Line<'_> {
             .strip_prefix('[')
             .and_then(|h| h.strip_suffix(']'))
             .unwrap_or(host);
-        let names_a_host = match parse_ip(host) {
-            Some(ip) => !(names_no_host(ip) || self.listen && ip.is_loopback()),
+        let ip = parse_ip(host);
+        let listen = self.listen && (ip.is_some() || !self.listen_by_block);
+        let names_a_host = match ip {
+            Some(ip) => !(names_no_host(ip) || listen && ip.is_loopback()),
             None => {
-                !self.listen
-                    && is_hostname(host)
-                    && !is_class_name(host)
-                    && !self.labels.contains(host)
+                !listen && is_hostname(host) && !is_class_name(host) && !self.labels.contains(host)
             }
         };
-        if !names_a_host || self.compared(start) || in_pattern(self.text, start, end) {
+        if !names_a_host || self.compared(start) {
             return;
         }
         let port = port.or_else(|| self.tuple_port(end).map(|(p, _)| p));
@@ -215,7 +254,7 @@ impl Line<'_> {
         let this_line = &self.found[self.first_found..];
         let duplicate = this_line.len() >= LINE_REFERENCE_LIMIT
             || this_line.iter().any(|r| r.host == host && r.port == port);
-        if !duplicate {
+        if !duplicate && !self.in_pattern(start, end) {
             // The text takes the quotes and punctuation that close the value (`.host =
             // "db-02";` reads whole, not cut where the host ends), never more words: what
             // follows on the line may be a password (`.pgpass`: `host:port:db:user:secret`).
@@ -242,11 +281,7 @@ impl Line<'_> {
                 line: self.number,
                 column,
                 text,
-                kind: if self.listen {
-                    Kind::Listen
-                } else {
-                    Kind::Connect
-                },
+                kind: if listen { Kind::Listen } else { Kind::Connect },
                 strength,
             });
         }
@@ -263,20 +298,4 @@ fn is_class_name(host: &str) -> bool {
     last.as_bytes()
         .windows(2)
         .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
-}
-
-/// Whether the word around `start..end` is a regular expression (`[a-z]+\.example\.com$`,
-/// `^10\.0\.`): it matches names, it names none.
-fn in_pattern(text: &str, start: usize, end: usize) -> bool {
-    let b = text.as_bytes();
-    let bound = |c: &u8| c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b'=');
-    let from = b[..start.min(b.len())]
-        .iter()
-        .rposition(bound)
-        .map_or(0, |i| i + 1);
-    let to = b[end.min(b.len())..]
-        .iter()
-        .position(bound)
-        .map_or(b.len(), |i| end + i);
-    memchr::memmem::find(&b[from..to], b"\\.").is_some()
 }

@@ -217,6 +217,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             }
             (KeyKind::Listen, Some(kv)) => {
                 l.listen = true;
+                l.listen_by_block = scope.listens() && kinds.classify(kv.key) != KeyKind::Listen;
                 l.urls(&features);
                 l.bracketed(&features);
                 if kv.value.trim().is_empty() && !kv.directive {
@@ -335,7 +336,7 @@ fn kind_in<'t>(
     }
     // In `listeners:` or `listener "tcp" {`, an address key gives where this service listens
     // (Odyssey's `listen { host "10.0.0.5" }` too).
-    if scope == Scope::Listen
+    if scope.listens()
         && matches!(kind, KeyKind::Hosts | KeyKind::HostsWithEvidence)
         && context::names_an_address(kv.key)
     {
@@ -1485,13 +1486,15 @@ mod tests {
             described("services:\n  web:\n    environment:\n      DATABASE_HOST: pg.example.com"),
             ["pg.example.com"]
         );
-        // What a collector receives on; what it exports to is reached.
+        // A name in such a block is reached (a PMM agent's server); nested blocks (a chart's
+        // `server.config`, a compose service named `frontend`) name servers it reaches.
         assert_eq!(
-            described(
-                "receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 10.0.0.7:4317\n\
-                 exporters:\n  otlp:\n    endpoint: collector.example.com:4317"
-            ),
-            ["10.0.0.7:4317 listen", "collector.example.com:4317"]
+            described("server:\n  address: pmm.example.com:443\n  config:\n    host: 10.0.0.9"),
+            ["pmm.example.com:443", "10.0.0.9"]
+        );
+        assert_eq!(
+            described("services:\n  frontend:\n    environment:\n      API_HOST: api.example.com"),
+            ["api.example.com"]
         );
         assert_eq!(
             described(
@@ -1525,6 +1528,17 @@ mod tests {
             ["pg.example.com:5432"]
         );
         assert_eq!(found("  (\"10.0.0.5\", 8125),"), ["10.0.0.5:8125"]);
+        assert_eq!(
+            found(
+                "servers = [[\"pg-primary\", 5432, \"primary\"], [\"pg-replica\", 5432, \"replica\"]]"
+            ),
+            ["pg-primary:5432", "pg-replica:5432"]
+        );
+        // A weight or a status code is no port.
+        assert_eq!(
+            found("RING = [(\"cache1.example.com\", 100)]"),
+            ["cache1.example.com"]
+        );
         // A regular expression matches names.
         assert_eq!(
             found("<add address=\"[a-z]+\\.example\\.com$\" />"),
@@ -1575,6 +1589,10 @@ mod tests {
         assert_eq!(
             found("reportBugUrl = https://jira.example.org/projects/SCM"),
             Vec::<String>::new()
+        );
+        assert_eq!(
+            found("debugUrl: http://chrome.example.com:9222"),
+            ["chrome.example.com:9222"]
         );
     }
 }

@@ -12,6 +12,10 @@ use super::scan::is_section_header;
 pub(super) enum Scope {
     #[default]
     Plain,
+    /// Listen, for the block's own keys only: this service's own `server:` or `frontend`,
+    /// whose nested blocks (a chart's `server.config.persistence`, a compose service's
+    /// `environment:`) name servers it reaches.
+    ListenDirect,
     /// Addresses given by address keys are where this service listens.
     Listen,
     /// Addresses are this host's own, told to its peers (`advertise`): nothing to check.
@@ -64,16 +68,13 @@ fn scope_of(name: &str, braces: bool, section: bool, top: bool) -> Scope {
         "entrypoints",
         "entrypoint",
         "sources",
-        // The OpenTelemetry Collector's: what it receives on.
-        "receivers",
-        // Hitch's `frontend = {`, where clients come in (its `backend` is reached).
-        "frontend",
-        "frontends",
     ]) || (braces && is(&["source"]))
-        || (section && is(&["api", "server"]))
-        || (top && is(&["server", "web"]))
+        || (section && is(&["api", "server", "web"]))
     {
         Scope::Listen
+    } else if (top && is(&["server", "web"])) || is(&["frontend", "frontends"]) {
+        // Hitch's `frontend = {`, where clients come in (its `backend` is reached).
+        Scope::ListenDirect
     } else if is(&["advertise", "advertise_addrs"]) {
         Scope::Own
     } else if is(&["labels", "tags", "annotations"]) {
@@ -106,10 +107,13 @@ impl Scopes {
                 break;
             }
         }
+        // Only the innermost block's `ListenDirect` holds for this line.
+        let inner = self.indents.len().saturating_sub(1);
         let around = self
             .indents
             .iter()
-            .map(|(_, s)| *s)
+            .enumerate()
+            .map(|(i, (_, s))| if i < inner { s.outside() } else { *s })
             .fold(self.section, Scope::max)
             .max(self.braces.last().copied().unwrap_or_default());
         if braces {
@@ -120,7 +124,7 @@ impl Scopes {
             let top = self.braces.len() == 1 && trimmed.starts_with('"');
             let own = scope_of(block_name(trimmed), true, false, top);
             if opens > closes {
-                let outer = self.braces.last().copied().unwrap_or_default();
+                let outer = self.braces.last().copied().unwrap_or_default().outside();
                 self.open(outer.max(own));
                 for _ in 1..opens - closes {
                     self.open(outer.max(own));
@@ -159,6 +163,22 @@ impl Scopes {
             ));
         }
         around
+    }
+}
+
+impl Scope {
+    /// What the scope holds for blocks nested inside the one that opened it.
+    fn outside(self) -> Scope {
+        if self == Scope::ListenDirect {
+            Scope::Plain
+        } else {
+            self
+        }
+    }
+
+    /// Whether address keys give where this service listens.
+    pub(super) fn listens(self) -> bool {
+        matches!(self, Scope::Listen | Scope::ListenDirect)
     }
 }
 

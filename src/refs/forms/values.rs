@@ -105,6 +105,8 @@ impl Line<'_> {
             let arguments = memchr::memchr(b',', &bytes[from..]).is_none();
             let needs_evidence = self.needs_evidence;
             let mut end_before = None;
+            // The word right after a pair's port is its role (`"primary"`), named with no dot.
+            let mut role_next = false;
             for (s, e) in tokens {
                 let address = memchr::memchr2(b'.', b':', &bytes[s..e]).is_some();
                 let digits = e - s <= 5 && bytes[s..e].iter().all(u8::is_ascii_digit);
@@ -118,7 +120,7 @@ impl Line<'_> {
                         == Some(e)
                 {
                     added_before = None;
-                    self.needs_evidence = true;
+                    role_next = true;
                     continue;
                 }
                 end_before = Some(e);
@@ -134,8 +136,10 @@ impl Line<'_> {
                     continue;
                 }
                 let from = self.found.len();
+                let before = self.needs_evidence;
+                self.needs_evidence |= std::mem::take(&mut role_next);
                 self.value_token(s, e, None);
-                self.needs_evidence |= arguments && address;
+                self.needs_evidence = before | (arguments && address);
                 added_before = (self.found.len() > from).then_some(from);
                 if let (Some(p), Some(from)) = (number_before.take(), added_before) {
                     self.give_port(from, p);
