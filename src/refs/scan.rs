@@ -152,7 +152,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             };
         }
         let kind = kv.map_or(KeyKind::Other, |kv| {
-            kind_in(kv, scope, ssh_blocks, &mut kinds).or_peer_hostname(kv.key, section)
+            kind_in(kv, scope, ssh_blocks, section, &mut kinds)
         });
         ssh_blocks |= kv.is_some_and(|kv| {
             kv.directive
@@ -184,15 +184,16 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if scope == Scope::Listen && line.trim_ascii_start().starts_with('(') {
             l.listen = true;
         }
+        let element = xml::element(line);
         // ActiveMQ's `<transportConnector name="openwire" uri="tcp://10.0.0.5:61616"/>`: an
         // element whose name says it listens, at its one URL.
         if kv.is_none()
-            && is_listen_element(line)
+            && element.as_ref().is_some_and(is_listen_element)
             && memchr::memmem::find_iter(line.as_bytes(), "://").count() == 1
         {
             l.listen = true;
         }
-        if let Some(value_start) = host_element(line) {
+        if let Some(value_start) = element.as_ref().and_then(host_element) {
             // WildFly's `<host name="default-host">` is a label; a URL beside it is read.
             l.urls(&features);
             l.key = "host";
@@ -286,14 +287,25 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
 }
 
 /// What a key's value names, from the key, the form of the line and the block it stands in
-/// (`ssh_blocks`: whether an OpenSSH `Host` or `Match` line came before).
+/// (`ssh_blocks`: whether an OpenSSH `Host` or `Match` line came before; `section`: the name of
+/// the INI section or top-level YAML block).
 fn kind_in<'t>(
     kv: KeyValue<'t>,
     scope: Scope,
     ssh_blocks: bool,
+    section: &str,
     kinds: &mut KeyKinds<'t>,
 ) -> KeyKind {
     let kind = kinds.classify(kv.key);
+    // `hostname` alone is this host's own name, but in a section named for a server (Gerrit's
+    // `[database]`, borgmatic's `postgresql_databases:`) it is that server's, as
+    // `database.hostname` would be.
+    if kind == KeyKind::NoHosts
+        && kv.key.eq_ignore_ascii_case("hostname")
+        && names_a_server(section)
+    {
+        return KeyKind::Hosts;
+    }
     let one_word = || {
         let value = kv.value.trim_end_matches([';', ' ', '\t']);
         !value.is_empty() && !value.contains([' ', '\t', '*', '?'])
@@ -354,30 +366,19 @@ fn kind_in<'t>(
     kind
 }
 
-impl KeyKind {
-    /// `hostname` alone is this host's own name, but in a section named for a server
-    /// (Gerrit's `[database]`, borgmatic's `postgresql_databases:`) it is that server's, as
-    /// `database.hostname` would be.
-    fn or_peer_hostname(self, key: &str, section: &str) -> KeyKind {
-        let peer = || {
-            let section = section.to_ascii_lowercase();
-            [
-                "database", "db", "mysql", "postgres", "ldap", "smtp", "mail", "redis", "cache",
-                "mongo", "broker", "remote", "upstream", "backend", "proxy",
-            ]
-            .iter()
-            .any(|w| {
-                section
-                    .split(['.', '_', '-', ' ', '"'])
-                    .any(|s| s == *w || (w.len() > 2 && s.starts_with(w)))
-            })
-        };
-        if self == KeyKind::NoHosts && key.eq_ignore_ascii_case("hostname") && peer() {
-            KeyKind::Hosts
-        } else {
-            self
-        }
-    }
+/// Whether a section's name is a server's: `[database]`, `[ldap]`, `postgresql_databases`.
+fn names_a_server(section: &str) -> bool {
+    let section = section.to_ascii_lowercase();
+    [
+        "database", "db", "mysql", "postgres", "ldap", "smtp", "mail", "redis", "cache", "mongo",
+        "broker", "remote", "upstream", "backend", "proxy",
+    ]
+    .iter()
+    .any(|w| {
+        section
+            .split(['.', '_', '-', ' ', '"'])
+            .any(|s| s == *w || (w.len() > 2 && s.starts_with(w)))
+    })
 }
 
 /// `context::classify`, once per distinct key of the text: keys repeat from line to line and
@@ -428,14 +429,13 @@ fn listen_flag(line: &str) -> Option<usize> {
 }
 
 /// A one-line XML element (`<acceptor … />`) whose name is a listen key's.
-fn is_listen_element(line: &str) -> bool {
-    xml::element(line).is_some_and(|e| context::classify(e.name) == KeyKind::Listen)
+fn is_listen_element(element: &xml::Element<'_>) -> bool {
+    context::classify(element.name) == KeyKind::Listen
 }
 
 /// libvirt's `<host name='mon1.example.com' port='6789'/>`: an element that is a host, named
 /// by its `name` or `address` attribute. Where that attribute's value starts.
-fn host_element(line: &str) -> Option<usize> {
-    let element = xml::element(line)?;
+fn host_element(element: &xml::Element<'_>) -> Option<usize> {
     if !["host", "server"]
         .iter()
         .any(|e| element.name.eq_ignore_ascii_case(e))

@@ -53,14 +53,30 @@ fn block_name(trimmed: &str) -> &str {
     &t[..end]
 }
 
+/// How a block opens, which says what its name can mean.
+#[derive(Clone, Copy)]
+enum Opening {
+    /// `[name]`.
+    Section,
+    /// `name {`; `top`: a JSON object in the top one.
+    Braces { top: bool },
+    /// `name:` or `name =` with its value below; `top`: at the file's top level.
+    Key { top: bool },
+}
+
 /// What a block of that name holds. `source` alone is a syslog-ng statement only in braces; a
 /// TOML `[api]` section is Vector's own API server, an INI `[server]` section (Grafana's,
-/// MariaDB's) this service's own. `top`: a section, or a YAML key at the top level, where
-/// `server:` and `web:` are this service's own (Gatus's `web:`, Mercurial's `[web]`, Ghost's
-/// `"server": {`), not a compose service named `web`.
-fn scope_of(name: &str, braces: bool, section: bool, top: bool) -> Scope {
+/// MariaDB's, Mercurial's `[web]`) this service's own. At the top level, `server:` and `web:`
+/// are this service's own too (Gatus's `web:`, Ghost's `"server": {`), not a compose service
+/// named `web`.
+fn scope_of(name: &str, opening: Opening) -> Scope {
     let first = name.split('.').next().unwrap_or_default();
     let is = |words: &[&str]| words.iter().any(|w| first.eq_ignore_ascii_case(w));
+    let (braces, section, top) = match opening {
+        Opening::Section => (false, true, false),
+        Opening::Braces { top } => (true, false, top),
+        Opening::Key { top } => (false, false, top),
+    };
     if is(&[
         "listeners",
         "listener",
@@ -94,7 +110,7 @@ impl Scopes {
         let indent = line.len() - line.trim_ascii_start().len();
         if trimmed.starts_with('[') && is_section_header(trimmed) {
             let name = trimmed.trim_matches(['[', ']', ' ']);
-            self.section = scope_of(name, false, true, true);
+            self.section = scope_of(name, Opening::Section);
             self.braces.clear();
             self.indents.clear();
             return Scope::Plain;
@@ -122,7 +138,7 @@ impl Scopes {
             let closes = memchr::memchr_iter(b'}', b).count();
             // A JSON object in the top one (Ghost's `"server": {`), not nginx's `server {`.
             let top = self.braces.len() == 1 && trimmed.starts_with('"');
-            let own = scope_of(block_name(trimmed), true, false, top);
+            let own = scope_of(block_name(trimmed), Opening::Braces { top });
             if opens > closes {
                 let outer = self.braces.last().copied().unwrap_or_default().outside();
                 self.open(outer.max(own));
@@ -146,7 +162,7 @@ impl Scopes {
             let at = if list_item { indent + 2 } else { indent };
             let top = indent == 0 && !list_item;
             self.indents
-                .push((at, scope_of(block_name(trimmed), false, false, top)));
+                .push((at, scope_of(block_name(trimmed), Opening::Key { top })));
         } else if trimmed.ends_with('=') {
             // Oracle's `LISTENER_PROD =`, its descriptor below: where the listener listens.
             let name = block_name(trimmed);
@@ -158,7 +174,7 @@ impl Scopes {
                 if listener {
                     Scope::Listen
                 } else {
-                    scope_of(name, false, false, false)
+                    scope_of(name, Opening::Key { top: false })
                 },
             ));
         }

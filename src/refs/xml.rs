@@ -83,31 +83,13 @@ impl<'t> NamedValues<'t> {
     pub(super) fn pair(&mut self, line: &'t str, kv: Option<KeyValue<'t>>) -> Option<KeyValue<'t>> {
         let kv = kv?;
         match kv.key {
-            "name" => {
-                self.name = text_of(kv.value, "name").filter(|n| !n.contains('<'));
-                if let Some(name) = self.name
-                    && let Some(at) = kv.value.find("<value>")
-                {
-                    // `<name>k</name><value>v</value>` on one line.
-                    let start = kv.value_start + at + "<value>".len();
-                    return Some(value_of(line, name, start, kv.indent));
-                }
-                Some(kv)
-            }
+            "name" => self.named(line, kv.value_start, kv.indent).or(Some(kv)),
             "value" => match self.name.take() {
                 Some(name) => Some(value_of(line, name, kv.value_start, kv.indent)),
                 None => Some(kv),
             },
             "property" if kv.value.starts_with("<name>") => {
-                let inner = &line[kv.value_start..];
-                let name = text_of(&inner["<name>".len()..], "name")?;
-                let at = inner.find("<value>")?;
-                Some(value_of(
-                    line,
-                    name,
-                    kv.value_start + at + "<value>".len(),
-                    kv.indent,
-                ))
+                self.named(line, kv.value_start + "<name>".len(), kv.indent)
             }
             // The element around them is no section of its own: `hive.server2.thrift.port` is
             // the port of `hive.server2.thrift.bind.host`, a property away.
@@ -118,6 +100,16 @@ impl<'t> NamedValues<'t> {
                 Some(kv)
             }
         }
+    }
+
+    /// A `<name>` element's text, from `start` in `line`: the key of the value that follows it,
+    /// on the next line, or on this one (`<name>k</name><value>v</value>`, returned as `k = v`).
+    fn named(&mut self, line: &'t str, start: usize, indent: usize) -> Option<KeyValue<'t>> {
+        let text = &line[start..];
+        self.name = text_of(text, "name").filter(|n| !n.contains('<'));
+        let at = text.find("<value>")?;
+        let name = self.name.take()?;
+        Some(value_of(line, name, start + at + "<value>".len(), indent))
     }
 }
 
