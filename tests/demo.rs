@@ -4,6 +4,7 @@
 mod output;
 
 use output::{assert_has, exited};
+use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
 #[test]
@@ -124,4 +125,111 @@ fn a_folder_with_files_of_its_own_is_refused_untouched() {
         .expect("runs");
     assert_has(&exited(&out, 2), "without control characters");
     assert!(!dir.path().join("new\nline").exists());
+}
+
+/// A service's process whose leader exits first and whose other thread still holds its files
+/// (its port, for a real one) for 800 ms: `ps` shows the leader a zombie all that time. With
+/// arguments that make it the demo's `db` in `dir`, and a file `gone` written as it ends.
+const LINGERING: &str = r#"
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+static const char *gone;
+static volatile sig_atomic_t term;
+static void on_term(int s) { (void)s; term = 1; }
+static void *linger(void *a) {
+    (void)a;
+    while (!term) usleep(10000);
+    usleep(800000);
+    FILE *f = fopen(gone, "w");
+    if (f) fclose(f);
+    _exit(0);
+}
+int main(int argc, char **argv) {
+    (void)argc;
+    gone = argv[1];
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    signal(SIGTERM, on_term);
+    pthread_sigmask(SIG_BLOCK, &set, 0);
+    pthread_t t;
+    pthread_create(&t, 0, linger, 0);
+    pthread_sigmask(SIG_UNBLOCK, &set, 0);
+    while (!term) pause();
+    pthread_exit(0);
+}
+"#;
+
+#[test]
+fn a_restart_starts_the_new_process_only_once_every_thread_of_the_old_one_is_gone() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let d = root.path();
+    std::fs::write(d.join("lingering.c"), LINGERING).expect("source");
+    let built = Command::new("cc")
+        .arg("-o")
+        .arg(d.join("lingering"))
+        .arg(d.join("lingering.c"))
+        .arg("-lpthread")
+        .output()
+        .expect("cc");
+    assert!(built.status.success(), "{built:?}");
+    // The new process only says whether the old one was gone when it started.
+    let new = d.join("new");
+    std::fs::write(
+        &new,
+        format!(
+            "#!/bin/sh\nif [ -f '{0}/old.gone' ]; then echo after; else echo before; fi >'{0}/new.started'\n",
+            d.display()
+        ),
+    )
+    .expect("new");
+    std::fs::set_permissions(&new, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let restart = d.join("restart");
+    std::fs::write(
+        &restart,
+        format!(
+            "d='{}' exe='{}' log=out record=\n{}",
+            d.display(),
+            new.display(),
+            include_str!("../src/remote/demo_restart.sh")
+        ),
+    )
+    .expect("restart");
+    std::fs::write(d.join("db.listen"), "127.0.0.1:1").expect("listen");
+    let config = format!("{}/db.conf", d.display());
+    let mut old = Command::new(d.join("lingering"))
+        .arg(d.join("old.gone"))
+        .args([
+            "demo-service",
+            "--listen",
+            "127.0.0.1:1",
+            "--config",
+            &config,
+        ])
+        .spawn()
+        .expect("old");
+    std::fs::write(d.join("db.pid"), old.id().to_string()).expect("pid");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+
+    let out = Command::new("sh")
+        .arg(&restart)
+        .arg("db")
+        .output()
+        .expect("restart");
+    assert!(out.status.success(), "{out:?}");
+    let started = d.join("new.started");
+    for _ in 0..100 {
+        if started.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = old.kill();
+    let _ = old.wait();
+    assert_eq!(
+        std::fs::read_to_string(&started).expect("the new process started"),
+        "after\n"
+    );
 }

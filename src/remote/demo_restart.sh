@@ -10,8 +10,16 @@
 name=$1
 if [ -n "${2:-}" ]; then listen=127.0.0.1:$2; else listen=$(cat "$d/$name.listen"); fi
 [ -z "$record" ] || echo "$(date +%s.%N) start $name" >>"$d/restarts.log"
-# A killed process may stay a zombie until init reaps it: that is not running.
-running() { s=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$s" ] && [ "${s#Z}" = "$s" ]; }
+# A killed process may stay a zombie until init reaps it: that is not running. But a leader
+# shows as a zombie while its other threads still exit, holding its port: where /proc tells,
+# every thread of it must be gone.
+running() {
+  if [ -d /proc/self/task ]; then
+    grep -hs '^State:' /proc/"$1"/task/*/status | grep -qv '[ZX] ('
+  else
+    s=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$s" ] && [ "${s#Z}" = "$s" ]
+  fi
+}
 # Only this folder's service: a pid file outlives its process, and pids are reused.
 ours() { case $(ps -o args= -p "$1" 2>/dev/null) in *" demo-service "*" --config $d/$2.conf") return 0 ;; esac; return 1; }
 if [ -f "$d/$name.pid" ]; then
