@@ -363,8 +363,13 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         // ProFTPD's `MasqueradeAddress`, the name it tells clients; Roundcube's
         // `smtp_helo_host`, the name it greets with.
         Says::Own
-    } else if previous == b"no" && segment == b"proxy" {
-        // `no_proxy`: where no proxy is used, a list of names and networks.
+    } else if matches!(previous, b"no" | b"non") && segment == b"proxy" {
+        // `no_proxy`, `http_non_proxy_hosts`: where no proxy is used, names and networks.
+        Says::Own
+    } else if previous == b"public" && names_one_address(segment)
+        || segment.len() > 6 && segment.starts_with(b"public") && names_one_address(&segment[6..])
+    {
+        // Teleport's `public_addr`, a `publicHost`: the name this service is reached by.
         Says::Own
     } else if matches!(previous, b"fixed" | b"broadcast" | b"network" | b"hardware")
         && is_address_word(segment)
@@ -384,6 +389,23 @@ fn is_address_word(segment: &[u8]) -> bool {
     matches!(segment, b"address" | b"addresses" | b"addr" | b"addrs")
 }
 
+/// Whether a key names one host's address: `host`, `address` (Icinga 2's `object Endpoint
+/// "sat-1.example.com" { host = "sat-1.example.com" }` names its own label, and reaches it).
+pub(super) fn names_one_host(key: &str) -> bool {
+    let last = key.rsplit(['.', '_', '-']).next().unwrap_or_default();
+    ["host", "address", "addr"]
+        .iter()
+        .any(|w| last.eq_ignore_ascii_case(w))
+}
+
+/// A key segment that names one host's address or name: `addr`, `host`, `hostname`, `ip`.
+fn names_one_address(segment: &[u8]) -> bool {
+    matches!(
+        segment,
+        b"address" | b"addr" | b"host" | b"hostname" | b"ip"
+    )
+}
+
 /// The segments of a lower-case key: `allow-transfer` -> `allow`, `transfer`.
 fn segments(lower: &[u8]) -> impl Iterator<Item = &[u8]> {
     lower.split(|c| matches!(c, b'.' | b'_' | b'-' | b' ' | b'[' | b']' | b'\'' | b'"'))
@@ -399,10 +421,15 @@ fn names_access(s: &[u8], previous: &[u8]) -> bool {
         && (s.ends_with(b"allowlist")
             || s.ends_with(b"whitelist")
             || s.windows(7).any(|w| w == b"trusted" || w == b"allowed")
-            || s.starts_with(b"allow"));
+            || s.starts_with(b"allow")
+            // Nextcloud's `proxyexclude`, a `proxyExcludes`.
+            || s.ends_with(b"exclude")
+            || s.ends_with(b"excludes"));
     camel
         || (previous == b"access" && s == b"control")
         || (previous == b"provide" && s == b"xfr")
+        // Django's `INTERNAL_IPS`: the clients shown its debugging pages.
+        || (previous == b"internal" && s == b"ips")
         || matches!(
             s,
             b"acl"
@@ -415,6 +442,16 @@ fn names_access(s: &[u8], previous: &[u8]) -> bool {
                 | b"blacklist"
                 | b"blocklist"
                 | b"ignoreip"
+                // Addresses left out or kept out: `ignored_ips`, `blocked_hosts`,
+                // `exclude_hosts`.
+                | b"ignore"
+                | b"ignored"
+                | b"exclude"
+                | b"excluded"
+                | b"blocked"
+                | b"banned"
+                | b"denied"
+                | b"disallowed"
                 | b"mynetworks"
                 // Django's `ALLOWED_HOSTS` (names this site answers to) and NRPE's
                 // `allowed_hosts` (the clients let in): neither a server to reach.
@@ -463,6 +500,7 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"rule",
     b"rules",
     b"id",
+    b"ids",
     // A Python module, a search domain, a DHCP pool.
     b"module",
     b"search",

@@ -2,8 +2,9 @@
 //! becomes a `Reference` (its column, its masked text, the checks every host passes: not a
 //! label, not a wildcard, not twice on one line).
 
+use super::context::names_one_host;
 use super::scan::ScanOptions;
-use super::tokens::{is_hostname, names_no_host, parse_ip, port};
+use super::tokens::{is_hostname, is_opaque_token, names_no_host, parse_ip, port};
 use super::{Kind, Reference, Strength};
 use crate::redact;
 use rustc_hash::FxHashSet;
@@ -41,6 +42,10 @@ pub(super) struct Line<'a> {
     pub(super) key: &'a str,
     /// The line's key names a peer by its role: a bare word in its value is no host.
     pub(super) needs_evidence: bool,
+    /// The line's key and where its value starts, when it is a setting (`key = value`, `key:
+    /// value`, not a directive's `key value`).
+    pub(super) line_key: &'a str,
+    pub(super) setting_start: Option<usize>,
     /// Where the value `value_tokens` reads ends: the line's end, or a setting's closing
     /// quote (`<add key="host" value="db-01" type="primary"/>`).
     pub(super) value_end: usize,
@@ -72,12 +77,22 @@ impl<'a> Line<'a> {
             escaped_dot: None,
             key: "",
             needs_evidence: false,
+            line_key: "",
+            setting_start: None,
             value_end: text.len(),
         }
     }
 }
 
 impl Line<'_> {
+    /// Whether the line is a setting whose whole value is `word`, quoted or not.
+    pub(super) fn setting_is(&self, word: &str) -> bool {
+        self.setting_start.is_some_and(|start| {
+            let value = self.text[start..self.value_end.max(start)].trim_ascii();
+            value.trim_matches(['"', '\'', ';', ',']) == word
+        })
+    }
+
     pub(super) fn free(&self, start: usize, end: usize) -> bool {
         self.claimed.is_empty() || !self.claimed[start..end].contains(&true)
     }
@@ -202,13 +217,14 @@ impl Line<'_> {
 
     /// Whether the value at `start` is compared, not used: lighttpd's `$HTTP["host"] ==
     /// "shop.example.com" {`, a template's `if host == 'db-01'`: a condition on a name.
-    fn compared(&self, start: usize) -> bool {
-        // Quoted only: an unquoted value after `==` may be anything's.
+    fn compared(&self, start: usize, is_address: bool) -> bool {
         let before = self.text.as_bytes()[..start].trim_ascii_end();
-        let Some(before) = before
+        // Quoted, or an address (Kamailio's `src_ip==10.0.0.5`): an unquoted name after `==`
+        // may be anything's.
+        let quoted = before
             .strip_suffix(b"\"")
-            .or_else(|| before.strip_suffix(b"'"))
-        else {
+            .or_else(|| before.strip_suffix(b"'"));
+        let Some(before) = quoted.or(is_address.then_some(before)) else {
             return false;
         };
         let before = before.trim_ascii_end();
@@ -242,10 +258,14 @@ impl Line<'_> {
         let names_a_host = match ip {
             Some(ip) => !(names_no_host(ip) || listen && ip.is_loopback()),
             None => {
-                !listen && is_hostname(host) && !is_class_name(host) && !self.labels.contains(host)
+                !listen
+                    && is_hostname(host)
+                    && !is_class_name(host)
+                    && !is_opaque_token(host)
+                    && (!self.labels.contains(host) || names_one_host(self.key))
             }
         };
-        if !names_a_host || self.compared(start) {
+        if !names_a_host || self.compared(start, ip.is_some()) {
             return;
         }
         let port = port.or_else(|| self.tuple_port(end).map(|(p, _)| p));

@@ -187,6 +187,17 @@ pub(super) fn is_hostname(name: &str) -> bool {
     letter && (1..=63).contains(&label_len) && previous != HostByte::Hyphen && !is_setting_word(b)
 }
 
+/// A single label too long and too mixed to be a host's name: base64 in a URL's place
+/// (dnscrypt's `sdns://AQcAAAAAAAAAEjE5OC41…` stamps), a token.
+pub(super) fn is_opaque_token(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() >= 20
+        && memchr::memchr(b'.', b).is_none()
+        && b.iter().any(u8::is_ascii_uppercase)
+        && b.iter().any(u8::is_ascii_lowercase)
+        && b.iter().any(u8::is_ascii_digit)
+}
+
 /// A dotted lower-case name ending in a known top-level domain: a host even without context.
 pub(super) fn is_fqdn(name: &str) -> bool {
     let name = name.strip_suffix('.').unwrap_or(name);
