@@ -351,6 +351,14 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         || segment == b"virtual"
     {
         Says::Listen
+    } else if matches!(
+        previous,
+        b"metrics" | b"debug" | b"pprof" | b"health" | b"status" | b"src"
+    ) && (is_address_word(segment) || matches!(segment, b"ip" | b"ipaddr"))
+    {
+        // Docker's `metrics-addr`, a `debug_address`, FreeRADIUS's `src_ipaddr`: where this
+        // service serves its metrics or sends from.
+        Says::Listen
     } else if previous == b"local" && is_address_word(segment)
         || segment.starts_with(b"local") && segment.ends_with(b"address")
         || segment.starts_with(b"source")
@@ -366,10 +374,13 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
     } else if matches!(previous, b"no" | b"non") && segment == b"proxy" {
         // `no_proxy`, `http_non_proxy_hosts`: where no proxy is used, names and networks.
         Says::Own
-    } else if previous == b"public" && names_one_address(segment)
+    } else if matches!(previous, b"public" | b"publish" | b"broadcast")
+        && names_one_address(segment)
+        || segment == b"broadcast"
         || segment.len() > 6 && segment.starts_with(b"public") && names_one_address(&segment[6..])
     {
-        // Teleport's `public_addr`, a `publicHost`: the name this service is reached by.
+        // Teleport's `public_addr`, a `publicHost`, Elasticsearch's `publish_host`,
+        // Cassandra's `broadcast_rpc_address`: the name this service is reached by.
         Says::Own
     } else if matches!(previous, b"fixed" | b"broadcast" | b"network" | b"hardware")
         && is_address_word(segment)

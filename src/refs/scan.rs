@@ -186,6 +186,10 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if scope == Scope::Listen && line.trim_ascii_start().starts_with('(') {
             l.listen = true;
         }
+        // rsyslog's `input(type="imtcp" port="514" address="10.0.0.5")`: where logs come in.
+        if line.trim_ascii_start().starts_with("input(") {
+            l.listen = true;
+        }
         let element = xml::element(line);
         // ActiveMQ's `<transportConnector name="openwire" uri="tcp://10.0.0.5:61616"/>`: an
         // element whose name says it listens, at its one URL.
@@ -1564,10 +1568,36 @@ mod tests {
         ] {
             assert_eq!(found(text), Vec::<String>::new(), "{text}");
         }
+        // Names this service tells its peers and clients.
+        for text in [
+            "broadcast_rpc_address: 10.0.0.5",
+            "network.publish_host: es1.example.com",
+        ] {
+            assert_eq!(found(text), Vec::<String>::new(), "{text}");
+        }
         // An object's name that its `host` repeats is reached there.
         assert_eq!(
             found("object Endpoint \"m2.example.com\" {\n  host = \"m2.example.com\"\n}"),
             ["m2.example.com"]
+        );
+    }
+
+    #[test]
+    fn where_a_service_serves_its_metrics_takes_logs_in_or_sends_from() {
+        let text = "\"metrics-addr\": \"10.0.0.7:9323\",\nsrc_ipaddr = 10.0.0.8\n\
+            input(type=\"imtcp\" port=\"514\" address=\"10.0.0.9\")\n\
+            [debug]\n  address = \"10.0.0.10:1338\"\n[proxy]\n  address = \"10.0.0.11:1339\"\n\
+            network {\n  service {\n    address 10.0.0.12\n    port 3000\n  }\n}\n";
+        assert_eq!(
+            described(text),
+            [
+                "10.0.0.7:9323 listen",
+                "10.0.0.8 listen",
+                "10.0.0.9:514 listen",
+                "10.0.0.10:1338 listen",
+                "10.0.0.11:1339",
+                "10.0.0.12:3000 listen"
+            ]
         );
     }
 

@@ -88,8 +88,13 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
         || (section && is(&["api", "server", "web"]))
     {
         Scope::Listen
-    } else if (top && is(&["server", "web"])) || is(&["frontend", "frontends"]) {
-        // Hitch's `frontend = {`, where clients come in (its `backend` is reached).
+    } else if (top && is(&["server", "web"]))
+        || is(&["frontend", "frontends"])
+        || (section && is(&["debug", "metrics"]))
+        || (braces && is(&["service"]))
+    {
+        // Hitch's `frontend = {`, where clients come in (its `backend` is reached);
+        // containerd's `[debug]` and `[metrics]`, Aerospike's `service {`: where it serves.
         Scope::ListenDirect
     } else if is(&["advertise", "advertise_addrs"]) {
         Scope::Own
