@@ -233,6 +233,22 @@ impl Line<'_> {
             .any(|op| before.ends_with(op))
     }
 
+    /// Whether the value at `start` is a request's `Host:` header written in a string
+    /// (Varnish's probe `"Host: shop.example.com"`, a health check's `\r\nHost: x`): the name
+    /// the request asks for, sent to another server.
+    fn in_host_header(&self, start: usize) -> bool {
+        let before = self.text.as_bytes()[..start].trim_ascii_end();
+        let Some(before) = before.strip_suffix(b":") else {
+            return false;
+        };
+        let Some(at) = before.len().checked_sub(4) else {
+            return false;
+        };
+        let head = &before[..at];
+        before[at..].eq_ignore_ascii_case(b"host")
+            && (head.ends_with(b"\"") || head.ends_with(b"'") || head.ends_with(b"\\n"))
+    }
+
     /// Records `host` (and `port`) found at `start..end` of the line, unless it names no host.
     pub(super) fn add(&mut self, host: &str, port: Option<u16>, start: usize, end: usize) {
         self.add_as(host, port, start, end, Strength::Strong);
@@ -265,7 +281,7 @@ impl Line<'_> {
                     && (!self.labels.contains(host) || names_one_host(self.key))
             }
         };
-        if !names_a_host || self.compared(start, ip.is_some()) {
+        if !names_a_host || self.compared(start, ip.is_some()) || self.in_host_header(start) {
             return;
         }
         let port = port.or_else(|| self.tuple_port(end).map(|(p, _)| p));

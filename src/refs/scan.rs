@@ -1565,6 +1565,9 @@ mod tests {
             "ids:\n  - 10.0.0.5",
             "if (src_ip==10.0.0.5) {",
             "stamp = 'sdns://AQcAAAAAAAAAEjE5OC41MS4xMDAuNzc6ODQ0MyBnyEe4yHWM0SAkVUO'",
+            // A request's header, the name it asks another server for.
+            "        \"Host: shop.example.com\"",
+            ".request = \"GET / HTTP/1.1\\r\\nHost: shop.example.com\\r\\n\";",
         ] {
             assert_eq!(found(text), Vec::<String>::new(), "{text}");
         }
