@@ -129,26 +129,30 @@ fn a_folder_with_files_of_its_own_is_refused_untouched() {
 
 /// A service's process whose leader exits first and whose other thread still holds its files
 /// (its port, for a real one) for 800 ms: `ps` shows the leader a zombie all that time. With
-/// arguments that make it the demo's `db` in `dir`, and a file `gone` written as it ends.
+/// arguments that make it the demo's `db` in `dir`; it writes `READY` once it takes SIGTERM, and
+/// `GONE` as it ends.
 const LINGERING: &str = r#"
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 static const char *gone;
+static void touch(const char *path) {
+    FILE *f = fopen(path, "w");
+    if (f) fclose(f);
+}
 static volatile sig_atomic_t term;
 static void on_term(int s) { (void)s; term = 1; }
 static void *linger(void *a) {
     (void)a;
     while (!term) usleep(10000);
     usleep(800000);
-    FILE *f = fopen(gone, "w");
-    if (f) fclose(f);
+    touch(gone);
     _exit(0);
 }
 int main(int argc, char **argv) {
     (void)argc;
-    gone = argv[1];
+    gone = argv[2];
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -157,11 +161,36 @@ int main(int argc, char **argv) {
     pthread_t t;
     pthread_create(&t, 0, linger, 0);
     pthread_sigmask(SIG_UNBLOCK, &set, 0);
+    touch(argv[1]);
     while (!term) pause();
     pthread_exit(0);
 }
 "#;
 
+/// Kills the process when the test ends, however it ends.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Waits up to 10 s for `path` to hold a whole line.
+fn line_of(path: &std::path::Path) -> String {
+    for _ in 0..200 {
+        if let Ok(text) = std::fs::read_to_string(path)
+            && text.ends_with('\n')
+        {
+            return text;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("nothing written to {}", path.display());
+}
+
+#[cfg(target_os = "linux")]
 #[test]
 fn a_restart_starts_the_new_process_only_once_every_thread_of_the_old_one_is_gone() {
     let root = tempfile::tempdir().expect("tempdir");
@@ -180,7 +209,7 @@ fn a_restart_starts_the_new_process_only_once_every_thread_of_the_old_one_is_gon
     std::fs::write(
         &new,
         format!(
-            "#!/bin/sh\nif [ -f '{0}/old.gone' ]; then echo after; else echo before; fi >'{0}/new.started'\n",
+            "#!/bin/sh\nif [ -f '{0}/old.gone' ]; then echo after; else echo before; fi >'{0}/new.tmp'\nmv '{0}/new.tmp' '{0}/new.started'\n",
             d.display()
         ),
     )
@@ -199,7 +228,9 @@ fn a_restart_starts_the_new_process_only_once_every_thread_of_the_old_one_is_gon
     .expect("restart");
     std::fs::write(d.join("db.listen"), "127.0.0.1:1").expect("listen");
     let config = format!("{}/db.conf", d.display());
-    let mut old = Command::new(d.join("lingering"))
+    // Its process must be ready for SIGTERM, with its own command line, before the restart.
+    let old = Command::new(d.join("lingering"))
+        .arg(d.join("old.ready"))
         .arg(d.join("old.gone"))
         .args([
             "demo-service",
@@ -210,8 +241,14 @@ fn a_restart_starts_the_new_process_only_once_every_thread_of_the_old_one_is_gon
         ])
         .spawn()
         .expect("old");
-    std::fs::write(d.join("db.pid"), old.id().to_string()).expect("pid");
-    std::thread::sleep(std::time::Duration::from_millis(100));
+    let old = KillOnDrop(old);
+    std::fs::write(d.join("db.pid"), old.0.id().to_string()).expect("pid");
+    for _ in 0..200 {
+        if d.join("old.ready").exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 
     let out = Command::new("sh")
         .arg(&restart)
@@ -219,17 +256,6 @@ fn a_restart_starts_the_new_process_only_once_every_thread_of_the_old_one_is_gon
         .output()
         .expect("restart");
     assert!(out.status.success(), "{out:?}");
-    let started = d.join("new.started");
-    for _ in 0..100 {
-        if started.exists() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let _ = old.kill();
-    let _ = old.wait();
-    assert_eq!(
-        std::fs::read_to_string(&started).expect("the new process started"),
-        "after\n"
-    );
+    assert_eq!(line_of(&d.join("new.started")), "after\n");
+    drop(old);
 }

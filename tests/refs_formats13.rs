@@ -4,14 +4,15 @@
 //! database.yml, MediaWiki, mod_jk's workers.properties, Kafka in KRaft mode, Headscale, an autofs
 //! map, Aerospike and Garage. It was held out while the rules of the tenth set were written,
 //! then scored once by the tester's script: recall 0.83, precision 0.68, ports 0.95, the same as
-//! the build before those rules. The rule that a name alone, as the whole value of a setting
-//! whose key names no server, is weak (written from the sets before it) raised its precision to
-//! 0.69. The rules written from it then (where a service listens by its block: Aerospike's
-//! `service {`, containerd's `[debug]` and `[metrics]`, rsyslog's `input(`; by a key of its
-//! own: `metrics-addr`, `src_ipaddr`; the names it tells: `broadcast_rpc_address`,
-//! `publish_host`) bring it to 0.87, 0.73 and 0.95. Still taken for servers: loopback
-//! connects, Varnish's header strings, containerd's `[grpc]` and `stream_server_address`,
-//! Docker's `ip`, Ansible's group variables and Headscale's DNS settings.
+//! the build before those rules. The rules written from it then (where a service listens by
+//! its block: Aerospike's `service {`, containerd's `[debug]` and `[metrics]`, rsyslog's
+//! `input(`; by a key of its own: `metrics-addr`, `src_ipaddr`; the names it tells:
+//! `broadcast_rpc_address`, `publish_host`; an HTTP `Host:` header, a certificate's `CN=`,
+//! rsyslog's `isequal` and `PermittedPeer`) bring it to 0.87, 0.74 and 0.95. Still taken for
+//! servers: loopback connects, a header value Varnish sets, containerd's `[grpc]` and
+//! `stream_server_address`, Docker's `ip`, Ansible's group variables and Headscale's DNS
+//! settings.
+
 mod corpus;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats13");
@@ -46,5 +47,5 @@ fn passwords_in_these_formats_never_reach_the_output() {
 
 #[test]
 fn recall_precision_and_ports_on_a_set_written_blind() {
-    corpus::score(DIR).at_least(0.83, 0.68, 0.96);
+    corpus::score(DIR).at_least(0.83, 0.70, 0.96);
 }

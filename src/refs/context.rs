@@ -432,6 +432,8 @@ fn names_access(s: &[u8], previous: &[u8]) -> bool {
         && (s.ends_with(b"allowlist")
             || s.ends_with(b"whitelist")
             || s.windows(7).any(|w| w == b"trusted" || w == b"allowed")
+            // rsyslog's `PermittedPeer`: the names a peer's certificate may carry.
+            || s.windows(9).any(|w| w == b"permitted")
             || s.starts_with(b"allow")
             // Nextcloud's `proxyexclude`, a `proxyExcludes`.
             || s.ends_with(b"exclude")

@@ -42,10 +42,6 @@ pub(super) struct Line<'a> {
     pub(super) key: &'a str,
     /// The line's key names a peer by its role: a bare word in its value is no host.
     pub(super) needs_evidence: bool,
-    /// The line's key and where its value starts, when it is a setting (`key = value`, `key:
-    /// value`, not a directive's `key value`).
-    pub(super) line_key: &'a str,
-    pub(super) setting_start: Option<usize>,
     /// Where the value `value_tokens` reads ends: the line's end, or a setting's closing
     /// quote (`<add key="host" value="db-01" type="primary"/>`).
     pub(super) value_end: usize,
@@ -77,22 +73,12 @@ impl<'a> Line<'a> {
             escaped_dot: None,
             key: "",
             needs_evidence: false,
-            line_key: "",
-            setting_start: None,
             value_end: text.len(),
         }
     }
 }
 
 impl Line<'_> {
-    /// Whether the line is a setting whose whole value is `word`, quoted or not.
-    pub(super) fn setting_is(&self, word: &str) -> bool {
-        self.setting_start.is_some_and(|start| {
-            let value = self.text[start..self.value_end.max(start)].trim_ascii();
-            value.trim_matches(['"', '\'', ';', ',']) == word
-        })
-    }
-
     pub(super) fn free(&self, start: usize, end: usize) -> bool {
         self.claimed.is_empty() || !self.claimed[start..end].contains(&true)
     }
@@ -228,9 +214,19 @@ impl Line<'_> {
             return false;
         };
         let before = before.trim_ascii_end();
-        [&b"=="[..], b"!=", b"=~", b"!~"]
-            .iter()
-            .any(|op| before.ends_with(op))
+        // rsyslog's property filters: `:hostname, isequal, "web01"`.
+        let before = before.strip_suffix(b",").unwrap_or(before).trim_ascii_end();
+        [
+            &b"=="[..],
+            b"!=",
+            b"=~",
+            b"!~",
+            b"isequal",
+            b"startswith",
+            b"contains",
+        ]
+        .iter()
+        .any(|op| before.ends_with(op))
     }
 
     /// Whether the value at `start` is a request's `Host:` header written in a string
@@ -247,6 +243,13 @@ impl Line<'_> {
         let head = &before[..at];
         before[at..].eq_ignore_ascii_case(b"host")
             && (head.ends_with(b"\"") || head.ends_with(b"'") || head.ends_with(b"\\n"))
+    }
+
+    /// Whether the value at `start` is the common name of a certificate's subject (Kafka's
+    /// `super.users=User:CN=kafka-3.example.net`): a name it proves, not a server.
+    fn in_subject(&self, start: usize) -> bool {
+        let before = &self.text.as_bytes()[..start];
+        before.len() >= 3 && before[before.len() - 3..].eq_ignore_ascii_case(b"cn=")
     }
 
     /// Records `host` (and `port`) found at `start..end` of the line, unless it names no host.
@@ -277,11 +280,16 @@ impl Line<'_> {
                 !listen
                     && is_hostname(host)
                     && !is_class_name(host)
-                    && !is_opaque_token(host)
+                    // Under a host key, a long name is a name (`DB_HOST=SqlServerProd2019Primary`).
+                    && (!is_opaque_token(host) || !self.key.is_empty())
                     && (!self.labels.contains(host) || names_one_host(self.key))
             }
         };
-        if !names_a_host || self.compared(start, ip.is_some()) || self.in_host_header(start) {
+        if !names_a_host
+            || self.compared(start, ip.is_some())
+            || self.in_host_header(start)
+            || self.in_subject(start)
+        {
             return;
         }
         let port = port.or_else(|| self.tuple_port(end).map(|(p, _)| p));

@@ -119,8 +119,6 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         let kv = named_values.pair(line, context::key_value(line));
         if let Some(kv) = kv {
             l.value_end = kv.value_start + kv.value.len();
-            l.line_key = kv.key;
-            l.setting_start = (!kv.directive).then_some(kv.value_start);
         }
         // A cluster's members, in their exact forms, before any looser form reads the line.
         l.members(kv, &features, &mut members_open);
@@ -1527,32 +1525,6 @@ mod tests {
     }
 
     #[test]
-    fn a_name_is_strong_only_where_something_says_it_is_a_server() {
-        // The whole value of a setting whose key names no server: listed, never blocking.
-        assert_eq!(
-            described("replica: prom-a.example.com"),
-            ["prom-a.example.com weak"]
-        );
-        assert_eq!(
-            described("issuer: auth.example.com"),
-            ["auth.example.com weak"]
-        );
-        // A key, a part of one or the end of a camel-case one that names servers; a flag.
-        for text in [
-            "server_list = pg.example.com",
-            "DatabaseMirror = pg.example.com",
-            "hostname1 = 'pg.example.com'",
-            "right=pg.example.com",
-            "command = check_pgsql -H pg.example.com",
-            "poll pg.example.com with proto IMAP",
-        ] {
-            assert_eq!(described(text), ["pg.example.com"], "{text}");
-        }
-        // An address needs no key: it is strong wherever it stands.
-        assert_eq!(described("replica: 10.0.0.5"), ["10.0.0.5"]);
-    }
-
-    #[test]
     fn own_names_exclusions_comparisons_and_tokens_are_no_servers() {
         for text in [
             "public_addr: grafana.example.com",
@@ -1565,6 +1537,9 @@ mod tests {
             "ids:\n  - 10.0.0.5",
             "if (src_ip==10.0.0.5) {",
             "stamp = 'sdns://AQcAAAAAAAAAEjE5OC41MS4xMDAuNzc6ODQ0MyBnyEe4yHWM0SAkVUO'",
+            ":hostname, isequal, \"web01.example.com\"     /var/log/web01.log",
+            "PermittedPeer=[\"relay.example.net\"]",
+            "super.users=User:admin;User:CN=kafka-3.example.net",
             // A request's header, the name it asks another server for.
             "        \"Host: shop.example.com\"",
             ".request = \"GET / HTTP/1.1\\r\\nHost: shop.example.com\\r\\n\";",
@@ -1578,6 +1553,11 @@ mod tests {
         ] {
             assert_eq!(found(text), Vec::<String>::new(), "{text}");
         }
+        // Under a host key, a long mixed-case word is a name.
+        assert_eq!(
+            found("DB_HOST=SqlServerProd2019Primary"),
+            ["SqlServerProd2019Primary"]
+        );
         // An object's name that its `host` repeats is reached there.
         assert_eq!(
             found("object Endpoint \"m2.example.com\" {\n  host = \"m2.example.com\"\n}"),

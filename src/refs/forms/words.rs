@@ -164,17 +164,7 @@ impl Line<'_> {
                 && !is_key(self.text, s, e)
             {
                 self.claim(s, e);
-                // A name alone is no evidence of a server: the whole value of a setting whose
-                // key names none (`replica: prom-a.example.com`, `issuer: auth.example.com`)
-                // is listed, never blocking.
-                let evidence =
-                    !self.setting_is(word) || !self.key.is_empty() || names_hosts(self.line_key);
-                let strength = if evidence {
-                    Strength::Strong
-                } else {
-                    Strength::Weak
-                };
-                self.add_as(word, None, s, e, strength);
+                self.add(word, None, s, e);
             }
         }
     }
@@ -230,61 +220,6 @@ fn after_name_key(text: &str, at: usize) -> bool {
 fn after_no_host_key(text: &str, at: usize) -> bool {
     let key = key_before(text, at);
     !key.is_empty() && context::classify(key) == KeyKind::NoHosts
-}
-
-/// Whether a key names hosts: in its own words, in one of its parts (Puppet's `server_list`),
-/// or at the end of a camel-case one (Slurm's `NodeAddr`, MediaWiki's `$wgCirrusSearchServers`,
-/// ClamAV's `DatabaseMirror`).
-fn names_hosts(key: &str) -> bool {
-    let unnumbered = key.trim_end_matches(|c: char| c.is_ascii_digit());
-    // pgpool's `hostname0`, `hostname1`: the peers, numbered (`hostname` alone is its own).
-    if unnumbered.len() < key.len() && unnumbered.eq_ignore_ascii_case("hostname") {
-        return true;
-    }
-    let key = unnumbered;
-    // IPsec's `right`, the remote peer; ldirectord's `smtp`, registries.conf's `location`.
-    if ["right", "smtp", "location"]
-        .iter()
-        .any(|w| key.eq_ignore_ascii_case(w))
-    {
-        return true;
-    }
-    !key.is_empty()
-        && (matches!(
-            context::classify(key),
-            KeyKind::Hosts | KeyKind::HostsWithEvidence
-        ) || key.split(['_', '-', '.']).any(|part| {
-            ["server", "servers", "host", "hosts", "peer", "peers"]
-                .iter()
-                .any(|w| part.eq_ignore_ascii_case(w))
-        }) || [
-            "host",
-            "hosts",
-            "server",
-            "servers",
-            "addr",
-            "addrs",
-            "address",
-            "addresses",
-            "member",
-            "members",
-            "mirror",
-            "mirrors",
-            "destination",
-            "sentinels",
-            "registry",
-            "registries",
-            "relay",
-            "peers",
-            // Kerberos's password server (`kpasswd_server`, sssd's `krb5_kpasswd`).
-            "kpasswd",
-            "nodes",
-        ]
-        .iter()
-        .any(|w| {
-            key.len() >= w.len()
-                && key.as_bytes()[key.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
-        }))
 }
 
 /// The key written right before the value at `at` (`SERVICE_NAME` of `(SERVICE_NAME = x`,
