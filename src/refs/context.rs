@@ -400,13 +400,12 @@ fn is_address_word(segment: &[u8]) -> bool {
     matches!(segment, b"address" | b"addresses" | b"addr" | b"addrs")
 }
 
-/// Whether a key names one host's address: `host`, `address` (Icinga 2's `object Endpoint
-/// "sat-1.example.com" { host = "sat-1.example.com" }` names its own label, and reaches it).
+/// Whether a key's last segment names one host's address: `host`, `address` (Icinga 2's
+/// `object Endpoint "sat-1.example.com" { host = "sat-1.example.com" }` names its own label,
+/// and reaches it).
 pub(super) fn names_one_host(key: &str) -> bool {
     let last = key.rsplit(['.', '_', '-']).next().unwrap_or_default();
-    ["host", "address", "addr"]
-        .iter()
-        .any(|w| last.eq_ignore_ascii_case(w))
+    names_one_address(last.to_ascii_lowercase().as_bytes())
 }
 
 /// A key segment that names one host's address or name: `addr`, `host`, `hostname`, `ip`.
