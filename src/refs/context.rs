@@ -400,14 +400,6 @@ fn is_address_word(segment: &[u8]) -> bool {
     matches!(segment, b"address" | b"addresses" | b"addr" | b"addrs")
 }
 
-/// Whether a key's last segment names one host's address: `host`, `address` (Icinga 2's
-/// `object Endpoint "sat-1.example.com" { host = "sat-1.example.com" }` names its own label,
-/// and reaches it).
-pub(super) fn names_one_host(key: &str) -> bool {
-    let last = key.rsplit(['.', '_', '-']).next().unwrap_or_default();
-    names_one_address(last.to_ascii_lowercase().as_bytes())
-}
-
 /// A key segment that names one host's address or name: `addr`, `host`, `hostname`, `ip`.
 fn names_one_address(segment: &[u8]) -> bool {
     matches!(
@@ -595,8 +587,9 @@ pub(super) fn names_mailboxes(key: &str) -> bool {
     .any(|w| key.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
 }
 
-/// Whether a key, in a block that holds listen addresses (`listeners:`, `entryPoints:`,
-/// `listener "tcp" {`), gives one: `address`, `cluster_address`, `host`, `ip`, `bind`.
+/// Whether a key gives one address (`address`, `cluster_address`, `host`, `ip`, `bind`): in a
+/// block that holds listen addresses (`listeners:`, `entryPoints:`, `listener "tcp" {`), one
+/// of them.
 pub(super) fn names_an_address(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
     let last = lower.rsplit(['.', '_', '-']).next().unwrap_or_default();

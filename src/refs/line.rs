@@ -2,7 +2,7 @@
 //! becomes a `Reference` (its column, its masked text, the checks every host passes: not a
 //! label, not a wildcard, not twice on one line).
 
-use super::context::names_one_host;
+use super::context::names_an_address;
 use super::scan::ScanOptions;
 use super::tokens::{is_hostname, is_opaque_token, names_no_host, parse_ip, port};
 use super::{Kind, Reference, Strength};
@@ -282,7 +282,9 @@ impl Line<'_> {
                     && !is_class_name(host)
                     // Under a host key, a long name is a name (`DB_HOST=SqlServerProd2019Primary`).
                     && (!is_opaque_token(host) || !self.key.is_empty())
-                    && (!self.labels.contains(host) || names_one_host(self.key))
+                    // Icinga 2's `object Endpoint "sat-1.example.com" { host =
+                    // "sat-1.example.com" }` names its own label, and reaches it.
+                    && (!self.labels.contains(host) || names_an_address(self.key))
             }
         };
         if !names_a_host
