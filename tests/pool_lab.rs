@@ -192,13 +192,7 @@ fn a_real_run_reopens_closed_masters_and_completes_every_step_within_the_bound()
             .collect::<Vec<_>>()
     );
     // Every host's run folder was swept, by the closing of its master or at the end.
-    for h in &lab.hosts {
-        let runs = h.dir.join(".comeback/runs");
-        let left: Vec<_> = std::fs::read_dir(&runs)
-            .map(|d| d.flatten().map(|e| e.path()).collect())
-            .unwrap_or_default();
-        assert!(left.is_empty(), "{} kept {left:?}", h.name);
-    }
+    lab.assert_hosts_swept();
     assert_eq!(lab.leftovers(), Vec::<String>::new());
 }
 

@@ -495,16 +495,6 @@ fn a_wide_batch_waits_for_sessions_on_its_hook_host_instead_of_being_refused() {
     assert_eq!(hooks, vec![Some(true); 12], "every hook on host-13 ran");
 }
 
-/// No run folder of comeback's is left on any host of the lab.
-fn assert_hosts_swept(lab: &Lab) {
-    for h in &lab.hosts {
-        let left: Vec<_> = std::fs::read_dir(h.dir.join(".comeback/runs"))
-            .map(|d| d.flatten().map(|e| e.path()).collect())
-            .unwrap_or_default();
-        assert!(left.is_empty(), "{} kept {left:?}", h.name);
-    }
-}
-
 /// stderr without its colours.
 fn plain(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
@@ -551,7 +541,7 @@ fn a_host_failing_its_precheck_refuses_the_run_before_any_restart() {
     assert!(connected.iter().all(|&i| i < first_failure), "{journal:?}");
     assert!(journal.iter().all(|e| e["event"] != "prechecked"));
     assert_eq!(lab.leftovers(), Vec::<String>::new());
-    assert_hosts_swept(&lab);
+    lab.assert_hosts_swept();
 }
 
 /// A master's first session opened right after its connection waits up to 40 ms on the host
@@ -615,5 +605,5 @@ fn a_host_is_swept_once_no_later_step_touches_it() {
         ["svc@host-1", "svc@host-2", "svc@host-3"]
     );
     assert_eq!(lab.leftovers(), Vec::<String>::new());
-    assert_hosts_swept(&lab);
+    lab.assert_hosts_swept();
 }

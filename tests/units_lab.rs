@@ -213,6 +213,8 @@ fn bad_units_are_refused_naming_host_and_unit_before_anything_restarts() {
         "host `host-1`, unit `redis-sever` (redis@host-1): unknown unit `redis-sever`: there is no /etc/init.d/redis-sever",
     );
     untouched(&lab);
+    // Refused with nothing left behind: the lookups' run folder goes too.
+    lab.assert_hosts_swept();
 
     // The pid file names another program (here the host's sshd).
     let dir = lab.hosts[0].dir.display().to_string();
@@ -245,6 +247,7 @@ fn bad_units_are_refused_naming_host_and_unit_before_anything_restarts() {
     let out = lab.run("run", &plan("redis-server"), &["--yes"]);
     exited(&out, 2);
     untouched(&lab);
+    lab.assert_hosts_swept();
 }
 
 /// An in-house Python app under a Debian-style init script: the interpreter runs the app

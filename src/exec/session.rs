@@ -231,11 +231,14 @@ impl Session<'_> {
         // and a run found unreachable while it prechecked the hosts already connected has its
         // folder there (a run that never walked marked no host: its sweep looks nowhere).
         // What an interrupted run left running is the operator's to judge, and an invalid
-        // resume keeps the exit files it inherited for the next one.
-        if !matches!(
-            outcome,
-            Outcome::StillRunning { .. } | Outcome::Invalid { .. }
-        ) {
+        // resume keeps the exit files it inherited for the next one; an invalid new run
+        // inherited nothing, and its lookups left its folder on the hosts they asked.
+        let keeps_what_it_found = match outcome {
+            Outcome::StillRunning { .. } => true,
+            Outcome::Invalid { .. } => self.first.is_some(),
+            _ => false,
+        };
+        if !keeps_what_it_found {
             leftovers::sweep(&fleet, &names, events).await;
         }
         fleet.close().await;

@@ -426,6 +426,16 @@ impl Lab {
         found
     }
 
+    /// No run folder of comeback's is left on any host of the lab.
+    pub fn assert_hosts_swept(&self) {
+        for h in &self.hosts {
+            let left: Vec<_> = std::fs::read_dir(h.dir.join(".comeback/runs"))
+                .map(|d| d.flatten().map(|e| e.path()).collect())
+                .unwrap_or_default();
+            assert!(left.is_empty(), "{} kept {left:?}", h.name);
+        }
+    }
+
     /// The folder of the newest run (run ids sort by time).
     pub fn last_run(&self) -> PathBuf {
         let runs = self.root.path().join(".comeback/runs");
