@@ -126,6 +126,13 @@ pub(super) fn classify(key: &str) -> KeyKind {
         || has(last, KeyWord::NoHostsAsLast)
         // A Content-Security-Policy's `img-src`: what browsers may load, not a server.
         || last_segment == b"src" && is_csp_directive(previous_of_last)
+        // DNS domains written in one word (frp's `customDomains`, a `defaultdomain`, Slurm's
+        // `MailDomain`): name spaces, not servers (an identity provider's `auth0Domain` is
+        // its tenant, reached).
+        || last_segment.ends_with(b"domains")
+        || [&b"defaultdomain"[..], b"maildomain", b"localdomain", b"emaildomain"]
+            .iter()
+            .any(|w| last_segment.ends_with(w))
         // Pulsar's `superUserRoles`: names of roles, whatever they look like; Jenkins's
         // `systemMessage`, prose; Orchestrator's `DetectClusterAliasQuery`, SQL.
         || last_segment.ends_with(b"roles")
@@ -227,6 +234,20 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
             | b"privacy"
             | b"terms"
             | b"documentation"
+            // What browsers fetch or people open: a framework's assets and media, an admin's
+            // web page (Kong's `admin_gui_url`, Graylog's `web_interface_url`).
+            | b"asset"
+            | b"assets"
+            | b"static"
+            | b"media"
+            | b"gui"
+            | b"ui"
+            | b"webui"
+            | b"interface"
+            | b"console"
+            | b"dashboard"
+            | b"portal"
+            | b"homepage"
     ) || matches!(
         // In camel case: Gerrit's `reportBugUrl`, a `helpUrl`, a `privacyPolicyUrl` (not a
         // `debugUrl` nor a `bugzillaUrl`, which are reached).
@@ -556,6 +577,7 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"header",
     b"link",
     b"links",
+    b"homepage",
 ];
 
 /// Last segments of keys that name a peer by its role: a host with an address's evidence,

@@ -1546,9 +1546,22 @@ mod tests {
             // Names this service tells its peers and clients.
             "broadcast_rpc_address: 10.0.0.5",
             "network.publish_host: es1.example.com",
+            // Domains written in one word: name spaces, not servers.
+            "customDomains = [\"nas.example.com\"]",
+            "MailDomain=hpc.example.com",
+            "defaultdomain: example.com",
+            // Pages for browsers and people: assets, an admin's web page.
+            "ASSET_URL=https://cdn.shop.example.com",
+            "admin_gui_url = https://kong-admin.example.net",
+            "transport_email_web_interface_url = https://graylog.example.com",
         ] {
             assert_eq!(found(text), Vec::<String>::new(), "{text}");
         }
+        // An identity provider's domain is its tenant, reached.
+        assert_eq!(
+            found("oktaDomain: tenant.okta.example.com"),
+            ["tenant.okta.example.com"]
+        );
         // Under a host key, a long mixed-case word is a name.
         assert_eq!(
             found("DB_HOST=SqlServerProd2019Primary"),
