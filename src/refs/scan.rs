@@ -351,10 +351,11 @@ fn kind_in<'t>(
         }
     }
     // In `listeners:` or `listener "tcp" {`, an address key gives where this service listens
-    // (Odyssey's `listen { host "10.0.0.5" }` too).
+    // (Odyssey's `listen { host "10.0.0.5" }`, the OpenTelemetry Collector's `receivers:`
+    // with their `endpoint:` too).
     if scope.listens()
         && matches!(kind, KeyKind::Hosts | KeyKind::HostsWithEvidence)
-        && context::names_an_address(kv.key)
+        && (context::names_an_address(kv.key) || kv.key.eq_ignore_ascii_case("endpoint"))
     {
         return KeyKind::Listen;
     }
@@ -1590,6 +1591,13 @@ mod tests {
                 "10.0.0.11:1339",
                 "10.0.0.12:3000 listen"
             ]
+        );
+        // The OpenTelemetry Collector receives at its receivers' endpoints, exports to others.
+        let collector = "receivers:\n  otlp:\n    protocols:\n      grpc:\n        \
+            endpoint: 10.0.0.7:4317\nexporters:\n  otlp:\n    endpoint: tempo.example.com:4317\n";
+        assert_eq!(
+            described(collector),
+            ["10.0.0.7:4317 listen", "tempo.example.com:4317"]
         );
     }
 

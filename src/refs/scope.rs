@@ -83,6 +83,8 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
         "listen",
         "entrypoints",
         "entrypoint",
+        // The OpenTelemetry Collector's `receivers:`, where telemetry comes in.
+        "receivers",
         "sources",
     ]) || (braces && is(&["source"]))
         || (section && is(&["api", "server", "web"]))
