@@ -706,6 +706,10 @@ const LISTEN_KEYS: &[&[u8]] = &[
 
 /// Whole keys that name this host itself or where it listens, or an image (`redis:7`).
 const NO_HOSTS_KEYS: &[&[u8]] = &[
+    // git's `[url "https://mirror/"] insteadOf = https://github.com/`: the URL rewritten, never
+    // fetched (the section's own URL is).
+    b"insteadof",
+    b"pushinsteadof",
     b"listeners",
     b"server_name",
     b"servername",

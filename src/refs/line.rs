@@ -252,6 +252,26 @@ impl Line<'_> {
         before.len() >= 3 && before[before.len() - 3..].eq_ignore_ascii_case(b"cn=")
     }
 
+    /// Whether the address at `start..end` bounds a range or is a network with its mask: a
+    /// DHCP pool's `"10.0.0.100 - 10.0.0.200"`, OpenVPN's `route 10.40.0.0 255.255.0.0`.
+    fn in_range_or_masked(&self, start: usize, end: usize) -> bool {
+        let text = self.text;
+        let after = text[end.min(text.len())..].trim_ascii_start();
+        let before = text[..start].trim_ascii_end();
+        let is_address = |b: u8| b.is_ascii_hexdigit() || b == b'.' || b == b':';
+        let to_address = after.strip_prefix('-').is_some_and(|rest| {
+            let rest = rest.trim_ascii_start();
+            let address = rest.len() - rest.trim_start_matches(|c| is_address(c as u8)).len();
+            parse_ip(&rest[..address]).is_some()
+        });
+        let from_address = before.strip_suffix('-').is_some_and(|rest| {
+            let rest = rest.trim_ascii_end();
+            let address = rest.trim_end_matches(|c| is_address(c as u8));
+            parse_ip(&rest[address.len()..]).is_some()
+        });
+        to_address || from_address || after.starts_with("255.")
+    }
+
     /// Records `host` (and `port`) found at `start..end` of the line, unless it names no host.
     pub(super) fn add(&mut self, host: &str, port: Option<u16>, start: usize, end: usize) {
         self.add_as(host, port, start, end, Strength::Strong);
@@ -275,7 +295,11 @@ impl Line<'_> {
         let ip = parse_ip(host);
         let listen = self.listen && (ip.is_some() || !self.listen_by_block);
         let names_a_host = match ip {
-            Some(ip) => !(names_no_host(ip) || listen && ip.is_loopback()),
+            Some(ip) => {
+                !(names_no_host(ip)
+                    || listen && ip.is_loopback()
+                    || self.in_range_or_masked(start, end))
+            }
             None => {
                 !listen
                     && is_hostname(host)

@@ -1555,9 +1555,16 @@ mod tests {
             "ASSET_URL=https://cdn.shop.example.com",
             "admin_gui_url = https://kong-admin.example.net",
             "transport_email_web_interface_url = https://graylog.example.com",
+            // Ranges and networks with their masks, a URL git rewrites.
+            "\"pools\": [ { \"pool\": \"10.0.0.100 - 10.0.0.200\" } ],",
+            "range6 2001:db8::100-2001:db8::1ff",
+            "route 10.40.0.0 255.255.0.0",
+            "\tinsteadOf = https://github.com/",
         ] {
             assert_eq!(found(text), Vec::<String>::new(), "{text}");
         }
+        // A word after a dash is no address's range.
+        assert_eq!(found("server 10.0.0.5 -backup"), ["10.0.0.5"]);
         // An identity provider's domain is its tenant, reached.
         assert_eq!(
             found("oktaDomain: tenant.okta.example.com"),
