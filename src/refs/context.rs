@@ -120,19 +120,23 @@ pub(super) fn classify(key: &str) -> KeyKind {
         KeyKind::Access
     } else if says == Says::Own
         || own_url(lower, previous_of_last, last_segment)
-        // Asterisk's `external_media_address`: the name this host is reached by from outside.
+        // Asterisk's `external_media_address` and `externhost`: the name this host is reached
+        // by from outside.
         || (lower.starts_with(b"external") && matches!(last_segment, b"address" | b"addr" | b"ip"))
+        || (last_segment.starts_with(b"extern")
+            && [&b"host"[..], b"ip", b"addr", b"address"]
+                .iter()
+                .any(|w| last_segment.ends_with(w)))
         || has(whole, KeyWord::NoHosts)
         || has(last, KeyWord::NoHostsAsLast)
         // A Content-Security-Policy's `img-src`: what browsers may load, not a server.
         || last_segment == b"src" && is_csp_directive(previous_of_last)
-        // DNS domains written in one word (frp's `customDomains`, a `defaultdomain`, Slurm's
-        // `MailDomain`): name spaces, not servers (an identity provider's `auth0Domain` is
-        // its tenant, reached).
+        // DNS domains written in one word, as `auth0_domain` is in two (frp's `customDomains`,
+        // Slurm's `MailDomain`, Asterisk's `fromdomain`): name spaces, not servers.
+        || last_segment.ends_with(b"domain")
         || last_segment.ends_with(b"domains")
-        || [&b"defaultdomain"[..], b"maildomain", b"localdomain", b"emaildomain"]
-            .iter()
-            .any(|w| last_segment.ends_with(w))
+        // Text for people: Mumble's `welcometext`, a page's `footer`, a login `banner`.
+        || last_segment.ends_with(b"text")
         // Pulsar's `superUserRoles`: names of roles, whatever they look like; Jenkins's
         // `systemMessage`, prose; Orchestrator's `DetectClusterAliasQuery`, SQL.
         || last_segment.ends_with(b"roles")
@@ -248,11 +252,15 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
             | b"dashboard"
             | b"portal"
             | b"homepage"
+            | b"runbook"
     ) || matches!(
         // In camel case: Gerrit's `reportBugUrl`, a `helpUrl`, a `privacyPolicyUrl` (not a
         // `debugUrl` nor a `bugzillaUrl`, which are reached).
         last_segment,
         b"reportbugurl"
+            // An OAuth client's `redirectURI`: where browsers are sent back.
+            | b"redirecturi"
+            | b"redirecturl"
             | b"bugreporturl"
             | b"helpurl"
             | b"docsurl"
@@ -367,14 +375,17 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
     } else if (segment.starts_with(b"listen") && !matches!(segment, b"listeners" | b"listener"))
         || (previous == b"listener" && is_address_word(segment))
         || (segment.starts_with(b"bind") && !segment.starts_with(b"binding"))
-        // Orchestrator's `RaftBind`.
+        // Orchestrator's `RaftBind`; Asterisk's `udpbindaddr`.
         || (segment.len() > 4 && segment.ends_with(b"bind"))
+        || (segment.len() > 8
+            && segment.windows(4).any(|w| w == b"bind")
+            && [&b"addr"[..], b"address", b"ip"].iter().any(|w| segment.ends_with(w)))
         || segment == b"virtual"
     {
         Says::Listen
     } else if matches!(
         previous,
-        b"metrics" | b"debug" | b"pprof" | b"health" | b"status" | b"src"
+        b"metrics" | b"debug" | b"pprof" | b"health" | b"healthcheck" | b"status" | b"src"
     ) && (is_address_word(segment) || matches!(segment, b"ip" | b"ipaddr"))
     {
         // Docker's `metrics-addr`, a `debug_address`, FreeRADIUS's `src_ipaddr`: where this
@@ -549,6 +560,9 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"comments",
     b"title",
     b"summary",
+    b"footer",
+    b"banner",
+    b"motd",
     b"label",
     b"labels",
     b"tag",

@@ -258,15 +258,15 @@ impl Line<'_> {
         let text = self.text;
         let after = text[end.min(text.len())..].trim_ascii_start();
         let before = text[..start].trim_ascii_end();
-        let is_address = |b: u8| b.is_ascii_hexdigit() || b == b'.' || b == b':';
+        let is_address = |c: char| c.is_ascii_hexdigit() || c == '.' || c == ':';
         let to_address = after.strip_prefix('-').is_some_and(|rest| {
             let rest = rest.trim_ascii_start();
-            let address = rest.len() - rest.trim_start_matches(|c| is_address(c as u8)).len();
+            let address = rest.len() - rest.trim_start_matches(is_address).len();
             parse_ip(&rest[..address]).is_some()
         });
         let from_address = before.strip_suffix('-').is_some_and(|rest| {
             let rest = rest.trim_ascii_end();
-            let address = rest.trim_end_matches(|c| is_address(c as u8));
+            let address = rest.trim_end_matches(is_address);
             parse_ip(&rest[address.len()..]).is_some()
         });
         to_address || from_address || after.starts_with("255.")

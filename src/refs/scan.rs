@@ -32,8 +32,10 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     // labels, so `proxy_pass http://backend` and `key xfer` name no host.
     let labels = labels::declared(text);
     let mut found = Vec::new();
-    // A list of hosts (or, `true`, of listen addresses) under a key, from this indent on.
-    let mut list_under: Option<(usize, bool)> = None;
+    // A list of hosts under a key, from this indent on: of listen addresses (`listen`), or
+    // under a role key, whose bare words are roles (`needs_evidence`: Salt's
+    // `fileserver_backend:` then `- gitfs`).
+    let mut list_under: Option<ListUnder> = None;
     let mut siblings = Siblings::default();
     let mut scopes = Scopes::default();
     // The indent of the last key that names no hosts, and whether it is an access rule: lines
@@ -122,13 +124,14 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         }
         // A cluster's members, in their exact forms, before any looser form reads the line.
         l.members(kv, &features, &mut members_open);
-        if let Some((indent, listen)) = list_under {
+        if let Some(list) = list_under {
             match context::list_item(line) {
                 Some((item_indent, value_start))
-                    if item_indent >= indent && !is_mapping(&line[value_start..]) =>
+                    if item_indent >= list.indent && !is_mapping(&line[value_start..]) =>
                 {
-                    l.listen = listen;
-                    if !listen {
+                    l.listen = list.listen;
+                    l.needs_evidence = list.needs_evidence;
+                    if !list.listen {
                         l.urls(&features);
                         l.bracketed(&features);
                     }
@@ -226,7 +229,11 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 l.urls(&features);
                 l.bracketed(&features);
                 if kv.value.trim().is_empty() && !kv.directive {
-                    list_under = Some((kv.indent + 1, true));
+                    list_under = Some(ListUnder {
+                        indent: kv.indent + 1,
+                        listen: true,
+                        needs_evidence: false,
+                    });
                 }
                 l.value_tokens(kv.value_start, false);
                 siblings.hosts(kv, first, l.found.len());
@@ -259,7 +266,11 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         }
         if let (KeyKind::Hosts | KeyKind::HostsWithEvidence, Some(kv)) = (kind, kv) {
             if kv.value.trim().is_empty() && !kv.directive {
-                list_under = Some((kv.indent + 1, false));
+                list_under = Some(ListUnder {
+                    indent: kv.indent + 1,
+                    listen: false,
+                    needs_evidence: kind == KeyKind::HostsWithEvidence,
+                });
             } else {
                 // A block it opens (keepalived's `real_server 10.0.0.11 443 {`) names a host
                 // only with an address's evidence: `peer "x" {` and `upstream shop {` are labels.
@@ -288,6 +299,14 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         });
     }
     found
+}
+
+/// A list of hosts under a key (YAML's `- item` lines), from `indent` on.
+#[derive(Clone, Copy)]
+struct ListUnder {
+    indent: usize,
+    listen: bool,
+    needs_evidence: bool,
 }
 
 /// What a key's value names, from the key, the form of the line and the block it stands in
@@ -1127,10 +1146,11 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(found("checkHost = api.example.com"), Vec::<String>::new());
-        // A domain key may name a server (an identity provider's tenant).
+        // A domain is a name space, in camel case as in snake case (`auth0_domain`): even an
+        // identity provider's tenant, reached at URLs the service builds from it.
         assert_eq!(
             found("auth0Domain: tenant.eu.auth0.com"),
-            ["tenant.eu.auth0.com"]
+            Vec::<String>::new()
         );
         assert_eq!(
             found("default_redirection_url: https://www.example.com"),
@@ -1551,6 +1571,15 @@ mod tests {
             "customDomains = [\"nas.example.com\"]",
             "MailDomain=hpc.example.com",
             "defaultdomain: example.com",
+            "fromdomain=example.com",
+            // This service's own public name, text for people, an HTTP request's headers.
+            "externhost=pbx.example.com",
+            "welcometext=\"Rules and help: https://wiki.example.com/voice\"",
+            "footer = \"See <a href=\\\"https://wiki.example.com/sso\\\">the FAQ</a>\"",
+            "headers:\n  Host: api.example.com",
+            "redirectURI: https://dex.example.com/dex/callback",
+            // The roles of a list under a role key.
+            "fileserver_backend:\n  - gitfs\n  - roots",
             // Pages for browsers and people: assets, an admin's web page.
             "ASSET_URL=https://cdn.shop.example.com",
             "admin_gui_url = https://kong-admin.example.net",
@@ -1565,11 +1594,6 @@ mod tests {
         }
         // A word after a dash is no address's range.
         assert_eq!(found("server 10.0.0.5 -backup"), ["10.0.0.5"]);
-        // An identity provider's domain is its tenant, reached.
-        assert_eq!(
-            found("oktaDomain: tenant.okta.example.com"),
-            ["tenant.okta.example.com"]
-        );
         // Under a host key, a long mixed-case word is a name.
         assert_eq!(
             found("DB_HOST=SqlServerProd2019Primary"),
@@ -1598,6 +1622,24 @@ mod tests {
                 "10.0.0.11:1339",
                 "10.0.0.12:3000 listen"
             ]
+        );
+        // Bound in a word of its own (Asterisk's `udpbindaddr`), a health check's address, a
+        // pair inside a value (Galera's options).
+        assert_eq!(
+            described(
+                "udpbindaddr=192.0.2.60:5060\nWOODPECKER_HEALTHCHECK_ADDR=10.0.0.8:3000\n\
+                 wsrep_provider_options=\"gmcast.listen_addr=tcp://10.0.0.9:4567; gcache.size=1G\"\n"
+            ),
+            [
+                "192.0.2.60:5060 listen",
+                "10.0.0.8:3000 listen",
+                "10.0.0.9:4567 listen"
+            ]
+        );
+        // A list of weighted parents.
+        assert_eq!(
+            found("parent=\"mid-01.example.net:8080|1.0;10.0.0.7:8080|1.0\""),
+            ["mid-01.example.net:8080", "10.0.0.7:8080"]
         );
         // The OpenTelemetry Collector receives at its receivers' endpoints, exports to others.
         let collector = "receivers:\n  otlp:\n    protocols:\n      grpc:\n        \

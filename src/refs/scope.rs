@@ -100,7 +100,7 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
         Scope::ListenDirect
     } else if is(&["advertise", "advertise_addrs"]) {
         Scope::Own
-    } else if is(&["labels", "tags", "annotations"]) {
+    } else if is(&["labels", "tags", "annotations", "headers"]) {
         Scope::Labels
     } else if context::names_an_access_rule(first) {
         Scope::Access

@@ -1,6 +1,7 @@
 //! URLs, `scheme://user:pass@host:port,host2/path`: every host of the authority, with the
 //! scheme's default port when none is written. The most common way a config names a server.
 
+use crate::refs::context::{self, KeyKind};
 use crate::refs::features::Features;
 use crate::refs::line::{Line, TEXT_LIMIT};
 use crate::refs::tokens::{byte_table, default_port, split_port};
@@ -85,6 +86,11 @@ impl Line<'_> {
             {
                 continue;
             }
+            // A pair inside a value says where its URL stands (Galera's
+            // `wsrep_provider_options="gmcast.listen_addr=tcp://10.0.0.5:4567"`).
+            let listen = self.listen;
+            self.listen |= pair_key(&text[..scheme_start])
+                .is_some_and(|key| context::classify(key) == KeyKind::Listen);
             let hosts = &text[authority.clone()];
             let hosts = hosts.rsplit_once('@').map_or(hosts, |(_, h)| h);
             for item in hosts.split(',') {
@@ -97,6 +103,17 @@ impl Line<'_> {
                 let port = explicit.or(implied);
                 self.add(host, port, scheme_start, end);
             }
+            self.listen = listen;
         }
     }
+}
+
+/// The key of a `key=` that `before` ends with, glued to the value.
+fn pair_key(before: &str) -> Option<&str> {
+    let before = before.strip_suffix('=')?;
+    let start = before
+        .bytes()
+        .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-')))
+        .map_or(0, |i| i + 1);
+    (start < before.len()).then(|| &before[start..])
 }

@@ -8,8 +8,9 @@ use crate::refs::context;
 use crate::refs::line::Line;
 use crate::refs::tokens::{byte_table, is_fqdn, parse_ip, port, split_port};
 
-/// What separates the words of a value.
-static VALUE_SEPARATOR: [bool; 256] = byte_table(b",;'\"[]{}()<>", false, true);
+/// What separates the words of a value (Traffic Server's `parent="a:8080|1.0;b:8080|1.0"`
+/// gives each its weight after a `|`).
+static VALUE_SEPARATOR: [bool; 256] = byte_table(b",;'\"[]{}()<>|", false, true);
 
 /// Keywords inside a list of servers whose next word is their argument, never a host: BIND's
 /// `10.0.0.5 key "xfer" tls "dot"`, `port 5353`, `dscp 10`, `source 10.0.0.1`.
