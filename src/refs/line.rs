@@ -2,7 +2,7 @@
 //! becomes a `Reference` (its column, its masked text, the checks every host passes: not a
 //! label, not a wildcard, not twice on one line).
 
-use super::context::names_an_address;
+use super::context::{self, KeyKind, names_an_address};
 use super::scan::ScanOptions;
 use super::tokens::{is_hostname, is_opaque_token, names_no_host, parse_ip, port};
 use super::{Kind, Reference, Strength};
@@ -272,6 +272,23 @@ impl Line<'_> {
         to_address || from_address || after.starts_with("255.")
     }
 
+    /// Whether the address at `start` is the argument of a flag that binds, in a daemon's
+    /// options (`MINIO_OPTS="--address 10.0.0.5:9000"`, `--bind 10.0.0.5`, `--listen-addr x`).
+    fn after_listen_flag(&self, start: usize) -> bool {
+        let before = &self.text[..start];
+        let flag = before.trim_ascii_end();
+        if flag.len() == before.len() {
+            return false;
+        }
+        let from = flag
+            .bytes()
+            .rposition(|c| c.is_ascii_whitespace() || c == b'"' || c == b'\'')
+            .map_or(0, |i| i + 1);
+        flag[from..].strip_prefix("--").is_some_and(|name| {
+            matches!(name, "address" | "addr") || context::classify(name) == KeyKind::Listen
+        })
+    }
+
     /// Records `host` (and `port`) found at `start..end` of the line, unless it names no host.
     pub(super) fn add(&mut self, host: &str, port: Option<u16>, start: usize, end: usize) {
         self.add_as(host, port, start, end, Strength::Strong);
@@ -293,7 +310,15 @@ impl Line<'_> {
             .and_then(|h| h.strip_suffix(']'))
             .unwrap_or(host);
         let ip = parse_ip(host);
-        let listen = self.listen && (ip.is_some() || !self.listen_by_block);
+        let listen = (self.listen
+            || ip.is_some()
+                && self
+                    .text
+                    .as_bytes()
+                    .get(start)
+                    .is_some_and(|b| b.is_ascii_digit() || *b == b'[')
+                && self.after_listen_flag(start))
+            && (ip.is_some() || !self.listen_by_block);
         let names_a_host = match ip {
             Some(ip) => {
                 !(names_no_host(ip)

@@ -11,6 +11,7 @@ use super::labels;
 use super::line::Line;
 use super::scope::{Scope, Scopes};
 use super::siblings::Siblings;
+use super::tokens::{parse_ip, split_port};
 use super::unreached::Unreached;
 use super::xml;
 use regex::Regex;
@@ -157,6 +158,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         let kind = kv.map_or(KeyKind::Other, |kv| {
             kind_in(kv, scope, ssh_blocks, section, &mut kinds)
         });
+        // NGINX Unit's `"listeners": { "10.0.0.5:443": {`: in a block of listeners, an address
+        // written as a key is one of them.
+        l.listen |= scope.listens() && is_address_key(line);
         ssh_blocks |= kv.is_some_and(|kv| {
             kv.directive
                 && (kv.key.eq_ignore_ascii_case("host") || kv.key.eq_ignore_ascii_case("match"))
@@ -439,6 +443,20 @@ fn is_block_label(line: &str) -> bool {
     t.strip_suffix('{')
         .map(str::trim_ascii_end)
         .is_some_and(|label| !label.is_empty() && !label.contains([' ', '\t', '=', '{', '"']))
+}
+
+/// Whether the line's key is an address written in quotes, with or without its port
+/// (`"10.0.0.5:443": {`, `"[fd00::1]:443": {`).
+fn is_address_key(line: &str) -> bool {
+    let Some(key) = line.trim_ascii_start().strip_prefix('"') else {
+        return false;
+    };
+    let Some(end) = key.find('"') else {
+        return false;
+    };
+    let host = split_port(&key[..end]).0;
+    key[end + 1..].trim_ascii_start().starts_with(':')
+        && parse_ip(host.trim_start_matches('[').trim_end_matches(']')).is_some()
 }
 
 /// memcached's `-l ADDR[,ADDR]`, alone on its line: where the value starts. Addresses only:
@@ -1634,6 +1652,21 @@ mod tests {
                 "192.0.2.60:5060 listen",
                 "10.0.0.8:3000 listen",
                 "10.0.0.9:4567 listen"
+            ]
+        );
+        // A daemon's options bind with `--address` or `--bind`; a client's URL after a flag is
+        // reached; NGINX Unit's listeners are keys.
+        assert_eq!(
+            described(
+                "MINIO_OPTS=\"--address 10.0.0.5:9000 --console-address :9001\"\n\
+                 ARGS='--bind 10.0.0.6'\nvault status --address https://10.0.0.7:8200\n\
+                 {\n  \"listeners\": {\n    \"10.0.0.8:443\": {\n      \"pass\": \"routes\"\n    }\n  }\n}\n"
+            ),
+            [
+                "10.0.0.5:9000 listen",
+                "10.0.0.6 listen",
+                "10.0.0.7:8200",
+                "10.0.0.8:443 listen"
             ]
         );
         // A list of weighted parents.
