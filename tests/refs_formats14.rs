@@ -10,10 +10,10 @@
 //! `udpbindaddr`; a health check's address; a listen key inside a value, Galera's
 //! `gmcast.listen_addr=`; weights after `|` in a list of parents; every domain written in one
 //! word; an external host; text, footers and HTTP headers; an OAuth `redirectURI`; the roles
-//! listed under a role key) bring it to 0.73, 0.65 and 0.87. Still wrong: the listen addresses
-//! of NGINX Unit's `listeners` (written as keys), of carbon-c-relay's `listen` block, of
-//! MinIO's `--address` flag and of Mumble's `host=`; own public URLs under plain keys
-//! (`issuer`, `framework.server.url`, `MINIO_SERVER_URL`); Asterisk's `register =>`.
+//! listed under a role key; a daemon's `--address` flag; NGINX Unit's listeners, written as
+//! keys) bring it to 0.75, 0.68 and 0.87. Still wrong: the listen addresses of carbon-c-relay's
+//! `listen` block and of Mumble's `host=`; own public URLs under plain keys (`issuer`,
+//! `framework.server.url`, `MINIO_SERVER_URL`); Asterisk's `register =>`.
 
 mod corpus;
 
@@ -93,5 +93,5 @@ fn passwords_in_these_formats_never_reach_the_output() {
 
 #[test]
 fn recall_precision_and_ports_on_a_set_written_blind() {
-    corpus::score(DIR).at_least(0.72, 0.64, 0.86);
+    corpus::score(DIR).at_least(0.74, 0.67, 0.87);
 }
