@@ -157,6 +157,22 @@ fn pathological_lines_finish() {
     }
 }
 
+/// A reference's text is cut at a length, which may fall inside a character: what is read
+/// beside it is read as bytes.
+#[test]
+fn a_reference_cut_inside_a_character_is_read_whole() {
+    for text in [
+        format!("10.0.0.5:/{}", "é".repeat(300)),
+        format!("10.0.0.5:/srv/{} /mnt nfs defaults 0 0", "é".repeat(300)),
+    ] {
+        let hosts: Vec<String> = scan(&text, &ScanOptions::default())
+            .into_iter()
+            .map(|r| r.host)
+            .collect();
+        assert_eq!(hosts, ["10.0.0.5"]);
+    }
+}
+
 #[test]
 fn many_host_and_port_lines_finish() {
     // Sibling ports are matched through a map: 100,000 host keys and as many port keys in one

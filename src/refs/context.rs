@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 /// Letters, digits, `_`, `.` and `-`: the bytes of a key.
-static KEY_BYTE: [bool; 256] = byte_table(b"_.-", true, false);
+pub(super) static KEY_BYTE: [bool; 256] = byte_table(b"_.-", true, false);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum KeyKind {
@@ -121,12 +121,9 @@ pub(super) fn classify(key: &str) -> KeyKind {
     } else if says == Says::Own
         || own_url(lower, previous_of_last, last_segment)
         // Asterisk's `external_media_address` and `externhost`: the name this host is reached
-        // by from outside.
+        // by from outside (a chart's `externalRedisHost` is a server it reaches).
         || (lower.starts_with(b"external") && matches!(last_segment, b"address" | b"addr" | b"ip"))
-        || (last_segment.starts_with(b"extern")
-            && [&b"host"[..], b"ip", b"addr", b"address"]
-                .iter()
-                .any(|w| last_segment.ends_with(w)))
+        || matches!(last_segment, b"externhost" | b"externip" | b"externaddr")
         || has(whole, KeyWord::NoHosts)
         || has(last, KeyWord::NoHostsAsLast)
         // A Content-Security-Policy's `img-src`: what browsers may load, not a server.
@@ -135,8 +132,6 @@ pub(super) fn classify(key: &str) -> KeyKind {
         // Slurm's `MailDomain`, Asterisk's `fromdomain`): name spaces, not servers.
         || last_segment.ends_with(b"domain")
         || last_segment.ends_with(b"domains")
-        // Text for people: Mumble's `welcometext`, a page's `footer`, a login `banner`.
-        || last_segment.ends_with(b"text")
         // Pulsar's `superUserRoles`: names of roles, whatever they look like; Jenkins's
         // `systemMessage`, prose; Orchestrator's `DetectClusterAliasQuery`, SQL.
         || last_segment.ends_with(b"roles")
@@ -375,8 +370,9 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
     } else if (segment.starts_with(b"listen") && !matches!(segment, b"listeners" | b"listener"))
         || (previous == b"listener" && is_address_word(segment))
         || (segment.starts_with(b"bind") && !segment.starts_with(b"binding"))
-        // Orchestrator's `RaftBind`; Asterisk's `udpbindaddr`.
+        // Orchestrator's `RaftBind`.
         || (segment.len() > 4 && segment.ends_with(b"bind"))
+        // Asterisk's `udpbindaddr`.
         || (segment.len() > 8
             && segment.windows(4).any(|w| w == b"bind")
             && [&b"addr"[..], b"address", b"ip"].iter().any(|w| segment.ends_with(w)))
@@ -529,8 +525,6 @@ const LISTEN_LAST: &[&[u8]] = &[
 /// (`Host(\`shop.example.com\`)` matches a request, it reaches nothing).
 /// An `id` (`server_id`, Salt's `id: web07.example.com`) names, it reaches nothing.
 const NO_HOSTS_LAST: &[&[u8]] = &[
-    b"domain",
-    b"domains",
     b"zone",
     b"realm",
     b"rule",
@@ -560,6 +554,8 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"comments",
     b"title",
     b"summary",
+    // Text for people: a `login_text`, a page's `footer`, a login `banner`.
+    b"text",
     b"footer",
     b"banner",
     b"motd",
@@ -729,7 +725,6 @@ const NO_HOSTS_KEYS: &[&[u8]] = &[
     b"servername",
     b"hostname",
     b"myhostname",
-    b"mydomain",
     b"myorigin",
     b"mydestination",
     b"node.name",
@@ -755,11 +750,12 @@ const NO_HOSTS_KEYS: &[&[u8]] = &[
     b"extra_hosts",
     b"add-host",
     b"advertise",
-    // Domains and files, not hosts: BIND's `zone`, resolv.conf's `search` and `domain`.
+    // Zones and files, not hosts: BIND's `zone`, resolv.conf's `search`.
     b"zone",
     b"search",
-    b"domain",
     b"file",
+    // Mumble's greeting.
+    b"welcometext",
     // HAProxy defaults and options of server lines, not servers.
     b"default-server",
     b"init-addr",

@@ -253,39 +253,43 @@ impl Line<'_> {
     }
 
     /// Whether the address at `start..end` bounds a range or is a network with its mask: a
-    /// DHCP pool's `"10.0.0.100 - 10.0.0.200"`, OpenVPN's `route 10.40.0.0 255.255.0.0`.
-    fn in_range_or_masked(&self, start: usize, end: usize) -> bool {
-        let text = self.text;
-        let after = text[end.min(text.len())..].trim_ascii_start();
-        let before = text[..start].trim_ascii_end();
-        let is_address = |c: char| c.is_ascii_hexdigit() || c == '.' || c == ':';
-        let to_address = after.strip_prefix('-').is_some_and(|rest| {
-            let rest = rest.trim_ascii_start();
-            let address = rest.len() - rest.trim_start_matches(is_address).len();
-            parse_ip(&rest[..address]).is_some()
-        });
-        let from_address = before.strip_suffix('-').is_some_and(|rest| {
-            let rest = rest.trim_ascii_end();
-            let address = rest.trim_end_matches(is_address);
-            parse_ip(&rest[address.len()..]).is_some()
-        });
-        to_address || from_address || after.starts_with("255.")
+    /// DHCP pool's `"10.0.0.100 - 10.0.0.200"`, OpenVPN's `route 10.40.0.0 255.255.0.0`,
+    /// `10.0.0.0 mask 255.255.0.0`, OpenLDAP's `peername.ip=10.0.0.0%255.255.0.0`.
+    pub(super) fn in_range_or_masked(&self, start: usize, end: usize) -> bool {
+        let b = self.text.as_bytes();
+        let raw_after = b.get(end..).unwrap_or_default();
+        let after = raw_after.trim_ascii_start();
+        let before = b.get(..start).unwrap_or_default().trim_ascii_end();
+        let to_address = after
+            .strip_prefix(b"-")
+            .is_some_and(|rest| parse_ip(address_at_start(rest.trim_ascii_start())).is_some());
+        let from_address = before
+            .strip_suffix(b"-")
+            .is_some_and(|rest| parse_ip(address_at_end(rest.trim_ascii_end())).is_some());
+        let mask = after
+            .strip_prefix(b"mask ")
+            .or_else(|| after.strip_prefix(b"netmask "))
+            .or_else(|| raw_after.strip_prefix(b"%"))
+            .unwrap_or(after);
+        to_address || from_address || is_netmask(address_at_start(mask.trim_ascii_start()))
     }
 
     /// Whether the address at `start` is the argument of a flag that binds, in a daemon's
     /// options (`MINIO_OPTS="--address 10.0.0.5:9000"`, `--bind 10.0.0.5`, `--listen-addr x`).
     fn after_listen_flag(&self, start: usize) -> bool {
-        let before = &self.text[..start];
+        let before = self.text.as_bytes().get(..start).unwrap_or_default();
         let flag = before.trim_ascii_end();
         if flag.len() == before.len() {
             return false;
         }
         let from = flag
-            .bytes()
-            .rposition(|c| c.is_ascii_whitespace() || c == b'"' || c == b'\'')
+            .iter()
+            .rposition(|c| c.is_ascii_whitespace() || matches!(c, b'"' | b'\''))
             .map_or(0, |i| i + 1);
-        flag[from..].strip_prefix("--").is_some_and(|name| {
-            matches!(name, "address" | "addr") || context::classify(name) == KeyKind::Listen
+        flag[from..].strip_prefix(b"--").is_some_and(|name| {
+            matches!(name, b"address" | b"addr")
+                || std::str::from_utf8(name)
+                    .is_ok_and(|name| context::classify(name) == KeyKind::Listen)
         })
     }
 
@@ -381,6 +385,33 @@ impl Line<'_> {
             });
         }
     }
+}
+
+/// The address characters `b` starts with (digits, hex letters, `.` and `:`), as text.
+fn address_at_start(b: &[u8]) -> &str {
+    let n = b
+        .iter()
+        .take_while(|c| c.is_ascii_hexdigit() || matches!(c, b'.' | b':'))
+        .count();
+    std::str::from_utf8(&b[..n]).unwrap_or_default()
+}
+
+/// The address characters `b` ends with, as text.
+fn address_at_end(b: &[u8]) -> &str {
+    let n = b
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_hexdigit() || matches!(c, b'.' | b':'))
+        .count();
+    std::str::from_utf8(&b[b.len() - n..]).unwrap_or_default()
+}
+
+/// Whether `word` is an IPv4 netmask: ones, then zeros (`255.255.0.0`).
+fn is_netmask(word: &str) -> bool {
+    word.parse::<std::net::Ipv4Addr>().is_ok_and(|m| {
+        let m = u32::from(m);
+        m != 0 && (!m).wrapping_add(1) & !m == 0
+    })
 }
 
 /// A dotted name whose last part is in camel case (`django.core.mail.backends.smtp.EmailBackend`,

@@ -374,11 +374,12 @@ fn kind_in<'t>(
         }
     }
     // In `listeners:` or `listener "tcp" {`, an address key gives where this service listens
-    // (Odyssey's `listen { host "10.0.0.5" }`, the OpenTelemetry Collector's `receivers:`
-    // with their `endpoint:` too).
+    // (Odyssey's `listen { host "10.0.0.5" }` too; an OpenTelemetry receiver's `protocols:`
+    // with their `endpoint:`).
     if scope.listens()
         && matches!(kind, KeyKind::Hosts | KeyKind::HostsWithEvidence)
-        && (context::names_an_address(kv.key) || kv.key.eq_ignore_ascii_case("endpoint"))
+        && (context::names_an_address(kv.key)
+            || scope == Scope::Endpoints && kv.key.eq_ignore_ascii_case("endpoint"))
     {
         return KeyKind::Listen;
     }
@@ -1610,8 +1611,16 @@ mod tests {
         ] {
             assert_eq!(found(text), Vec::<String>::new(), "{text}");
         }
-        // A word after a dash is no address's range.
+        // A word after a dash is no address's range, nor an address after it a netmask.
         assert_eq!(found("server 10.0.0.5 -backup"), ["10.0.0.5"]);
+        assert_eq!(found("servers 10.0.0.5 10.0.0.6"), ["10.0.0.5", "10.0.0.6"]);
+        // A chart's external dependencies, a context, a list of search servers.
+        assert_eq!(
+            found("externalRedisHost: redis-01.example.com"),
+            ["redis-01.example.com"]
+        );
+        assert_eq!(found("ssl_context: db.example.com"), ["db.example.com"]);
+        assert_eq!(found("fulltext:\n  - es1.example.com"), ["es1.example.com"]);
         // Under a host key, a long mixed-case word is a name.
         assert_eq!(
             found("DB_HOST=SqlServerProd2019Primary"),
@@ -1669,17 +1678,25 @@ mod tests {
                 "10.0.0.8:443 listen"
             ]
         );
-        // A list of weighted parents.
+        // A list of weighted parents, after other pairs.
         assert_eq!(
-            found("parent=\"mid-01.example.net:8080|1.0;10.0.0.7:8080|1.0\""),
-            ["mid-01.example.net:8080", "10.0.0.7:8080"]
+            found("dest_host=a parent=\"198.51.100.44:3128|1.0;198.51.100.45:3128|1.0\""),
+            ["a", "198.51.100.44:3128", "198.51.100.45:3128"]
         );
         // The OpenTelemetry Collector receives at its receivers' endpoints, exports to others.
+        // Its pull receivers and Vector's sources fetch from theirs.
         let collector = "receivers:\n  otlp:\n    protocols:\n      grpc:\n        \
-            endpoint: 10.0.0.7:4317\nexporters:\n  otlp:\n    endpoint: tempo.example.com:4317\n";
+            endpoint: 10.0.0.7:4317\n  postgresql:\n    endpoint: 10.0.3.20:5432\n\
+            exporters:\n  otlp:\n    endpoint: tempo.example.com:4317\n\
+            [sources.minio_logs]\nendpoint = \"http://10.0.0.5:9000\"\n";
         assert_eq!(
             described(collector),
-            ["10.0.0.7:4317 listen", "tempo.example.com:4317"]
+            [
+                "10.0.0.7:4317 listen",
+                "10.0.3.20:5432",
+                "tempo.example.com:4317",
+                "10.0.0.5:9000"
+            ]
         );
     }
 

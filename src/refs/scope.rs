@@ -18,6 +18,9 @@ pub(super) enum Scope {
     ListenDirect,
     /// Addresses given by address keys are where this service listens.
     Listen,
+    /// Listen, `endpoint` keys too: an OpenTelemetry receiver's `protocols:` (its pull
+    /// receivers' own `endpoint`, `receivers: postgresql: endpoint:`, is a server reached).
+    Endpoints,
     /// Addresses are this host's own, told to its peers (`advertise`): nothing to check.
     Own,
     /// Labels and tags (Promtail's `labels:`, Kubernetes' `annotations:`): metadata, whatever
@@ -83,8 +86,6 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
         "listen",
         "entrypoints",
         "entrypoint",
-        // The OpenTelemetry Collector's `receivers:`, where telemetry comes in.
-        "receivers",
         "sources",
     ]) || (braces && is(&["source"]))
         || (section && is(&["api", "server", "web"]))
@@ -98,6 +99,8 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
         // Hitch's `frontend = {`, where clients come in (its `backend` is reached);
         // containerd's `[debug]` and `[metrics]`, Aerospike's `service {`: where it serves.
         Scope::ListenDirect
+    } else if is(&["protocols"]) {
+        Scope::Endpoints
     } else if is(&["advertise", "advertise_addrs"]) {
         Scope::Own
     } else if is(&["labels", "tags", "annotations", "headers"]) {
@@ -201,7 +204,7 @@ impl Scope {
 
     /// Whether address keys give where this service listens.
     pub(super) fn listens(self) -> bool {
-        matches!(self, Scope::Listen | Scope::ListenDirect)
+        matches!(self, Scope::Listen | Scope::ListenDirect | Scope::Endpoints)
     }
 }
 

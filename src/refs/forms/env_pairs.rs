@@ -8,10 +8,7 @@ use crate::refs::forms::ports::without_transport;
 use crate::refs::forms::remote_paths::TARGET_START;
 use crate::refs::line::Line;
 use crate::refs::siblings::HOST_WORDS;
-use crate::refs::tokens::{byte_table, is_fqdn, parse_ip, port, run_back, split_port};
-
-/// The bytes of an environment variable or property name.
-static ENV_KEY_BYTE: [bool; 256] = byte_table(b"_.-", true, false);
+use crate::refs::tokens::{is_fqdn, parse_ip, port, run_back, split_port};
 
 /// The `KEY=VALUE` pairs of a value from `from` on: the key's range and the value's.
 fn pairs(
@@ -21,7 +18,7 @@ fn pairs(
     let b = text.as_bytes();
     memchr::memchr_iter(b'=', &b[from..]).filter_map(move |at| {
         let equals = from + at;
-        let start = run_back(b, equals, &ENV_KEY_BYTE);
+        let start = run_back(b, equals, &context::KEY_BYTE);
         let boundary = start == from || start == 0 || TARGET_START[b[start - 1] as usize];
         (start < equals && boundary).then(|| (start, equals, conninfo_value(text, equals)))
     })

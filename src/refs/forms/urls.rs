@@ -4,7 +4,7 @@
 use crate::refs::context::{self, KeyKind};
 use crate::refs::features::Features;
 use crate::refs::line::{Line, TEXT_LIMIT};
-use crate::refs::tokens::{byte_table, default_port, split_port};
+use crate::refs::tokens::{byte_table, default_port, run_back, split_port};
 
 /// What ends a whole URL, as shown in a reference's text.
 static URL_END: [bool; 256] = byte_table(b"'\";", false, true);
@@ -111,9 +111,6 @@ impl Line<'_> {
 /// The key of a `key=` that `before` ends with, glued to the value.
 fn pair_key(before: &str) -> Option<&str> {
     let before = before.strip_suffix('=')?;
-    let start = before
-        .bytes()
-        .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-')))
-        .map_or(0, |i| i + 1);
+    let start = run_back(before.as_bytes(), before.len(), &context::KEY_BYTE);
     (start < before.len()).then(|| &before[start..])
 }

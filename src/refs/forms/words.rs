@@ -106,17 +106,8 @@ impl Line<'_> {
             }
             let negated = before == Some(b'!')
                 || (before == Some(b'"') && s >= 2 && self.before(s - 1) == Some(b'!'));
-            let rest = &self.text[e..];
-            // OpenLDAP's `peername.ip=10.0.0.0%255.255.0.0`: a network and its mask.
-            let with_mask =
-                rest.starts_with('%') && rest[1..].starts_with(|c: char| c.is_ascii_digit());
             // FRR's `bgp router-id 10.0.0.1`: an identifier written as an address.
-            if negated
-                || with_mask
-                || rest.starts_with(" mask ")
-                || rest.starts_with(" netmask ")
-                || after_no_host_key(self.text, s)
-            {
+            if negated || self.in_range_or_masked(s, e) || after_no_host_key(self.text, s) {
                 return;
             }
             if word.parse::<std::net::Ipv4Addr>().is_ok() {
