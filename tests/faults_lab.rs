@@ -550,3 +550,50 @@ fn resume_refuses_when_the_interrupted_runs_command_outlives_its_wait() {
     assert!(killed.success(), "the command's process group was alive");
     assert_eq!(restarts_one_at_a_time(&lab), Vec::<String>::new());
 }
+
+/// A resume the plan makes invalid keeps what the interrupted run left on its hosts (the exit
+/// file that proves its restart ended) for the next resume, which verifies it.
+#[test]
+fn an_invalid_resume_keeps_the_interrupted_runs_exit_files_for_the_next_one() {
+    let lab = Lab::start(1);
+    lab.service(0, "db", 7001, "");
+    let text = r#"  db:
+    hosts: [host-1]
+    restart: "sleep 1; {vars.dir}/bin/restart db"
+    restart_timeout: 30s
+    health: [{ tcp: 7001, timeout: 1s, interval: 100ms, settle: 0s }]
+"#;
+    let plan = lab.plan(text);
+    let mut child = spawn_run(&lab, &plan);
+    wait_until(&lab, "db's restart", restart_sent(1));
+    child.kill().expect("kill -9");
+    let _ = child.wait();
+    let runs = lab.hosts[0].dir.join(".comeback/runs");
+    let left = || -> Vec<PathBuf> {
+        std::fs::read_dir(&runs)
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(left().len(), 1, "the interrupted run's folder on host-1");
+
+    // A unit the host does not have makes the resume invalid before anything is touched.
+    let good = std::fs::read_to_string(&plan).expect("plan");
+    let bad = good.replace(
+        "    hosts: [host-1]\n",
+        "    hosts: [host-1]\n    unit: no-such-unit\n",
+    );
+    assert_ne!(bad, good);
+    std::fs::write(&plan, &bad).expect("plan");
+    let err = exited(&resume(&lab, &plan), 2);
+    assert_has(&err, "unknown unit `no-such-unit`");
+    assert_eq!(left().len(), 1, "the invalid resume kept what it inherited");
+
+    std::fs::write(&plan, &good).expect("plan");
+    let err = exited(&resume(&lab, &plan), 0);
+    assert_has(
+        &err,
+        "the restart completed while comeback was away (exit 0): verifying it, not restarting again",
+    );
+    assert_eq!(restarts_one_at_a_time(&lab), ["db@host-1"]);
+    lab.assert_hosts_swept();
+}
