@@ -564,16 +564,27 @@ fn an_invalid_resume_keeps_the_interrupted_runs_exit_files_for_the_next_one() {
     health: [{ tcp: 7001, timeout: 1s, interval: 100ms, settle: 0s }]
 "#;
     let plan = lab.plan(text);
-    let mut child = spawn_run(&lab, &plan);
-    wait_until(&lab, "db's restart", restart_sent(1));
-    child.kill().expect("kill -9");
-    let _ = child.wait();
     let runs = lab.hosts[0].dir.join(".comeback/runs");
     let left = || -> Vec<PathBuf> {
         std::fs::read_dir(&runs)
             .map(|d| d.flatten().map(|e| e.path()).collect())
             .unwrap_or_default()
     };
+    let mut child = spawn_run(&lab, &plan);
+    wait_until(&lab, "db's restart", restart_sent(1));
+    // Killed once the restart runs on its host, its pid file in the run's folder there.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !left().iter().any(|run| {
+        std::fs::read_dir(run.join("host-1")).is_ok_and(|mut files| files.next().is_some())
+    }) {
+        assert!(
+            Instant::now() < deadline,
+            "the restart never started on host-1"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("kill -9");
+    let _ = child.wait();
     assert_eq!(left().len(), 1, "the interrupted run's folder on host-1");
 
     // A unit the host does not have makes the resume invalid before anything is touched.
