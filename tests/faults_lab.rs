@@ -564,12 +564,7 @@ fn an_invalid_resume_keeps_the_interrupted_runs_exit_files_for_the_next_one() {
     health: [{ tcp: 7001, timeout: 1s, interval: 100ms, settle: 0s }]
 "#;
     let plan = lab.plan(text);
-    let runs = lab.hosts[0].dir.join(".comeback/runs");
-    let left = || -> Vec<PathBuf> {
-        std::fs::read_dir(&runs)
-            .map(|d| d.flatten().map(|e| e.path()).collect())
-            .unwrap_or_default()
-    };
+    let left = || lab.run_folders(0);
     let mut child = spawn_run(&lab, &plan);
     wait_until(&lab, "db's restart", restart_sent(1));
     // Killed once the restart runs on its host, its pid file in the run's folder there.

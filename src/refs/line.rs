@@ -255,7 +255,7 @@ impl Line<'_> {
     /// Whether the address at `start..end` bounds a range or is a network with its mask: a
     /// DHCP pool's `"10.0.0.100 - 10.0.0.200"`, OpenVPN's `route 10.40.0.0 255.255.0.0`,
     /// `10.0.0.0 mask 255.255.0.0`, OpenLDAP's `peername.ip=10.0.0.0%255.255.0.0`.
-    pub(super) fn in_range_or_masked(&self, start: usize, end: usize) -> bool {
+    fn in_range_or_masked(&self, start: usize, end: usize) -> bool {
         let b = self.text.as_bytes();
         let raw_after = b.get(end..).unwrap_or_default();
         let after = raw_after.trim_ascii_start();
@@ -275,11 +275,17 @@ impl Line<'_> {
     }
 
     /// Whether the address at `start` is the argument of a flag that binds, in a daemon's
-    /// options (`MINIO_OPTS="--address 10.0.0.5:9000"`, `--bind 10.0.0.5`, `--listen-addr x`).
+    /// options (`MINIO_OPTS="--address 10.0.0.5:9000"`, `--bind 10.0.0.5`, `--listen-addr x`);
+    /// a URL there (`vault --address https://…`) is a server's.
     fn after_listen_flag(&self, start: usize) -> bool {
-        let before = self.text.as_bytes().get(..start).unwrap_or_default();
+        let b = self.text.as_bytes();
+        let before = b.get(..start).unwrap_or_default();
         let flag = before.trim_ascii_end();
-        if flag.len() == before.len() {
+        if flag.len() == before.len()
+            || !b
+                .get(start)
+                .is_some_and(|c| c.is_ascii_digit() || *c == b'[')
+        {
             return false;
         }
         let from = flag
@@ -314,14 +320,7 @@ impl Line<'_> {
             .and_then(|h| h.strip_suffix(']'))
             .unwrap_or(host);
         let ip = parse_ip(host);
-        let listen = (self.listen
-            || ip.is_some()
-                && self
-                    .text
-                    .as_bytes()
-                    .get(start)
-                    .is_some_and(|b| b.is_ascii_digit() || *b == b'[')
-                && self.after_listen_flag(start))
+        let listen = (self.listen || ip.is_some() && self.after_listen_flag(start))
             && (ip.is_some() || !self.listen_by_block);
         let names_a_host = match ip {
             Some(ip) => {

@@ -455,9 +455,8 @@ fn is_address_key(line: &str) -> bool {
     let Some(end) = key.find('"') else {
         return false;
     };
-    let host = split_port(&key[..end]).0;
     key[end + 1..].trim_ascii_start().starts_with(':')
-        && parse_ip(host.trim_start_matches('[').trim_end_matches(']')).is_some()
+        && parse_ip(split_port(&key[..end]).0).is_some()
 }
 
 /// memcached's `-l ADDR[,ADDR]`, alone on its line: where the value starts. Addresses only:

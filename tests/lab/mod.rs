@@ -426,12 +426,17 @@ impl Lab {
         found
     }
 
+    /// The run folders comeback keeps on host `i` (`~/.comeback/runs/<run>`).
+    pub fn run_folders(&self, i: usize) -> Vec<PathBuf> {
+        std::fs::read_dir(self.hosts[i].dir.join(".comeback/runs"))
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    }
+
     /// No run folder of comeback's is left on any host of the lab.
     pub fn assert_hosts_swept(&self) {
-        for h in &self.hosts {
-            let left: Vec<_> = std::fs::read_dir(h.dir.join(".comeback/runs"))
-                .map(|d| d.flatten().map(|e| e.path()).collect())
-                .unwrap_or_default();
+        for (i, h) in self.hosts.iter().enumerate() {
+            let left = self.run_folders(i);
             assert!(left.is_empty(), "{} kept {left:?}", h.name);
         }
     }

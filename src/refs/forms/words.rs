@@ -107,7 +107,9 @@ impl Line<'_> {
             let negated = before == Some(b'!')
                 || (before == Some(b'"') && s >= 2 && self.before(s - 1) == Some(b'!'));
             // FRR's `bgp router-id 10.0.0.1`: an identifier written as an address.
-            if negated || self.in_range_or_masked(s, e) || after_no_host_key(self.text, s) {
+            // (A range's bounds and a network with its mask are left out where every address
+            // is added.)
+            if negated || after_no_host_key(self.text, s) {
                 return;
             }
             if word.parse::<std::net::Ipv4Addr>().is_ok() {
