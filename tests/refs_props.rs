@@ -63,6 +63,27 @@ proptest! {
         }
     }
 
+    /// Regression: `dsn = pgsql://x password='Zx7-fs-pg-Wn6cJ4'` showed the password, a word
+    /// shaped like a host name, as a host of the `dsn` key.
+    #[test]
+    fn a_password_shaped_like_a_host_name_in_a_servers_value_never_appears(
+        key in "(dsn|odbc-dsn|server|host|servers|backend_host|connection)",
+        password in "[A-Z][a-z0-9]{2,5}-[a-z0-9]{2,6}-[A-Za-z0-9]{4,8}",
+        quote in "(|'|\")",
+        form in 0usize..3,
+    ) {
+        let value = format!("pgsql://db-01 dbname=app password={quote}{password}{quote}");
+        let text = match form {
+            0 => format!("{key} = {value}"),
+            1 => format!("<param name=\"{key}\" value=\"{}\"/>", value.replace('"', "'")),
+            _ => format!("{key}: db-02.example.com user=app password={quote}{password}{quote}"),
+        };
+        for r in scan(&text, &ScanOptions::default()) {
+            prop_assert!(!r.host.contains(&password), "{text:?} shows {r:?}");
+            prop_assert!(!r.text.contains(&password), "{text:?} shows {r:?}");
+        }
+    }
+
     #[test]
     fn never_panics_on_arbitrary_unicode(text in any::<String>()) {
         let _ = scan(&text, &ScanOptions::default());

@@ -109,9 +109,13 @@ pub(super) fn classify(key: &str) -> KeyKind {
         b"host" | b"address" | b"addr" | b"ip" | b"port"
     ) && (previous_of_last == b"webserver"
         || previous_of_last == b"server" && lower.starts_with(b"web"));
+    // Riak's `listener.protobuf.internal`, RabbitMQ's `listeners.tcp.default`: a listener by
+    // its protocol and name.
+    let listener_tree = lower.starts_with(b"listener.") || lower.starts_with(b"listeners.");
     if has(whole, KeyWord::Listen)
         || has(last, KeyWord::ListenAsLast)
         || own_listener
+        || listener_tree
         || says == Says::Listen
         || own_server
     {
@@ -372,20 +376,32 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         || (segment.starts_with(b"bind") && !segment.starts_with(b"binding"))
         // Orchestrator's `RaftBind`.
         || (segment.len() > 4 && segment.ends_with(b"bind"))
-        // Asterisk's `udpbindaddr`.
+        // Asterisk's `udpbindaddr`, vmagent's `-httpListenAddr`.
         || (segment.len() > 8
-            && segment.windows(4).any(|w| w == b"bind")
+            && (segment.windows(4).any(|w| w == b"bind")
+                || segment.windows(6).any(|w| w == b"listen"))
             && [&b"addr"[..], b"address", b"ip"].iter().any(|w| segment.ends_with(w)))
         || segment == b"virtual"
     {
         Says::Listen
     } else if matches!(
         previous,
-        b"metrics" | b"debug" | b"pprof" | b"health" | b"healthcheck" | b"status" | b"src"
+        b"metrics"
+            | b"prometheus"
+            | b"stats"
+            | b"debug"
+            | b"pprof"
+            | b"health"
+            | b"healthz"
+            | b"healthcheck"
+            | b"status"
+            | b"admin"
+            | b"src"
     ) && (is_address_word(segment) || matches!(segment, b"ip" | b"ipaddr"))
     {
-        // Docker's `metrics-addr`, a `debug_address`, FreeRADIUS's `src_ipaddr`: where this
-        // service serves its metrics or sends from.
+        // Docker's `metrics-addr`, Scylla's `prometheus_address`, Envoy's `admin_address`, a
+        // `debug_address`, FreeRADIUS's `src_ipaddr`: where this service serves its metrics,
+        // its status or its admin API, or sends from.
         Says::Listen
     } else if previous == b"local" && is_address_word(segment)
         || segment.starts_with(b"local") && segment.ends_with(b"address")
@@ -588,12 +604,16 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"link",
     b"links",
     b"homepage",
+    // systemd's `Documentation=https://…`: pages for people.
+    b"documentation",
 ];
 
 /// Last segments of keys that name a peer by its role: a host with an address's evidence,
 /// and otherwise a role name, a label defined elsewhere or a flag.
 const ROLE_LAST: &[&[u8]] = &[
     b"master", b"primary", b"gateway", b"proxy", b"target", b"connect", b"backend",
+    // A caching proxy's next hop (Traffic Server's `parent=`, a `parents` list).
+    b"parent", b"parents",
     // NTP's `pool 2.debian.pool.ntp.org`; a backup or connection pool's name otherwise.
     b"pool", // A URL, or a bare word that is no URL (Kannel's `field-url = url`).
     b"url", b"urls", b"uri",

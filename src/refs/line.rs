@@ -4,7 +4,7 @@
 
 use super::context::{self, KeyKind, names_an_address};
 use super::scan::ScanOptions;
-use super::tokens::{is_hostname, is_opaque_token, names_no_host, parse_ip, port};
+use super::tokens::{is_fqdn, is_hostname, is_opaque_token, names_no_host, parse_ip, port};
 use super::{Kind, Reference, Strength};
 use crate::redact;
 use rustc_hash::FxHashSet;
@@ -45,6 +45,9 @@ pub(super) struct Line<'a> {
     /// Where the value `value_tokens` reads ends: the line's end, or a setting's closing
     /// quote (`<add key="host" value="db-01" type="primary"/>`).
     pub(super) value_end: usize,
+    /// The secret values of the line (a password, a token), if it may hold one: asked once,
+    /// when a reference is first added (a set: a line of thousands of URLs holds as many).
+    secrets: Option<FxHashSet<String>>,
 }
 
 impl<'a> Line<'a> {
@@ -74,6 +77,7 @@ impl<'a> Line<'a> {
             key: "",
             needs_evidence: false,
             value_end: text.len(),
+            secrets: None,
         }
     }
 }
@@ -248,8 +252,15 @@ impl Line<'_> {
     /// Whether the value at `start` is the common name of a certificate's subject (Kafka's
     /// `super.users=User:CN=kafka-3.example.net`): a name it proves, not a server.
     fn in_subject(&self, start: usize) -> bool {
-        let before = &self.text.as_bytes()[..start];
-        before.len() >= 3 && before[before.len() - 3..].eq_ignore_ascii_case(b"cn=")
+        let b = self.text.as_bytes();
+        let before = &b[..start];
+        before.len() >= 3
+            && before[before.len() - 3..].eq_ignore_ascii_case(b"cn=")
+            // A URL is no certificate's name (`cn=postgres://db/x`); its scheme comes first.
+            && b[start..b.len().min(start + 32)]
+                .split(u8::is_ascii_whitespace)
+                .next()
+                .is_none_or(|word| memchr::memmem::find(word, b"://").is_none())
     }
 
     /// Whether the address at `start..end` bounds a range or is a network with its mask: a
@@ -299,6 +310,25 @@ impl Line<'_> {
         })
     }
 
+    /// Whether `host` is a whole secret value of the line (`password='Zx7-pg-Wn6c'`) and no
+    /// host name (`krb5_kpasswd = kpasswd.example.com` names a server under a key named like a
+    /// secret). Whatever form misread it, a password is never shown as a host.
+    fn is_secret(&mut self, host: &str) -> bool {
+        if is_fqdn(host) {
+            return false;
+        }
+        let text = self.text;
+        self.secrets
+            .get_or_insert_with(|| {
+                if redact::may_hold_secret(text) {
+                    redact::secret_values(text).into_iter().collect()
+                } else {
+                    FxHashSet::default()
+                }
+            })
+            .contains(host)
+    }
+
     /// Records `host` (and `port`) found at `start..end` of the line, unless it names no host.
     pub(super) fn add(&mut self, host: &str, port: Option<u16>, start: usize, end: usize) {
         self.add_as(host, port, start, end, Strength::Strong);
@@ -343,6 +373,7 @@ impl Line<'_> {
             || self.compared(start, ip.is_some())
             || self.in_host_header(start)
             || self.in_subject(start)
+            || ip.is_none() && self.is_secret(host)
         {
             return;
         }

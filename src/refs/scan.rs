@@ -6,9 +6,11 @@
 use super::Reference;
 use super::context::{self, KeyKind, KeyValue};
 use super::features::Features;
+use super::forms::env_pairs;
 use super::forms::erlang_nodes::ListOpen;
 use super::labels;
 use super::line::Line;
+use super::own_addresses;
 use super::scope::{Scope, Scopes};
 use super::siblings::Siblings;
 use super::tokens::{parse_ip, split_port};
@@ -56,6 +58,8 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     // XML): what closes it.
     let mut in_comment: Option<&str> = None;
     let mut unreached = Unreached::default();
+    // The references given as the value of an address key (`http_address = "10.0.0.5:4180"`).
+    let mut address_values = Vec::new();
     let mut named_values = xml::NamedValues::default();
     // The name of the INI section, or top-level YAML block, the line stands in.
     let mut section = "";
@@ -103,7 +107,11 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             section = line.trim_ascii().trim_matches(['[', ']', ' ', '"']);
             in_ini_section = true;
         }
-        if features.brace || header || (is_tag(line) && !xml::is_property_tag(line)) {
+        if features.brace
+            || header
+            || (is_tag(line) && !xml::is_property_tag(line))
+            || opens_list_mapping(line)
+        {
             siblings.next_section();
         }
         // Structure: a section header (`[[inputs.cpu]]`), a block's label alone before its
@@ -213,6 +221,25 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.port_keyword(first);
             continue;
         }
+        // A line of pairs (Traffic Server's `dest_domain=x parent="a:8080" go_direct=false`):
+        // a first key that names no host rules its own value only; the pairs after it are read
+        // as any other line's.
+        let kind = match kv {
+            Some(kv)
+                if matches!(kind, KeyKind::NoHosts | KeyKind::Access)
+                    && !kv.directive
+                    && line[..kv.value_start].trim_ascii_end().ends_with('=') =>
+            {
+                match env_pairs::more_pairs(line, kv.value_start) {
+                    Some(pairs) => {
+                        l.claim(0, pairs);
+                        KeyKind::Other
+                    }
+                    None => kind,
+                }
+            }
+            _ => kind,
+        };
         match (kind, kv) {
             (KeyKind::NoHosts | KeyKind::Access, Some(kv)) => {
                 // A block it opens (`zone "x" {`, libvirt's `<domain type='kvm'>`) holds keys
@@ -290,10 +317,14 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.words(&features);
         }
         l.port_keyword(first);
+        if kv.is_some_and(|kv| context::names_an_address(kv.key)) {
+            address_values.extend(first..l.found.len());
+        }
     }
     unreached.mark(found.len(), siblings.section(), line_indent);
     unreached.weaken(&mut found);
     siblings.give_ports(&mut found);
+    own_addresses::bind_where_listening(&mut found, &address_values);
     if !options.ignore.is_empty() {
         found.retain(|r: &Reference| {
             !options
@@ -376,8 +407,14 @@ fn kind_in<'t>(
     // In `listeners:` or `listener "tcp" {`, an address key gives where this service listens
     // (Odyssey's `listen { host "10.0.0.5" }` too; an OpenTelemetry receiver's `protocols:`
     // with their `endpoint:`).
+    // A key named for no server (ejabberd's `listen: - ip: "10.0.0.5"`) only with an address.
+    let address = || {
+        let value = kv.value.trim_ascii().trim_matches(['"', '\'', ',']);
+        parse_ip(split_port(value).0.trim_matches(['[', ']'])).is_some()
+    };
     if scope.listens()
-        && matches!(kind, KeyKind::Hosts | KeyKind::HostsWithEvidence)
+        && (matches!(kind, KeyKind::Hosts | KeyKind::HostsWithEvidence)
+            || kind == KeyKind::Other && address())
         && (context::names_an_address(kv.key)
             || scope == Scope::Endpoints && kv.key.eq_ignore_ascii_case("endpoint"))
     {
@@ -436,6 +473,13 @@ impl<'t> KeyKinds<'t> {
 /// its values are, not the list's key.
 fn is_mapping(item: &str) -> bool {
     context::key_value(item).is_some_and(|kv| !kv.directive)
+}
+
+/// Whether the line starts a mapping in a YAML list (`- port: 5269`, or `-` alone): its keys are
+/// siblings of each other, not of the items before it (ejabberd's listeners, each its `port`).
+fn opens_list_mapping(line: &str) -> bool {
+    let t = line.trim_ascii();
+    t == "-" || t.strip_prefix("- ").is_some_and(is_mapping)
 }
 
 /// A block's label alone before its brace: Caddy's `shop.example.com {`, `http://x {`.
@@ -1772,6 +1816,43 @@ mod tests {
         assert_eq!(
             found("debugUrl: http://chrome.example.com:9222"),
             ["chrome.example.com:9222"]
+        );
+    }
+
+    #[test]
+    fn an_address_the_file_listens_on_given_alone_elsewhere_listens_too() {
+        // Scylla: the same address for Prometheus, a sibling port; as one of the seeds, or with
+        // a port among a relay's destinations, it is a service of this host, reached.
+        let text = "listen_address: 10.0.0.5\nprometheus_address: 10.0.0.5\n\
+            prometheus_port: 9180\nseeds: \"10.0.0.5,10.0.0.6\"\n\
+            DESTINATIONS = 10.0.0.5:2004\nhttp_address = \"10.0.0.5:4151\"\n";
+        assert_eq!(
+            described(text),
+            [
+                "10.0.0.5 listen",
+                "10.0.0.5:9180 listen",
+                "10.0.0.5",
+                "10.0.0.6",
+                "10.0.0.5:2004",
+                "10.0.0.5:4151 listen",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_of_pairs_is_read_pair_by_pair() {
+        // Traffic Server's parent.config: the first key names a domain, the next its parents.
+        assert_eq!(
+            described(
+                "dest_domain=media.example.com parent=\"mid-01.example.net:8080|1.0;mid-02:8080\" \
+                 round_robin=consistent_hash go_direct=false"
+            ),
+            ["mid-01.example.net:8080", "mid-02:8080"]
+        );
+        // Not a value with words after it (a prose `description=` stays whole).
+        assert_eq!(
+            described("description=cache for db.example.com nodes"),
+            Vec::<String>::new()
         );
     }
 }

@@ -24,6 +24,40 @@ fn pairs(
     })
 }
 
+/// Where the pairs after a first value start, when the value is one and every word after it is
+/// a `KEY=VALUE` pair (Traffic Server's `dest_domain=x parent="a:8080;b:8080" go_direct=false`):
+/// each pair is then read by its own key, whatever the first key says.
+pub(in crate::refs) fn more_pairs(text: &str, value_start: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = value_start;
+    let mut second = None;
+    while i < b.len() {
+        if b[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut equals = None;
+        // A word: to the next blank outside quotes.
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            match b[i] {
+                b'"' | b'\'' => i += memchr::memchr(b[i], &b[i + 1..])? + 1,
+                b'=' => _ = equals.get_or_insert(i),
+                _ => {}
+            }
+            i += 1;
+        }
+        if start > value_start {
+            let key = &b[start..equals?];
+            if key.is_empty() || !key.iter().all(|c| context::KEY_BYTE[*c as usize]) {
+                return None;
+            }
+            second.get_or_insert(start);
+        }
+    }
+    second
+}
+
 /// How many `KEY=VALUE` pairs of one line are read.
 const PAIR_LIMIT: usize = 64;
 
@@ -79,6 +113,28 @@ impl Line<'_> {
                     self.listen = listen;
                 }
                 self.claim(start, value.end);
+                continue;
+            }
+            // A peer by its role (`parent="mid-01:8080;mid-02:8080"`): its words with an
+            // address's evidence, as the value of such a key on a line of its own.
+            if kind == KeyKind::HostsWithEvidence
+                && !value.is_empty()
+                && self.free(start, value.end)
+                && !text[value.clone()].contains("://")
+            {
+                // A quoted value goes on to its closing quote, past the `;` that ends a conninfo
+                // value (`parent="a:8080|1.0;b:8080|1.0"`).
+                let b = text.as_bytes();
+                let end = match value.start.checked_sub(1).map(|q| b[q]) {
+                    Some(quote @ (b'"' | b'\'')) => memchr::memchr(quote, &b[value.start..])
+                        .map_or(b.len(), |i| value.start + i),
+                    _ => value.end,
+                };
+                let saved = (self.key, self.needs_evidence, self.value_end);
+                (self.key, self.needs_evidence, self.value_end) = (key, true, end);
+                self.value_tokens(value.start, false);
+                (self.key, self.needs_evidence, self.value_end) = saved;
+                self.claim(start, end);
                 continue;
             }
             if kind != KeyKind::Hosts

@@ -4,7 +4,7 @@
 
 mod bracketed;
 mod conninfo;
-mod env_pairs;
+pub(super) mod env_pairs;
 pub(super) mod erlang_nodes;
 mod image;
 mod ipv6;

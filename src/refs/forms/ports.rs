@@ -40,14 +40,17 @@ impl Line<'_> {
 
 /// The transports written before an address, each ending in `:` (`udp:10.0.8.5:161`,
 /// `tcp6:[::1]:161`, a ZooKeeper string's `zk:zk1:2181,zk2:2181/chroot`).
-const TRANSPORTS: [&str; 8] = [
+const TRANSPORTS: [&str; 9] = [
     "udp:", "tcp:", "udp6:", "tcp6:", "tls:", "dtlsudp:", "dtls:", "zk:",
+    // Thanos's, Cortex's and Mimir's `dns+memcached:11211`: the name is resolved as written
+    // (not `dnssrv+`, whose name is an SRV record's).
+    "dns+",
 ];
 
 /// How long the transport before the address in `token` is, or 0. `zk:` is one only before a
 /// name with a dot or a port: `zk:2181` is the host `zk`.
 fn transport_len(token: &str) -> usize {
-    // Every prefix ends in `:`, which most words have none of.
+    // Every address after a prefix has a port, and most words have no `:`.
     if memchr::memchr(b':', token.as_bytes()).is_none() {
         return 0;
     }

@@ -173,7 +173,9 @@ impl Line<'_> {
                 && b.get(host_end + after)
                     .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'$');
             let end = path_end(b, host_end);
-            if !share || host.is_empty() || !self.free(at, end) {
+            // Perforce's views, `//depot/app/...  //client/app/...`, name depots.
+            let depot = memchr::memmem::find(&b[host_end..end], b"...").is_some();
+            if !share || depot || host.is_empty() || !self.free(at, end) {
                 continue;
             }
             self.claim(at, end);

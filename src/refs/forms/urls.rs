@@ -86,11 +86,16 @@ impl Line<'_> {
             {
                 continue;
             }
-            // A pair inside a value says where its URL stands (Galera's
-            // `wsrep_provider_options="gmcast.listen_addr=tcp://10.0.0.5:4567"`).
+            // A pair inside a value, or an attribute, says what its URL is (Galera's
+            // `wsrep_provider_options="gmcast.listen_addr=tcp://10.0.0.5:4567"`, GoCD's
+            // `<server siteUrl="https://ci.example.com">`).
+            let pair = pair_key(&text[..scheme_start])
+                .map(|(key, quoted)| (context::classify(key), quoted));
+            if pair == Some((KeyKind::NoHosts, true)) {
+                continue;
+            }
             let listen = self.listen;
-            self.listen |= pair_key(&text[..scheme_start])
-                .is_some_and(|key| context::classify(key) == KeyKind::Listen);
+            self.listen |= pair.is_some_and(|(kind, _)| kind == KeyKind::Listen);
             let hosts = &text[authority.clone()];
             let hosts = hosts.rsplit_once('@').map_or(hosts, |(_, h)| h);
             for item in hosts.split(',') {
@@ -108,9 +113,11 @@ impl Line<'_> {
     }
 }
 
-/// The key of a `key=` that `before` ends with, glued to the value.
-fn pair_key(before: &str) -> Option<&str> {
-    let before = before.strip_suffix('=')?;
+/// The key of a `key=` that `before` ends with, glued to the value or to its opening quote
+/// (an attribute's, `siteUrl="…"`: `true`).
+fn pair_key(before: &str) -> Option<(&str, bool)> {
+    let unquoted = before.strip_suffix(['"', '\'']);
+    let before = unquoted.unwrap_or(before).strip_suffix('=')?;
     let start = run_back(before.as_bytes(), before.len(), &context::KEY_BYTE);
-    (start < before.len()).then(|| &before[start..])
+    (start < before.len()).then(|| (&before[start..], unquoted.is_some()))
 }

@@ -4,9 +4,9 @@
 //! (`10.0.0.53@853`, `udp:10.0.8.5:161`, squid's `parent 3128`).
 
 use super::ports::{is_peer_type, without_transport};
-use crate::refs::context;
+use crate::refs::context::{self, KeyKind};
 use crate::refs::line::Line;
-use crate::refs::tokens::{byte_table, is_fqdn, parse_ip, port, split_port};
+use crate::refs::tokens::{byte_table, is_fqdn, parse_ip, port, run_back, split_port};
 
 /// What separates the words of a value (Traffic Server's `parent="a:8080|1.0;b:8080|1.0"`
 /// gives each its weight after a `|`).
@@ -59,11 +59,32 @@ impl Line<'_> {
                 skip_argument = true;
                 return false;
             }
-            // A word before `=` is a key: `port` in `host = db port = 5433`.
-            let key = bytes[e..].iter().find(|b| **b != b' ' && **b != b'\t') == Some(&b'=');
+            // A word before `=` is a key: `port` in `host = db port = 5433`; a word after one
+            // is that key's value (`dsn = pgsql://x password='s3cret'`), a host only if that
+            // key names hosts too (`parent="a:8080;b:8080"`).
+            let key = bytes[e..].iter().find(|b| **b != b' ' && **b != b'\t') == Some(&b'=')
+                // A quoted key of a map written inline: `{"host": "10.0.0.5", "db": "0"}`.
+                || s > 0
+                    && matches!(bytes[s - 1], b'"' | b'\'')
+                    && bytes.get(e) == Some(&bytes[s - 1])
+                    && bytes.get(e + 1) == Some(&b':');
+            let value_of_pair = s > from
+                && bytes[from..s]
+                    .iter()
+                    .rposition(|b| !matches!(b, b' ' | b'\t' | b'"' | b'\''))
+                    .filter(|&at| bytes[from + at] == b'=')
+                    .is_some_and(|at| {
+                        let equals = from + at;
+                        let key = &text[run_back(bytes, equals, &context::KEY_BYTE)..equals];
+                        !matches!(
+                            context::classify(key),
+                            KeyKind::Hosts | KeyKind::HostsWithEvidence | KeyKind::Listen
+                        )
+                    });
             !matches!(t[0], b'/' | b'@' | b'$' | b'%' | b'<' | b'#' | b'*' | b'!')
                 && !t.contains(&b'=')
                 && !key
+                && !value_of_pair
                 && !t.windows(3).any(|w| w == b"://")
         });
         let mut tokens = all;
