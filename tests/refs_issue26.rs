@@ -104,6 +104,15 @@ fn port_notations() {
         found("also-notify { 10.0.18.6 port 5353; };"),
         ["10.0.18.6:5353"]
     );
+    // The word after a server, when it may be a port (not a weight or a count, `7`).
+    assert_eq!(
+        found("parent 1000 http 10.80.2.8 3128 buildfarm"),
+        ["10.80.2.8:3128"]
+    );
+    assert_eq!(
+        found("parent 1000 http 10.80.2.8 7 buildfarm"),
+        ["10.80.2.8"]
+    );
 }
 
 #[test]

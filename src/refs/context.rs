@@ -65,6 +65,9 @@ pub(super) fn classify(key: &str) -> KeyKind {
         (start, digits) = (end + 1, true);
     }
     let lower = &*lower;
+    // `server.host`, a level of a hierarchy, not `server_host` (JupyterHub's
+    // `c.LDAPAuthenticator.server_address` is the LDAP server's).
+    let last_is_a_level = last.start > 0 && lower[last.start - 1] == b'.';
     let (last_segment, previous_of_last) = (&lower[last], &lower[before_last]);
     // `hostname` alone, and after a word that makes it this host's (`visible_hostname`,
     // `primary_hostname`), is its own name; after what names another (Debezium's
@@ -96,7 +99,7 @@ pub(super) fn classify(key: &str) -> KeyKind {
     // In a hierarchy of keys, `server.*` and `web.*` set this service's own server: Kibana's
     // `server.host`, Spring's `server.address`, `xpack.reporting.kibanaServer.hostname`,
     // SonarQube's `sonar.web.host`.
-    let own_server = lower.contains(&b'.')
+    let own_server = last_is_a_level
         && (previous_of_last.ends_with(b"server") || matches!(previous_of_last, b"web" | b"webui"))
         && matches!(
             last_segment,

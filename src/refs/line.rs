@@ -161,13 +161,8 @@ impl Line<'_> {
             return None;
         }
         let end = at + 1 + from + digits;
-        // A weight, a status or a timeout is a small number: a port there is a server's own
-        // (from 1024) or a well-known one.
         let p = port(&self.text[end - digits..end])?;
-        let well_known = [
-            21, 22, 25, 53, 80, 110, 143, 389, 443, 465, 514, 587, 636, 853, 993, 995,
-        ];
-        (p >= 1024 || well_known.contains(&p)).then_some((p, end))
+        plausible_port(p).then_some((p, end))
     }
 
     /// Whether the word around `start..end` is a regular expression (`[a-z]+\.example\.com$`,
@@ -415,6 +410,15 @@ impl Line<'_> {
             });
         }
     }
+}
+
+/// Whether a number beside a host may be its port: a weight, a status or a timeout is a small
+/// number, a port there is a server's own (from 1024) or a well-known one.
+pub(super) fn plausible_port(p: u16) -> bool {
+    const WELL_KNOWN: [u16; 16] = [
+        21, 22, 25, 53, 80, 110, 143, 389, 443, 465, 514, 587, 636, 853, 993, 995,
+    ];
+    p >= 1024 || WELL_KNOWN.contains(&p)
 }
 
 /// The address characters `b` starts with (digits, hex letters, `.` and `:`), as text.

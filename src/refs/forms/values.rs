@@ -5,7 +5,7 @@
 
 use super::ports::{is_peer_type, without_transport};
 use crate::refs::context::{self, KeyKind};
-use crate::refs::line::Line;
+use crate::refs::line::{Line, plausible_port};
 use crate::refs::tokens::{byte_table, is_fqdn, parse_ip, port, run_back, split_port};
 
 /// What separates the words of a value (Traffic Server's `parent="a:8080|1.0;b:8080|1.0"`
@@ -146,11 +146,20 @@ impl Line<'_> {
                     continue;
                 }
                 end_before = Some(e);
-                let number = digits
-                    .then(|| port(&text[s..e]))
-                    .flatten()
-                    .filter(|_| self.listen);
-                if let Some(p) = number {
+                let number = digits.then(|| port(&text[s..e])).flatten();
+                // A server's port as the word after it, in words without commas (OpenVPN's
+                // `http-proxy proxy.example.net 3128`, 3proxy's `parent 1000 http 10.0.0.8
+                // 3128`); a count or a weight there is small (NUT's `MONITOR ups@nut 1 …`).
+                if let (Some(p), Some(from)) = (number, added_before)
+                    && !self.listen
+                    && arguments
+                    && plausible_port(p)
+                {
+                    self.give_port(from, p);
+                    added_before = None;
+                    continue;
+                }
+                if let Some(p) = number.filter(|_| self.listen) {
                     if let Some(from) = added_before.take() {
                         self.give_port(from, p);
                     }
