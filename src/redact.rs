@@ -209,16 +209,14 @@ pub(crate) fn secrets(text: &str) -> Cow<'_, str> {
     mask(text, &found)
 }
 
-/// The secret values the rules find in `text`, and the known secrets it holds: what
-/// [`secrets`] masks, each whole.
-pub(crate) fn secret_values(text: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    collect(text, &mut found);
-    if ANY_KNOWN.load(Ordering::Acquire) {
-        let known = KNOWN.read().unwrap_or_else(|e| e.into_inner());
-        found.extend(known.iter().filter(|k| text.contains(k.as_str())).cloned());
-    }
-    found
+/// Whether `value` is a secret the plan gave (a host var or a webhook header named like one).
+pub(crate) fn is_known(value: &str) -> bool {
+    ANY_KNOWN.load(Ordering::Acquire)
+        && KNOWN
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|k| k == value)
 }
 
 /// `text` masked, with the secrets found in `beside` too (a command's output masked with what

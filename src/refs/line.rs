@@ -4,7 +4,9 @@
 
 use super::context::{self, KeyKind, names_an_address};
 use super::scan::ScanOptions;
-use super::tokens::{is_fqdn, is_hostname, is_opaque_token, names_no_host, parse_ip, port};
+use super::tokens::{
+    is_fqdn, is_hostname, is_opaque_token, names_no_host, parse_ip, port, run_back,
+};
 use super::{Kind, Reference, Strength};
 use crate::redact;
 use rustc_hash::FxHashSet;
@@ -45,9 +47,6 @@ pub(super) struct Line<'a> {
     /// Where the value `value_tokens` reads ends: the line's end, or a setting's closing
     /// quote (`<add key="host" value="db-01" type="primary"/>`).
     pub(super) value_end: usize,
-    /// The secret values of the line (a password, a token), if it may hold one: asked once,
-    /// when a reference is first added (a set: a line of thousands of URLs holds as many).
-    secrets: Option<FxHashSet<String>>,
 }
 
 impl<'a> Line<'a> {
@@ -77,7 +76,6 @@ impl<'a> Line<'a> {
             key: "",
             needs_evidence: false,
             value_end: text.len(),
-            secrets: None,
         }
     }
 }
@@ -305,23 +303,26 @@ impl Line<'_> {
         })
     }
 
-    /// Whether `host` is a whole secret value of the line (`password='Zx7-pg-Wn6c'`) and no
-    /// host name (`krb5_kpasswd = kpasswd.example.com` names a server under a key named like a
-    /// secret). Whatever form misread it, a password is never shown as a host.
-    fn is_secret(&mut self, host: &str) -> bool {
-        if is_fqdn(host) {
-            return false;
-        }
-        let text = self.text;
-        self.secrets
-            .get_or_insert_with(|| {
-                if redact::may_hold_secret(text) {
-                    redact::secret_values(text).into_iter().collect()
-                } else {
-                    FxHashSet::default()
-                }
-            })
-            .contains(host)
+    /// Whether `host`, at `start`, is a secret: the value of a key or flag named like one
+    /// (`password='Zx7-pg-Wn6c'`, `-p Zx7-pg-Wn6c`), or a secret the plan gave, and no host name
+    /// (`krb5_kpasswd = kpasswd.example.com` names a server under a key named like a secret).
+    /// Whatever form misread it, a password is never shown as a host.
+    fn is_secret(&self, host: &str, start: usize) -> bool {
+        let before = self.text.as_bytes()[..start].trim_ascii_end();
+        let before = before
+            .strip_suffix(b"\"")
+            .or_else(|| before.strip_suffix(b"'"))
+            .unwrap_or(before)
+            .trim_ascii_end();
+        let before = before
+            .strip_suffix(b"=")
+            .or_else(|| before.strip_suffix(b":"))
+            .unwrap_or(before)
+            .trim_ascii_end();
+        let key = &before[run_back(before, before.len(), &context::KEY_BYTE)..];
+        let named = std::str::from_utf8(key)
+            .is_ok_and(|key| redact::secret_name(key.trim_start_matches('-')) || key == "-p");
+        (named || redact::is_known(host)) && !is_fqdn(host)
     }
 
     /// Records `host` (and `port`) found at `start..end` of the line, unless it names no host.
@@ -368,7 +369,7 @@ impl Line<'_> {
             || self.compared(start, ip.is_some())
             || self.in_host_header(start)
             || self.in_subject(start)
-            || ip.is_none() && self.is_secret(host)
+            || ip.is_none() && self.is_secret(host, start)
         {
             return;
         }

@@ -317,7 +317,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.words(&features);
         }
         l.port_keyword(first);
-        if kv.is_some_and(|kv| context::names_an_address(kv.key)) {
+        if l.found.len() > first && kv.is_some_and(|kv| context::names_an_address(kv.key)) {
             address_values.extend(first..l.found.len());
         }
     }
