@@ -209,16 +209,6 @@ pub(crate) fn secrets(text: &str) -> Cow<'_, str> {
     mask(text, &found)
 }
 
-/// Whether `value` is a secret the plan gave (a host var or a webhook header named like one).
-pub(crate) fn is_known(value: &str) -> bool {
-    ANY_KNOWN.load(Ordering::Acquire)
-        && KNOWN
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .any(|k| k == value)
-}
-
 /// `text` masked, with the secrets found in `beside` too (a command's output masked with what
 /// its command line gives away).
 pub(crate) fn secrets_with<'a>(text: &'a str, beside: &[&str]) -> Cow<'a, str> {

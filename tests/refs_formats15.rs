@@ -3,11 +3,10 @@
 //! client, a Chef client, Amanda, Jitsi Videobridge, snmptrapd, Quay, Verdaccio, APISIX,
 //! JupyterHub, Metabase and k3s. Held out until the rules of the sets before it were written,
 //! then scored once here: recall 0.76, precision 0.69, ports 0.95. The rules written from it
-//! (every `listener.*` key listens; an address this file listens on, given alone elsewhere in
-//! it, is where more of its ports listen; Prometheus's and an admin API's addresses; a port as
-//! the word after a server; `x.server_address` is a server's, `server.address` this one's)
-//! bring it to 0.83, 0.75 and 0.96. Still wrong: 3proxy's `-i` flags; k3s's own
-//! addresses (`node-ip`, `tls-san`); FreeSWITCH's SIP and RTP addresses; JupyterHub's
+//! (`listener.*` keys listen; a port as the word after a server; `x.server_address` is a
+//! server's, only `server.address` this service's own) bring it to 0.79, 0.71 and 0.95. Still
+//! wrong: bind addresses under plain keys (Scylla's `prometheus_address`, FreeSWITCH's
+//! `sip-ip`, 3proxy's `-i` flags); k3s's own addresses (`node-ip`, `tls-san`); JupyterHub's
 //! environment for user servers; Jitsi's XMPP `hostname` in a HOCON block.
 
 mod corpus;
@@ -75,5 +74,5 @@ fn passwords_in_these_formats_never_reach_the_output() {
 
 #[test]
 fn recall_precision_and_ports_on_a_set_written_blind() {
-    corpus::score(DIR).at_least(0.83, 0.75, 0.95);
+    corpus::score(DIR).at_least(0.78, 0.71, 0.95);
 }

@@ -18,7 +18,7 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats7");
 
 #[test]
 fn recall_precision_and_ports_on_a_fifth_set_written_blind() {
-    corpus::score(DIR).at_least(0.85, 0.66, 0.96);
+    corpus::score(DIR).at_least(0.86, 0.66, 0.96);
 }
 
 #[test]

@@ -106,13 +106,10 @@ fn port_notations() {
     );
     // The word after a server, when it may be a port (not a weight or a count, `7`).
     assert_eq!(
-        found("parent 1000 http 10.80.2.8 3128 buildfarm"),
-        ["10.80.2.8:3128"]
+        found("http-proxy proxy.example.net 3128 /etc/openvpn/proxy-auth.txt basic"),
+        ["proxy.example.net:3128"]
     );
-    assert_eq!(
-        found("parent 1000 http 10.80.2.8 7 buildfarm"),
-        ["10.80.2.8"]
-    );
+    assert_eq!(found("http-proxy 10.80.2.8 7 basic"), ["10.80.2.8"]);
 }
 
 #[test]

@@ -114,7 +114,10 @@ pub(super) fn classify(key: &str) -> KeyKind {
         || previous_of_last == b"server" && lower.starts_with(b"web"));
     // Riak's `listener.protobuf.internal`, RabbitMQ's `listeners.tcp.default`: a listener by
     // its protocol and name.
-    let listener_tree = lower.starts_with(b"listener.") || lower.starts_with(b"listeners.");
+    // Deeper keys are a listener's options (EMQX's `listeners.ssl.default.ssl_options.ocsp.
+    // responder_url` is a server reached).
+    let listener_tree = (lower.starts_with(b"listener.") || lower.starts_with(b"listeners."))
+        && memchr::memchr_iter(b'.', lower).count() <= 2;
     if has(whole, KeyWord::Listen)
         || has(last, KeyWord::ListenAsLast)
         || own_listener
@@ -390,21 +393,18 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
     } else if matches!(
         previous,
         b"metrics"
-            | b"prometheus"
-            | b"stats"
             | b"debug"
             | b"pprof"
             | b"health"
             | b"healthz"
             | b"healthcheck"
             | b"status"
-            | b"admin"
             | b"src"
     ) && (is_address_word(segment) || matches!(segment, b"ip" | b"ipaddr"))
     {
-        // Docker's `metrics-addr`, Scylla's `prometheus_address`, Envoy's `admin_address`, a
-        // `debug_address`, FreeRADIUS's `src_ipaddr`: where this service serves its metrics,
-        // its status or its admin API, or sends from.
+        // Docker's `metrics-addr`, a `debug_address`, the kubelet's `healthzBindAddress`,
+        // FreeRADIUS's `src_ipaddr`: where this service serves its metrics or its status, or
+        // sends from.
         Says::Listen
     } else if previous == b"local" && is_address_word(segment)
         || segment.starts_with(b"local") && segment.ends_with(b"address")
@@ -615,8 +615,6 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
 /// and otherwise a role name, a label defined elsewhere or a flag.
 const ROLE_LAST: &[&[u8]] = &[
     b"master", b"primary", b"gateway", b"proxy", b"target", b"connect", b"backend",
-    // A caching proxy's next hop (Traffic Server's `parent=`, a `parents` list).
-    b"parent", b"parents",
     // NTP's `pool 2.debian.pool.ntp.org`; a backup or connection pool's name otherwise.
     b"pool", // A URL, or a bare word that is no URL (Kannel's `field-url = url`).
     b"url", b"urls", b"uri",

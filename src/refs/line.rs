@@ -249,11 +249,15 @@ impl Line<'_> {
         let before = &b[..start];
         before.len() >= 3
             && before[before.len() - 3..].eq_ignore_ascii_case(b"cn=")
-            // A URL is no certificate's name (`cn=postgres://db/x`); its scheme comes first.
-            && b[start..b.len().min(start + 32)]
-                .split(u8::is_ascii_whitespace)
-                .next()
-                .is_none_or(|word| memchr::memmem::find(word, b"://").is_none())
+            // A URL is no certificate's name (`cn=postgres://db/x`).
+            && !{
+                let rest = &b[start..];
+                let scheme = rest
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+                    .count();
+                scheme > 0 && rest[scheme..].starts_with(b"://")
+            }
     }
 
     /// Whether the address at `start..end` bounds a range or is a network with its mask: a
@@ -304,7 +308,7 @@ impl Line<'_> {
     }
 
     /// Whether `host`, at `start`, is a secret: the value of a key or flag named like one
-    /// (`password='Zx7-pg-Wn6c'`, `-p Zx7-pg-Wn6c`), or a secret the plan gave, and no host name
+    /// (`password='Zx7-pg-Wn6c'`, `"password": "…"`, `-p Zx7-pg-Wn6c`), and no host name
     /// (`krb5_kpasswd = kpasswd.example.com` names a server under a key named like a secret).
     /// Whatever form misread it, a password is never shown as a host.
     fn is_secret(&self, host: &str, start: usize) -> bool {
@@ -314,15 +318,32 @@ impl Line<'_> {
             .or_else(|| before.strip_suffix(b"'"))
             .unwrap_or(before)
             .trim_ascii_end();
-        let before = before
+        let key = match before
             .strip_suffix(b"=")
             .or_else(|| before.strip_suffix(b":"))
-            .unwrap_or(before)
-            .trim_ascii_end();
-        let key = &before[run_back(before, before.len(), &context::KEY_BYTE)..];
-        let named = std::str::from_utf8(key)
-            .is_ok_and(|key| redact::secret_name(key.trim_start_matches('-')) || key == "-p");
-        (named || redact::is_known(host)) && !is_fqdn(host)
+        {
+            // `key=`, `key: `, JSON's `"key": `.
+            Some(pair) => {
+                let pair = pair.trim_ascii_end();
+                let pair = pair
+                    .strip_suffix(b"\"")
+                    .or_else(|| pair.strip_suffix(b"'"))
+                    .unwrap_or(pair);
+                &pair[run_back(pair, pair.len(), &context::KEY_BYTE)..]
+            }
+            // A flag and its argument: `-p …`, `--password …`.
+            None if before.len() < start => {
+                let flag = &before[run_back(before, before.len(), &context::KEY_BYTE)..];
+                if !flag.starts_with(b"-") {
+                    return false;
+                }
+                flag
+            }
+            None => return false,
+        };
+        std::str::from_utf8(key)
+            .is_ok_and(|key| redact::secret_name(key.trim_start_matches('-')) || key == "-p")
+            && !is_fqdn(host)
     }
 
     /// Records `host` (and `port`) found at `start..end` of the line, unless it names no host.

@@ -6,7 +6,6 @@ mod features;
 mod forms;
 mod labels;
 mod line;
-mod own_addresses;
 mod scan;
 mod scope;
 mod siblings;

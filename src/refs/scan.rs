@@ -10,7 +10,6 @@ use super::forms::env_pairs;
 use super::forms::erlang_nodes::ListOpen;
 use super::labels;
 use super::line::Line;
-use super::own_addresses;
 use super::scope::{Scope, Scopes};
 use super::siblings::Siblings;
 use super::tokens::{parse_ip, split_port};
@@ -58,8 +57,6 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     // XML): what closes it.
     let mut in_comment: Option<&str> = None;
     let mut unreached = Unreached::default();
-    // The references given as the value of an address key (`http_address = "10.0.0.5:4180"`).
-    let mut address_values = Vec::new();
     let mut named_values = xml::NamedValues::default();
     // The name of the INI section, or top-level YAML block, the line stands in.
     let mut section = "";
@@ -107,11 +104,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             section = line.trim_ascii().trim_matches(['[', ']', ' ', '"']);
             in_ini_section = true;
         }
-        if features.brace
-            || header
-            || (is_tag(line) && !xml::is_property_tag(line))
-            || opens_list_mapping(line)
-        {
+        if features.brace || header || (is_tag(line) && !xml::is_property_tag(line)) {
             siblings.next_section();
         }
         // Structure: a section header (`[[inputs.cpu]]`), a block's label alone before its
@@ -232,7 +225,23 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             {
                 match env_pairs::more_pairs(line, kv.value_start) {
                     Some(pairs) => {
-                        l.claim(0, pairs);
+                        l.claim(0, pairs[0].1.start);
+                        // A pair read by its key: one that names no host, or no more than names
+                        // without an address or a port (Traffic Server's `search_list="a.com
+                        // b.com"`, a `description="…"`), is read by no form.
+                        for (key, word) in pairs {
+                            let value = &line[key.end + 1..word.end];
+                            let addresses = || {
+                                value
+                                    .split([' ', ',', ';', '|', '"', '\''])
+                                    .any(|t| split_port(t).1.is_some() || parse_ip(t).is_some())
+                            };
+                            match kinds.classify(&line[key]) {
+                                KeyKind::NoHosts | KeyKind::Access => l.claim(word.start, word.end),
+                                KeyKind::Other if !addresses() => l.claim(word.start, word.end),
+                                _ => {}
+                            }
+                        }
                         KeyKind::Other
                     }
                     None => kind,
@@ -317,14 +326,10 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.words(&features);
         }
         l.port_keyword(first);
-        if l.found.len() > first && kv.is_some_and(|kv| context::names_an_address(kv.key)) {
-            address_values.extend(first..l.found.len());
-        }
     }
     unreached.mark(found.len(), siblings.section(), line_indent);
     unreached.weaken(&mut found);
     siblings.give_ports(&mut found);
-    own_addresses::bind_where_listening(&mut found, &address_values);
     if !options.ignore.is_empty() {
         found.retain(|r: &Reference| {
             !options
@@ -473,13 +478,6 @@ impl<'t> KeyKinds<'t> {
 /// its values are, not the list's key.
 fn is_mapping(item: &str) -> bool {
     context::key_value(item).is_some_and(|kv| !kv.directive)
-}
-
-/// Whether the line starts a mapping in a YAML list (`- port: 5269`, or `-` alone): its keys are
-/// siblings of each other, not of the items before it (ejabberd's listeners, each its `port`).
-fn opens_list_mapping(line: &str) -> bool {
-    let t = line.trim_ascii();
-    t == "-" || t.strip_prefix("- ").is_some_and(is_mapping)
 }
 
 /// A block's label alone before its brace: Caddy's `shop.example.com {`, `http://x {`.
@@ -1820,39 +1818,56 @@ mod tests {
     }
 
     #[test]
-    fn an_address_the_file_listens_on_given_alone_elsewhere_listens_too() {
-        // Scylla: the same address for Prometheus, a sibling port; as one of the seeds, or with
-        // a port among a relay's destinations, it is a service of this host, reached.
-        let text = "listen_address: 10.0.0.5\nprometheus_address: 10.0.0.5\n\
-            prometheus_port: 9180\nseeds: \"10.0.0.5,10.0.0.6\"\n\
-            DESTINATIONS = 10.0.0.5:2004\nhttp_address = \"10.0.0.5:4151\"\n";
-        assert_eq!(
-            described(text),
-            [
-                "10.0.0.5 listen",
-                "10.0.0.5:9180 listen",
-                "10.0.0.5",
-                "10.0.0.6",
-                "10.0.0.5:2004",
-                "10.0.0.5:4151 listen",
-            ]
-        );
-    }
-
-    #[test]
     fn a_line_of_pairs_is_read_pair_by_pair() {
         // Traffic Server's parent.config: the first key names a domain, the next its parents.
         assert_eq!(
             described(
-                "dest_domain=media.example.com parent=\"mid-01.example.net:8080|1.0;mid-02:8080\" \
+                "dest_domain=media.example.com parent=\"mid-01.example.net:8080|1.0;mid-02.example.net:8080\" \
                  round_robin=consistent_hash go_direct=false"
             ),
-            ["mid-01.example.net:8080", "mid-02:8080"]
+            ["mid-01.example.net:8080", "mid-02.example.net:8080"]
         );
         // Not a value with words after it (a prose `description=` stays whole).
         assert_eq!(
             described("description=cache for db.example.com nodes"),
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn a_pair_or_a_password_beside_a_server_is_read_by_its_own_key() {
+        for (text, expected) in [
+            // Traffic Server's splitdns.config: search domains name no server.
+            (
+                "dest_domain=internal.corp.com named=\"10.0.1.5 10.0.1.6\" \
+                 search_list=\"corp.com corp1.com\"",
+                &["10.0.1.5", "10.0.1.6"][..],
+            ),
+            ("id=7 description=\"mirror of db01.example.com\"", &[]),
+            ("cgroup_parent: system.slice", &[]),
+            // ProxySQL: the pair's key names the server.
+            (
+                "mysql_servers = ({ hostname=\"10.0.0.13\", port=3306, hostgroup=0 })",
+                &["10.0.0.13:3306"],
+            ),
+            // A password, in a YAML flow map or in JSON, is never a host.
+            ("servers: {host: db01, password: Zx7-pg-Wn6c}", &["db01"]),
+            (
+                "\"servers\": [{\"host\": \"db01.internal\", \"port\": 5432, \"password\": \"Zx7-pg-Wn6c\"}],",
+                &["db01.internal:5432"],
+            ),
+            // A listener's options name servers it reaches.
+            (
+                "listeners.ssl.default.ssl_options.ocsp.responder_url = \"http://ocsp.example.com:8080\"",
+                &["ocsp.example.com:8080"],
+            ),
+            (
+                "listener.protobuf.internal = 10.30.2.13:8087",
+                &["10.30.2.13:8087 listen"],
+            ),
+            ("url = cn=postgres://u:p@dbx/db", &["dbx:5432"]),
+        ] {
+            assert_eq!(described(text), expected, "{text}");
+        }
     }
 }

@@ -24,13 +24,17 @@ fn pairs(
     })
 }
 
-/// Where the pairs after a first value start, when the value is one and every word after it is
-/// a `KEY=VALUE` pair (Traffic Server's `dest_domain=x parent="a:8080;b:8080" go_direct=false`):
-/// each pair is then read by its own key, whatever the first key says.
-pub(in crate::refs) fn more_pairs(text: &str, value_start: usize) -> Option<usize> {
+/// The pairs after a first value, when the value is one word and every word after it is a
+/// `KEY=VALUE` pair (Traffic Server's `dest_domain=x parent="a:8080;b:8080" go_direct=false`):
+/// each pair's key and whole word (its quoted value whole), to be read by its own key, whatever
+/// the first key says.
+pub(in crate::refs) fn more_pairs(
+    text: &str,
+    value_start: usize,
+) -> Option<Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>> {
     let b = text.as_bytes();
     let mut i = value_start;
-    let mut second = None;
+    let mut pairs = Vec::new();
     while i < b.len() {
         if b[i].is_ascii_whitespace() {
             i += 1;
@@ -48,14 +52,18 @@ pub(in crate::refs) fn more_pairs(text: &str, value_start: usize) -> Option<usiz
             i += 1;
         }
         if start > value_start {
-            let key = &b[start..equals?];
-            if key.is_empty() || !key.iter().all(|c| context::KEY_BYTE[*c as usize]) {
+            let key = start..equals?;
+            if key.is_empty()
+                || !b[key.clone()]
+                    .iter()
+                    .all(|c| context::KEY_BYTE[*c as usize])
+            {
                 return None;
             }
-            second.get_or_insert(start);
+            pairs.push((key, start..i));
         }
     }
-    second
+    (!pairs.is_empty()).then_some(pairs)
 }
 
 /// How many `KEY=VALUE` pairs of one line are read.

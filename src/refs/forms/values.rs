@@ -49,8 +49,13 @@ impl Line<'_> {
         let value = words(&text[..self.value_end.max(from)], from).take_while(|&(s, _)| {
             !(bytes[s] == b'#' && s > 0 && bytes[s - 1].is_ascii_whitespace())
         });
+        // Where the quoted value of a pair skipped below ends: its other words are its too.
+        let mut pair_value_end = 0;
         let all = value.filter(|&(s, e)| {
             let t = &bytes[s..e];
+            if s < pair_value_end {
+                return false;
+            }
             // A keyword's argument (`key "xfer"`) is no host, nor the keyword.
             if std::mem::take(&mut skip_argument) {
                 return false;
@@ -76,11 +81,17 @@ impl Line<'_> {
                     .is_some_and(|at| {
                         let equals = from + at;
                         let key = &text[run_back(bytes, equals, &context::KEY_BYTE)..equals];
-                        !matches!(
-                            context::classify(key),
-                            KeyKind::Hosts | KeyKind::HostsWithEvidence | KeyKind::Listen
-                        )
+                        // ProxySQL's `{ hostname="10.0.0.13", port=3306 }` names the server.
+                        !(key.eq_ignore_ascii_case("hostname")
+                            || matches!(
+                                context::classify(key),
+                                KeyKind::Hosts | KeyKind::HostsWithEvidence | KeyKind::Listen
+                            ))
                     });
+            if value_of_pair && matches!(bytes[s - 1], b'"' | b'\'') {
+                pair_value_end =
+                    memchr::memchr(bytes[s - 1], &bytes[s..]).map_or(bytes.len(), |i| s + i);
+            }
             !matches!(t[0], b'/' | b'@' | b'$' | b'%' | b'<' | b'#' | b'*' | b'!')
                 && !t.contains(&b'=')
                 && !key
