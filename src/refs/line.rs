@@ -6,6 +6,7 @@ use super::context::{self, KeyKind, names_an_address};
 use super::scan::ScanOptions;
 use super::tokens::{
     is_fqdn, is_hostname, is_opaque_token, names_no_host, parse_ip, port, run_back,
+    without_closing_quote,
 };
 use super::{Kind, Reference, Strength};
 use crate::redact;
@@ -312,23 +313,15 @@ impl Line<'_> {
     /// (`krb5_kpasswd = kpasswd.example.com` names a server under a key named like a secret).
     /// Whatever form misread it, a password is never shown as a host.
     fn is_secret(&self, host: &str, start: usize) -> bool {
-        let before = self.text.as_bytes()[..start].trim_ascii_end();
-        let before = before
-            .strip_suffix(b"\"")
-            .or_else(|| before.strip_suffix(b"'"))
-            .unwrap_or(before)
-            .trim_ascii_end();
+        let before =
+            without_closing_quote(self.text.as_bytes()[..start].trim_ascii_end()).trim_ascii_end();
         let key = match before
             .strip_suffix(b"=")
             .or_else(|| before.strip_suffix(b":"))
         {
             // `key=`, `key: `, JSON's `"key": `.
             Some(pair) => {
-                let pair = pair.trim_ascii_end();
-                let pair = pair
-                    .strip_suffix(b"\"")
-                    .or_else(|| pair.strip_suffix(b"'"))
-                    .unwrap_or(pair);
+                let pair = without_closing_quote(pair.trim_ascii_end());
                 &pair[run_back(pair, pair.len(), &context::KEY_BYTE)..]
             }
             // A flag and its argument: `-p …`, `--password …`.

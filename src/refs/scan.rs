@@ -1865,6 +1865,11 @@ mod tests {
                 "listener.protobuf.internal = 10.30.2.13:8087",
                 &["10.30.2.13:8087 listen"],
             ),
+            // A pair under a role key: its words with an address's evidence.
+            (
+                "Environment=A=1 PROXY=\"squid-01.example.net:3128;squid-02:3128\"",
+                &["squid-01.example.net:3128", "squid-02:3128"],
+            ),
             ("url = cn=postgres://u:p@dbx/db", &["dbx:5432"]),
         ] {
             assert_eq!(described(text), expected, "{text}");

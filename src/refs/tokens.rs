@@ -212,6 +212,19 @@ pub(super) fn is_fqdn(name: &str) -> bool {
         && !(labels >= 3 && matches!(first, "org" | "com" | "net" | "java" | "javax" | "io" | "sun"))
 }
 
+/// Where the quoted value whose opening quote is `b[open]` closes: its closing quote, or the
+/// end of `b` when it never closes.
+pub(super) fn quoted_end(b: &[u8], open: usize) -> usize {
+    memchr::memchr(b[open], &b[open + 1..]).map_or(b.len(), |i| open + 1 + i)
+}
+
+/// `b` without one quote at its end.
+pub(super) fn without_closing_quote(b: &[u8]) -> &[u8] {
+    b.strip_suffix(b"\"")
+        .or_else(|| b.strip_suffix(b"'"))
+        .unwrap_or(b)
+}
+
 /// A byte class as a table: the hot loops test one byte at a time.
 pub(super) const fn byte_table(extra: &[u8], alphanumeric: bool, whitespace: bool) -> [bool; 256] {
     let mut table = [false; 256];

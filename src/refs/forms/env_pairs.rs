@@ -8,7 +8,7 @@ use crate::refs::forms::ports::without_transport;
 use crate::refs::forms::remote_paths::TARGET_START;
 use crate::refs::line::Line;
 use crate::refs::siblings::HOST_WORDS;
-use crate::refs::tokens::{is_fqdn, parse_ip, port, run_back, split_port};
+use crate::refs::tokens::{is_fqdn, parse_ip, port, quoted_end, run_back, split_port};
 
 /// The `KEY=VALUE` pairs of a value from `from` on: the key's range and the value's.
 fn pairs(
@@ -133,9 +133,8 @@ impl Line<'_> {
                 // A quoted value goes on to its closing quote, past the `;` that ends a conninfo
                 // value (`parent="a:8080|1.0;b:8080|1.0"`).
                 let b = text.as_bytes();
-                let end = match value.start.checked_sub(1).map(|q| b[q]) {
-                    Some(quote @ (b'"' | b'\'')) => memchr::memchr(quote, &b[value.start..])
-                        .map_or(b.len(), |i| value.start + i),
+                let end = match value.start.checked_sub(1) {
+                    Some(open) if matches!(b[open], b'"' | b'\'') => quoted_end(b, open),
                     _ => value.end,
                 };
                 let saved = (self.key, self.needs_evidence, self.value_end);

@@ -6,7 +6,7 @@
 use super::ports::{is_peer_type, without_transport};
 use crate::refs::context::{self, KeyKind};
 use crate::refs::line::{Line, plausible_port};
-use crate::refs::tokens::{byte_table, is_fqdn, parse_ip, port, run_back, split_port};
+use crate::refs::tokens::{byte_table, is_fqdn, parse_ip, port, quoted_end, run_back, split_port};
 
 /// What separates the words of a value (Traffic Server's `parent="a:8080|1.0;b:8080|1.0"`
 /// gives each its weight after a `|`).
@@ -89,8 +89,7 @@ impl Line<'_> {
                             ))
                     });
             if value_of_pair && matches!(bytes[s - 1], b'"' | b'\'') {
-                pair_value_end =
-                    memchr::memchr(bytes[s - 1], &bytes[s..]).map_or(bytes.len(), |i| s + i);
+                pair_value_end = quoted_end(bytes, s - 1);
             }
             !matches!(t[0], b'/' | b'@' | b'$' | b'%' | b'<' | b'#' | b'*' | b'!')
                 && !t.contains(&b'=')
