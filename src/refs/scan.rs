@@ -326,6 +326,14 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.words(&features);
         }
         l.port_keyword(first);
+        // One address under a key that names none (APISIX's `ip: 10.0.0.5` above `port: 9080`)
+        // takes the port of a sibling key as a host key's value does.
+        if kind == KeyKind::Other
+            && let Some(kv) = kv
+            && l.found.len() == first + 1
+        {
+            siblings.hosts(kv, first, first + 1);
+        }
     }
     unreached.mark(found.len(), siblings.section(), line_indent);
     unreached.weaken(&mut found);
@@ -439,6 +447,12 @@ fn kind_in<'t>(
 
 /// Whether a section's name is a server's: `[database]`, `[ldap]`, `postgresql_databases`.
 fn names_a_server(section: &str) -> bool {
+    // MHA's `[server1]`, `[binlog1]`: one of a numbered list of entries, each a server.
+    if section.ends_with(|c: char| c.is_ascii_digit())
+        && section.starts_with(|c: char| c.is_ascii_alphabetic())
+    {
+        return true;
+    }
     let section = section.to_ascii_lowercase();
     [
         "database", "db", "mysql", "postgres", "ldap", "smtp", "mail", "redis", "cache", "mongo",
@@ -517,17 +531,19 @@ fn is_listen_element(element: &xml::Element<'_>) -> bool {
     context::classify(element.name) == KeyKind::Listen
 }
 
-/// libvirt's `<host name='mon1.example.com' port='6789'/>`: an element that is a host, named
-/// by its `name` or `address` attribute. Where that attribute's value starts.
+/// libvirt's `<host name='mon1.example.com' port='6789'/>`, GoCD's `<mailhost
+/// hostname="smtp.example.com" port="587"/>`: an element that is a host or a server, named by
+/// its `hostname`, `name` or `address` attribute. Where that attribute's value starts.
 fn host_element(element: &xml::Element<'_>) -> Option<usize> {
-    if !["host", "server"]
-        .iter()
-        .any(|e| element.name.eq_ignore_ascii_case(e))
-    {
+    let name = element.name.as_bytes();
+    if !["host", "server"].iter().any(|e| {
+        name.len() >= e.len() && name[name.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes())
+    }) {
         return None;
     }
     element
-        .attribute("name")
+        .attribute("hostname")
+        .or_else(|| element.attribute("name"))
         .or_else(|| element.attribute("address"))
         .map(|value| value.start)
 }
@@ -1871,6 +1887,87 @@ mod tests {
                 &["squid-01.example.net:3128", "squid-02:3128"],
             ),
             ("url = cn=postgres://u:p@dbx/db", &["dbx:5432"]),
+        ] {
+            assert_eq!(described(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_port_is_read_where_the_format_puts_it_beside_the_address() {
+        for (text, expected) in [
+            // The next word of a line of words, when a port could be that number.
+            (
+                "parent 1000 http 10.80.2.8 3128 user",
+                &["10.80.2.8:3128"][..],
+            ),
+            (
+                "tcppm -i10.80.4.4 2525 smtp.example.net 25",
+                &["smtp.example.net:25"],
+            ),
+            ("parent 10.0.0.7 5 weight", &["10.0.0.7"]),
+            ("parent 10.0.0.7 3128.5", &["10.0.0.7"]),
+            // A sibling `port` of an address under a key that names none.
+            (
+                "control:\n  ip: 10.0.0.9\n  port: 9090\n",
+                &["10.0.0.9:9090"],
+            ),
+            // A block named for what listens.
+            (
+                "node_listen:\n  - ip: 10.0.0.12\n    port: 9080\n",
+                &["10.0.0.12:9080 listen"],
+            ),
+            (
+                "[Read-Write-Listener]\naddress=10.0.0.5\nport=4006\n",
+                &["10.0.0.5:4006 listen"],
+            ),
+            // A quoted port of an inline map, and an element named for a server.
+            (
+                "{\"host\": \"10.31.4.21\", \"password\": \"\", \"port\": \"6379\"}",
+                &["10.31.4.21:6379"],
+            ),
+            (
+                "<mailhost hostname=\"smtp.example.net\" port=\"587\" tls=\"true\"/>",
+                &["smtp.example.net:587"],
+            ),
+            // A JDBC data source's properties.
+            (
+                "<properties.postgresql serverName=\"pg.example.net\" portNumber=\"5433\"",
+                &["pg.example.net:5433"],
+            ),
+            // A forward's remote side, after the local port.
+            (
+                "Tunnel 10.0.4.25:2222:bastion.example.com:22",
+                &["10.0.4.25:2222", "bastion.example.com:22"],
+            ),
+            ("macaddress: \"3c:ec:ef:12:a4:10\"", &[]),
+        ] {
+            assert_eq!(described(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn servers_named_by_the_entry_they_stand_in() {
+        for (text, expected) in [
+            // An entry of a numbered list of servers (MHA), not this host's own name.
+            (
+                "[server1]\nhostname=10.0.0.11\nport=3306\n",
+                &["10.0.0.11:3306"][..],
+            ),
+            ("[main]\nhostname=web-01\n", &[]),
+            // A libpq conninfo after a scheme; rsync's daemon module.
+            (
+                "<param name=\"odbc-dsn\" value=\"pgsql://hostaddr=10.0.0.40 port=5432 dbname=fs\"/>",
+                &["10.0.0.40:5432"],
+            ),
+            (
+                "target = \"backup@backup01.example.net::www\",",
+                &["backup01.example.net"],
+            ),
+            // ZNC's `<Listener>` block: where it listens.
+            (
+                "<Listener l>\n  Port = 6697\n  Host = 10.0.0.60\n</Listener>\nServer = irc.example.net",
+                &["10.0.0.60:6697 listen", "irc.example.net"],
+            ),
         ] {
             assert_eq!(described(text), expected, "{text}");
         }

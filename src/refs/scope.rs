@@ -6,6 +6,7 @@
 
 use super::context;
 use super::scan::is_section_header;
+use std::hash::BuildHasher;
 
 /// What the enclosing blocks say of the addresses in a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -40,6 +41,9 @@ pub(super) struct Scopes {
     /// Blocks opened beyond `BRACE_DEPTH`: counted, not kept.
     deeper: usize,
     indents: Vec<(usize, Scope)>,
+    /// Apache-style blocks, `<Listener l>` to `</Listener>` (ZNC, Fluentd's `<source>`): a
+    /// hash of each one's name, and its scope.
+    tags: Vec<(u64, Scope)>,
 }
 
 /// How many nested brace blocks are kept; deeper ones take the scope around them.
@@ -54,6 +58,24 @@ fn block_name(trimmed: &str) -> &str {
         .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')))
         .unwrap_or(t.len());
     &t[..end]
+}
+
+/// An Apache-style block's opening tag alone on its line (`<Listener l>`, `<source>`; not an
+/// XML element with attributes) or its closing tag (`</Listener>`): its name, and whether it
+/// closes.
+fn tag_block(trimmed: &str) -> Option<(&str, bool)> {
+    let inner = trimmed.strip_prefix('<')?.strip_suffix('>')?;
+    let (inner, closing) = match inner.strip_prefix('/') {
+        Some(name) => (name, true),
+        None => (inner, false),
+    };
+    let name = block_name(inner);
+    (!name.is_empty()
+        && inner.as_bytes()[0].is_ascii_alphabetic()
+        && !inner.ends_with('/')
+        && !inner.contains(['=', '<', '>', '"', '\''])
+        && (!closing || name.len() == inner.len()))
+    .then_some((name, closing))
 }
 
 /// How a block opens, which says what its name can mean.
@@ -75,6 +97,12 @@ enum Opening {
 fn scope_of(name: &str, opening: Opening) -> Scope {
     let first = name.split('.').next().unwrap_or_default();
     let is = |words: &[&str]| words.iter().any(|w| first.eq_ignore_ascii_case(w));
+    // APISIX's `node_listen:` and `admin_listen:`: a block named for what listens.
+    let last_word = first.rsplit(['_', '-']).next().unwrap_or_default();
+    let named_listen = last_word.len() < first.len()
+        && ["listen", "listener", "listeners"]
+            .iter()
+            .any(|w| last_word.eq_ignore_ascii_case(w));
     let (braces, section, top) = match opening {
         Opening::Section => (false, true, false),
         Opening::Braces { top } => (true, false, top),
@@ -87,7 +115,8 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
         "entrypoints",
         "entrypoint",
         "sources",
-    ]) || (braces && is(&["source"]))
+    ]) || named_listen
+        || (braces && is(&["source"]))
         || (section && is(&["api", "server", "web"]))
     {
         Scope::Listen
@@ -141,7 +170,21 @@ impl Scopes {
             .enumerate()
             .map(|(i, (_, s))| if i < inner { s.outside() } else { *s })
             .fold(self.section, Scope::max)
-            .max(self.braces.last().copied().unwrap_or_default());
+            .max(self.braces.last().copied().unwrap_or_default())
+            .max(self.tags.last().map(|(_, s)| *s).unwrap_or_default());
+        if let Some((name, closing)) = tag_block(trimmed) {
+            let hash = rustc_hash::FxBuildHasher.hash_one(name);
+            if closing {
+                if self.tags.last().is_some_and(|(h, _)| *h == hash) {
+                    self.tags.pop();
+                }
+            } else if self.tags.len() < BRACE_DEPTH {
+                let outer = self.tags.last().map(|(_, s)| *s).unwrap_or_default();
+                let own = scope_of(name, Opening::Braces { top: false });
+                self.tags.push((hash, outer.outside().max(own)));
+            }
+            return around;
+        }
         if braces {
             let b = trimmed.as_bytes();
             let opens = memchr::memchr_iter(b'{', b).count();
@@ -266,6 +309,12 @@ mod tests {
         assert_eq!(
             scopes("- job: x\n  labels:\n    host: web-01.example.com\n  targets: [y]"),
             [Plain, Plain, Labels, Plain]
+        );
+        assert_eq!(
+            scopes(
+                "<Listener l>\n  Host = 10.0.0.5\n</Listener>\n<Network x>\nServer = y\n</Network>"
+            ),
+            [Plain, Listen, Listen, Plain, Plain, Plain]
         );
     }
 }

@@ -70,20 +70,23 @@ pub(in crate::refs) fn more_pairs(
 const PAIR_LIMIT: usize = 64;
 
 /// Whether `key` is `prefix` + `port` in any case: `DB_PORT` for `DB_`, `-Dhttp.proxyPort` for
-/// `-Dhttp.proxy`.
+/// `-Dhttp.proxy`, and a JDBC data source's `portNumber` for its `serverName`.
 fn is_port_of(key: &str, prefix: &str) -> bool {
-    key.len() == prefix.len() + 4
+    key.len() > prefix.len()
+        && key.is_char_boundary(prefix.len())
         && key[..prefix.len()].eq_ignore_ascii_case(prefix)
-        && key[prefix.len()..].eq_ignore_ascii_case("port")
+        && ["port", "portnumber"]
+            .iter()
+            .any(|p| key[prefix.len()..].eq_ignore_ascii_case(p))
 }
 
 /// A host key without the word that names the host: `DB_` of `DB_HOST`, `-Dhttp.proxy` of
-/// `-Dhttp.proxyHost`.
+/// `-Dhttp.proxyHost`, nothing of `serverName`.
 fn stem(key: &str) -> &str {
     let b = key.as_bytes();
     HOST_WORDS
         .iter()
-        .find(|w| b.len() > w.len() && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes()))
+        .find(|w| b.len() >= w.len() && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes()))
         .map_or(key, |w| &key[..key.len() - w.len()])
 }
 
@@ -101,7 +104,9 @@ impl Line<'_> {
                 && text
                     .get(start.saturating_sub(5)..start)
                     .is_some_and(|w| w.eq_ignore_ascii_case("data "));
-            let kind = if data_source {
+            // A JDBC data source's `serverName="db"` among its properties (Apache's
+            // `ServerName` is a directive, never a pair).
+            let kind = if data_source || key.eq_ignore_ascii_case("servername") {
                 KeyKind::Hosts
             } else {
                 context::classify(key)

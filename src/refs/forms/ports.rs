@@ -232,8 +232,9 @@ pub(super) fn port_keyword(text: &str) -> Option<(u16, bool)> {
         if paired {
             from += 1 + usize::from(arrow);
             from += spaces(from);
-            // An XML attribute, `port='6789'` (libvirt's `<host name='mon1' port='6789'/>`).
-            if word_start && matches!(rest.get(from), Some(b'\'' | b'"')) {
+            // An XML attribute, `port='6789'` (libvirt's `<host name='mon1' port='6789'/>`), or
+            // a quoted key's quoted value (Sentry's `{"host": "10.0.0.5", "port": "6379"}`).
+            if (word_start || quoted) && matches!(rest.get(from), Some(b'\'' | b'"')) {
                 from += 1;
             }
         } else if from == 0 || key_end && !long_flag || quoted {

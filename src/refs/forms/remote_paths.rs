@@ -102,8 +102,9 @@ impl Line<'_> {
                 continue;
             }
             let path_like = next == b'/' || next == b'~';
+            // rsync's daemon module, `user@host::module`, as well as a path.
             let evidence = if user {
-                path_like || next.is_ascii_alphabetic() || next == b'.'
+                path_like || next.is_ascii_alphabetic() || matches!(next, b'.' | b':')
             } else {
                 path_like
                     && (host.contains('.')

@@ -12,8 +12,11 @@ use std::sync::LazyLock;
 static PORT_CALL: LazyLock<Finder> = LazyLock::new(|| Finder::new("port("));
 static IP_CALL: LazyLock<Finder> = LazyLock::new(|| Finder::new("ip("));
 
-/// Drivers whose first argument is the host to send to.
-const DRIVERS: [&str; 6] = ["network(", "syslog(", "tcp(", "udp(", "tcp6(", "udp6("];
+/// Drivers whose first argument is the host to send to, and the `host()` option of those that
+/// name it so (`sql(type(pgsql) host("db") port("5432"))`, `smtp(host("mx") port(25))`).
+const DRIVERS: [&str; 7] = [
+    "network(", "syslog(", "tcp(", "udp(", "tcp6(", "udp6(", "host(",
+];
 /// Options whose argument is an address of this host.
 const OWN: [&str; 2] = ["ip(", "localip("];
 
@@ -100,6 +103,10 @@ mod tests {
         assert_eq!(
             found("source s { network(ip(10.0.0.5) port(5140)); };"),
             ["10.0.0.5:Some(5140):true"]
+        );
+        assert_eq!(
+            found(r#"    host("pg-logs.example.net") port("5432")"#),
+            ["pg-logs.example.net:Some(5432):false"]
         );
         assert_eq!(
             found("dsn = \"app:x@tcp(db.example.com:3306)/app\""),

@@ -21,7 +21,11 @@ impl Line<'_> {
             // The next URL of a list (`https://a,https://b`) ends this one's text.
             let next = urls.peek().map_or(text.len(), |(next, _)| *next);
             let scheme = &text[scheme_start..authority.start - 3];
-            if !self.free(scheme_start, authority.end) {
+            // FreeSWITCH's `pgsql://hostaddr=10.0.0.5 port=5432 dbname=fs`: a libpq conninfo
+            // after a scheme, read as one.
+            if !self.free(scheme_start, authority.end)
+                || memchr::memchr(b'=', text[authority.clone()].as_bytes()).is_some()
+            {
                 continue;
             }
             // An XML namespace or schema location names a document, never a server to reach.

@@ -6,8 +6,8 @@ use super::ports;
 use crate::refs::Strength;
 use crate::refs::context::{self, KeyKind};
 use crate::refs::features::Features;
-use crate::refs::line::Line;
-use crate::refs::tokens::{HOST_BYTE, is_fqdn, is_hostname, run_back, run_forward};
+use crate::refs::line::{Line, plausible_port};
+use crate::refs::tokens::{HOST_BYTE, is_fqdn, is_hostname, port, run_back, run_forward};
 
 impl Line<'_> {
     /// IPv4 literals (`10.0.0.1`, `10.0.0.1:5432`), `name:port`, and dotted names ending in a
@@ -113,18 +113,22 @@ impl Line<'_> {
                 return;
             }
             if word.parse::<std::net::Ipv4Addr>().is_ok() {
-                self.add(word, port.and_then(|(p, _)| p), s, end);
+                let port = port.map(|(p, _)| p).unwrap_or(self.next_word_port(s, e));
+                self.add(word, port, s, end);
             }
             return;
         }
         if features.colon_digit
             && let Some((p, end)) = port
         {
-            // snmpd's `udp:nms.example.com:162`: after a transport, not glued to a word.
+            // snmpd's `udp:nms.example.com:162`: after a transport, not glued to a word; a
+            // forward's `11443:git.example.com:443` (Cntlm's `Tunnel`, `ssh -L`) after the
+            // local port.
             let glued_before = matches!(before, Some(b'/' | b':' | b'_'))
                 && !(before == Some(b':')
                     && (ports::after_transport(self.text, s - 1)
-                        || after_strategy(self.text, s - 1)));
+                        || after_strategy(self.text, s - 1)
+                        || after_local_port(self.text, s - 1)));
             // `.pgpass`'s `host:port:db:user:password`, ZooKeeper's `host:2888:3888`.
             let fields_after = port_glued
                 && self.after(end) == Some(b':')
@@ -157,9 +161,32 @@ impl Line<'_> {
                 && !is_key(self.text, s, e)
             {
                 self.claim(s, e);
-                self.add(word, None, s, e);
+                self.add(word, self.next_word_port(s, e), s, e);
             }
         }
+    }
+
+    /// A server's port as the next word of a line of words (3proxy's `parent 1000 http
+    /// 10.0.0.8 3128`, `tcppm -i10.0.0.4 2525 smtp.example.net 25`): a number a port could be,
+    /// after the address that stands alone between blanks. A count or a weight there is small.
+    fn next_word_port(&self, s: usize, e: usize) -> Option<u16> {
+        let b = self.text.as_bytes();
+        if self.listen || !matches!(self.before(s), Some(b' ' | b'\t')) {
+            return None;
+        }
+        let blanks = b[e..]
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t'))
+            .count();
+        let from = e + blanks;
+        let digits = b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let ends = b
+            .get(from + digits)
+            .is_none_or(|c| c.is_ascii_whitespace() || *c == b';');
+        if blanks == 0 || !(1..=5).contains(&digits) || !ends {
+            return None;
+        }
+        port(&self.text[from..from + digits]).filter(|p| plausible_port(*p))
     }
 }
 
@@ -175,6 +202,31 @@ fn after_strategy(text: &str, colon: usize) -> bool {
         && start
             .checked_sub(1)
             .is_some_and(|i| matches!(b[i], b'"' | b'\'' | b'=' | b' '))
+}
+
+/// Whether the `:` at `colon` ends a port that starts a word or follows an address: the local
+/// side of a forward, `[bind:]port:host:hostport`.
+fn after_local_port(text: &str, colon: usize) -> bool {
+    let b = text.as_bytes();
+    let digits = b[..colon]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let start = colon - digits;
+    let bind = |colon: usize| {
+        let from = b[..colon]
+            .iter()
+            .rposition(|c| !(c.is_ascii_digit() || *c == b'.'))
+            .map_or(0, |i| i + 1);
+        text[from..colon].parse::<std::net::Ipv4Addr>().is_ok()
+    };
+    (1..=5).contains(&digits)
+        && start.checked_sub(1).is_none_or(|i| {
+            b[i].is_ascii_whitespace()
+                || matches!(b[i], b'"' | b'\'' | b'=')
+                || b[i] == b':' && bind(i)
+        })
 }
 
 /// Whether the word at `s..e` is the key of its line (`corp.example.com = CORP.EXAMPLE.COM` in
