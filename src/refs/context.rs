@@ -119,7 +119,8 @@ pub(super) fn classify(key: &str) -> KeyKind {
     let listener_tree = (lower.starts_with(b"listener.") || lower.starts_with(b"listeners."))
         && memchr::memchr_iter(b'.', lower).count() <= 2;
     if has(whole, KeyWord::Listen)
-        || has(last, KeyWord::ListenAsLast)
+        // Aerospike's `mesh-seed-address-port 10.0.0.12 3002`: a peer's address and port.
+        || has(last, KeyWord::ListenAsLast) && previous_of_last != b"address"
         || own_listener
         || listener_tree
         || says == Says::Listen

@@ -1940,6 +1940,8 @@ mod tests {
                 &["10.0.4.25:2222", "bastion.example.com:22"],
             ),
             ("macaddress: \"3c:ec:ef:12:a4:10\"", &[]),
+            // A peer's address and port, under a key ending in `port`.
+            ("mesh-seed-address-port 10.0.0.12 3002", &["10.0.0.12:3002"]),
         ] {
             assert_eq!(described(text), expected, "{text}");
         }
