@@ -14,30 +14,16 @@
 
 mod corpus;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats12");
-
-#[test]
-fn recall_precision_and_ports_on_a_set_written_blind() {
-    corpus::score(DIR).at_least(0.82, 0.76, 0.93);
-}
-
-#[test]
-fn the_corpus_has_at_least_20_formats_each_with_references() {
-    corpus::assert_every_file_has_references(DIR, 20);
-}
-
-#[test]
-fn passwords_in_these_formats_never_reach_the_output() {
-    corpus::assert_no_secret(
-        DIR,
-        &[
-            "Rt6yU1iO",
-            "Tq3vN8xR2mB7",
-            "Pk4wE9zL",
-            "Wm5cB8nQ",
-            "s3cr3tpw",
-            "kamrw",
-            "Zq8yH3mXv1TbR6kP0sNw2LcD9fJ4uGe7aQ5oVi",
-        ],
-    );
-}
+corpus::written_blind!(
+    "refs_formats12",
+    floors: (0.82, 0.76, 0.93),
+    secrets: [
+        "Rt6yU1iO",
+        "Tq3vN8xR2mB7",
+        "Pk4wE9zL",
+        "Wm5cB8nQ",
+        "s3cr3tpw",
+        "kamrw",
+        "Zq8yH3mXv1TbR6kP0sNw2LcD9fJ4uGe7aQ5oVi",
+    ],
+);

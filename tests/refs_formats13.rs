@@ -15,37 +15,23 @@
 
 mod corpus;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats13");
-
-#[test]
-fn the_corpus_has_at_least_20_formats_each_with_references() {
-    corpus::assert_every_file_has_references(DIR, 20);
-}
-
-#[test]
-fn passwords_in_these_formats_never_reach_the_output() {
-    corpus::assert_no_secret(
-        DIR,
-        &[
-            "pa55-w0rd",
-            "r3d1s-Pr0d",
-            "M4il-S3nd",
-            "Xk8!vq2mLs",
-            "pu11-0nly-T0ken",
-            "w1k1-DB-s3cret",
-            "Hs-Pg-p4ss",
-            "q7Rj#v9LpW",
-            "K4fk4-ks-pw",
-            "s3cr3t-radius-01",
-            "Edur0am-FLR-k3y",
-            "AjpS3cr3t-2024",
-            "Pdn5-Sup3r-S3cret",
-            "w3bP4ss",
-        ],
-    );
-}
-
-#[test]
-fn recall_precision_and_ports_on_a_set_written_blind() {
-    corpus::score(DIR).at_least(0.84, 0.72, 0.96);
-}
+corpus::written_blind!(
+    "refs_formats13",
+    floors: (0.84, 0.72, 0.96),
+    secrets: [
+        "pa55-w0rd",
+        "r3d1s-Pr0d",
+        "M4il-S3nd",
+        "Xk8!vq2mLs",
+        "pu11-0nly-T0ken",
+        "w1k1-DB-s3cret",
+        "Hs-Pg-p4ss",
+        "q7Rj#v9LpW",
+        "K4fk4-ks-pw",
+        "s3cr3t-radius-01",
+        "Edur0am-FLR-k3y",
+        "AjpS3cr3t-2024",
+        "Pdn5-Sup3r-S3cret",
+        "w3bP4ss",
+    ],
+);

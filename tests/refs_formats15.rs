@@ -11,68 +11,53 @@
 
 mod corpus;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats15");
-
-#[test]
-fn the_corpus_has_at_least_20_formats_each_with_references() {
-    corpus::assert_every_file_has_references(DIR, 20);
-}
-
-/// Every password and token of the set (S3 access key IDs name an account and are left out).
-#[test]
-fn passwords_in_these_formats_never_reach_the_output() {
-    corpus::assert_no_secret(
-        DIR,
-        &[
-            "Zx7-twem-sess-4Rk9pQ",
-            "Zx7-scy-ldap-Hq2mW8",
-            "Zx7-riak-cookie-P3vN5t",
-            "Zx7-hbase-ks-Lm4Tq1",
-            "Zx7-fs-trunk-Ka8vR2",
-            "Zx7-fs-pg-Wn6cJ4",
-            "Zx7-osips-db-Vb3kT9",
-            "Zx7-osips-ds-Qe5nM7",
-            "Zx7-3proxy-ci-Ua7pD3",
-            "$1$kX9c$Zx7Crypt3proxyOnc.1",
-            "Zx7-3proxy-parent-Fh2x",
-            "Zx7-bgp-tora-Gs5yE1",
-            "Zx7-bgp-torb-Jd8wN6",
-            "Zx7-chef-proxy-Rt4bY8",
-            "Zx7-chef-automate-Pn9sK2",
-            "Zx7-amanda-s3-Tn5fH3",
-            "Zx7-amanda-dr-Yc1wQ8",
-            "Zx7-amanda-ndmp-Bv9eL4",
-            "Zx7-jvb-xmpp-Dk3rF7",
-            "Zx7-snmp-comm-Xp6hA2",
-            "Zx7-snmp-auth-Mc8uZ5",
-            "Zx7-snmp-priv-Ow2sG9",
-            "Zx7-quay-ldap-Fg5hJ1",
-            "Zx7-quay-db-Rs2dC6",
-            "Zx7-quay-redis-Nb4vK8",
-            "Zx7-quay-rgw-Ht7pW3",
-            "Zx7-quay-clairpsk-Vq9mT2",
-            "Zx7-quay-smtp-Ly3kB5",
-            "Zx7-quay-dbkey-Ce8nX4",
-            "Zx7-quay-secret-Iu6rE1",
-            "Zx7-verdaccio-partner-Gt4qS9",
-            "Zx7-apisix-admin-Qw3eR5",
-            "Zx7-apisix-etcd-Tz8yU2",
-            "Zx7-jhub-db-Aw5sD3",
-            "Zx7-jhub-proxy-Ke2lP6",
-            "Zx7-jhub-ldap-Uo9iY4",
-            "Zx7-jhub-grader-Hr7tN1",
-            "Zx7-metabase-db-Jm2nB7",
-            "Zx7-metabase-enc-Wq6eR2tY8uI0oP3a",
-            "Zx7-metabase-smtp-Xc4vN9",
-            "Zx7-metabase-ldap-Sd1fG5",
-            "K10Zx7k3sCaHashEv4bT8::server:Zx7-k3s-join-Lp5oI9",
-            "Zx7-k3s-join-Lp5oI9",
-            "Zx7-k3s-s3-Qa2wS3",
-        ],
-    );
-}
-
-#[test]
-fn recall_precision_and_ports_on_a_set_written_blind() {
-    corpus::score(DIR).at_least(0.78, 0.71, 0.95);
-}
+corpus::written_blind!(
+    "refs_formats15",
+    floors: (0.78, 0.71, 0.95),
+    secrets: [
+        "Zx7-twem-sess-4Rk9pQ",
+        "Zx7-scy-ldap-Hq2mW8",
+        "Zx7-riak-cookie-P3vN5t",
+        "Zx7-hbase-ks-Lm4Tq1",
+        "Zx7-fs-trunk-Ka8vR2",
+        "Zx7-fs-pg-Wn6cJ4",
+        "Zx7-osips-db-Vb3kT9",
+        "Zx7-osips-ds-Qe5nM7",
+        "Zx7-3proxy-ci-Ua7pD3",
+        "$1$kX9c$Zx7Crypt3proxyOnc.1",
+        "Zx7-3proxy-parent-Fh2x",
+        "Zx7-bgp-tora-Gs5yE1",
+        "Zx7-bgp-torb-Jd8wN6",
+        "Zx7-chef-proxy-Rt4bY8",
+        "Zx7-chef-automate-Pn9sK2",
+        "Zx7-amanda-s3-Tn5fH3",
+        "Zx7-amanda-dr-Yc1wQ8",
+        "Zx7-amanda-ndmp-Bv9eL4",
+        "Zx7-jvb-xmpp-Dk3rF7",
+        "Zx7-snmp-comm-Xp6hA2",
+        "Zx7-snmp-auth-Mc8uZ5",
+        "Zx7-snmp-priv-Ow2sG9",
+        "Zx7-quay-ldap-Fg5hJ1",
+        "Zx7-quay-db-Rs2dC6",
+        "Zx7-quay-redis-Nb4vK8",
+        "Zx7-quay-rgw-Ht7pW3",
+        "Zx7-quay-clairpsk-Vq9mT2",
+        "Zx7-quay-smtp-Ly3kB5",
+        "Zx7-quay-dbkey-Ce8nX4",
+        "Zx7-quay-secret-Iu6rE1",
+        "Zx7-verdaccio-partner-Gt4qS9",
+        "Zx7-apisix-admin-Qw3eR5",
+        "Zx7-apisix-etcd-Tz8yU2",
+        "Zx7-jhub-db-Aw5sD3",
+        "Zx7-jhub-proxy-Ke2lP6",
+        "Zx7-jhub-ldap-Uo9iY4",
+        "Zx7-jhub-grader-Hr7tN1",
+        "Zx7-metabase-db-Jm2nB7",
+        "Zx7-metabase-enc-Wq6eR2tY8uI0oP3a",
+        "Zx7-metabase-smtp-Xc4vN9",
+        "Zx7-metabase-ldap-Sd1fG5",
+        "K10Zx7k3sCaHashEv4bT8::server:Zx7-k3s-join-Lp5oI9",
+        "Zx7-k3s-join-Lp5oI9",
+        "Zx7-k3s-s3-Qa2wS3",
+    ],
+);

@@ -8,27 +8,13 @@
 
 mod corpus;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats3");
-
-#[test]
-fn recall_precision_and_ports_on_formats_written_blind() {
-    corpus::score(DIR).at_least(0.97, 0.97, 0.90);
-}
-
-#[test]
-fn the_corpus_has_at_least_20_formats_each_with_references() {
-    corpus::assert_every_file_has_references(DIR, 20);
-}
-
-#[test]
-fn passwords_and_tokens_in_these_formats_never_reach_the_output() {
-    corpus::assert_no_secret(
-        DIR,
-        &[
-            "glrt-xxxxxxxxxxxxxxxxxxxx",
-            "s3cret",
-            "abc123def456",
-            ":secret@",
-        ],
-    );
-}
+corpus::written_blind!(
+    "refs_formats3",
+    floors: (0.97, 0.97, 0.90),
+    secrets: [
+        "glrt-xxxxxxxxxxxxxxxxxxxx",
+        "s3cret",
+        "abc123def456",
+        ":secret@",
+    ],
+);

@@ -12,14 +12,7 @@
 
 mod corpus;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats8");
-
-#[test]
-fn recall_precision_and_ports_on_a_set_written_blind() {
-    corpus::score(DIR).at_least(0.87, 0.72, 0.96);
-}
-
-#[test]
-fn the_corpus_has_at_least_20_formats_each_with_references() {
-    corpus::assert_every_file_has_references(DIR, 20);
-}
+corpus::written_blind!(
+    "refs_formats8",
+    floors: (0.87, 0.72, 0.96),
+);

@@ -11,14 +11,7 @@
 
 mod corpus;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/refs_formats9");
-
-#[test]
-fn recall_precision_and_ports_on_a_set_written_blind() {
-    corpus::score(DIR).at_least(0.85, 0.73, 0.94);
-}
-
-#[test]
-fn the_corpus_has_at_least_20_formats_each_with_references() {
-    corpus::assert_every_file_has_references(DIR, 20);
-}
+corpus::written_blind!(
+    "refs_formats9",
+    floors: (0.85, 0.73, 0.94),
+);

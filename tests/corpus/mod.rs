@@ -137,3 +137,32 @@ pub fn score(dir: &str) -> Score {
     );
     score
 }
+
+/// The tests of a set of formats written blind, in a file of its own: every file of
+/// `tests/FOLDER` has a reviewed reference (20 formats at least), recall, precision and ports stay
+/// at their floors, and none of the set's passwords reaches the output.
+#[allow(unused_macros)] // the corpora written by hand have tests of their own
+macro_rules! written_blind {
+    ($folder:literal, floors: ($recall:expr, $precision:expr, $ports:expr) $(, secrets: [$($secret:literal),* $(,)?])? $(,)?) => {
+        const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/", $folder);
+
+        #[test]
+        fn the_corpus_has_at_least_20_formats_each_with_references() {
+            corpus::assert_every_file_has_references(DIR, 20);
+        }
+
+        #[test]
+        fn recall_precision_and_ports_stay_at_their_floors() {
+            corpus::score(DIR).at_least($recall, $precision, $ports);
+        }
+
+        $(
+            #[test]
+            fn passwords_in_these_formats_never_reach_the_output() {
+                corpus::assert_no_secret(DIR, &[$($secret),*]);
+            }
+        )?
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use written_blind;
