@@ -119,8 +119,9 @@ pub(super) fn classify(key: &str) -> KeyKind {
     let listener_tree = (lower.starts_with(b"listener.") || lower.starts_with(b"listeners."))
         && memchr::memchr_iter(b'.', lower).count() <= 2;
     if has(whole, KeyWord::Listen)
-        // Aerospike's `mesh-seed-address-port 10.0.0.12 3002`: a peer's address and port.
-        || has(last, KeyWord::ListenAsLast) && previous_of_last != b"address"
+        // Aerospike's `mesh-seed-address-port 10.0.0.12 3002`, TiDB's `local-agent-host-port`:
+        // a peer's address and port.
+        || has(last, KeyWord::ListenAsLast) && !matches!(previous_of_last, b"address" | b"host")
         || own_listener
         || listener_tree
         || says == Says::Listen
@@ -131,6 +132,8 @@ pub(super) fn classify(key: &str) -> KeyKind {
         KeyKind::Access
     } else if says == Says::Own
         || own_url(lower, previous_of_last, last_segment)
+        // OpenStack's `my_ip`: this host's own address, told to the others.
+        || previous_of_last == b"my" && names_one_address(last_segment)
         // Asterisk's `external_media_address` and `externhost`: the name this host is reached
         // by from outside (a chart's `externalRedisHost` is a server it reaches).
         || (lower.starts_with(b"external") && matches!(last_segment, b"address" | b"addr" | b"ip"))
@@ -237,6 +240,11 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
             | b"wiki"
             | b"redirect"
             | b"redirection"
+            // Where browsers are sent to sign in or out, or back (Kratos's
+            // `default_browser_return_url`, ChirpStack's `logout_url`).
+            | b"return"
+            | b"login"
+            | b"logout"
             | b"cdn"
             | b"support"
             | b"info"
@@ -406,6 +414,10 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         // Docker's `metrics-addr`, a `debug_address`, the kubelet's `healthzBindAddress`,
         // FreeRADIUS's `src_ipaddr`: where this service serves its metrics or its status, or
         // sends from.
+        Says::Listen
+    } else if matches!(previous, b"jetty" | b"rocket") && names_one_address(segment) {
+        // The embedded web server's own address: Solr's and Metabase's `*_JETTY_HOST`,
+        // Rocket's `ROCKET_ADDRESS` (Vaultwarden).
         Says::Listen
     } else if previous == b"local" && is_address_word(segment)
         || segment.starts_with(b"local") && segment.ends_with(b"address")
@@ -1075,4 +1087,33 @@ pub(super) fn is_blank_or_comment(line: &str) -> bool {
         // `/* a comment */` alone on its line (with text after its end, it is read).
         || (t.starts_with(b"/*")
             && memchr::memmem::find(t, b"*/").is_some_and(|end| t[end + 2..].trim_ascii().is_empty()))
+}
+
+/// The line without a comment after its content: a `#` after a blank, outside quotes, then a
+/// blank, another `#` or nothing (`host = "a.example.com"  # was b.example.com`, TOML's and
+/// Pi-hole's `### CHANGED, default = "pool.ntp.org"`). Not dnsmasq's `10.0.0.53#5353`, a colour
+/// `#fff` or a URL's `#/anchor`.
+pub(super) fn without_trailing_comment(line: &str) -> &str {
+    let b = line.as_bytes();
+    if memchr::memchr(b'#', b).is_none() {
+        return line;
+    }
+    let mut quote = None;
+    for (i, &c) in b.iter().enumerate() {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(c),
+            (None, b'#')
+                if i > 0
+                    && b[i - 1].is_ascii_whitespace()
+                    && b.get(i + 1)
+                        .is_none_or(|n| n.is_ascii_whitespace() || *n == b'#') =>
+            {
+                return &line[..i];
+            }
+            _ => {}
+        }
+    }
+    line
 }

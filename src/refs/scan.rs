@@ -82,6 +82,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if context::is_blank_or_comment(line) {
             continue;
         }
+        let line = context::without_trailing_comment(line);
         line_indent = line.len() - line.trim_ascii_start().len();
         let features = Features::of(line);
         let scope = scopes.line(line, features.brace);
@@ -590,8 +591,16 @@ fn opens_comment(line: &str) -> Option<&'static str> {
 /// `10.0.0.11 gitlab.example.com gitlab`: an `/etc/hosts` entry (CoreDNS's `hosts` block too)
 /// maps names to an address; it reaches none of them.
 fn is_hosts_entry(line: &str, features: &Features) -> bool {
-    // Most lines start with a letter: ruled out before any search.
+    // Most lines start with a letter: ruled out before any search. An entry may be an item of
+    // a quoted list (Pi-hole's `hosts = [ "10.0.0.10 nas.example.net", … ]`).
     let t = line.trim_ascii_start();
+    let t = match t.strip_prefix('"') {
+        Some(quoted) => quoted
+            .trim_end_matches([',', ' ', '\t'])
+            .strip_suffix('"')
+            .unwrap_or(t),
+        None => t,
+    };
     let ipv6 = features.colons >= 2 && t.starts_with(|c: char| c.is_ascii_hexdigit() || c == ':');
     if !(ipv6 || t.starts_with(|c: char| c.is_ascii_digit())) {
         return false;
@@ -1942,6 +1951,53 @@ mod tests {
             ("macaddress: \"3c:ec:ef:12:a4:10\"", &[]),
             // A peer's address and port, under a key ending in `port`.
             ("mesh-seed-address-port 10.0.0.12 3002", &["10.0.0.12:3002"]),
+        ] {
+            assert_eq!(described(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn what_a_host_hands_out_or_calls_its_own_is_no_server() {
+        for (text, expected) in [
+            // A comment after the value, in TOML, YAML, INI or a directive.
+            (
+                "host = \"a.example.com\"  # was b.example.com",
+                &["a.example.com"][..],
+            ),
+            (
+                "server = \"ntp.example.net\" ### CHANGED, default = \"pool.ntp.org\"",
+                &["ntp.example.net"],
+            ),
+            ("server=10.0.0.53#5353", &["10.0.0.53:5353"]),
+            // Local records in a quoted list; what a DHCP server hands out; this host's own.
+            ("hosts = [\n  \"10.0.1.10 nas.example.net\",\n]", &[]),
+            (
+                "[dhcp]\nrouter = \"10.0.0.1\"\n[ntp]\nserver = ntp.example.net",
+                &["ntp.example.net"],
+            ),
+            ("my_ip = 10.20.0.12", &[]),
+            ("logout_url = \"https://sso.example.net/logout\"", &[]),
+            ("default_browser_return_url: https://app.example.com/", &[]),
+            // The embedded web server's address is where it listens.
+            (
+                "MB_JETTY_HOST=10.0.1.9\nMB_JETTY_PORT=3000",
+                &["10.0.1.9:3000 listen"],
+            ),
+            // A peer's host and port under a key ending in `port`.
+            (
+                "local-agent-host-port = \"jaeger.example.net:6831\"",
+                &["jaeger.example.net:6831"],
+            ),
+            // A user for each host of a URL.
+            (
+                "transport_url = rabbit://u:Tz5-x@mq-01.example.net:5672,u:Tz5-x@mq-02.example.net:5672/",
+                &["mq-01.example.net:5672", "mq-02.example.net:5672"],
+            ),
+            // A role key's pair and its port pair.
+            (
+                "Environment=A=1 MASTER=db01.example.net MASTER_PORT=3307",
+                &["db01.example.net:3307"],
+            ),
         ] {
             assert_eq!(described(text), expected, "{text}");
         }

@@ -130,7 +130,14 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
         Scope::ListenDirect
     } else if is(&["protocols"]) {
         Scope::Endpoints
-    } else if is(&["advertise", "advertise_addrs"]) {
+    } else if is(&["advertise", "advertise_addrs"])
+        || section
+            && first
+                .get(..4)
+                .is_some_and(|w| w.eq_ignore_ascii_case("dhcp"))
+    {
+        // Pi-hole's `[dhcp]`, systemd-networkd's `[DHCPServer]`: what it hands its clients
+        // (a router, a range, DNS servers), as dnsmasq's `dhcp-*` keys.
         Scope::Own
     } else if is(&["labels", "tags", "annotations", "headers"]) {
         Scope::Labels

@@ -90,6 +90,27 @@ fn stem(key: &str) -> &str {
         .map_or(key, |w| &key[..key.len() - w.len()])
 }
 
+/// The port of the pair among `all` whose key is the host key's prefix and `port`
+/// (`DB_PORT` for `DB_HOST`), or the host key itself and `port` (`MASTER_PORT` for `MASTER`).
+fn sibling_port(
+    text: &str,
+    all: &[(usize, usize, std::ops::Range<usize>)],
+    key: &str,
+) -> Option<u16> {
+    let prefix = stem(key);
+    all.iter()
+        .find(|(s, e, _)| {
+            let k = &text[*s..*e];
+            is_port_of(k, prefix)
+                || k.len() > key.len() + 1
+                    && k.is_char_boundary(key.len() + 1)
+                    && k[..key.len()].eq_ignore_ascii_case(key)
+                    && matches!(k.as_bytes()[key.len()], b'_' | b'-' | b'.')
+                    && is_port_of(&k[key.len() + 1..], "")
+        })
+        .and_then(|(_, _, v)| port(&text[v.clone()]))
+}
+
 impl Line<'_> {
     /// Several `KEY=VALUE` pairs on one line (systemd `Environment=`, `env A=1 B=2`): a host
     /// key among them names hosts, and a `*_PORT` pair with its prefix gives their port.
@@ -144,8 +165,15 @@ impl Line<'_> {
                 };
                 let saved = (self.key, self.needs_evidence, self.value_end);
                 (self.key, self.needs_evidence, self.value_end) = (key, true, end);
+                let first = self.found.len();
                 self.value_tokens(value.start, false);
                 (self.key, self.needs_evidence, self.value_end) = saved;
+                // NLog's `smtpServer="mx" smtpPort="25"`.
+                if let Some(port) = sibling_port(text, &all, key) {
+                    for r in &mut self.found[first..] {
+                        r.port.get_or_insert(port);
+                    }
+                }
                 self.claim(start, end);
                 continue;
             }
@@ -156,11 +184,7 @@ impl Line<'_> {
             {
                 continue;
             }
-            let prefix = stem(key);
-            let sibling = all
-                .iter()
-                .find(|(s, e, _)| is_port_of(&text[*s..*e], prefix))
-                .and_then(|(_, _, v)| port(&text[v.clone()]));
+            let sibling = sibling_port(text, &all, key);
             self.claim(start, value.end);
             let end = value.end;
             let mut value = &text[value];

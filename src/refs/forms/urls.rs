@@ -101,8 +101,14 @@ impl Line<'_> {
             let listen = self.listen;
             self.listen |= pair.is_some_and(|(kind, _)| kind == KeyKind::Listen);
             let hosts = &text[authority.clone()];
-            let hosts = hosts.rsplit_once('@').map_or(hosts, |(_, h)| h);
+            // oslo.messaging's `rabbit://u:p@mq-01:5672,u:p@mq-02:5672/`: a user for each host.
+            let each_user = hosts.split(',').filter(|h| h.contains('@')).count() > 1;
+            let hosts = match hosts.rsplit_once('@') {
+                Some((_, h)) if !each_user => h,
+                _ => hosts,
+            };
             for item in hosts.split(',') {
+                let item = item.rsplit_once('@').map_or(item, |(_, h)| h);
                 // SQL Server's `sql-01\\REPORTS`: a named instance, whose port the server
                 // chooses, unless the URL writes one.
                 let instance = item.find('\\');
