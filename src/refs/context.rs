@@ -1095,9 +1095,6 @@ pub(super) fn is_blank_or_comment(line: &str) -> bool {
 /// `#fff` or a URL's `#/anchor`.
 pub(super) fn without_trailing_comment(line: &str) -> &str {
     let b = line.as_bytes();
-    if memchr::memchr(b'#', b).is_none() {
-        return line;
-    }
     let mut quote = None;
     for (i, &c) in b.iter().enumerate() {
         match (quote, c) {

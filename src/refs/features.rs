@@ -28,6 +28,8 @@ pub(super) struct Features {
     pub(super) paren: bool,
     /// `os` in any case, as in `host`: a conninfo `host=` can only stand in such a line.
     pub(super) os: bool,
+    /// A `#` after a blank: a comment may follow the line's content.
+    pub(super) blank_hash: bool,
 }
 
 impl Features {
@@ -61,6 +63,7 @@ impl Features {
             slashes: has(Slashes),
             paren: has(Paren),
             os: has(Os),
+            blank_hash: has(BlankHash),
         }
     }
 }
@@ -82,6 +85,7 @@ enum Feature {
     Slashes,
     Paren,
     Os,
+    BlankHash,
 }
 use Feature::*;
 
@@ -111,6 +115,8 @@ static LEAD: [u16; 256] = {
     table[b'<' as usize] = bit(Template);
     table[b'o' as usize] = bit(Os);
     table[b'O' as usize] = bit(Os);
+    table[b' ' as usize] = bit(BlankHash);
+    table[b'\t' as usize] = bit(BlankHash);
     table
 };
 
@@ -135,5 +141,6 @@ static FOLLOW: [u16; 256] = {
     table[b'S' as usize] |= bit(Os);
     table[b'(' as usize] |= bit(Template);
     table[b'%' as usize] |= bit(Template);
+    table[b'#' as usize] |= bit(BlankHash);
     table
 };

@@ -82,9 +82,13 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if context::is_blank_or_comment(line) {
             continue;
         }
-        let line = context::without_trailing_comment(line);
         line_indent = line.len() - line.trim_ascii_start().len();
         let features = Features::of(line);
+        let line = if features.blank_hash {
+            context::without_trailing_comment(line)
+        } else {
+            line
+        };
         let scope = scopes.line(line, features.brace);
         if let Some((indent, access)) = no_hosts_above {
             // PHP's `'trusted_domains' =>` then `array (` on the next line: still its value.
