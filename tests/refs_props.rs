@@ -148,6 +148,11 @@ fn pathological_lines_finish() {
         "//ab/".repeat(200_000),
         "${{".repeat(200_000),
         "( 1.2.3.4 ".repeat(100_000),
+        // Addresses glued by colons (each was asked whether a mask or a range's end followed,
+        // reading the whole run), ports as next words, forwards.
+        format!("x {}", "1.1.1.1:".repeat(100_000)),
+        "x 10.0.0.1 3128 ".repeat(50_000),
+        "1:a.com:1".repeat(100_000),
         "x = a.b.example.com ".repeat(50_000),
         "*.* @".repeat(200_000),
         "ab:cd:".repeat(200_000),
@@ -168,9 +173,10 @@ fn pathological_lines_finish() {
     // the start of `1:1:1:1:1:1:1:1:…` (`ab:cd:…` is a fingerprint's pairs of digits), and `a.b`, `h`, `cd`, `ab` and
     // `a.b.example.com` once each (a line names a host once); the real lists are capped at 256
     // references a line (what keeps a generated line from making the scan quadratic);
-    // `( 1.2.3.4` is an OID and `*.* @` an action without a host.
+    // `( 1.2.3.4` is an OID and `*.* @` an action without a host; the glued addresses, the
+    // address with its port and the forward's host are one each.
     let expected = [
-        0, 1, 0, 0, 0, 1, 1, 256, 256, 1, 1, 1, 1, 0, 0, 1, 0, 0, 1, 1, 256, 1,
+        0, 1, 0, 0, 0, 1, 1, 256, 256, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 256, 1,
     ];
     for (text, expected) in cases.iter().zip(expected) {
         let refs = scan(text, &ScanOptions::default());

@@ -436,12 +436,24 @@ pub(super) fn plausible_port(p: u16) -> bool {
     p >= 1024 || WELL_KNOWN.contains(&p)
 }
 
+/// The longest address written (a full IPv6 with an IPv4 tail is 45 bytes): a longer run of
+/// address characters is none, and reading no further keeps a line of them linear.
+const ADDRESS_LIMIT: usize = 46;
+
+fn is_address_byte(c: &u8) -> bool {
+    c.is_ascii_hexdigit() || matches!(c, b'.' | b':')
+}
+
 /// The address characters `b` starts with (digits, hex letters, `.` and `:`), as text.
 fn address_at_start(b: &[u8]) -> &str {
     let n = b
         .iter()
-        .take_while(|c| c.is_ascii_hexdigit() || matches!(c, b'.' | b':'))
+        .take(ADDRESS_LIMIT + 1)
+        .take_while(|c| is_address_byte(c))
         .count();
+    if n > ADDRESS_LIMIT {
+        return "";
+    }
     std::str::from_utf8(&b[..n]).unwrap_or_default()
 }
 
@@ -450,8 +462,12 @@ fn address_at_end(b: &[u8]) -> &str {
     let n = b
         .iter()
         .rev()
-        .take_while(|c| c.is_ascii_hexdigit() || matches!(c, b'.' | b':'))
+        .take(ADDRESS_LIMIT + 1)
+        .take_while(|c| is_address_byte(c))
         .count();
+    if n > ADDRESS_LIMIT {
+        return "";
+    }
     std::str::from_utf8(&b[b.len() - n..]).unwrap_or_default()
 }
 

@@ -281,7 +281,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                     });
                 }
                 l.value_tokens(kv.value_start, false);
-                siblings.hosts(kv, first, l.found.len());
+                siblings.hosts(kv, first, l.found.len(), true);
                 continue;
             }
             (KeyKind::Hosts | KeyKind::HostsWithEvidence, Some(kv)) => {
@@ -321,7 +321,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 // only with an address's evidence: `peer "x" {` and `upstream shop {` are labels.
                 l.needs_evidence |= kv.value.trim_end().ends_with('{');
                 l.value_tokens(kv.value_start, kv.directive && names_one_server(kv.key));
-                siblings.hosts(kv, first, l.found.len());
+                siblings.hosts(kv, first, l.found.len(), true);
             }
         }
         if features.double_colon || features.colons >= 7 {
@@ -331,13 +331,17 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.words(&features);
         }
         l.port_keyword(first);
-        // One address under a key that names none (APISIX's `ip: 10.0.0.5` above `port: 9080`)
-        // takes the port of a sibling key as a host key's value does.
+        // One address under a key that names none takes the port of a sibling key named as it
+        // is (Rspamd's `smtp` beside `smtp_port`); a bare `port` only where the key names an
+        // address (APISIX's `ip: 10.0.0.5` above `port: 9080`) or opens a block (OpenBGPD's
+        // `rtr 10.0.0.5 {` and its `port`): a `DNS=` or a `Match Address` beside a flat file's
+        // own `Port` does not.
         if kind == KeyKind::Other
             && let Some(kv) = kv
             && l.found.len() == first + 1
         {
-            siblings.hosts(kv, first, first + 1);
+            let bare = ends_with_address_word(kv.key) || kv.value.trim_end().ends_with('{');
+            siblings.hosts(kv, first, first + 1, bare);
         }
     }
     unreached.mark(found.len(), siblings.section(), line_indent);
@@ -450,11 +454,34 @@ fn kind_in<'t>(
     kind
 }
 
+/// Whether a key ends with a word for an address: `ip`, `DirAddress`, `serverAddr`, `cli-ip`.
+fn ends_with_address_word(key: &str) -> bool {
+    let b = key.as_bytes();
+    ["ipaddress", "ipaddr", "address", "addrs", "addr", "ip"]
+        .iter()
+        .any(|w| {
+            let Some(cut) = b.len().checked_sub(w.len()) else {
+                return false;
+            };
+            // The word starts the key, a segment or a camel-case word (not `zip`, `lip`).
+            b[cut..].eq_ignore_ascii_case(w.as_bytes())
+                && (cut == 0
+                    || matches!(b[cut - 1], b'_' | b'-' | b'.')
+                    || b[cut].is_ascii_uppercase() && b[cut - 1].is_ascii_lowercase())
+        })
+}
+
 /// Whether a section's name is a server's: `[database]`, `[ldap]`, `postgresql_databases`.
 fn names_a_server(section: &str) -> bool {
-    // MHA's `[server1]`, `[binlog1]`: one of a numbered list of entries, each a server.
-    if section.ends_with(|c: char| c.is_ascii_digit())
-        && section.starts_with(|c: char| c.is_ascii_alphabetic())
+    // MHA's `[server1]`, `[binlog1]`: one of a numbered list of servers (not systemd-networkd's
+    // `[DHCPv4]`, whose `Hostname=` is this host's own).
+    let word = section.trim_end_matches(|c: char| c.is_ascii_digit());
+    if word.len() < section.len()
+        && [
+            "server", "node", "host", "backend", "replica", "member", "peer", "binlog", "db",
+        ]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
     {
         return true;
     }
@@ -541,14 +568,21 @@ fn is_listen_element(element: &xml::Element<'_>) -> bool {
 /// its `hostname`, `name` or `address` attribute. Where that attribute's value starts.
 fn host_element(element: &xml::Element<'_>) -> Option<usize> {
     let name = element.name.as_bytes();
-    if !["host", "server"].iter().any(|e| {
-        name.len() >= e.len() && name[name.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes())
-    }) {
+    let exact = ["host", "server"]
+        .iter()
+        .any(|e| element.name.eq_ignore_ascii_case(e));
+    // A longer name (`mailhost`, not JBoss's own `virtual-server`) only with an attribute that
+    // names the host: its `name` may be a label, and its address in another attribute.
+    let ends = |e: &str| {
+        name.len() > e.len() && name[name.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes())
+    };
+    let named = !exact && (ends("host") || ends("server")) && !name.starts_with(b"virtual");
+    if !exact && !named {
         return None;
     }
     element
         .attribute("hostname")
-        .or_else(|| element.attribute("name"))
+        .or_else(|| exact.then(|| element.attribute("name")).flatten())
         .or_else(|| element.attribute("address"))
         .map(|value| value.start)
 }
@@ -2002,6 +2036,51 @@ mod tests {
                 "Environment=A=1 MASTER=db01.example.net MASTER_PORT=3307",
                 &["db01.example.net:3307"],
             ),
+        ] {
+            assert_eq!(described(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_number_or_a_port_key_nearby_is_no_port_of_another_address() {
+        for (text, expected) in [
+            // A DNS TTL, a route's metric, a secret in ppp's file, nginx's `geo` value.
+            (
+                "update add www.example.com 3600 A 10.0.0.5",
+                &["www.example.com", "10.0.0.5"][..],
+            ),
+            ("route 10.8.0.0 255.255.255.0 10.8.0.1 2000", &["10.8.0.1"]),
+            ("bob vpn.example.com 54321 *", &["vpn.example.com"]),
+            ("geo $x {\n    10.0.0.5 8192;\n}", &["10.0.0.5"]),
+            // A flat file's own port is not the port of an address under another key.
+            ("Port 2222\nMatch Address 10.0.0.5", &["10.0.0.5"]),
+            ("PORT=3000\nDNS=10.0.0.53", &["10.0.0.53"]),
+            (
+                "port=5060\nstunaddr=stun.example.com",
+                &["stun.example.com"],
+            ),
+            ("smtp = \"10.0.0.25\";\nsmtp_port = 25;", &["10.0.0.25:25"]),
+            // A password's base64 `=` is no conninfo; an IPv6 address is no rsync module.
+            (
+                "url = amqp://celery:c2VjcmV0cGFzcw==@mq.example.com/prod",
+                &["mq.example.com:5672"],
+            ),
+            ("ssh -i key admin@fd00::5 uptime", &["fd00::5"]),
+            // The service's own name; a syslog-ng filter; JBoss's own virtual server.
+            ("Environment=SERVERNAME=www.example.com APP_ENV=prod", &[]),
+            (
+                "log { filter { host(\"web01.example.com\"); }; destination { tcp(\"10.0.0.9\" port(514)); }; };",
+                &["10.0.0.9:514", "web01.example.com"],
+            ),
+            (
+                "<virtual-server name=\"www.example.com\" default-web-module=\"x\"/>",
+                &[],
+            ),
+            (
+                "<mailhost name=\"relay\" ip=\"10.0.0.25\" port=\"25\"/>",
+                &["10.0.0.25:25"],
+            ),
+            ("[DHCPv4]\nHostname=web01.example.com", &[]),
         ] {
             assert_eq!(described(text), expected, "{text}");
         }

@@ -6,7 +6,7 @@
 
 use super::context;
 use super::scan::is_section_header;
-use std::hash::BuildHasher;
+use std::hash::Hasher;
 
 /// What the enclosing blocks say of the addresses in a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -41,8 +41,8 @@ pub(super) struct Scopes {
     /// Blocks opened beyond `BRACE_DEPTH`: counted, not kept.
     deeper: usize,
     indents: Vec<(usize, Scope)>,
-    /// Apache-style blocks, `<Listener l>` to `</Listener>` (ZNC, Fluentd's `<source>`): a
-    /// hash of each one's name, and its scope.
+    /// Blocks of listeners written as tags, `<Listener l>` to `</Listener>` (ZNC): a hash of
+    /// each one's lower-case name, and its scope.
     tags: Vec<(u64, Scope)>,
 }
 
@@ -60,22 +60,24 @@ fn block_name(trimmed: &str) -> &str {
     &t[..end]
 }
 
-/// An Apache-style block's opening tag alone on its line (`<Listener l>`, `<source>`; not an
-/// XML element with attributes) or its closing tag (`</Listener>`): its name, and whether it
-/// closes.
+/// A block of listeners written as tags, `<Listener l>` to `</Listener>` (ZNC): an opening tag
+/// alone on its line, named for what listens (other tags, `<source>` of ClickHouse or Fluentd,
+/// hold servers reached as often), or a closing tag (`</Listener> <!-- web -->`). Its name, and
+/// whether it closes.
 fn tag_block(trimmed: &str) -> Option<(&str, bool)> {
-    let inner = trimmed.strip_prefix('<')?.strip_suffix('>')?;
-    let (inner, closing) = match inner.strip_prefix('/') {
-        Some(name) => (name, true),
-        None => (inner, false),
-    };
+    let inner = trimmed.strip_prefix('<')?;
+    if let Some(closing) = inner.strip_prefix('/') {
+        let name = block_name(closing);
+        return (!name.is_empty() && closing[name.len()..].starts_with('>'))
+            .then_some((name, true));
+    }
+    let inner = inner.strip_suffix('>')?;
     let name = block_name(inner);
-    (!name.is_empty()
-        && inner.as_bytes()[0].is_ascii_alphabetic()
-        && !inner.ends_with('/')
-        && !inner.contains(['=', '<', '>', '"', '\''])
-        && (!closing || name.len() == inner.len()))
-    .then_some((name, closing))
+    let listeners = ["listen", "listener", "listeners"]
+        .iter()
+        .any(|w| name.eq_ignore_ascii_case(w));
+    (listeners && !inner.ends_with('/') && !inner.contains(['=', '<', '>', '"', '\'']))
+        .then_some((name, false))
 }
 
 /// How a block opens, which says what its name can mean.
@@ -99,7 +101,11 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
     let is = |words: &[&str]| words.iter().any(|w| first.eq_ignore_ascii_case(w));
     // APISIX's `node_listen:` and `admin_listen:`: a block named for what listens.
     let last_word = first.rsplit(['_', '-']).next().unwrap_or_default();
+    // (Not `advertised-listeners:`, the addresses told to clients.)
     let named_listen = last_word.len() < first.len()
+        && !first
+            .get(..9)
+            .is_some_and(|w| w.eq_ignore_ascii_case("advertise"))
         && ["listen", "listener", "listeners"]
             .iter()
             .any(|w| last_word.eq_ignore_ascii_case(w));
@@ -159,6 +165,7 @@ impl Scopes {
             self.section = scope_of(name, Opening::Section);
             self.braces.clear();
             self.indents.clear();
+            self.tags.clear();
             return Scope::Plain;
         }
         let list_item = trimmed.starts_with("- ");
@@ -180,15 +187,19 @@ impl Scopes {
             .max(self.braces.last().copied().unwrap_or_default())
             .max(self.tags.last().map(|(_, s)| *s).unwrap_or_default());
         if let Some((name, closing)) = tag_block(trimmed) {
-            let hash = rustc_hash::FxBuildHasher.hash_one(name);
+            let hash = name
+                .bytes()
+                .fold(rustc_hash::FxHasher::default(), |mut h, c| {
+                    h.write_u8(c.to_ascii_lowercase());
+                    h
+                });
+            let hash = hash.finish();
             if closing {
                 if self.tags.last().is_some_and(|(h, _)| *h == hash) {
                     self.tags.pop();
                 }
             } else if self.tags.len() < BRACE_DEPTH {
-                let outer = self.tags.last().map(|(_, s)| *s).unwrap_or_default();
-                let own = scope_of(name, Opening::Braces { top: false });
-                self.tags.push((hash, outer.outside().max(own)));
+                self.tags.push((hash, Scope::Listen));
             }
             return around;
         }
@@ -322,6 +333,20 @@ mod tests {
                 "<Listener l>\n  Host = 10.0.0.5\n</Listener>\n<Network x>\nServer = y\n</Network>"
             ),
             [Plain, Listen, Listen, Plain, Plain, Plain]
+        );
+        // Other tags hold servers reached (ClickHouse's dictionary `<source>`); a closing tag
+        // with a comment after it closes; advertised listeners are told to clients.
+        assert_eq!(
+            scopes("<source>\n<host>10.0.0.5</host>\n</source>"),
+            [Plain, Plain, Plain]
+        );
+        assert_eq!(
+            scopes("<listener>\nx\n</Listener> <!-- web -->\ny"),
+            [Plain, Listen, Listen, Plain]
+        );
+        assert_eq!(
+            scopes("advertised-listeners:\n  - address: 203.0.113.20\nnode_listen:\n  - ip: x"),
+            [Plain, Plain, Plain, Listen]
         );
     }
 }

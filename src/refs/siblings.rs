@@ -78,10 +78,13 @@ impl Siblings {
 
     /// The references `found[range]` came from the value of the host key `kv`. A key in camel
     /// case (Zabbix's `ListenIP`, beside `ListenPort`) is tried by its camel prefix first.
-    pub(super) fn hosts(&mut self, kv: KeyValue<'_>, first: usize, end: usize) {
+    /// Without `bare`, only a port key with a prefix of its own gives its port (`smtp_port` to
+    /// `smtp`, not a file's own `port`).
+    pub(super) fn hosts(&mut self, kv: KeyValue<'_>, first: usize, end: usize, bare: bool) {
         if first >= end {
             return;
         }
+        let hosts_before = self.hosts.len();
         let (key, index) = indexed(kv.key);
         // Rspamd's `smtp` beside `smtp_port`, Icecast's `<master-server>` beside
         // `<master-server-port>`: the host key itself is the port's prefix.
@@ -122,6 +125,17 @@ impl Siblings {
         }) {
             self.hosts
                 .push((self.section, prefix_hash(&key[..cut], index), first..end));
+        }
+        if !bare {
+            let bare_prefix = prefix_hash("", index);
+            let mut i = hosts_before;
+            while i < self.hosts.len() {
+                if self.hosts[i].1 == bare_prefix {
+                    self.hosts.swap_remove(i);
+                } else {
+                    i += 1;
+                }
+            }
         }
     }
 

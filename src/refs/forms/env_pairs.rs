@@ -125,9 +125,9 @@ impl Line<'_> {
                 && text
                     .get(start.saturating_sub(5)..start)
                     .is_some_and(|w| w.eq_ignore_ascii_case("data "));
-            // A JDBC data source's `serverName="db"` among its properties (Apache's
-            // `ServerName` is a directive, never a pair).
-            let kind = if data_source || key.eq_ignore_ascii_case("servername") {
+            // A JDBC data source's `serverName="db"` among its properties (a `SERVERNAME=`
+            // variable is the service's own name, as Apache's `ServerName`).
+            let kind = if data_source || key == "serverName" {
                 KeyKind::Hosts
             } else {
                 context::classify(key)

@@ -102,9 +102,15 @@ impl Line<'_> {
                 continue;
             }
             let path_like = next == b'/' || next == b'~';
-            // rsync's daemon module, `user@host::module`, as well as a path.
+            // rsync's daemon module, `user@host::module`, as well as a path (not the first
+            // group of an IPv6 address, `admin@fd00::5`).
+            let module = || {
+                next == b':'
+                    && b.get(colon + 2).is_some_and(u8::is_ascii_alphabetic)
+                    && !host.bytes().all(|c| c.is_ascii_hexdigit())
+            };
             let evidence = if user {
-                path_like || next.is_ascii_alphabetic() || matches!(next, b'.' | b':')
+                path_like || next.is_ascii_alphabetic() || next == b'.' || module()
             } else {
                 path_like
                     && (host.contains('.')

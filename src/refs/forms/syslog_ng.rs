@@ -58,7 +58,10 @@ impl Line<'_> {
         for (names, listen) in [(&DRIVERS[..], false), (&OWN[..], true)] {
             for name in names {
                 for at in memchr::memmem::find_iter(b, name.as_bytes()) {
-                    if !calls(b, at) {
+                    // `filter { host("web01"); }` matches the host a message came from.
+                    if !calls(b, at)
+                        || *name == "host(" && memchr::memmem::find(&b[..at], b"filter").is_some()
+                    {
                         continue;
                     }
                     let (host, end) = argument(text, at + name.len());

@@ -22,9 +22,11 @@ impl Line<'_> {
             let next = urls.peek().map_or(text.len(), |(next, _)| *next);
             let scheme = &text[scheme_start..authority.start - 3];
             // FreeSWITCH's `pgsql://hostaddr=10.0.0.5 port=5432 dbname=fs`: a libpq conninfo
-            // after a scheme, read as one.
+            // after a scheme, read as one (a password's base64 `=` is before an `@`).
+            let authority_bytes = text[authority.clone()].as_bytes();
             if !self.free(scheme_start, authority.end)
-                || memchr::memchr(b'=', text[authority.clone()].as_bytes()).is_some()
+                || memchr::memchr(b'=', authority_bytes).is_some()
+                    && memchr::memchr(b'@', authority_bytes).is_none()
             {
                 continue;
             }

@@ -168,10 +168,28 @@ impl Line<'_> {
 
     /// A server's port as the next word of a line of words (3proxy's `parent 1000 http
     /// 10.0.0.8 3128`, `tcppm -i10.0.0.4 2525 smtp.example.net 25`): a number a port could be,
-    /// after the address that stands alone between blanks. A count or a weight there is small.
+    /// after the address that stands alone between blanks. A count or a weight there is small;
+    /// not after the line's first word (nginx's `geo` values), a route's mask (its metric), nor
+    /// before a record type (a DNS TTL, `www.example.com 3600 A 10.0.0.5`) or a `*` (ppp's
+    /// secrets).
     fn next_word_port(&self, s: usize, e: usize) -> Option<u16> {
         let b = self.text.as_bytes();
         if self.listen || !matches!(self.before(s), Some(b' ' | b'\t')) {
+            return None;
+        }
+        // The word before, read back no further than an address is long: a line of
+        // thousands of addresses stays linear.
+        let last = b[..s].iter().rposition(|c| !c.is_ascii_whitespace())?;
+        let floor = last.saturating_sub(16);
+        let start = b[floor..=last]
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .map_or(floor, |i| floor + i + 1);
+        if (start > floor || floor == 0)
+            && self.text[start..=last]
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok()
+        {
             return None;
         }
         let blanks = b[e..]
@@ -184,6 +202,10 @@ impl Line<'_> {
             .get(from + digits)
             .is_none_or(|c| c.is_ascii_whitespace() || *c == b';');
         if blanks == 0 || !(1..=5).contains(&digits) || !ends {
+            return None;
+        }
+        let next = self.text[from + digits..].split_ascii_whitespace().next();
+        if next.is_some_and(|w| w == "*" || w.bytes().all(|c| c.is_ascii_uppercase())) {
             return None;
         }
         port(&self.text[from..from + digits]).filter(|p| plausible_port(*p))
@@ -211,14 +233,17 @@ fn after_local_port(text: &str, colon: usize) -> bool {
     let digits = b[..colon]
         .iter()
         .rev()
+        .take(6)
         .take_while(|c| c.is_ascii_digit())
         .count();
     let start = colon - digits;
+    // An IPv4 address is at most 15 bytes: read back no further.
     let bind = |colon: usize| {
-        let from = b[..colon]
+        let floor = colon.saturating_sub(16);
+        let from = b[floor..colon]
             .iter()
             .rposition(|c| !(c.is_ascii_digit() || *c == b'.'))
-            .map_or(0, |i| i + 1);
+            .map_or(floor, |i| floor + i + 1);
         text[from..colon].parse::<std::net::Ipv4Addr>().is_ok()
     };
     (1..=5).contains(&digits)
