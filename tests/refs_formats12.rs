@@ -16,7 +16,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats12",
-    floors: (0.82, 0.76, 0.93),
+    floors: (0.85, 0.79, 0.96),
     secrets: [
         "Rt6yU1iO",
         "Tq3vN8xR2mB7",

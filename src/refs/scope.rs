@@ -6,7 +6,6 @@
 
 use super::context;
 use super::scan::is_section_header;
-use std::hash::Hasher;
 
 /// What the enclosing blocks say of the addresses in a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -41,9 +40,8 @@ pub(super) struct Scopes {
     /// Blocks opened beyond `BRACE_DEPTH`: counted, not kept.
     deeper: usize,
     indents: Vec<(usize, Scope)>,
-    /// Blocks of listeners written as tags, `<Listener l>` to `</Listener>` (ZNC): a hash of
-    /// each one's lower-case name, and its scope.
-    tags: Vec<(u64, Scope)>,
+    /// How many blocks of listeners written as tags are open (ZNC's `<Listener l>`).
+    listener_tags: usize,
 }
 
 /// How many nested brace blocks are kept; deeper ones take the scope around them.
@@ -60,24 +58,27 @@ fn block_name(trimmed: &str) -> &str {
     &t[..end]
 }
 
+/// Whether a word names listeners: `listen`, `listener`, `listeners`.
+fn names_listeners(word: &str) -> bool {
+    ["listen", "listener", "listeners"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+}
+
 /// A block of listeners written as tags, `<Listener l>` to `</Listener>` (ZNC): an opening tag
-/// alone on its line, named for what listens (other tags, `<source>` of ClickHouse or Fluentd,
-/// hold servers reached as often), or a closing tag (`</Listener> <!-- web -->`). Its name, and
-/// whether it closes.
-fn tag_block(trimmed: &str) -> Option<(&str, bool)> {
+/// alone on its line (other tags, `<source>` of ClickHouse or Fluentd, hold servers reached as
+/// often), or its closing tag (`</Listener> <!-- web -->`), which this says.
+fn listener_tag(trimmed: &str) -> Option<bool> {
     let inner = trimmed.strip_prefix('<')?;
     if let Some(closing) = inner.strip_prefix('/') {
         let name = block_name(closing);
-        return (!name.is_empty() && closing[name.len()..].starts_with('>'))
-            .then_some((name, true));
+        return (names_listeners(name) && closing[name.len()..].starts_with('>')).then_some(true);
     }
     let inner = inner.strip_suffix('>')?;
-    let name = block_name(inner);
-    let listeners = ["listen", "listener", "listeners"]
-        .iter()
-        .any(|w| name.eq_ignore_ascii_case(w));
-    (listeners && !inner.ends_with('/') && !inner.contains(['=', '<', '>', '"', '\'']))
-        .then_some((name, false))
+    (names_listeners(block_name(inner))
+        && !inner.ends_with('/')
+        && !inner.contains(['=', '<', '>', '"', '\'']))
+    .then_some(false)
 }
 
 /// How a block opens, which says what its name can mean.
@@ -106,9 +107,7 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
         && !first
             .get(..9)
             .is_some_and(|w| w.eq_ignore_ascii_case("advertise"))
-        && ["listen", "listener", "listeners"]
-            .iter()
-            .any(|w| last_word.eq_ignore_ascii_case(w));
+        && names_listeners(last_word);
     let (braces, section, top) = match opening {
         Opening::Section => (false, true, false),
         Opening::Braces { top } => (true, false, top),
@@ -165,7 +164,7 @@ impl Scopes {
             self.section = scope_of(name, Opening::Section);
             self.braces.clear();
             self.indents.clear();
-            self.tags.clear();
+            self.listener_tags = 0;
             return Scope::Plain;
         }
         let list_item = trimmed.starts_with("- ");
@@ -185,21 +184,16 @@ impl Scopes {
             .map(|(i, (_, s))| if i < inner { s.outside() } else { *s })
             .fold(self.section, Scope::max)
             .max(self.braces.last().copied().unwrap_or_default())
-            .max(self.tags.last().map(|(_, s)| *s).unwrap_or_default());
-        if let Some((name, closing)) = tag_block(trimmed) {
-            let hash = name
-                .bytes()
-                .fold(rustc_hash::FxHasher::default(), |mut h, c| {
-                    h.write_u8(c.to_ascii_lowercase());
-                    h
-                });
-            let hash = hash.finish();
+            .max(if self.listener_tags > 0 {
+                Scope::Listen
+            } else {
+                Scope::Plain
+            });
+        if let Some(closing) = listener_tag(trimmed) {
             if closing {
-                if self.tags.last().is_some_and(|(h, _)| *h == hash) {
-                    self.tags.pop();
-                }
-            } else if self.tags.len() < BRACE_DEPTH {
-                self.tags.push((hash, Scope::Listen));
+                self.listener_tags = self.listener_tags.saturating_sub(1);
+            } else {
+                self.listener_tags += 1;
             }
             return around;
         }
