@@ -84,15 +84,19 @@ impl Siblings {
         if first >= end {
             return;
         }
-        let hosts_before = self.hosts.len();
         let (key, index) = indexed(kv.key);
+        // Without `bare`, the empty prefix (a file's own `port`) is left out.
+        let (section, skip) = (self.section, (!bare).then(|| prefix_hash("", index)));
+        let push = |hosts: &mut Vec<_>, prefix: u64| {
+            if Some(prefix) != skip {
+                hosts.push((section, prefix, first..end));
+            }
+        };
         // Rspamd's `smtp` beside `smtp_port`, Icecast's `<master-server>` beside
         // `<master-server-port>`: the host key itself is the port's prefix.
-        self.hosts
-            .push((self.section, hash_of(&[key, "_"], index), first..end));
+        push(&mut self.hosts, hash_of(&[key, "_"], index));
         // Zabbix's `JavaGateway` beside `JavaGatewayPort`.
-        self.hosts
-            .push((self.section, hash_of(&[key], index), first..end));
+        push(&mut self.hosts, hash_of(&[key], index));
         let segment = key
             .bytes()
             .rposition(|c| matches!(c, b'.' | b'_' | b'-'))
@@ -102,18 +106,18 @@ impl Siblings {
         if let Some(word) = HOST_WORDS.iter().find(|w| {
             b.len() > w.len() && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
         }) {
-            let prefix = prefix_hash(&key[..key.len() - word.len()], index);
-            self.hosts.push((self.section, prefix, first..end));
+            push(
+                &mut self.hosts,
+                prefix_hash(&key[..key.len() - word.len()], index),
+            );
         }
         if let Some(camel) = camel_prefix(&key[segment..]) {
-            let prefix = prefix_hash(&key[..segment + camel.len()], index);
-            self.hosts.push((self.section, prefix, first..end));
+            push(
+                &mut self.hosts,
+                prefix_hash(&key[..segment + camel.len()], index),
+            );
         }
-        self.hosts.push((
-            self.section,
-            prefix_hash(&key[..segment], index),
-            first..end,
-        ));
+        push(&mut self.hosts, prefix_hash(&key[..segment], index));
         // PostgreSQL's `listen_addresses` beside `port`, pgpool's `pcp_listen_addresses` beside
         // `pcp_port`: the port of what listens is named without the word.
         let head = &key[..segment];
@@ -123,19 +127,7 @@ impl Siblings {
                 .eq_ignore_ascii_case(w.as_bytes())
                 .then_some(cut)
         }) {
-            self.hosts
-                .push((self.section, prefix_hash(&key[..cut], index), first..end));
-        }
-        if !bare {
-            let bare_prefix = prefix_hash("", index);
-            let mut i = hosts_before;
-            while i < self.hosts.len() {
-                if self.hosts[i].1 == bare_prefix {
-                    self.hosts.swap_remove(i);
-                } else {
-                    i += 1;
-                }
-            }
+            push(&mut self.hosts, prefix_hash(&key[..cut], index));
         }
     }
 

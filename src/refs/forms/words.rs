@@ -113,7 +113,10 @@ impl Line<'_> {
                 return;
             }
             if word.parse::<std::net::Ipv4Addr>().is_ok() {
-                let port = port.map(|(p, _)| p).unwrap_or(self.next_word_port(s, e));
+                let port = match port {
+                    Some((p, _)) => p,
+                    None => self.next_word_port(s, e),
+                };
                 self.add(word, port, s, end);
             }
             return;
@@ -197,7 +200,11 @@ impl Line<'_> {
             .take_while(|c| matches!(c, b' ' | b'\t'))
             .count();
         let from = e + blanks;
-        let digits = b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let digits = b[from..]
+            .iter()
+            .take(6)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
         let ends = b
             .get(from + digits)
             .is_none_or(|c| c.is_ascii_whitespace() || *c == b';');
