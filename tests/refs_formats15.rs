@@ -13,7 +13,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats15",
-    floors: (0.83, 0.75, 0.98),
+    floors: (0.88, 0.79, 0.97),
     secrets: [
         "Zx7-twem-sess-4Rk9pQ",
         "Zx7-scy-ldap-Hq2mW8",

@@ -1,6 +1,7 @@
 //! The config-reference scanner: a pure function from a config file's text to the hosts it
 //! names, without being told the format. It is what finds the Galera node removed a year ago.
 
+mod bound;
 mod context;
 mod features;
 mod forms;

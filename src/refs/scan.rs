@@ -4,6 +4,7 @@
 //! claimed is not read again by the next.
 
 use super::Reference;
+use super::bound;
 use super::context::{self, KeyKind, KeyValue};
 use super::features::Features;
 use super::forms::env_pairs;
@@ -347,6 +348,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     unreached.mark(found.len(), siblings.section(), line_indent);
     unreached.weaken(&mut found);
     siblings.give_ports(&mut found);
+    bound::listen_where_bound(text, &mut found);
     if !options.ignore.is_empty() {
         found.retain(|r: &Reference| {
             !options
