@@ -132,8 +132,15 @@ pub(super) fn classify(key: &str) -> KeyKind {
         KeyKind::Access
     } else if says == Says::Own
         || own_url(lower, previous_of_last, last_segment)
-        // OpenStack's `my_ip`: this host's own address, told to the others.
-        || previous_of_last == b"my" && names_one_address(last_segment)
+        // OpenStack's `my_ip`, k3s's `node-ip` and `node-external-ip`, Rocket.Chat's
+        // `INSTANCE_IP`, Prosody's `turn_external_host`: this host's own address, told to the
+        // others.
+        || matches!(previous_of_last, b"my" | b"instance" | b"external")
+            && names_one_address(last_segment)
+        // NiFi's `nifi.cluster.node.address`: this node's, told to the cluster.
+        || previous_of_last == b"node" && matches!(last_segment, b"ip" | b"address")
+        // Kibana's `server.name`, CAS's `cas.server.name`: this server's own name or URL.
+        || last_is_a_level && previous_of_last == b"server" && last_segment == b"name"
         // Asterisk's `external_media_address` and `externhost`: the name this host is reached
         // by from outside (a chart's `externalRedisHost` is a server it reaches).
         || (lower.starts_with(b"external") && matches!(last_segment, b"address" | b"addr" | b"ip"))
@@ -151,6 +158,13 @@ pub(super) fn classify(key: &str) -> KeyKind {
         || last_segment.ends_with(b"roles")
         || last_segment.ends_with(b"message")
         || last_segment.ends_with(b"query")
+        // A metric name's or a registry mirror's prefix (Graphite's `prefix: "storm.prod"`,
+        // StatsD's `globalPrefix`, `registries.conf`'s `prefix = "docker.io"`), what a request
+        // or a certificate must match (PJSIP's `match=`, NetworkManager's
+        // `domain-suffix-match`), a SAML `entityID` and a certificate's `tls-san`: names,
+        // matched or written, never reached.
+        || last_segment.ends_with(b"prefix")
+        || matches!(last_segment, b"match" | b"entityid" | b"san" | b"sans")
         || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
     {
         KeyKind::NoHosts

@@ -211,6 +211,11 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         {
             l.listen = true;
         }
+        // Tomcat's `<Connector address="10.0.0.5" port="8080">`, Shibboleth's `<TCPListener
+        // address="10.0.0.5" port="1600"/>`: a listener's address attribute.
+        if listener_element(line) {
+            l.listen = true;
+        }
         if let Some(value_start) = element.as_ref().and_then(host_element) {
             // WildFly's `<host name="default-host">` is a label; a URL beside it is read.
             l.urls(&features);
@@ -558,6 +563,19 @@ fn listen_flag(line: &str) -> Option<usize> {
         .split(',')
         .all(|a| a.parse::<std::net::IpAddr>().is_ok())
         .then(|| line.len() - rest.len())
+}
+
+/// An element named for what accepts connections (`Listener`, `TCPListener`, Tomcat's
+/// `Connector`) with an `address` attribute, its attributes going on over the next lines or
+/// not.
+fn listener_element(line: &str) -> bool {
+    let Some(tag) = line.trim_ascii_start().strip_prefix('<') else {
+        return false;
+    };
+    let name = tag.split([' ', '\t']).next().unwrap_or_default().as_bytes();
+    let listener = name.len() >= 8 && name[name.len() - 8..].eq_ignore_ascii_case(b"listener")
+        || name.eq_ignore_ascii_case(b"connector");
+    listener && tag.contains(" address=")
 }
 
 /// A one-line XML element (`<acceptor … />`) whose name is a listen key's.
@@ -2016,6 +2034,11 @@ mod tests {
                 &["ntp.example.net"],
             ),
             ("my_ip = 10.20.0.12", &[]),
+            ("node-ip: 10.160.0.12\nnode-external-ip: 203.0.113.162", &[]),
+            (
+                "INSTANCE_IP=10.44.2.31\nturn_external_host = \"turn.example.net\"",
+                &[],
+            ),
             ("logout_url = \"https://sso.example.net/logout\"", &[]),
             ("default_browser_return_url: https://app.example.com/", &[]),
             // The embedded web server's address is where it listens.
@@ -2038,6 +2061,28 @@ mod tests {
                 "Environment=A=1 MASTER=db01.example.net MASTER_PORT=3307",
                 &["db01.example.net:3307"],
             ),
+            // Names a metric, a request or a certificate is matched against or written with.
+            ("graphite.prefix: \"storm.prod\"\ngraphite.port: 2003", &[]),
+            ("CARBON_METRIC_PREFIX = carbon.agents.graphite-01.corp", &[]),
+            ("[carrier]\nmatch=sip.carrier.example.net", &[]),
+            ("domain-suffix-match=radius.corp.example.net", &[]),
+            (
+                "<ApplicationDefaults entityID=\"https://portal.example.edu/shibboleth\"",
+                &[],
+            ),
+            ("tls-san:\n  - k8s-api.example.com\n  - 203.0.113.160", &[]),
+            ("cas.server.name=https://login.example.edu", &[]),
+            ("[fax]\nhost=dynamic", &[]),
+            ("address uds://tmp/lshttpd/lsphp.sock", &[]),
+            // Where a listener element listens.
+            (
+                "<Connector address=\"10.0.4.21\" port=\"8080\" protocol=\"HTTP/1.1\"\n  redirectPort=\"8443\" />",
+                &["10.0.4.21:8080 listen"],
+            ),
+            (
+                "<TCPListener address=\"10.0.3.40\" port=\"1600\" acl=\"10.0.3.0/24\"/>",
+                &["10.0.3.40:1600 listen"],
+            ),
         ] {
             assert_eq!(described(text), expected, "{text}");
         }
@@ -2054,8 +2099,9 @@ mod tests {
             ("route 10.8.0.0 255.255.255.0 10.8.0.1 2000", &["10.8.0.1"]),
             ("bob vpn.example.com 54321 *", &["vpn.example.com"]),
             ("geo $x {\n    10.0.0.5 8192;\n}", &["10.0.0.5"]),
-            // A flat file's own port is not the port of an address under another key.
-            ("Port 2222\nMatch Address 10.0.0.5", &["10.0.0.5"]),
+            // A flat file's own port is not the port of an address under another key (and
+            // sshd's `Match Address` names the clients matched, no server).
+            ("Port 2222\nMatch Address 10.0.0.5", &[]),
             ("PORT=3000\nDNS=10.0.0.53", &["10.0.0.53"]),
             (
                 "port=5060\nstunaddr=stun.example.com",

@@ -77,6 +77,8 @@ impl Line<'_> {
             // and GCS's `s3a://bucket/path` a bucket.
             if [
                 "unix",
+                // OpenLiteSpeed's `uds://tmp/lshttpd/lsphp.sock`: a socket's path.
+                "uds",
                 "file",
                 "ipc",
                 "balancer",

@@ -1,0 +1,47 @@
+//! The scanner on a seventeenth set, written blind (issue 26).
+
+mod corpus;
+
+corpus::written_blind!(
+    "refs_formats19",
+    floors: (0.0, 0.0, 0.0),
+    secrets: [
+        "Ad4-hue-Vp9sJc3m",
+        "Cr3-courier-Vh8sDm1x",
+        "Cs1-cas-Wn4tKp8v",
+        "Db2-sales-Rf6kLp9t",
+        "Dh5-reg-Zm2cVx8bRt4y",
+        "Dk6-dremio-Wr3pMx9v",
+        "Du8-cas-Qe5hJr1w3LxV",
+        "Hk2-haraka-Mz6wTq4n",
+        "Hq2-yarn-Zk8vPw4m",
+        "Hs3-reg-Kf8wNb2yLd5q",
+        "Hu3-hue-Secret-Xb8rKm5w",
+        "Ks4-nifi-Vt8qRz2w",
+        "Lb7-sogo-Qw3nVc5z",
+        "Ld2-db2-Hx4mQw8z",
+        "Ld9-cas-Pz3xRw7m",
+        "Lp5-arango-Nq7cVb3e",
+        "Mf5-moose-Rk9tLc2b",
+        "Nm8-8021x-Gt3vLq6s",
+        "Nt4-reg-Jh7sQd1kPw9e",
+        "Oc2-nifi-Gm6tWy8d",
+        "Pg4-cas-Tm8qLn2c",
+        "Pg7-hue-Lq2wTn6c",
+        "Rd6-cas-Yc2vNk9s",
+        "Rp6-reg-Tc3xWm8v",
+        "Sg4-sogo-Lx8pTm2d",
+        "Sm3-cas-Bv7kWq2p",
+        "St8-storm-Qk4vBn7x",
+        "Tc7-agent-Jd3wXk5r9q",
+        "Ts9-nifi-Hb5nXc1p",
+        "Wf5-cas-signKey8Hn2",
+        "Wq7-nifi-Kp3sLm9x",
+        "S3k-reg-Vq9mPx4tHz7c",
+        "UGIyLXBicy1Ocjd3S3MzZg==",
+        "UGIzLXBicy1ZeDRtUWY4aA==",
+        "UGI0LXBicy1XbzlkSG4ybA==",
+        "UGI5LW9sZC1BYjNjRGU0Zg==",
+        "UGI1LXBicy1MbTZ4VnoxYw==",
+    ]
+);
