@@ -118,6 +118,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         // or of labels.
         if header
             || (features.brace && is_block_label(line))
+            || (features.colons > 1 && !scope.listens() && is_host_port_block_key(line))
             || scope >= Scope::Own
             || is_hosts_entry(line, &features)
         {
@@ -143,7 +144,10 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                         l.urls(&features);
                         l.bracketed(&features);
                     }
+                    let first = l.found.len();
                     l.value_tokens(value_start, false);
+                    // Storm's `storm.zookeeper.servers:` list beside `storm.zookeeper.port`.
+                    siblings.hosts(list.key, first, l.found.len(), true);
                     continue;
                 }
                 Some(_) => {}
@@ -178,6 +182,11 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             if context::tells_peers(kv.key) {
                 unreached.told(n + 1);
             }
+        } else if let Some(flag) = line.trim_ascii_start().strip_prefix("--")
+            && context::tells_peers(flag.split(['=', ' ']).next().unwrap_or_default())
+        {
+            // A gflags file's `--rpc_advertised_addresses=kudu-m1:7051` (Kudu, Impala).
+            unreached.told(n + 1);
         }
         if features.colons > 0
             && let Some((host, port, end)) = postfix_service(line)
@@ -281,6 +290,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 l.bracketed(&features);
                 if kv.value.trim().is_empty() && !kv.directive {
                     list_under = Some(ListUnder {
+                        key: kv,
                         indent: kv.indent + 1,
                         listen: true,
                         needs_evidence: false,
@@ -318,6 +328,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if let (KeyKind::Hosts | KeyKind::HostsWithEvidence, Some(kv)) = (kind, kv) {
             if kv.value.trim().is_empty() && !kv.directive {
                 list_under = Some(ListUnder {
+                    key: kv,
                     indent: kv.indent + 1,
                     listen: false,
                     needs_evidence: kind == KeyKind::HostsWithEvidence,
@@ -367,7 +378,8 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
 
 /// A list of hosts under a key (YAML's `- item` lines), from `indent` on.
 #[derive(Clone, Copy)]
-struct ListUnder {
+struct ListUnder<'t> {
+    key: KeyValue<'t>,
     indent: usize,
     listen: bool,
     needs_evidence: bool,
@@ -387,9 +399,19 @@ fn kind_in<'t>(
     // `hostname` alone is this host's own name, but in a section named for a server (Gerrit's
     // `[database]`, borgmatic's `postgresql_databases:`) it is that server's, as
     // `database.hostname` would be.
+    // Nor is a URL of another protocol than the web's (SOGo's `hostname =
+    // "ldaps://ldap1.example.net"`), where Keycloak's `hostname=https://sso.example.com` is
+    // its own.
+    let other_protocol = || {
+        let value = kv.value.trim_start_matches(['"', '\'']);
+        value.contains("://")
+            && !value
+                .get(..4)
+                .is_some_and(|s| s.eq_ignore_ascii_case("http"))
+    };
     if kind == KeyKind::NoHosts
         && kv.key.eq_ignore_ascii_case("hostname")
-        && names_a_server(section)
+        && (names_a_server(section) || other_protocol())
     {
         return KeyKind::Hosts;
     }
@@ -539,6 +561,19 @@ fn is_block_label(line: &str) -> bool {
     t.strip_suffix('{')
         .map(str::trim_ascii_end)
         .is_some_and(|label| !label.is_empty() && !label.contains([' ', '\t', '=', '{', '"']))
+}
+
+/// A YAML key alone on its line, written `host:port` (H2O's `"www.example.com:80":` over the
+/// virtual host's settings): a block's name, as Caddy's `shop.example.com {` is. In a block
+/// of listeners it is an address (`is_address_key`).
+fn is_host_port_block_key(line: &str) -> bool {
+    let Some(key) = line.trim_ascii().strip_suffix(':') else {
+        return false;
+    };
+    let key = key.trim_matches(['"', '\'']);
+    !key.contains([' ', '\t', '"', '\'', '/', '='])
+        && split_port(key).1.is_some()
+        && !split_port(key).0.is_empty()
 }
 
 /// Whether the line's key is an address written in quotes, with or without its port
@@ -1972,6 +2007,20 @@ mod tests {
                 &["smtp.example.net:25"],
             ),
             ("parent 10.0.0.7 5 weight", &["10.0.0.7"]),
+            (
+                "hostname = \"ldaps://ldap1.example.net:636\";",
+                &["ldap1.example.net:636"],
+            ),
+            ("hostname=https://sso.example.com", &[]),
+            (
+                "--rpc_advertised_addresses=kudu-m1.example.net:7051",
+                &["kudu-m1.example.net:7051 weak"],
+            ),
+            // A list's sibling port.
+            (
+                "storm.zookeeper.servers:\n  - \"zk1.example.net\"\n  - \"zk2.example.net\"\nstorm.zookeeper.port: 2181",
+                &["zk1.example.net:2181", "zk2.example.net:2181"],
+            ),
             ("parent 10.0.0.7 3128.5", &["10.0.0.7"]),
             // A sibling `port` of an address under a key that names none.
             (
@@ -2074,6 +2123,11 @@ mod tests {
             ("cas.server.name=https://login.example.edu", &[]),
             ("[fax]\nhost=dynamic", &[]),
             ("address uds://tmp/lshttpd/lsphp.sock", &[]),
+            // A virtual host's settings under its name.
+            (
+                "hosts:\n  \"www.example.com:80\":\n    listen:\n      port: 80\n  www2.example.com:443:\n    paths: x",
+                &[],
+            ),
             // Where a listener element listens.
             (
                 "<Connector address=\"10.0.4.21\" port=\"8080\" protocol=\"HTTP/1.1\"\n  redirectPort=\"8443\" />",
