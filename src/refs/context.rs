@@ -139,6 +139,10 @@ pub(super) fn classify(key: &str) -> KeyKind {
             && names_one_address(last_segment)
         // NiFi's `nifi.cluster.node.address`: this node's, told to the cluster.
         || previous_of_last == b"node" && matches!(last_segment, b"ip" | b"address")
+        // What it hands its clients: the kubelet's `clusterDNS`, k3s's `cluster-dns`,
+        // Libreswan's `modecfgdns` (a VPN client's resolvers).
+        || matches!(last_segment, b"clusterdns" | b"modecfgdns" | b"modecfgwins")
+        || previous_of_last == b"cluster" && last_segment == b"dns"
         // Kibana's `server.name`, CAS's `cas.server.name`: this server's own name or URL.
         || last_is_a_level && previous_of_last == b"server" && last_segment == b"name"
         // Asterisk's `external_media_address` and `externhost`: the name this host is reached
@@ -508,6 +512,8 @@ fn names_access(s: &[u8], previous: &[u8]) -> bool {
         || (previous == b"provide" && s == b"xfr")
         // Django's `INTERNAL_IPS`: the clients shown its debugging pages.
         || (previous == b"internal" && s == b"ips")
+        // Suricata's `address-groups:`: the networks its rules match (`DNS_SERVERS`).
+        || (previous == b"address" && s == b"groups")
         || matches!(
             s,
             b"acl"

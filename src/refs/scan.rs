@@ -471,6 +471,10 @@ fn kind_in<'t>(
     {
         return KeyKind::Listen;
     }
+    // ArangoDB's `[server]` section: `endpoint = tcp://10.0.0.5:8529`, where it serves.
+    if scope == Scope::Listen && kv.key.eq_ignore_ascii_case("endpoint") {
+        return KeyKind::Listen;
+    }
     // OpenSSH's `Host app-*` and pg_hba's `host all all 10.0.0.0/8` are patterns and
     // connection types; Fluent Bit's and msmtp's `Host 10.0.0.5` (one address) is a server.
     if kv.directive && kv.key.eq_ignore_ascii_case("host") {
@@ -2123,6 +2127,13 @@ mod tests {
             ("cas.server.name=https://login.example.edu", &[]),
             ("[fax]\nhost=dynamic", &[]),
             ("address uds://tmp/lshttpd/lsphp.sock", &[]),
+            ("[server]\nendpoint = tcp://10.0.5.21:8530", &["10.0.5.21:8530 listen"]),
+            (
+                "vars:\n  address-groups:\n    DNS_SERVERS: \"[10.80.0.53,10.80.0.54]\"",
+                &[],
+            ),
+            ("cluster-dns: 10.43.0.10\nclusterDNS:\n  - 10.96.0.10", &[]),
+            ("modecfgdns=10.10.0.53,10.10.0.54", &[]),
             // A virtual host's settings under its name.
             (
                 "hosts:\n  \"www.example.com:80\":\n    listen:\n      port: 80\n  www2.example.com:443:\n    paths: x",
