@@ -240,7 +240,7 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
     let own = |s: &[u8]| {
         matches!(
             s,
-            b"public" | b"publish" | b"root" | b"site" | b"app" | b"external"
+            b"public" | b"publish" | b"root" | b"site" | b"app" | b"external" | b"frontend"
         )
     };
     let camel = ["public", "root", "site", "external", "canonical"]
@@ -285,6 +285,12 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
             | b"portal"
             | b"homepage"
             | b"runbook"
+            // A status badge, a site's title link, a browser SDK, a page's image (Argo CD's
+            // `statusbadge.url`, Buildbot's `titleURL`, SmokePing's `imgurl`).
+            | b"statusbadge"
+            | b"title"
+            | b"sdk"
+            | b"img"
     ) || matches!(
         // In camel case: Gerrit's `reportBugUrl`, a `helpUrl`, a `privacyPolicyUrl` (not a
         // `debugUrl` nor a `bugzillaUrl`, which are reached).
@@ -303,11 +309,20 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
             | b"privacypolicyurl"
             | b"termsurl"
             | b"termsofserviceurl"
+            | b"titleurl"
+            | b"imgurl"
+            | b"cgiurl"
+            // Murmur's `registerUrl`: the address it registers in a public server list.
+            | b"registerurl"
     );
     url && (own(previous_of_last)
         || camel
         || link
         || lower == b"base_url"
+        // Zuul's own status page (a monitoring agent's `nginx_status_url` is one it reads).
+        || lower == b"status_url"
+        // Keystone's `www_authenticate_uri`: sent to clients in a `WWW-Authenticate` header.
+        || lower == b"www_authenticate_uri"
         || segments(lower).any(|s| s == b"overwrite"))
 }
 

@@ -2093,6 +2093,19 @@ mod tests {
                 &[],
             ),
             ("logout_url = \"https://sso.example.net/logout\"", &[]),
+            // Where users reach this service, or what their browsers load.
+            ("app.frontend-url=https://shop.example.com", &[]),
+            ("status_url=https://zuul.example.net/t/main/status", &[]),
+            (
+                "nginx_status_url: http://10.0.0.5:81/nginx_status",
+                &["10.0.0.5:81"],
+            ),
+            ("c['titleURL'] = \"https://platform.example.com/\"", &[]),
+            (
+                "www_authenticate_uri = https://keystone.example.com:5000/",
+                &[],
+            ),
+            ("imgurl   = https://smokeping.example.com/cache", &[]),
             ("default_browser_return_url: https://app.example.com/", &[]),
             // The embedded web server's address is where it listens.
             (
@@ -2127,7 +2140,10 @@ mod tests {
             ("cas.server.name=https://login.example.edu", &[]),
             ("[fax]\nhost=dynamic", &[]),
             ("address uds://tmp/lshttpd/lsphp.sock", &[]),
-            ("[server]\nendpoint = tcp://10.0.5.21:8530", &["10.0.5.21:8530 listen"]),
+            (
+                "[server]\nendpoint = tcp://10.0.5.21:8530",
+                &["10.0.5.21:8530 listen"],
+            ),
             (
                 "vars:\n  address-groups:\n    DNS_SERVERS: \"[10.80.0.53,10.80.0.54]\"",
                 &[],
