@@ -472,7 +472,10 @@ fn kind_in<'t>(
         return KeyKind::Listen;
     }
     // ArangoDB's `[server]` section: `endpoint = tcp://10.0.0.5:8529`, where it serves.
-    if scope == Scope::Listen && kv.key.eq_ignore_ascii_case("endpoint") {
+    if scope == Scope::Listen
+        && section.eq_ignore_ascii_case("server")
+        && kv.key.eq_ignore_ascii_case("endpoint")
+    {
         return KeyKind::Listen;
     }
     // OpenSSH's `Host app-*` and pg_hba's `host all all 10.0.0.0/8` are patterns and
