@@ -270,6 +270,17 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             _ => kind,
         };
         match (kind, kv) {
+            // A block's `hostname` beside a `port` (the jvb's XMPP shard `{ hostname = x
+            // port = 5222 }`, Nextcloud's object store, SOGo's LDAP source): a server's, where a
+            // `hostname` alone is this host's own.
+            (KeyKind::NoHosts, Some(kv))
+                if kv.indent > 0 && kv.key.eq_ignore_ascii_case("hostname") =>
+            {
+                l.key = kv.key;
+                l.value_tokens(kv.value_start, false);
+                siblings.server_if_port(first, l.found.len());
+                continue;
+            }
             (KeyKind::NoHosts | KeyKind::Access, Some(kv)) => {
                 // A block it opens (`zone "x" {`, libvirt's `<domain type='kvm'>`) holds keys
                 // of its own.
@@ -2019,6 +2030,11 @@ mod tests {
                 &["ldap1.example.net:636"],
             ),
             ("hostname=https://sso.example.com", &[]),
+            // A block's `hostname` beside a `port` is a server's; alone, this host's own.
+            (
+                "[agent]\n  hostname = \"web-01\"\nshard {\n  hostname = \"xmpp.example.com\"\n  port = 5222\n}\nother {\n  hostname = \"2001:db8::15\"\n}",
+                &["xmpp.example.com:5222"],
+            ),
             (
                 "--rpc_advertised_addresses=kudu-m1.example.net:7051",
                 &["kudu-m1.example.net:7051 weak"],

@@ -30,6 +30,8 @@ pub(super) struct Siblings {
     hosts: Vec<(usize, u64, Range<usize>)>,
     /// The first port of each section and key prefix.
     ports: FxHashMap<(usize, u64), u16>,
+    /// Section and references of a `hostname` that names a server only beside a `port`.
+    if_port: Vec<(usize, Range<usize>)>,
 }
 
 impl Siblings {
@@ -131,13 +133,19 @@ impl Siblings {
         }
     }
 
+    /// The references `found[first..end]` name a server if a `port` key of this section gives
+    /// them its port, and are this host's own name otherwise.
+    pub(super) fn server_if_port(&mut self, first: usize, end: usize) {
+        if first < end {
+            self.if_port.push((self.section, first..end));
+        }
+    }
+
     /// Each host key's references without a port get the port of a sibling key; a listen
     /// address too (`http.host` and `http.port`, `listen_addr` and `listen_port`). Of a key's
-    /// prefixes, the first with a port gives it.
-    pub(super) fn give_ports(self, found: &mut [Reference]) {
-        if self.ports.is_empty() {
-            return;
-        }
+    /// prefixes, the first with a port gives it. A `hostname` without a `port` beside it is
+    /// left out.
+    pub(super) fn give_ports(self, found: &mut Vec<Reference>) {
         let mut given: Option<Range<usize>> = None;
         for (section, prefix, range) in self.hosts {
             if given.as_ref() == Some(&range) {
@@ -150,6 +158,26 @@ impl Siblings {
                 r.port.get_or_insert(port);
             }
             given = Some(range);
+        }
+        let bare = prefix_hash("", "");
+        let mut own = Vec::new();
+        for (section, range) in self.if_port {
+            match self.ports.get(&(section, bare)) {
+                Some(&port) => {
+                    for r in &mut found[range] {
+                        r.port.get_or_insert(port);
+                    }
+                }
+                None => own.extend(range),
+            }
+        }
+        // Ascending, as they were found.
+        if !own.is_empty() {
+            let (mut index, mut own) = (0, own.into_iter().peekable());
+            found.retain(|_| {
+                index += 1;
+                own.next_if_eq(&(index - 1)).is_none()
+            });
         }
     }
 }
