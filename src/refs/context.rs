@@ -143,6 +143,8 @@ pub(super) fn classify(key: &str) -> KeyKind {
         // Libreswan's `modecfgdns` (a VPN client's resolvers).
         || matches!(last_segment, b"clusterdns" | b"modecfgdns" | b"modecfgwins")
         || previous_of_last == b"cluster" && last_segment == b"dns"
+        // Dendrite's `well_known_server_name`: the name it tells other servers to reach it by.
+        || lower.starts_with(b"well_known")
         // Kibana's `server.name`, CAS's `cas.server.name`: this server's own name or URL.
         || last_is_a_level && previous_of_last == b"server" && last_segment == b"name"
         // Asterisk's `external_media_address` and `externhost`: the name this host is reached
@@ -396,6 +398,7 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
             b'a' | b'b'
                 | b'c'
                 | b'd'
+                | b'e'
                 | b'h'
                 | b'i'
                 | b'l'
@@ -527,6 +530,8 @@ fn names_access(s: &[u8], previous: &[u8]) -> bool {
         || (previous == b"provide" && s == b"xfr")
         // Django's `INTERNAL_IPS`: the clients shown its debugging pages.
         || (previous == b"internal" && s == b"ips")
+        // ntfy's `visitor-request-limit-exempt-hosts`: clients let past a limit.
+        || s == b"exempt"
         // Suricata's `address-groups:`: the networks its rules match (`DNS_SERVERS`).
         || (previous == b"address" && s == b"groups")
         || matches!(

@@ -104,7 +104,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 no_hosts_above = None;
             }
         }
-        let header = features.bracket && is_section_header(line);
+        let header = features.bracket && is_section_header(line) && !reaching_header(line);
         if header {
             unreached.header();
             section = line.trim_ascii().trim_matches(['[', ']', ' ', '"']);
@@ -208,7 +208,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.listen = true;
         }
         // rsyslog's `input(type="imtcp" port="514" address="10.0.0.5")`: where logs come in.
-        if line.trim_ascii_start().starts_with("input(") {
+        if line.trim_ascii_start().starts_with("input(") || listen_call(line) {
             l.listen = true;
         }
         let element = xml::element(line);
@@ -425,6 +425,20 @@ fn kind_in<'t>(
         && (names_a_server(section) || other_protocol())
     {
         return KeyKind::Hosts;
+    }
+    // ntfy's `smtp-sender-addr: "smtp.example.net:587"`: a mailbox key, but a mailbox has no
+    // port; a server does.
+    let mailbox = || {
+        let lower = kv.key.to_ascii_lowercase();
+        ["from", "sender", "reply", "recipient"]
+            .iter()
+            .any(|w| lower.contains(w))
+    };
+    if kind == KeyKind::NoHosts && ends_with_address_word(kv.key) && mailbox() {
+        let value = kv.value.trim_ascii().trim_matches(['"', '\'']);
+        if !value.contains(['@', ' ']) && split_port(value).1.is_some() {
+            return KeyKind::HostsWithEvidence;
+        }
     }
     let one_word = || {
         let value = kv.value.trim_end_matches([';', ' ', '\t']);
@@ -753,6 +767,37 @@ pub(super) fn is_section_header(line: &str) -> bool {
     let t = line.trim_ascii();
     let inner = t.trim_start_matches('[').trim_end_matches(']');
     t.starts_with('[') && t.ends_with(']') && !inner.is_empty() && !inner.contains(['[', ']'])
+}
+
+/// A call that makes the service listen, first on its line: Knot Resolver's
+/// `net.listen('10.0.0.53', 853)`, dnsdist's `setLocal("10.0.0.53:53")`, `addTLSLocal(…)`.
+fn listen_call(line: &str) -> bool {
+    let t = line.trim_ascii_start();
+    let name_end = t
+        .bytes()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':'))
+        .count();
+    if name_end == 0 || t.as_bytes().get(name_end) != Some(&b'(') {
+        return false;
+    }
+    let name = t[..name_end].rsplit(['.', ':']).next().unwrap_or_default();
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with("listen")
+        || (lower.starts_with("add") || lower.starts_with("set")) && lower.ends_with("local")
+}
+
+/// A section named by the URL it reaches: git's `[url "ssh://git@git.example.com/"]` (what
+/// `insteadOf` URLs become), Kanidm's `[replication."repl://idm2.example.net:8444"]`. A section
+/// of settings for URLs that match (git's `[http "https://…"]`, `[credential "…"]`) is not.
+fn reaching_header(line: &str) -> bool {
+    let name = line.trim_ascii().trim_start_matches('[');
+    ["url ", "url.", "replication ", "replication."]
+        .iter()
+        .any(|w| {
+            name.get(..w.len())
+                .is_some_and(|n| n.eq_ignore_ascii_case(w))
+        })
+        && name.contains("://")
 }
 
 /// Directives whose value is one server and its options: HAProxy's `server NAME ADDR check`,
@@ -2162,6 +2207,24 @@ mod tests {
             (
                 "[server]\nendpoint = tcp://10.0.5.21:8530",
                 &["10.0.5.21:8530 listen"],
+            ),
+            (
+                "net.listen('192.0.2.53', 853, { kind = 'tls' })\nsetLocal(\"192.0.2.54:53\")",
+                &["192.0.2.53:853 listen", "192.0.2.54:53 listen"],
+            ),
+            (
+                "smtp-sender-addr: \"smtp.example.net:587\"\nsender_address = noreply@example.com",
+                &["smtp.example.net:587"],
+            ),
+            ("well_known_server_name: \"matrix.example.com:443\"", &[]),
+            (
+                "visitor-request-limit-exempt-hosts: \"10.0.0.0/8,monitor01.example.net\"",
+                &[],
+            ),
+            // A section named by the URL it reaches, or by URLs it matches.
+            (
+                "[url \"ssh://git@git.example.com:2222/\"]\n\tinsteadOf = https://git.example.com/\n[http \"https://github.com/\"]\n\tsslVerify = true",
+                &["git.example.com:2222"],
             ),
             (
                 "vars:\n  address-groups:\n    DNS_SERVERS: \"[10.80.0.53,10.80.0.54]\"",
