@@ -117,7 +117,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         // brace (Caddy's `shop.example.com {`), a block of clients, of this host's own names
         // or of labels.
         if header
-            || (features.brace && is_block_label(line))
+            || (features.brace && (is_block_label(line) || is_named_block(line)))
             || (features.colons > 1 && !scope.listens() && is_host_port_block_key(line))
             || scope >= Scope::Own
             || is_hosts_entry(line, &features)
@@ -208,7 +208,10 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.listen = true;
         }
         // rsyslog's `input(type="imtcp" port="514" address="10.0.0.5")`: where logs come in.
-        if line.trim_ascii_start().starts_with("input(") || listen_call(line) {
+        if line.trim_ascii_start().starts_with("input(")
+            || listen_call(line)
+            || (features.brace && endpoint_block(line))
+        {
             l.listen = true;
         }
         let element = xml::element(line);
@@ -608,6 +611,31 @@ fn is_host_port_block_key(line: &str) -> bool {
         && !split_port(key).0.is_empty()
 }
 
+/// A block named in quotes by a key that names no server: Terraform's `credentials
+/// "app.terraform.io" {`, whose name is what it looks up (`server "x" {` and an address are
+/// read).
+fn is_named_block(line: &str) -> bool {
+    let Some(head) = line.trim_ascii().strip_suffix('{') else {
+        return false;
+    };
+    let Some((key, label)) = head.trim_ascii_end().split_once([' ', '\t']) else {
+        return false;
+    };
+    let Some(label) = label
+        .trim_ascii()
+        .strip_prefix('"')
+        .and_then(|l| l.strip_suffix('"'))
+    else {
+        return false;
+    };
+    !label.contains(['"', ' '])
+        && parse_ip(split_port(label).0).is_none()
+        && !matches!(
+            context::classify(key),
+            KeyKind::Hosts | KeyKind::HostsWithEvidence | KeyKind::Listen
+        )
+}
+
 /// Whether the line's key is an address written in quotes, with or without its port
 /// (`"10.0.0.5:443": {`, `"[fd00::1]:443": {`).
 fn is_address_key(line: &str) -> bool {
@@ -784,6 +812,23 @@ fn listen_call(line: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.ends_with("listen")
         || (lower.starts_with("add") || lower.starts_with("set")) && lower.ends_with("local")
+}
+
+/// A block that serves at the URLs after its name: maddy's `submission tls://10.0.0.25:465
+/// tcp://10.0.0.25:587 {`.
+fn endpoint_block(line: &str) -> bool {
+    let Some(head) = line.trim_ascii().strip_suffix('{') else {
+        return false;
+    };
+    let mut words = head.split_ascii_whitespace();
+    let name = words.next().unwrap_or_default();
+    let mut urls = words.peekable();
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-'))
+        && urls.peek().is_some()
+        && urls.all(|w| w.contains("://"))
 }
 
 /// A section named by the URL it reaches: git's `[url "ssh://git@git.example.com/"]` (what
@@ -2220,6 +2265,14 @@ mod tests {
             (
                 "visitor-request-limit-exempt-hosts: \"10.0.0.0/8,monitor01.example.net\"",
                 &[],
+            ),
+            (
+                "submission tls://10.0.0.25:465 tcp://10.0.0.25:587 {\n  hostname mx1\n}",
+                &["10.0.0.25:465 listen", "10.0.0.25:587 listen"],
+            ),
+            (
+                "credentials \"app.terraform.io\" {\n  token = \"x\"\n}\nnode \"10.0.0.5\" {\n}",
+                &["10.0.0.5"],
             ),
             // A section named by the URL it reaches, or by URLs it matches.
             (
