@@ -116,6 +116,15 @@ pub(super) fn classify(key: &str) -> KeyKind {
     // its protocol and name.
     // Deeper keys are a listener's options (EMQX's `listeners.ssl.default.ssl_options.ocsp.
     // responder_url` is a server reached).
+    // NSQ's `tcp_address`, oauth2-proxy's `http_address`, Keycloak's `http-host`, the Data
+    // Plane API's `tls_host`: a protocol and an address, nothing else, is where this service
+    // serves it (`consul_http_addr` and `auth_http_address` name servers reached).
+    let protocol_address = lower.len() == previous_of_last.len() + 1 + last_segment.len()
+        && matches!(
+            previous_of_last,
+            b"tcp" | b"udp" | b"http" | b"https" | b"grpc" | b"tls"
+        )
+        && matches!(last_segment, b"address" | b"addr" | b"host" | b"ip");
     let listener_tree = (lower.starts_with(b"listener.") || lower.starts_with(b"listeners."))
         && memchr::memchr_iter(b'.', lower).count() <= 2;
     if has(whole, KeyWord::Listen)
@@ -123,6 +132,7 @@ pub(super) fn classify(key: &str) -> KeyKind {
         // a peer's address and port.
         || has(last, KeyWord::ListenAsLast) && !matches!(previous_of_last, b"address" | b"host")
         || own_listener
+        || protocol_address
         || listener_tree
         || says == Says::Listen
         || own_server

@@ -2274,6 +2274,15 @@ mod tests {
                 "credentials \"app.terraform.io\" {\n  token = \"x\"\n}\nnode \"10.0.0.5\" {\n}",
                 &["10.0.0.5"],
             ),
+            // A protocol and an address: where it serves that protocol.
+            (
+                "tcp_address = \"10.0.1.21:4150\"\nhttp-host=10.0.1.22\nauth_http_address = [\"auth.example.com:4181\"]",
+                &[
+                    "10.0.1.21:4150 listen",
+                    "10.0.1.22 listen",
+                    "auth.example.com:4181",
+                ],
+            ),
             // A section named by the URL it reaches, or by URLs it matches.
             (
                 "[url \"ssh://git@git.example.com:2222/\"]\n\tinsteadOf = https://git.example.com/\n[http \"https://github.com/\"]\n\tsslVerify = true",
