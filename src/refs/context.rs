@@ -116,15 +116,6 @@ pub(super) fn classify(key: &str) -> KeyKind {
     // its protocol and name.
     // Deeper keys are a listener's options (EMQX's `listeners.ssl.default.ssl_options.ocsp.
     // responder_url` is a server reached).
-    // NSQ's `tcp_address`, oauth2-proxy's `http_address`, Keycloak's `http-host`, the Data
-    // Plane API's `tls_host`: a protocol and an address, nothing else, is where this service
-    // serves it (`consul_http_addr` and `auth_http_address` name servers reached).
-    let protocol_address = lower.len() == previous_of_last.len() + 1 + last_segment.len()
-        && matches!(
-            previous_of_last,
-            b"tcp" | b"udp" | b"http" | b"https" | b"grpc" | b"tls"
-        )
-        && matches!(last_segment, b"address" | b"addr" | b"host" | b"ip");
     let listener_tree = (lower.starts_with(b"listener.") || lower.starts_with(b"listeners."))
         && memchr::memchr_iter(b'.', lower).count() <= 2;
     if has(whole, KeyWord::Listen)
@@ -132,7 +123,6 @@ pub(super) fn classify(key: &str) -> KeyKind {
         // a peer's address and port.
         || has(last, KeyWord::ListenAsLast) && !matches!(previous_of_last, b"address" | b"host")
         || own_listener
-        || protocol_address
         || listener_tree
         || says == Says::Listen
         || own_server
@@ -336,6 +326,20 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
         // Keystone's `www_authenticate_uri`: sent to clients in a `WWW-Authenticate` header.
         || lower == b"www_authenticate_uri"
         || segments(lower).any(|s| s == b"overwrite"))
+}
+
+/// NSQ's `tcp_address`, oauth2-proxy's `http_address`, Keycloak's `http-host`: a protocol and
+/// an address, nothing else (not `consul_http_addr` nor `auth_http_address`, servers reached).
+pub(super) fn names_a_protocol_address(key: &str) -> bool {
+    let Some((protocol, address)) = key.split_once(['_', '-', '.']) else {
+        return false;
+    };
+    ["tcp", "udp", "http", "https", "grpc", "tls"]
+        .iter()
+        .any(|p| protocol.eq_ignore_ascii_case(p))
+        && ["address", "addr", "host", "ip"]
+            .iter()
+            .any(|a| address.eq_ignore_ascii_case(a))
 }
 
 /// Whether a key gives the name this service tells its peers and clients to reach it by:

@@ -491,6 +491,11 @@ fn kind_in<'t>(
         let value = kv.value.trim_ascii().trim_matches(['"', '\'', ',']);
         parse_ip(split_port(value).0.trim_matches(['[', ']'])).is_some()
     };
+    // An address, not a name, there is where this service serves that protocol (a
+    // `grpc_host = api.example.com` is reached).
+    if context::names_a_protocol_address(kv.key) && address() {
+        return KeyKind::Listen;
+    }
     if scope.listens()
         && (matches!(kind, KeyKind::Hosts | KeyKind::HostsWithEvidence)
             || kind == KeyKind::Other && address())
