@@ -764,6 +764,8 @@ const HOSTS_LAST: &[&[u8]] = &[
 
 /// Whole keys whose value is where this service listens.
 const LISTEN_KEYS: &[&[u8]] = &[
+    // Kafka's and Kafka Connect's `listeners=PLAINTEXT://10.0.0.5:9092`.
+    b"listeners",
     b"bind",
     b"bind-address",
     b"bind_address",
@@ -808,7 +810,6 @@ const NO_HOSTS_KEYS: &[&[u8]] = &[
     // fetched (the section's own URL is).
     b"insteadof",
     b"pushinsteadof",
-    b"listeners",
     b"server_name",
     b"servername",
     b"hostname",

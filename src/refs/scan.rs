@@ -2288,6 +2288,14 @@ mod tests {
                     "auth.example.com:4181",
                 ],
             ),
+            (
+                "listeners=PLAINTEXT://10.0.1.13:9092,CONTROLLER://10.0.1.13:9093\nadvertised.listeners=PLAINTEXT://kafka-1.example.net:9092",
+                &[
+                    "10.0.1.13:9092 listen",
+                    "10.0.1.13:9093 listen",
+                    "kafka-1.example.net:9092 weak",
+                ],
+            ),
             // A section named by the URL it reaches, or by URLs it matches.
             (
                 "[url \"ssh://git@git.example.com:2222/\"]\n\tinsteadOf = https://git.example.com/\n[http \"https://github.com/\"]\n\tsslVerify = true",
