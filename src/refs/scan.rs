@@ -491,6 +491,15 @@ fn kind_in<'t>(
         let value = kv.value.trim_ascii().trim_matches(['"', '\'', ',']);
         parse_ip(split_port(value).0.trim_matches(['[', ']'])).is_some()
     };
+    // ifupdown's `gateway 10.0.0.1`, netplan's `gateway4`: the router of the host's own
+    // network, no server of this service's.
+    if ["gateway", "gateway4", "gateway6"]
+        .iter()
+        .any(|k| kv.key.eq_ignore_ascii_case(k))
+        && address()
+    {
+        return KeyKind::NoHosts;
+    }
     // An address, not a name, there is where this service serves that protocol (a
     // `grpc_host = api.example.com` is reached).
     if context::names_a_protocol_address(kv.key) && address() {
@@ -2295,6 +2304,10 @@ mod tests {
                     "10.0.1.13:9093 listen",
                     "kafka-1.example.net:9092 weak",
                 ],
+            ),
+            (
+                "iface eth0 inet static\n    gateway 10.0.8.1\n    gateway6 2001:db8::1",
+                &[],
             ),
             // A section named by the URL it reaches, or by URLs it matches.
             (
