@@ -1,37 +1,43 @@
-//! An address the file binds is this host's own wherever else the file names it: Airflow's
-//! `flower_host` beside its `web_server_host`, Scylla's `prometheus_address` beside its
-//! `listen_address`. Read as a server to reach, it would be probed on a port that only this
-//! service opens, and fail while it is down; read as a listen address, it is checked as this
-//! host's own.
+//! An address the file binds is this host's own wherever else the file names it under a key
+//! that names no server to reach: Scylla's `prometheus_address` beside its `listen_address`,
+//! Docker's `"ip"` beside its `hosts`. Read as a server to reach, it would be probed on a port
+//! that only this service opens, and fail while it is down; read as a listen address, it is
+//! checked as this host's own. Under a key that names a server (`db_host`, `server`,
+//! `upstream`) it stays one: a dependency on the same host is still a dependency.
 
+use super::context::{self, KeyKind};
 use super::{Kind, Reference, Strength};
 use std::net::IpAddr;
 
 /// Turns into `listen` each strong connect reference to an IP address that the file gives as a
-/// listen address elsewhere, unless its line names other servers (a cluster's member list
-/// holds the host's own address among the others') or a user logs in there
-/// (`repl:secret@10.0.0.5`).
+/// listen address elsewhere, unless its line's key names a server, its line names other
+/// servers (a cluster's member list holds the host's own address among the others') or a user
+/// logs in there (`repl:secret@10.0.0.5`).
 pub(super) fn listen_where_bound(text: &str, found: &mut [Reference]) {
-    let bound: Vec<String> = found
+    let bound: Vec<&str> = found
         .iter()
         .filter(|r| r.kind == Kind::Listen && r.host.parse::<IpAddr>().is_ok())
-        .map(|r| r.host.clone())
+        .map(|r| r.host.as_str())
         .collect();
     if bound.is_empty() {
         return;
     }
     let own = |r: &Reference| {
-        r.kind == Kind::Connect && r.strength == Strength::Strong && bound.contains(&r.host)
+        r.kind == Kind::Connect
+            && r.strength == Strength::Strong
+            && bound.contains(&r.host.as_str())
     };
-    let alone = |r: &Reference| {
-        !found
-            .iter()
-            .any(|other| other.line == r.line && other.kind != Kind::Listen && !own(other))
-    };
-    // In the order of their lines, as the scanner found them.
-    let candidates: Vec<usize> = (0..found.len())
-        .filter(|&i| own(&found[i]) && alone(&found[i]))
+    // Lines with a reference to another server, in ascending order (found is in line order).
+    let mut others: Vec<usize> = found
+        .iter()
+        .filter(|r| r.kind != Kind::Listen && !own(r))
+        .map(|r| r.line)
         .collect();
+    others.dedup();
+    let candidates: Vec<usize> = (0..found.len())
+        .filter(|&i| own(&found[i]) && others.binary_search(&found[i].line).is_err())
+        .collect();
+    drop(bound);
     let (mut lines, mut current) = (text.lines().enumerate(), None);
     for i in candidates {
         if current.is_none_or(|(n, _)| n + 1 != found[i].line) {
@@ -41,10 +47,64 @@ pub(super) fn listen_where_bound(text: &str, found: &mut [Reference]) {
             break;
         };
         let before = line.chars().nth(found[i].column.saturating_sub(2));
-        if found[i].column < 2 || before != Some('@') {
+        let logs_in = found[i].column >= 2 && before == Some('@');
+        let names_a_server = context::key_value(line).is_some_and(|kv| {
+            context::classify(kv.key) == KeyKind::HostsWithEvidence || names_a_dependency(kv.key)
+        });
+        if !logs_in && !names_a_server {
             found[i].kind = Kind::Listen;
         }
     }
+}
+
+/// A key whose words name a server of another kind than this one's own (`server`, `upstream`,
+/// `db_host`, `REDIS_HOST`, `smtp_server`): what it names is reached, wherever it runs.
+fn names_a_dependency(key: &str) -> bool {
+    key.split(['_', '-', '.', ' '])
+        .map(str::to_ascii_lowercase)
+        .any(|word| {
+            matches!(
+                word.as_str(),
+                "server"
+                    | "servers"
+                    | "upstream"
+                    | "upstreams"
+                    | "backend"
+                    | "backends"
+                    | "peer"
+                    | "peers"
+                    | "seed"
+                    | "seeds"
+                    | "member"
+                    | "members"
+                    | "nodes"
+                    | "db"
+                    | "database"
+                    | "sql"
+                    | "mysql"
+                    | "pg"
+                    | "postgres"
+                    | "postgresql"
+                    | "redis"
+                    | "cache"
+                    | "memcached"
+                    | "mongo"
+                    | "mongodb"
+                    | "ldap"
+                    | "smtp"
+                    | "mail"
+                    | "amqp"
+                    | "mq"
+                    | "kafka"
+                    | "zookeeper"
+                    | "etcd"
+                    | "consul"
+                    | "vault"
+                    | "elasticsearch"
+                    | "syslog"
+                    | "proxy"
+            )
+        })
 }
 
 #[cfg(test)]
@@ -59,17 +119,23 @@ mod tests {
     }
 
     #[test]
-    fn an_address_the_file_binds_is_listened_on_under_any_key() {
-        let airflow = "[webserver]\nweb_server_host = 10.85.0.10\nweb_server_port = 8080\n\
-                       [celery]\nflower_host = 10.85.0.10\nflower_port = 5555\n\
-                       [smtp]\nsmtp_host = 10.85.0.25\n";
+    fn an_address_the_file_binds_is_listened_on_under_a_key_that_names_no_server() {
+        let scylla = "listen_address: 10.20.1.13\nprometheus_address: 10.20.1.13\n\
+                      prometheus_port: 9180\nseeds: 10.20.1.11\n";
         assert_eq!(
-            summaries(airflow),
+            summaries(scylla),
             [
-                "2 10.85.0.10:8080 listen",
-                "5 10.85.0.10:5555 listen",
-                "8 10.85.0.25"
+                "1 10.20.1.13 listen",
+                "2 10.20.1.13:9180 listen",
+                "4 10.20.1.11"
             ]
+        );
+        // A database, a balancer's backend on the same host: still servers to reach.
+        let local =
+            "bind_address = 10.0.0.5\ndb_host = 10.0.0.5\nserver app1 10.0.0.5:8080 check\n";
+        assert_eq!(
+            summaries(local),
+            ["1 10.0.0.5 listen", "2 10.0.0.5", "3 10.0.0.5:8080"]
         );
     }
 
