@@ -209,3 +209,30 @@ fn many_host_and_port_lines_finish() {
     assert_eq!(refs.len(), 100_000);
     assert!(refs.iter().all(|r| r.port == Some(5432)));
 }
+
+/// Files of many lines in the forms whose references are settled at the end of the file: the
+/// address it binds named again on every line, a block's `hostname` on every line, a long list
+/// under a host key with its port below. Each is read in one pass over its references.
+#[test]
+fn files_settled_at_their_end_finish() {
+    let bound = format!(
+        "bind = 10.0.0.5\n{}",
+        (0..30_000)
+            .map(|i| format!("x{i}_address = 10.0.0.5\n"))
+            .collect::<String>()
+    );
+    let refs = scan(&bound, &ScanOptions::default());
+    assert_eq!(refs.len(), 30_001);
+    assert!(refs.iter().all(|r| r.kind == comeback::refs::Kind::Listen));
+    let hostnames = format!("[a]\n{}", "  hostname = h.example.com\n".repeat(30_000));
+    assert_eq!(scan(&hostnames, &ScanOptions::default()).len(), 0);
+    let list = format!(
+        "servers:\n{}servers_port: 2181\n",
+        (0..30_000)
+            .map(|i| format!("  - zk{i}.example.com\n"))
+            .collect::<String>()
+    );
+    let refs = scan(&list, &ScanOptions::default());
+    assert_eq!(refs.len(), 30_000);
+    assert!(refs.iter().all(|r| r.port == Some(2181)));
+}
