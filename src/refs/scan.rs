@@ -2309,6 +2309,12 @@ mod tests {
                 "iface eth0 inet static\n    gateway 10.0.8.1\n    gateway6 2001:db8::1",
                 &[],
             ),
+            // One label without a port under a scheme of no known service: a logical name as
+            // often as a host.
+            (
+                "spark.eventLog.dir hdfs://analytics/spark-history\nurl = redis://cache/0",
+                &["analytics weak", "cache:6379"],
+            ),
             // A section named by the URL it reaches, or by URLs it matches.
             (
                 "[url \"ssh://git@git.example.com:2222/\"]\n\tinsteadOf = https://git.example.com/\n[http \"https://github.com/\"]\n\tsslVerify = true",

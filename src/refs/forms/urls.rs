@@ -1,6 +1,7 @@
 //! URLs, `scheme://user:pass@host:port,host2/path`: every host of the authority, with the
 //! scheme's default port when none is written. The most common way a config names a server.
 
+use crate::refs::Strength;
 use crate::refs::context::{self, KeyKind};
 use crate::refs::features::Features;
 use crate::refs::line::{Line, TEXT_LIMIT};
@@ -120,7 +121,19 @@ impl Line<'_> {
                 let (host, explicit) = split_port(item);
                 let implied = default_port(scheme).filter(|_| instance.is_none());
                 let port = explicit.or(implied);
-                self.add(host, port, scheme_start, end);
+                // One label, no port, and a scheme of no known service (HDFS's
+                // `hdfs://nameservice1/`, FreeSWITCH's `local_stream://moh`, `baremetal://rack12`):
+                // a logical name as often as a host (`gcomm://db-09` and `redis://cache` are
+                // hosts).
+                let one_label = port.is_none()
+                    && !host.contains(['.', ':'])
+                    && !host.eq_ignore_ascii_case("localhost");
+                let strength = if one_label {
+                    Strength::Weak
+                } else {
+                    Strength::Strong
+                };
+                self.add_as(host, port, scheme_start, end, strength);
             }
             self.listen = listen;
         }
