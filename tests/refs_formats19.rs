@@ -1,4 +1,16 @@
-//! The scanner on a seventeenth set, written blind (issue 26).
+//! The scanner on a seventeenth set, written blind (issue 26): Apache NiFi, Hadoop YARN,
+//! ArangoDB, the Db2 driver, a TeamCity agent, a Shibboleth SP, Apereo CAS, SOGo, Haraka,
+//! Courier's authlib, a MooseFS chunkserver, H2O, OpenLiteSpeed, Proxmox Backup Server's
+//! remotes, a NetworkManager keyfile, the Docker registry, Cloudera Hue, Apache Kudu, Apache
+//! Storm and Dremio, every product new to the scanner. Held out until the session's first
+//! rules were in, then scored once here: recall 0.87, precision 0.73, ports 0.96 (the same at
+//! the session's start). The rules written from it (names matched or written: `*prefix`,
+//! `match`, `entityID`; a listener element's address; a list's sibling port; a hostname URL of
+//! another protocol than the web's; a gflags file's advertised addresses; a YAML key written
+//! `host:port` over a block; an INI `[server]` section's `endpoint`) and those after bring it
+//! to the floors below. Still wrong: NiFi's web host and Hue's (listen), Proxmox's section
+//! names (`remote: colo`), Shibboleth's `<Host name=>` and discovery URL, SOGo's `WOPort`,
+//! OpenLiteSpeed's `map` of a virtual host.
 
 mod corpus;
 

@@ -1,4 +1,15 @@
-//! The scanner on an eighteenth set, written blind (issue 26).
+//! The scanner on an eighteenth set, written blind (issue 26): Apache Ranger, Apache Atlas,
+//! an Apache Knox topology, OpenNebula, NFS-Ganesha, conserver, linuxptp, Janus, Matrix
+//! Dendrite, Lemmy, Pleroma, Ocelot, ntfy, authentik, Kanidm, maddy, Knot Resolver, the
+//! Terraform CLI, Drupal and Bitbucket, every product new to the scanner. Held out until the
+//! rules written from set 19 were in, then scored once here: recall 0.88, precision 0.73,
+//! ports 0.97 (0.87 / 0.74 / 0.97 at the session's start: those rules carried over to it
+//! hardly at all). The rules written from it (a call that listens; a section named by the URL
+//! it reaches; a block serving at the URLs after its name; a block named in quotes by a key
+//! that names no server; a mailbox key holding `host:port`; exempt hosts) bring it to the
+//! floors below. Still wrong: own URLs under plain keys (`base-url`, `BaseUrl`,
+//! `atlas.rest.address`), Knot Resolver's `hints` and `todname()`, NFS-Ganesha's export
+//! clients and its FSAL `Hostname`, a HOCON-like block's port (OpenNebula's `DB = [ … ]`).
 
 mod corpus;
 
