@@ -39,11 +39,18 @@ pub(crate) fn secret_name(name: &str) -> bool {
         "credentials",
         "authorization",
     ];
-    let name = name.to_ascii_lowercase();
-    ENDINGS.iter().any(|e| name.ends_with(e))
-        || ["password", "secret", "token"]
-            .iter()
-            .any(|w| name.contains(w))
+    // Compared in place, case folded byte by byte: the scanner asks of every key before a
+    // host it finds, and a lowered copy of each cost an allocation.
+    let name = name.as_bytes();
+    let ends_with = |e: &str| {
+        name.len() >= e.len() && name[name.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes())
+    };
+    let contains = |w: &str| {
+        name.windows(w.len())
+            .any(|window| window.eq_ignore_ascii_case(w.as_bytes()))
+    };
+    ENDINGS.iter().any(|e| ends_with(e))
+        || ["password", "secret", "token"].iter().any(|w| contains(w))
 }
 
 /// Masks `value` wherever it appears from now on, in every text [`secrets`] is given.
