@@ -76,7 +76,7 @@ fn path_end(b: &[u8], from: usize) -> usize {
 impl Line<'_> {
     /// `user@host:path` (rsync, scp), `host:/path` (NFS, rsync), and `ssh user@host`.
     pub(in crate::refs) fn remote_paths(&mut self, features: &Features) {
-        if !(features.at || features.scheme) {
+        if !(features.at() || features.scheme()) {
             return;
         }
         let text = self.text;
@@ -87,7 +87,7 @@ impl Line<'_> {
             let next = b.get(colon + 1).copied().unwrap_or(b' ');
             // A URL's `://`, or a `host:port` on a line without a user: not a target.
             if (next == b'/' && b.get(colon + 2) == Some(&b'/'))
-                || !(next == b'/' || next == b'~' || features.at)
+                || !(next == b'/' || next == b'~' || features.at())
             {
                 continue;
             }
@@ -131,7 +131,7 @@ impl Line<'_> {
             self.claim(start, end);
             self.add(host, None, start, end);
         }
-        if !features.at {
+        if !features.at() {
             return;
         }
         let Some(ssh) = first_ssh(b) else {
@@ -158,7 +158,7 @@ impl Line<'_> {
     /// SMB and CIFS shares: `//fs-01/share` (fstab, autofs, smbclient) and `\\fs-01\share`
     /// (also escaped, `\\\\fs-01\\share`). A URL's `://` is no share.
     pub(in crate::refs) fn shares(&mut self, features: &Features) {
-        if !features.slashes {
+        if !features.slashes() {
             return;
         }
         let text = self.text;
