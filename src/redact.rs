@@ -39,11 +39,18 @@ pub(crate) fn secret_name(name: &str) -> bool {
         "credentials",
         "authorization",
     ];
-    let name = name.to_ascii_lowercase();
-    ENDINGS.iter().any(|e| name.ends_with(e))
-        || ["password", "secret", "token"]
-            .iter()
-            .any(|w| name.contains(w))
+    // Compared in place, case folded byte by byte: the scanner asks of every key before a
+    // host it finds, and a lowered copy of each cost an allocation.
+    let name = name.as_bytes();
+    let ends_with = |e: &str| {
+        name.len() >= e.len() && name[name.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes())
+    };
+    let contains = |w: &str| {
+        name.windows(w.len())
+            .any(|window| window.eq_ignore_ascii_case(w.as_bytes()))
+    };
+    ENDINGS.iter().any(|e| ends_with(e))
+        || ["password", "secret", "token"].iter().any(|w| contains(w))
 }
 
 /// Masks `value` wherever it appears from now on, in every text [`secrets`] is given.
@@ -204,9 +211,12 @@ fn may_name_secret(text: &str) -> bool {
 /// `text` with every secret masked: those the rules find, each wherever else it appears in
 /// `text` too, and every known one.
 pub(crate) fn secrets(text: &str) -> Cow<'_, str> {
+    // The hints are read once, for finding the secrets and for masking them: the scanner asks
+    // of each reference whose text may hold one.
+    let hints = Hints::of(text);
     let mut found = Vec::new();
-    collect(text, &mut found);
-    mask(text, &found)
+    collect_with(text, &hints, &mut found);
+    mask_with(text, &hints, &found)
 }
 
 /// `text` masked, with the secrets found in `beside` too (a command's output masked with what
@@ -260,14 +270,18 @@ fn rules(hints: &Hints) -> Vec<(&'static Regex, usize)> {
 
 /// Adds to `found` every secret value the rules find in `text`, without its quotes.
 fn collect(text: &str, found: &mut Vec<String>) {
-    let hints = Hints::of(text);
+    collect_with(text, &Hints::of(text), found);
+}
+
+/// `collect`, with `text`'s hints already read.
+fn collect_with(text: &str, hints: &Hints, found: &mut Vec<String>) {
     if !hints.any() {
         return;
     }
     if hints.credential_url {
         found.extend(url_secrets(text).into_iter().map(|r| text[r].to_string()));
     }
-    for (rule, group) in rules(&hints) {
+    for (rule, group) in rules(hints) {
         for c in rule.captures_iter(text) {
             if let Some(m) = c.get(group) {
                 let value = m.as_str().trim_matches(['"', '\'']);
@@ -282,13 +296,17 @@ fn collect(text: &str, found: &mut Vec<String>) {
 /// `text` with the rules' matches masked where they stand, then each of `found` (long enough
 /// to be told apart from ordinary words) and each known secret wherever it appears.
 fn mask<'a>(text: &'a str, found: &[String]) -> Cow<'a, str> {
-    let hints = Hints::of(text);
+    mask_with(text, &Hints::of(text), found)
+}
+
+/// `mask`, with `text`'s hints already read.
+fn mask_with<'a>(text: &'a str, hints: &Hints, found: &[String]) -> Cow<'a, str> {
     let mut out = Cow::Borrowed(text);
     if hints.credential_url {
         out = Cow::Owned(url_credentials(text));
     }
     if hints.any() {
-        for (rule, group) in rules(&hints) {
+        for (rule, group) in rules(hints) {
             let replaced = rule.replace_all(&out, |c: &regex::Captures| {
                 let whole = c.get(0).expect("a match");
                 let Some(secret) = c.get(group) else {

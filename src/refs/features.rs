@@ -2,34 +2,54 @@
 //! at all, so that each form runs only on the lines it could match.
 
 /// What one pass over a line's bytes tells about which forms can occur in it at all: most
-/// lines rule out most forms, and running a form costs more than this whole pass.
+/// lines rule out most forms, and running a form costs more than this whole pass. Kept as the
+/// pass's bits, read by the methods below: most of them are never asked of a given line, and
+/// setting fifteen fields on every line showed.
 pub(super) struct Features {
-    /// A `.` before a digit: `10.0`.
-    pub(super) dot_digit: bool,
-    /// A `.` before a letter: `db.example`.
-    pub(super) dot_letter: bool,
-    /// `:5432`.
-    pub(super) colon_digit: bool,
-    /// `::`, as in IPv6 literals.
-    pub(super) double_colon: bool,
+    flags: u16,
     pub(super) colons: usize,
+}
+
+/// Each feature's method: whether the line has it.
+macro_rules! features {
+    ($($(#[$doc:meta])* $name:ident: $feature:ident,)*) => {
+        impl Features {
+            $(
+                $(#[$doc])*
+                pub(super) fn $name(&self) -> bool {
+                    self.flags & bit($feature) != 0
+                }
+            )*
+        }
+    };
+}
+
+features! {
+    /// A `.` before a digit: `10.0`.
+    dot_digit: DotDigit,
+    /// A `.` before a letter: `db.example`.
+    dot_letter: DotLetter,
+    /// `:5432`.
+    colon_digit: ColonDigit,
+    /// `::`, as in IPv6 literals.
+    double_colon: DoubleColon,
     /// `:/`, as in `scheme://`.
-    pub(super) scheme: bool,
-    pub(super) at: bool,
-    pub(super) bracket: bool,
-    pub(super) equals: bool,
+    scheme: ColonSlash,
+    at: At,
+    bracket: Bracket,
+    equals: Equals,
     /// `{` or `}`: a block opens or closes.
-    pub(super) brace: bool,
+    brace: Brace,
     /// `${`, `%{`, `{{`, `$(` or `<%`: a template or a command substitution.
-    pub(super) template: bool,
+    template: Template,
     /// `//` or a backslash pair: an SMB share, or a URL.
-    pub(super) slashes: bool,
+    slashes: Slashes,
     /// `(`: a call, as syslog-ng writes its options.
-    pub(super) paren: bool,
+    paren: Paren,
     /// `os` in any case, as in `host`: a conninfo `host=` can only stand in such a line.
-    pub(super) os: bool,
+    os: Os,
     /// A `#` after a blank: a comment may follow the line's content.
-    pub(super) blank_hash: bool,
+    blank_hash: BlankHash,
 }
 
 impl Features {
@@ -38,32 +58,30 @@ impl Features {
     pub(super) fn of(line: &str) -> Features {
         let b = line.as_bytes();
         let (mut flags, mut lead) = (0, 0);
-        for &c in b {
+        // Four bytes a round: the pairs within a round are independent, and the loop's own
+        // count and branch are paid once for four bytes (this pass reads every line's bytes).
+        let mut rounds = b.chunks_exact(4);
+        for c in &mut rounds {
+            let lead_of = |i: usize| LEAD[c[i] as usize];
+            let follow_of = |i: usize| FOLLOW[c[i] as usize];
+            flags |= (lead & follow_of(0))
+                | (lead_of(0) & follow_of(1))
+                | (lead_of(1) & follow_of(2))
+                | (lead_of(2) & follow_of(3));
+            lead = lead_of(3);
+        }
+        for &c in rounds.remainder() {
             flags |= lead & FOLLOW[c as usize];
             lead = LEAD[c as usize];
         }
         flags |= lead & FOLLOW[0];
-        let has = |feature: Feature| flags & bit(feature) != 0;
         Features {
-            dot_digit: has(DotDigit),
-            dot_letter: has(DotLetter),
-            colon_digit: has(ColonDigit),
-            double_colon: has(DoubleColon),
-            colons: if has(ColonAny) {
+            flags,
+            colons: if flags & bit(ColonAny) != 0 {
                 b.iter().filter(|&&c| c == b':').count()
             } else {
                 0
             },
-            scheme: has(ColonSlash),
-            at: has(At),
-            bracket: has(Bracket),
-            equals: has(Equals),
-            brace: has(Brace),
-            template: has(Template),
-            slashes: has(Slashes),
-            paren: has(Paren),
-            os: has(Os),
-            blank_hash: has(BlankHash),
         }
     }
 }

@@ -169,10 +169,7 @@ impl Line<'_> {
     /// so a line of thousands of names stays linear.
     fn in_pattern(&mut self, start: usize, end: usize) -> bool {
         let b = self.text.as_bytes();
-        if !*self
-            .escaped_dot
-            .get_or_insert_with(|| memchr::memmem::find(b, b"\\.").is_some())
-        {
+        if !*self.escaped_dot.get_or_insert_with(|| has_escaped_dot(b)) {
             return false;
         }
         let end = end.min(b.len());
@@ -188,7 +185,7 @@ impl Line<'_> {
             .iter()
             .position(bound)
             .map_or(ceiling, |i| end + i);
-        memchr::memmem::find(&b[from..to], b"\\.").is_some()
+        has_escaped_dot(&b[from..to])
     }
 
     pub(super) fn before(&self, at: usize) -> Option<u8> {
@@ -425,6 +422,12 @@ impl Line<'_> {
             });
         }
     }
+}
+
+/// Whether `b` holds `\.`: a search for the backslash alone, as a two-byte `memmem` search
+/// builds its searcher on every call, which costs more than the pass over a line.
+fn has_escaped_dot(b: &[u8]) -> bool {
+    memchr::memchr_iter(b'\\', b).any(|i| b.get(i + 1) == Some(&b'.'))
 }
 
 /// Whether a number beside a host may be its port: a weight, a status or a timeout is a small

@@ -85,12 +85,12 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         }
         line_indent = line.len() - line.trim_ascii_start().len();
         let features = Features::of(line);
-        let line = if features.blank_hash {
+        let line = if features.blank_hash() {
             context::without_trailing_comment(line)
         } else {
             line
         };
-        let scope = scopes.line(line, features.brace);
+        let scope = scopes.line(line, features.brace());
         if let Some((indent, access)) = no_hosts_above {
             // PHP's `'trusted_domains' =>` then `array (` on the next line: still its value.
             if matches!(line.trim_ascii(), "array (" | "array(" | "(" | "[" | "{") {
@@ -104,20 +104,20 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 no_hosts_above = None;
             }
         }
-        let header = features.bracket && is_section_header(line) && !reaching_header(line);
+        let header = features.bracket() && is_section_header(line) && !reaching_header(line);
         if header {
             unreached.header();
             section = line.trim_ascii().trim_matches(['[', ']', ' ', '"']);
             in_ini_section = true;
         }
-        if features.brace || header || (is_tag(line) && !xml::is_property_tag(line)) {
+        if features.brace() || header || (is_tag(line) && !xml::is_property_tag(line)) {
             siblings.next_section();
         }
         // Structure: a section header (`[[inputs.cpu]]`), a block's label alone before its
         // brace (Caddy's `shop.example.com {`), a block of clients, of this host's own names
         // or of labels.
         if header
-            || (features.brace && (is_block_label(line) || is_named_block(line)))
+            || (features.brace() && (is_block_label(line) || is_named_block(line)))
             || (features.colons > 1 && !scope.listens() && is_host_port_block_key(line))
             || scope >= Scope::Own
             || is_hosts_entry(line, &features)
@@ -210,7 +210,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         // rsyslog's `input(type="imtcp" port="514" address="10.0.0.5")`: where logs come in.
         if line.trim_ascii_start().starts_with("input(")
             || listen_call(line)
-            || (features.brace && endpoint_block(line))
+            || (features.brace() && endpoint_block(line))
         {
             l.listen = true;
         }
@@ -325,17 +325,17 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         l.bracketed(&features);
         l.rsyslog(&features);
         l.conninfo(&features);
-        if features.paren {
+        if features.paren() {
             l.syslog_ng();
         }
         l.remote_paths(&features);
         l.shares(&features);
         if let (KeyKind::Other, Some(kv)) = (kind, kv)
-            && features.equals
+            && features.equals()
             && kv.value.contains('=')
         {
             l.env_pairs(kv.value_start);
-        } else if kv.is_none() && features.equals {
+        } else if kv.is_none() && features.equals() {
             // Options written `-o key=value` (Postfix's master.cf).
             l.env_pairs(0);
         }
@@ -355,10 +355,10 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 siblings.hosts(kv, first, l.found.len(), true);
             }
         }
-        if features.double_colon || features.colons >= 7 {
+        if features.double_colon() || features.colons >= 7 {
             l.ipv6();
         }
-        if features.dot_digit || features.colon_digit || features.dot_letter {
+        if features.dot_digit() || features.colon_digit() || features.dot_letter() {
             l.words(&features);
         }
         l.port_keyword(first);

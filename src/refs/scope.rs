@@ -203,9 +203,11 @@ impl Scopes {
             let closes = memchr::memchr_iter(b'}', b).count();
             // A JSON object in the top one (Ghost's `"server": {`), not nginx's `server {`.
             let top = self.braces.len() == 1 && trimmed.starts_with('"');
-            let own = scope_of(block_name(trimmed), Opening::Braces { top });
+            // Asked only of a line that opens a block: a closing brace's line has no name.
+            let own = || scope_of(block_name(trimmed), Opening::Braces { top });
             if opens > closes {
                 let outer = self.braces.last().copied().unwrap_or_default().outside();
+                let own = own();
                 self.open(outer.max(own));
                 for _ in 1..opens - closes {
                     self.open(outer.max(own));
@@ -220,7 +222,7 @@ impl Scopes {
                 }
             } else if opens > 0 {
                 // A block on one line (`source s_net { network(...); };`) is its own scope.
-                return around.max(own);
+                return around.max(own());
             }
         } else if trimmed.ends_with(':') {
             // A YAML key with its value below; a list item's key stands after its dash.

@@ -11,7 +11,7 @@ static BRACKETED_BYTE: [bool; 256] = byte_table(b".:-%", true, false);
 impl Line<'_> {
     /// `[mail.example.com]:587` (Postfix) and `[2001:db8::1]:5432`.
     pub(in crate::refs) fn bracketed(&mut self, features: &Features) {
-        if !features.bracket {
+        if !features.bracket() {
             return;
         }
         let text = self.text;

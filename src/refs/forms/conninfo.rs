@@ -11,7 +11,7 @@ impl Line<'_> {
     /// libpq conninfo: `host=db-01,db-02 port=5432,5433 user=x password=y`.
     pub(in crate::refs) fn conninfo(&mut self, features: &Features) {
         // Its keys, `host` and `hostaddr`, hold `os`.
-        if !features.equals || !features.os {
+        if !features.equals() || !features.os() {
             return;
         }
         let text = self.text;

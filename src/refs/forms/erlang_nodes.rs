@@ -26,7 +26,7 @@ impl Line<'_> {
     ) {
         if open.erlang_nodes {
             open.erlang_nodes = self.erlang_nodes(0);
-        } else if features.brace
+        } else if features.brace()
             && let Some(at) = CLUSTER_NODES.find(self.text.as_bytes())
         {
             open.erlang_nodes = self.list_after(at);

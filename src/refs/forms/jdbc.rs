@@ -12,7 +12,7 @@ const ORACLE_PORT: u16 = 1521;
 impl Line<'_> {
     /// `jdbc:oracle:thin:@...`: the host, and its port (1521 when none is written).
     pub(in crate::refs) fn oracle(&mut self, features: &Features) {
-        if !features.at {
+        if !features.at() {
             return;
         }
         let text = self.text;

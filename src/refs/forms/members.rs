@@ -37,11 +37,11 @@ impl Line<'_> {
         self.erlang_cluster_nodes(features, open);
         // Both keys hold `cluster` (`clu`: the regex's Unicode case folding also reads `ſ` as
         // `s`): most lines with a URL are ruled out before the regex runs.
-        if features.scheme && contains_ignore_case(self.text.as_bytes(), b"clu") {
+        if features.scheme() && contains_ignore_case(self.text.as_bytes(), b"clu") {
             self.cluster_addresses();
         }
         if let Some(kv) = kv
-            && features.equals
+            && features.equals()
             && !kv.directive
         {
             self.keyed(kv, features);

@@ -13,7 +13,7 @@ static RSYSLOG_OPTION_BYTE: [bool; 256] =
 impl Line<'_> {
     /// rsyslog forwarding: `*.* @@logs.example.com:514` (TCP), `@host` (UDP), `@@(o)host`.
     pub(in crate::refs) fn rsyslog(&mut self, features: &Features) {
-        if !features.at {
+        if !features.at() {
             return;
         }
         let text = self.text;

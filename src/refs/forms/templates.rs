@@ -8,7 +8,7 @@ impl Line<'_> {
     /// Claims template and command-substitution spans: `${if exists{CONFDIR/x}}`, `{{ host }}`,
     /// `%{host}`, `$(awk '{print $2}' f)`. What is inside is not known until it is expanded.
     pub(in crate::refs) fn templates(&mut self, features: &Features) {
-        if !features.template {
+        if !features.template() {
             return;
         }
         let b = self.text.as_bytes();

@@ -13,7 +13,7 @@ static URL_END: [bool; 256] = byte_table(b"'\";", false, true);
 impl Line<'_> {
     /// `scheme://user:pass@host:port,host2/path`: every host of the authority.
     pub(in crate::refs) fn urls(&mut self, features: &Features) {
-        if !features.scheme {
+        if !features.scheme() {
             return;
         }
         let text = self.text;

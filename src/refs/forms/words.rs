@@ -79,7 +79,7 @@ impl Line<'_> {
                             .is_some_and(|c| c.is_ascii_alphanumeric()))
             })
         });
-        if features.dot_digit && word.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        if features.dot_digit() && word.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             // `( 2.5.4.2 NAME ...`: an OID in LDAP schema syntax, not an address.
             let oid = self.text[..s].ends_with("( ");
             if word.bytes().filter(|b| *b == b'.').count() != 3
@@ -121,7 +121,7 @@ impl Line<'_> {
             }
             return;
         }
-        if features.colon_digit
+        if features.colon_digit()
             && let Some((p, end)) = port
         {
             // snmpd's `udp:nms.example.com:162`: after a transport, not glued to a word; a
@@ -149,7 +149,7 @@ impl Line<'_> {
                 return;
             }
         }
-        if features.dot_letter && word.contains('.') {
+        if features.dot_letter() && word.contains('.') {
             // Glued to a `*`, a pattern (Pound's `HeadRequire "Host: .*www.example.com.*"`).
             // Glued to a `<`, an element's name (.NET's `<system.net>`).
             let glued_before = matches!(before, Some(b'/' | b'@' | b'_' | b'\\' | b'*' | b'<'));
