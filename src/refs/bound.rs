@@ -1,20 +1,20 @@
-//! An address the file binds is this host's own wherever else the file names it under a key
-//! that names no server to reach: Scylla's `prometheus_address` beside its `listen_address`,
-//! Docker's `"ip"` beside its `hosts`. Read as a server to reach, it would be probed on a port
-//! that only this service opens, and fail while it is down; read as a listen address, it is
-//! checked as this host's own. Under a key that names a server (`db_host`, `server`,
-//! `upstream`) it stays one: a dependency on the same host is still a dependency.
+//! An address the file binds is this host's own wherever else the file gives it bare under a
+//! key for an address: Scylla's `prometheus_address` beside its `listen_address`, Airflow's
+//! `flower_host` beside its `web_server_host`. Read as a server to reach, it would be probed on
+//! a port that only this service opens, and fail while it is down; read as a listen address,
+//! it is checked as this host's own. A URL, a login, a directive that names a server
+//! (`server`, `proxy_pass`) or a key that names one (`db_host`, `upstream`) stays a server: a
+//! dependency on the same host is still a dependency, and a listen address is never probed.
 
 use super::context::{self, KeyKind};
 use super::{Kind, Reference, Strength};
+use rustc_hash::FxHashSet;
 use std::net::IpAddr;
 
 /// Turns into `listen` each strong connect reference to an IP address that the file gives as a
-/// listen address elsewhere, unless its line's key names a server, its line names other
-/// servers (a cluster's member list holds the host's own address among the others') or a user
-/// logs in there (`repl:secret@10.0.0.5`).
+/// listen address elsewhere, when it stands alone under a key for an address.
 pub(super) fn listen_where_bound(text: &str, found: &mut [Reference]) {
-    let bound: Vec<&str> = found
+    let bound: FxHashSet<&str> = found
         .iter()
         .filter(|r| r.kind == Kind::Listen && r.host.parse::<IpAddr>().is_ok())
         .map(|r| r.host.as_str())
@@ -22,10 +22,12 @@ pub(super) fn listen_where_bound(text: &str, found: &mut [Reference]) {
     if bound.is_empty() {
         return;
     }
+    // Bare: `10.0.0.5` or `10.0.0.5:9180`, quoted or not, no scheme and no user.
     let own = |r: &Reference| {
         r.kind == Kind::Connect
             && r.strength == Strength::Strong
-            && bound.contains(&r.host.as_str())
+            && bound.contains(r.host.as_str())
+            && !r.text.contains(['@', '/'])
     };
     // Lines with a reference to another server, in ascending order (found is in line order).
     let mut others: Vec<usize> = found
@@ -46,15 +48,25 @@ pub(super) fn listen_where_bound(text: &str, found: &mut [Reference]) {
         let Some((_, line)) = current else {
             break;
         };
-        let before = line.chars().nth(found[i].column.saturating_sub(2));
-        let logs_in = found[i].column >= 2 && before == Some('@');
-        let names_a_server = context::key_value(line).is_some_and(|kv| {
-            context::classify(kv.key) == KeyKind::HostsWithEvidence || names_a_dependency(kv.key)
+        let for_an_address = context::key_value(line).is_some_and(|kv| {
+            names_an_address(kv.key)
+                && context::classify(kv.key) != KeyKind::HostsWithEvidence
+                && !names_a_dependency(kv.key)
         });
-        if !logs_in && !names_a_server {
+        if for_an_address {
             found[i].kind = Kind::Listen;
         }
     }
+}
+
+/// A key whose last word names an address (`flower_host`, `prometheus_address`, `hub_ip`,
+/// `endpoint`), not a server by its role (`server`, `proxy_pass`).
+fn names_an_address(key: &str) -> bool {
+    context::names_an_address(key)
+        || ["endpoint", "ip", "address"].iter().any(|w| {
+            let b = key.as_bytes();
+            b.len() >= w.len() && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
+        })
 }
 
 /// A key whose words name a server of another kind than this one's own (`server`, `upstream`,
@@ -130,12 +142,23 @@ mod tests {
                 "4 10.20.1.11"
             ]
         );
-        // A database, a balancer's backend on the same host: still servers to reach.
-        let local =
-            "bind_address = 10.0.0.5\ndb_host = 10.0.0.5\nserver app1 10.0.0.5:8080 check\n";
+        // A database, a balancer's backend, a proxied or FastCGI app, a broker's ZooKeeper on
+        // the same host, a URL with a login: still servers to reach.
+        let local = "bind_address = 10.0.0.5\ndb_host = 10.0.0.5\nserver app1 10.0.0.5:8080 check\n\
+                     proxy_pass http://10.0.0.5:8081;\nfastcgi_pass 10.0.0.5:9000;\n\
+                     zookeeper.connect=10.0.0.5:2181\n\
+                     broker_url = redis://:pw@10.0.0.5:6379/0\n";
         assert_eq!(
             summaries(local),
-            ["1 10.0.0.5 listen", "2 10.0.0.5", "3 10.0.0.5:8080"]
+            [
+                "1 10.0.0.5 listen",
+                "2 10.0.0.5",
+                "3 10.0.0.5:8080",
+                "4 10.0.0.5:8081",
+                "5 10.0.0.5:9000",
+                "6 10.0.0.5:2181",
+                "7 10.0.0.5:6379"
+            ]
         );
     }
 

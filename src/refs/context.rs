@@ -135,10 +135,13 @@ pub(super) fn classify(key: &str) -> KeyKind {
         // OpenStack's `my_ip`, k3s's `node-ip` and `node-external-ip`, Rocket.Chat's
         // `INSTANCE_IP`, Prosody's `turn_external_host`: this host's own address, told to the
         // others.
-        || matches!(previous_of_last, b"my" | b"instance" | b"external")
-            && names_one_address(last_segment)
-        // NiFi's `nifi.cluster.node.address`: this node's, told to the cluster.
-        || previous_of_last == b"node" && matches!(last_segment, b"ip" | b"address")
+        || matches!(previous_of_last, b"my" | b"instance") && names_one_address(last_segment)
+        // (`REDIS_EXTERNAL_HOST` is a server reached from outside a cluster.)
+        || previous_of_last == b"external" && matches!(last_segment, b"ip" | b"address" | b"addr")
+        // NiFi's `nifi.cluster.node.address`: this node's, told to the cluster (a
+        // `primary_node_ip` is another's).
+        || matches!(lower, b"node-ip" | b"node_ip" | b"nodeip")
+        || lower.ends_with(b"cluster.node.address")
         // What it hands its clients: the kubelet's `clusterDNS`, k3s's `cluster-dns`,
         // Libreswan's `modecfgdns` (a VPN client's resolvers).
         || matches!(last_segment, b"clusterdns" | b"modecfgdns" | b"modecfgwins")
@@ -321,23 +324,21 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
         || camel
         || link
         || lower == b"base_url"
-        // Zuul's own status page (a monitoring agent's `nginx_status_url` is one it reads).
-        || lower == b"status_url"
         // Keystone's `www_authenticate_uri`: sent to clients in a `WWW-Authenticate` header.
         || lower == b"www_authenticate_uri"
         || segments(lower).any(|s| s == b"overwrite"))
 }
 
-/// NSQ's `tcp_address`, oauth2-proxy's `http_address`, Keycloak's `http-host`: a protocol and
-/// an address, nothing else (not `consul_http_addr` nor `auth_http_address`, servers reached).
+/// NSQ's `tcp_address`, oauth2-proxy's `http_address`: a protocol and an address, nothing else (not `consul_http_addr` nor `auth_http_address`, servers reached).
 pub(super) fn names_a_protocol_address(key: &str) -> bool {
     let Some((protocol, address)) = key.split_once(['_', '-', '.']) else {
         return false;
     };
-    ["tcp", "udp", "http", "https", "grpc", "tls"]
+    // (A `udp_host` or an `http_host` under `[proxy]` names a server as often.)
+    ["tcp", "http", "https", "grpc", "tls"]
         .iter()
         .any(|p| protocol.eq_ignore_ascii_case(p))
-        && ["address", "addr", "host", "ip"]
+        && ["address", "addr"]
             .iter()
             .any(|a| address.eq_ignore_ascii_case(a))
 }

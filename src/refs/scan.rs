@@ -281,7 +281,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             {
                 l.key = kv.key;
                 l.value_tokens(kv.value_start, false);
-                siblings.server_if_port(first, l.found.len());
+                siblings.server_if_port(kv.indent, first, l.found.len());
                 continue;
             }
             (KeyKind::NoHosts | KeyKind::Access, Some(kv)) => {
@@ -493,10 +493,14 @@ fn kind_in<'t>(
     };
     // ifupdown's `gateway 10.0.0.1`, netplan's `gateway4`: the router of the host's own
     // network, no server of this service's.
+    let bare_address = || {
+        let value = kv.value.trim_ascii().trim_matches(['"', '\'', ',', ';']);
+        parse_ip(value).is_some()
+    };
     if ["gateway", "gateway4", "gateway6"]
         .iter()
         .any(|k| kv.key.eq_ignore_ascii_case(k))
-        && address()
+        && bare_address()
     {
         return KeyKind::NoHosts;
     }
@@ -510,13 +514,6 @@ fn kind_in<'t>(
             || kind == KeyKind::Other && address())
         && (context::names_an_address(kv.key)
             || scope == Scope::Endpoints && kv.key.eq_ignore_ascii_case("endpoint"))
-    {
-        return KeyKind::Listen;
-    }
-    // ArangoDB's `[server]` section: `endpoint = tcp://10.0.0.5:8529`, where it serves.
-    if scope == Scope::Listen
-        && section.eq_ignore_ascii_case("server")
-        && kv.key.eq_ignore_ascii_case("endpoint")
     {
         return KeyKind::Listen;
     }
@@ -619,7 +616,14 @@ fn is_host_port_block_key(line: &str) -> bool {
     let Some(key) = line.trim_ascii().strip_suffix(':') else {
         return false;
     };
-    let key = key.trim_matches(['"', '\'']);
+    // Quoted: an Ansible inventory's `badwolf.example.com:5309:` is a host to manage.
+    let Some(key) = key
+        .strip_prefix('"')
+        .and_then(|k| k.strip_suffix('"'))
+        .or_else(|| key.strip_prefix('\'').and_then(|k| k.strip_suffix('\'')))
+    else {
+        return false;
+    };
     !key.contains([' ', '\t', '"', '\'', '/', '='])
         && split_port(key).1.is_some()
         && !split_port(key).0.is_empty()
@@ -837,12 +841,18 @@ fn endpoint_block(line: &str) -> bool {
     let mut words = head.split_ascii_whitespace();
     let name = words.next().unwrap_or_default();
     let mut urls = words.peekable();
+    // Web URLs there are a proxy's upstreams (Caddy's `reverse_proxy https://backend {`).
+    let web = |w: &str| {
+        ["http://", "https://", "h2c://", "ws://", "wss://"]
+            .iter()
+            .any(|s| w.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)))
+    };
     !name.is_empty()
         && name
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-'))
         && urls.peek().is_some()
-        && urls.all(|w| w.contains("://"))
+        && urls.all(|w| w.contains("://") && !web(w))
 }
 
 /// A section named by the URL it reaches: git's `[url "ssh://git@git.example.com/"]` (what
@@ -2134,7 +2144,12 @@ mod tests {
                 &["ldap1.example.net:636"],
             ),
             ("hostname=https://sso.example.com", &[]),
-            // A block's `hostname` beside a `port` is a server's; alone, this host's own.
+            // A block's `hostname` beside a `port` is a server's; alone, or beside a probe's
+            // port nested deeper, this host's own.
+            (
+                "spec:\n  hostname: web-0\n  containers:\n  - name: nginx\n    readinessProbe:\n      tcpSocket:\n        port: 80",
+                &[],
+            ),
             (
                 "[agent]\n  hostname = \"web-01\"\nshard {\n  hostname = \"xmpp.example.com\"\n  port = 5222\n}\nother {\n  hostname = \"2001:db8::15\"\n}",
                 &["xmpp.example.com:5222"],
@@ -2212,13 +2227,14 @@ mod tests {
             ("my_ip = 10.20.0.12", &[]),
             ("node-ip: 10.160.0.12\nnode-external-ip: 203.0.113.162", &[]),
             (
-                "INSTANCE_IP=10.44.2.31\nturn_external_host = \"turn.example.net\"",
-                &[],
+                "INSTANCE_IP=10.44.2.31\nREDIS_EXTERNAL_HOST=redis.example.net",
+                &["redis.example.net"],
             ),
             ("logout_url = \"https://sso.example.net/logout\"", &[]),
             // Where users reach this service, or what their browsers load.
             ("app.frontend-url=https://shop.example.com", &[]),
-            ("status_url=https://zuul.example.net/t/main/status", &[]),
+            // A monitoring agent's `status_url` is the page it reads (Zuul's own is one too).
+            ("status_url: http://10.0.0.12/status", &["10.0.0.12:80"]),
             (
                 "nginx_status_url: http://10.0.0.5:81/nginx_status",
                 &["10.0.0.5:81"],
@@ -2263,9 +2279,15 @@ mod tests {
             ("cas.server.name=https://login.example.edu", &[]),
             ("[fax]\nhost=dynamic", &[]),
             ("address uds://tmp/lshttpd/lsphp.sock", &[]),
+            // ArangoDB's `[server] endpoint` is where the server listens, and in the same
+            // format where its client tools connect.
             (
                 "[server]\nendpoint = tcp://10.0.5.21:8530",
-                &["10.0.5.21:8530 listen"],
+                &["10.0.5.21:8530"],
+            ),
+            (
+                "example.com {\n\treverse_proxy https://backend.example.net {\n\t}\n}",
+                &["backend.example.net:443"],
             ),
             (
                 "net.listen('192.0.2.53', 853, { kind = 'tls' })\nsetLocal(\"192.0.2.54:53\")",
@@ -2290,11 +2312,12 @@ mod tests {
             ),
             // A protocol and an address: where it serves that protocol.
             (
-                "tcp_address = \"10.0.1.21:4150\"\nhttp-host=10.0.1.22\nauth_http_address = [\"auth.example.com:4181\"]",
+                "tcp_address = \"10.0.1.21:4150\"\nhttp-host=10.0.1.22\nauth_http_address = [\"auth.example.com:4181\"]\nudp_host: 10.0.0.9",
                 &[
                     "10.0.1.21:4150 listen",
-                    "10.0.1.22 listen",
+                    "10.0.1.22",
                     "auth.example.com:4181",
+                    "10.0.0.9",
                 ],
             ),
             (
@@ -2309,6 +2332,7 @@ mod tests {
                 "iface eth0 inet static\n    gateway 10.0.8.1\n    gateway6 2001:db8::1",
                 &[],
             ),
+            ("gateway = 10.0.0.5:8080", &["10.0.0.5:8080"]),
             // One label without a port under a scheme of no known service: a logical name as
             // often as a host.
             (
@@ -2328,8 +2352,12 @@ mod tests {
             ("modecfgdns=10.10.0.53,10.10.0.54", &[]),
             // A virtual host's settings under its name.
             (
-                "hosts:\n  \"www.example.com:80\":\n    listen:\n      port: 80\n  www2.example.com:443:\n    paths: x",
+                "hosts:\n  \"www.example.com:80\":\n    listen:\n      port: 80\n  'www2.example.com:443':\n    paths: x",
                 &[],
+            ),
+            (
+                "webservers:\n  hosts:\n    badwolf.example.com:5309:\n      ansible_user: ops",
+                &["badwolf.example.com:5309"],
             ),
             // Where a listener element listens.
             (

@@ -30,8 +30,11 @@ pub(super) struct Siblings {
     hosts: Vec<(usize, u64, Range<usize>)>,
     /// The first port of each section and key prefix.
     ports: FxHashMap<(usize, u64), u16>,
-    /// Section and references of a `hostname` that names a server only beside a `port`.
-    if_port: Vec<(usize, Range<usize>)>,
+    /// Section, indent and references of a `hostname` that names a server only beside a
+    /// `port` key of the same block.
+    if_port: Vec<(usize, usize, Range<usize>)>,
+    /// The first `port` key of each section and indent.
+    bare_ports: FxHashMap<(usize, usize), u16>,
 }
 
 impl Siblings {
@@ -75,6 +78,11 @@ impl Siblings {
             && !glued
         {
             self.ports.entry((self.section, prefix)).or_insert(port);
+            if kv.key.eq_ignore_ascii_case("port") {
+                self.bare_ports
+                    .entry((self.section, kv.indent))
+                    .or_insert(port);
+            }
         }
     }
 
@@ -133,11 +141,12 @@ impl Siblings {
         }
     }
 
-    /// The references `found[first..end]` name a server if a `port` key of this section gives
-    /// them its port, and are this host's own name otherwise.
-    pub(super) fn server_if_port(&mut self, first: usize, end: usize) {
+    /// The references `found[first..end]`, of a key at `indent`, name a server if a `port` key
+    /// beside it (same section, same indent: not a probe's `port` nested deeper) gives them its
+    /// port, and are this host's own name otherwise.
+    pub(super) fn server_if_port(&mut self, indent: usize, first: usize, end: usize) {
         if first < end {
-            self.if_port.push((self.section, first..end));
+            self.if_port.push((self.section, indent, first..end));
         }
     }
 
@@ -159,10 +168,9 @@ impl Siblings {
             }
             given = Some(range);
         }
-        let bare = prefix_hash("", "");
         let mut own = Vec::new();
-        for (section, range) in self.if_port {
-            match self.ports.get(&(section, bare)) {
+        for (section, indent, range) in self.if_port {
+            match self.bare_ports.get(&(section, indent)) {
                 Some(&port) => {
                     for r in &mut found[range] {
                         r.port.get_or_insert(port);
