@@ -29,18 +29,23 @@ pub(super) fn listen_where_bound(text: &str, found: &mut [Reference]) {
             && bound.contains(r.host.as_str())
             && !r.text.contains(['@', '/'])
     };
+    let owns: Vec<bool> = found.iter().map(own).collect();
     // Lines with a reference to another server, in ascending order (found is in line order).
     let mut others: Vec<usize> = found
         .iter()
-        .filter(|r| r.kind != Kind::Listen && !own(r))
-        .map(|r| r.line)
+        .zip(&owns)
+        .filter(|(r, own)| r.kind != Kind::Listen && !**own)
+        .map(|(r, _)| r.line)
         .collect();
     others.dedup();
     let candidates: Vec<usize> = (0..found.len())
-        .filter(|&i| own(&found[i]) && others.binary_search(&found[i].line).is_err())
+        .filter(|&i| owns[i] && others.binary_search(&found[i].line).is_err())
         .collect();
+    if candidates.is_empty() {
+        return;
+    }
     drop(bound);
-    let (mut lines, mut current) = (text.lines().enumerate(), None);
+    let (mut lines, mut current) = (super::scan::lines(text).enumerate(), None);
     for i in candidates {
         if current.is_none_or(|(n, _)| n + 1 != found[i].line) {
             current = lines.find(|(n, _)| n + 1 == found[i].line);

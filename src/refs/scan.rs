@@ -880,7 +880,7 @@ fn names_one_server(key: &str) -> bool {
 }
 
 /// `str::lines` with a SIMD newline search: config lines are short, and the per-line cost shows.
-fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
+pub(super) fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
     let mut start = 0;
     memchr::memchr_iter(b'\n', text.as_bytes())
         .chain(std::iter::once(text.len()))
