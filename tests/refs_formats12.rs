@@ -16,7 +16,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats12",
-    floors: (0.85, 0.79, 0.96),
+    floors: (0.92, 0.84, 0.97),
     secrets: [
         "Rt6yU1iO",
         "Tq3vN8xR2mB7",

@@ -15,7 +15,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats16",
-    floors: (0.89, 0.72, 0.93),
+    floors: (0.90, 0.76, 0.95),
     secrets: [
         "Qp4-osd-kS7vRm2wL9",
         "Qp4-osd-oidc-Hn3xT8",
