@@ -13,7 +13,8 @@ use std::net::IpAddr;
 
 /// Turns into `listen` each strong connect reference to an IP address that the file gives as a
 /// listen address elsewhere, when it stands alone under a key for an address.
-pub(super) fn listen_where_bound(text: &str, found: &mut [Reference]) {
+/// `starts`: the number and byte offset of each line that gave references, in order.
+pub(super) fn listen_where_bound(text: &str, starts: &[(usize, usize)], found: &mut [Reference]) {
     let bound: FxHashSet<&str> = found
         .iter()
         .filter(|r| r.kind == Kind::Listen && r.host.parse::<IpAddr>().is_ok())
@@ -45,14 +46,14 @@ pub(super) fn listen_where_bound(text: &str, found: &mut [Reference]) {
         return;
     }
     drop(bound);
-    let (mut lines, mut current) = (super::scan::lines(text).enumerate(), None);
+    let bytes = text.as_bytes();
     for i in candidates {
-        if current.is_none_or(|(n, _)| n + 1 != found[i].line) {
-            current = lines.find(|(n, _)| n + 1 == found[i].line);
-        }
-        let Some((_, line)) = current else {
-            break;
+        let Ok(at) = starts.binary_search_by_key(&found[i].line, |&(line, _)| line) else {
+            continue;
         };
+        let start = starts[at].1;
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |e| start + e);
+        let line = &text[start..end];
         let for_an_address = context::key_value(line).is_some_and(|kv| {
             names_an_address(kv.key)
                 && context::classify(kv.key) != KeyKind::HostsWithEvidence

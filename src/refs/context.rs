@@ -331,9 +331,14 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
 
 /// NSQ's `tcp_address`, oauth2-proxy's `http_address`: a protocol and an address, nothing else (not `consul_http_addr` nor `auth_http_address`, servers reached).
 pub(super) fn names_a_protocol_address(key: &str) -> bool {
-    let Some((protocol, address)) = key.split_once(['_', '-', '.']) else {
+    // Runs on every key: most are too long or too short to be one.
+    if !(7..=13).contains(&key.len()) {
+        return false;
+    }
+    let Some(cut) = key.bytes().position(|c| matches!(c, b'_' | b'-' | b'.')) else {
         return false;
     };
+    let (protocol, address) = (&key[..cut], &key[cut + 1..]);
     // (A `udp_host` or an `http_host` under `[proxy]` names a server as often.)
     ["tcp", "http", "https", "grpc", "tls"]
         .iter()

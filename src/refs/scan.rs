@@ -63,9 +63,19 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     let mut section = "";
     let mut in_ini_section = false;
     let mut line_indent = 0;
+    // Where each line that gave references starts (its number, its byte offset), for the
+    // passes over references that read their line again.
+    let (mut starts, mut previous) = (Vec::new(), (0, 0));
     for (n, line) in lines(text).enumerate() {
         // The references of the line before are of the section it left open.
         unreached.mark(found.len(), siblings.section(), line_indent);
+        if found
+            .last()
+            .is_some_and(|r: &Reference| r.line == previous.0)
+        {
+            starts.push(previous);
+        }
+        previous = (n + 1, line.as_ptr() as usize - text.as_ptr() as usize);
         if let Some(closer) = in_comment {
             // The closing line is read whole when more than the closer stands on it.
             match line.find(closer) {
@@ -144,10 +154,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                         l.urls(&features);
                         l.bracketed(&features);
                     }
-                    let first = l.found.len();
                     l.value_tokens(value_start, false);
                     // Storm's `storm.zookeeper.servers:` list beside `storm.zookeeper.port`.
-                    siblings.hosts(list.key, first, l.found.len(), true);
+                    siblings.grow(list.prefixes, l.found.len());
                     continue;
                 }
                 Some(_) => {}
@@ -304,7 +313,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 l.bracketed(&features);
                 if kv.value.trim().is_empty() && !kv.directive {
                     list_under = Some(ListUnder {
-                        key: kv,
+                        prefixes: siblings.list(kv, l.found.len()),
                         indent: kv.indent + 1,
                         listen: true,
                         needs_evidence: false,
@@ -342,7 +351,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if let (KeyKind::Hosts | KeyKind::HostsWithEvidence, Some(kv)) = (kind, kv) {
             if kv.value.trim().is_empty() && !kv.directive {
                 list_under = Some(ListUnder {
-                    key: kv,
+                    prefixes: siblings.list(kv, l.found.len()),
                     indent: kv.indent + 1,
                     listen: false,
                     needs_evidence: kind == KeyKind::HostsWithEvidence,
@@ -376,9 +385,15 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         }
     }
     unreached.mark(found.len(), siblings.section(), line_indent);
+    if found
+        .last()
+        .is_some_and(|r: &Reference| r.line == previous.0)
+    {
+        starts.push(previous);
+    }
     unreached.weaken(&mut found);
     siblings.give_ports(&mut found);
-    bound::listen_where_bound(text, &mut found);
+    bound::listen_where_bound(text, &starts, &mut found);
     if !options.ignore.is_empty() {
         found.retain(|r: &Reference| {
             !options
@@ -392,8 +407,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
 
 /// A list of hosts under a key (YAML's `- item` lines), from `indent` on.
 #[derive(Clone, Copy)]
-struct ListUnder<'t> {
-    key: KeyValue<'t>,
+struct ListUnder {
+    /// How many key prefixes its key registered for sibling ports.
+    prefixes: usize,
     indent: usize,
     listen: bool,
     needs_evidence: bool,
@@ -880,7 +896,7 @@ fn names_one_server(key: &str) -> bool {
 }
 
 /// `str::lines` with a SIMD newline search: config lines are short, and the per-line cost shows.
-pub(super) fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
+fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
     let mut start = 0;
     memchr::memchr_iter(b'\n', text.as_bytes())
         .chain(std::iter::once(text.len()))

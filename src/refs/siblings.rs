@@ -91,9 +91,29 @@ impl Siblings {
     /// Without `bare`, only a port key with a prefix of its own gives its port (`smtp_port` to
     /// `smtp`, not a file's own `port`).
     pub(super) fn hosts(&mut self, kv: KeyValue<'_>, first: usize, end: usize, bare: bool) {
-        if first >= end {
-            return;
+        if first < end {
+            self.prefixes(kv, first..end, bare);
         }
+    }
+
+    /// A key over a list of hosts, whose items' references start at `first`: its prefixes are
+    /// reckoned once, each item's references added by `grow`. How many prefixes it has.
+    pub(super) fn list(&mut self, kv: KeyValue<'_>, first: usize) -> usize {
+        let before = self.hosts.len();
+        self.prefixes(kv, first..first, true);
+        self.hosts.len() - before
+    }
+
+    /// The list's items so far gave the references up to `end`: the last `count` prefixes'.
+    pub(super) fn grow(&mut self, count: usize, end: usize) {
+        let from = self.hosts.len().saturating_sub(count);
+        for (_, _, range) in &mut self.hosts[from..] {
+            range.end = end;
+        }
+    }
+
+    fn prefixes(&mut self, kv: KeyValue<'_>, range: Range<usize>, bare: bool) {
+        let (first, end) = (range.start, range.end);
         let (key, index) = indexed(kv.key);
         // Without `bare`, the empty prefix (a file's own `port`) is left out.
         let (section, skip) = (self.section, (!bare).then(|| prefix_hash("", index)));
