@@ -1,18 +1,19 @@
 //! An address the file binds is this host's own wherever else the file gives it bare under a
-//! key for an address: Scylla's `prometheus_address` beside its `listen_address`, Airflow's
-//! `flower_host` beside its `web_server_host`. Read as a server to reach, it would be probed on
-//! a port that only this service opens, and fail while it is down; read as a listen address,
-//! it is checked as this host's own. A URL, a login, a directive that names a server
-//! (`server`, `proxy_pass`) or a key that names one (`db_host`, `upstream`) stays a server: a
-//! dependency on the same host is still a dependency, and a listen address is never probed.
+//! key for one of this service's own endpoints: Scylla's `prometheus_address` beside its
+//! `listen_address`, Airflow's `flower_host` beside its `web_server_host`, JupyterHub's
+//! `hub_ip`. Read as a server to reach, it would be probed on a port that only this service
+//! opens, and fail while it is down; read as a listen address, it is checked as this host's
+//! own. Under any other key (`db_host`, `gmysql-host`, `consul { address }`), in a URL, with a
+//! login or in a directive (`server`, `proxy_pass`) it stays a server: a dependency on the same
+//! host is still a dependency, and a listen address is never probed.
 
-use super::context::{self, KeyKind};
+use super::context;
 use super::{Kind, Reference, Strength};
 use rustc_hash::FxHashSet;
 use std::net::IpAddr;
 
 /// Turns into `listen` each strong connect reference to an IP address that the file gives as a
-/// listen address elsewhere, when it stands alone under a key for an address.
+/// listen address elsewhere, when it stands alone under a key for one of its own endpoints.
 /// `starts`: the number and byte offset of each line that gave references, in order.
 pub(super) fn listen_where_bound(text: &str, starts: &[(usize, usize)], found: &mut [Reference]) {
     let bound: FxHashSet<&str> = found
@@ -54,12 +55,9 @@ pub(super) fn listen_where_bound(text: &str, starts: &[(usize, usize)], found: &
         let start = starts[at].1;
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |e| start + e);
         let line = &text[start..end];
-        let for_an_address = context::key_value(line).is_some_and(|kv| {
-            names_an_address(kv.key)
-                && context::classify(kv.key) != KeyKind::HostsWithEvidence
-                && !names_a_dependency(kv.key)
-        });
-        if for_an_address {
+        let own_endpoint = context::key_value(line)
+            .is_some_and(|kv| names_an_address(kv.key) && names_an_own_endpoint(kv.key));
+        if own_endpoint {
             found[i].kind = Kind::Listen;
         }
     }
@@ -75,54 +73,34 @@ fn names_an_address(key: &str) -> bool {
         })
 }
 
-/// A key whose words name a server of another kind than this one's own (`server`, `upstream`,
-/// `db_host`, `REDIS_HOST`, `smtp_server`): what it names is reached, wherever it runs.
-fn names_a_dependency(key: &str) -> bool {
-    key.split(['_', '-', '.', ' '])
-        .map(str::to_ascii_lowercase)
-        .any(|word| {
-            matches!(
-                word.as_str(),
-                "server"
-                    | "servers"
-                    | "upstream"
-                    | "upstreams"
-                    | "backend"
-                    | "backends"
-                    | "peer"
-                    | "peers"
-                    | "seed"
-                    | "seeds"
-                    | "member"
-                    | "members"
-                    | "nodes"
-                    | "db"
-                    | "database"
-                    | "sql"
-                    | "mysql"
-                    | "pg"
-                    | "postgres"
-                    | "postgresql"
-                    | "redis"
-                    | "cache"
-                    | "memcached"
-                    | "mongo"
-                    | "mongodb"
-                    | "ldap"
-                    | "smtp"
-                    | "mail"
-                    | "amqp"
-                    | "mq"
-                    | "kafka"
-                    | "zookeeper"
-                    | "etcd"
-                    | "consul"
-                    | "vault"
-                    | "elasticsearch"
-                    | "syslog"
-                    | "proxy"
-            )
-        })
+/// A key whose words name an endpoint a service serves for itself: its metrics, status,
+/// health, debugging or administration, its web console, Airflow's Flower, JupyterHub's hub.
+fn names_an_own_endpoint(key: &str) -> bool {
+    key.split(['_', '-', '.', ' ']).any(|word| {
+        [
+            "prometheus",
+            "metrics",
+            "status",
+            "health",
+            "healthz",
+            "healthcheck",
+            "debug",
+            "pprof",
+            "stats",
+            "admin",
+            "management",
+            "mgmt",
+            "web",
+            "webserver",
+            "console",
+            "dashboard",
+            "ui",
+            "flower",
+            "hub",
+        ]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+    })
 }
 
 #[cfg(test)]
@@ -153,7 +131,8 @@ mod tests {
         let local = "bind_address = 10.0.0.5\ndb_host = 10.0.0.5\nserver app1 10.0.0.5:8080 check\n\
                      proxy_pass http://10.0.0.5:8081;\nfastcgi_pass 10.0.0.5:9000;\n\
                      zookeeper.connect=10.0.0.5:2181\n\
-                     broker_url = redis://:pw@10.0.0.5:6379/0\n";
+                     broker_url = redis://:pw@10.0.0.5:6379/0\n\
+                     gmysql-host=10.0.0.5\nmaster_ip: 10.0.0.5\nconsul {\n  address = \"10.0.0.5:8500\"\n}\n";
         assert_eq!(
             summaries(local),
             [
@@ -163,7 +142,10 @@ mod tests {
                 "4 10.0.0.5:8081",
                 "5 10.0.0.5:9000",
                 "6 10.0.0.5:2181",
-                "7 10.0.0.5:6379"
+                "7 10.0.0.5:6379",
+                "8 10.0.0.5",
+                "9 10.0.0.5",
+                "11 10.0.0.5:8500"
             ]
         );
     }

@@ -285,8 +285,9 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             // A block's `hostname` beside a `port` (the jvb's XMPP shard `{ hostname = x
             // port = 5222 }`, Nextcloud's object store, SOGo's LDAP source): a server's, where a
             // `hostname` alone is this host's own.
+            // (Under `server:` or `[web]`, this service's own name and port.)
             (KeyKind::NoHosts, Some(kv))
-                if kv.indent > 0 && kv.key.eq_ignore_ascii_case("hostname") =>
+                if kv.indent > 0 && kv.key.eq_ignore_ascii_case("hostname") && !scope.listens() =>
             {
                 l.key = kv.key;
                 l.value_tokens(kv.value_start, false);
@@ -662,8 +663,10 @@ fn is_named_block(line: &str) -> bool {
     else {
         return false;
     };
+    // An address, or a name with its port, is a server's.
     !label.contains(['"', ' '])
-        && parse_ip(split_port(label).0).is_none()
+        && split_port(label).1.is_none()
+        && parse_ip(label).is_none()
         && !matches!(
             context::classify(key),
             KeyKind::Hosts | KeyKind::HostsWithEvidence | KeyKind::Listen
@@ -2352,8 +2355,12 @@ mod tests {
             // One label without a port under a scheme of no known service: a logical name as
             // often as a host.
             (
-                "spark.eventLog.dir hdfs://analytics/spark-history\nurl = redis://cache/0",
-                &["analytics weak", "cache:6379"],
+                "spark.eventLog.dir hdfs://analytics/spark-history\nurl = redis://cache/0\nbroker = mqtt://broker",
+                &["analytics weak", "cache:6379", "broker"],
+            ),
+            (
+                "server:\n  hostname: gitea.example.com\n  port: 3000\nnode \"db1.example.com:5432\" {\n}",
+                &["db1.example.com:5432"],
             ),
             // A section named by the URL it reaches, or by URLs it matches.
             (

@@ -121,14 +121,14 @@ impl Line<'_> {
                 let (host, explicit) = split_port(item);
                 let implied = default_port(scheme).filter(|_| instance.is_none());
                 let port = explicit.or(implied);
-                // One label, no port, and a scheme of no known service (HDFS's
-                // `hdfs://nameservice1/`, FreeSWITCH's `local_stream://moh`, `baremetal://rack12`):
-                // a logical name as often as a host (`gcomm://db-09` and `redis://cache` are
-                // hosts).
-                let one_label = port.is_none()
-                    && !host.contains(['.', ':'])
-                    && !host.eq_ignore_ascii_case("localhost");
-                let strength = if one_label {
+                // One label and no port under a scheme whose authority is a logical name as
+                // often as a host: HDFS's `hdfs://nameservice1/`, FreeSWITCH's
+                // `local_stream://moh`, `baremetal://rack12` (`mqtt://broker`, `gcomm://db-09`
+                // and a compose service's `redis://cache` are hosts).
+                let logical = ["hdfs", "viewfs", "local_stream", "baremetal"]
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(scheme));
+                let strength = if logical && explicit.is_none() && !host.contains(['.', ':']) {
                     Strength::Weak
                 } else {
                     Strength::Strong
