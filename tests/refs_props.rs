@@ -218,7 +218,7 @@ fn files_settled_at_their_end_finish() {
     let bound = format!(
         "bind = 10.0.0.5\n{}",
         (0..30_000)
-            .map(|i| format!("x{i}_address = 10.0.0.5\n"))
+            .map(|i| format!("x{i}_metrics_address = 10.0.0.5\n"))
             .collect::<String>()
     );
     let refs = scan(&bound, &ScanOptions::default());
