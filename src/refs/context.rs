@@ -177,11 +177,7 @@ pub(super) fn classify(key: &str) -> KeyKind {
         || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
     {
         KeyKind::NoHosts
-    } else if matches!(last_segment, b"address" | b"addr")
-        && [&b"from"[..], b"sender", b"reply", b"recipient"]
-            .iter()
-            .any(|w| lower.windows(w.len()).any(|x| x == *w))
-    {
+    } else if matches!(last_segment, b"address" | b"addr") && names_one_mailbox(lower) {
         // Nextcloud's `mail_from_address`, `sender_address`: a mailbox, not a server.
         KeyKind::NoHosts
     } else if last_segment == b"image" {
@@ -692,6 +688,14 @@ const ROLE_LAST: &[&[u8]] = &[
     b"pool", // A URL, or a bare word that is no URL (Kannel's `field-url = url`).
     b"url", b"urls", b"uri",
 ];
+
+/// `mail_from_address`, `sender_address`, `reply_to_addr` (with an address word last): a key for
+/// one mailbox.
+pub(super) fn names_one_mailbox(key: &[u8]) -> bool {
+    [&b"from"[..], b"sender", b"reply", b"recipient"]
+        .iter()
+        .any(|w| key.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
+}
 
 /// Whether a key's value holds mailboxes: `user@example.com` there is an e-mail address, and
 /// its domain no server (`smtp_from`, `errors_to`, `admin_email`, `from_address`).

@@ -448,13 +448,10 @@ fn kind_in<'t>(
     }
     // ntfy's `smtp-sender-addr: "smtp.example.net:587"`: a mailbox key, but a mailbox has no
     // port; a server does.
-    let mailbox = || {
-        let lower = kv.key.to_ascii_lowercase();
-        ["from", "sender", "reply", "recipient"]
-            .iter()
-            .any(|w| lower.contains(w))
-    };
-    if kind == KeyKind::NoHosts && ends_with_address_word(kv.key) && mailbox() {
+    if kind == KeyKind::NoHosts
+        && ends_with_address_word(kv.key)
+        && context::names_one_mailbox(kv.key.as_bytes())
+    {
         let value = kv.value.trim_ascii().trim_matches(['"', '\'']);
         if !value.contains(['@', ' ']) && split_port(value).1.is_some() {
             return KeyKind::HostsWithEvidence;
@@ -641,9 +638,8 @@ fn is_host_port_block_key(line: &str) -> bool {
     else {
         return false;
     };
-    !key.contains([' ', '\t', '"', '\'', '/', '='])
-        && split_port(key).1.is_some()
-        && !split_port(key).0.is_empty()
+    let (host, port) = split_port(key);
+    !key.contains([' ', '\t', '"', '\'', '/', '=']) && port.is_some() && !host.is_empty()
 }
 
 /// A block named in quotes by a key that names no server: Terraform's `credentials
