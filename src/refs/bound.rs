@@ -8,6 +8,7 @@
 //! host is still a dependency, and a listen address is never probed.
 
 use super::context;
+use super::tokens::ends_with_ignore_case;
 use super::{Kind, Reference, Strength};
 use rustc_hash::FxHashSet;
 use std::net::IpAddr;
@@ -67,10 +68,9 @@ pub(super) fn listen_where_bound(text: &str, starts: &[(usize, usize)], found: &
 /// `endpoint`), not a server by its role (`server`, `proxy_pass`).
 fn names_an_address(key: &str) -> bool {
     context::names_an_address(key)
-        || ["endpoint", "ip", "address"].iter().any(|w| {
-            let b = key.as_bytes();
-            b.len() >= w.len() && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes())
-        })
+        || ["endpoint", "ip", "address"]
+            .iter()
+            .any(|w| ends_with_ignore_case(key.as_bytes(), w.as_bytes()))
 }
 
 /// A key whose words name an endpoint a service serves for itself: its metrics, status,

@@ -133,8 +133,7 @@ pub(super) fn classify(key: &str) -> KeyKind {
     } else if says == Says::Own
         || own_url(lower, previous_of_last, last_segment)
         // OpenStack's `my_ip`, k3s's `node-ip` and `node-external-ip`, Rocket.Chat's
-        // `INSTANCE_IP`, Prosody's `turn_external_host`: this host's own address, told to the
-        // others.
+        // `INSTANCE_IP`: this host's own address, told to the others.
         || matches!(previous_of_last, b"my" | b"instance") && names_one_address(last_segment)
         // (`REDIS_EXTERNAL_HOST` is a server reached from outside a cluster.)
         || previous_of_last == b"external" && matches!(last_segment, b"ip" | b"address" | b"addr")
@@ -325,7 +324,8 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
         || segments(lower).any(|s| s == b"overwrite"))
 }
 
-/// NSQ's `tcp_address`, oauth2-proxy's `http_address`: a protocol and an address, nothing else (not `consul_http_addr` nor `auth_http_address`, servers reached).
+/// NSQ's `tcp_address`, oauth2-proxy's `http_address`: a protocol and an address, nothing else
+/// (not `consul_http_addr` nor `auth_http_address`, servers reached).
 pub(super) fn names_a_protocol_address(key: &str) -> bool {
     // Runs on every key: most are too long or too short to be one.
     if !(7..=13).contains(&key.len()) {

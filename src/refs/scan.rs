@@ -13,7 +13,7 @@ use super::labels;
 use super::line::Line;
 use super::scope::{Scope, Scopes};
 use super::siblings::Siblings;
-use super::tokens::{parse_ip, split_port};
+use super::tokens::{ends_with_ignore_case, parse_ip, split_port, starts_with_ignore_case};
 use super::unreached::Unreached;
 use super::xml;
 use regex::Regex;
@@ -69,12 +69,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     for (n, line) in lines(text).enumerate() {
         // The references of the line before are of the section it left open.
         unreached.mark(found.len(), siblings.section(), line_indent);
-        if found
-            .last()
-            .is_some_and(|r: &Reference| r.line == previous.0)
-        {
-            starts.push(previous);
-        }
+        keep_start(&found, &mut starts, previous);
         previous = (n + 1, line.as_ptr() as usize - text.as_ptr() as usize);
         if let Some(closer) = in_comment {
             // The closing line is read whole when more than the closer stands on it.
@@ -386,12 +381,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         }
     }
     unreached.mark(found.len(), siblings.section(), line_indent);
-    if found
-        .last()
-        .is_some_and(|r: &Reference| r.line == previous.0)
-    {
-        starts.push(previous);
-    }
+    keep_start(&found, &mut starts, previous);
     unreached.weaken(&mut found);
     siblings.give_ports(&mut found);
     bound::listen_where_bound(text, &starts, &mut found);
@@ -404,6 +394,14 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         });
     }
     found
+}
+
+/// Keeps where the line before (`previous`: its number and byte offset) starts, if it gave a
+/// reference.
+fn keep_start(found: &[Reference], starts: &mut Vec<(usize, usize)>, previous: (usize, usize)) {
+    if found.last().is_some_and(|r| r.line == previous.0) {
+        starts.push(previous);
+    }
 }
 
 /// A list of hosts under a key (YAML's `- item` lines), from `indent` on.
@@ -701,8 +699,8 @@ fn listener_element(line: &str) -> bool {
         return false;
     };
     let name = tag.split([' ', '\t']).next().unwrap_or_default().as_bytes();
-    let listener = name.len() >= 8 && name[name.len() - 8..].eq_ignore_ascii_case(b"listener")
-        || name.eq_ignore_ascii_case(b"connector");
+    let listener =
+        ends_with_ignore_case(name, b"listener") || name.eq_ignore_ascii_case(b"connector");
     listener && tag.contains(" address=")
 }
 
@@ -841,10 +839,14 @@ fn listen_call(line: &str) -> bool {
     if name_end == 0 || t.as_bytes().get(name_end) != Some(&b'(') {
         return false;
     }
-    let name = t[..name_end].rsplit(['.', ':']).next().unwrap_or_default();
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with("listen")
-        || (lower.starts_with("add") || lower.starts_with("set")) && lower.ends_with("local")
+    let name = t[..name_end]
+        .rsplit(['.', ':'])
+        .next()
+        .unwrap_or_default()
+        .as_bytes();
+    ends_with_ignore_case(name, b"listen")
+        || (starts_with_ignore_case(name, b"add") || starts_with_ignore_case(name, b"set"))
+            && ends_with_ignore_case(name, b"local")
 }
 
 /// A block that serves at the URLs after its name: maddy's `submission tls://10.0.0.25:465
@@ -860,7 +862,7 @@ fn endpoint_block(line: &str) -> bool {
     let web = |w: &str| {
         ["http://", "https://", "h2c://", "ws://", "wss://"]
             .iter()
-            .any(|s| w.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)))
+            .any(|s| starts_with_ignore_case(w.as_bytes(), s.as_bytes()))
     };
     !name.is_empty()
         && name

@@ -113,13 +113,12 @@ impl Siblings {
     }
 
     fn prefixes(&mut self, kv: KeyValue<'_>, range: Range<usize>, bare: bool) {
-        let (first, end) = (range.start, range.end);
         let (key, index) = indexed(kv.key);
         // Without `bare`, the empty prefix (a file's own `port`) is left out.
         let (section, skip) = (self.section, (!bare).then(|| prefix_hash("", index)));
         let push = |hosts: &mut Vec<_>, prefix: u64| {
             if Some(prefix) != skip {
-                hosts.push((section, prefix, first..end));
+                hosts.push((section, prefix, range.clone()));
             }
         };
         // Rspamd's `smtp` beside `smtp_port`, Icecast's `<master-server>` beside

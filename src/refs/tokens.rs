@@ -216,6 +216,17 @@ pub(super) fn is_fqdn(name: &str) -> bool {
 
 /// Where the quoted value whose opening quote is `b[open]` closes: its closing quote, or the
 /// end of `b` when it never closes.
+/// Whether `text` starts with `prefix`, whatever the case of its letters.
+pub(super) fn starts_with_ignore_case(text: &[u8], prefix: &[u8]) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+}
+
+/// Whether `text` ends with `suffix`, whatever the case of its letters.
+pub(super) fn ends_with_ignore_case(text: &[u8], suffix: &[u8]) -> bool {
+    text.len() >= suffix.len() && text[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
 pub(super) fn quoted_end(b: &[u8], open: usize) -> usize {
     memchr::memchr(b[open], &b[open + 1..]).map_or(b.len(), |i| open + 1 + i)
 }

@@ -3,6 +3,7 @@
 //! (`<transportConnector uri=>`) written as elements read them here.
 
 use super::context::KeyValue;
+use super::tokens::ends_with_ignore_case;
 use std::ops::Range;
 
 /// `<name attributes>` or `<name attributes/>`, with byte offsets into its line.
@@ -126,7 +127,7 @@ pub(super) fn is_property_tag(line: &str) -> bool {
         .bytes()
         .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_')))
         .unwrap_or(t.len())];
-    name.len() >= 8 && name[name.len() - 8..].eq_ignore_ascii_case("property")
+    ends_with_ignore_case(name.as_bytes(), b"property")
 }
 
 /// The text of an element up to its closing tag (`dfs.x</name>` -> `dfs.x`).

@@ -8,7 +8,9 @@ use crate::refs::forms::ports::without_transport;
 use crate::refs::forms::remote_paths::TARGET_START;
 use crate::refs::line::Line;
 use crate::refs::siblings::HOST_WORDS;
-use crate::refs::tokens::{is_fqdn, parse_ip, port, quoted_end, run_back, split_port};
+use crate::refs::tokens::{
+    ends_with_ignore_case, is_fqdn, parse_ip, port, quoted_end, run_back, split_port,
+};
 
 /// The `KEY=VALUE` pairs of a value from `from` on: the key's range and the value's.
 fn pairs(
@@ -86,7 +88,7 @@ fn stem(key: &str) -> &str {
     let b = key.as_bytes();
     HOST_WORDS
         .iter()
-        .find(|w| b.len() >= w.len() && b[b.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes()))
+        .find(|w| ends_with_ignore_case(b, w.as_bytes()))
         .map_or(key, |w| &key[..key.len() - w.len()])
 }
 
