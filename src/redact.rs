@@ -240,7 +240,9 @@ struct Hints {
 impl Hints {
     fn of(text: &str) -> Hints {
         Hints {
-            credential_url: memchr::memchr(b'@', text.as_bytes()).is_some() && text.contains("://"),
+            credential_url: (memchr::memchr(b'@', text.as_bytes()).is_some()
+                || memchr::memmem::find(text.as_bytes(), b"hook").is_some())
+                && text.contains("://"),
             key_value: may_hold_key_secret(text),
             named: may_name_secret(text),
         }
@@ -368,23 +370,52 @@ pub(crate) fn masked<T: serde::Serialize + serde::de::DeserializeOwned>(value: T
 }
 
 /// The secret part of the user info of every URL: `user:password@` keeps the user, a lone
-/// `token@` (Sentry DSNs, Git tokens) is all secret.
+/// `token@` (Sentry DSNs, Git tokens) is all secret. And a webhook's path, which is its token
+/// (Slack's `hooks.slack.com/services/T…/B…/TOKEN`, Discord's `/api/webhooks/ID/TOKEN`,
+/// Mattermost's `/hooks/ID`).
 fn url_secrets(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut secrets = Vec::new();
     for (_, authority) in crate::url::authorities(text) {
-        let Some(at) = text[authority.clone()].rfind('@') else {
-            continue;
-        };
-        let userinfo = authority.start..authority.start + at;
-        let secret_from = match text[userinfo.clone()].find(':') {
-            Some(colon) => userinfo.start + colon + 1,
-            None => userinfo.start,
-        };
-        if secret_from < userinfo.end {
-            secrets.push(secret_from..userinfo.end);
+        if let Some(at) = text[authority.clone()].rfind('@') {
+            let userinfo = authority.start..authority.start + at;
+            let secret_from = match text[userinfo.clone()].find(':') {
+                Some(colon) => userinfo.start + colon + 1,
+                None => userinfo.start,
+            };
+            if secret_from < userinfo.end {
+                secrets.push(secret_from..userinfo.end);
+            }
         }
+        secrets.extend(webhook_path(text, authority.end));
     }
+    // A URL inside a webhook's path is masked with it.
+    secrets.dedup_by(|later, earlier| later.start < earlier.end);
     secrets
+}
+
+/// The token part of a webhook URL's path starting at `from`: the whole path on a host named
+/// `hooks.*`, else what follows `/hooks/`, `/webhook/` or `/webhooks/`, up to a query, a quote
+/// or a blank.
+fn webhook_path(text: &str, from: usize) -> Option<std::ops::Range<usize>> {
+    let rest = text.get(from..)?;
+    if !rest.starts_with('/') {
+        return None;
+    }
+    let end = from
+        + rest
+            .find(|c: char| c.is_whitespace() || matches!(c, '?' | '#' | '"' | '\'' | '<' | '>'))
+            .unwrap_or(rest.len());
+    let host = text[..from].rsplit("://").next().unwrap_or_default();
+    let host = host.rsplit('@').next().unwrap_or_default();
+    let start = if host.starts_with("hooks.") {
+        from + 1
+    } else {
+        let path = &text[from..end];
+        ["/hooks/", "/webhook/", "/webhooks/"]
+            .iter()
+            .find_map(|m| path.find(m).map(|at| from + at + m.len()))?
+    };
+    (start < end).then_some(start..end)
 }
 
 /// `text` with the user info of every URL masked (see [`url_secrets`]).
@@ -493,6 +524,31 @@ mod tests {
                 proptest::prop_assert!(may_name_secret(&text), "{text:?}");
             }
         }
+    }
+
+    #[test]
+    fn masks_the_token_in_a_webhook_path() {
+        assert_eq!(
+            secrets("notifier.webhook=https://hooks.chat.example.com/services/T0/B0/Xy12secret"),
+            "notifier.webhook=https://hooks.chat.example.com/****"
+        );
+        assert_eq!(
+            secrets("url: https://discord.example.com/api/webhooks/123/Tok3n-abc?wait=1 x"),
+            "url: https://discord.example.com/api/webhooks/****?wait=1 x"
+        );
+        assert_eq!(
+            secrets("https://u:pw@mm.example.com/hooks/abc123 https://a.example.com/hooks"),
+            "https://u:****@mm.example.com/hooks/**** https://a.example.com/hooks"
+        );
+        // A URL inside a webhook's path is masked with it, once.
+        assert_eq!(
+            secrets("https://hooks.example.com/x/https://u:pw@b.example.com/y"),
+            "https://hooks.example.com/****"
+        );
+        assert_eq!(
+            secrets("https://api.example.com/services/orders"),
+            "https://api.example.com/services/orders"
+        );
     }
 
     #[test]

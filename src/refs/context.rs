@@ -68,7 +68,7 @@ pub(super) fn classify(key: &str) -> KeyKind {
     // `server.host`, a level of a hierarchy, not `server_host` (JupyterHub's
     // `c.LDAPAuthenticator.server_address` is the LDAP server's).
     let last_is_a_level = last.start > 0 && lower[last.start - 1] == b'.';
-    let (last_segment, previous_of_last) = (&lower[last], &lower[before_last]);
+    let (last_segment, previous_of_last) = (&lower[last], &lower[before_last.clone()]);
     // `hostname` alone, and after a word that makes it this host's (`visible_hostname`,
     // `primary_hostname`), is its own name; after what names another (Debezium's
     // `database.hostname`, pgpool's `backend_hostname0`), that one's.
@@ -111,7 +111,16 @@ pub(super) fn classify(key: &str) -> KeyKind {
         last_segment,
         b"host" | b"address" | b"addr" | b"ip" | b"port"
     ) && (previous_of_last == b"webserver"
-        || previous_of_last == b"server" && lower.starts_with(b"web"));
+        || previous_of_last == b"server" && lower.starts_with(b"web")
+        // Cruise Control's `webserver.http.address`.
+        || matches!(previous_of_last, b"http" | b"https") && lower.starts_with(b"webserver."));
+    // The Buildkite agent's `health-check-addr`: where it answers its health checks.
+    let health_check = is_address_word(last_segment)
+        && previous_of_last == b"check"
+        && lower[..before_last.start]
+            .strip_suffix(b"_")
+            .or_else(|| lower[..before_last.start].strip_suffix(b"-"))
+            .is_some_and(|l| l.ends_with(b"health"));
     // Riak's `listener.protobuf.internal`, RabbitMQ's `listeners.tcp.default`: a listener by
     // its protocol and name.
     // Deeper keys are a listener's options (EMQX's `listeners.ssl.default.ssl_options.ocsp.
@@ -123,6 +132,7 @@ pub(super) fn classify(key: &str) -> KeyKind {
         // a peer's address and port.
         || has(last, KeyWord::ListenAsLast) && !matches!(previous_of_last, b"address" | b"host")
         || own_listener
+        || health_check
         || listener_tree
         || says == Says::Listen
         || own_server
@@ -321,7 +331,10 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
         || lower == b"base_url"
         // Keystone's `www_authenticate_uri`: sent to clients in a `WWW-Authenticate` header.
         || lower == b"www_authenticate_uri"
-        || segments(lower).any(|s| s == b"overwrite"))
+        || segments(lower).any(|s| {
+            // Redmine's `avatar_server_url`: pictures browsers load.
+            matches!(s, b"overwrite" | b"avatar" | b"avatars" | b"gravatar")
+        }))
 }
 
 /// NSQ's `tcp_address`, oauth2-proxy's `http_address`: a protocol and an address, nothing else
@@ -434,6 +447,12 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         || segment.starts_with(b"advertise") && !segment.starts_with(b"advertised")
         // Orchestrator's `RaftAdvertise`.
         || segment.len() > 9 && segment.ends_with(b"advertise")
+        // Temporal's `broadcastAddress`: the address peers are told to use for this node.
+        || segment.len() > 9
+            && segment.starts_with(b"broadcast")
+            && [&b"address"[..], b"addresses", b"addr"]
+                .iter()
+                .any(|w| segment.ends_with(w))
     {
         // `advertise_addr`, Mattermost's `AdvertiseAddress` (not Kafka's `advertised.listeners`,
         // the name its clients reach it by, which must resolve).
@@ -473,6 +492,8 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         Says::Listen
     } else if previous == b"local" && is_address_word(segment)
         || segment.starts_with(b"local") && segment.ends_with(b"address")
+        // Ignite's `localHost`.
+        || segment == b"localhost"
         || segment.starts_with(b"source")
             && (segment.ends_with(b"ip") || segment.ends_with(b"address"))
     {
@@ -669,6 +690,8 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"receive",
     b"response",
     b"expect",
+    // blackbox_exporter's `- send: "EHLO prober.example.net"`.
+    b"send",
     b"virtualhost",
     // A browser's rules (a Content-Security-Policy), a page's header and links.
     b"policy",
@@ -1010,6 +1033,14 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
     } else if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
         // Varnish's backend fields: `.host = "db";` and `.port = "5432";`.
         i += 1;
+    }
+    if quote.is_none()
+        && b.get(i) == Some(&b'-')
+        && b.get(i + 1) == Some(&b'-')
+        && b.get(i + 2).is_some_and(u8::is_ascii_alphabetic)
+    {
+        // A flag file's `--rpc_bind_addresses=10.0.0.5` (gflags: Kudu, YugabyteDB, Impala).
+        i += 2;
     }
     if quote.is_none() && matches!(b.get(i), Some(b'$' | b'@' | b'%')) {
         // PHP's `$CONFIG['dbhost'] = …`, Perl's `@inet_acl = qw( … )`.

@@ -2467,4 +2467,53 @@ mod tests {
             assert_eq!(described(text), expected, "{text}");
         }
     }
+
+    #[test]
+    fn notations_and_keys_of_set_21() {
+        for (text, expected) in [
+            // Geode's and JGroups' `host[port]`; an index is no port.
+            (
+                "locators=loc-1.example.net[10334],10.0.0.7[10334]",
+                &["loc-1.example.net:10334", "10.0.0.7:10334"][..],
+            ),
+            ("x = items.example.com[0]", &["items.example.com"]),
+            // Dynomite's `host:port:rack:password`: the fields after the port name nothing.
+            (
+                "redis.hosts=r1.example.net:26379:rack-a:Pw9secret;r2.example.net:26379:rack-b",
+                &["r1.example.net:26379", "r2.example.net:26379"],
+            ),
+            // A flag file's `--key=value` is read by its key.
+            (
+                "--server_broadcast_addresses=yb-2.example.net:9100\n--webserver_interface=10.0.1.12\n--webserver_port=9000",
+                &["10.0.1.12:9000 listen"],
+            ),
+            // A map of addresses to ports (Cassandra Reaper's `jmxPorts:`); a setting's number
+            // is no port of a name.
+            (
+                "jmxPorts:\n  10.71.0.11: 7199\nproxy.timeout.io: 60000",
+                &["10.71.0.11:7199"],
+            ),
+            ("broadcastAddress: \"10.80.3.14\"", &[]),
+            (
+                "<property name=\"localHost\" value=\"10.52.0.12\"/>",
+                &["10.52.0.12 listen"],
+            ),
+            (
+                "webserver.http.port=9090\nwebserver.http.address=10.90.2.7",
+                &["10.90.2.7:9090 listen"],
+            ),
+            (
+                "health-check-addr=\"10.20.30.57:3901\"",
+                &["10.20.30.57:3901 listen"],
+            ),
+            (
+                "health_check_url = http://10.20.30.58:80/",
+                &["10.20.30.58:80"],
+            ),
+            ("avatar_server_url: https://avatars.example.net", &[]),
+            ("- send: \"EHLO prober.example.net\\r\"", &[]),
+        ] {
+            assert_eq!(described(text), expected, "{text}");
+        }
+    }
 }

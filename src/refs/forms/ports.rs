@@ -1,5 +1,5 @@
 //! Port notations beside `host:port`: Unbound's and Knot's `10.0.0.53@853`, Exim's
-//! `host::587`, BIND's `port 5353` keyword, squid's positional `cache_peer HOST parent 3128
+//! `host::587`, Geode's `host[10334]`, BIND's `port 5353` keyword, squid's positional `cache_peer HOST parent 3128
 //! 3130`, and the transport prefixes of snmpd (`udp:host:162`), which are no host.
 
 use crate::refs::line::Line;
@@ -123,6 +123,18 @@ pub(super) fn after_transport(text: &str, colon: usize) -> bool {
 /// notation ends (the name is what the server's certificate says, no host to reach).
 pub(super) fn at_port(text: &str, at: usize) -> Option<(u16, usize)> {
     let b = text.as_bytes();
+    // Geode's and JGroups' `locator-1.example.net[10334]`.
+    if b.get(at) == Some(&b'[') {
+        let digits = b[at + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let end = at + 1 + digits;
+        return ((1..=5).contains(&digits) && b.get(end) == Some(&b']'))
+            .then(|| port(&text[at + 1..end]))
+            .flatten()
+            .map(|p| (p, end + 1));
+    }
     // dnsmasq writes the port after `#`: `server=10.0.0.53#5353`.
     if b.get(at) == Some(&b'#') {
         let digits = b[at + 1..]

@@ -6,7 +6,9 @@
 use super::ports::{is_peer_type, without_transport};
 use crate::refs::context::{self, KeyKind};
 use crate::refs::line::{Line, plausible_port};
-use crate::refs::tokens::{byte_table, is_fqdn, parse_ip, port, quoted_end, run_back, split_port};
+use crate::refs::tokens::{
+    byte_table, is_fqdn, is_hostname, parse_ip, port, quoted_end, run_back, split_port,
+};
 
 /// What separates the words of a value (Traffic Server's `parent="a:8080|1.0;b:8080|1.0"`
 /// gives each its weight after a `|`).
@@ -261,6 +263,12 @@ impl Line<'_> {
             }
             None => end,
         };
+        // Dynomite's and Conductor's `host:port:rack[:password]`: the fields after the port
+        // name no host.
+        let (e, end) = match leading_host_port(&text[s..end]) {
+            Some(len) => (s + len, s + len),
+            None => (e, end),
+        };
         let token = &text[s..end];
         if token.is_empty() || token.bytes().all(|b| b.is_ascii_digit()) {
             return;
@@ -275,4 +283,15 @@ impl Line<'_> {
         self.claim(whole.0, whole.1);
         self.add(host, port.or(next_port), s, e);
     }
+}
+
+/// How long the `host:port` that starts `token` is, when more `:` fields follow it: a dotted
+/// host (no IPv6 address has a dot before its first colon) and a port.
+fn leading_host_port(token: &str) -> Option<usize> {
+    let (host, rest) = token.split_once(':')?;
+    let (port_text, _) = rest.split_once(':')?;
+    (host.contains('.') && is_hostname(host) || host.parse::<std::net::Ipv4Addr>().is_ok())
+        .then(|| port(port_text))
+        .flatten()
+        .map(|_| host.len() + 1 + port_text.len())
 }

@@ -52,9 +52,10 @@ impl Line<'_> {
             return;
         }
         let before = self.before(s);
-        // Unbound's `10.0.0.53@853#name`, dnsmasq's `10.0.0.53#5353` (an address's only: a
-        // page's `#1` is an anchor) and Exim's `host::587`.
-        let hash = self.after(e) == Some(b'#');
+        // Unbound's `10.0.0.53@853#name`, dnsmasq's `10.0.0.53#5353` and Geode's
+        // `host.example.net[10334]` (an address's only: a page's `#1` is an anchor, `a.b[0]` an
+        // index) and Exim's `host::587`.
+        let hash = matches!(self.after(e), Some(b'#' | b'['));
         if let Some((p, end)) =
             ports::at_port(self.text, e).or(ports::double_colon_port(self.text, e))
             && (!hash || word.parse::<std::net::Ipv4Addr>().is_ok() || is_fqdn(word))
@@ -115,7 +116,9 @@ impl Line<'_> {
             if word.parse::<std::net::Ipv4Addr>().is_ok() {
                 let port = match port {
                     Some((p, _)) => p,
-                    None => self.next_word_port(s, e),
+                    None => self
+                        .next_word_port(s, e)
+                        .or_else(|| key_port(self.text, s, e)),
                 };
                 self.add(word, port, s, end);
             }
@@ -263,6 +266,19 @@ fn after_local_port(text: &str, colon: usize) -> bool {
 
 /// Whether the word at `s..e` is the key of its line (`corp.example.com = CORP.EXAMPLE.COM` in
 /// krb5's `[domain_realm]`): structure, not a host.
+/// The port a map of addresses gives the address written as its key (Cassandra Reaper's
+/// `jmxPorts:` with `10.0.0.11: 7199` under it): a number a port could be, alone after `: `.
+/// Not a name's: `proxy.timeout.io: 60000` is a setting.
+fn key_port(text: &str, s: usize, e: usize) -> Option<u16> {
+    let value = text[e..].strip_prefix(": ")?.trim_ascii();
+    let digits = value.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = value[digits..].trim_ascii_start();
+    (text[..s].trim_ascii().is_empty() && (rest.is_empty() || rest.starts_with('#')))
+        .then(|| port(&value[..digits]))
+        .flatten()
+        .filter(|p| plausible_port(*p))
+}
+
 fn is_key(text: &str, s: usize, e: usize) -> bool {
     // Quoted too: PHP's `'memcache.local' => '...'`, JSON's `"a.b": 1`.
     let before = text[..s].trim_ascii();
