@@ -183,6 +183,9 @@ pub(super) fn classify(key: &str) -> KeyKind {
         // matched or written, never reached.
         || last_segment.ends_with(b"prefix")
         || matches!(last_segment, b"match" | b"entityid" | b"san" | b"sans")
+        || [&b"next-server"[..], b"next_server", b"nextserver"]
+            .iter()
+            .any(|k| lower.starts_with(k))
         || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
     {
         KeyKind::NoHosts
@@ -308,6 +311,8 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
         b"reportbugurl"
             // An OAuth client's `redirectURI`: where browsers are sent back.
             | b"redirecturi"
+            | b"redirecturis"
+            | b"redirecturls"
             | b"redirecturl"
             | b"bugreporturl"
             | b"helpurl"
@@ -648,6 +653,10 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"redirect",
     // A route's next hop, a network or broadcast address, a netmask: plumbing, not servers.
     b"via",
+    // VyOS's `next-hop 203.0.113.9 {`, a PXE `next-server` (ISC dhcpd, Cobbler's
+    // `next_server_v4`): a route's gateway, what clients are told to boot from.
+    b"hop",
+    b"nexthop",
     b"network",
     b"broadcast",
     b"netmask",
@@ -857,8 +866,16 @@ const NO_HOSTS_KEYS: &[&[u8]] = &[
     b"allow",
     b"deny",
     b"ignoreip",
-    // nginx's trusted proxies, whose `X-Forwarded-For` it believes.
+    // nginx's trusted proxies, whose `X-Forwarded-For` it believes (Mailu's `REAL_IP_FROM`,
+    // Hiawatha's `HideProxy`, MeshCentral's `TlsOffload`).
     b"set_real_ip_from",
+    b"real_ip_from",
+    b"hideproxy",
+    b"tlsoffload",
+    // This service's own names: Zulip's `EXTERNAL_HOST`, Mailu's `HOSTNAMES`.
+    b"external_host",
+    b"externalhost",
+    b"hostnames",
     b"serveralias",
     b"server_alias",
     b"connect_address",
@@ -1177,6 +1194,8 @@ pub(super) fn is_blank_or_comment(line: &str) -> bool {
     matches!(t[0], b'#' | b';')
         || (t.starts_with(b"//") && !is_share(&t[2..]))
         || t.starts_with(b"<!--")
+        // An AFS CellServDB's `>cell.example.com` (a cell's name), a quoted mail line.
+        || t[0] == b'>' && t.get(1).is_some_and(u8::is_ascii_alphabetic)
         // Lua's and SQL's `-- comment` (not a `--flag`).
         || t == b"--"
         || t.starts_with(b"-- ")
@@ -1197,12 +1216,7 @@ pub(super) fn without_trailing_comment(line: &str) -> &str {
             (Some(q), _) if c == q => quote = None,
             (Some(_), _) => {}
             (None, b'"' | b'\'') => quote = Some(c),
-            (None, b'#')
-                if i > 0
-                    && b[i - 1].is_ascii_whitespace()
-                    && b.get(i + 1)
-                        .is_none_or(|n| n.is_ascii_whitespace() || *n == b'#') =>
-            {
+            (None, b'#') if i > 0 && b[i - 1].is_ascii_whitespace() => {
                 return &line[..i];
             }
             _ => {}

@@ -135,6 +135,14 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         let kv = named_values.pair(line, context::key_value(line));
         if let Some(kv) = kv {
             l.value_end = kv.value_start + kv.value.len();
+            // Deadwood's `upstream_servers["corp.example.net."] = "10.0.0.53"`: a key written as
+            // a subscript names a zone or a record, no server.
+            if let Some(at) = line.get(..kv.value_start).and_then(|k| k.find(kv.key))
+                && at >= 2
+                && matches!(&line[at - 2..at], "[\"" | "['")
+            {
+                l.claim(at, at + kv.key.len());
+            }
         }
         // A cluster's members, in their exact forms, before any looser form reads the line.
         l.members(kv, &features, &mut members_open);

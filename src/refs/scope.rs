@@ -122,6 +122,8 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
         "sources",
     ]) || named_listen
         || (braces && is(&["source"]))
+        // Ory Hydra's and Kratos's `serve:` with a `public:` and an `admin:` listener.
+        || (top && !braces && !section && is(&["serve"]))
         || (section && is(&["api", "server", "web"]))
     {
         Scope::Listen
@@ -136,6 +138,8 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
     } else if is(&["protocols"]) {
         Scope::Endpoints
     } else if is(&["advertise", "advertise_addrs"])
+        // Hydra's `urls: self: issuer: https://…`: the service's own URLs.
+        || !braces && !section && is(&["self"])
         || section
             && first
                 .get(..4)
