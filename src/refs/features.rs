@@ -50,6 +50,8 @@ features! {
     os: Os,
     /// A `#` after a blank: a comment may follow the line's content.
     blank_hash: BlankHash,
+    /// `<`: an element or a tag may start the line.
+    angle: Angle,
 }
 
 impl Features {
@@ -104,6 +106,7 @@ enum Feature {
     Paren,
     Os,
     BlankHash,
+    Angle,
 }
 use Feature::*;
 
@@ -113,7 +116,8 @@ const fn bit(feature: Feature) -> u16 {
 }
 
 /// Features of a byte alone, whatever follows it.
-const ALONE: u16 = bit(ColonAny) | bit(At) | bit(Bracket) | bit(Equals) | bit(Brace) | bit(Paren);
+const ALONE: u16 =
+    bit(ColonAny) | bit(At) | bit(Bracket) | bit(Equals) | bit(Brace) | bit(Paren) | bit(Angle);
 
 /// Per byte, the features it starts.
 static LEAD: [u16; 256] = {
@@ -130,7 +134,7 @@ static LEAD: [u16; 256] = {
     table[b'/' as usize] = bit(Slashes);
     table[b'\\' as usize] = bit(Slashes);
     table[b'(' as usize] = bit(Paren);
-    table[b'<' as usize] = bit(Template);
+    table[b'<' as usize] = bit(Template) | bit(Angle);
     table[b'o' as usize] = bit(Os);
     table[b'O' as usize] = bit(Os);
     table[b' ' as usize] = bit(BlankHash);

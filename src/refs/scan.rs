@@ -115,7 +115,12 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             section = line.trim_ascii().trim_matches(['[', ']', ' ', '"']);
             in_ini_section = true;
         }
-        if features.brace() || header || (is_tag(line) && !xml::is_property_tag(line)) {
+        // The tests of elements and calls run only on lines with a `<` or a `(`: most have
+        // neither.
+        if features.brace()
+            || header
+            || (features.angle() && is_tag(line) && !xml::is_property_tag(line))
+        {
             siblings.next_section();
         }
         // Structure: a section header (`[[inputs.cpu]]`), a block's label alone before its
@@ -200,7 +205,12 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.add(host, port, 0, end);
             continue;
         }
-        if let Some(value_start) = virtual_host(line).or_else(|| listen_flag(line)) {
+        if let Some(value_start) = features
+            .angle()
+            .then(|| virtual_host(line))
+            .flatten()
+            .or_else(|| listen_flag(line))
+        {
             l.listen = true;
             l.value_tokens(value_start, false);
             continue;
@@ -212,13 +222,12 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.listen = true;
         }
         // rsyslog's `input(type="imtcp" port="514" address="10.0.0.5")`: where logs come in.
-        if line.trim_ascii_start().starts_with("input(")
-            || listen_call(line)
+        if features.paren() && (line.trim_ascii_start().starts_with("input(") || listen_call(line))
             || (features.brace() && endpoint_block(line))
         {
             l.listen = true;
         }
-        let element = xml::element(line);
+        let element = features.angle().then(|| xml::element(line)).flatten();
         // ActiveMQ's `<transportConnector name="openwire" uri="tcp://10.0.0.5:61616"/>`: an
         // element whose name says it listens, at its one URL.
         if kv.is_none()
@@ -229,7 +238,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         }
         // Tomcat's `<Connector address="10.0.0.5" port="8080">`, Shibboleth's `<TCPListener
         // address="10.0.0.5" port="1600"/>`: a listener's address attribute.
-        if listener_element(line) {
+        if features.angle() && listener_element(line) {
             l.listen = true;
         }
         if let Some(value_start) = element.as_ref().and_then(host_element) {
