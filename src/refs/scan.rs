@@ -9,6 +9,7 @@ use super::context::{self, KeyKind, KeyValue};
 use super::features::Features;
 use super::forms::env_pairs;
 use super::forms::erlang_nodes::ListOpen;
+use super::kinds;
 use super::labels;
 use super::line::Line;
 use super::scope::{Scope, Scopes};
@@ -34,6 +35,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     // Names the file itself declares (nginx `upstream backend {`, BIND `key "xfer" {`) are
     // labels, so `proxy_pass http://backend` and `key xfer` name no host.
     let labels = labels::declared(text);
+    kinds::reset();
     let mut found = Vec::new();
     // A list of hosts under a key, from this indent on: of listen addresses (`listen`), or
     // under a role key, whose bare words are roles (`needs_evidence`: Salt's
@@ -671,7 +673,7 @@ fn is_named_block(line: &str) -> bool {
         && split_port(label).1.is_none()
         && parse_ip(label).is_none()
         && !matches!(
-            context::classify(key),
+            kinds::classify(key),
             KeyKind::Hosts | KeyKind::HostsWithEvidence | KeyKind::Listen
         )
 }
@@ -715,7 +717,7 @@ fn listener_element(line: &str) -> bool {
 
 /// A one-line XML element (`<acceptor … />`) whose name is a listen key's.
 fn is_listen_element(element: &xml::Element<'_>) -> bool {
-    context::classify(element.name) == KeyKind::Listen
+    kinds::classify(element.name) == KeyKind::Listen
 }
 
 /// libvirt's `<host name='mon1.example.com' port='6789'/>`, GoCD's `<mailhost
