@@ -57,6 +57,10 @@ features! {
 impl Features {
     /// Branch-free: what a byte starts (`LEAD`) meets what the next one completes (`FOLLOW`);
     /// the bits overlap only for the pairs that matter (`.` then a digit, `:` then `/`, ...).
+    /// Always inlined into the walk, its one caller: called, it cost half again as much (its
+    /// result goes through memory), and whether the compiler inlines it changed with unrelated
+    /// edits to the walk.
+    #[inline(always)]
     pub(super) fn of(line: &str) -> Features {
         let b = line.as_bytes();
         let (mut flags, mut lead) = (0, 0);
