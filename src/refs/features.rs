@@ -50,11 +50,17 @@ features! {
     os: Os,
     /// A `#` after a blank: a comment may follow the line's content.
     blank_hash: BlankHash,
+    /// `<`: an element or a tag may start the line.
+    angle: Angle,
 }
 
 impl Features {
     /// Branch-free: what a byte starts (`LEAD`) meets what the next one completes (`FOLLOW`);
     /// the bits overlap only for the pairs that matter (`.` then a digit, `:` then `/`, ...).
+    /// Always inlined into the walk, its one caller: called, it cost half again as much (its
+    /// result goes through memory), and whether the compiler inlines it changed with unrelated
+    /// edits to the walk.
+    #[inline(always)]
     pub(super) fn of(line: &str) -> Features {
         let b = line.as_bytes();
         let (mut flags, mut lead) = (0, 0);
@@ -104,6 +110,7 @@ enum Feature {
     Paren,
     Os,
     BlankHash,
+    Angle,
 }
 use Feature::*;
 
@@ -113,7 +120,8 @@ const fn bit(feature: Feature) -> u16 {
 }
 
 /// Features of a byte alone, whatever follows it.
-const ALONE: u16 = bit(ColonAny) | bit(At) | bit(Bracket) | bit(Equals) | bit(Brace) | bit(Paren);
+const ALONE: u16 =
+    bit(ColonAny) | bit(At) | bit(Bracket) | bit(Equals) | bit(Brace) | bit(Paren) | bit(Angle);
 
 /// Per byte, the features it starts.
 static LEAD: [u16; 256] = {
@@ -130,7 +138,7 @@ static LEAD: [u16; 256] = {
     table[b'/' as usize] = bit(Slashes);
     table[b'\\' as usize] = bit(Slashes);
     table[b'(' as usize] = bit(Paren);
-    table[b'<' as usize] = bit(Template);
+    table[b'<' as usize] = bit(Template) | bit(Angle);
     table[b'o' as usize] = bit(Os);
     table[b'O' as usize] = bit(Os);
     table[b' ' as usize] = bit(BlankHash);

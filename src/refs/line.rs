@@ -3,6 +3,7 @@
 //! label, not a wildcard, not twice on one line).
 
 use super::context::{self, KeyKind, names_an_address};
+use super::kinds;
 use super::scan::ScanOptions;
 use super::tokens::{
     is_fqdn, is_hostname, is_opaque_token, names_no_host, parse_ip, port, run_back,
@@ -301,7 +302,7 @@ impl Line<'_> {
         flag[from..].strip_prefix(b"--").is_some_and(|name| {
             matches!(name, b"address" | b"addr")
                 || std::str::from_utf8(name)
-                    .is_ok_and(|name| context::classify(name) == KeyKind::Listen)
+                    .is_ok_and(|name| kinds::classify(name) == KeyKind::Listen)
         })
     }
 

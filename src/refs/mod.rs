@@ -5,6 +5,7 @@ mod bound;
 mod context;
 mod features;
 mod forms;
+mod kinds;
 mod labels;
 mod line;
 mod scan;

@@ -9,6 +9,7 @@ use super::context::{self, KeyKind, KeyValue};
 use super::features::Features;
 use super::forms::env_pairs;
 use super::forms::erlang_nodes::ListOpen;
+use super::kinds;
 use super::labels;
 use super::line::Line;
 use super::scope::{Scope, Scopes};
@@ -34,6 +35,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     // Names the file itself declares (nginx `upstream backend {`, BIND `key "xfer" {`) are
     // labels, so `proxy_pass http://backend` and `key xfer` name no host.
     let labels = labels::declared(text);
+    kinds::reset();
     let mut found = Vec::new();
     // A list of hosts under a key, from this indent on: of listen addresses (`listen`), or
     // under a role key, whose bare words are roles (`needs_evidence`: Salt's
@@ -115,7 +117,12 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             section = line.trim_ascii().trim_matches(['[', ']', ' ', '"']);
             in_ini_section = true;
         }
-        if features.brace() || header || (is_tag(line) && !xml::is_property_tag(line)) {
+        // The tests of elements and calls run only on lines with a `<` or a `(`: most have
+        // neither.
+        if features.brace()
+            || header
+            || (features.angle() && is_tag(line) && !xml::is_property_tag(line))
+        {
             siblings.next_section();
         }
         // Structure: a section header (`[[inputs.cpu]]`), a block's label alone before its
@@ -208,7 +215,12 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.add(host, port, 0, end);
             continue;
         }
-        if let Some(value_start) = virtual_host(line).or_else(|| listen_flag(line)) {
+        if let Some(value_start) = features
+            .angle()
+            .then(|| virtual_host(line))
+            .flatten()
+            .or_else(|| listen_flag(line))
+        {
             l.listen = true;
             l.value_tokens(value_start, false);
             continue;
@@ -220,13 +232,12 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.listen = true;
         }
         // rsyslog's `input(type="imtcp" port="514" address="10.0.0.5")`: where logs come in.
-        if line.trim_ascii_start().starts_with("input(")
-            || listen_call(line)
+        if features.paren() && (line.trim_ascii_start().starts_with("input(") || listen_call(line))
             || (features.brace() && endpoint_block(line))
         {
             l.listen = true;
         }
-        let element = xml::element(line);
+        let element = features.angle().then(|| xml::element(line)).flatten();
         // ActiveMQ's `<transportConnector name="openwire" uri="tcp://10.0.0.5:61616"/>`: an
         // element whose name says it listens, at its one URL.
         if kv.is_none()
@@ -237,7 +248,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         }
         // Tomcat's `<Connector address="10.0.0.5" port="8080">`, Shibboleth's `<TCPListener
         // address="10.0.0.5" port="1600"/>`: a listener's address attribute.
-        if listener_element(line) {
+        if features.angle() && listener_element(line) {
             l.listen = true;
         }
         if let Some(value_start) = element.as_ref().and_then(host_element) {
@@ -670,7 +681,7 @@ fn is_named_block(line: &str) -> bool {
         && split_port(label).1.is_none()
         && parse_ip(label).is_none()
         && !matches!(
-            context::classify(key),
+            kinds::classify(key),
             KeyKind::Hosts | KeyKind::HostsWithEvidence | KeyKind::Listen
         )
 }
@@ -714,7 +725,7 @@ fn listener_element(line: &str) -> bool {
 
 /// A one-line XML element (`<acceptor … />`) whose name is a listen key's.
 fn is_listen_element(element: &xml::Element<'_>) -> bool {
-    context::classify(element.name) == KeyKind::Listen
+    kinds::classify(element.name) == KeyKind::Listen
 }
 
 /// libvirt's `<host name='mon1.example.com' port='6789'/>`, GoCD's `<mailhost

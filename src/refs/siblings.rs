@@ -58,6 +58,15 @@ impl Siblings {
         // Envoy's `socket_address` gives `address` and `port_value`; pgpool's numbered
         // `backend_port0` is `backend_hostname0`'s.
         let (key, index) = indexed(kv.key);
+        // A port key ends in `port`, `portnumber` or `port_value`: one byte rules out most
+        // keys before the comparisons below.
+        if !key
+            .as_bytes()
+            .last()
+            .is_some_and(|c| matches!(c | 0x20, b't' | b'r' | b'e'))
+        {
+            return;
+        }
         let envoy = key.len() >= 10 && key.ends_with("_value");
         // A JDBC data source's `serverName` and `portNumber`.
         let prefix = if envoy {

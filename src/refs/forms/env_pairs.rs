@@ -6,6 +6,7 @@ use crate::refs::context::{self, KeyKind};
 use crate::refs::forms::conninfo::conninfo_value;
 use crate::refs::forms::ports::without_transport;
 use crate::refs::forms::remote_paths::TARGET_START;
+use crate::refs::kinds;
 use crate::refs::line::Line;
 use crate::refs::siblings::HOST_WORDS;
 use crate::refs::tokens::{
@@ -132,7 +133,7 @@ impl Line<'_> {
             let kind = if data_source || key == "serverName" {
                 KeyKind::Hosts
             } else {
-                context::classify(key)
+                kinds::classify(key)
             };
             // Postfix's `-o smtp_bind_address=10.0.0.5`, `-o mynetworks=10.0.0.0/8,10.0.0.9`:
             // this host's own address, and clients let in.

@@ -4,6 +4,7 @@
 use crate::refs::Strength;
 use crate::refs::context::{self, KeyKind};
 use crate::refs::features::Features;
+use crate::refs::kinds;
 use crate::refs::line::{Line, TEXT_LIMIT};
 use crate::refs::tokens::{byte_table, default_port, run_back, split_port};
 
@@ -98,8 +99,8 @@ impl Line<'_> {
             // A pair inside a value, or an attribute, says what its URL is (Galera's
             // `wsrep_provider_options="gmcast.listen_addr=tcp://10.0.0.5:4567"`, GoCD's
             // `<server siteUrl="https://ci.example.com">`).
-            let pair = pair_key(&text[..scheme_start])
-                .map(|(key, quoted)| (context::classify(key), quoted));
+            let pair =
+                pair_key(&text[..scheme_start]).map(|(key, quoted)| (kinds::classify(key), quoted));
             if pair == Some((KeyKind::NoHosts, true)) {
                 continue;
             }

@@ -5,6 +5,7 @@
 
 use super::ports::{is_peer_type, without_transport};
 use crate::refs::context::{self, KeyKind};
+use crate::refs::kinds;
 use crate::refs::line::{Line, plausible_port};
 use crate::refs::tokens::{
     byte_table, is_fqdn, is_hostname, parse_ip, port, quoted_end, run_back, split_port,
@@ -86,7 +87,7 @@ impl Line<'_> {
                         // ProxySQL's `{ hostname="10.0.0.13", port=3306 }` names the server.
                         !(key.eq_ignore_ascii_case("hostname")
                             || matches!(
-                                context::classify(key),
+                                kinds::classify(key),
                                 KeyKind::Hosts | KeyKind::HostsWithEvidence | KeyKind::Listen
                             ))
                     });

@@ -4,8 +4,9 @@
 
 use super::ports;
 use crate::refs::Strength;
-use crate::refs::context::{self, KeyKind};
+use crate::refs::context::KeyKind;
 use crate::refs::features::Features;
+use crate::refs::kinds;
 use crate::refs::line::{Line, plausible_port};
 use crate::refs::tokens::{HOST_BYTE, is_fqdn, is_hostname, port, run_back, run_forward};
 
@@ -304,7 +305,7 @@ fn after_name_key(text: &str, at: usize) -> bool {
             && key.as_bytes()[key.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
     };
     !key.is_empty()
-        && (ends_with("name") || ends_with("names") || context::classify(key) == KeyKind::NoHosts)
+        && (ends_with("name") || ends_with("names") || kinds::classify(key) == KeyKind::NoHosts)
 }
 
 /// Whether the address at `at` is the value of a key that names no host, inside a line of
@@ -312,7 +313,7 @@ fn after_name_key(text: &str, at: usize) -> bool {
 /// is kept: `smtp_servername 10.0.0.10` is a server.
 fn after_no_host_key(text: &str, at: usize) -> bool {
     let key = key_before(text, at);
-    !key.is_empty() && context::classify(key) == KeyKind::NoHosts
+    !key.is_empty() && kinds::classify(key) == KeyKind::NoHosts
 }
 
 /// The key written right before the value at `at` (`SERVICE_NAME` of `(SERVICE_NAME = x`,
