@@ -103,7 +103,8 @@ fn may_match_a_rule(text: &str) -> bool {
     if seen & (PAIR | BLANK | VERTICAL_TAB) == 0 {
         return false;
     }
-    (seen & AT != 0 && text.contains("://"))
+    ((seen & AT != 0 || memchr::memmem::find(text.as_bytes(), b"hook").is_some())
+        && text.contains("://"))
         || (seen & PAIR != 0 && may_hold_key_secret(text))
         || may_name_ascii_secret(text.as_bytes(), seen & BLANK != 0)
 }
@@ -414,9 +415,7 @@ pub(crate) fn masked<T: serde::Serialize + serde::de::DeserializeOwned>(value: T
 }
 
 /// The secret part of the user info of every URL: `user:password@` keeps the user, a lone
-/// `token@` (Sentry DSNs, Git tokens) is all secret. And a webhook's path, which is its token
-/// (Slack's `hooks.slack.com/services/T…/B…/TOKEN`, Discord's `/api/webhooks/ID/TOKEN`,
-/// Mattermost's `/hooks/ID`).
+/// `token@` (Sentry DSNs, Git tokens) is all secret.
 fn url_secrets(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut secrets = Vec::new();
     for (_, authority) in crate::url::authorities(text) {
@@ -430,34 +429,67 @@ fn url_secrets(text: &str) -> Vec<std::ops::Range<usize>> {
                 secrets.push(secret_from..userinfo.end);
             }
         }
-        secrets.extend(webhook_path(text, authority.end));
     }
-    // A URL inside a webhook's path is masked with it.
-    secrets.dedup_by(|later, earlier| later.start < earlier.end);
     secrets
 }
 
+/// What is masked where it stands in every URL: its user info's secret, and a webhook's path,
+/// which is its token (Slack's `hooks.slack.com/services/T…/B…/TOKEN`, Discord's
+/// `/api/webhooks/ID/TOKEN`, Mattermost's `/hooks/ID`). In order, overlaps joined (a URL
+/// inside a webhook's path is masked with it).
+fn url_masked(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = url_secrets(text);
+    ranges.extend(crate::url::authorities(text).filter_map(|(_, a)| webhook_path(text, a.end)));
+    ranges.sort_by_key(|r| r.start);
+    let mut joined: Vec<std::ops::Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match joined.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => joined.push(r),
+        }
+    }
+    joined
+}
+
 /// The token part of a webhook URL's path starting at `from`: the whole path on a host named
-/// `hooks.*`, else what follows `/hooks/`, `/webhook/` or `/webhooks/`, up to a query, a quote
-/// or a blank.
+/// `hooks.*`, else what follows `/hook/`, `/hooks/`, `/webhook/`, `/webhooks/` or Teams's
+/// `/webhookb2/`, up to a query, a quote,
+/// a list's separator or a blank, and no further than a path is long (a line of thousands of
+/// URLs stays linear).
 fn webhook_path(text: &str, from: usize) -> Option<std::ops::Range<usize>> {
-    let rest = text.get(from..)?;
-    if !rest.starts_with('/') {
+    const LONGEST: usize = 512;
+    let rest = text.get(from..)?.as_bytes();
+    if rest.first() != Some(&b'/') {
         return None;
     }
     let end = from
         + rest
-            .find(|c: char| c.is_whitespace() || matches!(c, '?' | '#' | '"' | '\'' | '<' | '>'))
-            .unwrap_or(rest.len());
+            .iter()
+            .take(LONGEST)
+            .position(|c| {
+                c.is_ascii_whitespace()
+                    || matches!(c, b'?' | b'#' | b'"' | b'\'' | b'<' | b'>' | b',' | b';')
+            })
+            .unwrap_or(rest.len().min(LONGEST));
+    let end = (from..=end).rev().find(|&i| text.is_char_boundary(i))?;
     let host = text[..from].rsplit("://").next().unwrap_or_default();
     let host = host.rsplit('@').next().unwrap_or_default();
-    let start = if host.starts_with("hooks.") {
+    let start = if host
+        .get(..6)
+        .is_some_and(|h| h.eq_ignore_ascii_case("hooks."))
+    {
         from + 1
     } else {
         let path = &text[from..end];
-        ["/hooks/", "/webhook/", "/webhooks/"]
-            .iter()
-            .find_map(|m| path.find(m).map(|at| from + at + m.len()))?
+        [
+            "/hooks/",
+            "/hook/",
+            "/webhook/",
+            "/webhooks/",
+            "/webhookb2/",
+        ]
+        .iter()
+        .find_map(|m| path.find(m).map(|at| from + at + m.len()))?
     };
     (start < end).then_some(start..end)
 }
@@ -466,7 +498,7 @@ fn webhook_path(text: &str, from: usize) -> Option<std::ops::Range<usize>> {
 fn url_credentials(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
-    for secret in url_secrets(text) {
+    for secret in url_masked(text) {
         out.push_str(&text[copied..secret.start]);
         out.push_str(MASK);
         copied = secret.end;
@@ -574,7 +606,7 @@ mod tests {
         /// The one pass of `may_match_a_rule` says what the hints say.
         #[test]
         fn one_pass_says_what_the_hints_say(
-            text in "[-a-zA-Z0-9.:=@/ \t\u{b}\u{c}\r\n\u{E9}]{0,12}(password|token|key|auth|cookie|authorization|://|-p)?[-a-zA-Z0-9.:=@/ \t\u{b}]{0,12}"
+            text in "[-a-zA-Z0-9.:=@/ \t\u{b}\u{c}\r\n\u{E9}]{0,12}(password|token|key|auth|cookie|authorization|://|-p|hook|x://h/hooks/)?[-a-zA-Z0-9.:=@/ \t\u{b}]{0,12}"
         ) {
             proptest::prop_assert_eq!(
                 may_match_a_rule(&text),
@@ -597,7 +629,17 @@ mod tests {
             secrets("https://u:pw@mm.example.com/hooks/abc123 https://a.example.com/hooks"),
             "https://u:****@mm.example.com/hooks/**** https://a.example.com/hooks"
         );
-        // A URL inside a webhook's path is masked with it, once.
+        // A URL after a webhook's keeps its own masking; one inside its path is masked with it.
+        assert_eq!(
+            secrets(
+                "--urls=https://s.example.com/ping,https://ci:Pa55w0rdX@ci.example.com/j,https://c.example.com/hooks/abc123tok"
+            ),
+            "--urls=https://s.example.com/ping,https://ci:****@ci.example.com/j,https://c.example.com/hooks/****"
+        );
+        assert_eq!(
+            secrets("systemctl restart payments && curl https://ci.example.com/hooks/payments"),
+            "systemctl restart payments && curl https://ci.example.com/hooks/****"
+        );
         assert_eq!(
             secrets("https://hooks.example.com/x/https://u:pw@b.example.com/y"),
             "https://hooks.example.com/****"

@@ -16,7 +16,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats19",
-    floors: (0.91, 0.81, 0.98),
+    floors: (0.92, 0.82, 0.99),
     secrets: [
         "Ad4-hue-Vp9sJc3m",
         "Cr3-courier-Vh8sDm1x",

@@ -114,13 +114,10 @@ pub(super) fn classify(key: &str) -> KeyKind {
         || previous_of_last == b"server" && lower.starts_with(b"web")
         // Cruise Control's `webserver.http.address`.
         || matches!(previous_of_last, b"http" | b"https") && lower.starts_with(b"webserver."));
-    // The Buildkite agent's `health-check-addr`: where it answers its health checks.
-    let health_check = is_address_word(last_segment)
-        && previous_of_last == b"check"
-        && lower[..before_last.start]
-            .strip_suffix(b"_")
-            .or_else(|| lower[..before_last.start].strip_suffix(b"-"))
-            .is_some_and(|l| l.ends_with(b"health"));
+    // The Buildkite agent's `health-check-addr`: where it answers its health checks (a
+    // balancer's `health_check_address` is a backend's, which it probes), and Ignite's
+    // `localHost`.
+    let own_address = lower == b"health-check-addr" || last_segment == b"localhost";
     // Riak's `listener.protobuf.internal`, RabbitMQ's `listeners.tcp.default`: a listener by
     // its protocol and name.
     // Deeper keys are a listener's options (EMQX's `listeners.ssl.default.ssl_options.ocsp.
@@ -132,7 +129,7 @@ pub(super) fn classify(key: &str) -> KeyKind {
         // a peer's address and port.
         || has(last, KeyWord::ListenAsLast) && !matches!(previous_of_last, b"address" | b"host")
         || own_listener
-        || health_check
+        || own_address
         || listener_tree
         || says == Says::Listen
         || own_server
@@ -311,8 +308,6 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
         b"reportbugurl"
             // An OAuth client's `redirectURI`: where browsers are sent back.
             | b"redirecturi"
-            | b"redirecturis"
-            | b"redirecturls"
             | b"redirecturl"
             | b"bugreporturl"
             | b"helpurl"
@@ -336,10 +331,9 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
         || lower == b"base_url"
         // Keystone's `www_authenticate_uri`: sent to clients in a `WWW-Authenticate` header.
         || lower == b"www_authenticate_uri"
-        || segments(lower).any(|s| {
-            // Redmine's `avatar_server_url`: pictures browsers load.
-            matches!(s, b"overwrite" | b"avatar" | b"avatars" | b"gravatar")
-        }))
+        // Redmine's `avatar_server_url`: pictures browsers load.
+        || lower.starts_with(b"avatar_server") || lower.starts_with(b"gravatar")
+        || segments(lower).any(|s| s == b"overwrite"))
 }
 
 /// NSQ's `tcp_address`, oauth2-proxy's `http_address`: a protocol and an address, nothing else
@@ -498,8 +492,6 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
         Says::Listen
     } else if previous == b"local" && is_address_word(segment)
         || segment.starts_with(b"local") && segment.ends_with(b"address")
-        // Ignite's `localHost`.
-        || segment == b"localhost"
         || segment.starts_with(b"source")
             && (segment.ends_with(b"ip") || segment.ends_with(b"address"))
     {
@@ -545,6 +537,15 @@ fn names_one_address(segment: &[u8]) -> bool {
         segment,
         b"address" | b"addr" | b"host" | b"hostname" | b"ip"
     )
+}
+
+/// Whether a flag's line holds it alone: a command line's continuation (`--bind-address=0.0.0.0
+/// --etcd-servers=https://… \`) has more flags, each to be read on its own.
+fn is_one_flag(flag: &[u8]) -> bool {
+    !flag.trim_ascii_end().ends_with(b"\\")
+        && !flag
+            .windows(2)
+            .any(|w| w[0].is_ascii_whitespace() && w[1] == b'-')
 }
 
 /// The segments of a lower-case key: `allow-transfer` -> `allow`, `transfer`.
@@ -1056,6 +1057,7 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
         && b.get(i) == Some(&b'-')
         && b.get(i + 1) == Some(&b'-')
         && b.get(i + 2).is_some_and(u8::is_ascii_alphabetic)
+        && is_one_flag(&b[i + 2..])
     {
         // A flag file's `--rpc_bind_addresses=10.0.0.5` (gflags: Kudu, YugabyteDB, Impala).
         i += 2;

@@ -2496,6 +2496,7 @@ mod tests {
                 &["loc-1.example.net:10334", "10.0.0.7:10334"][..],
             ),
             ("x = items.example.com[0]", &["items.example.com"]),
+            ("note: see wiki.example.com[2]", &["wiki.example.com"]),
             // Dynomite's `host:port:rack:password`: the fields after the port name nothing.
             (
                 "redis.hosts=r1.example.net:26379:rack-a:Pw9secret;r2.example.net:26379:rack-b",
@@ -2506,11 +2507,12 @@ mod tests {
                 "--server_broadcast_addresses=yb-2.example.net:9100\n--webserver_interface=10.0.1.12\n--webserver_port=9000",
                 &["10.0.1.12:9000 listen"],
             ),
-            // A map of addresses to ports (Cassandra Reaper's `jmxPorts:`); a setting's number
-            // is no port of a name.
+            // A forward's two addresses: not cut after the first, its local end.
+            ("forward_host = 10.2.0.5:8080:db2.example.net:5432", &[]),
+            // Flags on a command line's continuation are each read by their own key.
             (
-                "jmxPorts:\n  10.71.0.11: 7199\nproxy.timeout.io: 60000",
-                &["10.71.0.11:7199"],
+                "  --bind-address=0.0.0.0 --etcd-servers=https://10.1.0.13:2379 \\",
+                &["10.1.0.13:2379"],
             ),
             ("broadcastAddress: \"10.80.3.14\"", &[]),
             (
@@ -2531,6 +2533,43 @@ mod tests {
             ),
             ("avatar_server_url: https://avatars.example.net", &[]),
             ("- send: \"EHLO prober.example.net\\r\"", &[]),
+        ] {
+            assert_eq!(described(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn comments_names_and_handed_out_addresses_of_set_22() {
+        for (text, expected) in [
+            // A `#` after a blank starts a comment, whatever follows it; glued, it is a port.
+            (
+                "10.30.1.11     #afsdb1.example.net\nserver=10.0.0.53#5353",
+                &["10.30.1.11", "10.0.0.53:5353"][..],
+            ),
+            (
+                ">corp.example.net   #Example Corp cell\n10.30.1.12 #afsdb2",
+                &["10.30.1.12"],
+            ),
+            // A key written as a subscript names a zone or a record.
+            (
+                "upstream_servers[\"corp.example.net.\"] = \"10.20.0.53, 10.20.1.53\"",
+                &["10.20.0.53", "10.20.1.53"],
+            ),
+            // Ory Hydra's `serve:` listeners and its own `urls: self:`.
+            (
+                "serve:\n  public:\n    host: 10.40.6.15\n    port: 4444\nurls:\n  self:\n    issuer: https://oauth.example.net/\ndsn: postgres://h:pw@db.example.net/hydra",
+                &["10.40.6.15:4444 listen", "db.example.net:5432"],
+            ),
+            // A route's next hop, a PXE next server, trusted proxies, own names.
+            ("next-hop 203.0.113.9 {\nnext_server_v4: 10.40.14.5", &[]),
+            (
+                "REAL_IP_FROM=10.40.0.5,10.40.0.6\nHideProxy = 10.40.0.7",
+                &[],
+            ),
+            (
+                "EXTERNAL_HOST = \"chat.example.net\"\nHOSTNAMES=mx1.example.net",
+                &[],
+            ),
         ] {
             assert_eq!(described(text), expected, "{text}");
         }

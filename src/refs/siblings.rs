@@ -87,10 +87,6 @@ impl Siblings {
             && !glued
         {
             self.ports.entry((self.section, prefix)).or_insert(port);
-            // BeeGFS's `dbHostPort`, beside `dbHostName`.
-            if let Some(prefix) = prefix_of(key, "hostport", index) {
-                self.ports.entry((self.section, prefix)).or_insert(port);
-            }
             if kv.key.eq_ignore_ascii_case("port") {
                 self.bare_ports
                     .entry((self.section, kv.indent))

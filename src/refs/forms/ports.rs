@@ -123,14 +123,14 @@ pub(super) fn after_transport(text: &str, colon: usize) -> bool {
 /// notation ends (the name is what the server's certificate says, no host to reach).
 pub(super) fn at_port(text: &str, at: usize) -> Option<(u16, usize)> {
     let b = text.as_bytes();
-    // Geode's and JGroups' `locator-1.example.net[10334]`.
+    // Geode's and JGroups' `locator-1.example.net[10334]` (an index, `module.app[1]`, is short).
     if b.get(at) == Some(&b'[') {
         let digits = b[at + 1..]
             .iter()
             .take_while(|c| c.is_ascii_digit())
             .count();
         let end = at + 1 + digits;
-        return ((1..=5).contains(&digits) && b.get(end) == Some(&b']'))
+        return ((3..=5).contains(&digits) && b.get(end) == Some(&b']'))
             .then(|| port(&text[at + 1..end]))
             .flatten()
             .map(|p| (p, end + 1));

@@ -10,6 +10,7 @@ use crate::refs::line::{Line, plausible_port};
 use crate::refs::tokens::{
     byte_table, is_fqdn, is_hostname, parse_ip, port, quoted_end, run_back, split_port,
 };
+use std::net::Ipv4Addr;
 
 /// What separates the words of a value (Traffic Server's `parent="a:8080|1.0;b:8080|1.0"`
 /// gives each its weight after a `|`).
@@ -289,9 +290,14 @@ impl Line<'_> {
 /// How long the `host:port` that starts `token` is, when more `:` fields follow it: a dotted
 /// host (no IPv6 address has a dot before its first colon) and a port.
 fn leading_host_port(token: &str) -> Option<usize> {
+    let address = |h: &str| h.contains('.') && is_hostname(h) || h.parse::<Ipv4Addr>().is_ok();
     let (host, rest) = token.split_once(':')?;
-    let (port_text, _) = rest.split_once(':')?;
-    (host.contains('.') && is_hostname(host) || host.parse::<std::net::Ipv4Addr>().is_ok())
+    let (port_text, fields) = rest.split_once(':')?;
+    // A forward's `10.0.0.5:15432:db2.example.com:5432` is two addresses: read as written.
+    let forward = fields
+        .split_once(':')
+        .is_some_and(|(h, p)| address(h) && p.bytes().next().is_some_and(|c| c.is_ascii_digit()));
+    (address(host) && !forward)
         .then(|| port(port_text))
         .flatten()
         .map(|_| host.len() + 1 + port_text.len())

@@ -117,9 +117,7 @@ impl Line<'_> {
             if word.parse::<std::net::Ipv4Addr>().is_ok() {
                 let port = match port {
                     Some((p, _)) => p,
-                    None => self
-                        .next_word_port(s, e)
-                        .or_else(|| key_port(self.text, s, e)),
+                    None => self.next_word_port(s, e),
                 };
                 self.add(word, port, s, end);
             }
@@ -267,19 +265,6 @@ fn after_local_port(text: &str, colon: usize) -> bool {
 
 /// Whether the word at `s..e` is the key of its line (`corp.example.com = CORP.EXAMPLE.COM` in
 /// krb5's `[domain_realm]`): structure, not a host.
-/// The port a map of addresses gives the address written as its key (Cassandra Reaper's
-/// `jmxPorts:` with `10.0.0.11: 7199` under it): a number a port could be, alone after `: `.
-/// Not a name's: `proxy.timeout.io: 60000` is a setting.
-fn key_port(text: &str, s: usize, e: usize) -> Option<u16> {
-    let value = text[e..].strip_prefix(": ")?.trim_ascii();
-    let digits = value.bytes().take_while(u8::is_ascii_digit).count();
-    let rest = value[digits..].trim_ascii_start();
-    (text[..s].trim_ascii().is_empty() && (rest.is_empty() || rest.starts_with('#')))
-        .then(|| port(&value[..digits]))
-        .flatten()
-        .filter(|p| plausible_port(*p))
-}
-
 fn is_key(text: &str, s: usize, e: usize) -> bool {
     // Quoted too: PHP's `'memcache.local' => '...'`, JSON's `"a.b": 1`.
     let before = text[..s].trim_ascii();
