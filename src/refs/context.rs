@@ -1207,10 +1207,10 @@ pub(super) fn is_blank_or_comment(line: &str) -> bool {
             && memchr::memmem::find(t, b"*/").is_some_and(|end| t[end + 2..].trim_ascii().is_empty()))
 }
 
-/// The line without a comment after its content: a `#` after a blank, outside quotes, then a
-/// blank, another `#` or nothing (`host = "a.example.com"  # was b.example.com`, TOML's and
-/// Pi-hole's `### CHANGED, default = "pool.ntp.org"`). Not dnsmasq's `10.0.0.53#5353`, a colour
-/// `#fff` or a URL's `#/anchor`.
+/// The line without a comment after its content: a `#` after a blank, outside quotes
+/// (`host = "a.example.com"  # was b.example.com`, Pi-hole's `### CHANGED, default = …`, an AFS
+/// CellServDB's `10.0.0.11   #afsdb1.example.com`). Not a `#` glued to a word: dnsmasq's
+/// `10.0.0.53#5353`, a colour `#fff` or a URL's `#/anchor`.
 pub(super) fn without_trailing_comment(line: &str) -> &str {
     let b = line.as_bytes();
     let mut quote = None;
