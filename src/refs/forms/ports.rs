@@ -125,11 +125,7 @@ pub(super) fn at_port(text: &str, at: usize) -> Option<(u16, usize)> {
     let b = text.as_bytes();
     // Geode's and JGroups' `locator-1.example.net[10334]` (an index, `module.app[1]`, is short).
     if b.get(at) == Some(&b'[') {
-        let digits = b[at + 1..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit())
-            .count();
-        let end = at + 1 + digits;
+        let (digits, end) = digits_after(b, at);
         return ((3..=5).contains(&digits) && b.get(end) == Some(&b']'))
             .then(|| port(&text[at + 1..end]))
             .flatten()
@@ -137,11 +133,7 @@ pub(super) fn at_port(text: &str, at: usize) -> Option<(u16, usize)> {
     }
     // dnsmasq writes the port after `#`: `server=10.0.0.53#5353`.
     if b.get(at) == Some(&b'#') {
-        let digits = b[at + 1..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit())
-            .count();
-        let end = at + 1 + digits;
+        let (digits, end) = digits_after(b, at);
         let glued = b
             .get(end)
             .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'.');
@@ -153,10 +145,7 @@ pub(super) fn at_port(text: &str, at: usize) -> Option<(u16, usize)> {
     if b.get(at) != Some(&b'@') {
         return None;
     }
-    let digits = b[at + 1..]
-        .iter()
-        .take_while(|c| c.is_ascii_digit())
-        .count();
+    let (digits, _) = digits_after(b, at);
     let p = port(text.get(at + 1..at + 1 + (1..=5).contains(&digits).then_some(digits)?)?)?;
     let mut end = at + 1 + digits;
     if b.get(end) == Some(&b'#') {
@@ -168,6 +157,15 @@ pub(super) fn at_port(text: &str, at: usize) -> Option<(u16, usize)> {
         return None;
     }
     Some((p, end))
+}
+
+/// How many digits follow the marker at `at` (`@`, `#`, `[`), and where they end.
+fn digits_after(b: &[u8], at: usize) -> (usize, usize) {
+    let digits = b[at + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    (digits, at + 1 + digits)
 }
 
 /// Exim's `::587` right after a host name: the port and where it ends.
