@@ -140,9 +140,10 @@ fn a_dependent_that_never_reconnects_is_caught_by_the_dependents_gate() {
     hosts: [host-2]
     depends_on: [db]
     restart: "{vars.dir}/bin/restart app"
-    health: [{ http: "http://{address}:7002/health", timeout: 2s }]
+    health: [{ http: "http://{address}:7002/health", timeout: 6s }]
 "#,
     );
+    // The check's timeout is long enough for a loaded CI machine to get the 503 at least once.
     let out = lab.run("run", &plan, &["--yes"]);
     let err = exited(&out, 1);
     assert_has(&err, "[1/2] db@host-1 FAILED in dependents gate");
@@ -493,6 +494,38 @@ fn a_wide_batch_waits_for_sessions_on_its_hook_host_instead_of_being_refused() {
         .map(|r| r["ok"].as_bool())
         .collect::<Vec<_>>();
     assert_eq!(hooks, vec![Some(true); 12], "every hook on host-13 ran");
+}
+
+/// A hook host whose sshd allows two sessions per connection: the batch's third and fourth
+/// hooks are refused a session for as long as the first two run, and are tried again.
+#[test]
+fn a_session_the_hook_host_refuses_for_a_moment_is_tried_again() {
+    let mut lab = Lab::start(5);
+    for i in 0..4 {
+        lab.service(i, "web", 7002, "");
+    }
+    lab.max_sessions(4, 2);
+    let plan = lab.plan_with(
+        DEFAULTS,
+        r#"  web:
+    hosts: [host-1, host-2, host-3, host-4]
+    restart: "{vars.dir}/bin/restart web"
+    health: [{ tcp: 7002 }]
+    batch: 4
+    before:
+      - { on: host-5, run: "sleep 0.2" }
+"#,
+    );
+    let out = lab.run("run", &plan, &["--yes"]);
+    let err = exited(&out, 0);
+    assert_has(&err, "done: 4 steps restarted and verified");
+    let hooks = lab
+        .journal()
+        .iter()
+        .filter(|r| r["event"] == "hook_ran")
+        .map(|r| r["ok"].as_bool())
+        .collect::<Vec<_>>();
+    assert_eq!(hooks, vec![Some(true); 4], "every hook on host-5 ran");
 }
 
 /// stderr without its colours.

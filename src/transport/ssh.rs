@@ -57,13 +57,7 @@ pub(super) async fn connect(
 
 /// Turns ssh's error chain into what the operator must do about it.
 fn classify(host: &Host, settings: &SshSettings, e: &openssh::Error) -> TransportError {
-    let mut detail = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        detail = format!("{detail}: {s}");
-        source = s.source();
-    }
-    let detail = detail.trim().replace('\n', " ").replace('\r', "");
+    let detail = with_causes(e);
     let key_problem = [
         "Host key verification failed",
         "HOST IDENTIFICATION HAS CHANGED",
@@ -109,6 +103,23 @@ fn classify(host: &Host, settings: &SshSettings, e: &openssh::Error) -> Transpor
     }
 }
 
+/// The error and its causes on one line: openssh's own message hides why (`failed to connect to
+/// the ssh multiplex server` says nothing of a session the server refused).
+fn with_causes(e: &openssh::Error) -> String {
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        detail = format!("{detail}: {s}");
+        source = s.source();
+    }
+    detail.trim().replace('\n', " ").replace('\r', "")
+}
+
+/// Opening a session over the master is tried this many times. A refusal comes before the
+/// command runs: a master under load, or sshd not yet done closing the sessions just ended
+/// (its `MaxSessions`), refuses for a moment and then accepts.
+const SESSION_ATTEMPTS: u32 = 6;
+
 /// Runs `argv` (see [`super::mark::command_argv`]), keeping `keep` of its stdout; gives up
 /// after `backstop`.
 pub(super) async fn run(
@@ -132,7 +143,16 @@ pub(super) async fn run(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let running = async {
-        let mut child = remote.spawn().await?;
+        let mut attempt = 1;
+        let mut child = loop {
+            match remote.spawn().await {
+                Err(openssh::Error::SshMux(_)) if attempt < SESSION_ATTEMPTS => {
+                    tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
+                    attempt += 1;
+                }
+                spawned => break spawned?,
+            }
+        };
         let (stdout, stderr) = capture_both(child.stdout().take(), child.stderr().take(), keep)
             .await
             .map_err(openssh::Error::ChildIo)?;
@@ -151,7 +171,7 @@ pub(super) async fn run(
         }
         Ok(Err(e)) => Err(TransportError::Lost {
             host: host.to_string(),
-            detail: e.to_string(),
+            detail: with_causes(&e),
         }),
         Err(_) => Err(TransportError::Lost {
             host: host.to_string(),

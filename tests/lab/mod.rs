@@ -271,7 +271,12 @@ impl Lab {
     /// Restarts the host's sshd with sshd's own default of sessions per connection (10), as
     /// on a real host: the lab's others allow 64.
     pub fn default_max_sessions(&mut self, i: usize) {
-        self.reconfigure_sshd(i, "\nMaxSessions 64\n", "\nMaxSessions 10\n");
+        self.max_sessions(i, 10);
+    }
+
+    /// Restarts the host's sshd allowing `n` sessions per connection.
+    pub fn max_sessions(&mut self, i: usize, n: usize) {
+        self.reconfigure_sshd(i, "\nMaxSessions 64\n", &format!("\nMaxSessions {n}\n"));
     }
 
     /// The host now presents a different key than known_hosts records.
