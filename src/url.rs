@@ -34,10 +34,26 @@ pub(crate) fn authorities(text: &str) -> impl Iterator<Item = (usize, Range<usiz
             return None;
         }
         let start = at + 3;
-        let mut end = b[start..]
-            .iter()
-            .position(|&c| AUTHORITY_END[c as usize])
-            .map_or(b.len(), |i| start + i);
+        let authority_end = |from: usize| {
+            b[from..]
+                .iter()
+                .position(|&c| AUTHORITY_END[c as usize])
+                .map_or(b.len(), |i| from + i)
+        };
+        let mut end = authority_end(start);
+        // A template in the user info (Frigate's `rtsp://viewer:{PASSWORD}@10.0.0.5:554`):
+        // the authority goes on after it, up to its host.
+        // (Searched a short way only: a line of `a://{` stays linear.)
+        while b.get(end) == Some(&b'{')
+            && let Some(close) =
+                memchr::memchr(b'}', &b[end..(end + 256).min(b.len())]).map(|i| end + i)
+        {
+            let rest = authority_end(close + 1);
+            if memchr::memchr(b'@', &b[close + 1..rest]).is_none() {
+                break;
+            }
+            end = rest;
+        }
         // A list of URLs (`https://a:9200,https://b:9200`): the next one's scheme ends this
         // authority, and is no host of it.
         if b[end..].starts_with(b"//")

@@ -124,6 +124,11 @@ pub(super) fn classify(key: &str) -> KeyKind {
     // responder_url` is a server reached).
     let listener_tree = (lower.starts_with(b"listener.") || lower.starts_with(b"listeners."))
         && memchr::memchr_iter(b'.', lower).count() <= 2;
+    // Flume's `agent.sources.syslog-in.host`: a source's address is where it listens (its
+    // `sinks` are reached), as in Vector's `[sources.x]`.
+    let source_address = last_is_a_level
+        && matches!(last_segment, b"host" | b"bind" | b"address" | b"addr")
+        && lower.windows(9).any(|w| w == b".sources.");
     if has(whole, KeyWord::Listen)
         // Aerospike's `mesh-seed-address-port 10.0.0.12 3002`, TiDB's `local-agent-host-port`:
         // a peer's address and port.
@@ -131,6 +136,7 @@ pub(super) fn classify(key: &str) -> KeyKind {
         || own_listener
         || own_address
         || listener_tree
+        || source_address
         || says == Says::Listen
         || own_server
     {
@@ -152,6 +158,8 @@ pub(super) fn classify(key: &str) -> KeyKind {
         // Libreswan's `modecfgdns` (a VPN client's resolvers).
         || matches!(last_segment, b"clusterdns" | b"modecfgdns" | b"modecfgwins")
         || previous_of_last == b"cluster" && last_segment == b"dns"
+        // sslh's `sni_hostnames`: the names a TLS client asks for, matched.
+        || previous_of_last == b"sni"
         // Dendrite's `well_known_server_name`: the name it tells other servers to reach it by.
         || lower.starts_with(b"well_known")
         // Kibana's `server.name`, CAS's `cas.server.name`: this server's own name or URL.
@@ -184,6 +192,10 @@ pub(super) fn classify(key: &str) -> KeyKind {
             .iter()
             .any(|k| lower.starts_with(k))
         || (lower.contains(&b'v') && lower.windows(7).any(|w| w == b"version"))
+        || browser_endpoint(lower, previous_of_last, last_segment)
+        // Openfire's `<fqdn>`, Foreman's `:fqdn:`: this host's own full name (a
+        // `vcenter_fqdn` is a server's).
+        || lower == b"fqdn"
     {
         KeyKind::NoHosts
     } else if matches!(last_segment, b"address" | b"addr") && names_one_mailbox(lower) {
@@ -325,6 +337,11 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
             // Murmur's `registerUrl`: the address it registers in a public server list.
             | b"registerurl"
     );
+    // Keystone's `public_endpoint` (a block named `external_endpoint:` holds a server's keys;
+    // Centrifugo's `jwks_public_endpoint` is a server's).
+    if matches!(lower, b"public_endpoint" | b"public-endpoint") {
+        return true;
+    }
     url && (own(previous_of_last)
         || camel
         || link
@@ -334,6 +351,28 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
         // Redmine's `avatar_server_url`: pictures browsers load.
         || lower.starts_with(b"avatar_server") || lower.starts_with(b"gravatar")
         || segments(lower).any(|s| s == b"overwrite"))
+}
+
+/// An OAuth authorization endpoint (`AuthorizationEndpoint`, Node-RED's `authorizationURL`),
+/// where browsers are sent to sign in, and a callback URL (`callbackURL`), where they come
+/// back to this service: neither is reached by it (its `token` and `userinfo` URLs are, and so
+/// is Pomerium's `authorize_service_url`, a service it calls).
+fn browser_endpoint(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
+    let endpoint = |s: &[u8]| {
+        [&b"url"[..], b"uri", b"endpoint"]
+            .iter()
+            .any(|e| s.ends_with(e))
+    };
+    if !endpoint(last_segment) {
+        return false;
+    }
+    previous_of_last == b"authorization"
+        || last_segment
+            .strip_suffix(b"endpoint")
+            .or_else(|| last_segment.strip_suffix(b"url"))
+            .or_else(|| last_segment.strip_suffix(b"uri"))
+            .is_some_and(|s| s.ends_with(b"authorization"))
+        || lower.len() >= 11 && lower.windows(8).any(|w| w == b"callback")
 }
 
 /// NSQ's `tcp_address`, oauth2-proxy's `http_address`: a protocol and an address, nothing else
@@ -687,6 +726,14 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"alias",
     b"aliases",
     b"origin",
+    // Names matched, never reached: a TLS server name (stunnel's and APISIX's `sni`), a
+    // CSRF filter's `referer`, a CSP's `frame_ancestors`, JavaMail's `mail.smtp.ssl.trust`
+    // (the servers whose certificates it trusts).
+    b"sni",
+    b"referer",
+    b"referrer",
+    b"ancestors",
+    b"trust",
     b"origins",
     // Names a peer must prove in its certificate (stunnel's `checkHost`, `sni`), not where
     // it is.
@@ -983,6 +1030,39 @@ fn named_property(line: &str, indent: usize) -> Option<KeyValue<'_>> {
 /// `key = value`, `key: value`, `"key": value`, `- key: value` or `key value`. Hand-written:
 /// it runs on every line, where a regex with captures costs more than the rest of the scan.
 pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
+    let mut kv = pair(line)?;
+    // An object on one line: its first key's value ends at the next pair (v2ray's `{
+    // "address": "10.0.0.5", "port": 8388, "method": "aes-256-gcm" }`). Only a first key that
+    // names servers: any other (`{ _id: 0, host: "mongo1:27017" }`, `{ "type": "field",
+    // "domain": [...] }`) leaves the line to the forms that read every pair.
+    if line.trim_ascii_start().starts_with('{') {
+        if !matches!(
+            classify(kv.key),
+            KeyKind::Hosts | KeyKind::HostsWithEvidence
+        ) {
+            return None;
+        }
+        let mut quote = None;
+        let end = kv.value.bytes().position(|c| match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                }
+                false
+            }
+            None if matches!(c, b'"' | b'\'') => {
+                quote = Some(c);
+                false
+            }
+            None => matches!(c, b',' | b';' | b'}'),
+        });
+        kv.value = &kv.value[..end.unwrap_or(kv.value.len())];
+    }
+    Some(kv)
+}
+
+/// [`key_value`], its value to the line's end.
+fn pair(line: &str) -> Option<KeyValue<'_>> {
     let b = line.as_bytes();
     let skip_space = |mut i: usize| {
         while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
@@ -992,8 +1072,10 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
     };
     let indent = skip_space(0);
     let mut i = indent;
-    // A list item's `- key: value`; a comma-first object's `, key: value` (StatsD's config.js).
-    if matches!(b.get(i), Some(b'-' | b',')) && matches!(b.get(i + 1), Some(b' ' | b'\t')) {
+    // A list item's `- key: value`; a comma-first object's `, key: value` (StatsD's config.js);
+    // an object on one line, `{ host: "10.0.0.5"; port: "443"; }` (libconfig, JSON), by its
+    // first key.
+    if matches!(b.get(i), Some(b'-' | b',' | b'{')) && matches!(b.get(i + 1), Some(b' ' | b'\t')) {
         i = skip_space(i + 1);
     }
     // `<host>db</host>`: an XML element is a key and its text the value; with attributes
@@ -1087,6 +1169,11 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
         }
         i += digits + 2;
     }
+    let key_end = i;
+    // PHP INI's list, one `trusted_hosts[] = "x"` an item.
+    if quote.is_none() && b.get(i..i + 2) == Some(b"[]") {
+        i += 2;
+    }
     if quote.is_none()
         && let Some((key, end)) = subscripts(line, i)
     {
@@ -1099,7 +1186,7 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
             indent,
         });
     }
-    let key = &line[start..i];
+    let key = &line[start..key_end];
     if let Some(q) = quote
         && b.get(i) == Some(&q)
     {

@@ -102,6 +102,15 @@ pub(super) fn declared(text: &str) -> FxHashSet<String> {
             && name.bytes().any(|c| c.is_ascii_alphabetic());
         if bare && !labels.contains(name) {
             labels.insert(name.to_string());
+            // Matomo's `servers[] = "corpdc"`, then `[LoginLdap_corpdc]`: a section named for
+            // its item after a prefix in camel case (`[session_redis]` names no `redis`).
+            if let Some((prefix, item)) = name.rsplit_once('_')
+                && t.starts_with('[')
+                && prefix.bytes().skip(1).any(|c| c.is_ascii_uppercase())
+                && item.bytes().any(|c| c.is_ascii_alphabetic())
+            {
+                labels.insert(item.to_string());
+            }
         }
     }
     // Icinga 2's `object Endpoint "satellite-1" {`: the object's name, which `endpoints = [

@@ -492,5 +492,6 @@ fn is_class_name(host: &str) -> bool {
     };
     last.as_bytes()
         .windows(2)
-        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+        // (`storages.backends.s3boto3.S3Boto3Storage` too, a digit before the capital.)
+        .any(|w| (w[0].is_ascii_lowercase() || w[0].is_ascii_digit()) && w[1].is_ascii_uppercase())
 }

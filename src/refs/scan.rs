@@ -143,10 +143,18 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if let Some(kv) = kv {
             l.value_end = kv.value_start + kv.value.len();
             // Deadwood's `upstream_servers["corp.example.net."] = "10.0.0.53"`: a key written as
-            // a subscript names a zone or a record, no server.
+            // a subscript names a zone or a record, no server; nor does one written as an
+            // attribute (Traccar's `<entry key='filter.invalid'>`), unless it has an address's
+            // evidence (`<entry key="10.0.0.6:9000">`).
+            let (host, port) = split_port(kv.key);
             if let Some(at) = line.get(..kv.value_start).and_then(|k| k.find(kv.key))
+                && port.is_none()
+                && parse_ip(host).is_none()
                 && at >= 2
-                && matches!(&line[at - 2..at], "[\"" | "['")
+                && matches!(
+                    &line.as_bytes()[at - 2..at],
+                    b"[\"" | b"['" | b"='" | b"=\""
+                )
             {
                 l.claim(at, at + kv.key.len());
             }
@@ -463,6 +471,26 @@ fn kind_in<'t>(
     {
         return KeyKind::Hosts;
     }
+    // An Erlang node's own name (VerneMQ's `nodename = VerneMQ@10.0.0.5`), where Slurm's
+    // `NodeName=gpu01 NodeAddr=…` lists the nodes it reaches.
+    if kv.key.eq_ignore_ascii_case("nodename") && kv.value.contains('@') {
+        return KeyKind::NoHosts;
+    }
+    // Frigate's `genai: base_url: http://ollama.example.net:11434`: a client's block's base URL
+    // with its port is the API it calls, where Airflow's `[webserver] base_url` and Kratos's
+    // `serve:` ones are this service's own.
+    if kind == KeyKind::NoHosts
+        && kv.key.eq_ignore_ascii_case("base_url")
+        && kv.indent > 0
+        && !kv.value.starts_with('>')
+        && !scope.listens()
+        && scope != Scope::Own
+        && crate::url::authorities(kv.value)
+            .next()
+            .is_some_and(|(_, a)| split_port(&kv.value[a]).1.is_some())
+    {
+        return KeyKind::Other;
+    }
     // ntfy's `smtp-sender-addr: "smtp.example.net:587"`: a mailbox key, but a mailbox has no
     // port; a server does.
     if kind == KeyKind::NoHosts
@@ -542,8 +570,11 @@ fn kind_in<'t>(
     }
     if scope.listens()
         && (matches!(kind, KeyKind::Hosts | KeyKind::HostsWithEvidence)
-            || kind == KeyKind::Other && address())
+            || kind == KeyKind::Other && address()
+            // PeerTube's `listen: hostname: '10.0.0.5'`: an address, not this host's name.
+            || kind == KeyKind::NoHosts && kv.key.eq_ignore_ascii_case("hostname") && address())
         && (context::names_an_address(kv.key)
+            || kv.key.eq_ignore_ascii_case("hostname")
             || scope == Scope::Endpoints && kv.key.eq_ignore_ascii_case("endpoint"))
     {
         return KeyKind::Listen;
@@ -2569,6 +2600,137 @@ mod tests {
             (
                 "EXTERNAL_HOST = \"chat.example.net\"\nHOSTNAMES=mx1.example.net",
                 &[],
+            ),
+        ] {
+            assert_eq!(described(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn blocks_objects_and_names_matched_of_set_23() {
+        for (text, expected) in [
+            // A `listen:` block's `hostname` is an address; sslh's libconfig list below it, by
+            // its objects on one line; a name under `hostname` stays this host's own.
+            (
+                "listen:\n  hostname: '10.70.1.8'\n  port: 9000\nwebserver:\n  hostname: 'videos.example.com'",
+                &["10.70.1.8:9000 listen"][..],
+            ),
+            (
+                "listen:\n(\n    { host: \"203.0.113.80\"; port: \"443\"; },\n);\nprotocols:\n(\n  { name: \"ssh\"; host: \"10.0.0.5\"; port: \"22\"; }\n);",
+                &["203.0.113.80:443 listen", "10.0.0.5:22"],
+            ),
+            // One object's first pair ends at its comma.
+            (
+                "{ \"address\": \"203.0.113.80\", \"port\": 8388, \"method\": \"aes-256-gcm\" }",
+                &["203.0.113.80:8388"],
+            ),
+            // Home Assistant's `http:`, a Flume source's address.
+            (
+                "http:\n  server_host: 10.110.0.40\nrecorder:\n  db_url: mysql://ha:pw@10.110.0.9/ha",
+                &["10.110.0.40 listen", "10.110.0.9:3306"],
+            ),
+            (
+                "a.sources.syslog-in.host = 10.31.4.10\na.sinks.k1.hostname = 10.31.4.20",
+                &["10.31.4.10 listen", "10.31.4.20"],
+            ),
+            // A key written as an attribute, PHP INI's list items, a section named for its item.
+            (
+                "<entry key='filter.invalid'>true</entry>\n<entry key='database.url'>jdbc:mysql://db.example.net:3306/t</entry>",
+                &["db.example.net:3306"],
+            ),
+            (
+                "trusted_hosts[] = \"analytics.example.com\"\nservers[] = \"corpdc\"\n[LoginLdap_corpdc]\nhost = \"ldap.example.net\"",
+                &["ldap.example.net"],
+            ),
+            // Names matched, never reached.
+            (
+                "sni = ldap.example.net\nmail.smtp.ssl.trust = smtp.example.net\ncsrf.filter.referer = https://ecm.example.com/.*\nframe_ancestors = https://cloud.example.com",
+                &[],
+            ),
+            // Where browsers are sent to sign in and come back; this host's own full name.
+            (
+                "authorizationURL: \"https://sso.example.net/auth\",\ncallbackURL: \"https://app.example.net/cb\",\ntokenURL: \"https://sso.example.net/token\",\n<fqdn>xmpp01.example.net</fqdn>",
+                &["sso.example.net:443"],
+            ),
+            // A path after a scheme; a template in the user info; servers in the query.
+            (
+                "repositoryPath = cassandra://var/mail/error/\npath: rtsp://viewer:{PASSWORD}@10.100.20.11:554/live",
+                &["10.100.20.11:554"],
+            ),
+            (
+                "address: redis+sentinel://:pw@10.60.3.11:26379?name=m&addr=10.60.3.12:26379&x=1.2.3",
+                &["10.60.3.11:26379", "10.60.3.12:26379"],
+            ),
+            // A client block's `base_url` with its port is the API it calls; Airflow's own.
+            (
+                "genai:\n  base_url: http://ollama.example.net:11434\n[webserver]\nbase_url = https://airflow.example.com",
+                &["ollama.example.net:11434"],
+            ),
+            // Keystone's own endpoint, a server's JWKS endpoint.
+            (
+                "public_endpoint = https://identity.example.com:5000\njwks_public_endpoint: https://sso.example.net/certs",
+                &["sso.example.net:443"],
+            ),
+        ] {
+            assert_eq!(described(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_review_of_set_23_and_the_forms_of_set_24() {
+        for (text, expected) in [
+            // An object on one line whose first key names no server is read pair by pair.
+            (
+                "{ _id: 0, host: \"mongo1.example.net:27017\" },",
+                &["mongo1.example.net:27017"][..],
+            ),
+            // sslh's `protocols:` list holds backends; a JSON `"sources": [` list servers polled.
+            (
+                "protocols:\n(\n  { host: \"10.0.0.7\"; port: \"1194\"; name: \"openvpn\"; }\n);",
+                &["10.0.0.7:1194"],
+            ),
+            (
+                "{\n  \"sources\": [\n    { \"host\": \"10.0.0.25\", \"port\": 15550 }\n  ]\n}",
+                &["10.0.0.25:15550"],
+            ),
+            // Kratos's `serve:` nested in a ConfigMap; a `*_hostname` under `server:`.
+            (
+                "data:\n  kratos.yml: |\n    serve:\n      admin:\n        base_url: http://kratos:4434/",
+                &[],
+            ),
+            ("server:\n  redis_hostname: 10.0.0.6", &["10.0.0.6"]),
+            // Services called, where a browser's endpoints are not.
+            (
+                "authorize_service_url: https://authz.example.net:5443\nvcenter_fqdn: vc.example.net\nkeystone_internal_url: http://10.0.0.10:5000",
+                &["authz.example.net:5443", "vc.example.net", "10.0.0.10:5000"],
+            ),
+            // `[session_redis]` names no label `redis`.
+            (
+                "[session_redis]\nurl = redis://redis:6379/0",
+                &["redis:6379"],
+            ),
+            // A web page's query is its own; libpq's `host=` takes its `port=`.
+            (
+                "novnc: https://vnc.example.com/vnc.html?host=10.0.0.5&port=5900\ndsn: postgresql:///app?host=10.0.0.6&port=5433",
+                &["vnc.example.com:443", "10.0.0.6:5433"],
+            ),
+            // A key attribute with an address's evidence stays a host.
+            (
+                "<entry key=\"10.0.0.6:9000\">primary</entry>\n<entry note=\"€x\" key=\"host\">10.0.0.5</entry>",
+                &["10.0.0.6:9000", "10.0.0.5"],
+            ),
+            // JGroups' `host[port]` in a value; a path; a class path; an Erlang node's name.
+            (
+                "<TCPPING initial_hosts=\"10.42.8.21[7800],a.example.net[7800]\" port_range=\"0\"/>\ninitial_hosts = 10.42.8.23[7800]",
+                &["10.42.8.21:7800", "a.example.net:7800", "10.42.8.23:7800"],
+            ),
+            (
+                "\"endpoint\": \"/v1/users/{id}\",\nBACKEND = \"storages.backends.s3boto3.S3Boto3Storage\"\nnodename = VerneMQ@10.61.4.12\nNodeName=gpu01 NodeAddr=10.150.2.11",
+                &["10.150.2.11"],
+            ),
+            (
+                "{\n  \"$schema\": \"https://www.krakend.io/schema/v2.7/krakend.json\",\n  \"host\": [\"http://10.0.0.9:8080\"]\n}",
+                &["10.0.0.9:8080"],
             ),
         ] {
             assert_eq!(described(text), expected, "{text}");

@@ -122,12 +122,18 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
         "sources",
     ]) || named_listen
         || (braces && is(&["source"]))
-        // Ory Hydra's and Kratos's `serve:` with a `public:` and an `admin:` listener.
-        || (top && !braces && !section && is(&["serve"]))
+        // Ory Hydra's and Kratos's `serve:` with a `public:` and an `admin:` listener, also
+        // nested in a ConfigMap or a chart's values.
+        || (!braces && !section && is(&["serve"]))
         || (section && is(&["api", "server", "web"]))
     {
         Scope::Listen
     } else if (top && is(&["server", "web"]))
+        // Home Assistant's `http:` (its `server_host`), PeerTube's `webserver:` (its own
+        // `hostname`; nested too, in a chart's values; an INI `[webserver]` is as often an
+        // Ansible group) and i2pd's `[http]`: this service's own web server.
+        || ((top || section) && is(&["http"]))
+        || (!braces && !section && is(&["webserver"]))
         || is(&["frontend", "frontends"])
         || (section && is(&["debug", "metrics"]))
         || (braces && is(&["service"]))
@@ -172,8 +178,15 @@ impl Scopes {
             return Scope::Plain;
         }
         let list_item = trimmed.starts_with("- ");
+        // libconfig's `listen:` with its list's `(` on the next line, as sslh writes it: a list of
+        // listeners only (sslh's `protocols:` list holds its backends).
+        let list_below = matches!(trimmed, "(" | "[")
+            && self
+                .indents
+                .last()
+                .is_some_and(|&(open, scope)| open == indent && scope == Scope::Listen);
         while let Some(&(open, _)) = self.indents.last() {
-            if indent < open || (indent == open && !list_item) {
+            if indent < open || (indent == open && !list_item && !list_below) {
                 self.indents.pop();
             } else {
                 break;
@@ -234,6 +247,25 @@ impl Scopes {
             let top = indent == 0 && !list_item;
             self.indents
                 .push((at, scope_of(block_name(trimmed), Opening::Key { top })));
+        } else if opens_a_list(trimmed) {
+            // A list opened after its key, JSON's `"listen": [` or libconfig's `listen: (`: only
+            // a list of listeners says where its addresses are (a JSON `"sources": [` lists
+            // servers polled).
+            let name = block_name(trimmed);
+            let listeners = names_listeners(name)
+                || name
+                    .rsplit(['_', '-'])
+                    .next()
+                    .is_some_and(|w| w.len() < name.len() && names_listeners(w));
+            let scope = scope_of(name, Opening::Key { top: false });
+            self.indents.push((
+                indent,
+                if listeners || scope > Scope::Own {
+                    scope
+                } else {
+                    Scope::Plain
+                },
+            ));
         } else if trimmed.ends_with('=') {
             // Oracle's `LISTENER_PROD =`, its descriptor below: where the listener listens.
             let name = block_name(trimmed);
@@ -251,6 +283,14 @@ impl Scopes {
         }
         around
     }
+}
+
+/// Whether a key's line opens its value's list: `"listen": [`, `listen: (`, `listen = (`.
+fn opens_a_list(trimmed: &str) -> bool {
+    trimmed
+        .strip_suffix(['[', '('])
+        .map(str::trim_end)
+        .is_some_and(|key| key.ends_with([':', '=']) && key.len() > 1)
 }
 
 impl Scope {

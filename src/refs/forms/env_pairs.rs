@@ -4,7 +4,7 @@
 
 use crate::refs::context::{self, KeyKind};
 use crate::refs::forms::conninfo::conninfo_value;
-use crate::refs::forms::ports::without_transport;
+use crate::refs::forms::ports::{self, without_transport};
 use crate::refs::forms::remote_paths::TARGET_START;
 use crate::refs::kinds;
 use crate::refs::line::Line;
@@ -205,7 +205,16 @@ impl Line<'_> {
                 // A named instance (`sql-01\\REPORTS`) is a name on that server.
                 let item = without_transport(item);
                 let item = item.split_once('\\').map_or(item, |(h, _)| h);
-                let (host, explicit) = split_port(item);
+                // JGroups' `initial_hosts="10.0.0.21[7800]"`.
+                let bracket = item
+                    .find('[')
+                    .filter(|&at| at > 0)
+                    .and_then(|at| Some((at, ports::at_port(item, at)?)))
+                    .filter(|&(_, (_, end))| end == item.len());
+                let (host, explicit) = match bracket {
+                    Some((at, (p, _))) => (&item[..at], Some(p)),
+                    None => split_port(item),
+                };
                 let port = explicit.or(written).or(sibling);
                 // `Data Source` names a file (`blog.db`) or a TNS alias (`PRODDB`) as often.
                 if data_source && port.is_none() && parse_ip(host).is_none() && !is_fqdn(host) {

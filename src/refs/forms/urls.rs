@@ -6,7 +6,7 @@ use crate::refs::context::{self, KeyKind};
 use crate::refs::features::Features;
 use crate::refs::kinds;
 use crate::refs::line::{Line, TEXT_LIMIT};
-use crate::refs::tokens::{byte_table, default_port, run_back, split_port};
+use crate::refs::tokens::{byte_table, default_port, parse_ip, run_back, split_port};
 
 /// What ends a whole URL, as shown in a reference's text.
 static URL_END: [bool; 256] = byte_table(b"'\";", false, true);
@@ -26,7 +26,10 @@ impl Line<'_> {
             // FreeSWITCH's `pgsql://hostaddr=10.0.0.5 port=5432 dbname=fs`: a libpq conninfo
             // after a scheme, read as one (a password's base64 `=` is before an `@`).
             let authority_bytes = text[authority.clone()].as_bytes();
-            if !self.free(scheme_start, authority.end)
+            // (A template may stand in the user info, not where the host is.)
+            let host_start = memchr::memrchr(b'@', authority_bytes)
+                .map_or(scheme_start, |at| authority.start + at + 1);
+            if !self.free(host_start, authority.end)
                 || memchr::memchr(b'=', authority_bytes).is_some()
                     && memchr::memchr(b'@', authority_bytes).is_none()
             {
@@ -44,8 +47,10 @@ impl Line<'_> {
                     && !text.contains(['<', '='])
                     && memchr::memmem::find(text.as_bytes(), b".xsd").is_some()
             };
+            // So does a JSON document's `"$schema": "https://…"`.
             if attribute.is_some_and(|a| a.starts_with("xmlns") || a.ends_with("schemaLocation"))
                 || schema_pairs()
+                || text.trim_ascii_start().starts_with("\"$schema\"")
             {
                 self.claim(scheme_start, authority.end);
                 continue;
@@ -120,6 +125,17 @@ impl Line<'_> {
                 let instance = item.find('\\');
                 let item = instance.map_or(item, |i| &item[..i]);
                 let (host, explicit) = split_port(item);
+                // Apache James's `cassandra://var/mail/error/`: a path after the scheme, its
+                // first directory where a host would be.
+                if explicit.is_none()
+                    && text[authority.end..].starts_with('/')
+                    && [
+                        "var", "etc", "tmp", "opt", "usr", "home", "srv", "run", "mnt",
+                    ]
+                    .contains(&host)
+                {
+                    continue;
+                }
                 let implied = default_port(scheme).filter(|_| instance.is_none());
                 let port = explicit.or(implied);
                 // One label and no port under a scheme whose authority is a logical name as
@@ -136,9 +152,44 @@ impl Line<'_> {
                 };
                 self.add_as(host, port, scheme_start, end, strength);
             }
+            if !["http", "https", "ws", "wss"]
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(scheme))
+            {
+                for (host, port) in query_hosts(&text[authority.end..end]) {
+                    let port = port.or_else(|| default_port(scheme));
+                    self.add_as(host, port, scheme_start, end, Strength::Strong);
+                }
+            }
             self.listen = listen;
         }
     }
+}
+
+/// More servers in a URL's query, by an address's evidence (a port or an IP): go-redis's
+/// `redis+sentinel://h1:26379?addr=h2:26379&addr=h3:26379`, libpq's `?host=10.0.0.6&port=5433`
+/// (a web page's query is its own business: never read for `http` and `ws`).
+fn query_hosts(after_authority: &str) -> impl Iterator<Item = (&str, Option<u16>)> {
+    let query = after_authority
+        .split_once('?')
+        .map_or("", |(_, q)| q.split('#').next().unwrap_or_default());
+    let port = query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        key.eq_ignore_ascii_case("port")
+            .then(|| value.parse::<u16>().ok())
+            .flatten()
+    });
+    query.split('&').filter_map(move |pair| {
+        let (key, value) = pair.split_once('=')?;
+        if !["addr", "address", "host", "server", "sentinel"]
+            .iter()
+            .any(|k| key.eq_ignore_ascii_case(k))
+        {
+            return None;
+        }
+        let (host, written) = split_port(value);
+        (written.is_some() || parse_ip(host).is_some()).then_some((host, written.or(port)))
+    })
 }
 
 /// The key of a `key=` that `before` ends with, glued to the value or to its opening quote

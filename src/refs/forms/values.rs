@@ -3,7 +3,7 @@
 //! mailboxes (`alerts@example.com`: the domain is no server), and the ports written after them
 //! (`10.0.0.53@853`, `udp:10.0.8.5:161`, squid's `parent 3128`).
 
-use super::ports::{is_peer_type, without_transport};
+use super::ports::{self, is_peer_type, without_transport};
 use crate::refs::context::{self, KeyKind};
 use crate::refs::kinds;
 use crate::refs::line::{Line, plausible_port};
@@ -47,6 +47,14 @@ impl Line<'_> {
     pub(in crate::refs) fn value_tokens(&mut self, from: usize, first_only: bool) {
         let text = self.text;
         let bytes = text.as_bytes();
+        // A path (KrakenD's `"endpoint": "/v1/users/{id}"`), not a server.
+        let value = text
+            .get(from..self.value_end.max(from))
+            .unwrap_or_default()
+            .trim_start_matches(['"', '\'']);
+        if value.starts_with('/') && !value.starts_with("//") {
+            return;
+        }
         let first_found = self.found.len();
         let mut skip_argument = false;
         // A comment after the value (`4;  # num of children`) is prose.
@@ -183,7 +191,13 @@ impl Line<'_> {
                 let from = self.found.len();
                 let before = self.needs_evidence;
                 self.needs_evidence |= std::mem::take(&mut role_next);
-                self.value_token(s, e, None);
+                // JGroups' `initial_hosts="10.0.0.21[7800],10.0.0.23[7800]"` (Infinispan,
+                // Keycloak, WildFly).
+                let bracket_port = (bytes.get(e) == Some(&b'['))
+                    .then(|| ports::at_port(text, e))
+                    .flatten()
+                    .map(|(p, _)| p);
+                self.value_token(s, e, bracket_port);
                 self.needs_evidence = before | (arguments && address);
                 added_before = (self.found.len() > from).then_some(from);
                 if let (Some(p), Some(from)) = (number_before.take(), added_before) {
