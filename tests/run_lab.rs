@@ -487,13 +487,20 @@ fn a_wide_batch_waits_for_sessions_on_its_hook_host_instead_of_being_refused() {
     let out = lab.run("run", &plan, &["--yes"]);
     let err = exited(&out, 0);
     assert_has(&err, "done: 12 steps restarted and verified");
-    let hooks = lab
-        .journal()
+    assert_eq!(
+        hooks_ran(&lab),
+        vec![Some(true); 12],
+        "every hook on host-13 ran"
+    );
+}
+
+/// Whether each hook the journal records ran well, in order.
+fn hooks_ran(lab: &Lab) -> Vec<Option<bool>> {
+    lab.journal()
         .iter()
         .filter(|r| r["event"] == "hook_ran")
         .map(|r| r["ok"].as_bool())
-        .collect::<Vec<_>>();
-    assert_eq!(hooks, vec![Some(true); 12], "every hook on host-13 ran");
+        .collect()
 }
 
 /// A hook host whose sshd allows two sessions per connection: the batch's third and fourth
@@ -519,13 +526,11 @@ fn a_session_the_hook_host_refuses_for_a_moment_is_tried_again() {
     let out = lab.run("run", &plan, &["--yes"]);
     let err = exited(&out, 0);
     assert_has(&err, "done: 4 steps restarted and verified");
-    let hooks = lab
-        .journal()
-        .iter()
-        .filter(|r| r["event"] == "hook_ran")
-        .map(|r| r["ok"].as_bool())
-        .collect::<Vec<_>>();
-    assert_eq!(hooks, vec![Some(true); 4], "every hook on host-5 ran");
+    assert_eq!(
+        hooks_ran(&lab),
+        vec![Some(true); 4],
+        "every hook on host-5 ran"
+    );
 }
 
 /// stderr without its colours.
