@@ -726,15 +726,13 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"alias",
     b"aliases",
     b"origin",
-    // Names matched, never reached: a TLS server name (stunnel's and APISIX's `sni`), a
-    // CSRF filter's `referer`, a CSP's `frame_ancestors`, JavaMail's `mail.smtp.ssl.trust`
-    // (the servers whose certificates it trusts).
-    b"sni",
+    b"origins",
+    // Names matched, never reached: a CSRF filter's `referer`, a CSP's `frame_ancestors`,
+    // JavaMail's `mail.smtp.ssl.trust` (the servers whose certificates it trusts).
     b"referer",
     b"referrer",
     b"ancestors",
     b"trust",
-    b"origins",
     // Names a peer must prove in its certificate (stunnel's `checkHost`, `sni`), not where
     // it is.
     b"identifier",

@@ -65,6 +65,17 @@ fn names_listeners(word: &str) -> bool {
         .any(|w| word.eq_ignore_ascii_case(w))
 }
 
+/// APISIX's `node_listen:` and `admin_listen:`: a block named for what listens (not
+/// `advertised-listeners:`, the addresses told to clients).
+fn named_for_listeners(name: &str) -> bool {
+    let last_word = name.rsplit(['_', '-']).next().unwrap_or_default();
+    last_word.len() < name.len()
+        && !name
+            .get(..9)
+            .is_some_and(|w| w.eq_ignore_ascii_case("advertise"))
+        && names_listeners(last_word)
+}
+
 /// A block of listeners written as tags, `<Listener l>` to `</Listener>` (ZNC): an opening tag
 /// alone on its line (other tags, `<source>` of ClickHouse or Fluentd, hold servers reached as
 /// often), or its closing tag (`</Listener> <!-- web -->`), which this says.
@@ -100,14 +111,6 @@ enum Opening {
 fn scope_of(name: &str, opening: Opening) -> Scope {
     let first = name.split('.').next().unwrap_or_default();
     let is = |words: &[&str]| words.iter().any(|w| first.eq_ignore_ascii_case(w));
-    // APISIX's `node_listen:` and `admin_listen:`: a block named for what listens.
-    let last_word = first.rsplit(['_', '-']).next().unwrap_or_default();
-    // (Not `advertised-listeners:`, the addresses told to clients.)
-    let named_listen = last_word.len() < first.len()
-        && !first
-            .get(..9)
-            .is_some_and(|w| w.eq_ignore_ascii_case("advertise"))
-        && names_listeners(last_word);
     let (braces, section, top) = match opening {
         Opening::Section => (false, true, false),
         Opening::Braces { top } => (true, false, top),
@@ -120,7 +123,7 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
         "entrypoints",
         "entrypoint",
         "sources",
-    ]) || named_listen
+    ]) || named_for_listeners(first)
         || (braces && is(&["source"]))
         // Ory Hydra's and Kratos's `serve:` with a `public:` and an `admin:` listener, also
         // nested in a ConfigMap or a chart's values.
@@ -252,15 +255,10 @@ impl Scopes {
             // a list of listeners says where its addresses are (a JSON `"sources": [` lists
             // servers polled).
             let name = block_name(trimmed);
-            let listeners = names_listeners(name)
-                || name
-                    .rsplit(['_', '-'])
-                    .next()
-                    .is_some_and(|w| w.len() < name.len() && names_listeners(w));
             let scope = scope_of(name, Opening::Key { top: false });
             self.indents.push((
                 indent,
-                if listeners || scope > Scope::Own {
+                if names_listeners(name) || named_for_listeners(name) || scope > Scope::Own {
                     scope
                 } else {
                     Scope::Plain
