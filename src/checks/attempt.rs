@@ -93,7 +93,19 @@ impl<'a, T: Transport> Checker<'a, T> {
         let mut kept = Captured::new(COMMAND_KEEP);
         // The end of what was searched, so that a needle split across two chunks is found.
         let mut window: Vec<u8> = Vec::new();
-        while let Ok(Some(chunk)) = response.chunk().await {
+        loop {
+            let chunk = match response.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                // Cut by the budget or the connection: nothing can be said of what did not come
+                // (not "body lacks").
+                Err(e) => {
+                    return Err(format!(
+                        "HTTP {code}, the body did not arrive whole within {budget:?}: {}",
+                        crate::redact::url_error(&e)
+                    ));
+                }
+            };
             kept.push(&chunk);
             if let Some(needle) = needle.filter(|_| !found) {
                 window.extend_from_slice(&chunk);
@@ -197,5 +209,33 @@ mod tests {
             .http(&url, None, Some("\"db\":\"down\""), Duration::from_secs(5))
             .await;
         assert!(missing.is_err_and(|e| e.starts_with("HTTP 200 OK, body lacks")));
+    }
+
+    /// Regression: a body cut by the budget was reported as lacking what it may well hold.
+    #[tokio::test]
+    async fn a_body_cut_by_the_budget_is_not_said_to_lack_the_needle() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        std::thread::spawn(move || {
+            if let Some(Ok(mut stream)) = listener.incoming().next() {
+                let mut request = [0u8; 1024];
+                let _ = stream.read(&mut request);
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nnot yet"
+                );
+                std::thread::sleep(Duration::from_secs(3));
+            }
+        });
+        let checker = Checker::new(&NoHost);
+        let url = format!("http://127.0.0.1:{port}/health");
+        let cut = checker
+            .http(&url, None, Some("ready"), Duration::from_millis(500))
+            .await;
+        assert!(
+            cut.as_ref()
+                .is_err_and(|e| e.starts_with("HTTP 200 OK, the body did not arrive whole")),
+            "{cut:?}"
+        );
     }
 }
