@@ -258,7 +258,10 @@ impl Scopes {
             let scope = scope_of(name, Opening::Key { top: false });
             self.indents.push((
                 indent,
-                if names_listeners(name) || named_for_listeners(name) || scope > Scope::Own {
+                if names_listeners(name)
+                    || named_for_listeners(name)
+                    || matches!(scope, Scope::Labels | Scope::Access)
+                {
                     scope
                 } else {
                     Scope::Plain
