@@ -230,6 +230,24 @@ fn hostile_lines() -> impl Strategy<Value = String> {
     )
 }
 
+/// What the property below once found (CI, 2026-12-07): an IPv6 "zone" that ran on to a `@`.
+#[test]
+fn an_ipv6_zone_glued_to_a_user_info_is_no_member() {
+    for text in [
+        "wsrep_cluster_address=\"gcomm://::a%rabbit@\n",
+        "wsrep_cluster_address=gcomm://::a%r@h,db-02\n",
+    ] {
+        let hosts: Vec<String> = scan(text, &ScanOptions::default())
+            .into_iter()
+            .map(|r| r.host)
+            .collect();
+        assert!(
+            hosts.iter().all(|h| !h.contains('@')),
+            "{text:?}: {hosts:?}"
+        );
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 

@@ -281,9 +281,19 @@ pub(super) fn parse_ip(text: &str) -> Option<IpAddr> {
     if !b.first().is_some_and(u8::is_ascii_digit) && memchr::memchr(b':', b).is_none() {
         return None;
     }
-    let inner = inner
-        .split_once('%')
-        .map_or(inner, |(address, _zone)| address);
+    // A zone names an interface (`fe80::1%eth0`): RFC 6874's unreserved bytes, never a `@`.
+    let inner = match inner.split_once('%') {
+        Some((address, zone))
+            if !zone.is_empty()
+                && zone.bytes().all(|c| {
+                    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'~')
+                }) =>
+        {
+            address
+        }
+        Some(_) => return None,
+        None => inner,
+    };
     inner
         .parse::<Ipv4Addr>()
         .map(Into::into)
@@ -436,6 +446,12 @@ mod tests {
         assert!(no_host("255.255.255.0"));
         assert!(!no_host("255.1.2.3"));
         assert!(!no_host("10.0.0.1"));
+        // A zone is an interface's name; hostile text after a `%` makes no address.
+        assert!(parse_ip("fe80::1%eth0").is_some());
+        assert!(parse_ip("[fe80::1%enp0s3.10]").is_some());
+        assert!(parse_ip("::a%rabbit@").is_none());
+        assert!(parse_ip("::a%").is_none());
+        assert!(parse_ip("::a%r@h").is_none());
         assert!(is_hostname("db-01.prod"));
         assert!(is_hostname("a"));
         assert!(!is_hostname("-db"));
