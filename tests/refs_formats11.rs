@@ -15,5 +15,5 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats11",
-    floors: (0.85, 0.75, 0.92),
+    floors: (0.85, 0.80, 0.92),
 );

@@ -16,7 +16,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats12",
-    floors: (0.91, 0.83, 0.97),
+    floors: (0.92, 0.84, 0.97),
     secrets: [
         "Rt6yU1iO",
         "Tq3vN8xR2mB7",

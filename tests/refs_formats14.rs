@@ -20,7 +20,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats14",
-    floors: (0.79, 0.69, 0.88),
+    floors: (0.80, 0.71, 0.88),
     secrets: [
         "Vq8#mZ2r!pLs7TnE",
         "minio-0ld-r00t",

@@ -13,7 +13,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats15",
-    floors: (0.87, 0.80, 0.98),
+    floors: (0.87, 0.82, 0.98),
     secrets: [
         "Zx7-twem-sess-4Rk9pQ",
         "Zx7-scy-ldap-Hq2mW8",

@@ -13,7 +13,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats17",
-    floors: (0.89, 0.81, 0.93),
+    floors: (0.89, 0.83, 0.93),
     secrets: [
         "Rk8-cntlm-Pw-6Hs1Xa",
         "Rk8-cntlm-socks-Xw8Fb2",

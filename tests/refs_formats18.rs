@@ -15,7 +15,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats18",
-    floors: (0.81, 0.73, 0.94),
+    floors: (0.81, 0.74, 0.94),
     secrets: [
         "Tz5-nlog-Sq8rVd3m",
         "Tz5-nlog-Ml1pXs6w",

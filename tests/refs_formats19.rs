@@ -16,7 +16,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats19",
-    floors: (0.92, 0.82, 0.99),
+    floors: (0.93, 0.84, 0.99),
     secrets: [
         "Ad4-hue-Vp9sJc3m",
         "Cr3-courier-Vh8sDm1x",

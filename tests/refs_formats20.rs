@@ -15,7 +15,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats20",
-    floors: (0.93, 0.81, 0.96),
+    floors: (0.93, 0.82, 0.96),
     secrets: [
         "Ak2410-pg-Vd41Kr",
         "Ak2410-pgro-Ht85Mw",

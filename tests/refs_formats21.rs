@@ -17,7 +17,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats21",
-    floors: (0.96, 0.88, 0.98),
+    floors: (0.96, 0.91, 0.98),
     secrets: [
         "Ax21-s3-Oq58Mz",
         "Bb21-oauth-Nk73Dq",

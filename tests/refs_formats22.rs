@@ -18,7 +18,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats22",
-    floors: (0.92, 0.70, 0.97),
+    floors: (0.92, 0.73, 0.97),
     secrets: [
         "$6$cbLr0nd$Cb-Root-Crypt-Hash-77aKx91Qz0PmWv3Ts",
         "$6$rT0uNd5$Vy0sEdgeFra01HashQ2wLm8Kp3Zr7Xc9Nb4Hd6Jf1",

@@ -15,7 +15,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats24",
-    floors: (0.91, 0.82, 0.94),
+    floors: (0.91, 0.85, 0.94),
     secrets: [
         "APTLYS3RW4K9D",
         "Acc-Inst-Sec-9Jd2Lq57",

@@ -29,7 +29,8 @@ proptest! {
             prop_assert!(r.column >= 1 && r.column <= lines[r.line - 1].chars().count());
             prop_assert!(!r.host.is_empty());
             // A listen reference is an address, never a wildcard or loopback one; a weak one a
-            // single label, unless the text switches a block off or tells a name to clients.
+            // single label or a name with no port (under a key that names no server), unless
+            // the text switches a block off or tells a name to clients.
             if r.kind == Kind::Listen {
                 let ip: std::net::IpAddr = r.host.parse().expect("a listen reference is an address");
                 prop_assert!(!ip.is_loopback() && !ip.is_unspecified(), "{}", r.host);
@@ -39,7 +40,8 @@ proptest! {
                 .iter()
                 .any(|w| lower.contains(w));
             if r.strength == Strength::Weak && !unreached {
-                prop_assert!(!r.host.contains('.') && r.host.parse::<std::net::IpAddr>().is_err());
+                prop_assert!(r.host.parse::<std::net::IpAddr>().is_err(), "{:?}", r);
+                prop_assert!(!r.host.contains('.') || r.port.is_none(), "{:?}", r);
             }
         }
     }

@@ -68,6 +68,8 @@ pub(super) fn classify(key: &str) -> KeyKind {
     // `server.host`, a level of a hierarchy, not `server_host` (JupyterHub's
     // `c.LDAPAuthenticator.server_address` is the LDAP server's).
     let last_is_a_level = last.start > 0 && lower[last.start - 1] == b'.';
+    // The last segment as written, for its case.
+    let written_last = &key[last.clone()];
     let (last_segment, previous_of_last) = (&lower[last], &lower[before_last.clone()]);
     // `hostname` alone, and after a word that makes it this host's (`visible_hostname`,
     // `primary_hostname`), is its own name; after what names another (Debezium's
@@ -77,8 +79,9 @@ pub(super) fn classify(key: &str) -> KeyKind {
         .rev()
         .take_while(|c| c.is_ascii_digit())
         .count();
+    // (pgpool's `hostname0`, one of a numbered list, names a peer.)
     let other_hostname = &last_segment[..last_segment.len() - numbered] == b"hostname"
-        && !previous_of_last.is_empty()
+        && (!previous_of_last.is_empty() || numbered > 0)
         && !matches!(
             previous_of_last,
             b"visible"
@@ -188,6 +191,8 @@ pub(super) fn classify(key: &str) -> KeyKind {
         // matched or written, never reached.
         || last_segment.ends_with(b"prefix")
         || matches!(last_segment, b"match" | b"entityid" | b"san" | b"sans")
+        // kubeadm's `certSANs`: the names its certificate is issued for.
+        || last_segment.ends_with(b"certsans")
         || [&b"next-server"[..], b"next_server", b"nextserver"]
             .iter()
             .any(|k| lower.starts_with(k))
@@ -201,24 +206,49 @@ pub(super) fn classify(key: &str) -> KeyKind {
     } else if matches!(last_segment, b"address" | b"addr") && names_one_mailbox(lower) {
         // Nextcloud's `mail_from_address`, `sender_address`: a mailbox, not a server.
         KeyKind::NoHosts
-    } else if last_segment == b"image" {
+    } else if last_segment == b"image"
+        // kubeadm's `imageRepository`: where its images are pulled from.
+        || last_segment == b"imagerepository"
+    {
         // `image`, GitLab Runner's `helper_image`: a container image, whose registry is reached.
         KeyKind::Image
     } else if has(last, KeyWord::RoleAsLast)
-        // freshclam's `HTTPProxyServer`, Zabbix's `JavaGateway`: a server, or `yes`.
+        // freshclam's `HTTPProxyServer`, Zabbix's `JavaGateway`: a server, or `yes`; i2pd's
+        // `ntpservers`, freshclam's `DatabaseMirror`.
         || (last_segment.len() > 6 && last_segment.ends_with(b"server"))
+        || (last_segment.len() > 7 && last_segment.ends_with(b"servers"))
+        || (last_segment.len() > 6 && last_segment.ends_with(b"mirror"))
         || (last_segment.len() > 7 && last_segment.ends_with(b"gateway"))
+        // frp's `serverAddr`, a `DBAddress`: an address, its word in camel case (or a
+        // mailbox's, a device's: `adminAddress`, `ip_addrs: [eth0]`).
+        || camel_word_last(written_last, b"addr")
+        || camel_word_last(written_last, b"address")
     {
         KeyKind::HostsWithEvidence
     } else if has(last, KeyWord::HostsAsLast)
         || lower == b"also-notify"
         || other_hostname
         || (last_segment.len() > 4 && last_segment.ends_with(b"host"))
+        // Puppet's `server_list`, a `broker_list`: a list of what the word before names.
+        || last_segment == b"list"
+            && has(
+                KEY_WORDS.get(previous_of_last).copied().unwrap_or_default(),
+                KeyWord::HostsAsLast,
+            )
     {
         KeyKind::Hosts
     } else {
         KeyKind::Other
     }
+}
+
+/// Whether a key's last segment, as written, ends with `word` (lowercase) as a camel-case word
+/// after another: `serverAddr`, not `stunaddr` nor `addr`.
+fn camel_word_last(segment: &[u8], word: &[u8]) -> bool {
+    let Some(cut) = segment.len().checked_sub(word.len()).filter(|&cut| cut > 0) else {
+        return false;
+    };
+    segment[cut].is_ascii_uppercase() && segment[cut..].eq_ignore_ascii_case(word)
 }
 
 /// What a word of the lists below says as a whole key or as a key's last segment: one bit each
@@ -762,10 +792,23 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
 /// Last segments of keys that name a peer by its role: a host with an address's evidence,
 /// and otherwise a role name, a label defined elsewhere or a flag.
 const ROLE_LAST: &[&[u8]] = &[
-    b"master", b"primary", b"gateway", b"proxy", b"target", b"connect", b"backend",
+    b"master",
+    b"primary",
+    b"gateway",
+    b"proxy",
+    b"target",
+    b"connect",
+    b"backend",
+    b"mirror",
+    b"mirrors",
+    b"addrs",
+    // sniproxy's `fallback 10.0.0.5:443`; a fallback locale or mode otherwise.
+    b"fallback",
     // NTP's `pool 2.debian.pool.ntp.org`; a backup or connection pool's name otherwise.
     b"pool", // A URL, or a bare word that is no URL (Kannel's `field-url = url`).
-    b"url", b"urls", b"uri",
+    b"url",
+    b"urls",
+    b"uri",
 ];
 
 /// `mail_from_address`, `sender_address`, `reply_to_addr` (with an address word last): a key for
@@ -818,6 +861,8 @@ const HOSTS_LAST: &[&[u8]] = &[
     b"address",
     b"addresses",
     b"addr",
+    // `vcenter_fqdn` (a whole-key `fqdn` is this host's own).
+    b"fqdn",
     b"seeds",
     b"seed",
     b"seedlist",
@@ -1076,6 +1121,25 @@ fn pair(line: &str) -> Option<KeyValue<'_>> {
     if matches!(b.get(i), Some(b'-' | b',' | b'{')) && matches!(b.get(i + 1), Some(b' ' | b'\t')) {
         i = skip_space(i + 1);
     }
+    // Request Tracker's `Set($DatabaseHost, 'db.example.net');`: the variable is the key.
+    if b.get(i..i + 5) == Some(b"Set($") {
+        let start = i + 5;
+        let end = start
+            + b[start..]
+                .iter()
+                .take_while(|c| KEY_BYTE[**c as usize])
+                .count();
+        if end > start && b.get(end) == Some(&b',') {
+            let value_start = skip_space(end + 1);
+            return Some(KeyValue {
+                key: &line[start..end],
+                value: &line[value_start..],
+                value_start,
+                directive: false,
+                indent,
+            });
+        }
+    }
     // `<host>db</host>`: an XML element is a key and its text the value; with attributes
     // too (Artemis's `<acceptor name="amqp">tcp://…</acceptor>`).
     if b.get(i) == Some(&b'<') && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
@@ -1238,6 +1302,12 @@ fn subscripts(line: &str, at: usize) -> Option<(&str, usize)> {
     let b = line.as_bytes();
     let (mut i, mut first, mut last) = (at, None, at);
     while b.get(i) == Some(&b'[') {
+        // phpMyAdmin's `$cfg['Servers'][$i]['host']`: a variable's subscript, inside the key.
+        if b.get(i + 1) == Some(&b'$') && first.is_some() {
+            let len = b[i..].iter().take(32).position(|&c| c == b']')?;
+            i += len + 1;
+            continue;
+        }
         let quote = *b.get(i + 1).filter(|q| matches!(q, b'\'' | b'"'))?;
         let content = i + 2;
         let len = memchr::memchr(quote, &b[content..])?;

@@ -46,6 +46,9 @@ pub(super) struct Line<'a> {
     pub(super) key: &'a str,
     /// The line's key names a peer by its role: a bare word in its value is no host.
     pub(super) needs_evidence: bool,
+    /// Where the value of the line's key starts, if that key names no server (`rtname`,
+    /// `WebDomain`): a bare name there has no evidence of one.
+    pub(super) plain_value: Option<usize>,
     /// Where the value `value_tokens` reads ends: the line's end, or a setting's closing
     /// quote (`<add key="host" value="db-01" type="primary"/>`).
     pub(super) value_end: usize,
@@ -77,6 +80,7 @@ impl<'a> Line<'a> {
             escaped_dot: None,
             key: "",
             needs_evidence: false,
+            plain_value: None,
             value_end: text.len(),
         }
     }

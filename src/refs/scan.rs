@@ -119,9 +119,11 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         }
         // The tests of elements and calls run only on lines with a `<` or a `(`: most have
         // neither.
+        // phpMyAdmin's `$i++;` starts its next server's settings.
         if features.brace()
             || header
             || (features.angle() && is_tag(line) && !xml::is_property_tag(line))
+            || line.trim_ascii().ends_with("++;")
         {
             siblings.next_section();
         }
@@ -350,6 +352,14 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 l.key = kv.key;
                 l.needs_evidence = kind == KeyKind::HostsWithEvidence;
             }
+            // Asterisk's `stunaddr`: an address word glued to another still names a server.
+            (KeyKind::Other, Some(kv))
+                if !["addr", "address", "host", "server", "servers"]
+                    .iter()
+                    .any(|w| ends_with_ignore_case(kv.key.as_bytes(), w.as_bytes())) =>
+            {
+                l.plain_value = Some(kv.value_start);
+            }
             _ => {}
         }
         l.urls(&features);
@@ -575,7 +585,10 @@ fn kind_in<'t>(
             || kind == KeyKind::NoHosts && kv.key.eq_ignore_ascii_case("hostname") && address())
         && (context::names_an_address(kv.key)
             || kv.key.eq_ignore_ascii_case("hostname")
-            || scope == Scope::Endpoints && kv.key.eq_ignore_ascii_case("endpoint"))
+            || scope == Scope::Endpoints && kv.key.eq_ignore_ascii_case("endpoint")
+            // Frigate's `listen: internal: 10.0.0.5:5000`: in a block of listeners, an address
+            // under a key that names no server is one of them.
+            || kind == KeyKind::Other && scope == Scope::Listen)
     {
         return KeyKind::Listen;
     }
@@ -2447,13 +2460,14 @@ mod tests {
     #[test]
     fn a_number_or_a_port_key_nearby_is_no_port_of_another_address() {
         for (text, expected) in [
-            // A DNS TTL, a route's metric, a secret in ppp's file, nginx's `geo` value.
+            // A DNS TTL, a route's metric, a secret in ppp's file, nginx's `geo` value (the
+            // record's name, under a command that names no server, is weak).
             (
                 "update add www.example.com 3600 A 10.0.0.5",
-                &["www.example.com", "10.0.0.5"][..],
+                &["www.example.com weak", "10.0.0.5"][..],
             ),
             ("route 10.8.0.0 255.255.255.0 10.8.0.1 2000", &["10.8.0.1"]),
-            ("bob vpn.example.com 54321 *", &["vpn.example.com"]),
+            ("bob vpn.example.com 54321 *", &["vpn.example.com weak"]),
             ("geo $x {\n    10.0.0.5 8192;\n}", &["10.0.0.5"]),
             // A flat file's own port is not the port of an address under another key (and
             // sshd's `Match Address` names the clients matched, no server).
@@ -2470,11 +2484,12 @@ mod tests {
                 &["mq.example.com:5672"],
             ),
             ("ssh -i key admin@fd00::5 uptime", &["fd00::5"]),
-            // The service's own name; a syslog-ng filter; JBoss's own virtual server.
+            // The service's own name; a syslog-ng filter's host (matched, not reached: weak);
+            // JBoss's own virtual server.
             ("Environment=SERVERNAME=www.example.com APP_ENV=prod", &[]),
             (
                 "log { filter { host(\"web01.example.com\"); }; destination { tcp(\"10.0.0.9\" port(514)); }; };",
-                &["10.0.0.9:514", "web01.example.com"],
+                &["10.0.0.9:514", "web01.example.com weak"],
             ),
             (
                 "<virtual-server name=\"www.example.com\" default-web-module=\"x\"/>",
@@ -2526,8 +2541,8 @@ mod tests {
                 "locators=loc-1.example.net[10334],10.0.0.7[10334]",
                 &["loc-1.example.net:10334", "10.0.0.7:10334"][..],
             ),
-            ("x = items.example.com[0]", &["items.example.com"]),
-            ("note: see wiki.example.com[2]", &["wiki.example.com"]),
+            ("x = items.example.com[0]", &["items.example.com weak"]),
+            ("note: see wiki.example.com[2]", &["wiki.example.com weak"]),
             // Dynomite's `host:port:rack:password`: the fields after the port name nothing.
             (
                 "redis.hosts=r1.example.net:26379:rack-a:Pw9secret;r2.example.net:26379:rack-b",
@@ -2731,6 +2746,85 @@ mod tests {
             (
                 "{\n  \"$schema\": \"https://www.krakend.io/schema/v2.7/krakend.json\",\n  \"host\": [\"http://10.0.0.9:8080\"]\n}",
                 &["10.0.0.9:8080"],
+            ),
+        ] {
+            assert_eq!(described(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn listeners_by_their_block_and_servers_beside_them() {
+        for (text, expected) in [
+            // Under `listen:`, an address is a listener whatever its key; a backend word still
+            // names a server.
+            (
+                "networking:\n  listen:\n    internal: 10.0.0.4:5000\n    upstream: 10.0.0.9:80",
+                &["10.0.0.4:5000 listen", "10.0.0.9:80"][..],
+            ),
+            (
+                "listener 203.0.113.10:443 {\n    fallback 192.168.60.10:443\n}",
+                &["203.0.113.10:443 listen", "192.168.60.10:443"],
+            ),
+            // A protocol's own server block; an `smtp_server:` is reached.
+            (
+                "{\n  \"http_server\": {\n    \"address\": \"10.0.0.14\",\n    \"port\": 8000\n  }\n}",
+                &["10.0.0.14:8000 listen"],
+            ),
+            (
+                "grpc-server:\n  host: 10.0.0.15\nsmtp_server:\n  host: 10.0.0.16",
+                &["10.0.0.15 listen", "10.0.0.16"],
+            ),
+        ] {
+            assert_eq!(described(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_bare_name_under_a_key_that_names_no_server_is_weak() {
+        for (text, expected) in [
+            // No evidence: listed, never blocking.
+            (
+                "defaultHostnameIfEmpty = \"analytics.example.com\"",
+                &["analytics.example.com weak"][..],
+            ),
+            (
+                "Set($rtname, 'corp.example.net');",
+                &["corp.example.net weak"],
+            ),
+            // Evidence: a port, a host flag, a key of its own, a key that names a server.
+            ("relay = smtp.example.com 25", &["smtp.example.com:25"]),
+            (
+                "mailcommand = \"bsmtp -h smtp.example.com -f x\"",
+                &["smtp.example.com"],
+            ),
+            (
+                "dbname = \"b\"; DB Address = db.example.com; DB Port = 5432",
+                &["db.example.com:5432"],
+            ),
+            (
+                "serverAddr = \"relay.example.net\"\nserver_list = a.example.com\nntpservers = ntp1.example.net\nhostname0 = 'pg.example.com'\nvcenter_fqdn: vc.example.net\nstunaddr=stun.example.com",
+                &[
+                    "relay.example.net",
+                    "a.example.com",
+                    "ntp1.example.net",
+                    "pg.example.com",
+                    "vc.example.net",
+                    "stun.example.com",
+                ],
+            ),
+            // Request Tracker's variables, phpMyAdmin's servers each with its port.
+            (
+                "Set($DatabaseHost, 'pg.example.net');\nSet($DatabasePort, 5434);",
+                &["pg.example.net:5434"],
+            ),
+            (
+                "$i++;\n$cfg['Servers'][$i]['host'] = 'a.example.net';\n$cfg['Servers'][$i]['port'] = '4006';\n$i++;\n$cfg['Servers'][$i]['host'] = 'b.example.net';\n$cfg['Servers'][$i]['port'] = '3307';",
+                &["a.example.net:4006", "b.example.net:3307"],
+            ),
+            // kubeadm: the certificate's names; the registry its images come from.
+            (
+                "apiServer:\n  certSANs:\n    - k8s-api.example.net\n    - 10.0.0.10\nimageRepository: registry.example.net/k8s",
+                &["registry.example.net"],
             ),
         ] {
             assert_eq!(described(text), expected, "{text}");

@@ -76,6 +76,23 @@ fn named_for_listeners(name: &str) -> bool {
         && names_listeners(last_word)
 }
 
+/// `http_server`, `grpc-server`, `web_server`: a block for this service's own server of a
+/// protocol it serves, not one it reaches.
+fn serves_the_web(name: &str) -> bool {
+    let Some(protocol) = name
+        .len()
+        .checked_sub(7)
+        .filter(|&cut| name.is_char_boundary(cut) && matches!(&name[cut..cut + 1], "_" | "-"))
+        .filter(|&cut| name[cut + 1..].eq_ignore_ascii_case("server"))
+        .map(|cut| &name[..cut])
+    else {
+        return false;
+    };
+    ["http", "https", "grpc", "web"]
+        .iter()
+        .any(|p| protocol.eq_ignore_ascii_case(p))
+}
+
 /// A block of listeners written as tags, `<Listener l>` to `</Listener>` (ZNC): an opening tag
 /// alone on its line (other tags, `<source>` of ClickHouse or Fluentd, hold servers reached as
 /// often), or its closing tag (`</Listener> <!-- web -->`), which this says.
@@ -137,6 +154,9 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
         // Ansible group) and i2pd's `[http]`: this service's own web server.
         || ((top || section) && is(&["http"]))
         || (!braces && !section && is(&["webserver"]))
+        // Centrifugo's `"http_server": {`, a `grpc_server:`: where this service serves that
+        // protocol (an `smtp_server:` is reached).
+        || serves_the_web(first)
         || is(&["frontend", "frontends"])
         || (section && is(&["debug", "metrics"]))
         || (braces && is(&["service"]))

@@ -228,8 +228,10 @@ fn prefix_of(key: &str, name: &str, index: &str) -> Option<u64> {
         .then(|| prefix_hash(prefix, index))
 }
 
-/// `backend_hostname0` -> (`backend_hostname`, `0`): a numbered key and its number.
+/// `backend_hostname0` -> (`backend_hostname`, `0`): a numbered key and its number. A key
+/// written as subscripts ends with its last one (phpMyAdmin's `$cfg['Servers'][$i]['port']`).
 fn indexed(key: &str) -> (&str, &str) {
+    let key = key.trim_end_matches(['\'', '"', ']']);
     let stem = key.trim_end_matches(|c: char| c.is_ascii_digit());
     (stem, &key[stem.len()..])
 }

@@ -166,7 +166,24 @@ impl Line<'_> {
                 && !is_key(self.text, s, e)
             {
                 self.claim(s, e);
-                self.add(word, self.next_word_port(s, e), s, e);
+                // Under a key that names no server, a bare name is no evidence of one
+                // (a `defaultHostnameIfEmpty`, a `title`): listed, never blocking, unless a
+                // port, a command's host flag (`bsmtp -h smtp.example.com`) or a key of its own
+                // for a server (Bacula's `dbname = "x"; DB Address = db.example.com`) says so.
+                let port = self.next_word_port(s, e);
+                let plain = self.plain_value.is_some_and(|from| s >= from)
+                    && port.is_none()
+                    && !after_host_flag(self.text, s)
+                    && !matches!(
+                        kinds::classify(key_before(self.text, s)),
+                        KeyKind::Hosts | KeyKind::HostsWithEvidence
+                    );
+                let strength = if plain {
+                    Strength::Weak
+                } else {
+                    Strength::Strong
+                };
+                self.add_as(word, port, s, e, strength);
             }
         }
     }
@@ -261,6 +278,17 @@ fn after_local_port(text: &str, colon: usize) -> bool {
                 || matches!(b[i], b'"' | b'\'' | b'=')
                 || b[i] == b':' && bind(i)
         })
+}
+
+/// Whether the word at `at` follows a command's flag for a host: `-h`, `-H`, `--host`,
+/// `--server` (`bsmtp -h smtp.example.com`, Nagios's `check_http!-H shop.example.com`).
+fn after_host_flag(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end_matches([' ', '=']);
+    let flag = before
+        .rsplit([' ', '\t', '!', '"', '\''])
+        .next()
+        .unwrap_or_default();
+    flag.len() < before.len() && matches!(flag, "-h" | "-H" | "--host" | "--server")
 }
 
 /// Whether the word at `s..e` is the key of its line (`corp.example.com = CORP.EXAMPLE.COM` in

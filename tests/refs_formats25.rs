@@ -1,0 +1,86 @@
+//! The scanner on a twenty-third set, written blind (issue 26): Confluent Schema Registry,
+//! ksqlDB, Payara, Manticore Search, Valkey, Forgejo, OpenSearch, OpenTSDB, ZeekControl, ntopng,
+//! kubeadm, CrowdSec, phpMyAdmin, Magento 2, Request Tracker, Sympa, Etherpad, Apache Livy,
+//! Vouch Proxy and the Elastic APM Server, every product new to the scanner. Held out while the
+//! rules of sets 23 and 24 were written: recall 0.87, precision 0.71 (strong references only),
+//! ports 0.96 on its first run; the weak bare name under a key that names no server, written
+//! next, changed nothing here. The rules written from it (a variable's subscript inside a PHP
+//! key and phpMyAdmin's `$i++;` between its servers, Request Tracker's `Set($Key, …)`,
+//! kubeadm's `certSANs` and `imageRepository`) bring it to the floors below. Still wrong: an
+//! OIDC `issuer` (reached by half the products that write one), the own public URLs of Sympa
+//! and Magento, Vouch's URLs for the browser, OpenSearch's
+//! `cluster.initial_cluster_manager_nodes` (node names, not hosts), Valkey's `replicaof` (a
+//! member here, a server to its tester) and the APM Server's and Etherpad's listeners written
+//! as a plain `host`.
+
+mod corpus;
+
+corpus::written_blind!(
+    "refs_formats25",
+    floors: (0.92, 0.78, 0.98),
+    secrets: [
+        "Apm813-agenttoken-Qz61Hv8Ld",
+        "Apm813-eswriter-Bu94Xk",
+        "Apm813-kibana-Ro27Fe",
+        "Apm813-metatoken-Jw38Nc",
+        "Cs16-autoreg-Mh58Xq4Lz0Tn7Vb2Kc9Wd3Ef",
+        "Cs16-mysql-Fw27Rb",
+        "Ep203-admin-Cv28Lz",
+        "Ep203-mysql-Hq64Rn",
+        "Ep203-oidc-Tj95Wa7Mf",
+        "Fj9-es-Bd93Pe",
+        "Fj9-internal-Ar50Dm7Ky",
+        "Fj9-lfsjwt-Qm28Wn4Rt",
+        "Fj9-minio-Yx05Gr8Za",
+        "Fj9-pg#pass-Hv61Ks",
+        "Fj9-redis-Ct47Lw",
+        "Fj9-secretkey-Lp16Ov3Xc",
+        "Fj9-smtp-Ne82Tu",
+        "Kq4-keypass-Jn34Ct",
+        "Kq4-keystore-Qe58Wz",
+        "Kq4-sasl-Rt81Bw",
+        "Kq4-sr-Vb27Nc",
+        "Kq4-srtrust-Yh12Lp",
+        "Kq4-trust-Fd63Ms",
+        "Lv08-keypass-Ud73Bf",
+        "Lv08-keystore-Xe41Cm",
+        "Mc6-shopdb-Ra52Hu",
+        "Mc6-supplierpg-Xo17Dk",
+        "Mg247-amqp-Rv36Hs",
+        "Mg247-cacheredis-Bx72Ld",
+        "Mg247-mysql-Tc08Wq",
+        "Mg247-opensearch-Ws53Ze",
+        "Mg247-sessredis-Ja19Pk",
+        "Nt6-chflows-Pl84Ts",
+        "Nt6-redis-Kg52Hb",
+        "Os2-auditwriter-Kj09Bz",
+        "Os2-transportkey-Gm74Ew",
+        "Pm52-blowfish-Uq8Zr3Xk9Lw2Nd6Tc1Vy",
+        "Pm52-control-Ew71Ga",
+        "Pm52-hcaptcha-0x9F3eA1cB7d",
+        "Py6-claimsdb-Tk84Vn",
+        "Py6-ldapbind-Ns46Cf",
+        "Py6-omq-Lb70Xe",
+        "Py6-omq2-Wd31Gs",
+        "Py6-rptdb-Hc29Qa",
+        "Py6-smtp-Ju57Ro",
+        "Rt505-hrdb-Ys17Mp",
+        "Rt505-ldap-Wd40Cq",
+        "Rt505-pg-Zn82Kv",
+        "Sr7-keypass-Gc16Ry",
+        "Sr7-keystore-Lm93Tv",
+        "Sr7-kstore-Wq42Xp",
+        "Sr7-ktrust-Hn58Dd",
+        "Sr7-rtrust-Pz40Ue",
+        "Sy62-cookie-Vn59Qe3Hb7",
+        "Sy62-pgpass-Lr24Ux",
+        "Vk8-default-Pc71Ya",
+        "Vk8-primary-Ze39Qf",
+        "Vp040-jwtsecret-Ah73Kq9Zw2Lx5Rc8Nv1Tb4Ym6Gd0Ps3Jf7",
+        "Vp040-oidcclient-Sj26Ty",
+        "Vp040-sessionkey-Wq48Me2Xo7Hb1Uk5Cz9Rn3Fa6Lt0Dy4Vg8",
+        "base64Mg247cryptKq8Lf3Zw0Pe5Yt2Nb9Xc4Vd7Gh1Jm6=",
+        "c41f9a07d2e8b63a5f0e7d19b2c84a6e3f5d0b7a9c1e2f48d6a3b5c7e9f10d2b",
+        "x7q2pd.k3m9vt41zr8c6wne",
+    ]
+);
