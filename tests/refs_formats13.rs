@@ -17,7 +17,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats13",
-    floors: (0.89, 0.77, 0.97),
+    floors: (0.89, 0.76, 0.97),
     secrets: [
         "pa55-w0rd",
         "r3d1s-Pr0d",

@@ -18,7 +18,7 @@ mod corpus;
 
 corpus::written_blind!(
     "refs_formats23",
-    floors: (0.95, 0.86, 0.99),
+    floors: (0.94, 0.86, 0.99),
     secrets: [
         "7702114455:AAH-Tr42tg-Kq55Wd",
         "Ac71-admin-Hy40Kp",

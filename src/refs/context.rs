@@ -79,9 +79,12 @@ pub(super) fn classify(key: &str) -> KeyKind {
         .rev()
         .take_while(|c| c.is_ascii_digit())
         .count();
-    // (pgpool's `hostname0`, one of a numbered list, names a peer.)
-    let other_hostname = &last_segment[..last_segment.len() - numbered] == b"hostname"
-        && (!previous_of_last.is_empty() || numbered > 0)
+    // (pgpool's `hostname0`, one of a numbered list, names a peer; a `vcenter_fqdn` is as
+    // `hostname` after a word, where a `local_fqdn` is this host's.)
+    let other_hostname = matches!(
+        &last_segment[..last_segment.len() - numbered],
+        b"hostname" | b"fqdn"
+    ) && (!previous_of_last.is_empty() || numbered > 0)
         && !matches!(
             previous_of_last,
             b"visible"
@@ -833,7 +836,8 @@ pub(super) fn names_mailboxes(key: &str) -> bool {
         b"owner",
         b"reply",
         b"errors_to",
-        b"address",
+        // `address`, and a camel-case `alertAddr`.
+        b"addr",
     ]
     .iter()
     .any(|w| key.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
@@ -861,8 +865,6 @@ const HOSTS_LAST: &[&[u8]] = &[
     b"address",
     b"addresses",
     b"addr",
-    // `vcenter_fqdn` (a whole-key `fqdn` is this host's own).
-    b"fqdn",
     b"seeds",
     b"seed",
     b"seedlist",

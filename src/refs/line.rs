@@ -49,6 +49,8 @@ pub(super) struct Line<'a> {
     /// Where the value of the line's key starts, if that key names no server (`rtname`,
     /// `WebDomain`): a bare name there has no evidence of one.
     pub(super) plain_value: Option<usize>,
+    /// Where in `found` this line's bare names under such a key are: weak if no port comes.
+    pub(super) bare_names: Vec<usize>,
     /// Where the value `value_tokens` reads ends: the line's end, or a setting's closing
     /// quote (`<add key="host" value="db-01" type="primary"/>`).
     pub(super) value_end: usize,
@@ -81,6 +83,7 @@ impl<'a> Line<'a> {
             key: "",
             needs_evidence: false,
             plain_value: None,
+            bare_names: Vec::new(),
             value_end: text.len(),
         }
     }

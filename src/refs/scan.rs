@@ -37,6 +37,8 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
     let labels = labels::declared(text);
     kinds::reset();
     let mut found = Vec::new();
+    // Bare names under keys that name no server, by their place in `found`.
+    let mut bare_names = Vec::new();
     // A list of hosts under a key, from this indent on: of listen addresses (`listen`), or
     // under a role key, whose bare words are roles (`needs_evidence`: Salt's
     // `fileserver_backend:` then `- gitfs`).
@@ -123,7 +125,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         if features.brace()
             || header
             || (features.angle() && is_tag(line) && !xml::is_property_tag(line))
-            || line.trim_ascii().ends_with("++;")
+            || line.trim_ascii().starts_with('$') && line.trim_ascii().ends_with("++;")
         {
             siblings.next_section();
         }
@@ -352,11 +354,25 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 l.key = kv.key;
                 l.needs_evidence = kind == KeyKind::HostsWithEvidence;
             }
-            // Asterisk's `stunaddr`: an address word glued to another still names a server.
+            // Asterisk's `stunaddr`, a `databaseHostname`, `s3Endpoint`: a word for a server
+            // glued to another still names one (OpenDKIM's `InternalHosts` are its clients).
             (KeyKind::Other, Some(kv))
-                if !["addr", "address", "host", "server", "servers"]
-                    .iter()
-                    .any(|w| ends_with_ignore_case(kv.key.as_bytes(), w.as_bytes())) =>
+                if ![
+                    "addr",
+                    "address",
+                    "host",
+                    "hostname",
+                    "server",
+                    "servers",
+                    "endpoint",
+                    "endpoints",
+                    "relay",
+                    "resolver",
+                    "ldap",
+                    "smtp",
+                ]
+                .iter()
+                .any(|w| ends_with_ignore_case(kv.key.as_bytes(), w.as_bytes())) =>
             {
                 l.plain_value = Some(kv.value_start);
             }
@@ -416,11 +432,12 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             let bare = ends_with_address_word(kv.key) || kv.value.trim_end().ends_with('{');
             siblings.hosts(kv, first, first + 1, bare);
         }
+        bare_names.append(&mut l.bare_names);
     }
     unreached.mark(found.len(), siblings.section(), line_indent);
     keep_start(&found, &mut starts, previous);
     unreached.weaken(&mut found);
-    siblings.give_ports(&mut found);
+    siblings.give_ports(&mut found, &bare_names);
     bound::listen_where_bound(text, &starts, &mut found);
     if !options.ignore.is_empty() {
         found.retain(|r: &Reference| {
@@ -585,10 +602,7 @@ fn kind_in<'t>(
             || kind == KeyKind::NoHosts && kv.key.eq_ignore_ascii_case("hostname") && address())
         && (context::names_an_address(kv.key)
             || kv.key.eq_ignore_ascii_case("hostname")
-            || scope == Scope::Endpoints && kv.key.eq_ignore_ascii_case("endpoint")
-            // Frigate's `listen: internal: 10.0.0.5:5000`: in a block of listeners, an address
-            // under a key that names no server is one of them.
-            || kind == KeyKind::Other && scope == Scope::Listen)
+            || scope == Scope::Endpoints && kv.key.eq_ignore_ascii_case("endpoint"))
     {
         return KeyKind::Listen;
     }
@@ -2753,17 +2767,12 @@ mod tests {
     }
 
     #[test]
-    fn listeners_by_their_block_and_servers_beside_them() {
+    fn a_protocol_s_own_server_block_listens_and_a_fallback_is_reached() {
         for (text, expected) in [
-            // Under `listen:`, an address is a listener whatever its key; a backend word still
-            // names a server.
-            (
-                "networking:\n  listen:\n    internal: 10.0.0.4:5000\n    upstream: 10.0.0.9:80",
-                &["10.0.0.4:5000 listen", "10.0.0.9:80"][..],
-            ),
+            // A listener's `fallback` is a server it reaches.
             (
                 "listener 203.0.113.10:443 {\n    fallback 192.168.60.10:443\n}",
-                &["203.0.113.10:443 listen", "192.168.60.10:443"],
+                &["203.0.113.10:443 listen", "192.168.60.10:443"][..],
             ),
             // A protocol's own server block; an `smtp_server:` is reached.
             (
@@ -2812,6 +2821,18 @@ mod tests {
                     "stun.example.com",
                 ],
             ),
+            // A port given later, by a tuple or a sibling key, is evidence too.
+            (
+                "MEMCACHE = ('cache.example.com', 11211)\nsmtp = mail.example.com\nsmtp_port = 587",
+                &["cache.example.com:11211", "mail.example.com:587"],
+            ),
+            // A mailbox under a camel-case address key; this host's own full name.
+            (
+                "alertAddr: ops@corp.example.net\nlocal_fqdn = me.example.com",
+                &["me.example.com weak"],
+            ),
+            // A section named with non-ASCII text is read, never cut inside a character.
+            ("[\u{e9}abcde]\nhost = 10.0.0.1:80", &["10.0.0.1:80"]),
             // Request Tracker's variables, phpMyAdmin's servers each with its port.
             (
                 "Set($DatabaseHost, 'pg.example.net');\nSet($DatabasePort, 5434);",

@@ -79,18 +79,15 @@ fn named_for_listeners(name: &str) -> bool {
 /// `http_server`, `grpc-server`, `web_server`: a block for this service's own server of a
 /// protocol it serves, not one it reaches.
 fn serves_the_web(name: &str) -> bool {
-    let Some(protocol) = name
-        .len()
-        .checked_sub(7)
-        .filter(|&cut| name.is_char_boundary(cut) && matches!(&name[cut..cut + 1], "_" | "-"))
-        .filter(|&cut| name[cut + 1..].eq_ignore_ascii_case("server"))
-        .map(|cut| &name[..cut])
-    else {
+    let b = name.as_bytes();
+    let Some(cut) = b.len().checked_sub(7) else {
         return false;
     };
-    ["http", "https", "grpc", "web"]
-        .iter()
-        .any(|p| protocol.eq_ignore_ascii_case(p))
+    matches!(b[cut], b'_' | b'-')
+        && b[cut + 1..].eq_ignore_ascii_case(b"server")
+        && ["http", "https", "grpc", "web"]
+            .iter()
+            .any(|p| b[..cut].eq_ignore_ascii_case(p.as_bytes()))
 }
 
 /// A block of listeners written as tags, `<Listener l>` to `</Listener>` (ZNC): an opening tag

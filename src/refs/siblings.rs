@@ -2,8 +2,8 @@
 //! with the same key prefix (`spring.mail.host` and `spring.mail.port`, `DB_HOST` and
 //! `DB_PORT`, Logstash's `host => ".."` and `port => N`). The reference gets that port.
 
-use super::Reference;
 use super::context::KeyValue;
+use super::{Reference, Strength};
 use rustc_hash::FxHashMap;
 use std::hash::Hasher;
 use std::ops::Range;
@@ -181,8 +181,8 @@ impl Siblings {
     /// Each host key's references without a port get the port of a sibling key; a listen
     /// address too (`http.host` and `http.port`, `listen_addr` and `listen_port`). Of a key's
     /// prefixes, the first with a port gives it. A `hostname` without a `port` beside it is
-    /// left out.
-    pub(super) fn give_ports(self, found: &mut Vec<Reference>) {
+    /// left out. The bare names at `bare_names` that are still without a port are weak.
+    pub(super) fn give_ports(self, found: &mut Vec<Reference>, bare_names: &[usize]) {
         let mut given: Option<Range<usize>> = None;
         for (section, prefix, range) in self.hosts {
             if given.as_ref() == Some(&range) {
@@ -195,6 +195,11 @@ impl Siblings {
                 r.port.get_or_insert(port);
             }
             given = Some(range);
+        }
+        for &i in bare_names {
+            if found[i].port.is_none() {
+                found[i].strength = Strength::Weak;
+            }
         }
         let mut own = Vec::new();
         for (section, indent, range) in self.if_port {

@@ -166,24 +166,22 @@ impl Line<'_> {
                 && !is_key(self.text, s, e)
             {
                 self.claim(s, e);
-                // Under a key that names no server, a bare name is no evidence of one
-                // (a `defaultHostnameIfEmpty`, a `title`): listed, never blocking, unless a
-                // port, a command's host flag (`bsmtp -h smtp.example.com`) or a key of its own
-                // for a server (Bacula's `dbname = "x"; DB Address = db.example.com`) says so.
-                let port = self.next_word_port(s, e);
-                let plain = self.plain_value.is_some_and(|from| s >= from)
-                    && port.is_none()
+                // Under a key that names no server, a bare name is no evidence of one (a
+                // `defaultHostnameIfEmpty`): weak, unless a port (found here or given later by
+                // a sibling key), a command's host flag (`bsmtp -h smtp.example.com`) or a key
+                // of its own for a server (Bacula's `dbname = "x"; DB Address = db`) says so.
+                let before = self.found.len();
+                self.add(word, self.next_word_port(s, e), s, e);
+                if self.found.len() > before
+                    && self.plain_value.is_some_and(|from| s >= from)
                     && !after_host_flag(self.text, s)
                     && !matches!(
                         kinds::classify(key_before(self.text, s)),
                         KeyKind::Hosts | KeyKind::HostsWithEvidence
-                    );
-                let strength = if plain {
-                    Strength::Weak
-                } else {
-                    Strength::Strong
-                };
-                self.add_as(word, port, s, e, strength);
+                    )
+                {
+                    self.bare_names.push(before);
+                }
             }
         }
     }
@@ -283,12 +281,15 @@ fn after_local_port(text: &str, colon: usize) -> bool {
 /// Whether the word at `at` follows a command's flag for a host: `-h`, `-H`, `--host`,
 /// `--server` (`bsmtp -h smtp.example.com`, Nagios's `check_http!-H shop.example.com`).
 fn after_host_flag(text: &str, at: usize) -> bool {
-    let before = text[..at].trim_end_matches([' ', '=']);
-    let flag = before
-        .rsplit([' ', '\t', '!', '"', '\''])
-        .next()
-        .unwrap_or_default();
-    flag.len() < before.len() && matches!(flag, "-h" | "-H" | "--host" | "--server")
+    let before = text[..at].trim_end_matches([' ', '=']).as_bytes();
+    ["-h", "-H", "--host", "--server"].iter().any(|flag| {
+        before.len() > flag.len()
+            && before.ends_with(flag.as_bytes())
+            && matches!(
+                before[before.len() - flag.len() - 1],
+                b' ' | b'\t' | b'!' | b'"' | b'\''
+            )
+    })
 }
 
 /// Whether the word at `s..e` is the key of its line (`corp.example.com = CORP.EXAMPLE.COM` in
