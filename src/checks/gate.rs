@@ -51,6 +51,26 @@ fn next_wait(eager: bool, elapsed: Duration, delay: &mut Duration, interval: Dur
     wait
 }
 
+/// What a gate that never passed reports: its last attempt's error, unless the deadline left
+/// that attempt too little time to say more than "timed out" (a loaded machine) and the attempt
+/// before it answered otherwise (`HTTP 503`).
+fn last_answer(
+    last: String,
+    previous: Option<String>,
+    budget: Duration,
+    timeout: Duration,
+) -> String {
+    match previous {
+        Some(previous) if budget < timeout / 4 && previous != last => {
+            format!(
+                "{previous} (then an attempt with {} left: {last})",
+                crate::human::duration(budget)
+            )
+        }
+        _ => last,
+    }
+}
+
 impl<T: Transport> Checker<'_, T> {
     /// `on_up` hears when the check first passes, with the time it took: settling starts then.
     pub(crate) async fn gate(
@@ -65,6 +85,7 @@ impl<T: Transport> Checker<'_, T> {
         let mut delay = FIRST_DELAY.min(check.timing.interval);
         let eager = !matches!(check.kind, CheckKind::Command { .. });
         let mut attempts = 0;
+        let mut previous = None;
         loop {
             attempts += 1;
             let budget = deadline.saturating_duration_since(Instant::now());
@@ -76,9 +97,10 @@ impl<T: Transport> Checker<'_, T> {
                         return Err(GateFailure::NeverHealthy {
                             timeout: check.timing.timeout,
                             attempts,
-                            last,
+                            last: last_answer(last, previous, budget, check.timing.timeout),
                         });
                     }
+                    previous = Some(last);
                     let wait = next_wait(eager, now - start, &mut delay, check.timing.interval);
                     tokio::time::sleep(wait.min(deadline - now)).await;
                 }
@@ -146,6 +168,32 @@ mod tests {
         );
         // Never faster than its interval.
         assert_eq!(schedule(true, 2, 6), [0, 2, 4, 6]);
+    }
+
+    #[test]
+    fn an_attempt_the_deadline_cut_short_does_not_hide_the_answer_before_it() {
+        let timeout = Duration::from_secs(6);
+        let answer = last_answer(
+            "timed out".into(),
+            Some("HTTP 503".into()),
+            Duration::from_millis(4),
+            timeout,
+        );
+        assert!(
+            answer.starts_with("HTTP 503 (then an attempt with "),
+            "{answer}"
+        );
+        assert!(answer.ends_with(": timed out)"), "{answer}");
+        // An attempt with time enough, or the only one, says what it says.
+        let last = || "timed out".to_string();
+        let enough = last_answer(last(), Some("HTTP 503".into()), timeout / 2, timeout);
+        assert_eq!(enough, "timed out");
+        assert_eq!(
+            last_answer(last(), None, Duration::ZERO, timeout),
+            "timed out"
+        );
+        let again = last_answer(last(), Some(last()), Duration::ZERO, timeout);
+        assert_eq!(again, "timed out");
     }
 
     #[test]
