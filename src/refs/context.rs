@@ -32,10 +32,58 @@ pub(super) enum KeyKind {
     Other,
 }
 
-/// Runs on nearly every line: one pass lowers the key into a stack buffer and finds its last
-/// segment (skipping a numbered entry's number: `server.1`, `nodes.2`), then byte matches (a
-/// few length and word comparisons) classify it.
+/// What a key says of its value. A key written in camel case is also read word by word
+/// (`accessControlAllowOrigin` as `access_Control_Allow_Origin`, `routerID` as `router_ID`),
+/// and that reading is taken where it finds no server: the words of the rules below then
+/// apply to keys of every spelling, while the camel-case words they already name (`redirectURI`,
+/// `agentAddress`) keep their meaning.
 pub(super) fn classify(key: &str) -> KeyKind {
+    let kind = classify_segments(key);
+    if matches!(kind, KeyKind::NoHosts | KeyKind::Access | KeyKind::Listen) {
+        return kind;
+    }
+    match camel_words(key) {
+        // (C#'s and Buildbot's `BaseUrl` is an API's; a `base_url` alone, a site's own.)
+        Some(_) if key.eq_ignore_ascii_case("baseurl") => kind,
+        Some(words) => match classify_segments(&words) {
+            split @ (KeyKind::NoHosts | KeyKind::Access) => split,
+            _ => kind,
+        },
+        None => kind,
+    }
+}
+
+/// `key` with a `_` at each camel-case word's start (`logoutURL` -> `logout_URL`,
+/// `nsDS5ReplicaHost` -> `ns_DS5_Replica_Host`), or `None` when it has none.
+fn camel_words(key: &str) -> Option<String> {
+    let bytes = key.as_bytes();
+    let starts_word = |i: usize| {
+        let (before, c) = (bytes[i - 1], bytes[i]);
+        c.is_ascii_uppercase()
+            && (before.is_ascii_lowercase()
+                || before.is_ascii_digit()
+                // The last capital of an acronym starts the next word: `DBHost`.
+                || before.is_ascii_uppercase() && bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase))
+    };
+    let cuts: Vec<usize> = (1..bytes.len()).filter(|&i| starts_word(i)).collect();
+    if cuts.is_empty() {
+        return None;
+    }
+    let mut words = String::with_capacity(key.len() + cuts.len());
+    let mut from = 0;
+    for cut in cuts {
+        words.push_str(&key[from..cut]);
+        words.push('_');
+        from = cut;
+    }
+    words.push_str(&key[from..]);
+    Some(words)
+}
+
+/// Runs on nearly every distinct key: one pass lowers the key into a stack buffer and finds its
+/// last segment (skipping a numbered entry's number: `server.1`, `nodes.2`), then byte matches
+/// (a few length and word comparisons) classify it.
+fn classify_segments(key: &str) -> KeyKind {
     let mut buf = [0u8; 64];
     let Some(lower) = buf.get_mut(..key.len()) else {
         return KeyKind::Other;
@@ -147,9 +195,14 @@ pub(super) fn classify(key: &str) -> KeyKind {
         || own_server
     {
         KeyKind::Listen
-    } else if says == Says::Access {
+    } else if says == Says::Access
+        // Conduit's `trusted_servers`: the notaries it asks for other servers' keys.
+        && !(previous_of_last == b"trusted" && last_segment == b"servers")
+    {
         KeyKind::Access
     } else if says == Says::Own
+        // (Syncthing's `globalAnnounceServer` is the discovery server it announces to.)
+        && !last_segment.ends_with(b"server")
         || own_url(lower, previous_of_last, last_segment)
         // OpenStack's `my_ip`, k3s's `node-ip` and `node-external-ip`, Rocket.Chat's
         // `INSTANCE_IP`: this host's own address, told to the others.
@@ -320,7 +373,6 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
             | b"logout"
             | b"cdn"
             | b"support"
-            | b"info"
             | b"feedback"
             | b"privacy"
             | b"terms"
@@ -346,11 +398,12 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
             | b"title"
             | b"sdk"
             | b"img"
-    ) || matches!(
-        // In camel case: Gerrit's `reportBugUrl`, a `helpUrl`, a `privacyPolicyUrl` (not a
-        // `debugUrl` nor a `bugzillaUrl`, which are reached).
-        last_segment,
-        b"reportbugurl"
+    ) || (previous_of_last == b"info" && !lower.windows(4).any(|w| w == b"user"))
+        || matches!(
+            // In camel case: Gerrit's `reportBugUrl`, a `helpUrl`, a `privacyPolicyUrl` (not a
+            // `debugUrl` nor a `bugzillaUrl`, which are reached).
+            last_segment,
+            b"reportbugurl"
             // An OAuth client's `redirectURI`: where browsers are sent back.
             | b"redirecturi"
             | b"redirecturl"
@@ -369,7 +422,7 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
             | b"cgiurl"
             // Murmur's `registerUrl`: the address it registers in a public server list.
             | b"registerurl"
-    );
+        );
     // Keystone's `public_endpoint` (a block named `external_endpoint:` holds a server's keys;
     // Centrifugo's `jwks_public_endpoint` is a server's).
     if matches!(lower, b"public_endpoint" | b"public-endpoint") {
@@ -611,13 +664,15 @@ fn names_one_address(segment: &[u8]) -> bool {
     )
 }
 
-/// Whether a flag's line holds it alone: a command line's continuation (`--bind-address=0.0.0.0
-/// --etcd-servers=https://… \`) has more flags, each to be read on its own.
+/// Whether a flag's line holds it alone, maybe before a command line's `\` (`--http-address=
+/// 10.0.0.5:10902 \`): a line of several (`--bind-address=0.0.0.0 --etcd-servers=https://… \`)
+/// has each read on its own.
 fn is_one_flag(flag: &[u8]) -> bool {
-    !flag.trim_ascii_end().ends_with(b"\\")
-        && !flag
-            .windows(2)
-            .any(|w| w[0].is_ascii_whitespace() && w[1] == b'-')
+    let flag = flag.trim_ascii_end();
+    let flag = flag.strip_suffix(b"\\").unwrap_or(flag);
+    !flag
+        .windows(2)
+        .any(|w| w[0].is_ascii_whitespace() && w[1] == b'-')
 }
 
 /// The segments of a lower-case key: `allow-transfer` -> `allow`, `transfer`.
@@ -1199,6 +1254,7 @@ fn pair(line: &str) -> Option<KeyValue<'_>> {
         // Varnish's backend fields: `.host = "db";` and `.port = "5432";`.
         i += 1;
     }
+    let mut flag = false;
     if quote.is_none()
         && b.get(i) == Some(&b'-')
         && b.get(i + 1) == Some(&b'-')
@@ -1207,6 +1263,7 @@ fn pair(line: &str) -> Option<KeyValue<'_>> {
     {
         // A flag file's `--rpc_bind_addresses=10.0.0.5` (gflags: Kudu, YugabyteDB, Impala).
         i += 2;
+        flag = true;
     }
     if quote.is_none() && matches!(b.get(i), Some(b'$' | b'@' | b'%')) {
         // PHP's `$CONFIG['dbhost'] = …`, Perl's `@inet_acl = qw( … )`.
@@ -1288,9 +1345,15 @@ fn pair(line: &str) -> Option<KeyValue<'_>> {
         }
         _ => return None,
     };
+    let mut value = &line[value_start..];
+    if flag {
+        // A command line's flag: its `\` continues the command, it is no part of the value.
+        value = value.trim_end();
+        value = value.strip_suffix('\\').unwrap_or(value).trim_end();
+    }
     Some(KeyValue {
         key,
-        value: &line[value_start..],
+        value,
         value_start,
         directive,
         indent,

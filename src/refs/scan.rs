@@ -498,6 +498,20 @@ fn kind_in<'t>(
     {
         return KeyKind::Hosts;
     }
+    // A port's key holding a URL names what is behind the port (Zigbee2MQTT's serial `port:
+    // tcp://10.0.0.5:6638`, a network adapter), where `http_port 10.0.0.5:8080` listens.
+    if kind == KeyKind::Listen
+        && kv.key.len() >= 4
+        && kv.key[kv.key.len() - 4..].eq_ignore_ascii_case("port")
+        && kv.value.contains("://")
+    {
+        return KeyKind::Other;
+    }
+    // A database's or a broker's URL is no link for people, whatever its key's words (SOGo's
+    // `OCSFolderInfoURL = "postgresql://…"`).
+    if kind == KeyKind::NoHosts && served_by_no_browser(kv.value) {
+        return KeyKind::Other;
+    }
     // An Erlang node's own name (VerneMQ's `nodename = VerneMQ@10.0.0.5`), where Slurm's
     // `NodeName=gpu01 NodeAddr=…` lists the nodes it reaches.
     if kv.key.eq_ignore_ascii_case("nodename") && kv.value.contains('@') {
@@ -659,6 +673,16 @@ fn names_a_server(section: &str) -> bool {
         section
             .split(['.', '_', '-', ' ', '"'])
             .any(|s| s == *w || (w.len() > 2 && s.starts_with(w)))
+    })
+}
+
+/// Whether `value` is a URL of a protocol with a port of its own other than the web's
+/// (`postgresql://`, `ldaps://`, `amqp://`), which no browser opens.
+fn served_by_no_browser(value: &str) -> bool {
+    let value = value.trim_start_matches(['"', '\'']);
+    value.split_once("://").is_some_and(|(scheme, _)| {
+        !scheme.to_ascii_lowercase().starts_with("http")
+            && crate::refs::tokens::default_port(scheme).is_some()
     })
 }
 
@@ -2846,6 +2870,58 @@ mod tests {
             (
                 "apiServer:\n  certSANs:\n    - k8s-api.example.net\n    - 10.0.0.10\nimageRepository: registry.example.net/k8s",
                 &["registry.example.net"],
+            ),
+        ] {
+            assert_eq!(described(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn keys_in_camel_case_are_read_word_by_word_where_that_finds_no_server() {
+        for (text, expected) in [
+            // An origin browsers come from, the clients kept out, an ID, where browsers go.
+            (
+                "accessControlAllowOrigin=https://lms.example.com\ninsertDocumentBlockedHosts=127.0.0.1,10.0.0.0/8\nrouterID: 10.77.0.254\nlogoutURL=https://lms.example.com/logout",
+                &[][..],
+            ),
+            // What the words already name keeps its meaning: an API's `BaseUrl`, a discovery
+            // server announced to, a user's info endpoint, a database's URL under any key.
+            (
+                "BaseUrl: https://api.example.com\nglobalAnnounceServer: https://disco.example.net:8443\nuserInfoURL: https://sso.example.net/userinfo\nOCSFolderInfoURL = \"postgresql://sogo@pg.example.net:5432/sogo\"",
+                &[
+                    "api.example.com:443",
+                    "disco.example.net:8443",
+                    "sso.example.net:443",
+                    "pg.example.net:5432",
+                ],
+            ),
+        ] {
+            assert_eq!(described(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_command_line_s_flags_and_a_mapping_s_ports_are_read_by_their_keys() {
+        for (text, expected) in [
+            // One flag before the command line's `\`: read by its key.
+            (
+                "ExecStart=/usr/bin/thanos query \\\n  --http-address=10.0.1.15:10902 \\\n  --advertise-addr=crdb-04.example.net:26257 \\\n  --join=crdb-01.example.net:26257",
+                &["10.0.1.15:10902 listen", "crdb-01.example.net:26257"][..],
+            ),
+            // The port under a mapping's key, not the file's own before it.
+            (
+                "port: 3000\ndb:\n  host: pg.example.net\n  port: 5432",
+                &["pg.example.net:5432"],
+            ),
+            // An LDIF entry's port, not the entry's before it.
+            (
+                "dn: cn=a\nnsDS5ReplicaHost: a.example.net\nnsDS5ReplicaPort: 636\n\ndn: cn=b\nnsDS5ReplicaHost: b.example.net\nnsDS5ReplicaPort: 389",
+                &["a.example.net:636", "b.example.net:389"],
+            ),
+            // A port key holding a URL; the servers a key trusts for keys.
+            (
+                "serial:\n  port: tcp://192.168.1.25:6638\ntrusted_servers = [\"notary.example.org\"]",
+                &["192.168.1.25:6638", "notary.example.org"],
             ),
         ] {
             assert_eq!(described(text), expected, "{text}");

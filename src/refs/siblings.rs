@@ -35,6 +35,8 @@ pub(super) struct Siblings {
     if_port: Vec<(usize, usize, Range<usize>)>,
     /// The first `port` key of each section and indent.
     bare_ports: FxHashMap<(usize, usize), u16>,
+    /// Whether the last key had no value.
+    opens: bool,
 }
 
 impl Siblings {
@@ -51,10 +53,17 @@ impl Siblings {
     /// Every `key value` line: a key less indented than the one before starts another YAML
     /// mapping; a `*port` key is recorded.
     pub(super) fn key(&mut self, kv: KeyValue<'_>) {
-        if kv.indent < self.indent {
+        // So does a key under one with no value, which opens a mapping (Misskey's `port: 3000`
+        // is its own; the `port: 5432` under `db:` is the database's).
+        // An LDIF entry starts at its `dn:`.
+        if kv.indent < self.indent
+            || kv.indent > self.indent && self.opens
+            || kv.indent == 0 && kv.key.eq_ignore_ascii_case("dn")
+        {
             self.section += 1;
         }
         self.indent = kv.indent;
+        self.opens = kv.value.trim_ascii().is_empty();
         // Envoy's `socket_address` gives `address` and `port_value`; pgpool's numbered
         // `backend_port0` is `backend_hostname0`'s.
         let (key, index) = indexed(kv.key);
