@@ -43,8 +43,9 @@ pub(super) fn classify(key: &str) -> KeyKind {
         return kind;
     }
     match camel_words(key) {
-        // (C#'s and Buildbot's `BaseUrl` is an API's; a `base_url` alone, a site's own.)
-        Some(_) if key.eq_ignore_ascii_case("baseurl") => kind,
+        // (C#'s and Buildbot's `BaseUrl` is an API's, a `base_url` alone a site's own; Eureka's
+        // `defaultZone` lists its servers, a `zone` is DNS's.)
+        Some(_) if key.eq_ignore_ascii_case("baseurl") || key.ends_with("Zone") => kind,
         Some(words) => match classify_segments(&words) {
             split @ (KeyKind::NoHosts | KeyKind::Access) => split,
             _ => kind,
@@ -820,6 +821,10 @@ const NO_HOSTS_LAST: &[&[u8]] = &[
     b"referer",
     b"referrer",
     b"ancestors",
+    // A token's audience (PostgREST's `jwt-aud`, an OIDC `audience`): a name it must carry.
+    b"aud",
+    b"audience",
+    b"audiences",
     b"trust",
     // Names a peer must prove in its certificate (stunnel's `checkHost`, `sni`), not where
     // it is.
@@ -1264,6 +1269,16 @@ fn pair(line: &str) -> Option<KeyValue<'_>> {
         // A flag file's `--rpc_bind_addresses=10.0.0.5` (gflags: Kudu, YugabyteDB, Impala).
         i += 2;
         flag = true;
+    }
+    // A PHP class's property (Joomla's `public $smtphost = '10.0.0.25';`): the variable is the
+    // key.
+    if quote.is_none() {
+        for visibility in [&b"public $"[..], b"private $", b"protected $", b"var $"] {
+            if b.get(i..i + visibility.len()) == Some(visibility) {
+                i += visibility.len() - 1;
+                break;
+            }
+        }
     }
     if quote.is_none() && matches!(b.get(i), Some(b'$' | b'@' | b'%')) {
         // PHP's `$CONFIG['dbhost'] = …`, Perl's `@inet_acl = qw( … )`.

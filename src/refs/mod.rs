@@ -37,7 +37,7 @@ pub(crate) mod found {
     }
 }
 
-pub use scan::{ScanOptions, scan};
+pub use scan::{ScanOptions, scan, scan_file};
 
 use serde::{Deserialize, Serialize};
 

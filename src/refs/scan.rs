@@ -3,7 +3,6 @@
 //! forms (`forms/`) run on it in turn, most specific first; a span of the line that one form
 //! claimed is not read again by the next.
 
-use super::Reference;
 use super::bound;
 use super::context::{self, KeyKind, KeyValue};
 use super::features::Features;
@@ -17,6 +16,7 @@ use super::siblings::Siblings;
 use super::tokens::{ends_with_ignore_case, parse_ip, split_port, starts_with_ignore_case};
 use super::unreached::Unreached;
 use super::xml;
+use super::{Reference, Strength};
 use regex::Regex;
 use rustc_hash::FxHashMap;
 
@@ -32,6 +32,15 @@ pub struct ScanOptions {
 
 /// Every host the text references, in the order they appear.
 pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
+    scan_file("", text, options)
+}
+
+/// Every host the text of the file at `path` references, in the order they appear. The file's
+/// name says whose settings it holds: in `solr.in.sh`, `SOLR_HOST` is Solr's own name.
+pub fn scan_file(path: &str, text: &str, options: &ScanOptions) -> Vec<Reference> {
+    let program = Program::of(path);
+    // References of a key that names the program's own host, by their place in `found`.
+    let mut own_names = Vec::new();
     // Names the file itself declares (nginx `upstream backend {`, BIND `key "xfer" {`) are
     // labels, so `proxy_pass http://backend` and `key xfer` name no host.
     let labels = labels::declared(text);
@@ -433,11 +442,19 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             siblings.hosts(kv, first, first + 1, bare);
         }
         bare_names.append(&mut l.bare_names);
+        if let Some(kv) = kv
+            && program.names_its_own_host(kv.key)
+        {
+            own_names.extend(first..l.found.len());
+        }
     }
     unreached.mark(found.len(), siblings.section(), line_indent);
     keep_start(&found, &mut starts, previous);
     unreached.weaken(&mut found);
     siblings.give_ports(&mut found, &bare_names);
+    for i in own_names {
+        found[i].strength = Strength::Weak;
+    }
     bound::listen_where_bound(text, &starts, &mut found);
     if !options.ignore.is_empty() {
         found.retain(|r: &Reference| {
@@ -448,6 +465,71 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         });
     }
     found
+}
+
+/// The words of a config file's name that can name its program (`druid-common.runtime.properties`
+/// -> `druid`; `solr.in.sh` -> `solr`), without the words any file's name has.
+struct Program<'p> {
+    words: Vec<&'p str>,
+}
+
+impl<'p> Program<'p> {
+    fn of(path: &'p str) -> Self {
+        const ANY_FILE: &[&str] = &[
+            "conf",
+            "config",
+            "cfg",
+            "cnf",
+            "ini",
+            "yml",
+            "yaml",
+            "json",
+            "toml",
+            "xml",
+            "env",
+            "properties",
+            "default",
+            "defaults",
+            "local",
+            "global",
+            "common",
+            "site",
+            "main",
+            "settings",
+            "runtime",
+            "production",
+            "prod",
+            "service",
+            "application",
+            "app",
+            "server",
+            "client",
+            "docker",
+            "compose",
+            "override",
+            "values",
+            "custom",
+            "system",
+        ];
+        let name = path.rsplit(['/', '\\']).next().unwrap_or_default();
+        let words = name
+            .split(['-', '_', '.'])
+            .filter(|w| w.len() >= 3 && !ANY_FILE.iter().any(|a| w.eq_ignore_ascii_case(a)))
+            .collect();
+        Program { words }
+    }
+
+    /// `SOLR_HOST` in `solr.in.sh`, `druid.host`, Kapacitor's `kapacitor-hostname`: the
+    /// program's own host, a name it is reached by. Listed weak (a Java client's
+    /// `redis.properties` may well name its server `redis.host`).
+    fn names_its_own_host(&self, key: &str) -> bool {
+        let Some((program, host)) = key.split_once(['.', '_', '-']) else {
+            return false;
+        };
+        !self.words.is_empty()
+            && (host.eq_ignore_ascii_case("host") || host.eq_ignore_ascii_case("hostname"))
+            && self.words.iter().any(|w| w.eq_ignore_ascii_case(program))
+    }
 }
 
 /// Keeps where the line before (`previous`: its number and byte offset) starts, if it gave a
@@ -606,7 +688,10 @@ fn kind_in<'t>(
     }
     // An address, not a name, there is where this service serves that protocol (a
     // `grpc_host = api.example.com` is reached).
-    if context::names_a_protocol_address(kv.key) && address() {
+    // (cloudflared's `metrics: 10.0.0.4:20241`: where its metrics are served.)
+    if (context::names_a_protocol_address(kv.key) || kv.key.eq_ignore_ascii_case("metrics"))
+        && address()
+    {
         return KeyKind::Listen;
     }
     if scope.listens()
@@ -616,7 +701,8 @@ fn kind_in<'t>(
             || kind == KeyKind::NoHosts && kv.key.eq_ignore_ascii_case("hostname") && address())
         && (context::names_an_address(kv.key)
             || kv.key.eq_ignore_ascii_case("hostname")
-            || scope == Scope::Endpoints && kv.key.eq_ignore_ascii_case("endpoint"))
+            || scope == Scope::Endpoints
+                && (kv.key.eq_ignore_ascii_case("endpoint") || kv.key.eq_ignore_ascii_case("url")))
     {
         return KeyKind::Listen;
     }
@@ -2926,5 +3012,45 @@ mod tests {
         ] {
             assert_eq!(described(text), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn a_php_class_s_properties_kestrel_s_endpoints_and_a_token_s_audience() {
+        for (text, expected) in [
+            (
+                "class JConfig {\n\tpublic $smtphost = '10.8.1.25';\n\tpublic $smtpport = 587;\n\tpublic $helpurl = 'https://help.example.org/x';\n}",
+                &["10.8.1.25:587"][..],
+            ),
+            (
+                "{\n  \"Kestrel\": {\n    \"Endpoints\": {\n      \"Https\": {\n        \"Url\": \"https://10.14.2.19:5001\"\n      }\n    }\n  }\n}",
+                &["10.14.2.19:5001 listen"],
+            ),
+            (
+                "jwt-aud = \"https://api.example.com\"\nmetrics: 10.60.1.4:20241\nproxy = SOCKS5:10.77.0.9:1080",
+                &["10.60.1.4:20241 listen", "10.77.0.9:1080"],
+            ),
+        ] {
+            assert_eq!(described(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_key_named_for_the_file_s_own_program_names_its_own_host_weak() {
+        let text = "SOLR_HOST=\"solr-03.example.com\"\nZK_HOST=\"zk1.example.com:2181\"";
+        let strength = |path: &str| {
+            scan_file(path, text, &ScanOptions::default())
+                .iter()
+                .map(Reference::summary)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            strength("/etc/default/solr.in.sh"),
+            ["solr-03.example.com weak", "zk1.example.com:2181"]
+        );
+        // In a file named for no program of the key, the key names a server.
+        assert_eq!(
+            strength("/etc/app/settings.env"),
+            ["solr-03.example.com", "zk1.example.com:2181"]
+        );
     }
 }

@@ -161,7 +161,8 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
         // Hitch's `frontend = {`, where clients come in (its `backend` is reached);
         // containerd's `[debug]` and `[metrics]`, Aerospike's `service {`: where it serves.
         Scope::ListenDirect
-    } else if is(&["protocols"]) {
+    } else if is(&["protocols", "kestrel"]) {
+        // An OpenTelemetry receiver's `protocols:`, ASP.NET's `"Kestrel": { "Endpoints": {`.
         Scope::Endpoints
     } else if is(&["advertise", "advertise_addrs"])
         // Hydra's `urls: self: issuer: https://…`: the service's own URLs.

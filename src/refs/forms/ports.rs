@@ -39,9 +39,11 @@ impl Line<'_> {
 }
 
 /// The transports written before an address, each ending in `:` (`udp:10.0.8.5:161`,
-/// `tcp6:[::1]:161`, a ZooKeeper string's `zk:zk1:2181,zk2:2181/chroot`).
-const TRANSPORTS: [&str; 9] = [
-    "udp:", "tcp:", "udp6:", "tcp6:", "tls:", "dtlsudp:", "dtls:", "zk:",
+/// `tcp6:[::1]:161`, a ZooKeeper string's `zk:zk1:2181,zk2:2181/chroot`, OfflineIMAP's
+/// `proxy = SOCKS5:10.0.0.9:1080`).
+const TRANSPORTS: [&str; 12] = [
+    "udp:", "tcp:", "udp6:", "tcp6:", "tls:", "dtlsudp:", "dtls:", "zk:", "socks5:", "socks4:",
+    "socks:",
     // Thanos's, Cortex's and Mimir's `dns+memcached:11211`: the name is resolved as written
     // (not `dnssrv+`, whose name is an SRV record's).
     "dns+",
@@ -298,6 +300,7 @@ mod tests {
     #[test]
     fn notations() {
         assert_eq!(without_transport("udp:10.0.8.5:161"), "10.0.8.5:161");
+        assert_eq!(without_transport("SOCKS5:10.77.0.9:1080"), "10.77.0.9:1080");
         assert_eq!(without_transport("db:5432"), "db:5432");
         assert_eq!(
             without_transport("round-robin:scan-01:11333"),
