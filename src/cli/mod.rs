@@ -181,7 +181,7 @@ fn refs(files: &[PathBuf], format: PlanFormat) -> Result<(), Exit> {
         let text = String::from_utf8_lossy(&text);
         let shown = file.display().to_string();
         found.extend(
-            crate::refs::scan_file(&shown, &text, &Default::default())
+            crate::refs::scan(&text, &Default::default())
                 .into_iter()
                 .map(|r| (shown.clone(), r)),
         );

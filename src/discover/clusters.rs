@@ -261,7 +261,7 @@ impl Builder<'_> {
                     continue;
                 };
                 for (path, text) in files {
-                    let members = crate::refs::scan_file(path, text, &Default::default())
+                    let members = crate::refs::scan(text, &Default::default())
                         .into_iter()
                         .filter(|r| r.kind == crate::refs::Kind::Member);
                     for r in members {

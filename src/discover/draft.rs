@@ -622,7 +622,7 @@ impl Builder<'_> {
                     // Where the service listens says nothing of what it uses (a
                     // `listen_addresses` naming the host's own address is not an edge to the
                     // host's other service).
-                    let uses = crate::refs::scan_file(path, text, &Default::default())
+                    let uses = crate::refs::scan(text, &Default::default())
                         .into_iter()
                         .filter(|r| r.kind.reaches());
                     for r in uses {

@@ -40,8 +40,8 @@ pub(crate) fn base_os_and_silent(scan: &HostScan, i: &Instance) -> Option<String
         .get(i.unit())
         .into_iter()
         .flatten()
-        .any(|(path, text)| {
-            crate::refs::scan_file(path, text, &Default::default())
+        .any(|(_, text)| {
+            crate::refs::scan(text, &Default::default())
                 .iter()
                 .any(|r| r.kind.reaches() && !is_local(&r.host))
         });

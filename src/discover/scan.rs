@@ -130,7 +130,7 @@ pub(crate) async fn scan_host<T: Transport>(
     let mut names: Vec<String> = configs
         .values()
         .flatten()
-        .flat_map(|(path, text)| crate::refs::scan_file(path, text, &Default::default()))
+        .flat_map(|(_, text)| crate::refs::scan(text, &Default::default()))
         .filter(|r| r.kind.reaches())
         .map(|r| r.host)
         .filter(|h| super::draft::ip_literal(h).is_none())

@@ -272,7 +272,7 @@ impl<T: Transport> Executor<'_, T> {
         for config in &configs {
             match config {
                 ConfigFile::Read { path, text, .. } => found.extend(
-                    crate::refs::scan_file(path, text, &service.refs)
+                    crate::refs::scan(text, &service.refs)
                         .into_iter()
                         .map(|r| (path.clone(), r)),
                 ),

@@ -104,7 +104,8 @@ fn classify_segments(key: &str) -> KeyKind {
                 continue;
             }
         }
-        if end - start >= 3 {
+        // (Two letters: flannel's `healthz-ip`.)
+        if end - start >= 2 {
             says = says.max(segment_says(&lower[start..end], &lower[previous.clone()]));
         }
         if !digits {
@@ -144,6 +145,9 @@ fn classify_segments(key: &str) -> KeyKind {
                 | b"local"
                 | b"public"
                 | b"canonical"
+                // getmail's `ssl_hostname`: the name its server's certificate must carry.
+                | b"ssl"
+                | b"tls"
                 | b"system"
                 | b"this"
                 | b"self"
@@ -209,7 +213,8 @@ fn classify_segments(key: &str) -> KeyKind {
         // `INSTANCE_IP`: this host's own address, told to the others.
         || matches!(previous_of_last, b"my" | b"instance") && names_one_address(last_segment)
         // (`REDIS_EXTERNAL_HOST` is a server reached from outside a cluster.)
-        || previous_of_last == b"external" && matches!(last_segment, b"ip" | b"address" | b"addr")
+        || matches!(previous_of_last, b"external" | b"public")
+            && matches!(last_segment, b"ip" | b"address" | b"addr")
         // NiFi's `nifi.cluster.node.address`: this node's, told to the cluster (a
         // `primary_node_ip` is another's).
         || matches!(lower, b"node-ip" | b"node_ip" | b"nodeip")
@@ -605,10 +610,12 @@ fn segment_says(segment: &[u8], previous: &[u8]) -> Says {
             | b"healthz"
             | b"healthcheck"
             | b"status"
+            | b"stats"
             | b"src"
     ) && (is_address_word(segment) || matches!(segment, b"ip" | b"ipaddr"))
     {
-        // Docker's `metrics-addr`, a `debug_address`, the kubelet's `healthzBindAddress`,
+        // Docker's `metrics-addr`, a `debug_address`, the kubelet's `healthzBindAddress`, Choria's
+        // `stats_address`,
         // FreeRADIUS's `src_ipaddr`: where this service serves its metrics or its status, or
         // sends from.
         Says::Listen
@@ -713,6 +720,8 @@ fn names_access(s: &[u8], previous: &[u8]) -> bool {
                 | b"deny"
                 | b"restrict"
                 | b"require"
+                // UnrealIRCd's `incoming { mask 127.0.0.1; }`: the peers let in.
+                | b"mask"
                 | b"trusted"
                 | b"blackhole"
                 | b"blacklist"
@@ -1268,6 +1277,15 @@ fn pair(line: &str) -> Option<KeyValue<'_>> {
     {
         // A flag file's `--rpc_bind_addresses=10.0.0.5` (gflags: Kudu, YugabyteDB, Impala).
         i += 2;
+        flag = true;
+    } else if quote.is_none()
+        && b.get(i) == Some(&b'-')
+        && b.get(i + 1).is_some_and(u8::is_ascii_lowercase)
+        && is_one_flag(&b[i + 1..])
+    {
+        // A Go program's `-healthz-ip=10.0.0.5 \` (flannel, vmalert; Java's `-Dkey=` is read
+        // as its own form).
+        i += 1;
         flag = true;
     }
     // A PHP class's property (Joomla's `public $smtphost = '10.0.0.25';`): the variable is the

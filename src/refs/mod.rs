@@ -37,7 +37,7 @@ pub(crate) mod found {
     }
 }
 
-pub use scan::{ScanOptions, scan, scan_file};
+pub use scan::{ScanOptions, scan};
 
 use serde::{Deserialize, Serialize};
 

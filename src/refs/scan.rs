@@ -3,6 +3,7 @@
 //! forms (`forms/`) run on it in turn, most specific first; a span of the line that one form
 //! claimed is not read again by the next.
 
+use super::Reference;
 use super::bound;
 use super::context::{self, KeyKind, KeyValue};
 use super::features::Features;
@@ -16,7 +17,6 @@ use super::siblings::Siblings;
 use super::tokens::{ends_with_ignore_case, parse_ip, split_port, starts_with_ignore_case};
 use super::unreached::Unreached;
 use super::xml;
-use super::{Reference, Strength};
 use regex::Regex;
 use rustc_hash::FxHashMap;
 
@@ -32,15 +32,6 @@ pub struct ScanOptions {
 
 /// Every host the text references, in the order they appear.
 pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
-    scan_file("", text, options)
-}
-
-/// Every host the text of the file at `path` references, in the order they appear. The file's
-/// name says whose settings it holds: in `solr.in.sh`, `SOLR_HOST` is Solr's own name.
-pub fn scan_file(path: &str, text: &str, options: &ScanOptions) -> Vec<Reference> {
-    let program = Program::of(path);
-    // References of a key that names the program's own host, by their place in `found`.
-    let mut own_names = Vec::new();
     // Names the file itself declares (nginx `upstream backend {`, BIND `key "xfer" {`) are
     // labels, so `proxy_pass http://backend` and `key xfer` name no host.
     let labels = labels::declared(text);
@@ -133,7 +124,10 @@ pub fn scan_file(path: &str, text: &str, options: &ScanOptions) -> Vec<Reference
         // phpMyAdmin's `$i++;` starts its next server's settings.
         if features.brace()
             || header
-            || (features.angle() && is_tag(line) && !xml::is_property_tag(line))
+            || (features.angle()
+                && is_tag(line)
+                && !xml::is_property_tag(line)
+                && xml::value_element(line).is_none())
             || line.trim_ascii().starts_with('$') && line.trim_ascii().ends_with("++;")
         {
             siblings.next_section();
@@ -152,22 +146,25 @@ pub fn scan_file(path: &str, text: &str, options: &ScanOptions) -> Vec<Reference
         let mut l = Line::new(line, n + 1, &mut claimed, &mut found, options, &labels);
         l.templates(&features);
         l.user_patterns();
-        let kv = named_values.pair(line, context::key_value(line));
+        let kv = named_values
+            .pair(line, context::key_value(line))
+            .or_else(|| features.angle().then(|| xml::value_element(line)).flatten());
         if let Some(kv) = kv {
             l.value_end = kv.value_start + kv.value.len();
             // Deadwood's `upstream_servers["corp.example.net."] = "10.0.0.53"`: a key written as
             // a subscript names a zone or a record, no server; nor does one written as an
             // attribute (Traccar's `<entry key='filter.invalid'>`), unless it has an address's
             // evidence (`<entry key="10.0.0.6:9000">`).
-            let (host, port) = split_port(kv.key);
-            if let Some(at) = line.get(..kv.value_start).and_then(|k| k.find(kv.key))
-                && port.is_none()
-                && parse_ip(host).is_none()
+            // (The key is a slice of the line: where it starts is no search.)
+            let at = (kv.key.as_ptr() as usize).wrapping_sub(line.as_ptr() as usize);
+            if at <= kv.value_start
                 && at >= 2
                 && matches!(
                     &line.as_bytes()[at - 2..at],
                     b"[\"" | b"['" | b"='" | b"=\""
                 )
+                && let (host, None) = split_port(kv.key)
+                && parse_ip(host).is_none()
             {
                 l.claim(at, at + kv.key.len());
             }
@@ -217,6 +214,13 @@ pub fn scan_file(path: &str, text: &str, options: &ScanOptions) -> Vec<Reference
                 && (kv.key.eq_ignore_ascii_case("host") || kv.key.eq_ignore_ascii_case("match"))
         });
         if let Some(kv) = kv {
+            // An LDIF entry starts at its `dn:` (Dovecot's `dn = cn=reader,…` is a setting).
+            if kv.indent == 0
+                && kv.key.eq_ignore_ascii_case("dn")
+                && line[..kv.value_start].trim_end().ends_with(':')
+            {
+                siblings.next_section();
+            }
             siblings.key(kv);
             unreached.key(line, kv, siblings.section());
             if context::tells_peers(kv.key) {
@@ -442,19 +446,11 @@ pub fn scan_file(path: &str, text: &str, options: &ScanOptions) -> Vec<Reference
             siblings.hosts(kv, first, first + 1, bare);
         }
         bare_names.append(&mut l.bare_names);
-        if let Some(kv) = kv
-            && program.names_its_own_host(kv.key)
-        {
-            own_names.extend(first..l.found.len());
-        }
     }
     unreached.mark(found.len(), siblings.section(), line_indent);
     keep_start(&found, &mut starts, previous);
     unreached.weaken(&mut found);
     siblings.give_ports(&mut found, &bare_names);
-    for i in own_names {
-        found[i].strength = Strength::Weak;
-    }
     bound::listen_where_bound(text, &starts, &mut found);
     if !options.ignore.is_empty() {
         found.retain(|r: &Reference| {
@@ -465,71 +461,6 @@ pub fn scan_file(path: &str, text: &str, options: &ScanOptions) -> Vec<Reference
         });
     }
     found
-}
-
-/// The words of a config file's name that can name its program (`druid-common.runtime.properties`
-/// -> `druid`; `solr.in.sh` -> `solr`), without the words any file's name has.
-struct Program<'p> {
-    words: Vec<&'p str>,
-}
-
-impl<'p> Program<'p> {
-    fn of(path: &'p str) -> Self {
-        const ANY_FILE: &[&str] = &[
-            "conf",
-            "config",
-            "cfg",
-            "cnf",
-            "ini",
-            "yml",
-            "yaml",
-            "json",
-            "toml",
-            "xml",
-            "env",
-            "properties",
-            "default",
-            "defaults",
-            "local",
-            "global",
-            "common",
-            "site",
-            "main",
-            "settings",
-            "runtime",
-            "production",
-            "prod",
-            "service",
-            "application",
-            "app",
-            "server",
-            "client",
-            "docker",
-            "compose",
-            "override",
-            "values",
-            "custom",
-            "system",
-        ];
-        let name = path.rsplit(['/', '\\']).next().unwrap_or_default();
-        let words = name
-            .split(['-', '_', '.'])
-            .filter(|w| w.len() >= 3 && !ANY_FILE.iter().any(|a| w.eq_ignore_ascii_case(a)))
-            .collect();
-        Program { words }
-    }
-
-    /// `SOLR_HOST` in `solr.in.sh`, `druid.host`, Kapacitor's `kapacitor-hostname`: the
-    /// program's own host, a name it is reached by. Listed weak (a Java client's
-    /// `redis.properties` may well name its server `redis.host`).
-    fn names_its_own_host(&self, key: &str) -> bool {
-        let Some((program, host)) = key.split_once(['.', '_', '-']) else {
-            return false;
-        };
-        !self.words.is_empty()
-            && (host.eq_ignore_ascii_case("host") || host.eq_ignore_ascii_case("hostname"))
-            && self.words.iter().any(|w| w.eq_ignore_ascii_case(program))
-    }
 }
 
 /// Keeps where the line before (`previous`: its number and byte offset) starts, if it gave a
@@ -583,8 +514,7 @@ fn kind_in<'t>(
     // A port's key holding a URL names what is behind the port (Zigbee2MQTT's serial `port:
     // tcp://10.0.0.5:6638`, a network adapter), where `http_port 10.0.0.5:8080` listens.
     if kind == KeyKind::Listen
-        && kv.key.len() >= 4
-        && kv.key[kv.key.len() - 4..].eq_ignore_ascii_case("port")
+        && ends_with_ignore_case(kv.key.as_bytes(), b"port")
         && kv.value.contains("://")
     {
         return KeyKind::Other;
@@ -762,13 +692,16 @@ fn names_a_server(section: &str) -> bool {
     })
 }
 
-/// Whether `value` is a URL of a protocol with a port of its own other than the web's
-/// (`postgresql://`, `ldaps://`, `amqp://`), which no browser opens.
+/// Whether `value` is the URL of a database, a broker or a directory (`postgresql://`,
+/// `ldaps://`, `amqp://`), which no browser opens and no user is sent to (a `wss://`, `git://`,
+/// `ssh://` or `ftp://` URL may be a service's own).
 fn served_by_no_browser(value: &str) -> bool {
     let value = value.trim_start_matches(['"', '\'']);
     value.split_once("://").is_some_and(|(scheme, _)| {
-        !scheme.to_ascii_lowercase().starts_with("http")
-            && crate::refs::tokens::default_port(scheme).is_some()
+        let served_to_users = ["http", "ws", "ftp", "git", "ssh", "sftp", "file"]
+            .iter()
+            .any(|s| starts_with_ignore_case(scheme.as_bytes(), s.as_bytes()));
+        !served_to_users && crate::refs::tokens::default_port(scheme).is_some()
     })
 }
 
@@ -2967,7 +2900,7 @@ mod tests {
         for (text, expected) in [
             // An origin browsers come from, the clients kept out, an ID, where browsers go.
             (
-                "accessControlAllowOrigin=https://lms.example.com\ninsertDocumentBlockedHosts=127.0.0.1,10.0.0.0/8\nrouterID: 10.77.0.254\nlogoutURL=https://lms.example.com/logout",
+                "accessControlAllowOrigin=https://lms.example.com\ninsertDocumentBlockedHosts=127.0.0.1,10.0.0.0/8\nrouterID: 10.77.0.254\nlogoutURL=https://lms.example.com/logout\npublic_url = wss://chat.example.com\ncanonicalGitUrl = git://git.example.com/",
                 &[][..],
             ),
             // What the words already name keeps its meaning: an API's `BaseUrl`, a discovery
@@ -3004,6 +2937,11 @@ mod tests {
                 "dn: cn=a\nnsDS5ReplicaHost: a.example.net\nnsDS5ReplicaPort: 636\n\ndn: cn=b\nnsDS5ReplicaHost: b.example.net\nnsDS5ReplicaPort: 389",
                 &["a.example.net:636", "b.example.net:389"],
             ),
+            // Dovecot's `dn =` is a setting, no LDIF entry.
+            (
+                "host = ldap.example.net\ndn = cn=reader,dc=example,dc=net\nport = 1636",
+                &["ldap.example.net:1636"],
+            ),
             // A port key holding a URL; the servers a key trusts for keys.
             (
                 "serial:\n  port: tcp://192.168.1.25:6638\ntrusted_servers = [\"notary.example.org\"]",
@@ -3035,22 +2973,22 @@ mod tests {
     }
 
     #[test]
-    fn a_key_named_for_the_file_s_own_program_names_its_own_host_weak() {
-        let text = "SOLR_HOST=\"solr-03.example.com\"\nZK_HOST=\"zk1.example.com:2181\"";
-        let strength = |path: &str| {
-            scan_file(path, text, &ScanOptions::default())
-                .iter()
-                .map(Reference::summary)
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(
-            strength("/etc/default/solr.in.sh"),
-            ["solr-03.example.com weak", "zk1.example.com:2181"]
-        );
-        // In a file named for no program of the key, the key names a server.
-        assert_eq!(
-            strength("/etc/app/settings.env"),
-            ["solr-03.example.com", "zk1.example.com:2181"]
-        );
+    fn log4net_s_settings_and_a_go_program_s_flags() {
+        for (text, expected) in [
+            (
+                "<appender name=\"R\" type=\"x\">\n  <remoteAddress value=\"10.80.4.15\" />\n  <remotePort value=\"514\" />\n</appender>",
+                &["10.80.4.15:514"][..],
+            ),
+            (
+                "FLANNEL_OPTIONS=\"\\\n  -public-ip=10.110.8.57 \\\n  -healthz-ip=10.110.8.57 \\\n  -healthz-port=8471 \\\n  -etcd-endpoints=https://10.110.0.11:2379\"",
+                &["10.110.8.57:8471 listen", "10.110.0.11:2379"],
+            ),
+            (
+                "plugin.choria.stats_address = 10.180.14.33\nssl_hostname = imap.example.com",
+                &["10.180.14.33 listen"],
+            ),
+        ] {
+            assert_eq!(described(text), expected, "{text}");
+        }
     }
 }

@@ -136,6 +136,8 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
         "listen",
         "entrypoints",
         "entrypoint",
+        // SFTPGo's `"bindings": [ { "address": …, "port": 2022 } ]`.
+        "bindings",
         "sources",
     ]) || named_for_listeners(first)
         || (braces && is(&["source"]))

@@ -55,11 +55,7 @@ impl Siblings {
     pub(super) fn key(&mut self, kv: KeyValue<'_>) {
         // So does a key under one with no value, which opens a mapping (Misskey's `port: 3000`
         // is its own; the `port: 5432` under `db:` is the database's).
-        // An LDIF entry starts at its `dn:`.
-        if kv.indent < self.indent
-            || kv.indent > self.indent && self.opens
-            || kv.indent == 0 && kv.key.eq_ignore_ascii_case("dn")
-        {
+        if kv.indent < self.indent || kv.indent > self.indent && self.opens {
             self.section += 1;
         }
         self.indent = kv.indent;

@@ -148,9 +148,60 @@ fn value_of<'t>(line: &'t str, name: &'t str, start: usize, indent: usize) -> Ke
     }
 }
 
+/// log4net's `<remoteAddress value="10.0.0.5" />`: an element that holds one setting, its name
+/// the key and its one attribute, `value`, the value.
+pub(super) fn value_element(line: &str) -> Option<KeyValue<'_>> {
+    let t = line.trim_ascii_end().strip_suffix("/>")?;
+    let indent = t.len() - t.trim_ascii_start().len();
+    let name_start = indent + 1;
+    if t.as_bytes().get(indent) != Some(&b'<') {
+        return None;
+    }
+    let name_len = t[name_start..]
+        .bytes()
+        .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.')))?;
+    let rest = &t[name_start + name_len..];
+    let attribute = rest.trim_ascii_start().strip_prefix("value=")?;
+    let quote = *attribute
+        .as_bytes()
+        .first()
+        .filter(|q| matches!(q, b'"' | b'\''))?;
+    let value = &attribute[1..];
+    let end = memchr::memchr(quote, value.as_bytes())?;
+    if name_len == 0 || !value[end + 1..].trim_ascii().is_empty() {
+        return None;
+    }
+    let value_start = t.len() - value.len();
+    Some(KeyValue {
+        key: &t[name_start..name_start + name_len],
+        value: &value[..end],
+        value_start,
+        directive: false,
+        indent,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_element_holding_one_value_is_a_setting() {
+        let kv = value_element("    <remoteAddress value=\"10.80.4.15\" />").expect("setting");
+        assert_eq!(
+            (kv.key, kv.value, kv.value_start),
+            ("remoteAddress", "10.80.4.15", 26)
+        );
+        for not_one in [
+            "<appender name=\"x\" value=\"y\" />",
+            "<remotePort value=\"514\">",
+            "<x value=\"a\" other=\"b\" />",
+            "<日 value=\"a\" />",
+            "<value=\"a\" />",
+        ] {
+            assert!(value_element(not_one).is_none(), "{not_one}");
+        }
+    }
 
     #[test]
     fn names_attributes_and_text() {
