@@ -66,19 +66,14 @@ fn camel_words(key: &str) -> Option<String> {
                 // The last capital of an acronym starts the next word: `DBHost`.
                 || before.is_ascii_uppercase() && bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase))
     };
-    let cuts: Vec<usize> = (1..bytes.len()).filter(|&i| starts_word(i)).collect();
-    if cuts.is_empty() {
-        return None;
-    }
-    let mut words = String::with_capacity(key.len() + cuts.len());
+    let mut words = String::new();
     let mut from = 0;
-    for cut in cuts {
+    for cut in (1..bytes.len()).filter(|&i| starts_word(i)) {
         words.push_str(&key[from..cut]);
         words.push('_');
         from = cut;
     }
-    words.push_str(&key[from..]);
-    Some(words)
+    (from > 0).then(|| words + &key[from..])
 }
 
 /// Runs on nearly every distinct key: one pass lowers the key into a stack buffer and finds its
@@ -1268,25 +1263,19 @@ fn pair(line: &str) -> Option<KeyValue<'_>> {
         // Varnish's backend fields: `.host = "db";` and `.port = "5432";`.
         i += 1;
     }
-    let mut flag = false;
-    if quote.is_none()
-        && b.get(i) == Some(&b'-')
-        && b.get(i + 1) == Some(&b'-')
-        && b.get(i + 2).is_some_and(u8::is_ascii_alphabetic)
-        && is_one_flag(&b[i + 2..])
-    {
-        // A flag file's `--rpc_bind_addresses=10.0.0.5` (gflags: Kudu, YugabyteDB, Impala).
-        i += 2;
-        flag = true;
-    } else if quote.is_none()
-        && b.get(i) == Some(&b'-')
-        && b.get(i + 1).is_some_and(u8::is_ascii_lowercase)
-        && is_one_flag(&b[i + 1..])
-    {
-        // A Go program's `-healthz-ip=10.0.0.5 \` (flannel, vmalert; Java's `-Dkey=` is read
-        // as its own form).
-        i += 1;
-        flag = true;
+    // A flag file's `--rpc_bind_addresses=10.0.0.5` (gflags: Kudu, YugabyteDB, Impala), a Go
+    // program's `-healthz-ip=10.0.0.5 \` (flannel, vmalert; Java's `-Dkey=` is read as its own
+    // form).
+    let dashes = b[i..].iter().take(2).take_while(|&&c| c == b'-').count();
+    let flag = quote.is_none()
+        && dashes > 0
+        && b.get(i + dashes).is_some_and(|c| match dashes {
+            2 => c.is_ascii_alphabetic(),
+            _ => c.is_ascii_lowercase(),
+        })
+        && is_one_flag(&b[i + dashes..]);
+    if flag {
+        i += dashes;
     }
     // A PHP class's property (Joomla's `public $smtphost = '10.0.0.25';`): the variable is the
     // key.

@@ -121,13 +121,15 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         }
         // The tests of elements and calls run only on lines with a `<` or a `(`: most have
         // neither.
-        // phpMyAdmin's `$i++;` starts its next server's settings.
+        // phpMyAdmin's `$i++;` starts its next server's settings. log4net's `<remoteAddress
+        // value="…" />` is a setting (read once here, for both uses).
+        let value_element = features.angle().then(|| xml::value_element(line)).flatten();
         if features.brace()
             || header
             || (features.angle()
                 && is_tag(line)
                 && !xml::is_property_tag(line)
-                && xml::value_element(line).is_none())
+                && value_element.is_none())
             || line.trim_ascii().starts_with('$') && line.trim_ascii().ends_with("++;")
         {
             siblings.next_section();
@@ -148,7 +150,7 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         l.user_patterns();
         let kv = named_values
             .pair(line, context::key_value(line))
-            .or_else(|| features.angle().then(|| xml::value_element(line)).flatten());
+            .or(value_element);
         if let Some(kv) = kv {
             l.value_end = kv.value_start + kv.value.len();
             // Deadwood's `upstream_servers["corp.example.net."] = "10.0.0.53"`: a key written as
