@@ -9,12 +9,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
+/// `n` distinct free ports: each listener is held until all are chosen, or the kernel may hand
+/// a just-closed port out again.
+fn free_ports(n: usize) -> Vec<u16> {
+    let held: Vec<TcpListener> = (0..n)
+        .map(|_| TcpListener::bind("127.0.0.1:0").expect("bind"))
+        .collect();
+    held.iter()
+        .map(|l| l.local_addr().expect("addr").port())
+        .collect()
 }
 
 struct Local {
@@ -26,7 +29,7 @@ impl Local {
     /// `n` services s1..sN, each depending on the previous one, all already running.
     fn new(n: usize, settle: &str) -> Local {
         let dir = tempfile::tempdir().expect("tempdir");
-        let ports: Vec<u16> = (0..n).map(|_| free_port()).collect();
+        let ports = free_ports(n);
         // The demo's own restart script (`src/remote/demo_restart.sh`), recording each restart.
         let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
         let restart = format!(

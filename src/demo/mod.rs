@@ -84,8 +84,13 @@ fn yaml_template(value: &str) -> String {
     serde_json::Value::from(value.replace('{', "{{")).to_string()
 }
 
-fn free_port() -> std::io::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+/// `n` distinct free ports: each listener is held until all are chosen, because the kernel may
+/// hand a just-closed port out again (two services on one port: CI saw it once).
+fn free_ports(n: usize) -> std::io::Result<Vec<u16>> {
+    let held = (0..n)
+        .map(|_| TcpListener::bind("127.0.0.1:0"))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    held.iter().map(|l| Ok(l.local_addr()?.port())).collect()
 }
 
 impl Demo {
@@ -105,10 +110,11 @@ impl Demo {
                 (temp.path().to_path_buf(), Some(temp))
             }
         };
-        let mut ports = Vec::new();
-        for (name, _) in SERVICES {
-            ports.push((name.to_string(), free_port()?));
-        }
+        let ports = SERVICES
+            .iter()
+            .map(|(name, _)| name.to_string())
+            .zip(free_ports(SERVICES.len())?)
+            .collect();
         let demo = Demo {
             dir,
             ports,
