@@ -103,10 +103,18 @@ fn may_match_a_rule(text: &str) -> bool {
     if seen & (PAIR | BLANK | VERTICAL_TAB) == 0 {
         return false;
     }
-    ((seen & AT != 0 || memchr::memmem::find(text.as_bytes(), b"hook").is_some())
-        && text.contains("://"))
+    may_hold_url_secret(text, seen & AT != 0)
         || (seen & PAIR != 0 && may_hold_key_secret(text))
         || may_name_ascii_secret(text.as_bytes(), seen & BLANK != 0)
+}
+
+/// Whether a URL of `text` may hold a secret (`at`: whether `text` has an `@`): in its user
+/// info, or in its path (a webhook's, a token's).
+fn may_hold_url_secret(text: &str, at: bool) -> bool {
+    text.contains("://")
+        && (at
+            || memchr::memmem::find(text.as_bytes(), b"hook").is_some()
+            || crate::url::authorities(text).any(|(_, a)| webhook_path(text, a.end).is_some()))
 }
 
 /// `SEEN`'s bits: what a byte is, for `may_match_a_rule`.
@@ -285,9 +293,10 @@ struct Hints {
 impl Hints {
     fn of(text: &str) -> Hints {
         Hints {
-            credential_url: (memchr::memchr(b'@', text.as_bytes()).is_some()
-                || memchr::memmem::find(text.as_bytes(), b"hook").is_some())
-                && text.contains("://"),
+            credential_url: may_hold_url_secret(
+                text,
+                memchr::memchr(b'@', text.as_bytes()).is_some(),
+            ),
             key_value: may_hold_key_secret(text),
             named: may_name_secret(text),
         }
@@ -489,9 +498,32 @@ fn webhook_path(text: &str, from: usize) -> Option<std::ops::Range<usize>> {
             "/webhookb2/",
         ]
         .iter()
-        .find_map(|m| path.find(m).map(|at| from + at + m.len()))?
+        .find_map(|m| path.find(m).map(|at| from + at + m.len()))
+        .or_else(|| token_segment(path).map(|at| from + at))?
     };
     (start < end).then_some(start..end)
+}
+
+/// Where the first segment of `path` that looks like a token starts: Apprise's
+/// `mmosts://chat.example.com/TOKEN`, a health check's `/ping/UUID`. Long, with letters and
+/// digits and no dot (a file's name, a version have one).
+fn token_segment(path: &str) -> Option<usize> {
+    let mut at = 0;
+    for segment in path.split('/') {
+        // (A URL written as a YAML key ends in a `:`.)
+        let b = segment.strip_suffix(':').unwrap_or(segment).as_bytes();
+        let letters = b.iter().filter(|c| c.is_ascii_alphabetic()).count();
+        if b.len() >= 16
+            && letters >= 4
+            && b.iter().any(u8::is_ascii_digit)
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'~' | b'=' | b'+'))
+        {
+            return Some(at);
+        }
+        at += segment.len() + 1;
+    }
+    None
 }
 
 /// `text` with the user info of every URL masked (see [`url_secrets`]).
@@ -647,6 +679,19 @@ mod tests {
         assert_eq!(
             secrets("https://api.example.com/services/orders"),
             "https://api.example.com/services/orders"
+        );
+        // A token in any URL's path, Apprise's; a file's or a version's name is no token.
+        assert_eq!(
+            secrets("- mmosts://chat.example.com:8065/Ap-mm-hook-Qp74Lj9Tz:"),
+            "- mmosts://chat.example.com:8065/****"
+        );
+        assert_eq!(
+            secrets("https://hc.example.com/ping/5f3c1d2e-8a9b-4c7d-9e0f-1a2b3c4d5e6f"),
+            "https://hc.example.com/ping/****"
+        );
+        assert_eq!(
+            secrets("https://repo.example.com/pool/main/openssl-3.0.11-1~deb12u2_amd64.deb"),
+            "https://repo.example.com/pool/main/openssl-3.0.11-1~deb12u2_amd64.deb"
         );
     }
 

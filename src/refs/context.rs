@@ -349,7 +349,14 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
     let own = |s: &[u8]| {
         matches!(
             s,
-            b"public" | b"publish" | b"root" | b"site" | b"app" | b"external" | b"frontend"
+            b"public"
+                | b"publish"
+                | b"root"
+                | b"site"
+                | b"app"
+                | b"webapp"
+                | b"external"
+                | b"frontend"
         )
     };
     let camel = ["public", "root", "site", "external", "canonical"]
@@ -426,7 +433,11 @@ fn own_url(lower: &[u8], previous_of_last: &[u8], last_segment: &[u8]) -> bool {
         );
     // Keystone's `public_endpoint` (a block named `external_endpoint:` holds a server's keys;
     // Centrifugo's `jwks_public_endpoint` is a server's).
-    if matches!(lower, b"public_endpoint" | b"public-endpoint") {
+    // Healthchecks' `SITE_ROOT = "https://…"`.
+    if matches!(
+        lower,
+        b"public_endpoint" | b"public-endpoint" | b"site_root"
+    ) {
         return true;
     }
     url && (own(previous_of_last)
@@ -715,8 +726,6 @@ fn names_access(s: &[u8], previous: &[u8]) -> bool {
                 | b"deny"
                 | b"restrict"
                 | b"require"
-                // UnrealIRCd's `incoming { mask 127.0.0.1; }`: the peers let in.
-                | b"mask"
                 | b"trusted"
                 | b"blackhole"
                 | b"blacklist"
@@ -1139,34 +1148,80 @@ fn named_property(line: &str, indent: usize) -> Option<KeyValue<'_>> {
 /// `key = value`, `key: value`, `"key": value`, `- key: value` or `key value`. Hand-written:
 /// it runs on every line, where a regex with captures costs more than the rest of the scan.
 pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
-    let mut kv = pair(line)?;
-    // An object on one line: its first key's value ends at the next pair (v2ray's `{
-    // "address": "10.0.0.5", "port": 8388, "method": "aes-256-gcm" }`). Only a first key that
-    // names servers: any other (`{ _id: 0, host: "mongo1:27017" }`, `{ "type": "field",
-    // "domain": [...] }`) leaves the line to the forms that read every pair.
+    let kv = pair(line)?;
     if line.trim_ascii_start().starts_with('{') {
-        if !matches!(
-            classify(kv.key),
-            KeyKind::Hosts | KeyKind::HostsWithEvidence
-        ) {
-            return None;
-        }
-        let mut quote = None;
-        let end = kv.value.bytes().position(|c| match quote {
-            Some(q) => {
-                if c == q {
-                    quote = None;
-                }
-                false
-            }
-            None if matches!(c, b'"' | b'\'') => {
-                quote = Some(c);
-                false
-            }
-            None => matches!(c, b',' | b';' | b'}'),
-        });
-        kv.value = &kv.value[..end.unwrap_or(kv.value.len())];
+        return first_of_object(kv);
     }
+    // Lua's `local ok, err = red:connect("10.0.0.5", 6379)` declares a variable: the assignment
+    // is the pair (OpenVPN's `local 10.0.0.5` is where it listens).
+    if kv.directive && kv.key == "local" && kv.value.contains(" = ") {
+        let inner = pair(&line[kv.value_start..])?;
+        return Some(KeyValue {
+            value_start: kv.value_start + inner.value_start,
+            indent: kv.indent,
+            ..inner
+        });
+    }
+    // A value that is an object on one line (OnlyOffice's `"server": {"port": 8000, "mode":
+    // "production"}`, nginx's `server { listen 10.0.0.5:80; }`) is read as a line of its own:
+    // its keys say what it holds, where its key names the block. Not under a key that names no
+    // server (`labels: {instance: 10.0.0.5:9100}`).
+    let value = kv.value.trim_ascii_end();
+    if value.len() > 2
+        && value.starts_with('{')
+        && !value.starts_with("{{")
+        && !matches!(classify(kv.key), KeyKind::NoHosts | KeyKind::Access)
+    {
+        let open = kv.value_start + 1;
+        let start = open + (line.len() - open - line[open..].trim_ascii_start().len());
+        // (Prosody's `interfaces = { "10.0.0.5" }` is a list, no pair; syslog-ng's `log {
+        // filter { host("web01"); }; … };` nests blocks, read by their own forms.)
+        let named = |inner: &KeyValue<'_>| {
+            (!inner.directive
+                || inner
+                    .key
+                    .bytes()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic()))
+                && !inner.value.starts_with('{')
+        };
+        if let Some(inner) = pair(&line[start..]).filter(named) {
+            return first_of_object(KeyValue {
+                value_start: start + inner.value_start,
+                indent: kv.indent,
+                ..inner
+            });
+        }
+    }
+    Some(kv)
+}
+
+/// An object on one line: its first key's value ends at the next pair (v2ray's `{ "address":
+/// "10.0.0.5", "port": 8388, "method": "aes-256-gcm" }`). Only a first key that names servers
+/// or where it listens: any other (`{ _id: 0, host: "mongo1:27017" }`, `{ "type": "field", "domain": [...] }`) leaves
+/// the line to the forms that read every pair.
+fn first_of_object(mut kv: KeyValue<'_>) -> Option<KeyValue<'_>> {
+    if !matches!(
+        classify(kv.key),
+        KeyKind::Hosts | KeyKind::HostsWithEvidence | KeyKind::Listen
+    ) {
+        return None;
+    }
+    let mut quote = None;
+    let end = kv.value.bytes().position(|c| match quote {
+        Some(q) => {
+            if c == q {
+                quote = None;
+            }
+            false
+        }
+        None if matches!(c, b'"' | b'\'') => {
+            quote = Some(c);
+            false
+        }
+        None => matches!(c, b',' | b';' | b'}'),
+    });
+    kv.value = &kv.value[..end.unwrap_or(kv.value.len())];
     Some(kv)
 }
 

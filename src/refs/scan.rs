@@ -173,20 +173,33 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         }
         // A cluster's members, in their exact forms, before any looser form reads the line.
         l.members(kv, &features, &mut members_open);
+        l.segment_record();
         if let Some(list) = list_under {
-            match context::list_item(line) {
+            let item = if list.bracketed {
+                bracketed_item(line)
+            } else {
+                context::list_item(line)
+            };
+            match item {
                 Some((item_indent, value_start))
-                    if item_indent >= list.indent && !is_mapping(&line[value_start..]) =>
+                    if item_indent >= list.indent
+                        && !line[value_start..].starts_with(['{', '['])
+                        && !is_mapping(&line[value_start..]) =>
                 {
                     l.listen = list.listen;
-                    l.needs_evidence = list.needs_evidence;
+                    // A bracketed list holds any value (Amavis's `["CONTSCAN {}\n", "…"]`): a
+                    // host there needs an address's evidence, and a sibling port is another
+                    // block's as often (Pi-hole's `upstreams = [` beside its own `port`).
+                    l.needs_evidence = list.needs_evidence || list.bracketed;
+                    l.urls(&features);
                     if !list.listen {
-                        l.urls(&features);
                         l.bracketed(&features);
                     }
                     l.value_tokens(value_start, false);
                     // Storm's `storm.zookeeper.servers:` list beside `storm.zookeeper.port`.
-                    siblings.grow(list.prefixes, l.found.len());
+                    if !list.bracketed {
+                        siblings.grow(list.prefixes, l.found.len());
+                    }
                     continue;
                 }
                 Some(_) => {}
@@ -353,12 +366,13 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                 l.listen_by_block = scope.listens() && kinds.classify(kv.key) != KeyKind::Listen;
                 l.urls(&features);
                 l.bracketed(&features);
-                if kv.value.trim().is_empty() && !kv.directive {
+                if let Some(bracketed) = opens_list(kv) {
                     list_under = Some(ListUnder {
                         prefixes: siblings.list(kv, l.found.len()),
                         indent: kv.indent + 1,
                         listen: true,
                         needs_evidence: false,
+                        bracketed,
                     });
                 }
                 l.value_tokens(kv.value_start, false);
@@ -413,12 +427,13 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
             l.env_pairs(0);
         }
         if let (KeyKind::Hosts | KeyKind::HostsWithEvidence, Some(kv)) = (kind, kv) {
-            if kv.value.trim().is_empty() && !kv.directive {
+            if let Some(bracketed) = opens_list(kv) {
                 list_under = Some(ListUnder {
                     prefixes: siblings.list(kv, l.found.len()),
                     indent: kv.indent + 1,
                     listen: false,
                     needs_evidence: kind == KeyKind::HostsWithEvidence,
+                    bracketed,
                 });
             } else {
                 // A block it opens (keepalived's `real_server 10.0.0.11 443 {`) names a host
@@ -481,6 +496,8 @@ struct ListUnder {
     indent: usize,
     listen: bool,
     needs_evidence: bool,
+    /// Opened by `[` or `(` after its key (`"listen": [`): its items have no dash.
+    bracketed: bool,
 }
 
 /// What a key's value names, from the key, the form of the line and the block it stands in
@@ -497,19 +514,11 @@ fn kind_in<'t>(
     // `hostname` alone is this host's own name, but in a section named for a server (Gerrit's
     // `[database]`, borgmatic's `postgresql_databases:`) it is that server's, as
     // `database.hostname` would be.
-    // Nor is a URL of another protocol than the web's (SOGo's `hostname =
-    // "ldaps://ldap1.example.net"`), where Keycloak's `hostname=https://sso.example.com` is
-    // its own.
-    let other_protocol = || {
-        let value = kv.value.trim_start_matches(['"', '\'']);
-        value.contains("://")
-            && !value
-                .get(..4)
-                .is_some_and(|s| s.eq_ignore_ascii_case("http"))
-    };
+    // Nor is a database's or a directory's URL (SOGo's `hostname = "ldaps://ldap1.example.net"`),
+    // where Keycloak's `hostname=https://sso.example.com` is its own.
     if kind == KeyKind::NoHosts
         && kv.key.eq_ignore_ascii_case("hostname")
-        && (names_a_server(section) || other_protocol())
+        && (names_a_server(section) || served_by_no_browser(kv.value))
     {
         return KeyKind::Hosts;
     }
@@ -525,6 +534,12 @@ fn kind_in<'t>(
     // `OCSFolderInfoURL = "postgresql://…"`).
     if kind == KeyKind::NoHosts && served_by_no_browser(kv.value) {
         return KeyKind::Other;
+    }
+    // An environment file's plain `HOST=10.0.0.5` beside its `PORT=8888` (Chronograf's,
+    // Directus's, a Node app's): where the program listens; a server it reaches has a prefix
+    // (`DB_HOST`) or a section (Gitea's `[database]` `HOST = …`).
+    if kv.key == "HOST" && kv.value_start == 5 && section.is_empty() {
+        return KeyKind::Listen;
     }
     // An Erlang node's own name (VerneMQ's `nodename = VerneMQ@10.0.0.5`), where Slurm's
     // `NodeName=gpu01 NodeAddr=…` lists the nodes it reaches.
@@ -698,8 +713,12 @@ fn names_a_server(section: &str) -> bool {
 /// `ldaps://`, `amqp://`), which no browser opens and no user is sent to (a `wss://`, `git://`,
 /// `ssh://` or `ftp://` URL may be a service's own).
 fn served_by_no_browser(value: &str) -> bool {
-    let value = value.trim_start_matches(['"', '\'']);
-    value.split_once("://").is_some_and(|(scheme, _)| {
+    value.split_once("://").is_some_and(|(before, _)| {
+        // The scheme is the word before `://`, whatever leads to it (PHP's `=> '`, a quote).
+        let start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '+'))
+            .map_or(0, |i| i + 1);
+        let scheme = &before[start..];
         let served_to_users = ["http", "ws", "ftp", "git", "ssh", "sftp", "file"]
             .iter()
             .any(|s| starts_with_ignore_case(scheme.as_bytes(), s.as_bytes()));
@@ -731,6 +750,24 @@ impl<'t> KeyKinds<'t> {
 
 /// A YAML list item that is a mapping (`- url: http://x`, `- id: primary`): its keys say what
 /// its values are, not the list's key.
+/// Whether a key's value is a list on the lines below: nothing after the key (YAML's dashed
+/// items), or only the bracket that opens it (`"listen": [`, HJSON's `Listen: [`), `Some(true)`.
+fn opens_list(kv: KeyValue<'_>) -> Option<bool> {
+    match kv.value.trim() {
+        _ if kv.directive => None,
+        "" => Some(false),
+        "[" | "(" => Some(true),
+        _ => None,
+    }
+}
+
+/// A bracketed list's item, its indent and where its value starts; `None` at the bracket that
+/// closes the list.
+fn bracketed_item(line: &str) -> Option<(usize, usize)> {
+    let indent = line.len() - line.trim_ascii_start().len();
+    (!line[indent..].starts_with([']', ')'])).then_some((indent, indent))
+}
+
 fn is_mapping(item: &str) -> bool {
     context::key_value(item).is_some_and(|kv| !kv.directive)
 }
@@ -2988,6 +3025,61 @@ mod tests {
             (
                 "plugin.choria.stats_address = 10.180.14.33\nssl_hostname = imap.example.com",
                 &["10.180.14.33 listen"],
+            ),
+        ] {
+            assert_eq!(described(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_forms_of_sets_29_and_30() {
+        for (text, expected) in [
+            // A listen key's bracketed list, HJSON's or JSON's, its URLs too; any value there
+            // needs an address's evidence.
+            (
+                "Listen: [\n  tls://10.77.0.21:7443\n  tls://[::]:7443\n]\n\"listen\": [\n  \"10.77.0.22:7443\",\n]",
+                &["10.77.0.21:7443 listen", "10.77.0.22:7443 listen"][..],
+            ),
+            (
+                "\"servers\": [\n  \"CONTSCAN {}\",\n  \"10.40.0.40:3310\"\n]",
+                &["10.40.0.40:3310"],
+            ),
+            // An object on one line read by its own keys; a one-line nginx block.
+            (
+                "\"server\": {\"port\": 8000, \"mode\": \"production\"},\nserver { listen 10.0.0.5:80; }",
+                &["10.0.0.5:80 listen"],
+            ),
+            // Greenplum's segments; a Sentinel URL's master name and shared port.
+            (
+                "sdw1~sdw1~6000~/data1/primary/gpseg0~2~0\nQD=mdw~5432\nx = ~/bin",
+                &["sdw1:6000"],
+            ),
+            (
+                "--meta redis://mymaster,10.88.2.11,10.88.2.12:26379/3",
+                &["10.88.2.11:26379", "10.88.2.12:26379"],
+            ),
+            // A URL written as a YAML key; Lua's `local`, OpenVPN's.
+            (
+                "- mailtos://smtp.example.net:587:\n    - to: noc@example.net",
+                &["smtp.example.net:587"],
+            ),
+            (
+                "local ok, err = red:connect(\"10.20.9.5\", 6379)\nlocal 10.0.0.5",
+                &["10.20.9.5:6379", "10.0.0.5 listen"],
+            ),
+            // A plain `HOST=` where the program listens (a section's is a server); labels; a
+            // Ruby block; own URLs.
+            (
+                "HOST=10.12.4.30\nPORT=8888\n[database]\nHOST = db.example.net:5432",
+                &["10.12.4.30:8888 listen", "db.example.net:5432"],
+            ),
+            (
+                "[server.labels]\nhost = \"tikv-3\"\n[pd]\nendpoints = [\"10.70.1.11:2379\"]",
+                &["10.70.1.11:2379"],
+            ),
+            (
+                "Sidekiq.configure_server do |config|\nWEBAPP_URL=https://etl.example.com/\nSITE_ROOT = \"https://hc.example.com\"",
+                &[],
             ),
         ] {
             assert_eq!(described(text), expected, "{text}");

@@ -117,6 +117,9 @@ enum Opening {
     Key { top: bool },
 }
 
+/// Blocks of metadata, whatever their keys say.
+const LABELS: &[&str] = &["labels", "tags", "annotations", "headers"];
+
 /// What a block of that name holds. `source` alone is a syslog-ng statement only in braces; a
 /// TOML `[api]` section is Vector's own API server, an INI `[server]` section (Grafana's,
 /// MariaDB's, Mercurial's `[web]`) this service's own. At the top level, `server:` and `web:`
@@ -125,6 +128,11 @@ enum Opening {
 fn scope_of(name: &str, opening: Opening) -> Scope {
     let first = name.split('.').next().unwrap_or_default();
     let is = |words: &[&str]| words.iter().any(|w| first.eq_ignore_ascii_case(w));
+    // TiKV's `[server.labels]`: labels of the server's, not its listeners.
+    let last = name.rsplit('.').next().unwrap_or_default();
+    if LABELS.iter().any(|w| last.eq_ignore_ascii_case(w)) {
+        return Scope::Labels;
+    }
     let (braces, section, top) = match opening {
         Opening::Section => (false, true, false),
         Opening::Braces { top } => (true, false, top),
@@ -136,8 +144,6 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
         "listen",
         "entrypoints",
         "entrypoint",
-        // SFTPGo's `"bindings": [ { "address": …, "port": 2022 } ]`.
-        "bindings",
         "sources",
     ]) || named_for_listeners(first)
         || (braces && is(&["source"]))
@@ -177,7 +183,7 @@ fn scope_of(name: &str, opening: Opening) -> Scope {
         // Pi-hole's `[dhcp]`, systemd-networkd's `[DHCPServer]`: what it hands its clients
         // (a router, a range, DNS servers), as dnsmasq's `dhcp-*` keys.
         Scope::Own
-    } else if is(&["labels", "tags", "annotations", "headers"]) {
+    } else if is(LABELS) {
         Scope::Labels
     } else if context::names_an_access_rule(first) {
         Scope::Access

@@ -103,6 +103,8 @@ fn is_setting_word(word: &[u8]) -> bool {
             | b"null"
             | b"nil"
             | b"auto"
+            // Ruby's block (`Sidekiq.configure_server do |config|`).
+            | b"do"
             // Asterisk's `host=dynamic`, a peer that registers from anywhere.
             | b"dynamic"
             | b"default"

@@ -15,6 +15,7 @@ mod ports;
 mod redis;
 mod remote_paths;
 mod rsyslog;
+mod segments;
 mod syslog_ng;
 mod templates;
 mod urls;

@@ -19,7 +19,11 @@ impl Line<'_> {
         }
         let text = self.text;
         let mut urls = crate::url::authorities(text).peekable();
-        while let Some((scheme_start, authority)) = urls.next() {
+        while let Some((scheme_start, mut authority)) = urls.next() {
+            // A URL written as a YAML key (Apprise's `- mailtos://…@smtp.example.net:587:`).
+            if text[authority.clone()].ends_with(':') {
+                authority.end -= 1;
+            }
             // The next URL of a list (`https://a,https://b`) ends this one's text.
             let next = urls.peek().map_or(text.len(), |(next, _)| *next);
             let scheme = &text[scheme_start..authority.start - 3];
@@ -118,7 +122,11 @@ impl Line<'_> {
                 Some((_, h)) if !each_user => h,
                 _ => hosts,
             };
-            for item in hosts.split(',') {
+            let sentinels = sentinels(scheme, hosts);
+            for (i, item) in hosts.split(',').enumerate() {
+                if i == 0 && sentinels.is_some() {
+                    continue;
+                }
                 let item = item.rsplit_once('@').map_or(item, |(_, h)| h);
                 // SQL Server's `sql-01\\REPORTS`: a named instance, whose port the server
                 // chooses, unless the URL writes one.
@@ -137,7 +145,7 @@ impl Line<'_> {
                     continue;
                 }
                 let implied = default_port(scheme).filter(|_| instance.is_none());
-                let port = explicit.or(implied);
+                let port = explicit.or(sentinels).or(implied);
                 // One label and no port under a scheme whose authority is a logical name as
                 // often as a host: HDFS's `hdfs://nameservice1/`, FreeSWITCH's
                 // `local_stream://moh`, `baremetal://rack12` (`mqtt://broker`, `gcomm://db-09`
@@ -164,6 +172,32 @@ impl Line<'_> {
             self.listen = listen;
         }
     }
+}
+
+/// The port the Sentinels of a Redis URL share, when its first item is the master's name and
+/// only its last writes a port (JuiceFS's `redis://mymaster,10.0.0.1,10.0.0.2:26379/1`).
+fn sentinels(scheme: &str, hosts: &str) -> Option<u16> {
+    if !scheme
+        .get(..5)
+        .is_some_and(|s| s.eq_ignore_ascii_case("redis"))
+    {
+        return None;
+    }
+    let mut items = hosts.split(',');
+    let name = items.next()?;
+    let name = name.rsplit_once('@').map_or(name, |(_, n)| n);
+    let last = items.next_back()?;
+    let bare = |item: &str| split_port(item).1.is_none();
+    let is_name = !name.is_empty()
+        && bare(name)
+        && !name.eq_ignore_ascii_case("localhost")
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_'))
+        && name.bytes().any(|c| c.is_ascii_alphabetic());
+    (is_name && items.all(bare))
+        .then(|| split_port(last).1)
+        .flatten()
 }
 
 /// More servers in a URL's query, by an address's evidence (a port or an IP): go-redis's

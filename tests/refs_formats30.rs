@@ -1,0 +1,82 @@
+//! The scanner on set 30, written blind (issue 26): Trojan-GFW, OnlyOffice,
+//! Yggdrasil, ISC Stork, GlitchTip, Greenplum's gpinitsystem_config, Chronograf, Gearman,
+//! a JuiceFS mount unit, TiKV, Apprise, the Graylog Sidecar, Kafka UI, Bamboo, Resin,
+//! Healthchecks, Bugzilla, MantisBT, Akka's HOCON and OpenResty, every product new to the
+//! scanner. Written at the same time as set 29 and scored once before any rule of this session:
+//! recall 0.74, precision 0.83 (strong references only), ports 0.96. The rules written from it
+//! (Greenplum's `host~address~port~/dir` segment lines, a Sentinel URL's master name, a URL
+//! written as a YAML key, an object on one line read by its own keys, a plain `HOST=` where the
+//! program listens, Lua's `local x = …`, `[x.labels]`, `SITE_ROOT`) bring it to the floors
+//! below. Still wrong: Bamboo's broker URIs, Gearman's `--port` on the next line, Stork's
+//! `REST_HOST` (where it listens) and versions URL, Yggdrasil's peer through a SOCKS proxy,
+//! Akka's management `hostname`, MantisBT's `$g_path` and an OIDC authorization URL.
+
+mod corpus;
+
+corpus::written_blind!(
+    "refs_formats30",
+    floors: (0.95, 0.93, 0.98),
+    secrets: [
+        "4f1c9a7be2d84c3e91a0b6d5f7e8c2a1b3d4e5f60718293a4b5c6d7e8f90a1b2c9d8e7f60a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5",
+        "6612345678:Ap-tg-AAHxUu93mZk4Pr1",
+        "Ak-ks-Dw38Hm7p",
+        "Ak-pg-Ye47Gs2q",
+        "Ak-ts-Rc64Zn",
+        "Ap-mm-hook-Qp74Lj9Tz",
+        "Ap-ntfy-Hu38Gc",
+        "Ap-smtp-Kd52Wx",
+        "Bb-pg-Yc58Mf3w",
+        "Bz-maria-Qk81Cd4v",
+        "Bz-secret-2hXo9TqLw7Vp4Ns1Rk6Md3Yc8Fj5Ga0e",
+        "Cg-etcd-Ts51Wm7",
+        "Cg-influx-Pe82Dn",
+        "Cg-kapa-Vh46Qx",
+        "Cg-oidc-Bz63Fy",
+        "Cg-token-Kw29Lr8s",
+        "GTKEY4Q8W2E6R1T9",
+        "Gm-mysql-Xf37Lq2",
+        "Gt-django-9Lw2Xc7Vm4Rb8Nq1",
+        "Gt-pg-Hd64Sw",
+        "Gt-redis-Qe19Uk",
+        "Gt-s3-Nv38Jh2Kp6Zt",
+        "Gt-smtp-Ba75Yp",
+        "HCACCESS7ZK2Q9",
+        "Hc-django-Rq83Vn1Ls6Jt",
+        "Hc-pg-Tw57Ke2m",
+        "Hc-s3-Pm64Bz8r",
+        "Hc-smtp-Xa19Df",
+        "Jf-redis-Ua84Kt3",
+        "Jf-sentinel-Rg19Hb",
+        "Ku-ldap-Wd47Pn2x",
+        "Ku-scram-Tx93Bv",
+        "Ku-sr-Lp62Hz",
+        "Ku-trust-Gm15Rc",
+        "Mb-ldap-Ue73Sy",
+        "Mb-mysql-Lz95Tf3e",
+        "Mb-salt-Zl1Vb7Rq4Kw9Xs2Hn6Pd8Tg3Cy5Fm0Ja",
+        "Mb-smtp-Gh26Wq",
+        "OOAKIA7Q2M9XDOCS01",
+        "Oo-amqp-Yx71Ph",
+        "Oo-jwt-Vb52Qs9x",
+        "Oo-pg-Fh26Wn8",
+        "Oo-proxy-Jc93Tm",
+        "Oo-s3-Zq4nB8vLr3Kd",
+        "Oo-sess-Kr48Lz",
+        "Oo-smtp-Rt58Gw2",
+        "Or-idp-Hp72Ke",
+        "Or-redis-Mn38Vb",
+        "Rs-cluster-Fv63Kq8z",
+        "Rs-pg-Nh28Xw5d",
+        "Sc-token-1q7n4hv0c2kz8m5r9d3x6w",
+        "St-db-Wz83Nc5q",
+        "St-ldap-Mq47Ry",
+        "Tj44-edge-Wq81Rz",
+        "Tj44-keypw-Hn62Vd",
+        "Tj44-mysql-Pv07Ks",
+        "Tj44-ops-Lm29Xe",
+        "YXBpLWd3Ok9yLWlkcC1IcDcyS2U=",
+        "Yg-mcast-Td38Lk",
+        "Yg-peer-Hs62Bq9w",
+        "syt_Y3Jvbndh_Hc-mx-Ju42Wq",
+    ]
+);
