@@ -505,19 +505,31 @@ fn webhook_path(text: &str, from: usize) -> Option<std::ops::Range<usize>> {
 }
 
 /// Where the first segment of `path` that looks like a token starts: Apprise's
-/// `mmosts://chat.example.com/TOKEN`, a health check's `/ping/UUID`. Long, with letters and
-/// digits and no dot (a file's name, a version have one).
+/// `mmosts://chat.example.com/TOKEN`, a health check's `/ping/UUID`. A UUID; else long and of
+/// a token's bytes only, with digits, and either both cases or no separator (a page's
+/// `install-guide-2024` has neither; a file's name, a version, a dot).
 fn token_segment(path: &str) -> Option<usize> {
     let mut at = 0;
     for segment in path.split('/') {
         // (A URL written as a YAML key ends in a `:`.)
         let b = segment.strip_suffix(':').unwrap_or(segment).as_bytes();
-        let letters = b.iter().filter(|c| c.is_ascii_alphabetic()).count();
-        if b.len() >= 16
-            && letters >= 4
-            && b.iter().any(u8::is_ascii_digit)
-            && b.iter()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'~' | b'=' | b'+'))
+        let has = |f: fn(&u8) -> bool| b.iter().any(f);
+        let token_bytes = b
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'~' | b'=' | b'+'));
+        let mixed = has(u8::is_ascii_uppercase) && has(u8::is_ascii_lowercase);
+        let one_run = b.len() >= 20 && b.iter().all(u8::is_ascii_alphanumeric);
+        let uuid = b.len() == 36
+            && b.iter().enumerate().all(|(i, c)| match i {
+                8 | 13 | 18 | 23 => *c == b'-',
+                _ => c.is_ascii_hexdigit(),
+            });
+        if uuid
+            || b.len() >= 16
+                && token_bytes
+                && has(u8::is_ascii_digit)
+                && has(u8::is_ascii_alphabetic)
+                && (mixed || one_run)
         {
             return Some(at);
         }
@@ -692,6 +704,14 @@ mod tests {
         assert_eq!(
             secrets("https://repo.example.com/pool/main/openssl-3.0.11-1~deb12u2_amd64.deb"),
             "https://repo.example.com/pool/main/openssl-3.0.11-1~deb12u2_amd64.deb"
+        );
+        assert_eq!(
+            secrets("https://docs.example.com/guides/install-guide-2024 x"),
+            "https://docs.example.com/guides/install-guide-2024 x"
+        );
+        assert_eq!(
+            secrets("https://chat.example.com/hook-less/xi30pnj8ojsmxm3e6e7jqsirxw"),
+            "https://chat.example.com/hook-less/****"
         );
     }
 

@@ -3,7 +3,7 @@
 //! makes bare names in its value hosts; a key like `server_name` makes none of them, and a key
 //! like `bind` makes its addresses the host's own (listen addresses).
 
-use super::tokens::byte_table;
+use super::tokens::{byte_table, ends_with_ignore_case};
 use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
@@ -1165,48 +1165,58 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
     // A value that is an object on one line (OnlyOffice's `"server": {"port": 8000, "mode":
     // "production"}`, nginx's `server { listen 10.0.0.5:80; }`) is read as a line of its own:
     // its keys say what it holds, where its key names the block. Not under a key that names no
-    // server (`labels: {instance: 10.0.0.5:9100}`).
+    // server (`labels: {instance: 10.0.0.5:9100}`) nor where it listens (`bind: {address: …,
+    // port: 80}`).
     let value = kv.value.trim_ascii_end();
     if value.len() > 2
         && value.starts_with('{')
         && !value.starts_with("{{")
-        && !matches!(classify(kv.key), KeyKind::NoHosts | KeyKind::Access)
+        && !matches!(
+            classify(kv.key),
+            KeyKind::NoHosts | KeyKind::Access | KeyKind::Listen
+        )
     {
         let open = kv.value_start + 1;
         let start = open + (line.len() - open - line[open..].trim_ascii_start().len());
-        // (Prosody's `interfaces = { "10.0.0.5" }` is a list, no pair; syslog-ng's `log {
-        // filter { host("web01"); }; … };` nests blocks, read by their own forms.)
+        // A pair, not a list's item (`servers = { "10.0.0.5" }`, `{ db01 }`) nor a nested block
+        // (syslog-ng's `log { filter { host("web01"); }; … };`), each read by its own forms.
         let named = |inner: &KeyValue<'_>| {
-            (!inner.directive
-                || inner
-                    .key
-                    .bytes()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic()))
-                && !inner.value.starts_with('{')
+            (!inner.directive || !inner.value.starts_with('}')) && !inner.value.starts_with('{')
         };
         if let Some(inner) = pair(&line[start..]).filter(named) {
-            return first_of_object(KeyValue {
+            let inner = KeyValue {
                 value_start: start + inner.value_start,
                 indent: kv.indent,
                 ..inner
-            });
+            };
+            // nginx's `listen` leads its one-line block; a port first leaves the object to the
+            // forms that read every pair, as on a line of its own.
+            let listens = classify(inner.key) == KeyKind::Listen
+                && !ends_with_ignore_case(inner.key.as_bytes(), b"port");
+            return if listens {
+                Some(ending_at_next_pair(inner))
+            } else {
+                first_of_object(inner)
+            };
         }
     }
     Some(kv)
 }
 
 /// An object on one line: its first key's value ends at the next pair (v2ray's `{ "address":
-/// "10.0.0.5", "port": 8388, "method": "aes-256-gcm" }`). Only a first key that names servers
-/// or where it listens: any other (`{ _id: 0, host: "mongo1:27017" }`, `{ "type": "field", "domain": [...] }`) leaves
+/// "10.0.0.5", "port": 8388, "method": "aes-256-gcm" }`). Only a first key that names servers:
+/// any other (`{ _id: 0, host: "mongo1:27017" }`, `{ "type": "field", "domain": [...] }`) leaves
 /// the line to the forms that read every pair.
-fn first_of_object(mut kv: KeyValue<'_>) -> Option<KeyValue<'_>> {
-    if !matches!(
+fn first_of_object(kv: KeyValue<'_>) -> Option<KeyValue<'_>> {
+    matches!(
         classify(kv.key),
-        KeyKind::Hosts | KeyKind::HostsWithEvidence | KeyKind::Listen
-    ) {
-        return None;
-    }
+        KeyKind::Hosts | KeyKind::HostsWithEvidence
+    )
+    .then(|| ending_at_next_pair(kv))
+}
+
+/// `kv`, its value ending at the next pair of its object (a `,`, `;` or `}` outside quotes).
+fn ending_at_next_pair(mut kv: KeyValue<'_>) -> KeyValue<'_> {
     let mut quote = None;
     let end = kv.value.bytes().position(|c| match quote {
         Some(q) => {
@@ -1222,7 +1232,7 @@ fn first_of_object(mut kv: KeyValue<'_>) -> Option<KeyValue<'_>> {
         None => matches!(c, b',' | b';' | b'}'),
     });
     kv.value = &kv.value[..end.unwrap_or(kv.value.len())];
-    Some(kv)
+    kv
 }
 
 /// [`key_value`], its value to the line's end.

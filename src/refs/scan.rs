@@ -176,10 +176,16 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
         l.segment_record();
         if let Some(list) = list_under {
             let item = if list.bracketed {
-                bracketed_item(line)
+                bracketed_item(line, list.indent)
             } else {
                 context::list_item(line)
             };
+            // A bracketed list also ends on its last item's line (`"10.0.0.5:80" ]`).
+            let last = list.bracketed
+                && line
+                    .trim_ascii_end()
+                    .trim_end_matches(',')
+                    .ends_with([']', ')']);
             match item {
                 Some((item_indent, value_start))
                     if item_indent >= list.indent
@@ -200,8 +206,12 @@ pub fn scan(text: &str, options: &ScanOptions) -> Vec<Reference> {
                     if !list.bracketed {
                         siblings.grow(list.prefixes, l.found.len());
                     }
+                    if last {
+                        list_under = None;
+                    }
                     continue;
                 }
+                Some(_) if last => list_under = None,
                 Some(_) => {}
                 None => list_under = None,
             }
@@ -514,11 +524,19 @@ fn kind_in<'t>(
     // `hostname` alone is this host's own name, but in a section named for a server (Gerrit's
     // `[database]`, borgmatic's `postgresql_databases:`) it is that server's, as
     // `database.hostname` would be.
-    // Nor is a database's or a directory's URL (SOGo's `hostname = "ldaps://ldap1.example.net"`),
-    // where Keycloak's `hostname=https://sso.example.com` is its own.
+    // Nor is a URL of another protocol than the web's (SOGo's `hostname =
+    // "ldaps://ldap1.example.net"`, a Docker daemon's `tcp://`), where Keycloak's
+    // `hostname=https://sso.example.com` is its own.
+    let other_protocol = || {
+        let value = kv.value.trim_start_matches(['"', '\'']);
+        value.contains("://")
+            && !value
+                .get(..4)
+                .is_some_and(|s| s.eq_ignore_ascii_case("http"))
+    };
     if kind == KeyKind::NoHosts
         && kv.key.eq_ignore_ascii_case("hostname")
-        && (names_a_server(section) || served_by_no_browser(kv.value))
+        && (names_a_server(section) || other_protocol())
     {
         return KeyKind::Hosts;
     }
@@ -536,9 +554,14 @@ fn kind_in<'t>(
         return KeyKind::Other;
     }
     // An environment file's plain `HOST=10.0.0.5` beside its `PORT=8888` (Chronograf's,
-    // Directus's, a Node app's): where the program listens; a server it reaches has a prefix
-    // (`DB_HOST`) or a section (Gitea's `[database]` `HOST = …`).
-    if kv.key == "HOST" && kv.value_start == 5 && section.is_empty() {
+    // Directus's, a Node app's): where the program listens, an address of this host's; a server
+    // it reaches has a prefix (`DB_HOST`), a section (Gitea's `[database]` `HOST = …`) or a
+    // name (`HOST=backup.example.net`).
+    if kv.key == "HOST"
+        && kv.value_start == 5
+        && section.is_empty()
+        && parse_ip(kv.value.trim().trim_matches(['"', '\''])).is_some()
+    {
         return KeyKind::Listen;
     }
     // An Erlang node's own name (VerneMQ's `nodename = VerneMQ@10.0.0.5`), where Slurm's
@@ -713,17 +736,20 @@ fn names_a_server(section: &str) -> bool {
 /// `ldaps://`, `amqp://`), which no browser opens and no user is sent to (a `wss://`, `git://`,
 /// `ssh://` or `ftp://` URL may be a service's own).
 fn served_by_no_browser(value: &str) -> bool {
-    value.split_once("://").is_some_and(|(before, _)| {
-        // The scheme is the word before `://`, whatever leads to it (PHP's `=> '`, a quote).
-        let start = before
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '+'))
-            .map_or(0, |i| i + 1);
-        let scheme = &before[start..];
-        let served_to_users = ["http", "ws", "ftp", "git", "ssh", "sftp", "file"]
-            .iter()
-            .any(|s| starts_with_ignore_case(scheme.as_bytes(), s.as_bytes()));
-        !served_to_users && crate::refs::tokens::default_port(scheme).is_some()
-    })
+    // The value is the URL, whatever marks lead to it (PHP's `=> '`, a quote), not a sentence
+    // that names one.
+    crate::url::authorities(value)
+        .next()
+        .is_some_and(|(start, authority)| {
+            let scheme = &value[start..authority.start - 3];
+            if value[..start].bytes().any(|c| c.is_ascii_alphanumeric()) {
+                return false;
+            }
+            let served_to_users = ["http", "ws", "ftp", "git", "ssh", "sftp", "file"]
+                .iter()
+                .any(|s| starts_with_ignore_case(scheme.as_bytes(), s.as_bytes()));
+            !served_to_users && crate::refs::tokens::default_port(scheme).is_some()
+        })
 }
 
 /// `context::classify`, once per distinct key of the text: keys repeat from line to line and
@@ -748,8 +774,6 @@ impl<'t> KeyKinds<'t> {
     }
 }
 
-/// A YAML list item that is a mapping (`- url: http://x`, `- id: primary`): its keys say what
-/// its values are, not the list's key.
 /// Whether a key's value is a list on the lines below: nothing after the key (YAML's dashed
 /// items), or only the bracket that opens it (`"listen": [`, HJSON's `Listen: [`), `Some(true)`.
 fn opens_list(kv: KeyValue<'_>) -> Option<bool> {
@@ -762,12 +786,14 @@ fn opens_list(kv: KeyValue<'_>) -> Option<bool> {
 }
 
 /// A bracketed list's item, its indent and where its value starts; `None` at the bracket that
-/// closes the list.
-fn bracketed_item(line: &str) -> Option<(usize, usize)> {
+/// closes the list, or at a line less indented than its items (a section's header, a key).
+fn bracketed_item(line: &str, items: usize) -> Option<(usize, usize)> {
     let indent = line.len() - line.trim_ascii_start().len();
-    (!line[indent..].starts_with([']', ')'])).then_some((indent, indent))
+    (indent >= items && !line[indent..].starts_with([']', ')'])).then_some((indent, indent))
 }
 
+/// A YAML list item that is a mapping (`- url: http://x`, `- id: primary`): its keys say what
+/// its values are, not the list's key.
 fn is_mapping(item: &str) -> bool {
     context::key_value(item).is_some_and(|kv| !kv.directive)
 }
@@ -3080,6 +3106,20 @@ mod tests {
             (
                 "Sidekiq.configure_server do |config|\nWEBAPP_URL=https://etl.example.com/\nSITE_ROOT = \"https://hc.example.com\"",
                 &[],
+            ),
+            // From the review: a port first, a listen block, hosts alike in a Redis URL, a list
+            // closed on its last item's line, a name under `HOST=`, a sentence naming a URL.
+            (
+                "{ \"port\": 8388, \"address\": \"10.0.0.5\" }\nbind: {address: 10.0.0.8, port: 80}",
+                &["10.0.0.5:8388", "10.0.0.8:80 listen"],
+            ),
+            (
+                "url = redis://redis-0,redis-1:6379/0\nlisten = [\n  \"0.0.0.0:80\" ]\n[backend]\nservers = \"10.7.7.7:5432\"",
+                &["redis-0:6379", "redis-1:6379", "10.7.7.7:5432"],
+            ),
+            (
+                "HOST=backup.example.net\nPORT=22\ndescription: \"see postgres://db.example.net/x\"",
+                &["backup.example.net:22"],
             ),
         ] {
             assert_eq!(described(text), expected, "{text}");

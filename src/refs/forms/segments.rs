@@ -1,5 +1,7 @@
-//! Greenplum's segment lines (`gpinitsystem -I`, `gpexpand` inputs): `host~address~port~/data
-//! /dir~dbid~content`, one segment of the cluster per line, reached at its address and port.
+//! Greenplum's segment lines (`gpinitsystem -I` input files): `host~address~port~/data/dir~dbid
+//! ~content`, one segment of the cluster per line, reached at its address and port. The
+//! coordinator's own line, written after a key (`QD_PRIMARY_ARRAY=mdw~mdw~5432~…`), is the host
+//! the file is read on, and is not one.
 
 use crate::refs::line::Line;
 use crate::refs::tokens::{is_hostname, parse_ip, port};

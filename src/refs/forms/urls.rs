@@ -122,7 +122,7 @@ impl Line<'_> {
                 Some((_, h)) if !each_user => h,
                 _ => hosts,
             };
-            let sentinels = sentinels(scheme, hosts);
+            let sentinels = sentinels(scheme, hosts, &text[authority.end..end.max(authority.end)]);
             for (i, item) in hosts.split(',').enumerate() {
                 if i == 0 && sentinels.is_some() {
                     continue;
@@ -175,27 +175,33 @@ impl Line<'_> {
 }
 
 /// The port the Sentinels of a Redis URL share, when its first item is the master's name and
-/// only its last writes a port (JuiceFS's `redis://mymaster,10.0.0.1,10.0.0.2:26379/1`).
-fn sentinels(scheme: &str, hosts: &str) -> Option<u16> {
-    if !scheme
-        .get(..5)
-        .is_some_and(|s| s.eq_ignore_ascii_case("redis"))
-    {
+/// only its last writes a port (JuiceFS's `redis://mymaster,10.0.0.1,10.0.0.2:26379/1`). Not
+/// where the master is named elsewhere (Lettuce's `redis-sentinel://a,b:26379/0#mymaster`, a
+/// `?master=` query): every item is a host there.
+fn sentinels(scheme: &str, hosts: &str, after: &str) -> Option<u16> {
+    let redis = ["redis", "rediss"]
+        .iter()
+        .any(|s| scheme.eq_ignore_ascii_case(s));
+    if !redis || after.contains(['#', '?']) {
         return None;
     }
     let mut items = hosts.split(',');
     let name = items.next()?;
     let name = name.rsplit_once('@').map_or(name, |(_, n)| n);
     let last = items.next_back()?;
-    let bare = |item: &str| split_port(item).1.is_none();
+    // A name, then addresses (`redis://redis-0,redis-1,redis-2:6379` lists hosts alike).
     let is_name = !name.is_empty()
-        && bare(name)
         && !name.eq_ignore_ascii_case("localhost")
         && name
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_'))
         && name.bytes().any(|c| c.is_ascii_alphabetic());
-    (is_name && items.all(bare))
+    let address = |item: &str| {
+        let host = split_port(item).0;
+        parse_ip(host).is_some() || host.contains('.')
+    };
+    let bare = |item: &str| split_port(item).1.is_none();
+    (is_name && address(last) && items.all(|i| bare(i) && address(i)))
         .then(|| split_port(last).1)
         .flatten()
 }
