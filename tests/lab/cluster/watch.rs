@@ -32,8 +32,8 @@ pub fn watching<R>(
 }
 
 /// Checks a rolling restart as seen from outside: in no round are two members out, and between
-/// two members' outages there is a round where every member sees the cluster whole. Returns
-/// the hosts in the order they went out.
+/// two members' outages every member has seen the cluster whole. Returns the hosts in the
+/// order they went out.
 pub fn one_at_a_time(
     lab: &Lab,
     rounds: &[Round],
@@ -54,7 +54,11 @@ pub fn one_at_a_time(
     };
     let show = |r: &Round| r.join(" | ");
     let mut order: Vec<usize> = Vec::new();
-    let mut whole_since_last = true;
+    // Whether each member has seen the cluster whole since the last outage began. A round polls
+    // the members one after the other, so one member's whole view may come a round after the
+    // others' (RabbitMQ's nodes learn of a returning node a moment apart): what counts is that
+    // each saw it whole before the next went out, in the order the samples were taken.
+    let mut whole_seen = vec![true; lab.hosts.len()];
     for (n, round) in rounds.iter().enumerate() {
         let outs: Vec<usize> = (0..round.len()).filter(|&i| out(&round[i])).collect();
         assert!(
@@ -63,21 +67,24 @@ pub fn one_at_a_time(
             show(round),
             history(n)
         );
-        if let Some(&i) = outs.first() {
-            if order.last() != Some(&i) || whole_since_last {
-                assert!(
-                    whole_since_last,
-                    "{} went out before the cluster was whole again after {}: {}{}",
-                    lab.hosts[i].name,
-                    order.last().map_or("-", |&l| lab.hosts[l].name.as_str()),
-                    show(round),
-                    history(n)
-                );
-                order.push(i);
+        for (i, view) in round.iter().enumerate() {
+            if out(view) {
+                let whole_since_last = whole_seen.iter().all(|&w| w);
+                if order.last() != Some(&i) || whole_since_last {
+                    assert!(
+                        whole_since_last,
+                        "{} went out before the cluster was whole again after {}: {}{}",
+                        lab.hosts[i].name,
+                        order.last().map_or("-", |&l| lab.hosts[l].name.as_str()),
+                        show(round),
+                        history(n)
+                    );
+                    order.push(i);
+                }
+                whole_seen.fill(false);
+            } else if whole(view) {
+                whole_seen[i] = true;
             }
-            whole_since_last = false;
-        } else if round.iter().all(|v| whole(v)) {
-            whole_since_last = true;
         }
     }
     order.iter().map(|&i| lab.hosts[i].name.clone()).collect()
