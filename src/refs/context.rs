@@ -1150,7 +1150,7 @@ fn named_property(line: &str, indent: usize) -> Option<KeyValue<'_>> {
 pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
     let kv = pair(line)?;
     if line.trim_ascii_start().starts_with('{') {
-        return first_of_object(kv);
+        return first_of_object(kv, classify(kv.key));
     }
     // Lua's `local ok, err = red:connect("10.0.0.5", 6379)` declares a variable: the assignment
     // is the pair (OpenVPN's `local 10.0.0.5` is where it listens).
@@ -1191,12 +1191,13 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
             };
             // nginx's `listen` leads its one-line block; a port first leaves the object to the
             // forms that read every pair, as on a line of its own.
-            let listens = classify(inner.key) == KeyKind::Listen
-                && !ends_with_ignore_case(inner.key.as_bytes(), b"port");
+            let kind = classify(inner.key);
+            let listens =
+                kind == KeyKind::Listen && !ends_with_ignore_case(inner.key.as_bytes(), b"port");
             return if listens {
                 Some(ending_at_next_pair(inner))
             } else {
-                first_of_object(inner)
+                first_of_object(inner, kind)
             };
         }
     }
@@ -1207,12 +1208,9 @@ pub(super) fn key_value(line: &str) -> Option<KeyValue<'_>> {
 /// "10.0.0.5", "port": 8388, "method": "aes-256-gcm" }`). Only a first key that names servers:
 /// any other (`{ _id: 0, host: "mongo1:27017" }`, `{ "type": "field", "domain": [...] }`) leaves
 /// the line to the forms that read every pair.
-fn first_of_object(kv: KeyValue<'_>) -> Option<KeyValue<'_>> {
-    matches!(
-        classify(kv.key),
-        KeyKind::Hosts | KeyKind::HostsWithEvidence
-    )
-    .then(|| ending_at_next_pair(kv))
+/// (`kind`: its key's, classified once by the caller.)
+fn first_of_object(kv: KeyValue<'_>, kind: KeyKind) -> Option<KeyValue<'_>> {
+    matches!(kind, KeyKind::Hosts | KeyKind::HostsWithEvidence).then(|| ending_at_next_pair(kv))
 }
 
 /// `kv`, its value ending at the next pair of its object (a `,`, `;` or `}` outside quotes).

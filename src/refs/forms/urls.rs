@@ -176,8 +176,8 @@ impl Line<'_> {
 
 /// The port the Sentinels of a Redis URL share, when its first item is the master's name and
 /// only its last writes a port (JuiceFS's `redis://mymaster,10.0.0.1,10.0.0.2:26379/1`). Not
-/// where the master is named elsewhere (Lettuce's `redis-sentinel://a,b:26379/0#mymaster`, a
-/// `?master=` query): every item is a host there.
+/// where a fragment or a query follows, as where the master is named there (Lettuce's
+/// `redis-sentinel://a,b:26379/0#mymaster`, `?master=`): every item is a host then.
 fn sentinels(scheme: &str, hosts: &str, after: &str) -> Option<u16> {
     let redis = ["redis", "rediss"]
         .iter()
